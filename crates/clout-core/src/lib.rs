@@ -1,0 +1,26 @@
+//! The domain of Clout: platforms, channels, posts, their observations, and every
+//! calculation of `shared/spec/metrics.md`.
+//!
+//! This crate does no IO, reads no clock and draws no random numbers: "now" and the
+//! data are parameters, so every function is deterministic and testable by hand.
+//! It knows nothing of serde, SQL or HTTP; each edge converts to and from these types.
+
+pub mod benchmark;
+pub mod engagement;
+pub mod handle;
+pub mod metric;
+pub mod platform;
+pub mod record;
+pub mod tier;
+pub mod time;
+
+pub use benchmark::{Bucket, EngagementLabel, PeerInput, PeerMetrics, SizeFit};
+pub use engagement::{ChannelMetrics, ChannelPosts, PostSnapshot, Window, WindowRule};
+pub use handle::{Handle, InvalidHandle};
+pub use metric::{Metric, NullReason};
+pub use platform::{Platform, UnknownPlatform};
+pub use record::{
+    ChannelObservation, FollowerObservation, Method, PostObservation, PostType, Record,
+};
+pub use tier::{Tier, TierPreset};
+pub use time::Timestamp;

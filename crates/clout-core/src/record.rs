@@ -1,0 +1,170 @@
+//! The facts the interchange format carries, as validated domain values.
+//!
+//! Each record is one *observation*: what a platform showed at `observed_at`.
+//! Observations are never overwritten by older ones; the newest becomes current and
+//! the rest stay as history.
+
+use crate::handle::Handle;
+use crate::platform::Platform;
+use crate::time::Timestamp;
+
+/// How a stored value came to be (metrics.md, "Provenance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Read from the platform.
+    Measured,
+    /// Computed here from measured facts.
+    Derived,
+    /// A model's guess, such as a price. Never shown as measured.
+    Estimated,
+}
+
+impl Method {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Measured => "measured",
+            Method::Derived => "derived",
+            Method::Estimated => "estimated",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Method> {
+        match raw {
+            "measured" => Some(Method::Measured),
+            "derived" => Some(Method::Derived),
+            "estimated" => Some(Method::Estimated),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of a post (interchange `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PostType {
+    Image,
+    Carousel,
+    Video,
+    Reel,
+    Short,
+    Story,
+    Text,
+    Live,
+}
+
+impl PostType {
+    pub const ALL: [PostType; 8] = [
+        PostType::Image,
+        PostType::Carousel,
+        PostType::Video,
+        PostType::Reel,
+        PostType::Short,
+        PostType::Story,
+        PostType::Text,
+        PostType::Live,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PostType::Image => "image",
+            PostType::Carousel => "carousel",
+            PostType::Video => "video",
+            PostType::Reel => "reel",
+            PostType::Short => "short",
+            PostType::Story => "story",
+            PostType::Text => "text",
+            PostType::Live => "live",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PostType> {
+        let lower = raw.trim().to_ascii_lowercase();
+        PostType::ALL.into_iter().find(|t| t.as_str() == lower)
+    }
+}
+
+/// One observation of an account (`kind: channel`). It also counts as a follower
+/// observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelObservation {
+    pub platform: Platform,
+    pub handle: Handle,
+    pub followers: u64,
+    pub observed_at: Timestamp,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: Option<String>,
+    /// ISO 639-1, lower case.
+    pub language: Option<String>,
+    pub category: Option<String>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub verified: Option<bool>,
+    pub is_business: Option<bool>,
+    pub is_private: Option<bool>,
+    pub creator_id: Option<String>,
+    /// Fields this version does not know, kept aside verbatim as a JSON object.
+    pub extra: Option<String>,
+}
+
+/// One observation of a post's public counts (`kind: post`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostObservation {
+    pub platform: Platform,
+    pub handle: Handle,
+    pub post_id: String,
+    pub published_at: Timestamp,
+    /// `None` when the record had none: the import then uses its own observation time.
+    pub observed_at: Option<Timestamp>,
+    pub likes: Option<u64>,
+    pub comments: Option<u64>,
+    pub shares: Option<u64>,
+    pub views: Option<u64>,
+    pub saves: Option<u64>,
+    pub post_type: Option<PostType>,
+    pub caption: Option<String>,
+    /// Without the leading `#`.
+    pub hashtags: Vec<String>,
+    /// Without the leading `@`.
+    pub mentions: Vec<String>,
+    pub url: Option<String>,
+    pub sponsored: Option<bool>,
+    pub extra: Option<String>,
+}
+
+/// A follower count at one moment (`kind: followers`), for the growth history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowerObservation {
+    pub platform: Platform,
+    pub handle: Handle,
+    pub observed_at: Timestamp,
+    pub followers: u64,
+}
+
+/// Any interchange record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Channel(ChannelObservation),
+    Post(PostObservation),
+    Followers(FollowerObservation),
+}
+
+impl Record {
+    pub fn platform(&self) -> Platform {
+        match self {
+            Record::Channel(c) => c.platform,
+            Record::Post(p) => p.platform,
+            Record::Followers(f) => f.platform,
+        }
+    }
+
+    pub fn handle(&self) -> &Handle {
+        match self {
+            Record::Channel(c) => &c.handle,
+            Record::Post(p) => &p.handle,
+            Record::Followers(f) => &f.handle,
+        }
+    }
+}
