@@ -1,0 +1,370 @@
+//! From raw fields to a checked [`Record`], collecting every problem on the way.
+
+use std::borrow::Cow;
+
+use clout_core::{
+    ChannelObservation, FollowerObservation, Handle, Platform, PostObservation, PostType, Record,
+};
+
+use crate::value::{self, Value};
+use crate::{FieldIssue, Parsed};
+
+/// Every field name some kind knows; the JSON reader decodes these and keeps the rest raw.
+pub(crate) const KNOWN_FIELDS: &[&str] = &[
+    "kind",
+    "platform",
+    "handle",
+    "followers",
+    "observed_at",
+    "name",
+    "bio",
+    "url",
+    "email",
+    "country",
+    "language",
+    "category",
+    "following",
+    "posts_count",
+    "verified",
+    "is_business",
+    "is_private",
+    "creator_id",
+    "post_id",
+    "published_at",
+    "likes",
+    "comments",
+    "shares",
+    "views",
+    "saves",
+    "type",
+    "caption",
+    "hashtags",
+    "mentions",
+    "sponsored",
+];
+
+/// The kinds this version reads.
+pub(crate) const KINDS: &[&str] = &["channel", "post", "followers"];
+
+/// A record's fields before checking.
+#[derive(Debug, Default)]
+pub(crate) struct RawRecord<'a> {
+    /// Fields with a known name, decoded.
+    pub(crate) fields: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// Fields no kind knows, as JSON text.
+    pub(crate) unknown: Vec<(Cow<'a, str>, String)>,
+}
+
+impl<'a> RawRecord<'a> {
+    fn find(&self, name: &str) -> Option<usize> {
+        // The last occurrence wins, as in most JSON readers.
+        self.fields.iter().rposition(|(k, _)| k == name)
+    }
+}
+
+struct Check<'r, 'a> {
+    raw: &'r RawRecord<'a>,
+    used: Vec<bool>,
+    issues: Vec<FieldIssue>,
+}
+
+impl<'r, 'a> Check<'r, 'a> {
+    fn new(raw: &'r RawRecord<'a>) -> Self {
+        Check {
+            raw,
+            used: vec![false; raw.fields.len()],
+            issues: Vec::new(),
+        }
+    }
+
+    fn value(&mut self, name: &str) -> Option<&'r Value<'a>> {
+        let i = self.raw.find(name)?;
+        for (j, (k, _)) in self.raw.fields.iter().enumerate() {
+            if k == name {
+                self.used[j] = true;
+            }
+        }
+        Some(&self.raw.fields[i].1)
+    }
+
+    /// An optional field: absent or null is `None`; a bad value is an issue.
+    fn optional<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        let v = self.value(name)?;
+        match parse(v) {
+            Ok(t) => t,
+            Err(reason) => {
+                self.issues.push(FieldIssue::field(name, reason));
+                None
+            }
+        }
+    }
+
+    /// A required field that must have a value.
+    fn required<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        match self.value(name) {
+            None => {
+                self.issues
+                    .push(FieldIssue::field(name, "missing required field"));
+                None
+            }
+            Some(v) => match parse(v) {
+                Ok(Some(t)) => Some(t),
+                Ok(None) => {
+                    self.issues
+                        .push(FieldIssue::field(name, "required field is empty"));
+                    None
+                }
+                Err(reason) => {
+                    self.issues.push(FieldIssue::field(name, reason));
+                    None
+                }
+            },
+        }
+    }
+
+    /// A required field whose value may be null (a count the platform hides).
+    fn present<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        if self.raw.find(name).is_none() {
+            self.issues.push(FieldIssue::field(
+                name,
+                "missing required field (use null when the platform hides it)",
+            ));
+            return None;
+        }
+        self.optional(name, parse)
+    }
+
+    fn identity(&mut self) -> (Option<Platform>, Option<Handle>) {
+        let platform = self.required("platform", |v| {
+            value::text(v)?
+                .map(|s| Platform::parse(&s).map_err(|e| e.to_string()))
+                .transpose()
+        });
+        let handle = self.required("handle", |v| {
+            value::text(v)?
+                .map(|s| Handle::parse(&s).map_err(|e| e.to_string()))
+                .transpose()
+        });
+        (platform, handle)
+    }
+
+    /// Unused fields, as a JSON object, kept aside with the record.
+    fn extra(&self) -> Option<String> {
+        let mut parts: Vec<(String, String)> = self
+            .raw
+            .fields
+            .iter()
+            .zip(&self.used)
+            .filter(|((k, _), used)| !**used && k != "kind")
+            .map(|((k, v), _)| (k.to_string(), to_json(v)))
+            .collect();
+        parts.extend(
+            self.raw
+                .unknown
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone())),
+        );
+        if parts.is_empty() {
+            return None;
+        }
+        let mut out = String::from("{");
+        for (i, (k, v)) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(k).unwrap_or_default());
+            out.push(':');
+            out.push_str(v);
+        }
+        out.push('}');
+        Some(out)
+    }
+
+    fn finish(self, record: Option<Record>) -> Parsed {
+        match record {
+            Some(r) if self.issues.is_empty() => Ok(r),
+            _ => Err(self.issues),
+        }
+    }
+}
+
+fn to_json(v: &Value<'_>) -> String {
+    match v {
+        Value::Null | Value::Object => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::UInt(n) => n.to_string(),
+        Value::Float(f) => serde_json::to_string(f).unwrap_or_else(|_| "null".to_string()),
+        Value::Str(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(to_json).collect::<Vec<_>>().join(",")
+        ),
+    }
+}
+
+fn country(v: &Value<'_>) -> Result<Option<String>, String> {
+    let Some(s) = value::text(v)? else {
+        return Ok(None);
+    };
+    let s = s.trim();
+    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(Some(s.to_ascii_uppercase()))
+    } else {
+        Err(format!("'{s}' is not an ISO 3166-1 alpha-2 country code"))
+    }
+}
+
+fn language(v: &Value<'_>) -> Result<Option<String>, String> {
+    let Some(s) = value::text(v)? else {
+        return Ok(None);
+    };
+    // A BCP 47 tag such as `en-US` is read as its ISO 639-1 primary language.
+    let primary = s.trim().split(['-', '_']).next().unwrap_or("");
+    if primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(Some(primary.to_ascii_lowercase()))
+    } else {
+        Err(format!("'{s}' is not an ISO 639-1 language code"))
+    }
+}
+
+fn email(v: &Value<'_>) -> Result<Option<String>, String> {
+    let Some(s) = value::text(v)? else {
+        return Ok(None);
+    };
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace) =>
+        {
+            Ok(Some(s.to_string()))
+        }
+        _ => Err(format!("'{s}' is not an email address")),
+    }
+}
+
+fn post_type(v: &Value<'_>) -> Result<Option<PostType>, String> {
+    let Some(s) = value::text(v)? else {
+        return Ok(None);
+    };
+    PostType::parse(&s).map(Some).ok_or_else(|| {
+        let all: Vec<&str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
+        format!(
+            "unknown post type '{s}' (expected one of: {})",
+            all.join(", ")
+        )
+    })
+}
+
+fn post_id(v: &Value<'_>) -> Result<Option<String>, String> {
+    Ok(value::text(v)?.map(|s| s.trim().to_string()))
+}
+
+/// Checks a record of the given kind.
+pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
+    let mut c = Check::new(raw);
+    let record = match kind {
+        "channel" => channel(&mut c),
+        "post" => post(&mut c),
+        "followers" => followers(&mut c),
+        other => {
+            return Err(vec![FieldIssue::field(
+                "kind",
+                format!(
+                    "unknown kind '{other}' (this version reads: {})",
+                    KINDS.join(", ")
+                ),
+            )]);
+        }
+    };
+    c.finish(record)
+}
+
+fn channel(c: &mut Check<'_, '_>) -> Option<Record> {
+    let (platform, handle) = c.identity();
+    let followers = c.required("followers", value::count);
+    let observed_at = c.required("observed_at", value::time);
+    let observation = ChannelObservation {
+        platform: platform?,
+        handle: handle?,
+        followers: followers?,
+        observed_at: observed_at?,
+        name: c.optional("name", value::text),
+        bio: c.optional("bio", value::text),
+        url: c.optional("url", value::text),
+        email: c.optional("email", email),
+        country: c.optional("country", country),
+        language: c.optional("language", language),
+        category: c.optional("category", value::text),
+        following: c.optional("following", value::count),
+        posts_count: c.optional("posts_count", value::count),
+        verified: c.optional("verified", value::boolean),
+        is_business: c.optional("is_business", value::boolean),
+        is_private: c.optional("is_private", value::boolean),
+        creator_id: c.optional("creator_id", value::text),
+        extra: None,
+    };
+    Some(Record::Channel(ChannelObservation {
+        extra: c.extra(),
+        ..observation
+    }))
+}
+
+fn post(c: &mut Check<'_, '_>) -> Option<Record> {
+    let (platform, handle) = c.identity();
+    let post_id = c.required("post_id", post_id);
+    let published_at = c.required("published_at", value::time);
+    let likes = c.present("likes", value::count);
+    let comments = c.present("comments", value::count);
+    let observation = PostObservation {
+        platform: platform?,
+        handle: handle?,
+        post_id: post_id?,
+        published_at: published_at?,
+        observed_at: c.optional("observed_at", value::time),
+        likes,
+        comments,
+        shares: c.optional("shares", value::count),
+        views: c.optional("views", value::count),
+        saves: c.optional("saves", value::count),
+        post_type: c.optional("type", post_type),
+        caption: c.optional("caption", value::text),
+        hashtags: c
+            .optional("hashtags", |v| value::word_list(v, '#').map(Some))
+            .unwrap_or_default(),
+        mentions: c
+            .optional("mentions", |v| value::word_list(v, '@').map(Some))
+            .unwrap_or_default(),
+        url: c.optional("url", value::text),
+        sponsored: c.optional("sponsored", value::boolean),
+        extra: None,
+    };
+    Some(Record::Post(PostObservation {
+        extra: c.extra(),
+        ..observation
+    }))
+}
+
+fn followers(c: &mut Check<'_, '_>) -> Option<Record> {
+    let (platform, handle) = c.identity();
+    let observed_at = c.required("observed_at", value::time);
+    let followers = c.required("followers", value::count);
+    Some(Record::Followers(FollowerObservation {
+        platform: platform?,
+        handle: handle?,
+        observed_at: observed_at?,
+        followers: followers?,
+    }))
+}

@@ -1,0 +1,191 @@
+//! The interchange reader against small synthetic files written from the spec.
+
+use clout_core::{Platform, PostType, Record, Timestamp};
+
+use super::*;
+
+fn issues(parsed: Parsed) -> Vec<String> {
+    parsed
+        .expect_err("the record should be rejected")
+        .iter()
+        .map(|i| i.to_string())
+        .collect()
+}
+
+#[test]
+fn a_channel_record_with_every_field() {
+    let line = br#"{"kind":"channel","platform":"Instagram","handle":"@VeganVibes","followers":12500,"observed_at":"2026-11-20T10:00:00Z","name":"Vegan Vibes","bio":"Plant food","country":"au","language":"en-AU","verified":false,"creator_id":"c1","following":300,"email":"hi@vegan.example","future_field":{"a":1}}"#;
+    let Record::Channel(c) = parse_line(line).unwrap() else {
+        panic!("not a channel")
+    };
+    assert_eq!(c.platform, Platform::Instagram);
+    assert_eq!(c.handle.as_str(), "veganvibes");
+    assert_eq!(c.followers, 12_500);
+    assert_eq!(c.observed_at, Timestamp::from_unix(1_795_168_800));
+    assert_eq!(c.country.as_deref(), Some("AU"));
+    assert_eq!(c.language.as_deref(), Some("en"));
+    assert_eq!(c.verified, Some(false));
+    assert_eq!(c.following, Some(300));
+    assert_eq!(
+        c.extra.as_deref(),
+        Some(r#"{"future_field":{"a":1}}"#),
+        "unknown fields are kept aside verbatim"
+    );
+}
+
+#[test]
+fn a_post_record_with_hidden_counts_and_unix_times() {
+    let line = br##"{"kind":"post","platform":"tiktok","handle":"Dancer","post_id":98765,"published_at":1795600000,"likes":null,"comments":12,"views":"1.2M","type":"Short","hashtags":["#dance","fyp"],"sponsored":true}"##;
+    let Record::Post(p) = parse_line(line).unwrap() else {
+        panic!("not a post")
+    };
+    assert_eq!(p.post_id, "98765");
+    assert_eq!(p.published_at, Timestamp::from_unix(1_795_600_000));
+    assert_eq!(p.observed_at, None);
+    assert_eq!(
+        (p.likes, p.comments, p.shares, p.views),
+        (None, Some(12), None, Some(1_200_000))
+    );
+    assert_eq!(p.post_type, Some(PostType::Short));
+    assert_eq!(p.hashtags, ["dance", "fyp"]);
+    assert_eq!(p.sponsored, Some(true));
+    assert_eq!(p.extra, None);
+}
+
+#[test]
+fn a_followers_record() {
+    let line = br#"{"kind":"followers","platform":"youtube","handle":"chef","observed_at":"2026-10-01T00:00:00Z","followers":"2,500"}"#;
+    let Record::Followers(f) = parse_line(line).unwrap() else {
+        panic!("not followers")
+    };
+    assert_eq!(f.followers, 2_500);
+}
+
+#[test]
+fn malformed_lines_are_rejected_with_field_and_reason() {
+    let cases: &[(&[u8], &str)] = &[
+        (b"{not json", "invalid JSON"),
+        (br#"{"kind":"post","platform":"instagram","handle":"a","post_id":"1","publi"#, "truncated JSON"),
+        (br#"{"kind":"channel","platform":"myspace","handle":"a","followers":1,"observed_at":1795600000}"#, "platform: unknown platform 'myspace'"),
+        (br#"{"kind":"story","platform":"instagram","handle":"a"}"#, "kind: unknown kind 'story'"),
+        (br#"{"platform":"instagram","handle":"a"}"#, "kind: missing required field"),
+        (br#"{"kind":"channel","platform":"instagram","handle":"a","followers":-3,"observed_at":1795600000}"#, "followers: negative count -3"),
+        (br#"{"kind":"channel","platform":"instagram","handle":"a","observed_at":1795600000}"#, "followers: missing required field"),
+        (br#"{"kind":"channel","platform":"instagram","handle":"a","followers":5,"observed_at":"last tuesday"}"#, "observed_at: 'last tuesday' is not an RFC 3339 time"),
+        (br#"{"kind":"post","platform":"instagram","handle":"a","post_id":"1","published_at":1795600000,"comments":3}"#, "likes: missing required field"),
+        (br#"{"kind":"post","platform":"instagram","handle":"a","post_id":"1","published_at":1795600000,"likes":1,"comments":3,"type":"hologram"}"#, "type: unknown post type 'hologram'"),
+        (br#"{"kind":"channel","platform":"instagram","handle":"","followers":5,"observed_at":1795600000}"#, "handle: required field is empty"),
+        (b"[1,2,3]", "invalid JSON"),
+    ];
+    for (line, expect) in cases {
+        let found = issues(parse_line(line));
+        assert!(
+            found.iter().any(|i| i.starts_with(expect)),
+            "{}: expected an issue starting with {expect:?}, got {found:?}",
+            String::from_utf8_lossy(line)
+        );
+    }
+}
+
+#[test]
+fn every_problem_of_a_record_is_reported() {
+    let line = br#"{"kind":"channel","platform":"myspace","handle":"a","followers":"lots","observed_at":"soon"}"#;
+    let found = issues(parse_line(line));
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+#[test]
+fn csv_rows_with_abbreviated_counts_and_kind_from_columns() {
+    let data = b"platform,handle,post_id,published_at,likes,comments,views,extra_col\n\
+instagram,@Chef.Ana,p1,2026-11-01T10:00:00Z,12.5k,1.2K,1.2M,hello\n\
+instagram,chef.ana,p2,2026-11-02T10:00:00Z,,3,,\n";
+    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].line, 2);
+    let Ok(Record::Post(p)) = &rows[0].parsed else {
+        panic!("{:?}", rows[0].parsed)
+    };
+    assert_eq!(p.handle.as_str(), "chef.ana");
+    assert_eq!(
+        (p.likes, p.comments, p.views),
+        (Some(12_500), Some(1_200), Some(1_200_000))
+    );
+    assert_eq!(p.extra.as_deref(), Some(r#"{"extra_col":"hello"}"#));
+    let Ok(Record::Post(p)) = &rows[1].parsed else {
+        panic!("{:?}", rows[1].parsed)
+    };
+    assert_eq!((p.likes, p.views), (None, None), "an empty cell is null");
+}
+
+#[test]
+fn csv_without_post_id_is_channels_and_a_kind_column_decides_per_row() {
+    let data = b"platform,handle,followers,observed_at\nyoutube,Cook,2.5k,1795600000\n";
+    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    assert!(matches!(rows[0].parsed, Ok(Record::Channel(ref c)) if c.followers == 2_500));
+
+    let data = b"kind,platform,handle,followers,observed_at\nfollowers,youtube,cook,100,1795600000\nchannel,youtube,cook,120,1795700000\n";
+    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    assert!(matches!(rows[0].parsed, Ok(Record::Followers(_))));
+    assert!(matches!(rows[1].parsed, Ok(Record::Channel(_))));
+}
+
+#[test]
+fn csv_bad_rows_keep_their_bytes_and_line_numbers() {
+    let data = b"platform,handle,followers,observed_at\r\n\
+instagram,good,100,1795600000\r\n\
+instagram,short_row,100\r\n\
+instagram,\"multi\nline\",-5,1795600000\r\n\
+instagram,last,1.2345k,1795600000";
+    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    assert_eq!(
+        CsvRows::new(data).unwrap().header_raw(),
+        b"platform,handle,followers,observed_at\r\n"
+    );
+    assert_eq!(rows.len(), 4);
+    assert!(rows[0].parsed.is_ok());
+    assert_eq!(rows[1].line, 3);
+    assert_eq!(rows[1].raw, b"instagram,short_row,100\r\n");
+    assert!(issues(rows[1].parsed.clone())[0].contains("row has 3 fields but the header has 4"));
+    assert_eq!(rows[2].line, 4);
+    assert_eq!(rows[2].raw, b"instagram,\"multi\nline\",-5,1795600000\r\n");
+    assert_eq!(rows[3].line, 6);
+    assert_eq!(rows[3].raw, b"instagram,last,1.2345k,1795600000");
+    assert!(
+        issues(rows[3].parsed.clone())[0].starts_with("followers: '1.2345k' is not a whole number")
+    );
+}
+
+#[test]
+fn csv_header_problems_are_file_errors() {
+    assert!(matches!(CsvRows::new(b""), Err(CsvError::Empty)));
+    assert!(matches!(
+        CsvRows::new(b"name,followers\nx,1\n"),
+        Err(CsvError::MissingColumns(_))
+    ));
+}
+
+#[test]
+fn file_types_by_extension() {
+    assert_eq!(
+        file_type("a.ndjson"),
+        Some(FileType {
+            format: Format::Ndjson,
+            gzip: false
+        })
+    );
+    assert_eq!(
+        file_type("a.JSONL.gz"),
+        Some(FileType {
+            format: Format::Ndjson,
+            gzip: true
+        })
+    );
+    assert_eq!(
+        file_type("b.csv.gz"),
+        Some(FileType {
+            format: Format::Csv,
+            gzip: true
+        })
+    );
+    assert_eq!(file_type("b.txt"), None);
+}

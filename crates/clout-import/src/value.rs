@@ -1,0 +1,215 @@
+//! Field values as they arrive, before they are checked: the common ground of JSON
+//! and CSV, and the parsers for counts, times, booleans and lists.
+
+use std::borrow::Cow;
+
+use clout_core::Timestamp;
+
+#[cfg(test)]
+mod tests;
+
+/// A raw field value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    Object,
+}
+
+impl Value<'_> {
+    fn describe(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object => "an object",
+        }
+    }
+}
+
+/// The latest instant accepted: 9999-12-31T23:59:59Z.
+const MAX_UNIX: i64 = 253_402_300_799;
+
+/// A count: a non-negative integer, `null` for a hidden count.
+pub(crate) fn count(v: &Value<'_>) -> Result<Option<u64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::UInt(n) => Ok(Some(*n)),
+        Value::Int(n) if *n < 0 => Err(format!("negative count {n}")),
+        Value::Int(n) => Ok(Some(*n as u64)),
+        Value::Float(f) if *f < 0.0 => Err(format!("negative count {f}")),
+        Value::Float(f) if f.fract() == 0.0 && *f < 1.8e19 => Ok(Some(*f as u64)),
+        Value::Float(f) => Err(format!("{f} is not a whole number")),
+        Value::Str(s) => parse_count(s).map(Some),
+        other => Err(format!("expected a count, found {}", other.describe())),
+    }
+}
+
+/// Parses a count as written in CSV: `1234`, `1,234`, `12.5k`, `1.2M`, `3B`.
+/// The result must be a whole number: `1.2345k` is refused, not rounded.
+pub fn parse_count(raw: &str) -> Result<u64, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("empty count".to_string());
+    }
+    if s.starts_with('-') {
+        return Err(format!("negative count {s}"));
+    }
+    let (digits, scale_digits) = match s.as_bytes()[s.len() - 1] {
+        b'k' | b'K' => (&s[..s.len() - 1], 3u32),
+        b'm' | b'M' => (&s[..s.len() - 1], 6),
+        b'b' | b'B' => (&s[..s.len() - 1], 9),
+        _ => (s, 0),
+    };
+    let digits = digits.trim_end();
+    let plain = strip_thousands(digits).ok_or_else(|| format!("'{s}' is not a count"))?;
+    let (int_part, frac_part) = match plain.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (plain.as_str(), ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty()
+        || !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(format!("'{s}' is not a count"));
+    }
+    // Exact decimal arithmetic: 12.5k = 125 × 10^(3 - 1), with no float rounding.
+    let frac_trimmed = frac_part.trim_end_matches('0');
+    if frac_trimmed.len() as u32 > scale_digits {
+        return Err(format!("'{s}' is not a whole number"));
+    }
+    let mantissa: String = format!("{int_part}{frac_trimmed}");
+    let mantissa: u64 = if mantissa.is_empty() {
+        0
+    } else {
+        mantissa
+            .parse()
+            .map_err(|_| format!("'{s}' is too large"))?
+    };
+    10u64
+        .checked_pow(scale_digits - frac_trimmed.len() as u32)
+        .and_then(|scale| mantissa.checked_mul(scale))
+        .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// Removes thousands separators when they group digits by three (`1,234,567`).
+fn strip_thousands(s: &str) -> Option<String> {
+    if !s.contains(',') {
+        return Some(s.to_string());
+    }
+    let (int_part, rest) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let groups: Vec<&str> = int_part.split(',').collect();
+    let well_formed =
+        !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    if !well_formed {
+        return None;
+    }
+    let mut out = groups.concat();
+    if let Some(f) = rest {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// A time: RFC 3339 text or Unix seconds (a number, or digits in text).
+pub(crate) fn time(v: &Value<'_>) -> Result<Option<Timestamp>, String> {
+    let seconds = match v {
+        Value::Null => return Ok(None),
+        Value::UInt(n) => i64::try_from(*n).unwrap_or(i64::MAX),
+        Value::Int(n) => *n,
+        Value::Float(f) if f.is_finite() => f.trunc() as i64,
+        Value::Str(s) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse::<i64>().unwrap_or(i64::MAX)
+            } else {
+                let ts: jiff::Timestamp = s.parse().map_err(|e: jiff::Error| {
+                    format!("'{s}' is not an RFC 3339 time or Unix seconds ({e})")
+                })?;
+                ts.as_second()
+            }
+        }
+        other => return Err(format!("expected a time, found {}", other.describe())),
+    };
+    if seconds < 0 {
+        return Err(format!("{seconds} is before 1970"));
+    }
+    if seconds > MAX_UNIX {
+        return Err(format!(
+            "{seconds} is out of range (times are Unix seconds, not milliseconds)"
+        ));
+    }
+    Ok(Some(Timestamp::from_unix(seconds)))
+}
+
+/// Text; numbers are accepted as their decimal form (a numeric `post_id`, say).
+/// Empty text is treated as absent.
+pub(crate) fn text(v: &Value<'_>) -> Result<Option<String>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Str(s) if s.trim().is_empty() => Ok(None),
+        Value::Str(s) => Ok(Some(s.to_string())),
+        Value::UInt(n) => Ok(Some(n.to_string())),
+        Value::Int(n) => Ok(Some(n.to_string())),
+        other => Err(format!("expected text, found {}", other.describe())),
+    }
+}
+
+pub(crate) fn boolean(v: &Value<'_>) -> Result<Option<bool>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::UInt(0) | Value::Int(0) => Ok(Some(false)),
+        Value::UInt(1) | Value::Int(1) => Ok(Some(true)),
+        Value::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "" => Ok(None),
+            "true" | "t" | "yes" | "y" | "1" => Ok(Some(true)),
+            "false" | "f" | "no" | "n" | "0" => Ok(Some(false)),
+            _ => Err(format!("'{s}' is not a boolean (true/false)")),
+        },
+        other => Err(format!("expected a boolean, found {}", other.describe())),
+    }
+}
+
+/// A list of words: a JSON array of strings, or text separated by spaces or commas.
+/// A leading `prefix` (`#` for hashtags, `@` for mentions) is removed from each.
+pub(crate) fn word_list(v: &Value<'_>, prefix: char) -> Result<Vec<String>, String> {
+    let clean = |w: &str| -> Option<String> {
+        let w = w.trim();
+        let w = w.strip_prefix(prefix).unwrap_or(w);
+        (!w.is_empty()).then(|| w.to_string())
+    };
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Str(s) => Ok(s
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter_map(clean)
+            .collect()),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Str(s) => Ok(clean(s)),
+                other => Err(format!(
+                    "expected a list of strings, found {} in it",
+                    other.describe()
+                )),
+            })
+            .filter_map(Result::transpose)
+            .collect(),
+        other => Err(format!("expected a list, found {}", other.describe())),
+    }
+}
