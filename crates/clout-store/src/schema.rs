@@ -1,0 +1,176 @@
+//! The schema and its forward migrations. `PRAGMA user_version` holds the version.
+//!
+//! A migration is appended, never edited: a data directory written by version N is
+//! brought to the newest version step by step, each step in its own transaction.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::{Error, Result};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: channels, posts and their observations, provenance, import runs, derived metrics.
+    r#"
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE import_runs (
+        id INTEGER PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        files TEXT NOT NULL,
+        accepted INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        rejects_file TEXT
+    );
+    CREATE TABLE import_rejects (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        field TEXT,
+        reason TEXT NOT NULL,
+        raw BLOB NOT NULL
+    );
+    CREATE INDEX import_rejects_run ON import_rejects(run_id);
+    CREATE TABLE channels (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        as_of INTEGER,
+        followers INTEGER,
+        name TEXT, bio TEXT, url TEXT, email TEXT, country TEXT, language TEXT, category TEXT,
+        following INTEGER, posts_count INTEGER,
+        verified INTEGER, is_business INTEGER, is_private INTEGER,
+        creator_id TEXT,
+        extra TEXT,
+        source_id INTEGER REFERENCES sources(id),
+        UNIQUE (platform, handle)
+    );
+    CREATE TABLE channel_observations (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        observed_at INTEGER NOT NULL,
+        followers INTEGER NOT NULL,
+        name TEXT, bio TEXT, url TEXT, email TEXT, country TEXT, language TEXT, category TEXT,
+        following INTEGER, posts_count INTEGER,
+        verified INTEGER, is_business INTEGER, is_private INTEGER,
+        creator_id TEXT,
+        extra TEXT,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        method TEXT NOT NULL DEFAULT 'measured' CHECK (method IN ('measured', 'derived', 'estimated')),
+        PRIMARY KEY (channel_id, observed_at)
+    );
+    CREATE TABLE follower_observations (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        observed_at INTEGER NOT NULL,
+        followers INTEGER NOT NULL,
+        from_channel_record INTEGER NOT NULL,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        method TEXT NOT NULL DEFAULT 'measured' CHECK (method IN ('measured', 'derived', 'estimated')),
+        PRIMARY KEY (channel_id, observed_at)
+    ) WITHOUT ROWID;
+    CREATE TABLE posts (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        post_id TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        observed_at INTEGER NOT NULL,
+        likes INTEGER, comments INTEGER, shares INTEGER, views INTEGER, saves INTEGER,
+        type TEXT, caption TEXT, hashtags TEXT, mentions TEXT, url TEXT, sponsored INTEGER,
+        extra TEXT,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        UNIQUE (channel_id, post_id)
+    );
+    CREATE TABLE post_observations (
+        post_ref INTEGER NOT NULL REFERENCES posts(id),
+        observed_at INTEGER NOT NULL,
+        likes INTEGER, comments INTEGER, shares INTEGER, views INTEGER, saves INTEGER,
+        time_defaulted INTEGER NOT NULL,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        method TEXT NOT NULL DEFAULT 'measured' CHECK (method IN ('measured', 'derived', 'estimated')),
+        PRIMARY KEY (post_ref, observed_at)
+    ) WITHOUT ROWID;
+    CREATE TABLE channel_metrics (
+        channel_id INTEGER PRIMARY KEY REFERENCES channels(id),
+        window_rule TEXT,
+        eligible_until INTEGER,
+        thirty_days_after INTEGER,
+        posts_in_window INTEGER NOT NULL,
+        engagement_rate REAL, engagement_rate_reason TEXT,
+        median_engagement_rate REAL, median_engagement_rate_reason TEXT,
+        engagement_rate_by_views REAL, engagement_rate_by_views_reason TEXT,
+        viral_skew INTEGER, viral_skew_reason TEXT,
+        engagement_cv REAL, engagement_cv_reason TEXT,
+        avg_likes REAL, avg_likes_reason TEXT,
+        avg_comments REAL, avg_comments_reason TEXT,
+        avg_shares REAL, avg_shares_reason TEXT,
+        avg_views REAL, avg_views_reason TEXT,
+        comments_per_100_likes REAL, comments_per_100_likes_reason TEXT,
+        posts_per_week REAL NOT NULL,
+        follower_growth_30d REAL, follower_growth_30d_reason TEXT,
+        benchmark_bucket TEXT,
+        engagement_percentile REAL, engagement_percentile_reason TEXT,
+        engagement_label TEXT, engagement_label_reason TEXT,
+        engagement_index REAL, engagement_index_reason TEXT
+    );
+    CREATE TABLE platform_fits (
+        platform TEXT PRIMARY KEY,
+        a REAL NOT NULL,
+        b REAL NOT NULL,
+        n INTEGER NOT NULL
+    );
+    CREATE TABLE bucket_stats (
+        platform TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        channels INTEGER NOT NULL,
+        median_rate REAL NOT NULL,
+        PRIMARY KEY (platform, bucket)
+    );
+    "#,
+];
+
+/// Brings the database to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew {
+            dir: dir.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A reader cannot migrate: it refuses a store that is not at this version.
+pub(crate) fn check_readable(conn: &Connection, dir: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew {
+            dir: dir.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if found < SCHEMA_VERSION {
+        return Err(Error::Corrupt(format!(
+            "store schema {found} is older than {SCHEMA_VERSION}; run any writing command (such as clout import) to migrate it"
+        )));
+    }
+    Ok(())
+}
