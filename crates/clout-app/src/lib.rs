@@ -1,1 +1,75 @@
-//! placeholder
+//! The one façade both edges call: importing, recomputing metrics, listing and
+//! showing channels, the demo world.
+//!
+//! `clout-app` composes `clout-import`, `clout-store` and `clout-core`. It owns
+//! transactions and decides when derived data is recomputed. It knows nothing of argv,
+//! terminals, HTTP or JSON: callers pass plain values and get plain values back.
+
+mod channels;
+mod error;
+mod import;
+mod metrics;
+
+use std::path::{Path, PathBuf};
+
+pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
+pub use clout_demo::WorldStats as DemoStats;
+pub use clout_store::{
+    Access, ChannelRow, FollowerPoint, MetricsRecord, PlatformFit, RunRecord, RunStatus, StoreStats,
+};
+pub use error::{Error, Result};
+pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
+pub use metrics::RecomputeSummary;
+
+/// Validated settings for the application.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// The data directory: the store, rejects and anything else Clout keeps.
+    pub data_dir: PathBuf,
+}
+
+/// An open data directory.
+pub struct App {
+    config: AppConfig,
+    store: clout_store::Store,
+}
+
+impl App {
+    /// Opens the data directory. `holder` names this process for a second writer's message.
+    pub fn open(config: AppConfig, access: Access, holder: &str) -> Result<App> {
+        let store = clout_store::Store::open(&config.data_dir, access, holder)?;
+        Ok(App { config, store })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    pub fn store_stats(&self) -> Result<clout_store::StoreStats> {
+        Ok(self.store.stats()?)
+    }
+
+    /// Every import run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        Ok(self.store.runs()?)
+    }
+}
+
+/// Writes the demo world as interchange NDJSON.
+pub fn write_demo_world(
+    out: impl std::io::Write,
+    seed: u64,
+    channels: usize,
+    as_of: clout_core::Timestamp,
+) -> Result<DemoStats> {
+    let options = clout_demo::WorldOptions {
+        seed,
+        channels,
+        as_of: as_of.unix(),
+    };
+    clout_demo::write_world(out, &options)
+        .map_err(|e| Error::Internal(format!("writing the demo world: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

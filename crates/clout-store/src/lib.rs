@@ -19,10 +19,10 @@ use rusqlite::Connection;
 
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, FollowerPoint, MetricsInput, MetricsRecord,
-    PlatformFit, PostRow, StoreStats,
+    PlatformFit, PostRow, RunRecord, StoreStats,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{BatchStats, Reject, RunCounts, RunId, RunStatus, SourceId, Writer};
+pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "clout.db";

@@ -6,9 +6,9 @@ use clout_core::{
     Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, SizeFit, Timestamp,
     WindowRule,
 };
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, RunStatus, Store};
 
 /// The derived metrics of one channel as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +121,20 @@ pub struct StoreStats {
     pub post_observations: u64,
     pub import_runs: u64,
     pub rejects: u64,
+}
+
+/// One import run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: i64,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    pub status: RunStatus,
+    pub files: Vec<String>,
+    /// Records accepted in committed batches.
+    pub accepted: u64,
+    pub rejected: u64,
+    pub rejects_file: Option<String>,
 }
 
 /// What the metrics engine needs of one channel.
@@ -373,10 +387,10 @@ impl Store {
                 if *cid > id {
                     break;
                 }
-                if let Some((cid, post)) = next_post.take() {
-                    if cid == id {
-                        posts.push(post);
-                    }
+                if let Some((cid, post)) = next_post.take()
+                    && cid == id
+                {
+                    posts.push(post);
                 }
                 next_post = read_post(post_rows.next()?)?;
             }
@@ -384,10 +398,10 @@ impl Store {
                 if *cid > id {
                     break;
                 }
-                if let Some((cid, point)) = next_point.take() {
-                    if cid == id {
-                        history.push(point);
-                    }
+                if let Some((cid, point)) = next_point.take()
+                    && cid == id
+                {
+                    history.push(point);
                 }
                 next_point = read_point(history_rows.next()?)?;
             }
@@ -564,14 +578,30 @@ impl Store {
         })
     }
 
-    /// The status of an import run, if it exists.
-    pub fn run_status(&self, run: i64) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT status FROM import_runs WHERE id = ?1", [run], |r| {
-                r.get(0)
-            })
-            .optional()?)
+    /// Every import run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, started_at, finished_at, status, files, accepted, rejected, rejects_file
+             FROM import_runs ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(3)?;
+            let files: String = r.get(4)?;
+            out.push(RunRecord {
+                id: r.get(0)?,
+                started_at: Timestamp::from_unix(r.get(1)?),
+                finished_at: r.get::<_, Option<i64>>(2)?.map(Timestamp::from_unix),
+                status: RunStatus::parse(&status)
+                    .ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
+                files: files.split('\n').map(str::to_string).collect(),
+                accepted: r.get::<_, i64>(5)?.max(0) as u64,
+                rejected: r.get::<_, i64>(6)?.max(0) as u64,
+                rejects_file: r.get(7)?,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -23,7 +23,7 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         started_at INTEGER NOT NULL,
         finished_at INTEGER,
-        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
         files TEXT NOT NULL,
         accepted INTEGER NOT NULL DEFAULT 0,
         rejected INTEGER NOT NULL DEFAULT 0,

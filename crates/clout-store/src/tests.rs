@@ -34,13 +34,8 @@ fn import(store: &mut Store, at: i64, records: &[Record]) -> BatchStats {
     let source = w.source_id("test.ndjson").unwrap();
     let batch: Vec<_> = records.iter().map(|r| (r.clone(), source)).collect();
     let stats = w.write_batch(&batch, &[]).unwrap();
-    w.finish(
-        RunStatus::Completed,
-        Timestamp::from_unix(at),
-        RunCounts::default(),
-        None,
-    )
-    .unwrap();
+    w.finish(RunStatus::Completed, Timestamp::from_unix(at), None)
+        .unwrap();
     stats
 }
 

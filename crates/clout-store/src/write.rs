@@ -25,15 +25,30 @@ pub struct SourceId(pub i64);
 pub enum RunStatus {
     Running,
     Completed,
+    /// Finished, but some file could not be read (to its end).
     Failed,
+    /// The process stopped before the run finished (killed, crashed); its committed batches stay.
+    Interrupted,
 }
 
 impl RunStatus {
-    pub(crate) const fn as_str(self) -> &'static str {
+    pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Completed,
+            RunStatus::Failed,
+            RunStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             RunStatus::Running => "running",
             RunStatus::Completed => "completed",
             RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
         }
     }
 }
@@ -59,13 +74,6 @@ pub struct BatchStats {
     pub unchanged: u64,
 }
 
-/// The totals of a finished run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunCounts {
-    pub accepted: u64,
-    pub rejected: u64,
-}
-
 /// Writes one import run. Caches channel ids across batches.
 pub struct Writer<'s> {
     store: &'s mut Store,
@@ -78,6 +86,11 @@ pub struct Writer<'s> {
 impl Store {
     /// Starts an import run.
     pub fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Writer<'_>> {
+        // Only one writer exists (the lock), so a run still marked running was cut short.
+        self.conn.execute(
+            "UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'",
+            [],
+        )?;
         self.conn.execute(
             "INSERT INTO import_runs (started_at, status, files) VALUES (?1, 'running', ?2)",
             params![started_at.unix(), files.join("\n")],
@@ -177,26 +190,26 @@ impl Writer<'_> {
                 ])?;
             }
         }
+        // The run's totals move with its batches, so an interrupted run says exactly what it committed.
+        tx.prepare_cached("UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1")?
+            .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
         tx.commit()?;
         Ok(stats)
     }
 
-    /// Closes the run with its totals.
+    /// Closes the run.
     pub fn finish(
         self,
         status: RunStatus,
         finished_at: Timestamp,
-        counts: RunCounts,
         rejects_file: Option<&str>,
     ) -> Result<()> {
         self.store.conn.execute(
-            "UPDATE import_runs SET status = ?2, finished_at = ?3, accepted = ?4, rejected = ?5, rejects_file = ?6 WHERE id = ?1",
+            "UPDATE import_runs SET status = ?2, finished_at = ?3, rejects_file = ?4 WHERE id = ?1",
             params![
                 self.run.0,
                 status.as_str(),
                 finished_at.unix(),
-                counts.accepted as i64,
-                counts.rejected as i64,
                 rejects_file
             ],
         )?;

@@ -1,0 +1,151 @@
+//! Listing channels and showing one, with tiers as a view of the follower count.
+
+use clout_core::benchmark::BucketStats;
+use clout_core::engagement::engagement_window;
+use clout_core::{Handle, Platform, SizeFit, Tier, TierPreset};
+use clout_store::{ChannelFilter, ChannelRow, FollowerPoint, PostRow};
+
+use crate::{App, Error, Result};
+
+/// Which channels to list.
+#[derive(Debug, Clone)]
+pub struct ChannelQuery {
+    pub platform: Option<Platform>,
+    pub tier: Option<Tier>,
+    pub preset: TierPreset,
+}
+
+/// A channel with its tier under the chosen preset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelView {
+    pub row: ChannelRow,
+    /// `None` until a channel record gives a follower count.
+    pub tier: Option<Tier>,
+}
+
+/// A post as the profile shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfilePost {
+    pub post: PostRow,
+    /// Whether the post is in the engagement window.
+    pub in_window: bool,
+    /// Old enough to count (metrics.md: 24 hours, 7 days on YouTube).
+    pub eligible: bool,
+    /// `engagements / followers * 100` for this post.
+    pub rate: Option<f64>,
+}
+
+/// Everything `clout show` prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelProfile {
+    pub view: ChannelView,
+    /// Every post, newest first.
+    pub posts: Vec<ProfilePost>,
+    pub history: Vec<FollowerPoint>,
+    /// The platform's size fit behind the engagement index.
+    pub fit: Option<SizeFit>,
+    /// The channel's peer group.
+    pub peers: Option<BucketStats>,
+}
+
+/// Parses `PLATFORM/HANDLE` (the handle may carry `@` and capitals).
+pub fn parse_channel_ref(reference: &str) -> Result<(Platform, Handle)> {
+    let (platform, handle) = reference.split_once('/').ok_or_else(|| {
+        Error::Invalid(format!(
+            "'{reference}' is not PLATFORM/HANDLE (for example instagram/veganvibes)"
+        ))
+    })?;
+    let platform = Platform::parse(platform).map_err(|e| Error::Invalid(e.to_string()))?;
+    let handle = Handle::parse(handle).map_err(|e| Error::Invalid(format!("'{handle}': {e}")))?;
+    Ok((platform, handle))
+}
+
+fn view(row: ChannelRow, preset: TierPreset) -> ChannelView {
+    let tier = row.followers.map(|f| Tier::for_followers(f, preset));
+    ChannelView { row, tier }
+}
+
+impl App {
+    pub fn channels(&self, query: &ChannelQuery) -> Result<Vec<ChannelView>> {
+        let (min_followers, below_followers) = match query.tier {
+            Some(tier) => {
+                let (low, high) = tier.range(query.preset);
+                (Some(low), high)
+            }
+            None => (None, None),
+        };
+        let filter = ChannelFilter {
+            platform: query.platform,
+            min_followers,
+            below_followers,
+        };
+        let rows = self.store.channels(&filter)?;
+        Ok(rows.into_iter().map(|r| view(r, query.preset)).collect())
+    }
+
+    /// One channel by `PLATFORM/HANDLE`.
+    pub fn channel_profile(&self, reference: &str, preset: TierPreset) -> Result<ChannelProfile> {
+        let (platform, handle) = parse_channel_ref(reference)?;
+        let detail = self
+            .store
+            .channel_detail(platform, handle.as_str())?
+            .ok_or_else(|| {
+                Error::NotFound(format!("no channel {platform}/{handle} in the store"))
+            })?;
+        let followers = detail.channel.followers;
+        let in_window: Vec<bool> = match detail.channel.as_of {
+            Some(as_of) => {
+                let snapshots: Vec<_> = detail.posts.iter().map(|p| p.snapshot.clone()).collect();
+                let window = engagement_window(platform, as_of, &snapshots);
+                let mut flags = vec![false; snapshots.len()];
+                for i in window.posts {
+                    flags[i] = true;
+                }
+                flags
+            }
+            None => vec![false; detail.posts.len()],
+        };
+        let eligible_until = detail
+            .channel
+            .as_of
+            .map(|t| t.minus_seconds(platform.min_post_age_seconds()));
+        let posts = detail
+            .posts
+            .into_iter()
+            .zip(in_window)
+            .map(|(post, in_window)| ProfilePost {
+                in_window,
+                eligible: eligible_until.is_some_and(|t| post.snapshot.published_at <= t),
+                rate: followers.and_then(|f| post.snapshot.rate(f)),
+                post,
+            })
+            .collect();
+        let fit = self
+            .store
+            .platform_fits()?
+            .into_iter()
+            .find(|f| f.platform == platform)
+            .map(|f| f.fit);
+        let bucket = detail.channel.metrics.as_ref().and_then(|m| m.bucket);
+        let peers = match bucket {
+            Some(bucket) => self
+                .store
+                .bucket_stats()?
+                .into_iter()
+                .find(|b| b.platform == platform && b.bucket == bucket),
+            None => None,
+        };
+        Ok(ChannelProfile {
+            view: view(detail.channel, preset),
+            posts,
+            history: detail.history,
+            fit,
+            peers,
+        })
+    }
+
+    /// Every platform's size fit and every peer group, for `clout benchmarks`.
+    pub fn benchmarks(&self) -> Result<(Vec<clout_store::PlatformFit>, Vec<BucketStats>)> {
+        Ok((self.store.platform_fits()?, self.store.bucket_stats()?))
+    }
+}

@@ -1,0 +1,125 @@
+//! One module per subcommand; `run` dispatches.
+
+mod channels;
+mod demo;
+mod import;
+mod show;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clout_app::{Access, App, AppConfig};
+use clout_core::TierPreset;
+
+use crate::cli::{Cli, Command, TierPresetArg};
+
+pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
+    let config = AppConfig {
+        data_dir: cli.data.clone(),
+    };
+    match cli.command {
+        Command::Import(args) => import::run(config, args),
+        Command::Channels(args) => channels::run(&open_read(config)?, args),
+        Command::Show(args) => show::run(&open_read(config)?, args),
+        Command::Benchmarks(args) => channels::benchmarks(&open_read(config)?, args.json),
+        Command::Demo(args) => demo::run(config, args),
+        Command::Recompute => {
+            let mut app = open_write(config, "clout recompute")?;
+            let s = app.recompute_metrics()?;
+            println!(
+                "recomputed the metrics of {} channels ({} with an engagement rate)",
+                s.channels, s.with_rate
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status(args) => status(&open_read(config)?, args.json),
+    }
+}
+
+fn status(app: &App, as_json: bool) -> Result<ExitCode> {
+    let s = app.store_stats()?;
+    let runs = app.runs()?;
+    if as_json {
+        let runs: Vec<_> = runs
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "status": r.status.as_str(),
+                    "started_at": crate::output::time(r.started_at),
+                    "finished_at": r.finished_at.map(crate::output::time),
+                    "files": r.files,
+                    "accepted": r.accepted,
+                    "rejected": r.rejected,
+                    "rejects_file": r.rejects_file,
+                })
+            })
+            .collect();
+        let o = serde_json::json!({
+            "data_dir": app.data_dir().display().to_string(),
+            "channels": s.channels,
+            "channel_observations": s.channel_observations,
+            "follower_observations": s.follower_observations,
+            "posts": s.posts,
+            "post_observations": s.post_observations,
+            "rejects": s.rejects,
+            "runs": runs,
+        });
+        println!("{o}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("data directory {}", app.data_dir().display());
+    println!(
+        "{} channels ({} channel records, {} follower counts), {} posts ({} observations), {} rejects kept",
+        s.channels,
+        s.channel_observations,
+        s.follower_observations,
+        s.posts,
+        s.post_observations,
+        s.rejects
+    );
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                crate::output::time(r.started_at),
+                r.status.as_str().to_string(),
+                r.accepted.to_string(),
+                r.rejected.to_string(),
+                r.files.join(", "),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        crate::output::table(
+            &["RUN", "STARTED", "STATUS", "ACCEPTED", "REJECTED", "FILES"],
+            &rows,
+            &[0, 3, 4]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_read(config: AppConfig) -> Result<App> {
+    Ok(App::open(config, Access::Read, "")?)
+}
+
+fn open_write(config: AppConfig, command: &str) -> Result<App> {
+    let holder = format!("{command}, pid {}", std::process::id());
+    Ok(App::open(config, Access::Write, &holder)?)
+}
+
+/// The wall clock, read in one place: the app and core take time as a parameter.
+#[allow(clippy::disallowed_methods)]
+fn now() -> clout_core::Timestamp {
+    clout_core::Timestamp::from_unix(jiff::Timestamp::now().as_second())
+}
+
+fn preset(arg: TierPresetArg) -> TierPreset {
+    match arg {
+        TierPresetArg::Scrunch => TierPreset::Scrunch,
+        TierPresetArg::Industry => TierPreset::Industry,
+    }
+}

@@ -1,0 +1,359 @@
+//! `clout show PLATFORM/HANDLE`: one channel, every number with where it came from.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clout_app::{App, ChannelProfile};
+use clout_core::Metric;
+use serde_json::{Map, Value, json};
+
+use super::preset;
+use crate::cli::ShowArgs;
+use crate::output::{channel_json, fixed2, table, thousands, time};
+
+pub(crate) fn run(app: &App, args: ShowArgs) -> Result<ExitCode> {
+    let preset = preset(args.tiers);
+    let profile = app.channel_profile(&args.channel, preset)?;
+    if args.json {
+        println!("{}", Value::Object(profile_json(&profile, preset.as_str())));
+    } else {
+        print!("{}", profile_text(&profile, preset.as_str()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn profile_json(p: &ChannelProfile, preset: &str) -> Map<String, Value> {
+    let r = &p.view.row;
+    let mut o = channel_json(&p.view);
+    o.insert("tier_preset".into(), preset.into());
+    o.insert("bio".into(), r.bio.clone().into());
+    o.insert("url".into(), r.url.clone().into());
+    o.insert("email".into(), r.email.clone().into());
+    o.insert("following".into(), r.following.into());
+    o.insert("posts_count".into(), r.posts_count.into());
+    o.insert("is_business".into(), r.is_business.into());
+    o.insert("is_private".into(), r.is_private.into());
+    o.insert("posts_stored".into(), p.posts.len().into());
+    let measured = json!({
+        "method": "measured",
+        "source": r.source,
+        "observed_at": r.as_of.map(time),
+    });
+    let m = r.metrics.as_ref();
+    o.insert(
+        "provenance".into(),
+        json!({
+            "followers": measured,
+            "profile": measured,
+            "tier": {"method": "derived", "from": "followers", "preset": preset},
+            "metrics": {
+                "method": "derived",
+                "from": "the current observation of each window post, and the follower history",
+                "window_rule": m.map(|m| m.window_rule.as_str()),
+                "posts_in_window": m.map(|m| m.posts_in_window),
+            },
+            "engagement_percentile": {
+                "method": "derived",
+                "peers": p.peers.as_ref().map(|b| json!({
+                    "platform": b.platform.as_str(),
+                    "bucket": b.bucket.as_str(),
+                    "channels": b.channels,
+                    "median_engagement_rate": b.median_rate,
+                })),
+            },
+            "engagement_index": {
+                "method": "derived",
+                "size_fit": p.fit.map(|f| json!({"a": f.a, "b": f.b, "n": f.n})),
+            },
+        }),
+    );
+    let posts: Vec<Value> = p
+        .posts
+        .iter()
+        .filter(|post| post.in_window)
+        .map(|post| {
+            let s = &post.post.snapshot;
+            json!({
+                "post_id": s.post_id,
+                "published_at": time(s.published_at),
+                "observed_at": time(post.post.observed_at),
+                "likes": s.likes,
+                "comments": s.comments,
+                "shares": s.shares,
+                "views": s.views,
+                "saves": post.post.saves,
+                "engagements": s.engagements(),
+                "engagement_rate": post.rate,
+                "type": post.post.post_type,
+                "url": post.post.url,
+                "sponsored": post.post.sponsored,
+                "observations": post.post.observations,
+                "method": "measured",
+                "source": post.post.source,
+            })
+        })
+        .collect();
+    o.insert("window_posts".into(), posts.into());
+    let history: Vec<Value> = p
+        .history
+        .iter()
+        .map(|h| {
+            json!({
+                "observed_at": time(h.observed_at),
+                "followers": h.followers,
+                "record": if h.from_channel_record { "channel" } else { "followers" },
+                "method": "measured",
+                "source": h.source,
+            })
+        })
+        .collect();
+    o.insert("follower_history".into(), history.into());
+    o
+}
+
+fn pct(m: Metric<f64>) -> String {
+    match m {
+        Ok(v) => format!("{v:.2} %"),
+        Err(r) => format!("- ({})", r.explanation()),
+    }
+}
+
+fn num(m: Metric<f64>) -> String {
+    match m {
+        Ok(v) => format!("{v:.2}"),
+        Err(r) => format!("- ({})", r.explanation()),
+    }
+}
+
+fn profile_text(p: &ChannelProfile, preset: &str) -> String {
+    let r = &p.view.row;
+    let mut s = String::new();
+    let tier = p.view.tier.map(|t| t.as_str()).unwrap_or("-");
+    let label = r
+        .metrics
+        .as_ref()
+        .and_then(|m| m.engagement_label.ok())
+        .map(|l| l.as_str())
+        .unwrap_or("-");
+    let _ = writeln!(
+        s,
+        "{}/{}  {}",
+        r.platform,
+        r.handle,
+        r.name.as_deref().unwrap_or("")
+    );
+    let _ = writeln!(s, "tier {tier} ({preset} preset) · engagement {label}");
+    if let Some(bio) = &r.bio {
+        let _ = writeln!(s, "bio: {bio}");
+    }
+    let facts: Vec<String> = [
+        r.country.as_ref().map(|c| format!("country {c}")),
+        r.language.as_ref().map(|l| format!("language {l}")),
+        r.category.as_ref().map(|c| format!("category {c}")),
+        r.verified.filter(|v| *v).map(|_| "verified".to_string()),
+        r.email.as_ref().map(|e| format!("email {e}")),
+        r.creator_id.as_ref().map(|c| format!("creator {c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !facts.is_empty() {
+        let _ = writeln!(s, "{}", facts.join(" · "));
+    }
+    let _ = writeln!(s);
+    match (r.followers, r.as_of) {
+        (Some(f), Some(as_of)) => {
+            let _ = writeln!(
+                s,
+                "followers  {}  measured at {} (as_of), source {}",
+                thousands(f),
+                time(as_of),
+                r.source.as_deref().unwrap_or("-")
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "followers  -  no channel record imported yet: no metrics"
+            );
+        }
+    }
+    let Some(m) = &r.metrics else { return s };
+    let _ = writeln!(
+        s,
+        "window     {} posts, rule {} (eligible up to {}; 30-day bound {})",
+        m.posts_in_window,
+        m.window_rule.as_str(),
+        time(m.eligible_until),
+        time(m.thirty_days_after)
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Metrics (derived from the window posts' newest observations; metrics.md has every formula)"
+    );
+    let peers = p
+        .peers
+        .as_ref()
+        .map(|b| {
+            format!(
+                "among {} {} channels in {}",
+                b.channels,
+                b.platform,
+                b.bucket.as_str()
+            )
+        })
+        .unwrap_or_else(|| "no peer group".to_string());
+    let fit = p
+        .fit
+        .map(|f| {
+            format!(
+                "vs the {} size fit, b = {:.3} over {} channels",
+                r.platform, f.b, f.n
+            )
+        })
+        .unwrap_or_else(|| "no size fit".to_string());
+    let rows: Vec<Vec<String>> = vec![
+        vec![
+            "engagement_rate".into(),
+            pct(m.engagement_rate),
+            "mean of engagements / followers per post".into(),
+        ],
+        vec![
+            "median_engagement_rate".into(),
+            pct(m.median_engagement_rate),
+            "median of the same".into(),
+        ],
+        vec![
+            "engagement_rate_by_views".into(),
+            pct(m.engagement_rate_by_views),
+            "mean of engagements / views".into(),
+        ],
+        vec![
+            "viral_skew".into(),
+            match m.viral_skew {
+                Ok(v) => v.to_string(),
+                Err(r) => format!("- ({})", r.explanation()),
+            },
+            "mean > 1.5 × median".into(),
+        ],
+        vec![
+            "engagement_cv".into(),
+            num(m.engagement_cv),
+            "sd / mean of per-post rates".into(),
+        ],
+        vec!["avg_likes".into(), num(m.avg_likes), String::new()],
+        vec!["avg_comments".into(), num(m.avg_comments), String::new()],
+        vec!["avg_shares".into(), num(m.avg_shares), String::new()],
+        vec![
+            "avg_views".into(),
+            num(m.avg_views),
+            "over posts with views".into(),
+        ],
+        vec![
+            "comments_per_100_likes".into(),
+            num(m.comments_per_100_likes),
+            String::new(),
+        ],
+        vec![
+            "posts_per_week".into(),
+            format!("{:.2}", m.posts_per_week),
+            "posts in the last 90 days / (90/7)".into(),
+        ],
+        vec![
+            "follower_growth_30d".into(),
+            pct(m.follower_growth_30d),
+            "vs the newest count 30+ days before as_of".into(),
+        ],
+        vec![
+            "benchmark_bucket".into(),
+            m.bucket
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_else(|| "- (under 1,000 followers)".into()),
+            String::new(),
+        ],
+        vec![
+            "engagement_percentile".into(),
+            num(m.engagement_percentile),
+            peers,
+        ],
+        vec![
+            "engagement_label".into(),
+            match m.engagement_label {
+                Ok(l) => l.as_str().to_string(),
+                Err(r) => format!("- ({})", r.explanation()),
+            },
+            if m.engagement_percentile.is_ok() {
+                "from the percentile"
+            } else {
+                "from fixed bands on the rate"
+            }
+            .into(),
+        ],
+        vec!["engagement_index".into(), num(m.engagement_index), fit],
+    ];
+    s.push_str(&table(&["METRIC", "VALUE", "HOW"], &rows, &[]));
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Window posts (measured; newest observation of each)");
+    let rows: Vec<Vec<String>> = p
+        .posts
+        .iter()
+        .filter(|post| post.in_window)
+        .map(|post| {
+            let snap = &post.post.snapshot;
+            let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "-".into());
+            vec![
+                snap.post_id.clone(),
+                time(snap.published_at),
+                opt(snap.likes),
+                opt(snap.comments),
+                opt(snap.shares),
+                opt(snap.views),
+                fixed2(post.rate.ok_or(clout_core::NullReason::NoFollowers)),
+                time(post.post.observed_at),
+                post.post.source.clone(),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &[
+            "POST",
+            "PUBLISHED",
+            "LIKES",
+            "COMMENTS",
+            "SHARES",
+            "VIEWS",
+            "ER %",
+            "OBSERVED",
+            "SOURCE",
+        ],
+        &rows,
+        &[2, 3, 4, 5, 6],
+    ));
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Follower history (measured)");
+    let rows: Vec<Vec<String>> = p
+        .history
+        .iter()
+        .map(|h| {
+            vec![
+                time(h.observed_at),
+                thousands(h.followers),
+                if h.from_channel_record {
+                    "channel"
+                } else {
+                    "followers"
+                }
+                .to_string(),
+                h.source.clone(),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &["OBSERVED", "FOLLOWERS", "RECORD", "SOURCE"],
+        &rows,
+        &[1],
+    ));
+    s
+}

@@ -1,0 +1,174 @@
+//! `clout channels` and `clout show`: every metric under its metrics.md name, a reason
+//! beside each null, and readable tables.
+
+use crate::util::{Dir, channel, post};
+
+const METRICS: &[&str] = &[
+    "engagement_rate",
+    "median_engagement_rate",
+    "engagement_rate_by_views",
+    "viral_skew",
+    "engagement_cv",
+    "avg_likes",
+    "avg_comments",
+    "avg_shares",
+    "avg_views",
+    "comments_per_100_likes",
+    "posts_in_window",
+    "posts_per_week",
+    "follower_growth_30d",
+    "engagement_percentile",
+    "engagement_label",
+    "engagement_index",
+];
+
+/// `chef` has 5 posts (rates 1, 2, 3, 4, 10 % of 1,000 followers); `quiet` has 2.
+fn world(dir: &Dir) {
+    let mut lines = vec![
+        channel("instagram", "chef", 1_000),
+        channel("tiktok", "quiet", 30_000),
+    ];
+    for (i, e) in [10u64, 20, 30, 40, 100].iter().enumerate() {
+        lines.push(post(
+            "instagram",
+            "chef",
+            &format!("p{i}"),
+            2 + i as i64,
+            e - 1,
+            1,
+        ));
+    }
+    lines.push(post("tiktok", "quiet", "q1", 3, 10, 1));
+    lines.push(post("tiktok", "quiet", "q2", 4, 10, 1));
+    dir.write("world.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "world.ndjson"]);
+}
+
+#[test]
+fn channels_json_has_every_metric_and_a_reason_beside_each_null() {
+    let dir = Dir::new();
+    world(&dir);
+    let lines = dir.json_lines(&["channels", "--json"]);
+    assert_eq!(lines.len(), 2);
+    for obj in &lines {
+        for key in ["platform", "handle", "followers", "tier", "as_of"]
+            .iter()
+            .chain(METRICS)
+        {
+            assert!(obj.get(*key).is_some(), "{key} missing in {obj}");
+            if obj[*key].is_null() {
+                assert!(
+                    obj[format!("{key}_reason")].is_string(),
+                    "{key} is null without a reason in {obj}"
+                );
+            }
+        }
+    }
+    let chef = lines.iter().find(|o| o["handle"] == "chef").unwrap();
+    assert_eq!(chef["platform"], "instagram");
+    assert_eq!(chef["followers"], 1_000);
+    assert_eq!(chef["tier"], "nano");
+    assert_eq!(chef["as_of"], "2026-11-20T12:00:00Z");
+    assert!((chef["engagement_rate"].as_f64().unwrap() - 4.0).abs() < 1e-9);
+    assert!((chef["median_engagement_rate"].as_f64().unwrap() - 3.0).abs() < 1e-9);
+    assert_eq!(chef["viral_skew"], false);
+    assert_eq!(chef["posts_in_window"], 5);
+    // One channel per platform: too few peers for a percentile, so the label uses fixed bands (4 % → high).
+    assert_eq!(chef["engagement_percentile_reason"], "too_few_peers");
+    assert_eq!(chef["engagement_label"], "high");
+    assert_eq!(chef["follower_growth_30d_reason"], "no_history");
+    let quiet = lines.iter().find(|o| o["handle"] == "quiet").unwrap();
+    assert_eq!(quiet["engagement_rate_reason"], "insufficient_posts");
+    assert_eq!(quiet["posts_in_window"], 2);
+    assert_eq!(quiet["tier"], "micro");
+}
+
+#[test]
+fn channels_filter_by_platform_and_tier_with_either_preset() {
+    let dir = Dir::new();
+    world(&dir);
+    let handles = |args: &[&str]| -> Vec<String> {
+        dir.json_lines(args)
+            .iter()
+            .map(|o| o["handle"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        handles(&["channels", "--json", "--platform", "tiktok"]),
+        ["quiet"]
+    );
+    assert_eq!(
+        handles(&["channels", "--json", "--tier", "micro"]),
+        ["quiet"]
+    );
+    assert_eq!(
+        handles(&[
+            "channels", "--json", "--tier", "micro", "--tiers", "industry"
+        ]),
+        ["quiet"]
+    );
+    assert_eq!(
+        handles(&[
+            "channels", "--json", "--tier", "nano", "--tiers", "industry"
+        ]),
+        ["chef"]
+    );
+    let out = dir.run(&["channels", "--tier", "huge"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown tier 'huge'"));
+}
+
+#[test]
+fn the_channels_table_is_aligned() {
+    let dir = Dir::new();
+    world(&dir);
+    let out = dir.stdout(&["channels"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("PLATFORM"));
+    // The followers column is right-aligned: the numbers end where the header ends.
+    let end = lines[0].find("FOLLOWERS").unwrap() + "FOLLOWERS".len();
+    for row in &lines[1..3] {
+        let cell_end = row[..end].trim_end().len();
+        assert_eq!(cell_end, end, "{row}");
+    }
+    assert_eq!(lines.last(), Some(&"2 channels"));
+}
+
+#[test]
+fn show_json_has_window_posts_history_and_provenance() {
+    let dir = Dir::new();
+    world(&dir);
+    let out = dir.stdout(&["show", "Instagram/@CHEF", "--json"]);
+    let o: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(o["handle"], "chef");
+    assert_eq!(o["window_posts"].as_array().unwrap().len(), 5);
+    assert_eq!(o["window_posts"][0]["post_id"], "p0", "newest first");
+    assert_eq!(o["window_posts"][0]["engagements"], 10);
+    assert_eq!(o["window_posts"][0]["method"], "measured");
+    assert!(
+        o["window_posts"][0]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("world.ndjson")
+    );
+    assert_eq!(o["follower_history"].as_array().unwrap().len(), 1);
+    assert_eq!(o["provenance"]["followers"]["method"], "measured");
+    assert_eq!(o["provenance"]["metrics"]["method"], "derived");
+    assert_eq!(o["provenance"]["tier"]["method"], "derived");
+}
+
+#[test]
+fn show_text_explains_nulls_and_an_unknown_channel_is_an_error() {
+    let dir = Dir::new();
+    world(&dir);
+    let out = dir.stdout(&["show", "tiktok/quiet"]);
+    assert!(
+        out.contains("fewer than 5 posts in the engagement window"),
+        "{out}"
+    );
+    let out = dir.run(&["show", "tiktok/nobody"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no channel tiktok/nobody"));
+    let out = dir.run(&["show", "nobody"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not PLATFORM/HANDLE"));
+}

@@ -1,0 +1,16 @@
+//! Black-box tests of the `clout` binary: each runs the real executable in its own
+//! temporary directory, ripgrep style.
+//!
+//! - `util`: the `Dir` + command helpers.
+//! - `import`: exit codes, the JSON summary, rejects, the writer lock.
+//! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
+//! - `demo`: the generator's determinism and `clout demo` end to end.
+//! - `crash`: SIGKILL in the middle of an import.
+//! - `tidy`: repository rules (dependency direction, file headers).
+
+mod channels;
+mod crash;
+mod demo;
+mod import;
+mod tidy;
+mod util;
