@@ -29,57 +29,32 @@ impl ImportProgress for Clock {
 }
 
 fn scale() -> f64 {
-    std::env::var("CLOUT_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1.0)
+    std::env::var("CLOUT_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
 }
 
 /// Writes a world whose size is chosen to reach `target_posts` (estimated from a small sample).
 fn world(path: &Path, seed: u64, channels: usize) -> clout_app::DemoStats {
-    let mut out = BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(path).expect("create world file"),
-    );
-    let stats = clout_app::write_demo_world(&mut out, seed, channels, Timestamp::from_unix(AS_OF))
-        .expect("write world");
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).expect("create world file"));
+    let stats =
+        clout_app::write_demo_world(&mut out, seed, channels, Timestamp::from_unix(AS_OF)).expect("write world");
     out.flush().expect("flush world");
     stats
 }
 
 fn channels_for_posts(target_posts: f64) -> usize {
-    let sample =
-        clout_app::write_demo_world(std::io::sink(), 1, 2_000, Timestamp::from_unix(AS_OF))
-            .expect("sample");
+    let sample = clout_app::write_demo_world(std::io::sink(), 1, 2_000, Timestamp::from_unix(AS_OF)).expect("sample");
     ((target_posts / (sample.posts as f64 / 2_000.0)).round() as usize).max(100)
 }
 
 fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
-    let mut app = App::open(
-        AppConfig {
-            data_dir: dir.to_path_buf(),
-        },
-        Access::Write,
-        "bench",
-    )
-    .expect("open");
-    let options = ImportOptions {
-        now: Timestamp::from_unix(AS_OF + 86_400),
-        strict: false,
-        batch_size: 20_000,
-    };
+    let mut app = App::open(AppConfig { data_dir: dir.to_path_buf() }, Access::Write, "bench").expect("open");
+    let options = ImportOptions { now: Timestamp::from_unix(AS_OF + 86_400), strict: false, batch_size: 20_000 };
     let mut clock = Clock { parsing_done: None };
     let start = Instant::now();
-    let summary = app
-        .import(&[file.to_path_buf()], &options, &mut clock)
-        .expect("import");
+    let summary = app.import(&[file.to_path_buf()], &options, &mut clock).expect("import");
     let end = Instant::now();
     assert_eq!(summary.rejected, 0, "the demo world imports cleanly");
-    let ingest = clock
-        .parsing_done
-        .unwrap_or(end)
-        .duration_since(start)
-        .as_secs_f64();
+    let ingest = clock.parsing_done.unwrap_or(end).duration_since(start).as_secs_f64();
     (app, ingest, end.duration_since(start).as_secs_f64())
 }
 

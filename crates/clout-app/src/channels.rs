@@ -51,9 +51,7 @@ pub struct ChannelProfile {
 /// Parses `PLATFORM/HANDLE` (the handle may carry `@` and capitals).
 pub fn parse_channel_ref(reference: &str) -> Result<(Platform, Handle)> {
     let (platform, handle) = reference.split_once('/').ok_or_else(|| {
-        Error::Invalid(format!(
-            "'{reference}' is not PLATFORM/HANDLE (for example instagram/veganvibes)"
-        ))
+        Error::Invalid(format!("'{reference}' is not PLATFORM/HANDLE (for example instagram/veganvibes)"))
     })?;
     let platform = Platform::parse(platform).map_err(|e| Error::Invalid(e.to_string()))?;
     let handle = Handle::parse(handle).map_err(|e| Error::Invalid(format!("'{handle}': {e}")))?;
@@ -74,11 +72,7 @@ impl App {
             }
             None => (None, None),
         };
-        let filter = ChannelFilter {
-            platform: query.platform,
-            min_followers,
-            below_followers,
-        };
+        let filter = ChannelFilter { platform: query.platform, min_followers, below_followers };
         let rows = self.store.channels(&filter)?;
         Ok(rows.into_iter().map(|r| view(r, query.preset)).collect())
     }
@@ -89,9 +83,7 @@ impl App {
         let detail = self
             .store
             .channel_detail(platform, handle.as_str())?
-            .ok_or_else(|| {
-                Error::NotFound(format!("no channel {platform}/{handle} in the store"))
-            })?;
+            .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))?;
         let followers = detail.channel.followers;
         let in_window: Vec<bool> = match detail.channel.as_of {
             Some(as_of) => {
@@ -105,10 +97,7 @@ impl App {
             }
             None => vec![false; detail.posts.len()],
         };
-        let eligible_until = detail
-            .channel
-            .as_of
-            .map(|t| t.minus_seconds(platform.min_post_age_seconds()));
+        let eligible_until = detail.channel.as_of.map(|t| t.minus_seconds(platform.min_post_age_seconds()));
         let posts = detail
             .posts
             .into_iter()
@@ -120,28 +109,15 @@ impl App {
                 post,
             })
             .collect();
-        let fit = self
-            .store
-            .platform_fits()?
-            .into_iter()
-            .find(|f| f.platform == platform)
-            .map(|f| f.fit);
+        let fit = self.store.platform_fits()?.into_iter().find(|f| f.platform == platform).map(|f| f.fit);
         let bucket = detail.channel.metrics.as_ref().and_then(|m| m.bucket);
         let peers = match bucket {
-            Some(bucket) => self
-                .store
-                .bucket_stats()?
-                .into_iter()
-                .find(|b| b.platform == platform && b.bucket == bucket),
+            Some(bucket) => {
+                self.store.bucket_stats()?.into_iter().find(|b| b.platform == platform && b.bucket == bucket)
+            }
             None => None,
         };
-        Ok(ChannelProfile {
-            view: view(detail.channel, preset),
-            posts,
-            history: detail.history,
-            fit,
-            peers,
-        })
+        Ok(ChannelProfile { view: view(detail.channel, preset), posts, history: detail.history, fit, peers })
     }
 
     /// Every platform's size fit and every peer group, for `clout benchmarks`.

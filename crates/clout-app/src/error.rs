@@ -23,9 +23,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<clout_store::Error> for Error {
     fn from(e: clout_store::Error) -> Error {
         match e {
-            clout_store::Error::Locked { .. } | clout_store::Error::TooNew { .. } => {
-                Error::Conflict(e.to_string())
-            }
+            clout_store::Error::Locked { .. } | clout_store::Error::TooNew { .. } => Error::Conflict(e.to_string()),
             other => Error::Internal(other.to_string()),
         }
     }

@@ -84,11 +84,7 @@ pub struct Silent;
 impl ImportProgress for Silent {}
 
 enum Msg {
-    Batch {
-        records: Vec<Record>,
-        rejects: Vec<RawReject>,
-        bytes: u64,
-    },
+    Batch { records: Vec<Record>, rejects: Vec<RawReject>, bytes: u64 },
     CsvHeader(Vec<u8>),
     Failed(String),
 }
@@ -128,20 +124,13 @@ fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<(Box<dyn BufRead
 
 /// Decides the format: by extension, else by the first byte (`{` means NDJSON).
 fn detect_format(path: &Path, reader: &mut dyn BufRead) -> io::Result<Format> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if let Some(t) = clout_import::file_type(&name) {
         return Ok(t.format);
     }
     let head = reader.fill_buf()?;
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') {
-        Format::Ndjson
-    } else {
-        Format::Csv
-    })
+    Ok(if first == Some(&b'{') { Format::Ndjson } else { Format::Csv })
 }
 
 /// Reads and parses one file, sending batches; runs on its own thread.
@@ -150,12 +139,7 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
         let (mut reader, _gzip) = open_input(path, bytes.clone())?;
         let format = detect_format(path, reader.as_mut())?;
         let send = |records: Vec<Record>, rejects: Vec<RawReject>| {
-            tx.send(Msg::Batch {
-                records,
-                rejects,
-                bytes: bytes.load(Ordering::Relaxed),
-            })
-            .is_ok()
+            tx.send(Msg::Batch { records, rejects, bytes: bytes.load(Ordering::Relaxed) }).is_ok()
         };
         let mut records = Vec::with_capacity(batch_size);
         let mut rejects = Vec::new();
@@ -178,11 +162,7 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
                     }
                     match clout_import::parse_line(content) {
                         Ok(record) => records.push(record),
-                        Err(issues) => rejects.push(RawReject {
-                            line: number,
-                            raw: content.to_vec(),
-                            issues,
-                        }),
+                        Err(issues) => rejects.push(RawReject { line: number, raw: content.to_vec(), issues }),
                     }
                     if records.len() + rejects.len() >= batch_size {
                         if !send(std::mem::take(&mut records), std::mem::take(&mut rejects)) {
@@ -212,11 +192,7 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
                             while let [.., b'\n' | b'\r'] = raw.as_slice() {
                                 raw.pop();
                             }
-                            rejects.push(RawReject {
-                                line: row.line,
-                                raw,
-                                issues,
-                            })
+                            rejects.push(RawReject { line: row.line, raw, issues })
                         }
                     }
                     if records.len() + rejects.len() >= batch_size
@@ -259,9 +235,7 @@ impl App {
         progress: &mut dyn ImportProgress,
     ) -> Result<ImportSummary> {
         if options.batch_size == 0 {
-            return Err(Error::Invalid(
-                "the batch size must be at least 1".to_string(),
-            ));
+            return Err(Error::Invalid("the batch size must be at least 1".to_string()));
         }
         if options.strict {
             let (rejected, file_errors) = self.validate(files, options, progress);
@@ -310,10 +284,7 @@ impl App {
             let size = std::fs::metadata(path).ok().map(|m| m.len());
             progress.file_started(&name, size);
             if let Err(e) = File::open(path) {
-                summary.file_errors.push(FileError {
-                    file: name,
-                    message: e.to_string(),
-                });
+                summary.file_errors.push(FileError { file: name, message: e.to_string() });
                 continue;
             }
             let source: SourceId = writer.source_id(&name)?;
@@ -332,22 +303,14 @@ impl App {
                     match msg {
                         Msg::CsvHeader(h) => csv_header = Some(h),
                         Msg::Failed(message) => {
-                            summary.file_errors.push(FileError {
-                                file: name.clone(),
-                                message,
-                            });
+                            summary.file_errors.push(FileError { file: name.clone(), message });
                         }
-                        Msg::Batch {
-                            records,
-                            rejects,
-                            bytes,
-                        } => {
+                        Msg::Batch { records, rejects, bytes } => {
                             for r in &records {
                                 channels.insert((r.platform(), r.handle().as_str().to_string()));
                                 if let Record::Post(p) = r {
                                     let mut h = DefaultHasher::new();
-                                    (p.platform, p.handle.as_str(), p.post_id.as_str())
-                                        .hash(&mut h);
+                                    (p.platform, p.handle.as_str(), p.post_id.as_str()).hash(&mut h);
                                     posts.insert(h.finish());
                                 }
                             }
@@ -357,12 +320,7 @@ impl App {
                                     file: name.clone(),
                                     line: r.line,
                                     field: r.issues.iter().find_map(|i| i.field.clone()),
-                                    reason: r
-                                        .issues
-                                        .iter()
-                                        .map(|i| i.to_string())
-                                        .collect::<Vec<_>>()
-                                        .join("; "),
+                                    reason: r.issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "),
                                     raw: r.raw.clone(),
                                 })
                                 .collect();
@@ -377,25 +335,17 @@ impl App {
                                     &rejects,
                                 )
                                 .map_err(|e| {
-                                    Error::Internal(format!(
-                                        "writing rejects under {}: {e}",
-                                        rejects_dir.display()
-                                    ))
+                                    Error::Internal(format!("writing rejects under {}: {e}", rejects_dir.display()))
                                 })?;
                             }
-                            let batch: Vec<(Record, SourceId)> =
-                                records.into_iter().map(|r| (r, source)).collect();
+                            let batch: Vec<(Record, SourceId)> = records.into_iter().map(|r| (r, source)).collect();
                             let stats = writer.write_batch(&batch, &store_rejects)?;
                             file_accepted += batch.len() as u64;
                             file_rejected += rejects.len() as u64;
                             summary.written += stats.written;
                             summary.unchanged += stats.unchanged;
                             for r in rejects {
-                                progress.reject(&RejectReport {
-                                    file: name.clone(),
-                                    line: r.line,
-                                    issues: r.issues,
-                                });
+                                progress.reject(&RejectReport { file: name.clone(), line: r.line, issues: r.issues });
                             }
                             progress.bytes_read(&name, bytes);
                             progress.batch_committed(
@@ -410,9 +360,7 @@ impl App {
             });
             outcome?;
             if let Some(mut o) = out {
-                o.file
-                    .flush()
-                    .map_err(|e| Error::Internal(format!("writing {}: {e}", o.path.display())))?;
+                o.file.flush().map_err(|e| Error::Internal(format!("writing {}: {e}", o.path.display())))?;
                 summary.rejects_files.push(o.path);
             }
             summary.accepted += file_accepted;
@@ -420,8 +368,7 @@ impl App {
             progress.file_finished(&name, file_accepted, file_rejected);
         }
         if let Some(mut r) = reasons {
-            r.flush()
-                .map_err(|e| Error::Internal(format!("writing the rejects reasons: {e}")))?;
+            r.flush().map_err(|e| Error::Internal(format!("writing the rejects reasons: {e}")))?;
         }
         summary.rejects_file = match summary.rejects_files.as_slice() {
             [] => None,
@@ -430,16 +377,8 @@ impl App {
         };
         summary.channels = channels.len() as u64;
         summary.posts = posts.len() as u64;
-        let status = if summary.file_errors.is_empty() {
-            RunStatus::Completed
-        } else {
-            RunStatus::Failed
-        };
-        writer.finish(
-            status,
-            options.now,
-            summary.rejects_file.as_ref().map(|p| display(p)).as_deref(),
-        )?;
+        let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
+        writer.finish(status, options.now, summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
         summary.metrics = Some(self.recompute_metrics()?);
         Ok(summary)
@@ -459,30 +398,16 @@ impl App {
             let (tx, rx) = mpsc::sync_channel::<Msg>(2);
             std::thread::scope(|scope| {
                 let path_for_thread = path.clone();
-                scope.spawn(move || {
-                    parse_file(
-                        &path_for_thread,
-                        options.batch_size,
-                        Arc::new(AtomicU64::new(0)),
-                        &tx,
-                    )
-                });
+                scope.spawn(move || parse_file(&path_for_thread, options.batch_size, Arc::new(AtomicU64::new(0)), &tx));
                 for msg in rx {
                     match msg {
                         Msg::Batch { rejects, .. } => {
                             for r in rejects {
                                 rejected += 1;
-                                progress.reject(&RejectReport {
-                                    file: name.clone(),
-                                    line: r.line,
-                                    issues: r.issues,
-                                });
+                                progress.reject(&RejectReport { file: name.clone(), line: r.line, issues: r.issues });
                             }
                         }
-                        Msg::Failed(message) => errors.push(FileError {
-                            file: name.clone(),
-                            message,
-                        }),
+                        Msg::Failed(message) => errors.push(FileError { file: name.clone(), message }),
                         Msg::CsvHeader(_) => {}
                     }
                 }
@@ -506,21 +431,11 @@ fn write_rejects(
 ) -> io::Result<()> {
     if out.is_none() {
         std::fs::create_dir_all(dir)?;
-        let base = input
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "input".to_string());
+        let base = input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "input".to_string());
         let base = base.strip_suffix(".gz").unwrap_or(&base).to_string();
-        let stem = base
-            .rsplit_once('.')
-            .map_or(base.as_str(), |(stem, _)| stem)
-            .to_string();
+        let stem = base.rsplit_once('.').map_or(base.as_str(), |(stem, _)| stem).to_string();
         // The rejects keep the input's format, so that they import again once fixed.
-        let ext = if csv_header.is_some() {
-            "csv"
-        } else {
-            "ndjson"
-        };
+        let ext = if csv_header.is_some() { "csv" } else { "ndjson" };
         let mut path = dir.join(format!("{stem}.rejects.{ext}"));
         let mut n = 2;
         while path.exists() {

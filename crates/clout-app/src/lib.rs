@@ -62,13 +62,8 @@ pub fn write_demo_world(
     channels: usize,
     as_of: clout_core::Timestamp,
 ) -> Result<DemoStats> {
-    let options = clout_demo::WorldOptions {
-        seed,
-        channels,
-        as_of: as_of.unix(),
-    };
-    clout_demo::write_world(out, &options)
-        .map_err(|e| Error::Internal(format!("writing the demo world: {e}")))
+    let options = clout_demo::WorldOptions { seed, channels, as_of: as_of.unix() };
+    clout_demo::write_world(out, &options).map_err(|e| Error::Internal(format!("writing the demo world: {e}")))
 }
 
 #[cfg(test)]

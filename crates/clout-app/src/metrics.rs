@@ -35,11 +35,7 @@ impl App {
                 posts: input.posts,
                 follower_history: input.history,
             });
-            peers.push(PeerInput {
-                platform: input.platform,
-                followers,
-                rate: m.engagement_rate,
-            });
+            peers.push(PeerInput { platform: input.platform, followers, rate: m.engagement_rate });
             records.push((
                 input.channel_id,
                 MetricsRecord {

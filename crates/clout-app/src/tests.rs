@@ -13,22 +13,11 @@ const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
 
 fn app(dir: &Path) -> App {
-    App::open(
-        AppConfig {
-            data_dir: dir.join("data"),
-        },
-        Access::Write,
-        "test",
-    )
-    .unwrap()
+    App::open(AppConfig { data_dir: dir.join("data") }, Access::Write, "test").unwrap()
 }
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        now: Timestamp::from_unix(AS_OF + 3 * DAY),
-        strict: false,
-        batch_size: 3,
-    }
+    ImportOptions { now: Timestamp::from_unix(AS_OF + 3 * DAY), strict: false, batch_size: 3 }
 }
 
 fn file(dir: &Path, name: &str, content: &str) -> PathBuf {
@@ -43,14 +32,7 @@ fn channel(handle: &str, followers: u64, at: i64) -> String {
     )
 }
 
-fn post(
-    handle: &str,
-    id: &str,
-    days_before: i64,
-    likes: u64,
-    comments: u64,
-    observed_at: i64,
-) -> String {
+fn post(handle: &str, id: &str, days_before: i64, likes: u64, comments: u64, observed_at: i64) -> String {
     format!(
         r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"{id}","published_at":{},"likes":{likes},"comments":{comments},"observed_at":{observed_at}}}"#,
         AS_OF - days_before * DAY
@@ -58,12 +40,7 @@ fn post(
 }
 
 fn metrics(app: &App, reference: &str) -> MetricsRecord {
-    app.channel_profile(reference, TierPreset::Scrunch)
-        .unwrap()
-        .view
-        .row
-        .metrics
-        .unwrap()
+    app.channel_profile(reference, TierPreset::Scrunch).unwrap().view.row.metrics.unwrap()
 }
 
 /// A channel of 1,000 followers with five posts of 10, 20, 30, 40, 100 engagements:
@@ -71,14 +48,7 @@ fn metrics(app: &App, reference: &str) -> MetricsRecord {
 fn five_posts(handle: &str) -> Vec<String> {
     let mut lines = vec![channel(handle, 1_000, AS_OF)];
     for (i, e) in [10, 20, 30, 40, 100].iter().enumerate() {
-        lines.push(post(
-            handle,
-            &format!("p{i}"),
-            2 + i as i64,
-            e - 2,
-            2,
-            AS_OF,
-        ));
+        lines.push(post(handle, &format!("p{i}"), 2 + i as i64, e - 2, 2, AS_OF));
     }
     lines
 }
@@ -88,21 +58,15 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let mut lines = five_posts("@Chef");
     lines.insert(2, "{not json".to_string());
-    lines.insert(
-        4,
-        r#"{"kind":"channel","platform":"myspace","handle":"x","followers":1,"observed_at":1}"#
-            .to_string(),
-    );
+    lines
+        .insert(4, r#"{"kind":"channel","platform":"myspace","handle":"x","followers":1,"observed_at":1}"#.to_string());
     lines.push(r#"{"kind":"comment","platform":"instagram","handle":"chef"}"#.to_string());
     lines.push(r#"{"kind":"post","platform":"instagram","handle":"chef","post_id":"n","published_at":1,"likes":-1,"comments":0}"#.to_string());
+    lines.push(r#"{"kind":"channel","platform":"instagram","handle":"chef","observed_at":1795176000}"#.to_string());
     lines.push(
-        r#"{"kind":"channel","platform":"instagram","handle":"chef","observed_at":1795176000}"#
-            .to_string(),
+        r#"{"kind":"channel","platform":"instagram","handle":"chef","followers":5,"observed_at":"noon"}"#.to_string(),
     );
-    lines.push(r#"{"kind":"channel","platform":"instagram","handle":"chef","followers":5,"observed_at":"noon"}"#.to_string());
-    lines.push(
-        r#"{"kind":"post","platform":"instagram","handle":"chef","post_id":"t","publ"#.to_string(),
-    );
+    lines.push(r#"{"kind":"post","platform":"instagram","handle":"chef","post_id":"t","publ"#.to_string());
     let input = file(dir.path(), "mixed.ndjson", &(lines.join("\n") + "\n"));
     let mut app = app(dir.path());
     let s = app.import(&[input], &options(), &mut Silent).unwrap();
@@ -111,11 +75,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
     let rejects_file = s.rejects_file.clone().unwrap();
     let kept = std::fs::read_to_string(&rejects_file).unwrap();
     assert_eq!(kept.lines().count(), 7);
-    assert_eq!(
-        kept.lines().next(),
-        Some("{not json"),
-        "rejected lines are kept verbatim"
-    );
+    assert_eq!(kept.lines().next(), Some("{not json"), "rejected lines are kept verbatim");
     let reasons = std::fs::read_to_string(rejects_file.with_file_name("reasons.tsv")).unwrap();
     for expected in [
         "mixed.ndjson\t3\t\tinvalid JSON",
@@ -126,10 +86,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
         "\t12\tobserved_at\t'noon' is not an RFC 3339 time",
         "\t13\t\ttruncated JSON",
     ] {
-        assert!(
-            reasons.contains(expected),
-            "reasons.tsv lacks {expected:?}:\n{reasons}"
-        );
+        assert!(reasons.contains(expected), "reasons.tsv lacks {expected:?}:\n{reasons}");
     }
     // The good records made a channel with metrics: 4 % mean, 3 % median.
     let m = metrics(&app, "instagram/chef");
@@ -147,10 +104,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
             l if l.contains(r#""likes":-1"#) => l.replace(r#""likes":-1"#, r#""likes":1"#),
             l if l.contains(r#""noon""#) => l.replace(r#""noon""#, "1795176000"),
             l if l.ends_with(r#""publ"#) => post("chef", "t", 8, 1, 0, AS_OF),
-            l => l.replace(
-                r#""handle":"chef","#,
-                r#""handle":"chef","followers":1000,"#,
-            ),
+            l => l.replace(r#""handle":"chef","#, r#""handle":"chef","followers":1000,"#),
         })
         .collect();
     let fixed = fixed.join("\n");
@@ -164,17 +118,12 @@ fn importing_the_same_file_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let input = file(dir.path(), "a.ndjson", &five_posts("chef").join("\n"));
     let mut app = app(dir.path());
-    let first = app
-        .import(std::slice::from_ref(&input), &options(), &mut Silent)
-        .unwrap();
+    let first = app.import(std::slice::from_ref(&input), &options(), &mut Silent).unwrap();
     assert_eq!(first.written, 6);
     let before = app.store_stats().unwrap();
     let m_before = metrics(&app, "instagram/chef");
     let second = app.import(&[input], &options(), &mut Silent).unwrap();
-    assert_eq!(
-        (second.accepted, second.written, second.unchanged),
-        (6, 0, 6)
-    );
+    assert_eq!((second.accepted, second.written, second.unchanged), (6, 0, 6));
     let after = app.store_stats().unwrap();
     assert_eq!(
         (
@@ -184,13 +133,7 @@ fn importing_the_same_file_twice_changes_nothing() {
             before.posts,
             before.post_observations
         ),
-        (
-            after.channels,
-            after.channel_observations,
-            after.follower_observations,
-            after.posts,
-            after.post_observations
-        )
+        (after.channels, after.channel_observations, after.follower_observations, after.posts, after.post_observations)
     );
     assert_eq!(metrics(&app, "instagram/chef"), m_before);
 }
@@ -209,14 +152,8 @@ fn the_newest_observation_of_a_post_counts_and_the_older_stays_in_history() {
     let m = metrics(&app, "instagram/chef");
     assert!((m.engagement_rate.unwrap() - 6.0).abs() < 1e-9);
     assert_eq!(m.viral_skew, Ok(true));
-    let profile = app
-        .channel_profile("instagram/chef", TierPreset::Scrunch)
-        .unwrap();
-    let p4 = profile
-        .posts
-        .iter()
-        .find(|p| p.post.snapshot.post_id == "p4")
-        .unwrap();
+    let profile = app.channel_profile("instagram/chef", TierPreset::Scrunch).unwrap();
+    let p4 = profile.posts.iter().find(|p| p.post.snapshot.post_id == "p4").unwrap();
     assert_eq!(p4.post.observations, 2);
 }
 
@@ -226,27 +163,18 @@ fn csv_with_abbreviated_counts_and_handles_with_at_and_capitals() {
     let channels = file(
         dir.path(),
         "channels.csv",
-        &format!(
-            "platform,handle,followers,observed_at,country\ninstagram,@Big.Chef,12.5k,{AS_OF},fr\n"
-        ),
+        &format!("platform,handle,followers,observed_at,country\ninstagram,@Big.Chef,12.5k,{AS_OF},fr\n"),
     );
     let mut posts = String::from("platform,handle,post_id,published_at,likes,comments\n");
     // 250 engagements each on 12,500 followers: 2 % per post.
     for i in 0..6 {
-        posts.push_str(&format!(
-            "instagram,BIG.CHEF,p{i},{},0.2k,50\n",
-            AS_OF - (2 + i) * DAY
-        ));
+        posts.push_str(&format!("instagram,BIG.CHEF,p{i},{},0.2k,50\n", AS_OF - (2 + i) * DAY));
     }
     let posts = file(dir.path(), "posts.csv", &posts);
     let mut app = app(dir.path());
-    let s = app
-        .import(&[channels, posts], &options(), &mut Silent)
-        .unwrap();
+    let s = app.import(&[channels, posts], &options(), &mut Silent).unwrap();
     assert_eq!((s.accepted, s.rejected, s.channels), (7, 0, 1));
-    let profile = app
-        .channel_profile("Instagram/@big.chef", TierPreset::Scrunch)
-        .unwrap();
+    let profile = app.channel_profile("Instagram/@big.chef", TierPreset::Scrunch).unwrap();
     assert_eq!(profile.view.row.followers, Some(12_500));
     assert_eq!(profile.view.row.country.as_deref(), Some("FR"));
     assert_eq!(profile.view.tier, Some(Tier::Micro));
@@ -271,17 +199,8 @@ fn csv_rejects_keep_the_header_and_import_again_once_fixed() {
     let path = s.rejects_file.unwrap();
     assert_eq!(path.extension().unwrap(), "csv");
     let kept = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        kept,
-        format!("platform,handle,followers,observed_at\ninstagram,b,-5,{AS_OF}\ninstagram,c,7\n")
-    );
-    let fixed = file(
-        dir.path(),
-        "fixed.csv",
-        &kept
-            .replace("-5", "5")
-            .replace(",7\n", &format!(",7,{AS_OF}\n")),
-    );
+    assert_eq!(kept, format!("platform,handle,followers,observed_at\ninstagram,b,-5,{AS_OF}\ninstagram,c,7\n"));
+    let fixed = file(dir.path(), "fixed.csv", &kept.replace("-5", "5").replace(",7\n", &format!(",7,{AS_OF}\n")));
     let s = app.import(&[fixed], &options(), &mut Silent).unwrap();
     assert_eq!((s.accepted, s.rejected), (2, 0));
 }
@@ -290,12 +209,8 @@ fn csv_rejects_keep_the_header_and_import_again_once_fixed() {
 fn gzip_files_import_like_plain_ones() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.ndjson.gz");
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(&path).unwrap(),
-        flate2::Compression::fast(),
-    );
-    enc.write_all(five_posts("chef").join("\n").as_bytes())
-        .unwrap();
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::fast());
+    enc.write_all(five_posts("chef").join("\n").as_bytes()).unwrap();
     enc.finish().unwrap();
     let mut app = app(dir.path());
     let s = app.import(&[path], &options(), &mut Silent).unwrap();
@@ -307,13 +222,7 @@ fn an_unreadable_file_is_a_file_error_and_the_others_still_import() {
     let dir = tempfile::tempdir().unwrap();
     let good = file(dir.path(), "a.ndjson", &five_posts("chef").join("\n"));
     let mut app = app(dir.path());
-    let s = app
-        .import(
-            &[dir.path().join("missing.ndjson"), good],
-            &options(),
-            &mut Silent,
-        )
-        .unwrap();
+    let s = app.import(&[dir.path().join("missing.ndjson"), good], &options(), &mut Silent).unwrap();
     assert_eq!(s.file_errors.len(), 1);
     assert!(s.file_errors[0].file.ends_with("missing.ndjson"));
     assert_eq!(s.accepted, 6);
@@ -326,10 +235,7 @@ fn strict_mode_writes_nothing_when_anything_is_rejected() {
     lines.push("oops".to_string());
     let input = file(dir.path(), "a.ndjson", &lines.join("\n"));
     let mut app = app(dir.path());
-    let strict = ImportOptions {
-        strict: true,
-        ..options()
-    };
+    let strict = ImportOptions { strict: true, ..options() };
     let s = app.import(&[input], &strict, &mut Silent).unwrap();
     assert!(s.strict_refused);
     assert_eq!(s.rejected, 1);
@@ -349,18 +255,8 @@ fn growth_uses_follower_history_and_is_null_without_it() {
     let mut app = app(dir.path());
     app.import(&[input], &options(), &mut Silent).unwrap();
     // (1000 - 800) / 800 = 25 %.
-    assert!(
-        (metrics(&app, "instagram/grower")
-            .follower_growth_30d
-            .unwrap()
-            - 25.0)
-            .abs()
-            < 1e-9
-    );
-    assert_eq!(
-        metrics(&app, "instagram/newcomer").follower_growth_30d,
-        Err(NullReason::NoHistory)
-    );
+    assert!((metrics(&app, "instagram/grower").follower_growth_30d.unwrap() - 25.0).abs() < 1e-9);
+    assert_eq!(metrics(&app, "instagram/newcomer").follower_growth_30d, Err(NullReason::NoHistory));
 }
 
 #[test]
@@ -371,11 +267,7 @@ fn posts_without_a_channel_record_make_a_channel_without_metrics() {
     let mut app = app(dir.path());
     app.import(&[input], &options(), &mut Silent).unwrap();
     let channels = app
-        .channels(&ChannelQuery {
-            platform: Some(Platform::Instagram),
-            tier: None,
-            preset: TierPreset::Scrunch,
-        })
+        .channels(&ChannelQuery { platform: Some(Platform::Instagram), tier: None, preset: TierPreset::Scrunch })
         .unwrap();
     assert_eq!(channels.len(), 1);
     assert_eq!(channels[0].row.followers, None);
@@ -385,24 +277,16 @@ fn posts_without_a_channel_record_make_a_channel_without_metrics() {
 #[test]
 fn tiers_filter_by_the_chosen_preset() {
     let dir = tempfile::tempdir().unwrap();
-    let lines = [
-        channel("small", 5_000, AS_OF),
-        channel("mid", 60_000, AS_OF),
-        channel("big", 300_000, AS_OF),
-    ];
+    let lines = [channel("small", 5_000, AS_OF), channel("mid", 60_000, AS_OF), channel("big", 300_000, AS_OF)];
     let input = file(dir.path(), "a.ndjson", &lines.join("\n"));
     let mut app = app(dir.path());
     app.import(&[input], &options(), &mut Silent).unwrap();
     let handles = |tier, preset| -> Vec<String> {
-        app.channels(&ChannelQuery {
-            platform: None,
-            tier: Some(tier),
-            preset,
-        })
-        .unwrap()
-        .into_iter()
-        .map(|c| c.row.handle)
-        .collect()
+        app.channels(&ChannelQuery { platform: None, tier: Some(tier), preset })
+            .unwrap()
+            .into_iter()
+            .map(|c| c.row.handle)
+            .collect()
     };
     assert_eq!(handles(Tier::Micro, TierPreset::Scrunch), ["small"]);
     assert_eq!(handles(Tier::Nano, TierPreset::Industry), ["small"]);
@@ -412,16 +296,7 @@ fn tiers_filter_by_the_chosen_preset() {
 
 #[test]
 fn a_channel_reference_needs_a_known_platform_and_a_handle() {
-    assert!(matches!(
-        parse_channel_ref("instagram"),
-        Err(Error::Invalid(_))
-    ));
-    assert!(matches!(
-        parse_channel_ref("myspace/tom"),
-        Err(Error::Invalid(_))
-    ));
-    assert_eq!(
-        parse_channel_ref("YouTube/@Chef").unwrap().1.as_str(),
-        "chef"
-    );
+    assert!(matches!(parse_channel_ref("instagram"), Err(Error::Invalid(_))));
+    assert!(matches!(parse_channel_ref("myspace/tom"), Err(Error::Invalid(_))));
+    assert_eq!(parse_channel_ref("YouTube/@Chef").unwrap().1.as_str(), "chef");
 }

@@ -9,13 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "clout", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
     /// The data directory (store, rejects). Defaults to $CLOUT_DATA, else ./clout-data.
-    #[arg(
-        long,
-        global = true,
-        value_name = "DIR",
-        env = "CLOUT_DATA",
-        default_value = "clout-data"
-    )]
+    #[arg(long, global = true, value_name = "DIR", env = "CLOUT_DATA", default_value = "clout-data")]
     pub(crate) data: PathBuf,
 
     #[command(subcommand)]

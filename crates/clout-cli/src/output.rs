@@ -6,11 +6,18 @@ use clout_app::{ChannelView, MetricsRecord};
 use clout_core::{Metric, NullReason};
 use serde_json::{Map, Value, json};
 
+/// Writes to stdout, returning the error (a closed pipe, say) instead of panicking as
+/// `print!` does; `main` treats a broken pipe as a normal end.
+pub(crate) fn emit(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// RFC 3339 in UTC, seconds precision.
 pub(crate) fn time(t: clout_core::Timestamp) -> String {
-    jiff::Timestamp::from_second(t.unix())
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| t.unix().to_string())
+    jiff::Timestamp::from_second(t.unix()).map(|t| t.to_string()).unwrap_or_else(|_| t.unix().to_string())
 }
 
 fn put_metric<T: Into<Value>>(obj: &mut Map<String, Value>, name: &str, m: Metric<T>) {
@@ -78,10 +85,7 @@ pub(crate) fn channel_json(v: &ChannelView) -> Map<String, Value> {
 
 fn put_metrics(o: &mut Map<String, Value>, m: &MetricsRecord) {
     o.insert("window_rule".into(), m.window_rule.as_str().into());
-    o.insert(
-        "window_eligible_until".into(),
-        time(m.eligible_until).into(),
-    );
+    o.insert("window_eligible_until".into(), time(m.eligible_until).into());
     o.insert("window_after".into(), time(m.thirty_days_after).into());
     put_metric(o, "engagement_rate", m.engagement_rate);
     put_metric(o, "median_engagement_rate", m.median_engagement_rate);
@@ -96,17 +100,9 @@ fn put_metrics(o: &mut Map<String, Value>, m: &MetricsRecord) {
     o.insert("posts_in_window".into(), m.posts_in_window.into());
     o.insert("posts_per_week".into(), json!(m.posts_per_week));
     put_metric(o, "follower_growth_30d", m.follower_growth_30d);
-    put_metric(
-        o,
-        "benchmark_bucket",
-        m.bucket.map(|b| b.as_str()).ok_or(NullReason::NoBucket),
-    );
+    put_metric(o, "benchmark_bucket", m.bucket.map(|b| b.as_str()).ok_or(NullReason::NoBucket));
     put_metric(o, "engagement_percentile", m.engagement_percentile);
-    put_metric(
-        o,
-        "engagement_label",
-        m.engagement_label.map(|l| l.as_str()),
-    );
+    put_metric(o, "engagement_label", m.engagement_label.map(|l| l.as_str()));
     put_metric(o, "engagement_index", m.engagement_index);
 }
 
@@ -125,8 +121,7 @@ pub(crate) fn thousands(n: u64) -> String {
 
 /// A metric for people: two decimals, or `-` when null.
 pub(crate) fn fixed2(m: Metric<f64>) -> String {
-    m.map(|v| format!("{v:.2}"))
-        .unwrap_or_else(|_| "-".to_string())
+    m.map(|v| format!("{v:.2}")).unwrap_or_else(|_| "-".to_string())
 }
 
 /// A table with a header row; columns listed in `right` are right-aligned.
@@ -154,6 +149,7 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> S
                 }
             }
         }
+        let mut s = s.trim_end().to_string();
         s.push('\n');
         s
     };

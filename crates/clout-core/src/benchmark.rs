@@ -46,17 +46,12 @@ impl Bucket {
         Bucket::M1to5,
         Bucket::M5plus,
     ];
-    const LOWER: [u64; 11] = [
-        1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
-        5_000_000,
-    ];
+    const LOWER: [u64; 11] =
+        [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 5_000_000];
 
     /// Lower bounds inclusive, upper bounds exclusive, like tiers.
     pub fn for_followers(followers: u64) -> Option<Bucket> {
-        let above = Bucket::LOWER
-            .iter()
-            .filter(|&&low| followers >= low)
-            .count();
+        let above = Bucket::LOWER.iter().filter(|&&low| followers >= low).count();
         above.checked_sub(1).map(|i| Bucket::ALL[i])
     }
 
@@ -77,9 +72,7 @@ impl Bucket {
     }
 
     pub fn parse(raw: &str) -> Option<Bucket> {
-        Bucket::ALL
-            .into_iter()
-            .find(|b| b.as_str().eq_ignore_ascii_case(raw.trim()))
+        Bucket::ALL.into_iter().find(|b| b.as_str().eq_ignore_ascii_case(raw.trim()))
     }
 }
 
@@ -93,12 +86,8 @@ pub enum EngagementLabel {
 }
 
 impl EngagementLabel {
-    pub const ALL: [EngagementLabel; 4] = [
-        EngagementLabel::Low,
-        EngagementLabel::Good,
-        EngagementLabel::High,
-        EngagementLabel::VeryHigh,
-    ];
+    pub const ALL: [EngagementLabel; 4] =
+        [EngagementLabel::Low, EngagementLabel::Good, EngagementLabel::High, EngagementLabel::VeryHigh];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -111,9 +100,7 @@ impl EngagementLabel {
 
     pub fn parse(raw: &str) -> Option<EngagementLabel> {
         let lower = raw.trim().to_ascii_lowercase().replace('-', "_");
-        EngagementLabel::ALL
-            .into_iter()
-            .find(|l| l.as_str() == lower)
+        EngagementLabel::ALL.into_iter().find(|l| l.as_str() == lower)
     }
 
     /// From the percentile: low < 25, good 25 – < 75, high 75 – < 90, very high ≥ 90.
@@ -220,11 +207,7 @@ pub fn fit_size(points: impl IntoIterator<Item = (u64, f64)>) -> Option<SizeFit>
         return None;
     }
     let b = sxy / sxx;
-    Some(SizeFit {
-        a: mean_y - b * mean_x,
-        b,
-        n,
-    })
+    Some(SizeFit { a: mean_y - b * mean_x, b, n })
 }
 
 /// Compares every channel with the others: percentile and label within its platform and
@@ -237,19 +220,14 @@ pub fn benchmarks(channels: &[PeerInput]) -> Benchmarks {
             if let Some(bucket) = Bucket::for_followers(c.followers) {
                 groups.entry((c.platform, bucket)).or_default().push(rate);
             }
-            by_platform
-                .entry(c.platform)
-                .or_default()
-                .push((c.followers, rate));
+            by_platform.entry(c.platform).or_default().push((c.followers, rate));
         }
     }
     for rates in groups.values_mut() {
         rates.sort_by(f64::total_cmp);
     }
-    let mut fits: Vec<(Platform, SizeFit)> = by_platform
-        .into_iter()
-        .filter_map(|(p, points)| fit_size(points).map(|fit| (p, fit)))
-        .collect();
+    let mut fits: Vec<(Platform, SizeFit)> =
+        by_platform.into_iter().filter_map(|(p, points)| fit_size(points).map(|fit| (p, fit))).collect();
     fits.sort_by_key(|(p, _)| *p);
 
     let per_channel = channels
@@ -288,12 +266,7 @@ pub fn benchmarks(channels: &[PeerInput]) -> Benchmarks {
                 Some(_) => Err(NullReason::NoFollowers),
                 None => Err(NullReason::TooFewPeers),
             };
-            PeerMetrics {
-                bucket,
-                engagement_percentile,
-                engagement_label,
-                engagement_index,
-            }
+            PeerMetrics { bucket, engagement_percentile, engagement_label, engagement_index }
         })
         .collect();
 
@@ -301,24 +274,11 @@ pub fn benchmarks(channels: &[PeerInput]) -> Benchmarks {
         .into_iter()
         .map(|((platform, bucket), rates)| {
             let n = rates.len();
-            let median_rate = if n % 2 == 1 {
-                rates[n / 2]
-            } else {
-                (rates[n / 2 - 1] + rates[n / 2]) / 2.0
-            };
-            BucketStats {
-                platform,
-                bucket,
-                channels: n,
-                median_rate,
-            }
+            let median_rate = if n % 2 == 1 { rates[n / 2] } else { (rates[n / 2 - 1] + rates[n / 2]) / 2.0 };
+            BucketStats { platform, bucket, channels: n, median_rate }
         })
         .collect();
     buckets.sort_by_key(|b| (b.platform, b.bucket));
 
-    Benchmarks {
-        channels: per_channel,
-        fits,
-        buckets,
-    }
+    Benchmarks { channels: per_channel, fits, buckets }
 }

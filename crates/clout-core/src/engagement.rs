@@ -35,10 +35,7 @@ pub struct PostSnapshot {
 impl PostSnapshot {
     /// `likes + comments + shares`; a count the platform hides counts as 0.
     pub fn engagements(&self) -> u64 {
-        self.likes
-            .unwrap_or(0)
-            .saturating_add(self.comments.unwrap_or(0))
-            .saturating_add(self.shares.unwrap_or(0))
+        self.likes.unwrap_or(0).saturating_add(self.comments.unwrap_or(0)).saturating_add(self.shares.unwrap_or(0))
     }
 
     /// `engagements / followers * 100`, or `None` without followers.
@@ -114,35 +111,20 @@ pub struct ChannelMetrics {
 pub fn engagement_window(platform: Platform, as_of: Timestamp, posts: &[PostSnapshot]) -> Window {
     let eligible_until = as_of.minus_seconds(platform.min_post_age_seconds());
     let thirty_days_after = as_of.minus_days(WINDOW_DAYS);
-    let mut eligible: Vec<usize> = (0..posts.len())
-        .filter(|&i| posts[i].published_at <= eligible_until)
-        .collect();
+    let mut eligible: Vec<usize> = (0..posts.len()).filter(|&i| posts[i].published_at <= eligible_until).collect();
     // Newest first; equal times are broken by `post_id`, descending, so the choice is deterministic.
     eligible.sort_by(|&i, &j| {
         let (a, b) = (&posts[i], &posts[j]);
-        b.published_at
-            .cmp(&a.published_at)
-            .then_with(|| b.post_id.cmp(&a.post_id))
+        b.published_at.cmp(&a.published_at).then_with(|| b.post_id.cmp(&a.post_id))
     });
-    let in_thirty_days = eligible
-        .iter()
-        .take_while(|&&i| posts[i].published_at > thirty_days_after)
-        .count();
+    let in_thirty_days = eligible.iter().take_while(|&&i| posts[i].published_at > thirty_days_after).count();
     let (rule, take) = if in_thirty_days >= FALLBACK_POSTS {
         (WindowRule::LastThirtyDays, in_thirty_days)
     } else {
-        (
-            WindowRule::LastTwelvePosts,
-            FALLBACK_POSTS.min(eligible.len()),
-        )
+        (WindowRule::LastTwelvePosts, FALLBACK_POSTS.min(eligible.len()))
     };
     eligible.truncate(take);
-    Window {
-        rule,
-        eligible_until,
-        thirty_days_after,
-        posts: eligible,
-    }
+    Window { rule, eligible_until, thirty_days_after, posts: eligible }
 }
 
 /// Computes every per-channel metric.
@@ -208,10 +190,7 @@ fn rate_metrics(posts: &[&PostSnapshot], followers: u64) -> RateMetrics {
     let per_post: Metric<Vec<f64>> = if followers == 0 {
         Err(NullReason::NoFollowers)
     } else {
-        Ok(posts
-            .iter()
-            .map(|p| p.engagements() as f64 / followers as f64 * 100.0)
-            .collect())
+        Ok(posts.iter().map(|p| p.engagements() as f64 / followers as f64 * 100.0).collect())
     };
     let engagement_rate = per_post.as_ref().map(|rates| mean(rates)).map_err(|r| *r);
     let median_engagement_rate = per_post.as_ref().map(|rates| median(rates)).map_err(|r| *r);
@@ -233,31 +212,17 @@ fn rate_metrics(posts: &[&PostSnapshot], followers: u64) -> RateMetrics {
             _ => None,
         })
         .collect();
-    let engagement_rate_by_views = if by_views.len() < MIN_WINDOW_POSTS {
-        Err(NullReason::NoViews)
-    } else {
-        Ok(mean(&by_views))
-    };
+    let engagement_rate_by_views =
+        if by_views.len() < MIN_WINDOW_POSTS { Err(NullReason::NoViews) } else { Ok(mean(&by_views)) };
 
     let avg_of = |field: fn(&PostSnapshot) -> Option<u64>, missing: NullReason| -> Metric<f64> {
-        let values: Vec<f64> = posts
-            .iter()
-            .filter_map(|p| field(p))
-            .map(|v| v as f64)
-            .collect();
-        if values.is_empty() {
-            Err(missing)
-        } else {
-            Ok(mean(&values))
-        }
+        let values: Vec<f64> = posts.iter().filter_map(|p| field(p)).map(|v| v as f64).collect();
+        if values.is_empty() { Err(missing) } else { Ok(mean(&values)) }
     };
     let likes: u64 = posts.iter().map(|p| p.likes.unwrap_or(0)).sum();
     let comments: u64 = posts.iter().map(|p| p.comments.unwrap_or(0)).sum();
-    let comments_per_100_likes = if likes == 0 {
-        Err(NullReason::NoLikes)
-    } else {
-        Ok(100.0 * comments as f64 / likes as f64)
-    };
+    let comments_per_100_likes =
+        if likes == 0 { Err(NullReason::NoLikes) } else { Ok(100.0 * comments as f64 / likes as f64) };
 
     RateMetrics {
         engagement_rate,
@@ -276,19 +241,12 @@ fn rate_metrics(posts: &[&PostSnapshot], followers: u64) -> RateMetrics {
 /// Posts published in `(as_of - 90 days, as_of]`, per week.
 pub fn posts_per_week(as_of: Timestamp, posts: &[PostSnapshot]) -> f64 {
     let after = as_of.minus_days(CADENCE_DAYS);
-    let n = posts
-        .iter()
-        .filter(|p| p.published_at > after && p.published_at <= as_of)
-        .count();
+    let n = posts.iter().filter(|p| p.published_at > after && p.published_at <= as_of).count();
     n as f64 / (CADENCE_DAYS as f64 / 7.0)
 }
 
 /// `(followers - f0) / f0 * 100`, f0 being the newest observation at or before `as_of - 30 days`.
-pub fn follower_growth(
-    followers: u64,
-    as_of: Timestamp,
-    history: &[(Timestamp, u64)],
-) -> Metric<f64> {
+pub fn follower_growth(followers: u64, as_of: Timestamp, history: &[(Timestamp, u64)]) -> Metric<f64> {
     let cutoff = as_of.minus_days(GROWTH_DAYS);
     let f0 = history
         .iter()
@@ -311,11 +269,7 @@ fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
+    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
 }
 
 fn population_sd(values: &[f64], mean: f64) -> f64 {

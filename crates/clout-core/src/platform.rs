@@ -55,10 +55,7 @@ impl Platform {
     /// Parses the interchange name; case and surrounding spaces are ignored.
     pub fn parse(raw: &str) -> Result<Platform, UnknownPlatform> {
         let lower = raw.trim().to_ascii_lowercase();
-        Platform::ALL
-            .into_iter()
-            .find(|p| p.as_str() == lower)
-            .ok_or_else(|| UnknownPlatform(raw.to_string()))
+        Platform::ALL.into_iter().find(|p| p.as_str() == lower).ok_or_else(|| UnknownPlatform(raw.to_string()))
     }
 
     /// The interchange name, also used in `PLATFORM/HANDLE` references.

@@ -49,21 +49,10 @@ impl TierPreset {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 6] = [
-        Tier::None,
-        Tier::Nano,
-        Tier::Micro,
-        Tier::Mid,
-        Tier::Macro,
-        Tier::Mega,
-    ];
+    pub const ALL: [Tier; 6] = [Tier::None, Tier::Nano, Tier::Micro, Tier::Mid, Tier::Macro, Tier::Mega];
 
     pub fn for_followers(followers: u64, preset: TierPreset) -> Tier {
-        let above = preset
-            .lower_bounds()
-            .iter()
-            .filter(|&&bound| followers >= bound)
-            .count();
+        let above = preset.lower_bounds().iter().filter(|&&bound| followers >= bound).count();
         Tier::ALL[above]
     }
 

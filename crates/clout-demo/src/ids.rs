@@ -76,13 +76,7 @@ impl HandleParts {
         let rest = combo / FIRST_NAMES.len() as u64;
         let style = (rest % STYLES as u64) as usize;
         let word = (rest / STYLES as u64) as usize;
-        HandleParts {
-            first,
-            style,
-            word,
-            combo,
-            round,
-        }
+        HandleParts { first, style, word, combo, round }
     }
 
     /// The surname this handle shows (for surname styles): `word` selects a slot of
@@ -97,14 +91,7 @@ impl HandleParts {
 ///
 /// Unique because first names, niche words and surnames are disjoint sets of plain
 /// lowercase words and every style has its own shape; `tests` checks every combination.
-pub(crate) fn handle_base(
-    out: &mut String,
-    x: bool,
-    first: &str,
-    style: usize,
-    word: &str,
-    surname: &str,
-) {
+pub(crate) fn handle_base(out: &mut String, x: bool, first: &str, style: usize, word: &str, surname: &str) {
     let parts: [&str; 3] = match (x, style) {
         (false, 0) => [first, ".", word],
         (false, 1) | (true, 1) => [first, "_", word],
@@ -193,12 +180,9 @@ pub(crate) fn numeric_id(x_snowflake: bool, published_at: i64, noise: u64, n: u6
     let low = ((noise & 0x3FF) << 12) | (n & 0xFFF);
     if x_snowflake {
         // Twitter's epoch, in milliseconds.
-        let ms = (published_at.max(0) as u64 * 1000 + (noise >> 20) % 1000)
-            .saturating_sub(1_288_834_974_657);
+        let ms = (published_at.max(0) as u64 * 1000 + (noise >> 20) % 1000).saturating_sub(1_288_834_974_657);
         (ms << 22) | low
     } else {
-        ((published_at.max(0) as u64 & 0xFFFF_FFFF) << 32)
-            | ((noise >> 40) << 22 & 0xFFC0_0000)
-            | low
+        ((published_at.max(0) as u64 & 0xFFFF_FFFF) << 32) | ((noise >> 40) << 22 & 0xFFC0_0000) | low
     }
 }

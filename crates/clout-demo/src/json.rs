@@ -12,9 +12,7 @@ pub(crate) struct Line {
 
 impl Line {
     pub(crate) fn new() -> Line {
-        Line {
-            buf: Vec::with_capacity(2048),
-        }
+        Line { buf: Vec::with_capacity(2048) }
     }
 
     /// Starts a new record, discarding the previous one.
@@ -43,8 +41,7 @@ impl Line {
 
     pub(crate) fn bool(&mut self, key: &str, value: bool) {
         self.key(key);
-        self.buf
-            .extend_from_slice(if value { b"true" } else { b"false" });
+        self.buf.extend_from_slice(if value { b"true" } else { b"false" });
     }
 
     /// A time, as RFC 3339 text or, when `as_seconds`, as a Unix-seconds integer

@@ -18,11 +18,7 @@ const DAY: i64 = 86_400;
 
 fn generate(seed: u64, channels: usize) -> (Vec<u8>, WorldStats) {
     let mut out = Vec::new();
-    let options = WorldOptions {
-        seed,
-        channels,
-        as_of: AS_OF,
-    };
+    let options = WorldOptions { seed, channels, as_of: AS_OF };
     let stats = write_world(&mut out, &options).unwrap();
     (out, stats)
 }
@@ -93,11 +89,7 @@ impl Channel {
 
     /// Mean engagements per follower over posts old enough to count in the metrics.
     fn mean_rate(&self) -> Option<(usize, f64)> {
-        let min_age = if self.platform == "youtube" {
-            7 * DAY
-        } else {
-            DAY
-        };
+        let min_age = if self.platform == "youtube" { 7 * DAY } else { DAY };
         let rates: Vec<f64> = self
             .latest_posts()
             .filter(|p| p.published <= AS_OF - min_age)
@@ -114,10 +106,7 @@ impl Channel {
 
     /// The largest week-over-week growth factor in the `followers` history.
     fn largest_weekly_jump(&self) -> f64 {
-        self.history
-            .windows(2)
-            .map(|w| w[1].1 as f64 / w[0].1 as f64)
-            .fold(0.0, f64::max)
+        self.history.windows(2).map(|w| w[1].1 as f64 / w[0].1 as f64).fold(0.0, f64::max)
     }
 }
 
@@ -129,18 +118,13 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
     let mut stage = 0;
     for line in text.lines() {
         let r: Record = serde_json::from_str(line).unwrap();
-        let same = channels
-            .last()
-            .is_some_and(|c| c.platform == r.platform && c.handle == r.handle);
+        let same = channels.last().is_some_and(|c| c.platform == r.platform && c.handle == r.handle);
         match r.kind.as_str() {
             "channel" => {
                 let observed = time(r.observed_at.as_ref().unwrap()).unwrap();
                 if same && stage == 0 {
                     let c = channels.last_mut().unwrap();
-                    assert!(
-                        c.truth.niches.is_empty(),
-                        "truth only on the newest record: {line}"
-                    );
+                    assert!(c.truth.niches.is_empty(), "truth only on the newest record: {line}");
                     c.channel_records.push(observed);
                     c.followers = r.followers.unwrap();
                     c.truth = r.demo_truth.unwrap();
@@ -169,11 +153,7 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                 assert!(same && stage <= 1, "followers record out of place: {line}");
                 stage = 1;
                 let observed = time(r.observed_at.as_ref().unwrap()).unwrap();
-                channels
-                    .last_mut()
-                    .unwrap()
-                    .history
-                    .push((observed, r.followers.unwrap()));
+                channels.last_mut().unwrap().history.push((observed, r.followers.unwrap()));
             }
             "post" => {
                 assert!(same, "post record out of place: {line}");
@@ -240,15 +220,7 @@ fn a_bigger_world_starts_with_the_same_channels() {
         text.lines()
             .filter(|l| l.contains("\"demo_truth\""))
             .nth(n)
-            .map(|l| {
-                l.split("\"handle\":")
-                    .nth(1)
-                    .unwrap()
-                    .split(',')
-                    .next()
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|l| l.split("\"handle\":").nth(1).unwrap().split(',').next().unwrap().to_string())
             .unwrap()
     };
     for n in [0, 10, 50, 98] {
@@ -266,10 +238,7 @@ fn zero_channels_write_nothing() {
 #[test]
 fn the_stats_count_what_was_written() {
     let (bytes, stats, channels) = world();
-    let lines = bytes
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .count() as u64;
+    let lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count() as u64;
     assert_eq!(stats.records, lines);
     assert_eq!(stats.channels, 2_000);
     assert_eq!(channels.len(), 2_000);
@@ -281,21 +250,9 @@ fn the_stats_count_what_was_written() {
 
 #[test]
 fn every_line_is_a_valid_interchange_record() {
-    const PLATFORMS: &[&str] = &[
-        "instagram",
-        "tiktok",
-        "youtube",
-        "x",
-        "facebook",
-        "twitch",
-        "pinterest",
-        "linkedin",
-        "threads",
-        "snapchat",
-    ];
-    const TYPES: &[&str] = &[
-        "image", "carousel", "video", "reel", "short", "story", "text", "live",
-    ];
+    const PLATFORMS: &[&str] =
+        &["instagram", "tiktok", "youtube", "x", "facebook", "twitch", "pinterest", "linkedin", "threads", "snapchat"];
+    const TYPES: &[&str] = &["image", "carousel", "video", "reel", "short", "story", "text", "live"];
     let text = std::str::from_utf8(&world().0).unwrap();
     assert!(text.ends_with('\n'));
     let count = |v: &Value, field: &str, line: &str| {
@@ -303,23 +260,13 @@ fn every_line_is_a_valid_interchange_record() {
     };
     for line in text.lines() {
         let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let obj = v
-            .as_object()
-            .unwrap_or_else(|| panic!("not an object: {line}"));
+        let obj = v.as_object().unwrap_or_else(|| panic!("not an object: {line}"));
         let platform = obj["platform"].as_str().unwrap();
         assert!(PLATFORMS.contains(&platform), "{line}");
         let handle = obj["handle"].as_str().unwrap();
-        assert!(
-            !handle.is_empty() && !handle.contains(char::is_whitespace),
-            "{line}"
-        );
-        assert!(
-            !handle.starts_with('@') && handle == handle.to_lowercase(),
-            "{line}"
-        );
-        let observed = obj
-            .get("observed_at")
-            .map(|t| time(t).unwrap_or_else(|| panic!("bad time: {line}")));
+        assert!(!handle.is_empty() && !handle.contains(char::is_whitespace), "{line}");
+        assert!(!handle.starts_with('@') && handle == handle.to_lowercase(), "{line}");
+        let observed = obj.get("observed_at").map(|t| time(t).unwrap_or_else(|| panic!("bad time: {line}")));
         match obj["kind"].as_str().unwrap() {
             "channel" => {
                 count(&obj["followers"], "followers", line);
@@ -331,25 +278,16 @@ fn every_line_is_a_valid_interchange_record() {
                 }
                 if let Some(country) = obj.get("country") {
                     let c = country.as_str().unwrap();
-                    assert!(
-                        c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()),
-                        "{line}"
-                    );
+                    assert!(c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()), "{line}");
                 }
                 if let Some(lang) = obj.get("language") {
                     let l = lang.as_str().unwrap();
-                    assert!(
-                        l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()),
-                        "{line}"
-                    );
+                    assert!(l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()), "{line}");
                 }
                 if let Some(email) = obj.get("email") {
                     let e = email.as_str().unwrap();
                     let (local, domain) = e.split_once('@').unwrap();
-                    assert!(
-                        !local.is_empty() && domain.contains('.') && !e.contains(' '),
-                        "{line}"
-                    );
+                    assert!(!local.is_empty() && domain.contains('.') && !e.contains(' '), "{line}");
                 }
                 for field in ["verified", "is_business", "is_private"] {
                     if let Some(b) = obj.get(field) {
@@ -386,22 +324,13 @@ fn every_line_is_a_valid_interchange_record() {
                         assert!(obj.get("shares").is_none(), "{line}");
                         assert_eq!(obj.contains_key("views"), post_type == "reel", "{line}");
                     }
-                    "tiktok" | "x" => assert!(
-                        obj.contains_key("shares") && obj.contains_key("views"),
-                        "{line}"
-                    ),
-                    _ => assert!(
-                        !obj.contains_key("shares") && obj.contains_key("views"),
-                        "{line}"
-                    ),
+                    "tiktok" | "x" => assert!(obj.contains_key("shares") && obj.contains_key("views"), "{line}"),
+                    _ => assert!(!obj.contains_key("shares") && obj.contains_key("views"), "{line}"),
                 }
                 if let Some(tags) = obj.get("hashtags") {
                     for tag in tags.as_array().unwrap() {
                         let t = tag.as_str().unwrap();
-                        assert!(
-                            !t.is_empty() && !t.starts_with('#') && !t.contains(' '),
-                            "{line}"
-                        );
+                        assert!(!t.is_empty() && !t.starts_with('#') && !t.contains(' '), "{line}");
                     }
                 }
             }
@@ -413,17 +342,7 @@ fn every_line_is_a_valid_interchange_record() {
 #[test]
 fn rfc3339_times_match_jiff() {
     let mut buf = Vec::new();
-    for t in [
-        0,
-        1,
-        59,
-        86_399,
-        951_782_400,
-        1_709_164_800,
-        AS_OF,
-        4_102_444_800,
-        253_402_207_200,
-    ] {
+    for t in [0, 1, 59, 86_399, 951_782_400, 1_709_164_800, AS_OF, 4_102_444_800, 253_402_207_200] {
         buf.clear();
         crate::json::push_rfc3339(&mut buf, t);
         let text = std::str::from_utf8(&buf).unwrap();
@@ -444,14 +363,9 @@ fn strings_are_escaped_as_json() {
 #[test]
 fn a_few_times_are_written_as_unix_seconds() {
     let text = std::str::from_utf8(&world().0).unwrap();
-    let posts = text
-        .lines()
-        .filter(|l| l.starts_with("{\"kind\":\"post\""))
-        .count();
-    let numeric = text
-        .lines()
-        .filter(|l| l.starts_with("{\"kind\":\"post\"") && l.contains("\"published_at\":1"))
-        .count();
+    let posts = text.lines().filter(|l| l.starts_with("{\"kind\":\"post\"")).count();
+    let numeric =
+        text.lines().filter(|l| l.starts_with("{\"kind\":\"post\"") && l.contains("\"published_at\":1")).count();
     let fraction = numeric as f64 / posts as f64;
     assert!((0.005..0.05).contains(&fraction), "{fraction}");
 }
@@ -471,11 +385,7 @@ fn most_channels_are_under_50000_followers_and_some_are_mega() {
 fn the_platform_mix_is_realistic() {
     let channels = channels();
     let mix = |p: &str| share(channels, |c| c.platform == p);
-    assert!(
-        (0.35..0.55).contains(&mix("instagram")),
-        "{}",
-        mix("instagram")
-    );
+    assert!((0.35..0.55).contains(&mix("instagram")), "{}", mix("instagram"));
     assert!((0.18..0.32).contains(&mix("tiktok")), "{}", mix("tiktok"));
     assert!((0.13..0.27).contains(&mix("youtube")), "{}", mix("youtube"));
     assert!((0.05..0.16).contains(&mix("x")), "{}", mix("x"));
@@ -483,26 +393,15 @@ fn the_platform_mix_is_realistic() {
 
 #[test]
 fn posts_per_channel_are_in_a_sensible_range() {
-    let active: Vec<usize> = channels()
-        .iter()
-        .filter(|c| !c.truth.inactive)
-        .map(|c| c.latest_posts().count())
-        .collect();
+    let active: Vec<usize> =
+        channels().iter().filter(|c| !c.truth.inactive).map(|c| c.latest_posts().count()).collect();
     let mut sorted = active.clone();
     sorted.sort_unstable();
     let median = sorted[sorted.len() / 2];
     assert!((15..=120).contains(&median), "median {median}");
-    assert!(
-        sorted[sorted.len() - 1] <= 400,
-        "max {}",
-        sorted[sorted.len() - 1]
-    );
+    assert!(sorted[sorted.len() - 1] <= 400, "max {}", sorted[sorted.len() - 1]);
     // Even slow YouTube channels post a few times over three months.
-    assert!(
-        sorted[sorted.len() / 100] >= 3,
-        "1st percentile {}",
-        sorted[sorted.len() / 100]
-    );
+    assert!(sorted[sorted.len() / 100] >= 3, "1st percentile {}", sorted[sorted.len() / 100]);
 }
 
 #[test]
@@ -512,21 +411,14 @@ fn inactive_channels_have_no_recent_posts_or_fewer_than_five() {
     let fraction = inactive.len() as f64 / channels.len() as f64;
     assert!((0.04..0.14).contains(&fraction), "{fraction}");
     for c in inactive {
-        let recent = c
-            .latest_posts()
-            .filter(|p| p.published > AS_OF - 60 * DAY)
-            .count();
+        let recent = c.latest_posts().filter(|p| p.published > AS_OF - 60 * DAY).count();
         assert!(recent == 0 || c.latest_posts().count() < 5, "{}", c.handle);
     }
 }
 
 #[test]
 fn some_posts_are_too_young_for_the_engagement_window() {
-    let posts = || {
-        channels()
-            .iter()
-            .flat_map(|c| c.latest_posts().map(move |p| (c, p)))
-    };
+    let posts = || channels().iter().flat_map(|c| c.latest_posts().map(move |p| (c, p)));
     assert!(posts().any(|(_, p)| p.published > AS_OF - DAY));
     assert!(posts().any(|(c, p)| c.platform == "youtube" && p.published > AS_OF - 7 * DAY));
 }
@@ -540,22 +432,14 @@ fn every_post_is_observed_at_as_of_and_some_also_a_week_earlier() {
         for p in &c.posts {
             total += 1;
             if p.observed == AS_OF {
-                assert!(
-                    latest.insert(p.id.as_str()),
-                    "post id repeated: {} {}",
-                    c.handle,
-                    p.id
-                );
+                assert!(latest.insert(p.id.as_str()), "post id repeated: {} {}", c.handle, p.id);
             } else {
                 assert_eq!(p.observed, AS_OF - 7 * DAY);
                 earlier += 1;
             }
         }
         for p in c.posts.iter().filter(|p| p.observed != AS_OF) {
-            assert!(
-                latest.contains(p.id.as_str()),
-                "older observation without a newest one"
-            );
+            assert!(latest.contains(p.id.as_str()), "older observation without a newest one");
         }
     }
     let fraction = earlier as f64 / total as f64;
@@ -604,10 +488,7 @@ fn a_5k_instagram_channel_gets_about_5_percent_and_a_1m_one_about_1() {
 
 #[test]
 fn bought_follower_channels_jump_at_least_20_percent_in_one_week() {
-    let bought: Vec<&Channel> = channels()
-        .iter()
-        .filter(|c| c.truth.bought_followers)
-        .collect();
+    let bought: Vec<&Channel> = channels().iter().filter(|c| c.truth.bought_followers).collect();
     assert!(bought.len() >= 50, "{}", bought.len());
     for c in bought {
         let jump = c.largest_weekly_jump();
@@ -653,28 +534,19 @@ fn pods_comment_far_more_per_like_and_more_steadily() {
     assert!(pod_ratios[pod_ratios.len() / 10] > 12.0, "{pod_ratios:?}");
 
     let cv = |c: &Channel| {
-        let rates: Vec<f64> = c
-            .latest_posts()
-            .filter(|p| p.published < AS_OF - 7 * DAY)
-            .map(|p| p.engagements as f64)
-            .collect();
+        let rates: Vec<f64> =
+            c.latest_posts().filter(|p| p.published < AS_OF - 7 * DAY).map(|p| p.engagements as f64).collect();
         let mean = rates.iter().sum::<f64>() / rates.len() as f64;
         let var = rates.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / rates.len() as f64;
         var.sqrt() / mean
     };
     let median_cv = |group: Vec<&Channel>| {
-        let mut cvs: Vec<f64> = group
-            .into_iter()
-            .filter(|c| c.followers >= 5_000 && c.latest_posts().count() >= 10)
-            .map(cv)
-            .collect();
+        let mut cvs: Vec<f64> =
+            group.into_iter().filter(|c| c.followers >= 5_000 && c.latest_posts().count() >= 10).map(cv).collect();
         cvs.sort_by(f64::total_cmp);
         cvs[cvs.len() / 2]
     };
-    let others = channels
-        .iter()
-        .filter(|c| !c.truth.pod && !c.truth.inactive && !c.truth.bought_followers)
-        .collect();
+    let others = channels.iter().filter(|c| !c.truth.pod && !c.truth.inactive && !c.truth.bought_followers).collect();
     let (pod_cv, other_cv) = (median_cv(pods), median_cv(others));
     assert!(pod_cv < 0.5 * other_cv, "pods {pod_cv}, others {other_cv}");
 }
@@ -684,8 +556,7 @@ fn about_a_tenth_of_channels_have_no_history_older_than_30_days() {
     let channels = channels();
     let fraction = share(channels, |c| {
         let cutoff = AS_OF - 30 * DAY;
-        !c.history.iter().any(|(t, _)| *t <= cutoff)
-            && !c.channel_records.iter().any(|t| *t <= cutoff)
+        !c.history.iter().any(|(t, _)| *t <= cutoff) && !c.channel_records.iter().any(|t| *t <= cutoff)
     });
     assert!((0.05..0.16).contains(&fraction), "{fraction}");
     let with_old_record = share(channels, |c| c.channel_records.len() == 2);
@@ -705,12 +576,7 @@ fn follower_histories_are_weekly_and_end_before_as_of() {
 fn handles_are_unique_per_platform() {
     let mut seen = HashSet::new();
     for c in channels() {
-        assert!(
-            seen.insert((c.platform.as_str(), c.handle.as_str())),
-            "{} {}",
-            c.platform,
-            c.handle
-        );
+        assert!(seen.insert((c.platform.as_str(), c.handle.as_str())), "{} {}", c.platform, c.handle);
     }
 }
 
@@ -758,20 +624,9 @@ fn there_are_about_30_distinct_niches() {
 fn vocabulary_words_are_plain_and_disjoint() {
     let mut seen = HashSet::new();
     let words = NICHE_TABLE.iter().flat_map(|n| n.words);
-    for w in FIRST_NAMES
-        .iter()
-        .copied()
-        .chain(SURNAMES.iter().copied())
-        .chain(words)
-    {
-        assert!(
-            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()),
-            "{w}"
-        );
-        assert!(
-            seen.insert(w),
-            "'{w}' appears twice among names, surnames and handle words"
-        );
+    for w in FIRST_NAMES.iter().copied().chain(SURNAMES.iter().copied()).chain(words) {
+        assert!(!w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()), "{w}");
+        assert!(seen.insert(w), "'{w}' appears twice among names, surnames and handle words");
     }
     for n in &NICHE_TABLE {
         assert_eq!(n.tags.len(), 8, "{}", n.name);
@@ -790,24 +645,16 @@ fn handle_bases_never_collide_across_combinations() {
             for style in 0..STYLES {
                 for slot in 0..HANDLE_WORDS {
                     let seconds: Vec<&str> = if SURNAME_STYLES.contains(&style) {
-                        (0..SURNAMES_PER_SLOT)
-                            .map(|r| SURNAMES[slot * SURNAMES_PER_SLOT + r])
-                            .collect()
+                        (0..SURNAMES_PER_SLOT).map(|r| SURNAMES[slot * SURNAMES_PER_SLOT + r]).collect()
                     } else {
                         NICHE_TABLE.iter().map(|n| n.words[slot]).collect()
                     };
                     for second in seconds {
                         base.clear();
                         ids::handle_base(&mut base, x, FIRST_NAMES[first], style, second, second);
-                        assert!(
-                            !base.ends_with(['_', '.'])
-                                && !base.bytes().any(|b| b.is_ascii_digit())
-                        );
+                        assert!(!base.ends_with(['_', '.']) && !base.bytes().any(|b| b.is_ascii_digit()));
                         if x {
-                            assert!(
-                                base.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
-                                "{base}"
-                            );
+                            assert!(base.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{base}");
                         }
                         let prev = owner.entry(base.clone()).or_insert((first, style, slot));
                         assert_eq!(*prev, (first, style, slot), "'{base}' (x: {x})");
@@ -867,10 +714,7 @@ fn countries_and_languages_are_mixed_and_mostly_consistent() {
         };
         *countries.entry(country.to_string()).or_default() += 1;
         total += 1;
-        let expected = crate::vocab::COUNTRIES
-            .iter()
-            .find(|c| c.code == country)
-            .unwrap();
+        let expected = crate::vocab::COUNTRIES.iter().find(|c| c.code == country).unwrap();
         consistent += usize::from(expected.language == lang);
     }
     assert!(countries.len() >= 15, "{countries:?}");

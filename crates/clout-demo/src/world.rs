@@ -16,8 +16,8 @@ use rand_pcg::Pcg64Mcg;
 use crate::ids::{self, HandleParts};
 use crate::json::{self, Line};
 use crate::vocab::{
-    self, AGENCIES, BRANDS, COUNTRIES, FIRST_NAMES, GENERIC_TAGS, NICHE_TABLE, PHRASES,
-    SOCIAL_TEMPLATES, TEXT_TEMPLATES, VIDEO_TEMPLATES,
+    self, AGENCIES, BRANDS, COUNTRIES, FIRST_NAMES, GENERIC_TAGS, NICHE_TABLE, PHRASES, SOCIAL_TEMPLATES,
+    TEXT_TEMPLATES, VIDEO_TEMPLATES,
 };
 use crate::{WorldOptions, WorldStats};
 
@@ -62,12 +62,7 @@ enum Platform {
     X,
 }
 
-const PLATFORMS: [Platform; 4] = [
-    Platform::Instagram,
-    Platform::Tiktok,
-    Platform::Youtube,
-    Platform::X,
-];
+const PLATFORMS: [Platform; 4] = [Platform::Instagram, Platform::Tiktok, Platform::Youtube, Platform::X];
 
 /// A kind of post on one platform.
 struct PostKind {
@@ -135,24 +130,9 @@ const MODELS: [Model; 4] = [
         per_view: (0.04, 0.12),
         cadence: (0.7, 7.0),
         kinds: &[
-            PostKind {
-                name: "image",
-                weight: 0.40,
-                views: false,
-                factor: 0.9,
-            },
-            PostKind {
-                name: "carousel",
-                weight: 0.25,
-                views: false,
-                factor: 1.1,
-            },
-            PostKind {
-                name: "reel",
-                weight: 0.35,
-                views: true,
-                factor: 1.15,
-            },
+            PostKind { name: "image", weight: 0.40, views: false, factor: 0.9 },
+            PostKind { name: "carousel", weight: 0.25, views: false, factor: 1.1 },
+            PostKind { name: "reel", weight: 0.35, views: true, factor: 1.15 },
         ],
         settle_hours: 12.0,
         following: Some(650.0),
@@ -172,18 +152,8 @@ const MODELS: [Model; 4] = [
         per_view: (0.05, 0.14),
         cadence: (1.5, 14.0),
         kinds: &[
-            PostKind {
-                name: "short",
-                weight: 0.92,
-                views: true,
-                factor: 1.0,
-            },
-            PostKind {
-                name: "video",
-                weight: 0.08,
-                views: true,
-                factor: 0.85,
-            },
+            PostKind { name: "short", weight: 0.92, views: true, factor: 1.0 },
+            PostKind { name: "video", weight: 0.08, views: true, factor: 0.85 },
         ],
         settle_hours: 12.0,
         following: Some(180.0),
@@ -203,18 +173,8 @@ const MODELS: [Model; 4] = [
         per_view: (0.025, 0.07),
         cadence: (0.4, 3.0),
         kinds: &[
-            PostKind {
-                name: "video",
-                weight: 0.70,
-                views: true,
-                factor: 1.0,
-            },
-            PostKind {
-                name: "short",
-                weight: 0.30,
-                views: true,
-                factor: 0.8,
-            },
+            PostKind { name: "video", weight: 0.70, views: true, factor: 1.0 },
+            PostKind { name: "short", weight: 0.30, views: true, factor: 0.8 },
         ],
         // Videos keep collecting for days, hence the platform's 7-day minimum age.
         settle_hours: 72.0,
@@ -235,18 +195,8 @@ const MODELS: [Model; 4] = [
         per_view: (0.005, 0.03),
         cadence: (2.0, 14.0),
         kinds: &[
-            PostKind {
-                name: "text",
-                weight: 0.65,
-                views: true,
-                factor: 0.9,
-            },
-            PostKind {
-                name: "image",
-                weight: 0.35,
-                views: true,
-                factor: 1.2,
-            },
+            PostKind { name: "text", weight: 0.65, views: true, factor: 0.9 },
+            PostKind { name: "image", weight: 0.35, views: true, factor: 1.2 },
         ],
         settle_hours: 8.0,
         following: Some(450.0),
@@ -257,12 +207,7 @@ const MODELS: [Model; 4] = [
     },
 ];
 
-const PLATFORM_WEIGHTS: [f64; 4] = [
-    MODELS[0].weight,
-    MODELS[1].weight,
-    MODELS[2].weight,
-    MODELS[3].weight,
-];
+const PLATFORM_WEIGHTS: [f64; 4] = [MODELS[0].weight, MODELS[1].weight, MODELS[2].weight, MODELS[3].weight];
 
 const COUNTRY_WEIGHTS: [f64; COUNTRIES.len()] = {
     let mut out = [0.0; COUNTRIES.len()];
@@ -407,12 +352,7 @@ impl Creator {
         };
 
         let platform = PLATFORMS[weighted(&mut rng, &PLATFORM_WEIGHTS)];
-        let followers = pareto(
-            &mut rng,
-            MIN_FOLLOWERS,
-            MAX_FOLLOWERS,
-            platform.model().alpha,
-        );
+        let followers = pareto(&mut rng, MIN_FOLLOWERS, MAX_FOLLOWERS, platform.model().alpha);
 
         let mut name = String::with_capacity(32);
         let niche_info = &NICHE_TABLE[niche];
@@ -503,10 +443,7 @@ impl Creator {
 
     fn phrases(&self) -> &'static vocab::Phrases {
         let lang = self.language.unwrap_or("en");
-        PHRASES
-            .iter()
-            .find(|p| p.language == lang)
-            .unwrap_or(&PHRASES[0])
+        PHRASES.iter().find(|p| p.language == lang).unwrap_or(&PHRASES[0])
     }
 }
 
@@ -634,8 +571,7 @@ impl<W: Write> Writer<W> {
         let seed = self.options.seed;
         let second = is_second(seed, index);
         let root = if second { index - 1 } else { index };
-        let with_partner =
-            second || (index + 1 < self.options.channels as u64 && is_second(seed, index + 1));
+        let with_partner = second || (index + 1 < self.options.channels as u64 && is_second(seed, index + 1));
         let creator = Creator::new(seed, root);
         let mut rng = ids::stream(seed, index, SALT_CHANNEL);
         let channel = plan(&mut rng, &creator, seed, index, second, with_partner);
@@ -686,18 +622,13 @@ impl<W: Write> Writer<W> {
         let model = ch.platform.model();
         let creator = ch.creator;
         let emitted = self.times.len() as u64;
-        let lifetime =
-            (ch.cadence * uniform(rng, 10.0, 250.0) * uniform(rng, 0.4, 1.0)).round() as u64;
+        let lifetime = (ch.cadence * uniform(rng, 10.0, 250.0) * uniform(rng, 0.4, 1.0)).round() as u64;
         let posts_count = match ch.inactivity {
             Inactivity::Sparse => emitted + below(rng, 3) as u64,
             _ => emitted + lifetime,
         };
         let following = model.following.map(|median| {
-            let extra = if ch.bought {
-                uniform(rng, 2.0, 6.0)
-            } else {
-                1.0
-            };
+            let extra = if ch.bought { uniform(rng, 2.0, 6.0) } else { 1.0 };
             (lognormal(rng, median.ln(), 0.8) * extra).round().max(0.0) as u64
         });
         let verified = {
@@ -715,15 +646,11 @@ impl<W: Write> Writer<W> {
         };
         let show_email = chance(
             rng,
-            0.25 + if ch.followers >= 50_000 { 0.35 } else { 0.0 }
-                + if ch.followers >= 500_000 { 0.15 } else { 0.0 },
+            0.25 + if ch.followers >= 50_000 { 0.35 } else { 0.0 } + if ch.followers >= 500_000 { 0.15 } else { 0.0 },
         );
         let email_in_bio = show_email && chance(rng, 0.5);
-        let business = model
-            .business
-            .map(|p| chance(rng, p) || ch.followers >= 500_000);
-        let category =
-            (model.category && chance(rng, 0.6)).then_some(NICHE_TABLE[creator.niche].category);
+        let business = model.business.map(|p| chance(rng, p) || ch.followers >= 500_000);
+        let category = (model.category && chance(rng, 0.6)).then_some(NICHE_TABLE[creator.niche].category);
 
         if let Some(days) = ch.old_record {
             let observed = as_of - (days * 86_400.0) as i64;
@@ -737,8 +664,7 @@ impl<W: Write> Writer<W> {
                 self.line.count("following", older);
             }
             let since = self.times.iter().filter(|&&t| t > observed).count() as u64;
-            self.line
-                .count("posts_count", posts_count.saturating_sub(since));
+            self.line.count("posts_count", posts_count.saturating_sub(since));
             self.line.str("name", &creator.name);
             bio(&mut self.text, rng, ch, false);
             self.line.str("bio", &self.text);
@@ -849,8 +775,7 @@ impl<W: Write> Writer<W> {
             let followers = self.observed_followers(rng, ch, (7 * k) as f64);
             self.line.start("followers");
             self.common(ch);
-            self.line
-                .time("observed_at", self.options.as_of - 7 * k * DAY, false);
+            self.line.time("observed_at", self.options.as_of - 7 * k * DAY, false);
             self.line.count("followers", followers);
             self.emit()?;
             self.stats.follower_points += 1;
@@ -860,21 +785,12 @@ impl<W: Write> Writer<W> {
 
     fn write_posts(&mut self, rng: &mut Pcg64Mcg, ch: &Channel<'_>) -> io::Result<()> {
         let times = std::mem::take(&mut self.times);
-        let result = times
-            .iter()
-            .enumerate()
-            .try_for_each(|(n, &t)| self.write_post(rng, ch, n as u64, t));
+        let result = times.iter().enumerate().try_for_each(|(n, &t)| self.write_post(rng, ch, n as u64, t));
         self.times = times;
         result
     }
 
-    fn write_post(
-        &mut self,
-        rng: &mut Pcg64Mcg,
-        ch: &Channel<'_>,
-        n: u64,
-        published: i64,
-    ) -> io::Result<()> {
+    fn write_post(&mut self, rng: &mut Pcg64Mcg, ch: &Channel<'_>, n: u64, published: i64) -> io::Result<()> {
         let as_of = self.options.as_of;
         let model = ch.platform.model();
         let kind = &model.kinds[weighted(rng, &ch.kind_weights[..model.kinds.len()])];
@@ -926,14 +842,8 @@ impl<W: Write> Writer<W> {
         caption(&mut self.caption, rng, ch, niche, brand, sponsored);
         let mut tags: [&str; 12] = [""; 12];
         let tag_count = hashtags(&mut tags, rng, ch.platform, niche, sponsored);
-        let post = Post {
-            kind,
-            published,
-            unix_times: chance(rng, UNIX_TIMES),
-            sponsored,
-            brand,
-            tags: &tags[..tag_count],
-        };
+        let post =
+            Post { kind, published, unix_times: chance(rng, UNIX_TIMES), sponsored, brand, tags: &tags[..tag_count] };
 
         if age > 8.0 * 86_400.0 && chance(rng, OLD_POST_OBSERVATION) {
             // A week earlier the post had fewer of everything: it was younger, and
@@ -956,18 +866,11 @@ impl<W: Write> Writer<W> {
 
     /// Writes one observation of a post; its id and caption are in `self.post_id` and
     /// `self.caption`.
-    fn post_record(
-        &mut self,
-        ch: &Channel<'_>,
-        post: &Post<'_>,
-        observed: i64,
-        counts: &Counts,
-    ) -> io::Result<()> {
+    fn post_record(&mut self, ch: &Channel<'_>, post: &Post<'_>, observed: i64, counts: &Counts) -> io::Result<()> {
         self.line.start("post");
         self.common(ch);
         self.line.str("post_id", &self.post_id);
-        self.line
-            .time("published_at", post.published, post.unix_times);
+        self.line.time("published_at", post.published, post.unix_times);
         self.line.time("observed_at", observed, post.unix_times);
         self.line.str("type", post.kind.name);
         self.line.count("likes", counts.likes);
@@ -1084,11 +987,7 @@ fn plan<'c>(
     let bought = behaviour < BOUGHT;
     let pod = !bought && behaviour < BOUGHT + POD;
     let inactivity = if !bought && !pod && behaviour < BOUGHT + POD + INACTIVE {
-        if chance(rng, 0.5) {
-            Inactivity::Stopped
-        } else {
-            Inactivity::Sparse
-        }
+        if chance(rng, 0.5) { Inactivity::Stopped } else { Inactivity::Sparse }
     } else {
         Inactivity::Active
     };
@@ -1103,8 +1002,7 @@ fn plan<'c>(
             History::Short(1 + below(rng, 4) as i64)
         }
     };
-    let old_record =
-        (history == History::Full && chance(rng, 0.11)).then(|| uniform(rng, 55.0, 65.0));
+    let old_record = (history == History::Full && chance(rng, 0.11)).then(|| uniform(rng, 55.0, 65.0));
 
     let monthly = if inactivity == Inactivity::Active {
         (0.015 + 0.02 * normal(rng)).clamp(-0.02, 0.08)
@@ -1114,19 +1012,10 @@ fn plan<'c>(
     let purchase = bought.then(|| {
         // Between two weekly observations, so the history shows the jump.
         let week = (1 + below(rng, 20)) as f64;
-        (
-            7.0 * week + uniform(rng, 0.5, 6.5),
-            1.0 + uniform(rng, 0.25, 0.6),
-        )
+        (7.0 * week + uniform(rng, 0.5, 6.5), 1.0 + uniform(rng, 0.25, 0.6))
     });
-    let surge = (!bought && chance(rng, 0.03))
-        .then(|| (uniform(rng, 10.0, 150.0), uniform(rng, 0.08, 0.25)));
-    let growth = Growth {
-        now: followers as f64,
-        monthly,
-        purchase,
-        surge,
-    };
+    let surge = (!bought && chance(rng, 0.03)).then(|| (uniform(rng, 10.0, 150.0), uniform(rng, 0.08, 0.25)));
+    let growth = Growth { now: followers as f64, monthly, purchase, surge };
 
     // Engagement per follower falls with size at the platform's own rate.
     let size_rate = model.base_rate * (followers as f64 / 1_000.0).powf(model.slope);
@@ -1260,14 +1149,7 @@ fn end_sentence(out: &mut String) {
 }
 
 /// Writes a post caption into `out`.
-fn caption(
-    out: &mut String,
-    rng: &mut Pcg64Mcg,
-    ch: &Channel<'_>,
-    niche: usize,
-    brand: Option<&str>,
-    sponsored: bool,
-) {
+fn caption(out: &mut String, rng: &mut Pcg64Mcg, ch: &Channel<'_>, niche: usize, brand: Option<&str>, sponsored: bool) {
     out.clear();
     let info = &NICHE_TABLE[niche];
     let phrases = ch.creator.phrases();
@@ -1327,9 +1209,7 @@ fn hashtags(
 ) -> usize {
     let model = platform.model();
     let total = model.tags.0 + below(rng, model.tags.1 - model.tags.0 + 1);
-    let generic = (model.generic_tags.0
-        + below(rng, model.generic_tags.1 - model.generic_tags.0 + 1))
-    .min(total);
+    let generic = (model.generic_tags.0 + below(rng, model.generic_tags.1 - model.generic_tags.0 + 1)).min(total);
     let mut count = 0;
     if sponsored {
         out[count] = "ad";

@@ -2,9 +2,7 @@
 
 use std::borrow::Cow;
 
-use clout_core::{
-    ChannelObservation, FollowerObservation, Handle, Platform, PostObservation, PostType, Record,
-};
+use clout_core::{ChannelObservation, FollowerObservation, Handle, Platform, PostObservation, PostType, Record};
 
 use crate::value::{self, Value};
 use crate::{FieldIssue, Parsed};
@@ -70,11 +68,7 @@ struct Check<'r, 'a> {
 
 impl<'r, 'a> Check<'r, 'a> {
     fn new(raw: &'r RawRecord<'a>) -> Self {
-        Check {
-            raw,
-            used: vec![false; raw.fields.len()],
-            issues: Vec::new(),
-        }
+        Check { raw, used: vec![false; raw.fields.len()], issues: Vec::new() }
     }
 
     fn value(&mut self, name: &str) -> Option<&'r Value<'a>> {
@@ -88,11 +82,7 @@ impl<'r, 'a> Check<'r, 'a> {
     }
 
     /// An optional field: absent or null is `None`; a bad value is an issue.
-    fn optional<T>(
-        &mut self,
-        name: &str,
-        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
-    ) -> Option<T> {
+    fn optional<T>(&mut self, name: &str, parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>) -> Option<T> {
         let v = self.value(name)?;
         match parse(v) {
             Ok(t) => t,
@@ -104,22 +94,16 @@ impl<'r, 'a> Check<'r, 'a> {
     }
 
     /// A required field that must have a value.
-    fn required<T>(
-        &mut self,
-        name: &str,
-        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
-    ) -> Option<T> {
+    fn required<T>(&mut self, name: &str, parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>) -> Option<T> {
         match self.value(name) {
             None => {
-                self.issues
-                    .push(FieldIssue::field(name, "missing required field"));
+                self.issues.push(FieldIssue::field(name, "missing required field"));
                 None
             }
             Some(v) => match parse(v) {
                 Ok(Some(t)) => Some(t),
                 Ok(None) => {
-                    self.issues
-                        .push(FieldIssue::field(name, "required field is empty"));
+                    self.issues.push(FieldIssue::field(name, "required field is empty"));
                     None
                 }
                 Err(reason) => {
@@ -131,16 +115,9 @@ impl<'r, 'a> Check<'r, 'a> {
     }
 
     /// A required field whose value may be null (a count the platform hides).
-    fn present<T>(
-        &mut self,
-        name: &str,
-        parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>,
-    ) -> Option<T> {
+    fn present<T>(&mut self, name: &str, parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>) -> Option<T> {
         if self.raw.find(name).is_none() {
-            self.issues.push(FieldIssue::field(
-                name,
-                "missing required field (use null when the platform hides it)",
-            ));
+            self.issues.push(FieldIssue::field(name, "missing required field (use null when the platform hides it)"));
             return None;
         }
         self.optional(name, parse)
@@ -148,15 +125,10 @@ impl<'r, 'a> Check<'r, 'a> {
 
     fn identity(&mut self) -> (Option<Platform>, Option<Handle>) {
         let platform = self.required("platform", |v| {
-            value::text(v)?
-                .map(|s| Platform::parse(&s).map_err(|e| e.to_string()))
-                .transpose()
+            value::text(v)?.map(|s| Platform::parse(&s).map_err(|e| e.to_string())).transpose()
         });
-        let handle = self.required("handle", |v| {
-            value::text(v)?
-                .map(|s| Handle::parse(&s).map_err(|e| e.to_string()))
-                .transpose()
-        });
+        let handle = self
+            .required("handle", |v| value::text(v)?.map(|s| Handle::parse(&s).map_err(|e| e.to_string())).transpose());
         (platform, handle)
     }
 
@@ -170,12 +142,7 @@ impl<'r, 'a> Check<'r, 'a> {
             .filter(|((k, _), used)| !**used && k != "kind")
             .map(|((k, v), _)| (k.to_string(), to_json(v)))
             .collect();
-        parts.extend(
-            self.raw
-                .unknown
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone())),
-        );
+        parts.extend(self.raw.unknown.iter().map(|(k, v)| (k.to_string(), v.clone())));
         if parts.is_empty() {
             return None;
         }
@@ -208,10 +175,7 @@ fn to_json(v: &Value<'_>) -> String {
         Value::UInt(n) => n.to_string(),
         Value::Float(f) => serde_json::to_string(f).unwrap_or_else(|_| "null".to_string()),
         Value::Str(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(to_json).collect::<Vec<_>>().join(",")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(to_json).collect::<Vec<_>>().join(",")),
     }
 }
 
@@ -246,9 +210,7 @@ fn email(v: &Value<'_>) -> Result<Option<String>, String> {
     };
     let s = s.trim();
     match s.split_once('@') {
-        Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace) =>
-        {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace) => {
             Ok(Some(s.to_string()))
         }
         _ => Err(format!("'{s}' is not an email address")),
@@ -261,10 +223,7 @@ fn post_type(v: &Value<'_>) -> Result<Option<PostType>, String> {
     };
     PostType::parse(&s).map(Some).ok_or_else(|| {
         let all: Vec<&str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
-        format!(
-            "unknown post type '{s}' (expected one of: {})",
-            all.join(", ")
-        )
+        format!("unknown post type '{s}' (expected one of: {})", all.join(", "))
     })
 }
 
@@ -282,10 +241,7 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         other => {
             return Err(vec![FieldIssue::field(
                 "kind",
-                format!(
-                    "unknown kind '{other}' (this version reads: {})",
-                    KINDS.join(", ")
-                ),
+                format!("unknown kind '{other}' (this version reads: {})", KINDS.join(", ")),
             )]);
         }
     };
@@ -316,10 +272,7 @@ fn channel(c: &mut Check<'_, '_>) -> Option<Record> {
         creator_id: c.optional("creator_id", value::text),
         extra: None,
     };
-    Some(Record::Channel(ChannelObservation {
-        extra: c.extra(),
-        ..observation
-    }))
+    Some(Record::Channel(ChannelObservation { extra: c.extra(), ..observation }))
 }
 
 fn post(c: &mut Check<'_, '_>) -> Option<Record> {
@@ -341,20 +294,13 @@ fn post(c: &mut Check<'_, '_>) -> Option<Record> {
         saves: c.optional("saves", value::count),
         post_type: c.optional("type", post_type),
         caption: c.optional("caption", value::text),
-        hashtags: c
-            .optional("hashtags", |v| value::word_list(v, '#').map(Some))
-            .unwrap_or_default(),
-        mentions: c
-            .optional("mentions", |v| value::word_list(v, '@').map(Some))
-            .unwrap_or_default(),
+        hashtags: c.optional("hashtags", |v| value::word_list(v, '#').map(Some)).unwrap_or_default(),
+        mentions: c.optional("mentions", |v| value::word_list(v, '@').map(Some)).unwrap_or_default(),
         url: c.optional("url", value::text),
         sponsored: c.optional("sponsored", value::boolean),
         extra: None,
     };
-    Some(Record::Post(PostObservation {
-        extra: c.extra(),
-        ..observation
-    }))
+    Some(Record::Post(PostObservation { extra: c.extra(), ..observation }))
 }
 
 fn followers(c: &mut Check<'_, '_>) -> Option<Record> {

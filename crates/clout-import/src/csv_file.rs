@@ -61,10 +61,7 @@ pub struct CsvRows<'a> {
 
 impl<'a> CsvRows<'a> {
     pub fn new(data: &'a [u8]) -> Result<CsvRows<'a>, CsvError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(data);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(data);
         let headers: Vec<String> = reader
             .headers()
             .map_err(|e| CsvError::BadHeader(e.to_string()))?
@@ -74,10 +71,8 @@ impl<'a> CsvRows<'a> {
         if headers.is_empty() || headers.iter().all(String::is_empty) {
             return Err(CsvError::Empty);
         }
-        let missing: Vec<&'static str> = ["platform", "handle"]
-            .into_iter()
-            .filter(|c| !headers.iter().any(|h| h == c))
-            .collect();
+        let missing: Vec<&'static str> =
+            ["platform", "handle"].into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
             return Err(CsvError::MissingColumns(missing));
         }
@@ -86,11 +81,7 @@ impl<'a> CsvRows<'a> {
             header_end += 1;
         }
         let kind_column = headers.iter().position(|h| h == "kind");
-        let default_kind = if headers.iter().any(|h| h == "post_id") {
-            "post"
-        } else {
-            "channel"
-        };
+        let default_kind = if headers.iter().any(|h| h == "post_id") { "post" } else { "channel" };
         Ok(CsvRows {
             data,
             header_raw: &data[..header_end.min(data.len())],
@@ -107,9 +98,7 @@ impl<'a> CsvRows<'a> {
     /// The header row verbatim, for a rejects file that must re-import on its own.
     pub fn header_raw(&self) -> &'a [u8] {
         // A UTF-8 byte order mark belongs to the file, not to the header.
-        self.header_raw
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(self.header_raw)
+        self.header_raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(self.header_raw)
     }
 
     fn parse_record(&self) -> Parsed {
@@ -131,28 +120,17 @@ impl<'a> CsvRows<'a> {
                     continue;
                 }
             };
-            let value = if cell.trim().is_empty() {
-                Value::Null
-            } else {
-                Value::Str(Cow::Owned(cell.to_string()))
-            };
+            let value = if cell.trim().is_empty() { Value::Null } else { Value::Str(Cow::Owned(cell.to_string())) };
             if convert::KNOWN_FIELDS.contains(&name.as_str()) {
                 raw.fields.push((Cow::Owned(name.clone()), value));
             } else if !name.is_empty() && !matches!(value, Value::Null) {
-                raw.unknown.push((
-                    Cow::Owned(name.clone()),
-                    serde_json::to_string(cell).unwrap_or_default(),
-                ));
+                raw.unknown.push((Cow::Owned(name.clone()), serde_json::to_string(cell).unwrap_or_default()));
             }
         }
         if !issues.is_empty() {
             return Err(issues);
         }
-        let kind = match self.kind_column.map(|i| {
-            String::from_utf8_lossy(&record[i])
-                .trim()
-                .to_ascii_lowercase()
-        }) {
+        let kind = match self.kind_column.map(|i| String::from_utf8_lossy(&record[i]).trim().to_ascii_lowercase()) {
             Some(k) if !k.is_empty() => k,
             Some(_) => return Err(vec![FieldIssue::field("kind", "required field is empty")]),
             None => self.default_kind.to_string(),
@@ -175,10 +153,7 @@ impl<'a> CsvRows<'a> {
             end += 1;
         }
         if self.counted_to <= start {
-            self.line_at += data[self.counted_to..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            self.line_at += data[self.counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
             self.counted_to = start;
         }
         (self.line_at, &data[start..end])
@@ -196,11 +171,7 @@ impl<'a> Iterator for CsvRows<'a> {
                 let start = self.record.position().map_or(before, |p| p.byte() as usize);
                 let end = self.reader.position().byte() as usize;
                 let (line, raw) = self.row_bytes(start, end);
-                Some(CsvRow {
-                    line,
-                    raw,
-                    parsed: self.parse_record(),
-                })
+                Some(CsvRow { line, raw, parsed: self.parse_record() })
             }
             Err(e) => {
                 // The csv reader recovers at the next record; report this one and go on.
@@ -209,11 +180,7 @@ impl<'a> Iterator for CsvRows<'a> {
                     return None;
                 }
                 let (line, raw) = self.row_bytes(before, end);
-                Some(CsvRow {
-                    line,
-                    raw,
-                    parsed: Err(vec![FieldIssue::record(format!("malformed CSV: {e}"))]),
-                })
+                Some(CsvRow { line, raw, parsed: Err(vec![FieldIssue::record(format!("malformed CSV: {e}"))]) })
             }
         }
     }

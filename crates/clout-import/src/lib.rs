@@ -36,8 +36,7 @@ pub fn file_type(file_name: &str) -> Option<FileType> {
         Some(stem) => (stem, true),
         None => (lower.as_str(), false),
     };
-    let format = if stem.ends_with(".ndjson") || stem.ends_with(".jsonl") || stem.ends_with(".json")
-    {
+    let format = if stem.ends_with(".ndjson") || stem.ends_with(".jsonl") || stem.ends_with(".json") {
         Format::Ndjson
     } else if stem.ends_with(".csv") {
         Format::Csv
@@ -57,17 +56,11 @@ pub struct FieldIssue {
 
 impl FieldIssue {
     pub(crate) fn field(field: &str, reason: impl Into<String>) -> FieldIssue {
-        FieldIssue {
-            field: Some(field.to_string()),
-            reason: reason.into(),
-        }
+        FieldIssue { field: Some(field.to_string()), reason: reason.into() }
     }
 
     pub(crate) fn record(reason: impl Into<String>) -> FieldIssue {
-        FieldIssue {
-            field: None,
-            reason: reason.into(),
-        }
+        FieldIssue { field: None, reason: reason.into() }
     }
 }
 

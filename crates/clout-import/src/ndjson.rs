@@ -15,11 +15,7 @@ pub fn parse_line(line: &[u8]) -> Parsed {
     let raw: JsonRecord<'_> = match serde_json::from_slice(line) {
         Ok(raw) => raw,
         Err(e) => {
-            let reason = if e.is_eof() {
-                format!("truncated JSON: {e}")
-            } else {
-                format!("invalid JSON: {e}")
-            };
+            let reason = if e.is_eof() { format!("truncated JSON: {e}") } else { format!("invalid JSON: {e}") };
             return Err(vec![FieldIssue::record(reason)]);
         }
     };

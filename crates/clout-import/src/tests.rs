@@ -5,19 +5,13 @@ use clout_core::{Platform, PostType, Record, Timestamp};
 use super::*;
 
 fn issues(parsed: Parsed) -> Vec<String> {
-    parsed
-        .expect_err("the record should be rejected")
-        .iter()
-        .map(|i| i.to_string())
-        .collect()
+    parsed.expect_err("the record should be rejected").iter().map(|i| i.to_string()).collect()
 }
 
 #[test]
 fn a_channel_record_with_every_field() {
     let line = br#"{"kind":"channel","platform":"Instagram","handle":"@VeganVibes","followers":12500,"observed_at":"2026-11-20T10:00:00Z","name":"Vegan Vibes","bio":"Plant food","country":"au","language":"en-AU","verified":false,"creator_id":"c1","following":300,"email":"hi@vegan.example","future_field":{"a":1}}"#;
-    let Record::Channel(c) = parse_line(line).unwrap() else {
-        panic!("not a channel")
-    };
+    let Record::Channel(c) = parse_line(line).unwrap() else { panic!("not a channel") };
     assert_eq!(c.platform, Platform::Instagram);
     assert_eq!(c.handle.as_str(), "veganvibes");
     assert_eq!(c.followers, 12_500);
@@ -26,26 +20,17 @@ fn a_channel_record_with_every_field() {
     assert_eq!(c.language.as_deref(), Some("en"));
     assert_eq!(c.verified, Some(false));
     assert_eq!(c.following, Some(300));
-    assert_eq!(
-        c.extra.as_deref(),
-        Some(r#"{"future_field":{"a":1}}"#),
-        "unknown fields are kept aside verbatim"
-    );
+    assert_eq!(c.extra.as_deref(), Some(r#"{"future_field":{"a":1}}"#), "unknown fields are kept aside verbatim");
 }
 
 #[test]
 fn a_post_record_with_hidden_counts_and_unix_times() {
     let line = br##"{"kind":"post","platform":"tiktok","handle":"Dancer","post_id":98765,"published_at":1795600000,"likes":null,"comments":12,"views":"1.2M","type":"Short","hashtags":["#dance","fyp"],"sponsored":true}"##;
-    let Record::Post(p) = parse_line(line).unwrap() else {
-        panic!("not a post")
-    };
+    let Record::Post(p) = parse_line(line).unwrap() else { panic!("not a post") };
     assert_eq!(p.post_id, "98765");
     assert_eq!(p.published_at, Timestamp::from_unix(1_795_600_000));
     assert_eq!(p.observed_at, None);
-    assert_eq!(
-        (p.likes, p.comments, p.shares, p.views),
-        (None, Some(12), None, Some(1_200_000))
-    );
+    assert_eq!((p.likes, p.comments, p.shares, p.views), (None, Some(12), None, Some(1_200_000)));
     assert_eq!(p.post_type, Some(PostType::Short));
     assert_eq!(p.hashtags, ["dance", "fyp"]);
     assert_eq!(p.sponsored, Some(true));
@@ -55,9 +40,7 @@ fn a_post_record_with_hidden_counts_and_unix_times() {
 #[test]
 fn a_followers_record() {
     let line = br#"{"kind":"followers","platform":"youtube","handle":"chef","observed_at":"2026-10-01T00:00:00Z","followers":"2,500"}"#;
-    let Record::Followers(f) = parse_line(line).unwrap() else {
-        panic!("not followers")
-    };
+    let Record::Followers(f) = parse_line(line).unwrap() else { panic!("not followers") };
     assert_eq!(f.followers, 2_500);
 }
 
@@ -102,18 +85,11 @@ instagram,chef.ana,p2,2026-11-02T10:00:00Z,,3,,\n";
     let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].line, 2);
-    let Ok(Record::Post(p)) = &rows[0].parsed else {
-        panic!("{:?}", rows[0].parsed)
-    };
+    let Ok(Record::Post(p)) = &rows[0].parsed else { panic!("{:?}", rows[0].parsed) };
     assert_eq!(p.handle.as_str(), "chef.ana");
-    assert_eq!(
-        (p.likes, p.comments, p.views),
-        (Some(12_500), Some(1_200), Some(1_200_000))
-    );
+    assert_eq!((p.likes, p.comments, p.views), (Some(12_500), Some(1_200), Some(1_200_000)));
     assert_eq!(p.extra.as_deref(), Some(r#"{"extra_col":"hello"}"#));
-    let Ok(Record::Post(p)) = &rows[1].parsed else {
-        panic!("{:?}", rows[1].parsed)
-    };
+    let Ok(Record::Post(p)) = &rows[1].parsed else { panic!("{:?}", rows[1].parsed) };
     assert_eq!((p.likes, p.views), (None, None), "an empty cell is null");
 }
 
@@ -137,10 +113,7 @@ instagram,short_row,100\r\n\
 instagram,\"multi\nline\",-5,1795600000\r\n\
 instagram,last,1.2345k,1795600000";
     let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
-    assert_eq!(
-        CsvRows::new(data).unwrap().header_raw(),
-        b"platform,handle,followers,observed_at\r\n"
-    );
+    assert_eq!(CsvRows::new(data).unwrap().header_raw(), b"platform,handle,followers,observed_at\r\n");
     assert_eq!(rows.len(), 4);
     assert!(rows[0].parsed.is_ok());
     assert_eq!(rows[1].line, 3);
@@ -150,42 +123,19 @@ instagram,last,1.2345k,1795600000";
     assert_eq!(rows[2].raw, b"instagram,\"multi\nline\",-5,1795600000\r\n");
     assert_eq!(rows[3].line, 6);
     assert_eq!(rows[3].raw, b"instagram,last,1.2345k,1795600000");
-    assert!(
-        issues(rows[3].parsed.clone())[0].starts_with("followers: '1.2345k' is not a whole number")
-    );
+    assert!(issues(rows[3].parsed.clone())[0].starts_with("followers: '1.2345k' is not a whole number"));
 }
 
 #[test]
 fn csv_header_problems_are_file_errors() {
     assert!(matches!(CsvRows::new(b""), Err(CsvError::Empty)));
-    assert!(matches!(
-        CsvRows::new(b"name,followers\nx,1\n"),
-        Err(CsvError::MissingColumns(_))
-    ));
+    assert!(matches!(CsvRows::new(b"name,followers\nx,1\n"), Err(CsvError::MissingColumns(_))));
 }
 
 #[test]
 fn file_types_by_extension() {
-    assert_eq!(
-        file_type("a.ndjson"),
-        Some(FileType {
-            format: Format::Ndjson,
-            gzip: false
-        })
-    );
-    assert_eq!(
-        file_type("a.JSONL.gz"),
-        Some(FileType {
-            format: Format::Ndjson,
-            gzip: true
-        })
-    );
-    assert_eq!(
-        file_type("b.csv.gz"),
-        Some(FileType {
-            format: Format::Csv,
-            gzip: true
-        })
-    );
+    assert_eq!(file_type("a.ndjson"), Some(FileType { format: Format::Ndjson, gzip: false }));
+    assert_eq!(file_type("a.JSONL.gz"), Some(FileType { format: Format::Ndjson, gzip: true }));
+    assert_eq!(file_type("b.csv.gz"), Some(FileType { format: Format::Csv, gzip: true }));
     assert_eq!(file_type("b.txt"), None);
 }

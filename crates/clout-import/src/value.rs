@@ -86,13 +86,8 @@ pub fn parse_count(raw: &str) -> Result<u64, String> {
         return Err(format!("'{s}' is not a whole number"));
     }
     let mantissa: String = format!("{int_part}{frac_trimmed}");
-    let mantissa: u64 = if mantissa.is_empty() {
-        0
-    } else {
-        mantissa
-            .parse()
-            .map_err(|_| format!("'{s}' is too large"))?
-    };
+    let mantissa: u64 =
+        if mantissa.is_empty() { 0 } else { mantissa.parse().map_err(|_| format!("'{s}' is too large"))? };
     10u64
         .checked_pow(scale_digits - frac_trimmed.len() as u32)
         .and_then(|scale| mantissa.checked_mul(scale))
@@ -109,8 +104,7 @@ fn strip_thousands(s: &str) -> Option<String> {
         None => (s, None),
     };
     let groups: Vec<&str> = int_part.split(',').collect();
-    let well_formed =
-        !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    let well_formed = !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
     if !well_formed {
         return None;
     }
@@ -137,9 +131,9 @@ pub(crate) fn time(v: &Value<'_>) -> Result<Option<Timestamp>, String> {
             if s.bytes().all(|b| b.is_ascii_digit()) {
                 s.parse::<i64>().unwrap_or(i64::MAX)
             } else {
-                let ts: jiff::Timestamp = s.parse().map_err(|e: jiff::Error| {
-                    format!("'{s}' is not an RFC 3339 time or Unix seconds ({e})")
-                })?;
+                let ts: jiff::Timestamp = s
+                    .parse()
+                    .map_err(|e: jiff::Error| format!("'{s}' is not an RFC 3339 time or Unix seconds ({e})"))?;
                 ts.as_second()
             }
         }
@@ -149,9 +143,7 @@ pub(crate) fn time(v: &Value<'_>) -> Result<Option<Timestamp>, String> {
         return Err(format!("{seconds} is before 1970"));
     }
     if seconds > MAX_UNIX {
-        return Err(format!(
-            "{seconds} is out of range (times are Unix seconds, not milliseconds)"
-        ));
+        return Err(format!("{seconds} is out of range (times are Unix seconds, not milliseconds)"));
     }
     Ok(Some(Timestamp::from_unix(seconds)))
 }
@@ -195,18 +187,12 @@ pub(crate) fn word_list(v: &Value<'_>, prefix: char) -> Result<Vec<String>, Stri
     };
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Str(s) => Ok(s
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter_map(clean)
-            .collect()),
+        Value::Str(s) => Ok(s.split(|c: char| c.is_whitespace() || c == ',').filter_map(clean).collect()),
         Value::Array(items) => items
             .iter()
             .map(|item| match item {
                 Value::Str(s) => Ok(clean(s)),
-                other => Err(format!(
-                    "expected a list of strings, found {} in it",
-                    other.describe()
-                )),
+                other => Err(format!("expected a list of strings, found {} in it", other.describe())),
             })
             .filter_map(Result::transpose)
             .collect(),

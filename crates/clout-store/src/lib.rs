@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use read::{
-    ChannelDetail, ChannelFilter, ChannelRow, FollowerPoint, MetricsInput, MetricsRecord,
-    PlatformFit, PostRow, RunRecord, StoreStats,
+    ChannelDetail, ChannelFilter, ChannelRow, FollowerPoint, MetricsInput, MetricsRecord, PlatformFit, PostRow,
+    RunRecord, StoreStats,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
@@ -33,23 +33,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "another clout process is writing to {dir} ({holder}); wait for it to finish and try again"
-    )]
+    #[error("another clout process is writing to {dir} ({holder}); wait for it to finish and try again")]
     Locked { dir: PathBuf, holder: String },
     #[error(
         "the data directory {dir} was written by a newer clout (store schema {found}, this build knows {known}); upgrade clout"
     )]
-    TooNew {
-        dir: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { dir: PathBuf, found: i64, known: i64 },
     #[error("{context}: {source}")]
-    Io {
-        context: String,
-        source: std::io::Error,
-    },
+    Io { context: String, source: std::io::Error },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the store holds an invalid value: {0}")]
@@ -112,10 +103,7 @@ impl Store {
 
     /// A private store in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        let mut store = Store {
-            conn: Connection::open_in_memory()?,
-            _lock: None,
-        };
+        let mut store = Store { conn: Connection::open_in_memory()?, _lock: None };
         store.configure()?;
         schema::migrate(&mut store.conn, Path::new(":memory:"))?;
         Ok(store)
@@ -136,26 +124,15 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 }
 
 /// Takes the writer's lock, or says who has it.
 fn lock(dir: &Path, holder: &str) -> Result<File> {
     let path = dir.join(LOCK_FILE);
-    let io = |source| Error::Io {
-        context: format!("opening the lock file {}", path.display()),
-        source,
-    };
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io)?;
+    let io = |source| Error::Io { context: format!("opening the lock file {}", path.display()), source };
+    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -164,18 +141,11 @@ fn lock(dir: &Path, holder: &str) -> Result<File> {
             let who = who.trim();
             return Err(Error::Locked {
                 dir: dir.to_path_buf(),
-                holder: if who.is_empty() {
-                    "holder unknown".to_string()
-                } else {
-                    who.to_string()
-                },
+                holder: if who.is_empty() { "holder unknown".to_string() } else { who.to_string() },
             });
         }
         Err(std::fs::TryLockError::Error(source)) => {
-            return Err(Error::Io {
-                context: format!("locking {}", path.display()),
-                source,
-            });
+            return Err(Error::Io { context: format!("locking {}", path.display()), source });
         }
     }
     file.set_len(0).map_err(io)?;

@@ -2,10 +2,7 @@
 //! derived metrics it writes back.
 
 use clout_core::benchmark::BucketStats;
-use clout_core::{
-    Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, SizeFit, Timestamp,
-    WindowRule,
-};
+use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, SizeFit, Timestamp, WindowRule};
 use rusqlite::{Row, params};
 
 use crate::{Error, Result, RunStatus, Store};
@@ -159,8 +156,9 @@ fn platform_col(raw: &str) -> Result<Platform> {
 fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {
     match (value, reason) {
         (Some(v), _) => Ok(Ok(v)),
-        (None, Some(code)) => Ok(Err(NullReason::from_code(&code)
-            .ok_or_else(|| Error::Corrupt(format!("reason '{code}'")))?)),
+        (None, Some(code)) => {
+            Ok(Err(NullReason::from_code(&code).ok_or_else(|| Error::Corrupt(format!("reason '{code}'")))?))
+        }
         (None, None) => Err(Error::Corrupt("a null metric without a reason".to_string())),
     }
 }
@@ -172,7 +170,8 @@ fn split_metric<T: Copy>(m: &Metric<T>) -> (Option<T>, Option<&'static str>) {
     }
 }
 
-const CHANNEL_COLUMNS: &str = "c.id, c.platform, c.handle, c.followers, c.as_of, c.name, c.bio, c.url, c.email, c.country,
+const CHANNEL_COLUMNS: &str =
+    "c.id, c.platform, c.handle, c.followers, c.as_of, c.name, c.bio, c.url, c.email, c.country,
     c.language, c.category, c.following, c.posts_count, c.verified, c.is_business, c.is_private, c.creator_id,
     s.path,
     m.channel_id, m.window_rule, m.eligible_until, m.thirty_days_after, m.posts_in_window,
@@ -185,7 +184,8 @@ const CHANNEL_COLUMNS: &str = "c.id, c.platform, c.handle, c.followers, c.as_of,
     m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
     m.engagement_index, m.engagement_index_reason";
 
-const CHANNEL_FROM: &str = "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id";
+const CHANNEL_FROM: &str =
+    "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id";
 
 fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
     let metrics = match r.get::<_, Option<i64>>(19)? {
@@ -193,18 +193,10 @@ fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
         Some(_) => {
             let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.get(i)?, r.get(i + 1)?) };
             let rule: String = r.get(20)?;
-            let viral_skew = metric_f64(
-                r.get::<_, Option<bool>>(30)?
-                    .map(|b| if b { 1.0 } else { 0.0 }),
-                r.get(31)?,
-            )?
-            .map(|v| v != 0.0);
-            let label = match (
-                r.get::<_, Option<String>>(50)?,
-                r.get::<_, Option<String>>(51)?,
-            ) {
-                (Some(l), _) => Ok(EngagementLabel::parse(&l)
-                    .ok_or_else(|| Error::Corrupt(format!("label '{l}'")))?),
+            let viral_skew = metric_f64(r.get::<_, Option<bool>>(30)?.map(|b| if b { 1.0 } else { 0.0 }), r.get(31)?)?
+                .map(|v| v != 0.0);
+            let label = match (r.get::<_, Option<String>>(50)?, r.get::<_, Option<String>>(51)?) {
+                (Some(l), _) => Ok(EngagementLabel::parse(&l).ok_or_else(|| Error::Corrupt(format!("label '{l}'")))?),
                 (None, reason) => metric_f64(None, reason)?.map(|_| EngagementLabel::Low),
             };
             Some(MetricsRecord {
@@ -228,10 +220,7 @@ fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
                 comments_per_100_likes: f(42)?,
                 posts_per_week: r.get(44)?,
                 follower_growth_30d: f(45)?,
-                bucket: r
-                    .get::<_, Option<String>>(47)?
-                    .as_deref()
-                    .and_then(Bucket::parse),
+                bucket: r.get::<_, Option<String>>(47)?.as_deref().and_then(Bucket::parse),
                 engagement_percentile: f(48)?,
                 engagement_label: label,
                 engagement_index: f(52)?,
@@ -276,9 +265,7 @@ impl Store {
         let mut rows = stmt.query(params![
             filter.platform.map(Platform::as_str),
             filter.min_followers.map(|n| n as i64),
-            filter
-                .below_followers
-                .map(|n| n.min(i64::MAX as u64) as i64)
+            filter.below_followers.map(|n| n.min(i64::MAX as u64) as i64)
         ])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -288,14 +275,8 @@ impl Store {
     }
 
     /// One channel with its posts and follower history, or `None` when unknown.
-    pub fn channel_detail(
-        &self,
-        platform: Platform,
-        handle: &str,
-    ) -> Result<Option<ChannelDetail>> {
-        let sql = format!(
-            "SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.platform = ?1 AND c.handle = ?2"
-        );
+    pub fn channel_detail(&self, platform: Platform, handle: &str) -> Result<Option<ChannelDetail>> {
+        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.platform = ?1 AND c.handle = ?2");
         let channel = {
             let mut stmt = self.conn.prepare(&sql)?;
             let mut rows = stmt.query(params![platform.as_str(), handle])?;
@@ -352,18 +333,12 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Some(ChannelDetail {
-            channel,
-            posts,
-            history,
-        }))
+        Ok(Some(ChannelDetail { channel, posts, history }))
     }
 
     /// Calls `f` once per channel, in id order, with everything its metrics need.
     pub fn for_each_metrics_input(&self, mut f: impl FnMut(MetricsInput<'_>)) -> Result<()> {
-        let mut channels = self
-            .conn
-            .prepare("SELECT id, platform, followers, as_of FROM channels ORDER BY id")?;
+        let mut channels = self.conn.prepare("SELECT id, platform, followers, as_of FROM channels ORDER BY id")?;
         let mut channel_rows = channels.query([])?;
         let mut posts_stmt = self.conn.prepare(
             "SELECT channel_id, post_id, published_at, likes, comments, shares, views FROM posts ORDER BY channel_id",
@@ -425,9 +400,7 @@ impl Store {
         buckets: &[BucketStats],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch(
-            "DELETE FROM channel_metrics; DELETE FROM platform_fits; DELETE FROM bucket_stats;",
-        )?;
+        tx.execute_batch("DELETE FROM channel_metrics; DELETE FROM platform_fits; DELETE FROM bucket_stats;")?;
         {
             let mut insert = tx.prepare(
                 "INSERT INTO channel_metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
@@ -492,12 +465,7 @@ impl Store {
             }
             let mut insert = tx.prepare("INSERT INTO bucket_stats VALUES (?1, ?2, ?3, ?4)")?;
             for b in buckets {
-                insert.execute(params![
-                    b.platform.as_str(),
-                    b.bucket.as_str(),
-                    b.channels as i64,
-                    b.median_rate
-                ])?;
+                insert.execute(params![b.platform.as_str(), b.bucket.as_str(), b.channels as i64, b.median_rate])?;
             }
         }
         tx.commit()?;
@@ -506,45 +474,21 @@ impl Store {
 
     /// Every platform's size fit.
     pub fn platform_fits(&self) -> Result<Vec<PlatformFit>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT platform, a, b, n FROM platform_fits ORDER BY platform")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
+        let mut stmt = self.conn.prepare("SELECT platform, a, b, n FROM platform_fits ORDER BY platform")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (p, a, b, n) = row?;
-            out.push(PlatformFit {
-                platform: platform_col(&p)?,
-                fit: SizeFit {
-                    a,
-                    b,
-                    n: n as usize,
-                },
-            });
+            out.push(PlatformFit { platform: platform_col(&p)?, fit: SizeFit { a, b, n: n as usize } });
         }
         Ok(out)
     }
 
     /// Every benchmark group.
     pub fn bucket_stats(&self) -> Result<Vec<BucketStats>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT platform, bucket, channels, median_rate FROM bucket_stats")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get(3)?,
-            ))
-        })?;
+        let mut stmt = self.conn.prepare("SELECT platform, bucket, channels, median_rate FROM bucket_stats")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get(3)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (p, b, n, median_rate) = row?;
@@ -561,11 +505,7 @@ impl Store {
 
     pub fn stats(&self) -> Result<StoreStats> {
         let count = |table: &str| -> Result<u64> {
-            Ok(self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })? as u64)
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
         };
         Ok(StoreStats {
             channels: count("channels")?,
@@ -593,8 +533,7 @@ impl Store {
                 id: r.get(0)?,
                 started_at: Timestamp::from_unix(r.get(1)?),
                 finished_at: r.get::<_, Option<i64>>(2)?.map(Timestamp::from_unix),
-                status: RunStatus::parse(&status)
-                    .ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
+                status: RunStatus::parse(&status).ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
                 files: files.split('\n').map(str::to_string).collect(),
                 accepted: r.get::<_, i64>(5)?.max(0) as u64,
                 rejected: r.get::<_, i64>(6)?.max(0) as u64,
@@ -622,11 +561,5 @@ fn read_post(row: Option<&Row<'_>>) -> Result<Option<(i64, PostSnapshot)>> {
 
 fn read_point(row: Option<&Row<'_>>) -> Result<Option<(i64, (Timestamp, u64))>> {
     let Some(r) = row else { return Ok(None) };
-    Ok(Some((
-        r.get(0)?,
-        (
-            Timestamp::from_unix(r.get(1)?),
-            r.get::<_, i64>(2)?.max(0) as u64,
-        ),
-    )))
+    Ok(Some((r.get(0)?, (Timestamp::from_unix(r.get(1)?), r.get::<_, i64>(2)?.max(0) as u64))))
 }

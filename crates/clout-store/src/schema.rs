@@ -142,11 +142,7 @@ const MIGRATIONS: &[&str] = &[
 pub(crate) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(Error::TooNew {
-            dir: dir.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
+        return Err(Error::TooNew { dir: dir.to_path_buf(), found, known: SCHEMA_VERSION });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
@@ -161,11 +157,7 @@ pub(crate) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
 pub(crate) fn check_readable(conn: &Connection, dir: &Path) -> Result<()> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(Error::TooNew {
-            dir: dir.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
+        return Err(Error::TooNew { dir: dir.to_path_buf(), found, known: SCHEMA_VERSION });
     }
     if found < SCHEMA_VERSION {
         return Err(Error::Corrupt(format!(

@@ -28,25 +28,16 @@ fn post(id: &str, observed_at: Option<i64>, likes: u64) -> Record {
 }
 
 fn import(store: &mut Store, at: i64, records: &[Record]) -> BatchStats {
-    let mut w = store
-        .begin_run(Timestamp::from_unix(at), &["test.ndjson".to_string()])
-        .unwrap();
+    let mut w = store.begin_run(Timestamp::from_unix(at), &["test.ndjson".to_string()]).unwrap();
     let source = w.source_id("test.ndjson").unwrap();
     let batch: Vec<_> = records.iter().map(|r| (r.clone(), source)).collect();
     let stats = w.write_batch(&batch, &[]).unwrap();
-    w.finish(RunStatus::Completed, Timestamp::from_unix(at), None)
-        .unwrap();
+    w.finish(RunStatus::Completed, Timestamp::from_unix(at), None).unwrap();
     stats
 }
 
 fn current_likes(store: &Store) -> Option<u64> {
-    store
-        .channel_detail(Platform::Instagram, "chef")
-        .unwrap()
-        .unwrap()
-        .posts[0]
-        .snapshot
-        .likes
+    store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().posts[0].snapshot.likes
 }
 
 #[test]
@@ -64,9 +55,7 @@ fn a_new_store_is_at_the_current_schema_version() {
 fn a_second_writer_is_refused_with_the_holder_named() {
     let dir = tempfile::tempdir().unwrap();
     let _first = Store::open(dir.path(), Access::Write, "clout import, pid 1").unwrap();
-    let err = Store::open(dir.path(), Access::Write, "clout import, pid 2")
-        .err()
-        .unwrap();
+    let err = Store::open(dir.path(), Access::Write, "clout import, pid 2").err().unwrap();
     let message = err.to_string();
     assert!(matches!(err, Error::Locked { .. }));
     assert!(message.contains("clout import, pid 1"), "{message}");
@@ -79,42 +68,21 @@ fn a_store_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-        .unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     drop(conn);
-    let err = Store::open(dir.path(), Access::Write, "test")
-        .err()
-        .unwrap();
+    let err = Store::open(dir.path(), Access::Write, "test").err().unwrap();
     assert!(matches!(err, Error::TooNew { .. }), "{err}");
 }
 
 #[test]
 fn writing_the_same_records_twice_changes_nothing() {
     let mut store = Store::open_in_memory().unwrap();
-    let records = [
-        post("p1", Some(2_000_000), 10),
-        post("p2", Some(2_000_000), 20),
-    ];
-    assert_eq!(
-        import(&mut store, 3_000_000, &records),
-        BatchStats {
-            written: 2,
-            unchanged: 0
-        }
-    );
+    let records = [post("p1", Some(2_000_000), 10), post("p2", Some(2_000_000), 20)];
+    assert_eq!(import(&mut store, 3_000_000, &records), BatchStats { written: 2, unchanged: 0 });
     let before = store.stats().unwrap();
-    assert_eq!(
-        import(&mut store, 3_000_100, &records),
-        BatchStats {
-            written: 0,
-            unchanged: 2
-        }
-    );
+    assert_eq!(import(&mut store, 3_000_100, &records), BatchStats { written: 0, unchanged: 2 });
     let after = store.stats().unwrap();
-    assert_eq!(
-        (before.posts, before.post_observations),
-        (after.posts, after.post_observations)
-    );
+    assert_eq!((before.posts, before.post_observations), (after.posts, after.post_observations));
 }
 
 #[test]
@@ -126,10 +94,7 @@ fn the_newest_observation_is_current_and_older_ones_stay_as_history() {
     // An older observation arriving later is history, not current.
     import(&mut store, 9_000_000, &[post("p1", Some(2_500_000), 25)]);
     assert_eq!(current_likes(&store), Some(30));
-    let detail = store
-        .channel_detail(Platform::Instagram, "chef")
-        .unwrap()
-        .unwrap();
+    let detail = store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap();
     assert_eq!(detail.posts[0].observations, 3);
 }
 
@@ -137,21 +102,12 @@ fn the_newest_observation_is_current_and_older_ones_stay_as_history() {
 fn an_observation_without_a_time_takes_the_import_time_only_when_it_says_something_new() {
     let mut store = Store::open_in_memory().unwrap();
     import(&mut store, 5_000_000, &[post("p1", None, 10)]);
-    let detail = store
-        .channel_detail(Platform::Instagram, "chef")
-        .unwrap()
-        .unwrap();
+    let detail = store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap();
     assert_eq!(detail.posts[0].observed_at, Timestamp::from_unix(5_000_000));
     // The same counts again, a day later: nothing new.
-    assert_eq!(
-        import(&mut store, 5_086_400, &[post("p1", None, 10)]).written,
-        0
-    );
+    assert_eq!(import(&mut store, 5_086_400, &[post("p1", None, 10)]).written, 0);
     assert_eq!(store.stats().unwrap().post_observations, 1);
     // New counts: a new observation at the new import's time.
-    assert_eq!(
-        import(&mut store, 5_086_400, &[post("p1", None, 12)]).written,
-        1
-    );
+    assert_eq!(import(&mut store, 5_086_400, &[post("p1", None, 12)]).written, 1);
     assert_eq!(current_likes(&store), Some(12));
 }

@@ -6,9 +6,7 @@
 
 use std::collections::HashMap;
 
-use clout_core::{
-    ChannelObservation, FollowerObservation, Platform, PostObservation, Record, Timestamp,
-};
+use clout_core::{ChannelObservation, FollowerObservation, Platform, PostObservation, Record, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
 use crate::{Result, Store};
@@ -33,14 +31,9 @@ pub enum RunStatus {
 
 impl RunStatus {
     pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
-        [
-            RunStatus::Running,
-            RunStatus::Completed,
-            RunStatus::Failed,
-            RunStatus::Interrupted,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
+        [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Interrupted]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
     }
 
     pub const fn as_str(self) -> &'static str {
@@ -87,34 +80,19 @@ impl Store {
     /// Starts an import run.
     pub fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Writer<'_>> {
         // Only one writer exists (the lock), so a run still marked running was cut short.
-        self.conn.execute(
-            "UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'",
-            [],
-        )?;
+        self.conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'", [])?;
         self.conn.execute(
             "INSERT INTO import_runs (started_at, status, files) VALUES (?1, 'running', ?2)",
             params![started_at.unix(), files.join("\n")],
         )?;
         let run = RunId(self.conn.last_insert_rowid());
-        Ok(Writer {
-            store: self,
-            run,
-            import_time: started_at,
-            channels: HashMap::new(),
-        })
+        Ok(Writer { store: self, run, import_time: started_at, channels: HashMap::new() })
     }
 
     /// The id of a source path, created on first use.
     pub fn source_id(&mut self, path: &str) -> Result<SourceId> {
-        self.conn.execute(
-            "INSERT INTO sources (path) VALUES (?1) ON CONFLICT (path) DO NOTHING",
-            [path],
-        )?;
-        Ok(SourceId(self.conn.query_row(
-            "SELECT id FROM sources WHERE path = ?1",
-            [path],
-            |r| r.get(0),
-        )?))
+        self.conn.execute("INSERT INTO sources (path) VALUES (?1) ON CONFLICT (path) DO NOTHING", [path])?;
+        Ok(SourceId(self.conn.query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))?))
     }
 }
 
@@ -137,11 +115,7 @@ impl Writer<'_> {
     }
 
     /// Writes accepted records and rejects in one transaction.
-    pub fn write_batch(
-        &mut self,
-        records: &[(Record, SourceId)],
-        rejects: &[Reject],
-    ) -> Result<BatchStats> {
+    pub fn write_batch(&mut self, records: &[(Record, SourceId)], rejects: &[Reject]) -> Result<BatchStats> {
         let tx = self.store.conn.transaction()?;
         let mut stats = BatchStats::default();
         for (record, source) in records {
@@ -154,9 +128,7 @@ impl Writer<'_> {
                     )?
                     .execute(params![key.0.as_str(), key.1])?;
                     let id: i64 = tx
-                        .prepare_cached(
-                            "SELECT id FROM channels WHERE platform = ?1 AND handle = ?2",
-                        )?
+                        .prepare_cached("SELECT id FROM channels WHERE platform = ?1 AND handle = ?2")?
                         .query_row(params![key.0.as_str(), key.1], |r| r.get(0))?;
                     self.channels.insert(key, id);
                     id
@@ -164,9 +136,7 @@ impl Writer<'_> {
             };
             let changed = match record {
                 Record::Channel(c) => write_channel(&tx, self.run, channel_id, c, *source)?,
-                Record::Post(p) => {
-                    write_post(&tx, self.run, self.import_time, channel_id, p, *source)?
-                }
+                Record::Post(p) => write_post(&tx, self.run, self.import_time, channel_id, p, *source)?,
                 Record::Followers(f) => write_followers(&tx, self.run, channel_id, f, *source)?,
             };
             if changed {
@@ -180,14 +150,7 @@ impl Writer<'_> {
                 "INSERT INTO import_rejects (run_id, file, line, field, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for r in rejects {
-                insert.execute(params![
-                    self.run.0,
-                    r.file,
-                    r.line as i64,
-                    r.field,
-                    r.reason,
-                    r.raw
-                ])?;
+                insert.execute(params![self.run.0, r.file, r.line as i64, r.field, r.reason, r.raw])?;
             }
         }
         // The run's totals move with its batches, so an interrupted run says exactly what it committed.
@@ -198,20 +161,10 @@ impl Writer<'_> {
     }
 
     /// Closes the run.
-    pub fn finish(
-        self,
-        status: RunStatus,
-        finished_at: Timestamp,
-        rejects_file: Option<&str>,
-    ) -> Result<()> {
+    pub fn finish(self, status: RunStatus, finished_at: Timestamp, rejects_file: Option<&str>) -> Result<()> {
         self.store.conn.execute(
             "UPDATE import_runs SET status = ?2, finished_at = ?3, rejects_file = ?4 WHERE id = ?1",
-            params![
-                self.run.0,
-                status.as_str(),
-                finished_at.unix(),
-                rejects_file
-            ],
+            params![self.run.0, status.as_str(), finished_at.unix(), rejects_file],
         )?;
         Ok(())
     }
@@ -225,8 +178,8 @@ fn write_channel(
     source: SourceId,
 ) -> Result<bool> {
     // The observation: same channel and time with the same values changes nothing.
-    let changed = tx
-        .prepare_cached(
+    let changed =
+        tx.prepare_cached(
             "INSERT INTO channel_observations (channel_id, observed_at, followers, name, bio, url, email, country,
                 language, category, following, posts_count, verified, is_business, is_private, creator_id, extra,
                 source_id, run_id)
@@ -267,15 +220,7 @@ fn write_channel(
             source.0,
             run.0
         ])? > 0;
-    upsert_follower_point(
-        tx,
-        run,
-        channel_id,
-        c.observed_at,
-        c.followers,
-        true,
-        source,
-    )?;
+    upsert_follower_point(tx, run, channel_id, c.observed_at, c.followers, true, source)?;
     // The current profile: the newest channel record wins (ties: the last one written).
     tx.prepare_cached(
         "UPDATE channels SET as_of = ?2, followers = ?3, name = ?4, bio = ?5, url = ?6, email = ?7, country = ?8,
@@ -335,15 +280,7 @@ fn write_followers(
     f: &FollowerObservation,
     source: SourceId,
 ) -> Result<bool> {
-    upsert_follower_point(
-        tx,
-        run,
-        channel_id,
-        f.observed_at,
-        f.followers,
-        false,
-        source,
-    )
+    upsert_follower_point(tx, run, channel_id, f.observed_at, f.followers, false, source)
 }
 
 fn write_post(
@@ -354,13 +291,7 @@ fn write_post(
     p: &PostObservation,
     source: SourceId,
 ) -> Result<bool> {
-    let counts = (
-        opt_i64(p.likes),
-        opt_i64(p.comments),
-        opt_i64(p.shares),
-        opt_i64(p.views),
-        opt_i64(p.saves),
-    );
+    let counts = (opt_i64(p.likes), opt_i64(p.comments), opt_i64(p.shares), opt_i64(p.views), opt_i64(p.saves));
     let observed_at = match p.observed_at {
         Some(t) => t,
         None => {

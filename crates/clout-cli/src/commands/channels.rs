@@ -1,6 +1,6 @@
 //! `clout channels` and `clout benchmarks`.
 
-use std::io::Write;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
@@ -9,26 +9,18 @@ use clout_core::{Platform, Tier};
 
 use super::preset;
 use crate::cli::ChannelsArgs;
-use crate::output::{channel_json, fixed2, table, thousands};
+use crate::output::{channel_json, emit, fixed2, table, thousands};
 
 pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
-    let platform = args
-        .platform
-        .as_deref()
-        .map(Platform::parse)
-        .transpose()
-        .map_err(|e| anyhow!("{e}"))?;
+    let platform = args.platform.as_deref().map(Platform::parse).transpose().map_err(|e| anyhow!("{e}"))?;
     let tier = match args.tier.as_deref() {
         None => None,
-        Some(t) => Some(Tier::parse(t).ok_or_else(|| {
-            anyhow!("unknown tier '{t}' (expected one of: none, nano, micro, mid, macro, mega)")
-        })?),
+        Some(t) => Some(
+            Tier::parse(t)
+                .ok_or_else(|| anyhow!("unknown tier '{t}' (expected one of: none, nano, micro, mid, macro, mega)"))?,
+        ),
     };
-    let channels = app.channels(&ChannelQuery {
-        platform,
-        tier,
-        preset: preset(args.tiers),
-    })?;
+    let channels = app.channels(&ChannelQuery { platform, tier, preset: preset(args.tiers) })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
@@ -47,15 +39,11 @@ pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
                     c.row.followers.map(thousands).unwrap_or_else(na),
                     c.tier.map(|t| t.as_str().to_string()).unwrap_or_else(na),
                     m.map(|m| fixed2(m.engagement_rate)).unwrap_or_else(na),
-                    m.map(|m| fixed2(m.median_engagement_rate))
-                        .unwrap_or_else(na),
-                    m.and_then(|m| m.engagement_label.ok())
-                        .map(|l| l.as_str().to_string())
-                        .unwrap_or_else(na),
+                    m.map(|m| fixed2(m.median_engagement_rate)).unwrap_or_else(na),
+                    m.and_then(|m| m.engagement_label.ok()).map(|l| l.as_str().to_string()).unwrap_or_else(na),
                     m.map(|m| fixed2(m.engagement_index)).unwrap_or_else(na),
                     m.map(|m| fixed2(m.follower_growth_30d)).unwrap_or_else(na),
-                    m.map(|m| format!("{:.1}", m.posts_per_week))
-                        .unwrap_or_else(na),
+                    m.map(|m| format!("{:.1}", m.posts_per_week)).unwrap_or_else(na),
                     m.map(|m| m.posts_in_window.to_string()).unwrap_or_else(na),
                 ]
             })
@@ -88,7 +76,9 @@ pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn benchmarks(app: &App, as_json: bool) -> Result<ExitCode> {
+    use std::fmt::Write as _;
     let (fits, buckets) = app.benchmarks()?;
+    let mut text = String::new();
     if as_json {
         let fits: Vec<_> = fits
             .iter()
@@ -101,34 +91,23 @@ pub(crate) fn benchmarks(app: &App, as_json: bool) -> Result<ExitCode> {
                     "channels": b.channels, "median_engagement_rate": b.median_rate})
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({"size_fits": fits, "buckets": buckets})
-        );
+        let _ = writeln!(text, "{}", serde_json::json!({"size_fits": fits, "buckets": buckets}));
+        emit(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    let _ = writeln!(
+        text,
         "Size fits: ln(rate) = a + b ln(followers), per platform (b: how fast engagement falls with size)"
     );
     let rows: Vec<Vec<String>> = fits
         .iter()
         .map(|f| {
-            vec![
-                f.platform.to_string(),
-                format!("{:.4}", f.fit.a),
-                format!("{:.4}", f.fit.b),
-                f.fit.n.to_string(),
-            ]
+            vec![f.platform.to_string(), format!("{:.4}", f.fit.a), format!("{:.4}", f.fit.b), f.fit.n.to_string()]
         })
         .collect();
-    print!(
-        "{}",
-        table(&["PLATFORM", "A", "B", "CHANNELS"], &rows, &[1, 2, 3])
-    );
-    println!();
-    println!(
-        "Peer groups (channels with a rate, per platform and follower bucket; percentiles need 30)"
-    );
+    let _ = write!(text, "{}", table(&["PLATFORM", "A", "B", "CHANNELS"], &rows, &[1, 2, 3]));
+    text.push('\n');
+    let _ = writeln!(text, "Peer groups (channels with a rate, per platform and follower bucket; percentiles need 30)");
     let rows: Vec<Vec<String>> = buckets
         .iter()
         .map(|b| {
@@ -140,13 +119,7 @@ pub(crate) fn benchmarks(app: &App, as_json: bool) -> Result<ExitCode> {
             ]
         })
         .collect();
-    print!(
-        "{}",
-        table(
-            &["PLATFORM", "BUCKET", "CHANNELS", "MEDIAN ER %"],
-            &rows,
-            &[2, 3]
-        )
-    );
+    let _ = write!(text, "{}", table(&["PLATFORM", "BUCKET", "CHANNELS", "MEDIAN ER %"], &rows, &[2, 3]));
+    emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }

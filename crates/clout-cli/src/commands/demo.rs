@@ -12,10 +12,8 @@ use super::{now, open_write};
 use crate::cli::DemoArgs;
 
 pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
-    let as_of: jiff::Timestamp = args
-        .as_of
-        .parse()
-        .map_err(|e| anyhow!("--as-of '{}' is not an RFC 3339 time: {e}", args.as_of))?;
+    let as_of: jiff::Timestamp =
+        args.as_of.parse().map_err(|e| anyhow!("--as-of '{}' is not an RFC 3339 time: {e}", args.as_of))?;
     let as_of = Timestamp::from_unix(as_of.as_second());
     if let Some(path) = &args.write {
         let stats = write(path, args.seed, args.channels, as_of)?;
@@ -34,17 +32,8 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("world-seed{}-{}.ndjson", args.seed, args.channels));
     let stats = write(&path, args.seed, args.channels, as_of)?;
-    eprintln!(
-        "generated {} channels and {} posts in {}",
-        stats.channels,
-        stats.posts,
-        path.display()
-    );
-    let options = ImportOptions {
-        now: now(),
-        strict: false,
-        batch_size: args.batch_size,
-    };
+    eprintln!("generated {} channels and {} posts in {}", stats.channels, stats.posts, path.display());
+    let options = ImportOptions { now: now(), strict: false, batch_size: args.batch_size };
     let mut progress = super::import::Progress::new();
     let summary = app.import(&[path], &options, &mut progress)?;
     super::import::report(&summary, false);
@@ -56,29 +45,18 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     Ok(super::import::exit_code(&summary))
 }
 
-fn write(
-    path: &std::path::Path,
-    seed: u64,
-    channels: usize,
-    as_of: Timestamp,
-) -> Result<clout_app::DemoStats> {
+fn write(path: &std::path::Path, seed: u64, channels: usize, as_of: Timestamp) -> Result<clout_app::DemoStats> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let gz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let stats = if gz {
-        let mut enc =
-            flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::fast());
+        let mut enc = flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::fast());
         let stats = clout_app::write_demo_world(&mut enc, seed, channels, as_of)?;
-        enc.finish()
-            .and_then(|mut w| w.flush())
-            .with_context(|| format!("writing {}", path.display()))?;
+        enc.finish().and_then(|mut w| w.flush()).with_context(|| format!("writing {}", path.display()))?;
         stats
     } else {
         let mut out = BufWriter::with_capacity(1 << 20, file);
         let stats = clout_app::write_demo_world(&mut out, seed, channels, as_of)?;
-        out.flush()
-            .with_context(|| format!("writing {}", path.display()))?;
+        out.flush().with_context(|| format!("writing {}", path.display()))?;
         stats
     };
     Ok(stats)

@@ -23,11 +23,7 @@ pub(crate) struct Progress {
 
 impl Progress {
     pub(crate) fn new() -> Progress {
-        Progress {
-            bar: None,
-            shown_rejects: 0,
-            hidden_rejects: 0,
-        }
+        Progress { bar: None, shown_rejects: 0, hidden_rejects: 0 }
     }
 
     fn say(&self, line: &str) {
@@ -43,11 +39,9 @@ impl ImportProgress for Progress {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(size.unwrap_or(0));
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
             );
             bar.set_message(file.to_string());
             self.bar = Some(bar);
@@ -72,15 +66,8 @@ impl ImportProgress for Progress {
         if self.shown_rejects < REJECTS_SHOWN {
             self.shown_rejects += 1;
             for issue in &r.issues {
-                let field = issue
-                    .field
-                    .as_deref()
-                    .map(|f| format!(" field {f}:"))
-                    .unwrap_or_default();
-                self.say(&format!(
-                    "rejected {}:{}:{field} {}",
-                    r.file, r.line, issue.reason
-                ));
+                let field = issue.field.as_deref().map(|f| format!(" field {f}:")).unwrap_or_default();
+                self.say(&format!("rejected {}:{}:{field} {}", r.file, r.line, issue.reason));
             }
         } else {
             self.hidden_rejects += 1;
@@ -107,11 +94,7 @@ impl ImportProgress for Progress {
 
 pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
     let mut app = open_write(config, "clout import")?;
-    let options = ImportOptions {
-        now: now(),
-        strict: args.strict,
-        batch_size: args.batch_size,
-    };
+    let options = ImportOptions { now: now(), strict: args.strict, batch_size: args.batch_size };
     let mut progress = Progress::new();
     let summary = app.import(&args.files, &options, &mut progress)?;
     report(&summary, args.json);
@@ -147,11 +130,7 @@ pub(crate) fn report(summary: &ImportSummary, as_json: bool) {
         println!(
             "--strict: {} records rejected{}; nothing was imported",
             summary.rejected,
-            if summary.file_errors.is_empty() {
-                ""
-            } else {
-                " and some files unreadable"
-            }
+            if summary.file_errors.is_empty() { "" } else { " and some files unreadable" }
         );
         return;
     }
@@ -160,20 +139,10 @@ pub(crate) fn report(summary: &ImportSummary, as_json: bool) {
         summary.accepted, summary.written, summary.unchanged, summary.channels, summary.posts
     );
     if summary.rejected > 0 {
-        let file = summary
-            .rejects_file
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        println!(
-            "rejected {} records, kept verbatim in {file}; fix them and import that file again",
-            summary.rejected
-        );
+        let file = summary.rejects_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        println!("rejected {} records, kept verbatim in {file}; fix them and import that file again", summary.rejected);
     }
     if let Some(m) = &summary.metrics {
-        println!(
-            "metrics recomputed for {} channels ({} with an engagement rate)",
-            m.channels, m.with_rate
-        );
+        println!("metrics recomputed for {} channels ({} with an engagement rate)", m.channels, m.with_rate);
     }
 }

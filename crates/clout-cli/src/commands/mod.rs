@@ -14,9 +14,7 @@ use clout_core::TierPreset;
 use crate::cli::{Cli, Command, TierPresetArg};
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
-    let config = AppConfig {
-        data_dir: cli.data.clone(),
-    };
+    let config = AppConfig { data_dir: cli.data.clone() };
     match cli.command {
         Command::Import(args) => import::run(config, args),
         Command::Channels(args) => channels::run(&open_read(config)?, args),
@@ -26,10 +24,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Recompute => {
             let mut app = open_write(config, "clout recompute")?;
             let s = app.recompute_metrics()?;
-            println!(
-                "recomputed the metrics of {} channels ({} with an engagement rate)",
-                s.channels, s.with_rate
-            );
+            println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
@@ -37,6 +32,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn status(app: &App, as_json: bool) -> Result<ExitCode> {
+    use std::fmt::Write as _;
+    let mut text = String::new();
     let s = app.store_stats()?;
     let runs = app.runs()?;
     if as_json {
@@ -65,18 +62,15 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
             "rejects": s.rejects,
             "runs": runs,
         });
-        println!("{o}");
+        let _ = writeln!(text, "{o}");
+        crate::output::emit(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("data directory {}", app.data_dir().display());
-    println!(
+    let _ = writeln!(text, "data directory {}", app.data_dir().display());
+    let _ = writeln!(
+        text,
         "{} channels ({} channel records, {} follower counts), {} posts ({} observations), {} rejects kept",
-        s.channels,
-        s.channel_observations,
-        s.follower_observations,
-        s.posts,
-        s.post_observations,
-        s.rejects
+        s.channels, s.channel_observations, s.follower_observations, s.posts, s.post_observations, s.rejects
     );
     let rows: Vec<Vec<String>> = runs
         .iter()
@@ -91,14 +85,12 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
             ]
         })
         .collect();
-    print!(
+    let _ = write!(
+        text,
         "{}",
-        crate::output::table(
-            &["RUN", "STARTED", "STATUS", "ACCEPTED", "REJECTED", "FILES"],
-            &rows,
-            &[0, 3, 4]
-        )
+        crate::output::table(&["RUN", "STARTED", "STATUS", "ACCEPTED", "REJECTED", "FILES"], &rows, &[0, 3, 4])
     );
+    crate::output::emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,15 +10,15 @@ use serde_json::{Map, Value, json};
 
 use super::preset;
 use crate::cli::ShowArgs;
-use crate::output::{channel_json, fixed2, table, thousands, time};
+use crate::output::{channel_json, emit, fixed2, table, thousands, time};
 
 pub(crate) fn run(app: &App, args: ShowArgs) -> Result<ExitCode> {
     let preset = preset(args.tiers);
     let profile = app.channel_profile(&args.channel, preset)?;
     if args.json {
-        println!("{}", Value::Object(profile_json(&profile, preset.as_str())));
+        emit(&format!("{}\n", Value::Object(profile_json(&profile, preset.as_str()))))?;
     } else {
-        print!("{}", profile_text(&profile, preset.as_str()));
+        emit(&profile_text(&profile, preset.as_str()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -130,19 +130,8 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
     let r = &p.view.row;
     let mut s = String::new();
     let tier = p.view.tier.map(|t| t.as_str()).unwrap_or("-");
-    let label = r
-        .metrics
-        .as_ref()
-        .and_then(|m| m.engagement_label.ok())
-        .map(|l| l.as_str())
-        .unwrap_or("-");
-    let _ = writeln!(
-        s,
-        "{}/{}  {}",
-        r.platform,
-        r.handle,
-        r.name.as_deref().unwrap_or("")
-    );
+    let label = r.metrics.as_ref().and_then(|m| m.engagement_label.ok()).map(|l| l.as_str()).unwrap_or("-");
+    let _ = writeln!(s, "{}/{}  {}", r.platform, r.handle, r.name.as_deref().unwrap_or(""));
     let _ = writeln!(s, "tier {tier} ({preset} preset) · engagement {label}");
     if let Some(bio) = &r.bio {
         let _ = writeln!(s, "bio: {bio}");
@@ -173,10 +162,7 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
             );
         }
         _ => {
-            let _ = writeln!(
-                s,
-                "followers  -  no channel record imported yet: no metrics"
-            );
+            let _ = writeln!(s, "followers  -  no channel record imported yet: no metrics");
         }
     }
     let Some(m) = &r.metrics else { return s };
@@ -189,47 +175,20 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
         time(m.thirty_days_after)
     );
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "Metrics (derived from the window posts' newest observations; metrics.md has every formula)"
-    );
+    let _ = writeln!(s, "Metrics (derived from the window posts' newest observations; metrics.md has every formula)");
     let peers = p
         .peers
         .as_ref()
-        .map(|b| {
-            format!(
-                "among {} {} channels in {}",
-                b.channels,
-                b.platform,
-                b.bucket.as_str()
-            )
-        })
+        .map(|b| format!("among {} {} channels in {}", b.channels, b.platform, b.bucket.as_str()))
         .unwrap_or_else(|| "no peer group".to_string());
     let fit = p
         .fit
-        .map(|f| {
-            format!(
-                "vs the {} size fit, b = {:.3} over {} channels",
-                r.platform, f.b, f.n
-            )
-        })
+        .map(|f| format!("vs the {} size fit, b = {:.3} over {} channels", r.platform, f.b, f.n))
         .unwrap_or_else(|| "no size fit".to_string());
     let rows: Vec<Vec<String>> = vec![
-        vec![
-            "engagement_rate".into(),
-            pct(m.engagement_rate),
-            "mean of engagements / followers per post".into(),
-        ],
-        vec![
-            "median_engagement_rate".into(),
-            pct(m.median_engagement_rate),
-            "median of the same".into(),
-        ],
-        vec![
-            "engagement_rate_by_views".into(),
-            pct(m.engagement_rate_by_views),
-            "mean of engagements / views".into(),
-        ],
+        vec!["engagement_rate".into(), pct(m.engagement_rate), "mean of engagements / followers per post".into()],
+        vec!["median_engagement_rate".into(), pct(m.median_engagement_rate), "median of the same".into()],
+        vec!["engagement_rate_by_views".into(), pct(m.engagement_rate_by_views), "mean of engagements / views".into()],
         vec![
             "viral_skew".into(),
             match m.viral_skew {
@@ -238,29 +197,13 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
             },
             "mean > 1.5 × median".into(),
         ],
-        vec![
-            "engagement_cv".into(),
-            num(m.engagement_cv),
-            "sd / mean of per-post rates".into(),
-        ],
+        vec!["engagement_cv".into(), num(m.engagement_cv), "sd / mean of per-post rates".into()],
         vec!["avg_likes".into(), num(m.avg_likes), String::new()],
         vec!["avg_comments".into(), num(m.avg_comments), String::new()],
         vec!["avg_shares".into(), num(m.avg_shares), String::new()],
-        vec![
-            "avg_views".into(),
-            num(m.avg_views),
-            "over posts with views".into(),
-        ],
-        vec![
-            "comments_per_100_likes".into(),
-            num(m.comments_per_100_likes),
-            String::new(),
-        ],
-        vec![
-            "posts_per_week".into(),
-            format!("{:.2}", m.posts_per_week),
-            "posts in the last 90 days / (90/7)".into(),
-        ],
+        vec!["avg_views".into(), num(m.avg_views), "over posts with views".into()],
+        vec!["comments_per_100_likes".into(), num(m.comments_per_100_likes), String::new()],
+        vec!["posts_per_week".into(), format!("{:.2}", m.posts_per_week), "posts in the last 90 days / (90/7)".into()],
         vec![
             "follower_growth_30d".into(),
             pct(m.follower_growth_30d),
@@ -268,28 +211,17 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
         ],
         vec![
             "benchmark_bucket".into(),
-            m.bucket
-                .map(|b| b.as_str().to_string())
-                .unwrap_or_else(|| "- (under 1,000 followers)".into()),
+            m.bucket.map(|b| b.as_str().to_string()).unwrap_or_else(|| "- (under 1,000 followers)".into()),
             String::new(),
         ],
-        vec![
-            "engagement_percentile".into(),
-            num(m.engagement_percentile),
-            peers,
-        ],
+        vec!["engagement_percentile".into(), num(m.engagement_percentile), peers],
         vec![
             "engagement_label".into(),
             match m.engagement_label {
                 Ok(l) => l.as_str().to_string(),
                 Err(r) => format!("- ({})", r.explanation()),
             },
-            if m.engagement_percentile.is_ok() {
-                "from the percentile"
-            } else {
-                "from fixed bands on the rate"
-            }
-            .into(),
+            if m.engagement_percentile.is_ok() { "from the percentile" } else { "from fixed bands on the rate" }.into(),
         ],
         vec!["engagement_index".into(), num(m.engagement_index), fit],
     ];
@@ -317,17 +249,7 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
         })
         .collect();
     s.push_str(&table(
-        &[
-            "POST",
-            "PUBLISHED",
-            "LIKES",
-            "COMMENTS",
-            "SHARES",
-            "VIEWS",
-            "ER %",
-            "OBSERVED",
-            "SOURCE",
-        ],
+        &["POST", "PUBLISHED", "LIKES", "COMMENTS", "SHARES", "VIEWS", "ER %", "OBSERVED", "SOURCE"],
         &rows,
         &[2, 3, 4, 5, 6],
     ));
@@ -340,20 +262,11 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
             vec![
                 time(h.observed_at),
                 thousands(h.followers),
-                if h.from_channel_record {
-                    "channel"
-                } else {
-                    "followers"
-                }
-                .to_string(),
+                if h.from_channel_record { "channel" } else { "followers" }.to_string(),
                 h.source.clone(),
             ]
         })
         .collect();
-    s.push_str(&table(
-        &["OBSERVED", "FOLLOWERS", "RECORD", "SOURCE"],
-        &rows,
-        &[1],
-    ));
+    s.push_str(&table(&["OBSERVED", "FOLLOWERS", "RECORD", "SOURCE"], &rows, &[1]));
     s
 }

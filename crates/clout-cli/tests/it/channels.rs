@@ -24,19 +24,9 @@ const METRICS: &[&str] = &[
 
 /// `chef` has 5 posts (rates 1, 2, 3, 4, 10 % of 1,000 followers); `quiet` has 2.
 fn world(dir: &Dir) {
-    let mut lines = vec![
-        channel("instagram", "chef", 1_000),
-        channel("tiktok", "quiet", 30_000),
-    ];
+    let mut lines = vec![channel("instagram", "chef", 1_000), channel("tiktok", "quiet", 30_000)];
     for (i, e) in [10u64, 20, 30, 40, 100].iter().enumerate() {
-        lines.push(post(
-            "instagram",
-            "chef",
-            &format!("p{i}"),
-            2 + i as i64,
-            e - 1,
-            1,
-        ));
+        lines.push(post("instagram", "chef", &format!("p{i}"), 2 + i as i64, e - 1, 1));
     }
     lines.push(post("tiktok", "quiet", "q1", 3, 10, 1));
     lines.push(post("tiktok", "quiet", "q2", 4, 10, 1));
@@ -51,16 +41,10 @@ fn channels_json_has_every_metric_and_a_reason_beside_each_null() {
     let lines = dir.json_lines(&["channels", "--json"]);
     assert_eq!(lines.len(), 2);
     for obj in &lines {
-        for key in ["platform", "handle", "followers", "tier", "as_of"]
-            .iter()
-            .chain(METRICS)
-        {
+        for key in ["platform", "handle", "followers", "tier", "as_of"].iter().chain(METRICS) {
             assert!(obj.get(*key).is_some(), "{key} missing in {obj}");
             if obj[*key].is_null() {
-                assert!(
-                    obj[format!("{key}_reason")].is_string(),
-                    "{key} is null without a reason in {obj}"
-                );
+                assert!(obj[format!("{key}_reason")].is_string(), "{key} is null without a reason in {obj}");
             }
         }
     }
@@ -88,31 +72,12 @@ fn channels_filter_by_platform_and_tier_with_either_preset() {
     let dir = Dir::new();
     world(&dir);
     let handles = |args: &[&str]| -> Vec<String> {
-        dir.json_lines(args)
-            .iter()
-            .map(|o| o["handle"].as_str().unwrap().to_string())
-            .collect()
+        dir.json_lines(args).iter().map(|o| o["handle"].as_str().unwrap().to_string()).collect()
     };
-    assert_eq!(
-        handles(&["channels", "--json", "--platform", "tiktok"]),
-        ["quiet"]
-    );
-    assert_eq!(
-        handles(&["channels", "--json", "--tier", "micro"]),
-        ["quiet"]
-    );
-    assert_eq!(
-        handles(&[
-            "channels", "--json", "--tier", "micro", "--tiers", "industry"
-        ]),
-        ["quiet"]
-    );
-    assert_eq!(
-        handles(&[
-            "channels", "--json", "--tier", "nano", "--tiers", "industry"
-        ]),
-        ["chef"]
-    );
+    assert_eq!(handles(&["channels", "--json", "--platform", "tiktok"]), ["quiet"]);
+    assert_eq!(handles(&["channels", "--json", "--tier", "micro"]), ["quiet"]);
+    assert_eq!(handles(&["channels", "--json", "--tier", "micro", "--tiers", "industry"]), ["quiet"]);
+    assert_eq!(handles(&["channels", "--json", "--tier", "nano", "--tiers", "industry"]), ["chef"]);
     let out = dir.run(&["channels", "--tier", "huge"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown tier 'huge'"));
@@ -145,12 +110,7 @@ fn show_json_has_window_posts_history_and_provenance() {
     assert_eq!(o["window_posts"][0]["post_id"], "p0", "newest first");
     assert_eq!(o["window_posts"][0]["engagements"], 10);
     assert_eq!(o["window_posts"][0]["method"], "measured");
-    assert!(
-        o["window_posts"][0]["source"]
-            .as_str()
-            .unwrap()
-            .ends_with("world.ndjson")
-    );
+    assert!(o["window_posts"][0]["source"].as_str().unwrap().ends_with("world.ndjson"));
     assert_eq!(o["follower_history"].as_array().unwrap().len(), 1);
     assert_eq!(o["provenance"]["followers"]["method"], "measured");
     assert_eq!(o["provenance"]["metrics"]["method"], "derived");
@@ -162,10 +122,7 @@ fn show_text_explains_nulls_and_an_unknown_channel_is_an_error() {
     let dir = Dir::new();
     world(&dir);
     let out = dir.stdout(&["show", "tiktok/quiet"]);
-    assert!(
-        out.contains("fewer than 5 posts in the engagement window"),
-        "{out}"
-    );
+    assert!(out.contains("fewer than 5 posts in the engagement window"), "{out}");
     let out = dir.run(&["show", "tiktok/nobody"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no channel tiktok/nobody"));

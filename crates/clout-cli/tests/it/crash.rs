@@ -12,15 +12,7 @@ const BATCH: u64 = 500;
 #[test]
 fn an_import_killed_mid_file_keeps_whole_batches_and_completes_when_run_again() {
     let dir = Dir::new();
-    dir.stdout(&[
-        "demo",
-        "--write",
-        "big.ndjson",
-        "--channels",
-        "1500",
-        "--seed",
-        "11",
-    ]);
+    dir.stdout(&["demo", "--write", "big.ndjson", "--channels", "1500", "--seed", "11"]);
     let text = std::fs::read_to_string(dir.path().join("big.ndjson")).unwrap();
     let records: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let batch = BATCH.to_string();
@@ -34,67 +26,39 @@ fn an_import_killed_mid_file_keeps_whole_batches_and_completes_when_run_again() 
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     // Wait for the first committed batch, then kill without warning.
-    let committed = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .any(|l| l.starts_with("committed"));
+    let committed = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("committed"));
     assert!(committed, "the import reported no committed batch");
     child.kill().unwrap();
     child.wait().unwrap();
 
     // The store opens; the run is unfinished and holds whole batches only.
-    let status: serde_json::Value =
-        serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
     let run = &status["runs"][0];
     assert_eq!(run["status"], "running", "{status}");
     let accepted = run["accepted"].as_u64().unwrap();
-    assert!(
-        accepted > 0 && accepted < records.len() as u64,
-        "{accepted} of {}",
-        records.len()
-    );
+    assert!(accepted > 0 && accepted < records.len() as u64, "{accepted} of {}", records.len());
     assert_eq!(accepted % BATCH, 0, "only whole batches are committed");
     // Exactly the posts of the first `accepted` records are stored.
     let posts: HashSet<(String, String)> = records[..accepted as usize]
         .iter()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .filter(|v| v["kind"] == "post")
-        .map(|v| {
-            (
-                v["handle"].as_str().unwrap().to_lowercase(),
-                v["post_id"].to_string(),
-            )
-        })
+        .map(|v| (v["handle"].as_str().unwrap().to_lowercase(), v["post_id"].to_string()))
         .collect();
     assert_eq!(status["posts"].as_u64().unwrap(), posts.len() as u64);
 
     // Running it again completes it, to the same result as a clean import.
     dir.stdout(&["import", "big.ndjson", "--batch-size", &batch]);
-    let status: serde_json::Value =
-        serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
     assert_eq!(status["runs"][0]["status"], "interrupted");
     assert_eq!(status["runs"][1]["status"], "completed");
 
     let clean = Dir::new();
-    std::fs::copy(
-        dir.path().join("big.ndjson"),
-        clean.path().join("big.ndjson"),
-    )
-    .unwrap();
+    std::fs::copy(dir.path().join("big.ndjson"), clean.path().join("big.ndjson")).unwrap();
     clean.stdout(&["import", "big.ndjson"]);
-    let clean_status: serde_json::Value =
-        serde_json::from_str(&clean.stdout(&["status", "--json"])).unwrap();
-    for key in [
-        "channels",
-        "channel_observations",
-        "follower_observations",
-        "posts",
-        "post_observations",
-    ] {
+    let clean_status: serde_json::Value = serde_json::from_str(&clean.stdout(&["status", "--json"])).unwrap();
+    for key in ["channels", "channel_observations", "follower_observations", "posts", "post_observations"] {
         assert_eq!(status[key], clean_status[key], "{key}");
     }
-    assert_eq!(
-        dir.stdout(&["channels", "--json"]),
-        clean.stdout(&["channels", "--json"])
-    );
+    assert_eq!(dir.stdout(&["channels", "--json"]), clean.stdout(&["channels", "--json"]));
 }

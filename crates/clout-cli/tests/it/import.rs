@@ -8,8 +8,7 @@ fn mixed() -> String {
         post("instagram", "chef", "p1", 2, 8, 2),
         "{\"kind\":\"post\",\"platform\":\"instagram\"".to_string(),
         post("instagram", "chef", "p2", 3, 18, 2),
-        r#"{"kind":"channel","platform":"orkut","handle":"x","followers":1,"observed_at":1}"#
-            .to_string(),
+        r#"{"kind":"channel","platform":"orkut","handle":"x","followers":1,"observed_at":1}"#.to_string(),
     ]
     .join("\n")
 }
@@ -19,43 +18,22 @@ fn the_json_summary_has_exactly_the_documented_fields() {
     let dir = Dir::new();
     dir.write("mixed.ndjson", &mixed());
     let out = dir.run(&["import", "mixed.ndjson", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "rejects alone do not fail an import"
-    );
+    assert_eq!(out.status.code(), Some(0), "rejects alone do not fail an import");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let keys: Vec<&str> = summary
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        keys,
-        ["accepted", "rejected", "rejects_file", "channels", "posts"]
-    );
+    let keys: Vec<&str> = summary.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["accepted", "rejected", "rejects_file", "channels", "posts"]);
     assert_eq!(summary["accepted"], 3);
     assert_eq!(summary["rejected"], 2);
     assert_eq!(summary["channels"], 1);
     assert_eq!(summary["posts"], 2);
     let rejects = summary["rejects_file"].as_str().unwrap();
-    assert!(
-        rejects.starts_with(dir.data().to_str().unwrap()),
-        "{rejects} is under the data directory"
-    );
+    assert!(rejects.starts_with(dir.data().to_str().unwrap()), "{rejects} is under the data directory");
     let kept = std::fs::read_to_string(rejects).unwrap();
     assert_eq!(kept.lines().count(), 2);
     // Each reject is reported on stderr with file, line, field and reason.
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("mixed.ndjson:3: truncated JSON"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("mixed.ndjson:5: field platform: unknown platform 'orkut'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("mixed.ndjson:3: truncated JSON"), "{stderr}");
+    assert!(stderr.contains("mixed.ndjson:5: field platform: unknown platform 'orkut'"), "{stderr}");
 }
 
 #[test]
@@ -74,8 +52,7 @@ fn strict_fails_on_any_reject_and_imports_nothing() {
     dir.write("mixed.ndjson", &mixed());
     let out = dir.run(&["import", "--strict", "mixed.ndjson"]);
     assert_eq!(out.status.code(), Some(3));
-    let status: serde_json::Value =
-        serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
     assert_eq!(status["channels"], 0);
 }
 
@@ -97,18 +74,12 @@ fn a_second_writer_gets_a_clear_message() {
     dir.write("ok.ndjson", &channel("youtube", "cook", 5_000));
     dir.stdout(&["import", "ok.ndjson"]);
     // Another process holds the writer's lock.
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .open(dir.data().join("clout.lock"))
-        .unwrap();
+    let lock = std::fs::OpenOptions::new().write(true).open(dir.data().join("clout.lock")).unwrap();
     lock.try_lock().unwrap();
     let out = dir.run(&["import", "ok.ndjson"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("another clout process is writing to"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("another clout process is writing to"), "{stderr}");
     // Reading still works while the lock is held.
     assert_eq!(dir.json_lines(&["channels", "--json"]).len(), 1);
     drop(lock);

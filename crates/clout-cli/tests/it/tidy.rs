@@ -4,10 +4,7 @@
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// The `clout-*` crates a manifest depends on (normal dependencies only).
@@ -35,10 +32,7 @@ fn crates_depend_only_in_the_documented_direction() {
         ("clout-import", &["clout-core"]),
         ("clout-store", &["clout-core"]),
         ("clout-demo", &[]),
-        (
-            "clout-app",
-            &["clout-core", "clout-import", "clout-store", "clout-demo"],
-        ),
+        ("clout-app", &["clout-core", "clout-import", "clout-store", "clout-demo"]),
         ("clout-cli", &["clout-core", "clout-app"]),
     ];
     let crates = workspace().join("crates");
@@ -47,32 +41,18 @@ fn crates_depend_only_in_the_documented_direction() {
         let allowed_deps = allowed
             .iter()
             .find(|(c, _)| *c == name)
-            .unwrap_or_else(|| {
-                panic!(
-                    "crate {name} is not in the dependency rules of this test and ARCHITECTURE.md"
-                )
-            })
+            .unwrap_or_else(|| panic!("crate {name} is not in the dependency rules of this test and ARCHITECTURE.md"))
             .1;
         for dep in internal_deps(&crates.join(&name).join("Cargo.toml")) {
-            assert!(
-                allowed_deps.contains(&dep.as_str()),
-                "{name} must not depend on {dep}"
-            );
+            assert!(allowed_deps.contains(&dep.as_str()), "{name} must not depend on {dep}");
         }
     }
 }
 
 #[test]
 fn the_core_does_no_io_no_async_and_no_serialization() {
-    let manifest =
-        std::fs::read_to_string(workspace().join("crates/clout-core/Cargo.toml")).unwrap();
-    let deps = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .unwrap_or("")
-        .split('[')
-        .next()
-        .unwrap_or("");
+    let manifest = std::fs::read_to_string(workspace().join("crates/clout-core/Cargo.toml")).unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).unwrap_or("").split('[').next().unwrap_or("");
     for banned in ["serde", "tokio", "rusqlite", "jiff", "rand", "chrono"] {
         assert!(!deps.contains(banned), "clout-core depends on {banned}");
     }
@@ -100,8 +80,5 @@ fn every_source_file_opens_with_a_doc_paragraph() {
         .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!"))
         .map(|f| f.display().to_string())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "files without a //! header: {missing:?}"
-    );
+    assert!(missing.is_empty(), "files without a //! header: {missing:?}");
 }

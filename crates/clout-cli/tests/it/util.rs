@@ -9,9 +9,7 @@ pub(crate) struct Dir {
 
 impl Dir {
     pub(crate) fn new() -> Dir {
-        Dir {
-            tmp: tempfile::tempdir().expect("a temporary directory"),
-        }
+        Dir { tmp: tempfile::tempdir().expect("a temporary directory") }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -31,11 +29,7 @@ impl Dir {
     /// `clout --data DIR/data ARGS...`, run in the directory.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_clout"));
-        cmd.current_dir(self.path())
-            .env_remove("CLOUT_DATA")
-            .arg("--data")
-            .arg(self.data())
-            .args(args);
+        cmd.current_dir(self.path()).env_remove("CLOUT_DATA").arg("--data").arg(self.data()).args(args);
         cmd
     }
 
@@ -74,14 +68,7 @@ pub(crate) fn channel(platform: &str, handle: &str, followers: u64) -> String {
     )
 }
 
-pub(crate) fn post(
-    platform: &str,
-    handle: &str,
-    id: &str,
-    days_before: i64,
-    likes: u64,
-    comments: u64,
-) -> String {
+pub(crate) fn post(platform: &str, handle: &str, id: &str, days_before: i64, likes: u64, comments: u64) -> String {
     format!(
         r#"{{"kind":"post","platform":"{platform}","handle":"{handle}","post_id":"{id}","published_at":{},"likes":{likes},"comments":{comments},"observed_at":{AS_OF}}}"#,
         AS_OF - days_before * DAY

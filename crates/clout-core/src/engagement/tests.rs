@@ -20,45 +20,23 @@ fn post(id: &str, seconds_before: i64, likes: u64, comments: u64) -> PostSnapsho
 }
 
 fn metrics(platform: Platform, followers: u64, posts: &[PostSnapshot]) -> ChannelMetrics {
-    channel_metrics(&ChannelPosts {
-        platform,
-        followers,
-        as_of: AS_OF,
-        posts,
-        follower_history: &[],
-    })
+    channel_metrics(&ChannelPosts { platform, followers, as_of: AS_OF, posts, follower_history: &[] })
 }
 
 fn window_ids(platform: Platform, posts: &[PostSnapshot]) -> Vec<String> {
-    engagement_window(platform, AS_OF, posts)
-        .posts
-        .iter()
-        .map(|&i| posts[i].post_id.clone())
-        .collect()
+    engagement_window(platform, AS_OF, posts).posts.iter().map(|&i| posts[i].post_id.clone()).collect()
 }
 
 /// Posts `p0`, `p1`, ... published `first_day`, `first_day + 1`, ... days before as_of.
 fn daily_posts(n: usize, first_day: i64) -> Vec<PostSnapshot> {
-    (0..n)
-        .map(|i| post(&format!("p{i:02}"), (first_day + i as i64) * DAY, 10, 1))
-        .collect()
+    (0..n).map(|i| post(&format!("p{i:02}"), (first_day + i as i64) * DAY, 10, 1)).collect()
 }
 
 #[test]
 fn posts_younger_than_24_hours_are_not_eligible() {
-    let posts = vec![
-        post("young", 23 * HOUR, 5, 0),
-        post("exactly_a_day", DAY, 5, 0),
-        post("old", 2 * DAY, 5, 0),
-    ];
-    assert_eq!(
-        window_ids(Platform::Instagram, &posts),
-        ["exactly_a_day", "old"]
-    );
-    assert_eq!(
-        window_ids(Platform::Tiktok, &posts),
-        ["exactly_a_day", "old"]
-    );
+    let posts = vec![post("young", 23 * HOUR, 5, 0), post("exactly_a_day", DAY, 5, 0), post("old", 2 * DAY, 5, 0)];
+    assert_eq!(window_ids(Platform::Instagram, &posts), ["exactly_a_day", "old"]);
+    assert_eq!(window_ids(Platform::Tiktok, &posts), ["exactly_a_day", "old"]);
 }
 
 #[test]
@@ -69,15 +47,9 @@ fn youtube_posts_need_seven_days() {
         post("seven_days", 7 * DAY, 5, 0),
         post("ten_days", 10 * DAY, 5, 0),
     ];
-    assert_eq!(
-        window_ids(Platform::Youtube, &posts),
-        ["seven_days", "ten_days"]
-    );
+    assert_eq!(window_ids(Platform::Youtube, &posts), ["seven_days", "ten_days"]);
     // The same posts on Instagram: everything older than a day.
-    assert_eq!(
-        window_ids(Platform::Instagram, &posts),
-        ["six_days", "almost_seven", "seven_days", "ten_days"]
-    );
+    assert_eq!(window_ids(Platform::Instagram, &posts), ["six_days", "almost_seven", "seven_days", "ten_days"]);
 }
 
 #[test]
@@ -88,11 +60,7 @@ fn twelve_or_more_posts_in_thirty_days_make_a_time_window() {
     posts.push(post("day_45", 45 * DAY, 10, 1));
     let window = engagement_window(Platform::Instagram, AS_OF, &posts);
     assert_eq!(window.rule, WindowRule::LastThirtyDays);
-    assert_eq!(
-        window.posts.len(),
-        15,
-        "the post at exactly as_of - 30 days is outside (bound is exclusive)"
-    );
+    assert_eq!(window.posts.len(), 15, "the post at exactly as_of - 30 days is outside (bound is exclusive)");
     assert_eq!(window.thirty_days_after, AS_OF.minus_days(30));
 }
 
@@ -103,17 +71,10 @@ fn fewer_than_twelve_posts_in_thirty_days_fall_back_to_the_last_twelve() {
     posts.extend((0..20).map(|i| post(&format!("old{i:02}"), (40 + i) * DAY, 10, 1)));
     let window = engagement_window(Platform::Instagram, AS_OF, &posts);
     assert_eq!(window.rule, WindowRule::LastTwelvePosts);
-    let ids: Vec<&str> = window
-        .posts
-        .iter()
-        .map(|&i| posts[i].post_id.as_str())
-        .collect();
+    let ids: Vec<&str> = window.posts.iter().map(|&i| posts[i].post_id.as_str()).collect();
     assert_eq!(
         ids,
-        [
-            "p00", "p01", "p02", "old00", "old01", "old02", "old03", "old04", "old05", "old06",
-            "old07", "old08"
-        ]
+        ["p00", "p01", "p02", "old00", "old01", "old02", "old03", "old04", "old05", "old06", "old07", "old08"]
     );
 }
 
@@ -138,12 +99,7 @@ fn ties_in_published_at_are_broken_by_post_id_descending() {
     assert!(!ids.contains(&"a_tied".to_string()));
     // The order of the input does not matter.
     posts.reverse();
-    assert_eq!(
-        window_ids(Platform::Instagram, &posts)
-            .last()
-            .map(String::as_str),
-        Some("b_tied")
-    );
+    assert_eq!(window_ids(Platform::Instagram, &posts).last().map(String::as_str), Some("b_tied"));
 }
 
 #[test]
@@ -221,11 +177,7 @@ fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
 fn hidden_counts_count_as_zero_and_shares_add_in() {
     // Likes hidden on every post, 4 comments and 6 shares each → 10 engagements = 1 % of 1,000.
     let posts: Vec<_> = (0..5)
-        .map(|i| PostSnapshot {
-            likes: None,
-            shares: Some(6),
-            ..post(&format!("p{i}"), (i + 2) * DAY, 0, 4)
-        })
+        .map(|i| PostSnapshot { likes: None, shares: Some(6), ..post(&format!("p{i}"), (i + 2) * DAY, 0, 4) })
         .collect();
     let m = metrics(Platform::Tiktok, 1_000, &posts);
     assert!((m.engagement_rate.unwrap() - 1.0).abs() < 1e-12);
@@ -238,21 +190,11 @@ fn hidden_counts_count_as_zero_and_shares_add_in() {
 fn the_rate_by_views_uses_only_posts_with_views_and_needs_five() {
     // Six posts: 50 engagements each; views 1000, 2000, 500, 1000, 0, 1000 (one with zero).
     // Five with views > 0: 5 %, 2.5 %, 10 %, 5 %, 5 % → mean 5.5 %.
-    let views = [
-        Some(1000),
-        Some(2000),
-        Some(500),
-        Some(1000),
-        Some(0),
-        Some(1000),
-    ];
+    let views = [Some(1000), Some(2000), Some(500), Some(1000), Some(0), Some(1000)];
     let posts: Vec<_> = views
         .iter()
         .enumerate()
-        .map(|(i, &v)| PostSnapshot {
-            views: v,
-            ..post(&format!("p{i}"), (i as i64 + 2) * DAY, 40, 10)
-        })
+        .map(|(i, &v)| PostSnapshot { views: v, ..post(&format!("p{i}"), (i as i64 + 2) * DAY, 40, 10) })
         .collect();
     let m = metrics(Platform::Youtube, 10_000, &shift_for_youtube(&posts));
     assert!((m.engagement_rate_by_views.unwrap() - 5.5).abs() < 1e-12);
@@ -266,13 +208,7 @@ fn the_rate_by_views_uses_only_posts_with_views_and_needs_five() {
 }
 
 fn shift_for_youtube(posts: &[PostSnapshot]) -> Vec<PostSnapshot> {
-    posts
-        .iter()
-        .map(|p| PostSnapshot {
-            published_at: p.published_at.minus_days(7),
-            ..p.clone()
-        })
-        .collect()
+    posts.iter().map(|p| PostSnapshot { published_at: p.published_at.minus_days(7), ..p.clone() }).collect()
 }
 
 #[test]
@@ -287,9 +223,7 @@ fn zero_followers_leave_rates_null_with_their_reason() {
 
 #[test]
 fn zero_engagement_gives_a_zero_rate_and_no_cv() {
-    let posts: Vec<_> = (0..5)
-        .map(|i| post(&format!("p{i}"), (i + 2) * DAY, 0, 0))
-        .collect();
+    let posts: Vec<_> = (0..5).map(|i| post(&format!("p{i}"), (i + 2) * DAY, 0, 0)).collect();
     let m = metrics(Platform::Instagram, 500, &posts);
     assert_eq!(m.engagement_rate, Ok(0.0));
     assert_eq!(m.engagement_cv, Err(NullReason::ZeroEngagement));
@@ -311,12 +245,8 @@ fn posts_per_week_counts_ninety_days_including_young_posts() {
 
 #[test]
 fn growth_uses_the_newest_count_at_or_before_thirty_days() {
-    let history = [
-        (AS_OF.minus_days(40), 800),
-        (AS_OF.minus_days(31), 900),
-        (AS_OF.minus_days(29), 950),
-        (AS_OF, 1_000),
-    ];
+    let history =
+        [(AS_OF.minus_days(40), 800), (AS_OF.minus_days(31), 900), (AS_OF.minus_days(29), 950), (AS_OF, 1_000)];
     // f0 = 900 → (1000 - 900) / 900 × 100.
     assert!((follower_growth(1_000, AS_OF, &history).unwrap() - 100.0 / 9.0).abs() < 1e-12);
     // An observation at exactly as_of - 30 days is used.
@@ -326,46 +256,29 @@ fn growth_uses_the_newest_count_at_or_before_thirty_days() {
 
 #[test]
 fn growth_without_old_enough_history_is_null() {
-    assert_eq!(
-        follower_growth(1_000, AS_OF, &[]),
-        Err(NullReason::NoHistory)
-    );
+    assert_eq!(follower_growth(1_000, AS_OF, &[]), Err(NullReason::NoHistory));
     let recent = [(AS_OF.minus_days(29), 900), (AS_OF, 1_000)];
-    assert_eq!(
-        follower_growth(1_000, AS_OF, &recent),
-        Err(NullReason::NoHistory)
-    );
+    assert_eq!(follower_growth(1_000, AS_OF, &recent), Err(NullReason::NoHistory));
     let zero = [(AS_OF.minus_days(35), 0)];
-    assert_eq!(
-        follower_growth(1_000, AS_OF, &zero),
-        Err(NullReason::ZeroBase)
-    );
+    assert_eq!(follower_growth(1_000, AS_OF, &zero), Err(NullReason::ZeroBase));
 }
 
 fn arb_posts() -> impl Strategy<Value = Vec<PostSnapshot>> {
     prop::collection::vec(
-        (
-            0i64..120 * DAY,
-            0u64..5_000,
-            0u64..500,
-            prop::option::of(0u64..100),
-            prop::option::of(0u64..50_000),
-        ),
+        (0i64..120 * DAY, 0u64..5_000, 0u64..500, prop::option::of(0u64..100), prop::option::of(0u64..50_000)),
         0..60,
     )
     .prop_map(|rows| {
         rows.into_iter()
             .enumerate()
-            .map(
-                |(i, (before, likes, comments, shares, views))| PostSnapshot {
-                    post_id: format!("{i}"),
-                    published_at: AS_OF.minus_seconds(before),
-                    likes: Some(likes),
-                    comments: Some(comments),
-                    shares,
-                    views,
-                },
-            )
+            .map(|(i, (before, likes, comments, shares, views))| PostSnapshot {
+                post_id: format!("{i}"),
+                published_at: AS_OF.minus_seconds(before),
+                likes: Some(likes),
+                comments: Some(comments),
+                shares,
+                views,
+            })
             .collect()
     })
 }

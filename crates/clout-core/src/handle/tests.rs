@@ -2,10 +2,7 @@ use super::*;
 
 #[track_caller]
 fn check(raw: &str, expect: Result<&str, InvalidHandle>) {
-    assert_eq!(
-        Handle::parse(raw).as_ref().map(Handle::as_str),
-        expect.as_deref()
-    );
+    assert_eq!(Handle::parse(raw).as_ref().map(Handle::as_str), expect.as_deref());
 }
 
 #[test]

@@ -2,16 +2,8 @@ use super::*;
 
 #[track_caller]
 fn check(followers: u64, scrunch: Tier, industry: Tier) {
-    assert_eq!(
-        Tier::for_followers(followers, TierPreset::Scrunch),
-        scrunch,
-        "scrunch, {followers}"
-    );
-    assert_eq!(
-        Tier::for_followers(followers, TierPreset::Industry),
-        industry,
-        "industry, {followers}"
-    );
+    assert_eq!(Tier::for_followers(followers, TierPreset::Scrunch), scrunch, "scrunch, {followers}");
+    assert_eq!(Tier::for_followers(followers, TierPreset::Industry), industry, "industry, {followers}");
 }
 
 #[test]

@@ -24,9 +24,7 @@ fn abbreviated_counts_are_exact() {
 
 #[test]
 fn counts_that_are_not_whole_or_not_numbers_are_refused() {
-    for raw in [
-        "-5", "1.2345k", "12.5", "abc", "1,23", "k", "1.2.3", "", "12,5k", "1e3",
-    ] {
+    for raw in ["-5", "1.2345k", "12.5", "abc", "1,23", "k", "1.2.3", "", "12,5k", "1e3"] {
         assert!(parse_count(raw).is_err(), "{raw} should be refused");
     }
     assert!(parse_count("99999999999999999999").is_err());
@@ -47,14 +45,8 @@ fn json_numbers_as_counts() {
 fn times_in_rfc3339_or_unix_seconds() {
     let expect = Some(Timestamp::from_unix(1_795_168_800)); // 2026-11-20T10:00:00Z
     assert_eq!(time(&Value::Str("2026-11-20T10:00:00Z".into())), Ok(expect));
-    assert_eq!(
-        time(&Value::Str("2026-11-20T12:00:00+02:00".into())),
-        Ok(expect)
-    );
-    assert_eq!(
-        time(&Value::Str("2026-11-20T10:00:00.750Z".into())),
-        Ok(expect)
-    );
+    assert_eq!(time(&Value::Str("2026-11-20T12:00:00+02:00".into())), Ok(expect));
+    assert_eq!(time(&Value::Str("2026-11-20T10:00:00.750Z".into())), Ok(expect));
     assert_eq!(time(&Value::UInt(1_795_168_800)), Ok(expect));
     assert_eq!(time(&Value::Str("1795168800".into())), Ok(expect));
     assert_eq!(time(&Value::Null), Ok(None));
@@ -62,21 +54,10 @@ fn times_in_rfc3339_or_unix_seconds() {
 
 #[test]
 fn unparsable_times_are_refused_with_the_reason() {
-    assert!(
-        time(&Value::Str("yesterday".into()))
-            .unwrap_err()
-            .contains("not an RFC 3339 time")
-    );
-    assert!(
-        time(&Value::Str("2026-11-20".into())).is_err(),
-        "a date has no time of day or offset"
-    );
+    assert!(time(&Value::Str("yesterday".into())).unwrap_err().contains("not an RFC 3339 time"));
+    assert!(time(&Value::Str("2026-11-20".into())).is_err(), "a date has no time of day or offset");
     assert!(time(&Value::Str("2026-13-01T00:00:00Z".into())).is_err());
-    assert!(
-        time(&Value::UInt(1_795_168_800_000))
-            .unwrap_err()
-            .contains("milliseconds")
-    );
+    assert!(time(&Value::UInt(1_795_168_800_000)).unwrap_err().contains("milliseconds"));
     assert!(time(&Value::Int(-5)).is_err());
     assert!(time(&Value::Bool(true)).is_err());
 }
@@ -84,17 +65,10 @@ fn unparsable_times_are_refused_with_the_reason() {
 #[test]
 fn lists_from_arrays_or_text() {
     let v = Value::Array(vec![Value::Str("#vegan".into()), Value::Str("food".into())]);
-    assert_eq!(
-        word_list(&v, '#'),
-        Ok(vec!["vegan".to_string(), "food".to_string()])
-    );
+    assert_eq!(word_list(&v, '#'), Ok(vec!["vegan".to_string(), "food".to_string()]));
     assert_eq!(
         word_list(&Value::Str("#vegan  #food,#plantbased".into()), '#'),
-        Ok(vec![
-            "vegan".to_string(),
-            "food".to_string(),
-            "plantbased".to_string()
-        ])
+        Ok(vec!["vegan".to_string(), "food".to_string(), "plantbased".to_string()])
     );
     assert!(word_list(&Value::Array(vec![Value::UInt(1)]), '#').is_err());
 }
