@@ -4,9 +4,7 @@
 //! and SQLite overlap on two cores. Each batch is one transaction: a killed import
 //! leaves whole batches, and running it again completes it (writes are idempotent).
 
-use std::collections::HashSet;
 use std::fs::File;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -154,6 +152,10 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
                     }
                     number += 1;
                     let mut content: &[u8] = &line;
+                    if number == 1 {
+                        // A UTF-8 byte order mark belongs to the file, not to the first record.
+                        content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+                    }
                     while let [rest @ .., b'\n' | b'\r'] = content {
                         content = rest;
                     }
@@ -275,8 +277,6 @@ impl App {
             metrics: None,
             strict_refused: false,
         };
-        let mut channels: HashSet<(clout_core::Platform, String)> = HashSet::new();
-        let mut posts: HashSet<u64> = HashSet::new();
         let mut reasons: Option<io::BufWriter<File>> = None;
 
         for path in files {
@@ -306,14 +306,6 @@ impl App {
                             summary.file_errors.push(FileError { file: name.clone(), message });
                         }
                         Msg::Batch { records, rejects, bytes } => {
-                            for r in &records {
-                                channels.insert((r.platform(), r.handle().as_str().to_string()));
-                                if let Record::Post(p) = r {
-                                    let mut h = DefaultHasher::new();
-                                    (p.platform, p.handle.as_str(), p.post_id.as_str()).hash(&mut h);
-                                    posts.insert(h.finish());
-                                }
-                            }
                             let store_rejects: Vec<Reject> = rejects
                                 .iter()
                                 .map(|r| Reject {
@@ -338,9 +330,8 @@ impl App {
                                     Error::Internal(format!("writing rejects under {}: {e}", rejects_dir.display()))
                                 })?;
                             }
-                            let batch: Vec<(Record, SourceId)> = records.into_iter().map(|r| (r, source)).collect();
-                            let stats = writer.write_batch(&batch, &store_rejects)?;
-                            file_accepted += batch.len() as u64;
+                            let stats = writer.write_batch(&records, source, &store_rejects)?;
+                            file_accepted += records.len() as u64;
                             file_rejected += rejects.len() as u64;
                             summary.written += stats.written;
                             summary.unchanged += stats.unchanged;
@@ -375,8 +366,7 @@ impl App {
             [one] => Some(one.clone()),
             _ => Some(rejects_dir.clone()),
         };
-        summary.channels = channels.len() as u64;
-        summary.posts = posts.len() as u64;
+        (summary.channels, summary.posts) = writer.touched();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, options.now, summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();

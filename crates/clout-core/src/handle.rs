@@ -42,10 +42,11 @@ impl Handle {
         if bare.chars().any(char::is_whitespace) {
             return Err(InvalidHandle::Whitespace);
         }
-        if bare.chars().count() > Handle::MAX_CHARS {
+        if bare.len() > Handle::MAX_CHARS && bare.chars().count() > Handle::MAX_CHARS {
             return Err(InvalidHandle::TooLong);
         }
-        Ok(Handle(bare.to_lowercase()))
+        // Most handles are ASCII: lowercase them in one pass without Unicode tables.
+        if bare.is_ascii() { Ok(Handle(bare.to_ascii_lowercase())) } else { Ok(Handle(bare.to_lowercase())) }
     }
 
     pub fn as_str(&self) -> &str {

@@ -77,8 +77,8 @@ impl PostType {
     }
 
     pub fn parse(raw: &str) -> Option<PostType> {
-        let lower = raw.trim().to_ascii_lowercase();
-        PostType::ALL.into_iter().find(|t| t.as_str() == lower)
+        let trimmed = raw.trim();
+        PostType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(trimmed))
     }
 }
 

@@ -7,8 +7,9 @@ use clout_core::{ChannelObservation, FollowerObservation, Handle, Platform, Post
 use crate::value::{self, Value};
 use crate::{FieldIssue, Parsed};
 
-/// Every field name some kind knows; the JSON reader decodes these and keeps the rest raw.
-pub(crate) const KNOWN_FIELDS: &[&str] = &[
+/// Every field name some kind knows. The readers decode these into a fixed slot each
+/// (an array indexed by [`Field`]), so checking a record does no string search.
+pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "kind",
     "platform",
     "handle",
@@ -41,44 +42,100 @@ pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "sponsored",
 ];
 
+const FIELD_COUNT: usize = 30;
+
+/// A known field: its index in [`KNOWN_FIELDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Field(u8);
+
+impl Field {
+    pub(crate) const KIND: Field = Field(0);
+
+    /// The field with this exact name, if any kind knows it.
+    pub(crate) fn from_name(name: &str) -> Option<Field> {
+        let i = match name {
+            "kind" => 0,
+            "platform" => 1,
+            "handle" => 2,
+            "followers" => 3,
+            "observed_at" => 4,
+            "name" => 5,
+            "bio" => 6,
+            "url" => 7,
+            "email" => 8,
+            "country" => 9,
+            "language" => 10,
+            "category" => 11,
+            "following" => 12,
+            "posts_count" => 13,
+            "verified" => 14,
+            "is_business" => 15,
+            "is_private" => 16,
+            "creator_id" => 17,
+            "post_id" => 18,
+            "published_at" => 19,
+            "likes" => 20,
+            "comments" => 21,
+            "shares" => 22,
+            "views" => 23,
+            "saves" => 24,
+            "type" => 25,
+            "caption" => 26,
+            "hashtags" => 27,
+            "mentions" => 28,
+            "sponsored" => 29,
+            _ => return None,
+        };
+        Some(Field(i))
+    }
+
+    fn name(self) -> &'static str {
+        KNOWN_FIELDS[self.0 as usize]
+    }
+}
+
 /// The kinds this version reads.
 pub(crate) const KINDS: &[&str] = &["channel", "post", "followers"];
 
 /// A record's fields before checking.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct RawRecord<'a> {
-    /// Fields with a known name, decoded.
-    pub(crate) fields: Vec<(Cow<'a, str>, Value<'a>)>,
-    /// Fields no kind knows, as JSON text.
+    /// Known fields, decoded, one slot per [`Field`]; a repeated field keeps its last value.
+    known: [Option<Value<'a>>; FIELD_COUNT],
+    /// Fields no kind knows, as JSON text, kept aside with the record.
     pub(crate) unknown: Vec<(Cow<'a, str>, String)>,
 }
 
 impl<'a> RawRecord<'a> {
-    fn find(&self, name: &str) -> Option<usize> {
-        // The last occurrence wins, as in most JSON readers.
-        self.fields.iter().rposition(|(k, _)| k == name)
+    pub(crate) fn new() -> RawRecord<'a> {
+        RawRecord { known: [const { None }; FIELD_COUNT], unknown: Vec::new() }
+    }
+
+    pub(crate) fn set(&mut self, field: Field, value: Value<'a>) {
+        self.known[field.0 as usize] = Some(value);
+    }
+
+    pub(crate) fn get(&self, field: Field) -> Option<&Value<'a>> {
+        self.known[field.0 as usize].as_ref()
     }
 }
 
 struct Check<'r, 'a> {
     raw: &'r RawRecord<'a>,
-    used: Vec<bool>,
+    /// Bit `i` set: field `i` was read by the kind's checker.
+    used: u32,
     issues: Vec<FieldIssue>,
 }
 
 impl<'r, 'a> Check<'r, 'a> {
     fn new(raw: &'r RawRecord<'a>) -> Self {
-        Check { raw, used: vec![false; raw.fields.len()], issues: Vec::new() }
+        Check { raw, used: 1 << Field::KIND.0, issues: Vec::new() }
     }
 
     fn value(&mut self, name: &str) -> Option<&'r Value<'a>> {
-        let i = self.raw.find(name)?;
-        for (j, (k, _)) in self.raw.fields.iter().enumerate() {
-            if k == name {
-                self.used[j] = true;
-            }
-        }
-        Some(&self.raw.fields[i].1)
+        let field = Field::from_name(name)?;
+        self.used |= 1 << field.0;
+        self.raw.get(field)
     }
 
     /// An optional field: absent or null is `None`; a bad value is an issue.
@@ -116,7 +173,7 @@ impl<'r, 'a> Check<'r, 'a> {
 
     /// A required field whose value may be null (a count the platform hides).
     fn present<T>(&mut self, name: &str, parse: impl Fn(&Value<'a>) -> Result<Option<T>, String>) -> Option<T> {
-        if self.raw.find(name).is_none() {
+        if Field::from_name(name).and_then(|f| self.raw.get(f)).is_none() {
             self.issues.push(FieldIssue::field(name, "missing required field (use null when the platform hides it)"));
             return None;
         }
@@ -124,25 +181,26 @@ impl<'r, 'a> Check<'r, 'a> {
     }
 
     fn identity(&mut self) -> (Option<Platform>, Option<Handle>) {
-        let platform = self.required("platform", |v| {
-            value::text(v)?.map(|s| Platform::parse(&s).map_err(|e| e.to_string())).transpose()
+        let platform = self.required("platform", |v| match v {
+            Value::Str(s) => Platform::parse(s).map(Some).map_err(|e| e.to_string()),
+            other => value::text(other)?.map(|s| Platform::parse(&s).map_err(|e| e.to_string())).transpose(),
         });
-        let handle = self
-            .required("handle", |v| value::text(v)?.map(|s| Handle::parse(&s).map_err(|e| e.to_string())).transpose());
+        let handle = self.required("handle", |v| match v {
+            Value::Str(s) if s.trim().is_empty() => Ok(None),
+            Value::Str(s) => Handle::parse(s).map(Some).map_err(|e| e.to_string()),
+            other => value::text(other)?.map(|s| Handle::parse(&s).map_err(|e| e.to_string())).transpose(),
+        });
         (platform, handle)
     }
 
-    /// Unused fields, as a JSON object, kept aside with the record.
+    /// Fields the kind did not read, as a JSON object, kept aside with the record.
     fn extra(&self) -> Option<String> {
-        let mut parts: Vec<(String, String)> = self
-            .raw
-            .fields
-            .iter()
-            .zip(&self.used)
-            .filter(|((k, _), used)| !**used && k != "kind")
-            .map(|((k, v), _)| (k.to_string(), to_json(v)))
-            .collect();
-        parts.extend(self.raw.unknown.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let unused = (0..FIELD_COUNT as u8)
+            .map(Field)
+            .filter(|f| self.used & (1 << f.0) == 0)
+            .filter_map(|f| self.raw.get(f).map(|v| (f.name(), to_json(v))));
+        let mut parts: Vec<(&str, String)> = unused.collect();
+        parts.extend(self.raw.unknown.iter().map(|(k, v)| (k.as_ref(), v.clone())));
         if parts.is_empty() {
             return None;
         }
@@ -231,19 +289,21 @@ fn post_id(v: &Value<'_>) -> Result<Option<String>, String> {
     Ok(value::text(v)?.map(|s| s.trim().to_string()))
 }
 
-/// Checks a record of the given kind.
+/// Checks a record of the given kind (compared case-insensitively).
 pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
     let mut c = Check::new(raw);
-    let record = match kind {
-        "channel" => channel(&mut c),
-        "post" => post(&mut c),
-        "followers" => followers(&mut c),
-        other => {
-            return Err(vec![FieldIssue::field(
-                "kind",
-                format!("unknown kind '{other}' (this version reads: {})", KINDS.join(", ")),
-            )]);
-        }
+    let kind = kind.trim();
+    let record = if kind.eq_ignore_ascii_case("post") {
+        post(&mut c)
+    } else if kind.eq_ignore_ascii_case("channel") {
+        channel(&mut c)
+    } else if kind.eq_ignore_ascii_case("followers") {
+        followers(&mut c)
+    } else {
+        return Err(vec![FieldIssue::field(
+            "kind",
+            format!("unknown kind '{kind}' (this version reads: {})", KINDS.join(", ")),
+        )]);
     };
     c.finish(record)
 }

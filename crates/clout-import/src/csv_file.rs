@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::convert::{self, RawRecord};
+use crate::convert::{self, Field, RawRecord};
 use crate::value::Value;
 use crate::{FieldIssue, Parsed};
 
@@ -110,7 +110,7 @@ impl<'a> CsvRows<'a> {
                 self.headers.len()
             ))]);
         }
-        let mut raw = RawRecord::default();
+        let mut raw = RawRecord::new();
         let mut issues = Vec::new();
         for (name, cell) in self.headers.iter().zip(record.iter()) {
             let cell = match std::str::from_utf8(cell) {
@@ -120,9 +120,9 @@ impl<'a> CsvRows<'a> {
                     continue;
                 }
             };
-            let value = if cell.trim().is_empty() { Value::Null } else { Value::Str(Cow::Owned(cell.to_string())) };
-            if convert::KNOWN_FIELDS.contains(&name.as_str()) {
-                raw.fields.push((Cow::Owned(name.clone()), value));
+            let value = if cell.trim().is_empty() { Value::Null } else { Value::Str(Cow::Borrowed(cell)) };
+            if let Some(field) = Field::from_name(name) {
+                raw.set(field, value);
             } else if !name.is_empty() && !matches!(value, Value::Null) {
                 raw.unknown.push((Cow::Owned(name.clone()), serde_json::to_string(cell).unwrap_or_default()));
             }
@@ -130,10 +130,10 @@ impl<'a> CsvRows<'a> {
         if !issues.is_empty() {
             return Err(issues);
         }
-        let kind = match self.kind_column.map(|i| String::from_utf8_lossy(&record[i]).trim().to_ascii_lowercase()) {
-            Some(k) if !k.is_empty() => k,
+        let kind = match self.kind_column.map(|i| String::from_utf8_lossy(&record[i])) {
+            Some(k) if !k.trim().is_empty() => k,
             Some(_) => return Err(vec![FieldIssue::field("kind", "required field is empty")]),
-            None => self.default_kind.to_string(),
+            None => Cow::Borrowed(self.default_kind),
         };
         convert::convert(&kind, &raw)
     }

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::convert::{self, KNOWN_FIELDS, RawRecord};
+use crate::convert::{self, Field, RawRecord};
 use crate::value::Value;
 use crate::{FieldIssue, Parsed};
 
@@ -19,12 +19,10 @@ pub fn parse_line(line: &[u8]) -> Parsed {
             return Err(vec![FieldIssue::record(reason)]);
         }
     };
-    let kind = match raw.0.fields.iter().rposition(|(k, _)| k == "kind") {
-        None => return Err(vec![FieldIssue::field("kind", "missing required field")]),
-        Some(i) => match &raw.0.fields[i].1 {
-            Value::Str(s) => s.trim().to_ascii_lowercase(),
-            _ => return Err(vec![FieldIssue::field("kind", "expected text")]),
-        },
+    let kind = match raw.0.get(Field::KIND) {
+        None | Some(Value::Null) => return Err(vec![FieldIssue::field("kind", "missing required field")]),
+        Some(Value::Str(s)) => s.clone(),
+        Some(_) => return Err(vec![FieldIssue::field("kind", "expected text")]),
     };
     convert::convert(&kind, &raw.0)
 }
@@ -47,11 +45,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = RawRecord::default();
+        let mut raw = RawRecord::new();
         while let Some(Key(key)) = map.next_key()? {
-            if KNOWN_FIELDS.contains(&key.as_ref()) {
+            if let Some(field) = Field::from_name(&key) {
                 let JsonValue(v) = map.next_value()?;
-                raw.fields.push((key, v));
+                raw.set(field, v);
             } else {
                 let v: &RawValue = map.next_value()?;
                 raw.unknown.push((key, v.get().to_string()));

@@ -287,7 +287,7 @@ impl Store {
         };
         let mut stmt = self.conn.prepare(
             "SELECT p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at,
-                (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
+                1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
                 p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path
              FROM posts p JOIN sources s ON s.id = p.source_id
              WHERE p.channel_id = ?1 ORDER BY p.published_at DESC, p.post_id DESC",
@@ -512,7 +512,8 @@ impl Store {
             channel_observations: count("channel_observations")?,
             follower_observations: count("follower_observations")?,
             posts: count("posts")?,
-            post_observations: count("post_observations")?,
+            // The current observation of each post lives in its row; the rest are history.
+            post_observations: count("posts")? + count("post_observations")?,
             import_runs: count("import_runs")?,
             rejects: count("import_rejects")?,
         })

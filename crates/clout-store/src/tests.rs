@@ -30,8 +30,7 @@ fn post(id: &str, observed_at: Option<i64>, likes: u64) -> Record {
 fn import(store: &mut Store, at: i64, records: &[Record]) -> BatchStats {
     let mut w = store.begin_run(Timestamp::from_unix(at), &["test.ndjson".to_string()]).unwrap();
     let source = w.source_id("test.ndjson").unwrap();
-    let batch: Vec<_> = records.iter().map(|r| (r.clone(), source)).collect();
-    let stats = w.write_batch(&batch, &[]).unwrap();
+    let stats = w.write_batch(records, source, &[]).unwrap();
     w.finish(RunStatus::Completed, Timestamp::from_unix(at), None).unwrap();
     stats
 }
@@ -110,4 +109,43 @@ fn an_observation_without_a_time_takes_the_import_time_only_when_it_says_somethi
     // New counts: a new observation at the new import's time.
     assert_eq!(import(&mut store, 5_086_400, &[post("p1", None, 12)]).written, 1);
     assert_eq!(current_likes(&store), Some(12));
+}
+
+#[test]
+fn a_channel_records_count_is_not_replaced_by_a_followers_record_at_the_same_instant() {
+    use clout_core::{ChannelObservation, FollowerObservation};
+    let handle = Handle::parse("chef").unwrap();
+    let channel = Record::Channel(ChannelObservation {
+        platform: Platform::Instagram,
+        handle: handle.clone(),
+        followers: 1_000,
+        observed_at: Timestamp::from_unix(2_000_000),
+        name: None,
+        bio: None,
+        url: None,
+        email: None,
+        country: None,
+        language: None,
+        category: None,
+        following: None,
+        posts_count: None,
+        verified: None,
+        is_business: None,
+        is_private: None,
+        creator_id: None,
+        extra: None,
+    });
+    let followers = Record::Followers(FollowerObservation {
+        platform: Platform::Instagram,
+        handle,
+        observed_at: Timestamp::from_unix(2_000_000),
+        followers: 999,
+    });
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(import(&mut store, 3_000_000, &[channel.clone(), followers.clone()]).written, 1);
+    // Again, in either order: nothing changes.
+    assert_eq!(import(&mut store, 3_000_000, &[followers, channel]).written, 0);
+    let history = store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().history;
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].followers, history[0].from_channel_record), (1_000, true));
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use clout_core::{ChannelObservation, FollowerObservation, Platform, PostObservation, Record, Timestamp};
+use clout_core::{ChannelObservation, Platform, PostObservation, Record, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
 use crate::{Result, Store};
@@ -73,7 +73,13 @@ pub struct Writer<'s> {
     run: RunId,
     /// The time given to post observations that carry none.
     import_time: Timestamp,
-    channels: HashMap<(Platform, String), i64>,
+    /// Channel ids by platform and handle: records arrive grouped by channel, so most
+    /// lookups hit, and a borrowed `&str` finds them without allocating.
+    channels: HashMap<Platform, HashMap<String, i64>>,
+    /// Distinct channels and posts this run has written to, as bitsets over their row
+    /// ids (dense integers), which is far cheaper per record than a hash set.
+    touched_channels: IdSet,
+    touched_posts: IdSet,
 }
 
 impl Store {
@@ -86,7 +92,14 @@ impl Store {
             params![started_at.unix(), files.join("\n")],
         )?;
         let run = RunId(self.conn.last_insert_rowid());
-        Ok(Writer { store: self, run, import_time: started_at, channels: HashMap::new() })
+        Ok(Writer {
+            store: self,
+            run,
+            import_time: started_at,
+            channels: HashMap::new(),
+            touched_channels: IdSet::default(),
+            touched_posts: IdSet::default(),
+        })
     }
 
     /// The id of a source path, created on first use.
@@ -96,12 +109,133 @@ impl Store {
     }
 }
 
+/// A set of row ids.
+#[derive(Default)]
+struct IdSet {
+    bits: Vec<u64>,
+}
+
+impl IdSet {
+    fn insert(&mut self, id: i64) {
+        let id = id.max(0) as usize;
+        let word = id / 64;
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        self.bits[word] |= 1 << (id % 64);
+    }
+
+    fn len(&self) -> u64 {
+        self.bits.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+}
+
 fn opt_i64(v: Option<u64>) -> Option<i64> {
     v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The statements of one batch, prepared once per transaction: rusqlite's statement
+/// cache would otherwise hash each long SQL text on every record.
+struct Statements<'t> {
+    conn: &'t rusqlite::Connection,
+    insert_channel: rusqlite::CachedStatement<'t>,
+    select_channel: rusqlite::CachedStatement<'t>,
+    channel_observation: rusqlite::CachedStatement<'t>,
+    follower_point: rusqlite::CachedStatement<'t>,
+    current_channel: rusqlite::CachedStatement<'t>,
+    post_current: rusqlite::CachedStatement<'t>,
+    post_insert: rusqlite::CachedStatement<'t>,
+    post_update: rusqlite::CachedStatement<'t>,
+    post_history: rusqlite::CachedStatement<'t>,
+}
+
+impl<'t> Statements<'t> {
+    fn prepare(tx: &'t rusqlite::Transaction<'_>) -> Result<Statements<'t>> {
+        Ok(Statements {
+            conn: tx,
+            insert_channel: tx.prepare_cached(
+                "INSERT INTO channels (platform, handle) VALUES (?1, ?2) ON CONFLICT (platform, handle) DO NOTHING",
+            )?,
+            select_channel: tx.prepare_cached("SELECT id FROM channels WHERE platform = ?1 AND handle = ?2")?,
+            channel_observation: tx.prepare_cached(
+                "INSERT INTO channel_observations (channel_id, observed_at, followers, name, bio, url, email, country,
+                    language, category, following, posts_count, verified, is_business, is_private, creator_id, extra,
+                    source_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                 ON CONFLICT (channel_id, observed_at) DO UPDATE SET
+                    followers = excluded.followers, name = excluded.name, bio = excluded.bio, url = excluded.url,
+                    email = excluded.email, country = excluded.country, language = excluded.language,
+                    category = excluded.category, following = excluded.following, posts_count = excluded.posts_count,
+                    verified = excluded.verified, is_business = excluded.is_business, is_private = excluded.is_private,
+                    creator_id = excluded.creator_id, extra = excluded.extra, source_id = excluded.source_id,
+                    run_id = excluded.run_id
+                 WHERE followers IS NOT excluded.followers OR name IS NOT excluded.name OR bio IS NOT excluded.bio
+                    OR url IS NOT excluded.url OR email IS NOT excluded.email OR country IS NOT excluded.country
+                    OR language IS NOT excluded.language OR category IS NOT excluded.category
+                    OR following IS NOT excluded.following OR posts_count IS NOT excluded.posts_count
+                    OR verified IS NOT excluded.verified OR is_business IS NOT excluded.is_business
+                    OR is_private IS NOT excluded.is_private OR creator_id IS NOT excluded.creator_id
+                    OR extra IS NOT excluded.extra",
+            )?,
+            // A `channel` record's count is authoritative at its `observed_at` (it is the
+            // channel's `followers` there), so a `followers` record at the same instant
+            // never replaces it; otherwise the last write wins.
+            follower_point: tx.prepare_cached(
+                "INSERT INTO follower_observations (channel_id, observed_at, followers, from_channel_record, source_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (channel_id, observed_at) DO UPDATE SET
+                    followers = excluded.followers, from_channel_record = excluded.from_channel_record,
+                    source_id = excluded.source_id, run_id = excluded.run_id
+                 WHERE (excluded.from_channel_record OR NOT from_channel_record)
+                    AND (followers IS NOT excluded.followers OR from_channel_record IS NOT excluded.from_channel_record)",
+            )?,
+            // The current profile: the newest channel record wins (ties: the last one written).
+            current_channel: tx.prepare_cached(
+                "UPDATE channels SET as_of = ?2, followers = ?3, name = ?4, bio = ?5, url = ?6, email = ?7, country = ?8,
+                    language = ?9, category = ?10, following = ?11, posts_count = ?12, verified = ?13, is_business = ?14,
+                    is_private = ?15, creator_id = ?16, extra = ?17, source_id = ?18
+                 WHERE id = ?1 AND (as_of IS NULL OR as_of <= ?2)",
+            )?,
+            post_current: tx.prepare_cached(
+                "SELECT id, observed_at, likes, comments, shares, views, saves FROM posts
+                 WHERE channel_id = ?1 AND post_id = ?2",
+            )?,
+            // The post row holds the current observation. A new post is one insert (the
+            // common case, and the fast path: no RETURNING, no conflict handling).
+            post_insert: tx.prepare_cached(
+                "INSERT INTO posts (channel_id, post_id, published_at, observed_at, likes, comments, shares, views, saves,
+                    type, caption, hashtags, mentions, url, sponsored, extra, time_defaulted, source_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                 ON CONFLICT (channel_id, post_id) DO NOTHING",
+            )?,
+            // A newer observation replaces the current one (the trigger `posts_keep_history`
+            // moves the replaced one into the history); one at the same instant corrects it.
+            post_update: tx.prepare_cached(
+                "UPDATE posts SET published_at = ?2, observed_at = ?3, likes = ?4, comments = ?5, shares = ?6,
+                    views = ?7, saves = ?8, type = ?9, caption = ?10, hashtags = ?11, mentions = ?12, url = ?13,
+                    sponsored = ?14, extra = ?15, time_defaulted = ?16, source_id = ?17, run_id = ?18
+                 WHERE id = ?1 AND (observed_at < ?3 OR (observed_at = ?3 AND (
+                    likes IS NOT ?4 OR comments IS NOT ?5 OR shares IS NOT ?6 OR views IS NOT ?7 OR saves IS NOT ?8
+                    OR published_at IS NOT ?2 OR type IS NOT ?9 OR caption IS NOT ?10 OR hashtags IS NOT ?11
+                    OR mentions IS NOT ?12 OR url IS NOT ?13 OR sponsored IS NOT ?14 OR extra IS NOT ?15)))",
+            )?,
+            post_history: tx.prepare_cached(
+                "INSERT INTO post_observations (post_ref, observed_at, likes, comments, shares, views, saves,
+                    time_defaulted, source_id, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (post_ref, observed_at) DO UPDATE SET
+                    likes = excluded.likes, comments = excluded.comments, shares = excluded.shares,
+                    views = excluded.views, saves = excluded.saves, source_id = excluded.source_id,
+                    run_id = excluded.run_id
+                 WHERE likes IS NOT excluded.likes OR comments IS NOT excluded.comments
+                    OR shares IS NOT excluded.shares OR views IS NOT excluded.views OR saves IS NOT excluded.saves",
+            )?,
+        })
+    }
 }
 
 impl Writer<'_> {
@@ -114,48 +248,67 @@ impl Writer<'_> {
         self.store.source_id(path)
     }
 
-    /// Writes accepted records and rejects in one transaction.
-    pub fn write_batch(&mut self, records: &[(Record, SourceId)], rejects: &[Reject]) -> Result<BatchStats> {
+    /// Distinct channels and posts the accepted records of this run name.
+    pub fn touched(&self) -> (u64, u64) {
+        (self.touched_channels.len(), self.touched_posts.len())
+    }
+
+    /// Writes accepted records (all read from `source`) and rejects in one transaction.
+    pub fn write_batch(&mut self, records: &[Record], source: SourceId, rejects: &[Reject]) -> Result<BatchStats> {
         let tx = self.store.conn.transaction()?;
         let mut stats = BatchStats::default();
-        for (record, source) in records {
-            let key = (record.platform(), record.handle().as_str().to_string());
-            let channel_id = match self.channels.get(&key) {
-                Some(&id) => id,
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO channels (platform, handle) VALUES (?1, ?2) ON CONFLICT (platform, handle) DO NOTHING",
-                    )?
-                    .execute(params![key.0.as_str(), key.1])?;
-                    let id: i64 = tx
-                        .prepare_cached("SELECT id FROM channels WHERE platform = ?1 AND handle = ?2")?
-                        .query_row(params![key.0.as_str(), key.1], |r| r.get(0))?;
-                    self.channels.insert(key, id);
-                    id
-                }
-            };
-            let changed = match record {
-                Record::Channel(c) => write_channel(&tx, self.run, channel_id, c, *source)?,
-                Record::Post(p) => write_post(&tx, self.run, self.import_time, channel_id, p, *source)?,
-                Record::Followers(f) => write_followers(&tx, self.run, channel_id, f, *source)?,
-            };
-            if changed {
-                stats.written += 1;
-            } else {
-                stats.unchanged += 1;
-            }
-        }
         {
+            let mut st = Statements::prepare(&tx)?;
+            let ctx = Ctx { run: self.run, source, import_time: self.import_time };
+            for record in records {
+                let (platform, handle) = (record.platform(), record.handle().as_str());
+                let known = self.channels.get(&platform).and_then(|by_handle| by_handle.get(handle)).copied();
+                let channel_id = match known {
+                    Some(id) => id,
+                    None => {
+                        st.insert_channel.execute(params![platform.as_str(), handle])?;
+                        let id: i64 = st.select_channel.query_row(params![platform.as_str(), handle], |r| r.get(0))?;
+                        self.channels.entry(platform).or_default().insert(handle.to_string(), id);
+                        id
+                    }
+                };
+                self.touched_channels.insert(channel_id);
+                let changed = match record {
+                    Record::Channel(c) => write_channel(&mut st, &ctx, channel_id, c)?,
+                    Record::Post(p) => {
+                        let (changed, post_ref) = write_post(&mut st, &ctx, channel_id, p)?;
+                        self.touched_posts.insert(post_ref);
+                        changed
+                    }
+                    Record::Followers(f) => {
+                        st.follower_point.execute(params![
+                            channel_id,
+                            f.observed_at.unix(),
+                            to_i64(f.followers),
+                            false,
+                            source.0,
+                            self.run.0
+                        ])? > 0
+                    }
+                };
+                if changed {
+                    stats.written += 1;
+                } else {
+                    stats.unchanged += 1;
+                }
+            }
             let mut insert = tx.prepare_cached(
                 "INSERT INTO import_rejects (run_id, file, line, field, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for r in rejects {
                 insert.execute(params![self.run.0, r.file, r.line as i64, r.field, r.reason, r.raw])?;
             }
-        }
-        // The run's totals move with its batches, so an interrupted run says exactly what it committed.
-        tx.prepare_cached("UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1")?
+            // The run's totals move with its batches, so an interrupted run says exactly what it committed.
+            tx.prepare_cached(
+                "UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1",
+            )?
             .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
+        }
         tx.commit()?;
         Ok(stats)
     }
@@ -170,65 +323,16 @@ impl Writer<'_> {
     }
 }
 
-fn write_channel(
-    tx: &rusqlite::Transaction<'_>,
+/// What every write of a batch shares.
+struct Ctx {
     run: RunId,
-    channel_id: i64,
-    c: &ChannelObservation,
     source: SourceId,
-) -> Result<bool> {
-    // The observation: same channel and time with the same values changes nothing.
-    let changed =
-        tx.prepare_cached(
-            "INSERT INTO channel_observations (channel_id, observed_at, followers, name, bio, url, email, country,
-                language, category, following, posts_count, verified, is_business, is_private, creator_id, extra,
-                source_id, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-             ON CONFLICT (channel_id, observed_at) DO UPDATE SET
-                followers = excluded.followers, name = excluded.name, bio = excluded.bio, url = excluded.url,
-                email = excluded.email, country = excluded.country, language = excluded.language,
-                category = excluded.category, following = excluded.following, posts_count = excluded.posts_count,
-                verified = excluded.verified, is_business = excluded.is_business, is_private = excluded.is_private,
-                creator_id = excluded.creator_id, extra = excluded.extra, source_id = excluded.source_id,
-                run_id = excluded.run_id
-             WHERE followers IS NOT excluded.followers OR name IS NOT excluded.name OR bio IS NOT excluded.bio
-                OR url IS NOT excluded.url OR email IS NOT excluded.email OR country IS NOT excluded.country
-                OR language IS NOT excluded.language OR category IS NOT excluded.category
-                OR following IS NOT excluded.following OR posts_count IS NOT excluded.posts_count
-                OR verified IS NOT excluded.verified OR is_business IS NOT excluded.is_business
-                OR is_private IS NOT excluded.is_private OR creator_id IS NOT excluded.creator_id
-                OR extra IS NOT excluded.extra",
-        )?
-        .execute(params![
-            channel_id,
-            c.observed_at.unix(),
-            to_i64(c.followers),
-            c.name,
-            c.bio,
-            c.url,
-            c.email,
-            c.country,
-            c.language,
-            c.category,
-            opt_i64(c.following),
-            opt_i64(c.posts_count),
-            c.verified,
-            c.is_business,
-            c.is_private,
-            c.creator_id,
-            c.extra,
-            source.0,
-            run.0
-        ])? > 0;
-    upsert_follower_point(tx, run, channel_id, c.observed_at, c.followers, true, source)?;
-    // The current profile: the newest channel record wins (ties: the last one written).
-    tx.prepare_cached(
-        "UPDATE channels SET as_of = ?2, followers = ?3, name = ?4, bio = ?5, url = ?6, email = ?7, country = ?8,
-            language = ?9, category = ?10, following = ?11, posts_count = ?12, verified = ?13, is_business = ?14,
-            is_private = ?15, creator_id = ?16, extra = ?17, source_id = ?18
-         WHERE id = ?1 AND (as_of IS NULL OR as_of <= ?2)",
-    )?
-    .execute(params![
+    /// The time given to post observations that carry none.
+    import_time: Timestamp,
+}
+
+fn write_channel(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, c: &ChannelObservation) -> Result<bool> {
+    let changed = st.channel_observation.execute(params![
         channel_id,
         c.observed_at.unix(),
         to_i64(c.followers),
@@ -246,141 +350,132 @@ fn write_channel(
         c.is_private,
         c.creator_id,
         c.extra,
-        source.0
+        ctx.source.0,
+        ctx.run.0
+    ])? > 0;
+    st.follower_point.execute(params![
+        channel_id,
+        c.observed_at.unix(),
+        to_i64(c.followers),
+        true,
+        ctx.source.0,
+        ctx.run.0
+    ])?;
+    st.current_channel.execute(params![
+        channel_id,
+        c.observed_at.unix(),
+        to_i64(c.followers),
+        c.name,
+        c.bio,
+        c.url,
+        c.email,
+        c.country,
+        c.language,
+        c.category,
+        opt_i64(c.following),
+        opt_i64(c.posts_count),
+        c.verified,
+        c.is_business,
+        c.is_private,
+        c.creator_id,
+        c.extra,
+        ctx.source.0
     ])?;
     Ok(changed)
 }
 
-fn upsert_follower_point(
-    tx: &rusqlite::Transaction<'_>,
-    run: RunId,
-    channel_id: i64,
-    observed_at: Timestamp,
-    followers: u64,
-    from_channel_record: bool,
-    source: SourceId,
-) -> Result<bool> {
-    Ok(tx
-        .prepare_cached(
-            "INSERT INTO follower_observations (channel_id, observed_at, followers, from_channel_record, source_id, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (channel_id, observed_at) DO UPDATE SET
-                followers = excluded.followers, from_channel_record = excluded.from_channel_record,
-                source_id = excluded.source_id, run_id = excluded.run_id
-             WHERE followers IS NOT excluded.followers OR from_channel_record IS NOT excluded.from_channel_record",
-        )?
-        .execute(params![channel_id, observed_at.unix(), to_i64(followers), from_channel_record, source.0, run.0])?
-        > 0)
-}
+type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
-fn write_followers(
-    tx: &rusqlite::Transaction<'_>,
-    run: RunId,
-    channel_id: i64,
-    f: &FollowerObservation,
-    source: SourceId,
-) -> Result<bool> {
-    upsert_follower_point(tx, run, channel_id, f.observed_at, f.followers, false, source)
-}
-
-fn write_post(
-    tx: &rusqlite::Transaction<'_>,
-    run: RunId,
-    import_time: Timestamp,
-    channel_id: i64,
-    p: &PostObservation,
-    source: SourceId,
-) -> Result<bool> {
-    let counts = (opt_i64(p.likes), opt_i64(p.comments), opt_i64(p.shares), opt_i64(p.views), opt_i64(p.saves));
+/// Writes one post observation; returns whether it changed the store, and the post's row id.
+fn write_post(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, p: &PostObservation) -> Result<(bool, i64)> {
+    let counts: Counts = (opt_i64(p.likes), opt_i64(p.comments), opt_i64(p.shares), opt_i64(p.views), opt_i64(p.saves));
+    let current = |st: &mut Statements<'_>| -> Result<Option<(i64, i64, Counts)>> {
+        Ok(st
+            .post_current
+            .query_row(params![channel_id, p.post_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+            })
+            .optional()?)
+    };
     let observed_at = match p.observed_at {
         Some(t) => t,
         None => {
             // Without its own time an observation takes the import's. Seen again with the
             // same counts it adds nothing, so re-importing such a file changes nothing.
-            let current = tx
-                .prepare_cached(
-                    "SELECT likes, comments, shares, views, saves FROM posts WHERE channel_id = ?1 AND post_id = ?2",
-                )?
-                .query_row(params![channel_id, p.post_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .optional()?;
-            if current == Some(counts) {
-                return Ok(false);
+            if let Some((id, _, now)) = current(st)?
+                && now == counts
+            {
+                return Ok((false, id));
             }
-            import_time
+            ctx.import_time
         }
     };
     let hashtags = (!p.hashtags.is_empty()).then(|| p.hashtags.join(" "));
     let mentions = (!p.mentions.is_empty()).then(|| p.mentions.join(" "));
-    // The post row holds the current observation: a newer or equally new one replaces it.
-    let post_ref: Option<i64> = tx
-        .prepare_cached(
-            "INSERT INTO posts (channel_id, post_id, published_at, observed_at, likes, comments, shares, views, saves,
-                type, caption, hashtags, mentions, url, sponsored, extra, source_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-             ON CONFLICT (channel_id, post_id) DO UPDATE SET
-                published_at = excluded.published_at, observed_at = excluded.observed_at,
-                likes = excluded.likes, comments = excluded.comments, shares = excluded.shares,
-                views = excluded.views, saves = excluded.saves, type = excluded.type, caption = excluded.caption,
-                hashtags = excluded.hashtags, mentions = excluded.mentions, url = excluded.url,
-                sponsored = excluded.sponsored, extra = excluded.extra, source_id = excluded.source_id
-             WHERE excluded.observed_at >= posts.observed_at
-             RETURNING id",
-        )?
-        .query_row(
-            params![
-                channel_id,
-                p.post_id,
-                p.published_at.unix(),
-                observed_at.unix(),
-                counts.0,
-                counts.1,
-                counts.2,
-                counts.3,
-                counts.4,
-                p.post_type.map(|t| t.as_str()),
-                p.caption,
-                hashtags,
-                mentions,
-                p.url,
-                p.sponsored,
-                p.extra,
-                source.0
-            ],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let post_ref = match post_ref {
-        Some(id) => id,
-        // An older observation than the current one: history only.
-        None => tx
-            .prepare_cached("SELECT id FROM posts WHERE channel_id = ?1 AND post_id = ?2")?
-            .query_row(params![channel_id, p.post_id], |r| r.get(0))?,
+    let inserted = st.post_insert.execute(params![
+        channel_id,
+        p.post_id,
+        p.published_at.unix(),
+        observed_at.unix(),
+        counts.0,
+        counts.1,
+        counts.2,
+        counts.3,
+        counts.4,
+        p.post_type.map(|t| t.as_str()),
+        p.caption,
+        hashtags,
+        mentions,
+        p.url,
+        p.sponsored,
+        p.extra,
+        p.observed_at.is_none(),
+        ctx.source.0,
+        ctx.run.0
+    ])?;
+    if inserted > 0 {
+        return Ok((true, st.conn.last_insert_rowid()));
+    }
+    let Some((id, current_at, _)) = current(st)? else {
+        return Err(crate::Error::Corrupt(format!("post {} vanished during its upsert", p.post_id)));
     };
-    Ok(tx
-        .prepare_cached(
-            "INSERT INTO post_observations (post_ref, observed_at, likes, comments, shares, views, saves,
-                time_defaulted, source_id, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (post_ref, observed_at) DO UPDATE SET
-                likes = excluded.likes, comments = excluded.comments, shares = excluded.shares,
-                views = excluded.views, saves = excluded.saves, source_id = excluded.source_id,
-                run_id = excluded.run_id
-             WHERE likes IS NOT excluded.likes OR comments IS NOT excluded.comments
-                OR shares IS NOT excluded.shares OR views IS NOT excluded.views OR saves IS NOT excluded.saves",
-        )?
-        .execute(params![
-            post_ref,
+    if observed_at.unix() >= current_at {
+        // Newer, or a correction at the same instant: the update's own condition says
+        // whether anything differs.
+        let updated = st.post_update.execute(params![
+            id,
+            p.published_at.unix(),
             observed_at.unix(),
             counts.0,
             counts.1,
             counts.2,
             counts.3,
             counts.4,
+            p.post_type.map(|t| t.as_str()),
+            p.caption,
+            hashtags,
+            mentions,
+            p.url,
+            p.sponsored,
+            p.extra,
             p.observed_at.is_none(),
-            source.0,
-            run.0
-        ])?
-        > 0)
+            ctx.source.0,
+            ctx.run.0
+        ])?;
+        return Ok((updated > 0, id));
+    }
+    // Older than the current observation: history only.
+    let changed = st.post_history.execute(params![
+        id,
+        observed_at.unix(),
+        counts.0,
+        counts.1,
+        counts.2,
+        counts.3,
+        counts.4,
+        p.observed_at.is_none(),
+        ctx.source.0,
+        ctx.run.0
+    ])? > 0;
+    Ok((changed, id))
 }

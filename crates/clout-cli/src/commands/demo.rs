@@ -30,7 +30,7 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     let mut app = open_write(config.clone(), "clout demo")?;
     let dir = config.data_dir.join("demo");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join(format!("world-seed{}-{}.ndjson", args.seed, args.channels));
+    let path = dir.join(format!("world-seed{}-{}.ndjson.gz", args.seed, args.channels));
     let stats = write(&path, args.seed, args.channels, as_of)?;
     eprintln!("generated {} channels and {} posts in {}", stats.channels, stats.posts, path.display());
     let options = ImportOptions { now: now(), strict: false, batch_size: args.batch_size };
