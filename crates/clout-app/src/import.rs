@@ -131,16 +131,45 @@ fn detect_format(path: &Path, reader: &mut dyn BufRead) -> io::Result<Format> {
     Ok(if first == Some(&b'{') { Format::Ndjson } else { Format::Csv })
 }
 
+/// Collects parsed records into batches and sends them to the writer.
+///
+/// (Handing written batches back so that the parsing thread frees them was tried and
+/// measured slower: the writer is not slowed by freeing.)
+struct Batcher<'a> {
+    tx: &'a mpsc::SyncSender<Msg>,
+    bytes: &'a AtomicU64,
+    batch_size: usize,
+    records: Vec<Record>,
+    rejects: Vec<RawReject>,
+}
+
+impl Batcher<'_> {
+    /// Adds one parsed line; `false` when the writer has gone away.
+    fn push(&mut self, line: u64, raw: &[u8], parsed: clout_import::Parsed) -> bool {
+        match parsed {
+            Ok(record) => self.records.push(record),
+            Err(issues) => self.rejects.push(RawReject { line, raw: raw.to_vec(), issues }),
+        }
+        self.records.len() + self.rejects.len() < self.batch_size || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.records.is_empty() && self.rejects.is_empty() {
+            return true;
+        }
+        let records = std::mem::replace(&mut self.records, Vec::with_capacity(self.batch_size));
+        let rejects = std::mem::take(&mut self.rejects);
+        self.tx.send(Msg::Batch { records, rejects, bytes: self.bytes.load(Ordering::Relaxed) }).is_ok()
+    }
+}
+
 /// Reads and parses one file, sending batches; runs on its own thread.
 fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::SyncSender<Msg>) {
     let result = (|| -> io::Result<()> {
         let (mut reader, _gzip) = open_input(path, bytes.clone())?;
         let format = detect_format(path, reader.as_mut())?;
-        let send = |records: Vec<Record>, rejects: Vec<RawReject>| {
-            tx.send(Msg::Batch { records, rejects, bytes: bytes.load(Ordering::Relaxed) }).is_ok()
-        };
-        let mut records = Vec::with_capacity(batch_size);
-        let mut rejects = Vec::new();
+        let mut batch =
+            Batcher { tx, bytes: &bytes, batch_size, records: Vec::with_capacity(batch_size), rejects: Vec::new() };
         match format {
             Format::Ndjson => {
                 let mut line = Vec::with_capacity(1024);
@@ -162,15 +191,8 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
                     if content.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    match clout_import::parse_line(content) {
-                        Ok(record) => records.push(record),
-                        Err(issues) => rejects.push(RawReject { line: number, raw: content.to_vec(), issues }),
-                    }
-                    if records.len() + rejects.len() >= batch_size {
-                        if !send(std::mem::take(&mut records), std::mem::take(&mut rejects)) {
-                            return Ok(());
-                        }
-                        records.reserve(batch_size);
+                    if !batch.push(number, content, clout_import::parse_line(content)) {
+                        return Ok(());
                     }
                 }
             }
@@ -179,35 +201,23 @@ fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::
                 reader.read_to_end(&mut data)?;
                 let rows = match CsvRows::new(&data) {
                     Ok(rows) => rows,
-                    Err(e) => {
-                        return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
-                    }
+                    Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
                 };
                 if tx.send(Msg::CsvHeader(rows.header_raw().to_vec())).is_err() {
                     return Ok(());
                 }
                 for row in rows {
-                    match row.parsed {
-                        Ok(record) => records.push(record),
-                        Err(issues) => {
-                            let mut raw = row.raw.to_vec();
-                            while let [.., b'\n' | b'\r'] = raw.as_slice() {
-                                raw.pop();
-                            }
-                            rejects.push(RawReject { line: row.line, raw, issues })
-                        }
+                    let mut raw = row.raw;
+                    while let [rest @ .., b'\n' | b'\r'] = raw {
+                        raw = rest;
                     }
-                    if records.len() + rejects.len() >= batch_size
-                        && !send(std::mem::take(&mut records), std::mem::take(&mut rejects))
-                    {
+                    if !batch.push(row.line, raw, row.parsed) {
                         return Ok(());
                     }
                 }
             }
         }
-        if !records.is_empty() || !rejects.is_empty() {
-            send(records, rejects);
-        }
+        batch.flush();
         Ok(())
     })();
     if let Err(e) = result {

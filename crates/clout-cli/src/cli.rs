@@ -51,7 +51,7 @@ pub(crate) struct ImportArgs {
     #[arg(long)]
     pub(crate) json: bool,
     /// Records per transaction.
-    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,
 }
 
@@ -114,6 +114,6 @@ pub(crate) struct DemoArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) write: Option<PathBuf>,
     /// Records per transaction when importing.
-    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,
 }
