@@ -8,6 +8,8 @@
 //! Run with `cargo bench -p clout-app --bench foundation`. `CLOUT_BENCH_SCALE=0.1`
 //! shrinks both worlds tenfold for a quick look.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;

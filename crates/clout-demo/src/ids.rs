@@ -126,7 +126,7 @@ pub(crate) fn handle_suffix(out: &mut String, combo: u64, round: u64) {
         // Larger than every table entry, so never equal to one.
         10_000 + k
     };
-    if (combo + round) % 3 == 0 {
+    if (combo + round).is_multiple_of(3) {
         out.push('_');
     }
     let mut digits = Vec::with_capacity(8);

@@ -637,6 +637,7 @@ fn vocabulary_words_are_plain_and_disjoint() {
 /// Every handle base any (first name, style, word index) can produce: different
 /// combinations must never give the same text, whatever niche or surname is drawn.
 #[test]
+#[allow(clippy::needless_range_loop)] // The index itself is part of what is recorded.
 fn handle_bases_never_collide_across_combinations() {
     for x in [false, true] {
         let mut owner: HashMap<String, (usize, usize, usize)> = HashMap::new();

@@ -31,8 +31,8 @@ const MIN_FOLLOWERS: f64 = 800.0;
 const MAX_FOLLOWERS: f64 = 20_000_000.0;
 
 /// Salts that separate the random streams of one index.
-const SALT_CREATOR: u64 = 0x4352_4541_544f_52;
-const SALT_CHANNEL: u64 = 0x4348_414e_4e45_4c;
+const SALT_CREATOR: u64 = 0x0043_5245_4154_4f52;
+const SALT_CHANNEL: u64 = 0x0043_4841_4e4e_454c;
 const SALT_PAIR: u64 = 0x5041_4952;
 const SALT_POST_IDS: u64 = 0x504f_5354;
 
@@ -283,7 +283,7 @@ fn pareto(rng: &mut Pcg64Mcg, min: f64, max: f64, alpha: f64) -> f64 {
 
 /// Upper-cases the character at byte `at` if it is an ASCII letter (other characters,
 /// such as an emoji, are left alone).
-fn capitalize_at(s: &mut String, at: usize) {
+fn capitalize_at(s: &mut str, at: usize) {
     if let Some(first) = s.get_mut(at..at + 1) {
         first.make_ascii_uppercase();
     }

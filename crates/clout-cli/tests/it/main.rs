@@ -8,6 +8,9 @@
 //! - `crash`: SIGKILL in the middle of an import.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
+// Test helpers may fail loudly: a panic is how a test reports a broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod channels;
 mod crash;
 mod demo;
