@@ -20,8 +20,9 @@ use crate::{App, Error, RecomputeSummary, Result};
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
-    /// The import's own time: the run's start, and the observation time of posts without one.
-    pub now: Timestamp,
+    /// The clock, read when the run starts (its start, and the observation time of posts
+    /// without one) and when it ends. The app never reads the wall clock itself.
+    pub clock: fn() -> Timestamp,
     /// Any reject makes the import fail, and then nothing is written.
     pub strict: bool,
     /// Records per transaction.
@@ -270,7 +271,7 @@ impl App {
         }
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
         let data_dir = self.config.data_dir.clone();
-        let mut writer = self.store.begin_run(options.now, &names)?;
+        let mut writer = self.store.begin_run((options.clock)(), &names)?;
         let run = writer.run().0;
         let rejects_dir = data_dir.join("rejects").join(format!("run-{run}"));
         let mut summary = ImportSummary {
@@ -378,7 +379,7 @@ impl App {
         };
         (summary.channels, summary.posts) = writer.touched();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
-        writer.finish(status, options.now, summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
+        writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
         summary.metrics = Some(self.recompute_metrics()?);
         Ok(summary)

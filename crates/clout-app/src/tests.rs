@@ -17,7 +17,7 @@ fn app(dir: &Path) -> App {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { now: Timestamp::from_unix(AS_OF + 3 * DAY), strict: false, batch_size: 3 }
+    ImportOptions { clock: || Timestamp::from_unix(AS_OF + 3 * DAY), strict: false, batch_size: 3 }
 }
 
 fn file(dir: &Path, name: &str, content: &str) -> PathBuf {

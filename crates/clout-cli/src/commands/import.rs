@@ -94,7 +94,7 @@ impl ImportProgress for Progress {
 
 pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
     let mut app = open_write(config, "clout import")?;
-    let options = ImportOptions { now: now(), strict: args.strict, batch_size: args.batch_size };
+    let options = ImportOptions { clock: now, strict: args.strict, batch_size: args.batch_size };
     let mut progress = Progress::new();
     let summary = app.import(&args.files, &options, &mut progress)?;
     report(&summary, args.json);
