@@ -262,7 +262,11 @@ pub fn benchmarks(channels: &[PeerInput]) -> Benchmarks {
                 Err(_) => EngagementLabel::from_rate(rate),
             });
             let engagement_index = match fits.iter().find(|(p, _)| *p == c.platform) {
-                Some((_, fit)) if c.followers > 0 => Ok(rate / fit.expected_rate(c.followers)),
+                // An extreme fit can underflow the expected rate to 0; a ratio that is not a
+                // finite number is no index.
+                Some((_, fit)) if c.followers > 0 => {
+                    Some(rate / fit.expected_rate(c.followers)).filter(|i| i.is_finite()).ok_or(NullReason::TooFewPeers)
+                }
                 Some(_) => Err(NullReason::NoFollowers),
                 None => Err(NullReason::TooFewPeers),
             };

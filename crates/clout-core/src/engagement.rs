@@ -115,7 +115,7 @@ pub fn engagement_window(platform: Platform, as_of: Timestamp, posts: &[PostSnap
     // Newest first; equal times are broken by `post_id`, descending, so the choice is deterministic.
     eligible.sort_by(|&i, &j| {
         let (a, b) = (&posts[i], &posts[j]);
-        b.published_at.cmp(&a.published_at).then_with(|| b.post_id.cmp(&a.post_id))
+        b.published_at.cmp(&a.published_at).then_with(|| compare_post_ids(&b.post_id, &a.post_id))
     });
     let in_thirty_days = eligible.iter().take_while(|&&i| posts[i].published_at > thirty_days_after).count();
     let (rule, take) = if in_thirty_days >= FALLBACK_POSTS {
@@ -125,6 +125,19 @@ pub fn engagement_window(platform: Platform, as_of: Timestamp, posts: &[PostSnap
     };
     eligible.truncate(take);
     Window { rule, eligible_until, thirty_days_after, posts: eligible }
+}
+
+/// Orders post ids: as numbers when both are all digits (`"10"` after `"9"`, as platforms
+/// that number posts mean it), otherwise byte by byte.
+pub fn compare_post_ids(a: &str, b: &str) -> std::cmp::Ordering {
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if numeric(a) && numeric(b) {
+        let (x, y) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+        // Equal numbers written differently ("007", "7") still get a fixed order.
+        x.len().cmp(&y.len()).then_with(|| x.cmp(y)).then_with(|| a.cmp(b))
+    } else {
+        a.cmp(b)
+    }
 }
 
 /// Computes every per-channel metric.

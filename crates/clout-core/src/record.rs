@@ -141,6 +141,8 @@ pub struct FollowerObservation {
     pub handle: Handle,
     pub observed_at: Timestamp,
     pub followers: u64,
+    /// Fields this version does not know, kept aside verbatim as a JSON object.
+    pub extra: Option<String>,
 }
 
 /// Any interchange record.

@@ -367,10 +367,12 @@ fn followers(c: &mut Check<'_, '_>) -> Option<Record> {
     let (platform, handle) = c.identity();
     let observed_at = c.required("observed_at", value::time);
     let followers = c.required("followers", value::count);
-    Some(Record::Followers(FollowerObservation {
+    let observation = FollowerObservation {
         platform: platform?,
         handle: handle?,
         observed_at: observed_at?,
         followers: followers?,
-    }))
+        extra: None,
+    };
+    Some(Record::Followers(FollowerObservation { extra: c.extra(), ..observation }))
 }

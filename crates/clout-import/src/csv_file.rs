@@ -49,6 +49,8 @@ pub struct CsvRow<'a> {
 pub struct CsvRows<'a> {
     data: &'a [u8],
     reader: csv::Reader<&'a [u8]>,
+    /// Where `reader`'s input starts in `data` (it restarts after an unclosed quote).
+    base: usize,
     headers: Vec<String>,
     header_raw: &'a [u8],
     kind_column: Option<usize>,
@@ -86,6 +88,7 @@ impl<'a> CsvRows<'a> {
             data,
             header_raw: &data[..header_end.min(data.len())],
             reader,
+            base: 0,
             headers,
             kind_column,
             default_kind,
@@ -164,18 +167,40 @@ impl<'a> Iterator for CsvRows<'a> {
     type Item = CsvRow<'a>;
 
     fn next(&mut self) -> Option<CsvRow<'a>> {
-        let before = self.reader.position().byte() as usize;
+        let before = self.base + self.reader.position().byte() as usize;
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let start = self.record.position().map_or(before, |p| p.byte() as usize);
-                let end = self.reader.position().byte() as usize;
+                let start = self.base + self.record.position().map_or(before - self.base, |p| p.byte() as usize);
+                let end = self.base + self.reader.position().byte() as usize;
                 let (line, raw) = self.row_bytes(start, end);
+                // A quote that never closes makes the reader run on over the next lines. When
+                // the merged "row" then has the wrong number of fields, only its first line is
+                // rejected and reading starts again on the line after it, so the good rows that
+                // follow still import.
+                let first_line_end = raw.iter().position(|&b| b == b'\n').map(|i| i + 1);
+                if let Some(first_end) = first_line_end.filter(|&e| e < raw.len())
+                    && self.record.len() != self.headers.len()
+                {
+                    let raw_start = raw.as_ptr() as usize - self.data.as_ptr() as usize;
+                    let restart = raw_start + first_end;
+                    self.base = restart;
+                    self.reader =
+                        csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(&self.data[restart..]);
+                    let first = &raw[..first_end];
+                    return Some(CsvRow {
+                        line,
+                        raw: first,
+                        parsed: Err(vec![FieldIssue::record(
+                            "a quoted field does not close on this line (unbalanced quote?)".to_string(),
+                        )]),
+                    });
+                }
                 Some(CsvRow { line, raw, parsed: self.parse_record() })
             }
             Err(e) => {
                 // The csv reader recovers at the next record; report this one and go on.
-                let end = self.reader.position().byte() as usize;
+                let end = self.base + self.reader.position().byte() as usize;
                 if end <= before {
                     return None;
                 }

@@ -59,6 +59,8 @@ fn malformed_lines_are_rejected_with_field_and_reason() {
         (br#"{"kind":"post","platform":"instagram","handle":"a","post_id":"1","published_at":1795600000,"likes":1,"comments":3,"type":"hologram"}"#, "type: unknown post type 'hologram'"),
         (br#"{"kind":"channel","platform":"instagram","handle":"","followers":5,"observed_at":1795600000}"#, "handle: required field is empty"),
         (b"[1,2,3]", "invalid JSON"),
+        (br#"{"kind":"channel","platform":"instagram","handle":"a","followers":18446744073709551615,"observed_at":1}"#, "followers: 18446744073709551615 is out of range"),
+        (b"{\"kind\":\"channel\",\"handle\":\"\xff\"}", "not valid UTF-8"),
     ];
     for (line, expect) in cases {
         let found = issues(parse_line(line));
@@ -68,6 +70,13 @@ fn malformed_lines_are_rejected_with_field_and_reason() {
             String::from_utf8_lossy(line)
         );
     }
+}
+
+#[test]
+fn a_followers_record_keeps_unknown_fields_aside() {
+    let line = br#"{"kind":"followers","platform":"youtube","handle":"chef","observed_at":1795600000,"followers":10,"source_tool":"x"}"#;
+    let Record::Followers(f) = parse_line(line).unwrap() else { panic!("not followers") };
+    assert_eq!(f.extra.as_deref(), Some(r#"{"source_tool":"x"}"#));
 }
 
 #[test]
@@ -124,6 +133,31 @@ instagram,last,1.2345k,1795600000";
     assert_eq!(rows[3].line, 6);
     assert_eq!(rows[3].raw, b"instagram,last,1.2345k,1795600000");
     assert!(issues(rows[3].parsed.clone())[0].starts_with("followers: '1.2345k' is not a whole number"));
+}
+
+#[test]
+fn an_unclosed_quote_rejects_its_line_and_the_rows_after_it_still_import() {
+    let data = b"platform,handle,followers,observed_at\n\
+instagram,\"broken,100,1795600000\n\
+instagram,good1,200,1795600000\n\
+instagram,good2,300,1795600000\n";
+    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    let summary: Vec<(u64, bool)> = rows.iter().map(|r| (r.line, r.parsed.is_ok())).collect();
+    assert_eq!(summary, [(2, false), (3, true), (4, true)]);
+    assert_eq!(rows[0].raw, b"instagram,\"broken,100,1795600000\n");
+    assert!(issues(rows[0].parsed.clone())[0].contains("does not close"));
+}
+
+#[test]
+fn a_quoted_field_over_several_lines_is_one_row() {
+    let data = b"platform,handle,post_id,published_at,likes,comments,caption\n\
+instagram,chef,p1,1795600000,1,2,\"first line\nsecond line\"\n\
+instagram,chef,p2,1795600000,1,2,plain\n";
+    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    assert_eq!(rows.len(), 2);
+    let Ok(Record::Post(p)) = &rows[0].parsed else { panic!("{:?}", rows[0].parsed) };
+    assert_eq!(p.caption.as_deref(), Some("first line\nsecond line"));
+    assert_eq!((rows[0].line, rows[1].line), (2, 4));
 }
 
 #[test]

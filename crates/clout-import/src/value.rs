@@ -37,8 +37,18 @@ impl Value<'_> {
 /// The latest instant accepted: 9999-12-31T23:59:59Z.
 const MAX_UNIX: i64 = 253_402_300_799;
 
+/// The largest count accepted: the store keeps counts as signed 64-bit integers.
+const MAX_COUNT: u64 = i64::MAX as u64;
+
 /// A count: a non-negative integer, `null` for a hidden count.
 pub(crate) fn count(v: &Value<'_>) -> Result<Option<u64>, String> {
+    match count_unchecked(v)? {
+        Some(n) if n > MAX_COUNT => Err(format!("{n} is out of range (at most {MAX_COUNT})")),
+        other => Ok(other),
+    }
+}
+
+fn count_unchecked(v: &Value<'_>) -> Result<Option<u64>, String> {
     match v {
         Value::Null => Ok(None),
         Value::UInt(n) => Ok(Some(*n)),

@@ -81,6 +81,7 @@ const MIGRATIONS: &[&str] = &[
         observed_at INTEGER NOT NULL,
         followers INTEGER NOT NULL,
         from_channel_record INTEGER NOT NULL,
+        extra TEXT,
         source_id INTEGER NOT NULL,
         run_id INTEGER NOT NULL,
         method TEXT NOT NULL DEFAULT 'measured' CHECK (method = 'measured' OR method = 'derived' OR method = 'estimated'),

@@ -140,6 +140,7 @@ fn a_channel_records_count_is_not_replaced_by_a_followers_record_at_the_same_ins
         handle,
         observed_at: Timestamp::from_unix(2_000_000),
         followers: 999,
+        extra: None,
     });
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(import(&mut store, 3_000_000, &[channel.clone(), followers.clone()]).written, 1);
@@ -148,4 +149,59 @@ fn a_channel_records_count_is_not_replaced_by_a_followers_record_at_the_same_ins
     let history = store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().history;
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].followers, history[0].from_channel_record), (1_000, true));
+}
+
+#[test]
+fn at_the_same_instant_the_first_observation_stays_whatever_is_imported_after() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = post("p1", Some(2_000_000), 10);
+    let b = post("p1", Some(2_000_000), 99);
+    import(&mut store, 3_000_000, &[a.clone()]);
+    assert_eq!(import(&mut store, 3_000_000, &[b]).written, 0);
+    assert_eq!(import(&mut store, 3_000_000, &[a]).written, 0);
+    assert_eq!(current_likes(&store), Some(10));
+}
+
+#[test]
+fn an_untimed_observation_already_in_the_history_is_not_brought_back() {
+    let mut store = Store::open_in_memory().unwrap();
+    // Seen untimed at import time 5,000,000; then a timed, newer reading.
+    import(&mut store, 5_000_000, &[post("p1", None, 10)]);
+    import(&mut store, 6_000_000, &[post("p1", Some(5_500_000), 20)]);
+    assert_eq!(current_likes(&store), Some(20));
+    // Re-importing the untimed file later finds its counts in the history: nothing changes.
+    assert_eq!(import(&mut store, 7_000_000, &[post("p1", None, 10)]).written, 0);
+    assert_eq!(current_likes(&store), Some(20));
+}
+
+#[test]
+fn a_newer_channel_record_without_profile_fields_keeps_the_known_profile() {
+    use clout_core::ChannelObservation;
+    let record = |at: i64, followers: u64, name: Option<&str>| {
+        Record::Channel(ChannelObservation {
+            platform: Platform::Instagram,
+            handle: Handle::parse("chef").unwrap(),
+            followers,
+            observed_at: Timestamp::from_unix(at),
+            name: name.map(str::to_string),
+            bio: None,
+            url: None,
+            email: None,
+            country: Some("FR".to_string()).filter(|_| name.is_some()),
+            language: None,
+            category: None,
+            following: None,
+            posts_count: None,
+            verified: None,
+            is_business: None,
+            is_private: None,
+            creator_id: None,
+            extra: None,
+        })
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, 9_000_000, &[record(1_000_000, 500, Some("Chef Ana")), record(2_000_000, 600, None)]);
+    let c = store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().channel;
+    assert_eq!((c.followers, c.as_of), (Some(600), Some(Timestamp::from_unix(2_000_000))));
+    assert_eq!((c.name.as_deref(), c.country.as_deref()), (Some("Chef Ana"), Some("FR")));
 }

@@ -149,6 +149,7 @@ struct Statements<'t> {
     follower_update: rusqlite::CachedStatement<'t>,
     current_channel: rusqlite::CachedStatement<'t>,
     post_current: rusqlite::CachedStatement<'t>,
+    post_seen: rusqlite::CachedStatement<'t>,
     post_insert: rusqlite::CachedStatement<'t>,
     post_update: rusqlite::CachedStatement<'t>,
     post_history: rusqlite::CachedStatement<'t>,
@@ -167,47 +168,45 @@ impl<'t> Statements<'t> {
                     language, category, following, posts_count, verified, is_business, is_private, creator_id, extra,
                     source_id, run_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-                 ON CONFLICT (channel_id, observed_at) DO UPDATE SET
-                    followers = excluded.followers, name = excluded.name, bio = excluded.bio, url = excluded.url,
-                    email = excluded.email, country = excluded.country, language = excluded.language,
-                    category = excluded.category, following = excluded.following, posts_count = excluded.posts_count,
-                    verified = excluded.verified, is_business = excluded.is_business, is_private = excluded.is_private,
-                    creator_id = excluded.creator_id, extra = excluded.extra, source_id = excluded.source_id,
-                    run_id = excluded.run_id
-                 WHERE followers IS NOT excluded.followers OR name IS NOT excluded.name OR bio IS NOT excluded.bio
-                    OR url IS NOT excluded.url OR email IS NOT excluded.email OR country IS NOT excluded.country
-                    OR language IS NOT excluded.language OR category IS NOT excluded.category
-                    OR following IS NOT excluded.following OR posts_count IS NOT excluded.posts_count
-                    OR verified IS NOT excluded.verified OR is_business IS NOT excluded.is_business
-                    OR is_private IS NOT excluded.is_private OR creator_id IS NOT excluded.creator_id
-                    OR extra IS NOT excluded.extra",
+                 ON CONFLICT (channel_id, observed_at) DO NOTHING",
             )?,
             // A `channel` record's count is authoritative at its `observed_at` (it is the
-            // channel's `followers` there), so a `followers` record at the same instant
-            // never replaces it; otherwise the last write wins. Insert first, then update:
+            // channel's `followers` there), so it replaces a `followers` record at the same
+            // instant and is never replaced by one; otherwise the first write wins. Insert
+            // first, then update:
             // SQLite runs an upsert's DO UPDATE on a WITHOUT ROWID table through an
             // ephemeral table, which made every follower count cost three times as much.
             follower_insert: tx.prepare_cached(
-                "INSERT INTO follower_observations (channel_id, observed_at, followers, from_channel_record, source_id, run_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO follower_observations (channel_id, observed_at, followers, from_channel_record, source_id,
+                    run_id, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (channel_id, observed_at) DO NOTHING",
             )?,
             follower_update: tx.prepare_cached(
-                "UPDATE follower_observations SET followers = ?3, from_channel_record = ?4, source_id = ?5, run_id = ?6
-                 WHERE channel_id = ?1 AND observed_at = ?2
-                    AND (?4 OR NOT from_channel_record)
-                    AND (followers IS NOT ?3 OR from_channel_record IS NOT ?4)",
+                "UPDATE follower_observations SET followers = ?3, from_channel_record = ?4, source_id = ?5, run_id = ?6,
+                    extra = ?7
+                 WHERE channel_id = ?1 AND observed_at = ?2 AND ?4 AND NOT from_channel_record",
             )?,
-            // The current profile: the newest channel record wins (ties: the last one written).
+            // The current profile: a strictly newer channel record wins (at the same instant
+            // the first one stays, so re-importing never changes anything). A field the
+            // newer record leaves out was not observed, so the previous value stays.
             current_channel: tx.prepare_cached(
-                "UPDATE channels SET as_of = ?2, followers = ?3, name = ?4, bio = ?5, url = ?6, email = ?7, country = ?8,
-                    language = ?9, category = ?10, following = ?11, posts_count = ?12, verified = ?13, is_business = ?14,
-                    is_private = ?15, creator_id = ?16, extra = ?17, source_id = ?18
-                 WHERE id = ?1 AND (as_of IS NULL OR as_of <= ?2)",
+                "UPDATE channels SET as_of = ?2, followers = ?3, name = coalesce(?4, name), bio = coalesce(?5, bio),
+                    url = coalesce(?6, url), email = coalesce(?7, email), country = coalesce(?8, country),
+                    language = coalesce(?9, language), category = coalesce(?10, category),
+                    following = coalesce(?11, following), posts_count = coalesce(?12, posts_count),
+                    verified = coalesce(?13, verified), is_business = coalesce(?14, is_business),
+                    is_private = coalesce(?15, is_private), creator_id = coalesce(?16, creator_id),
+                    extra = coalesce(?17, extra), source_id = ?18
+                 WHERE id = ?1 AND (as_of IS NULL OR as_of < ?2)",
             )?,
             post_current: tx.prepare_cached(
                 "SELECT id, observed_at, likes, comments, shares, views, saves FROM posts
                  WHERE channel_id = ?1 AND post_id = ?2",
+            )?,
+            post_seen: tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM post_observations WHERE post_ref = ?1 AND likes IS ?2
+                    AND comments IS ?3 AND shares IS ?4 AND views IS ?5 AND saves IS ?6)",
             )?,
             // The post row holds the current observation. A new post is one insert (the
             // common case, and the fast path: no RETURNING, no conflict handling).
@@ -218,26 +217,20 @@ impl<'t> Statements<'t> {
                  ON CONFLICT (channel_id, post_id) DO NOTHING",
             )?,
             // A newer observation replaces the current one (the trigger `posts_keep_history`
-            // moves the replaced one into the history); one at the same instant corrects it.
+            // moves the replaced one into the history). At the same instant the first one
+            // written stays: re-importing never changes stored data, and a correction is
+            // exported with a later `observed_at`.
             post_update: tx.prepare_cached(
                 "UPDATE posts SET published_at = ?2, observed_at = ?3, likes = ?4, comments = ?5, shares = ?6,
                     views = ?7, saves = ?8, type = ?9, caption = ?10, hashtags = ?11, mentions = ?12, url = ?13,
                     sponsored = ?14, extra = ?15, time_defaulted = ?16, source_id = ?17, run_id = ?18
-                 WHERE id = ?1 AND (observed_at < ?3 OR (observed_at = ?3 AND (
-                    likes IS NOT ?4 OR comments IS NOT ?5 OR shares IS NOT ?6 OR views IS NOT ?7 OR saves IS NOT ?8
-                    OR published_at IS NOT ?2 OR type IS NOT ?9 OR caption IS NOT ?10 OR hashtags IS NOT ?11
-                    OR mentions IS NOT ?12 OR url IS NOT ?13 OR sponsored IS NOT ?14 OR extra IS NOT ?15)))",
+                 WHERE id = ?1 AND observed_at < ?3",
             )?,
             post_history: tx.prepare_cached(
                 "INSERT INTO post_observations (post_ref, observed_at, likes, comments, shares, views, saves,
                     time_defaulted, source_id, run_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (post_ref, observed_at) DO UPDATE SET
-                    likes = excluded.likes, comments = excluded.comments, shares = excluded.shares,
-                    views = excluded.views, saves = excluded.saves, source_id = excluded.source_id,
-                    run_id = excluded.run_id
-                 WHERE likes IS NOT excluded.likes OR comments IS NOT excluded.comments
-                    OR shares IS NOT excluded.shares OR views IS NOT excluded.views OR saves IS NOT excluded.saves",
+                 ON CONFLICT (post_ref, observed_at) DO NOTHING",
             )?,
         })
     }
@@ -285,9 +278,15 @@ impl Writer<'_> {
                         self.touched_posts.insert(post_ref);
                         changed
                     }
-                    Record::Followers(f) => {
-                        follower_point(&mut st, &ctx, channel_id, f.observed_at, f.followers, false)?
-                    }
+                    Record::Followers(f) => follower_point(
+                        &mut st,
+                        &ctx,
+                        channel_id,
+                        f.observed_at,
+                        f.followers,
+                        false,
+                        f.extra.as_deref(),
+                    )?,
                 };
                 if changed {
                     stats.written += 1;
@@ -351,7 +350,8 @@ fn write_channel(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, c: &Channe
         ctx.source.0,
         ctx.run.0
     ])? > 0;
-    follower_point(st, ctx, channel_id, c.observed_at, c.followers, true)?;
+    // The channel record's unknown fields are kept with its channel observation.
+    follower_point(st, ctx, channel_id, c.observed_at, c.followers, true, None)?;
     st.current_channel.execute(params![
         channel_id,
         c.observed_at.unix(),
@@ -383,6 +383,7 @@ fn follower_point(
     observed_at: Timestamp,
     followers: u64,
     from_channel_record: bool,
+    extra: Option<&str>,
 ) -> Result<bool> {
     let ins = &mut st.follower_insert;
     ins.raw_bind_parameter(1, channel_id)?;
@@ -391,11 +392,12 @@ fn follower_point(
     ins.raw_bind_parameter(4, from_channel_record)?;
     ins.raw_bind_parameter(5, ctx.source.0)?;
     ins.raw_bind_parameter(6, ctx.run.0)?;
+    ins.raw_bind_parameter(7, extra)?;
     if ins.raw_execute()? > 0 {
         return Ok(true);
     }
     let values =
-        params![channel_id, observed_at.unix(), to_i64(followers), from_channel_record, ctx.source.0, ctx.run.0];
+        params![channel_id, observed_at.unix(), to_i64(followers), from_channel_record, ctx.source.0, ctx.run.0, extra];
     Ok(st.follower_update.execute(values)? > 0)
 }
 
@@ -415,12 +417,17 @@ fn write_post(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, p: &PostObser
     let observed_at = match p.observed_at {
         Some(t) => t,
         None => {
-            // Without its own time an observation takes the import's. Seen again with the
-            // same counts it adds nothing, so re-importing such a file changes nothing.
-            if let Some((id, _, now)) = current(st)?
-                && now == counts
-            {
-                return Ok((false, id));
+            // Without its own time an observation takes the import's. Seen before with the
+            // same counts (now or in the history) it adds nothing, so re-importing such a
+            // file changes nothing and never brings an old reading back as current.
+            if let Some((id, _, now)) = current(st)? {
+                let seen = now == counts
+                    || st.post_seen.query_row(params![id, counts.0, counts.1, counts.2, counts.3, counts.4], |r| {
+                        r.get::<_, bool>(0)
+                    })?;
+                if seen {
+                    return Ok((false, id));
+                }
             }
             ctx.import_time
         }
@@ -457,9 +464,11 @@ fn write_post(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, p: &PostObser
     let Some((id, current_at, _)) = current(st)? else {
         return Err(crate::Error::Corrupt(format!("post {} vanished during its upsert", p.post_id)));
     };
-    if observed_at.unix() >= current_at {
-        // Newer, or a correction at the same instant: the update's own condition says
-        // whether anything differs.
+    if observed_at.unix() == current_at {
+        // The same instant as the current observation: the first one written stays.
+        return Ok((false, id));
+    }
+    if observed_at.unix() > current_at {
         let updated = st.post_update.execute(params![
             id,
             p.published_at.unix(),

@@ -103,6 +103,20 @@ fn ties_in_published_at_are_broken_by_post_id_descending() {
 }
 
 #[test]
+fn numeric_post_ids_tie_break_as_numbers() {
+    // 11 posts on days 40..50, then "9" and "10" at the same instant: "10" is the larger id.
+    let mut posts = daily_posts(11, 40);
+    posts.push(post("9", 60 * DAY, 10, 1));
+    posts.push(post("10", 60 * DAY, 10, 1));
+    let ids = window_ids(Platform::Instagram, &posts);
+    assert_eq!(ids.last().map(String::as_str), Some("10"));
+    assert_eq!(compare_post_ids("10", "9"), std::cmp::Ordering::Greater);
+    assert_eq!(compare_post_ids("b", "a10"), std::cmp::Ordering::Greater);
+    assert_eq!(compare_post_ids("0010", "9"), std::cmp::Ordering::Greater);
+    assert_ne!(compare_post_ids("007", "7"), std::cmp::Ordering::Equal, "a total order");
+}
+
+#[test]
 fn fewer_than_five_window_posts_leave_every_rate_null() {
     let posts = daily_posts(4, 2);
     let m = metrics(Platform::Instagram, 1_000, &posts);
