@@ -156,7 +156,7 @@ fn at_the_same_instant_the_first_observation_stays_whatever_is_imported_after() 
     let mut store = Store::open_in_memory().unwrap();
     let a = post("p1", Some(2_000_000), 10);
     let b = post("p1", Some(2_000_000), 99);
-    import(&mut store, 3_000_000, &[a.clone()]);
+    import(&mut store, 3_000_000, std::slice::from_ref(&a));
     assert_eq!(import(&mut store, 3_000_000, &[b]).written, 0);
     assert_eq!(import(&mut store, 3_000_000, &[a]).written, 0);
     assert_eq!(current_likes(&store), Some(10));
