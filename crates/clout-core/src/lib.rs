@@ -19,6 +19,6 @@ pub use engagement::{ChannelMetrics, ChannelPosts, PostSnapshot, Window, WindowR
 pub use handle::{Handle, InvalidHandle};
 pub use metric::{Metric, NullReason};
 pub use platform::{Platform, UnknownPlatform};
-pub use record::{ChannelObservation, FollowerObservation, Method, PostObservation, PostType, Record};
+pub use record::{ChannelObservation, FollowerObservation, Method, PostObservation, PostType, Record, Words};
 pub use tier::{Tier, TierPreset};
 pub use time::Timestamp;

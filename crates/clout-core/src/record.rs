@@ -82,6 +82,38 @@ impl PostType {
     }
 }
 
+/// A list of words (hashtags, mentions) kept as one space-separated string: a post has a
+/// handful, and one allocation per list instead of one per word keeps imports fast.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words(String);
+
+impl Words {
+    /// Builds the list from words, dropping empty ones; words must not contain spaces.
+    pub fn from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut joined = String::new();
+        for w in words.into_iter().filter(|w| !w.is_empty()) {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(w);
+        }
+        Words(joined)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split(' ').filter(|w| !w.is_empty())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The words joined by single spaces.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// One observation of an account (`kind: channel`). It also counts as a follower
 /// observation.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,9 +158,9 @@ pub struct PostObservation {
     pub post_type: Option<PostType>,
     pub caption: Option<String>,
     /// Without the leading `#`.
-    pub hashtags: Vec<String>,
+    pub hashtags: Words,
     /// Without the leading `@`.
-    pub mentions: Vec<String>,
+    pub mentions: Words,
     pub url: Option<String>,
     pub sponsored: Option<bool>,
     pub extra: Option<String>,

@@ -102,17 +102,20 @@ pub(crate) const KINDS: &[&str] = &["channel", "post", "followers"];
 pub(crate) struct RawRecord<'a> {
     /// Known fields, decoded, one slot per [`Field`]; a repeated field keeps its last value.
     known: [Option<Value<'a>>; FIELD_COUNT],
+    /// Bit `i` set: field `i` is present.
+    present: u32,
     /// Fields no kind knows, as JSON text, kept aside with the record.
     pub(crate) unknown: Vec<(Cow<'a, str>, String)>,
 }
 
 impl<'a> RawRecord<'a> {
     pub(crate) fn new() -> RawRecord<'a> {
-        RawRecord { known: [const { None }; FIELD_COUNT], unknown: Vec::new() }
+        RawRecord { known: [const { None }; FIELD_COUNT], present: 0, unknown: Vec::new() }
     }
 
     pub(crate) fn set(&mut self, field: Field, value: Value<'a>) {
         self.known[field.0 as usize] = Some(value);
+        self.present |= 1 << field.0;
     }
 
     pub(crate) fn get(&self, field: Field) -> Option<&Value<'a>> {
@@ -195,6 +198,9 @@ impl<'r, 'a> Check<'r, 'a> {
 
     /// Fields the kind did not read, as a JSON object, kept aside with the record.
     fn extra(&self) -> Option<String> {
+        if self.raw.present & !self.used == 0 && self.raw.unknown.is_empty() {
+            return None;
+        }
         let unused = (0..FIELD_COUNT as u8)
             .map(Field)
             .filter(|f| self.used & (1 << f.0) == 0)

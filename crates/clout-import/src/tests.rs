@@ -32,7 +32,7 @@ fn a_post_record_with_hidden_counts_and_unix_times() {
     assert_eq!(p.observed_at, None);
     assert_eq!((p.likes, p.comments, p.shares, p.views), (None, Some(12), None, Some(1_200_000)));
     assert_eq!(p.post_type, Some(PostType::Short));
-    assert_eq!(p.hashtags, ["dance", "fyp"]);
+    assert_eq!(p.hashtags.iter().collect::<Vec<_>>(), ["dance", "fyp"]);
     assert_eq!(p.sponsored, Some(true));
     assert_eq!(p.extra, None);
 }
