@@ -3,7 +3,7 @@
 use clout_core::benchmark::BucketStats;
 use clout_core::engagement::engagement_window;
 use clout_core::{Handle, Platform, SizeFit, Tier, TierPreset};
-use clout_store::{ChannelFilter, ChannelRow, FollowerPoint, PostRow};
+use clout_store::{ChannelFilter, ChannelRow, FollowerPoint, PostRow, StoredNiche};
 
 use crate::{App, Error, Result};
 
@@ -21,6 +21,8 @@ pub struct ChannelView {
     pub row: ChannelRow,
     /// `None` until a channel record gives a follower count.
     pub tier: Option<Tier>,
+    /// Niche labels, most confident first.
+    pub niches: Vec<StoredNiche>,
 }
 
 /// A post as the profile shows it.
@@ -58,9 +60,9 @@ pub fn parse_channel_ref(reference: &str) -> Result<(Platform, Handle)> {
     Ok((platform, handle))
 }
 
-fn view(row: ChannelRow, preset: TierPreset) -> ChannelView {
+fn view(row: ChannelRow, preset: TierPreset, niches: Vec<StoredNiche>) -> ChannelView {
     let tier = row.followers.map(|f| Tier::for_followers(f, preset));
-    ChannelView { row, tier }
+    ChannelView { row, tier, niches }
 }
 
 impl App {
@@ -74,7 +76,14 @@ impl App {
         };
         let filter = ChannelFilter { platform: query.platform, min_followers, below_followers };
         let rows = self.store.channels(&filter)?;
-        Ok(rows.into_iter().map(|r| view(r, query.preset)).collect())
+        let mut niches = self.store.niches_by_channel()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let labels = niches.remove(&r.id).unwrap_or_default();
+                view(r, query.preset, labels)
+            })
+            .collect())
     }
 
     /// One channel by `PLATFORM/HANDLE`.
@@ -117,7 +126,8 @@ impl App {
             }
             None => None,
         };
-        Ok(ChannelProfile { view: view(detail.channel, preset), posts, history: detail.history, fit, peers })
+        let niches = self.store.niches_of(detail.channel.id)?;
+        Ok(ChannelProfile { view: view(detail.channel, preset, niches), posts, history: detail.history, fit, peers })
     }
 
     /// Every platform's size fit and every peer group, for `clout benchmarks`.

@@ -64,6 +64,7 @@ pub struct ImportSummary {
     pub posts: u64,
     pub file_errors: Vec<FileError>,
     pub metrics: Option<RecomputeSummary>,
+    pub niches: Option<crate::NicheSummary>,
     /// `--strict` found rejects, so nothing was written.
     pub strict_refused: bool,
 }
@@ -250,6 +251,8 @@ impl App {
         if options.batch_size == 0 {
             return Err(Error::Invalid("the batch size must be at least 1".to_string()));
         }
+        // A broken niche taxonomy is found before anything is written, not after.
+        self.niche_classifier()?;
         if options.strict {
             let (rejected, file_errors) = self.validate(files, options, progress);
             if rejected > 0 || !file_errors.is_empty() {
@@ -265,6 +268,7 @@ impl App {
                     posts: 0,
                     file_errors,
                     metrics: None,
+                    niches: None,
                     strict_refused: true,
                 });
             }
@@ -286,6 +290,7 @@ impl App {
             posts: 0,
             file_errors: Vec::new(),
             metrics: None,
+            niches: None,
             strict_refused: false,
         };
         let mut reasons: Option<io::BufWriter<File>> = None;
@@ -382,6 +387,7 @@ impl App {
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
         summary.metrics = Some(self.recompute_metrics()?);
+        summary.niches = Some(self.recompute_niches()?);
         Ok(summary)
     }
 

@@ -9,23 +9,27 @@ mod channels;
 mod error;
 mod import;
 mod metrics;
+mod niches;
 
 use std::path::{Path, PathBuf};
 
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_store::{
-    Access, ChannelRow, FollowerPoint, MetricsRecord, PlatformFit, RunRecord, RunStatus, StoreStats,
+    Access, ChannelRow, FollowerPoint, MetricsRecord, PlatformFit, RunRecord, RunStatus, StoreStats, StoredNiche,
 };
 pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
+pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     /// The data directory: the store, rejects and anything else Clout keeps.
     pub data_dir: PathBuf,
+    /// The user's niche taxonomy; `None` for the built-in one.
+    pub niches_file: Option<PathBuf>,
 }
 
 /// An open data directory.

@@ -12,6 +12,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "CLOUT_DATA", default_value = "clout-data")]
     pub(crate) data: PathBuf,
 
+    /// A niche taxonomy (TOML) to use instead of the built-in one.
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUT_NICHES")]
+    pub(crate) niches: Option<PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -33,8 +37,10 @@ pub(crate) enum Command {
     Benchmarks(JsonArg),
     /// Generate a deterministic demo world and import it (or write it with --write).
     Demo(DemoArgs),
-    /// Recompute every derived metric from the store.
+    /// Recompute every derived metric and niche label from the store.
     Recompute,
+    /// Print the built-in niche taxonomy (TOML), to copy and edit for --niches.
+    Niches,
     /// What the data directory holds: row counts and every import run.
     Status(JsonArg),
 }

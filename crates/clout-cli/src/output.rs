@@ -69,6 +69,8 @@ pub(crate) fn channel_json(v: &ChannelView) -> Map<String, Value> {
     o.insert("category".into(), r.category.clone().into());
     o.insert("verified".into(), r.verified.into());
     o.insert("creator_id".into(), r.creator_id.clone().into());
+    let niches: Vec<Value> = v.niches.iter().map(|n| json!({"niche": n.niche, "confidence": n.confidence})).collect();
+    o.insert("niches".into(), niches.into());
     match &r.metrics {
         Some(m) => put_metrics(&mut o, m),
         None => {

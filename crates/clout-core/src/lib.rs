@@ -9,6 +9,7 @@ pub mod benchmark;
 pub mod engagement;
 pub mod handle;
 pub mod metric;
+pub mod niche;
 pub mod platform;
 pub mod record;
 pub mod tier;

@@ -7,6 +7,7 @@
 //! `DATA/clout.lock`, and a second writer gets [`Error::Locked`] naming the holder.
 //! Readers need no lock (SQLite's WAL lets them read while a writer commits).
 
+mod niches;
 mod read;
 mod schema;
 mod write;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use niches::{ChannelTextRecord, StoredNiche};
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, FollowerPoint, MetricsInput, MetricsRecord, PlatformFit, PostRow,
     RunRecord, StoreStats,

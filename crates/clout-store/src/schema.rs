@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -158,6 +158,18 @@ const MIGRATIONS: &[&str] = &[
         median_rate REAL NOT NULL,
         PRIMARY KEY (platform, bucket)
     );
+    "#,
+    // 2: niche labels (derived, replaced by every recomputation).
+    r#"
+    CREATE TABLE channel_niches (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        niche TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        score REAL NOT NULL,
+        -- One line per evidence item: field, tab, count, tab, term.
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (channel_id, niche)
+    ) WITHOUT ROWID;
     "#,
 ];
 

@@ -145,4 +145,7 @@ pub(crate) fn report(summary: &ImportSummary, as_json: bool) {
     if let Some(m) = &summary.metrics {
         println!("metrics recomputed for {} channels ({} with an engagement rate)", m.channels, m.with_rate);
     }
+    if let Some(n) = &summary.niches {
+        println!("niches: {} of {} channels labelled", n.labelled, n.channels);
+    }
 }

@@ -14,7 +14,7 @@ use clout_core::TierPreset;
 use crate::cli::{Cli, Command, TierPresetArg};
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
-    let config = AppConfig { data_dir: cli.data.clone() };
+    let config = AppConfig { data_dir: cli.data.clone(), niches_file: cli.niches.clone() };
     match cli.command {
         Command::Import(args) => import::run(config, args),
         Command::Channels(args) => channels::run(&open_read(config)?, args),
@@ -25,9 +25,15 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             let mut app = open_write(config, "clout recompute")?;
             let s = app.recompute_metrics()?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
+            let n = app.recompute_niches()?;
+            println!("labelled {} of {} channels with niches", n.labelled, n.channels);
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
+        Command::Niches => {
+            crate::output::emit(clout_app::DEFAULT_TAXONOMY)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

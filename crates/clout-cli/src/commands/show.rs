@@ -35,6 +35,21 @@ fn profile_json(p: &ChannelProfile, preset: &str) -> Map<String, Value> {
     o.insert("is_business".into(), r.is_business.into());
     o.insert("is_private".into(), r.is_private.into());
     o.insert("posts_stored".into(), p.posts.len().into());
+    let niches: Vec<Value> = p
+        .view
+        .niches
+        .iter()
+        .map(|n| {
+            json!({
+                "niche": n.niche,
+                "confidence": n.confidence,
+                "score": n.score,
+                "method": "derived",
+                "evidence": n.evidence.iter().map(|(field, count, term)| json!({"term": term, "field": field, "count": count})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    o.insert("niches".into(), niches.into());
     let measured = json!({
         "method": "measured",
         "source": r.source,
@@ -149,6 +164,23 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
     .collect();
     if !facts.is_empty() {
         let _ = writeln!(s, "{}", facts.join(" · "));
+    }
+    if !p.view.niches.is_empty() {
+        let labels: Vec<String> = p
+            .view
+            .niches
+            .iter()
+            .map(|n| {
+                let words: Vec<String> = n
+                    .evidence
+                    .iter()
+                    .take(4)
+                    .map(|(field, count, term)| format!("{term} ({field} ×{count})"))
+                    .collect();
+                format!("{} {:.0} % ({})", n.niche, n.confidence * 100.0, words.join(", "))
+            })
+            .collect();
+        let _ = writeln!(s, "niches: {}", labels.join("; "));
     }
     let _ = writeln!(s);
     match (r.followers, r.as_of) {

@@ -129,3 +129,57 @@ fn show_text_explains_nulls_and_an_unknown_channel_is_an_error() {
     let out = dir.run(&["show", "nobody"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not PLATFORM/HANDLE"));
 }
+
+/// A vegan cook: bio and hashtags say so.
+fn vegan_world(dir: &Dir) {
+    let mut lines = vec![format!(
+        r#"{{"kind":"channel","platform":"instagram","handle":"greens","followers":5000,"observed_at":{},"bio":"Plant-based recipes for busy weeknights. Vegan since 2019."}}"#,
+        crate::util::AS_OF
+    )];
+    for i in 0..6 {
+        lines.push(format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"greens","post_id":"p{i}","published_at":{},"likes":50,"comments":5,"caption":"Crispy tofu bowl","hashtags":["vegan","plantbased"]}}"#,
+            crate::util::AS_OF - (i + 2) * crate::util::DAY
+        ));
+    }
+    dir.write("vegan.ndjson", &lines.join("\n"));
+}
+
+#[test]
+fn channels_get_niche_labels_with_their_evidence() {
+    let dir = Dir::new();
+    vegan_world(&dir);
+    dir.stdout(&["import", "vegan.ndjson"]);
+    let lines = dir.json_lines(&["channels", "--json"]);
+    assert_eq!(lines[0]["niches"][0]["niche"], "vegan");
+    let show: serde_json::Value = serde_json::from_str(&dir.stdout(&["show", "instagram/greens", "--json"])).unwrap();
+    let evidence = show["niches"][0]["evidence"].as_array().unwrap();
+    assert!(
+        evidence.iter().any(|e| e["term"] == "#vegan" && e["field"] == "hashtag" && e["count"] == 6),
+        "{evidence:?}"
+    );
+    assert!(evidence.iter().any(|e| e["field"] == "profile"), "{evidence:?}");
+    assert_eq!(show["niches"][0]["method"], "derived");
+}
+
+#[test]
+fn a_custom_taxonomy_replaces_the_built_in_one_and_a_broken_one_is_refused() {
+    let dir = Dir::new();
+    vegan_world(&dir);
+    dir.write(
+        "mine.toml",
+        "[[niche]]\nid = \"bowls\"\nname = \"Bowls\"\nkeywords = [\"bowl\", \"tofu\"]\nhashtags = [\"plantbased\"]\n",
+    );
+    dir.stdout(&["--niches", "mine.toml", "import", "vegan.ndjson"]);
+    let lines = dir.json_lines(&["channels", "--json"]);
+    assert_eq!(lines[0]["niches"][0]["niche"], "bowls");
+    dir.write("broken.toml", "[[niche]]\nid = \"Bad Id\"\nname = \"x\"\nkeywords = [\"x\"]\n");
+    let out = dir.run(&["--niches", "broken.toml", "recompute"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("niche taxonomy broken.toml") && stderr.contains("'Bad Id'"), "{stderr}");
+    // The built-in taxonomy prints as TOML that loads again.
+    dir.write("copy.toml", &dir.stdout(&["niches"]));
+    dir.stdout(&["--niches", "copy.toml", "recompute"]);
+    assert_eq!(dir.json_lines(&["channels", "--json"])[0]["niches"][0]["niche"], "vegan");
+}

@@ -1,0 +1,145 @@
+//! Niche labels: the taxonomy file, the stemmer, and labelling every channel.
+//!
+//! The taxonomy is TOML (`data/niches.toml` is built in; `AppConfig::niches_file` points
+//! to the user's own). Keywords and text are stemmed with the English Snowball stemmer,
+//! memoised because a world has millions of words but a small vocabulary.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use clout_core::niche::{ChannelText, NicheLabel, NicheSpec, Taxonomy};
+use clout_store::StoredNiche;
+use serde::Deserialize;
+
+use crate::{App, Error, Result};
+
+/// The built-in taxonomy.
+pub const DEFAULT_TAXONOMY: &str = include_str!("../data/niches.toml");
+
+/// Posts per channel whose captions and hashtags are read: the recent ones say what the
+/// channel is about now, and reading every post of a long history costs time for little.
+pub(crate) const POSTS_READ: usize = 30;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    niche: Vec<RawNiche>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNiche {
+    id: String,
+    name: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    hashtags: Vec<String>,
+}
+
+/// A taxonomy with its stemmer.
+pub struct NicheClassifier {
+    taxonomy: Taxonomy,
+    stemmer: rust_stemmers::Stemmer,
+    cache: RefCell<HashMap<String, String>>,
+}
+
+impl NicheClassifier {
+    /// Parses a taxonomy; `origin` names it in error messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<NicheClassifier> {
+        let raw: RawTaxonomy =
+            toml::from_str(text).map_err(|e| Error::Invalid(format!("niche taxonomy {origin}: {e}")))?;
+        let specs = raw
+            .niche
+            .into_iter()
+            .map(|n| NicheSpec { id: n.id, name: n.name, keywords: n.keywords, hashtags: n.hashtags })
+            .collect();
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let taxonomy = Taxonomy::new(specs, &|w| stemmer.stem(w).into_owned())
+            .map_err(|e| Error::Invalid(format!("niche taxonomy {origin}: {e}")))?;
+        Ok(NicheClassifier { taxonomy, stemmer, cache: RefCell::new(HashMap::new()) })
+    }
+
+    pub fn built_in() -> Result<NicheClassifier> {
+        NicheClassifier::from_toml(DEFAULT_TAXONOMY, "(built in)")
+    }
+
+    pub fn from_file(path: &Path) -> Result<NicheClassifier> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Invalid(format!("reading the niche taxonomy {}: {e}", path.display())))?;
+        NicheClassifier::from_toml(&text, &path.display().to_string())
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    fn stem(&self, word: &str) -> String {
+        if let Some(s) = self.cache.borrow().get(word) {
+            return s.clone();
+        }
+        let s = self.stemmer.stem(word).into_owned();
+        self.cache.borrow_mut().insert(word.to_string(), s.clone());
+        s
+    }
+
+    pub fn classify(&self, text: &ChannelText<'_>) -> Vec<NicheLabel> {
+        self.taxonomy.classify(text, &|w| self.stem(w))
+    }
+}
+
+/// What labelling produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NicheSummary {
+    pub channels: u64,
+    pub labelled: u64,
+}
+
+impl App {
+    /// The classifier for this app's taxonomy.
+    pub fn niche_classifier(&self) -> Result<NicheClassifier> {
+        match &self.config.niches_file {
+            Some(path) => NicheClassifier::from_file(path),
+            None => NicheClassifier::built_in(),
+        }
+    }
+
+    /// Labels every channel from its profile and recent posts, replacing earlier labels.
+    pub fn recompute_niches(&mut self) -> Result<NicheSummary> {
+        let classifier = self.niche_classifier()?;
+        let mut labels: Vec<(i64, Vec<StoredNiche>)> = Vec::new();
+        let mut channels = 0;
+        self.store.for_each_channel_text(POSTS_READ, |record| {
+            channels += 1;
+            let hashtags: Vec<&str> =
+                record.posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect();
+            let text = ChannelText {
+                name: record.name.as_deref(),
+                bio: record.bio.as_deref(),
+                category: record.category.as_deref(),
+                captions: record.posts.iter().filter_map(|(c, _)| c.as_deref()).collect(),
+                hashtags,
+            };
+            let found = classifier.classify(&text);
+            if !found.is_empty() {
+                let stored = found
+                    .into_iter()
+                    .map(|l| StoredNiche {
+                        niche: classifier.taxonomy().niches()[l.niche].id.clone(),
+                        confidence: l.confidence,
+                        score: l.score,
+                        evidence: l
+                            .evidence
+                            .into_iter()
+                            .map(|e| (e.field.as_str().to_string(), e.count, e.term))
+                            .collect(),
+                    })
+                    .collect();
+                labels.push((record.channel_id, stored));
+            }
+        })?;
+        self.store.replace_niches(&labels)?;
+        Ok(NicheSummary { channels, labelled: labels.len() as u64 })
+    }
+}

@@ -1,0 +1,145 @@
+//! Niche labels: the text the classifier reads, and the labels it writes back.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use crate::{Result, Store};
+
+/// `(channel_id, published_at, caption, hashtags)` of one post.
+type PostText = (i64, i64, Option<String>, Option<String>);
+
+/// One niche label of a channel as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredNiche {
+    pub niche: String,
+    pub confidence: f64,
+    pub score: f64,
+    /// `(field, count, term)`, strongest first.
+    pub evidence: Vec<(String, u32, String)>,
+}
+
+/// A channel's profile text and its most recent posts' captions and hashtags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChannelTextRecord {
+    pub channel_id: i64,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub category: Option<String>,
+    /// `(caption, hashtags joined by spaces)` of the newest posts, newest first.
+    pub posts: Vec<(Option<String>, Option<String>)>,
+}
+
+fn encode(evidence: &[(String, u32, String)]) -> String {
+    evidence
+        .iter()
+        .map(|(field, count, term)| format!("{field}\t{count}\t{}", term.replace(['\t', '\n'], " ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode(text: &str) -> Vec<(String, u32, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, '\t');
+            Some((parts.next()?.to_string(), parts.next()?.parse().ok()?, parts.next()?.to_string()))
+        })
+        .collect()
+}
+
+impl Store {
+    /// Calls `f` once per channel, in id order, with its profile and the captions and
+    /// hashtags of its `posts` newest posts.
+    pub fn for_each_channel_text(&self, posts: usize, mut f: impl FnMut(ChannelTextRecord)) -> Result<()> {
+        let mut channels = self.conn.prepare("SELECT id, name, bio, category FROM channels ORDER BY id")?;
+        let mut channel_rows = channels.query([])?;
+        // The unique (channel_id, post_id) index gives channel order without a sort; the
+        // newest posts of each channel are picked in memory.
+        let mut post_stmt =
+            self.conn.prepare("SELECT channel_id, published_at, caption, hashtags FROM posts ORDER BY channel_id")?;
+        let mut post_rows = post_stmt.query([])?;
+        let next_post = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<PostText>> {
+            Ok(match rows.next()? {
+                Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                None => None,
+            })
+        };
+        let mut pending = next_post(&mut post_rows)?;
+        let mut buffer: Vec<(i64, Option<String>, Option<String>)> = Vec::new();
+        while let Some(r) = channel_rows.next()? {
+            let id: i64 = r.get(0)?;
+            buffer.clear();
+            while let Some((cid, ..)) = &pending {
+                if *cid > id {
+                    break;
+                }
+                if let Some((cid, published, caption, hashtags)) = pending.take()
+                    && cid == id
+                {
+                    buffer.push((published, caption, hashtags));
+                }
+                pending = next_post(&mut post_rows)?;
+            }
+            buffer.sort_by_key(|p| std::cmp::Reverse(p.0));
+            f(ChannelTextRecord {
+                channel_id: id,
+                name: r.get(1)?,
+                bio: r.get(2)?,
+                category: r.get(3)?,
+                posts: buffer.drain(..).take(posts).map(|(_, c, h)| (c, h)).collect(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces every niche label in one transaction.
+    pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM channel_niches", [])?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (id, niches) in labels {
+                for n in niches {
+                    insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every channel's labels, most confident first.
+    pub fn niches_by_channel(&self) -> Result<HashMap<i64, Vec<StoredNiche>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT channel_id, niche, confidence, score, evidence FROM channel_niches
+             ORDER BY channel_id, confidence DESC, niche",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<StoredNiche>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let evidence: String = r.get(4)?;
+            out.entry(r.get(0)?).or_default().push(StoredNiche {
+                niche: r.get(1)?,
+                confidence: r.get(2)?,
+                score: r.get(3)?,
+                evidence: decode(&evidence),
+            });
+        }
+        Ok(out)
+    }
+
+    /// One channel's labels, most confident first.
+    pub fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT niche, confidence, score, evidence FROM channel_niches WHERE channel_id = ?1
+             ORDER BY confidence DESC, niche",
+        )?;
+        let rows = stmt.query_map([channel_id], |r| {
+            let evidence: String = r.get(3)?;
+            Ok(StoredNiche { niche: r.get(0)?, confidence: r.get(1)?, score: r.get(2)?, evidence: decode(&evidence) })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
