@@ -205,3 +205,18 @@ fn a_newer_channel_record_without_profile_fields_keeps_the_known_profile() {
     assert_eq!((c.followers, c.as_of), (Some(600), Some(Timestamp::from_unix(2_000_000))));
     assert_eq!((c.name.as_deref(), c.country.as_deref()), (Some("Chef Ana"), Some("FR")));
 }
+
+#[test]
+fn a_version_one_store_is_migrated_forward_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path(), Access::Write, "test").unwrap());
+    // Make it look like a store written before migration 2.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute_batch("DROP TABLE channel_niches; PRAGMA user_version = 1;").unwrap();
+    drop(conn);
+    // A reader refuses the old schema; a writer migrates it.
+    assert!(Store::open(dir.path(), Access::Read, "reader").is_err());
+    let store = Store::open(dir.path(), Access::Write, "test").unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    assert!(store.niches_by_channel().unwrap().is_empty());
+}
