@@ -42,7 +42,8 @@ struct RawNiche {
 pub struct NicheClassifier {
     taxonomy: Taxonomy,
     stemmer: rust_stemmers::Stemmer,
-    cache: RefCell<HashMap<String, String>>,
+    /// Word → id of its stem in the taxonomy (or `None`), memoised.
+    cache: RefCell<HashMap<String, Option<u32>>>,
 }
 
 impl NicheClassifier {
@@ -75,17 +76,17 @@ impl NicheClassifier {
         &self.taxonomy
     }
 
-    fn stem(&self, word: &str) -> String {
-        if let Some(s) = self.cache.borrow().get(word) {
-            return s.clone();
+    fn word_id(&self, word: &str) -> Option<u32> {
+        if let Some(id) = self.cache.borrow().get(word) {
+            return *id;
         }
-        let s = self.stemmer.stem(word).into_owned();
-        self.cache.borrow_mut().insert(word.to_string(), s.clone());
-        s
+        let id = self.taxonomy.stem_id(&self.stemmer.stem(word));
+        self.cache.borrow_mut().insert(word.to_string(), id);
+        id
     }
 
     pub fn classify(&self, text: &ChannelText<'_>) -> Vec<NicheLabel> {
-        self.taxonomy.classify(text, &|w| self.stem(w))
+        self.taxonomy.classify(text, &mut |w| self.word_id(w))
     }
 }
 

@@ -135,8 +135,10 @@ struct Term {
 pub struct Taxonomy {
     niches: Vec<Niche>,
     terms: Vec<Term>,
-    /// Stemmed keyword (words joined by one space) → term indices.
-    keywords: HashMap<String, Vec<usize>>,
+    /// Every stem some keyword uses → its id.
+    stem_ids: HashMap<String, u32>,
+    /// A keyword as the ids of its stemmed words → term indices.
+    keywords: HashMap<Vec<u32>, Vec<usize>>,
     /// Lowercase hashtag → term indices.
     hashtags: HashMap<String, Vec<usize>>,
     /// The longest keyword, in words.
@@ -157,6 +159,7 @@ impl Taxonomy {
         let mut tax = Taxonomy {
             niches: Vec::new(),
             terms: Vec::new(),
+            stem_ids: HashMap::new(),
             keywords: HashMap::new(),
             hashtags: HashMap::new(),
             longest: 1,
@@ -174,14 +177,19 @@ impl Taxonomy {
             let niche = tax.niches.len();
             let mut any = false;
             for keyword in &spec.keywords {
-                let stems: Vec<String> = words(keyword).map(|w| stem(&w)).collect();
-                if stems.is_empty() {
+                let ids: Vec<u32> = words(keyword)
+                    .map(|w| {
+                        let next = tax.stem_ids.len() as u32;
+                        *tax.stem_ids.entry(stem(&w)).or_insert(next)
+                    })
+                    .collect();
+                if ids.is_empty() {
                     continue;
                 }
-                tax.longest = tax.longest.max(stems.len());
+                tax.longest = tax.longest.max(ids.len());
                 let t = tax.terms.len();
                 tax.terms.push(Term { niche, text: keyword.trim().to_string() });
-                tax.keywords.entry(stems.join(" ")).or_default().push(t);
+                tax.keywords.entry(ids).or_default().push(t);
                 any = true;
             }
             for tag in &spec.hashtags {
@@ -206,6 +214,13 @@ impl Taxonomy {
         &self.niches
     }
 
+    /// The id of a stem that some keyword uses; `None` for any other stem. Callers map
+    /// each (lowercased) word of a text to this, usually through a memo, since a world
+    /// has millions of words but a small vocabulary.
+    pub fn stem_id(&self, stem: &str) -> Option<u32> {
+        self.stem_ids.get(stem).copied()
+    }
+
     /// The index of the niche with this id.
     pub fn find(&self, id: &str) -> Option<usize> {
         self.niches.iter().position(|n| n.id == id)
@@ -216,16 +231,28 @@ impl Taxonomy {
     /// A term's weighted count `c` (profile ×3, hashtag ×1.5, caption ×1 per occurrence)
     /// adds `ln(1 + c)` to its niche's score: many different words weigh more than one
     /// word repeated.
-    pub fn classify(&self, text: &ChannelText<'_>, stem: &dyn Fn(&str) -> String) -> Vec<NicheLabel> {
+    ///
+    /// `word_id` maps a lowercased word to [`Taxonomy::stem_id`] of its stem.
+    pub fn classify(&self, text: &ChannelText<'_>, word_id: &mut dyn FnMut(&str) -> Option<u32>) -> Vec<NicheLabel> {
         // (term, field) → occurrences. Ordered maps keep the floating-point sums below in
         // a fixed order, so the same text always gives bit-identical confidences.
         let mut hits: BTreeMap<(usize, TextField), u32> = BTreeMap::new();
-        let mut scan = |text: &str, field: TextField| {
-            let stems: Vec<String> = words(text).map(|w| stem(&w)).collect();
-            for start in 0..stems.len() {
-                for len in 1..=self.longest.min(stems.len() - start) {
-                    let key = stems[start..start + len].join(" ");
-                    if let Some(terms) = self.keywords.get(&key) {
+        let mut ids: Vec<Option<u32>> = Vec::new();
+        let mut scan = |text: &str, field: TextField, word_id: &mut dyn FnMut(&str) -> Option<u32>| {
+            ids.clear();
+            for token in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                let lower_needed = !token.is_ascii() || token.bytes().any(|b| b.is_ascii_uppercase());
+                ids.push(if lower_needed { word_id(&token.to_lowercase()) } else { word_id(token) });
+            }
+            for start in 0..ids.len() {
+                if ids[start].is_none() {
+                    continue;
+                }
+                for len in 1..=self.longest.min(ids.len() - start) {
+                    let Some(phrase) = ids[start..start + len].iter().copied().collect::<Option<Vec<u32>>>() else {
+                        break;
+                    };
+                    if let Some(terms) = self.keywords.get(&phrase) {
                         for &t in terms {
                             *hits.entry((t, field)).or_default() += 1;
                         }
@@ -234,10 +261,10 @@ impl Taxonomy {
             }
         };
         for profile in [text.name, text.bio, text.category].into_iter().flatten() {
-            scan(profile, TextField::Profile);
+            scan(profile, TextField::Profile, word_id);
         }
         for caption in &text.captions {
-            scan(caption, TextField::Caption);
+            scan(caption, TextField::Caption, word_id);
         }
         for tag in &text.hashtags {
             let tag = tag.trim_start_matches('#').to_lowercase();

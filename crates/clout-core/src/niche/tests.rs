@@ -29,6 +29,11 @@ fn taxonomy() -> Taxonomy {
     .unwrap()
 }
 
+/// Classifies with the toy stemmer.
+fn classify(tax: &Taxonomy, text: &ChannelText<'_>) -> Vec<NicheLabel> {
+    tax.classify(text, &mut |w| tax.stem_id(&stem(w)))
+}
+
 fn ids(tax: &Taxonomy, labels: &[NicheLabel]) -> Vec<String> {
     labels.iter().map(|l| tax.niches()[l.niche].id.clone()).collect()
 }
@@ -42,7 +47,7 @@ fn a_clear_profile_and_captions_give_one_label_with_its_evidence() {
         hashtags: vec!["vegan", "vegan", "#PlantBased"],
         ..ChannelText::default()
     };
-    let labels = tax.classify(&text, &stem);
+    let labels = classify(&tax, &text);
     assert_eq!(ids(&tax, &labels), ["vegan"]);
     let evidence: Vec<(&str, TextField, u32)> =
         labels[0].evidence.iter().map(|e| (e.term.as_str(), e.field, e.count)).collect();
@@ -58,12 +63,12 @@ fn a_clear_profile_and_captions_give_one_label_with_its_evidence() {
 fn phrases_match_as_consecutive_stemmed_words() {
     let tax = taxonomy();
     let text = ChannelText { bio: Some("Leg days and gyms"), ..ChannelText::default() };
-    let labels = tax.classify(&text, &stem);
+    let labels = classify(&tax, &text);
     assert_eq!(ids(&tax, &labels), ["fitness"]);
     let terms: Vec<&str> = labels[0].evidence.iter().map(|e| e.term.as_str()).collect();
     assert_eq!(terms, ["gym", "leg day"]);
     // "day leg" is not the phrase.
-    let labels = tax.classify(&ChannelText { bio: Some("day leg"), ..ChannelText::default() }, &stem);
+    let labels = classify(&tax, &ChannelText { bio: Some("day leg"), ..ChannelText::default() });
     assert!(labels.is_empty());
 }
 
@@ -72,8 +77,8 @@ fn thin_evidence_gives_no_label() {
     let tax = taxonomy();
     // One caption word: ln(2) < MIN_SCORE.
     let text = ChannelText { captions: vec!["what a dinner"], ..ChannelText::default() };
-    assert!(tax.classify(&text, &stem).is_empty());
-    assert!(tax.classify(&ChannelText::default(), &stem).is_empty());
+    assert!(classify(&tax, &text).is_empty());
+    assert!(classify(&tax, &ChannelText::default()).is_empty());
 }
 
 #[test]
@@ -85,7 +90,7 @@ fn two_strong_niches_both_get_labels() {
         hashtags: vec!["vegan", "foodie"],
         ..ChannelText::default()
     };
-    let labels = tax.classify(&text, &stem);
+    let labels = classify(&tax, &text);
     let mut found = ids(&tax, &labels);
     found.sort();
     assert_eq!(found, ["food", "vegan"]);
