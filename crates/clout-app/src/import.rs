@@ -69,6 +69,26 @@ pub struct ImportSummary {
     pub strict_refused: bool,
 }
 
+impl ImportSummary {
+    fn empty(run: Option<i64>) -> ImportSummary {
+        ImportSummary {
+            run,
+            accepted: 0,
+            rejected: 0,
+            written: 0,
+            unchanged: 0,
+            rejects_file: None,
+            rejects_files: Vec::new(),
+            channels: 0,
+            posts: 0,
+            file_errors: Vec::new(),
+            metrics: None,
+            niches: None,
+            strict_refused: false,
+        }
+    }
+}
+
 /// Hooks for showing progress; every method has a do-nothing default.
 pub trait ImportProgress {
     fn file_started(&mut self, _file: &str, _size: Option<u64>) {}
@@ -256,21 +276,7 @@ impl App {
         if options.strict {
             let (rejected, file_errors) = self.validate(files, options, progress);
             if rejected > 0 || !file_errors.is_empty() {
-                return Ok(ImportSummary {
-                    run: None,
-                    accepted: 0,
-                    rejected,
-                    written: 0,
-                    unchanged: 0,
-                    rejects_file: None,
-                    rejects_files: Vec::new(),
-                    channels: 0,
-                    posts: 0,
-                    file_errors,
-                    metrics: None,
-                    niches: None,
-                    strict_refused: true,
-                });
+                return Ok(ImportSummary { rejected, file_errors, strict_refused: true, ..ImportSummary::empty(None) });
             }
         }
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
@@ -278,21 +284,7 @@ impl App {
         let mut writer = self.store.begin_run((options.clock)(), &names)?;
         let run = writer.run().0;
         let rejects_dir = data_dir.join("rejects").join(format!("run-{run}"));
-        let mut summary = ImportSummary {
-            run: Some(run),
-            accepted: 0,
-            rejected: 0,
-            written: 0,
-            unchanged: 0,
-            rejects_file: None,
-            rejects_files: Vec::new(),
-            channels: 0,
-            posts: 0,
-            file_errors: Vec::new(),
-            metrics: None,
-            niches: None,
-            strict_refused: false,
-        };
+        let mut summary = ImportSummary::empty(Some(run));
         let mut reasons: Option<io::BufWriter<File>> = None;
 
         for path in files {

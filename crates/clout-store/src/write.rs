@@ -329,49 +329,34 @@ struct Ctx {
 }
 
 fn write_channel(st: &mut Statements<'_>, ctx: &Ctx, channel_id: i64, c: &ChannelObservation) -> Result<bool> {
-    let changed = st.channel_observation.execute(params![
-        channel_id,
-        c.observed_at.unix(),
-        to_i64(c.followers),
-        c.name,
-        c.bio,
-        c.url,
-        c.email,
-        c.country,
-        c.language,
-        c.category,
-        opt_i64(c.following),
-        opt_i64(c.posts_count),
-        c.verified,
-        c.is_business,
-        c.is_private,
-        c.creator_id,
-        c.extra,
-        ctx.source.0,
-        ctx.run.0
-    ])? > 0;
+    let (observed_at, followers) = (c.observed_at.unix(), to_i64(c.followers));
+    let (following, posts_count) = (opt_i64(c.following), opt_i64(c.posts_count));
+    // Both statements take the same first 18 parameters: identity, time, count, profile, source.
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &channel_id,
+        &observed_at,
+        &followers,
+        &c.name,
+        &c.bio,
+        &c.url,
+        &c.email,
+        &c.country,
+        &c.language,
+        &c.category,
+        &following,
+        &posts_count,
+        &c.verified,
+        &c.is_business,
+        &c.is_private,
+        &c.creator_id,
+        &c.extra,
+        &ctx.source.0,
+    ];
+    st.current_channel.execute(values.as_slice())?;
+    values.push(&ctx.run.0);
+    let changed = st.channel_observation.execute(values.as_slice())? > 0;
     // The channel record's unknown fields are kept with its channel observation.
     follower_point(st, ctx, channel_id, c.observed_at, c.followers, true, None)?;
-    st.current_channel.execute(params![
-        channel_id,
-        c.observed_at.unix(),
-        to_i64(c.followers),
-        c.name,
-        c.bio,
-        c.url,
-        c.email,
-        c.country,
-        c.language,
-        c.category,
-        opt_i64(c.following),
-        opt_i64(c.posts_count),
-        c.verified,
-        c.is_business,
-        c.is_private,
-        c.creator_id,
-        c.extra,
-        ctx.source.0
-    ])?;
     Ok(changed)
 }
 
