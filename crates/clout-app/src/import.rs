@@ -375,11 +375,19 @@ impl App {
             _ => Some(rejects_dir.clone()),
         };
         (summary.channels, summary.posts) = writer.touched();
+        let touched = writer.touched_channel_ids();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
         summary.metrics = Some(self.recompute_metrics()?);
-        summary.niches = Some(self.recompute_niches()?);
+        // Labels depend on a channel's own text only: relabel what this import touched,
+        // or everything when that is most of the store anyway (one scan beats many lookups).
+        let total = self.store.channel_count()?;
+        summary.niches = Some(if touched.len() as u64 * 4 > total {
+            self.recompute_niches()?
+        } else {
+            self.recompute_niches_of(&touched)?
+        });
         Ok(summary)
     }
 

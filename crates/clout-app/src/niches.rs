@@ -108,10 +108,20 @@ impl App {
 
     /// Labels every channel from its profile and recent posts, replacing earlier labels.
     pub fn recompute_niches(&mut self) -> Result<NicheSummary> {
+        self.label_niches(None)
+    }
+
+    /// Relabels only the given channels: a channel's labels depend on its own text alone,
+    /// so after an import only the channels it touched can change.
+    pub(crate) fn recompute_niches_of(&mut self, ids: &[i64]) -> Result<NicheSummary> {
+        self.label_niches(Some(ids))
+    }
+
+    fn label_niches(&mut self, only: Option<&[i64]>) -> Result<NicheSummary> {
         let classifier = self.niche_classifier()?;
         let mut labels: Vec<(i64, Vec<StoredNiche>)> = Vec::new();
         let mut channels = 0;
-        self.store.for_each_channel_text(POSTS_READ, |record| {
+        let mut label = |record: clout_store::ChannelTextRecord| {
             channels += 1;
             let hashtags: Vec<&str> =
                 record.posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect();
@@ -139,8 +149,17 @@ impl App {
                     .collect();
                 labels.push((record.channel_id, stored));
             }
-        })?;
-        self.store.replace_niches(&labels)?;
+        };
+        match only {
+            None => {
+                self.store.for_each_channel_text(POSTS_READ, &mut label)?;
+                self.store.replace_niches(&labels)?;
+            }
+            Some(ids) => {
+                self.store.for_each_channel_text_of(ids, POSTS_READ, &mut label)?;
+                self.store.replace_niches_of(ids, &labels)?;
+            }
+        }
         Ok(NicheSummary { channels, labelled: labels.len() as u64 })
     }
 }

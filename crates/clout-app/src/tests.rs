@@ -300,3 +300,34 @@ fn a_channel_reference_needs_a_known_platform_and_a_handle() {
     assert!(matches!(parse_channel_ref("myspace/tom"), Err(Error::Invalid(_))));
     assert_eq!(parse_channel_ref("YouTube/@Chef").unwrap().1.as_str(), "chef");
 }
+
+#[test]
+fn an_import_relabels_the_niches_of_the_channels_it_touches_and_keeps_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |handle: &str, bio: &str, at: i64| {
+        format!(
+            r#"{{"kind":"channel","platform":"instagram","handle":"{handle}","followers":5000,"observed_at":{at},"bio":"{bio}"}}"#
+        )
+    };
+    let mut lines = vec![profile("lifter", "Personal trainer. Strength training, gym workouts and leg day.", AS_OF)];
+    for i in 0..5 {
+        lines.push(profile(&format!("cook{i}"), "Home cook: dinner recipes, sourdough bread and baking.", AS_OF));
+    }
+    let mut app = app(dir.path());
+    app.import(&[file(dir.path(), "a.ndjson", &lines.join("\n"))], &options(), &mut Silent).unwrap();
+    let niche_of = |app: &App, handle: &str| -> Vec<String> {
+        let profile = app.channel_profile(&format!("instagram/{handle}"), TierPreset::Scrunch).unwrap();
+        profile.view.niches.iter().map(|n| n.niche.clone()).collect()
+    };
+    assert_eq!(niche_of(&app, "lifter"), ["fitness"]);
+    assert_eq!(niche_of(&app, "cook0"), ["food"]);
+
+    // A newer profile for one channel of six: only it is relabelled, the others keep theirs.
+    let newer = profile("lifter", "Home barista: espresso, latte art and pour over coffee.", AS_OF + DAY);
+    let s = app.import(&[file(dir.path(), "b.ndjson", &newer)], &options(), &mut Silent).unwrap();
+    assert_eq!(s.niches.map(|n| n.channels), Some(1), "one channel relabelled");
+    assert_eq!(niche_of(&app, "lifter"), ["coffee"]);
+    for i in 0..5 {
+        assert_eq!(niche_of(&app, &format!("cook{i}")), ["food"]);
+    }
+}

@@ -92,6 +92,61 @@ impl Store {
         Ok(())
     }
 
+    /// Like [`Store::for_each_channel_text`], for the given channels only (ascending ids).
+    pub fn for_each_channel_text_of(
+        &self,
+        ids: &[i64],
+        posts: usize,
+        mut f: impl FnMut(ChannelTextRecord),
+    ) -> Result<()> {
+        let mut channel = self.conn.prepare("SELECT name, bio, category FROM channels WHERE id = ?1")?;
+        // The unique (channel_id, post_id) index finds one channel's posts directly.
+        let mut post_stmt =
+            self.conn.prepare("SELECT published_at, caption, hashtags FROM posts WHERE channel_id = ?1")?;
+        for &id in ids {
+            let Some((name, bio, category)) = channel
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map(Some)
+                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?
+            else {
+                continue;
+            };
+            let mut rows: Vec<(i64, Option<String>, Option<String>)> = post_stmt
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.sort_by_key(|p| std::cmp::Reverse(p.0));
+            f(ChannelTextRecord {
+                channel_id: id,
+                name,
+                bio,
+                category,
+                posts: rows.into_iter().take(posts).map(|(_, c, h)| (c, h)).collect(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces the labels of the given channels (and only theirs) in one transaction.
+    pub fn replace_niches_of(&mut self, ids: &[i64], labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
+            for id in ids {
+                delete.execute([id])?;
+            }
+            let mut insert = tx.prepare(
+                "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (id, niches) in labels {
+                for n in niches {
+                    insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Replaces every niche label in one transaction.
     pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
         let tx = self.conn.transaction()?;

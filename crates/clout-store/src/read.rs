@@ -503,6 +503,11 @@ impl Store {
         Ok(out)
     }
 
+    /// How many channels the store knows.
+    pub fn channel_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM channels", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     pub fn stats(&self) -> Result<StoreStats> {
         let count = |table: &str| -> Result<u64> {
             Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)

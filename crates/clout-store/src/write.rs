@@ -128,6 +128,19 @@ impl IdSet {
     fn len(&self) -> u64 {
         self.bits.iter().map(|w| u64::from(w.count_ones())).sum()
     }
+
+    fn ids(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        for (word_index, &word) in self.bits.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                let bit = w.trailing_zeros() as usize;
+                out.push((word_index * 64 + bit) as i64);
+                w &= w - 1;
+            }
+        }
+        out
+    }
 }
 
 fn opt_i64(v: Option<u64>) -> Option<i64> {
@@ -249,6 +262,11 @@ impl Writer<'_> {
     /// Distinct channels and posts the accepted records of this run name.
     pub fn touched(&self) -> (u64, u64) {
         (self.touched_channels.len(), self.touched_posts.len())
+    }
+
+    /// The ids of the channels the accepted records of this run name, ascending.
+    pub fn touched_channel_ids(&self) -> Vec<i64> {
+        self.touched_channels.ids()
     }
 
     /// Writes accepted records (all read from `source`) and rejects in one transaction.
