@@ -6,6 +6,7 @@
 //! It knows nothing of serde, SQL or HTTP; each edge converts to and from these types.
 
 pub mod benchmark;
+pub mod discovery;
 pub mod engagement;
 pub mod handle;
 pub mod metric;

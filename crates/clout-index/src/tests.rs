@@ -1,0 +1,232 @@
+//! The index against a brute-force scan of the same rows: every result satisfies every
+//! filter, and totals and facet counts are exact.
+
+use std::collections::{BTreeMap, HashMap};
+
+use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
+use proptest::prelude::*;
+
+use super::*;
+
+const COUNTRIES: [&str; 4] = ["US", "FR", "BR", "JP"];
+const LANGUAGES: [&str; 3] = ["en", "fr", "pt"];
+const NICHES: [&str; 4] = ["vegan", "food", "fitness", "travel"];
+
+/// Values drawn from small sets, tier edges included, so that bounds often fall exactly
+/// on a value (where inclusive and exclusive differ).
+fn follower_count() -> impl Strategy<Value = u64> {
+    prop::sample::select(vec![0u64, 999, 1_000, 2_000, 9_999, 10_000, 49_999, 50_000, 100_000, 250_000, 1_000_000])
+}
+
+fn metric() -> impl Strategy<Value = f64> {
+    prop::sample::select(vec![-5.0, 0.0, 0.5, 1.0, 2.5, 3.0, 6.0, 12.0])
+}
+
+fn arb_row() -> impl Strategy<Value = IndexedChannel> {
+    (
+        (0usize..3, prop::option::of(follower_count()), prop::option::of(0usize..4), prop::option::of(0usize..3)),
+        (prop::collection::vec(0usize..4, 0..3), prop::option::of(metric()), prop::option::of(0usize..4)),
+        (prop::option::of(metric()), prop::option::of(metric()), prop::option::of(metric())),
+        (prop::option::of(any::<bool>()), any::<bool>()),
+    )
+        .prop_map(|((p, followers, c, l), (n, er, label), (index, growth, ppw), (verified, has_email))| {
+            let mut niches: Vec<String> = n.into_iter().map(|i| NICHES[i].to_string()).collect();
+            niches.dedup();
+            IndexedChannel {
+                channel_id: 0,
+                platform: [Platform::Instagram, Platform::Tiktok, Platform::Youtube][p],
+                followers,
+                country: c.map(|i| COUNTRIES[i].to_string()),
+                language: l.map(|i| LANGUAGES[i].to_string()),
+                niches,
+                engagement_rate: er,
+                label: label.map(|i| EngagementLabel::ALL[i]),
+                engagement_index: index,
+                growth,
+                posts_per_week: ppw,
+                verified,
+                has_email,
+            }
+        })
+}
+
+/// Each filter is set on its own with a small probability, so that a query usually has
+/// one or two filters and still matches a fair share of the rows.
+const P: f64 = 0.15;
+
+fn arb_bounds() -> impl Strategy<Value = Bounds> {
+    prop::option::weighted(P, (prop::option::of(metric()), prop::option::of(metric())))
+        .prop_map(|b| b.map(|(min, max)| Bounds { min, max }).unwrap_or_default())
+}
+
+fn any_of<T: Clone + std::fmt::Debug + 'static>(values: Vec<T>) -> impl Strategy<Value = Vec<T>> {
+    prop::option::weighted(P, prop::collection::vec(prop::sample::select(values), 1..3))
+        .prop_map(Option::unwrap_or_default)
+}
+
+fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
+    (
+        (
+            any_of(vec![Platform::Instagram, Platform::Tiktok, Platform::Youtube]),
+            any_of(Tier::ALL.to_vec()),
+            any::<bool>(),
+            any_of(COUNTRIES.iter().map(|c| c.to_string()).collect()),
+            any_of(LANGUAGES.iter().map(|c| c.to_string()).collect()),
+            any_of(NICHES.iter().map(|c| c.to_string()).collect()),
+        ),
+        (prop::option::weighted(P, follower_count()), prop::option::weighted(P, follower_count()), arb_bounds()),
+        (any_of(EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds()),
+        (
+            prop::option::weighted(P, any::<bool>()),
+            prop::option::weighted(P, any::<bool>()),
+            0usize..5,
+            1usize..15,
+            0usize..10,
+        ),
+    )
+        .prop_map(
+            |(
+                (platforms, tiers, industry, countries, languages, niches),
+                (min_followers, max_followers, engagement_rate),
+                (labels, engagement_index, growth, posts_per_week),
+                (verified, has_email, sort, limit, offset),
+            )| DiscoveryQuery {
+                text: None,
+                platforms,
+                tiers,
+                preset: if industry { TierPreset::Industry } else { TierPreset::Scrunch },
+                countries,
+                languages,
+                niches,
+                min_followers,
+                max_followers,
+                engagement_rate,
+                labels,
+                engagement_index,
+                growth,
+                posts_per_week,
+                verified,
+                has_email,
+                sort: [
+                    SortKey::Relevance,
+                    SortKey::Followers,
+                    SortKey::EngagementRate,
+                    SortKey::EngagementIndex,
+                    SortKey::Growth,
+                ][sort],
+                limit,
+                offset,
+                facets: true,
+            },
+        )
+}
+
+/// The filters, written out plainly over one row.
+fn brute_admits(r: &IndexedChannel, q: &DiscoveryQuery) -> bool {
+    let in_bounds = |b: &Bounds, v: Option<f64>| match (b.min, b.max, v) {
+        (None, None, _) => true,
+        (_, _, None) => false,
+        (min, max, Some(v)) => min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m),
+    };
+    let tier = r.followers.map(|f| Tier::for_followers(f, q.preset));
+    (q.platforms.is_empty() || q.platforms.contains(&r.platform))
+        && (q.tiers.is_empty() || tier.is_some_and(|t| q.tiers.contains(&t)))
+        && q.min_followers.is_none_or(|m| r.followers.is_some_and(|f| f >= m))
+        && q.max_followers.is_none_or(|m| r.followers.is_some_and(|f| f <= m))
+        && (q.countries.is_empty() || r.country.as_ref().is_some_and(|c| q.countries.contains(c)))
+        && (q.languages.is_empty() || r.language.as_ref().is_some_and(|l| q.languages.contains(l)))
+        && (q.niches.is_empty() || r.niches.iter().any(|n| q.niches.contains(n)))
+        && in_bounds(&q.engagement_rate, r.engagement_rate)
+        && (q.labels.is_empty() || r.label.is_some_and(|l| q.labels.contains(&l)))
+        && in_bounds(&q.engagement_index, r.engagement_index)
+        && in_bounds(&q.growth, r.growth)
+        && in_bounds(&q.posts_per_week, r.posts_per_week)
+        && q.verified.is_none_or(|v| r.verified == Some(v))
+        && q.has_email.is_none_or(|e| r.has_email == e)
+}
+
+fn count<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for v in values {
+        *m.entry(v.to_string()).or_default() += 1;
+    }
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn results_totals_and_facets_equal_a_brute_force_scan(
+        mut rows in prop::collection::vec(arb_row(), 0..120),
+        q in arb_query(),
+        texted in any::<bool>(),
+    ) {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.channel_id = i as i64 * 7 + 3;
+        }
+        // A text query matching every third channel, with made-up scores.
+        let text: Option<HashMap<i64, f64>> = texted.then(|| {
+            rows.iter().filter(|r| r.channel_id % 3 == 0).map(|r| (r.channel_id, (r.channel_id % 11) as f64 + 0.5)).collect()
+        });
+        let index = DiscoveryIndex::build(rows.clone());
+        let page = index.search(&q, text.as_ref());
+
+        let expected: Vec<&IndexedChannel> = rows
+            .iter()
+            .filter(|r| text.as_ref().is_none_or(|t| t.contains_key(&r.channel_id)))
+            .filter(|r| brute_admits(r, &q))
+            .collect();
+        prop_assert_eq!(page.total, expected.len() as u64);
+        prop_assert_eq!(page.hits.len(), expected.len().saturating_sub(q.offset).min(q.limit));
+        let by_id: HashMap<i64, &IndexedChannel> = rows.iter().map(|r| (r.channel_id, r)).collect();
+        for hit in &page.hits {
+            prop_assert!(brute_admits(by_id[&hit.channel_id], &q), "a hit fails a filter");
+        }
+        // Scores never increase down the page, and nulls come last.
+        for w in page.hits.windows(2) {
+            match (w[0].score, w[1].score) {
+                (Some(a), Some(b)) => prop_assert!(a >= b),
+                (None, Some(_)) => prop_assert!(false, "a null score before a value"),
+                _ => {}
+            }
+        }
+        let facets = page.facets.unwrap();
+        let as_map = |v: &[(String, u64)]| -> BTreeMap<String, u64> { v.iter().cloned().collect() };
+        prop_assert_eq!(as_map(&facets.platform), count(expected.iter().map(|r| r.platform.as_str())));
+        prop_assert_eq!(
+            as_map(&facets.tier),
+            count(expected.iter().filter_map(|r| r.followers.map(|f| Tier::for_followers(f, q.preset).as_str())))
+        );
+        prop_assert_eq!(as_map(&facets.country), count(expected.iter().filter_map(|r| r.country.as_deref())));
+        prop_assert_eq!(as_map(&facets.language), count(expected.iter().filter_map(|r| r.language.as_deref())));
+        prop_assert_eq!(as_map(&facets.niche), count(expected.iter().flat_map(|r| r.niches.iter().map(String::as_str))));
+    }
+}
+
+#[test]
+fn relevance_blends_the_text_score_with_the_engagement_index() {
+    let row = |id: i64, index: Option<f64>| IndexedChannel {
+        channel_id: id,
+        platform: Platform::Instagram,
+        followers: Some(5_000),
+        country: None,
+        language: None,
+        niches: vec![],
+        engagement_rate: Some(3.0),
+        label: None,
+        engagement_index: index,
+        growth: None,
+        posts_per_week: None,
+        verified: None,
+        has_email: false,
+    };
+    // Text scores 10, 8, 8: channel 1 (index 0.2 → × 0.6 = 6), 2 (index 2 → × 1.5 = 12),
+    // 3 (no index → × 1 = 8).
+    let index = DiscoveryIndex::build(vec![row(1, Some(0.2)), row(2, Some(2.0)), row(3, None)]);
+    let text: HashMap<i64, f64> = [(1, 10.0), (2, 8.0), (3, 8.0)].into_iter().collect();
+    let page = index.search(&DiscoveryQuery::everything(), Some(&text));
+    let got: Vec<(i64, f64)> = page.hits.iter().map(|h| (h.channel_id, h.score.unwrap())).collect();
+    assert_eq!(got, [(2, 12.0), (3, 8.0), (1, 6.0)]);
+}
