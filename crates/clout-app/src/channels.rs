@@ -60,7 +60,7 @@ pub fn parse_channel_ref(reference: &str) -> Result<(Platform, Handle)> {
     Ok((platform, handle))
 }
 
-fn view(row: ChannelRow, preset: TierPreset, niches: Vec<StoredNiche>) -> ChannelView {
+pub(crate) fn view(row: ChannelRow, preset: TierPreset, niches: Vec<StoredNiche>) -> ChannelView {
     let tier = row.followers.map(|f| Tier::for_followers(f, preset));
     ChannelView { row, tier, niches }
 }

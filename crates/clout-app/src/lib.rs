@@ -10,6 +10,7 @@ mod error;
 mod import;
 mod metrics;
 mod niches;
+mod search;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
+pub use search::{SearchResults, fts_query};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

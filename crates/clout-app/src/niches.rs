@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use clout_core::niche::{ChannelText, NicheLabel, NicheSpec, Taxonomy};
-use clout_store::StoredNiche;
+use clout_store::{SearchText, StoredNiche};
 use serde::Deserialize;
 
 use crate::{App, Error, Result};
@@ -120,9 +120,35 @@ impl App {
     fn label_niches(&mut self, only: Option<&[i64]>) -> Result<NicheSummary> {
         let classifier = self.niche_classifier()?;
         let mut labels: Vec<(i64, Vec<StoredNiche>)> = Vec::new();
+        let mut texts: Vec<SearchText> = Vec::new();
         let mut channels = 0;
         let mut label = |record: clout_store::ChannelTextRecord| {
             channels += 1;
+            // The same text feeds the full-text index of the Directory.
+            let mut captions = String::new();
+            let mut tags = String::new();
+            for (caption, hashtags) in &record.posts {
+                if let Some(c) = caption {
+                    captions.push_str(c);
+                    captions.push('\n');
+                }
+                if let Some(h) = hashtags {
+                    tags.push_str(h);
+                    tags.push(' ');
+                }
+            }
+            texts.push(SearchText {
+                channel_id: record.channel_id,
+                handle: record.handle.clone(),
+                name: record.name.clone().unwrap_or_default(),
+                bio: [record.bio.as_deref(), record.category.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                captions,
+                hashtags: tags,
+            });
             let hashtags: Vec<&str> =
                 record.posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect();
             let text = ChannelText {
@@ -153,11 +179,11 @@ impl App {
         match only {
             None => {
                 self.store.for_each_channel_text(POSTS_READ, &mut label)?;
-                self.store.replace_niches(&labels)?;
+                self.store.replace_niches(&labels, &texts)?;
             }
             Some(ids) => {
                 self.store.for_each_channel_text_of(ids, POSTS_READ, &mut label)?;
-                self.store.replace_niches_of(ids, &labels)?;
+                self.store.replace_niches_of(ids, &labels, &texts)?;
             }
         }
         Ok(NicheSummary { channels, labelled: labels.len() as u64 })

@@ -331,3 +331,67 @@ fn an_import_relabels_the_niches_of_the_channels_it_touches_and_keeps_the_others
         assert_eq!(niche_of(&app, &format!("cook{i}")), ["food"]);
     }
 }
+
+#[test]
+fn user_text_becomes_a_quoted_fts_query() {
+    assert_eq!(fts_query("vegan").unwrap().as_deref(), Some(r#""vegan""#));
+    assert_eq!(
+        fts_query(r#"vegan "meal prep" #PlantBased"#).unwrap().as_deref(),
+        Some(r#""vegan" AND "meal prep" AND hashtags : "plantbased""#)
+    );
+    // FTS5 operators and punctuation from the user are only words, never syntax.
+    assert_eq!(fts_query("a OR b*").unwrap().as_deref(), Some(r#""a" AND "OR" AND "b*""#));
+    assert_eq!(fts_query("  # !! ").unwrap(), None);
+    assert!(matches!(fts_query(r#"open "quote"#), Err(Error::Invalid(_))));
+}
+
+#[test]
+fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
+    use clout_core::discovery::{DiscoveryQuery, SortKey};
+    let dir = tempfile::tempdir().unwrap();
+    let channel = |handle: &str, followers: u64, country: &str, bio: &str| {
+        format!(
+            r#"{{"kind":"channel","platform":"instagram","handle":"{handle}","followers":{followers},"observed_at":{AS_OF},"country":"{country}","bio":"{bio}"}}"#
+        )
+    };
+    let tagged = |handle: &str, id: &str, caption: &str, tag: &str| {
+        format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"{id}","published_at":{},"likes":10,"comments":1,"observed_at":{AS_OF},"caption":"{caption}","hashtags":["{tag}"]}}"#,
+            AS_OF - 2 * DAY
+        )
+    };
+    let lines = [
+        channel("greens", 5_000, "AU", "Vegan recipes and easy meal prep"),
+        channel("lifts", 20_000, "AU", "Strength workouts"),
+        channel("sydneyvegan", 300_000, "AU", "Vegan food in Sydney"),
+        channel("parisveg", 8_000, "FR", "Cuisine vegan"),
+        tagged("lifts", "p1", "Post-workout smoothie", "plantbased"),
+    ];
+    let mut app = app(dir.path());
+    app.import(&[file(dir.path(), "a.ndjson", &lines.join("\n"))], &options(), &mut Silent).unwrap();
+    let handles = |q: &DiscoveryQuery| -> Vec<String> {
+        app.search(q).unwrap().channels.into_iter().map(|c| c.row.handle).collect()
+    };
+    let text = |t: &str| DiscoveryQuery {
+        text: Some(t.to_string()),
+        sort: SortKey::Followers,
+        ..DiscoveryQuery::everything()
+    };
+
+    assert_eq!(handles(&text("vegan")), ["sydneyvegan", "parisveg", "greens"]);
+    // Stemming: "recipe" finds "recipes", "workout" finds "workouts".
+    assert_eq!(handles(&text("recipe")), ["greens"]);
+    assert_eq!(handles(&text("workout")), ["lifts"]);
+    // A phrase needs its words together; a hashtag matches hashtags only.
+    assert_eq!(handles(&text(r#""meal prep""#)), ["greens"]);
+    assert!(handles(&text(r#""prep meal""#)).is_empty());
+    assert_eq!(handles(&text("#plantbased")), ["lifts"]);
+    assert!(handles(&text("#vegan")).is_empty());
+    // Text and filters together: vegan, Australia, micro tier.
+    let q =
+        DiscoveryQuery { countries: vec!["AU".to_string()], tiers: vec![Tier::Micro], facets: true, ..text("vegan") };
+    let results = app.search(&q).unwrap();
+    assert_eq!(results.page.total, 1);
+    assert_eq!(results.channels[0].row.handle, "greens");
+    assert_eq!(results.page.facets.unwrap().country, [("AU".to_string(), 1)]);
+}

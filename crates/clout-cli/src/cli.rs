@@ -33,6 +33,11 @@ pub(crate) enum Command {
     Channels(ChannelsArgs),
     /// Show one channel: metrics with provenance, window posts, follower history.
     Show(ShowArgs),
+    /// Search the Directory: text, filters, sorting, pages and facet counts.
+    ///
+    /// Repeating a filter flag means "any of"; --min-* and --max-* bounds are inclusive;
+    /// a channel whose filtered metric is null does not match a bound on it.
+    Search(Box<SearchArgs>),
     /// Per-platform size fits and peer groups (the benchmarks behind labels and index).
     Benchmarks(JsonArg),
     /// Generate a deterministic demo world and import it (or write it with --write).
@@ -41,6 +46,9 @@ pub(crate) enum Command {
     Recompute,
     /// Print the built-in niche taxonomy (TOML), to copy and edit for --niches.
     Niches,
+    /// The discovery index (niche labels and the full-text table; derived from the store).
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// What the data directory holds: row counts and every import run.
     Status(JsonArg),
 }
@@ -122,4 +130,90 @@ pub(crate) struct DemoArgs {
     /// Records per transaction when importing.
     #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SortArg {
+    /// Text match blended with the engagement index (the engagement index without text).
+    Relevance,
+    Followers,
+    /// Engagement rate.
+    Er,
+    /// Engagement index.
+    Index,
+    /// Follower growth over 30 days.
+    Growth,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Words, "quoted phrases" and #hashtags, all of which must match (handle, name, bio,
+    /// recent captions and hashtags; words are stemmed).
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: Vec<String>,
+    #[arg(long, value_name = "P")]
+    pub(crate) platform: Vec<String>,
+    #[arg(long, value_name = "T")]
+    pub(crate) tier: Vec<String>,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long, value_name = "CC")]
+    pub(crate) country: Vec<String>,
+    /// ISO 639-1 language code.
+    #[arg(long, value_name = "L")]
+    pub(crate) language: Vec<String>,
+    /// Niche id (see `clout niches`).
+    #[arg(long, value_name = "N")]
+    pub(crate) niche: Vec<String>,
+    #[arg(long, value_name = "N")]
+    pub(crate) min_followers: Option<u64>,
+    #[arg(long, value_name = "N")]
+    pub(crate) max_followers: Option<u64>,
+    /// Minimum engagement rate, in percent.
+    #[arg(long, value_name = "X")]
+    pub(crate) min_er: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_er: Option<f64>,
+    /// Engagement label: low, good, high, very_high.
+    #[arg(long, value_name = "L")]
+    pub(crate) label: Vec<String>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_index: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_index: Option<f64>,
+    /// Minimum follower growth over 30 days, in percent.
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) min_growth: Option<f64>,
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) max_growth: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_posts_per_week: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_posts_per_week: Option<f64>,
+    /// Only verified (true) or unverified (false) channels.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) verified: Option<bool>,
+    /// Only channels with (true) or without (false) a contact email.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) has_email: Option<bool>,
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub(crate) sort: SortArg,
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) limit: usize,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) offset: usize,
+    /// Count results per platform, tier, country, language and niche.
+    #[arg(long)]
+    pub(crate) facets: bool,
+    /// NDJSON: one object per result, then `{"facets": ..., "total": N}` with --facets.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IndexCommand {
+    /// Rebuild the niche labels and the full-text table of every channel from the store.
+    Rebuild,
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use niches::{ChannelTextRecord, StoredNiche};
+pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, FollowerPoint, MetricsInput, MetricsRecord, PlatformFit, PostRow,
     RunRecord, StoreStats,

@@ -23,11 +23,35 @@ pub struct StoredNiche {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChannelTextRecord {
     pub channel_id: i64,
+    pub handle: String,
     pub name: Option<String>,
     pub bio: Option<String>,
     pub category: Option<String>,
     /// `(caption, hashtags joined by spaces)` of the newest posts, newest first.
     pub posts: Vec<(Option<String>, Option<String>)>,
+}
+
+/// The searchable text of one channel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchText {
+    pub channel_id: i64,
+    pub handle: String,
+    pub name: String,
+    pub bio: String,
+    /// Captions of the newest posts, one per line.
+    pub captions: String,
+    /// Hashtags without `#`, space-separated.
+    pub hashtags: String,
+}
+
+fn insert_texts(tx: &rusqlite::Transaction<'_>, texts: &[SearchText]) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO channel_text (rowid, handle, name, bio, captions, hashtags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in texts {
+        insert.execute(params![t.channel_id, t.handle, t.name, t.bio, t.captions, t.hashtags])?;
+    }
+    Ok(())
 }
 
 fn encode(evidence: &[(String, u32, String)]) -> String {
@@ -51,7 +75,7 @@ impl Store {
     /// Calls `f` once per channel, in id order, with its profile and the captions and
     /// hashtags of its `posts` newest posts.
     pub fn for_each_channel_text(&self, posts: usize, mut f: impl FnMut(ChannelTextRecord)) -> Result<()> {
-        let mut channels = self.conn.prepare("SELECT id, name, bio, category FROM channels ORDER BY id")?;
+        let mut channels = self.conn.prepare("SELECT id, name, bio, category, handle FROM channels ORDER BY id")?;
         let mut channel_rows = channels.query([])?;
         // The unique (channel_id, post_id) index gives channel order without a sort; the
         // newest posts of each channel are picked in memory.
@@ -83,6 +107,7 @@ impl Store {
             buffer.sort_by_key(|p| std::cmp::Reverse(p.0));
             f(ChannelTextRecord {
                 channel_id: id,
+                handle: r.get(4)?,
                 name: r.get(1)?,
                 bio: r.get(2)?,
                 category: r.get(3)?,
@@ -99,13 +124,13 @@ impl Store {
         posts: usize,
         mut f: impl FnMut(ChannelTextRecord),
     ) -> Result<()> {
-        let mut channel = self.conn.prepare("SELECT name, bio, category FROM channels WHERE id = ?1")?;
+        let mut channel = self.conn.prepare("SELECT name, bio, category, handle FROM channels WHERE id = ?1")?;
         // The unique (channel_id, post_id) index finds one channel's posts directly.
         let mut post_stmt =
             self.conn.prepare("SELECT published_at, caption, hashtags FROM posts WHERE channel_id = ?1")?;
         for &id in ids {
-            let Some((name, bio, category)) = channel
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let Some((name, bio, category, handle)) = channel
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .map(Some)
                 .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?
             else {
@@ -117,6 +142,7 @@ impl Store {
             rows.sort_by_key(|p| std::cmp::Reverse(p.0));
             f(ChannelTextRecord {
                 channel_id: id,
+                handle,
                 name,
                 bio,
                 category,
@@ -126,14 +152,23 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the labels of the given channels (and only theirs) in one transaction.
-    pub fn replace_niches_of(&mut self, ids: &[i64], labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
+    /// Replaces the labels and searchable text of the given channels (and only theirs) in
+    /// one transaction.
+    pub fn replace_niches_of(
+        &mut self,
+        ids: &[i64],
+        labels: &[(i64, Vec<StoredNiche>)],
+        texts: &[SearchText],
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
+            let mut delete_text = tx.prepare("DELETE FROM channel_text WHERE rowid = ?1")?;
             for id in ids {
                 delete.execute([id])?;
+                delete_text.execute([id])?;
             }
+            insert_texts(&tx, texts)?;
             let mut insert = tx.prepare(
                 "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
@@ -147,10 +182,12 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces every niche label in one transaction.
-    pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
+    /// Replaces every niche label and all searchable text in one transaction.
+    pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM channel_niches", [])?;
+        tx.execute("DELETE FROM channel_text", [])?;
+        insert_texts(&tx, texts)?;
         {
             let mut insert = tx.prepare(
                 "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -163,6 +200,16 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Channels whose text matches an FTS5 query, with their text score (higher is better:
+    /// the negated BM25 rank, where matches in the handle, name and bio weigh more).
+    pub fn text_matches(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rowid, -bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1",
+        )?;
+        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
     }
 
     /// Every channel's labels, most confident first.

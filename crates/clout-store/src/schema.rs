@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -170,6 +170,15 @@ const MIGRATIONS: &[&str] = &[
         evidence TEXT NOT NULL,
         PRIMARY KEY (channel_id, niche)
     ) WITHOUT ROWID;
+    "#,
+    // 3: the full-text side of the discovery index (derived, rebuilt with the niche labels).
+    // The rowid is the channel id. Porter stemming over Unicode words: "workouts" finds
+    // "workout"; hashtags are stored without `#`, space-separated.
+    r#"
+    CREATE VIRTUAL TABLE channel_text USING fts5(
+        handle, name, bio, captions, hashtags,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
     "#,
 ];
 

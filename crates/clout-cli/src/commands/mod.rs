@@ -3,6 +3,7 @@
 mod channels;
 mod demo;
 mod import;
+mod search;
 mod show;
 
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(config, args),
         Command::Channels(args) => channels::run(&open_read(config)?, args),
         Command::Show(args) => show::run(&open_read(config)?, args),
+        Command::Search(args) => search::run(&open_read(config)?, *args),
         Command::Benchmarks(args) => channels::benchmarks(&open_read(config)?, args.json),
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {
@@ -30,6 +32,12 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
+        Command::Index(crate::cli::IndexCommand::Rebuild) => {
+            let mut app = open_write(config, "clout index rebuild")?;
+            let n = app.recompute_niches()?;
+            println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Niches => {
             crate::output::emit(clout_app::DEFAULT_TAXONOMY)?;
             Ok(ExitCode::SUCCESS)

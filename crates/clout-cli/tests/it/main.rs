@@ -6,6 +6,7 @@
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
+//! - `search`: the Directory search from the command line.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
@@ -15,5 +16,6 @@ mod channels;
 mod crash;
 mod demo;
 mod import;
+mod search;
 mod tidy;
 mod util;

@@ -32,7 +32,8 @@ fn crates_depend_only_in_the_documented_direction() {
         ("clout-import", &["clout-core"]),
         ("clout-store", &["clout-core"]),
         ("clout-demo", &[]),
-        ("clout-app", &["clout-core", "clout-import", "clout-store", "clout-demo"]),
+        ("clout-index", &["clout-core"]),
+        ("clout-app", &["clout-core", "clout-import", "clout-store", "clout-index", "clout-demo"]),
         ("clout-cli", &["clout-core", "clout-app"]),
     ];
     let crates = workspace().join("crates");

@@ -1,0 +1,95 @@
+//! The Directory search: text through the store's full-text table, everything else
+//! through the columnar discovery index, results as channel views.
+
+use std::collections::HashMap;
+
+use clout_core::discovery::{DiscoveryQuery, SearchPage};
+use clout_index::{DiscoveryIndex, IndexedChannel};
+use clout_store::ChannelFilter;
+
+use crate::channels::{ChannelView, view};
+use crate::{App, Error, Result};
+
+/// A page of results with the channels behind it, in result order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub page: SearchPage,
+    pub channels: Vec<ChannelView>,
+}
+
+/// Turns a user's query into an FTS5 query: every word, "quoted phrase" and #hashtag must
+/// match (AND). Each part is quoted, so no user text is read as FTS5 syntax. `None` when
+/// the query holds no word at all.
+pub fn fts_query(text: &str) -> Result<Option<String>> {
+    let mut parts: Vec<String> = Vec::new();
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('"') {
+            let Some(end) = after.find('"') else {
+                return Err(Error::Invalid(format!("the query has an unclosed quote: {text}")));
+            };
+            let phrase = after[..end].trim();
+            if phrase.chars().any(char::is_alphanumeric) {
+                parts.push(quote(phrase));
+            }
+            rest = after[end + 1..].trim_start();
+            continue;
+        }
+        let end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = rest[end..].trim_start();
+        if let Some(tag) = word.strip_prefix('#') {
+            let tag: String = tag.chars().filter(|c| c.is_alphanumeric()).collect();
+            if !tag.is_empty() {
+                parts.push(format!("hashtags : {}", quote(&tag.to_lowercase())));
+            }
+        } else if word.chars().any(char::is_alphanumeric) {
+            parts.push(quote(word));
+        }
+    }
+    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+}
+
+impl App {
+    /// Runs a Directory search over every channel of the store.
+    pub fn search(&self, query: &DiscoveryQuery) -> Result<SearchResults> {
+        let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
+            Some(fts) => Some(self.store.text_matches(&fts)?),
+            None => None,
+        };
+        let rows = self.store.channels(&ChannelFilter::default())?;
+        let mut niches = self.store.niches_by_channel()?;
+        let indexed = rows.iter().map(|r| {
+            let m = r.metrics.as_ref();
+            IndexedChannel {
+                channel_id: r.id,
+                platform: r.platform,
+                followers: r.followers,
+                country: r.country.clone(),
+                language: r.language.clone(),
+                niches: niches.get(&r.id).map(|n| n.iter().map(|n| n.niche.clone()).collect()).unwrap_or_default(),
+                engagement_rate: m.and_then(|m| m.engagement_rate.ok()),
+                label: m.and_then(|m| m.engagement_label.ok()),
+                engagement_index: m.and_then(|m| m.engagement_index.ok()),
+                growth: m.and_then(|m| m.follower_growth_30d.ok()),
+                posts_per_week: m.map(|m| m.posts_per_week),
+                verified: r.verified,
+                has_email: r.email.is_some(),
+            }
+        });
+        let index = DiscoveryIndex::build(indexed);
+        let page = index.search(query, text.as_ref());
+        let mut by_id: HashMap<i64, clout_store::ChannelRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        let channels = page
+            .hits
+            .iter()
+            .filter_map(|h| by_id.remove(&h.channel_id))
+            .map(|r| {
+                let labels = niches.remove(&r.id).unwrap_or_default();
+                view(r, query.preset, labels)
+            })
+            .collect();
+        Ok(SearchResults { page, channels })
+    }
+}

@@ -1,0 +1,142 @@
+//! `clout search`: flags to a `DiscoveryQuery`, results as a table or NDJSON.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use clout_app::App;
+use clout_core::discovery::{Bounds, DiscoveryQuery, FacetCounts, SortKey};
+use clout_core::{EngagementLabel, Platform, Tier};
+use serde_json::{Value, json};
+
+use super::preset;
+use crate::cli::{SearchArgs, SortArg};
+use crate::output::{channel_json, emit, fixed2, table, thousands};
+
+fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
+    let platforms =
+        args.platform.iter().map(|p| Platform::parse(p).map_err(|e| anyhow!("{e}"))).collect::<Result<_>>()?;
+    let tiers = args
+        .tier
+        .iter()
+        .map(|t| {
+            Tier::parse(t).ok_or_else(|| anyhow!("unknown tier '{t}' (expected none, nano, micro, mid, macro, mega)"))
+        })
+        .collect::<Result<_>>()?;
+    let labels = args
+        .label
+        .iter()
+        .map(|l| {
+            EngagementLabel::parse(l)
+                .ok_or_else(|| anyhow!("unknown label '{l}' (expected low, good, high, very_high)"))
+        })
+        .collect::<Result<_>>()?;
+    let text = args.query.join(" ");
+    Ok(DiscoveryQuery {
+        text: (!text.trim().is_empty()).then_some(text),
+        platforms,
+        tiers,
+        preset: preset(args.tiers),
+        countries: args.country.iter().map(|c| c.trim().to_ascii_uppercase()).collect(),
+        languages: args.language.iter().map(|l| l.trim().to_ascii_lowercase()).collect(),
+        niches: args.niche.iter().map(|n| n.trim().to_ascii_lowercase()).collect(),
+        min_followers: args.min_followers,
+        max_followers: args.max_followers,
+        engagement_rate: Bounds { min: args.min_er, max: args.max_er },
+        labels,
+        engagement_index: Bounds { min: args.min_index, max: args.max_index },
+        growth: Bounds { min: args.min_growth, max: args.max_growth },
+        posts_per_week: Bounds { min: args.min_posts_per_week, max: args.max_posts_per_week },
+        verified: args.verified,
+        has_email: args.has_email,
+        sort: match args.sort {
+            SortArg::Relevance => SortKey::Relevance,
+            SortArg::Followers => SortKey::Followers,
+            SortArg::Er => SortKey::EngagementRate,
+            SortArg::Index => SortKey::EngagementIndex,
+            SortArg::Growth => SortKey::Growth,
+        },
+        limit: args.limit,
+        offset: args.offset,
+        facets: args.facets,
+    })
+}
+
+fn facets_json(f: &FacetCounts) -> Value {
+    let group =
+        |v: &[(String, u64)]| -> Value { Value::Object(v.iter().map(|(k, n)| (k.clone(), Value::from(*n))).collect()) };
+    json!({
+        "platform": group(&f.platform),
+        "tier": group(&f.tier),
+        "country": group(&f.country),
+        "language": group(&f.language),
+        "niche": group(&f.niche),
+    })
+}
+
+pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
+    let q = query(&args)?;
+    let results = app.search(&q)?;
+    let mut text = String::new();
+    if args.json {
+        for (hit, channel) in results.page.hits.iter().zip(&results.channels) {
+            let mut o = channel_json(channel);
+            o.insert("score".into(), hit.score.into());
+            let _ = writeln!(text, "{}", Value::Object(o));
+        }
+        if let Some(f) = &results.page.facets {
+            let _ = writeln!(text, "{}", json!({"facets": facets_json(f), "total": results.page.total}));
+        }
+        emit(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = results
+        .page
+        .hits
+        .iter()
+        .zip(&results.channels)
+        .map(|(hit, c)| {
+            let m = c.row.metrics.as_ref();
+            let na = || "-".to_string();
+            vec![
+                c.row.platform.to_string(),
+                c.row.handle.clone(),
+                c.row.followers.map(thousands).unwrap_or_else(na),
+                c.tier.map(|t| t.as_str().to_string()).unwrap_or_else(na),
+                m.map(|m| fixed2(m.engagement_rate)).unwrap_or_else(na),
+                m.and_then(|m| m.engagement_label.ok()).map(|l| l.as_str().to_string()).unwrap_or_else(na),
+                m.map(|m| fixed2(m.engagement_index)).unwrap_or_else(na),
+                m.map(|m| fixed2(m.follower_growth_30d)).unwrap_or_else(na),
+                c.niches.iter().map(|n| n.niche.as_str()).collect::<Vec<_>>().join(","),
+                hit.score.map(|s| format!("{s:.2}")).unwrap_or_else(na),
+            ]
+        })
+        .collect();
+    text.push_str(&table(
+        &["PLATFORM", "HANDLE", "FOLLOWERS", "TIER", "ER %", "LABEL", "INDEX", "GROWTH %", "NICHES", "SCORE"],
+        &rows,
+        &[2, 4, 6, 7, 9],
+    ));
+    let shown = results.page.hits.len();
+    let _ = writeln!(
+        text,
+        "{} of {} matching channels (from {})",
+        shown,
+        results.page.total,
+        if shown == 0 { 0 } else { args.offset + 1 }
+    );
+    if let Some(f) = &results.page.facets {
+        for (name, values) in [
+            ("platform", &f.platform),
+            ("tier", &f.tier),
+            ("country", &f.country),
+            ("language", &f.language),
+            ("niche", &f.niche),
+        ] {
+            let list: Vec<String> = values.iter().take(12).map(|(k, n)| format!("{k} {n}")).collect();
+            let _ = writeln!(text, "{name}: {}", list.join(" · "));
+        }
+    }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
