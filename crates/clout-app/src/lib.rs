@@ -23,7 +23,7 @@ pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
-pub use search::{SearchResults, fts_query};
+pub use search::{SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

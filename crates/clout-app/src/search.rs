@@ -93,3 +93,54 @@ impl App {
         Ok(SearchResults { page, channels })
     }
 }
+
+/// A lookalike with the channel behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similar {
+    pub lookalike: clout_core::lookalike::Lookalike,
+    pub channel: ChannelView,
+}
+
+impl App {
+    /// The channels most like `reference` (`PLATFORM/HANDLE`): shared niches, shared
+    /// hashtags, similar size (see `clout_core::lookalike`).
+    pub fn similar(&self, reference: &str, limit: usize, preset: clout_core::TierPreset) -> Result<Vec<Similar>> {
+        use clout_core::lookalike::{Profile, lookalikes};
+        let (platform, handle) = crate::channels::parse_channel_ref(reference)?;
+        let rows = self.store.channels(&ChannelFilter::default())?;
+        let Some(of_row) = rows.iter().find(|r| r.platform == platform && r.handle == handle.as_str()) else {
+            return Err(Error::NotFound(format!("no channel {platform}/{handle} in the store")));
+        };
+        let of_id = of_row.id;
+        let mut niches = self.store.niches_by_channel()?;
+        let hashtags = self.store.hashtags_by_channel()?;
+        let profiles: Vec<Profile> = rows
+            .iter()
+            .map(|r| Profile {
+                channel_id: r.id,
+                followers: r.followers,
+                niches: niches
+                    .get(&r.id)
+                    .map(|n| n.iter().map(|n| (n.niche.clone(), n.confidence)).collect())
+                    .unwrap_or_default(),
+                hashtags: hashtags
+                    .get(&r.id)
+                    .map(|h| h.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let Some(of) = profiles.iter().find(|p| p.channel_id == of_id) else {
+            return Err(Error::Internal("the channel vanished while searching".to_string()));
+        };
+        let found = lookalikes(of, &profiles, limit);
+        let mut by_id: HashMap<i64, clout_store::ChannelRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        Ok(found
+            .into_iter()
+            .filter_map(|l| {
+                let row = by_id.remove(&l.channel_id)?;
+                let labels = niches.remove(&row.id).unwrap_or_default();
+                Some(Similar { lookalike: l, channel: view(row, preset, labels) })
+            })
+            .collect())
+    }
+}

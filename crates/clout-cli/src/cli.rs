@@ -38,6 +38,8 @@ pub(crate) enum Command {
     /// Repeating a filter flag means "any of"; --min-* and --max-* bounds are inclusive;
     /// a channel whose filtered metric is null does not match a bound on it.
     Search(Box<SearchArgs>),
+    /// Lookalikes: the channels most like one, by shared niches, shared hashtags and size.
+    Similar(SimilarArgs),
     /// Per-platform size fits and peer groups (the benchmarks behind labels and index).
     Benchmarks(JsonArg),
     /// Generate a deterministic demo world and import it (or write it with --write).
@@ -216,4 +218,20 @@ pub(crate) struct SearchArgs {
 pub(crate) enum IndexCommand {
     /// Rebuild the niche labels and the full-text table of every channel from the store.
     Rebuild,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimilarArgs {
+    /// The channel, as PLATFORM/HANDLE.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: String,
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) limit: usize,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// NDJSON: one object per lookalike with the fields of `clout channels --json` and
+    /// `similarity` with its parts.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

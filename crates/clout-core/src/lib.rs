@@ -9,6 +9,7 @@ pub mod benchmark;
 pub mod discovery;
 pub mod engagement;
 pub mod handle;
+pub mod lookalike;
 pub mod metric;
 pub mod niche;
 pub mod platform;

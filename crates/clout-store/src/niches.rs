@@ -212,6 +212,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
     }
 
+    /// Every channel's indexed hashtags (space-separated), by channel id.
+    pub fn hashtags_by_channel(&self) -> Result<HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare("SELECT rowid, hashtags FROM channel_text")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?;
+        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    }
+
     /// Every channel's labels, most confident first.
     pub fn niches_by_channel(&self) -> Result<HashMap<i64, Vec<StoredNiche>>> {
         let mut stmt = self.conn.prepare(

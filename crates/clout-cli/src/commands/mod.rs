@@ -21,6 +21,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Channels(args) => channels::run(&open_read(config)?, args),
         Command::Show(args) => show::run(&open_read(config)?, args),
         Command::Search(args) => search::run(&open_read(config)?, *args),
+        Command::Similar(args) => search::similar(&open_read(config)?, args),
         Command::Benchmarks(args) => channels::benchmarks(&open_read(config)?, args.json),
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {

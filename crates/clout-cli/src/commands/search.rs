@@ -10,7 +10,7 @@ use clout_core::{EngagementLabel, Platform, Tier};
 use serde_json::{Value, json};
 
 use super::preset;
-use crate::cli::{SearchArgs, SortArg};
+use crate::cli::{SearchArgs, SimilarArgs, SortArg};
 use crate::output::{channel_json, emit, fixed2, table, thousands};
 
 fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
@@ -137,6 +137,48 @@ pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
             let _ = writeln!(text, "{name}: {}", list.join(" · "));
         }
     }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn similar(app: &App, args: SimilarArgs) -> Result<ExitCode> {
+    let found = app.similar(&args.channel, args.limit, preset(args.tiers))?;
+    let mut text = String::new();
+    if args.json {
+        for s in &found {
+            let mut o = channel_json(&s.channel);
+            let l = &s.lookalike;
+            o.insert(
+                "similarity".into(),
+                json!({"score": l.similarity, "niches": l.niches, "hashtags": l.hashtags, "size": l.size}),
+            );
+            let _ = writeln!(text, "{}", Value::Object(o));
+        }
+        emit(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|s| {
+            let (c, l) = (&s.channel, &s.lookalike);
+            vec![
+                c.row.platform.to_string(),
+                c.row.handle.clone(),
+                c.row.followers.map(thousands).unwrap_or_else(|| "-".into()),
+                c.niches.iter().map(|n| n.niche.as_str()).collect::<Vec<_>>().join(","),
+                format!("{:.2}", l.similarity),
+                format!("{:.2}", l.niches),
+                format!("{:.2}", l.hashtags),
+                format!("{:.2}", l.size),
+            ]
+        })
+        .collect();
+    text.push_str(&table(
+        &["PLATFORM", "HANDLE", "FOLLOWERS", "NICHES", "SIMILARITY", "NICHE", "HASHTAGS", "SIZE"],
+        &rows,
+        &[2, 4, 5, 6, 7],
+    ));
+    let _ = writeln!(text, "similarity = 0.5 × shared niches + 0.3 × shared hashtags + 0.2 × similar size");
     emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,20 +5,20 @@ use crate::util::{AS_OF, DAY, Dir};
 /// Four channels with bios, enough posts for a rate, in two countries.
 fn world(dir: &Dir) {
     let mut lines = Vec::new();
-    // (handle, platform, followers, country, bio, likes per post)
+    // (handle, platform, followers, country, bio, likes per post, hashtags)
     let channels = [
-        ("greens", "instagram", 5_000, "AU", "Vegan recipes and meal prep", 150),
-        ("tofu.fan", "instagram", 12_000, "FR", "Vegan comfort food", 240),
-        ("lifts", "tiktok", 20_000, "AU", "Strength workouts and gym tips", 200),
-        ("bigvegan", "youtube", 300_000, "AU", "Vegan food documentaries", 3_000),
+        ("greens", "instagram", 5_000, "AU", "Vegan recipes and meal prep", 150, r#"["vegan","plantbased"]"#),
+        ("tofu.fan", "instagram", 12_000, "FR", "Vegan comfort food", 240, r#"["vegan"]"#),
+        ("lifts", "tiktok", 20_000, "AU", "Strength workouts and gym tips", 200, r#"["gym"]"#),
+        ("bigvegan", "youtube", 300_000, "AU", "Vegan food documentaries", 3_000, r#"["vegan","plantbased"]"#),
     ];
-    for (handle, platform, followers, country, bio, likes) in channels {
+    for (handle, platform, followers, country, bio, likes, tags) in channels {
         lines.push(format!(
             r#"{{"kind":"channel","platform":"{platform}","handle":"{handle}","followers":{followers},"observed_at":{AS_OF},"country":"{country}","bio":"{bio}"}}"#
         ));
         for i in 0..6 {
             lines.push(format!(
-                r#"{{"kind":"post","platform":"{platform}","handle":"{handle}","post_id":"p{i}","published_at":{},"likes":{likes},"comments":0,"observed_at":{AS_OF}}}"#,
+                r#"{{"kind":"post","platform":"{platform}","handle":"{handle}","post_id":"p{i}","published_at":{},"likes":{likes},"comments":0,"observed_at":{AS_OF},"hashtags":{tags}}}"#,
                 AS_OF - (8 + i) * DAY
             ));
         }
@@ -91,4 +91,20 @@ fn index_rebuild_relabels_with_the_current_taxonomy_and_text_search_still_works(
     assert!(handles(&dir.json_lines(&["search", "--niche", "fitness", "--json"])).is_empty());
     assert_eq!(handles(&dir.json_lines(&["search", "--niche", "iron", "--json"])), ["lifts"]);
     assert_eq!(handles(&dir.json_lines(&["search", "gym", "--json"])), ["lifts"]);
+}
+
+#[test]
+fn similar_lists_lookalikes_with_their_similarity_and_never_the_channel_itself() {
+    let dir = Dir::new();
+    world(&dir);
+    let lines = dir.json_lines(&["similar", "instagram/greens", "--json"]);
+    let found = handles(&lines);
+    assert!(found.contains(&"tofu.fan".to_string()) && found.contains(&"bigvegan".to_string()), "{found:?}");
+    assert!(!found.contains(&"greens".to_string()));
+    assert!(!found.contains(&"lifts".to_string()), "no niche or hashtag in common: {found:?}");
+    let scores: Vec<f64> = lines.iter().map(|o| o["similarity"]["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let out = dir.run(&["similar", "instagram/nobody"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no channel instagram/nobody"));
 }
