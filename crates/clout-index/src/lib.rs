@@ -5,7 +5,7 @@
 //! Text matching is done elsewhere (the store's full-text table); the caller passes the
 //! matching channels and their text scores in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use clout_core::discovery::{DiscoveryQuery, FacetCounts, Hit, SearchPage, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
@@ -21,6 +21,7 @@ pub struct IndexedChannel {
     pub followers: Option<u64>,
     pub country: Option<String>,
     pub language: Option<String>,
+    /// At most [`MAX_NICHES`] (the classifier's labels); further ones are not indexed.
     pub niches: Vec<String>,
     pub engagement_rate: Option<f64>,
     pub label: Option<EngagementLabel>,
@@ -32,26 +33,59 @@ pub struct IndexedChannel {
 }
 
 /// The channels of a store, column by column.
+///
+/// Categorical columns are dictionary-coded and have posting lists (ordinals per value),
+/// so a query starts from the smallest set its filters allow and checks the other
+/// filters on those candidates only. Metric columns hold `NaN` for null, which fails
+/// every comparison, as a null must fail a bound.
 #[derive(Debug, Clone, Default)]
 pub struct DiscoveryIndex {
     ids: Vec<i64>,
-    platform: Vec<Platform>,
-    followers: Vec<Option<u64>>,
-    /// Dictionary codes into `countries` / `languages` / `niche_names`.
-    country: Vec<Option<u16>>,
-    language: Vec<Option<u16>>,
-    niches: Vec<Vec<u16>>,
+    /// Channel id → ordinal: a dense table when ids are dense (store row ids are), else a map.
+    ordinal_by_id: Vec<u32>,
+    ordinal_of: HashMap<i64, u32>,
+    /// Everything a filter reads, one row per channel: a candidate costs one cache line.
+    rows: Vec<Row>,
     countries: Vec<String>,
     languages: Vec<String>,
     niche_names: Vec<String>,
-    engagement_rate: Vec<Option<f64>>,
-    label: Vec<Option<EngagementLabel>>,
-    engagement_index: Vec<Option<f64>>,
-    growth: Vec<Option<f64>>,
-    posts_per_week: Vec<Option<f64>>,
-    verified: Vec<Option<bool>>,
-    has_email: Vec<bool>,
+    // Posting lists: ordinals per code, ascending.
+    by_platform: Vec<Vec<u32>>,
+    by_tier_scrunch: Vec<Vec<u32>>,
+    by_tier_industry: Vec<Vec<u32>>,
+    by_country: Vec<Vec<u32>>,
+    by_language: Vec<Vec<u32>>,
+    by_niche: Vec<Vec<u32>>,
 }
+
+/// The filterable facts of one channel.
+///
+/// `NaN` is null for metrics, `u64::MAX` for followers, `u8::MAX` / `u16::MAX` for codes.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    followers: u64,
+    engagement_rate: f64,
+    engagement_index: f64,
+    growth: f64,
+    posts_per_week: f64,
+    country: u16,
+    language: u16,
+    niches: [u16; MAX_NICHES],
+    platform: u8,
+    tier_scrunch: u8,
+    tier_industry: u8,
+    /// `EngagementLabel::ALL` position.
+    label: u8,
+    /// 0 false, 1 true, 2 unknown.
+    verified: u8,
+    has_email: bool,
+}
+
+/// Niche labels indexed per channel (the classifier gives at most three).
+pub const MAX_NICHES: usize = 3;
+
+const NONE16: u16 = u16::MAX;
+const NONE8: u8 = u8::MAX;
 
 fn code(dict: &mut Vec<String>, lookup: &mut HashMap<String, u16>, value: &str) -> u16 {
     if let Some(&c) = lookup.get(value) {
@@ -63,27 +97,108 @@ fn code(dict: &mut Vec<String>, lookup: &mut HashMap<String, u16>, value: &str) 
     c
 }
 
+fn post(lists: &mut Vec<Vec<u32>>, code: usize, ordinal: u32) {
+    if lists.len() <= code {
+        lists.resize(code + 1, Vec::new());
+    }
+    lists[code].push(ordinal);
+}
+
+/// Counts per code, then `(name, count)` most frequent first (ties by name).
+fn named_counts(counts: &[u64], name: impl Fn(usize) -> String) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> =
+        counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(c, n)| (name(c), *n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
 impl DiscoveryIndex {
     pub fn build(rows: impl IntoIterator<Item = IndexedChannel>) -> DiscoveryIndex {
         let mut ix = DiscoveryIndex::default();
         let (mut countries, mut languages, mut niches) = (HashMap::new(), HashMap::new(), HashMap::new());
         for r in rows {
+            let o = ix.ids.len() as u32;
+            ix.ordinal_of.insert(r.channel_id, o);
             ix.ids.push(r.channel_id);
-            ix.platform.push(r.platform);
-            ix.followers.push(r.followers);
-            ix.country.push(r.country.as_deref().map(|c| code(&mut ix.countries, &mut countries, c)));
-            ix.language.push(r.language.as_deref().map(|l| code(&mut ix.languages, &mut languages, l)));
-            let n: Vec<u16> = r.niches.iter().map(|n| code(&mut ix.niche_names, &mut niches, n)).collect();
-            ix.niches.push(n);
-            ix.engagement_rate.push(r.engagement_rate);
-            ix.label.push(r.label);
-            ix.engagement_index.push(r.engagement_index);
-            ix.growth.push(r.growth);
-            ix.posts_per_week.push(r.posts_per_week);
-            ix.verified.push(r.verified);
-            ix.has_email.push(r.has_email);
+            let platform = Platform::ALL.iter().position(|p| *p == r.platform).unwrap_or(0) as u8;
+            post(&mut ix.by_platform, platform as usize, o);
+            let mut tiers = [NONE8; 2];
+            for (slot, preset, lists) in [
+                (0, clout_core::TierPreset::Scrunch, &mut ix.by_tier_scrunch),
+                (1, clout_core::TierPreset::Industry, &mut ix.by_tier_industry),
+            ] {
+                let tier = r.followers.map(|f| Tier::for_followers(f, preset) as u8).unwrap_or(NONE8);
+                tiers[slot] = tier;
+                if tier != NONE8 {
+                    post(lists, tier as usize, o);
+                }
+            }
+            let country = r.country.as_deref().map(|c| code(&mut ix.countries, &mut countries, c)).unwrap_or(NONE16);
+            if country != NONE16 {
+                post(&mut ix.by_country, country as usize, o);
+            }
+            let language = r.language.as_deref().map(|l| code(&mut ix.languages, &mut languages, l)).unwrap_or(NONE16);
+            if language != NONE16 {
+                post(&mut ix.by_language, language as usize, o);
+            }
+            let mut n: Vec<u16> =
+                r.niches.iter().take(MAX_NICHES).map(|n| code(&mut ix.niche_names, &mut niches, n)).collect();
+            n.sort_unstable();
+            n.dedup();
+            let mut slots = [NONE16; MAX_NICHES];
+            for (slot, &c) in slots.iter_mut().zip(&n) {
+                *slot = c;
+                post(&mut ix.by_niche, c as usize, o);
+            }
+            ix.rows.push(Row {
+                followers: r.followers.unwrap_or(u64::MAX),
+                engagement_rate: r.engagement_rate.unwrap_or(f64::NAN),
+                engagement_index: r.engagement_index.unwrap_or(f64::NAN),
+                growth: r.growth.unwrap_or(f64::NAN),
+                posts_per_week: r.posts_per_week.unwrap_or(f64::NAN),
+                country,
+                language,
+                niches: slots,
+                platform,
+                tier_scrunch: tiers[0],
+                tier_industry: tiers[1],
+                label: r
+                    .label
+                    .and_then(|l| EngagementLabel::ALL.iter().position(|x| *x == l))
+                    .map_or(NONE8, |p| p as u8),
+                verified: match r.verified {
+                    Some(false) => 0,
+                    Some(true) => 1,
+                    None => 2,
+                },
+                has_email: r.has_email,
+            });
+        }
+        // Dense ids (a store's row ids) get an array lookup; sparse ones keep the map.
+        let max_id = ix.ids.iter().copied().max().unwrap_or(0);
+        if ix.ids.iter().all(|&id| id >= 0) && (max_id as usize) < 2 * ix.ids.len() + 1024 {
+            ix.ordinal_by_id = vec![u32::MAX; max_id as usize + 1];
+            for (o, &id) in ix.ids.iter().enumerate() {
+                ix.ordinal_by_id[id as usize] = o as u32;
+            }
+            ix.ordinal_of = HashMap::new();
         }
         ix
+    }
+
+    /// Bytes the columns and posting lists hold on the heap (an estimate from capacities).
+    pub fn heap_bytes(&self) -> usize {
+        let lists = |l: &Vec<Vec<u32>>| l.iter().map(|v| v.capacity() * 4).sum::<usize>();
+        self.ids.capacity() * 8
+            + self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.ordinal_by_id.capacity() * 4
+            + self.ordinal_of.capacity() * 16
+            + lists(&self.by_platform)
+            + lists(&self.by_tier_scrunch)
+            + lists(&self.by_tier_industry)
+            + lists(&self.by_country)
+            + lists(&self.by_language)
+            + lists(&self.by_niche)
     }
 
     pub fn len(&self) -> usize {
@@ -94,120 +209,408 @@ impl DiscoveryIndex {
         self.ids.is_empty()
     }
 
-    fn tier(&self, i: usize, q: &DiscoveryQuery) -> Option<Tier> {
-        self.followers[i].map(|f| Tier::for_followers(f, q.preset))
+    fn tier_lists(&self, q: &DiscoveryQuery) -> &[Vec<u32>] {
+        match q.preset {
+            clout_core::TierPreset::Scrunch => &self.by_tier_scrunch,
+            clout_core::TierPreset::Industry => &self.by_tier_industry,
+        }
     }
 
-    /// Whether channel `i` passes every filter of `q` (text aside).
-    fn admits(&self, i: usize, q: &DiscoveryQuery, wanted: &Wanted) -> bool {
-        (q.platforms.is_empty() || q.platforms.contains(&self.platform[i]))
-            && (q.tiers.is_empty() || self.tier(i, q).is_some_and(|t| q.tiers.contains(&t)))
-            && (q.min_followers.is_none() || self.followers[i].is_some_and(|f| q.min_followers.is_none_or(|m| f >= m)))
-            && (q.max_followers.is_none() || self.followers[i].is_some_and(|f| q.max_followers.is_none_or(|m| f <= m)))
-            && (q.countries.is_empty() || self.country[i].is_some_and(|c| wanted.countries.contains(&c)))
-            && (q.languages.is_empty() || self.language[i].is_some_and(|l| wanted.languages.contains(&l)))
-            && (q.niches.is_empty() || self.niches[i].iter().any(|n| wanted.niches.contains(n)))
-            && q.engagement_rate.admits(self.engagement_rate[i])
-            && (q.labels.is_empty() || self.label[i].is_some_and(|l| q.labels.contains(&l)))
-            && q.engagement_index.admits(self.engagement_index[i])
-            && q.growth.admits(self.growth[i])
-            && q.posts_per_week.admits(self.posts_per_week[i])
-            && q.verified.is_none_or(|v| self.verified[i] == Some(v))
-            && q.has_email.is_none_or(|e| self.has_email[i] == e)
+    fn ordinal(&self, id: i64) -> Option<u32> {
+        if self.ordinal_by_id.is_empty() {
+            return self.ordinal_of.get(&id).copied();
+        }
+        usize::try_from(id).ok().and_then(|i| self.ordinal_by_id.get(i)).copied().filter(|&o| o != u32::MAX)
+    }
+
+    /// The smallest posting list (or union of lists, for an any-of filter) that the
+    /// categorical filters allow; every candidate is still checked against every filter.
+    /// `None` when no categorical filter is set.
+    fn smallest_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
+        let mut options: Vec<(&[Vec<u32>], Vec<usize>)> = Vec::new();
+        if !q.platforms.is_empty() {
+            options.push((
+                &self.by_platform,
+                q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)).collect(),
+            ));
+        }
+        if !q.tiers.is_empty() {
+            options.push((self.tier_lists(q), q.tiers.iter().map(|t| *t as usize).collect()));
+        }
+        for (set, lists, codes) in [
+            (!q.countries.is_empty(), &self.by_country, &wanted.countries),
+            (!q.languages.is_empty(), &self.by_language, &wanted.languages),
+            (!q.niches.is_empty(), &self.by_niche, &wanted.niches),
+        ] {
+            if set {
+                options.push((lists, codes.iter().map(|&c| c as usize).collect()));
+            }
+        }
+        let size = |(lists, codes): &(&[Vec<u32>], Vec<usize>)| -> usize {
+            codes.iter().filter_map(|&c| lists.get(c)).map(Vec::len).sum()
+        };
+        let (lists, codes) = options.into_iter().min_by_key(size)?;
+        let mut out: Vec<u32> = codes.iter().filter_map(|&c| lists.get(c)).flatten().copied().collect();
+        if codes.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+        Some(out)
+    }
+
+    /// Whether ordinal `i` passes every filter (text aside).
+    fn admits(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        let bounded = |b: &clout_core::discovery::Bounds, v: f64| {
+            b.is_open() || (b.min.is_none_or(|m| v >= m) && b.max.is_none_or(|m| v <= m))
+        };
+        let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
+        let r = &self.rows[i];
+        let f = r.followers;
+        (w.platforms.is_empty() || allowed(&w.platforms, u16::from(r.platform)))
+            && (w.tiers.is_empty() || allowed(&w.tiers, u16::from(tier_of(r, q))))
+            && (q.countries.is_empty() || allowed(&w.country_set, r.country))
+            && (q.languages.is_empty() || allowed(&w.language_set, r.language))
+            && (q.niches.is_empty() || r.niches.iter().any(|&n| allowed(&w.niche_set, n)))
+            && q.min_followers.is_none_or(|m| f != u64::MAX && f >= m)
+            && q.max_followers.is_none_or(|m| f != u64::MAX && f <= m)
+            && bounded(&q.engagement_rate, r.engagement_rate)
+            && (w.labels.is_empty() || allowed(&w.labels, u16::from(r.label)))
+            && bounded(&q.engagement_index, r.engagement_index)
+            && bounded(&q.growth, r.growth)
+            && bounded(&q.posts_per_week, r.posts_per_week)
+            && q.verified.is_none_or(|v| r.verified == u8::from(v))
+            && q.has_email.is_none_or(|e| r.has_email == e)
+    }
+
+    fn score(&self, i: usize, q: &DiscoveryQuery, text_score: Option<f64>) -> f64 {
+        let r = &self.rows[i];
+        let index = r.engagement_index;
+        match q.sort {
+            SortKey::Relevance => match text_score {
+                Some(t) => t * (0.5 + 0.5 * if index.is_nan() { 1.0 } else { index.clamp(0.0, 3.0) }),
+                None => index,
+            },
+            SortKey::Followers => {
+                if r.followers == u64::MAX {
+                    f64::NAN
+                } else {
+                    r.followers as f64
+                }
+            }
+            SortKey::EngagementRate => r.engagement_rate,
+            SortKey::EngagementIndex => index,
+            SortKey::Growth => r.growth,
+        }
+    }
+
+    /// One pass over some candidates: total, facet counts and the best `keep` matches.
+    fn scan(&self, q: &DiscoveryQuery, w: &Wanted, candidates: Candidates<'_>, keep: usize) -> Partial {
+        let mut part = Partial::new(self, q.facets, keep);
+        let mut visit = |i: usize, text: Option<f64>| {
+            if !self.admits(i, q, w) {
+                return;
+            }
+            part.total += 1;
+            if let Some(f) = &mut part.facets {
+                let r = &self.rows[i];
+                f.platform[r.platform as usize] += 1;
+                if let Some(t) = f.tier.get_mut(tier_of(r, q) as usize) {
+                    *t += 1;
+                }
+                if let Some(c) = f.country.get_mut(r.country as usize) {
+                    *c += 1;
+                }
+                if let Some(l) = f.language.get_mut(r.language as usize) {
+                    *l += 1;
+                }
+                for &n in &r.niches {
+                    if let Some(c) = f.niche.get_mut(n as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+            if keep > 0 {
+                part.top.offer(Ranked { score: self.score(i, q, text), id: self.ids[i], ordinal: i as u32 });
+            }
+        };
+        match candidates {
+            Candidates::Text(hits) => hits.iter().for_each(|&(o, t)| visit(o as usize, Some(t))),
+            Candidates::List(list) => list.iter().for_each(|&o| visit(o as usize, None)),
+            Candidates::Range(from, to) => (from..to).for_each(|o| visit(o, None)),
+        }
+        part
     }
 
     /// Answers `q`. `text` is `None` without a text query, else the channels the text
     /// matched with their text scores (higher is better).
     pub fn search(&self, q: &DiscoveryQuery, text: Option<&HashMap<i64, f64>>) -> SearchPage {
-        let lookup = |dict: &[String], values: &[String]| -> Vec<u16> {
-            values.iter().filter_map(|v| dict.iter().position(|d| d == v)).map(|p| p as u16).collect()
-        };
-        let wanted = Wanted {
-            countries: lookup(&self.countries, &q.countries),
-            languages: lookup(&self.languages, &q.languages),
-            niches: lookup(&self.niche_names, &q.niches),
-        };
-        let mut matches: Vec<(usize, Option<f64>)> = Vec::new();
-        for i in 0..self.ids.len() {
-            let text_score = match text {
-                None => None,
-                Some(scores) => match scores.get(&self.ids[i]) {
-                    Some(&s) => Some(s),
-                    None => continue,
-                },
-            };
-            if !self.admits(i, q, &wanted) {
-                continue;
-            }
-            let score = match q.sort {
-                SortKey::Relevance => match text_score {
-                    Some(t) => Some(t * (0.5 + 0.5 * self.engagement_index[i].unwrap_or(1.0).clamp(0.0, 3.0))),
-                    None => self.engagement_index[i],
-                },
-                SortKey::Followers => self.followers[i].map(|f| f as f64),
-                SortKey::EngagementRate => self.engagement_rate[i],
-                SortKey::EngagementIndex => self.engagement_index[i],
-                SortKey::Growth => self.growth[i],
-            };
-            matches.push((i, score));
-        }
-        let facets = q.facets.then(|| self.facets(q, matches.iter().map(|m| m.0)));
-        // Highest first, nulls last, then by channel id so that pages are stable.
-        matches.sort_by(|a, b| match (a.1, b.1) {
-            (Some(x), Some(y)) => y.total_cmp(&x).then(self.ids[a.0].cmp(&self.ids[b.0])),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => self.ids[a.0].cmp(&self.ids[b.0]),
+        let w = Wanted::new(self, q);
+        let keep = q.offset.saturating_add(q.limit);
+        let text_hits: Option<Vec<(u32, f64)>> = text.map(|t| {
+            let mut v: Vec<(u32, f64)> = t.iter().filter_map(|(id, s)| self.ordinal(*id).map(|o| (o, *s))).collect();
+            v.sort_unstable_by_key(|h| h.0);
+            v
         });
-        let hits = matches
+        let list = if text_hits.is_some() { None } else { self.smallest_list(q, &w) };
+        // Two halves on two threads when there is enough work to share.
+        let halves: Vec<Candidates<'_>> = match (&text_hits, &list) {
+            (Some(hits), _) => split(hits).map(Candidates::Text).to_vec(),
+            (None, Some(list)) => split(list).map(Candidates::List).to_vec(),
+            (None, None) => {
+                let n = self.ids.len();
+                vec![Candidates::Range(0, n / 2), Candidates::Range(n / 2, n)]
+            }
+        };
+        let work: usize = halves.iter().map(Candidates::len).sum();
+        let parts: Vec<Partial> = if work >= PARALLEL_FROM {
+            std::thread::scope(|scope| {
+                let w = &w;
+                let handles: Vec<_> =
+                    halves.into_iter().map(|c| scope.spawn(move || self.scan(q, w, c, keep))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            })
+        } else {
+            halves.into_iter().map(|c| self.scan(q, &w, c, keep)).collect()
+        };
+        let mut merged = Partial::new(self, q.facets, keep);
+        for p in parts {
+            merged.total += p.total;
+            if let (Some(m), Some(f)) = (&mut merged.facets, p.facets) {
+                m.add(&f);
+            }
+            for r in p.top.items {
+                merged.top.offer(r);
+            }
+        }
+        let mut best = merged.top.items;
+        best.sort_unstable_by(Ranked::order);
+        let hits = best
             .iter()
             .skip(q.offset)
             .take(q.limit)
-            .map(|&(i, score)| Hit { channel_id: self.ids[i], score })
+            .map(|r| Hit { channel_id: r.id, score: (!r.score.is_nan()).then_some(r.score) })
             .collect();
-        SearchPage { total: matches.len() as u64, hits, facets }
+        let facets = merged.facets.map(|f| FacetCounts {
+            platform: named_counts(&f.platform, |c| Platform::ALL[c].as_str().to_string()),
+            tier: named_counts(&f.tier, |c| Tier::ALL[c].as_str().to_string()),
+            country: named_counts(&f.country, |c| self.countries[c].clone()),
+            language: named_counts(&f.language, |c| self.languages[c].clone()),
+            niche: named_counts(&f.niche, |c| self.niche_names[c].clone()),
+        });
+        SearchPage { total: merged.total, hits, facets }
     }
+}
 
-    fn facets(&self, q: &DiscoveryQuery, matching: impl Iterator<Item = usize>) -> FacetCounts {
-        let mut platform: BTreeMap<String, u64> = BTreeMap::new();
-        let mut tier: BTreeMap<String, u64> = BTreeMap::new();
-        let mut country: BTreeMap<String, u64> = BTreeMap::new();
-        let mut language: BTreeMap<String, u64> = BTreeMap::new();
-        let mut niche: BTreeMap<String, u64> = BTreeMap::new();
-        for i in matching {
-            *platform.entry(self.platform[i].as_str().to_string()).or_default() += 1;
-            if let Some(t) = self.tier(i, q) {
-                *tier.entry(t.as_str().to_string()).or_default() += 1;
-            }
-            if let Some(c) = self.country[i] {
-                *country.entry(self.countries[c as usize].clone()).or_default() += 1;
-            }
-            if let Some(l) = self.language[i] {
-                *language.entry(self.languages[l as usize].clone()).or_default() += 1;
-            }
-            for &n in &self.niches[i] {
-                *niche.entry(self.niche_names[n as usize].clone()).or_default() += 1;
-            }
-        }
-        // Most frequent first, then by name.
-        let ordered = |m: BTreeMap<String, u64>| -> Vec<(String, u64)> {
-            let mut v: Vec<(String, u64)> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v
-        };
-        FacetCounts {
-            platform: ordered(platform),
-            tier: ordered(tier),
-            country: ordered(country),
-            language: ordered(language),
-            niche: ordered(niche),
+fn tier_of(r: &Row, q: &DiscoveryQuery) -> u8 {
+    match q.preset {
+        clout_core::TierPreset::Scrunch => r.tier_scrunch,
+        clout_core::TierPreset::Industry => r.tier_industry,
+    }
+}
+
+/// Below this many candidates one thread is faster than starting a second.
+const PARALLEL_FROM: usize = 200_000;
+
+fn split<T>(items: &[T]) -> [&[T]; 2] {
+    let (a, b) = items.split_at(items.len() / 2);
+    [a, b]
+}
+
+/// Where a scan looks.
+#[derive(Clone, Copy)]
+enum Candidates<'a> {
+    Text(&'a [(u32, f64)]),
+    List(&'a [u32]),
+    Range(usize, usize),
+}
+
+impl Candidates<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Candidates::Text(t) => t.len(),
+            Candidates::List(l) => l.len(),
+            Candidates::Range(a, b) => b - a,
         }
     }
 }
 
-/// The query's categorical filters as dictionary codes.
+/// A match with what orders it.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f64,
+    id: i64,
+    ordinal: u32,
+}
+
+impl Ranked {
+    /// Highest score first, null (NaN) last, then by channel id.
+    fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+        match (a.score.is_nan(), b.score.is_nan()) {
+            (false, false) => b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)),
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
+            (true, true) => a.id.cmp(&b.id),
+        }
+        .then(a.ordinal.cmp(&b.ordinal))
+    }
+}
+
+/// The best `keep` matches seen so far, as a heap whose root is the worst kept.
+struct TopK {
+    keep: usize,
+    items: Vec<Ranked>,
+}
+
+impl TopK {
+    fn offer(&mut self, r: Ranked) {
+        use std::cmp::Ordering::Less;
+        if self.items.len() < self.keep {
+            self.items.push(r);
+            self.sift_up(self.items.len() - 1);
+        } else if Ranked::order(&r, &self.items[0]) == Less {
+            self.items[0] = r;
+            self.sift_down(0);
+        }
+    }
+
+    /// `a` is worse than `b` (later in the result order).
+    fn worse(a: &Ranked, b: &Ranked) -> bool {
+        Ranked::order(a, b) == std::cmp::Ordering::Greater
+    }
+
+    fn sift_up(&mut self, mut i: usize) {
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if Self::worse(&self.items[i], &self.items[parent]) {
+                self.items.swap(i, parent);
+                i = parent;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let n = self.items.len();
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut worst = i;
+            if l < n && Self::worse(&self.items[l], &self.items[worst]) {
+                worst = l;
+            }
+            if r < n && Self::worse(&self.items[r], &self.items[worst]) {
+                worst = r;
+            }
+            if worst == i {
+                break;
+            }
+            self.items.swap(i, worst);
+            i = worst;
+        }
+    }
+}
+
+/// Facet counts by code.
+struct Counts {
+    platform: Vec<u64>,
+    tier: Vec<u64>,
+    country: Vec<u64>,
+    language: Vec<u64>,
+    niche: Vec<u64>,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        for (a, b) in [
+            (&mut self.platform, &other.platform),
+            (&mut self.tier, &other.tier),
+            (&mut self.country, &other.country),
+            (&mut self.language, &other.language),
+            (&mut self.niche, &other.niche),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// What one scan found.
+struct Partial {
+    total: u64,
+    facets: Option<Counts>,
+    top: TopK,
+}
+
+impl Partial {
+    fn new(ix: &DiscoveryIndex, facets: bool, keep: usize) -> Partial {
+        Partial {
+            total: 0,
+            facets: facets.then(|| Counts {
+                platform: vec![0; Platform::ALL.len()],
+                tier: vec![0; Tier::ALL.len()],
+                country: vec![0; ix.countries.len()],
+                language: vec![0; ix.languages.len()],
+                niche: vec![0; ix.niche_names.len()],
+            }),
+            top: TopK { keep, items: Vec::with_capacity(keep.min(1 << 16)) },
+        }
+    }
+}
+
+/// The query's categorical filters as dictionary codes and lookup tables by code.
 struct Wanted {
     countries: Vec<u16>,
     languages: Vec<u16>,
     niches: Vec<u16>,
+    platforms: Vec<bool>,
+    tiers: Vec<bool>,
+    country_set: Vec<bool>,
+    language_set: Vec<bool>,
+    niche_set: Vec<bool>,
+    labels: Vec<bool>,
+}
+
+impl Wanted {
+    fn new(ix: &DiscoveryIndex, q: &DiscoveryQuery) -> Wanted {
+        let lookup = |dict: &[String], values: &[String]| -> Vec<u16> {
+            values.iter().filter_map(|v| dict.iter().position(|d| d == v)).map(|p| p as u16).collect()
+        };
+        let table = |size: usize, codes: &mut dyn Iterator<Item = usize>| -> Vec<bool> {
+            let mut t = vec![false; size];
+            for c in codes {
+                if let Some(x) = t.get_mut(c) {
+                    *x = true;
+                }
+            }
+            t
+        };
+        let countries = lookup(&ix.countries, &q.countries);
+        let languages = lookup(&ix.languages, &q.languages);
+        let niches = lookup(&ix.niche_names, &q.niches);
+        let or_empty = |set: bool, t: Vec<bool>| if set { t } else { Vec::new() };
+        Wanted {
+            platforms: or_empty(
+                !q.platforms.is_empty(),
+                table(
+                    Platform::ALL.len(),
+                    &mut q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)),
+                ),
+            ),
+            tiers: or_empty(!q.tiers.is_empty(), table(Tier::ALL.len(), &mut q.tiers.iter().map(|t| *t as usize))),
+            labels: or_empty(
+                !q.labels.is_empty(),
+                table(
+                    EngagementLabel::ALL.len(),
+                    &mut q.labels.iter().filter_map(|l| EngagementLabel::ALL.iter().position(|x| x == l)),
+                ),
+            ),
+            country_set: table(ix.countries.len(), &mut countries.iter().map(|&c| c as usize)),
+            language_set: table(ix.languages.len(), &mut languages.iter().map(|&c| c as usize)),
+            niche_set: table(ix.niche_names.len(), &mut niches.iter().map(|&c| c as usize)),
+            countries,
+            languages,
+            niches,
+        }
+    }
 }

@@ -230,3 +230,75 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
     let got: Vec<(i64, f64)> = page.hits.iter().map(|h| (h.channel_id, h.score.unwrap())).collect();
     assert_eq!(got, [(2, 12.0), (3, 8.0), (1, 6.0)]);
 }
+
+#[test]
+fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
+    // 300,000 rows: enough for every query below to take the two-thread path.
+    let rows: Vec<IndexedChannel> = (0..300_000u64)
+        .map(|i| IndexedChannel {
+            channel_id: i as i64,
+            platform: [Platform::Instagram, Platform::Tiktok, Platform::Youtube][(i % 3) as usize],
+            followers: Some(500 + (i * 7_919) % 400_000),
+            country: Some(COUNTRIES[(i % 4) as usize].to_string()),
+            language: (i % 5 != 0).then(|| LANGUAGES[(i % 3) as usize].to_string()),
+            niches: vec![NICHES[(i % 4) as usize].to_string()],
+            engagement_rate: (i % 11 != 0).then(|| (i % 97) as f64 / 10.0),
+            label: None,
+            engagement_index: (i % 13 != 0).then(|| (i % 37) as f64 / 10.0),
+            growth: None,
+            posts_per_week: Some((i % 20) as f64 / 2.0),
+            verified: Some(i % 50 == 0),
+            has_email: i % 3 == 0,
+        })
+        .collect();
+    let index = DiscoveryIndex::build(rows.clone());
+    let text: HashMap<i64, f64> = (0..300_000i64).filter(|i| i % 4 != 3).map(|i| (i, (i % 17) as f64)).collect();
+    let queries = [
+        DiscoveryQuery {
+            facets: true,
+            sort: SortKey::Followers,
+            limit: 25,
+            offset: 10,
+            ..DiscoveryQuery::everything()
+        },
+        DiscoveryQuery {
+            platforms: vec![Platform::Instagram, Platform::Youtube],
+            engagement_rate: Bounds { min: Some(2.0), max: Some(8.0) },
+            facets: true,
+            sort: SortKey::EngagementRate,
+            limit: 40,
+            ..DiscoveryQuery::everything()
+        },
+    ];
+    for (q, text) in [(&queries[0], None), (&queries[1], None), (&queries[0], Some(&text)), (&queries[1], Some(&text))]
+    {
+        let page = index.search(q, text);
+        let mut expected: Vec<&IndexedChannel> = rows
+            .iter()
+            .filter(|r| text.is_none_or(|t| t.contains_key(&r.channel_id)))
+            .filter(|r| brute_admits(r, q))
+            .collect();
+        assert_eq!(page.total, expected.len() as u64);
+        let facets = page.facets.unwrap();
+        let as_map = |v: &[(String, u64)]| -> BTreeMap<String, u64> { v.iter().cloned().collect() };
+        assert_eq!(as_map(&facets.country), count(expected.iter().filter_map(|r| r.country.as_deref())));
+        assert_eq!(as_map(&facets.niche), count(expected.iter().flat_map(|r| r.niches.iter().map(String::as_str))));
+        // The page is exactly the brute-force order's slice.
+        let key = |r: &IndexedChannel| -> Option<f64> {
+            match q.sort {
+                SortKey::Followers => r.followers.map(|f| f as f64),
+                SortKey::EngagementRate => r.engagement_rate,
+                _ => unreachable!(),
+            }
+        };
+        expected.sort_by(|a, b| match (key(a), key(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x).then(a.channel_id.cmp(&b.channel_id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.channel_id.cmp(&b.channel_id),
+        });
+        let want: Vec<i64> = expected.iter().skip(q.offset).take(q.limit).map(|r| r.channel_id).collect();
+        let got: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
+        assert_eq!(got, want);
+    }
+}

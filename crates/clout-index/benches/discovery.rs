@@ -1,0 +1,174 @@
+//! Discovery query latency at Directory scale (not a test; run with
+//! `cargo bench -p clout-index --bench discovery`; `CLOUT_BENCH_CHANNELS=1000000,10000000`
+//! sets the sizes).
+//!
+//! The channels are synthetic rows with the demo world's distributions (power-law
+//! followers, engagement falling with size, niches, countries), generated directly:
+//! ten million demo channels with their posts would not fit a benchmark's minutes.
+//! A text query is represented by the set of channels it matched (1 % of them, as a
+//! common word would), because text matching happens before the index.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::{EngagementLabel, Platform, Tier};
+use clout_index::{DiscoveryIndex, IndexedChannel};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+const NICHES: [&str; 30] = [
+    "fitness",
+    "beauty",
+    "fashion",
+    "food",
+    "travel",
+    "parenting",
+    "gaming",
+    "tech",
+    "finance",
+    "pets",
+    "music",
+    "sport",
+    "home",
+    "vegan",
+    "photography",
+    "art",
+    "books",
+    "diy",
+    "gardening",
+    "cars",
+    "outdoors",
+    "wellness",
+    "comedy",
+    "education",
+    "science",
+    "skincare",
+    "coffee",
+    "wedding",
+    "dance",
+    "crypto",
+];
+const COUNTRIES: [&str; 12] = ["US", "GB", "AU", "CA", "IN", "DE", "FR", "ES", "BR", "MX", "IT", "JP"];
+const LANGUAGES: [&str; 8] = ["en", "de", "fr", "es", "pt", "it", "ja", "hi"];
+
+fn rows(n: usize) -> Vec<IndexedChannel> {
+    let mut rng = Pcg64Mcg::seed_from_u64(7);
+    (0..n)
+        .map(|i| {
+            let u: f64 = rng.random::<f64>().max(1e-9);
+            let followers = (800.0 / u.powf(1.0 / 1.05)).min(2e7) as u64;
+            let rate = 5.0 * (followers as f64 / 5_000.0).powf(-0.33) * (0.5 + rng.random::<f64>());
+            let index = rate / (5.0 * (followers as f64 / 5_000.0).powf(-0.33));
+            let country = rng.random_range(0..COUNTRIES.len());
+            let mut niches = vec![NICHES[rng.random_range(0..30)].to_string()];
+            if rng.random::<f64>() < 0.25 {
+                niches.push(NICHES[rng.random_range(0..30)].to_string());
+            }
+            let active = rng.random::<f64>() > 0.08;
+            IndexedChannel {
+                channel_id: i as i64 + 1,
+                platform: [Platform::Instagram, Platform::Tiktok, Platform::Youtube, Platform::X]
+                    [rng.random_range(0..4)],
+                followers: Some(followers),
+                country: Some(COUNTRIES[country].to_string()),
+                language: Some(LANGUAGES[country.min(LANGUAGES.len() - 1)].to_string()),
+                niches,
+                engagement_rate: active.then_some(rate),
+                label: active.then(|| EngagementLabel::from_rate(rate)),
+                engagement_index: active.then_some(index),
+                growth: (rng.random::<f64>() > 0.1).then(|| rng.random_range(-3.0..8.0)),
+                posts_per_week: Some(rng.random_range(0.0..10.0)),
+                verified: Some(rng.random::<f64>() < 0.02),
+                has_email: rng.random::<f64>() < 0.3,
+            }
+        })
+        .collect()
+}
+
+/// A named query, with the text matches it stands for.
+type Case = (&'static str, DiscoveryQuery, Option<HashMap<i64, f64>>);
+
+fn queries(n: usize) -> Vec<Case> {
+    let base = DiscoveryQuery::everything();
+    let text: HashMap<i64, f64> = (1..=n as i64).filter(|id| id % 100 == 7).map(|id| (id, (id % 13) as f64)).collect();
+    vec![
+        (
+            "filters: instagram, micro, AU, er >= 3, top 50 by index",
+            DiscoveryQuery {
+                platforms: vec![Platform::Instagram],
+                tiers: vec![Tier::Micro],
+                countries: vec!["AU".to_string()],
+                engagement_rate: Bounds { min: Some(3.0), max: None },
+                sort: SortKey::EngagementIndex,
+                limit: 50,
+                ..base.clone()
+            },
+            None,
+        ),
+        (
+            "broad: micro tier, facets",
+            DiscoveryQuery { tiers: vec![Tier::Micro], facets: true, limit: 50, ..base.clone() },
+            None,
+        ),
+        (
+            "keyword (1 %) + instagram + er >= 2, by relevance",
+            DiscoveryQuery {
+                text: Some("word".to_string()),
+                platforms: vec![Platform::Instagram],
+                engagement_rate: Bounds { min: Some(2.0), max: None },
+                limit: 50,
+                ..base.clone()
+            },
+            Some(text),
+        ),
+        (
+            "niche vegan, sort by engagement rate",
+            DiscoveryQuery {
+                niches: vec!["vegan".to_string()],
+                sort: SortKey::EngagementRate,
+                limit: 50,
+                ..base.clone()
+            },
+            None,
+        ),
+        (
+            "everything, facets, by followers",
+            DiscoveryQuery { facets: true, sort: SortKey::Followers, limit: 50, ..base },
+            None,
+        ),
+    ]
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("CLOUT_BENCH_CHANNELS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000_000, 10_000_000]);
+    for n in sizes {
+        let data = rows(n);
+        let t = Instant::now();
+        let index = DiscoveryIndex::build(data);
+        let build = t.elapsed().as_secs_f64();
+        println!(
+            "{n} channels: index built in {build:.2} s, {:.0} bytes per channel in memory",
+            index.heap_bytes() as f64 / n as f64
+        );
+        for (name, q, text) in queries(n) {
+            let mut times: Vec<f64> = Vec::new();
+            let mut total = 0;
+            for _ in 0..15 {
+                let t = Instant::now();
+                let page = index.search(&q, text.as_ref());
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                total = page.total;
+            }
+            times.sort_by(f64::total_cmp);
+            let p50 = times[times.len() / 2];
+            let p99 = times[times.len() - 1];
+            println!("  {name:<55} p50 {p50:>7.1} ms  p99 {p99:>7.1} ms  ({total} matches)");
+        }
+    }
+}
