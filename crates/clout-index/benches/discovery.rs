@@ -7,6 +7,10 @@
 //! ten million demo channels with their posts would not fit a benchmark's minutes.
 //! A text query is represented by the set of channels it matched (1 % of them, as a
 //! common word would), because text matching happens before the index.
+//!
+//! The same rows and queries then run in DuckDB (`bench/duckdb_discovery.sh`, which makes
+//! its own virtual environment) and the ratio is printed; the totals must agree.
+//! `CLOUT_BENCH_DUCKDB=0` skips that part.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -142,13 +146,61 @@ fn queries(n: usize) -> Vec<Case> {
     ]
 }
 
+/// Writes the rows as CSV for DuckDB, with the text query's matches as two columns.
+fn write_csv(path: &std::path::Path, rows: &[IndexedChannel], text: &HashMap<i64, f64>) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(out, "channel_id,platform,followers,tier,country,language,niche1,niche2,er,label,idx,growth,ppw,verified,has_email,text_hit,text_score").unwrap();
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:?}")).unwrap_or_default();
+    for r in rows {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.channel_id,
+            r.platform.as_str(),
+            r.followers.map(|f| f.to_string()).unwrap_or_default(),
+            r.followers.map(|f| Tier::for_followers(f, clout_core::TierPreset::Scrunch).as_str()).unwrap_or_default(),
+            r.country.as_deref().unwrap_or_default(),
+            r.language.as_deref().unwrap_or_default(),
+            r.niches.first().map(String::as_str).unwrap_or_default(),
+            r.niches.get(1).map(String::as_str).unwrap_or_default(),
+            opt(r.engagement_rate),
+            r.label.map(|l| l.as_str()).unwrap_or_default(),
+            opt(r.engagement_index),
+            opt(r.growth),
+            opt(r.posts_per_week),
+            r.verified.map(|v| v.to_string()).unwrap_or_default(),
+            r.has_email,
+            text.contains_key(&r.channel_id),
+            text.get(&r.channel_id).copied().unwrap_or(0.0),
+        )
+        .unwrap();
+    }
+}
+
+fn duckdb(csv: &std::path::Path) -> Option<Vec<serde_json::Value>> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/duckdb_discovery.sh");
+    let out = std::process::Command::new("bash").arg(script).arg(csv).output().ok()?;
+    if !out.status.success() {
+        eprintln!("duckdb comparison failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::var("CLOUT_BENCH_CHANNELS")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000_000, 10_000_000]);
+    let compare = std::env::var("CLOUT_BENCH_DUCKDB").map(|v| v != "0").unwrap_or(true);
+    let tmp = tempfile::tempdir().unwrap();
     for n in sizes {
         let data = rows(n);
+        let csv = tmp.path().join(format!("rows-{n}.csv"));
+        if compare {
+            write_csv(&csv, &data, &queries(n)[2].2.clone().unwrap());
+        }
         let t = Instant::now();
         let index = DiscoveryIndex::build(data);
         let build = t.elapsed().as_secs_f64();
@@ -156,6 +208,8 @@ fn main() {
             "{n} channels: index built in {build:.2} s, {:.0} bytes per channel in memory",
             index.heap_bytes() as f64 / n as f64
         );
+        let theirs = if compare { duckdb(&csv) } else { None };
+        let mut all_ours = Vec::new();
         for (name, q, text) in queries(n) {
             let mut times: Vec<f64> = Vec::new();
             let mut total = 0;
@@ -168,7 +222,29 @@ fn main() {
             times.sort_by(f64::total_cmp);
             let p50 = times[times.len() / 2];
             let p99 = times[times.len() - 1];
-            println!("  {name:<55} p50 {p50:>7.1} ms  p99 {p99:>7.1} ms  ({total} matches)");
+            all_ours.extend_from_slice(&times);
+            print!("  {name:<55} p50 {p50:>7.1} ms  p99 {p99:>7.1} ms  ({total} matches)");
+            match theirs.as_ref().and_then(|t| t.iter().find(|o| o["name"] == name)) {
+                Some(d) => {
+                    let (dp50, dtotal) = (d["p50_ms"].as_f64().unwrap_or(f64::NAN), d["total"].as_u64().unwrap_or(0));
+                    assert_eq!(dtotal, total, "DuckDB and Clout disagree on the total of {name}");
+                    println!("   DuckDB p50 {dp50:>7.1} ms: {:.1}x", dp50 / p50);
+                }
+                None => println!(),
+            }
+        }
+        all_ours.sort_by(f64::total_cmp);
+        println!(
+            "  all queries: p50 {:.1} ms, p99 {:.1} ms",
+            all_ours[all_ours.len() / 2],
+            all_ours[(all_ours.len() * 99 / 100).min(all_ours.len() - 1)]
+        );
+        if let Some(t) = &theirs {
+            let mut d: Vec<f64> = t.iter().filter_map(|o| o["p50_ms"].as_f64()).collect();
+            d.sort_by(f64::total_cmp);
+            if !d.is_empty() {
+                println!("  DuckDB median of per-query p50s: {:.1} ms", d[d.len() / 2]);
+            }
         }
     }
 }
