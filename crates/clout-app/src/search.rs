@@ -58,38 +58,32 @@ impl App {
             Some(fts) => Some(self.store.text_matches(&fts)?),
             None => None,
         };
-        let rows = self.store.channels(&ChannelFilter::default())?;
-        let mut niches = self.store.niches_by_channel()?;
-        let indexed = rows.iter().map(|r| {
-            let m = r.metrics.as_ref();
-            IndexedChannel {
-                channel_id: r.id,
-                platform: r.platform,
-                followers: r.followers,
-                country: r.country.clone(),
-                language: r.language.clone(),
-                niches: niches.get(&r.id).map(|n| n.iter().map(|n| n.niche.clone()).collect()).unwrap_or_default(),
-                engagement_rate: m.and_then(|m| m.engagement_rate.ok()),
-                label: m.and_then(|m| m.engagement_label.ok()),
-                engagement_index: m.and_then(|m| m.engagement_index.ok()),
-                growth: m.and_then(|m| m.follower_growth_30d.ok()),
-                posts_per_week: m.map(|m| m.posts_per_week),
-                verified: r.verified,
-                has_email: r.email.is_some(),
-            }
+        let rows = self.store.discovery_rows()?;
+        let mut niches = self.store.niche_ids_by_channel()?;
+        let indexed = rows.into_iter().map(|r| IndexedChannel {
+            channel_id: r.id,
+            platform: r.platform,
+            followers: r.followers,
+            country: r.country,
+            language: r.language,
+            niches: niches.remove(&r.id).unwrap_or_default(),
+            engagement_rate: r.engagement_rate,
+            label: r.engagement_label,
+            engagement_index: r.engagement_index,
+            growth: r.follower_growth_30d,
+            posts_per_week: r.posts_per_week,
+            verified: r.verified,
+            has_email: r.has_email,
         });
         let index = DiscoveryIndex::build(indexed);
         let page = index.search(query, text.as_ref());
-        let mut by_id: HashMap<i64, clout_store::ChannelRow> = rows.into_iter().map(|r| (r.id, r)).collect();
-        let channels = page
-            .hits
-            .iter()
-            .filter_map(|h| by_id.remove(&h.channel_id))
-            .map(|r| {
-                let labels = niches.remove(&r.id).unwrap_or_default();
-                view(r, query.preset, labels)
-            })
-            .collect();
+        // Only the page's channels are read in full.
+        let ids: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
+        let mut channels = Vec::with_capacity(ids.len());
+        for row in self.store.channels_by_ids(&ids)? {
+            let labels = self.store.niches_of(row.id)?;
+            channels.push(view(row, query.preset, labels));
+        }
         Ok(SearchResults { page, channels })
     }
 }

@@ -240,6 +240,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Every channel's niche ids, most confident first (without the evidence).
+    pub fn niche_ids_by_channel(&self) -> Result<HashMap<i64, Vec<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT channel_id, niche FROM channel_niches ORDER BY channel_id, confidence DESC, niche")?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        Ok(out)
+    }
+
     /// One channel's labels, most confident first.
     pub fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
         let mut stmt = self.conn.prepare(

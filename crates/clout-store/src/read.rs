@@ -134,6 +134,23 @@ pub struct RunRecord {
     pub rejects_file: Option<String>,
 }
 
+/// What the discovery index needs of one channel (no profile text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryRow {
+    pub id: i64,
+    pub platform: Platform,
+    pub followers: Option<u64>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub has_email: bool,
+    pub verified: Option<bool>,
+    pub engagement_rate: Option<f64>,
+    pub engagement_label: Option<EngagementLabel>,
+    pub engagement_index: Option<f64>,
+    pub follower_growth_30d: Option<f64>,
+    pub posts_per_week: Option<f64>,
+}
+
 /// What the metrics engine needs of one channel.
 #[derive(Debug)]
 pub struct MetricsInput<'a> {
@@ -270,6 +287,48 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(channel_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Every channel's filterable facts, for the discovery index.
+    pub fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
+                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week
+             FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id ORDER BY c.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(DiscoveryRow {
+                id: r.get(0)?,
+                platform: platform_col(&r.get::<_, String>(1)?)?,
+                followers: u64_col(r.get(2)?),
+                country: r.get(3)?,
+                language: r.get(4)?,
+                has_email: r.get(5)?,
+                verified: r.get(6)?,
+                engagement_rate: r.get(7)?,
+                engagement_label: r.get::<_, Option<String>>(8)?.as_deref().and_then(EngagementLabel::parse),
+                engagement_index: r.get(9)?,
+                follower_growth_30d: r.get(10)?,
+                posts_per_week: r.get(11)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The channels with these ids, in the order given (unknown ids are left out).
+    pub fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
+        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut rows = stmt.query([id])?;
+            if let Some(r) = rows.next()? {
+                out.push(channel_row(r)?);
+            }
         }
         Ok(out)
     }
