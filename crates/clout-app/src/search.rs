@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use clout_core::discovery::{DiscoveryQuery, SearchPage};
 use clout_index::{DiscoveryIndex, IndexedChannel};
-use clout_store::ChannelFilter;
 
 use crate::channels::{ChannelView, view};
 use crate::{App, Error, Result};
@@ -101,38 +100,58 @@ impl App {
     pub fn similar(&self, reference: &str, limit: usize, preset: clout_core::TierPreset) -> Result<Vec<Similar>> {
         use clout_core::lookalike::{Profile, lookalikes};
         let (platform, handle) = crate::channels::parse_channel_ref(reference)?;
-        let rows = self.store.channels(&ChannelFilter::default())?;
-        let Some(of_row) = rows.iter().find(|r| r.platform == platform && r.handle == handle.as_str()) else {
-            return Err(Error::NotFound(format!("no channel {platform}/{handle} in the store")));
-        };
-        let of_id = of_row.id;
-        let mut niches = self.store.niches_by_channel()?;
-        let hashtags = self.store.hashtags_by_channel()?;
-        let profiles: Vec<Profile> = rows
+        let of_id = self
+            .store
+            .channel_detail(platform, handle.as_str())?
+            .map(|d| d.channel.id)
+            .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))?;
+        // Only channels sharing a niche or a hashtag can be alike: find those first, then
+        // read what similarity needs of them alone.
+        let confidences = self.store.niche_confidences_by_channel()?;
+        let of_niches: Vec<String> =
+            confidences.get(&of_id).map(|n| n.iter().map(|(id, _)| id.clone()).collect()).unwrap_or_default();
+        let of_tags: Vec<String> = self.store.hashtags_of(of_id)?.split_whitespace().map(str::to_string).collect();
+        let mut candidates: std::collections::BTreeSet<i64> = confidences
             .iter()
-            .map(|r| Profile {
-                channel_id: r.id,
-                followers: r.followers,
-                niches: niches
-                    .get(&r.id)
-                    .map(|n| n.iter().map(|n| (n.niche.clone(), n.confidence)).collect())
-                    .unwrap_or_default(),
-                hashtags: hashtags
-                    .get(&r.id)
-                    .map(|h| h.split_whitespace().map(str::to_string).collect())
-                    .unwrap_or_default(),
-            })
+            .filter(|(_, n)| n.iter().any(|(id, _)| of_niches.contains(id)))
+            .map(|(id, _)| *id)
             .collect();
+        if !of_tags.is_empty() {
+            let distinct: std::collections::BTreeSet<&String> = of_tags.iter().collect();
+            let tags: Vec<String> =
+                distinct.into_iter().take(64).map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+            let fts = format!("hashtags : ({})", tags.join(" OR "));
+            candidates.extend(self.store.text_matches(&fts)?.into_keys());
+        }
+        candidates.insert(of_id);
+        let followers: HashMap<i64, Option<u64>> = self
+            .store
+            .discovery_rows()?
+            .into_iter()
+            .filter(|r| candidates.contains(&r.id))
+            .map(|r| (r.id, r.followers))
+            .collect();
+        let mut profiles: Vec<Profile> = Vec::with_capacity(candidates.len());
+        for &id in &candidates {
+            profiles.push(Profile {
+                channel_id: id,
+                followers: followers.get(&id).copied().flatten(),
+                niches: confidences.get(&id).map(|n| n.iter().cloned().collect()).unwrap_or_default(),
+                hashtags: self.store.hashtags_of(id)?.split_whitespace().map(str::to_string).collect(),
+            });
+        }
         let Some(of) = profiles.iter().find(|p| p.channel_id == of_id) else {
             return Err(Error::Internal("the channel vanished while searching".to_string()));
         };
         let found = lookalikes(of, &profiles, limit);
-        let mut by_id: HashMap<i64, clout_store::ChannelRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        let ids: Vec<i64> = found.iter().map(|l| l.channel_id).collect();
+        let mut by_id: HashMap<i64, clout_store::ChannelRow> =
+            self.store.channels_by_ids(&ids)?.into_iter().map(|r| (r.id, r)).collect();
         Ok(found
             .into_iter()
             .filter_map(|l| {
                 let row = by_id.remove(&l.channel_id)?;
-                let labels = niches.remove(&row.id).unwrap_or_default();
+                let labels = self.store.niches_of(row.id).unwrap_or_default();
                 Some(Similar { lookalike: l, channel: view(row, preset, labels) })
             })
             .collect())

@@ -242,15 +242,34 @@ impl Store {
 
     /// Every channel's niche ids, most confident first (without the evidence).
     pub fn niche_ids_by_channel(&self) -> Result<HashMap<i64, Vec<String>>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT channel_id, niche FROM channel_niches ORDER BY channel_id, confidence DESC, niche")?;
+        Ok(self
+            .niche_confidences_by_channel()?
+            .into_iter()
+            .map(|(id, n)| (id, n.into_iter().map(|(niche, _)| niche).collect()))
+            .collect())
+    }
+
+    /// Every channel's niche ids with their confidence, most confident first.
+    pub fn niche_confidences_by_channel(&self) -> Result<HashMap<i64, Vec<(String, f64)>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT channel_id, niche, confidence FROM channel_niches ORDER BY channel_id, confidence DESC, niche",
+        )?;
         let mut rows = stmt.query([])?;
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut out: HashMap<i64, Vec<(String, f64)>> = HashMap::new();
         while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?).or_default().push(r.get(1)?);
+            out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
         }
         Ok(out)
+    }
+
+    /// One channel's indexed hashtags (space-separated).
+    pub fn hashtags_of(&self, channel_id: i64) -> Result<String> {
+        let mut stmt = self.conn.prepare_cached("SELECT hashtags FROM channel_text WHERE rowid = ?1")?;
+        let mut rows = stmt.query([channel_id])?;
+        Ok(match rows.next()? {
+            Some(r) => r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+            None => String::new(),
+        })
     }
 
     /// One channel's labels, most confident first.
