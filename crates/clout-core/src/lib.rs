@@ -8,6 +8,7 @@
 pub mod benchmark;
 pub mod discovery;
 pub mod engagement;
+pub mod follower;
 pub mod handle;
 pub mod lookalike;
 pub mod metric;

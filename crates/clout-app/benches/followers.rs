@@ -1,0 +1,114 @@
+//! The follower classifier on the InstaFake data (not a test; run with
+//! `cargo bench -p clout-app --bench followers`; needs `../shared/data/instafake/`).
+//!
+//! Prints stratified 5-fold cross-validation repeated 10 times: precision, recall
+//! (sensitivity), F1, specificity and accuracy for the fake class at the model's own
+//! threshold, and the sensitivity at 96 % specificity (threshold taken from each training
+//! fold's real accounts). Then the model fitted on all rows, the candidate default weights.
+//! InstaFake is CC BY-NC 4.0 (Akyon & Kalfaoglu, 2019).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use clout_core::follower::{FEATURES, FollowerProfile, fit, scores};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_pcg::Pcg64Mcg;
+
+fn main() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/instafake/fake_v1_combined.csv");
+    let Ok(mut reader) = csv::Reader::from_path(&path) else {
+        println!("InstaFake not found at {}: nothing to measure", path.display());
+        return;
+    };
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (fr, fg, bio, media, pic, private, digits, len, fake) = (
+        col("userFollowerCount"),
+        col("userFollowingCount"),
+        col("userBiographyLength"),
+        col("userMediaCount"),
+        col("userHasProfilPic"),
+        col("userIsPrivate"),
+        col("usernameDigitCount"),
+        col("usernameLength"),
+        col("isFake"),
+    );
+    let data: Vec<(FollowerProfile, bool)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let n = |i: usize| r[i].trim().parse::<u64>().unwrap();
+            (
+                FollowerProfile {
+                    followers: Some(n(fr)),
+                    following: Some(n(fg)),
+                    posts: Some(n(media)),
+                    has_profile_pic: Some(n(pic) == 1),
+                    is_private: Some(n(private) == 1),
+                    bio_length: Some(n(bio)),
+                    username_length: Some(n(len)),
+                    username_digits: Some(n(digits)),
+                },
+                n(fake) == 1,
+            )
+        })
+        .collect();
+    let fakes = data.iter().filter(|d| d.1).count();
+    println!("InstaFake: {} accounts, {} fake ({:.1} %)", data.len(), fakes, 100.0 * fakes as f64 / data.len() as f64);
+
+    let (mut at_threshold, mut at_96) = (Vec::new(), Vec::new());
+    for repeat in 0..10u64 {
+        let mut rng = Pcg64Mcg::seed_from_u64(repeat);
+        // Stratified folds: each class shuffled and dealt round-robin.
+        let mut fold_of = vec![0usize; data.len()];
+        for class in [true, false] {
+            let mut idx: Vec<usize> = (0..data.len()).filter(|&i| data[i].1 == class).collect();
+            idx.shuffle(&mut rng);
+            for (k, i) in idx.into_iter().enumerate() {
+                fold_of[i] = k % 5;
+            }
+        }
+        let (mut pairs, mut pairs96) = (Vec::new(), Vec::new());
+        for fold in 0..5 {
+            let train: Vec<_> = (0..data.len()).filter(|&i| fold_of[i] != fold).map(|i| data[i]).collect();
+            let model = fit(&train, 1.0, 0.96).unwrap();
+            let mut real: Vec<f64> = train.iter().filter(|d| !d.1).map(|(p, _)| model.probability(p)).collect();
+            real.sort_by(f64::total_cmp);
+            let t96 = real[((0.96 * real.len() as f64).ceil() as usize).clamp(1, real.len()) - 1];
+            for i in (0..data.len()).filter(|&i| fold_of[i] == fold) {
+                let p = model.probability(&data[i].0);
+                pairs.push((p >= model.threshold, data[i].1));
+                pairs96.push((p > t96, data[i].1));
+            }
+        }
+        at_threshold.push(scores(pairs));
+        at_96.push(scores(pairs96));
+    }
+    let mean = |v: &[clout_core::follower::Scores], f: fn(&clout_core::follower::Scores) -> f64| {
+        v.iter().map(f).sum::<f64>() / v.len() as f64
+    };
+    println!(
+        "cross-validated at the model threshold: precision {:.1} %, recall {:.1} %, F1 {:.1} %, specificity {:.1} %, accuracy {:.1} %",
+        100.0 * mean(&at_threshold, |s| s.precision),
+        100.0 * mean(&at_threshold, |s| s.recall),
+        100.0 * mean(&at_threshold, |s| s.f1),
+        100.0 * mean(&at_threshold, |s| s.specificity),
+        100.0 * mean(&at_threshold, |s| s.accuracy)
+    );
+    println!(
+        "cross-validated at 96 % training specificity: sensitivity {:.1} %, specificity {:.1} %, precision {:.1} %",
+        100.0 * mean(&at_96, |s| s.recall),
+        100.0 * mean(&at_96, |s| s.specificity),
+        100.0 * mean(&at_96, |s| s.precision)
+    );
+    let model = fit(&data, 1.0, 0.96).unwrap();
+    println!("fitted on all rows: intercept {:.4}, threshold {:.4}", model.intercept, model.threshold);
+    for (i, (name, _)) in FEATURES.iter().enumerate() {
+        println!(
+            "  {name:<22} coefficient {:>8.4}  mean {:>8.4}  scale {:>8.4}",
+            model.coefficients[i], model.means[i], model.scales[i]
+        );
+    }
+}
