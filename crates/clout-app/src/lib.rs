@@ -10,6 +10,7 @@ mod error;
 mod import;
 mod metrics;
 mod niches;
+mod quality;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
+pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, TrainSummary};
 pub use search::{SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.

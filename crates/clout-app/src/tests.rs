@@ -395,3 +395,63 @@ fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
     assert_eq!(results.channels[0].row.handle, "greens");
     assert_eq!(results.page.facets.unwrap().country, [("AU".to_string(), 1)]);
 }
+
+#[test]
+fn follower_records_import_once_and_the_built_in_model_flags_an_obvious_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"anna.bakes","followers":420,"following":380,"posts_count":95,"has_profile_pic":true,"is_private":true,"bio":"Baker in Leeds"}"#,
+        r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"@user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false,"is_private":false,"bio_length":0}"#,
+        r#"{"kind":"follower","platform":"instagram","handle":"greens","followers":3}"#,
+    ];
+    let path = file(dir.path(), "f.ndjson", &lines.join("\n"));
+    let mut app = app(dir.path());
+    let s = app.import(std::slice::from_ref(&path), &options(), &mut Silent).unwrap();
+    assert_eq!((s.accepted, s.rejected), (2, 1), "a follower without a username is rejected");
+    assert_eq!(app.store.follower_sample_count().unwrap(), 2);
+    let again = app.import(std::slice::from_ref(&path), &options(), &mut Silent).unwrap();
+    assert_eq!(again.written, 0, "re-importing the same samples changes nothing");
+
+    let checked = app.check_followers(&path).unwrap();
+    assert_eq!(checked.len(), 2);
+    assert_eq!(checked[1].username, "user83920417", "the @ is not part of the name");
+    assert!(!checked[0].verdict.fake && checked[1].verdict.fake, "{checked:?}");
+    assert!(checked[1].verdict.reasons.iter().any(|r| r.text.contains("follows far more")), "{checked:?}");
+}
+
+#[test]
+fn training_on_labels_saves_a_model_that_is_then_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv =
+        String::from("username,followers,following,posts_count,has_profile_pic,is_private,bio_length,is_fake\n");
+    for i in 0..40 {
+        csv.push_str(&format!("bot{i}{}77,{},{},0,{},false,0,1\n", i * 3, 5 + i % 9, 3_000 + 41 * i, i % 3 != 0));
+    }
+    for i in 0..160 {
+        csv.push_str(&format!(
+            "person.{i},{},{},{},true,{},{},0\n",
+            150 + 13 * i,
+            120 + 7 * (i % 30),
+            10 + i,
+            i % 2 == 0,
+            20 + i % 50
+        ));
+    }
+    let labels = file(dir.path(), "labels.csv", &csv);
+    let mut app = app(dir.path());
+    let s = app.train_follower_model(&labels).unwrap();
+    assert_eq!((s.rows, s.fakes), (200, 40));
+    assert!(s.cross_validated.recall > 0.9 && s.cross_validated.precision > 0.9, "{:?}", s.cross_validated);
+    assert!(s.model_file.exists());
+    // The data directory's model is the trained one now.
+    let trained = app.follower_model().unwrap();
+    assert!(std::fs::read_to_string(&s.model_file).unwrap().contains("labels.csv (200 accounts, 40 fake)"));
+    assert_ne!(Some(trained.intercept), parse_default_intercept());
+    // Labels without both classes are refused with a reason.
+    let one_class = file(dir.path(), "one.csv", "followers,is_fake\n1,0\n2,0\n");
+    assert!(matches!(app.train_follower_model(&one_class), Err(Error::Invalid(m)) if m.contains("at least 5 of each")));
+}
+
+fn parse_default_intercept() -> Option<f64> {
+    DEFAULT_FOLLOWER_MODEL.lines().find_map(|l| l.strip_prefix("intercept = ")?.parse().ok())
+}

@@ -23,6 +23,8 @@ pub use engagement::{ChannelMetrics, ChannelPosts, PostSnapshot, Window, WindowR
 pub use handle::{Handle, InvalidHandle};
 pub use metric::{Metric, NullReason};
 pub use platform::{Platform, UnknownPlatform};
-pub use record::{ChannelObservation, FollowerObservation, Method, PostObservation, PostType, Record, Words};
+pub use record::{
+    ChannelObservation, FollowerObservation, FollowerSample, Method, PostObservation, PostType, Record, Words,
+};
 pub use tier::{Tier, TierPreset};
 pub use time::Timestamp;

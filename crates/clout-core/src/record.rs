@@ -177,12 +177,51 @@ pub struct FollowerObservation {
     pub extra: Option<String>,
 }
 
+/// One account that follows a channel (`kind: follower`): a sample of its audience.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowerSample {
+    pub platform: Platform,
+    /// The channel followed.
+    pub handle: Handle,
+    pub username: String,
+    pub followers: Option<u64>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub has_profile_pic: Option<bool>,
+    pub is_private: Option<bool>,
+    /// From `bio_length`, or the length in characters of `bio`.
+    pub bio_length: Option<u64>,
+    pub full_name: Option<String>,
+    pub has_external_url: Option<bool>,
+    pub verified: Option<bool>,
+    pub observed_at: Option<Timestamp>,
+    pub extra: Option<String>,
+}
+
+impl FollowerSample {
+    /// The classifier's view of this account.
+    pub fn profile(&self) -> crate::follower::FollowerProfile {
+        let name = self.username.trim_start_matches('@');
+        crate::follower::FollowerProfile {
+            followers: self.followers,
+            following: self.following,
+            posts: self.posts_count,
+            has_profile_pic: self.has_profile_pic,
+            is_private: self.is_private,
+            bio_length: self.bio_length,
+            username_length: Some(name.chars().count() as u64),
+            username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
+        }
+    }
+}
+
 /// Any interchange record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Channel(ChannelObservation),
     Post(PostObservation),
     Followers(FollowerObservation),
+    Follower(FollowerSample),
 }
 
 impl Record {
@@ -191,6 +230,7 @@ impl Record {
             Record::Channel(c) => c.platform,
             Record::Post(p) => p.platform,
             Record::Followers(f) => f.platform,
+            Record::Follower(f) => f.platform,
         }
     }
 
@@ -199,6 +239,7 @@ impl Record {
             Record::Channel(c) => &c.handle,
             Record::Post(p) => &p.handle,
             Record::Followers(f) => &f.handle,
+            Record::Follower(f) => &f.handle,
         }
     }
 }

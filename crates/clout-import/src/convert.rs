@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use clout_core::{ChannelObservation, FollowerObservation, Handle, Platform, PostObservation, PostType, Record};
+use clout_core::{
+    ChannelObservation, FollowerObservation, FollowerSample, Handle, Platform, PostObservation, PostType, Record,
+};
 
 use crate::value::{self, Value};
 use crate::{FieldIssue, Parsed};
@@ -40,9 +42,14 @@ pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "hashtags",
     "mentions",
     "sponsored",
+    "username",
+    "has_profile_pic",
+    "bio_length",
+    "full_name",
+    "has_external_url",
 ];
 
-const FIELD_COUNT: usize = 30;
+const FIELD_COUNT: usize = 35;
 
 /// A known field: its index in [`KNOWN_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +91,11 @@ impl Field {
             "hashtags" => 27,
             "mentions" => 28,
             "sponsored" => 29,
+            "username" => 30,
+            "has_profile_pic" => 31,
+            "bio_length" => 32,
+            "full_name" => 33,
+            "has_external_url" => 34,
             _ => return None,
         };
         Some(Field(i))
@@ -95,7 +107,7 @@ impl Field {
 }
 
 /// The kinds this version reads.
-pub(crate) const KINDS: &[&str] = &["channel", "post", "followers"];
+pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower"];
 
 /// A record's fields before checking.
 #[derive(Debug)]
@@ -103,7 +115,7 @@ pub(crate) struct RawRecord<'a> {
     /// Known fields, decoded, one slot per [`Field`]; a repeated field keeps its last value.
     known: [Option<Value<'a>>; FIELD_COUNT],
     /// Bit `i` set: field `i` is present.
-    present: u32,
+    present: u64,
     /// Fields no kind knows, as JSON text, kept aside with the record.
     pub(crate) unknown: Vec<(Cow<'a, str>, String)>,
 }
@@ -115,7 +127,7 @@ impl<'a> RawRecord<'a> {
 
     pub(crate) fn set(&mut self, field: Field, value: Value<'a>) {
         self.known[field.0 as usize] = Some(value);
-        self.present |= 1 << field.0;
+        self.present |= 1u64 << field.0;
     }
 
     pub(crate) fn get(&self, field: Field) -> Option<&Value<'a>> {
@@ -126,18 +138,18 @@ impl<'a> RawRecord<'a> {
 struct Check<'r, 'a> {
     raw: &'r RawRecord<'a>,
     /// Bit `i` set: field `i` was read by the kind's checker.
-    used: u32,
+    used: u64,
     issues: Vec<FieldIssue>,
 }
 
 impl<'r, 'a> Check<'r, 'a> {
     fn new(raw: &'r RawRecord<'a>) -> Self {
-        Check { raw, used: 1 << Field::KIND.0, issues: Vec::new() }
+        Check { raw, used: 1u64 << Field::KIND.0, issues: Vec::new() }
     }
 
     fn value(&mut self, name: &str) -> Option<&'r Value<'a>> {
         let field = Field::from_name(name)?;
-        self.used |= 1 << field.0;
+        self.used |= 1u64 << field.0;
         self.raw.get(field)
     }
 
@@ -203,7 +215,7 @@ impl<'r, 'a> Check<'r, 'a> {
         }
         let unused = (0..FIELD_COUNT as u8)
             .map(Field)
-            .filter(|f| self.used & (1 << f.0) == 0)
+            .filter(|f| self.used & (1u64 << f.0) == 0)
             .filter_map(|f| self.raw.get(f).map(|v| (f.name(), to_json(v))));
         let mut parts: Vec<(&str, String)> = unused.collect();
         parts.extend(self.raw.unknown.iter().map(|(k, v)| (k.as_ref(), v.clone())));
@@ -305,6 +317,8 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         channel(&mut c)
     } else if kind.eq_ignore_ascii_case("followers") {
         followers(&mut c)
+    } else if kind.eq_ignore_ascii_case("follower") {
+        follower(&mut c)
     } else {
         return Err(vec![FieldIssue::field(
             "kind",
@@ -381,4 +395,30 @@ fn followers(c: &mut Check<'_, '_>) -> Option<Record> {
         extra: None,
     };
     Some(Record::Followers(FollowerObservation { extra: c.extra(), ..observation }))
+}
+
+fn follower(c: &mut Check<'_, '_>) -> Option<Record> {
+    let (platform, handle) = c.identity();
+    let username = c.required("username", |v| {
+        Ok(value::text(v)?.map(|s| s.trim().trim_start_matches('@').to_string()).filter(|s| !s.is_empty()))
+    });
+    let bio_length = c.optional("bio_length", value::count);
+    let bio = c.optional("bio", value::text);
+    let sample = FollowerSample {
+        platform: platform?,
+        handle: handle?,
+        username: username?,
+        followers: c.optional("followers", value::count),
+        following: c.optional("following", value::count),
+        posts_count: c.optional("posts_count", value::count),
+        has_profile_pic: c.optional("has_profile_pic", value::boolean),
+        is_private: c.optional("is_private", value::boolean),
+        bio_length: bio_length.or(bio.map(|b| b.chars().count() as u64)),
+        full_name: c.optional("full_name", value::text),
+        has_external_url: c.optional("has_external_url", value::boolean),
+        verified: c.optional("verified", value::boolean),
+        observed_at: c.optional("observed_at", value::time),
+        extra: None,
+    };
+    Some(Record::Follower(FollowerSample { extra: c.extra(), ..sample }))
 }

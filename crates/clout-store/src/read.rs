@@ -567,6 +567,11 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM channels", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// How many follower samples the store holds.
+    pub fn follower_sample_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM follower_samples", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     pub fn stats(&self) -> Result<StoreStats> {
         let count = |table: &str| -> Result<u64> {
             Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -179,6 +179,22 @@ const MIGRATIONS: &[&str] = &[
         handle, name, bio, captions, hashtags,
         tokenize = 'porter unicode61 remove_diacritics 2'
     );
+    "#,
+    // 4: follower samples: accounts that follow a channel, for the audience-quality score.
+    r#"
+    CREATE TABLE follower_samples (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        username TEXT NOT NULL,
+        followers INTEGER, following INTEGER, posts_count INTEGER,
+        has_profile_pic INTEGER, is_private INTEGER, bio_length INTEGER,
+        full_name TEXT, has_external_url INTEGER, verified INTEGER,
+        observed_at INTEGER,
+        extra TEXT,
+        source_id INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,
+        method TEXT NOT NULL DEFAULT 'measured' CHECK (method = 'measured' OR method = 'derived' OR method = 'estimated'),
+        PRIMARY KEY (channel_id, username)
+    ) WITHOUT ROWID;
     "#,
 ];
 

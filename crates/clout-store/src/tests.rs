@@ -212,7 +212,10 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.execute_batch("DROP TABLE channel_niches; DROP TABLE channel_text; PRAGMA user_version = 1;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     // A reader refuses the old schema; a writer migrates it.
     assert!(Store::open(dir.path(), Access::Read, "reader").is_err());

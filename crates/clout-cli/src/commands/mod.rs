@@ -39,6 +39,62 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Quality(crate::cli::QualityCommand::Train { labels, json }) => {
+            let mut app = open_write(config, "clout quality train")?;
+            let s = app.train_follower_model(&labels)?;
+            let cv = s.cross_validated;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"rows": s.rows, "fakes": s.fakes, "precision": cv.precision, "recall": cv.recall,
+                        "f1": cv.f1, "specificity": cv.specificity, "accuracy": cv.accuracy,
+                        "model_file": s.model_file.display().to_string()})
+                );
+            } else {
+                println!(
+                    "trained on {} accounts ({} fake); stratified 5-fold cross-validation: precision {:.1} %, recall {:.1} %, F1 {:.1} %, specificity {:.1} %, accuracy {:.1} %",
+                    s.rows,
+                    s.fakes,
+                    100.0 * cv.precision,
+                    100.0 * cv.recall,
+                    100.0 * cv.f1,
+                    100.0 * cv.specificity,
+                    100.0 * cv.accuracy
+                );
+                println!("model saved to {}", s.model_file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Quality(crate::cli::QualityCommand::Check { file, json }) => {
+            let app = open_read(config)?;
+            let checked = app.check_followers(&file)?;
+            let mut text = String::new();
+            for c in &checked {
+                let reasons: Vec<&str> = c.verdict.reasons.iter().map(|r| r.text).collect();
+                if json {
+                    text.push_str(&format!(
+                        "{}\n",
+                        serde_json::json!({"username": c.username, "channel": c.channel,
+                            "fake_probability": c.verdict.fake_probability, "fake": c.verdict.fake, "reasons": reasons})
+                    ));
+                } else {
+                    text.push_str(&format!(
+                        "{:<24} {:<28} {:>5.1} % {:<5} {}\n",
+                        c.username,
+                        c.channel,
+                        100.0 * c.verdict.fake_probability,
+                        if c.verdict.fake { "fake" } else { "real" },
+                        reasons.join("; ")
+                    ));
+                }
+            }
+            if !json {
+                let fakes = checked.iter().filter(|c| c.verdict.fake).count();
+                text.push_str(&format!("{fakes} of {} followers look fake\n", checked.len()));
+            }
+            crate::output::emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Niches => {
             crate::output::emit(clout_app::DEFAULT_TAXONOMY)?;
             Ok(ExitCode::SUCCESS)

@@ -114,3 +114,25 @@ fn without_flag_or_env_the_data_directory_is_clout_data_here() {
     assert!(out.status.success());
     assert!(dir.path().join("clout-data").join("clout.db").exists());
 }
+
+#[test]
+fn quality_check_scores_the_follower_records_of_a_file() {
+    let dir = Dir::new();
+    dir.write(
+        "f.ndjson",
+        &[
+            r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"anna.bakes","followers":420,"following":380,"posts_count":95,"has_profile_pic":true,"is_private":true,"bio":"Baker in Leeds"}"#,
+            r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false,"is_private":false,"bio_length":0}"#,
+        ]
+        .join("\n"),
+    );
+    let lines = dir.json_lines(&["quality", "check", "f.ndjson", "--json"]);
+    assert_eq!(lines.len(), 2);
+    for key in ["username", "fake_probability", "fake", "reasons"] {
+        assert!(lines[0].get(key).is_some(), "{key} missing in {}", lines[0]);
+    }
+    assert_eq!(lines[0]["fake"], false);
+    assert_eq!(lines[1]["fake"], true);
+    assert!(lines[1]["fake_probability"].as_f64().unwrap() > lines[0]["fake_probability"].as_f64().unwrap());
+    assert!(!lines[1]["reasons"].as_array().unwrap().is_empty());
+}

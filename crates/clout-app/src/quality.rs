@@ -1,0 +1,256 @@
+//! Audience quality, first part: the follower classifier's model file, training it on
+//! labelled followers, and checking the follower records of an interchange file.
+//!
+//! The model lives in `DATA/models/follower.toml` once trained; until then the built-in
+//! one (`data/follower_model.toml`, fitted on InstaFake, CC BY-NC 4.0) is used.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clout_core::Record;
+use clout_core::follower::{FEATURES, FollowerModel, FollowerProfile, Scores, Verdict, fit, scores};
+use serde::{Deserialize, Serialize};
+
+use crate::{App, Error, Result};
+
+/// The built-in model.
+pub const DEFAULT_FOLLOWER_MODEL: &str = include_str!("../data/follower_model.toml");
+
+/// The model file's format.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    trained_on: String,
+    intercept: f64,
+    threshold: f64,
+    feature: Vec<FeatureFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeatureFile {
+    name: String,
+    coefficient: f64,
+    mean: f64,
+    scale: f64,
+}
+
+fn parse_model(text: &str, origin: &str) -> Result<FollowerModel> {
+    let file: ModelFile = toml::from_str(text).map_err(|e| Error::Invalid(format!("follower model {origin}: {e}")))?;
+    let mut model = FollowerModel {
+        means: [0.0; 9],
+        scales: [1.0; 9],
+        coefficients: [0.0; 9],
+        intercept: file.intercept,
+        threshold: file.threshold,
+    };
+    for (i, (name, _)) in FEATURES.iter().enumerate() {
+        let f = file
+            .feature
+            .iter()
+            .find(|f| f.name == *name)
+            .ok_or_else(|| Error::Invalid(format!("follower model {origin}: feature '{name}' is missing")))?;
+        if f.scale <= 0.0 {
+            return Err(Error::Invalid(format!("follower model {origin}: feature '{name}' has scale {}", f.scale)));
+        }
+        (model.coefficients[i], model.means[i], model.scales[i]) = (f.coefficient, f.mean, f.scale);
+    }
+    Ok(model)
+}
+
+fn render_model(model: &FollowerModel, trained_on: &str) -> Result<String> {
+    let file = ModelFile {
+        trained_on: trained_on.to_string(),
+        intercept: model.intercept,
+        threshold: model.threshold,
+        feature: FEATURES
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| FeatureFile {
+                name: name.to_string(),
+                coefficient: model.coefficients[i],
+                mean: model.means[i],
+                scale: model.scales[i],
+            })
+            .collect(),
+    };
+    let body = toml::to_string(&file).map_err(|e| Error::Internal(format!("writing the follower model: {e}")))?;
+    Ok(format!(
+        "# The follower classifier of Clout: a logistic regression over standardised features\n\
+         # (see clout_core::follower). Written by `clout quality train`.\n{body}"
+    ))
+}
+
+/// What training produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainSummary {
+    pub rows: usize,
+    pub fakes: usize,
+    /// Stratified 5-fold cross-validation at the model's threshold.
+    pub cross_validated: Scores,
+    pub model_file: PathBuf,
+}
+
+/// One checked follower.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedFollower {
+    pub channel: String,
+    pub username: String,
+    pub verdict: Verdict,
+}
+
+/// Reads a labels CSV: follower fields (`followers`, `following`, `posts_count`,
+/// `has_profile_pic`, `is_private`, `bio_length` or `bio`, `username`) and `is_fake`.
+/// InstaFake's column names are accepted too.
+fn read_labels(path: &Path) -> Result<Vec<(FollowerProfile, bool)>> {
+    let invalid = |line: u64, reason: String| Error::Invalid(format!("{}:{line}: {reason}", path.display()));
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| Error::Invalid(format!("reading the labels {}: {e}", path.display())))?;
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| invalid(1, e.to_string()))?.iter().map(|h| h.trim().to_string()).collect();
+    let col = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    let label = col(&["is_fake", "isFake"]).ok_or_else(|| invalid(1, "no is_fake column".to_string()))?;
+    let cols = [
+        col(&["followers", "userFollowerCount"]),
+        col(&["following", "userFollowingCount"]),
+        col(&["posts_count", "userMediaCount"]),
+        col(&["bio_length", "userBiographyLength"]),
+        col(&["username_digits", "usernameDigitCount"]),
+        col(&["username_length", "usernameLength"]),
+    ];
+    let (pic, private, username, bio) = (
+        col(&["has_profile_pic", "userHasProfilPic"]),
+        col(&["is_private", "userIsPrivate"]),
+        col(&["username"]),
+        col(&["bio"]),
+    );
+    let mut out = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n as u64 + 2;
+        let record = record.map_err(|e| invalid(line, e.to_string()))?;
+        let count = |i: Option<usize>| -> Result<Option<u64>> {
+            match i.map(|i| record.get(i).unwrap_or("").trim()) {
+                None | Some("") => Ok(None),
+                Some(v) => clout_import::parse_count(v).map(Some).map_err(|e| invalid(line, e)),
+            }
+        };
+        let flag = |i: Option<usize>| -> Result<Option<bool>> {
+            match i.map(|i| record.get(i).unwrap_or("").trim().to_ascii_lowercase()) {
+                None => Ok(None),
+                Some(v) if v.is_empty() => Ok(None),
+                Some(v) if ["1", "true", "yes"].contains(&v.as_str()) => Ok(Some(true)),
+                Some(v) if ["0", "false", "no"].contains(&v.as_str()) => Ok(Some(false)),
+                Some(v) => Err(invalid(line, format!("'{v}' is not a boolean"))),
+            }
+        };
+        let fake = flag(Some(label))?.ok_or_else(|| invalid(line, "is_fake is empty".to_string()))?;
+        let name = username.and_then(|i| record.get(i)).map(|u| u.trim().trim_start_matches('@').to_string());
+        let mut profile = FollowerProfile {
+            followers: count(cols[0])?,
+            following: count(cols[1])?,
+            posts: count(cols[2])?,
+            has_profile_pic: flag(pic)?,
+            is_private: flag(private)?,
+            bio_length: count(cols[3])?.or_else(|| bio.and_then(|i| record.get(i)).map(|b| b.chars().count() as u64)),
+            username_digits: count(cols[4])?,
+            username_length: count(cols[5])?,
+        };
+        if let Some(name) = name.filter(|n| !n.is_empty()) {
+            profile.username_length = Some(name.chars().count() as u64);
+            profile.username_digits = Some(name.chars().filter(char::is_ascii_digit).count() as u64);
+        }
+        out.push((profile, fake));
+    }
+    Ok(out)
+}
+
+impl App {
+    fn model_path(&self) -> PathBuf {
+        self.config.data_dir.join("models").join("follower.toml")
+    }
+
+    /// The follower model in use: the trained one of this data directory, else the built-in one.
+    pub fn follower_model(&self) -> Result<FollowerModel> {
+        let path = self.model_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => parse_model(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => parse_model(DEFAULT_FOLLOWER_MODEL, "(built in)"),
+            Err(e) => Err(Error::Internal(format!("reading {}: {e}", path.display()))),
+        }
+    }
+
+    /// Fits the follower model on a labels CSV, reports stratified 5-fold cross-validation,
+    /// and saves the model as this data directory's own.
+    pub fn train_follower_model(&mut self, labels: &Path) -> Result<TrainSummary> {
+        let data = read_labels(labels)?;
+        let fakes = data.iter().filter(|d| d.1).count();
+        if fakes < 5 || data.len() - fakes < 5 {
+            return Err(Error::Invalid(format!(
+                "{}: {} fake and {} real accounts; training needs at least 5 of each",
+                labels.display(),
+                fakes,
+                data.len() - fakes
+            )));
+        }
+        // Stratified folds without randomness: the k-th account of each class goes to fold k mod 5.
+        let mut fold = vec![0usize; data.len()];
+        for class in [true, false] {
+            for (k, i) in (0..data.len()).filter(|&i| data[i].1 == class).enumerate() {
+                fold[i] = k % 5;
+            }
+        }
+        let mut pairs = Vec::with_capacity(data.len());
+        for f in 0..5 {
+            let train: Vec<(FollowerProfile, bool)> =
+                (0..data.len()).filter(|&i| fold[i] != f).map(|i| data[i]).collect();
+            let model = fit(&train, 1.0, 0.96)
+                .ok_or_else(|| Error::Invalid("a cross-validation fold lacks one of the classes".to_string()))?;
+            pairs.extend((0..data.len()).filter(|&i| fold[i] == f).map(|i| (model.judge(&data[i].0).fake, data[i].1)));
+        }
+        let model =
+            fit(&data, 1.0, 0.96).ok_or_else(|| Error::Invalid("the labels hold only one class".to_string()))?;
+        let path = self.model_path();
+        let trained_on = format!("{} ({} accounts, {} fake)", labels.display(), data.len(), fakes);
+        let text = render_model(&model, &trained_on)?;
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| Error::Internal(format!("writing {}: {e}", path.display())))?;
+        Ok(TrainSummary { rows: data.len(), fakes, cross_validated: scores(pairs), model_file: path })
+    }
+
+    /// Scores every `follower` record of an interchange file (NDJSON or CSV, plain or gzip).
+    pub fn check_followers(&self, file: &Path) -> Result<Vec<CheckedFollower>> {
+        let model = self.follower_model()?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(file)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| Error::Invalid(format!("reading {}: {e}", file.display())))?;
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut plain = Vec::new();
+            flate2::read::MultiGzDecoder::new(&bytes[..])
+                .read_to_end(&mut plain)
+                .map_err(|e| Error::Invalid(format!("reading {}: {e}", file.display())))?;
+            bytes = plain;
+        }
+        let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let records: Vec<Record> = if name.contains(".csv") {
+            clout_import::CsvRows::new(&bytes)
+                .map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))?
+                .filter_map(|row| row.parsed.ok())
+                .collect()
+        } else {
+            bytes.split(|&b| b == b'\n').filter_map(|line| clout_import::parse_line(line).ok()).collect()
+        };
+        Ok(records
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Follower(f) => Some(CheckedFollower {
+                    channel: format!("{}/{}", f.platform, f.handle),
+                    verdict: model.judge(&f.profile()),
+                    username: f.username,
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+}
