@@ -91,6 +91,14 @@ pub struct TrainSummary {
     pub model_file: PathBuf,
 }
 
+/// What `check_followers` found in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowerCheck {
+    pub followers: Vec<CheckedFollower>,
+    /// Lines that are not valid interchange records: `(line, reason)`.
+    pub rejects: Vec<(u64, String)>,
+}
+
 /// One checked follower.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedFollower {
@@ -219,7 +227,7 @@ impl App {
     }
 
     /// Scores every `follower` record of an interchange file (NDJSON or CSV, plain or gzip).
-    pub fn check_followers(&self, file: &Path) -> Result<Vec<CheckedFollower>> {
+    pub fn check_followers(&self, file: &Path) -> Result<FollowerCheck> {
         let model = self.follower_model()?;
         let mut bytes = Vec::new();
         std::fs::File::open(file)
@@ -233,15 +241,29 @@ impl App {
             bytes = plain;
         }
         let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let records: Vec<Record> = if name.contains(".csv") {
-            clout_import::CsvRows::new(&bytes)
-                .map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))?
-                .filter_map(|row| row.parsed.ok())
-                .collect()
-        } else {
-            bytes.split(|&b| b == b'\n').filter_map(|line| clout_import::parse_line(line).ok()).collect()
+        let mut rejects = Vec::new();
+        let mut records: Vec<Record> = Vec::new();
+        let mut keep = |line: u64, parsed: clout_import::Parsed| match parsed {
+            Ok(r) => records.push(r),
+            Err(issues) => {
+                rejects.push((line, issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
+            }
         };
-        Ok(records
+        if name.contains(".csv") {
+            let rows =
+                clout_import::CsvRows::new(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))?;
+            for row in rows {
+                keep(row.line, row.parsed);
+            }
+        } else {
+            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                if !line.iter().all(u8::is_ascii_whitespace) {
+                    keep(n as u64 + 1, clout_import::parse_line(line));
+                }
+            }
+        }
+        let followers = records
             .into_iter()
             .filter_map(|r| match r {
                 Record::Follower(f) => Some(CheckedFollower {
@@ -251,6 +273,7 @@ impl App {
                 }),
                 _ => None,
             })
-            .collect())
+            .collect();
+        Ok(FollowerCheck { followers, rejects })
     }
 }

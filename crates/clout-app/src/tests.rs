@@ -412,7 +412,11 @@ fn follower_records_import_once_and_the_built_in_model_flags_an_obvious_bot() {
     let again = app.import(std::slice::from_ref(&path), &options(), &mut Silent).unwrap();
     assert_eq!(again.written, 0, "re-importing the same samples changes nothing");
 
-    let checked = app.check_followers(&path).unwrap();
+    let check = app.check_followers(&path).unwrap();
+    assert_eq!(check.rejects.len(), 1);
+    assert_eq!(check.rejects[0].0, 3);
+    assert!(check.rejects[0].1.contains("username: missing required field"), "{:?}", check.rejects);
+    let checked = check.followers;
     assert_eq!(checked.len(), 2);
     assert_eq!(checked[1].username, "user83920417", "the @ is not part of the name");
     assert!(!checked[0].verdict.fake && checked[1].verdict.fake, "{checked:?}");

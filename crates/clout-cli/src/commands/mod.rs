@@ -67,7 +67,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Quality(crate::cli::QualityCommand::Check { file, json }) => {
             let app = open_read(config)?;
-            let checked = app.check_followers(&file)?;
+            let check = app.check_followers(&file)?;
+            for (line, reason) in &check.rejects {
+                eprintln!("rejected {}:{line}: {reason}", file.display());
+            }
+            let checked = check.followers;
             let mut text = String::new();
             for c in &checked {
                 let reasons: Vec<&str> = c.verdict.reasons.iter().map(|r| r.text).collect();
