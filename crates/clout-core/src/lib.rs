@@ -5,6 +5,7 @@
 //! data are parameters, so every function is deterministic and testable by hand.
 //! It knows nothing of serde, SQL or HTTP; each edge converts to and from these types.
 
+pub mod authenticity;
 pub mod benchmark;
 pub mod discovery;
 pub mod engagement;

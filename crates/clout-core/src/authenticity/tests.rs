@@ -1,0 +1,88 @@
+//! Growth anomalies on hand-made histories: a steady climb, a bought spike, a giveaway
+//! with its viral post, a purge, and too little history.
+
+use super::*;
+
+const T0: i64 = 1_780_000_000;
+
+/// Weekly observations with the given follower counts.
+fn weekly(counts: &[u64]) -> Vec<(Timestamp, u64)> {
+    counts.iter().enumerate().map(|(i, &c)| (Timestamp::from_unix(T0 + i as i64 * 7 * DAY), c)).collect()
+}
+
+fn post(id: &str, day: i64, rate: f64) -> RatedPost {
+    RatedPost { post_id: id.to_string(), published_at: Timestamp::from_unix(T0 + day * DAY), rate }
+}
+
+/// One post a week at 4 %, like clockwork.
+fn ordinary_posts(weeks: i64) -> Vec<RatedPost> {
+    (0..weeks).map(|w| post(&format!("p{w}"), w * 7 + 3, 4.0 + (w % 3) as f64 * 0.1)).collect()
+}
+
+#[test]
+fn a_steady_climb_has_no_anomaly() {
+    // +2 % a week with small wobbles.
+    let counts: Vec<u64> = (0..20).map(|w| (10_000.0 * 1.02f64.powi(w) + ((w * 37) % 50) as f64) as u64).collect();
+    let check = growth_anomalies(&weekly(&counts), &ordinary_posts(20)).unwrap();
+    assert_eq!(check.intervals, 19);
+    assert!(check.anomalies.is_empty(), "{:?}", check.anomalies);
+}
+
+#[test]
+fn a_bought_spike_is_found_with_its_dates_and_size_and_no_benign_cause() {
+    // Flat around 10,000, then +40 % in week 10, flat again.
+    let mut counts: Vec<u64> = (0..10).map(|w| 10_000 + (w * 13) % 40).collect();
+    counts.extend((0..10).map(|w| 14_000 + (w * 11) % 40));
+    let check = growth_anomalies(&weekly(&counts), &ordinary_posts(20)).unwrap();
+    assert_eq!(check.anomalies.len(), 1, "{:?}", check.anomalies);
+    let a = &check.anomalies[0];
+    assert_eq!(a.from, Timestamp::from_unix(T0 + 9 * 7 * DAY));
+    assert_eq!(a.to, Timestamp::from_unix(T0 + 10 * 7 * DAY));
+    assert_eq!((a.followers_before, a.followers_after), (counts[9], counts[10]));
+    assert!((a.change - (counts[10] as f64 / counts[9] as f64 - 1.0)).abs() < 1e-12);
+    assert!(a.z > Z_LIMIT);
+    assert_eq!(a.viral_post, None);
+}
+
+#[test]
+fn a_giveaway_spike_names_the_viral_post_behind_it() {
+    let mut counts: Vec<u64> = (0..10).map(|w| 10_000 + (w * 13) % 40).collect();
+    counts.extend((0..10).map(|w| 13_000 + (w * 11) % 40));
+    let mut posts = ordinary_posts(20);
+    // Day 64 is inside week 9 → 10 (days 63 to 70); its rate is 30 % against a median near 4 %.
+    posts.push(post("giveaway", 64, 30.0));
+    let check = growth_anomalies(&weekly(&counts), &posts).unwrap();
+    let viral = check.anomalies[0].viral_post.as_ref().unwrap();
+    assert_eq!(viral.post_id, "giveaway");
+    assert!(viral.times_median > 7.0, "{viral:?}");
+}
+
+#[test]
+fn a_purge_is_a_negative_anomaly() {
+    let mut counts: Vec<u64> = (0..8).map(|w| 20_000 + (w * 17) % 60).collect();
+    counts.extend((0..8).map(|w| 15_000 + (w * 7) % 60));
+    let check = growth_anomalies(&weekly(&counts), &[]).unwrap();
+    assert_eq!(check.anomalies.len(), 1);
+    assert!(check.anomalies[0].change < -0.2 && check.anomalies[0].z < -Z_LIMIT);
+}
+
+#[test]
+fn natural_noise_and_slow_surges_are_not_anomalies() {
+    // A surge of +8 % a week for three weeks stays under the 15 % floor.
+    let mut counts: Vec<u64> = (0..8).map(|w| 5_000 + (w * 9) % 30).collect();
+    let last = counts[7] as f64;
+    counts.extend((1..=3).map(|k| (last * 1.08f64.powi(k)) as u64));
+    let top = counts[10];
+    counts.extend(std::iter::repeat_n(top, 6));
+    let check = growth_anomalies(&weekly(&counts), &[]).unwrap();
+    assert!(check.anomalies.is_empty(), "{:?}", check.anomalies);
+}
+
+#[test]
+fn too_little_history_is_not_judged() {
+    assert_eq!(growth_anomalies(&weekly(&[100, 200, 300]), &[]), None);
+    // Duplicate instants count once.
+    let mut h = weekly(&[100, 110, 120]);
+    h.push(h[0]);
+    assert_eq!(growth_anomalies(&h, &[]), None);
+}
