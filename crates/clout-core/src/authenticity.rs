@@ -137,3 +137,227 @@ pub fn growth_anomalies(history: &[(Timestamp, u64)], posts: &[RatedPost]) -> Op
         .collect();
     Some(GrowthCheck { intervals: rates.len(), anomalies })
 }
+
+/// What is known of a channel's sample of followers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleSummary {
+    pub checked: usize,
+    /// Judged fake by the follower classifier.
+    pub fake: usize,
+    /// Following more than 1,500 accounts: real, but unlikely to see the channel's posts.
+    pub mass: usize,
+}
+
+/// Everything the audience-quality score reads of one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QualityInputs {
+    pub growth: Option<GrowthCheck>,
+    pub engagement_index: Option<f64>,
+    pub comments_per_100_likes: Option<f64>,
+    /// Mean and standard deviation of `ln(1 + comments per 100 likes)` among peers of the
+    /// same platform and size bucket (at least 30 of them), or `None`.
+    pub peer_comments: Option<(f64, f64)>,
+    pub engagement_cv: Option<f64>,
+    pub posts_in_window: u32,
+    pub sample: Option<SampleSummary>,
+}
+
+/// One component of the score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub name: &'static str,
+    /// Points taken off the score (0 when nothing is wrong or nothing is known).
+    pub penalty: f64,
+    /// `false` when the data this component needs is missing.
+    pub available: bool,
+    /// A sentence for people.
+    pub explanation: String,
+    pub evidence: Vec<String>,
+}
+
+/// The audience-quality score: 0 (the audience looks bought or faked) to 100 (nothing
+/// suspicious), with a range that widens when evidence is thin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QualityScore {
+    pub score: f64,
+    pub low: f64,
+    pub high: f64,
+    pub components: Vec<Component>,
+}
+
+/// Wilson 95 % interval of a proportion.
+pub fn wilson(successes: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (p, n, z) = (successes as f64 / n as f64, n as f64, 1.96f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / (1.0 + z * z / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Computes the score. Penalties (documented here and in `docs/quality.md`):
+/// - growth: 25 points per unexplained gain of 25 % (scaled by its size, capped at 50 per
+///   gain), 45 at most; gains explained by a viral post and losses are listed, not penalised;
+/// - engagement versus size: an engagement index under 0.5 costs up to 30 points (ghost
+///   audience); above 3 with comments per like 1 SD under peers, 15 (bought likes);
+/// - comments per 100 likes: more than 2.5 SD above peers costs 10 + 8 per further SD, 30 at
+///   most (engagement pods);
+/// - consistency: a coefficient of variation under 0.15 together with comments 1.5 SD above
+///   peers costs 10 more (pods engage on every post alike);
+/// - followers sample: 60 × the share judged fake, 50 at most.
+///
+/// The range adds ±10 without a follower history to judge, ±8 with fewer than 12 window
+/// posts, ±5 without a follower sample, and the sample's own uncertainty when there is one.
+pub fn quality_score(x: &QualityInputs) -> QualityScore {
+    let mut components = Vec::new();
+    let mut width = 0.0;
+
+    // Growth anomalies.
+    match &x.growth {
+        None => {
+            width += 10.0;
+            components.push(Component {
+                name: "growth",
+                penalty: 0.0,
+                available: false,
+                explanation: "too little follower history to judge growth".to_string(),
+                evidence: Vec::new(),
+            });
+        }
+        Some(g) => {
+            let mut penalty = 0.0;
+            let mut evidence = Vec::new();
+            for a in &g.anomalies {
+                let when = format!("between {} and {} (Unix days)", a.from.unix() / DAY, a.to.unix() / DAY);
+                let size =
+                    format!("{:+.0} % ({} → {} followers)", a.change * 100.0, a.followers_before, a.followers_after);
+                match (&a.viral_post, a.change > 0.0) {
+                    (Some(p), _) => evidence.push(format!(
+                        "{size} {when}, explained by post {} at {:.1}× the usual engagement",
+                        p.post_id, p.times_median
+                    )),
+                    (None, true) => {
+                        penalty += (25.0 * a.change / 0.25).min(50.0);
+                        evidence.push(format!("{size} {when}, with no viral post to explain it"));
+                    }
+                    (None, false) => evidence.push(format!("{size} {when}: a sudden loss (a purge by the platform?)")),
+                }
+            }
+            let penalty = penalty.min(45.0);
+            components.push(Component {
+                name: "growth",
+                penalty,
+                available: true,
+                explanation: if penalty > 0.0 {
+                    "sudden follower gains far outside the channel's own trend, with no viral post around them"
+                        .to_string()
+                } else {
+                    format!("{} intervals checked: no unexplained jump", g.intervals)
+                },
+                evidence,
+            });
+        }
+    }
+
+    // Comments per 100 likes against peers.
+    let comment_z = match (x.comments_per_100_likes, x.peer_comments) {
+        (Some(c), Some((mean, sd))) if sd > 0.0 => Some(((1.0 + c).ln() - mean) / sd),
+        _ => None,
+    };
+    let c_penalty = comment_z.filter(|&z| z > 2.5).map_or(0.0, |z| (10.0 + 8.0 * (z - 2.5)).min(30.0));
+    components.push(Component {
+        name: "comments_per_100_likes",
+        penalty: c_penalty,
+        available: comment_z.is_some(),
+        explanation: match comment_z {
+            None => "no comments per like, or too few peers, to compare".to_string(),
+            Some(z) if z > 2.5 => format!("{z:.1} SD more comments per like than peers: typical of engagement pods"),
+            Some(z) => format!("{z:+.1} SD from peers of the same platform and size"),
+        },
+        evidence: x.comments_per_100_likes.map(|c| vec![format!("{c:.1} comments per 100 likes")]).unwrap_or_default(),
+    });
+
+    // Engagement versus size.
+    let (e_penalty, e_text) = match x.engagement_index {
+        None => (0.0, "no engagement index".to_string()),
+        Some(i) if i < 0.5 => (
+            30.0 * (0.5 - i) / 0.5,
+            format!("engagement index {i:.2}: far below peers of its size (a ghost audience?)"),
+        ),
+        Some(i) if i > 3.0 && comment_z.is_some_and(|z| z < -1.0) => {
+            (15.0, format!("engagement index {i:.2} with few comments per like: likes may be bought"))
+        }
+        Some(i) => (0.0, format!("engagement index {i:.2}: in line with its size")),
+    };
+    components.push(Component {
+        name: "engagement_vs_size",
+        penalty: e_penalty,
+        available: x.engagement_index.is_some(),
+        explanation: e_text,
+        evidence: Vec::new(),
+    });
+
+    // Consistency.
+    let pod_like = matches!((x.engagement_cv, comment_z), (Some(cv), Some(z)) if cv < 0.15 && z > 1.5);
+    components.push(Component {
+        name: "consistency",
+        penalty: if pod_like { 10.0 } else { 0.0 },
+        available: x.engagement_cv.is_some(),
+        explanation: match x.engagement_cv {
+            None => "too few posts to judge consistency".to_string(),
+            Some(cv) if pod_like => {
+                format!("engagement varies little (CV {cv:.2}) and is comment-heavy: pods engage on every post alike")
+            }
+            Some(cv) => format!("coefficient of variation {cv:.2}"),
+        },
+        evidence: Vec::new(),
+    });
+    if x.posts_in_window < 12 {
+        width += 8.0;
+    }
+
+    // Followers sample.
+    match x.sample {
+        None => {
+            width += 5.0;
+            components.push(Component {
+                name: "followers_sample",
+                penalty: 0.0,
+                available: false,
+                explanation: "no followers sample imported".to_string(),
+                evidence: Vec::new(),
+            });
+        }
+        Some(s) => {
+            let share = if s.checked > 0 { s.fake as f64 / s.checked as f64 } else { 0.0 };
+            let (lo, hi) = wilson(s.fake, s.checked);
+            let penalty = (60.0 * share).min(50.0);
+            width += 60.0 * (hi - lo) / 2.0;
+            components.push(Component {
+                name: "followers_sample",
+                penalty,
+                available: s.checked > 0,
+                explanation: format!(
+                    "{:.0} % of {} sampled followers look fake (95 % range {:.0}–{:.0} %); {} follow more than 1,500 accounts",
+                    share * 100.0,
+                    s.checked,
+                    lo * 100.0,
+                    hi * 100.0,
+                    s.mass
+                ),
+                evidence: Vec::new(),
+            });
+        }
+    }
+    components.push(Component {
+        name: "comment_authenticity",
+        penalty: 0.0,
+        available: false,
+        explanation: "no comments imported".to_string(),
+        evidence: Vec::new(),
+    });
+
+    let score = (100.0 - components.iter().map(|c| c.penalty).sum::<f64>()).clamp(0.0, 100.0);
+    QualityScore { score, low: (score - width).max(0.0), high: (score + width).min(100.0), components }
+}

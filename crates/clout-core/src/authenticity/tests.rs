@@ -86,3 +86,72 @@ fn too_little_history_is_not_judged() {
     h.push(h[0]);
     assert_eq!(growth_anomalies(&h, &[]), None);
 }
+
+fn clean_inputs() -> QualityInputs {
+    QualityInputs {
+        growth: growth_anomalies(&weekly(&[10_000, 10_100, 10_180, 10_300, 10_390, 10_500]), &[]),
+        engagement_index: Some(1.1),
+        comments_per_100_likes: Some(3.0),
+        peer_comments: Some(((1.0f64 + 3.0).ln(), 0.4)),
+        engagement_cv: Some(0.45),
+        posts_in_window: 15,
+        sample: None,
+    }
+}
+
+#[test]
+fn a_clean_channel_scores_100_with_a_narrow_range() {
+    let q = quality_score(&clean_inputs());
+    assert_eq!(q.score, 100.0);
+    // Only the missing followers sample widens the range: ±5.
+    assert_eq!((q.low, q.high), (95.0, 100.0));
+    assert!(q.components.iter().all(|c| c.penalty == 0.0));
+}
+
+#[test]
+fn bought_followers_cost_points_with_their_evidence() {
+    let mut counts: Vec<u64> = (0..10).map(|w| 10_000 + (w * 13) % 40).collect();
+    counts.extend((0..10).map(|w| 15_000 + (w * 11) % 40));
+    let x = QualityInputs {
+        growth: growth_anomalies(&weekly(&counts), &ordinary_posts(20)),
+        engagement_index: Some(0.3),
+        ..clean_inputs()
+    };
+    let q = quality_score(&x);
+    let growth = q.components.iter().find(|c| c.name == "growth").unwrap();
+    // A gain of about +50 % → 25 × 0.5 / 0.25 = 50, capped at 45 for the component.
+    assert!((growth.penalty - 45.0).abs() < 1e-9, "{growth:?}");
+    assert!(growth.evidence[0].contains("no viral post"), "{growth:?}");
+    // Engagement index 0.3: 30 × (0.5 − 0.3) / 0.5 = 12.
+    let size = q.components.iter().find(|c| c.name == "engagement_vs_size").unwrap();
+    assert!((size.penalty - 12.0).abs() < 1e-9);
+    assert!((q.score - (100.0 - 45.0 - 12.0)).abs() < 1e-9);
+}
+
+#[test]
+fn a_pod_is_caught_by_its_comments_and_steadiness() {
+    // ln(1 + 30) is (3.434 − 1.386) / 0.4 = 5.1 SD above peers: 10 + 8 × 2.6 = 30.8 → capped 30.
+    let x = QualityInputs { comments_per_100_likes: Some(30.0), engagement_cv: Some(0.1), ..clean_inputs() };
+    let q = quality_score(&x);
+    let comments = q.components.iter().find(|c| c.name == "comments_per_100_likes").unwrap();
+    assert_eq!(comments.penalty, 30.0);
+    let steady = q.components.iter().find(|c| c.name == "consistency").unwrap();
+    assert_eq!(steady.penalty, 10.0);
+    assert_eq!(q.score, 60.0);
+}
+
+#[test]
+fn thin_evidence_widens_the_range_and_a_sample_adds_its_own_uncertainty() {
+    let thin = QualityInputs { growth: None, posts_in_window: 6, ..clean_inputs() };
+    let q = quality_score(&thin);
+    // ±10 (no history) ±8 (few posts) ±5 (no sample) = ±23 around 100.
+    assert_eq!((q.score, q.low, q.high), (100.0, 77.0, 100.0));
+    let sampled = QualityInputs { sample: Some(SampleSummary { checked: 200, fake: 40, mass: 12 }), ..clean_inputs() };
+    let q = quality_score(&sampled);
+    // 20 % fake → 12 points. Wilson for 40/200 by hand: centre (0.2 + 3.8416/400) / 1.019208
+    // = 0.205654; half-width 1.96 × √(0.0008 + 0.00002401) / 1.019208 = 0.055203.
+    assert!((q.score - 88.0).abs() < 1e-9);
+    let (lo, hi) = wilson(40, 200);
+    assert!((lo - 0.150451).abs() < 1e-5 && (hi - 0.260857).abs() < 1e-5, "{lo} {hi}");
+    assert!((q.high - q.low - 60.0 * (hi - lo)).abs() < 1e-9 || q.high == 100.0);
+}
