@@ -24,7 +24,7 @@ pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
-pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, TrainSummary};
+pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use search::{SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.

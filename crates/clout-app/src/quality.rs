@@ -277,3 +277,133 @@ impl App {
         Ok(FollowerCheck { followers, rejects })
     }
 }
+
+/// A channel's audience-quality score with the channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QualityReport {
+    pub view: crate::ChannelView,
+    pub score: clout_core::authenticity::QualityScore,
+}
+
+/// Peers' `ln(1 + comments per 100 likes)`: mean and standard deviation per platform and
+/// bucket (groups of at least 30), and per platform (the fallback for smaller buckets).
+struct PeerComments {
+    by_bucket: std::collections::HashMap<(clout_core::Platform, clout_core::Bucket), (f64, f64)>,
+    by_platform: std::collections::HashMap<clout_core::Platform, (f64, f64)>,
+}
+
+impl PeerComments {
+    fn get(&self, platform: clout_core::Platform, bucket: Option<clout_core::Bucket>) -> Option<(f64, f64)> {
+        bucket.and_then(|b| self.by_bucket.get(&(platform, b))).or_else(|| self.by_platform.get(&platform)).copied()
+    }
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    (mean, (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64).sqrt())
+}
+
+fn peer_comment_stats(rows: &[clout_store::ChannelRow]) -> PeerComments {
+    use std::collections::HashMap;
+    let mut groups: HashMap<(clout_core::Platform, clout_core::Bucket), Vec<f64>> = HashMap::new();
+    let mut platforms: HashMap<clout_core::Platform, Vec<f64>> = HashMap::new();
+    for r in rows {
+        let Some(m) = &r.metrics else { continue };
+        if let Ok(c) = m.comments_per_100_likes {
+            platforms.entry(r.platform).or_default().push((1.0 + c).ln());
+            if let Some(bucket) = m.bucket {
+                groups.entry((r.platform, bucket)).or_default().push((1.0 + c).ln());
+            }
+        }
+    }
+    let enough = |v: &Vec<f64>| v.len() >= clout_core::benchmark::MIN_PEERS;
+    PeerComments {
+        by_bucket: groups.into_iter().filter(|(_, v)| enough(v)).map(|(k, v)| (k, mean_sd(&v))).collect(),
+        by_platform: platforms.into_iter().filter(|(_, v)| enough(v)).map(|(k, v)| (k, mean_sd(&v))).collect(),
+    }
+}
+
+fn inputs(
+    row: &clout_store::ChannelRow,
+    history: &[(clout_core::Timestamp, u64)],
+    posts: &[clout_core::PostSnapshot],
+    peers: &PeerComments,
+    sample: Option<clout_core::authenticity::SampleSummary>,
+) -> clout_core::authenticity::QualityInputs {
+    use clout_core::authenticity::{QualityInputs, RatedPost, growth_anomalies};
+    let followers = row.followers.unwrap_or(0);
+    let rated: Vec<RatedPost> = posts
+        .iter()
+        .filter_map(|p| {
+            p.rate(followers).map(|rate| RatedPost { post_id: p.post_id.clone(), published_at: p.published_at, rate })
+        })
+        .collect();
+    let m = row.metrics.as_ref();
+    QualityInputs {
+        growth: growth_anomalies(history, &rated),
+        engagement_index: m.and_then(|m| m.engagement_index.ok()),
+        comments_per_100_likes: m.and_then(|m| m.comments_per_100_likes.ok()),
+        peer_comments: m.and_then(|m| peers.get(row.platform, m.bucket)),
+        engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
+        posts_in_window: m.map_or(0, |m| m.posts_in_window),
+        sample,
+    }
+}
+
+impl App {
+    /// The audience-quality score of one channel, with its components and evidence.
+    pub fn quality(&self, reference: &str, preset: clout_core::TierPreset) -> Result<QualityReport> {
+        let profile = self.channel_profile(reference, preset)?;
+        let rows = self.store.channels(&clout_store::ChannelFilter {
+            platform: Some(profile.view.row.platform),
+            ..Default::default()
+        })?;
+        let peers = peer_comment_stats(&rows);
+        let samples = self.store.follower_samples_of(profile.view.row.id)?;
+        let sample = if samples.is_empty() {
+            None
+        } else {
+            let model = self.follower_model()?;
+            let mut s = clout_core::authenticity::SampleSummary { checked: 0, fake: 0, mass: 0 };
+            for r in &samples {
+                let name = r.username.as_str();
+                let p = FollowerProfile {
+                    followers: r.followers,
+                    following: r.following,
+                    posts: r.posts_count,
+                    has_profile_pic: r.has_profile_pic,
+                    is_private: r.is_private,
+                    bio_length: r.bio_length,
+                    username_length: Some(name.chars().count() as u64),
+                    username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
+                };
+                s.checked += 1;
+                s.fake += usize::from(model.judge(&p).fake);
+                s.mass += usize::from(r.following.is_some_and(|f| f > 1_500));
+            }
+            Some(s)
+        };
+        let history: Vec<(clout_core::Timestamp, u64)> =
+            profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
+        let posts: Vec<clout_core::PostSnapshot> = profile.posts.iter().map(|p| p.post.snapshot.clone()).collect();
+        let score =
+            clout_core::authenticity::quality_score(&inputs(&profile.view.row, &history, &posts, &peers, sample));
+        Ok(QualityReport { view: profile.view, score })
+    }
+
+    /// Every channel's score (without follower samples), by channel id: for benchmarks and
+    /// the Directory.
+    pub fn quality_all(&self) -> Result<Vec<(i64, clout_core::authenticity::QualityScore)>> {
+        let rows = self.store.channels(&clout_store::ChannelFilter::default())?;
+        let peers = peer_comment_stats(&rows);
+        let by_id: std::collections::HashMap<i64, &clout_store::ChannelRow> = rows.iter().map(|r| (r.id, r)).collect();
+        let mut out = Vec::new();
+        self.store.for_each_metrics_input(|input| {
+            if let Some(row) = by_id.get(&input.channel_id) {
+                let x = inputs(row, input.history, input.posts, &peers, None);
+                out.push((input.channel_id, clout_core::authenticity::quality_score(&x)));
+            }
+        })?;
+        Ok(out)
+    }
+}

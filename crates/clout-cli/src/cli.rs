@@ -40,9 +40,9 @@ pub(crate) enum Command {
     Search(Box<SearchArgs>),
     /// Lookalikes: the channels most like one, by shared niches, shared hashtags and size.
     Similar(SimilarArgs),
-    /// Audience quality: the follower classifier.
-    #[command(subcommand)]
-    Quality(QualityCommand),
+    /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
+    /// follower classifier (`train`, `check`).
+    Quality(QualityArgs),
     /// Per-platform size fits and peer groups (the benchmarks behind labels and index).
     Benchmarks(JsonArg),
     /// Generate a deterministic demo world and import it (or write it with --write).
@@ -235,6 +235,20 @@ pub(crate) struct SimilarArgs {
     pub(crate) tiers: TierPresetArg,
     /// NDJSON: one object per lookalike with the fields of `clout channels --json` and
     /// `similarity` with its parts.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct QualityArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<QualityCommand>,
+    /// The channel, as PLATFORM/HANDLE: prints its audience-quality score, range, components
+    /// and evidence.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: Option<String>,
+    /// One JSON object.
     #[arg(long)]
     pub(crate) json: bool,
 }

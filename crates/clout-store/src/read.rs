@@ -134,6 +134,18 @@ pub struct RunRecord {
     pub rejects_file: Option<String>,
 }
 
+/// One stored follower sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRow {
+    pub username: String,
+    pub followers: Option<u64>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub has_profile_pic: Option<bool>,
+    pub is_private: Option<bool>,
+    pub bio_length: Option<u64>,
+}
+
 /// What the discovery index needs of one channel (no profile text).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveryRow {
@@ -565,6 +577,27 @@ impl Store {
     /// How many channels the store knows.
     pub fn channel_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM channels", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The follower samples of one channel: `(username, followers, following, posts,
+    /// profile picture, private, bio length)`.
+    pub fn follower_samples_of(&self, channel_id: i64) -> Result<Vec<SampleRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT username, followers, following, posts_count, has_profile_pic, is_private, bio_length
+             FROM follower_samples WHERE channel_id = ?1 ORDER BY username",
+        )?;
+        let rows = stmt.query_map([channel_id], |r| {
+            Ok(SampleRow {
+                username: r.get(0)?,
+                followers: u64_col(r.get(1)?),
+                following: u64_col(r.get(2)?),
+                posts_count: u64_col(r.get(3)?),
+                has_profile_pic: r.get(4)?,
+                is_private: r.get(5)?,
+                bio_length: u64_col(r.get(6)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// How many follower samples the store holds.

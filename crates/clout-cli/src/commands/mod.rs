@@ -39,7 +39,49 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Quality(crate::cli::QualityCommand::Train { labels, json }) => {
+        Command::Quality(crate::cli::QualityArgs { command: None, channel, json }) => {
+            let Some(channel) = channel else {
+                anyhow::bail!("name a channel (clout quality PLATFORM/HANDLE) or use `clout quality train` / `check`");
+            };
+            let app = open_read(config)?;
+            let r = app.quality(&channel, TierPreset::Scrunch)?;
+            let q = &r.score;
+            let mut text = String::new();
+            if json {
+                let components: Vec<serde_json::Value> = q
+                    .components
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({"name": c.name, "penalty": c.penalty, "available": c.available,
+                            "explanation": c.explanation, "evidence": c.evidence})
+                    })
+                    .collect();
+                text.push_str(&format!(
+                    "{}\n",
+                    serde_json::json!({"platform": r.view.row.platform.as_str(), "handle": r.view.row.handle,
+                        "quality_score": q.score, "quality_low": q.low, "quality_high": q.high,
+                        "method": "derived", "components": components})
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
+                    r.view.row.platform, r.view.row.handle, q.score, q.low, q.high
+                ));
+                for c in &q.components {
+                    let mark = if !c.available { "  n/a".to_string() } else { format!("{:>5.0}", -c.penalty) };
+                    text.push_str(&format!("{mark}  {:<24} {}\n", c.name, c.explanation));
+                    for e in &c.evidence {
+                        text.push_str(&format!("         - {e}\n"));
+                    }
+                }
+            }
+            crate::output::emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Quality(crate::cli::QualityArgs {
+            command: Some(crate::cli::QualityCommand::Train { labels, json }),
+            ..
+        }) => {
             let mut app = open_write(config, "clout quality train")?;
             let s = app.train_follower_model(&labels)?;
             let cv = s.cross_validated;
@@ -65,7 +107,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Quality(crate::cli::QualityCommand::Check { file, json }) => {
+        Command::Quality(crate::cli::QualityArgs {
+            command: Some(crate::cli::QualityCommand::Check { file, json }),
+            ..
+        }) => {
             let app = open_read(config)?;
             let check = app.check_followers(&file)?;
             for (line, reason) in &check.rejects {

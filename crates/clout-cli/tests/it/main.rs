@@ -7,6 +7,7 @@
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
 //! - `search`: the Directory search from the command line.
+//! - `quality`: the audience-quality score.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
@@ -16,6 +17,7 @@ mod channels;
 mod crash;
 mod demo;
 mod import;
+mod quality;
 mod search;
 mod tidy;
 mod util;
