@@ -70,7 +70,7 @@ fn main() {
         } else {
             clean.push(q.score);
         }
-        if (b && examples.len() < 1) || (p && examples.len() == 1) {
+        if (b && examples.is_empty()) || (p && examples.len() == 1) {
             examples.push((key_of[id].clone(), q.clone()));
         }
     }

@@ -37,6 +37,19 @@ struct FeatureFile {
 
 fn parse_model(text: &str, origin: &str) -> Result<FollowerModel> {
     let file: ModelFile = toml::from_str(text).map_err(|e| Error::Invalid(format!("follower model {origin}: {e}")))?;
+    if !file.intercept.is_finite() || !(0.0..=1.0).contains(&file.threshold) {
+        return Err(Error::Invalid(format!(
+            "follower model {origin}: the intercept must be a number and the threshold between 0 and 1"
+        )));
+    }
+    for f in &file.feature {
+        if !FEATURES.iter().any(|(name, _)| *name == f.name) {
+            return Err(Error::Invalid(format!("follower model {origin}: unknown feature '{}'", f.name)));
+        }
+        if file.feature.iter().filter(|g| g.name == f.name).count() > 1 {
+            return Err(Error::Invalid(format!("follower model {origin}: feature '{}' appears twice", f.name)));
+        }
+    }
     let mut model = FollowerModel {
         means: [0.0; 9],
         scales: [1.0; 9],
@@ -50,7 +63,7 @@ fn parse_model(text: &str, origin: &str) -> Result<FollowerModel> {
             .iter()
             .find(|f| f.name == *name)
             .ok_or_else(|| Error::Invalid(format!("follower model {origin}: feature '{name}' is missing")))?;
-        if f.scale <= 0.0 {
+        if !(f.scale > 0.0 && f.scale.is_finite() && f.coefficient.is_finite() && f.mean.is_finite()) {
             return Err(Error::Invalid(format!("follower model {origin}: feature '{name}' has scale {}", f.scale)));
         }
         (model.coefficients[i], model.means[i], model.scales[i]) = (f.coefficient, f.mean, f.scale);
@@ -134,8 +147,8 @@ fn read_labels(path: &Path) -> Result<Vec<(FollowerProfile, bool)>> {
     );
     let mut out = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let line = n as u64 + 2;
-        let record = record.map_err(|e| invalid(line, e.to_string()))?;
+        let record = record.map_err(|e| invalid(n as u64 + 2, e.to_string()))?;
+        let line = record.position().map_or(n as u64 + 2, |p| p.line());
         let count = |i: Option<usize>| -> Result<Option<u64>> {
             match i.map(|i| record.get(i).unwrap_or("").trim()) {
                 None | Some("") => Ok(None),
@@ -211,8 +224,11 @@ impl App {
         for f in 0..5 {
             let train: Vec<(FollowerProfile, bool)> =
                 (0..data.len()).filter(|&i| fold[i] != f).map(|i| data[i]).collect();
-            let model = fit(&train, 1.0, 0.96)
-                .ok_or_else(|| Error::Invalid("a cross-validation fold lacks one of the classes".to_string()))?;
+            let model = fit(&train, 1.0, 0.96).ok_or_else(|| {
+                Error::Invalid(
+                    "the model could not be fitted on a cross-validation fold (degenerate labels?)".to_string(),
+                )
+            })?;
             pairs.extend((0..data.len()).filter(|&i| fold[i] == f).map(|i| (model.judge(&data[i].0).fake, data[i].1)));
         }
         let model =

@@ -22,7 +22,9 @@ pub struct SearchResults {
 pub fn fts_query(text: &str) -> Result<Option<String>> {
     let mut parts: Vec<String> = Vec::new();
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut rest = text.trim();
+    // A NUL would end the query early inside SQLite.
+    let cleaned = text.replace('\0', " ");
+    let mut rest = cleaned.trim();
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('"') {
             let Some(end) = after.find('"') else {
@@ -39,13 +41,17 @@ pub fn fts_query(text: &str) -> Result<Option<String>> {
         let word = &rest[..end];
         rest = rest[end..].trim_start();
         if let Some(tag) = word.strip_prefix('#') {
-            let tag: String = tag.chars().filter(|c| c.is_alphanumeric()).collect();
-            if !tag.is_empty() {
+            // The tag as typed: FTS5 splits `self_care` into the same words in the query as
+            // in the stored hashtags, so it matches as a phrase.
+            if tag.chars().any(char::is_alphanumeric) {
                 parts.push(format!("hashtags : {}", quote(&tag.to_lowercase())));
             }
         } else if word.chars().any(char::is_alphanumeric) {
             parts.push(quote(word));
         }
+    }
+    if parts.is_empty() && cleaned.chars().any(|c| !c.is_whitespace()) {
+        return Err(Error::Invalid(format!("the query '{text}' has no word to search for")));
     }
     Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
 }
@@ -110,16 +116,21 @@ impl App {
         let confidences = self.store.niche_confidences_by_channel()?;
         let of_niches: Vec<String> =
             confidences.get(&of_id).map(|n| n.iter().map(|(id, _)| id.clone()).collect()).unwrap_or_default();
-        let of_tags: Vec<String> = self.store.hashtags_of(of_id)?.split_whitespace().map(str::to_string).collect();
+        // The channel's most used hashtags (64 at most) find the candidates that share one.
+        let mut tag_counts: HashMap<String, usize> = HashMap::new();
+        for tag in self.store.hashtags_of(of_id)?.split_whitespace() {
+            *tag_counts.entry(tag.to_string()).or_default() += 1;
+        }
+        let mut of_tags: Vec<(String, usize)> = tag_counts.into_iter().collect();
+        of_tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let of_tags: Vec<String> = of_tags.into_iter().take(64).map(|(t, _)| t).collect();
         let mut candidates: std::collections::BTreeSet<i64> = confidences
             .iter()
             .filter(|(_, n)| n.iter().any(|(id, _)| of_niches.contains(id)))
             .map(|(id, _)| *id)
             .collect();
         if !of_tags.is_empty() {
-            let distinct: std::collections::BTreeSet<&String> = of_tags.iter().collect();
-            let tags: Vec<String> =
-                distinct.into_iter().take(64).map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+            let tags: Vec<String> = of_tags.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
             let fts = format!("hashtags : ({})", tags.join(" OR "));
             candidates.extend(self.store.text_matches(&fts)?.into_keys());
         }

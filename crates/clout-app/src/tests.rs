@@ -341,7 +341,11 @@ fn user_text_becomes_a_quoted_fts_query() {
     );
     // FTS5 operators and punctuation from the user are only words, never syntax.
     assert_eq!(fts_query("a OR b*").unwrap().as_deref(), Some(r#""a" AND "OR" AND "b*""#));
-    assert_eq!(fts_query("  # !! ").unwrap(), None);
+    assert_eq!(fts_query("   ").unwrap(), None);
+    assert!(matches!(fts_query("  # !! "), Err(Error::Invalid(m)) if m.contains("no word")));
+    // A hashtag keeps its inner punctuation, so the stored tag's words match as a phrase.
+    assert_eq!(fts_query("#Self_Care").unwrap().as_deref(), Some(r#"hashtags : "self_care""#));
+    assert_eq!(fts_query("a\0b").unwrap().as_deref(), Some(r#""a" AND "b""#));
     assert!(matches!(fts_query(r#"open "quote"#), Err(Error::Invalid(_))));
 }
 
@@ -458,4 +462,25 @@ fn training_on_labels_saves_a_model_that_is_then_used() {
 
 fn parse_default_intercept() -> Option<f64> {
     DEFAULT_FOLLOWER_MODEL.lines().find_map(|l| l.strip_prefix("intercept = ")?.parse().ok())
+}
+
+#[test]
+fn a_hashtag_with_inner_punctuation_is_found_as_typed() {
+    use clout_core::discovery::DiscoveryQuery;
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        channel("calm", 5_000, AS_OF),
+        format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"calm","post_id":"p1","published_at":{},"likes":10,"comments":1,"observed_at":{AS_OF},"hashtags":["self_care","k-pop"]}}"#,
+            AS_OF - 2 * DAY
+        ),
+    ];
+    let mut app = app(dir.path());
+    app.import(&[file(dir.path(), "a.ndjson", &lines.join("\n"))], &options(), &mut Silent).unwrap();
+    for q in ["#self_care", "#K-Pop"] {
+        let query = DiscoveryQuery { text: Some(q.to_string()), ..DiscoveryQuery::everything() };
+        assert_eq!(app.search(&query).unwrap().page.total, 1, "{q}");
+    }
+    let query = DiscoveryQuery { text: Some("#selfcare".to_string()), ..DiscoveryQuery::everything() };
+    assert_eq!(app.search(&query).unwrap().page.total, 0);
 }

@@ -2,11 +2,12 @@
 //! other components of the audience-quality score build on the same pattern).
 //!
 //! **Growth anomalies.** Between consecutive follower observations the growth per day is
-//! `ln(f_i / f_{i-1}) / days`. The channel's own trend is the median of those rates and
-//! its spread their median absolute deviation (MAD). An interval is anomalous when its
+//! `ln(f_i / f_{i-1}) / days`. The channel's own trend is the median of the other
+//! intervals' rates and its spread their median absolute deviation (MAD). An interval is anomalous when its
 //! rate is more than `Z_LIMIT` robust standard deviations (1.4826 × MAD) from the trend
 //! *and* the change is at least 15 % of the followers (or a loss of 15 %) within at most
-//! 14 days: ordinary noise and natural surges stay below that. Each anomaly names a benign
+//! 14 days: ordinary noise and natural surges stay below that. In a short history (fewer
+//! than six intervals) the spread means little, and the size rule alone decides. Each anomaly names a benign
 //! cause when one is in the data: a post published from two days before the interval to
 //! its end with at least three times the channel's median per-post rate (a viral post, a
 //! giveaway, a shout-out); otherwise it says none was found.
@@ -22,6 +23,9 @@ pub const Z_LIMIT: f64 = 6.0;
 pub const MIN_CHANGE: f64 = 0.15;
 /// The longest interval that can hold an anomaly.
 pub const MAX_DAYS: i64 = 14;
+/// Below this many intervals a history is short: a change of `MIN_CHANGE` within
+/// `MAX_DAYS` is an anomaly whatever its z.
+pub const FEW_INTERVALS: usize = 6;
 /// Follower observations needed to judge growth at all.
 pub const MIN_POINTS: usize = 4;
 
@@ -97,21 +101,30 @@ pub fn growth_anomalies(history: &[(Timestamp, u64)], posts: &[RatedPost]) -> Op
     if rates.len() + 1 < MIN_POINTS {
         return None;
     }
-    let mut values: Vec<f64> = rates.iter().map(|r| r.1).collect();
-    let trend = median(&mut values);
-    let mut deviations: Vec<f64> = rates.iter().map(|r| (r.1 - trend).abs()).collect();
-    // A floor on the spread keeps a perfectly steady history from flagging tiny wobbles.
-    let spread = (1.4826 * median(&mut deviations)).max(1e-4);
+    // The trend and spread an interval is judged against leave that interval out: in a
+    // short history one jump (or a jump and its reversal) would otherwise inflate the
+    // spread enough to hide itself.
+    let baseline = |skip: usize| -> (f64, f64) {
+        let mut others: Vec<f64> = rates.iter().enumerate().filter(|(k, _)| *k != skip).map(|(_, r)| r.1).collect();
+        let trend = median(&mut others);
+        let mut deviations: Vec<f64> = others.iter().map(|r| (r - trend).abs()).collect();
+        // A floor on the spread keeps a perfectly steady history from flagging tiny wobbles.
+        (trend, (1.4826 * median(&mut deviations)).max(1e-4))
+    };
     let mut rates_only: Vec<f64> = posts.iter().map(|p| p.rate).filter(|r| r.is_finite()).collect();
     let typical = median(&mut rates_only);
     let anomalies = rates
         .iter()
-        .filter_map(|&(i, rate)| {
+        .enumerate()
+        .filter_map(|(k, &(i, rate))| {
             let (a, b) = (points[i - 1], points[i]);
+            let (trend, spread) = baseline(k);
             let z = (rate - trend) / spread;
             let change = b.1 as f64 / a.1 as f64 - 1.0;
             let short = b.0.unix() - a.0.unix() <= MAX_DAYS * DAY;
-            if z.abs() < Z_LIMIT || change.abs() < MIN_CHANGE || !short {
+            // With few other intervals their spread means little: the size rule alone decides.
+            let unusual = rates.len() < FEW_INTERVALS || z.abs() >= Z_LIMIT;
+            if !unusual || change.abs() < MIN_CHANGE || !short {
                 return None;
             }
             let viral_post = posts
@@ -318,7 +331,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
     }
 
     // Followers sample.
-    match x.sample {
+    match x.sample.filter(|s| s.checked > 0) {
         None => {
             width += 5.0;
             components.push(Component {

@@ -156,12 +156,13 @@ pub fn fit(data: &[(FollowerProfile, bool)], lambda: f64, specificity: f64) -> O
     if n_fake == 0 || n_real == 0 {
         return None;
     }
-    // Means from known values only; then unknown values are filled with them.
+    // Means from known values only (an unknown value is NaN here); then unknown values
+    // are filled with them.
     let mut means = [0.0; 9];
-    let provisional = [0.0; 9];
-    let raw: Vec<[f64; 9]> = data.iter().map(|(p, _)| features(p, &provisional)).collect();
+    let raw: Vec<[f64; 9]> = data.iter().map(|(p, _)| features(p, &[f64::NAN; 9])).collect();
     for i in 0..9 {
-        means[i] = raw.iter().map(|x| x[i]).sum::<f64>() / raw.len() as f64;
+        let known: Vec<f64> = raw.iter().map(|x| x[i]).filter(|v| !v.is_nan()).collect();
+        means[i] = if known.is_empty() { 0.0 } else { known.iter().sum::<f64>() / known.len() as f64 };
     }
     let xs: Vec<[f64; 9]> = data.iter().map(|(p, _)| features(p, &means)).collect();
     let mut scales = [1.0; 9];

@@ -155,3 +155,12 @@ fn thin_evidence_widens_the_range_and_a_sample_adds_its_own_uncertainty() {
     assert!((lo - 0.150451).abs() < 1e-5 && (hi - 0.260857).abs() < 1e-5, "{lo} {hi}");
     assert!((q.high - q.low - 60.0 * (hi - lo)).abs() < 1e-9 || q.high == 100.0);
 }
+
+#[test]
+fn a_jump_and_its_reversal_in_a_short_history_are_both_found() {
+    // 10,000 → 10,000 → 15,000 → 10,000: the spread of the other intervals is not inflated by the jump.
+    let check = growth_anomalies(&weekly(&[10_000, 10_000, 15_000, 10_000]), &[]).unwrap();
+    let changes: Vec<f64> = check.anomalies.iter().map(|a| a.change).collect();
+    assert_eq!(changes.len(), 2, "{:?}", check.anomalies);
+    assert!(changes[0] > 0.49 && changes[1] < -0.33, "{changes:?}");
+}

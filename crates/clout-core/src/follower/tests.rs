@@ -97,3 +97,18 @@ fn scores_by_hand() {
     assert_eq!(s.f1, 0.75);
     assert_eq!(s.accuracy, 0.8);
 }
+
+#[test]
+fn means_come_from_known_values_only() {
+    // Half the accounts have no follower count: the mean of log followers is that of the others.
+    let mut data = population();
+    for (i, d) in data.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            d.0.followers = None;
+        }
+    }
+    let model = fit(&data, 1.0, 0.96).unwrap();
+    let known: Vec<f64> = data.iter().filter_map(|(p, _)| p.followers).map(|f| (1.0 + f as f64).ln()).collect();
+    let expected = known.iter().sum::<f64>() / known.len() as f64;
+    assert!((model.means[0] - expected).abs() < 1e-12, "{} vs {expected}", model.means[0]);
+}
