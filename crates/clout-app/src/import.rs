@@ -380,6 +380,7 @@ impl App {
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
         summary.metrics = Some(self.recompute_metrics()?);
+        self.recompute_quality()?;
         // Labels depend on a channel's own text only: relabel what this import touched,
         // or everything when that is most of the store anyway (one scan beats many lookups).
         let total = self.store.channel_count()?;

@@ -376,29 +376,7 @@ impl App {
         })?;
         let peers = peer_comment_stats(&rows);
         let samples = self.store.follower_samples_of(profile.view.row.id)?;
-        let sample = if samples.is_empty() {
-            None
-        } else {
-            let model = self.follower_model()?;
-            let mut s = clout_core::authenticity::SampleSummary { checked: 0, fake: 0, mass: 0 };
-            for r in &samples {
-                let name = r.username.as_str();
-                let p = FollowerProfile {
-                    followers: r.followers,
-                    following: r.following,
-                    posts: r.posts_count,
-                    has_profile_pic: r.has_profile_pic,
-                    is_private: r.is_private,
-                    bio_length: r.bio_length,
-                    username_length: Some(name.chars().count() as u64),
-                    username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
-                };
-                s.checked += 1;
-                s.fake += usize::from(model.judge(&p).fake);
-                s.mass += usize::from(r.following.is_some_and(|f| f > 1_500));
-            }
-            Some(s)
-        };
+        let sample = if samples.is_empty() { None } else { Some(summarise(&self.follower_model()?, &samples)) };
         let history: Vec<(clout_core::Timestamp, u64)> =
             profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
         let posts: Vec<clout_core::PostSnapshot> = profile.posts.iter().map(|p| p.post.snapshot.clone()).collect();
@@ -407,19 +385,58 @@ impl App {
         Ok(QualityReport { view: profile.view, score })
     }
 
-    /// Every channel's score (without follower samples), by channel id: for benchmarks and
-    /// the Directory.
+    /// Every channel's score, by channel id (follower samples included where imported).
     pub fn quality_all(&self) -> Result<Vec<(i64, clout_core::authenticity::QualityScore)>> {
         let rows = self.store.channels(&clout_store::ChannelFilter::default())?;
         let peers = peer_comment_stats(&rows);
         let by_id: std::collections::HashMap<i64, &clout_store::ChannelRow> = rows.iter().map(|r| (r.id, r)).collect();
+        let samples = self.store.follower_samples_by_channel()?;
+        let model = if samples.is_empty() { None } else { Some(self.follower_model()?) };
         let mut out = Vec::new();
         self.store.for_each_metrics_input(|input| {
             if let Some(row) = by_id.get(&input.channel_id) {
-                let x = inputs(row, input.history, input.posts, &peers, None);
+                let sample = match (&model, samples.get(&input.channel_id)) {
+                    (Some(m), Some(s)) => Some(summarise(m, s)),
+                    _ => None,
+                };
+                let x = inputs(row, input.history, input.posts, &peers, sample);
                 out.push((input.channel_id, clout_core::authenticity::quality_score(&x)));
             }
         })?;
         Ok(out)
     }
+
+    /// Recomputes and stores every channel's audience-quality score (for `channels --json`
+    /// and the Directory).
+    pub fn recompute_quality(&mut self) -> Result<u64> {
+        let scores: Vec<(i64, clout_store::QualityRecord)> = self
+            .quality_all()?
+            .into_iter()
+            .map(|(id, q)| (id, clout_store::QualityRecord { score: q.score, low: q.low, high: q.high }))
+            .collect();
+        self.store.replace_quality(&scores)?;
+        Ok(scores.len() as u64)
+    }
+}
+
+/// Judges a channel's follower samples.
+fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout_core::authenticity::SampleSummary {
+    let mut s = clout_core::authenticity::SampleSummary { checked: 0, fake: 0, mass: 0 };
+    for r in samples {
+        let name = r.username.as_str();
+        let p = FollowerProfile {
+            followers: r.followers,
+            following: r.following,
+            posts: r.posts_count,
+            has_profile_pic: r.has_profile_pic,
+            is_private: r.is_private,
+            bio_length: r.bio_length,
+            username_length: Some(name.chars().count() as u64),
+            username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
+        };
+        s.checked += 1;
+        s.fake += usize::from(model.judge(&p).fake);
+        s.mass += usize::from(r.following.is_some_and(|f| f > 1_500));
+    }
+    s
 }

@@ -77,6 +77,7 @@ impl App {
             engagement_index: r.engagement_index,
             growth: r.follower_growth_30d,
             posts_per_week: r.posts_per_week,
+            quality: r.quality_score,
             verified: r.verified,
             has_email: r.has_email,
         });

@@ -197,6 +197,11 @@ pub(crate) struct SearchArgs {
     pub(crate) min_posts_per_week: Option<f64>,
     #[arg(long, value_name = "X")]
     pub(crate) max_posts_per_week: Option<f64>,
+    /// Minimum audience-quality score (0-100).
+    #[arg(long, value_name = "X")]
+    pub(crate) min_quality: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_quality: Option<f64>,
     /// Only verified (true) or unverified (false) channels.
     #[arg(long, value_name = "BOOL")]
     pub(crate) verified: Option<bool>,

@@ -69,6 +69,10 @@ pub(crate) fn channel_json(v: &ChannelView) -> Map<String, Value> {
     o.insert("category".into(), r.category.clone().into());
     o.insert("verified".into(), r.verified.into());
     o.insert("creator_id".into(), r.creator_id.clone().into());
+    let not_computed = NullReason::NotComputed;
+    put_metric(&mut o, "quality_score", r.quality.map(|q| q.score).ok_or(not_computed));
+    put_metric(&mut o, "quality_low", r.quality.map(|q| q.low).ok_or(not_computed));
+    put_metric(&mut o, "quality_high", r.quality.map(|q| q.high).ok_or(not_computed));
     let niches: Vec<Value> = v.niches.iter().map(|n| json!({"niche": n.niche, "confidence": n.confidence})).collect();
     o.insert("niches".into(), niches.into());
     match &r.metrics {

@@ -77,6 +77,8 @@ pub struct DiscoveryQuery {
     pub engagement_index: Bounds,
     pub growth: Bounds,
     pub posts_per_week: Bounds,
+    /// The audience-quality score (0–100).
+    pub quality: Bounds,
     pub verified: Option<bool>,
     pub has_email: Option<bool>,
     pub sort: SortKey,
@@ -103,6 +105,7 @@ impl DiscoveryQuery {
             engagement_index: Bounds::default(),
             growth: Bounds::default(),
             posts_per_week: Bounds::default(),
+            quality: Bounds::default(),
             verified: None,
             has_email: None,
             sort: SortKey::Relevance,

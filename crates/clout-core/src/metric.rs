@@ -28,10 +28,12 @@ pub enum NullReason {
     NoBucket,
     /// The channel has posts or follower counts but no `channel` record, hence no `as_of`.
     NoChannelRecord,
+    /// A derived value that has not been computed yet (`clout recompute` computes it).
+    NotComputed,
 }
 
 impl NullReason {
-    pub const ALL: [NullReason; 11] = [
+    pub const ALL: [NullReason; 12] = [
         NullReason::InsufficientPosts,
         NullReason::NoViews,
         NullReason::NotExposed,
@@ -43,6 +45,7 @@ impl NullReason {
         NullReason::TooFewPeers,
         NullReason::NoBucket,
         NullReason::NoChannelRecord,
+        NullReason::NotComputed,
     ];
 
     /// The stable snake_case code shown in JSON as `<metric>_reason`.
@@ -59,6 +62,7 @@ impl NullReason {
             NullReason::TooFewPeers => "too_few_peers",
             NullReason::NoBucket => "no_bucket",
             NullReason::NoChannelRecord => "no_channel_record",
+            NullReason::NotComputed => "not_computed",
         }
     }
 
@@ -80,6 +84,7 @@ impl NullReason {
             NullReason::TooFewPeers => "fewer than 30 peers to compare with",
             NullReason::NoBucket => "under 1,000 followers: no benchmark bucket",
             NullReason::NoChannelRecord => "no channel record imported yet",
+            NullReason::NotComputed => "not computed yet: run clout recompute",
         }
     }
 }

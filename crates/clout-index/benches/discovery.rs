@@ -85,6 +85,7 @@ fn rows(n: usize) -> Vec<IndexedChannel> {
                 engagement_index: active.then_some(index),
                 growth: (rng.random::<f64>() > 0.1).then(|| rng.random_range(-3.0..8.0)),
                 posts_per_week: Some(rng.random_range(0.0..10.0)),
+                quality: Some(rng.random_range(20.0..100.0)),
                 verified: Some(rng.random::<f64>() < 0.02),
                 has_email: rng.random::<f64>() < 0.3,
             }

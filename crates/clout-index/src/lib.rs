@@ -28,6 +28,8 @@ pub struct IndexedChannel {
     pub engagement_index: Option<f64>,
     pub growth: Option<f64>,
     pub posts_per_week: Option<f64>,
+    /// The audience-quality score.
+    pub quality: Option<f64>,
     pub verified: Option<bool>,
     pub has_email: bool,
 }
@@ -68,6 +70,7 @@ struct Row {
     engagement_index: f64,
     growth: f64,
     posts_per_week: f64,
+    quality: f64,
     country: u16,
     language: u16,
     niches: [u16; MAX_NICHES],
@@ -156,6 +159,7 @@ impl DiscoveryIndex {
                 engagement_index: r.engagement_index.unwrap_or(f64::NAN),
                 growth: r.growth.unwrap_or(f64::NAN),
                 posts_per_week: r.posts_per_week.unwrap_or(f64::NAN),
+                quality: r.quality.unwrap_or(f64::NAN),
                 country,
                 language,
                 niches: slots,
@@ -278,6 +282,7 @@ impl DiscoveryIndex {
             && bounded(&q.engagement_index, r.engagement_index)
             && bounded(&q.growth, r.growth)
             && bounded(&q.posts_per_week, r.posts_per_week)
+            && bounded(&q.quality, r.quality)
             && q.verified.is_none_or(|v| r.verified == u8::from(v))
             && q.has_email.is_none_or(|e| r.has_email == e)
     }

@@ -28,27 +28,30 @@ fn arb_row() -> impl Strategy<Value = IndexedChannel> {
         (0usize..3, prop::option::of(follower_count()), prop::option::of(0usize..4), prop::option::of(0usize..3)),
         (prop::collection::vec(0usize..4, 0..3), prop::option::of(metric()), prop::option::of(0usize..4)),
         (prop::option::of(metric()), prop::option::of(metric()), prop::option::of(metric())),
-        (prop::option::of(any::<bool>()), any::<bool>()),
+        (prop::option::of(any::<bool>()), any::<bool>(), prop::option::of(metric())),
     )
-        .prop_map(|((p, followers, c, l), (n, er, label), (index, growth, ppw), (verified, has_email))| {
-            let mut niches: Vec<String> = n.into_iter().map(|i| NICHES[i].to_string()).collect();
-            niches.dedup();
-            IndexedChannel {
-                channel_id: 0,
-                platform: [Platform::Instagram, Platform::Tiktok, Platform::Youtube][p],
-                followers,
-                country: c.map(|i| COUNTRIES[i].to_string()),
-                language: l.map(|i| LANGUAGES[i].to_string()),
-                niches,
-                engagement_rate: er,
-                label: label.map(|i| EngagementLabel::ALL[i]),
-                engagement_index: index,
-                growth,
-                posts_per_week: ppw,
-                verified,
-                has_email,
-            }
-        })
+        .prop_map(
+            |((p, followers, c, l), (n, er, label), (index, growth, ppw), (verified, has_email, quality))| {
+                let mut niches: Vec<String> = n.into_iter().map(|i| NICHES[i].to_string()).collect();
+                niches.dedup();
+                IndexedChannel {
+                    channel_id: 0,
+                    platform: [Platform::Instagram, Platform::Tiktok, Platform::Youtube][p],
+                    followers,
+                    country: c.map(|i| COUNTRIES[i].to_string()),
+                    language: l.map(|i| LANGUAGES[i].to_string()),
+                    niches,
+                    engagement_rate: er,
+                    label: label.map(|i| EngagementLabel::ALL[i]),
+                    engagement_index: index,
+                    growth,
+                    posts_per_week: ppw,
+                    quality,
+                    verified,
+                    has_email,
+                }
+            },
+        )
 }
 
 /// Each filter is set on its own with a small probability, so that a query usually has
@@ -76,7 +79,7 @@ fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
             any_of(NICHES.iter().map(|c| c.to_string()).collect()),
         ),
         (prop::option::weighted(P, follower_count()), prop::option::weighted(P, follower_count()), arb_bounds()),
-        (any_of(EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds()),
+        (any_of(EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds(), arb_bounds()),
         (
             prop::option::weighted(P, any::<bool>()),
             prop::option::weighted(P, any::<bool>()),
@@ -89,7 +92,7 @@ fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
             |(
                 (platforms, tiers, industry, countries, languages, niches),
                 (min_followers, max_followers, engagement_rate),
-                (labels, engagement_index, growth, posts_per_week),
+                (labels, engagement_index, growth, posts_per_week, quality),
                 (verified, has_email, sort, limit, offset),
             )| DiscoveryQuery {
                 text: None,
@@ -106,6 +109,7 @@ fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
                 engagement_index,
                 growth,
                 posts_per_week,
+                quality,
                 verified,
                 has_email,
                 sort: [
@@ -142,6 +146,7 @@ fn brute_admits(r: &IndexedChannel, q: &DiscoveryQuery) -> bool {
         && in_bounds(&q.engagement_index, r.engagement_index)
         && in_bounds(&q.growth, r.growth)
         && in_bounds(&q.posts_per_week, r.posts_per_week)
+        && in_bounds(&q.quality, r.quality)
         && q.verified.is_none_or(|v| r.verified == Some(v))
         && q.has_email.is_none_or(|e| r.has_email == e)
 }
@@ -219,6 +224,7 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
         engagement_index: index,
         growth: None,
         posts_per_week: None,
+        quality: None,
         verified: None,
         has_email: false,
     };
@@ -247,6 +253,7 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
             engagement_index: (i % 13 != 0).then(|| (i % 37) as f64 / 10.0),
             growth: None,
             posts_per_week: Some((i % 20) as f64 / 2.0),
+            quality: Some((i % 101) as f64),
             verified: Some(i % 50 == 0),
             has_email: i % 3 == 0,
         })

@@ -1,6 +1,8 @@
 //! Reading: channel lists and details, the inputs of the metrics engine, and the
 //! derived metrics it writes back.
 
+use std::collections::HashMap;
+
 use clout_core::benchmark::BucketStats;
 use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, SizeFit, Timestamp, WindowRule};
 use rusqlite::{Row, params};
@@ -57,6 +59,16 @@ pub struct ChannelRow {
     /// The file the current channel record came from.
     pub source: Option<String>,
     pub metrics: Option<MetricsRecord>,
+    /// The audience-quality score and its range, once computed.
+    pub quality: Option<QualityRecord>,
+}
+
+/// A stored audience-quality score (derived).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QualityRecord {
+    pub score: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
 /// Which channels to list.
@@ -161,6 +173,7 @@ pub struct DiscoveryRow {
     pub engagement_index: Option<f64>,
     pub follower_growth_30d: Option<f64>,
     pub posts_per_week: Option<f64>,
+    pub quality_score: Option<f64>,
 }
 
 /// What the metrics engine needs of one channel.
@@ -211,10 +224,11 @@ const CHANNEL_COLUMNS: &str =
     m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
     m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
     m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
-    m.engagement_index, m.engagement_index_reason";
+    m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high";
 
 const CHANNEL_FROM: &str =
-    "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id";
+    "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
+     LEFT JOIN channel_quality q ON q.channel_id = c.id";
 
 fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
     let metrics = match r.get::<_, Option<i64>>(19)? {
@@ -277,6 +291,10 @@ fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
         creator_id: r.get(17)?,
         source: r.get(18)?,
         metrics,
+        quality: match (r.get::<_, Option<f64>>(54)?, r.get::<_, Option<f64>>(55)?, r.get::<_, Option<f64>>(56)?) {
+            (Some(score), Some(low), Some(high)) => Some(QualityRecord { score, low, high }),
+            _ => None,
+        },
     })
 }
 
@@ -307,8 +325,9 @@ impl Store {
     pub fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
-                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week
-             FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id ORDER BY c.id",
+                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score
+             FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
+             LEFT JOIN channel_quality q ON q.channel_id = c.id ORDER BY c.id",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
@@ -326,6 +345,7 @@ impl Store {
                 engagement_index: r.get(9)?,
                 follower_growth_30d: r.get(10)?,
                 posts_per_week: r.get(11)?,
+                quality_score: r.get(12)?,
             });
         }
         Ok(out)
@@ -598,6 +618,43 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every channel's follower samples, by channel id.
+    pub fn follower_samples_by_channel(&self) -> Result<HashMap<i64, Vec<SampleRow>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT channel_id, username, followers, following, posts_count, has_profile_pic, is_private, bio_length
+             FROM follower_samples ORDER BY channel_id, username",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<SampleRow>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(SampleRow {
+                username: r.get(1)?,
+                followers: u64_col(r.get(2)?),
+                following: u64_col(r.get(3)?),
+                posts_count: u64_col(r.get(4)?),
+                has_profile_pic: r.get(5)?,
+                is_private: r.get(6)?,
+                bio_length: u64_col(r.get(7)?),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Replaces every audience-quality score in one transaction.
+    pub fn replace_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM channel_quality", [])?;
+        {
+            let mut insert =
+                tx.prepare("INSERT INTO channel_quality (channel_id, score, low, high) VALUES (?1, ?2, ?3, ?4)")?;
+            for (id, q) in scores {
+                insert.execute(params![id, q.score, q.low, q.high])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// How many follower samples the store holds.

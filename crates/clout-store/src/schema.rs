@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -195,6 +195,15 @@ const MIGRATIONS: &[&str] = &[
         method TEXT NOT NULL DEFAULT 'measured' CHECK (method = 'measured' OR method = 'derived' OR method = 'estimated'),
         PRIMARY KEY (channel_id, username)
     ) WITHOUT ROWID;
+    "#,
+    // 5: each channel's audience-quality score (derived; components are recomputed on demand).
+    r#"
+    CREATE TABLE channel_quality (
+        channel_id INTEGER PRIMARY KEY REFERENCES channels(id),
+        score REAL NOT NULL,
+        low REAL NOT NULL,
+        high REAL NOT NULL
+    );
     "#,
 ];
 

@@ -30,6 +30,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
             let n = app.recompute_niches()?;
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
+            let q = app.recompute_quality()?;
+            println!("scored the audience quality of {q} channels");
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),

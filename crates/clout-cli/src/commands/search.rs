@@ -47,6 +47,7 @@ fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
         engagement_index: Bounds { min: args.min_index, max: args.max_index },
         growth: Bounds { min: args.min_growth, max: args.max_growth },
         posts_per_week: Bounds { min: args.min_posts_per_week, max: args.max_posts_per_week },
+        quality: Bounds { min: args.min_quality, max: args.max_quality },
         verified: args.verified,
         has_email: args.has_email,
         sort: match args.sort {

@@ -73,3 +73,22 @@ fn quality_needs_a_channel_or_a_subcommand() {
     let out = dir.run(&["quality", "instagram/nobody"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no channel instagram/nobody"));
 }
+
+#[test]
+fn channels_carry_the_stored_score_and_the_directory_filters_on_it() {
+    let dir = Dir::new();
+    world(&dir);
+    let lines = dir.json_lines(&["channels", "--json"]);
+    let score = |handle: &str| lines.iter().find(|o| o["handle"] == handle).unwrap()["quality_score"].as_f64().unwrap();
+    assert_eq!(score("steady"), 100.0);
+    assert!(score("spiky") < 70.0);
+    let found: Vec<String> = dir
+        .json_lines(&["search", "--min-quality", "90", "--json"])
+        .iter()
+        .map(|o| o["handle"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(found, ["steady"]);
+    // The stored score is the one `clout quality` computes.
+    let q: serde_json::Value = serde_json::from_str(&dir.stdout(&["quality", "instagram/spiky", "--json"])).unwrap();
+    assert_eq!(q["quality_score"].as_f64().unwrap(), score("spiky"));
+}
