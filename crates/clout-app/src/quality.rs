@@ -345,6 +345,7 @@ fn inputs(
     posts: &[clout_core::PostSnapshot],
     peers: &PeerComments,
     sample: Option<clout_core::authenticity::SampleSummary>,
+    comments: Option<&Vec<(String, String, Option<String>)>>,
 ) -> clout_core::authenticity::QualityInputs {
     use clout_core::authenticity::{QualityInputs, RatedPost, growth_anomalies};
     let followers = row.followers.unwrap_or(0);
@@ -363,6 +364,7 @@ fn inputs(
         engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
         posts_in_window: m.map_or(0, |m| m.posts_in_window),
         sample,
+        comments: comments.map(|c| clout_core::authenticity::comment_summary(c)),
     }
 }
 
@@ -380,8 +382,15 @@ impl App {
         let history: Vec<(clout_core::Timestamp, u64)> =
             profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
         let posts: Vec<clout_core::PostSnapshot> = profile.posts.iter().map(|p| p.post.snapshot.clone()).collect();
-        let score =
-            clout_core::authenticity::quality_score(&inputs(&profile.view.row, &history, &posts, &peers, sample));
+        let comments = self.store.comments_by_channel()?;
+        let score = clout_core::authenticity::quality_score(&inputs(
+            &profile.view.row,
+            &history,
+            &posts,
+            &peers,
+            sample,
+            comments.get(&profile.view.row.id),
+        ));
         Ok(QualityReport { view: profile.view, score })
     }
 
@@ -392,6 +401,7 @@ impl App {
         let by_id: std::collections::HashMap<i64, &clout_store::ChannelRow> = rows.iter().map(|r| (r.id, r)).collect();
         let samples = self.store.follower_samples_by_channel()?;
         let model = if samples.is_empty() { None } else { Some(self.follower_model()?) };
+        let comments = self.store.comments_by_channel()?;
         let mut out = Vec::new();
         self.store.for_each_metrics_input(|input| {
             if let Some(row) = by_id.get(&input.channel_id) {
@@ -399,7 +409,7 @@ impl App {
                     (Some(m), Some(s)) => Some(summarise(m, s)),
                     _ => None,
                 };
-                let x = inputs(row, input.history, input.posts, &peers, sample);
+                let x = inputs(row, input.history, input.posts, &peers, sample, comments.get(&input.channel_id));
                 out.push((input.channel_id, clout_core::authenticity::quality_score(&x)));
             }
         })?;

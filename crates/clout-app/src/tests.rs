@@ -60,7 +60,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
     lines.insert(2, "{not json".to_string());
     lines
         .insert(4, r#"{"kind":"channel","platform":"myspace","handle":"x","followers":1,"observed_at":1}"#.to_string());
-    lines.push(r#"{"kind":"comment","platform":"instagram","handle":"chef"}"#.to_string());
+    lines.push(r#"{"kind":"story","platform":"instagram","handle":"chef"}"#.to_string());
     lines.push(r#"{"kind":"post","platform":"instagram","handle":"chef","post_id":"n","published_at":1,"likes":-1,"comments":0}"#.to_string());
     lines.push(r#"{"kind":"channel","platform":"instagram","handle":"chef","observed_at":1795176000}"#.to_string());
     lines.push(
@@ -80,7 +80,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
     for expected in [
         "mixed.ndjson\t3\t\tinvalid JSON",
         "\t5\tplatform\tunknown platform 'myspace'",
-        "\t9\tkind\tunknown kind 'comment'",
+        "\t9\tkind\tunknown kind 'story'",
         "\t10\tlikes\tnegative count -1",
         "\t11\tfollowers\tmissing required field",
         "\t12\tobserved_at\t'noon' is not an RFC 3339 time",
@@ -100,7 +100,7 @@ fn good_records_import_and_each_bad_one_is_rejected_with_its_reason() {
         .map(|line| match line {
             "{not json" => channel("chef", 1_000, AS_OF),
             l if l.contains("myspace") => l.replace("myspace", "tiktok"),
-            l if l.contains(r#""kind":"comment""#) => post("chef", "c1", 3, 1, 1, AS_OF),
+            l if l.contains(r#""kind":"story""#) => post("chef", "c1", 3, 1, 1, AS_OF),
             l if l.contains(r#""likes":-1"#) => l.replace(r#""likes":-1"#, r#""likes":1"#),
             l if l.contains(r#""noon""#) => l.replace(r#""noon""#, "1795176000"),
             l if l.ends_with(r#""publ"#) => post("chef", "t", 8, 1, 0, AS_OF),

@@ -161,6 +161,95 @@ pub struct SampleSummary {
     pub mass: usize,
 }
 
+/// What a channel's imported comments show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentSummary {
+    pub comments: usize,
+    /// Comments with no words (emoji or punctuation only) or only a stock phrase.
+    pub generic: usize,
+    /// Posts with at least one comment.
+    pub posts: usize,
+    /// A few generic comments, as evidence.
+    pub examples: Vec<String>,
+    /// Accounts that commented on at least half of the commented posts, with their post
+    /// counts, most frequent first.
+    pub regulars: Vec<(String, usize)>,
+}
+
+/// Stock phrases that say nothing about the post (compared after lowercasing and keeping
+/// only letters and single spaces).
+const STOCK_PHRASES: &[&str] = &[
+    "nice",
+    "nice pic",
+    "nice post",
+    "nice one",
+    "great",
+    "great post",
+    "great pic",
+    "great content",
+    "love it",
+    "love this",
+    "lovely",
+    "amazing",
+    "awesome",
+    "wow",
+    "cool",
+    "beautiful",
+    "so cute",
+    "cute",
+    "perfect",
+    "gorgeous",
+    "stunning",
+    "super",
+    "fire",
+    "goals",
+    "yes",
+    "omg",
+    "follow me",
+    "follow back",
+    "check my page",
+    "dm me",
+    "dm us",
+    "check dm",
+    "nice feed",
+    "love your feed",
+    "keep it up",
+    "keep going",
+];
+
+/// Whether a comment says nothing specific: no letters at all, or only a stock phrase.
+pub fn is_generic(text: &str) -> bool {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.is_empty() || STOCK_PHRASES.contains(&words.join(" ").as_str())
+}
+
+/// Summarises comments given as `(post_id, author, text)`.
+pub fn comment_summary(comments: &[(String, String, Option<String>)]) -> CommentSummary {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut by_author: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut posts: BTreeSet<&str> = BTreeSet::new();
+    let mut generic = 0;
+    let mut examples = Vec::new();
+    for (post, author, text) in comments {
+        posts.insert(post);
+        by_author.entry(author).or_default().insert(post);
+        if is_generic(text.as_deref().unwrap_or("")) {
+            generic += 1;
+            if examples.len() < 3 {
+                examples.push(text.clone().unwrap_or_default());
+            }
+        }
+    }
+    let mut regulars: Vec<(String, usize)> = by_author
+        .into_iter()
+        .filter(|(_, p)| posts.len() >= 2 && 2 * p.len() >= posts.len())
+        .map(|(a, p)| (a.to_string(), p.len()))
+        .collect();
+    regulars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    CommentSummary { comments: comments.len(), generic, posts: posts.len(), examples, regulars }
+}
+
 /// Everything the audience-quality score reads of one channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QualityInputs {
@@ -173,6 +262,7 @@ pub struct QualityInputs {
     pub engagement_cv: Option<f64>,
     pub posts_in_window: u32,
     pub sample: Option<SampleSummary>,
+    pub comments: Option<CommentSummary>,
 }
 
 /// One component of the score.
@@ -218,7 +308,9 @@ pub fn wilson(successes: usize, n: usize) -> (f64, f64) {
 ///   most (engagement pods);
 /// - consistency: a coefficient of variation under 0.15 together with comments 1.5 SD above
 ///   peers costs 10 more (pods engage on every post alike);
-/// - followers sample: 60 × the share judged fake, 50 at most.
+/// - followers sample: 60 × the share judged fake, 50 at most;
+/// - comments (20 or more on 5 or more posts): a generic share above 40 % costs up to 20;
+///   three or more accounts commenting on at least half the posts cost 5 each, 20 at most.
 ///
 /// The range adds ±10 without a follower history to judge, ±8 with fewer than 12 window
 /// posts, ±5 without a follower sample, and the sample's own uncertainty when there is one.
@@ -363,13 +455,40 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
             });
         }
     }
-    components.push(Component {
-        name: "comment_authenticity",
-        penalty: 0.0,
-        available: false,
-        explanation: "no comments imported".to_string(),
-        evidence: Vec::new(),
-    });
+    // Comment authenticity: judged with at least 20 comments over at least 5 posts.
+    match &x.comments {
+        Some(c) if c.comments >= 20 && c.posts >= 5 => {
+            let share = c.generic as f64 / c.comments as f64;
+            let generic_penalty = if share > 0.4 { (20.0 * (share - 0.4) / 0.6).min(20.0) } else { 0.0 };
+            let pod_penalty = if c.regulars.len() >= 3 { (5.0 * c.regulars.len() as f64).min(20.0) } else { 0.0 };
+            let mut evidence: Vec<String> = c.examples.iter().map(|e| format!("generic: \"{e}\"")).collect();
+            evidence
+                .extend(c.regulars.iter().take(5).map(|(a, n)| format!("@{a} commented on {n} of {} posts", c.posts)));
+            components.push(Component {
+                name: "comment_authenticity",
+                penalty: generic_penalty + pod_penalty,
+                available: true,
+                explanation: format!(
+                    "{:.0} % of {} comments are emoji-only or stock phrases; {} accounts comment on half the posts or more{}",
+                    share * 100.0,
+                    c.comments,
+                    c.regulars.len(),
+                    if pod_penalty > 0.0 { " (a pod?)" } else { "" }
+                ),
+                evidence,
+            });
+        }
+        other => components.push(Component {
+            name: "comment_authenticity",
+            penalty: 0.0,
+            available: false,
+            explanation: match other {
+                None => "no comments imported".to_string(),
+                Some(c) => format!("too few comments to judge ({} on {} posts)", c.comments, c.posts),
+            },
+            evidence: Vec::new(),
+        }),
+    }
 
     let score = (100.0 - components.iter().map(|c| c.penalty).sum::<f64>()).clamp(0.0, 100.0);
     QualityScore { score, low: (score - width).max(0.0), high: (score + width).min(100.0), components }

@@ -215,6 +215,21 @@ impl FollowerSample {
     }
 }
 
+/// One comment on a post (`kind: comment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentRecord {
+    pub platform: Platform,
+    /// The channel whose post it is.
+    pub handle: Handle,
+    pub post_id: String,
+    pub comment_id: String,
+    /// The commenting account, without `@`.
+    pub author: String,
+    pub text: Option<String>,
+    pub published_at: Option<Timestamp>,
+    pub extra: Option<String>,
+}
+
 /// Any interchange record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -222,6 +237,7 @@ pub enum Record {
     Post(PostObservation),
     Followers(FollowerObservation),
     Follower(FollowerSample),
+    Comment(CommentRecord),
 }
 
 impl Record {
@@ -231,6 +247,7 @@ impl Record {
             Record::Post(p) => p.platform,
             Record::Followers(f) => f.platform,
             Record::Follower(f) => f.platform,
+            Record::Comment(c) => c.platform,
         }
     }
 
@@ -240,6 +257,7 @@ impl Record {
             Record::Post(p) => &p.handle,
             Record::Followers(f) => &f.handle,
             Record::Follower(f) => &f.handle,
+            Record::Comment(c) => &c.handle,
         }
     }
 }

@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 use clout_core::{
-    ChannelObservation, FollowerObservation, FollowerSample, Handle, Platform, PostObservation, PostType, Record,
+    ChannelObservation, CommentRecord, FollowerObservation, FollowerSample, Handle, Platform, PostObservation,
+    PostType, Record,
 };
 
 use crate::value::{self, Value};
@@ -47,9 +48,12 @@ pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "bio_length",
     "full_name",
     "has_external_url",
+    "comment_id",
+    "author",
+    "text",
 ];
 
-const FIELD_COUNT: usize = 35;
+const FIELD_COUNT: usize = 38;
 
 /// A known field: its index in [`KNOWN_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +100,9 @@ impl Field {
             "bio_length" => 32,
             "full_name" => 33,
             "has_external_url" => 34,
+            "comment_id" => 35,
+            "author" => 36,
+            "text" => 37,
             _ => return None,
         };
         Some(Field(i))
@@ -107,7 +114,7 @@ impl Field {
 }
 
 /// The kinds this version reads.
-pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower"];
+pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", "comment"];
 
 /// A record's fields before checking.
 #[derive(Debug)]
@@ -319,6 +326,8 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         followers(&mut c)
     } else if kind.eq_ignore_ascii_case("follower") {
         follower(&mut c)
+    } else if kind.eq_ignore_ascii_case("comment") {
+        comment(&mut c)
     } else {
         return Err(vec![FieldIssue::field(
             "kind",
@@ -421,4 +430,24 @@ fn follower(c: &mut Check<'_, '_>) -> Option<Record> {
         extra: None,
     };
     Some(Record::Follower(FollowerSample { extra: c.extra(), ..sample }))
+}
+
+fn comment(c: &mut Check<'_, '_>) -> Option<Record> {
+    let (platform, handle) = c.identity();
+    let on_post = c.required("post_id", post_id);
+    let comment_id = c.required("comment_id", post_id);
+    let author = c.required("author", |v| {
+        Ok(value::text(v)?.map(|s| s.trim().trim_start_matches('@').to_lowercase()).filter(|s| !s.is_empty()))
+    });
+    let record = CommentRecord {
+        platform: platform?,
+        handle: handle?,
+        post_id: on_post?,
+        comment_id: comment_id?,
+        author: author?,
+        text: c.optional("text", value::text),
+        published_at: c.optional("published_at", value::time),
+        extra: None,
+    };
+    Some(Record::Comment(CommentRecord { extra: c.extra(), ..record }))
 }

@@ -73,6 +73,20 @@ fn malformed_lines_are_rejected_with_field_and_reason() {
 }
 
 #[test]
+fn a_comment_record_and_its_required_fields() {
+    let line = br#"{"kind":"comment","platform":"instagram","handle":"Chef","post_id":"p1","comment_id":99,"author":"@Ana","text":"Which flour?","published_at":1795600000}"#;
+    let Record::Comment(c) = parse_line(line).unwrap() else { panic!("not a comment") };
+    assert_eq!((c.post_id.as_str(), c.comment_id.as_str(), c.author.as_str()), ("p1", "99", "ana"));
+    assert_eq!(c.text.as_deref(), Some("Which flour?"));
+    let found = issues(parse_line(br#"{"kind":"comment","platform":"instagram","handle":"chef","post_id":"p1"}"#));
+    assert!(
+        found.iter().any(|i| i.starts_with("comment_id: missing"))
+            && found.iter().any(|i| i.starts_with("author: missing")),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_followers_record_keeps_unknown_fields_aside() {
     let line = br#"{"kind":"followers","platform":"youtube","handle":"chef","observed_at":1795600000,"followers":10,"source_tool":"x"}"#;
     let Record::Followers(f) = parse_line(line).unwrap() else { panic!("not followers") };

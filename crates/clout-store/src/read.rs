@@ -657,6 +657,18 @@ impl Store {
         Ok(())
     }
 
+    /// Every channel's comments as `(post_id, author, text)`, by channel id.
+    pub fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<(String, String, Option<String>)>>> {
+        let mut stmt =
+            self.conn.prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id")?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        Ok(out)
+    }
+
     /// How many follower samples the store holds.
     pub fn follower_sample_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM follower_samples", [], |r| r.get::<_, i64>(0))? as u64)

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -204,6 +204,21 @@ const MIGRATIONS: &[&str] = &[
         low REAL NOT NULL,
         high REAL NOT NULL
     );
+    "#,
+    // 6: comments on posts, for comment authenticity.
+    r#"
+    CREATE TABLE comments (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        comment_id TEXT NOT NULL,
+        post_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT,
+        published_at INTEGER,
+        extra TEXT,
+        source_id INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, comment_id)
+    ) WITHOUT ROWID;
     "#,
 ];
 

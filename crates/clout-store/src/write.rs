@@ -297,6 +297,26 @@ impl Writer<'_> {
                         changed
                     }
                     Record::Follower(f) => write_follower_sample(&tx, &ctx, channel_id, f)?,
+                    // A comment does not change once written: the first copy stays.
+                    Record::Comment(c) => {
+                        tx.prepare_cached(
+                            "INSERT INTO comments (channel_id, comment_id, post_id, author, text, published_at, extra,
+                                source_id, run_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                             ON CONFLICT (channel_id, comment_id) DO NOTHING",
+                        )?
+                        .execute(params![
+                            channel_id,
+                            c.comment_id,
+                            c.post_id,
+                            c.author,
+                            c.text,
+                            c.published_at.map(Timestamp::unix),
+                            c.extra,
+                            ctx.source.0,
+                            ctx.run.0
+                        ])? > 0
+                    }
                     Record::Followers(f) => follower_point(
                         &mut st,
                         &ctx,

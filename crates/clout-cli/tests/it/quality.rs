@@ -34,6 +34,14 @@ fn world(dir: &Dir) {
             ));
         }
     }
+    // A pod on `spiky`: four accounts drop a stock comment on every post.
+    for i in 0..14 {
+        for (k, pod) in ["ana", "ben", "cai", "dee"].iter().enumerate() {
+            lines.push(format!(
+                r#"{{"kind":"comment","platform":"instagram","handle":"spiky","post_id":"p{i}","comment_id":"c{i}-{k}","author":"{pod}","text":"🔥🔥"}}"#
+            ));
+        }
+    }
     lines.push(r#"{"kind":"follower","platform":"instagram","handle":"spiky","username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false,"is_private":false,"bio_length":0}"#.to_string());
     lines.push(r#"{"kind":"follower","platform":"instagram","handle":"spiky","username":"anna.bakes","followers":420,"following":380,"posts_count":95,"has_profile_pic":true,"is_private":true,"bio_length":14}"#.to_string());
     dir.write("world.ndjson", &lines.join("\n"));
@@ -60,7 +68,13 @@ fn a_spike_without_a_viral_post_and_fake_followers_lower_the_score_with_evidence
     let sample = component("followers_sample");
     assert_eq!(sample["available"], true);
     assert!(sample["explanation"].as_str().unwrap().starts_with("50 % of 2 sampled followers look fake"), "{sample}");
-    assert_eq!(component("comment_authenticity")["available"], false);
+    let comments = component("comment_authenticity");
+    assert_eq!(comments["available"], true, "{comments}");
+    assert!(comments["penalty"].as_f64().unwrap() >= 20.0, "{comments}");
+    assert!(
+        comments["evidence"].as_array().unwrap().iter().any(|e| e == "@ana commented on 14 of 14 posts"),
+        "{comments}"
+    );
 }
 
 #[test]

@@ -96,6 +96,7 @@ fn clean_inputs() -> QualityInputs {
         engagement_cv: Some(0.45),
         posts_in_window: 15,
         sample: None,
+        comments: None,
     }
 }
 
@@ -163,4 +164,40 @@ fn a_jump_and_its_reversal_in_a_short_history_are_both_found() {
     let changes: Vec<f64> = check.anomalies.iter().map(|a| a.change).collect();
     assert_eq!(changes.len(), 2, "{:?}", check.anomalies);
     assert!(changes[0] > 0.49 && changes[1] < -0.33, "{changes:?}");
+}
+
+#[test]
+fn generic_comments_are_emoji_punctuation_or_stock_phrases() {
+    for text in ["🔥🔥🔥", "!!!", "", "Nice pic!", "LOVE THIS ❤️", "wow", "follow me"] {
+        assert!(is_generic(text), "{text:?}");
+    }
+    for text in ["Which flour did you use?", "nice, but the crust looks burnt", "Made this tonight, thanks"] {
+        assert!(!is_generic(text), "{text:?}");
+    }
+}
+
+#[test]
+fn a_pod_of_regulars_and_stock_comments_costs_points_with_evidence() {
+    // 6 posts; four pod accounts comment "🔥" or "great post" on every one; a real fan asks once.
+    let mut comments = Vec::new();
+    for post in 0..6 {
+        for (k, pod) in ["ana", "ben", "cai", "dee"].iter().enumerate() {
+            let text = if k % 2 == 0 { "🔥" } else { "great post" };
+            comments.push((format!("p{post}"), pod.to_string(), Some(text.to_string())));
+        }
+    }
+    comments.push(("p1".to_string(), "fan".to_string(), Some("What lens is this?".to_string())));
+    let summary = comment_summary(&comments);
+    assert_eq!((summary.comments, summary.generic, summary.posts), (25, 24, 6));
+    let regulars: Vec<&str> = summary.regulars.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(regulars, ["ana", "ben", "cai", "dee"]);
+    let q = quality_score(&QualityInputs { comments: Some(summary), ..clean_inputs() });
+    let c = q.components.iter().find(|c| c.name == "comment_authenticity").unwrap();
+    // Generic share 24/25 = 0.96 → 20 × 0.56 / 0.6 = 18.67; four regulars → 5 × 4 = 20.
+    assert!((c.penalty - (20.0 * (0.96 - 0.4) / 0.6 + 20.0)).abs() < 1e-9, "{c:?}");
+    assert!(c.evidence.iter().any(|e| e == "@ana commented on 6 of 6 posts"), "{c:?}");
+    // Too few comments are not judged.
+    let few = comment_summary(&comments[..5]);
+    let q = quality_score(&QualityInputs { comments: Some(few), ..clean_inputs() });
+    assert!(!q.components.iter().find(|c| c.name == "comment_authenticity").unwrap().available);
 }
