@@ -20,8 +20,8 @@ use rusqlite::Connection;
 
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{
-    ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord, PlatformFit,
-    PostRow, QualityRecord, RunRecord, SampleRow, StoreStats,
+    ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,
+    PlatformFit, PostRow, QualityRecord, RunRecord, SampleRow, StoreStats,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};

@@ -146,6 +146,9 @@ pub struct RunRecord {
     pub rejects_file: Option<String>,
 }
 
+/// A stored comment: `(post_id, author, text)`.
+pub type CommentRow = (String, String, Option<String>);
+
 /// One stored follower sample.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleRow {
