@@ -661,11 +661,11 @@ impl Store {
     }
 
     /// Every channel's comments as `(post_id, author, text)`, by channel id.
-    pub fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<(String, String, Option<String>)>>> {
+    pub fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>> {
         let mut stmt =
             self.conn.prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id")?;
         let mut rows = stmt.query([])?;
-        let mut out: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
+        let mut out: HashMap<i64, Vec<CommentRow>> = HashMap::new();
         while let Some(r) = rows.next()? {
             out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?, r.get(3)?));
         }
