@@ -169,6 +169,8 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                     comments,
                 });
             }
+            // A pod's comments follow the post they are on.
+            "comment" => assert!(same && stage == 2, "a comment outside its channel's posts: {line}"),
             other => panic!("unknown kind {other}"),
         }
     }
@@ -332,6 +334,11 @@ fn every_line_is_a_valid_interchange_record() {
                         let t = tag.as_str().unwrap();
                         assert!(!t.is_empty() && !t.starts_with('#') && !t.contains(' '), "{line}");
                     }
+                }
+            }
+            "comment" => {
+                for field in ["post_id", "comment_id", "author", "text"] {
+                    assert!(obj[field].as_str().is_some_and(|s| !s.is_empty()), "{field}: {line}");
                 }
             }
             other => panic!("unknown kind {other}: {line}"),

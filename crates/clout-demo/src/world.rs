@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
@@ -35,6 +35,7 @@ const SALT_CREATOR: u64 = 0x0043_5245_4154_4f52;
 const SALT_CHANNEL: u64 = 0x0043_4841_4e4e_454c;
 const SALT_PAIR: u64 = 0x5041_4952;
 const SALT_POST_IDS: u64 = 0x504f_5354;
+const SALT_POD: u64 = 0x504f_4453;
 
 /// How often an odd-numbered channel is the second channel of the creator before it.
 /// Secondaries are 13 % of channels, so about 15 % of creators have two.
@@ -861,7 +862,51 @@ impl<W: Write> Writer<W> {
         }
         self.post_record(ch, &post, as_of, &counts)?;
         self.stats.posts += 1;
+        if ch.pod {
+            self.pod_comments(ch, n)?;
+        }
         Ok(())
+    }
+
+    /// An engagement pod's comment burst on one post: five of the six accounts of the
+    /// channel's pod drop a stock phrase or emoji, and one follower asks something real.
+    /// Pods are shared: channels whose key falls in the same group have the same members.
+    /// Drawn from a stream of their own so that the rest of the world stays as it is.
+    fn pod_comments(&mut self, ch: &Channel<'_>, n: u64) -> io::Result<()> {
+        const STOCK: [&str; 8] = ["🔥🔥🔥", "great post", "love this", "amazing", "👏👏", "so good", "wow", "❤️"];
+        const REAL: [&str; 5] = [
+            "where did you get this?",
+            "how long did that take you",
+            "trying this next week",
+            "which one would you pick?",
+            "saving this for later, thanks",
+        ];
+        let mut rng = Pcg64Mcg::seed_from_u64(ids::mix64(ch.id_key ^ n.wrapping_mul(0x9E37_79B9) ^ SALT_POD));
+        let group = ids::mix64(ch.id_key ^ SALT_POD) % 40;
+        let skip = below(&mut rng, 6);
+        let mut written = 0;
+        for member in (0..6).filter(|&m| m != skip) {
+            let author = format!("pod{group}.member{member}");
+            let text = STOCK[below(&mut rng, STOCK.len())];
+            self.comment_record(ch, n, written, &author, text)?;
+            written += 1;
+        }
+        let fan = format!("fan{}", ids::mix64(ch.id_key ^ n) % 100_000);
+        self.comment_record(ch, n, written, &fan, REAL[below(&mut rng, REAL.len())])
+    }
+
+    fn comment_record(&mut self, ch: &Channel<'_>, n: u64, k: u64, author: &str, text: &str) -> io::Result<()> {
+        self.line.start("comment");
+        self.common(ch);
+        self.line.str("post_id", &self.post_id);
+        self.text.clear();
+        self.text.push_str(&self.post_id);
+        self.text.push_str("-c");
+        push_number(&mut self.text, n * 16 + k);
+        self.line.str("comment_id", &self.text);
+        self.line.str("author", author);
+        self.line.str("text", text);
+        self.emit()
     }
 
     /// Writes one observation of a post; its id and caption are in `self.post_id` and
