@@ -862,13 +862,14 @@ impl<W: Write> Writer<W> {
         }
         self.post_record(ch, &post, as_of, &counts)?;
         self.stats.posts += 1;
-        if ch.pod {
+        // Exports carry the comments of recent posts: the last 45 days'.
+        if ch.pod && as_of - published <= 45 * DAY {
             self.pod_comments(ch, n)?;
         }
         Ok(())
     }
 
-    /// An engagement pod's comment burst on one post: five of the six accounts of the
+    /// An engagement pod's comment burst on one recent post: five of the six accounts of the
     /// channel's pod drop a stock phrase or emoji, and one follower asks something real.
     /// Pods are shared: channels whose key falls in the same group have the same members.
     /// Drawn from a stream of their own so that the rest of the world stays as it is.
