@@ -54,6 +54,18 @@ fn insert_texts(tx: &rusqlite::Transaction<'_>, texts: &[SearchText]) -> Result<
     Ok(())
 }
 
+fn insert_labels(tx: &rusqlite::Transaction<'_>, labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (id, niches) in labels {
+        for n in niches {
+            insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
+        }
+    }
+    Ok(())
+}
+
 fn encode(evidence: &[(String, u32, String)]) -> String {
     evidence
         .iter()
@@ -168,16 +180,9 @@ impl Store {
                 delete.execute([id])?;
                 delete_text.execute([id])?;
             }
-            insert_texts(&tx, texts)?;
-            let mut insert = tx.prepare(
-                "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (id, niches) in labels {
-                for n in niches {
-                    insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
-                }
-            }
         }
+        insert_texts(&tx, texts)?;
+        insert_labels(&tx, labels)?;
         tx.commit()?;
         Ok(())
     }
@@ -188,16 +193,7 @@ impl Store {
         tx.execute("DELETE FROM channel_niches", [])?;
         tx.execute("DELETE FROM channel_text", [])?;
         insert_texts(&tx, texts)?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO channel_niches (channel_id, niche, confidence, score, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (id, niches) in labels {
-                for n in niches {
-                    insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
-                }
-            }
-        }
+        insert_labels(&tx, labels)?;
         tx.commit()?;
         Ok(())
     }
