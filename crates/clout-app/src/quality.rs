@@ -382,14 +382,14 @@ impl App {
         let history: Vec<(clout_core::Timestamp, u64)> =
             profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
         let posts: Vec<clout_core::PostSnapshot> = profile.posts.iter().map(|p| p.post.snapshot.clone()).collect();
-        let comments = self.store.comments_by_channel()?;
+        let comments = self.store.comments_of(profile.view.row.id)?;
         let score = clout_core::authenticity::quality_score(&inputs(
             &profile.view.row,
             &history,
             &posts,
             &peers,
             sample,
-            comments.get(&profile.view.row.id),
+            (!comments.is_empty()).then_some(&comments),
         ));
         Ok(QualityReport { view: profile.view, score })
     }
@@ -433,7 +433,6 @@ impl App {
 fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout_core::authenticity::SampleSummary {
     let mut s = clout_core::authenticity::SampleSummary { checked: 0, fake: 0, mass: 0 };
     for r in samples {
-        let name = r.username.as_str();
         let p = FollowerProfile {
             followers: r.followers,
             following: r.following,
@@ -441,9 +440,9 @@ fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout
             has_profile_pic: r.has_profile_pic,
             is_private: r.is_private,
             bio_length: r.bio_length,
-            username_length: Some(name.chars().count() as u64),
-            username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
-        };
+            ..Default::default()
+        }
+        .with_username(&r.username);
         s.checked += 1;
         s.fake += usize::from(model.judge(&p).fake);
         s.mass += usize::from(r.following.is_some_and(|f| f > 1_500));

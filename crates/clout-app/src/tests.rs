@@ -484,3 +484,35 @@ fn a_hashtag_with_inner_punctuation_is_found_as_typed() {
     let query = DiscoveryQuery { text: Some("#selfcare".to_string()), ..DiscoveryQuery::everything() };
     assert_eq!(app.search(&query).unwrap().page.total, 0);
 }
+
+#[test]
+fn one_channels_quality_is_the_same_as_in_the_all_channel_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = five_posts("podded");
+    lines.extend(five_posts("quiet"));
+    // Two accounts leave a stock comment on every post of `podded`; `quiet` has no comments.
+    for i in 0..5 {
+        for (k, author) in ["pod.one", "pod.two"].iter().enumerate() {
+            lines.push(format!(
+                r#"{{"kind":"comment","platform":"instagram","handle":"podded","post_id":"p{i}","comment_id":"c{i}-{k}","author":"{author}","text":"Nice!"}}"#
+            ));
+        }
+    }
+    lines.push(
+        r#"{"kind":"follower","platform":"instagram","handle":"podded","username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false}"#.to_string(),
+    );
+    let path = file(dir.path(), "q.ndjson", &lines.join("\n"));
+    let mut app = app(dir.path());
+    let s = app.import(&[path], &options(), &mut Silent).unwrap();
+    assert_eq!(s.rejected, 0);
+    let all = app.quality_all().unwrap();
+    assert_eq!(all.len(), 2);
+    for handle in ["podded", "quiet"] {
+        let one = app.quality(&format!("instagram/{handle}"), TierPreset::Scrunch).unwrap();
+        let (_, from_all) = all.iter().find(|(id, _)| *id == one.view.row.id).unwrap();
+        assert_eq!(&one.score, from_all, "{handle}");
+    }
+    let podded = app.quality("instagram/podded", TierPreset::Scrunch).unwrap().score;
+    let quiet = app.quality("instagram/quiet", TierPreset::Scrunch).unwrap().score;
+    assert!(podded.score < quiet.score, "the pod and the bot follower cost points: {podded:?} vs {quiet:?}");
+}

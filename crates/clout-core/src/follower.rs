@@ -23,6 +23,19 @@ pub struct FollowerProfile {
     pub username_digits: Option<u64>,
 }
 
+impl FollowerProfile {
+    /// Sets the username features (length and digit count, in characters) from `name`;
+    /// a leading `@` is not part of the name.
+    pub fn with_username(self, name: &str) -> Self {
+        let name = name.trim_start_matches('@');
+        FollowerProfile {
+            username_length: Some(name.chars().count() as u64),
+            username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
+            ..self
+        }
+    }
+}
+
 /// The features, in model order, with their names and a plain-language reading of a high
 /// value (a reason reads it when the feature pushes towards "fake").
 pub const FEATURES: [(&str, &str); 9] = [

@@ -201,7 +201,6 @@ pub struct FollowerSample {
 impl FollowerSample {
     /// The classifier's view of this account.
     pub fn profile(&self) -> crate::follower::FollowerProfile {
-        let name = self.username.trim_start_matches('@');
         crate::follower::FollowerProfile {
             followers: self.followers,
             following: self.following,
@@ -209,9 +208,9 @@ impl FollowerSample {
             has_profile_pic: self.has_profile_pic,
             is_private: self.is_private,
             bio_length: self.bio_length,
-            username_length: Some(name.chars().count() as u64),
-            username_digits: Some(name.chars().filter(char::is_ascii_digit).count() as u64),
+            ..Default::default()
         }
+        .with_username(&self.username)
     }
 }
 

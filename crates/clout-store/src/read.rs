@@ -661,9 +661,20 @@ impl Store {
     }
 
     /// Every channel's comments as `(post_id, author, text)`, by channel id.
+    /// The comments on one channel's posts, as `(post_id, author, text)`, in comment-id order
+    /// (the order [`Store::comments_by_channel`] gives them).
+    pub fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT post_id, author, text FROM comments WHERE channel_id = ?1 ORDER BY comment_id")?;
+        let rows = stmt.query_map([channel_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>> {
-        let mut stmt =
-            self.conn.prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id, comment_id")?;
         let mut rows = stmt.query([])?;
         let mut out: HashMap<i64, Vec<CommentRow>> = HashMap::new();
         while let Some(r) = rows.next()? {

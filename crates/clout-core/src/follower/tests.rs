@@ -112,3 +112,14 @@ fn means_come_from_known_values_only() {
     let expected = known.iter().sum::<f64>() / known.len() as f64;
     assert!((model.means[0] - expected).abs() < 1e-12, "{} vs {expected}", model.means[0]);
 }
+
+#[test]
+fn username_features_count_characters_and_digits_without_the_at() {
+    let p = FollowerProfile { followers: Some(7), ..Default::default() }.with_username("@user8392");
+    // "user8392": 8 characters, of which 8, 3, 9, 2 are digits.
+    assert_eq!((p.username_length, p.username_digits), (Some(8), Some(4)));
+    assert_eq!(p.followers, Some(7), "the other fields are kept");
+    // Characters, not bytes: "zoë_2" is 5 characters (6 bytes), one digit.
+    let q = FollowerProfile::default().with_username("zoë_2");
+    assert_eq!((q.username_length, q.username_digits), (Some(5), Some(1)));
+}
