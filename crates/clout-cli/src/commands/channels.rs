@@ -9,7 +9,8 @@ use clout_core::{Platform, Tier};
 
 use super::preset;
 use crate::cli::ChannelsArgs;
-use crate::output::{channel_json, emit, fixed2, table, thousands};
+use crate::output::{emit, fixed2, table, thousands};
+use clout_wire::channel_json;
 
 pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
     let platform = args.platform.as_deref().map(Platform::parse).transpose().map_err(|e| anyhow!("{e}"))?;

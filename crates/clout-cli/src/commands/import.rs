@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clout_app::{AppConfig, ImportOptions, ImportProgress, ImportSummary, RejectReport};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 use super::{now, open_write};
 use crate::cli::ImportArgs;
@@ -116,13 +115,7 @@ pub(crate) fn report(summary: &ImportSummary, as_json: bool) {
         eprintln!("error: {}: {}", e.file, e.message);
     }
     if as_json {
-        let o = json!({
-            "accepted": summary.accepted,
-            "rejected": summary.rejected,
-            "rejects_file": summary.rejects_file.as_ref().map(|p| p.display().to_string()),
-            "channels": summary.channels,
-            "posts": summary.posts,
-        });
+        let o = clout_wire::import_json(summary);
         println!("{o}");
         return;
     }

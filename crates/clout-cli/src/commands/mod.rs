@@ -50,20 +50,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             let q = &r.score;
             let mut text = String::new();
             if json {
-                let components: Vec<serde_json::Value> = q
-                    .components
-                    .iter()
-                    .map(|c| {
-                        serde_json::json!({"name": c.name, "penalty": c.penalty, "available": c.available,
-                            "explanation": c.explanation, "evidence": c.evidence})
-                    })
-                    .collect();
-                text.push_str(&format!(
-                    "{}\n",
-                    serde_json::json!({"platform": r.view.row.platform.as_str(), "handle": r.view.row.handle,
-                        "quality_score": q.score, "quality_low": q.low, "quality_high": q.high,
-                        "method": "derived", "components": components})
-                ));
+                text.push_str(&format!("{}\n", clout_wire::quality_json(&r)));
             } else {
                 text.push_str(&format!(
                     "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
@@ -165,8 +152,8 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
                 serde_json::json!({
                     "id": r.id,
                     "status": r.status.as_str(),
-                    "started_at": crate::output::time(r.started_at),
-                    "finished_at": r.finished_at.map(crate::output::time),
+                    "started_at": clout_wire::time(r.started_at),
+                    "finished_at": r.finished_at.map(clout_wire::time),
                     "files": r.files,
                     "accepted": r.accepted,
                     "rejected": r.rejected,
@@ -199,7 +186,7 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
         .map(|r| {
             vec![
                 r.id.to_string(),
-                crate::output::time(r.started_at),
+                clout_wire::time(r.started_at),
                 r.status.as_str().to_string(),
                 r.accepted.to_string(),
                 r.rejected.to_string(),

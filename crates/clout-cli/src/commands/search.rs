@@ -5,13 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use clout_app::App;
-use clout_core::discovery::{Bounds, DiscoveryQuery, FacetCounts, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 use serde_json::{Value, json};
 
 use super::preset;
 use crate::cli::{SearchArgs, SimilarArgs, SortArg};
-use crate::output::{channel_json, emit, fixed2, table, thousands};
+use crate::output::{emit, fixed2, table, thousands};
+use clout_wire::channel_json;
 
 fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
     let platforms =
@@ -63,18 +64,6 @@ fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
     })
 }
 
-fn facets_json(f: &FacetCounts) -> Value {
-    let group =
-        |v: &[(String, u64)]| -> Value { Value::Object(v.iter().map(|(k, n)| (k.clone(), Value::from(*n))).collect()) };
-    json!({
-        "platform": group(&f.platform),
-        "tier": group(&f.tier),
-        "country": group(&f.country),
-        "language": group(&f.language),
-        "niche": group(&f.niche),
-    })
-}
-
 pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
     let q = query(&args)?;
     let results = app.search(&q)?;
@@ -86,7 +75,7 @@ pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
             let _ = writeln!(text, "{}", Value::Object(o));
         }
         if let Some(f) = &results.page.facets {
-            let _ = writeln!(text, "{}", json!({"facets": facets_json(f), "total": results.page.total}));
+            let _ = writeln!(text, "{}", json!({"facets": clout_wire::facets_json(f), "total": results.page.total}));
         }
         emit(&text)?;
         return Ok(ExitCode::SUCCESS);
@@ -147,12 +136,7 @@ pub(crate) fn similar(app: &App, args: SimilarArgs) -> Result<ExitCode> {
     let mut text = String::new();
     if args.json {
         for s in &found {
-            let mut o = channel_json(&s.channel);
-            let l = &s.lookalike;
-            o.insert(
-                "similarity".into(),
-                json!({"score": l.similarity, "niches": l.niches, "hashtags": l.hashtags, "size": l.size}),
-            );
+            let o = clout_wire::similar_json(s);
             let _ = writeln!(text, "{}", Value::Object(o));
         }
         emit(&text)?;

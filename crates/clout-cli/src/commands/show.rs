@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clout_app::{App, ChannelProfile};
 use clout_core::Metric;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::preset;
 use crate::cli::ShowArgs;
-use crate::output::{channel_json, emit, fixed2, table, thousands, time};
+use crate::output::{emit, fixed2, table, thousands};
+use clout_wire::{profile_json, time};
 
 pub(crate) fn run(app: &App, args: ShowArgs) -> Result<ExitCode> {
     let preset = preset(args.tiers);
@@ -21,110 +22,6 @@ pub(crate) fn run(app: &App, args: ShowArgs) -> Result<ExitCode> {
         emit(&profile_text(&profile, preset.as_str()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn profile_json(p: &ChannelProfile, preset: &str) -> Map<String, Value> {
-    let r = &p.view.row;
-    let mut o = channel_json(&p.view);
-    o.insert("tier_preset".into(), preset.into());
-    o.insert("bio".into(), r.bio.clone().into());
-    o.insert("url".into(), r.url.clone().into());
-    o.insert("email".into(), r.email.clone().into());
-    o.insert("following".into(), r.following.into());
-    o.insert("posts_count".into(), r.posts_count.into());
-    o.insert("is_business".into(), r.is_business.into());
-    o.insert("is_private".into(), r.is_private.into());
-    o.insert("posts_stored".into(), p.posts.len().into());
-    let niches: Vec<Value> = p
-        .view
-        .niches
-        .iter()
-        .map(|n| {
-            json!({
-                "niche": n.niche,
-                "confidence": n.confidence,
-                "score": n.score,
-                "method": "derived",
-                "evidence": n.evidence.iter().map(|(field, count, term)| json!({"term": term, "field": field, "count": count})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    o.insert("niches".into(), niches.into());
-    let measured = json!({
-        "method": "measured",
-        "source": r.source,
-        "observed_at": r.as_of.map(time),
-    });
-    let m = r.metrics.as_ref();
-    o.insert(
-        "provenance".into(),
-        json!({
-            "followers": measured,
-            "profile": measured,
-            "tier": {"method": "derived", "from": "followers", "preset": preset},
-            "metrics": {
-                "method": "derived",
-                "from": "the current observation of each window post, and the follower history",
-                "window_rule": m.map(|m| m.window_rule.as_str()),
-                "posts_in_window": m.map(|m| m.posts_in_window),
-            },
-            "engagement_percentile": {
-                "method": "derived",
-                "peers": p.peers.as_ref().map(|b| json!({
-                    "platform": b.platform.as_str(),
-                    "bucket": b.bucket.as_str(),
-                    "channels": b.channels,
-                    "median_engagement_rate": b.median_rate,
-                })),
-            },
-            "engagement_index": {
-                "method": "derived",
-                "size_fit": p.fit.map(|f| json!({"a": f.a, "b": f.b, "n": f.n})),
-            },
-        }),
-    );
-    let posts: Vec<Value> = p
-        .posts
-        .iter()
-        .filter(|post| post.in_window)
-        .map(|post| {
-            let s = &post.post.snapshot;
-            json!({
-                "post_id": s.post_id,
-                "published_at": time(s.published_at),
-                "observed_at": time(post.post.observed_at),
-                "likes": s.likes,
-                "comments": s.comments,
-                "shares": s.shares,
-                "views": s.views,
-                "saves": post.post.saves,
-                "engagements": s.engagements(),
-                "engagement_rate": post.rate,
-                "type": post.post.post_type,
-                "url": post.post.url,
-                "sponsored": post.post.sponsored,
-                "observations": post.post.observations,
-                "method": "measured",
-                "source": post.post.source,
-            })
-        })
-        .collect();
-    o.insert("window_posts".into(), posts.into());
-    let history: Vec<Value> = p
-        .history
-        .iter()
-        .map(|h| {
-            json!({
-                "observed_at": time(h.observed_at),
-                "followers": h.followers,
-                "record": if h.from_channel_record { "channel" } else { "followers" },
-                "method": "measured",
-                "source": h.source,
-            })
-        })
-        .collect();
-    o.insert("follower_history".into(), history.into());
-    o
 }
 
 fn pct(m: Metric<f64>) -> String {

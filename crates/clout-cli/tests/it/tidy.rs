@@ -34,7 +34,9 @@ fn crates_depend_only_in_the_documented_direction() {
         ("clout-demo", &[]),
         ("clout-index", &["clout-core"]),
         ("clout-app", &["clout-core", "clout-import", "clout-store", "clout-index", "clout-demo"]),
-        ("clout-cli", &["clout-core", "clout-app"]),
+        ("clout-wire", &["clout-core", "clout-app"]),
+        ("clout-web", &["clout-core", "clout-app", "clout-wire"]),
+        ("clout-cli", &["clout-core", "clout-app", "clout-wire", "clout-web"]),
     ];
     let crates = workspace().join("crates");
     for entry in std::fs::read_dir(&crates).unwrap() {

@@ -1,0 +1,260 @@
+//! The JSON shapes Clout prints and serves: one definition for the CLI's `--json` and
+//! the HTTP API, documented in docs/json.md. Field names are a stable surface.
+
+use clout_app::{ChannelProfile, ChannelView, ImportSummary, MetricsRecord, QualityReport, Similar};
+use clout_core::discovery::FacetCounts;
+use clout_core::{Metric, NullReason};
+use serde_json::{Map, Value, json};
+
+/// RFC 3339 in UTC, seconds precision.
+pub fn time(t: clout_core::Timestamp) -> String {
+    jiff::Timestamp::from_second(t.unix()).map(|t| t.to_string()).unwrap_or_else(|_| t.unix().to_string())
+}
+
+pub fn put_metric<T: Into<Value>>(obj: &mut Map<String, Value>, name: &str, m: Metric<T>) {
+    match m {
+        Ok(v) => {
+            obj.insert(name.to_string(), v.into());
+        }
+        Err(reason) => {
+            obj.insert(name.to_string(), Value::Null);
+            obj.insert(format!("{name}_reason"), reason.code().into());
+        }
+    }
+}
+
+/// The names of every metric, in output order (metrics.md names).
+pub const METRIC_NAMES: &[&str] = &[
+    "engagement_rate",
+    "median_engagement_rate",
+    "engagement_rate_by_views",
+    "viral_skew",
+    "engagement_cv",
+    "avg_likes",
+    "avg_comments",
+    "avg_shares",
+    "avg_views",
+    "comments_per_100_likes",
+    "posts_in_window",
+    "posts_per_week",
+    "follower_growth_30d",
+    "benchmark_bucket",
+    "engagement_percentile",
+    "engagement_label",
+    "engagement_index",
+];
+
+/// The object `clout channels --json` prints for one channel.
+pub fn channel_json(v: &ChannelView) -> Map<String, Value> {
+    let r = &v.row;
+    let mut o = Map::new();
+    o.insert("platform".into(), r.platform.as_str().into());
+    o.insert("handle".into(), r.handle.clone().into());
+    let no_record = NullReason::NoChannelRecord;
+    put_metric(&mut o, "followers", r.followers.ok_or(no_record));
+    put_metric(&mut o, "tier", v.tier.map(|t| t.as_str()).ok_or(no_record));
+    put_metric(&mut o, "as_of", r.as_of.map(time).ok_or(no_record));
+    o.insert("name".into(), r.name.clone().into());
+    o.insert("country".into(), r.country.clone().into());
+    o.insert("language".into(), r.language.clone().into());
+    o.insert("category".into(), r.category.clone().into());
+    o.insert("verified".into(), r.verified.into());
+    o.insert("creator_id".into(), r.creator_id.clone().into());
+    let not_computed = NullReason::NotComputed;
+    put_metric(&mut o, "quality_score", r.quality.map(|q| q.score).ok_or(not_computed));
+    put_metric(&mut o, "quality_low", r.quality.map(|q| q.low).ok_or(not_computed));
+    put_metric(&mut o, "quality_high", r.quality.map(|q| q.high).ok_or(not_computed));
+    let niches: Vec<Value> = v.niches.iter().map(|n| json!({"niche": n.niche, "confidence": n.confidence})).collect();
+    o.insert("niches".into(), niches.into());
+    match &r.metrics {
+        Some(m) => put_metrics(&mut o, m),
+        None => {
+            for name in ["window_rule", "window_eligible_until", "window_after"] {
+                put_metric::<Value>(&mut o, name, Err(no_record));
+            }
+            for name in METRIC_NAMES {
+                put_metric::<Value>(&mut o, name, Err(no_record));
+            }
+        }
+    }
+    o
+}
+
+pub fn put_metrics(o: &mut Map<String, Value>, m: &MetricsRecord) {
+    o.insert("window_rule".into(), m.window_rule.as_str().into());
+    o.insert("window_eligible_until".into(), time(m.eligible_until).into());
+    o.insert("window_after".into(), time(m.thirty_days_after).into());
+    put_metric(o, "engagement_rate", m.engagement_rate);
+    put_metric(o, "median_engagement_rate", m.median_engagement_rate);
+    put_metric(o, "engagement_rate_by_views", m.engagement_rate_by_views);
+    put_metric(o, "viral_skew", m.viral_skew);
+    put_metric(o, "engagement_cv", m.engagement_cv);
+    put_metric(o, "avg_likes", m.avg_likes);
+    put_metric(o, "avg_comments", m.avg_comments);
+    put_metric(o, "avg_shares", m.avg_shares);
+    put_metric(o, "avg_views", m.avg_views);
+    put_metric(o, "comments_per_100_likes", m.comments_per_100_likes);
+    o.insert("posts_in_window".into(), m.posts_in_window.into());
+    o.insert("posts_per_week".into(), json!(m.posts_per_week));
+    put_metric(o, "follower_growth_30d", m.follower_growth_30d);
+    put_metric(o, "benchmark_bucket", m.bucket.map(|b| b.as_str()).ok_or(NullReason::NoBucket));
+    put_metric(o, "engagement_percentile", m.engagement_percentile);
+    put_metric(o, "engagement_label", m.engagement_label.map(|l| l.as_str()));
+    put_metric(o, "engagement_index", m.engagement_index);
+}
+
+/// The object `clout show --json` prints.
+pub fn profile_json(p: &ChannelProfile, preset: &str) -> Map<String, Value> {
+    let r = &p.view.row;
+    let mut o = channel_json(&p.view);
+    o.insert("tier_preset".into(), preset.into());
+    o.insert("bio".into(), r.bio.clone().into());
+    o.insert("url".into(), r.url.clone().into());
+    o.insert("email".into(), r.email.clone().into());
+    o.insert("following".into(), r.following.into());
+    o.insert("posts_count".into(), r.posts_count.into());
+    o.insert("is_business".into(), r.is_business.into());
+    o.insert("is_private".into(), r.is_private.into());
+    o.insert("posts_stored".into(), p.posts.len().into());
+    let niches: Vec<Value> = p
+        .view
+        .niches
+        .iter()
+        .map(|n| {
+            json!({
+                "niche": n.niche,
+                "confidence": n.confidence,
+                "score": n.score,
+                "method": "derived",
+                "evidence": n.evidence.iter().map(|(field, count, term)| json!({"term": term, "field": field, "count": count})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    o.insert("niches".into(), niches.into());
+    let measured = json!({
+        "method": "measured",
+        "source": r.source,
+        "observed_at": r.as_of.map(time),
+    });
+    let m = r.metrics.as_ref();
+    o.insert(
+        "provenance".into(),
+        json!({
+            "followers": measured,
+            "profile": measured,
+            "tier": {"method": "derived", "from": "followers", "preset": preset},
+            "metrics": {
+                "method": "derived",
+                "from": "the current observation of each window post, and the follower history",
+                "window_rule": m.map(|m| m.window_rule.as_str()),
+                "posts_in_window": m.map(|m| m.posts_in_window),
+            },
+            "engagement_percentile": {
+                "method": "derived",
+                "peers": p.peers.as_ref().map(|b| json!({
+                    "platform": b.platform.as_str(),
+                    "bucket": b.bucket.as_str(),
+                    "channels": b.channels,
+                    "median_engagement_rate": b.median_rate,
+                })),
+            },
+            "engagement_index": {
+                "method": "derived",
+                "size_fit": p.fit.map(|f| json!({"a": f.a, "b": f.b, "n": f.n})),
+            },
+        }),
+    );
+    let posts: Vec<Value> = p
+        .posts
+        .iter()
+        .filter(|post| post.in_window)
+        .map(|post| {
+            let s = &post.post.snapshot;
+            json!({
+                "post_id": s.post_id,
+                "published_at": time(s.published_at),
+                "observed_at": time(post.post.observed_at),
+                "likes": s.likes,
+                "comments": s.comments,
+                "shares": s.shares,
+                "views": s.views,
+                "saves": post.post.saves,
+                "engagements": s.engagements(),
+                "engagement_rate": post.rate,
+                "type": post.post.post_type,
+                "url": post.post.url,
+                "sponsored": post.post.sponsored,
+                "observations": post.post.observations,
+                "method": "measured",
+                "source": post.post.source,
+            })
+        })
+        .collect();
+    o.insert("window_posts".into(), posts.into());
+    let history: Vec<Value> = p
+        .history
+        .iter()
+        .map(|h| {
+            json!({
+                "observed_at": time(h.observed_at),
+                "followers": h.followers,
+                "record": if h.from_channel_record { "channel" } else { "followers" },
+                "method": "measured",
+                "source": h.source,
+            })
+        })
+        .collect();
+    o.insert("follower_history".into(), history.into());
+    o
+}
+
+/// Facet counts: `{"platform": {"instagram": 12, ...}, "tier": ..., ...}`.
+pub fn facets_json(f: &FacetCounts) -> Value {
+    let group =
+        |v: &[(String, u64)]| -> Value { Value::Object(v.iter().map(|(k, n)| (k.clone(), Value::from(*n))).collect()) };
+    json!({
+        "platform": group(&f.platform),
+        "tier": group(&f.tier),
+        "country": group(&f.country),
+        "language": group(&f.language),
+        "niche": group(&f.niche),
+    })
+}
+
+/// The object `clout similar --json` prints for one lookalike.
+pub fn similar_json(s: &Similar) -> Map<String, Value> {
+    let mut o = channel_json(&s.channel);
+    let l = &s.lookalike;
+    o.insert(
+        "similarity".into(),
+        json!({"score": l.similarity, "niches": l.niches, "hashtags": l.hashtags, "size": l.size}),
+    );
+    o
+}
+
+/// The object `clout quality P/H --json` prints.
+pub fn quality_json(r: &QualityReport) -> Value {
+    let q = &r.score;
+    let components: Vec<Value> = q
+        .components
+        .iter()
+        .map(|c| {
+            json!({"name": c.name, "penalty": c.penalty, "available": c.available,
+                "explanation": c.explanation, "evidence": c.evidence})
+        })
+        .collect();
+    json!({"platform": r.view.row.platform.as_str(), "handle": r.view.row.handle,
+        "quality_score": q.score, "quality_low": q.low, "quality_high": q.high,
+        "method": "derived", "components": components})
+}
+
+/// The object `clout import --json` prints.
+pub fn import_json(summary: &ImportSummary) -> Value {
+    json!({
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
+        "rejects_file": summary.rejects_file.as_ref().map(|p| p.display().to_string()),
+        "channels": summary.channels,
+        "posts": summary.posts,
+    })
+}
