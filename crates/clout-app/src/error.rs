@@ -10,6 +10,12 @@ pub enum Error {
     /// The caller asked for something invalid; the message is fit to show them.
     #[error("{0}")]
     Invalid(String),
+    /// A name that must be unique is taken (a user, a list).
+    #[error("{0}")]
+    Exists(String),
+    /// The caller may not do this (a viewer writing, a member managing users).
+    #[error("{0}")]
+    Forbidden(String),
     /// Another process holds the data directory, or the data is from a newer version.
     #[error("{0}")]
     Conflict(String),
@@ -24,6 +30,7 @@ impl From<clout_store::Error> for Error {
     fn from(e: clout_store::Error) -> Error {
         match e {
             clout_store::Error::Locked { .. } | clout_store::Error::TooNew { .. } => Error::Conflict(e.to_string()),
+            clout_store::Error::Duplicate(m) => Error::Exists(m),
             other => Error::Internal(other.to_string()),
         }
     }

@@ -5,6 +5,7 @@
 //! transactions and decides when derived data is recomputed. It knows nothing of argv,
 //! terminals, HTTP or JSON: callers pass plain values and get plain values back.
 
+mod accounts;
 mod channels;
 mod error;
 mod import;
@@ -15,6 +16,10 @@ mod search;
 
 use std::path::{Path, PathBuf};
 
+pub use accounts::{
+    ListEntry, ListRow, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
+    random_secret, secret_hash,
+};
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_store::{
@@ -25,7 +30,7 @@ pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, Reject
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use search::{SearchResults, Similar, fts_query};
+pub use search::{Directory, SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

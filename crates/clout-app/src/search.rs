@@ -56,13 +56,22 @@ pub fn fts_query(text: &str) -> Result<Option<String>> {
     Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
 }
 
+/// The columnar discovery index over every channel of the store, built once and
+/// searched many times (the server keeps one and rebuilds it after each import).
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    index: DiscoveryIndex,
+}
+
+impl Directory {
+    pub fn channels(&self) -> usize {
+        self.index.len()
+    }
+}
+
 impl App {
-    /// Runs a Directory search over every channel of the store.
-    pub fn search(&self, query: &DiscoveryQuery) -> Result<SearchResults> {
-        let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
-            Some(fts) => Some(self.store.text_matches(&fts)?),
-            None => None,
-        };
+    /// Builds the discovery index from the store.
+    pub fn directory(&self) -> Result<Directory> {
         let rows = self.store.discovery_rows()?;
         let mut niches = self.store.niche_ids_by_channel()?;
         let indexed = rows.into_iter().map(|r| IndexedChannel {
@@ -81,8 +90,23 @@ impl App {
             verified: r.verified,
             has_email: r.has_email,
         });
-        let index = DiscoveryIndex::build(indexed);
-        let page = index.search(query, text.as_ref());
+        Ok(Directory { index: DiscoveryIndex::build(indexed) })
+    }
+
+    /// Runs a Directory search over every channel of the store.
+    pub fn search(&self, query: &DiscoveryQuery) -> Result<SearchResults> {
+        let directory = self.directory()?;
+        self.search_in(&directory, query)
+    }
+
+    /// Runs a Directory search on an index built earlier by [`App::directory`]; text
+    /// goes through the store's full-text table.
+    pub fn search_in(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
+        let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
+            Some(fts) => Some(self.store.text_matches(&fts)?),
+            None => None,
+        };
+        let page = directory.index.search(query, text.as_ref());
         // Only the page's channels are read in full.
         let ids: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
         let mut channels = Vec::with_capacity(ids.len());

@@ -56,6 +56,18 @@ pub(crate) enum Command {
     Index(IndexCommand),
     /// What the data directory holds: row counts and every import run.
     Status(JsonArg),
+    /// Serve the web app and the JSON API (http://127.0.0.1:8080 by default).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on; loopback only by default. Port 0 picks a free port.
+    #[arg(long, default_value = clout_web::DEFAULT_ADDR, value_name = "HOST:PORT")]
+    pub(crate) addr: String,
+    /// Mark cookies Secure (when a TLS proxy sits in front).
+    #[arg(long)]
+    pub(crate) secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,8 +142,14 @@ pub(crate) struct DemoArgs {
     #[arg(long, default_value = "2026-11-20T12:00:00Z", value_name = "TIME")]
     pub(crate) as_of: String,
     /// Write the world as interchange NDJSON to FILE (gzip when it ends in .gz) instead of importing it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "serve")]
     pub(crate) write: Option<PathBuf>,
+    /// After importing, serve the web app on this data directory (as `clout serve`).
+    #[arg(long)]
+    pub(crate) serve: bool,
+    /// The address for --serve.
+    #[arg(long, default_value = clout_web::DEFAULT_ADDR, value_name = "HOST:PORT", requires = "serve")]
+    pub(crate) addr: String,
     /// Records per transaction when importing.
     #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,

@@ -7,6 +7,7 @@
 //! `DATA/clout.lock`, and a second writer gets [`Error::Locked`] naming the holder.
 //! Readers need no lock (SQLite's WAL lets them read while a writer commits).
 
+mod accounts;
 mod niches;
 mod read;
 mod schema;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserRow};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,
@@ -45,6 +47,9 @@ pub enum Error {
     Io { context: String, source: std::io::Error },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A name that must be unique is taken.
+    #[error("{0}")]
+    Duplicate(String),
     #[error("the store holds an invalid value: {0}")]
     Corrupt(String),
 }

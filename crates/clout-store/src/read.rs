@@ -215,7 +215,7 @@ fn split_metric<T: Copy>(m: &Metric<T>) -> (Option<T>, Option<&'static str>) {
     }
 }
 
-const CHANNEL_COLUMNS: &str =
+pub(crate) const CHANNEL_COLUMNS: &str =
     "c.id, c.platform, c.handle, c.followers, c.as_of, c.name, c.bio, c.url, c.email, c.country,
     c.language, c.category, c.following, c.posts_count, c.verified, c.is_business, c.is_private, c.creator_id,
     s.path,
@@ -229,11 +229,11 @@ const CHANNEL_COLUMNS: &str =
     m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
     m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high";
 
-const CHANNEL_FROM: &str =
+pub(crate) const CHANNEL_FROM: &str =
     "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
      LEFT JOIN channel_quality q ON q.channel_id = c.id";
 
-fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
+pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
     let metrics = match r.get::<_, Option<i64>>(19)? {
         None => None,
         Some(_) => {

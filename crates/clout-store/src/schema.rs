@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -219,6 +219,47 @@ const MIGRATIONS: &[&str] = &[
         run_id INTEGER NOT NULL,
         PRIMARY KEY (channel_id, comment_id)
     ) WITHOUT ROWID;
+    "#,
+    // 7: accounts, sessions and API tokens for the web app, and saved lists of channels.
+    // Only hashes of session and API tokens are kept; passwords as argon2 PHC strings.
+    r#"
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE lists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE list_members (
+        list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        note TEXT NOT NULL DEFAULT '',
+        added_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (list_id, channel_id)
+    );
     "#,
 ];
 

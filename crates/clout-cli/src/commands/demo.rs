@@ -37,11 +37,18 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     let mut progress = super::import::Progress::new();
     let summary = app.import(&[path], &options, &mut progress)?;
     super::import::report(&summary, false);
+    if args.serve {
+        drop(app);
+        println!();
+        println!("Open the address below and create the admin account.");
+        return super::serve(config, &args.addr, false);
+    }
     println!();
     println!("The demo world is in {}. Try:", config.data_dir.display());
     println!("  clout channels --platform instagram --tier micro");
     println!("  clout show PLATFORM/HANDLE        (a handle from the list)");
     println!("  clout benchmarks");
+    println!("  clout serve                       (the web app on http://{})", clout_web::DEFAULT_ADDR);
     Ok(super::import::exit_code(&summary))
 }
 

@@ -35,6 +35,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
+        Command::Serve(args) => serve(config, &args.addr, args.secure_cookies),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
             let mut app = open_write(config, "clout index rebuild")?;
             let n = app.recompute_niches()?;
@@ -223,4 +224,17 @@ fn preset(arg: TierPresetArg) -> TierPreset {
         TierPresetArg::Scrunch => TierPreset::Scrunch,
         TierPresetArg::Industry => TierPreset::Industry,
     }
+}
+
+/// Serves the web app until Ctrl-C; the first line on stdout is the address.
+pub(crate) fn serve(config: AppConfig, addr: &str, secure_cookies: bool) -> Result<ExitCode> {
+    let mut serve_config = clout_web::ServeConfig::new(config, now);
+    serve_config.secure_cookies = secure_cookies;
+    clout_web::run(serve_config, addr, |bound| {
+        println!("Clout is serving on http://{bound}/ (Ctrl-C to stop)");
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+    })
+    .map_err(|e| anyhow::anyhow!(e))?;
+    Ok(ExitCode::SUCCESS)
 }

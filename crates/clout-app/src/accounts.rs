@@ -1,0 +1,407 @@
+//! Accounts and what they may do, sessions, API tokens, and saved lists of channels.
+//!
+//! Passwords are hashed with argon2id (the crate's defaults: 19 MiB, 2 passes, OWASP's
+//! recommendation). Session and API tokens are 32 random bytes; only their SHA-256 is
+//! stored, so a copy of the database does not let anyone in.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use clout_core::Timestamp;
+use sha2::Digest;
+
+pub use clout_store::{ListRow, RejectRow, TokenRow};
+
+use crate::channels::{ChannelView, parse_channel_ref, view};
+use crate::{App, Error, Result};
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads everything; changes nothing.
+    Viewer,
+    /// Reads and writes data: imports, lists, own API tokens.
+    Member,
+    /// A member who also manages accounts.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Member, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn can_write(self) -> bool {
+        self >= Role::Member
+    }
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    /// Refuses a viewer.
+    pub fn require_write(&self) -> Result<()> {
+        if self.role.can_write() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("{} is a viewer and cannot change anything", self.username)))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only an admin can manage accounts".to_string()))
+        }
+    }
+}
+
+fn user(row: clout_store::UserRow) -> Result<User> {
+    let role = Role::parse(&row.role).ok_or_else(|| Error::Internal(format!("unknown role '{}'", row.role)))?;
+    Ok(User { id: row.id, username: row.username, role, created_at: row.created_at })
+}
+
+/// A new session: the cookie's secret and the token its forms must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub user: User,
+    pub token: String,
+    pub csrf: String,
+}
+
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
+
+/// 32 random bytes as 64 hex digits.
+pub fn random_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored form of a session or API token.
+pub fn secret_hash(secret: &str) -> String {
+    hex(&sha2::Sha256::digest(secret.as_bytes()))
+}
+
+fn validate_username(name: &str) -> Result<()> {
+    let ok_len = (2..=40).contains(&name.chars().count());
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+    if ok_len && ok_chars {
+        Ok(())
+    } else {
+        Err(Error::Invalid("a username has 2 to 40 characters: letters, digits, '_', '-', '.', '@'".to_string()))
+    }
+}
+
+/// Passwords: at least 10 characters (NIST SP 800-63B asks for 8 and no composition rules).
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+fn validate_password(password: &str) -> Result<()> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(Error::Invalid(format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if password.len() > 1024 {
+        return Err(Error::Invalid("a password has at most 1024 bytes".to_string()));
+    }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("hashing the password: {e}")))
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(hash) => argon2::Argon2::default().verify_password(password.as_bytes(), &hash).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash nobody's password matches, verified for unknown names so that a wrong
+/// username takes as long as a wrong password.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$VsN5hLX6K5oVtFiZ9ZAMc6WKs5Lv8pYcSGwd3mV1VXE";
+
+impl App {
+    /// No account exists yet: the first visitor creates the admin.
+    pub fn needs_setup(&self) -> Result<bool> {
+        Ok(self.store.user_count()? == 0)
+    }
+
+    /// Creates the first account, an admin. Refused once any account exists.
+    pub fn setup_admin(&mut self, username: &str, password: &str, now: Timestamp) -> Result<User> {
+        validate_username(username)?;
+        validate_password(password)?;
+        let hash = hash_password(password)?;
+        if !self.store.create_first_user(username, &hash, now)? {
+            return Err(Error::Forbidden("the admin account exists already; sign in".to_string()));
+        }
+        self.store
+            .user_by_name(username)?
+            .map(user)
+            .transpose()?
+            .ok_or_else(|| Error::Internal("the new admin vanished".to_string()))
+    }
+
+    /// Creates an account (an admin's job).
+    pub fn create_user(
+        &mut self,
+        by: &User,
+        username: &str,
+        password: &str,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<User> {
+        by.require_admin()?;
+        validate_username(username)?;
+        validate_password(password)?;
+        let hash = hash_password(password)?;
+        let id = self.store.create_user(username, &hash, role.as_str(), now)?;
+        Ok(User { id, username: username.to_string(), role, created_at: now })
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.store.users()?.into_iter().map(user).collect()
+    }
+
+    /// Checks a password and starts a session; `None` for a wrong name or password
+    /// (the caller must not say which).
+    pub fn login(&mut self, username: &str, password: &str, now: Timestamp) -> Result<Option<NewSession>> {
+        if password.len() > 1024 {
+            return Ok(None);
+        }
+        let found = self.store.user_by_name(username)?;
+        let Some(row) = found else {
+            verify_password(password, DUMMY_HASH);
+            return Ok(None);
+        };
+        if !verify_password(password, &row.password_hash) {
+            return Ok(None);
+        }
+        let token = random_secret()?;
+        let csrf = random_secret()?;
+        let expires = Timestamp::from_unix(now.unix() + SESSION_SECONDS);
+        self.store.create_session(&secret_hash(&token), row.id, &csrf, now, expires)?;
+        Ok(Some(NewSession { user: user(row)?, token, csrf }))
+    }
+
+    /// The account behind a session cookie, with the session's CSRF token.
+    pub fn session_user(&self, token: &str, now: Timestamp) -> Result<Option<(User, String)>> {
+        match self.store.session(&secret_hash(token), now)? {
+            Some((row, csrf)) => Ok(Some((user(row)?, csrf))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn logout(&mut self, token: &str) -> Result<()> {
+        Ok(self.store.delete_session(&secret_hash(token))?)
+    }
+
+    /// Creates an API token for `by`; the secret is returned once and only its hash kept.
+    pub fn create_token(&mut self, by: &User, name: &str, now: Timestamp) -> Result<(TokenRow, String)> {
+        by.require_write()?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::Invalid("a token needs a name of 1 to 100 characters".to_string()));
+        }
+        let secret = format!("clout_{}", random_secret()?);
+        let prefix: String = secret.chars().take(12).collect();
+        let id = self.store.create_token(by.id, name, &secret_hash(&secret), &prefix, now)?;
+        let row = TokenRow { id, user_id: by.id, name: name.to_string(), prefix, created_at: now };
+        Ok((row, secret))
+    }
+
+    pub fn tokens(&self, of: &User) -> Result<Vec<TokenRow>> {
+        Ok(self.store.tokens_of(of.id)?)
+    }
+
+    pub fn revoke_token(&mut self, by: &User, id: i64) -> Result<()> {
+        by.require_write()?;
+        if self.store.delete_token(by.id, id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!("you have no token {id}")))
+        }
+    }
+
+    /// The account an API token belongs to.
+    pub fn token_user(&self, secret: &str) -> Result<Option<User>> {
+        self.store.token_user(&secret_hash(secret))?.map(user).transpose()
+    }
+}
+
+/// A channel on a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListEntry {
+    pub channel: ChannelView,
+    pub note: String,
+    pub added_by: Option<String>,
+    pub added_at: Timestamp,
+}
+
+const MAX_NOTE_CHARS: usize = 2000;
+
+impl App {
+    pub fn lists(&self) -> Result<Vec<ListRow>> {
+        Ok(self.store.lists()?)
+    }
+
+    /// A list with its channels, in the order they were added.
+    pub fn list(&self, id: i64, preset: clout_core::TierPreset) -> Result<(ListRow, Vec<ListEntry>)> {
+        let row = self.store.list(id)?.ok_or_else(|| Error::NotFound(format!("there is no list {id}")))?;
+        let niches = self.store.niches_by_channel()?;
+        let entries = self
+            .store
+            .list_members(id)?
+            .into_iter()
+            .map(|m| {
+                let labels = niches.get(&m.channel.id).cloned().unwrap_or_default();
+                ListEntry {
+                    channel: view(m.channel, preset, labels),
+                    note: m.note,
+                    added_by: m.added_by,
+                    added_at: m.added_at,
+                }
+            })
+            .collect();
+        Ok((row, entries))
+    }
+
+    pub fn create_list(&mut self, by: &User, name: &str, now: Timestamp) -> Result<ListRow> {
+        by.require_write()?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::Invalid("a list needs a name of 1 to 100 characters".to_string()));
+        }
+        let id = self.store.create_list(name, Some(by.id), now)?;
+        self.store.list(id)?.ok_or_else(|| Error::Internal("the new list vanished".to_string()))
+    }
+
+    pub fn delete_list(&mut self, by: &User, id: i64) -> Result<()> {
+        by.require_write()?;
+        if self.store.delete_list(id)? { Ok(()) } else { Err(Error::NotFound(format!("there is no list {id}"))) }
+    }
+
+    /// Puts `PLATFORM/HANDLE` on a list with a note (replacing the note when it is there).
+    pub fn add_to_list(&mut self, by: &User, id: i64, channel: &str, note: &str, now: Timestamp) -> Result<()> {
+        by.require_write()?;
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(Error::Invalid(format!("a note has at most {MAX_NOTE_CHARS} characters")));
+        }
+        self.store.list(id)?.ok_or_else(|| Error::NotFound(format!("there is no list {id}")))?;
+        let channel_id = self.channel_id(channel)?;
+        Ok(self.store.put_list_member(id, channel_id, note.trim(), Some(by.id), now)?)
+    }
+
+    pub fn remove_from_list(&mut self, by: &User, id: i64, channel: &str) -> Result<()> {
+        by.require_write()?;
+        let channel_id = self.channel_id(channel)?;
+        if self.store.delete_list_member(id, channel_id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!("{channel} is not on list {id}")))
+        }
+    }
+
+    fn channel_id(&self, reference: &str) -> Result<i64> {
+        let (platform, handle) = parse_channel_ref(reference)?;
+        self.store
+            .channel_id(platform, handle.as_str())?
+            .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))
+    }
+
+    /// A list as CSV: one row per channel with its headline numbers and the note.
+    pub fn list_csv(&self, id: i64) -> Result<String> {
+        let (_, entries) = self.list(id, clout_core::TierPreset::Scrunch)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+        w.write_record([
+            "platform",
+            "handle",
+            "name",
+            "followers",
+            "tier",
+            "engagement_rate",
+            "engagement_label",
+            "engagement_index",
+            "follower_growth_30d",
+            "quality_score",
+            "niches",
+            "country",
+            "email",
+            "url",
+            "note",
+            "added_by",
+            "added_at",
+        ])
+        .map_err(io)?;
+        let num = |m: Option<f64>| m.map(|v| format!("{v:.4}")).unwrap_or_default();
+        for e in &entries {
+            let r = &e.channel.row;
+            let m = r.metrics.as_ref();
+            w.write_record([
+                r.platform.as_str().to_string(),
+                r.handle.clone(),
+                r.name.clone().unwrap_or_default(),
+                r.followers.map(|f| f.to_string()).unwrap_or_default(),
+                e.channel.tier.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                num(m.and_then(|m| m.engagement_rate.ok())),
+                m.and_then(|m| m.engagement_label.ok()).map(|l| l.as_str().to_string()).unwrap_or_default(),
+                num(m.and_then(|m| m.engagement_index.ok())),
+                num(m.and_then(|m| m.follower_growth_30d.ok())),
+                r.quality.map(|q| format!("{:.0}", q.score)).unwrap_or_default(),
+                e.channel.niches.iter().map(|n| n.niche.as_str()).collect::<Vec<_>>().join(";"),
+                r.country.clone().unwrap_or_default(),
+                r.email.clone().unwrap_or_default(),
+                r.url.clone().unwrap_or_default(),
+                e.note.clone(),
+                e.added_by.clone().unwrap_or_default(),
+                e.added_at.unix().to_string(),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| Error::Internal(format!("CSV is not UTF-8: {e}")))
+    }
+
+    /// One import run.
+    pub fn run(&self, id: i64) -> Result<clout_store::RunRecord> {
+        self.store
+            .runs()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::NotFound(format!("there is no import run {id}")))
+    }
+
+    /// An import run's rejected records with their reasons.
+    pub fn rejects(&self, run: i64) -> Result<Vec<RejectRow>> {
+        self.run(run)?;
+        Ok(self.store.rejects_of(run)?)
+    }
+}

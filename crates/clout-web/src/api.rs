@@ -1,0 +1,779 @@
+//! The JSON API under `/api/v1`. Every handler carries its OpenAPI description, and
+//! the router is built from the same annotations, so `/api/v1/openapi.json` lists
+//! exactly the routes that exist.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path as UrlPath, RawQuery, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use clout_app::{ImportOptions, Role, Silent, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{self, Auth, ClientAddr};
+use crate::error::ApiError;
+use crate::params;
+use crate::state::State;
+
+type St = axum::extract::State<Arc<State>>;
+type ApiResult<T = Json<Value>> = Result<T, ApiError>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Clout API", description = "Influencer discovery: the Directory, channel profiles, lists, imports and accounts. Errors are {\"code\", \"message\"} with a 4xx status for anything the client got wrong."),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                auth::SESSION_COOKIE,
+                "The browser's session; changes also need the X-CSRF-Token header (the csrf_token of POST /api/v1/login).",
+            ))),
+        );
+    }
+}
+
+/// An error answer.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct ErrorBody {
+    /// Stable and machine-readable, such as `invalid_parameter` or `malformed_json`.
+    code: String,
+    message: String,
+}
+
+/// A JSON body whose failures are 4xx answers with a code.
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection as R;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(R::JsonSyntaxError(e)) => {
+                Err(ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {}", e.body_text())))
+            }
+            Err(R::JsonDataError(e)) => Err(ApiError::bad_request("invalid_body", e.body_text())),
+            Err(R::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with 'Content-Type: application/json'",
+            )),
+            Err(other) => Err(ApiError::bad_request("unreadable_body", other.body_text())),
+        }
+    }
+}
+
+pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
+        .routes(routes!(setup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(status))
+        .routes(routes!(search))
+        .routes(routes!(channel))
+        .routes(routes!(similar))
+        .routes(routes!(quality))
+        .routes(routes!(lists, create_list))
+        .routes(routes!(list, delete_list))
+        .routes(routes!(put_member, delete_member))
+        .routes(routes!(export_list))
+        .routes(routes!(imports, create_import))
+        .routes(routes!(import_run))
+        .routes(routes!(import_rejects))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(delete_token))
+        .routes(routes!(users, create_user))
+}
+
+fn json_user(u: &User) -> Value {
+    json!({"id": u.id, "username": u.username, "role": u.role.as_str(), "created_at": clout_wire::time(u.created_at)})
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()), responses((status = 200, description = "The OpenAPI 3 document", body = Object)))]
+async fn openapi_json() -> Response {
+    static DOC: OnceLock<String> = OnceLock::new();
+    let doc = DOC.get_or_init(|| crate::openapi().to_json().unwrap_or_else(|_| "{}".to_string()));
+    ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// Creates the first account, an admin. Only while no account exists.
+#[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", security(()), request_body = Credentials,
+    responses((status = 201, description = "The admin", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "An account exists already")))]
+async fn setup(state: St, ApiJson(body): ApiJson<Credentials>) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let user = state.write(move |app, s| app.setup_admin(body.username.trim(), &body.password, s.now())).await?;
+    Ok((StatusCode::CREATED, Json(json_user(&user))))
+}
+
+/// Signs in: sets the session cookie and returns the CSRF token that changes made with
+/// it must send as `X-CSRF-Token`. Five failures a minute per address and per username.
+#[utoipa::path(post, path = "/api/v1/login", tag = "accounts", security(()), request_body = Credentials,
+    responses((status = 200, description = "Signed in", body = Object), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(state: St, ClientAddr(addr): ClientAddr, ApiJson(body): ApiJson<Credentials>) -> ApiResult<Response> {
+    let state = state.0;
+    let client = auth::client_key(addr);
+    if auth::limited(&state, &client, &body.username) {
+        return Err(auth::rate_limited());
+    }
+    let username = body.username.trim().to_string();
+    let name = username.clone();
+    let session = state.write(move |app, s| app.login(&name, &body.password, s.now())).await?;
+    auth::record_login(&state, &client, &username, session.is_some());
+    let Some(session) = session else {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"));
+    };
+    let body = json!({"user": json_user(&session.user), "csrf_token": session.csrf});
+    let mut r = Json(body).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&state, &session.token));
+    Ok(r)
+}
+
+/// Ends the session of the cookie.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "accounts", responses((status = 204, description = "Signed out"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn logout(state: St, headers: HeaderMap) -> ApiResult<Response> {
+    let state = state.0;
+    let auth = auth::require(&state, &headers).await?;
+    auth.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE).map(str::to_string) {
+        state.write(move |app, _| app.logout(&token)).await?;
+    }
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut().insert(header::SET_COOKIE, auth::clear_session_cookie(&state));
+    Ok(r)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn me(state: St, headers: HeaderMap) -> ApiResult {
+    let auth = auth::require(&state.0, &headers).await?;
+    Ok(Json(json_user(&auth.user)))
+}
+
+/// What the store holds, and the import runs.
+#[utoipa::path(get, path = "/api/v1/status", tag = "meta", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn status(state: St, headers: HeaderMap) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let (stats, runs) = state.read(|app, _| Ok((app.store_stats()?, app.runs()?))).await?;
+    Ok(Json(json!({
+        "channels": stats.channels, "channel_observations": stats.channel_observations,
+        "follower_observations": stats.follower_observations, "posts": stats.posts,
+        "post_observations": stats.post_observations, "import_runs": stats.import_runs, "rejects": stats.rejects,
+        "indexed_channels": state.directory().channels(),
+        "runs": runs.iter().map(run_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// The query of a Directory search (the names of `clout search`'s flags).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct SearchParams {
+    /// Words, "quoted phrases" and #hashtags; all must match.
+    q: Option<String>,
+    /// Repeat for any of several.
+    platform: Option<Vec<String>>,
+    /// none, nano, micro, mid, macro or mega; repeatable.
+    tier: Option<Vec<String>>,
+    /// scrunch (default) or industry.
+    tiers: Option<String>,
+    /// ISO 3166-1 alpha-2; repeatable.
+    country: Option<Vec<String>>,
+    /// ISO 639-1; repeatable.
+    language: Option<Vec<String>>,
+    /// Niche id; repeatable.
+    niche: Option<Vec<String>>,
+    min_followers: Option<u64>,
+    max_followers: Option<u64>,
+    /// Engagement rate in percent, inclusive.
+    min_er: Option<f64>,
+    max_er: Option<f64>,
+    /// low, good, high or very_high; repeatable.
+    label: Option<Vec<String>>,
+    min_index: Option<f64>,
+    max_index: Option<f64>,
+    min_growth: Option<f64>,
+    max_growth: Option<f64>,
+    min_posts_per_week: Option<f64>,
+    max_posts_per_week: Option<f64>,
+    min_quality: Option<f64>,
+    max_quality: Option<f64>,
+    verified: Option<bool>,
+    has_email: Option<bool>,
+    /// relevance (default), followers, er, index or growth.
+    sort: Option<String>,
+    /// 1 to 200, default 20.
+    limit: Option<usize>,
+    /// 0 to 100000.
+    offset: Option<usize>,
+    /// Adds facet counts under the query.
+    facets: Option<bool>,
+}
+
+/// The Directory: channels matching every filter, with exact totals and facet counts.
+#[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(SearchParams),
+    responses((status = 200, description = "{total, results: [channel + score], facets?}", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn search(state: St, headers: HeaderMap, RawQuery(raw): RawQuery) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let query = params::search_query(&params::pairs(raw.as_deref()), true)?;
+    let directory = state.directory();
+    let results = state.read(move |app, _| app.search_in(&directory, &query)).await?;
+    let list: Vec<Value> = results
+        .page
+        .hits
+        .iter()
+        .zip(&results.channels)
+        .map(|(hit, c)| {
+            let mut o = clout_wire::channel_json(c);
+            o.insert("score".into(), hit.score.into());
+            Value::Object(o)
+        })
+        .collect();
+    let mut body = json!({"total": results.page.total, "results": list});
+    if let Some(f) = &results.page.facets {
+        body["facets"] = clout_wire::facets_json(f);
+    }
+    Ok(Json(body))
+}
+
+fn channel_ref(platform: &str, handle: &str) -> String {
+    format!("{platform}/{handle}")
+}
+
+/// One channel: every metric with its provenance, the window posts, the follower history.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}", tag = "directory",
+    params(("platform" = String, Path), ("handle" = String, Path), ("tiers" = Option<String>, Query, description = "scrunch or industry")),
+    responses((status = 200, description = "As `clout show --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn channel(
+    state: St,
+    headers: HeaderMap,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["tiers"])?;
+    let preset = params::search_query(&pairs, true)?.preset;
+    let reference = channel_ref(&platform, &handle);
+    let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
+    Ok(Json(Value::Object(clout_wire::profile_json(&profile, preset.as_str()))))
+}
+
+/// Lookalikes: the channels most like this one (shared niches and hashtags, similar size).
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/similar", tag = "directory",
+    params(("platform" = String, Path), ("handle" = String, Path), ("limit" = Option<usize>, Query, description = "1 to 100, default 10")),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn similar(
+    state: St,
+    headers: HeaderMap,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["limit"])?;
+    let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
+    let reference = channel_ref(&platform, &handle);
+    let found = state.read(move |app, _| app.similar(&reference, limit, clout_core::TierPreset::Scrunch)).await?;
+    Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
+}
+
+/// The audience-quality score with its components and evidence.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/quality", tag = "directory",
+    params(("platform" = String, Path), ("handle" = String, Path)),
+    responses((status = 200, description = "As `clout quality --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn quality(state: St, headers: HeaderMap, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let reference = channel_ref(&platform, &handle);
+    let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
+    Ok(Json(clout_wire::quality_json(&report)))
+}
+
+fn list_json(l: &clout_app::ListRow) -> Value {
+    json!({"id": l.id, "name": l.name, "created_by": l.created_by, "created_at": clout_wire::time(l.created_at), "members": l.members})
+}
+
+/// Every saved list.
+#[utoipa::path(get, path = "/api/v1/lists", tag = "lists", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn lists(state: St, headers: HeaderMap) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let lists = state.read(|app, _| app.lists()).await?;
+    Ok(Json(json!({"lists": lists.iter().map(list_json).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct NewList {
+    name: String,
+}
+
+/// Creates a list.
+#[utoipa::path(post, path = "/api/v1/lists", tag = "lists", request_body = NewList,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_list(
+    state: St,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewList>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let list = state.write(move |app, s| app.create_list(&auth.user, &body.name, s.now())).await?;
+    Ok((StatusCode::CREATED, Json(list_json(&list))))
+}
+
+fn list_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not a list id")))
+}
+
+/// A list with its channels and notes.
+#[utoipa::path(get, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let id = list_id(&id)?;
+    let (row, entries) = state.read(move |app, _| app.list(id, clout_core::TierPreset::Scrunch)).await?;
+    let mut body = list_json(&row);
+    body["channels"] = entries
+        .iter()
+        .map(|e| {
+            let mut o = clout_wire::channel_json(&e.channel);
+            o.insert("note".into(), e.note.clone().into());
+            o.insert("added_by".into(), e.added_by.clone().into());
+            o.insert("added_at".into(), clout_wire::time(e.added_at).into());
+            Value::Object(o)
+        })
+        .collect::<Vec<_>>()
+        .into();
+    Ok(Json(body))
+}
+
+/// Deletes a list.
+#[utoipa::path(delete, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let id = list_id(&id)?;
+    state.write(move |app, _| app.delete_list(&auth.user, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub(crate) struct Member {
+    #[serde(default)]
+    note: String,
+}
+
+/// Puts a channel on a list (or replaces its note).
+#[utoipa::path(put, path = "/api/v1/lists/{id}/members/{platform}/{handle}", tag = "lists",
+    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)), request_body = Member,
+    responses((status = 204, description = "On the list"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_member(
+    state: St,
+    headers: HeaderMap,
+    UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
+    ApiJson(body): ApiJson<Member>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let id = list_id(&id)?;
+    let reference = channel_ref(&platform, &handle);
+    state.write(move |app, s| app.add_to_list(&auth.user, id, &reference, &body.note, s.now())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a channel off a list.
+#[utoipa::path(delete, path = "/api/v1/lists/{id}/members/{platform}/{handle}", tag = "lists",
+    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_member(
+    state: St,
+    headers: HeaderMap,
+    UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let id = list_id(&id)?;
+    let reference = channel_ref(&platform, &handle);
+    state.write(move |app, _| app.remove_from_list(&auth.user, id, &reference)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A list as CSV.
+#[utoipa::path(get, path = "/api/v1/lists/{id}/export.csv", tag = "lists", params(("id" = i64, Path)),
+    responses((status = 200, description = "text/csv", content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn export_list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let id = list_id(&id)?;
+    list_csv_response(&state, id).await
+}
+
+pub(crate) async fn list_csv_response(state: &Arc<State>, id: i64) -> ApiResult<Response> {
+    let (name, csv) = state
+        .read(move |app, _| Ok((app.list(id, clout_core::TierPreset::Scrunch)?.0.name, app.list_csv(id)?)))
+        .await?;
+    let file: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+pub(crate) fn run_json(r: &clout_app::RunRecord) -> Value {
+    json!({
+        "id": r.id, "status": r.status.as_str(), "started_at": clout_wire::time(r.started_at),
+        "finished_at": r.finished_at.map(clout_wire::time), "files": r.files,
+        "accepted": r.accepted, "rejected": r.rejected,
+    })
+}
+
+/// Every import run.
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn imports(state: St, headers: HeaderMap) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let runs = state.read(|app, _| app.runs()).await?;
+    Ok(Json(json!({"runs": runs.iter().rev().map(run_json).collect::<Vec<_>>()})))
+}
+
+/// The names of a file a user uploaded, made safe to keep on disk.
+fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String =
+        base.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "upload.ndjson".to_string() } else { cleaned.chars().take(120).collect() }
+}
+
+/// Receives the files of a multipart upload into the data directory's `uploads` folder
+/// (kept: they are the source the imported observations name), and the form's `csrf` field.
+pub(crate) async fn receive_upload(
+    state: &Arc<State>,
+    mut form: Multipart,
+) -> Result<(Vec<PathBuf>, Option<String>), ApiError> {
+    use tokio::io::AsyncWriteExt;
+    let secret = clout_app::random_secret()?;
+    let dir = state.data_dir().join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
+    let mut files = Vec::new();
+    let mut csrf = None;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request("malformed_upload", format!("the upload is not readable multipart data: {e}"))
+    };
+    while let Some(mut field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("csrf") => csrf = Some(field.text().await.map_err(bad)?),
+            Some("file") => {
+                let Some(name) = field.file_name().map(safe_name) else {
+                    return Err(ApiError::bad_request("malformed_upload", "a file field has no file name"));
+                };
+                tokio::fs::create_dir_all(&dir)
+                    .await
+                    .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
+                let mut path = dir.join(&name);
+                let mut n = 2;
+                while path.exists() {
+                    path = dir.join(format!("{n}-{name}"));
+                    n += 1;
+                }
+                let mut out = tokio::fs::File::create(&path)
+                    .await
+                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                let mut bytes = 0u64;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    bytes += chunk.len() as u64;
+                    out.write_all(&chunk)
+                        .await
+                        .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                }
+                out.flush().await.map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                if bytes == 0 {
+                    tokio::fs::remove_file(&path).await.ok();
+                    return Err(ApiError::bad_request("empty_file", format!("{name} is empty")));
+                }
+                files.push(path);
+            }
+            Some(other) => {
+                return Err(ApiError::bad_request(
+                    "malformed_upload",
+                    format!("unexpected field '{other}' (send 'file' fields)"),
+                ));
+            }
+            None => return Err(ApiError::bad_request("malformed_upload", "a field without a name")),
+        }
+    }
+    if files.is_empty() {
+        return Err(ApiError::bad_request("no_file", "the upload holds no 'file' field"));
+    }
+    Ok((files, csrf))
+}
+
+/// Imports uploaded files on the writer and refreshes the Directory.
+pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
+    state
+        .write(move |app, s| {
+            let options = ImportOptions { clock: s.config.clock, strict: false, batch_size: 50_000 };
+            let summary = app.import(&files, &options, &mut Silent)?;
+            s.refresh_directory(app)?;
+            Ok(summary)
+        })
+        .await
+}
+
+/// Reject files of a run: `(name, path)`.
+pub(crate) fn reject_files(data_dir: &Path, run: i64) -> Vec<(String, PathBuf)> {
+    let dir = data_dir.join("rejects").join(format!("run-{run}"));
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
+                .filter(|(n, _)| n.contains(".rejects."))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+pub(crate) fn run_detail_json(
+    run: &clout_app::RunRecord,
+    rejects: &[clout_app::RejectRow],
+    files: &[(String, PathBuf)],
+) -> Value {
+    let mut body = run_json(run);
+    body["rejects"] = rejects
+        .iter()
+        .map(|r| json!({"file": r.file, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)}))
+        .collect::<Vec<_>>()
+        .into();
+    body["reject_files"] = files
+        .iter()
+        .map(|(n, _)| json!({"name": n, "download": format!("/api/v1/imports/{}/rejects?file={n}", run.id)}))
+        .collect::<Vec<_>>()
+        .into();
+    body
+}
+
+/// Imports interchange files (multipart/form-data, one or more `file` fields; NDJSON or
+/// CSV, plain or gzip). Bad records are rejected with file, line, field and reason and
+/// kept for download; the rest are imported.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = String, description = "`file` fields"),
+    responses((status = 201, description = "The run with its counts and rejects", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_import(state: St, headers: HeaderMap, form: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    drop(auth);
+    let (files, _) = receive_upload(&state, form).await?;
+    let summary = run_import(&state, files).await?;
+    let Some(run) = summary.run else {
+        return Err(ApiError::internal("the import started no run"));
+    };
+    let (record, rejects) = state.read(move |app, _| Ok((app.run(run)?, app.rejects(run)?))).await?;
+    let mut body = run_detail_json(&record, &rejects, &reject_files(&state.data_dir(), run));
+    body["summary"] = clout_wire::import_json(&summary);
+    body["file_errors"] =
+        summary.file_errors.iter().map(|e| json!({"file": e.file, "message": e.message})).collect::<Vec<_>>().into();
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+fn run_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not an import run id")))
+}
+
+/// One import run with every reject and its reason.
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn import_run(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let id = run_id(&id)?;
+    let (record, rejects) = state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await?;
+    Ok(Json(run_detail_json(&record, &rejects, &reject_files(&state.data_dir(), id))))
+}
+
+/// Downloads a run's rejected lines verbatim, in the input's format (CSV keeps its
+/// header), ready to fix and import again. `file` names one of the run's reject files;
+/// it may be left out when there is only one.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/rejects", tag = "imports", params(("id" = i64, Path), ("file" = Option<String>, Query)),
+    responses((status = 200, description = "The rejects file", body = String), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn import_rejects(
+    state: St,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let state = state.0;
+    auth::require(&state, &headers).await?;
+    let id = run_id(&id)?;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["file"])?;
+    rejects_download(&state, id, pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.as_str())).await
+}
+
+pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&str>) -> ApiResult<Response> {
+    state.read(move |app, _| app.run(id)).await?;
+    let files = reject_files(&state.data_dir(), id);
+    let chosen = match file {
+        Some(name) => files.iter().find(|(n, _)| n == name).ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} has no rejects file '{name}'"))
+        })?,
+        None => match files.as_slice() {
+            [] => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} rejected nothing"))),
+            [one] => one,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "file_required",
+                    format!("run {id} has {} rejects files: name one with ?file=", files.len()),
+                ));
+            }
+        },
+    };
+    let bytes = tokio::fs::read(&chosen.1)
+        .await
+        .map_err(|e| ApiError::internal(format!("reading {}: {e}", chosen.1.display())))?;
+    let kind = if chosen.0.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/x-ndjson" };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", chosen.0)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn token_json(t: &clout_app::TokenRow) -> Value {
+    json!({"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": clout_wire::time(t.created_at)})
+}
+
+/// Your API tokens (never the secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn tokens(state: St, headers: HeaderMap) -> ApiResult {
+    let state = state.0;
+    let auth = auth::require(&state, &headers).await?;
+    let tokens = state.read(move |app, _| app.tokens(&auth.user)).await?;
+    Ok(Json(json!({"tokens": tokens.iter().map(token_json).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct NewToken {
+    name: String,
+}
+
+/// Creates an API token. The secret is in this answer only; Clout keeps its hash.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
+    responses((status = 201, description = "{id, name, prefix, created_at, token}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_token(
+    state: St,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let (row, secret) = state.write(move |app, s| app.create_token(&auth.user, &body.name, s.now())).await?;
+    let mut body = token_json(&row);
+    body["token"] = secret.into();
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// Revokes one of your API tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 204, description = "Revoked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_token(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let auth = auth::require_writer(&state, &headers).await?;
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("id: '{id}' is not a token id")))?;
+    state.write(move |app, _| app.revoke_token(&auth.user, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every account (admins only).
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn users(state: St, headers: HeaderMap) -> ApiResult {
+    let state = state.0;
+    let auth = auth::require(&state, &headers).await?;
+    auth.user.require_admin()?;
+    let users = state.read(|app, _| app.users()).await?;
+    Ok(Json(json!({"users": users.iter().map(json_user).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct NewUser {
+    username: String,
+    password: String,
+    /// admin, member or viewer.
+    role: String,
+}
+
+/// Creates an account (admins only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_user(
+    state: St,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let auth: Auth = auth::require_writer(&state, &headers).await?;
+    auth.user.require_admin()?;
+    let role = Role::parse(body.role.trim()).ok_or_else(|| {
+        ApiError::bad_request("invalid_parameter", format!("role: '{}' is not admin, member or viewer", body.role))
+    })?;
+    let user = state
+        .write(move |app, s| app.create_user(&auth.user, body.username.trim(), &body.password, role, s.now()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json_user(&user))))
+}

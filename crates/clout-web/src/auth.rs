@@ -1,0 +1,174 @@
+//! Who is asking: a session cookie (the browser) or a bearer token (scripts), and the
+//! CSRF check that guards every change made with a cookie.
+//!
+//! Cookies are `HttpOnly` and `SameSite=Lax` (a shared Directory link opens signed in;
+//! no other site can post with it). Forms carry the session's CSRF token in a `csrf`
+//! field, API calls made with the cookie in an `X-CSRF-Token` header; bearer tokens need
+//! no CSRF token, since a browser never attaches them by itself. Before sign-in (the
+//! setup and login forms) the token is a double-submit cookie, `clout_csrf`.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use clout_app::User;
+
+use crate::error::ApiError;
+use crate::state::State;
+
+pub(crate) const SESSION_COOKIE: &str = "clout_session";
+pub(crate) const PRE_CSRF_COOKIE: &str = "clout_csrf";
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub(crate) struct Auth {
+    pub(crate) user: User,
+    /// The session's CSRF token; `None` for a bearer token.
+    pub(crate) csrf: Option<String>,
+}
+
+impl Auth {
+    /// Checks the CSRF token of a change (a bearer token needs none).
+    pub(crate) fn check_csrf(&self, presented: Option<&str>) -> Result<(), ApiError> {
+        match &self.csrf {
+            None => Ok(()),
+            Some(expected) if presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) => Ok(()),
+            Some(_) => Err(ApiError::csrf()),
+        }
+    }
+
+    pub(crate) fn csrf_token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or("")
+    }
+}
+
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A cookie's value from the request.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+/// The caller, or `None` when neither a live session nor a valid token came with the request.
+pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Option<Auth>, ApiError> {
+    if let Some(token) = bearer(headers) {
+        let token = token.to_string();
+        let user = state.read(move |app, _| app.token_user(&token)).await?;
+        return match user {
+            Some(user) => Ok(Some(Auth { user, csrf: None })),
+            // A wrong token is an error, not an anonymous request.
+            None => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "the API token is unknown or revoked",
+            )),
+        };
+    }
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let token = token.to_string();
+    let found = state.read(move |app, s| app.session_user(&token, s.now())).await?;
+    Ok(found.map(|(user, csrf)| Auth { user, csrf: Some(csrf) }))
+}
+
+/// The caller, or 401.
+pub(crate) async fn require(state: &Arc<State>, headers: &HeaderMap) -> Result<Auth, ApiError> {
+    caller(state, headers).await?.ok_or_else(ApiError::unauthenticated)
+}
+
+/// The caller allowed to change data, with the CSRF header checked.
+pub(crate) async fn require_writer(state: &Arc<State>, headers: &HeaderMap) -> Result<Auth, ApiError> {
+    let auth = require(state, headers).await?;
+    auth.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    auth.user.require_write()?;
+    Ok(auth)
+}
+
+fn cookie_attributes(state: &State) -> &'static str {
+    if state.config.secure_cookies {
+        "; Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "; Path=/; HttpOnly; SameSite=Lax"
+    }
+}
+
+pub(crate) fn session_cookie(state: &State, token: &str) -> HeaderValue {
+    let v = format!("{SESSION_COOKIE}={token}; Max-Age={}{}", clout_app::SESSION_SECONDS, cookie_attributes(state));
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub(crate) fn clear_session_cookie(state: &State) -> HeaderValue {
+    let v = format!("{SESSION_COOKIE}=; Max-Age=0{}", cookie_attributes(state));
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub(crate) fn pre_csrf_cookie(state: &State, token: &str) -> HeaderValue {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let v = format!("{PRE_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The key the login limiter counts failures under.
+pub(crate) fn client_key(addr: Option<std::net::SocketAddr>) -> String {
+    addr.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Checks and records a login attempt against both the client's address and the username.
+pub(crate) fn limited(state: &State, client: &str, username: &str) -> bool {
+    let now = state.now().unix();
+    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
+    !(l.allowed(&format!("ip:{client}"), now) && l.allowed(&format!("user:{}", username.to_lowercase()), now))
+}
+
+pub(crate) fn record_login(state: &State, client: &str, username: &str, ok: bool) {
+    let now = state.now().unix();
+    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
+    for key in [format!("ip:{client}"), format!("user:{}", username.to_lowercase())] {
+        if ok {
+            l.succeeded(&key);
+        } else {
+            l.failed(&key, now);
+        }
+    }
+}
+
+pub(crate) fn rate_limited() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!(
+            "too many failed sign-ins: wait a minute ({} attempts per {} s per address and per username)",
+            crate::state::LOGIN_ATTEMPTS,
+            crate::state::LOGIN_WINDOW_SECONDS
+        ),
+    )
+}
+
+/// The client's address when the server was started with connect info (`serve` is).
+pub(crate) struct ClientAddr(pub(crate) Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)))
+    }
+}

@@ -1,0 +1,167 @@
+//! Charts as SVG drawn on the server by plotters: no script, no font files (plotters'
+//! SVG backend writes text elements and lets the browser pick the font).
+
+use plotters::prelude::*;
+
+const W: u32 = 640;
+const H: u32 = 260;
+const BLUE: RGBColor = RGBColor(37, 99, 235);
+const ORANGE: RGBColor = RGBColor(234, 88, 12);
+const SHADE: RGBColor = RGBColor(219, 234, 254);
+const GREY: RGBColor = RGBColor(120, 120, 120);
+
+/// One post on the engagement chart.
+pub(crate) struct PostPoint {
+    /// Days since the Unix epoch (fractional).
+    pub(crate) day: f64,
+    /// Engagement rate, percent.
+    pub(crate) rate: f64,
+    pub(crate) viral: bool,
+}
+
+fn date_label(day: f64) -> String {
+    jiff::Timestamp::from_second((day * 86_400.0) as i64)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if (hi - lo).abs() < 1e-9 { (lo - 1.0, hi + 1.0) } else { (lo - (hi - lo) * 0.04, hi + (hi - lo) * 0.04) }
+}
+
+/// Engagement rate per post over time, the window shaded, viral posts in orange.
+pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (x0, x1) = padded(
+            points.iter().map(|p| p.day).fold(f64::INFINITY, f64::min).min(window.map_or(f64::INFINITY, |w| w.0)),
+            points
+                .iter()
+                .map(|p| p.day)
+                .fold(f64::NEG_INFINITY, f64::max)
+                .max(window.map_or(f64::NEG_INFINITY, |w| w.1)),
+        );
+        let y1 = points.iter().map(|p| p.rate).fold(0.0, f64::max) * 1.1 + 0.1;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d(x0..x1, 0.0..y1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_labels(5)
+            .x_label_formatter(&|d| date_label(*d))
+            .y_desc("engagement rate %")
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if let Some((a, b)) = window {
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y1)], SHADE.filled())))
+                .map_err(|e| e.to_string())?;
+        }
+        let mut line: Vec<(f64, f64)> = points.iter().map(|p| (p.day, p.rate)).collect();
+        line.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart.draw_series(LineSeries::new(line, BLUE.stroke_width(1))).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(points.iter().map(|p| {
+                let style = if p.viral { ORANGE.filled() } else { BLUE.filled() };
+                Circle::new((p.day, p.rate), if p.viral { 5 } else { 3 }, style)
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Follower count over time.
+pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (x0, x1) = padded(
+            points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min),
+            points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
+        );
+        let (y0, y1) = padded(
+            points.iter().map(|p| p.1 as f64).fold(f64::INFINITY, f64::min),
+            points.iter().map(|p| p.1 as f64).fold(f64::NEG_INFINITY, f64::max),
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(28)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x0..x1, y0.max(0.0)..y1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_labels(5)
+            .x_label_formatter(&|d| date_label(*d))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1 as f64)), BLUE.stroke_width(2)))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(points.iter().map(|p| Circle::new((p.0, p.1 as f64), 2, BLUE.filled())))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Peers' engagement rates as a histogram (20 bins up to the 99th percentile), with the
+/// channel marked by a vertical line.
+pub(crate) fn peers(rates: &[f64], marker: Option<f64>) -> Result<String, String> {
+    let mut sorted: Vec<f64> = rates.iter().copied().filter(|r| r.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let top = sorted.get(((sorted.len() as f64) * 0.99) as usize).copied().unwrap_or(1.0).max(marker.unwrap_or(0.0))
+        * 1.05
+        + 1e-6;
+    const BINS: usize = 20;
+    let width = top / BINS as f64;
+    let mut counts = [0u32; BINS];
+    for r in &sorted {
+        let b = ((r / width) as usize).min(BINS - 1);
+        counts[b] += 1;
+    }
+    let ymax = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d(0.0..top, 0.0..ymax)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_desc("engagement rate %")
+            .y_desc("channels")
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(counts.iter().enumerate().map(|(i, c)| {
+                let x = i as f64 * width;
+                Rectangle::new([(x, 0.0), (x + width * 0.92, *c as f64)], GREY.mix(0.5).filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        if let Some(m) = marker {
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(m, 0.0), (m, ymax)], ORANGE.stroke_width(3))))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

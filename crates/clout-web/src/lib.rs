@@ -1,0 +1,86 @@
+//! `clout serve`: the web app and the JSON API behind it, from one process.
+//!
+//! Pages are rendered on the server (minijinja templates, embedded in the binary, with
+//! HTML escaping on); charts are SVG drawn by plotters on the server; the CSS is embedded
+//! too, so nothing is fetched from anywhere else. The JSON API lives under `/api/v1`
+//! and describes itself at `/api/v1/openapi.json` (generated from the handlers by utoipa,
+//! so the document and the routes cannot drift apart).
+//!
+//! Every store access runs on tokio's blocking pool: one writer (the process holds the
+//! data directory's write lock while it serves) and a few read-only connections.
+
+mod api;
+mod auth;
+mod charts;
+mod error;
+mod pages;
+mod params;
+mod state;
+mod templates;
+
+use std::net::SocketAddr;
+
+pub use error::ApiError;
+pub use state::{ServeConfig, State};
+
+/// The default address: loopback only.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// The whole app: pages, API, static files.
+pub fn router(state: std::sync::Arc<State>) -> axum::Router {
+    let (api, _) = api::router().split_for_parts();
+    axum::Router::new()
+        .merge(pages::router())
+        .merge(api)
+        .fallback(error::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
+        .with_state(state)
+}
+
+/// The OpenAPI document of the JSON API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().into_openapi()
+}
+
+/// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: std::sync::Arc<State>) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Opens the data directory, binds `addr` and serves until stopped. `on_ready` gets the
+/// bound address (useful with port 0) before the first request is accepted.
+pub fn run(config: ServeConfig, addr: &str, on_ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the async runtime: {e}"))?;
+    let state = std::sync::Arc::new(State::open(config).map_err(|e| e.to_string())?);
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| format!("listening on {addr}: {e}"))?;
+        on_ready(bound);
+        serve(listener, state).await.map_err(|e| format!("serving on {bound}: {e}"))
+    })
+}

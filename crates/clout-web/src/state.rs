@@ -1,0 +1,162 @@
+//! What every request shares: the store connections, the discovery index, the login
+//! limiter and the templates.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use clout_app::{Access, App, AppConfig, Directory};
+use clout_core::Timestamp;
+
+use crate::error::ApiError;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub app: AppConfig,
+    /// The clock; tests and demos may fix it.
+    pub clock: fn() -> Timestamp,
+    /// Adds `Secure` to cookies (when served behind HTTPS).
+    pub secure_cookies: bool,
+    /// The largest request body (an uploaded import file).
+    pub max_upload_bytes: usize,
+    /// Read-only store connections.
+    pub readers: usize,
+}
+
+impl ServeConfig {
+    pub fn new(app: AppConfig, clock: fn() -> Timestamp) -> ServeConfig {
+        ServeConfig { app, clock, secure_cookies: false, max_upload_bytes: 512 * 1024 * 1024, readers: 4 }
+    }
+}
+
+/// Failed logins allowed per client address and per username in [`LOGIN_WINDOW_SECONDS`].
+pub(crate) const LOGIN_ATTEMPTS: u32 = 5;
+pub(crate) const LOGIN_WINDOW_SECONDS: i64 = 60;
+
+/// Counts failed logins in fixed windows.
+#[derive(Debug, Default)]
+pub(crate) struct LoginLimiter {
+    failures: HashMap<String, (i64, u32)>,
+}
+
+impl LoginLimiter {
+    /// Whether `key` may try again at `now`.
+    pub(crate) fn allowed(&mut self, key: &str, now: i64) -> bool {
+        match self.failures.get(key) {
+            Some((start, n)) if now - start < LOGIN_WINDOW_SECONDS => *n < LOGIN_ATTEMPTS,
+            _ => true,
+        }
+    }
+
+    pub(crate) fn failed(&mut self, key: &str, now: i64) {
+        if self.failures.len() > 100_000 {
+            self.failures.retain(|_, (start, _)| now - *start < LOGIN_WINDOW_SECONDS);
+        }
+        let e = self.failures.entry(key.to_string()).or_insert((now, 0));
+        if now - e.0 >= LOGIN_WINDOW_SECONDS {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+    }
+
+    pub(crate) fn succeeded(&mut self, key: &str) {
+        self.failures.remove(key);
+    }
+}
+
+/// Shared by every request.
+pub struct State {
+    pub config: ServeConfig,
+    writer: Mutex<App>,
+    readers: Vec<Mutex<App>>,
+    next_reader: AtomicUsize,
+    directory: RwLock<Arc<Directory>>,
+    pub(crate) limiter: Mutex<LoginLimiter>,
+}
+
+impl State {
+    /// Opens the data directory for writing (holding its lock while the server runs)
+    /// and builds the discovery index.
+    pub fn open(config: ServeConfig) -> clout_app::Result<State> {
+        let writer =
+            App::open(config.app.clone(), Access::Write, &format!("clout serve (pid {})", std::process::id()))?;
+        let directory = writer.directory()?;
+        let mut readers = Vec::new();
+        for _ in 0..config.readers.max(1) {
+            readers.push(Mutex::new(App::open(config.app.clone(), Access::Read, "clout serve")?));
+        }
+        Ok(State {
+            config,
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            directory: RwLock::new(Arc::new(directory)),
+            limiter: Mutex::new(LoginLimiter::default()),
+        })
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        (self.config.clock)()
+    }
+
+    pub(crate) fn directory(&self) -> Arc<Directory> {
+        match self.directory.read() {
+            Ok(d) => d.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn data_dir(&self) -> PathBuf {
+        self.config.app.data_dir.clone()
+    }
+
+    /// Runs `f` on a read-only connection, on the blocking pool.
+    pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let n = state.readers.len();
+            let start = state.next_reader.fetch_add(1, Ordering::Relaxed);
+            // A free connection if there is one, else wait for the next in turn.
+            for i in 0..n {
+                if let Ok(app) = state.readers[(start + i) % n].try_lock() {
+                    return f(&app, &state).map_err(ApiError::from);
+                }
+            }
+            let app = state.readers[start % n].lock().unwrap_or_else(|p| p.into_inner());
+            f(&app, &state).map_err(ApiError::from)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    /// Runs `f` on the writer, on the blocking pool.
+    pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut app = state.writer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut app, &state).map_err(ApiError::from)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    /// Rebuilds the discovery index from the writer (after an import).
+    pub(crate) fn refresh_directory(&self, app: &App) -> clout_app::Result<()> {
+        let fresh = Arc::new(app.directory()?);
+        match self.directory.write() {
+            Ok(mut d) => *d = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! The page templates, embedded in the binary. `.html` templates escape every value
+//! unless it is marked safe (only our own SVG charts are).
+
+use minijinja::{Environment, Value};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("setup.html", include_str!("../templates/setup.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("directory.html", include_str!("../templates/directory.html")),
+    ("channel.html", include_str!("../templates/channel.html")),
+    ("lists.html", include_str!("../templates/lists.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("imports.html", include_str!("../templates/imports.html")),
+    ("import.html", include_str!("../templates/import.html")),
+    ("account.html", include_str!("../templates/account.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+pub(crate) const CSS: &str = include_str!("../static/app.css");
+
+fn thousands(v: Value) -> String {
+    let Some(n) = v.as_i64() else {
+        return if v.is_none() || v.is_undefined() { "–".to_string() } else { v.to_string() };
+    };
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn fixed(v: Value, digits: Option<u32>) -> String {
+    match f64::try_from(v.clone()) {
+        Ok(x) if !v.is_none() => format!("{x:.*}", digits.unwrap_or(2) as usize),
+        _ => "–".to_string(),
+    }
+}
+
+/// The templates, parsed once.
+pub(crate) fn env() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(environment)
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        if let Err(e) = env.add_template(name, source) {
+            // A template that does not parse is a build defect: the tests render every page.
+            panic!("template {name}: {e}");
+        }
+    }
+    env.add_filter("thousands", thousands);
+    env.add_filter("fixed", fixed);
+    env
+}
+
+pub(crate) fn thousands_u64(n: u64) -> String {
+    thousands(Value::from(n))
+}
