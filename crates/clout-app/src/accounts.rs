@@ -405,3 +405,6 @@ impl App {
         Ok(self.store.rejects_of(run)?)
     }
 }
+
+#[cfg(test)]
+mod tests;

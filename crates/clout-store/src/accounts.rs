@@ -281,9 +281,9 @@ impl Store {
     /// A list's channels in the order they were added.
     pub fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>> {
         let sql = format!(
-            "SELECT {CHANNEL_COLUMNS}, m.note, u.username, m.added_at {CHANNEL_FROM}
-             JOIN list_members m ON m.channel_id = c.id LEFT JOIN users u ON u.id = m.added_by
-             WHERE m.list_id = ?1 ORDER BY m.added_at, c.id"
+            "SELECT {CHANNEL_COLUMNS}, lm.note, u.username, lm.added_at {CHANNEL_FROM}
+             JOIN list_members lm ON lm.channel_id = c.id LEFT JOIN users u ON u.id = lm.added_by
+             WHERE lm.list_id = ?1 ORDER BY lm.added_at, c.id"
         );
         let n = CHANNEL_COLUMNS.split(',').count();
         let mut stmt = self.conn.prepare(&sql)?;
