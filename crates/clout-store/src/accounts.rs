@@ -283,7 +283,7 @@ impl Store {
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS}, lm.note, u.username, lm.added_at {CHANNEL_FROM}
              JOIN list_members lm ON lm.channel_id = c.id LEFT JOIN users u ON u.id = lm.added_by
-             WHERE lm.list_id = ?1 ORDER BY lm.added_at, c.id"
+             WHERE lm.list_id = ?1 ORDER BY lm.added_at, lm.rowid"
         );
         let n = CHANNEL_COLUMNS.split(',').count();
         let mut stmt = self.conn.prepare(&sql)?;

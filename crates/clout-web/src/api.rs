@@ -17,7 +17,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{self, Auth, ClientAddr};
+use crate::auth::{self, Caller, ClientAddr, Writer};
 use crate::error::ApiError;
 use crate::params;
 use crate::state::State;
@@ -179,16 +179,14 @@ async fn logout(state: St, headers: HeaderMap) -> ApiResult<Response> {
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn me(state: St, headers: HeaderMap) -> ApiResult {
-    let auth = auth::require(&state.0, &headers).await?;
+async fn me(Caller(auth): Caller) -> ApiResult {
     Ok(Json(json_user(&auth.user)))
 }
 
 /// What the store holds, and the import runs.
 #[utoipa::path(get, path = "/api/v1/status", tag = "meta", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn status(state: St, headers: HeaderMap) -> ApiResult {
+async fn status(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let (stats, runs) = state.read(|app, _| Ok((app.store_stats()?, app.runs()?))).await?;
     Ok(Json(json!({
         "channels": stats.channels, "channel_observations": stats.channel_observations,
@@ -248,9 +246,8 @@ struct SearchParams {
 /// The Directory: channels matching every filter, with exact totals and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(SearchParams),
     responses((status = 200, description = "{total, results: [channel + score], facets?}", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-async fn search(state: St, headers: HeaderMap, RawQuery(raw): RawQuery) -> ApiResult {
+async fn search(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let query = params::search_query(&params::pairs(raw.as_deref()), true)?;
     let directory = state.directory();
     let results = state.read(move |app, _| app.search_in(&directory, &query)).await?;
@@ -282,12 +279,11 @@ fn channel_ref(platform: &str, handle: &str) -> String {
     responses((status = 200, description = "As `clout show --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn channel(
     state: St,
-    headers: HeaderMap,
+    Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["tiers"])?;
     let preset = params::search_query(&pairs, true)?.preset;
@@ -302,12 +298,11 @@ async fn channel(
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn similar(
     state: St,
-    headers: HeaderMap,
+    Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["limit"])?;
     let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
@@ -320,9 +315,8 @@ async fn similar(
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/quality", tag = "directory",
     params(("platform" = String, Path), ("handle" = String, Path)),
     responses((status = 200, description = "As `clout quality --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn quality(state: St, headers: HeaderMap, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
+async fn quality(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let reference = channel_ref(&platform, &handle);
     let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
     Ok(Json(clout_wire::quality_json(&report)))
@@ -334,9 +328,8 @@ fn list_json(l: &clout_app::ListRow) -> Value {
 
 /// Every saved list.
 #[utoipa::path(get, path = "/api/v1/lists", tag = "lists", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn lists(state: St, headers: HeaderMap) -> ApiResult {
+async fn lists(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let lists = state.read(|app, _| app.lists()).await?;
     Ok(Json(json!({"lists": lists.iter().map(list_json).collect::<Vec<_>>()})))
 }
@@ -351,11 +344,10 @@ pub(crate) struct NewList {
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn create_list(
     state: St,
-    headers: HeaderMap,
+    Writer(auth): Writer,
     ApiJson(body): ApiJson<NewList>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let list = state.write(move |app, s| app.create_list(&auth.user, &body.name, s.now())).await?;
     Ok((StatusCode::CREATED, Json(list_json(&list))))
 }
@@ -370,9 +362,8 @@ fn list_id(raw: &str) -> Result<i64, ApiError> {
 /// A list with its channels and notes.
 #[utoipa::path(get, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult {
+async fn list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let id = list_id(&id)?;
     let (row, entries) = state.read(move |app, _| app.list(id, clout_core::TierPreset::Scrunch)).await?;
     let mut body = list_json(&row);
@@ -393,9 +384,8 @@ async fn list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> Ap
 /// Deletes a list.
 #[utoipa::path(delete, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+async fn delete_list(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let id = list_id(&id)?;
     state.write(move |app, _| app.delete_list(&auth.user, id)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -413,12 +403,11 @@ pub(crate) struct Member {
     responses((status = 204, description = "On the list"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn put_member(
     state: St,
-    headers: HeaderMap,
+    Writer(auth): Writer,
     UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
     ApiJson(body): ApiJson<Member>,
 ) -> ApiResult<StatusCode> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let id = list_id(&id)?;
     let reference = channel_ref(&platform, &handle);
     state.write(move |app, s| app.add_to_list(&auth.user, id, &reference, &body.note, s.now())).await?;
@@ -431,11 +420,10 @@ async fn put_member(
     responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_member(
     state: St,
-    headers: HeaderMap,
+    Writer(auth): Writer,
     UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let id = list_id(&id)?;
     let reference = channel_ref(&platform, &handle);
     state.write(move |app, _| app.remove_from_list(&auth.user, id, &reference)).await?;
@@ -445,9 +433,8 @@ async fn delete_member(
 /// A list as CSV.
 #[utoipa::path(get, path = "/api/v1/lists/{id}/export.csv", tag = "lists", params(("id" = i64, Path)),
     responses((status = 200, description = "text/csv", content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
-async fn export_list(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
+async fn export_list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let id = list_id(&id)?;
     list_csv_response(&state, id).await
 }
@@ -478,9 +465,8 @@ pub(crate) fn run_json(r: &clout_app::RunRecord) -> Value {
 
 /// Every import run.
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn imports(state: St, headers: HeaderMap) -> ApiResult {
+async fn imports(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let runs = state.read(|app, _| app.runs()).await?;
     Ok(Json(json!({"runs": runs.iter().rev().map(run_json).collect::<Vec<_>>()})))
 }
@@ -607,10 +593,8 @@ pub(crate) fn run_detail_json(
 /// kept for download; the rest are imported.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = String, description = "`file` fields"),
     responses((status = 201, description = "The run with its counts and rejects", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_import(state: St, headers: HeaderMap, form: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
-    drop(auth);
     let (files, _) = receive_upload(&state, form).await?;
     let summary = run_import(&state, files).await?;
     let Some(run) = summary.run else {
@@ -634,9 +618,8 @@ fn run_id(raw: &str) -> Result<i64, ApiError> {
 /// One import run with every reject and its reason.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn import_run(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult {
+async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let id = run_id(&id)?;
     let (record, rejects) = state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await?;
     Ok(Json(run_detail_json(&record, &rejects, &reject_files(&state.data_dir(), id))))
@@ -649,12 +632,11 @@ async fn import_run(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>)
     responses((status = 200, description = "The rejects file", body = String), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn import_rejects(
     state: St,
-    headers: HeaderMap,
+    Caller(_): Caller,
     UrlPath(id): UrlPath<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let state = state.0;
-    auth::require(&state, &headers).await?;
     let id = run_id(&id)?;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["file"])?;
@@ -699,9 +681,8 @@ fn token_json(t: &clout_app::TokenRow) -> Value {
 
 /// Your API tokens (never the secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn tokens(state: St, headers: HeaderMap) -> ApiResult {
+async fn tokens(state: St, Caller(auth): Caller) -> ApiResult {
     let state = state.0;
-    let auth = auth::require(&state, &headers).await?;
     let tokens = state.read(move |app, _| app.tokens(&auth.user)).await?;
     Ok(Json(json!({"tokens": tokens.iter().map(token_json).collect::<Vec<_>>()})))
 }
@@ -716,11 +697,10 @@ pub(crate) struct NewToken {
     responses((status = 201, description = "{id, name, prefix, created_at, token}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_token(
     state: St,
-    headers: HeaderMap,
+    Writer(auth): Writer,
     ApiJson(body): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let (row, secret) = state.write(move |app, s| app.create_token(&auth.user, &body.name, s.now())).await?;
     let mut body = token_json(&row);
     body["token"] = secret.into();
@@ -730,9 +710,8 @@ async fn create_token(
 /// Revokes one of your API tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204, description = "Revoked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_token(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+async fn delete_token(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
     let state = state.0;
-    let auth = auth::require_writer(&state, &headers).await?;
     let id = id
         .parse::<i64>()
         .map_err(|_| ApiError::bad_request("invalid_parameter", format!("id: '{id}' is not a token id")))?;
@@ -742,9 +721,8 @@ async fn delete_token(state: St, headers: HeaderMap, UrlPath(id): UrlPath<String
 
 /// Every account (admins only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn users(state: St, headers: HeaderMap) -> ApiResult {
+async fn users(state: St, Caller(auth): Caller) -> ApiResult {
     let state = state.0;
-    let auth = auth::require(&state, &headers).await?;
     auth.user.require_admin()?;
     let users = state.read(|app, _| app.users()).await?;
     Ok(Json(json!({"users": users.iter().map(json_user).collect::<Vec<_>>()})))
@@ -763,11 +741,10 @@ pub(crate) struct NewUser {
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn create_user(
     state: St,
-    headers: HeaderMap,
+    Writer(auth): Writer,
     ApiJson(body): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let auth: Auth = auth::require_writer(&state, &headers).await?;
     auth.user.require_admin()?;
     let role = Role::parse(body.role.trim()).ok_or_else(|| {
         ApiError::bad_request("invalid_parameter", format!("role: '{}' is not admin, member or viewer", body.role))

@@ -172,3 +172,26 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
         Ok(ClientAddr(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)))
     }
 }
+
+/// A signed-in caller, as an extractor: it runs before the body is read, so an anonymous
+/// request is refused with 401 whatever it sends.
+pub(crate) struct Caller(pub(crate) Auth);
+
+impl axum::extract::FromRequestParts<Arc<State>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<State>) -> Result<Self, ApiError> {
+        require(state, &parts.headers).await.map(Caller)
+    }
+}
+
+/// A caller allowed to change data (not a viewer), with the CSRF header checked.
+pub(crate) struct Writer(pub(crate) Auth);
+
+impl axum::extract::FromRequestParts<Arc<State>> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<State>) -> Result<Self, ApiError> {
+        require_writer(state, &parts.headers).await.map(Writer)
+    }
+}

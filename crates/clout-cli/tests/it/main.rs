@@ -8,16 +8,20 @@
 //! - `crash`: SIGKILL in the middle of an import.
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
+//! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
+//! - `api`: the JSON API, endpoint by endpoint.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api;
 mod channels;
 mod crash;
 mod demo;
 mod import;
 mod quality;
 mod search;
+mod server;
 mod tidy;
 mod util;

@@ -1,0 +1,407 @@
+//! The JSON API of a real `clout serve`: every endpoint of the OpenAPI document refuses
+//! anonymous callers, viewers cannot write, CSRF is enforced, bad input gets a 4xx with a
+//! code (never a 500), and the flows work end to end.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::server::{ADMIN_PASSWORD, Client, Server, admin, user};
+use crate::util::Dir;
+
+/// Every `(METHOD, path)` the API serves.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/setup"),
+    ("POST", "/api/v1/login"),
+    ("POST", "/api/v1/logout"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/status"),
+    ("GET", "/api/v1/search"),
+    ("GET", "/api/v1/channels/{platform}/{handle}"),
+    ("GET", "/api/v1/channels/{platform}/{handle}/similar"),
+    ("GET", "/api/v1/channels/{platform}/{handle}/quality"),
+    ("GET", "/api/v1/lists"),
+    ("POST", "/api/v1/lists"),
+    ("GET", "/api/v1/lists/{id}"),
+    ("DELETE", "/api/v1/lists/{id}"),
+    ("PUT", "/api/v1/lists/{id}/members/{platform}/{handle}"),
+    ("DELETE", "/api/v1/lists/{id}/members/{platform}/{handle}"),
+    ("GET", "/api/v1/lists/{id}/export.csv"),
+    ("GET", "/api/v1/imports"),
+    ("POST", "/api/v1/imports"),
+    ("GET", "/api/v1/imports/{id}"),
+    ("GET", "/api/v1/imports/{id}/rejects"),
+    ("GET", "/api/v1/tokens"),
+    ("POST", "/api/v1/tokens"),
+    ("DELETE", "/api/v1/tokens/{id}"),
+    ("GET", "/api/v1/users"),
+    ("POST", "/api/v1/users"),
+];
+
+const PUBLIC: &[&str] = &["/api/v1/openapi.json", "/api/v1/setup", "/api/v1/login"];
+
+fn documented(server: &Server) -> BTreeSet<(String, String)> {
+    let r = Client::anonymous(server).get("/api/v1/openapi.json");
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "an OpenAPI 3 document");
+    let mut out = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            out.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    out
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{platform}", "instagram").replace("{handle}", "someone").replace("{id}", "1")
+}
+
+fn body_for(method: &str, path: &str) -> Value {
+    match (method, path) {
+        ("POST", "/api/v1/lists") => json!({"name": "x"}),
+        ("POST", "/api/v1/tokens") => json!({"name": "x"}),
+        ("POST", "/api/v1/users") => json!({"username": "bob", "password": "long enough password", "role": "member"}),
+        _ => json!({}),
+    }
+}
+
+#[test]
+fn the_openapi_document_matches_the_routes_and_every_endpoint_refuses_anonymous_callers() {
+    let server = Server::start(Dir::new());
+    let expected: BTreeSet<(String, String)> = ENDPOINTS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented(&server), expected, "the OpenAPI document lists exactly the API's endpoints");
+    let anon = Client::anonymous(&server);
+    for (method, path) in ENDPOINTS {
+        if PUBLIC.contains(path) {
+            continue;
+        }
+        let r = anon.json(method, &concrete(path), body_for(method, path));
+        // 401 (not 404) also proves the documented route is really served.
+        r.error(401, "unauthenticated");
+    }
+    // An undocumented path is not served.
+    anon.get("/api/v1/nothing-here").error(404, "no_route");
+    // A wrong bearer token is refused, not treated as anonymous.
+    Client::with_token(&server, "clout_not-a-token").get("/api/v1/me").error(401, "invalid_token");
+}
+
+#[test]
+fn a_viewer_reads_but_every_write_endpoint_refuses_it() {
+    let server = Server::demo(300);
+    let admin = admin(&server);
+    let viewer = user(&server, &admin, "vic", "viewer");
+    assert_eq!(viewer.get("/api/v1/me").json()["role"], "viewer");
+    assert_eq!(viewer.get("/api/v1/search?limit=1").status, 200);
+    assert_eq!(viewer.get("/api/v1/lists").status, 200);
+    for (method, path) in ENDPOINTS {
+        if *method == "GET" || PUBLIC.contains(path) || *path == "/api/v1/logout" {
+            continue;
+        }
+        let r = if *path == "/api/v1/imports" {
+            viewer.upload(path, &[], &[("a.ndjson", b"{}\n")])
+        } else {
+            viewer.json(method, &concrete(path), body_for(method, path))
+        };
+        r.error(403, "forbidden");
+    }
+    // Managing accounts is for admins, not members.
+    let member = user(&server, &admin, "max", "member");
+    member.get("/api/v1/users").error(403, "forbidden");
+    member.json("POST", "/api/v1/users", body_for("POST", "/api/v1/users")).error(403, "forbidden");
+    assert_eq!(admin.get("/api/v1/users").json()["users"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn changes_made_with_a_session_need_the_csrf_token() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    let no_csrf = Client { csrf: None, ..admin.clone() };
+    no_csrf.json("POST", "/api/v1/lists", json!({"name": "x"})).error(403, "csrf_failed");
+    let wrong = Client { csrf: Some("0".repeat(64)), ..admin.clone() };
+    wrong.json("POST", "/api/v1/lists", json!({"name": "x"})).error(403, "csrf_failed");
+    assert_eq!(admin.json("POST", "/api/v1/lists", json!({"name": "x"})).status, 201);
+    // A page form without its csrf field is refused too, and changes nothing.
+    let form = no_csrf.send("POST", "/lists", Some("application/x-www-form-urlencoded"), b"name=sneaky".to_vec());
+    assert_eq!(form.status, 403);
+    assert!(form.body.contains("csrf_failed"), "{}", form.body);
+    let form =
+        no_csrf.send("POST", "/lists", Some("application/x-www-form-urlencoded"), b"name=sneaky&csrf=forged".to_vec());
+    assert_eq!(form.status, 403);
+    let names: Vec<String> = admin.get("/api/v1/lists").json()["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["x"]);
+    // The sign-in form needs its double-submit token.
+    let anon = Client::anonymous(&server);
+    let r = anon.send(
+        "POST",
+        "/login",
+        Some("application/x-www-form-urlencoded"),
+        format!("username=ada&password={ADMIN_PASSWORD}").into_bytes(),
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.header("set-cookie").is_none(), "no session without the token");
+    // A bearer token needs no CSRF token: browsers never send it on their own.
+    let token =
+        admin.json("POST", "/api/v1/tokens", json!({"name": "script"})).json()["token"].as_str().unwrap().to_string();
+    assert_eq!(Client::with_token(&server, &token).json("POST", "/api/v1/lists", json!({"name": "y"})).status, 201);
+}
+
+#[test]
+fn malformed_bodies_and_out_of_range_parameters_get_a_400_with_a_code() {
+    let server = Server::demo(200);
+    let admin = admin(&server);
+    let r = admin.send("POST", "/api/v1/lists", Some("application/json"), b"{\"name\": ".to_vec());
+    r.error(400, "malformed_json");
+    admin.json("POST", "/api/v1/lists", json!({"name": 5})).error(400, "invalid_body");
+    admin.json("POST", "/api/v1/lists", json!({})).error(400, "invalid_body");
+    admin.send("POST", "/api/v1/lists", Some("text/plain"), b"name".to_vec()).error(415, "unsupported_media_type");
+    admin.json("POST", "/api/v1/lists", json!({"name": "  "})).error(400, "invalid");
+    admin
+        .json("POST", "/api/v1/users", json!({"username": "bob", "password": "pw", "role": "member"}))
+        .error(400, "invalid");
+    admin
+        .json("POST", "/api/v1/users", json!({"username": "bob", "password": "long enough pw", "role": "god"}))
+        .error(400, "invalid_parameter");
+    for query in [
+        "limit=0",
+        "limit=201",
+        "limit=-1",
+        "offset=100001",
+        "min_er=abc",
+        "min_er=NaN",
+        "max_er=inf",
+        "min_er=5&max_er=1",
+        "min_followers=-5",
+        "sort=bogus",
+        "tier=giant",
+        "platform=myspace",
+        "country=AUS",
+        "label=viral",
+        "verified=maybe",
+        "facets=2",
+        "tiers=mine",
+        "q=%22unclosed",
+    ] {
+        admin.get(&format!("/api/v1/search?{query}")).error(400, "invalid_parameter");
+    }
+    admin.get("/api/v1/search?colour=red").error(400, "unknown_parameter");
+    admin.get("/api/v1/channels/instagram/x/similar?limit=0").error(400, "invalid_parameter");
+    admin.get("/api/v1/channels/instagram/x/similar?limit=5000").error(400, "invalid_parameter");
+    admin.get("/api/v1/channels/myspace/x").error(400, "invalid");
+    admin.get("/api/v1/channels/instagram/nobody-here").error(404, "not_found");
+    admin.get("/api/v1/lists/abc").error(400, "invalid_parameter");
+    admin.get("/api/v1/lists/0").error(400, "invalid_parameter");
+    admin.get("/api/v1/lists/99").error(404, "not_found");
+    admin.get("/api/v1/imports/x").error(400, "invalid_parameter");
+    admin.delete("/api/v1/tokens/nine").error(400, "invalid_parameter");
+    admin
+        .send("POST", "/api/v1/imports", Some("multipart/form-data; boundary=x"), b"garbage".to_vec())
+        .error(400, "malformed_upload");
+    admin.upload("/api/v1/imports", &[], &[]).error(400, "no_file");
+    admin.upload("/api/v1/imports", &[], &[("empty.ndjson", b"")]).error(400, "empty_file");
+}
+
+#[test]
+fn the_api_search_gives_what_the_cli_gives_with_exact_facets() {
+    let server = Server::demo(600);
+    let admin = admin(&server);
+    let r = admin.get("/api/v1/search?platform=instagram&tier=micro&min_er=1&facets=true&sort=er&limit=15");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = r.json();
+    let results = body["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for c in results {
+        assert_eq!(c["platform"], "instagram");
+        assert_eq!(c["tier"], "micro");
+        assert!(c["engagement_rate"].as_f64().unwrap() >= 1.0);
+    }
+    // The same query from the command line, against the same data directory (readers may
+    // open it while the server writes).
+    let cli = server.dir.json_lines(&[
+        "search",
+        "--platform",
+        "instagram",
+        "--tier",
+        "micro",
+        "--min-er",
+        "1",
+        "--facets",
+        "--sort",
+        "er",
+        "--limit",
+        "15",
+        "--json",
+    ]);
+    let (last, rows) = cli.split_last().unwrap();
+    let handles = |v: &[Value]| v.iter().map(|c| c["handle"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(handles(results), handles(rows));
+    assert_eq!(body["total"], last["total"]);
+    assert_eq!(body["facets"], last["facets"]);
+    // Facet counts under the query add up to the total (each channel has one platform).
+    let platform_sum: u64 = body["facets"]["platform"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(platform_sum, body["total"].as_u64().unwrap());
+    // A profile and its lookalikes.
+    let handle = results[0]["handle"].as_str().unwrap();
+    let profile = admin.get(&format!("/api/v1/channels/instagram/{handle}")).json();
+    assert_eq!(profile["handle"], handle);
+    assert!(profile["provenance"]["followers"]["method"] == "measured");
+    let similar = admin.get(&format!("/api/v1/channels/instagram/{handle}/similar?limit=3")).json();
+    assert!(similar["results"].as_array().unwrap().len() <= 3);
+    let quality = admin.get(&format!("/api/v1/channels/instagram/{handle}/quality"));
+    assert_eq!(quality.status, 200, "{}", quality.body);
+    assert!(quality.json()["components"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn lists_are_saved_shared_and_exported_as_csv() {
+    let server = Server::demo(200);
+    let admin = admin(&server);
+    let member = user(&server, &admin, "max", "member");
+    let first = admin.get("/api/v1/search?limit=2").json()["results"].as_array().unwrap().clone();
+    let (p0, h0) = (first[0]["platform"].as_str().unwrap(), first[0]["handle"].as_str().unwrap());
+    let (p1, h1) = (first[1]["platform"].as_str().unwrap(), first[1]["handle"].as_str().unwrap());
+    let list = member.json("POST", "/api/v1/lists", json!({"name": "Spring launch"}));
+    assert_eq!(list.status, 201, "{}", list.body);
+    let id = list.json()["id"].as_i64().unwrap();
+    admin.json("POST", "/api/v1/lists", json!({"name": "spring LAUNCH"})).error(409, "exists");
+    let put = member.json("PUT", &format!("/api/v1/lists/{id}/members/{p0}/{h0}"), json!({"note": "asked, \"$120\""}));
+    assert_eq!(put.status, 204, "{}", put.body);
+    assert_eq!(member.json("PUT", &format!("/api/v1/lists/{id}/members/{p1}/{h1}"), json!({})).status, 204);
+    member.json("PUT", &format!("/api/v1/lists/{id}/members/instagram/nobody"), json!({})).error(404, "not_found");
+    let got = admin.get(&format!("/api/v1/lists/{id}")).json();
+    assert_eq!(got["members"], 2);
+    assert_eq!(got["created_by"], "max");
+    assert_eq!(got["channels"][0]["note"], "asked, \"$120\"");
+    let csv = admin.get(&format!("/api/v1/lists/{id}/export.csv"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv.header("content-disposition").unwrap().contains("Spring_launch.csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(lines[0].starts_with("platform,handle,name,followers,tier"));
+    assert!(lines[1].starts_with(&format!("{p0},{h0},")));
+    assert!(lines[1].contains("\"asked, \"\"$120\"\"\""), "CSV quoting: {}", lines[1]);
+    assert_eq!(member.delete(&format!("/api/v1/lists/{id}/members/{p1}/{h1}")).status, 204);
+    member.delete(&format!("/api/v1/lists/{id}/members/{p1}/{h1}")).error(404, "not_found");
+    assert_eq!(admin.delete(&format!("/api/v1/lists/{id}")).status, 204);
+    admin.get(&format!("/api/v1/lists/{id}")).error(404, "not_found");
+}
+
+#[test]
+fn an_upload_with_bad_lines_imports_the_rest_and_keeps_the_rejects_for_download() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    let good = r#"{"kind":"channel","platform":"instagram","handle":"veganvibes","followers":12500,"observed_at":"2026-11-20T12:00:00Z","bio":"vegan recipes"}"#;
+    let bad_platform =
+        r#"{"kind":"channel","platform":"myspace","handle":"old","followers":10,"observed_at":"2026-11-20T12:00:00Z"}"#;
+    let bad_count =
+        r#"{"kind":"channel","platform":"tiktok","handle":"neg","followers":-4,"observed_at":"2026-11-20T12:00:00Z"}"#;
+    let file = format!("{good}\n{bad_platform}\nnot json at all\n{bad_count}\n");
+    let csv = "kind,platform,handle,followers,observed_at\nchannel,tiktok,plantchef,3000,2026-11-20T12:00:00Z\nchannel,tiktok,,5,2026-11-20T12:00:00Z\n";
+    let r = admin.upload("/api/v1/imports", &[], &[("mixed.ndjson", file.as_bytes()), ("more.csv", csv.as_bytes())]);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let run = r.json();
+    assert_eq!(run["accepted"], 2);
+    assert_eq!(run["rejected"], 4);
+    let rejects = run["rejects"].as_array().unwrap();
+    let at = |line: u64| {
+        rejects.iter().find(|x| x["line"] == line && x["file"].as_str().unwrap().ends_with("mixed.ndjson")).unwrap()
+    };
+    assert_eq!(at(2)["field"], "platform");
+    assert_eq!(at(3)["raw"], "not json at all");
+    assert_eq!(at(4)["field"], "followers");
+    assert!(rejects.iter().all(|x| !x["reason"].as_str().unwrap().is_empty()));
+    let id = run["id"].as_i64().unwrap();
+    // Two files had rejects: the download must name one.
+    admin.get(&format!("/api/v1/imports/{id}/rejects")).error(400, "file_required");
+    let names: Vec<String> =
+        run["reject_files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["mixed.rejects.ndjson", "more.rejects.csv"]);
+    let nd = admin.get(&format!("/api/v1/imports/{id}/rejects?file=mixed.rejects.ndjson"));
+    assert_eq!(nd.status, 200);
+    assert_eq!(nd.body, format!("{bad_platform}\nnot json at all\n{bad_count}\n"), "rejects are kept verbatim");
+    let c = admin.get(&format!("/api/v1/imports/{id}/rejects?file=more.rejects.csv"));
+    assert_eq!(
+        c.body, "kind,platform,handle,followers,observed_at\nchannel,tiktok,,5,2026-11-20T12:00:00Z\n",
+        "CSV rejects keep the header"
+    );
+    admin.get(&format!("/api/v1/imports/{id}/rejects?file=../../clout.db")).error(404, "not_found");
+    // The Directory sees the new channels at once.
+    let found = admin.get("/api/v1/search?q=vegan").json();
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["results"][0]["handle"], "veganvibes");
+    assert_eq!(admin.get("/api/v1/imports").json()["runs"][0]["id"], id);
+    assert_eq!(admin.get(&format!("/api/v1/imports/{id}")).json()["rejected"], 4);
+}
+
+#[test]
+fn api_tokens_work_as_bearer_tokens_until_revoked() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    let created = admin.json("POST", "/api/v1/tokens", json!({"name": "nightly"}));
+    assert_eq!(created.status, 201);
+    let token = created.json()["token"].as_str().unwrap().to_string();
+    let id = created.json()["id"].as_i64().unwrap();
+    let listed = admin.get("/api/v1/tokens").body;
+    assert!(!listed.contains(&token), "the secret is shown once only");
+    let script = Client::with_token(&server, &token);
+    assert_eq!(script.get("/api/v1/me").json()["username"], "ada");
+    assert_eq!(admin.delete(&format!("/api/v1/tokens/{id}")).status, 204);
+    script.get("/api/v1/me").error(401, "invalid_token");
+}
+
+#[test]
+fn accounts_setup_once_sessions_in_safe_cookies_and_login_is_rate_limited() {
+    let server = Server::start(Dir::new());
+    let anon = Client::anonymous(&server);
+    anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": "short"})).error(400, "invalid");
+    let admin = admin(&server);
+    anon.json("POST", "/api/v1/setup", json!({"username": "eve", "password": "eve's long password"}))
+        .error(403, "forbidden");
+    let r = anon.json("POST", "/api/v1/login", json!({"username": "ada", "password": ADMIN_PASSWORD}));
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert_eq!(admin.send("POST", "/api/v1/logout", None, Vec::new()).status, 204);
+    admin.get("/api/v1/me").error(401, "unauthenticated");
+    for _ in 0..5 {
+        anon.json("POST", "/api/v1/login", json!({"username": "ada", "password": "wrong password"}))
+            .error(401, "bad_credentials");
+    }
+    let limited = anon.json("POST", "/api/v1/login", json!({"username": "ada", "password": ADMIN_PASSWORD}));
+    limited.error(429, "rate_limited");
+    assert!(limited.header("retry-after").is_some());
+}
+
+#[test]
+fn pages_escape_what_the_data_says() {
+    let dir = Dir::new();
+    let evil = r#"{"kind":"channel","platform":"instagram","handle":"evil","followers":5000,"observed_at":"2026-11-20T12:00:00Z","name":"<script>alert(1)</script>","bio":"<img src=x onerror=alert(2)>"}"#;
+    let file = dir.write("evil.ndjson", &format!("{evil}\n"));
+    dir.stdout(&["import", file.to_str().unwrap()]);
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    for page in ["/directory", "/channels/instagram/evil"] {
+        let r = admin.get(page);
+        assert_eq!(r.status, 200, "{page}: {}", r.body);
+        assert!(!r.body.contains("<script>alert"), "{page} must escape the name");
+        assert!(!r.body.contains("<img src=x"), "{page} must escape the bio");
+        assert!(
+            r.body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || r.body.contains("&lt;script&gt;"),
+            "{page}"
+        );
+        assert!(r.header("content-security-policy").is_some_and(|c| c.contains("script-src 'none'")));
+    }
+}
+
+#[test]
+fn serve_listens_on_loopback_by_default() {
+    let out = Dir::new().stdout(&["serve", "--help"]);
+    assert!(out.contains("127.0.0.1:8080"), "{out}");
+}
