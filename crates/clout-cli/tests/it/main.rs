@@ -9,6 +9,7 @@
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
+//! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
@@ -16,6 +17,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod browser;
+mod cdp;
 mod channels;
 mod crash;
 mod demo;

@@ -1,0 +1,138 @@
+//! The web app in a real browser (headless Chromium): first-run setup, sign-in, a
+//! Directory search with two filters and a facet, a profile with its charts drawn, a
+//! list, and an import with bad lines whose rejects are downloaded. Every step saves a
+//! screenshot under `$CARGO_TARGET_TMPDIR/browser/`.
+
+use serde_json::json;
+
+use crate::cdp::Browser;
+use crate::server::Server;
+
+#[test]
+fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser() {
+    let server = Server::demo(800);
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut b = Browser::launch(&shots);
+    let base = server.base.clone();
+
+    // First run: any page leads to the admin setup.
+    b.goto(&format!("{base}/"));
+    assert!(b.url().ends_with("/setup"), "{}", b.url());
+    b.fill("input[name=username]", "ada");
+    b.fill("input[name=password]", "correct horse battery");
+    b.fill("input[name=password2]", "correct horse battery");
+    b.screenshot("setup");
+    b.navigate_by("document.querySelector('#setup-form').submit()");
+    assert!(b.url().ends_with("/directory"), "{}", b.url());
+    assert_eq!(b.text(".who"), "ada · admin");
+
+    // Sign out, then sign in again.
+    b.navigate_by("document.querySelector('form.signout').submit()");
+    assert!(b.url().contains("/login"), "{}", b.url());
+    b.fill("#login-form input[name=username]", "ada");
+    b.fill("#login-form input[name=password]", "wrong password");
+    b.navigate_by("document.querySelector('#login-form').submit()");
+    assert_eq!(b.text("p.error"), "wrong username or password");
+    b.fill("#login-form input[name=password]", "correct horse battery");
+    b.screenshot("login");
+    b.navigate_by("document.querySelector('#login-form').submit()");
+    assert!(b.url().ends_with("/directory"), "{}", b.url());
+    let everything: u64 = b.text("#total").replace(',', "").parse().unwrap();
+    assert_eq!(everything, 800);
+
+    // The Directory: the Instagram facet, the micro tier and an engagement floor.
+    b.eval("document.querySelector('input[name=platform][value=instagram]').click()");
+    b.eval("document.querySelector('input[name=tier][value=micro]').click()");
+    b.fill("input[name=min_er]", "1");
+    b.navigate_by("document.querySelector('#search-button').click()");
+    let url = b.url();
+    assert!(
+        url.contains("platform=instagram") && url.contains("tier=micro") && url.contains("min_er=1"),
+        "the URL holds the query: {url}"
+    );
+    let total: u64 = b.text("#total").replace(',', "").parse().unwrap();
+    assert!(total > 0 && total < everything, "{total}");
+    let facet: u64 = b.text("[data-facet=platform][data-value=instagram]").replace(',', "").parse().unwrap();
+    assert_eq!(facet, total, "the checked facet's count is the total");
+    // The other platforms stay listed, counted under the rest of the query, to widen the search.
+    assert!(b.count("[data-facet=platform]") >= 2, "other platforms stay visible");
+    let tiktok: u64 = b.text("[data-facet=platform][data-value=tiktok]").replace(',', "").parse().unwrap();
+    assert!(tiktok > 0);
+    let rows = b.count("tr.result");
+    assert!(rows > 0);
+    assert_eq!(
+        b.count("tr.result[data-platform=instagram][data-tier=micro]"),
+        rows,
+        "every row satisfies both filters"
+    );
+    let rates =
+        b.eval("[...document.querySelectorAll('tr.result td:nth-child(5)')].map(td => parseFloat(td.textContent))");
+    assert!(rates.as_array().unwrap().iter().all(|r| r.as_f64().unwrap() >= 1.0), "{rates}");
+    b.screenshot("directory");
+    // The same URL, opened afresh, gives the same page: a search can be shared.
+    let first = b.text("tr.result .channel-link");
+    b.goto(&url);
+    assert_eq!(b.text("tr.result .channel-link"), first);
+
+    // A profile with its charts drawn.
+    b.navigate_by("document.querySelector('tr.result .channel-link').click()");
+    assert!(b.url().contains("/channels/instagram/"), "{}", b.url());
+    assert!(b.count("#chart-engagement svg circle") >= 5, "post points on the engagement chart");
+    assert!(b.count("#chart-engagement svg rect") >= 1, "the window is shaded");
+    assert!(b.count("#chart-followers svg polyline, #chart-followers svg path") >= 1, "the follower line");
+    assert!(b.count("#chart-peers svg rect") >= 10, "the peer histogram's bars");
+    assert!(
+        b.count("#chart-peers svg polyline, #chart-peers svg path, #chart-peers svg line") >= 1,
+        "the channel's marker"
+    );
+    assert_eq!(b.text("#tier"), "micro");
+    assert!(b.count("details.metric") >= 10, "a card per metric");
+    // Expanding a card shows its formula and provenance.
+    b.eval("document.querySelector('#metric-engagement_rate').open = true");
+    let card = b.text("#metric-engagement_rate dl");
+    assert!(card.contains("likes + comments + shares") && card.contains("derived"), "{card}");
+    assert!(b.text("#quality h2").starts_with("Audience quality"));
+    let score: f64 = b.text("#quality-score").parse().unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    b.screenshot("profile");
+    let profile_url = b.url();
+    let handle = profile_url.rsplit('/').next().unwrap().to_string();
+
+    // A list, and the channel saved into it with a note.
+    b.goto(&format!("{base}/lists"));
+    b.fill("#new-list input[name=name]", "Spring vegan launch");
+    b.navigate_by("document.querySelector('#new-list').submit()");
+    assert_eq!(b.count("tr.member"), 0);
+    b.goto(&profile_url);
+    b.fill("#add-to-list input[name=note]", "asked for rates");
+    b.navigate_by("document.querySelector('#add-to-list').submit()");
+    assert!(b.url().contains("/lists/"), "{}", b.url());
+    assert_eq!(b.count("tr.member"), 1);
+    assert!(b.text("tr.member").contains(&handle));
+    assert_eq!(b.text("tr.member .note"), "asked for rates");
+    let csv = b.eval("fetch(document.querySelector('#export-csv').href).then(r => r.text())");
+    assert!(csv.as_str().unwrap().contains(&format!("instagram,{handle},")), "{csv}");
+    b.screenshot("list");
+
+    // An import with bad lines; the rejects are listed and downloaded.
+    let good = r#"{"kind":"channel","platform":"tiktok","handle":"plantchef","followers":3000,"observed_at":"2026-11-20T12:00:00Z"}"#;
+    let bad =
+        r#"{"kind":"channel","platform":"myspace","handle":"old","followers":10,"observed_at":"2026-11-20T12:00:00Z"}"#;
+    let file = server.dir.write("upload.ndjson", &format!("{good}\n{bad}\n{{broken\n"));
+    b.goto(&format!("{base}/imports"));
+    b.set_file("#file", &file);
+    b.navigate_by("document.querySelector('#upload-form').submit()");
+    assert!(b.url().contains("/imports/"), "{}", b.url());
+    assert_eq!(b.text("#accepted"), "1");
+    assert_eq!(b.text("#rejected"), "2");
+    assert_eq!(b.count("tr.reject"), 2);
+    let reasons = b.eval("[...document.querySelectorAll('tr.reject .reason')].map(td => td.textContent)");
+    assert!(reasons.as_array().unwrap().iter().all(|r| !r.as_str().unwrap().is_empty()));
+    let rejects = b.eval("fetch(document.querySelector('a.rejects-download').href).then(r => r.text())");
+    assert_eq!(rejects, json!(format!("{bad}\n{{broken\n")), "the rejects come back verbatim");
+    b.screenshot("import");
+    for name in ["01-setup", "02-login", "03-directory", "04-profile", "05-list", "06-import"] {
+        assert!(shots.join(format!("{name}.png")).is_file(), "{name}.png");
+    }
+}
