@@ -58,14 +58,60 @@ pub fn fts_query(text: &str) -> Result<Option<String>> {
 
 /// The columnar discovery index over every channel of the store, built once and
 /// searched many times (the server keeps one and rebuilds it after each import).
-#[derive(Debug, Clone, Default)]
+///
+/// It also remembers the channels that recent keywords matched: a marketer pages, sorts
+/// and adds filters around the same words, and the full-text match is most of a keyword
+/// search's cost. The memory dies with the index, so an import never serves stale matches.
+#[derive(Debug, Default)]
 pub struct Directory {
     index: DiscoveryIndex,
+    text_cache: std::sync::Mutex<TextCache>,
 }
 
 impl Directory {
     pub fn channels(&self) -> usize {
         self.index.len()
+    }
+}
+
+/// Recent keyword matches, least recently used evicted first, bounded by total matches.
+#[derive(Debug, Default)]
+struct TextCache {
+    entries: HashMap<(String, bool), (std::sync::Arc<Vec<(u32, f64)>>, u64)>,
+    clock: u64,
+    held: usize,
+}
+
+/// Matches kept at most (about 24 bytes each).
+const TEXT_CACHE_MATCHES: usize = 4_000_000;
+
+impl TextCache {
+    fn get(&mut self, key: &(String, bool)) -> Option<std::sync::Arc<Vec<(u32, f64)>>> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.entries.get_mut(key).map(|(m, used)| {
+            *used = clock;
+            m.clone()
+        })
+    }
+
+    fn put(&mut self, key: (String, bool), matches: std::sync::Arc<Vec<(u32, f64)>>) {
+        if matches.len() > TEXT_CACHE_MATCHES / 4 {
+            return;
+        }
+        self.clock += 1;
+        self.held += matches.len();
+        if let Some((old, _)) = self.entries.insert(key, (matches, self.clock)) {
+            self.held -= old.len();
+        }
+        while self.held > TEXT_CACHE_MATCHES {
+            let Some(oldest) = self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            if let Some((m, _)) = self.entries.remove(&oldest) {
+                self.held -= m.len();
+            }
+        }
     }
 }
 
@@ -90,7 +136,7 @@ impl App {
             verified: r.verified,
             has_email: r.has_email,
         });
-        Ok(Directory { index: DiscoveryIndex::build(indexed) })
+        Ok(Directory { index: DiscoveryIndex::build(indexed), text_cache: Default::default() })
     }
 
     /// Runs a Directory search over every channel of the store.
@@ -103,10 +149,29 @@ impl App {
     /// goes through the store's full-text table.
     pub fn search_in(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
         let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
-            Some(fts) => Some(self.store.text_matches(&fts)?),
+            Some(fts) => {
+                // Only the relevance sort reads the text score.
+                let key = (fts, query.sort == clout_core::discovery::SortKey::Relevance);
+                let cached = directory.text_cache.lock().ok().and_then(|mut c| c.get(&key));
+                match cached {
+                    Some(m) => Some(m),
+                    None => {
+                        let matches = if key.1 {
+                            self.store.text_matches(&key.0)?
+                        } else {
+                            self.store.text_matches_unranked(&key.0)?
+                        };
+                        let matches = std::sync::Arc::new(directory.index.text_hits(&matches));
+                        if let Ok(mut c) = directory.text_cache.lock() {
+                            c.put(key, matches.clone());
+                        }
+                        Some(matches)
+                    }
+                }
+            }
             None => None,
         };
-        let page = directory.index.search(query, text.as_ref());
+        let page = directory.index.search_hits(query, text.as_deref().map(Vec::as_slice));
         // Only the page's channels are read in full.
         let ids: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
         let mut channels = Vec::with_capacity(ids.len());

@@ -119,6 +119,16 @@ impl DiscoveryIndex {
     pub fn build(rows: impl IntoIterator<Item = IndexedChannel>) -> DiscoveryIndex {
         let mut ix = DiscoveryIndex::default();
         let (mut countries, mut languages, mut niches) = (HashMap::new(), HashMap::new(), HashMap::new());
+        // Ordinals are clustered by platform, then tier: the commonest filters then select
+        // contiguous runs of rows, which a scan reads front to back (results are ordered
+        // by score and id, never by ordinal, so this changes no answer).
+        let mut rows: Vec<IndexedChannel> = rows.into_iter().collect();
+        let cluster = |r: &IndexedChannel| {
+            let platform = Platform::ALL.iter().position(|p| *p == r.platform).unwrap_or(0);
+            let tier = r.followers.map_or(u8::MAX, |f| Tier::for_followers(f, clout_core::TierPreset::Scrunch) as u8);
+            (platform, tier)
+        };
+        rows.sort_by_key(cluster);
         for r in rows {
             let o = ix.ids.len() as u32;
             ix.ordinal_of.insert(r.channel_id, o);
@@ -227,10 +237,10 @@ impl DiscoveryIndex {
         usize::try_from(id).ok().and_then(|i| self.ordinal_by_id.get(i)).copied().filter(|&o| o != u32::MAX)
     }
 
-    /// The smallest posting list (or union of lists, for an any-of filter) that the
-    /// categorical filters allow; every candidate is still checked against every filter.
-    /// `None` when no categorical filter is set.
-    fn smallest_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
+    /// The candidates the categorical filters allow: the intersection of their posting
+    /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
+    /// still checked against every filter. `None` when no categorical filter is set.
+    fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
         let mut options: Vec<(&[Vec<u32>], Vec<usize>)> = Vec::new();
         if !q.platforms.is_empty() {
             options.push((
@@ -253,13 +263,33 @@ impl DiscoveryIndex {
         let size = |(lists, codes): &(&[Vec<u32>], Vec<usize>)| -> usize {
             codes.iter().filter_map(|&c| lists.get(c)).map(Vec::len).sum()
         };
-        let (lists, codes) = options.into_iter().min_by_key(size)?;
-        let mut out: Vec<u32> = codes.iter().filter_map(|&c| lists.get(c)).flatten().copied().collect();
-        if codes.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
+        options.sort_by_key(size);
+        let mut out: Option<Vec<u32>> = None;
+        for (lists, codes) in options {
+            let union: Vec<&Vec<u32>> = codes.iter().filter_map(|&c| lists.get(c)).collect();
+            out = Some(match out {
+                None => {
+                    let mut first: Vec<u32> = union.iter().copied().flatten().copied().collect();
+                    if union.len() > 1 {
+                        first.sort_unstable();
+                        first.dedup();
+                    }
+                    first
+                }
+                // Narrow the (smaller) result by membership in this filter's lists.
+                Some(current) => {
+                    let mut cursors = vec![0usize; union.len()];
+                    current
+                        .into_iter()
+                        .filter(|&o| union.iter().zip(cursors.iter_mut()).any(|(list, at)| gallop(list, at, o)))
+                        .collect()
+                }
+            });
+            if out.as_ref().is_some_and(Vec::is_empty) {
+                break;
+            }
         }
-        Some(out)
+        out
     }
 
     /// Whether ordinal `i` passes every filter (text aside).
@@ -349,16 +379,25 @@ impl DiscoveryIndex {
     /// Answers `q`. `text` is `None` without a text query, else the channels the text
     /// matched with their text scores (higher is better).
     pub fn search(&self, q: &DiscoveryQuery, text: Option<&HashMap<i64, f64>>) -> SearchPage {
+        let hits = text.map(|t| self.text_hits(t));
+        self.search_hits(q, hits.as_deref())
+    }
+
+    /// Text matches (channel id → text score) as this index's ordinals, ascending: what
+    /// [`DiscoveryIndex::search_hits`] takes. Worth keeping when the same words come back.
+    pub fn text_hits(&self, text: &HashMap<i64, f64>) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = text.iter().filter_map(|(id, s)| self.ordinal(*id).map(|o| (o, *s))).collect();
+        v.sort_unstable_by_key(|h| h.0);
+        v
+    }
+
+    /// [`DiscoveryIndex::search`] with the text matches already as ordinals.
+    pub fn search_hits(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
         let w = Wanted::new(self, q);
         let keep = q.offset.saturating_add(q.limit);
-        let text_hits: Option<Vec<(u32, f64)>> = text.map(|t| {
-            let mut v: Vec<(u32, f64)> = t.iter().filter_map(|(id, s)| self.ordinal(*id).map(|o| (o, *s))).collect();
-            v.sort_unstable_by_key(|h| h.0);
-            v
-        });
-        let list = if text_hits.is_some() { None } else { self.smallest_list(q, &w) };
+        let list = if text_hits.is_some() { None } else { self.candidate_list(q, &w) };
         // Two halves on two threads when there is enough work to share.
-        let halves: Vec<Candidates<'_>> = match (&text_hits, &list) {
+        let halves: Vec<Candidates<'_>> = match (text_hits, &list) {
             (Some(hits), _) => split(hits).map(Candidates::Text).to_vec(),
             (None, Some(list)) => split(list).map(Candidates::List).to_vec(),
             (None, None) => {
@@ -415,6 +454,22 @@ fn tier_of(r: &Row, q: &DiscoveryQuery) -> u8 {
 
 /// Below this many candidates one thread is faster than starting a second.
 const PARALLEL_FROM: usize = 200_000;
+
+/// Whether the ascending `list` holds `target`, searching forward from `*at` (targets
+/// come in ascending order, so the cursor only moves forward: galloping, then binary search).
+fn gallop(list: &[u32], at: &mut usize, target: u32) -> bool {
+    let mut step = 1;
+    let mut hi = *at;
+    while hi < list.len() && list[hi] < target {
+        *at = hi;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(list.len());
+    let found = list[*at..hi].partition_point(|&x| x < target) + *at;
+    *at = found;
+    found < list.len() && list[found] == target
+}
 
 fn split<T>(items: &[T]) -> [&[T]; 2] {
     let (a, b) = items.split_at(items.len() / 2);

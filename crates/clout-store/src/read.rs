@@ -357,7 +357,7 @@ impl Store {
     /// The channels with these ids, in the order given (unknown ids are left out).
     pub fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let mut rows = stmt.query([id])?;
