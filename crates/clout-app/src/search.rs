@@ -74,10 +74,14 @@ impl Directory {
     }
 }
 
+/// A keyword's matches as index ordinals with their text scores.
+type Hits = std::sync::Arc<Vec<(u32, f64)>>;
+
 /// Recent keyword matches, least recently used evicted first, bounded by total matches.
 #[derive(Debug, Default)]
 struct TextCache {
-    entries: HashMap<(String, bool), (std::sync::Arc<Vec<(u32, f64)>>, u64)>,
+    /// (FTS query, scored) → (matches, last use).
+    entries: HashMap<(String, bool), (Hits, u64)>,
     clock: u64,
     held: usize,
 }
@@ -86,7 +90,7 @@ struct TextCache {
 const TEXT_CACHE_MATCHES: usize = 4_000_000;
 
 impl TextCache {
-    fn get(&mut self, key: &(String, bool)) -> Option<std::sync::Arc<Vec<(u32, f64)>>> {
+    fn get(&mut self, key: &(String, bool)) -> Option<Hits> {
         self.clock += 1;
         let clock = self.clock;
         self.entries.get_mut(key).map(|(m, used)| {
@@ -95,7 +99,7 @@ impl TextCache {
         })
     }
 
-    fn put(&mut self, key: (String, bool), matches: std::sync::Arc<Vec<(u32, f64)>>) {
+    fn put(&mut self, key: (String, bool), matches: Hits) {
         if matches.len() > TEXT_CACHE_MATCHES / 4 {
             return;
         }

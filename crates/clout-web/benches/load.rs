@@ -98,7 +98,7 @@ fn build_store(dir: &Path, channels: usize) {
     let start = Instant::now();
     let mut app = App::open(config(dir), Access::Write, "bench").unwrap();
     let options = ImportOptions { clock: || Timestamp::from_unix(AS_OF + DAY), strict: false, batch_size: 50_000 };
-    let summary = app.import(&[world.clone()], &options, &mut Silent).unwrap();
+    let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
     assert_eq!(summary.rejected, 0);
     println!(
         "imported {} records and derived every metric in {:.0} s",
