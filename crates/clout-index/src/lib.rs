@@ -46,8 +46,9 @@ pub struct DiscoveryIndex {
     /// Channel id → ordinal: a dense table when ids are dense (store row ids are), else a map.
     ordinal_by_id: Vec<u32>,
     ordinal_of: HashMap<i64, u32>,
-    /// Everything a filter reads, one row per channel: a candidate costs one cache line.
-    rows: Vec<Row>,
+    /// Everything a filter reads, a column per fact: a query touches only the columns
+    /// it filters, sorts or counts on, which stay in cache where whole rows would not.
+    cols: Columns,
     countries: Vec<String>,
     languages: Vec<String>,
     niche_names: Vec<String>,
@@ -60,7 +61,65 @@ pub struct DiscoveryIndex {
     by_niche: Vec<Vec<u32>>,
 }
 
-/// The filterable facts of one channel.
+/// The filterable facts of every channel, by ordinal.
+#[derive(Debug, Clone, Default)]
+struct Columns {
+    followers: Vec<u64>,
+    engagement_rate: Vec<f64>,
+    engagement_index: Vec<f64>,
+    growth: Vec<f64>,
+    posts_per_week: Vec<f64>,
+    quality: Vec<f64>,
+    country: Vec<u16>,
+    language: Vec<u16>,
+    niches: Vec<[u16; MAX_NICHES]>,
+    platform: Vec<u8>,
+    tier_scrunch: Vec<u8>,
+    tier_industry: Vec<u8>,
+    label: Vec<u8>,
+    verified: Vec<u8>,
+    has_email: Vec<bool>,
+}
+
+impl Columns {
+    fn push(&mut self, r: Row) {
+        self.followers.push(r.followers);
+        self.engagement_rate.push(r.engagement_rate);
+        self.engagement_index.push(r.engagement_index);
+        self.growth.push(r.growth);
+        self.posts_per_week.push(r.posts_per_week);
+        self.quality.push(r.quality);
+        self.country.push(r.country);
+        self.language.push(r.language);
+        self.niches.push(r.niches);
+        self.platform.push(r.platform);
+        self.tier_scrunch.push(r.tier_scrunch);
+        self.tier_industry.push(r.tier_industry);
+        self.label.push(r.label);
+        self.verified.push(r.verified);
+        self.has_email.push(r.has_email);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.followers.capacity() * 8
+            + (self.engagement_rate.capacity()
+                + self.engagement_index.capacity()
+                + self.growth.capacity()
+                + self.posts_per_week.capacity()
+                + self.quality.capacity())
+                * 8
+            + (self.country.capacity() + self.language.capacity()) * 2
+            + self.niches.capacity() * 2 * MAX_NICHES
+            + self.platform.capacity()
+            + self.tier_scrunch.capacity()
+            + self.tier_industry.capacity()
+            + self.label.capacity()
+            + self.verified.capacity()
+            + self.has_email.capacity()
+    }
+}
+
+/// The filterable facts of one channel, as the index is built.
 ///
 /// `NaN` is null for metrics, `u64::MAX` for followers, `u8::MAX` / `u16::MAX` for codes.
 #[derive(Debug, Clone, Copy)]
@@ -163,7 +222,7 @@ impl DiscoveryIndex {
                 *slot = c;
                 post(&mut ix.by_niche, c as usize, o);
             }
-            ix.rows.push(Row {
+            ix.cols.push(Row {
                 followers: r.followers.unwrap_or(u64::MAX),
                 engagement_rate: r.engagement_rate.unwrap_or(f64::NAN),
                 engagement_index: r.engagement_index.unwrap_or(f64::NAN),
@@ -204,7 +263,7 @@ impl DiscoveryIndex {
     pub fn heap_bytes(&self) -> usize {
         let lists = |l: &Vec<Vec<u32>>| l.iter().map(|v| v.capacity() * 4).sum::<usize>();
         self.ids.capacity() * 8
-            + self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.cols.heap_bytes()
             + self.ordinal_by_id.capacity() * 4
             + self.ordinal_of.capacity() * 16
             + lists(&self.by_platform)
@@ -276,7 +335,12 @@ impl DiscoveryIndex {
                     }
                     first
                 }
-                // Narrow the (smaller) result by membership in this filter's lists.
+                // Narrowing by galloping costs about log(list / result) per candidate:
+                // worth it only while the result is much smaller than this filter's lists;
+                // otherwise the scan checks this filter on each candidate anyway.
+                Some(current) if current.len().saturating_mul(16) > union.iter().map(|l| l.len()).sum::<usize>() => {
+                    current
+                }
                 Some(current) => {
                     let mut cursors = vec![0usize; union.len()];
                     current
@@ -292,49 +356,61 @@ impl DiscoveryIndex {
         out
     }
 
-    /// Whether ordinal `i` passes every filter (text aside).
+    /// Whether ordinal `i` passes every filter (text aside). A column is read only when
+    /// its filter is set.
     fn admits(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
-        let bounded = |b: &clout_core::discovery::Bounds, v: f64| {
-            b.is_open() || (b.min.is_none_or(|m| v >= m) && b.max.is_none_or(|m| v <= m))
+        let in_bounds = |b: &clout_core::discovery::Bounds, col: &[f64]| {
+            b.is_open() || {
+                let v = col[i];
+                b.min.is_none_or(|m| v >= m) && b.max.is_none_or(|m| v <= m)
+            }
         };
         let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
-        let r = &self.rows[i];
-        let f = r.followers;
-        (w.platforms.is_empty() || allowed(&w.platforms, u16::from(r.platform)))
-            && (w.tiers.is_empty() || allowed(&w.tiers, u16::from(tier_of(r, q))))
-            && (q.countries.is_empty() || allowed(&w.country_set, r.country))
-            && (q.languages.is_empty() || allowed(&w.language_set, r.language))
-            && (q.niches.is_empty() || r.niches.iter().any(|&n| allowed(&w.niche_set, n)))
-            && q.min_followers.is_none_or(|m| f != u64::MAX && f >= m)
-            && q.max_followers.is_none_or(|m| f != u64::MAX && f <= m)
-            && bounded(&q.engagement_rate, r.engagement_rate)
-            && (w.labels.is_empty() || allowed(&w.labels, u16::from(r.label)))
-            && bounded(&q.engagement_index, r.engagement_index)
-            && bounded(&q.growth, r.growth)
-            && bounded(&q.posts_per_week, r.posts_per_week)
-            && bounded(&q.quality, r.quality)
-            && q.verified.is_none_or(|v| r.verified == u8::from(v))
-            && q.has_email.is_none_or(|e| r.has_email == e)
+        let c = &self.cols;
+        (w.platforms.is_empty() || allowed(&w.platforms, u16::from(c.platform[i])))
+            && (w.tiers.is_empty() || allowed(&w.tiers, u16::from(self.tier(i, q))))
+            && (q.countries.is_empty() || allowed(&w.country_set, c.country[i]))
+            && (q.languages.is_empty() || allowed(&w.language_set, c.language[i]))
+            && (q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)))
+            && q.min_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] >= m)
+            && q.max_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] <= m)
+            && in_bounds(&q.engagement_rate, &c.engagement_rate)
+            && (w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])))
+            && in_bounds(&q.engagement_index, &c.engagement_index)
+            && in_bounds(&q.growth, &c.growth)
+            && in_bounds(&q.posts_per_week, &c.posts_per_week)
+            && in_bounds(&q.quality, &c.quality)
+            && q.verified.is_none_or(|v| c.verified[i] == u8::from(v))
+            && q.has_email.is_none_or(|e| c.has_email[i] == e)
+    }
+
+    fn tier(&self, i: usize, q: &DiscoveryQuery) -> u8 {
+        match q.preset {
+            clout_core::TierPreset::Scrunch => self.cols.tier_scrunch[i],
+            clout_core::TierPreset::Industry => self.cols.tier_industry[i],
+        }
     }
 
     fn score(&self, i: usize, q: &DiscoveryQuery, text_score: Option<f64>) -> f64 {
-        let r = &self.rows[i];
-        let index = r.engagement_index;
+        let c = &self.cols;
         match q.sort {
-            SortKey::Relevance => match text_score {
-                Some(t) => t * (0.5 + 0.5 * if index.is_nan() { 1.0 } else { index.clamp(0.0, 3.0) }),
-                None => index,
-            },
-            SortKey::Followers => {
-                if r.followers == u64::MAX {
-                    f64::NAN
-                } else {
-                    r.followers as f64
+            SortKey::Relevance => {
+                let index = c.engagement_index[i];
+                match text_score {
+                    Some(t) => t * (0.5 + 0.5 * if index.is_nan() { 1.0 } else { index.clamp(0.0, 3.0) }),
+                    None => index,
                 }
             }
-            SortKey::EngagementRate => r.engagement_rate,
-            SortKey::EngagementIndex => index,
-            SortKey::Growth => r.growth,
+            SortKey::Followers => {
+                if c.followers[i] == u64::MAX {
+                    f64::NAN
+                } else {
+                    c.followers[i] as f64
+                }
+            }
+            SortKey::EngagementRate => c.engagement_rate[i],
+            SortKey::EngagementIndex => c.engagement_index[i],
+            SortKey::Growth => c.growth[i],
         }
     }
 
@@ -347,25 +423,30 @@ impl DiscoveryIndex {
             }
             part.total += 1;
             if let Some(f) = &mut part.facets {
-                let r = &self.rows[i];
-                f.platform[r.platform as usize] += 1;
-                if let Some(t) = f.tier.get_mut(tier_of(r, q) as usize) {
+                let c = &self.cols;
+                f.platform[c.platform[i] as usize] += 1;
+                if let Some(t) = f.tier.get_mut(self.tier(i, q) as usize) {
                     *t += 1;
                 }
-                if let Some(c) = f.country.get_mut(r.country as usize) {
-                    *c += 1;
+                if let Some(n) = f.country.get_mut(c.country[i] as usize) {
+                    *n += 1;
                 }
-                if let Some(l) = f.language.get_mut(r.language as usize) {
+                if let Some(l) = f.language.get_mut(c.language[i] as usize) {
                     *l += 1;
                 }
-                for &n in &r.niches {
+                for &n in &c.niches[i] {
                     if let Some(c) = f.niche.get_mut(n as usize) {
                         *c += 1;
                     }
                 }
             }
             if keep > 0 {
-                part.top.offer(Ranked { score: self.score(i, q, text), id: self.ids[i], ordinal: i as u32 });
+                let score = self.score(i, q, text);
+                // Most matches lose to the worst kept one on score alone; only the rest
+                // need their id (a tie-break) read from memory.
+                if !part.top.beaten(score) {
+                    part.top.offer(Ranked { score, id: self.ids[i], ordinal: i as u32 });
+                }
             }
         };
         match candidates {
@@ -445,13 +526,6 @@ impl DiscoveryIndex {
     }
 }
 
-fn tier_of(r: &Row, q: &DiscoveryQuery) -> u8 {
-    match q.preset {
-        clout_core::TierPreset::Scrunch => r.tier_scrunch,
-        clout_core::TierPreset::Industry => r.tier_industry,
-    }
-}
-
 /// Below this many candidates one thread is faster than starting a second.
 const PARALLEL_FROM: usize = 200_000;
 
@@ -522,6 +596,17 @@ struct TopK {
 }
 
 impl TopK {
+    /// Whether a match scoring `score` cannot enter: the heap is full and its worst kept
+    /// match scores strictly higher (a null score loses to any number).
+    fn beaten(&self, score: f64) -> bool {
+        match self.items.first() {
+            Some(worst) if self.items.len() >= self.keep => {
+                !worst.score.is_nan() && (score.is_nan() || score < worst.score)
+            }
+            _ => false,
+        }
+    }
+
     fn offer(&mut self, r: Ranked) {
         use std::cmp::Ordering::Less;
         if self.items.len() < self.keep {

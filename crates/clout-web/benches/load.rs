@@ -7,6 +7,11 @@
 //! 1000000), `CLOUT_BENCH_SECONDS` (30) and `CLOUT_BENCH_CONNECTIONS` (32) change the
 //! scale. The store is built once and kept under `$CARGO_TARGET_TMPDIR/bench-web-N`.
 //!
+//! The load comes from `wrk` (Debian's package) when it is installed, else from a
+//! generator in this file (threads with keep-alive `ureq` clients);
+//! `CLOUT_BENCH_GENERATOR=rust` picks the latter. Both run on the same two cores as the
+//! server; wrk takes less of them.
+//!
 //! The store holds the demo world's channels with a thin history, so that building it
 //! takes minutes rather than an hour: every channel record, the follower counts of the
 //! last 40 days (enough for the 30-day growth) and the posts of the last 45 days (the
@@ -177,6 +182,12 @@ fn main() {
         println!("  {name:<16} {total:>8} matches, first run {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     }
 
+    let use_wrk = std::env::var("CLOUT_BENCH_GENERATOR").map_or(true, |g| g != "rust")
+        && std::process::Command::new("wrk").arg("--version").output().is_ok();
+    if use_wrk {
+        run_wrk(&base, &token, connections, seconds, channels);
+        return;
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let workers: Vec<_> = (0..connections)
@@ -243,4 +254,56 @@ fn main() {
             percentile(&d, 0.99)
         );
     }
+}
+
+/// Drives the server with wrk: the queries in turn on every connection, with the token.
+fn run_wrk(base: &str, token: &str, connections: usize, seconds: u64, channels: usize) {
+    let paths: Vec<String> = QUERIES.iter().map(|(_, q)| format!("{q:?}")).collect();
+    let script = format!(
+        "local paths = {{{}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1], {{[\"Authorization\"] = \"Bearer {token}\"}})\nend\n",
+        paths.join(", ")
+    );
+    let dir = tempfile_dir();
+    let lua = dir.join("clout-load.lua");
+    std::fs::write(&lua, script).unwrap();
+    let out = std::process::Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "10s", "-s"])
+        .arg(&lua)
+        .arg(base)
+        .output()
+        .expect("running wrk");
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!();
+    println!("{text}");
+    let field = |prefix: &str| {
+        text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string())).unwrap_or_default()
+    };
+    let ms = |v: String| -> f64 {
+        if let Some(x) = v.strip_suffix("ms") {
+            x.parse().unwrap_or(f64::NAN)
+        } else if let Some(x) = v.strip_suffix("us") {
+            x.parse::<f64>().unwrap_or(f64::NAN) / 1000.0
+        } else if let Some(x) = v.strip_suffix('s') {
+            x.parse::<f64>().unwrap_or(f64::NAN) * 1000.0
+        } else {
+            f64::NAN
+        }
+    };
+    let non_2xx: u64 = field("Non-2xx or 3xx responses:").parse().unwrap_or(0);
+    let socket_errors = field("Socket errors:");
+    println!(
+        "{channels} channels, {connections} connections (wrk), {seconds} s on {} cores: throughput {} searches/s   p50 {:.1} ms   p99 {:.1} ms   errors {} non-2xx{}   (targets: >= 500/s, p99 <= 100 ms, 0 errors)",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        field("Requests/sec:"),
+        ms(field("50%")),
+        ms(field("99%")),
+        non_2xx,
+        if socket_errors.is_empty() { String::new() } else { format!(", socket errors: {socket_errors}") }
+    );
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
