@@ -135,10 +135,3 @@ impl App {
         Ok((self.store.platform_fits()?, self.store.bucket_stats()?))
     }
 }
-
-impl App {
-    /// The engagement rates of a peer group, for where a channel stands among its peers.
-    pub fn peer_rates(&self, peers: &BucketStats) -> Result<Vec<f64>> {
-        Ok(self.store.peer_rates(peers.platform, peers.bucket.as_str())?)
-    }
-}

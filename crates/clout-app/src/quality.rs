@@ -320,17 +320,26 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 }
 
 fn peer_comment_stats(rows: &[clout_store::ChannelRow]) -> PeerComments {
+    comment_stats(rows.iter().filter_map(|r| {
+        let m = r.metrics.as_ref()?;
+        m.comments_per_100_likes.ok().map(|c| (r.platform, m.bucket, c))
+    }))
+}
+
+/// Peer statistics from `(platform, bucket, comments per 100 likes)` of every channel.
+fn comment_stats(rates: impl Iterator<Item = (clout_core::Platform, Option<clout_core::Bucket>, f64)>) -> PeerComments {
     use std::collections::HashMap;
     let mut groups: HashMap<(clout_core::Platform, clout_core::Bucket), Vec<f64>> = HashMap::new();
     let mut platforms: HashMap<clout_core::Platform, Vec<f64>> = HashMap::new();
-    for r in rows {
-        let Some(m) = &r.metrics else { continue };
-        if let Ok(c) = m.comments_per_100_likes {
-            platforms.entry(r.platform).or_default().push((1.0 + c).ln());
-            if let Some(bucket) = m.bucket {
-                groups.entry((r.platform, bucket)).or_default().push((1.0 + c).ln());
-            }
+    for (platform, bucket, c) in rates {
+        platforms.entry(platform).or_default().push((1.0 + c).ln());
+        if let Some(bucket) = bucket {
+            groups.entry((platform, bucket)).or_default().push((1.0 + c).ln());
         }
+    }
+    // Sorted, so the sums do not depend on the order the store returned the rows in.
+    for v in groups.values_mut().chain(platforms.values_mut()) {
+        v.sort_by(f64::total_cmp);
     }
     let enough = |v: &Vec<f64>| v.len() >= clout_core::benchmark::MIN_PEERS;
     PeerComments {
@@ -372,11 +381,8 @@ impl App {
     /// The audience-quality score of one channel, with its components and evidence.
     pub fn quality(&self, reference: &str, preset: clout_core::TierPreset) -> Result<QualityReport> {
         let profile = self.channel_profile(reference, preset)?;
-        let rows = self.store.channels(&clout_store::ChannelFilter {
-            platform: Some(profile.view.row.platform),
-            ..Default::default()
-        })?;
-        let peers = peer_comment_stats(&rows);
+        let platform = profile.view.row.platform;
+        let peers = comment_stats(self.store.comment_rates(platform)?.into_iter().map(|(b, c)| (platform, b, c)));
         let samples = self.store.follower_samples_of(profile.view.row.id)?;
         let sample = if samples.is_empty() { None } else { Some(summarise(&self.follower_model()?, &samples)) };
         let history: Vec<(clout_core::Timestamp, u64)> =

@@ -194,10 +194,28 @@ pub struct Similar {
     pub channel: ChannelView,
 }
 
+/// Lookalike candidates read in full at most: those closest in size among the channels
+/// sharing a niche or a hashtag (every one of them on stores of ordinary size).
+pub const LOOKALIKE_CANDIDATES: usize = 5_000;
+
 impl App {
     /// The channels most like `reference` (`PLATFORM/HANDLE`): shared niches, shared
     /// hashtags, similar size (see `clout_core::lookalike`).
     pub fn similar(&self, reference: &str, limit: usize, preset: clout_core::TierPreset) -> Result<Vec<Similar>> {
+        let directory = self.directory()?;
+        self.similar_in(&directory, reference, limit, preset)
+    }
+
+    /// [`App::similar`] on an index built earlier. Candidates are the channels sharing a
+    /// niche or one of the channel's 64 most used hashtags; when there are more than
+    /// [`LOOKALIKE_CANDIDATES`], the ones closest in size are compared.
+    pub fn similar_in(
+        &self,
+        directory: &Directory,
+        reference: &str,
+        limit: usize,
+        preset: clout_core::TierPreset,
+    ) -> Result<Vec<Similar>> {
         use clout_core::lookalike::{Profile, lookalikes};
         let (platform, handle) = crate::channels::parse_channel_ref(reference)?;
         let of_id = self
@@ -205,11 +223,10 @@ impl App {
             .channel_detail(platform, handle.as_str())?
             .map(|d| d.channel.id)
             .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))?;
-        // Only channels sharing a niche or a hashtag can be alike: find those first, then
-        // read what similarity needs of them alone.
-        let confidences = self.store.niche_confidences_by_channel()?;
-        let of_niches: Vec<String> =
-            confidences.get(&of_id).map(|n| n.iter().map(|(id, _)| id.clone()).collect()).unwrap_or_default();
+        let niches_of = |id: i64| -> Result<std::collections::BTreeMap<String, f64>> {
+            Ok(self.store.niches_of(id)?.into_iter().map(|n| (n.niche, n.confidence)).collect())
+        };
+        let of_niches = niches_of(of_id)?;
         // The channel's most used hashtags (64 at most) find the candidates that share one.
         let mut tag_counts: HashMap<String, usize> = HashMap::new();
         for tag in self.store.hashtags_of(of_id)?.split_whitespace() {
@@ -218,37 +235,44 @@ impl App {
         let mut of_tags: Vec<(String, usize)> = tag_counts.into_iter().collect();
         of_tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let of_tags: Vec<String> = of_tags.into_iter().take(64).map(|(t, _)| t).collect();
-        let mut candidates: std::collections::BTreeSet<i64> = confidences
-            .iter()
-            .filter(|(_, n)| n.iter().any(|(id, _)| of_niches.contains(id)))
-            .map(|(id, _)| *id)
-            .collect();
+        let mut candidates: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+        for niche in of_niches.keys() {
+            candidates.extend(directory.index.niche_members(niche));
+        }
         if !of_tags.is_empty() {
             let tags: Vec<String> = of_tags.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
             let fts = format!("hashtags : ({})", tags.join(" OR "));
-            candidates.extend(self.store.text_matches(&fts)?.into_keys());
+            candidates.extend(self.store.text_matches_unranked(&fts)?.into_keys());
         }
-        candidates.insert(of_id);
-        let followers: HashMap<i64, Option<u64>> = self
-            .store
-            .discovery_rows()?
-            .into_iter()
-            .filter(|r| candidates.contains(&r.id))
-            .map(|r| (r.id, r.followers))
-            .collect();
+        candidates.remove(&of_id);
+        let of_followers = directory.index.followers_of(of_id);
+        let mut candidates: Vec<i64> = candidates.into_iter().collect();
+        if candidates.len() > LOOKALIKE_CANDIDATES {
+            let distance = |id: &i64| -> f64 {
+                match (of_followers, directory.index.followers_of(*id)) {
+                    (Some(a), Some(b)) => ((b.max(1) as f64).ln() - (a.max(1) as f64).ln()).abs(),
+                    _ => f64::INFINITY,
+                }
+            };
+            candidates.sort_by(|a, b| distance(a).total_cmp(&distance(b)).then(a.cmp(b)));
+            candidates.truncate(LOOKALIKE_CANDIDATES);
+        }
         let mut profiles: Vec<Profile> = Vec::with_capacity(candidates.len());
         for &id in &candidates {
             profiles.push(Profile {
                 channel_id: id,
-                followers: followers.get(&id).copied().flatten(),
-                niches: confidences.get(&id).map(|n| n.iter().cloned().collect()).unwrap_or_default(),
+                followers: directory.index.followers_of(id),
+                niches: niches_of(id)?,
                 hashtags: self.store.hashtags_of(id)?.split_whitespace().map(str::to_string).collect(),
             });
         }
-        let Some(of) = profiles.iter().find(|p| p.channel_id == of_id) else {
-            return Err(Error::Internal("the channel vanished while searching".to_string()));
+        let of = Profile {
+            channel_id: of_id,
+            followers: of_followers,
+            niches: of_niches,
+            hashtags: self.store.hashtags_of(of_id)?.split_whitespace().map(str::to_string).collect(),
         };
-        let found = lookalikes(of, &profiles, limit);
+        let found = lookalikes(&of, &profiles, limit);
         let ids: Vec<i64> = found.iter().map(|l| l.channel_id).collect();
         let mut by_id: HashMap<i64, clout_store::ChannelRow> =
             self.store.channels_by_ids(&ids)?.into_iter().map(|r| (r.id, r)).collect();
@@ -260,5 +284,10 @@ impl App {
                 Some(Similar { lookalike: l, channel: view(row, preset, labels) })
             })
             .collect())
+    }
+
+    /// The engagement rates of a channel's peer group, from the index.
+    pub fn peer_rates_in(&self, directory: &Directory, peers: &clout_core::benchmark::BucketStats) -> Vec<f64> {
+        directory.index.peer_rates(peers.platform, peers.bucket)
     }
 }

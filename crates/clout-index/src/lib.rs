@@ -278,6 +278,45 @@ impl DiscoveryIndex {
         self.ids.len()
     }
 
+    /// A channel's follower count, if it is indexed and has one.
+    pub fn followers_of(&self, id: i64) -> Option<u64> {
+        let o = self.ordinal(id)? as usize;
+        let f = self.cols.followers[o];
+        (f != u64::MAX).then_some(f)
+    }
+
+    /// The channels labelled with `niche`.
+    pub fn niche_members(&self, niche: &str) -> Vec<i64> {
+        match self.niche_names.iter().position(|n| n == niche) {
+            Some(code) => {
+                self.by_niche.get(code).map(|l| l.iter().map(|&o| self.ids[o as usize]).collect()).unwrap_or_default()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The engagement rates of one peer group: the platform's channels in the size bucket,
+    /// those with a rate.
+    pub fn peer_rates(&self, platform: Platform, bucket: clout_core::Bucket) -> Vec<f64> {
+        let Some(code) = Platform::ALL.iter().position(|p| *p == platform) else {
+            return Vec::new();
+        };
+        self.by_platform
+            .get(code)
+            .map(|list| {
+                list.iter()
+                    .map(|&o| o as usize)
+                    .filter(|&o| {
+                        let f = self.cols.followers[o];
+                        f != u64::MAX && clout_core::Bucket::for_followers(f) == Some(bucket)
+                    })
+                    .map(|o| self.cols.engagement_rate[o])
+                    .filter(|r| !r.is_nan())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

@@ -343,15 +343,19 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
 }
 
 impl Store {
-    /// The engagement rates of every channel in one peer group (platform and size bucket).
-    pub fn peer_rates(&self, platform: Platform, bucket: &str) -> Result<Vec<f64>> {
+    /// Every channel of a platform with comments per 100 likes: its bucket and that rate
+    /// (what the audience-quality score compares a channel with).
+    pub fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.engagement_rate FROM channel_metrics m JOIN channels c ON c.id = m.channel_id
-             WHERE c.platform = ?1 AND m.benchmark_bucket = ?2 AND m.engagement_rate IS NOT NULL",
+            "SELECT m.benchmark_bucket, m.comments_per_100_likes FROM channel_metrics m JOIN channels c ON c.id = m.channel_id
+             WHERE c.platform = ?1 AND m.comments_per_100_likes IS NOT NULL",
         )?;
         let rows = stmt
-            .query_map(params![platform.as_str(), bucket], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<f64>>>()?;
+            .query_map([platform.as_str()], |r| {
+                let bucket: Option<String> = r.get(0)?;
+                Ok((bucket.as_deref().and_then(clout_core::Bucket::parse), r.get::<_, f64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 }

@@ -307,7 +307,10 @@ async fn similar(
     params::only(&pairs, &["limit"])?;
     let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
     let reference = channel_ref(&platform, &handle);
-    let found = state.read(move |app, _| app.similar(&reference, limit, clout_core::TierPreset::Scrunch)).await?;
+    let directory = state.directory();
+    let found = state
+        .read(move |app, _| app.similar_in(&directory, &reference, limit, clout_core::TierPreset::Scrunch))
+        .await?;
     Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
 }
 

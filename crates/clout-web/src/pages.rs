@@ -494,13 +494,14 @@ async fn channel(
         Err(r) => return r,
     };
     let reference = format!("{platform}/{handle}");
+    let directory = state.directory();
     let loaded = state
         .read(move |app, _| {
             let profile = app.channel_profile(&reference, TierPreset::Scrunch)?;
             let quality = app.quality(&reference, TierPreset::Scrunch).ok();
-            let similar = app.similar(&reference, 8, TierPreset::Scrunch)?;
+            let similar = app.similar_in(&directory, &reference, 8, TierPreset::Scrunch)?;
             let peers = match &profile.peers {
-                Some(p) => app.peer_rates(p)?,
+                Some(p) => app.peer_rates_in(&directory, p),
                 None => Vec::new(),
             };
             let lists = app.lists()?;
