@@ -80,3 +80,38 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
         ))
     }
 }
+
+/// The framework's own refusals under `/api/` (a path segment that does not decode, a
+/// method a route lacks, a body over the limit) answer in the API's error shape too.
+pub(crate) async fn api_errors_as_json(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let r = next.run(req).await;
+    let status = r.status();
+    let is_json = r
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let (code, fallback) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not take that method"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is over the server's limit"),
+        StatusCode::NOT_FOUND => ("not_found", "nothing here"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "the body's content type is not accepted here")
+        }
+        s if s.is_server_error() => ("internal", "the server failed"),
+        _ => ("bad_request", "the request is malformed"),
+    };
+    let allow = r.headers().get(axum::http::header::ALLOW).cloned();
+    let body = axum::body::to_bytes(r.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_string();
+    let mut out =
+        ApiError::new(status, code, if text.is_empty() { fallback.to_string() } else { text }).into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    out
+}

@@ -205,6 +205,9 @@ fn malformed_bodies_and_out_of_range_parameters_get_a_400_with_a_code() {
         .send("POST", "/api/v1/imports", Some("multipart/form-data; boundary=x"), b"garbage".to_vec())
         .error(400, "malformed_upload");
     admin.upload("/api/v1/imports", &[], &[]).error(400, "no_file");
+    // The framework's own refusals keep the error shape.
+    admin.get("/api/v1/channels/instagram/%FF%FE").error(400, "bad_request");
+    admin.send("PATCH", "/api/v1/lists", Some("application/json"), b"{}".to_vec()).error(405, "method_not_allowed");
     admin.upload("/api/v1/imports", &[], &[("empty.ndjson", b"")]).error(400, "empty_file");
 }
 
