@@ -59,6 +59,19 @@ pub struct DiscoveryIndex {
     by_country: Vec<Vec<u32>>,
     by_language: Vec<Vec<u32>>,
     by_niche: Vec<Vec<u32>>,
+    /// The query without any filter (the Directory's first page) is answered from these,
+    /// computed at build: every ordinal in result order per sort, and the facet counts.
+    unfiltered: Unfiltered,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Unfiltered {
+    by_followers: Vec<u32>,
+    by_rate: Vec<u32>,
+    by_index: Vec<u32>,
+    by_growth: Vec<u32>,
+    counts_scrunch: Counts,
+    counts_industry: Counts,
 }
 
 /// The filterable facts of every channel, by ordinal.
@@ -256,7 +269,74 @@ impl DiscoveryIndex {
             }
             ix.ordinal_of = HashMap::new();
         }
+        ix.unfiltered = ix.unfiltered_answers();
         ix
+    }
+
+    /// Result orders for every sort and facet counts for both presets, over everything.
+    fn unfiltered_answers(&self) -> Unfiltered {
+        // A key that sorts like `Ranked::order`: score descending (as `total_cmp`), null
+        // last, then id ascending (ids are unique, so the ordinal never decides).
+        let order = |column: &dyn Fn(usize) -> f64| -> Vec<u32> {
+            let key = |o: usize| -> (u64, i64) {
+                let s = column(o);
+                if s.is_nan() {
+                    return (u64::MAX, self.ids[o]);
+                }
+                let b = s.to_bits();
+                let ascending = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+                (!ascending, self.ids[o])
+            };
+            let mut keyed: Vec<((u64, i64), u32)> = (0..self.ids.len()).map(|o| (key(o), o as u32)).collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, o)| o).collect()
+        };
+        let c = &self.cols;
+        let counts = |preset: clout_core::TierPreset| -> Counts {
+            let mut q = DiscoveryQuery::everything();
+            q.preset = preset;
+            q.facets = true;
+            let w = Wanted::new(self, &q);
+            self.scan(&q, &w, Candidates::Range(0, self.ids.len()), 0).facets.unwrap_or_default()
+        };
+        Unfiltered {
+            by_followers: order(&|o| if c.followers[o] == u64::MAX { f64::NAN } else { c.followers[o] as f64 }),
+            by_rate: order(&|o| c.engagement_rate[o]),
+            by_index: order(&|o| c.engagement_index[o]),
+            by_growth: order(&|o| c.growth[o]),
+            counts_scrunch: counts(clout_core::TierPreset::Scrunch),
+            counts_industry: counts(clout_core::TierPreset::Industry),
+        }
+    }
+
+    /// Whether `q` filters nothing.
+    fn is_unfiltered(q: &DiscoveryQuery) -> bool {
+        q.text.is_none()
+            && q.platforms.is_empty()
+            && q.tiers.is_empty()
+            && q.countries.is_empty()
+            && q.languages.is_empty()
+            && q.niches.is_empty()
+            && q.min_followers.is_none()
+            && q.max_followers.is_none()
+            && q.engagement_rate.is_open()
+            && q.labels.is_empty()
+            && q.engagement_index.is_open()
+            && q.growth.is_open()
+            && q.posts_per_week.is_open()
+            && q.quality.is_open()
+            && q.verified.is_none()
+            && q.has_email.is_none()
+    }
+
+    fn facet_counts(&self, f: &Counts) -> FacetCounts {
+        FacetCounts {
+            platform: named_counts(&f.platform, |c| Platform::ALL[c].as_str().to_string()),
+            tier: named_counts(&f.tier, |c| Tier::ALL[c].as_str().to_string()),
+            country: named_counts(&f.country, |c| self.countries[c].clone()),
+            language: named_counts(&f.language, |c| self.languages[c].clone()),
+            niche: named_counts(&f.niche, |c| self.niche_names[c].clone()),
+        }
     }
 
     /// Bytes the columns and posting lists hold on the heap (an estimate from capacities).
@@ -513,6 +593,38 @@ impl DiscoveryIndex {
 
     /// [`DiscoveryIndex::search`] with the text matches already as ordinals.
     pub fn search_hits(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
+        if text_hits.is_none() && Self::is_unfiltered(q) {
+            let u = &self.unfiltered;
+            let order = match q.sort {
+                SortKey::Relevance | SortKey::EngagementIndex => &u.by_index,
+                SortKey::Followers => &u.by_followers,
+                SortKey::EngagementRate => &u.by_rate,
+                SortKey::Growth => &u.by_growth,
+            };
+            let hits = order
+                .iter()
+                .skip(q.offset)
+                .take(q.limit)
+                .map(|&o| {
+                    let score = self.score(o as usize, q, None);
+                    Hit { channel_id: self.ids[o as usize], score: (!score.is_nan()).then_some(score) }
+                })
+                .collect();
+            let counts = match q.preset {
+                clout_core::TierPreset::Scrunch => &u.counts_scrunch,
+                clout_core::TierPreset::Industry => &u.counts_industry,
+            };
+            return SearchPage {
+                total: self.ids.len() as u64,
+                hits,
+                facets: q.facets.then(|| self.facet_counts(counts)),
+            };
+        }
+        self.scanned(q, text_hits)
+    }
+
+    /// Answers `q` by scanning its candidates (every query but the unfiltered one).
+    fn scanned(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
         let w = Wanted::new(self, q);
         let keep = q.offset.saturating_add(q.limit);
         let list = if text_hits.is_some() { None } else { self.candidate_list(q, &w) };
@@ -554,13 +666,7 @@ impl DiscoveryIndex {
             .take(q.limit)
             .map(|r| Hit { channel_id: r.id, score: (!r.score.is_nan()).then_some(r.score) })
             .collect();
-        let facets = merged.facets.map(|f| FacetCounts {
-            platform: named_counts(&f.platform, |c| Platform::ALL[c].as_str().to_string()),
-            tier: named_counts(&f.tier, |c| Tier::ALL[c].as_str().to_string()),
-            country: named_counts(&f.country, |c| self.countries[c].clone()),
-            language: named_counts(&f.language, |c| self.languages[c].clone()),
-            niche: named_counts(&f.niche, |c| self.niche_names[c].clone()),
-        });
+        let facets = merged.facets.map(|f| self.facet_counts(&f));
         SearchPage { total: merged.total, hits, facets }
     }
 }
@@ -695,6 +801,7 @@ impl TopK {
 }
 
 /// Facet counts by code.
+#[derive(Debug, Clone, Default)]
 struct Counts {
     platform: Vec<u64>,
     tier: Vec<u64>,

@@ -163,6 +163,30 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
+    fn the_precomputed_unfiltered_answers_equal_a_full_scan(
+        mut rows in prop::collection::vec(arb_row(), 0..150),
+        sort in 0usize..5,
+        industry in any::<bool>(),
+        offset in 0usize..40,
+        limit in 1usize..30,
+        facets in any::<bool>(),
+    ) {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.channel_id = (i as i64 * 13) % 151 + 1;
+        }
+        rows.sort_by_key(|r| r.channel_id);
+        rows.dedup_by_key(|r| r.channel_id);
+        let index = DiscoveryIndex::build(rows.clone());
+        let mut q = DiscoveryQuery::everything();
+        q.sort = [SortKey::Relevance, SortKey::Followers, SortKey::EngagementRate, SortKey::EngagementIndex, SortKey::Growth][sort];
+        q.preset = if industry { TierPreset::Industry } else { TierPreset::Scrunch };
+        q.offset = offset;
+        q.limit = limit;
+        q.facets = facets;
+        prop_assert_eq!(index.search(&q, None), index.scanned(&q, None));
+    }
+
+    #[test]
     fn results_totals_and_facets_equal_a_brute_force_scan(
         mut rows in prop::collection::vec(arb_row(), 0..120),
         q in arb_query(),
