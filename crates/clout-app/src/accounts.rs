@@ -193,6 +193,15 @@ impl App {
     /// Checks a password and starts a session; `None` for a wrong name or password
     /// (the caller must not say which).
     pub fn login(&mut self, username: &str, password: &str, now: Timestamp) -> Result<Option<NewSession>> {
+        match self.check_password(username, password)? {
+            Some(user) => self.start_session(&user, now).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The account whose password this is; `None` for a wrong name or password. Reads
+    /// only, so a server can run the (deliberately slow) hash away from its writer.
+    pub fn check_password(&self, username: &str, password: &str) -> Result<Option<User>> {
         if password.len() > 1024 {
             return Ok(None);
         }
@@ -204,11 +213,16 @@ impl App {
         if !verify_password(password, &row.password_hash) {
             return Ok(None);
         }
+        user(row).map(Some)
+    }
+
+    /// Starts a session for an account whose password was checked.
+    pub fn start_session(&mut self, user: &User, now: Timestamp) -> Result<NewSession> {
         let token = random_secret()?;
         let csrf = random_secret()?;
         let expires = Timestamp::from_unix(now.unix() + SESSION_SECONDS);
-        self.store.create_session(&secret_hash(&token), row.id, &csrf, now, expires)?;
-        Ok(Some(NewSession { user: user(row)?, token, csrf }))
+        self.store.create_session(&secret_hash(&token), user.id, &csrf, now, expires)?;
+        Ok(NewSession { user: user.clone(), token, csrf })
     }
 
     /// The account behind a session cookie, with the session's CSRF token.

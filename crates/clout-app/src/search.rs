@@ -86,8 +86,16 @@ struct TextCache {
     held: usize,
 }
 
-/// Matches kept at most (about 24 bytes each).
+/// What the memory may hold: matches (12 bytes each) plus, per entry, its key's bytes
+/// and a fixed overhead, in match-sized units; and at most this many entries.
 const TEXT_CACHE_MATCHES: usize = 4_000_000;
+const TEXT_CACHE_ENTRIES: usize = 4_096;
+/// Longer queries are not kept (they are rarely repeated).
+const TEXT_CACHE_KEY_BYTES: usize = 256;
+
+fn cost(key: &(String, bool), matches: &[(u32, f64)]) -> usize {
+    matches.len() + key.0.len() / 12 + 8
+}
 
 impl TextCache {
     fn get(&mut self, key: &(String, bool)) -> Option<Hits> {
@@ -100,20 +108,20 @@ impl TextCache {
     }
 
     fn put(&mut self, key: (String, bool), matches: Hits) {
-        if matches.len() > TEXT_CACHE_MATCHES / 4 {
+        if key.0.len() > TEXT_CACHE_KEY_BYTES || matches.len() > TEXT_CACHE_MATCHES / 4 {
             return;
         }
         self.clock += 1;
-        self.held += matches.len();
-        if let Some((old, _)) = self.entries.insert(key, (matches, self.clock)) {
-            self.held -= old.len();
+        self.held += cost(&key, &matches);
+        if let Some((old, _)) = self.entries.insert(key.clone(), (matches, self.clock)) {
+            self.held -= cost(&key, &old);
         }
-        while self.held > TEXT_CACHE_MATCHES {
+        while self.held > TEXT_CACHE_MATCHES || self.entries.len() > TEXT_CACHE_ENTRIES {
             let Some(oldest) = self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone()) else {
                 break;
             };
             if let Some((m, _)) = self.entries.remove(&oldest) {
-                self.held -= m.len();
+                self.held -= cost(&oldest, &m);
             }
         }
     }
@@ -289,5 +297,39 @@ impl App {
     /// The engagement rates of a channel's peer group, from the index.
     pub fn peer_rates_in(&self, directory: &Directory, peers: &clout_core::benchmark::BucketStats) -> Vec<f64> {
         directory.index.peer_rates(peers.platform, peers.bucket)
+    }
+}
+
+#[cfg(test)]
+mod text_cache_tests {
+    use super::*;
+
+    #[test]
+    fn the_keyword_memory_stays_bounded_even_for_queries_that_match_nothing() {
+        let mut cache = TextCache::default();
+        for i in 0..(TEXT_CACHE_ENTRIES + 500) {
+            cache.put((format!("word{i}"), true), std::sync::Arc::new(Vec::new()));
+        }
+        assert_eq!(cache.entries.len(), TEXT_CACHE_ENTRIES);
+        // The oldest went first; the newest is there.
+        assert!(cache.get(&("word0".to_string(), true)).is_none());
+        assert!(cache.get(&(format!("word{}", TEXT_CACHE_ENTRIES + 499), true)).is_some());
+        // A huge key is not kept at all.
+        cache.put(("x".repeat(TEXT_CACHE_KEY_BYTES + 1), true), std::sync::Arc::new(Vec::new()));
+        assert!(cache.get(&("x".repeat(TEXT_CACHE_KEY_BYTES + 1), true)).is_none());
+        // Accounting: held is the sum of the costs of what is kept.
+        let sum: usize = cache.entries.iter().map(|(k, (m, _))| cost(k, m)).sum();
+        assert_eq!(cache.held, sum);
+    }
+
+    #[test]
+    fn big_match_sets_evict_older_ones_to_stay_under_the_match_budget() {
+        let mut cache = TextCache::default();
+        let big = std::sync::Arc::new(vec![(0u32, 0.0f64); TEXT_CACHE_MATCHES / 4]);
+        for i in 0..6 {
+            cache.put((format!("common{i}"), false), big.clone());
+        }
+        assert!(cache.held <= TEXT_CACHE_MATCHES, "{}", cache.held);
+        assert_eq!(cache.entries.len(), 3, "four quarters plus overhead do not fit; three do");
     }
 }

@@ -344,6 +344,11 @@ impl DiscoveryIndex {
         let lists = |l: &Vec<Vec<u32>>| l.iter().map(|v| v.capacity() * 4).sum::<usize>();
         self.ids.capacity() * 8
             + self.cols.heap_bytes()
+            + (self.unfiltered.by_followers.capacity()
+                + self.unfiltered.by_rate.capacity()
+                + self.unfiltered.by_index.capacity()
+                + self.unfiltered.by_growth.capacity())
+                * 4
             + self.ordinal_by_id.capacity() * 4
             + self.ordinal_of.capacity() * 16
             + lists(&self.by_platform)

@@ -147,16 +147,18 @@ async fn setup(state: St, ApiJson(body): ApiJson<Credentials>) -> ApiResult<(Sta
 async fn login(state: St, ClientAddr(addr): ClientAddr, ApiJson(body): ApiJson<Credentials>) -> ApiResult<Response> {
     let state = state.0;
     let client = auth::client_key(addr);
-    if auth::limited(&state, &client, &body.username) {
+    let username = body.username.trim().to_string();
+    if !auth::attempt(&state, &client, &username) {
         return Err(auth::rate_limited());
     }
-    let username = body.username.trim().to_string();
     let name = username.clone();
-    let session = state.write(move |app, s| app.login(&name, &body.password, s.now())).await?;
-    auth::record_login(&state, &client, &username, session.is_some());
-    let Some(session) = session else {
+    // The slow hash runs on a reader, not under the writer's lock.
+    let user = state.read(move |app, _| app.check_password(&name, &body.password)).await?;
+    let Some(user) = user else {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"));
     };
+    auth::signed_in_ok(&state, &client, &username);
+    let session = state.write(move |app, s| app.start_session(&user, s.now())).await?;
     let body = json!({"user": json_user(&session.user), "csrf_token": session.csrf});
     let mut r = Json(body).into_response();
     r.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&state, &session.token));
@@ -485,22 +487,34 @@ fn safe_name(name: &str) -> String {
 
 /// Receives the files of a multipart upload into the data directory's `uploads` folder
 /// (kept: they are the source the imported observations name), and the form's `csrf` field.
+/// With `csrf_of` (a page's form), the `csrf` field must come first and match before any
+/// file is written.
 pub(crate) async fn receive_upload(
     state: &Arc<State>,
     mut form: Multipart,
-) -> Result<(Vec<PathBuf>, Option<String>), ApiError> {
+    csrf_of: Option<&crate::auth::Auth>,
+) -> Result<Vec<PathBuf>, ApiError> {
     use tokio::io::AsyncWriteExt;
     let secret = clout_app::random_secret()?;
     let dir = state.data_dir().join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
     let mut files = Vec::new();
-    let mut csrf = None;
+    let mut csrf_ok = csrf_of.is_none();
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request("malformed_upload", format!("the upload is not readable multipart data: {e}"))
     };
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         match field.name() {
-            Some("csrf") => csrf = Some(field.text().await.map_err(bad)?),
+            Some("csrf") => {
+                let presented = field.text().await.map_err(bad)?;
+                if let Some(auth) = csrf_of {
+                    auth.check_csrf(Some(&presented))?;
+                }
+                csrf_ok = true;
+            }
             Some("file") => {
+                if !csrf_ok {
+                    return Err(ApiError::csrf());
+                }
                 let Some(name) = field.file_name().map(safe_name) else {
                     return Err(ApiError::bad_request("malformed_upload", "a file field has no file name"));
                 };
@@ -542,7 +556,7 @@ pub(crate) async fn receive_upload(
     if files.is_empty() {
         return Err(ApiError::bad_request("no_file", "the upload holds no 'file' field"));
     }
-    Ok((files, csrf))
+    Ok(files)
 }
 
 /// Imports uploaded files on the writer and refreshes the Directory.
@@ -598,7 +612,7 @@ pub(crate) fn run_detail_json(
     responses((status = 201, description = "The run with its counts and rejects", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let (files, _) = receive_upload(&state, form).await?;
+    let files = receive_upload(&state, form, None).await?;
     let summary = run_import(&state, files).await?;
     let Some(run) = summary.run else {
         return Err(ApiError::internal("the import started no run"));

@@ -131,23 +131,36 @@ pub(crate) fn client_key(addr: Option<std::net::SocketAddr>) -> String {
     addr.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Checks and records a login attempt against both the client's address and the username.
-pub(crate) fn limited(state: &State, client: &str, username: &str) -> bool {
-    let now = state.now().unix();
-    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    !(l.allowed(&format!("ip:{client}"), now) && l.allowed(&format!("user:{}", username.to_lowercase()), now))
+fn limiter_keys(client: &str, username: &str) -> [String; 2] {
+    // Names are compared trimmed and case-insensitively, as sign-in does; a key is short
+    // whatever was typed, so failed attempts cannot fill memory.
+    let name: String = username.trim().to_lowercase().chars().take(64).collect();
+    [format!("ip:{client}"), format!("user:{name}")]
 }
 
-pub(crate) fn record_login(state: &State, client: &str, username: &str, ok: bool) {
+/// Counts a sign-in attempt before the password is checked (so concurrent guesses count
+/// too); `false` when the address or the name has used up its attempts.
+pub(crate) fn attempt(state: &State, client: &str, username: &str) -> bool {
     let now = state.now().unix();
     let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    for key in [format!("ip:{client}"), format!("user:{}", username.to_lowercase())] {
-        if ok {
-            l.succeeded(&key);
-        } else {
-            l.failed(&key, now);
-        }
+    let keys = limiter_keys(client, username);
+    if !keys.iter().all(|k| l.allowed(k, now)) {
+        return false;
     }
+    for k in &keys {
+        l.failed(k, now);
+    }
+    true
+}
+
+/// A successful sign-in clears its name's count and takes back its own attempt from the
+/// address's count (only its own: an attacker's account must not reset the count of
+/// their guesses at others).
+pub(crate) fn signed_in_ok(state: &State, client: &str, username: &str) {
+    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
+    let [ip, user] = limiter_keys(client, username);
+    l.undo(&ip);
+    l.succeeded(&user);
 }
 
 pub(crate) fn rate_limited() -> ApiError {

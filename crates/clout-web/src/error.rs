@@ -115,3 +115,31 @@ pub(crate) async fn api_errors_as_json(req: axum::extract::Request, next: axum::
     }
     out
 }
+
+/// The largest body of anything but an upload: forms and JSON are small, and a sign-in
+/// form must not be able to make the server buffer the upload limit.
+pub(crate) const SMALL_BODY: usize = 1 << 20;
+
+/// Holds every request but an import upload to [`SMALL_BODY`].
+pub(crate) async fn small_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let upload = req.method() == axum::http::Method::POST && matches!(req.uri().path(), "/imports" | "/api/v1/imports");
+    if upload {
+        return next.run(req).await;
+    }
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > SMALL_BODY as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("a request body here has at most {SMALL_BODY} bytes"),
+        )
+        .into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, SMALL_BODY));
+    next.run(axum::extract::Request::from_parts(parts, limited)).await
+}

@@ -34,6 +34,7 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
         .merge(api)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
+        .layer(axum::middleware::from_fn(error::small_bodies))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .with_state(state)
 }

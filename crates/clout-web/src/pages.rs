@@ -219,8 +219,14 @@ async fn setup(state: St, headers: HeaderMap, body: Bytes) -> Response {
 }
 
 fn safe_next(next: &str) -> &str {
-    // Only paths on this site: no scheme, no `//host`.
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/directory" }
+    // Only paths on this site: no scheme, no `//host`, and only visible ASCII (a browser
+    // drops tabs and newlines from a URL, so `/\t/evil.example` would become `//evil.example`).
+    let visible = next.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    if visible && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/directory"
+    }
 }
 
 async fn login_form(state: St, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
@@ -251,19 +257,19 @@ async fn login(state: St, ClientAddr(addr): ClientAddr, headers: HeaderMap, body
         )
     };
     let client = auth::client_key(addr);
-    if auth::limited(&state, &client, &username) {
+    if !auth::attempt(&state, &client, &username) {
         return again(&auth::rate_limited().message, StatusCode::TOO_MANY_REQUESTS);
     }
     let (name, pw) = (username.clone(), field(&f, "password").to_string());
-    match state.write(move |app, s| app.login(&name, &pw, s.now())).await {
-        Ok(Some(session)) => {
-            auth::record_login(&state, &client, &username, true);
-            signed_in(&state, &session, &next)
-        }
-        Ok(None) => {
-            auth::record_login(&state, &client, &username, false);
-            again("wrong username or password", StatusCode::UNAUTHORIZED)
-        }
+    // The slow hash runs on a reader, not under the writer's lock.
+    let user = match state.read(move |app, _| app.check_password(&name, &pw)).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return again("wrong username or password", StatusCode::UNAUTHORIZED),
+        Err(e) => return error_page(e),
+    };
+    auth::signed_in_ok(&state, &client, &username);
+    match state.write(move |app, s| app.start_session(&user, s.now())).await {
+        Ok(session) => signed_in(&state, &session, &next),
         Err(e) => error_page(e),
     }
 }
@@ -930,16 +936,10 @@ async fn upload(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, fo
     if let Err(e) = auth.user.require_write() {
         return error_page_for(&auth, e.into());
     }
-    let (files, csrf) = match crate::api::receive_upload(&state, form).await {
+    let files = match crate::api::receive_upload(&state, form, Some(&auth)).await {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
-    if let Err(e) = auth.check_csrf(csrf.as_deref()) {
-        for f in &files {
-            std::fs::remove_file(f).ok();
-        }
-        return error_page_for(&auth, e);
-    }
     match crate::api::run_import(&state, files).await {
         Ok(summary) => match summary.run {
             Some(run) => see_other(&format!("/imports/{run}")),

@@ -64,6 +64,13 @@ impl LoginLimiter {
     pub(crate) fn succeeded(&mut self, key: &str) {
         self.failures.remove(key);
     }
+
+    /// Takes back one attempt counted under `key` (it turned out to succeed).
+    pub(crate) fn undo(&mut self, key: &str) {
+        if let Some((_, n)) = self.failures.get_mut(key) {
+            *n = n.saturating_sub(1);
+        }
+    }
 }
 
 /// Shared by every request.

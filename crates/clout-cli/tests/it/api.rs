@@ -408,3 +408,80 @@ fn serve_listens_on_loopback_by_default() {
     let out = Dir::new().stdout(&["serve", "--help"]);
     assert!(out.contains("127.0.0.1:8080"), "{out}");
 }
+
+/// The pre-sign-in token of the login page: (cookie header, field value).
+fn login_form_token(anon: &Client) -> (String, String) {
+    let page = anon.get("/login");
+    let cookie = page.header("set-cookie").expect("a csrf cookie").split(';').next().unwrap().to_string();
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    (cookie, token)
+}
+
+#[test]
+fn sign_in_never_sends_the_browser_off_site() {
+    let server = Server::start(Dir::new());
+    admin(&server);
+    for next in ["/%09/evil.example", "//evil.example", "/%0A", "https://evil.example/", "/\\evil.example"] {
+        let anon = Client::anonymous(&server);
+        let (cookie, token) = login_form_token(&anon);
+        let with_cookie = Client { cookie: Some(cookie), ..anon };
+        let body = format!("csrf={token}&username=ada&password={}&next={next}", ADMIN_PASSWORD.replace(' ', "+"));
+        let r = with_cookie.send("POST", "/login", Some("application/x-www-form-urlencoded"), body.into_bytes());
+        assert_eq!(r.status, 303, "{next}: {}", r.body);
+        assert_eq!(r.header("location"), Some("/directory"), "{next}");
+    }
+}
+
+#[test]
+fn oversized_bodies_are_refused_before_they_are_read_except_uploads() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    // Only the headers are sent: the answer comes before any of the 2 MiB body is read.
+    use std::io::{Read, Write};
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(stream, "POST /api/v1/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", 2 << 20).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("\"code\":\"too_large\""), "{answer}");
+    // An upload may be larger than that.
+    let line = r#"{"kind":"channel","platform":"tiktok","handle":"big","followers":3000,"observed_at":"2026-11-20T12:00:00Z"}"#;
+    let mut file = String::new();
+    while file.len() < (2 << 20) {
+        file.push_str(line);
+        file.push('\n');
+    }
+    let r = admin.upload("/api/v1/imports", &[], &[("big.ndjson", file.as_bytes())]);
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
+#[test]
+fn the_login_limit_counts_a_name_however_it_is_spelled() {
+    let server = Server::start(Dir::new());
+    admin(&server);
+    let anon = Client::anonymous(&server);
+    for name in [" ada", "ada ", "\tada", "ADA", "Ada"] {
+        anon.json("POST", "/api/v1/login", json!({"username": name, "password": "wrong password"}))
+            .error(401, "bad_credentials");
+    }
+    anon.json("POST", "/api/v1/login", json!({"username": " ada\t", "password": ADMIN_PASSWORD}))
+        .error(429, "rate_limited");
+}
+
+#[test]
+fn an_upload_form_without_its_csrf_field_first_writes_nothing() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    let page_client = Client { csrf: None, ..admin.clone() };
+    let line = b"{\"kind\":\"channel\",\"platform\":\"tiktok\",\"handle\":\"x\",\"followers\":3000,\"observed_at\":\"2026-11-20T12:00:00Z\"}\n";
+    let r = page_client.upload("/imports", &[], &[("a.ndjson", line)]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("csrf_failed"));
+    let uploads = server.dir.data().join("uploads");
+    let written: usize = std::fs::read_dir(&uploads)
+        .map(|d| d.flat_map(|e| std::fs::read_dir(e.unwrap().path()).unwrap()).count())
+        .unwrap_or(0);
+    assert_eq!(written, 0, "no file may be written before the token is checked");
+    assert_eq!(admin.get("/api/v1/imports").json()["runs"].as_array().unwrap().len(), 0);
+}
