@@ -102,6 +102,13 @@ impl Browser {
     }
 
     fn send(&mut self, method: &str, params: Value, session: Option<String>) -> Value {
+        match self.try_send(method, params, session) {
+            Ok(v) => v,
+            Err(e) => panic!("{method} failed: {e}"),
+        }
+    }
+
+    fn try_send(&mut self, method: &str, params: Value, session: Option<String>) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -114,9 +121,9 @@ impl Browser {
             let v: Value = serde_json::from_str(text.as_str()).unwrap();
             if v["id"].as_u64() == Some(id) {
                 if let Some(e) = v.get("error") {
-                    panic!("{method} failed: {e}");
+                    return Err(e.clone());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
         }
     }
@@ -142,7 +149,10 @@ impl Browser {
     /// Runs `js`, which starts a navigation (a click, a submit), and waits for the new page.
     pub(crate) fn navigate_by(&mut self, js: &str) {
         self.eval("window.__cloutOld = true");
-        self.eval(js);
+        // The page may be torn down by the navigation before the call answers: whatever
+        // it answers, the new page is what counts.
+        let s = self.session.clone();
+        let _ = self.try_send("Runtime.evaluate", json!({"expression": js}), Some(s));
         self.wait_for_new_page();
     }
 
@@ -155,11 +165,14 @@ impl Browser {
     fn wait_for_new_page(&mut self) {
         let start = Instant::now();
         loop {
-            let r = self.call(
+            // Between two documents there may be no context to evaluate in: try again.
+            let s = self.session.clone();
+            let r = self.try_send(
                 "Runtime.evaluate",
                 json!({"expression": "window.__cloutOld !== true && document.readyState === 'complete'", "returnByValue": true}),
+                Some(s),
             );
-            if r["result"]["value"] == json!(true) {
+            if r.is_ok_and(|r| r["result"]["value"] == json!(true)) {
                 return;
             }
             assert!(start.elapsed() < Duration::from_secs(30), "the page did not load");
