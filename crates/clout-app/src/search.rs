@@ -131,7 +131,9 @@ impl App {
     /// Builds the discovery index from the store.
     pub fn directory(&self) -> Result<Directory> {
         let rows = self.store.discovery_rows()?;
-        let mut niches = self.store.niche_ids_by_channel()?;
+        let confidences = self.store.niche_confidences_by_channel()?;
+        let mut niches: HashMap<i64, Vec<String>> =
+            confidences.iter().map(|(id, n)| (*id, n.iter().map(|(niche, _)| niche.clone()).collect())).collect();
         let indexed = rows.into_iter().map(|r| IndexedChannel {
             channel_id: r.id,
             platform: r.platform,
@@ -148,7 +150,18 @@ impl App {
             verified: r.verified,
             has_email: r.has_email,
         });
-        Ok(Directory { index: DiscoveryIndex::build(indexed), text_cache: Default::default() })
+        let mut index = DiscoveryIndex::build(indexed);
+        let mut confidences = confidences;
+        let profiles = self.store.hashtags_by_channel()?.into_iter().map(|(id, tags)| {
+            let top = clout_core::lookalike::top_hashtags(tags.split_whitespace());
+            (id, confidences.remove(&id).unwrap_or_default(), top)
+        });
+        // Channels without text still have niches (none, in practice): give them too.
+        let profiles: Vec<(i64, Vec<(String, f64)>, Vec<String>)> = profiles.collect();
+        let rest: Vec<(i64, Vec<(String, f64)>, Vec<String>)> =
+            confidences.into_iter().map(|(id, n)| (id, n, Vec::new())).collect();
+        index.set_lookalike_profiles(profiles.into_iter().chain(rest));
+        Ok(Directory { index, text_cache: Default::default() })
     }
 
     /// Runs a Directory search over every channel of the store.
@@ -202,10 +215,6 @@ pub struct Similar {
     pub channel: ChannelView,
 }
 
-/// Lookalike candidates read in full at most: those closest in size among the channels
-/// sharing a niche or a hashtag (every one of them on stores of ordinary size).
-pub const LOOKALIKE_CANDIDATES: usize = 5_000;
-
 impl App {
     /// The channels most like `reference` (`PLATFORM/HANDLE`): shared niches, shared
     /// hashtags, similar size (see `clout_core::lookalike`).
@@ -214,9 +223,8 @@ impl App {
         self.similar_in(&directory, reference, limit, preset)
     }
 
-    /// [`App::similar`] on an index built earlier. Candidates are the channels sharing a
-    /// niche or one of the channel's 64 most used hashtags; when there are more than
-    /// [`LOOKALIKE_CANDIDATES`], the ones closest in size are compared.
+    /// [`App::similar`] on an index built earlier: every channel sharing a niche or one of
+    /// the channel's most used hashtags is compared, in memory.
     pub fn similar_in(
         &self,
         directory: &Directory,
@@ -224,74 +232,23 @@ impl App {
         limit: usize,
         preset: clout_core::TierPreset,
     ) -> Result<Vec<Similar>> {
-        use clout_core::lookalike::{Profile, lookalikes};
         let (platform, handle) = crate::channels::parse_channel_ref(reference)?;
         let of_id = self
             .store
-            .channel_detail(platform, handle.as_str())?
-            .map(|d| d.channel.id)
+            .channel_id(platform, handle.as_str())?
             .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))?;
-        let niches_of = |id: i64| -> Result<std::collections::BTreeMap<String, f64>> {
-            Ok(self.store.niches_of(id)?.into_iter().map(|n| (n.niche, n.confidence)).collect())
-        };
-        let of_niches = niches_of(of_id)?;
-        // The channel's most used hashtags (64 at most) find the candidates that share one.
-        let mut tag_counts: HashMap<String, usize> = HashMap::new();
-        for tag in self.store.hashtags_of(of_id)?.split_whitespace() {
-            *tag_counts.entry(tag.to_string()).or_default() += 1;
-        }
-        let mut of_tags: Vec<(String, usize)> = tag_counts.into_iter().collect();
-        of_tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let of_tags: Vec<String> = of_tags.into_iter().take(64).map(|(t, _)| t).collect();
-        let mut candidates: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
-        for niche in of_niches.keys() {
-            candidates.extend(directory.index.niche_members(niche));
-        }
-        if !of_tags.is_empty() {
-            let tags: Vec<String> = of_tags.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
-            let fts = format!("hashtags : ({})", tags.join(" OR "));
-            candidates.extend(self.store.text_matches_unranked(&fts)?.into_keys());
-        }
-        candidates.remove(&of_id);
-        let of_followers = directory.index.followers_of(of_id);
-        let mut candidates: Vec<i64> = candidates.into_iter().collect();
-        if candidates.len() > LOOKALIKE_CANDIDATES {
-            let distance = |id: &i64| -> f64 {
-                match (of_followers, directory.index.followers_of(*id)) {
-                    (Some(a), Some(b)) => ((b.max(1) as f64).ln() - (a.max(1) as f64).ln()).abs(),
-                    _ => f64::INFINITY,
-                }
-            };
-            candidates.sort_by(|a, b| distance(a).total_cmp(&distance(b)).then(a.cmp(b)));
-            candidates.truncate(LOOKALIKE_CANDIDATES);
-        }
-        let mut profiles: Vec<Profile> = Vec::with_capacity(candidates.len());
-        for &id in &candidates {
-            profiles.push(Profile {
-                channel_id: id,
-                followers: directory.index.followers_of(id),
-                niches: niches_of(id)?,
-                hashtags: self.store.hashtags_of(id)?.split_whitespace().map(str::to_string).collect(),
-            });
-        }
-        let of = Profile {
-            channel_id: of_id,
-            followers: of_followers,
-            niches: of_niches,
-            hashtags: self.store.hashtags_of(of_id)?.split_whitespace().map(str::to_string).collect(),
-        };
-        let found = lookalikes(&of, &profiles, limit);
+        let found = directory.index.lookalikes(of_id, limit);
         let ids: Vec<i64> = found.iter().map(|l| l.channel_id).collect();
         let mut by_id: HashMap<i64, clout_store::ChannelRow> =
             self.store.channels_by_ids(&ids)?.into_iter().map(|r| (r.id, r)).collect();
-        Ok(found
-            .into_iter()
-            .filter_map(|l| {
-                let row = by_id.remove(&l.channel_id)?;
-                let labels = self.store.niches_of(row.id).unwrap_or_default();
-                Some(Similar { lookalike: l, channel: view(row, preset, labels) })
-            })
-            .collect())
+        let mut out = Vec::with_capacity(found.len());
+        for l in found {
+            if let Some(row) = by_id.remove(&l.channel_id) {
+                let labels = self.store.niches_of(row.id)?;
+                out.push(Similar { lookalike: l, channel: view(row, preset, labels) });
+            }
+        }
+        Ok(out)
     }
 
     /// The engagement rates of a channel's peer group, from the index.

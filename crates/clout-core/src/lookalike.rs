@@ -2,7 +2,8 @@
 //!
 //! `similarity = 0.5 × niches + 0.3 × hashtags + 0.2 × size`, each part in `0..=1`:
 //! - niches: weighted Jaccard of the niche confidences (`Σ min / Σ max` over both sets);
-//! - hashtags: Jaccard of the hashtag sets of their recent posts;
+//! - hashtags: Jaccard of the sets of their most used hashtags (the [`TOP_HASHTAGS`] most
+//!   frequent in their recent posts, ties by name);
 //! - size: `exp(-|ln f_a − ln f_b| / ln 10)`: 1 for the same size, 0.37 for ten times
 //!   bigger or smaller.
 //!
@@ -10,6 +11,25 @@
 //! lookalike, however close in size.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Hashtags per channel that count for similarity: its most used ones.
+pub const TOP_HASHTAGS: usize = 8;
+
+/// The `TOP_HASHTAGS` most frequent of `tags` (repeats count), ties broken by name.
+pub fn top_hashtags<'a>(tags: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in tags {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v.into_iter().take(TOP_HASHTAGS).map(|(t, _)| t.to_string()).collect()
+}
+
+/// The weighted sum of the three parts.
+pub fn combine(niches: f64, hashtags: f64, size: f64) -> f64 {
+    0.5 * niches + 0.3 * hashtags + 0.2 * size
+}
 
 #[cfg(test)]
 mod tests;
@@ -50,7 +70,8 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     if union == 0 { 0.0 } else { a.intersection(b).count() as f64 / union as f64 }
 }
 
-fn size_similarity(a: Option<u64>, b: Option<u64>) -> f64 {
+/// `exp(-|ln a − ln b| / ln 10)`; 0 when either size is unknown or zero.
+pub fn size_similarity(a: Option<u64>, b: Option<u64>) -> f64 {
     match (a, b) {
         (Some(a), Some(b)) if a > 0 && b > 0 => {
             (-((a as f64).ln() - (b as f64).ln()).abs() / std::f64::consts::LN_10).exp()
@@ -74,7 +95,7 @@ pub fn lookalikes(of: &Profile, candidates: &[Profile], limit: usize) -> Vec<Loo
             let size = size_similarity(of.followers, c.followers);
             Some(Lookalike {
                 channel_id: c.channel_id,
-                similarity: 0.5 * niches + 0.3 * hashtags + 0.2 * size,
+                similarity: combine(niches, hashtags, size),
                 niches,
                 hashtags,
                 size,

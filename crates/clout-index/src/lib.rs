@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use clout_core::discovery::{DiscoveryQuery, FacetCounts, Hit, SearchPage, SortKey};
+use clout_core::lookalike::{Lookalike, TOP_HASHTAGS, combine, size_similarity};
 use clout_core::{EngagementLabel, Platform, Tier};
 
 #[cfg(test)]
@@ -59,6 +60,11 @@ pub struct DiscoveryIndex {
     by_country: Vec<Vec<u32>>,
     by_language: Vec<Vec<u32>>,
     by_niche: Vec<Vec<u32>>,
+    /// Lookalike profiles by ordinal: niche confidences aligned with `cols.niches`, and
+    /// the codes of the channel's most used hashtags (ascending; `u32::MAX` pads), with a
+    /// posting list per hashtag. Empty until [`DiscoveryIndex::set_lookalike_profiles`].
+    looks: Vec<LookRow>,
+    by_tag: Vec<Vec<u32>>,
     /// The query without any filter (the Directory's first page) is answered from these,
     /// computed at build: every ordinal in result order per sort, and the facet counts.
     unfiltered: Unfiltered,
@@ -72,6 +78,18 @@ struct Unfiltered {
     by_growth: Vec<u32>,
     counts_scrunch: Counts,
     counts_industry: Counts,
+}
+
+/// What lookalike scoring reads of one candidate, in one cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+struct LookRow {
+    followers: u64,
+    /// Niche confidences aligned with `niches` (`f32`: shown to two decimals).
+    conf: [f32; MAX_NICHES],
+    niches: [u16; MAX_NICHES],
+    /// Hashtag codes, ascending; `u32::MAX` pads.
+    tags: [u32; TOP_HASHTAGS],
 }
 
 /// The filterable facts of every channel, by ordinal.
@@ -344,6 +362,8 @@ impl DiscoveryIndex {
         let lists = |l: &Vec<Vec<u32>>| l.iter().map(|v| v.capacity() * 4).sum::<usize>();
         self.ids.capacity() * 8
             + self.cols.heap_bytes()
+            + self.looks.capacity() * std::mem::size_of::<LookRow>()
+            + lists(&self.by_tag)
             + (self.unfiltered.by_followers.capacity()
                 + self.unfiltered.by_rate.capacity()
                 + self.unfiltered.by_index.capacity()
@@ -368,6 +388,115 @@ impl DiscoveryIndex {
         let o = self.ordinal(id)? as usize;
         let f = self.cols.followers[o];
         (f != u64::MAX).then_some(f)
+    }
+
+    /// Gives the index what lookalikes need of each channel: `(channel id, niche
+    /// confidences, most used hashtags)` (see `clout_core::lookalike::top_hashtags`).
+    /// Channels not given have none.
+    pub fn set_lookalike_profiles(
+        &mut self,
+        profiles: impl IntoIterator<Item = (i64, Vec<(String, f64)>, Vec<String>)>,
+    ) {
+        let n = self.ids.len();
+        self.looks = (0..n)
+            .map(|o| LookRow {
+                followers: self.cols.followers[o],
+                conf: [0.0; MAX_NICHES],
+                niches: self.cols.niches[o],
+                tags: [u32::MAX; TOP_HASHTAGS],
+            })
+            .collect();
+        self.by_tag = Vec::new();
+        let mut tag_codes: HashMap<String, u32> = HashMap::new();
+        for (id, niches, tags) in profiles {
+            let Some(o) = self.ordinal(id) else { continue };
+            let o = o as usize;
+            let row = &mut self.looks[o];
+            for (slot, &code) in row.niches.iter().enumerate() {
+                if code == NONE16 {
+                    continue;
+                }
+                let name = &self.niche_names[code as usize];
+                row.conf[slot] = niches.iter().find(|(n, _)| n == name).map_or(0.0, |(_, c)| *c as f32);
+            }
+            let mut codes: Vec<u32> = tags
+                .iter()
+                .take(TOP_HASHTAGS)
+                .map(|t| {
+                    let next = tag_codes.len() as u32;
+                    *tag_codes.entry(t.clone()).or_insert(next)
+                })
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            for (slot, &c) in row.tags.iter_mut().zip(&codes) {
+                *slot = c;
+                post(&mut self.by_tag, c as usize, o as u32);
+            }
+        }
+    }
+
+    /// The `limit` channels most like `id`, by `clout_core::lookalike`'s similarity,
+    /// among every channel sharing a niche or a hashtag with it (most similar first, ties
+    /// by lower id). Empty when `id` is not indexed.
+    pub fn lookalikes(&self, id: i64, limit: usize) -> Vec<Lookalike> {
+        let Some(of) = self.ordinal(id).map(|o| o as usize) else {
+            return Vec::new();
+        };
+        if self.looks.len() != self.ids.len() || limit == 0 {
+            return Vec::new();
+        }
+        let of_row = self.looks[of];
+        let of_tags = tag_slice(&of_row.tags);
+        let of_followers = self.followers_of(id);
+        let mut seen = vec![0u64; self.ids.len().div_ceil(64)];
+        let mut best: Vec<Lookalike> = Vec::with_capacity(limit + 1);
+        let lists = of_row
+            .niches
+            .iter()
+            .filter(|&&c| c != NONE16)
+            .filter_map(|c| self.by_niche.get(*c as usize))
+            .chain(of_tags.iter().filter_map(|t| self.by_tag.get(*t as usize)));
+        for list in lists {
+            for &c in list {
+                let c = c as usize;
+                let (word, bit) = (c / 64, 1u64 << (c % 64));
+                if c == of || seen[word] & bit != 0 {
+                    continue;
+                }
+                seen[word] |= bit;
+                let row = &self.looks[c];
+                let niches = weighted_jaccard(&of_row, row);
+                let hashtags = sorted_jaccard(of_tags, tag_slice(&row.tags));
+                if niches == 0.0 && hashtags == 0.0 {
+                    continue;
+                }
+                // Even the same size cannot lift it past the worst kept one: skip the logs.
+                if best.len() == limit && combine(niches, hashtags, 1.0) < best[limit - 1].similarity {
+                    continue;
+                }
+                let f = row.followers;
+                let size = size_similarity(of_followers, (f != u64::MAX).then_some(f));
+                let l = Lookalike {
+                    channel_id: self.ids[c],
+                    similarity: combine(niches, hashtags, size),
+                    niches,
+                    hashtags,
+                    size,
+                };
+                let before = |a: &Lookalike, b: &Lookalike| {
+                    b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id))
+                        == std::cmp::Ordering::Less
+                };
+                if best.len() == limit && !before(&l, &best[limit - 1]) {
+                    continue;
+                }
+                let at = best.partition_point(|x| before(x, &l));
+                best.insert(at, l);
+                best.truncate(limit);
+            }
+        }
+        best
     }
 
     /// The channels labelled with `niche`.
@@ -678,6 +807,48 @@ impl DiscoveryIndex {
 
 /// Below this many candidates one thread is faster than starting a second.
 const PARALLEL_FROM: usize = 200_000;
+
+/// A channel's hashtag codes (ascending; the padding left out).
+fn tag_slice(tags: &[u32; TOP_HASHTAGS]) -> &[u32] {
+    &tags[..tags.iter().position(|&t| t == u32::MAX).unwrap_or(TOP_HASHTAGS)]
+}
+
+/// `Σ min / Σ max` of two weighted niche sets (codes with `NONE16` for an empty slot).
+fn weighted_jaccard(a: &LookRow, b: &LookRow) -> f64 {
+    let (mut min, mut max) = (0.0f64, 0.0f64);
+    for (code, &x) in a.niches.iter().zip(&a.conf) {
+        if *code == NONE16 {
+            continue;
+        }
+        let y = b.niches.iter().position(|c| c == code).map_or(0.0, |k| f64::from(b.conf[k]));
+        min += f64::from(x).min(y);
+        max += f64::from(x).max(y);
+    }
+    for (code, &y) in b.niches.iter().zip(&b.conf) {
+        if *code != NONE16 && !a.niches.contains(code) {
+            max += f64::from(y);
+        }
+    }
+    if max > 0.0 { min / max } else { 0.0 }
+}
+
+/// `|A ∩ B| / |A ∪ B|` of two ascending, duplicate-free lists.
+fn sorted_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 { 0.0 } else { both as f64 / union as f64 }
+}
 
 /// Whether the ascending `list` holds `target`, searching forward from `*at` (targets
 /// come in ascending order, so the cursor only moves forward: galloping, then binary search).

@@ -333,3 +333,56 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
         assert_eq!(got, want);
     }
 }
+
+const TAGS: [&str; 6] = ["vegan", "plantbased", "gym", "travel", "food", "recipe"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The index's lookalikes are `clout_core::lookalike::lookalikes` over every channel.
+    #[test]
+    fn lookalikes_equal_the_reference_similarity_over_every_channel(
+        rows in prop::collection::vec(arb_row(), 1..60),
+        // Weights exact in f32, as the index keeps them.
+        weights in prop::collection::vec(prop::sample::select(vec![0.25, 0.5, 0.75, 1.0]), 60),
+        tags in prop::collection::vec(prop::collection::btree_set(0usize..6, 0..4), 60),
+        limit in 1usize..12,
+    ) {
+        use clout_core::lookalike::{Profile, lookalikes};
+        let mut rows = rows;
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.channel_id = i as i64 * 5 + 2;
+            r.niches.sort();
+            r.niches.dedup();
+        }
+        let profiles: Vec<Profile> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Profile {
+                channel_id: r.channel_id,
+                followers: r.followers,
+                niches: r.niches.iter().enumerate().map(|(k, n)| (n.clone(), weights[(i + k) % 60])).collect(),
+                hashtags: tags[i].iter().map(|t| TAGS[*t].to_string()).collect(),
+            })
+            .collect();
+        let mut index = DiscoveryIndex::build(rows.clone());
+        index.set_lookalike_profiles(profiles.iter().map(|p| {
+            (p.channel_id, p.niches.iter().map(|(n, w)| (n.clone(), *w)).collect(), p.hashtags.iter().cloned().collect())
+        }));
+        for of in &profiles {
+            let got = index.lookalikes(of.channel_id, limit);
+            let want = lookalikes(of, &profiles, limit);
+            prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                prop_assert!((g.similarity - w.similarity).abs() < 1e-12, "{:?} vs {:?}", g, w);
+                prop_assert!((g.niches - w.niches).abs() < 1e-12);
+                prop_assert!((g.hashtags - w.hashtags).abs() < 1e-12);
+                prop_assert!((g.size - w.size).abs() < 1e-12);
+                // Ids agree unless two similarities tie to the last bits.
+                if g.channel_id != w.channel_id {
+                    prop_assert!((g.similarity - w.similarity).abs() < 1e-12);
+                }
+            }
+        }
+    }
+}
