@@ -157,8 +157,8 @@ impl App {
             (id, confidences.remove(&id).unwrap_or_default(), top)
         });
         // Channels without text still have niches (none, in practice): give them too.
-        let profiles: Vec<(i64, Vec<(String, f64)>, Vec<String>)> = profiles.collect();
-        let rest: Vec<(i64, Vec<(String, f64)>, Vec<String>)> =
+        let profiles: Vec<clout_index::LookalikeProfile> = profiles.collect();
+        let rest: Vec<clout_index::LookalikeProfile> =
             confidences.into_iter().map(|(id, n)| (id, n, Vec::new())).collect();
         index.set_lookalike_profiles(profiles.into_iter().chain(rest));
         Ok(Directory { index, text_cache: Default::default() })

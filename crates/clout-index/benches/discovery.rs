@@ -95,7 +95,7 @@ fn rows(n: usize) -> Vec<IndexedChannel> {
 
 /// Niche confidences and 3 to 8 hashtags per channel: most from its niche's 40 tags
 /// (the first ones far more often), some from anywhere.
-fn lookalike_profiles(rows: &[IndexedChannel]) -> Vec<(i64, Vec<(String, f64)>, Vec<String>)> {
+fn lookalike_profiles(rows: &[IndexedChannel]) -> Vec<clout_index::LookalikeProfile> {
     let mut rng = Pcg64Mcg::seed_from_u64(11);
     rows.iter()
         .map(|r| {

@@ -174,6 +174,9 @@ struct Row {
     has_email: bool,
 }
 
+/// What lookalikes need of one channel: its id, niche confidences and most used hashtags.
+pub type LookalikeProfile = (i64, Vec<(String, f64)>, Vec<String>);
+
 /// Niche labels indexed per channel (the classifier gives at most three).
 pub const MAX_NICHES: usize = 3;
 
