@@ -48,8 +48,13 @@ fn insert_texts(tx: &rusqlite::Transaction<'_>, texts: &[SearchText]) -> Result<
     let mut insert = tx.prepare(
         "INSERT INTO channel_text (rowid, handle, name, bio, captions, hashtags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let mut tags = tx.prepare("INSERT INTO channel_tags (channel_id, tags) VALUES (?1, ?2)")?;
     for t in texts {
         insert.execute(params![t.channel_id, t.handle, t.name, t.bio, t.captions, t.hashtags])?;
+        let top = clout_core::lookalike::top_hashtags(t.hashtags.split_whitespace());
+        if !top.is_empty() {
+            tags.execute(params![t.channel_id, top.join(" ")])?;
+        }
     }
     Ok(())
 }
@@ -176,9 +181,11 @@ impl Store {
         {
             let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
             let mut delete_text = tx.prepare("DELETE FROM channel_text WHERE rowid = ?1")?;
+            let mut delete_tags = tx.prepare("DELETE FROM channel_tags WHERE channel_id = ?1")?;
             for id in ids {
                 delete.execute([id])?;
                 delete_text.execute([id])?;
+                delete_tags.execute([id])?;
             }
         }
         insert_texts(&tx, texts)?;
@@ -192,6 +199,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM channel_niches", [])?;
         tx.execute("DELETE FROM channel_text", [])?;
+        tx.execute("DELETE FROM channel_tags", [])?;
         insert_texts(&tx, texts)?;
         insert_labels(&tx, labels)?;
         tx.commit()?;
@@ -216,11 +224,10 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
     }
 
-    /// Every channel's indexed hashtags (space-separated), by channel id.
+    /// Every channel's most used hashtags (space-separated), by channel id.
     pub fn hashtags_by_channel(&self) -> Result<HashMap<i64, String>> {
-        let mut stmt = self.conn.prepare("SELECT rowid, hashtags FROM channel_text")?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?;
+        let mut stmt = self.conn.prepare("SELECT channel_id, tags FROM channel_tags")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
     }
 
@@ -264,16 +271,6 @@ impl Store {
             out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
         }
         Ok(out)
-    }
-
-    /// One channel's indexed hashtags (space-separated).
-    pub fn hashtags_of(&self, channel_id: i64) -> Result<String> {
-        let mut stmt = self.conn.prepare_cached("SELECT hashtags FROM channel_text WHERE rowid = ?1")?;
-        let mut rows = stmt.query([channel_id])?;
-        Ok(match rows.next()? {
-            Some(r) => r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-            None => String::new(),
-        })
     }
 
     /// One channel's labels, most confident first.

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -260,6 +260,17 @@ const MIGRATIONS: &[&str] = &[
         added_at INTEGER NOT NULL,
         PRIMARY KEY (list_id, channel_id)
     );
+    "#,
+    // 8: each channel's most used hashtags beside the full-text table, for lookalikes: a
+    // scan of this small table replaces one of the full-text rows (captions and all).
+    // Filled here from the text already indexed; kept with it from now on.
+    r#"
+    CREATE TABLE channel_tags (
+        channel_id INTEGER PRIMARY KEY,
+        tags TEXT NOT NULL
+    );
+    INSERT INTO channel_tags (channel_id, tags)
+        SELECT rowid, hashtags FROM channel_text WHERE hashtags IS NOT NULL AND hashtags <> '';
     "#,
 ];
 
