@@ -17,6 +17,14 @@ pub const TOP_HASHTAGS: usize = 8;
 
 /// The `TOP_HASHTAGS` most frequent of `tags` (repeats count), ties broken by name.
 pub fn top_hashtags<'a>(tags: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let tags: Vec<&str> = tags.into_iter().collect();
+    if tags.len() <= TOP_HASHTAGS {
+        // Every one of them is kept: no counting needed.
+        let mut all: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+        all.sort();
+        all.dedup();
+        return all;
+    }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for t in tags {
         *counts.entry(t).or_default() += 1;

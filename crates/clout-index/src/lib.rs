@@ -425,9 +425,13 @@ impl DiscoveryIndex {
             let mut codes: Vec<u32> = tags
                 .iter()
                 .take(TOP_HASHTAGS)
-                .map(|t| {
-                    let next = tag_codes.len() as u32;
-                    *tag_codes.entry(t.clone()).or_insert(next)
+                .map(|t| match tag_codes.get(t.as_str()) {
+                    Some(&c) => c,
+                    None => {
+                        let c = tag_codes.len() as u32;
+                        tag_codes.insert(t.clone(), c);
+                        c
+                    }
                 })
                 .collect();
             codes.sort_unstable();

@@ -225,10 +225,10 @@ impl Store {
     }
 
     /// Every channel's most used hashtags (space-separated), by channel id.
-    pub fn hashtags_by_channel(&self) -> Result<HashMap<i64, String>> {
+    pub fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare("SELECT channel_id, tags FROM channel_tags")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every channel's labels, most confident first.

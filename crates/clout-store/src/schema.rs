@@ -283,8 +283,28 @@ pub(crate) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i + 1 == 8 {
+            keep_top_hashtags(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Migration 8 copied every channel's hashtags; keep only the most used ones, as the
+/// text indexing writes them from then on.
+fn keep_top_hashtags(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT channel_id, tags FROM channel_tags")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    let mut update = tx.prepare("UPDATE channel_tags SET tags = ?2 WHERE channel_id = ?1")?;
+    for (id, tags) in rows {
+        let top = clout_core::lookalike::top_hashtags(tags.split_whitespace()).join(" ");
+        if top != tags {
+            update.execute(rusqlite::params![id, top])?;
+        }
     }
     Ok(())
 }
