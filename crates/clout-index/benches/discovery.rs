@@ -271,6 +271,9 @@ fn main() {
             found += index.lookalikes(id, 20).len();
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
+        if std::env::var_os("CLOUT_BENCH_VERBOSE").is_some() {
+            println!("  lookalike runs (ms): {times:.1?}");
+        }
         times.sort_by(f64::total_cmp);
         println!(
             "  {:<55} p50 {:>7.1} ms  p99 {:>7.1} ms  ({found} lookalikes over 15 channels)",

@@ -441,6 +441,11 @@ impl DiscoveryIndex {
                 post(&mut self.by_tag, c as usize, o as u32);
             }
         }
+        // Profiles come in any order; posting lists are ascending, like every other.
+        for list in &mut self.by_tag {
+            list.sort_unstable();
+            list.dedup();
+        }
     }
 
     /// The `limit` channels most like `id`, by `clout_core::lookalike`'s similarity,
@@ -455,19 +460,53 @@ impl DiscoveryIndex {
         }
         let of_row = self.looks[of];
         let of_tags = tag_slice(&of_row.tags);
-        let of_followers = self.followers_of(id);
-        let mut seen = vec![0u64; self.ids.len().div_ceil(64)];
-        let mut best: Vec<Lookalike> = Vec::with_capacity(limit + 1);
-        let lists = of_row
+        let lists: Vec<&[u32]> = of_row
             .niches
             .iter()
             .filter(|&&c| c != NONE16)
             .filter_map(|c| self.by_niche.get(*c as usize))
-            .chain(of_tags.iter().filter_map(|t| self.by_tag.get(*t as usize)));
+            .chain(of_tags.iter().filter_map(|t| self.by_tag.get(*t as usize)))
+            .map(Vec::as_slice)
+            .collect();
+        let work: usize = lists.iter().map(|l| l.len()).sum();
+        let n = self.ids.len();
+        if work < PARALLEL_FROM {
+            return self.lookalikes_in(of, &lists, 0..n, limit);
+        }
+        // Two halves of the ordinals on two threads, then the better of both.
+        let (low, high) = std::thread::scope(|scope| {
+            let lists = &lists;
+            let high = scope.spawn(move || self.lookalikes_in(of, lists, n / 2..n, limit));
+            let low = self.lookalikes_in(of, lists, 0..n / 2, limit);
+            (low, high.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        let mut best: Vec<Lookalike> = low.into_iter().chain(high).collect();
+        best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id)));
+        best.truncate(limit);
+        best
+    }
+
+    /// The best `limit` lookalikes of ordinal `of` among the candidates of `lists` whose
+    /// ordinals fall in `range`.
+    fn lookalikes_in(
+        &self,
+        of: usize,
+        lists: &[&[u32]],
+        range: std::ops::Range<usize>,
+        limit: usize,
+    ) -> Vec<Lookalike> {
+        let of_row = self.looks[of];
+        let of_tags = tag_slice(&of_row.tags);
+        let of_followers = (of_row.followers != u64::MAX).then_some(of_row.followers);
+        let mut seen = vec![0u64; (range.end - range.start).div_ceil(64)];
+        let mut best: Vec<Lookalike> = Vec::with_capacity(limit + 1);
         for list in lists {
-            for &c in list {
+            let from = list.partition_point(|&o| (o as usize) < range.start);
+            let to = list.partition_point(|&o| (o as usize) < range.end);
+            for &c in &list[from..to] {
                 let c = c as usize;
-                let (word, bit) = (c / 64, 1u64 << (c % 64));
+                let k = c - range.start;
+                let (word, bit) = (k / 64, 1u64 << (k % 64));
                 if c == of || seen[word] & bit != 0 {
                     continue;
                 }

@@ -386,3 +386,51 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn lookalikes_found_on_two_threads_equal_one_pass_over_every_candidate() {
+    // Two niches over 360,000 channels: well past the two-thread threshold.
+    let rows: Vec<IndexedChannel> = (0..360_000)
+        .map(|i| IndexedChannel {
+            channel_id: i + 1,
+            platform: Platform::Instagram,
+            followers: Some(1_000 + (i as u64 * 7_919) % 90_000),
+            country: None,
+            language: None,
+            niches: vec![NICHES[(i % 2) as usize].to_string()],
+            engagement_rate: None,
+            label: None,
+            engagement_index: None,
+            growth: None,
+            posts_per_week: None,
+            quality: None,
+            verified: None,
+            has_email: false,
+        })
+        .collect();
+    let mut index = DiscoveryIndex::build(rows.clone());
+    index.set_lookalike_profiles(rows.iter().map(|r| {
+        let i = r.channel_id as usize;
+        (
+            r.channel_id,
+            vec![(r.niches[0].clone(), [0.25, 0.5, 0.75, 1.0][i % 4])],
+            vec![TAGS[i % 6].to_string(), TAGS[(i / 6) % 6].to_string()],
+        )
+    }));
+    for id in [1i64, 777, 180_000, 359_999] {
+        let of = index.ordinal(id).unwrap() as usize;
+        let row = index.looks[of];
+        let lists: Vec<&[u32]> = row
+            .niches
+            .iter()
+            .filter(|&&c| c != NONE16)
+            .filter_map(|c| index.by_niche.get(*c as usize))
+            .chain(tag_slice(&row.tags).iter().filter_map(|t| index.by_tag.get(*t as usize)))
+            .map(Vec::as_slice)
+            .collect();
+        assert!(lists.iter().map(|l| l.len()).sum::<usize>() >= PARALLEL_FROM);
+        let one_pass = index.lookalikes_in(of, &lists, 0..index.len(), 25);
+        assert_eq!(index.lookalikes(id, 25), one_pass);
+        assert_eq!(one_pass.len(), 25);
+    }
+}
