@@ -503,7 +503,12 @@ impl DiscoveryIndex {
         for list in lists {
             let from = list.partition_point(|&o| (o as usize) < range.start);
             let to = list.partition_point(|&o| (o as usize) < range.end);
-            for &c in &list[from..to] {
+            let part = &list[from..to];
+            for (i, &c) in part.iter().enumerate() {
+                // Touch a line a few candidates ahead, so its miss overlaps this one's work.
+                if let Some(&ahead) = part.get(i + 12) {
+                    std::hint::black_box(self.looks[ahead as usize].followers);
+                }
                 let c = c as usize;
                 let k = c - range.start;
                 let (word, bit) = (k / 64, 1u64 << (k % 64));
