@@ -200,8 +200,9 @@ impl App {
         // Only the page's channels are read in full.
         let ids: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
         let mut channels = Vec::with_capacity(ids.len());
+        let mut niches = self.store.niches_of_many(&ids)?;
         for row in self.store.channels_by_ids(&ids)? {
-            let labels = self.store.niches_of(row.id)?;
+            let labels = niches.remove(&row.id).unwrap_or_default();
             channels.push(view(row, query.preset, labels));
         }
         Ok(SearchResults { page, channels })

@@ -273,6 +273,29 @@ impl Store {
         Ok(out)
     }
 
+    /// The labels of several channels, most confident first, by channel id.
+    pub fn niches_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<StoredNiche>>> {
+        let mut out: HashMap<i64, Vec<StoredNiche>> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT channel_id, niche, confidence, score, evidence FROM channel_niches WHERE channel_id IN ({marks})
+                 ORDER BY channel_id, confidence DESC, niche"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                let evidence: String = r.get(4)?;
+                out.entry(r.get(0)?).or_default().push(StoredNiche {
+                    niche: r.get(1)?,
+                    confidence: r.get(2)?,
+                    score: r.get(3)?,
+                    evidence: decode(&evidence),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// One channel's labels, most confident first.
     pub fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
         let mut stmt = self.conn.prepare_cached(

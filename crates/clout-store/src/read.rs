@@ -356,16 +356,20 @@ impl Store {
 
     /// The channels with these ids, in the order given (unknown ids are left out).
     pub fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
-        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let mut rows = stmt.query([id])?;
-            if let Some(r) = rows.next()? {
-                out.push(channel_row(r)?);
+        // One statement per page of results (a page is at most a few hundred ids), then
+        // the rows in the order asked for.
+        let mut by_id: std::collections::HashMap<i64, ChannelRow> = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id IN ({marks})");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                let row = channel_row(r)?;
+                by_id.insert(row.id, row);
             }
         }
-        Ok(out)
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
     /// One channel with its posts and follower history, or `None` when unknown.
