@@ -303,7 +303,8 @@ pub struct QualityReport {
 
 /// Peers' `ln(1 + comments per 100 likes)`: mean and standard deviation per platform and
 /// bucket (groups of at least 30), and per platform (the fallback for smaller buckets).
-struct PeerComments {
+#[derive(Debug, Clone)]
+pub(crate) struct PeerComments {
     by_bucket: std::collections::HashMap<(clout_core::Platform, clout_core::Bucket), (f64, f64)>,
     by_platform: std::collections::HashMap<clout_core::Platform, (f64, f64)>,
 }
@@ -383,6 +384,36 @@ impl App {
         let profile = self.channel_profile(reference, preset)?;
         let platform = profile.view.row.platform;
         let peers = comment_stats(self.store.comment_rates(platform)?.into_iter().map(|(b, c)| (platform, b, c)));
+        self.quality_with(profile, &peers)
+    }
+
+    /// [`App::quality`] with the peer statistics kept by the server's index (computed on
+    /// the first profile after each rebuild, instead of on every one).
+    pub fn quality_in(
+        &self,
+        directory: &crate::Directory,
+        reference: &str,
+        preset: clout_core::TierPreset,
+    ) -> Result<QualityReport> {
+        let profile = self.channel_profile(reference, preset)?;
+        let peers = match directory.peer_comments.get() {
+            Some(p) => p,
+            None => {
+                let mut all = Vec::new();
+                for platform in clout_core::Platform::ALL {
+                    all.extend(self.store.comment_rates(platform)?.into_iter().map(|(b, c)| (platform, b, c)));
+                }
+                let _ = directory.peer_comments.set(comment_stats(all.into_iter()));
+                directory
+                    .peer_comments
+                    .get()
+                    .ok_or_else(|| Error::Internal("the peer statistics vanished".to_string()))?
+            }
+        };
+        self.quality_with(profile, peers)
+    }
+
+    fn quality_with(&self, profile: crate::ChannelProfile, peers: &PeerComments) -> Result<QualityReport> {
         let samples = self.store.follower_samples_of(profile.view.row.id)?;
         let sample = if samples.is_empty() { None } else { Some(summarise(&self.follower_model()?, &samples)) };
         let history: Vec<(clout_core::Timestamp, u64)> =
@@ -393,7 +424,7 @@ impl App {
             &profile.view.row,
             &history,
             &posts,
-            &peers,
+            peers,
             sample,
             (!comments.is_empty()).then_some(&comments),
         ));

@@ -64,8 +64,10 @@ pub fn fts_query(text: &str) -> Result<Option<String>> {
 /// search's cost. The memory dies with the index, so an import never serves stale matches.
 #[derive(Debug, Default)]
 pub struct Directory {
-    index: DiscoveryIndex,
+    pub(crate) index: DiscoveryIndex,
     text_cache: std::sync::Mutex<TextCache>,
+    /// Peers' comments per like, for audience-quality scores; filled on first use.
+    pub(crate) peer_comments: std::sync::OnceLock<crate::quality::PeerComments>,
 }
 
 impl Directory {
@@ -161,7 +163,7 @@ impl App {
         let rest: Vec<clout_index::LookalikeProfile> =
             confidences.into_iter().map(|(id, n)| (id, n, Vec::new())).collect();
         index.set_lookalike_profiles(profiles.into_iter().chain(rest));
-        Ok(Directory { index, text_cache: Default::default() })
+        Ok(Directory { index, text_cache: Default::default(), peer_comments: Default::default() })
     }
 
     /// Runs a Directory search over every channel of the store.

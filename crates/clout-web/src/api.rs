@@ -323,7 +323,9 @@ async fn similar(
 async fn quality(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
     let state = state.0;
     let reference = channel_ref(&platform, &handle);
-    let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
+    let directory = state.directory();
+    let report =
+        state.read(move |app, _| app.quality_in(&directory, &reference, clout_core::TierPreset::Scrunch)).await?;
     Ok(Json(clout_wire::quality_json(&report)))
 }
 

@@ -504,7 +504,7 @@ async fn channel(
     let loaded = state
         .read(move |app, _| {
             let profile = app.channel_profile(&reference, TierPreset::Scrunch)?;
-            let quality = app.quality(&reference, TierPreset::Scrunch).ok();
+            let quality = app.quality_in(&directory, &reference, TierPreset::Scrunch).ok();
             let similar = app.similar_in(&directory, &reference, 8, TierPreset::Scrunch)?;
             let peers = match &profile.peers {
                 Some(p) => app.peer_rates_in(&directory, p),

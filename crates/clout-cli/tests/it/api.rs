@@ -260,6 +260,9 @@ fn the_api_search_gives_what_the_cli_gives_with_exact_facets() {
     let quality = admin.get(&format!("/api/v1/channels/instagram/{handle}/quality"));
     assert_eq!(quality.status, 200, "{}", quality.body);
     assert!(quality.json()["components"].as_array().is_some_and(|c| !c.is_empty()));
+    // The server keeps peer statistics with its index; the score is the CLI's to the bit.
+    let cli = server.dir.json_lines(&["quality", &format!("instagram/{handle}"), "--json"]);
+    assert_eq!(quality.json(), cli[0]);
 }
 
 #[test]
