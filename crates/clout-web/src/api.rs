@@ -359,11 +359,16 @@ async fn create_list(
     Ok((StatusCode::CREATED, Json(list_json(&list))))
 }
 
-fn list_id(raw: &str) -> Result<i64, ApiError> {
+/// A positive id from a path segment; `what` names it in the error.
+fn positive_id(raw: &str, what: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not a list id")))
+        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not {what}")))
+}
+
+fn list_id(raw: &str) -> Result<i64, ApiError> {
+    positive_id(raw, "a list id")
 }
 
 /// A list with its channels and notes.
@@ -628,10 +633,7 @@ async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResu
 }
 
 fn run_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not an import run id")))
+    positive_id(raw, "an import run id")
 }
 
 /// One import run with every reject and its reason.

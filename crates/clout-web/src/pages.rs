@@ -19,6 +19,16 @@ use crate::state::State;
 
 type St = axum::extract::State<Arc<State>>;
 
+/// The value, or the page to answer with instead.
+macro_rules! page {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(response) => return response,
+        }
+    };
+}
+
 pub(crate) fn router() -> axum::Router<Arc<State>> {
     axum::Router::new()
         .route("/", get(home))
@@ -313,10 +323,7 @@ fn selected(pairs: &[(String, String)], key: &str) -> Vec<String> {
 
 async fn directory(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut ctx = json!({});
@@ -495,10 +502,7 @@ async fn channel(
     UrlPath((platform, handle)): UrlPath<(String, String)>,
 ) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
     let reference = format!("{platform}/{handle}");
     let directory = state.directory();
     let loaded = state
@@ -764,10 +768,7 @@ fn list_rows(lists: &[clout_app::ListRow]) -> Vec<Value> {
 
 async fn lists(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| app.lists()).await {
         Ok(l) => render("lists.html", base(&auth, "lists", json!({"lists": list_rows(&l)})), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
@@ -777,10 +778,7 @@ async fn lists(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> 
 async fn create_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let name = field(&f, "name").to_string();
     let user = auth.user.clone();
     match state.write(move |app, s| app.create_list(&user, &name, s.now())).await {
@@ -792,10 +790,7 @@ async fn create_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
 async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let Ok(id) = field(&f, "list").parse::<i64>() else {
         return error_page_for(&auth, ApiError::bad_request("invalid_parameter", "choose a list"));
     };
@@ -816,14 +811,8 @@ fn path_id(raw: &str) -> Result<i64, ApiError> {
 
 async fn list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, UrlPath(id): UrlPath<String>) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match state.read(move |app, _| app.list(id, TierPreset::Scrunch)).await {
         Ok((row, entries)) => {
             let members: Vec<Value> = entries
@@ -850,14 +839,8 @@ async fn remove_from_list(
 ) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let channel = field(&f, "channel").to_string();
     let user = auth.user.clone();
     match state.write(move |app, _| app.remove_from_list(&user, id, &channel)).await {
@@ -875,14 +858,8 @@ async fn delete_list(
 ) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     match state.write(move |app, _| app.delete_list(&user, id)).await {
         Ok(()) => see_other("/lists"),
@@ -897,14 +874,8 @@ async fn export_list(
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match crate::api::list_csv_response(&state, id).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
@@ -913,10 +884,7 @@ async fn export_list(
 
 async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| app.runs()).await {
         Ok(runs) => render(
             "imports.html",
@@ -929,10 +897,7 @@ async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -
 
 async fn upload(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, form: Multipart) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
     if let Err(e) = auth.user.require_write() {
         return error_page_for(&auth, e.into());
     }
@@ -956,14 +921,8 @@ async fn import_run(
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await {
         Ok((run, rejects)) => {
             let detail = crate::api::run_detail_json(&run, &rejects, &crate::api::reject_files(&state.data_dir(), id));
@@ -982,14 +941,8 @@ async fn import_rejects(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let state = state.0;
-    let auth = match page_auth(&state, &headers, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let pairs = params::pairs(raw.as_deref());
     let file = pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.clone());
     match crate::api::rejects_download(&state, id, file.as_deref()).await {
@@ -1026,10 +979,7 @@ async fn account(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -
 async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let name = field(&f, "name").to_string();
     let user = auth.user.clone();
     match state.write(move |app, s| app.create_token(&user, &name, s.now())).await {
@@ -1048,14 +998,8 @@ async fn delete_token(
 ) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&id) {
-        Ok(i) => i,
-        Err(e) => return error_page_for(&auth, e),
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     match state.write(move |app, _| app.revoke_token(&user, id)).await {
         Ok(()) => see_other("/account"),
@@ -1066,10 +1010,7 @@ async fn delete_token(
 async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
     let state = state.0;
     let f = form(&body);
-    let auth = match form_auth(&state, &headers, &uri, &f).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let Some(role) = clout_app::Role::parse(field(&f, "role")) else {
         return error_page_for(
             &auth,
