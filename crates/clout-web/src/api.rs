@@ -601,7 +601,10 @@ pub(crate) fn run_detail_json(
     let mut body = run_json(run);
     body["rejects"] = rejects
         .iter()
-        .map(|r| json!({"file": r.file, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)}))
+        .map(|r| {
+            let name = std::path::Path::new(&r.file).file_name().map_or(r.file.clone(), |n| n.to_string_lossy().to_string());
+            json!({"file": r.file, "file_name": name, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)})
+        })
         .collect::<Vec<_>>()
         .into();
     body["reject_files"] = files
