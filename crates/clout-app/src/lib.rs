@@ -30,7 +30,7 @@ pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, Reject
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use search::{Directory, SearchResults, Similar, fts_query};
+pub use search::{Directory, MAX_QUERY_CHARS, MAX_QUERY_PARTS, SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

@@ -16,10 +16,20 @@ pub struct SearchResults {
     pub channels: Vec<ChannelView>,
 }
 
+/// The longest query, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The most words, phrases and hashtags in one query.
+pub const MAX_QUERY_PARTS: usize = 24;
+
 /// Turns a user's query into an FTS5 query: every word, "quoted phrase" and #hashtag must
 /// match (AND). Each part is quoted, so no user text is read as FTS5 syntax. `None` when
 /// the query holds no word at all.
 pub fn fts_query(text: &str) -> Result<Option<String>> {
+    // Every part is a full-text lookup ANDed with the others: thousands of them would keep
+    // a connection busy for minutes, so a query is kept to a sentence.
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::Invalid(format!("the query is too long: at most {MAX_QUERY_CHARS} characters")));
+    }
     let mut parts: Vec<String> = Vec::new();
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     // A NUL would end the query early inside SQLite.
@@ -49,6 +59,12 @@ pub fn fts_query(text: &str) -> Result<Option<String>> {
         } else if word.chars().any(char::is_alphanumeric) {
             parts.push(quote(word));
         }
+    }
+    if parts.len() > MAX_QUERY_PARTS {
+        return Err(Error::Invalid(format!(
+            "the query has {} words, phrases and hashtags: at most {MAX_QUERY_PARTS}",
+            parts.len()
+        )));
     }
     if parts.is_empty() && cleaned.chars().any(|c| !c.is_whitespace()) {
         return Err(Error::Invalid(format!("the query '{text}' has no word to search for")));
@@ -291,5 +307,19 @@ mod text_cache_tests {
         }
         assert!(cache.held <= TEXT_CACHE_MATCHES, "{}", cache.held);
         assert_eq!(cache.entries.len(), 3, "four quarters plus overhead do not fit; three do");
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_kept_to_a_sentence() {
+        let words = |n: usize| vec!["vegan"; n].join(" ");
+        assert!(fts_query(&words(MAX_QUERY_PARTS)).unwrap().is_some());
+        assert!(matches!(fts_query(&words(MAX_QUERY_PARTS + 1)), Err(Error::Invalid(_))));
+        assert!(matches!(fts_query(&"x".repeat(MAX_QUERY_CHARS + 1)), Err(Error::Invalid(_))));
+        assert!(fts_query(&"x".repeat(MAX_QUERY_CHARS)).unwrap().is_some());
     }
 }

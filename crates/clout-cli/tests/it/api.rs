@@ -191,6 +191,9 @@ fn malformed_bodies_and_out_of_range_parameters_get_a_400_with_a_code() {
     ] {
         admin.get(&format!("/api/v1/search?{query}")).error(400, "invalid_parameter");
     }
+    // Thousands of ANDed words would keep a connection busy for minutes.
+    admin.get(&format!("/api/v1/search?q={}", "a+".repeat(3000))).error(400, "invalid_parameter");
+    admin.get(&format!("/api/v1/search?q={}", "vegan+".repeat(30))).error(400, "invalid_parameter");
     admin.get("/api/v1/search?colour=red").error(400, "unknown_parameter");
     admin.get("/api/v1/channels/instagram/x/similar?limit=0").error(400, "invalid_parameter");
     admin.get("/api/v1/channels/instagram/x/similar?limit=5000").error(400, "invalid_parameter");
