@@ -289,10 +289,10 @@ impl App {
     /// A list with its channels, in the order they were added.
     pub fn list(&self, id: i64, preset: clout_core::TierPreset) -> Result<(ListRow, Vec<ListEntry>)> {
         let row = self.store.list(id)?.ok_or_else(|| Error::NotFound(format!("there is no list {id}")))?;
-        let niches = self.store.niches_by_channel()?;
-        let entries = self
-            .store
-            .list_members(id)?
+        let members = self.store.list_members(id)?;
+        let ids: Vec<i64> = members.iter().map(|m| m.channel.id).collect();
+        let niches = self.store.niches_of_many(&ids)?;
+        let entries = members
             .into_iter()
             .map(|m| {
                 let labels = niches.get(&m.channel.id).cloned().unwrap_or_default();

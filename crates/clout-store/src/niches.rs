@@ -237,27 +237,9 @@ impl Store {
             "SELECT channel_id, niche, confidence, score, evidence FROM channel_niches
              ORDER BY channel_id, confidence DESC, niche",
         )?;
-        let mut rows = stmt.query([])?;
         let mut out: HashMap<i64, Vec<StoredNiche>> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let evidence: String = r.get(4)?;
-            out.entry(r.get(0)?).or_default().push(StoredNiche {
-                niche: r.get(1)?,
-                confidence: r.get(2)?,
-                score: r.get(3)?,
-                evidence: decode(&evidence),
-            });
-        }
+        group_labels(stmt.query([])?, &mut out)?;
         Ok(out)
-    }
-
-    /// Every channel's niche ids, most confident first (without the evidence).
-    pub fn niche_ids_by_channel(&self) -> Result<HashMap<i64, Vec<String>>> {
-        Ok(self
-            .niche_confidences_by_channel()?
-            .into_iter()
-            .map(|(id, n)| (id, n.into_iter().map(|(niche, _)| niche).collect()))
-            .collect())
     }
 
     /// Every channel's niche ids with their confidence, most confident first.
@@ -282,16 +264,7 @@ impl Store {
                 "SELECT channel_id, niche, confidence, score, evidence FROM channel_niches WHERE channel_id IN ({marks})
                  ORDER BY channel_id, confidence DESC, niche"
             ))?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
-            while let Some(r) = rows.next()? {
-                let evidence: String = r.get(4)?;
-                out.entry(r.get(0)?).or_default().push(StoredNiche {
-                    niche: r.get(1)?,
-                    confidence: r.get(2)?,
-                    score: r.get(3)?,
-                    evidence: decode(&evidence),
-                });
-            }
+            group_labels(stmt.query(rusqlite::params_from_iter(chunk))?, &mut out)?;
         }
         Ok(out)
     }
@@ -308,4 +281,18 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// Collects `(channel_id, niche, confidence, score, evidence)` rows by channel.
+fn group_labels(mut rows: rusqlite::Rows<'_>, out: &mut HashMap<i64, Vec<StoredNiche>>) -> Result<()> {
+    while let Some(r) = rows.next()? {
+        let evidence: String = r.get(4)?;
+        out.entry(r.get(0)?).or_default().push(StoredNiche {
+            niche: r.get(1)?,
+            confidence: r.get(2)?,
+            score: r.get(3)?,
+            evidence: decode(&evidence),
+        });
+    }
+    Ok(())
 }
