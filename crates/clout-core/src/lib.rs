@@ -1,8 +1,8 @@
 //! The domain of Clout: platforms, channels, posts, their observations, and every
 //! calculation of `shared/spec/metrics.md`.
 //!
-//! This crate does no IO, reads no clock and draws no random numbers: "now" and the
-//! data are parameters, so every function is deterministic and testable by hand.
+//! This crate does no IO and reads no clock: "now", the data and any random seed are
+//! parameters, so every function is deterministic and testable by hand.
 //! It knows nothing of serde, SQL or HTTP; each edge converts to and from these types.
 
 pub mod authenticity;
@@ -13,8 +13,12 @@ pub mod follower;
 pub mod handle;
 pub mod lookalike;
 pub mod metric;
+pub mod money;
 pub mod niche;
+pub mod outcome;
+pub mod plan;
 pub mod platform;
+pub mod price;
 pub mod record;
 pub mod tier;
 pub mod time;
