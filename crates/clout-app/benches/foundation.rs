@@ -49,8 +49,12 @@ fn channels_for_posts(target_posts: f64) -> usize {
 }
 
 fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
-    let mut app =
-        App::open(AppConfig { data_dir: dir.to_path_buf(), niches_file: None }, Access::Write, "bench").expect("open");
+    let mut app = App::open(
+        AppConfig { data_dir: dir.to_path_buf(), niches_file: None, rate_card_file: None },
+        Access::Write,
+        "bench",
+    )
+    .expect("open");
     let options = ImportOptions { clock: || Timestamp::from_unix(AS_OF + 86_400), strict: false, batch_size: 50_000 };
     let mut clock = Clock { parsing_done: None };
     let start = Instant::now();

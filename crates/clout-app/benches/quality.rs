@@ -49,8 +49,12 @@ fn main() {
             );
         }
     }
-    let mut app =
-        App::open(AppConfig { data_dir: tmp.path().join("data"), niches_file: None }, Access::Write, "bench").unwrap();
+    let mut app = App::open(
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        Access::Write,
+        "bench",
+    )
+    .unwrap();
     let options = ImportOptions { clock: || Timestamp::from_unix(1_795_262_400), strict: false, batch_size: 50_000 };
     app.import(&[world], &options, &mut Silent).unwrap();
     let t = Instant::now();

@@ -11,6 +11,8 @@ mod error;
 mod import;
 mod metrics;
 mod niches;
+mod plan;
+mod price;
 mod quality;
 mod search;
 
@@ -29,6 +31,8 @@ pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
+pub use plan::{Comparison, DRAWS, Goal, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
+pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use search::{Directory, MAX_QUERY_CHARS, MAX_QUERY_PARTS, SearchResults, Similar, fts_query};
 
@@ -39,6 +43,8 @@ pub struct AppConfig {
     pub data_dir: PathBuf,
     /// The user's niche taxonomy; `None` for the built-in one.
     pub niches_file: Option<PathBuf>,
+    /// The user's rate card; `None` for the built-in one.
+    pub rate_card_file: Option<PathBuf>,
 }
 
 /// An open data directory.

@@ -13,7 +13,8 @@ const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
 
 fn app(dir: &Path) -> App {
-    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None }, Access::Write, "test").unwrap()
+    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }, Access::Write, "test")
+        .unwrap()
 }
 
 fn options() -> ImportOptions {

@@ -16,6 +16,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE", env = "CLOUT_NICHES")]
     pub(crate) niches: Option<PathBuf>,
 
+    /// A rate card (TOML) to price with instead of the built-in one (see `clout rate-card`).
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUT_RATE_CARD")]
+    pub(crate) rate_card: Option<PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -43,6 +47,19 @@ pub(crate) enum Command {
     /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
     /// follower classifier (`train`, `check`).
     Quality(QualityArgs),
+    /// A channel's price estimate per deliverable, with the rule of thumb, a quote's
+    /// fairness and the expected results (P10 / P50 / P90 from its post history).
+    Price(PriceArgs),
+    /// Pick the creators that maximise an expected goal within a budget (--compare: micro
+    /// versus top tier versus unconstrained, side by side).
+    ///
+    /// Candidates are the Directory's matches for the filters (the first 20,000 in sort
+    /// order). Prices are the rate card's point estimates; the optimisation is exact
+    /// (branch and bound) unless --time-limit stops it, which the output then says,
+    /// with the optimality gap.
+    Plan(Box<PlanArgs>),
+    /// Print the built-in rate card (TOML, sources in comments), to copy and edit for --rate-card.
+    RateCard,
     /// Per-platform size fits and peer groups (the benchmarks behind labels and index).
     Benchmarks(JsonArg),
     /// Generate a deterministic demo world and import it (or write it with --write).
@@ -170,62 +187,8 @@ pub(crate) enum SortArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct SearchArgs {
-    /// Words, "quoted phrases" and #hashtags, all of which must match (handle, name, bio,
-    /// recent captions and hashtags; words are stemmed).
-    #[arg(value_name = "QUERY")]
-    pub(crate) query: Vec<String>,
-    #[arg(long, value_name = "P")]
-    pub(crate) platform: Vec<String>,
-    #[arg(long, value_name = "T")]
-    pub(crate) tier: Vec<String>,
-    /// The tier bounds to use.
-    #[arg(long, value_enum, default_value = "scrunch")]
-    pub(crate) tiers: TierPresetArg,
-    /// ISO 3166-1 alpha-2 country code.
-    #[arg(long, value_name = "CC")]
-    pub(crate) country: Vec<String>,
-    /// ISO 639-1 language code.
-    #[arg(long, value_name = "L")]
-    pub(crate) language: Vec<String>,
-    /// Niche id (see `clout niches`).
-    #[arg(long, value_name = "N")]
-    pub(crate) niche: Vec<String>,
-    #[arg(long, value_name = "N")]
-    pub(crate) min_followers: Option<u64>,
-    #[arg(long, value_name = "N")]
-    pub(crate) max_followers: Option<u64>,
-    /// Minimum engagement rate, in percent.
-    #[arg(long, value_name = "X")]
-    pub(crate) min_er: Option<f64>,
-    #[arg(long, value_name = "X")]
-    pub(crate) max_er: Option<f64>,
-    /// Engagement label: low, good, high, very_high.
-    #[arg(long, value_name = "L")]
-    pub(crate) label: Vec<String>,
-    #[arg(long, value_name = "X")]
-    pub(crate) min_index: Option<f64>,
-    #[arg(long, value_name = "X")]
-    pub(crate) max_index: Option<f64>,
-    /// Minimum follower growth over 30 days, in percent.
-    #[arg(long, value_name = "X", allow_hyphen_values = true)]
-    pub(crate) min_growth: Option<f64>,
-    #[arg(long, value_name = "X", allow_hyphen_values = true)]
-    pub(crate) max_growth: Option<f64>,
-    #[arg(long, value_name = "X")]
-    pub(crate) min_posts_per_week: Option<f64>,
-    #[arg(long, value_name = "X")]
-    pub(crate) max_posts_per_week: Option<f64>,
-    /// Minimum audience-quality score (0-100).
-    #[arg(long, value_name = "X")]
-    pub(crate) min_quality: Option<f64>,
-    #[arg(long, value_name = "X")]
-    pub(crate) max_quality: Option<f64>,
-    /// Only verified (true) or unverified (false) channels.
-    #[arg(long, value_name = "BOOL")]
-    pub(crate) verified: Option<bool>,
-    /// Only channels with (true) or without (false) a contact email.
-    #[arg(long, value_name = "BOOL")]
-    pub(crate) has_email: Option<bool>,
+    #[command(flatten)]
+    pub(crate) filters: FilterArgs,
     #[arg(long, value_enum, default_value = "relevance")]
     pub(crate) sort: SortArg,
     #[arg(long, default_value_t = 20, value_name = "N")]
@@ -297,4 +260,142 @@ pub(crate) enum QualityCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The Directory's filters, shared by `clout search` and `clout plan`.
+#[derive(Debug, Args)]
+pub(crate) struct FilterArgs {
+    /// Words, "quoted phrases" and #hashtags, all of which must match (handle, name, bio,
+    /// recent captions and hashtags; words are stemmed).
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: Vec<String>,
+    #[arg(long, value_name = "P")]
+    pub(crate) platform: Vec<String>,
+    #[arg(long, value_name = "T")]
+    pub(crate) tier: Vec<String>,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long, value_name = "CC")]
+    pub(crate) country: Vec<String>,
+    /// ISO 639-1 language code.
+    #[arg(long, value_name = "L")]
+    pub(crate) language: Vec<String>,
+    /// Niche id (see `clout niches`).
+    #[arg(long, value_name = "N")]
+    pub(crate) niche: Vec<String>,
+    #[arg(long, value_name = "N")]
+    pub(crate) min_followers: Option<u64>,
+    #[arg(long, value_name = "N")]
+    pub(crate) max_followers: Option<u64>,
+    /// Minimum engagement rate, in percent.
+    #[arg(long, value_name = "X")]
+    pub(crate) min_er: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_er: Option<f64>,
+    /// Engagement label: low, good, high, very_high.
+    #[arg(long, value_name = "L")]
+    pub(crate) label: Vec<String>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_index: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_index: Option<f64>,
+    /// Minimum follower growth over 30 days, in percent.
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) min_growth: Option<f64>,
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) max_growth: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_posts_per_week: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_posts_per_week: Option<f64>,
+    /// Minimum audience-quality score (0-100).
+    #[arg(long, value_name = "X")]
+    pub(crate) min_quality: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_quality: Option<f64>,
+    /// Only verified (true) or unverified (false) channels.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) verified: Option<bool>,
+    /// Only channels with (true) or without (false) a contact email.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) has_email: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum DeliverableArg {
+    Post,
+    /// A video or reel.
+    Video,
+    Story,
+    Short,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum GoalArg {
+    Engagements,
+    Reach,
+    Views,
+    /// Earned media value, from the rate card's value table.
+    Value,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PriceArgs {
+    /// The channel, as PLATFORM/HANDLE.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: String,
+    #[arg(long, value_enum, default_value = "post")]
+    pub(crate) deliverable: DeliverableArg,
+    /// A quote to judge: fair within the estimate's range, high above it, low below.
+    #[arg(long, value_name = "AMOUNT")]
+    pub(crate) quote: Option<String>,
+    /// The quote's currency (default: the rate card's).
+    #[arg(long, value_name = "C")]
+    pub(crate) currency: Option<String>,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// One JSON object, with `engagements`, `views` and `reach` as {p10, p50, p90}.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// The budget, such as 10000 or 2500.50.
+    #[arg(long, value_name = "AMOUNT")]
+    pub(crate) budget: String,
+    /// The budget's currency (default: the rate card's).
+    #[arg(long, value_name = "C")]
+    pub(crate) currency: Option<String>,
+    #[arg(long, value_enum, default_value = "engagements")]
+    pub(crate) goal: GoalArg,
+    #[arg(long, value_enum, default_value = "post")]
+    pub(crate) deliverable: DeliverableArg,
+    /// No creator may take more than this percentage of the budget.
+    #[arg(long, value_name = "PCT")]
+    pub(crate) max_share: Option<f64>,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) min_creators: usize,
+    #[arg(long, value_name = "N")]
+    pub(crate) max_creators: Option<usize>,
+    /// A channel never to pick (PLATFORM/HANDLE); repeat for more.
+    #[arg(long, value_name = "PLATFORM/HANDLE")]
+    pub(crate) exclude: Vec<String>,
+    /// Spend the budget three ways: micro only, at most 3 macro or mega, unconstrained.
+    #[arg(long)]
+    pub(crate) compare: bool,
+    /// Seconds the optimiser may search before it reports its best plan and the gap.
+    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    pub(crate) time_limit: f64,
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub(crate) sort: SortArg,
+    #[command(flatten)]
+    pub(crate) filters: FilterArgs,
+    /// One JSON object: `picks` (each with `platform`, `handle`, `price` and expected
+    /// results) and `totals`; with --compare, one per scenario.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

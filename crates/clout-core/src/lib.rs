@@ -29,8 +29,8 @@ pub use handle::{Handle, InvalidHandle};
 pub use metric::{Metric, NullReason};
 pub use platform::{Platform, UnknownPlatform};
 pub use record::{
-    ChannelObservation, CommentRecord, FollowerObservation, FollowerSample, Method, PostObservation, PostType, Record,
-    Words,
+    ChannelObservation, CommentRecord, DealRecord, FollowerObservation, FollowerSample, Method, PostObservation,
+    PostType, Record, Words,
 };
 pub use tier::{Tier, TierPreset};
 pub use time::Timestamp;

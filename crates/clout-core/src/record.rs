@@ -229,6 +229,18 @@ pub struct CommentRecord {
     pub extra: Option<String>,
 }
 
+/// One of the user's own deals with a creator (`kind: deal`), for fitting price estimates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DealRecord {
+    pub platform: Platform,
+    pub handle: Handle,
+    pub deliverable: crate::price::Deliverable,
+    /// The agreed fee, exact.
+    pub fee: crate::money::Money,
+    pub agreed_at: Timestamp,
+    pub extra: Option<String>,
+}
+
 /// Any interchange record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -237,6 +249,7 @@ pub enum Record {
     Followers(FollowerObservation),
     Follower(FollowerSample),
     Comment(CommentRecord),
+    Deal(DealRecord),
 }
 
 impl Record {
@@ -247,6 +260,7 @@ impl Record {
             Record::Followers(f) => f.platform,
             Record::Follower(f) => f.platform,
             Record::Comment(c) => c.platform,
+            Record::Deal(d) => d.platform,
         }
     }
 
@@ -257,6 +271,7 @@ impl Record {
             Record::Followers(f) => &f.handle,
             Record::Follower(f) => &f.handle,
             Record::Comment(c) => &c.handle,
+            Record::Deal(d) => &d.handle,
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use clout_core::{
-    ChannelObservation, CommentRecord, FollowerObservation, FollowerSample, Handle, Platform, PostObservation,
-    PostType, Record,
+    ChannelObservation, CommentRecord, DealRecord, FollowerObservation, FollowerSample, Handle, Platform,
+    PostObservation, PostType, Record,
 };
 
 use crate::value::{self, Value};
@@ -51,9 +51,13 @@ pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "comment_id",
     "author",
     "text",
+    "deliverable",
+    "fee",
+    "currency",
+    "agreed_at",
 ];
 
-const FIELD_COUNT: usize = 38;
+const FIELD_COUNT: usize = 42;
 
 /// A known field: its index in [`KNOWN_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +107,10 @@ impl Field {
             "comment_id" => 35,
             "author" => 36,
             "text" => 37,
+            "deliverable" => 38,
+            "fee" => 39,
+            "currency" => 40,
+            "agreed_at" => 41,
             _ => return None,
         };
         Some(Field(i))
@@ -114,7 +122,7 @@ impl Field {
 }
 
 /// The kinds this version reads.
-pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", "comment"];
+pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", "comment", "deal"];
 
 /// A record's fields before checking.
 #[derive(Debug)]
@@ -326,6 +334,8 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         followers(&mut c)
     } else if kind.eq_ignore_ascii_case("follower") {
         follower(&mut c)
+    } else if kind.eq_ignore_ascii_case("deal") {
+        deal(&mut c)
     } else if kind.eq_ignore_ascii_case("comment") {
         comment(&mut c)
     } else {
@@ -450,4 +460,56 @@ fn comment(c: &mut Check<'_, '_>) -> Option<Record> {
         extra: None,
     };
     Some(Record::Comment(CommentRecord { extra: c.extra(), ..record }))
+}
+
+fn deal(c: &mut Check<'_, '_>) -> Option<Record> {
+    use clout_core::money::{Currency, Money};
+    use clout_core::price::Deliverable;
+    let (platform, handle) = c.identity();
+    let deliverable = c.required("deliverable", |v| {
+        value::text(v)?
+            .map(|s| {
+                Deliverable::parse(&s).ok_or_else(|| {
+                    format!("unknown deliverable '{}' (one of post, video, story, short; reel means video)", s.trim())
+                })
+            })
+            .transpose()
+    });
+    let currency =
+        c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
+    // The fee is read as written: `1250.50` stays 125050 cents, never a rounded float.
+    let fee = c.required("fee", |v| {
+        let text = match v {
+            Value::Str(s) if s.trim().is_empty() => return Ok(None),
+            Value::Str(s) => s.trim().trim_start_matches('$').to_string(),
+            Value::Int(n) => n.to_string(),
+            Value::UInt(n) => n.to_string(),
+            Value::Float(f) => format!("{f}"),
+            Value::Null => return Ok(None),
+            _ => return Err("expected an amount such as 250 or 250.50".to_string()),
+        };
+        Ok(Some(text))
+    });
+    let agreed_at = c.required("agreed_at", value::time);
+    let currency = currency?;
+    let fee = match Money::parse(&fee?, currency) {
+        Ok(m) if m.minor > 0 => m,
+        Ok(_) => {
+            c.issues.push(FieldIssue::field("fee", "a fee must be more than zero"));
+            return None;
+        }
+        Err(e) => {
+            c.issues.push(FieldIssue::field("fee", e.0));
+            return None;
+        }
+    };
+    let record = DealRecord {
+        platform: platform?,
+        handle: handle?,
+        deliverable: deliverable?,
+        fee,
+        agreed_at: agreed_at?,
+        extra: None,
+    };
+    Some(Record::Deal(DealRecord { extra: c.extra(), ..record }))
 }

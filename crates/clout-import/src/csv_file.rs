@@ -1,7 +1,7 @@
 //! CSV: one kind per file, with a header row naming the fields.
 //!
 //! The kind comes from a `kind` column or, without one, from the columns present
-//! (`post_id` means posts, otherwise channels). An empty cell is null.
+//! (`post_id` means posts, a `fee` column deals, otherwise channels). An empty cell is null.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -83,7 +83,15 @@ impl<'a> CsvRows<'a> {
             header_end += 1;
         }
         let kind_column = headers.iter().position(|h| h == "kind");
-        let default_kind = if headers.iter().any(|h| h == "post_id") { "post" } else { "channel" };
+        // The spec's rule (`post_id` means posts, otherwise channels), plus: a `fee` column
+        // means deals, whose fields no other kind has.
+        let default_kind = if headers.iter().any(|h| h == "post_id") {
+            "post"
+        } else if headers.iter().any(|h| h == "fee") {
+            "deal"
+        } else {
+            "channel"
+        };
         Ok(CsvRows {
             data,
             header_raw: &data[..header_end.min(data.len())],

@@ -187,3 +187,35 @@ fn file_types_by_extension() {
     assert_eq!(file_type("b.csv.gz"), Some(FileType { format: Format::Csv, gzip: true }));
     assert_eq!(file_type("b.txt"), None);
 }
+
+#[test]
+fn a_deal_keeps_its_fee_exact_and_bad_deals_say_why() {
+    let line = br#"{"kind":"deal","platform":"instagram","handle":"@Chef.Ana","deliverable":"Reel","fee":1250.5,"currency":"usd","agreed_at":"2026-10-01T00:00:00Z"}"#;
+    let Record::Deal(d) = parse_line(line).unwrap() else { panic!("not a deal") };
+    assert_eq!(d.handle.as_str(), "chef.ana");
+    assert_eq!(d.deliverable, clout_core::price::Deliverable::Video);
+    assert_eq!((d.fee.minor, d.fee.currency.as_str()), (125_050, "USD"));
+    let line = br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":"99.99","currency":"EUR","agreed_at":1795600000}"#;
+    let Record::Deal(d) = parse_line(line).unwrap() else { panic!("not a deal") };
+    assert_eq!(d.fee.minor, 9_999);
+
+    let cases: &[(&[u8], &str)] = &[
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"tweet","fee":10,"currency":"USD","agreed_at":1795600000}"#, "deliverable: unknown deliverable 'tweet'"),
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":10.005,"currency":"USD","agreed_at":1795600000}"#, "fee: '10.005' has more decimals than USD has"),
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":0,"currency":"USD","agreed_at":1795600000}"#, "fee: a fee must be more than zero"),
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":"lots","currency":"USD","agreed_at":1795600000}"#, "fee: 'lots' is not an amount"),
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":10,"currency":"dollars","agreed_at":1795600000}"#, "currency: 'dollars' is not a currency code"),
+        (br#"{"kind":"deal","platform":"instagram","handle":"a","deliverable":"post","fee":10,"currency":"USD"}"#, "agreed_at: missing required field"),
+    ];
+    for (line, expected) in cases {
+        let found = issues(parse_line(line));
+        assert!(found.iter().any(|i| i.starts_with(expected)), "{expected} not in {found:?}");
+    }
+}
+
+#[test]
+fn a_csv_with_a_fee_column_is_deals() {
+    let data = b"platform,handle,deliverable,fee,currency,agreed_at\ninstagram,chef.ana,story,\"1,200.00\",USD,2026-10-01T00:00:00Z\n";
+    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    assert!(matches!(rows[0].parsed, Ok(Record::Deal(ref d)) if d.fee.minor == 120_000), "{:?}", rows[0].parsed);
+}

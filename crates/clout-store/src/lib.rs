@@ -8,6 +8,7 @@
 //! Readers need no lock (SQLite's WAL lets them read while a writer commits).
 
 mod accounts;
+mod deals;
 mod niches;
 mod read;
 mod schema;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserRow};
+pub use deals::DealRow;
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,

@@ -194,7 +194,7 @@ fn u64_col(v: Option<i64>) -> Option<u64> {
     v.map(|n| n.max(0) as u64)
 }
 
-fn platform_col(raw: &str) -> Result<Platform> {
+pub(crate) fn platform_col(raw: &str) -> Result<Platform> {
     Platform::parse(raw).map_err(|e| Error::Corrupt(e.to_string()))
 }
 

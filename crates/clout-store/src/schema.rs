@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -271,6 +271,23 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO channel_tags (channel_id, tags)
         SELECT rowid, hashtags FROM channel_text WHERE hashtags IS NOT NULL AND hashtags <> '';
+    "#,
+    // 9: the user's own deals (interchange `deal`), to fit price estimates to. The fee is
+    // exact: integer minor units of its currency.
+    r#"
+    CREATE TABLE deals (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        deliverable TEXT NOT NULL,
+        fee_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        agreed_at INTEGER NOT NULL,
+        extra TEXT,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        UNIQUE (channel_id, deliverable, agreed_at, fee_minor, currency)
+    );
+    CREATE INDEX deals_channel ON deals(channel_id);
     "#,
 ];
 

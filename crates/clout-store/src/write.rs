@@ -317,6 +317,25 @@ impl Writer<'_> {
                             ctx.run.0
                         ])? > 0
                     }
+                    // A deal is a fact of the user's; the same deal imported again changes nothing.
+                    Record::Deal(d) => {
+                        tx.prepare_cached(
+                            "INSERT INTO deals (channel_id, deliverable, fee_minor, currency, agreed_at, extra,
+                                source_id, run_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                             ON CONFLICT (channel_id, deliverable, agreed_at, fee_minor, currency) DO NOTHING",
+                        )?
+                        .execute(params![
+                            channel_id,
+                            d.deliverable.as_str(),
+                            d.fee.minor,
+                            d.fee.currency.as_str(),
+                            d.agreed_at.unix(),
+                            d.extra,
+                            ctx.source.0,
+                            ctx.run.0
+                        ])? > 0
+                    }
                     Record::Followers(f) => follower_point(
                         &mut st,
                         &ctx,

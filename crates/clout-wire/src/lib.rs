@@ -258,3 +258,170 @@ pub fn import_json(summary: &ImportSummary) -> Value {
         "posts": summary.posts,
     })
 }
+
+fn round2(x: f64) -> Value {
+    if x.is_finite() { json!((x * 100.0).round() / 100.0) } else { Value::Null }
+}
+
+/// Exact money: the decimal amount as a string, the integer minor units and the currency.
+pub fn money_json(m: &clout_core::money::Money) -> Value {
+    json!({"amount": m.decimal(), "minor": m.minor, "currency": m.currency.as_str()})
+}
+
+fn spread_json(s: &clout_core::outcome::Spread, method: &str) -> Value {
+    json!({"p10": round2(s.p10), "p50": round2(s.p50), "p90": round2(s.p90), "mean": round2(s.mean), "method": method})
+}
+
+/// A price estimate (all figures estimated, in the card's currency).
+pub fn estimate_json(e: &clout_core::price::Estimate, card: &str) -> Value {
+    json!({
+        "deliverable": e.deliverable.as_str(),
+        "currency": e.currency.as_str(),
+        "low": round2(e.low),
+        "point": round2(e.point),
+        "high": round2(e.high),
+        "method": "estimated",
+        "calibrated": e.calibration.is_some(),
+        "calibration": e.calibration.map(|c| json!({
+            "factor": round2(c.factor),
+            "deals": c.deals,
+            "platform": c.platform.map(|p| p.as_str()),
+            "q1": round2(c.q1),
+            "q3": round2(c.q3),
+        })),
+        "model": {"low": round2(e.model_low), "point": round2(e.model_point), "high": round2(e.model_high)},
+        "impressions": {"low": e.impressions_low.round(), "high": e.impressions_high.round()},
+        "reach_rate": {"low": e.reach_low, "high": e.reach_high},
+        "cpm": e.cpm,
+        "reach_factor": e.reach_factor,
+        "cpm_factor": e.cpm_factor,
+        "er_ratio": e.er_ratio.map(|r| (r * 1000.0).round() / 1000.0),
+        "er_factor": (e.er_factor * 1000.0).round() / 1000.0,
+        "rule_of_thumb": round2(e.rule_of_thumb),
+        "rate_card": card,
+    })
+}
+
+/// `engagements`, `views`, `reach` and `value`, each `{p10, p50, p90, mean, method}`.
+fn put_expected(o: &mut Map<String, Value>, e: &clout_core::outcome::Expected) {
+    o.insert("engagements".into(), spread_json(&e.engagements, "derived"));
+    o.insert("views".into(), spread_json(&e.views, e.views_method.as_str()));
+    o.insert("reach".into(), spread_json(&e.reach, "estimated"));
+    o.insert("value".into(), spread_json(&e.value, "estimated"));
+    o.insert("posts_in_window".into(), e.outcomes.len().into());
+}
+
+/// `clout price --json`.
+pub fn price_json(r: &clout_app::PriceReport) -> Value {
+    let mut o = Map::new();
+    o.insert("platform".into(), r.channel.row.platform.as_str().into());
+    o.insert("handle".into(), r.channel.row.handle.clone().into());
+    o.insert("followers".into(), r.channel.row.followers.into());
+    o.insert("deliverable".into(), r.estimate.deliverable.as_str().into());
+    o.insert("estimate".into(), estimate_json(&r.estimate, &r.card));
+    o.insert(
+        "quote".into(),
+        match &r.quote {
+            Some(q) => json!({
+                "amount": q.quote.decimal(),
+                "currency": q.quote.currency.as_str(),
+                "verdict": q.verdict.as_str(),
+                "ratio": (q.ratio * 1000.0).round() / 1000.0,
+            }),
+            None => Value::Null,
+        },
+    );
+    match &r.expected {
+        Ok(e) => put_expected(&mut o, e),
+        Err(reason) => {
+            for k in ["engagements", "views", "reach", "value"] {
+                o.insert(k.into(), Value::Null);
+            }
+            o.insert("expected_reason".into(), expectation_reason(reason).into());
+        }
+    }
+    o.insert("deals".into(), r.deals.into());
+    o.insert(
+        "unused_deals".into(),
+        r.unused_deals
+            .iter()
+            .map(|d| json!({"platform": d.platform.as_str(), "handle": d.handle, "reason": d.reason}))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    Value::Object(o)
+}
+
+/// Why a channel has no expected results, as a sentence.
+pub fn expectation_reason(reason: &clout_core::outcome::NoExpectation) -> String {
+    match reason {
+        clout_core::outcome::NoExpectation::TooFewPosts(n) => {
+            format!("{n} posts in the engagement window; expected results need at least 5")
+        }
+        clout_core::outcome::NoExpectation::NoRates => "the rate card has no rates for this platform".to_string(),
+    }
+}
+
+/// One pick of a plan: the channel, its price and the expected results of `clout price --json`.
+pub fn pick_json(p: &clout_app::Pick, card: &str) -> Value {
+    let mut o = Map::new();
+    o.insert("platform".into(), p.channel.row.platform.as_str().into());
+    o.insert("handle".into(), p.channel.row.handle.clone().into());
+    o.insert("followers".into(), p.channel.row.followers.into());
+    o.insert("tier".into(), p.channel.tier.map(|t| t.as_str()).into());
+    o.insert("price".into(), money_json(&p.price));
+    o.insert("estimate".into(), estimate_json(&p.estimate, card));
+    put_expected(&mut o, &p.expected);
+    o.insert("why".into(), p.why.clone().into());
+    Value::Object(o)
+}
+
+/// `clout plan --json`: the picks and the totals.
+pub fn portfolio_json(p: &clout_app::Portfolio, card: &str) -> Value {
+    let left = clout_core::money::Money::new(p.budget.minor - p.cost.minor, p.budget.currency);
+    let totals = p.totals.map(|t| {
+        json!({
+            "engagements": spread_json(&t.engagements, "derived"),
+            "views": spread_json(&t.views, "estimated"),
+            "reach": spread_json(&t.reach, "estimated"),
+            "value": spread_json(&t.value, "estimated"),
+            "draws": t.draws,
+            "cost": money_json(&p.cost),
+            "cost_per_engagement": p.cost_per_engagement.map(round2),
+            "cpm": p.cpm.map(round2),
+            "engagements_per_unit": p.engagements_per_unit.map(|x| (x * 1000.0).round() / 1000.0),
+            "engagements_spread": if t.engagements.p50 > 0.0 {
+                round2((t.engagements.p90 - t.engagements.p10) / t.engagements.p50)
+            } else {
+                Value::Null
+            },
+            "creators": p.picks.len(),
+        })
+    });
+    json!({
+        "scenario": p.scenario.as_str(),
+        "goal": p.goal.as_str(),
+        "budget": money_json(&p.budget),
+        "cost": money_json(&p.cost),
+        "left": money_json(&left),
+        "picks": p.picks.iter().map(|x| pick_json(x, card)).collect::<Vec<_>>(),
+        "totals": totals,
+        "optimal": p.optimal,
+        "gap": (p.gap * 1e6).round() / 1e6,
+        "nodes": p.nodes,
+        "solve_ms": (p.solve_time.as_secs_f64() * 1e4).round() / 10.0,
+        "matched": p.matched,
+        "candidates": p.candidates,
+        "skipped": p.skipped.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<_, _>>(),
+        "infeasible": p.infeasible,
+    })
+}
+
+/// `clout plan --compare --json`.
+pub fn comparison_json(c: &clout_app::Comparison, card: &str) -> Value {
+    json!({
+        "micro": portfolio_json(&c.micro, card),
+        "top_tier": portfolio_json(&c.top_tier, card),
+        "unconstrained": portfolio_json(&c.unconstrained, card),
+    })
+}

@@ -3,6 +3,7 @@
 mod channels;
 mod demo;
 mod import;
+mod money;
 mod search;
 mod show;
 
@@ -15,13 +16,23 @@ use clout_core::TierPreset;
 use crate::cli::{Cli, Command, TierPresetArg};
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
-    let config = AppConfig { data_dir: cli.data.clone(), niches_file: cli.niches.clone() };
+    let config = AppConfig {
+        data_dir: cli.data.clone(),
+        niches_file: cli.niches.clone(),
+        rate_card_file: cli.rate_card.clone(),
+    };
     match cli.command {
         Command::Import(args) => import::run(config, args),
         Command::Channels(args) => channels::run(&open_read(config)?, args),
         Command::Show(args) => show::run(&open_read(config)?, args),
         Command::Search(args) => search::run(&open_read(config)?, *args),
         Command::Similar(args) => search::similar(&open_read(config)?, args),
+        Command::Price(args) => money::price(&open_read(config)?, args),
+        Command::Plan(args) => money::plan(&open_read(config)?, *args),
+        Command::RateCard => {
+            crate::output::emit(clout_app::DEFAULT_RATE_CARD)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Benchmarks(args) => channels::benchmarks(&open_read(config)?, args.json),
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {

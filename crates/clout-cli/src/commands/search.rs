@@ -10,11 +10,12 @@ use clout_core::{EngagementLabel, Platform, Tier};
 use serde_json::{Value, json};
 
 use super::preset;
-use crate::cli::{SearchArgs, SimilarArgs, SortArg};
+use crate::cli::{FilterArgs, SearchArgs, SimilarArgs, SortArg};
 use crate::output::{emit, fixed2, table, thousands};
 use clout_wire::channel_json;
 
-fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
+/// The filters as a query, by relevance, 20 at a time.
+pub(crate) fn filters(args: &FilterArgs) -> Result<DiscoveryQuery> {
     let platforms =
         args.platform.iter().map(|p| Platform::parse(p).map_err(|e| anyhow!("{e}"))).collect::<Result<_>>()?;
     let tiers = args
@@ -51,16 +52,27 @@ fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
         quality: Bounds { min: args.min_quality, max: args.max_quality },
         verified: args.verified,
         has_email: args.has_email,
-        sort: match args.sort {
-            SortArg::Relevance => SortKey::Relevance,
-            SortArg::Followers => SortKey::Followers,
-            SortArg::Er => SortKey::EngagementRate,
-            SortArg::Index => SortKey::EngagementIndex,
-            SortArg::Growth => SortKey::Growth,
-        },
+        ..DiscoveryQuery::everything()
+    })
+}
+
+pub(crate) fn sort_key(sort: SortArg) -> SortKey {
+    match sort {
+        SortArg::Relevance => SortKey::Relevance,
+        SortArg::Followers => SortKey::Followers,
+        SortArg::Er => SortKey::EngagementRate,
+        SortArg::Index => SortKey::EngagementIndex,
+        SortArg::Growth => SortKey::Growth,
+    }
+}
+
+fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
+    Ok(DiscoveryQuery {
+        sort: sort_key(args.sort),
         limit: args.limit,
         offset: args.offset,
         facets: args.facets,
+        ..filters(&args.filters)?
     })
 }
 

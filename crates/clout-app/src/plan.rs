@@ -1,0 +1,364 @@
+//! The budget planner and the micro-versus-top-tier comparison (docs/pricing.md).
+//!
+//! Candidates are the Directory's matches for the plan's filters. Each is priced (the
+//! rate card's point estimate, rounded to the budget currency's minor unit) and given its
+//! expected results; the optimiser (`clout_core::plan`) picks the set with the most
+//! expected goal within the budget and constraints, and the picks' totals are simulated
+//! jointly from their post histories.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use clout_core::Tier;
+use clout_core::discovery::DiscoveryQuery;
+use clout_core::money::Money;
+use clout_core::outcome::{Expected, NoExpectation, Outcome, Totals, simulate};
+use clout_core::plan::{Item, Limits, solve};
+use clout_core::price::{Deliverable, Estimate};
+
+use crate::channels::ChannelView;
+use crate::search::Directory;
+use crate::{App, Error, Result};
+
+/// The most candidates one plan considers (the first ones in the query's sort order).
+pub const MAX_CANDIDATES: usize = 20_000;
+/// Joint draws behind a portfolio's P10 / P50 / P90.
+pub const DRAWS: usize = 2_000;
+/// The seed of those draws: the same plan always shows the same figures.
+const SEED: u64 = 0x00C1_0075_EED5;
+
+/// What a plan maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    Engagements,
+    Reach,
+    Views,
+    /// Earned media value, from the rate card's value table.
+    Value,
+}
+
+impl Goal {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Goal::Engagements => "engagements",
+            Goal::Reach => "reach",
+            Goal::Views => "views",
+            Goal::Value => "value",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Goal> {
+        [Goal::Engagements, Goal::Reach, Goal::Views, Goal::Value]
+            .into_iter()
+            .find(|g| g.as_str().eq_ignore_ascii_case(raw.trim()))
+    }
+
+    fn of(self, e: &Expected) -> f64 {
+        match self {
+            Goal::Engagements => e.engagements.mean,
+            Goal::Reach => e.reach.mean,
+            Goal::Views => e.views.mean,
+            Goal::Value => e.value.mean,
+        }
+    }
+}
+
+/// A plan to make.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    /// The Directory filters candidates must match (limit, offset and facets are ignored).
+    pub query: DiscoveryQuery,
+    pub budget: Money,
+    pub goal: Goal,
+    pub deliverable: Deliverable,
+    /// No creator may take more than this percentage of the budget.
+    pub max_share: Option<f64>,
+    pub min_creators: usize,
+    pub max_creators: Option<usize>,
+    /// `PLATFORM/HANDLE`s never to pick.
+    pub exclude: Vec<String>,
+    /// When the optimiser stops and reports its gap.
+    pub time_limit: Duration,
+}
+
+/// Which portfolio this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// The plan as asked.
+    Plan,
+    /// Micro tier only.
+    Micro,
+    /// At most 3 macro or mega creators.
+    TopTier,
+    /// The plan as asked, side by side with the other two.
+    Unconstrained,
+}
+
+impl Scenario {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Scenario::Plan => "plan",
+            Scenario::Micro => "micro",
+            Scenario::TopTier => "top_tier",
+            Scenario::Unconstrained => "unconstrained",
+        }
+    }
+}
+
+/// One chosen creator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub channel: ChannelView,
+    /// The point estimate in the budget's currency: what the plan spends.
+    pub price: Money,
+    pub estimate: Estimate,
+    pub expected: Expected,
+    /// Why it was chosen, in a sentence.
+    pub why: String,
+}
+
+/// A chosen set of creators with its totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    pub scenario: Scenario,
+    pub goal: Goal,
+    pub budget: Money,
+    /// Picks, most expected goal first.
+    pub picks: Vec<Pick>,
+    pub cost: Money,
+    /// Joint simulation of the picks' results; `None` without picks.
+    pub totals: Option<Totals>,
+    /// Cost / expected engagements (mean), in the budget's currency.
+    pub cost_per_engagement: Option<f64>,
+    /// Cost per 1,000 expected views (mean).
+    pub cpm: Option<f64>,
+    /// Expected engagements per unit of currency spent.
+    pub engagements_per_unit: Option<f64>,
+    pub optimal: bool,
+    /// Relative optimality gap (0 when proven optimal).
+    pub gap: f64,
+    pub nodes: u64,
+    pub solve_time: Duration,
+    /// Channels matching the filters, and how many of them were candidates.
+    pub matched: u64,
+    pub candidates: usize,
+    /// Matches left out, by reason.
+    pub skipped: Vec<(String, usize)>,
+    /// Set when no set of candidates meets the constraints.
+    pub infeasible: Option<String>,
+}
+
+/// The same budget spent three ways.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub micro: Portfolio,
+    pub top_tier: Portfolio,
+    pub unconstrained: Portfolio,
+}
+
+struct Candidate {
+    channel: ChannelView,
+    price: Money,
+    estimate: Estimate,
+    expected: Expected,
+    goal: f64,
+}
+
+impl App {
+    /// The best portfolio for the request, searching on `directory`.
+    pub fn plan_in(&self, directory: &Directory, request: &PlanRequest) -> Result<Portfolio> {
+        self.portfolio(directory, request, Scenario::Plan)
+    }
+
+    /// [`App::plan_in`] on a fresh index.
+    pub fn plan(&self, request: &PlanRequest) -> Result<Portfolio> {
+        self.plan_in(&self.directory()?, request)
+    }
+
+    /// The budget spent on the best micro portfolio, the best handful (at most 3) of macro
+    /// or mega creators, and without a tier constraint. The request's own tier filter is
+    /// replaced in the first two.
+    pub fn compare_in(&self, directory: &Directory, request: &PlanRequest) -> Result<Comparison> {
+        let mut micro = request.clone();
+        micro.query.tiers = vec![Tier::Micro];
+        let mut top = request.clone();
+        top.query.tiers = vec![Tier::Macro, Tier::Mega];
+        top.max_creators = Some(request.max_creators.map_or(3, |m| m.min(3)));
+        top.min_creators = request.min_creators.min(3);
+        Ok(Comparison {
+            micro: self.portfolio(directory, &micro, Scenario::Micro)?,
+            top_tier: self.portfolio(directory, &top, Scenario::TopTier)?,
+            unconstrained: self.portfolio(directory, request, Scenario::Unconstrained)?,
+        })
+    }
+
+    /// [`App::compare_in`] on a fresh index.
+    pub fn compare(&self, request: &PlanRequest) -> Result<Comparison> {
+        self.compare_in(&self.directory()?, request)
+    }
+
+    fn portfolio(&self, directory: &Directory, request: &PlanRequest, scenario: Scenario) -> Result<Portfolio> {
+        let budget = request.budget;
+        if budget.minor <= 0 {
+            return Err(Error::Invalid("the budget must be more than zero".to_string()));
+        }
+        if let Some(share) = request.max_share
+            && !(share > 0.0 && share <= 100.0)
+        {
+            return Err(Error::Invalid(format!(
+                "--max-share must be a percentage above 0 and at most 100, not {share}"
+            )));
+        }
+        if let Some(max) = request.max_creators
+            && max < request.min_creators
+        {
+            return Err(Error::Invalid(format!(
+                "at least {} and at most {max} creators cannot both hold",
+                request.min_creators
+            )));
+        }
+        let mut pricing = self.pricing()?;
+        let rate = pricing.card.rate_to_card(budget.currency).ok_or_else(|| {
+            Error::Invalid(format!(
+                "the budget is in {} but the rate card prices in {} and has no exchange rate for {}; add one under [exchange_rates] in the rate card (or plan in {})",
+                budget.currency, pricing.card.currency, budget.currency, pricing.card.currency
+            ))
+        })?;
+        let mut excluded = Vec::new();
+        for r in &request.exclude {
+            let (platform, handle) = crate::channels::parse_channel_ref(r)?;
+            excluded.push((platform, handle.as_str().to_string()));
+        }
+
+        let mut query = request.query.clone();
+        query.limit = MAX_CANDIDATES;
+        query.offset = 0;
+        query.facets = false;
+        let found = self.search_in(directory, &query)?;
+        let ids: Vec<i64> = found.channels.iter().map(|c| c.row.id).collect();
+        let mut posts = self.store.posts_of_many(&ids)?;
+        let max_cost = request.max_share.map(|s| (budget.minor as f64 * s / 100.0).floor() as i64);
+        let mut skipped: HashMap<&'static str, usize> = HashMap::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for channel in found.channels {
+            let row = &channel.row;
+            if excluded.iter().any(|(p, h)| *p == row.platform && *h == row.handle) {
+                *skipped.entry("excluded").or_default() += 1;
+                continue;
+            }
+            let Some(estimate) = pricing.estimate(row, request.deliverable) else {
+                *skipped.entry("no follower count to price").or_default() += 1;
+                continue;
+            };
+            let snapshots: Vec<_> = posts.remove(&row.id).unwrap_or_default().into_iter().map(|(p, _)| p).collect();
+            let expected = match pricing.expected(row, &snapshots, request.deliverable) {
+                Ok(e) => e,
+                Err(NoExpectation::TooFewPosts(_)) => {
+                    *skipped.entry("fewer than 5 posts in the engagement window").or_default() += 1;
+                    continue;
+                }
+                Err(NoExpectation::NoRates) => {
+                    *skipped.entry("no rates for the platform in the rate card").or_default() += 1;
+                    continue;
+                }
+            };
+            let price = Money::from_major_rounded(estimate.point / rate, budget.currency);
+            if price.minor <= 0 {
+                *skipped.entry("an estimated price of zero").or_default() += 1;
+                continue;
+            }
+            if price.minor > budget.minor {
+                *skipped.entry("priced above the whole budget").or_default() += 1;
+                continue;
+            }
+            if max_cost.is_some_and(|m| price.minor > m) {
+                *skipped.entry("priced above --max-share of the budget").or_default() += 1;
+                continue;
+            }
+            let goal = request.goal.of(&expected);
+            candidates.push(Candidate { channel, price, estimate, expected, goal });
+        }
+
+        let items: Vec<Item> = candidates.iter().map(|c| Item { cost: c.price.minor, value: c.goal }).collect();
+        let limits = Limits { budget: budget.minor, min_items: request.min_creators, max_items: request.max_creators };
+        let started = Instant::now();
+        let deadline = started + request.time_limit;
+        let solution = solve(&items, &limits, || Instant::now() >= deadline);
+        let solve_time = started.elapsed();
+
+        let mut skipped: Vec<(String, usize)> = skipped.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        skipped.sort();
+        let mut portfolio = Portfolio {
+            scenario,
+            goal: request.goal,
+            budget,
+            picks: Vec::new(),
+            cost: Money::zero(budget.currency),
+            totals: None,
+            cost_per_engagement: None,
+            cpm: None,
+            engagements_per_unit: None,
+            optimal: true,
+            gap: 0.0,
+            nodes: 0,
+            solve_time,
+            matched: found.page.total,
+            candidates: candidates.len(),
+            skipped,
+            infeasible: None,
+        };
+        let Some(solution) = solution else {
+            portfolio.infeasible = Some(format!(
+                "no set of the {} candidates meets the constraints (at least {} creators within {})",
+                candidates.len(),
+                request.min_creators,
+                budget
+            ));
+            return Ok(portfolio);
+        };
+        // Rank of every candidate by goal per unit of money, for the reasons.
+        let mut by_ratio: Vec<usize> = (0..candidates.len()).collect();
+        let ratio = |c: &Candidate| c.goal / c.price.major();
+        by_ratio.sort_by(|&a, &b| ratio(&candidates[b]).total_cmp(&ratio(&candidates[a])));
+        let mut rank = vec![0usize; candidates.len()];
+        for (r, &i) in by_ratio.iter().enumerate() {
+            rank[i] = r + 1;
+        }
+        let chosen: std::collections::HashSet<usize> = solution.chosen.iter().copied().collect();
+        let n = candidates.len();
+        let goal = request.goal.as_str();
+        let mut picks: Vec<Pick> = Vec::with_capacity(chosen.len());
+        for (i, c) in candidates.into_iter().enumerate() {
+            if !chosen.contains(&i) {
+                continue;
+            }
+            let why = format!(
+                "{:.1} expected {goal} for {} ({:.2} per {}), #{} of {n} candidates by {goal} per {}",
+                c.goal,
+                c.price,
+                c.goal / c.price.major(),
+                budget.currency,
+                rank[i],
+                budget.currency
+            );
+            picks.push(Pick { channel: c.channel, price: c.price, estimate: c.estimate, expected: c.expected, why });
+        }
+        picks.sort_by(|a, b| request.goal.of(&b.expected).total_cmp(&request.goal.of(&a.expected)));
+        let members: Vec<&[Outcome]> = picks.iter().map(|p| p.expected.outcomes.as_slice()).collect();
+        let totals = (!picks.is_empty()).then(|| simulate(&members, DRAWS, SEED));
+        let cost = Money::new(solution.cost, budget.currency);
+        let spent = cost.major();
+        let engagements: f64 = picks.iter().map(|p| p.expected.engagements.mean).sum();
+        let views: f64 = picks.iter().map(|p| p.expected.views.mean).sum();
+        portfolio.cost_per_engagement = (engagements > 0.0).then(|| spent / engagements);
+        portfolio.cpm = (views > 0.0).then(|| spent / views * 1000.0);
+        portfolio.engagements_per_unit = (spent > 0.0).then(|| engagements / spent);
+        portfolio.picks = picks;
+        portfolio.cost = cost;
+        portfolio.totals = totals;
+        portfolio.optimal = solution.optimal;
+        portfolio.gap = solution.gap();
+        portfolio.nodes = solution.nodes;
+        Ok(portfolio)
+    }
+}

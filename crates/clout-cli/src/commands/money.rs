@@ -1,0 +1,356 @@
+//! `clout price` and `clout plan`.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use clout_app::{App, Goal, PlanRequest, Portfolio};
+use clout_core::money::{Currency, Money};
+use clout_core::outcome::Spread;
+use clout_core::price::Deliverable;
+
+use super::preset;
+use super::search::{filters, sort_key};
+use crate::cli::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
+use crate::output::{emit, table, thousands};
+
+fn deliverable(arg: DeliverableArg) -> Deliverable {
+    match arg {
+        DeliverableArg::Post => Deliverable::Post,
+        DeliverableArg::Video => Deliverable::Video,
+        DeliverableArg::Story => Deliverable::Story,
+        DeliverableArg::Short => Deliverable::Short,
+    }
+}
+
+fn goal(arg: GoalArg) -> Goal {
+    match arg {
+        GoalArg::Engagements => Goal::Engagements,
+        GoalArg::Reach => Goal::Reach,
+        GoalArg::Views => Goal::Views,
+        GoalArg::Value => Goal::Value,
+    }
+}
+
+/// An amount in `currency`, or the rate card's currency.
+fn amount(app: &App, raw: &str, currency: Option<&str>, what: &str) -> Result<Money> {
+    let currency = match currency {
+        Some(c) => Currency::parse(c).map_err(|e| anyhow!("--currency: {e}"))?,
+        None => app.rate_card()?.currency,
+    };
+    Money::parse(raw, currency).map_err(|e| anyhow!("{what}: {e}"))
+}
+
+fn money2(x: f64, currency: Currency) -> String {
+    Money::from_major_rounded(x, currency).to_string()
+}
+
+fn count(x: f64) -> String {
+    if x.is_finite() { thousands(x.max(0.0).round() as u64) } else { "-".to_string() }
+}
+
+fn spread(s: &Spread) -> String {
+    format!("{} / {} / {}", count(s.p10), count(s.p50), count(s.p90))
+}
+
+pub(crate) fn price(app: &App, args: PriceArgs) -> Result<ExitCode> {
+    let quote = args.quote.as_deref().map(|q| amount(app, q, args.currency.as_deref(), "--quote")).transpose()?;
+    let r = app.price(&args.channel, deliverable(args.deliverable), quote, preset(args.tiers))?;
+    let mut text = String::new();
+    if args.json {
+        let _ = writeln!(text, "{}", clout_wire::price_json(&r));
+        emit(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let e = &r.estimate;
+    let c = &r.channel;
+    let cur = e.currency;
+    let d = e.deliverable.as_str();
+    let _ = writeln!(
+        text,
+        "{}/{} · {} followers · {} · {d}",
+        c.row.platform,
+        c.row.handle,
+        c.row.followers.map(thousands).unwrap_or_else(|| "-".into()),
+        c.tier.map(|t| t.as_str()).unwrap_or("-"),
+    );
+    let _ = writeln!(
+        text,
+        "Estimate (estimated): {} to {}, point {}",
+        money2(e.low, cur),
+        money2(e.high, cur),
+        money2(e.point, cur)
+    );
+    let _ = writeln!(
+        text,
+        "  impressions {}–{} = followers × reach {:.0}–{:.0} % × {:.2} for a {d}",
+        count(e.impressions_low),
+        count(e.impressions_high),
+        e.reach_low * 100.0,
+        e.reach_high * 100.0,
+        e.reach_factor
+    );
+    let _ = writeln!(text, "  × {} CPM × {:.2} for a {d}", money2(e.cpm, cur), e.cpm_factor);
+    match e.er_ratio {
+        Some(ratio) => {
+            let _ = writeln!(
+                text,
+                "  × {:.2} for engagement ({ratio:.2}× the bucket's median rate, clamped to {}–{})",
+                e.er_factor,
+                fmt_factor(app.rate_card()?.er_clamp.0),
+                fmt_factor(app.rate_card()?.er_clamp.1)
+            );
+        }
+        None => {
+            let _ = writeln!(text, "  no engagement adjustment (no engagement rate or no peer median)");
+        }
+    }
+    match &e.calibration {
+        Some(k) => {
+            let scope = k.platform.map(|p| format!("on {p}")).unwrap_or_else(|| "across platforms".to_string());
+            let _ = writeln!(
+                text,
+                "  × {:.2}: fitted to {} of your deals {scope} (median fee ÷ model; quartiles {:.2}–{:.2}); model alone {} to {}",
+                k.factor,
+                k.deals,
+                k.q1,
+                k.q3,
+                money2(e.model_low, cur),
+                money2(e.model_high, cur)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                text,
+                "  not fitted to deals ({} in the store; {} needed on the platform or overall)",
+                r.deals,
+                app.rate_card()?.min_deals
+            );
+        }
+    }
+    for u in &r.unused_deals {
+        let _ = writeln!(text, "  deal with {}/{} not used: {}", u.platform, u.handle, u.reason);
+    }
+    let _ = writeln!(text, "Rule of thumb: {}", money2(e.rule_of_thumb, cur));
+    if let Some(q) = &r.quote {
+        let _ = writeln!(text, "Quote {}: {} ({:.2}× the point estimate)", q.quote, q.verdict.as_str(), q.ratio);
+    }
+    match &r.expected {
+        Ok(x) => {
+            let _ = writeln!(
+                text,
+                "Expected results of one {d} (from {} window posts), P10 / P50 / P90:",
+                x.outcomes.len()
+            );
+            let _ = writeln!(text, "  engagements  {}  (derived)", spread(&x.engagements));
+            let _ = writeln!(text, "  views        {}  ({})", spread(&x.views), x.views_method.as_str());
+            let _ = writeln!(text, "  reach        {}  (estimated)", spread(&x.reach));
+            if x.engagements.mean > 0.0 {
+                let _ = writeln!(
+                    text,
+                    "  cost per engagement at the point estimate: {}",
+                    money2(e.point / x.engagements.mean, cur)
+                );
+            }
+        }
+        Err(reason) => {
+            let _ = writeln!(text, "No expected results: {}", clout_wire::expectation_reason(reason));
+        }
+    }
+    let _ = writeln!(text, "Rate card: {}", r.card);
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fmt_factor(x: f64) -> String {
+    format!("{x}")
+}
+
+pub(crate) fn plan(app: &App, args: PlanArgs) -> Result<ExitCode> {
+    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 3600.0) {
+        bail!("--time-limit must be between 0 and 3600 seconds");
+    }
+    let budget = amount(app, &args.budget, args.currency.as_deref(), "--budget")?;
+    let mut query = filters(&args.filters)?;
+    query.sort = sort_key(args.sort);
+    let request = PlanRequest {
+        query,
+        budget,
+        goal: goal(args.goal),
+        deliverable: deliverable(args.deliverable),
+        max_share: args.max_share,
+        min_creators: args.min_creators,
+        max_creators: args.max_creators,
+        exclude: args.exclude.clone(),
+        time_limit: Duration::from_secs_f64(args.time_limit),
+    };
+    let card = app.rate_card()?.origin;
+    let mut text = String::new();
+    if args.compare {
+        let c = app.compare(&request)?;
+        if args.json {
+            let _ = writeln!(text, "{}", clout_wire::comparison_json(&c, &card));
+        } else {
+            compare_text(&mut text, &[&c.micro, &c.top_tier, &c.unconstrained]);
+        }
+    } else {
+        let p = app.plan(&request)?;
+        if args.json {
+            let _ = writeln!(text, "{}", clout_wire::portfolio_json(&p, &card));
+        } else {
+            plan_text(&mut text, &p);
+        }
+    }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plan_text(text: &mut String, p: &Portfolio) {
+    let cur = p.budget.currency;
+    if let Some(why) = &p.infeasible {
+        let _ = writeln!(text, "No plan: {why}.");
+        skipped_text(text, p);
+        return;
+    }
+    let rows: Vec<Vec<String>> = p
+        .picks
+        .iter()
+        .map(|x| {
+            vec![
+                x.channel.row.platform.to_string(),
+                x.channel.row.handle.clone(),
+                x.channel.tier.map(|t| t.as_str()).unwrap_or("-").to_string(),
+                x.channel.row.followers.map(thousands).unwrap_or_else(|| "-".into()),
+                x.price.amount(),
+                spread(&x.expected.engagements),
+                spread(&x.expected.reach),
+            ]
+        })
+        .collect();
+    text.push_str(&table(
+        &[
+            "PLATFORM",
+            "HANDLE",
+            "TIER",
+            "FOLLOWERS",
+            &format!("PRICE {cur}"),
+            "ENGAGEMENTS P10/50/90",
+            "REACH P10/50/90",
+        ],
+        &rows,
+        &[3, 4],
+    ));
+    let _ = writeln!(text, "Why:");
+    for x in &p.picks {
+        let _ = writeln!(text, "  {}/{}: {}", x.channel.row.platform, x.channel.row.handle, x.why);
+    }
+    let _ = writeln!(
+        text,
+        "{} creators for {} of {} ({} left); goal: {}",
+        p.picks.len(),
+        p.cost,
+        p.budget,
+        Money::new(p.budget.minor - p.cost.minor, cur).amount(),
+        p.goal.as_str()
+    );
+    if let Some(t) = &p.totals {
+        let _ = writeln!(text, "Expected totals (P10 / P50 / P90, {} joint draws):", t.draws);
+        let _ = writeln!(text, "  engagements  {}", spread(&t.engagements));
+        let _ = writeln!(text, "  views        {}", spread(&t.views));
+        let _ = writeln!(text, "  reach        {}", spread(&t.reach));
+        let _ = writeln!(text, "  value (EMV)  {}", spread(&t.value));
+    }
+    if let Some(cpe) = p.cost_per_engagement {
+        let _ = writeln!(
+            text,
+            "Cost per engagement {}; CPM {}",
+            money2(cpe, cur),
+            p.cpm.map(|c| money2(c, cur)).unwrap_or("-".into())
+        );
+    }
+    optimality_text(text, p);
+    skipped_text(text, p);
+}
+
+fn optimality_text(text: &mut String, p: &Portfolio) {
+    if p.optimal {
+        let _ = writeln!(
+            text,
+            "Optimal: proven by branch and bound ({} nodes, {:.0} ms) over {} candidates of {} matches.",
+            p.nodes,
+            p.solve_time.as_secs_f64() * 1000.0,
+            p.candidates,
+            p.matched
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "Stopped by the time limit after {} nodes: within {:.4} % of the best possible plan (optimality gap), over {} candidates of {} matches.",
+            p.nodes,
+            p.gap * 100.0,
+            p.candidates,
+            p.matched
+        );
+    }
+}
+
+fn skipped_text(text: &mut String, p: &Portfolio) {
+    for (reason, n) in &p.skipped {
+        let _ = writeln!(text, "  {n} matches left out: {reason}");
+    }
+}
+
+fn compare_text(text: &mut String, ps: &[&Portfolio]) {
+    let cur = ps[0].budget.currency;
+    let cell = |p: &Portfolio, f: &dyn Fn(&Portfolio) -> Option<String>| {
+        if p.infeasible.is_some() || p.picks.is_empty() { "-".to_string() } else { f(p).unwrap_or_else(|| "-".into()) }
+    };
+    type Row<'a> = (&'a str, Box<dyn Fn(&Portfolio) -> Option<String>>);
+    let rows: Vec<Row<'_>> = vec![
+        ("creators", Box::new(|p: &Portfolio| Some(p.picks.len().to_string()))),
+        ("cost", Box::new(|p: &Portfolio| Some(p.cost.amount()))),
+        ("engagements (mean)", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.mean)))),
+        ("engagements P10", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.p10)))),
+        ("engagements P90", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.p90)))),
+        (
+            "P10–P90 spread ÷ P50",
+            Box::new(|p: &Portfolio| {
+                p.totals
+                    .filter(|t| t.engagements.p50 > 0.0)
+                    .map(|t| format!("{:.2}", (t.engagements.p90 - t.engagements.p10) / t.engagements.p50))
+            }),
+        ),
+        ("reach (mean)", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.reach.mean)))),
+        ("engagements per unit", Box::new(|p: &Portfolio| p.engagements_per_unit.map(|x| format!("{x:.2}")))),
+        ("cost per engagement", Box::new(move |p: &Portfolio| p.cost_per_engagement.map(|x| money2(x, cur)))),
+        ("CPM", Box::new(move |p: &Portfolio| p.cpm.map(|x| money2(x, cur)))),
+        (
+            "optimal (gap)",
+            Box::new(|p: &Portfolio| {
+                Some(if p.optimal { "yes".to_string() } else { format!("no ({:.4} %)", p.gap * 100.0) })
+            }),
+        ),
+        ("candidates", Box::new(|p: &Portfolio| Some(p.candidates.to_string()))),
+    ];
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(name, f)| {
+            let mut r = vec![name.to_string()];
+            r.extend(ps.iter().map(|p| cell(p, f.as_ref())));
+            r
+        })
+        .collect();
+    let _ = writeln!(text, "The same budget ({}) three ways, goal {}:", ps[0].budget, ps[0].goal.as_str());
+    text.push_str(&table(&["", "MICRO", "TOP TIER (≤3)", "UNCONSTRAINED"], &table_rows, &[1, 2, 3]));
+    for p in ps {
+        if let Some(why) = &p.infeasible {
+            let _ = writeln!(text, "{}: no plan: {why}.", p.scenario.as_str());
+        }
+    }
+    if let (Some(m), Some(t)) = (ps[0].engagements_per_unit, ps[1].engagements_per_unit)
+        && t > 0.0
+    {
+        let _ = writeln!(text, "Micro gets {:.2}× the engagements per {cur} of the top tier.", m / t);
+    }
+}
