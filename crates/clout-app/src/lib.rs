@@ -86,4 +86,6 @@ pub fn write_demo_world(
 }
 
 #[cfg(test)]
+mod price_tests;
+#[cfg(test)]
 mod tests;

@@ -250,7 +250,7 @@ impl App {
                 *skipped.entry("no follower count to price").or_default() += 1;
                 continue;
             };
-            let snapshots: Vec<_> = posts.remove(&row.id).unwrap_or_default().into_iter().map(|(p, _)| p).collect();
+            let snapshots = posts.remove(&row.id).unwrap_or_default();
             let expected = match pricing.expected(row, &snapshots, request.deliverable) {
                 Ok(e) => e,
                 Err(NoExpectation::TooFewPosts(_)) => {

@@ -52,13 +52,13 @@ impl Store {
         Ok(out)
     }
 
-    /// The current snapshot of every post of these channels, with its type.
-    pub fn posts_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<(PostSnapshot, Option<String>)>>> {
-        let mut out: HashMap<i64, Vec<(PostSnapshot, Option<String>)>> = HashMap::with_capacity(ids.len());
+    /// The current snapshot of every post of these channels.
+    pub fn posts_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<PostSnapshot>>> {
+        let mut out: HashMap<i64, Vec<PostSnapshot>> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT channel_id, post_id, published_at, likes, comments, shares, views, type
+                "SELECT channel_id, post_id, published_at, likes, comments, shares, views
                  FROM posts WHERE channel_id IN ({marks})"
             ))?;
             let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
@@ -74,7 +74,7 @@ impl Store {
                     shares: count(5)?,
                     views: count(6)?,
                 };
-                out.entry(r.get(0)?).or_default().push((snapshot, r.get(7)?));
+                out.entry(r.get(0)?).or_default().push(snapshot);
             }
         }
         Ok(out)

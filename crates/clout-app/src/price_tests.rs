@@ -1,0 +1,191 @@
+//! Prices, deals and plans against a real data directory, checked by hand.
+
+use std::path::Path;
+use std::time::Duration;
+
+use clout_core::discovery::DiscoveryQuery;
+use clout_core::money::{Currency, Money};
+use clout_core::price::{Deliverable, Verdict};
+use clout_core::{TierPreset, Timestamp};
+
+use super::*;
+
+/// 2026-11-20T12:00:00Z.
+const AS_OF: i64 = 1_795_176_000;
+const DAY: i64 = 86_400;
+
+fn app(dir: &Path, rate_card_file: Option<std::path::PathBuf>) -> App {
+    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file }, Access::Write, "test")
+        .unwrap()
+}
+
+fn options() -> ImportOptions {
+    ImportOptions { clock: || Timestamp::from_unix(AS_OF + DAY), strict: false, batch_size: 100 }
+}
+
+fn import(app: &mut App, dir: &Path, name: &str, lines: &[String]) -> ImportSummary {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    app.import(&[path], &options(), &mut Silent).unwrap()
+}
+
+/// A channel with `followers` and six posts of `likes` + `comments` each, 2 to 7 days old.
+fn channel(handle: &str, followers: u64, likes: u64, comments: u64) -> Vec<String> {
+    let mut lines = vec![format!(
+        r#"{{"kind":"channel","platform":"instagram","handle":"{handle}","followers":{followers},"observed_at":{AS_OF}}}"#
+    )];
+    for i in 0..6 {
+        lines.push(format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"{handle}{i}","published_at":{},"likes":{likes},"comments":{comments},"observed_at":{AS_OF}}}"#,
+            AS_OF - (2 + i) * DAY
+        ));
+    }
+    lines
+}
+
+fn deal(handle: &str, fee: &str, currency: &str, day: i64) -> String {
+    format!(
+        r#"{{"kind":"deal","platform":"instagram","handle":"{handle}","deliverable":"post","fee":"{fee}","currency":"{currency}","agreed_at":{}}}"#,
+        AS_OF - day * DAY
+    )
+}
+
+fn usd(raw: &str) -> Money {
+    Money::parse(raw, Currency::USD).unwrap()
+}
+
+#[test]
+fn a_price_follows_the_built_in_card_and_is_fitted_to_enough_deals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), None);
+    import(&mut app, tmp.path(), "chef.ndjson", &channel("chef", 10_000, 280, 20));
+
+    // Instagram, 10,000 followers: reach 30–38 % → 3,000–3,800 impressions; $30 CPM → $90–$114,
+    // point $102. The only channel of its bucket is its own median, so no engagement adjustment.
+    let r = app.price("instagram/chef", Deliverable::Post, Some(usd("120")), TierPreset::Scrunch).unwrap();
+    let e = &r.estimate;
+    assert!((e.low - 90.0).abs() < 1e-9 && (e.high - 114.0).abs() < 1e-9 && (e.point - 102.0).abs() < 1e-9, "{e:?}");
+    assert_eq!(e.er_factor, 1.0);
+    assert!((e.rule_of_thumb - 100.0).abs() < 1e-9, "$10 per 1,000 followers");
+    assert_eq!(r.quote.as_ref().unwrap().verdict, Verdict::High);
+    let fair = app.price("instagram/chef", Deliverable::Post, Some(usd("100")), TierPreset::Scrunch).unwrap();
+    assert_eq!(fair.quote.unwrap().verdict, Verdict::Fair);
+    // Six posts of 300 engagements: every quantile is 300; reach 10,000 × 34 % = 3,400; no
+    // views, so views are the reach (estimated).
+    let x = r.expected.as_ref().unwrap();
+    assert_eq!((x.engagements.p10, x.engagements.p50, x.engagements.p90), (300.0, 300.0, 300.0));
+    assert!((x.reach.p50 - 3_400.0).abs() < 1e-6 && (x.views.p50 - 3_400.0).abs() < 1e-6);
+    assert_eq!(x.views_method, clout_core::Method::Estimated);
+
+    // A quote in euros without a rate is refused, with what to do.
+    let eur = Money::parse("100", Currency::parse("EUR").unwrap()).unwrap();
+    let err = app.price("instagram/chef", Deliverable::Post, Some(eur), TierPreset::Scrunch).unwrap_err();
+    assert!(err.to_string().contains("no exchange rate for EUR"), "{err}");
+
+    // Four deals are not enough (the card wants 5); a euro deal cannot count without a rate.
+    let deals: Vec<String> = [("153", 1), ("204", 2), ("102", 3), ("255", 4)]
+        .iter()
+        .map(|(fee, day)| deal("chef", fee, "USD", *day))
+        .chain([deal("chef", "500", "EUR", 9)])
+        .collect();
+    import(&mut app, tmp.path(), "deals.ndjson", &deals);
+    let r = app.price("instagram/chef", Deliverable::Post, None, TierPreset::Scrunch).unwrap();
+    assert_eq!(r.estimate.calibration, None);
+    assert_eq!((r.deals, r.unused_deals.len()), (5, 1));
+    assert!(r.unused_deals[0].reason.contains("no exchange rate"), "{:?}", r.unused_deals);
+    // The fifth: fee / model = 1.5, 2, 1, 2.5, 3 → median 2, quartiles 1.5 and 2.5.
+    let s = import(&mut app, tmp.path(), "deal5.ndjson", &[deal("chef", "306", "USD", 5)]);
+    assert_eq!(s.accepted, 1);
+    let r = app.price("instagram/chef", Deliverable::Post, None, TierPreset::Scrunch).unwrap();
+    let k = r.estimate.calibration.expect("five deals fit the estimate");
+    assert_eq!((k.factor, k.deals, k.platform), (2.0, 5, Some(clout_core::Platform::Instagram)));
+    assert_eq!((k.q1, k.q3), (1.5, 2.5));
+    assert!((r.estimate.point - 204.0).abs() < 1e-9 && (r.estimate.low - 180.0).abs() < 1e-9);
+    assert!((r.estimate.model_point - 102.0).abs() < 1e-9, "the model stays visible");
+    // Re-importing the same deals changes nothing.
+    let again = import(&mut app, tmp.path(), "deal5.ndjson", &[deal("chef", "306", "USD", 5)]);
+    assert_eq!(again.accepted, 1);
+    assert_eq!(app.price("instagram/chef", Deliverable::Post, None, TierPreset::Scrunch).unwrap().deals, 6);
+}
+
+#[test]
+fn a_rate_card_file_replaces_the_built_in_one_and_bad_cards_say_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let edited = DEFAULT_RATE_CARD
+        .replace("[exchange_rates]", "[exchange_rates]\nEUR = 1.25")
+        .replace("cpm = 30.0", "cpm = 60.0");
+    let card_path = tmp.path().join("card.toml");
+    std::fs::write(&card_path, edited).unwrap();
+    let mut app = app(tmp.path(), Some(card_path.clone()));
+    import(&mut app, tmp.path(), "chef.ndjson", &channel("chef", 10_000, 280, 20));
+    let eur = Money::parse("200", Currency::parse("EUR").unwrap()).unwrap();
+    let r = app.price("instagram/chef", Deliverable::Post, Some(eur), TierPreset::Scrunch).unwrap();
+    // Twice the CPM: $180–$228. €200 × 1.25 = $250: high.
+    assert!((r.estimate.point - 204.0).abs() < 1e-9);
+    let q = r.quote.unwrap();
+    assert_eq!(q.verdict, Verdict::High);
+    assert!((q.ratio - 250.0 / 204.0).abs() < 1e-9);
+    assert_eq!(r.card, card_path.display().to_string());
+
+    for (broken, expected) in [
+        ("er_clamp = [0.5, 2.0]", "er_clamp = [2.0, 0.5]"),
+        ("[deliverable.story]", "[deliverable.stories]"),
+        ("{ from = 0, low = 0.30, high = 0.38 }", "{ from = 0, low = 0.40, high = 0.38 }"),
+        ("platform.instagram]", "platform.myspace]"),
+    ] {
+        let text = DEFAULT_RATE_CARD.replace(broken, expected);
+        let err = rate_card_from_toml(&text, "mine.toml").unwrap_err().to_string();
+        assert!(err.starts_with("rate card mine.toml: "), "{err}");
+    }
+}
+
+#[test]
+fn a_plan_keeps_to_the_budget_and_every_constraint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), None);
+    let mut lines = Vec::new();
+    // Ten channels of 5,000 to 50,000 followers with 2 % to 11 % engagement.
+    for i in 0..10u64 {
+        let followers = 5_000 + i * 5_000;
+        let likes = followers * (2 + (i * 7) % 10) / 100;
+        lines.extend(channel(&format!("c{i}"), followers, likes, 5));
+    }
+    import(&mut app, tmp.path(), "world.ndjson", &lines);
+    let request = PlanRequest {
+        query: DiscoveryQuery::everything(),
+        budget: usd("1500"),
+        goal: Goal::Engagements,
+        deliverable: Deliverable::Post,
+        max_share: Some(40.0),
+        min_creators: 2,
+        max_creators: Some(4),
+        exclude: vec!["instagram/c9".to_string()],
+        time_limit: Duration::from_secs(5),
+    };
+    let p = app.plan(&request).unwrap();
+    assert!(p.optimal && p.gap == 0.0);
+    assert!(p.cost.minor <= 150_000 && p.cost.minor > 0);
+    assert!((2..=4).contains(&p.picks.len()), "{}", p.picks.len());
+    assert_eq!(p.skipped.iter().find(|(r, _)| r == "excluded").map(|(_, n)| *n), Some(1));
+    for pick in &p.picks {
+        assert_ne!(pick.channel.row.handle, "c9");
+        assert!(pick.price.minor <= 60_000, "40 % of $1,500");
+        assert!(pick.why.contains("expected engagements"), "{}", pick.why);
+    }
+    let sum: i64 = p.picks.iter().map(|x| x.price.minor).sum();
+    assert_eq!(sum, p.cost.minor, "the cost is the exact sum of the prices");
+    let t = p.totals.unwrap();
+    // Every channel's posts are all alike, so every draw gives the same total.
+    let total: f64 = p.picks.iter().map(|x| x.expected.engagements.mean).sum();
+    assert!((t.engagements.p10 - total).abs() < 1e-6 && (t.engagements.p90 - total).abs() < 1e-6);
+    assert!((p.cost_per_engagement.unwrap() - p.cost.major() / total).abs() < 1e-9);
+
+    // No plan: nine creators (every one left) cost more than the budget; a euro budget has no rate.
+    let none = app.plan(&PlanRequest { min_creators: 9, max_creators: None, ..request.clone() }).unwrap();
+    assert!(none.infeasible.is_some() && none.picks.is_empty());
+    let eur = Money::parse("1500", Currency::parse("EUR").unwrap()).unwrap();
+    let err = app.plan(&PlanRequest { budget: eur, ..request.clone() }).unwrap_err();
+    assert!(err.to_string().contains("no exchange rate for EUR"), "{err}");
+    let err = app.plan(&PlanRequest { max_share: Some(0.0), ..request.clone() }).unwrap_err();
+    assert!(err.to_string().contains("--max-share"), "{err}");
+}
