@@ -8,6 +8,7 @@
 //! - `crash`: SIGKILL in the middle of an import.
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
+//! - `plan`: prices, deals and the budget planner.
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
 //! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
@@ -23,6 +24,7 @@ mod channels;
 mod crash;
 mod demo;
 mod import;
+mod plan;
 mod quality;
 mod search;
 mod server;

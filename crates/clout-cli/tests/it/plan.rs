@@ -1,0 +1,145 @@
+//! `clout price` and `clout plan`: JSON shapes, figures checked by hand, constraints,
+//! the micro-versus-top-tier comparison on the demo world, and errors.
+
+use crate::util::{AS_OF, DAY, Dir};
+
+/// One Instagram channel of 10,000 followers whose six posts have 300 engagements each.
+fn chef(dir: &Dir) {
+    let mut lines = vec![format!(
+        r#"{{"kind":"channel","platform":"instagram","handle":"chef","followers":10000,"observed_at":{AS_OF}}}"#
+    )];
+    for i in 0..6 {
+        lines.push(format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"chef","post_id":"p{i}","published_at":{},"likes":280,"comments":20,"observed_at":{AS_OF}}}"#,
+            AS_OF - (2 + i) * DAY
+        ));
+    }
+    dir.write("chef.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "chef.ndjson"]);
+}
+
+#[test]
+fn price_json_gives_the_range_the_quote_verdict_and_expected_results() {
+    let dir = Dir::new();
+    chef(&dir);
+    let out = dir.json_lines(&["price", "instagram/@Chef", "--quote", "120", "--json"]);
+    let r = &out[0];
+    // 10,000 × 30–38 % reach × $30 CPM = $90–$114 (built-in card).
+    assert_eq!(r["estimate"]["low"], 90.0);
+    assert_eq!(r["estimate"]["point"], 102.0);
+    assert_eq!(r["estimate"]["high"], 114.0);
+    assert_eq!(r["estimate"]["method"], "estimated");
+    assert_eq!(r["estimate"]["rule_of_thumb"], 100.0);
+    assert_eq!(r["quote"]["verdict"], "high");
+    for key in ["engagements", "views", "reach"] {
+        for q in ["p10", "p50", "p90"] {
+            assert!(r[key][q].is_number(), "{key}.{q} in {r}");
+        }
+    }
+    assert_eq!(r["engagements"]["p50"], 300.0);
+    assert_eq!(r["reach"]["p50"], 3400.0);
+    assert_eq!(r["reach"]["method"], "estimated");
+
+    let text = dir.stdout(&["price", "instagram/chef", "--deliverable", "story", "--quote", "40"]);
+    // A story: a fifth of the reach at twice the CPM: $36–$45.60.
+    assert!(text.contains("36.00 USD to 45.60 USD"), "{text}");
+    assert!(text.contains("Quote 40.00 USD: fair"), "{text}");
+    assert!(text.contains("Rule of thumb"), "{text}");
+}
+
+#[test]
+fn price_and_plan_refuse_bad_input_with_a_reason() {
+    let dir = Dir::new();
+    chef(&dir);
+    for (args, expected) in [
+        (vec!["price", "instagram/nobody"], "no channel instagram/nobody"),
+        (vec!["price", "instagram/chef", "--quote", "12.345"], "more decimals than USD"),
+        (vec!["price", "instagram/chef", "--quote", "100", "--currency", "EUR"], "no exchange rate for EUR"),
+        (vec!["plan", "--budget", "lots"], "'lots' is not an amount"),
+        (vec!["plan", "--budget", "100", "--currency", "GBP"], "no exchange rate for GBP"),
+        (vec!["plan", "--budget", "100", "--max-share", "150"], "--max-share"),
+        (vec!["plan", "--budget", "100", "--min-creators", "3", "--max-creators", "2"], "cannot both hold"),
+        (vec!["plan", "--budget", "0"], "more than zero"),
+    ] {
+        let out = dir.run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(err.contains(expected), "{args:?}: {expected} not in {err}");
+    }
+}
+
+#[test]
+fn plans_on_the_demo_world_keep_to_the_budget_and_micro_wins_on_engagements_per_dollar() {
+    let dir = Dir::new();
+    dir.stdout(&["demo", "--channels", "3000"]);
+    let plan = &dir.json_lines(&[
+        "plan",
+        "--budget",
+        "2000",
+        "--niche",
+        "fitness",
+        "--max-creators",
+        "6",
+        "--max-share",
+        "30",
+        "--exclude",
+        "youtube/gains.jonas",
+        "--json",
+    ])[0];
+    let picks = plan["picks"].as_array().unwrap();
+    assert!(!picks.is_empty() && picks.len() <= 6, "{}", picks.len());
+    let mut cost = 0i64;
+    for p in picks {
+        let minor = p["price"]["minor"].as_i64().unwrap();
+        assert!(minor <= 60_000, "30 % of $2,000: {p}");
+        assert_ne!(p["handle"], "gains.jonas");
+        for key in ["platform", "handle", "why"] {
+            assert!(p[key].is_string(), "{key} in {p}");
+        }
+        assert!(p["engagements"]["p10"].as_f64() <= p["engagements"]["p90"].as_f64());
+        cost += minor;
+    }
+    assert_eq!(plan["cost"]["minor"].as_i64().unwrap(), cost);
+    assert!(cost <= 200_000);
+    assert_eq!(plan["optimal"], true);
+    let t = &plan["totals"];
+    assert!(t["engagements"]["p10"].as_f64() <= t["engagements"]["p50"].as_f64());
+    assert!(t["engagements"]["p50"].as_f64() <= t["engagements"]["p90"].as_f64());
+
+    // The issue's own comparison.
+    let c = &dir.json_lines(&["plan", "--compare", "--budget", "10000", "--niche", "fitness", "--json"])[0];
+    let per_dollar = |s: &str| c[s]["totals"]["engagements_per_unit"].as_f64().unwrap();
+    assert!(per_dollar("micro") > per_dollar("top_tier"), "{c}");
+    assert!(c["top_tier"]["picks"].as_array().unwrap().len() <= 3);
+    for p in c["micro"]["picks"].as_array().unwrap() {
+        assert_eq!(p["tier"], "micro");
+    }
+    for p in c["top_tier"]["picks"].as_array().unwrap() {
+        assert!(p["tier"] == "macro" || p["tier"] == "mega", "{p}");
+    }
+    // The unconstrained plan is at least as good as either constrained one.
+    let mean = |s: &str| c[s]["totals"]["engagements"]["mean"].as_f64().unwrap();
+    let best = |s: &str| {
+        c[s]["picks"].as_array().unwrap().iter().map(|p| p["engagements"]["mean"].as_f64().unwrap()).sum::<f64>()
+    };
+    assert!(best("unconstrained") >= best("micro") - 1e-6 && best("unconstrained") >= best("top_tier") - 1e-6);
+    assert!(mean("unconstrained") > 0.0);
+
+    let text = dir.stdout(&["plan", "--compare", "--budget", "10000", "--niche", "fitness"]);
+    assert!(text.contains("MICRO") && text.contains("TOP TIER") && text.contains("engagements per USD"), "{text}");
+}
+
+#[test]
+fn the_rate_card_prints_and_a_copy_can_be_edited() {
+    let dir = Dir::new();
+    chef(&dir);
+    let card = dir.stdout(&["rate-card"]);
+    assert!(card.contains("[platform.instagram]") && card.contains("Minter.io"), "sources are cited");
+    dir.write("mine.toml", &card.replace("cpm = 30.0", "cpm = 15.0"));
+    let r = &dir.json_lines(&["--rate-card", "mine.toml", "price", "instagram/chef", "--json"])[0];
+    assert_eq!(r["estimate"]["point"], 51.0, "half the CPM, half the price");
+    dir.write("broken.toml", &card.replace("min_deals = 5", "min_deals = \"five\""));
+    let out = dir.run(&["--rate-card", "broken.toml", "price", "instagram/chef"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rate card broken.toml"));
+}
