@@ -77,8 +77,11 @@ pub struct PlanRequest {
     pub max_creators: Option<usize>,
     /// `PLATFORM/HANDLE`s never to pick.
     pub exclude: Vec<String>,
-    /// When the optimiser stops and reports its gap.
+    /// How long finding, pricing and optimising may take: when it runs out, the
+    /// optimiser stops with its best plan and reports the gap.
     pub time_limit: Duration,
+    /// The most matches considered, first in the query's sort order (at most [`MAX_CANDIDATES`]).
+    pub candidates: usize,
 }
 
 /// Which portfolio this is.
@@ -134,6 +137,8 @@ pub struct Portfolio {
     pub cpm: Option<f64>,
     /// Expected engagements per unit of currency spent.
     pub engagements_per_unit: Option<f64>,
+    /// The greedy value-per-cost plan's goal, for comparison (never more than `picks`').
+    pub greedy_value: Option<f64>,
     pub optimal: bool,
     /// Relative optimality gap (0 when proven optimal).
     pub gap: f64,
@@ -198,6 +203,8 @@ impl App {
     }
 
     fn portfolio(&self, directory: &Directory, request: &PlanRequest, scenario: Scenario) -> Result<Portfolio> {
+        // The time limit covers finding, pricing and optimising; the simulation follows.
+        let deadline = Instant::now() + request.time_limit;
         let budget = request.budget;
         if budget.minor <= 0 {
             return Err(Error::Invalid("the budget must be more than zero".to_string()));
@@ -231,7 +238,7 @@ impl App {
         }
 
         let mut query = request.query.clone();
-        query.limit = MAX_CANDIDATES;
+        query.limit = request.candidates.clamp(1, MAX_CANDIDATES);
         query.offset = 0;
         query.facets = false;
         let found = self.search_in(directory, &query)?;
@@ -282,8 +289,8 @@ impl App {
         let items: Vec<Item> = candidates.iter().map(|c| Item { cost: c.price.minor, value: c.goal }).collect();
         let limits = Limits { budget: budget.minor, min_items: request.min_creators, max_items: request.max_creators };
         let started = Instant::now();
-        let deadline = started + request.time_limit;
         let solution = solve(&items, &limits, || Instant::now() >= deadline);
+        let greedy_value = clout_core::plan::greedy(&items, &limits).map(|g| g.value);
         let solve_time = started.elapsed();
 
         let mut skipped: Vec<(String, usize)> = skipped.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -298,6 +305,7 @@ impl App {
             cost_per_engagement: None,
             cpm: None,
             engagements_per_unit: None,
+            greedy_value,
             optimal: true,
             gap: 0.0,
             nodes: 0,

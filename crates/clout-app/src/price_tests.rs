@@ -161,6 +161,7 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
         max_creators: Some(4),
         exclude: vec!["instagram/c9".to_string()],
         time_limit: Duration::from_secs(5),
+        candidates: MAX_CANDIDATES,
     };
     let p = app.plan(&request).unwrap();
     assert!(p.optimal && p.gap == 0.0);

@@ -387,9 +387,13 @@ pub(crate) struct PlanArgs {
     /// Spend the budget three ways: micro only, at most 3 macro or mega, unconstrained.
     #[arg(long)]
     pub(crate) compare: bool,
-    /// Seconds the optimiser may search before it reports its best plan and the gap.
-    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    /// Seconds for finding, pricing and optimising; when they run out, the best plan so far
+    /// is printed with its optimality gap.
+    #[arg(long, default_value_t = 1.0, value_name = "SECS")]
     pub(crate) time_limit: f64,
+    /// The most matches considered as candidates, first in --sort order (at most 20,000).
+    #[arg(long, default_value_t = clout_app::MAX_CANDIDATES, value_name = "N")]
+    pub(crate) candidates: usize,
     #[arg(long, value_enum, default_value = "relevance")]
     pub(crate) sort: SortArg,
     #[command(flatten)]

@@ -408,6 +408,7 @@ pub fn portfolio_json(p: &clout_app::Portfolio, card: &str) -> Value {
         "totals": totals,
         "optimal": p.optimal,
         "gap": (p.gap * 1e6).round() / 1e6,
+        "greedy_value": p.greedy_value.map(round2),
         "nodes": p.nodes,
         "solve_ms": (p.solve_time.as_secs_f64() * 1e4).round() / 10.0,
         "matched": p.matched,

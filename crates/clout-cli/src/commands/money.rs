@@ -184,6 +184,7 @@ pub(crate) fn plan(app: &App, args: PlanArgs) -> Result<ExitCode> {
         max_creators: args.max_creators,
         exclude: args.exclude.clone(),
         time_limit: Duration::from_secs_f64(args.time_limit),
+        candidates: args.candidates,
     };
     let card = app.rate_card()?.origin;
     let mut text = String::new();
