@@ -101,6 +101,8 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(channel))
         .routes(routes!(similar))
         .routes(routes!(quality))
+        .routes(routes!(price))
+        .routes(routes!(plan))
         .routes(routes!(lists, create_list))
         .routes(routes!(list, delete_list))
         .routes(routes!(put_member, delete_member))
@@ -314,6 +316,93 @@ async fn similar(
         .read(move |app, _| app.similar_in(&directory, &reference, limit, clout_core::TierPreset::Scrunch))
         .await?;
     Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
+}
+
+/// A price estimate per deliverable with the rule of thumb, a quote's fairness and the
+/// expected results (P10 / P50 / P90), as `clout price --json`.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/price", tag = "money",
+    params(("platform" = String, Path), ("handle" = String, Path),
+        ("deliverable" = Option<String>, Query, description = "post (default), video, story or short"),
+        ("quote" = Option<String>, Query, description = "an amount to judge: fair, high or low"),
+        ("currency" = Option<String>, Query, description = "the quote's currency (default: the rate card's)")),
+    responses((status = 200, description = "As `clout price --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn price(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["deliverable", "quote", "currency"])?;
+    let get = |key: &str| pairs.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.clone());
+    let deliverable = match get("deliverable") {
+        Some(d) => clout_core::price::Deliverable::parse(&d).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_parameter",
+                format!("deliverable: unknown deliverable '{d}' (post, video, story, short)"),
+            )
+        })?,
+        None => clout_core::price::Deliverable::Post,
+    };
+    let currency = get("currency")
+        .map(|c| clout_core::money::Currency::parse(&c))
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?;
+    let quote = get("quote");
+    let reference = channel_ref(&platform, &handle);
+    let report = state
+        .read(move |app, _| {
+            let quote = match quote {
+                Some(q) => {
+                    let currency = match currency {
+                        Some(c) => c,
+                        None => app.rate_card()?.currency,
+                    };
+                    Some(
+                        clout_core::money::Money::parse(&q, currency)
+                            .map_err(|e| clout_app::Error::Invalid(format!("quote: {e}")))?,
+                    )
+                }
+                None => None,
+            };
+            app.price(&reference, deliverable, quote, clout_core::TierPreset::Scrunch)
+        })
+        .await?;
+    Ok(Json(clout_wire::price_json(&report)))
+}
+
+/// The budget planner (`compare=true`: micro, at most 3 macro or mega, and unconstrained,
+/// side by side). Every Directory filter of /search applies to the candidates.
+#[utoipa::path(get, path = "/api/v1/plan", tag = "money",
+    params(("budget" = String, Query, description = "the budget, such as 10000 or 2500.50"),
+        ("currency" = Option<String>, Query, description = "default: the rate card's"),
+        ("goal" = Option<String>, Query, description = "engagements (default), reach, views or value"),
+        ("deliverable" = Option<String>, Query, description = "post (default), video, story or short"),
+        ("max_share" = Option<f64>, Query, description = "no creator above this percentage of the budget"),
+        ("min_creators" = Option<usize>, Query), ("max_creators" = Option<usize>, Query),
+        ("exclude" = Option<String>, Query, description = "PLATFORM/HANDLE never to pick; repeat for more"),
+        ("compare" = Option<bool>, Query),
+        ("time_limit" = Option<f64>, Query, description = "seconds, above 0 and at most 10 (default 1)"),
+        ("candidates" = Option<usize>, Query, description = "matches considered, 1 to 20000"),
+        SearchParams),
+    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    let card = state.read(|app, _| app.rate_card()).await?;
+    let (request, compare) = params::plan_request(&pairs, card.currency)?;
+    let directory = state.directory();
+    let body = state
+        .read(move |app, _| {
+            Ok(if compare {
+                clout_wire::comparison_json(&app.compare_in(&directory, &request)?, &card.origin)
+            } else {
+                clout_wire::portfolio_json(&app.plan_in(&directory, &request)?, &card.origin)
+            })
+        })
+        .await?;
+    Ok(Json(body))
 }
 
 /// The audience-quality score with its components and evidence.

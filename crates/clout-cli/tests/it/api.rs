@@ -21,6 +21,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/channels/{platform}/{handle}"),
     ("GET", "/api/v1/channels/{platform}/{handle}/similar"),
     ("GET", "/api/v1/channels/{platform}/{handle}/quality"),
+    ("GET", "/api/v1/channels/{platform}/{handle}/price"),
+    ("GET", "/api/v1/plan"),
     ("GET", "/api/v1/lists"),
     ("POST", "/api/v1/lists"),
     ("GET", "/api/v1/lists/{id}"),
@@ -490,4 +492,65 @@ fn an_upload_form_without_its_csrf_field_first_writes_nothing() {
         .unwrap_or(0);
     assert_eq!(written, 0, "no file may be written before the token is checked");
     assert_eq!(admin.get("/api/v1/imports").json()["runs"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn prices_and_plans_over_the_api_are_the_clis_and_bad_parameters_get_a_code() {
+    let server = Server::demo(600);
+    let admin = admin(&server);
+    let top = admin.get("/api/v1/search?platform=instagram&sort=followers&limit=1").json();
+    let handle = top["results"][0]["handle"].as_str().unwrap().to_string();
+    let r = admin.get(&format!("/api/v1/channels/instagram/{handle}/price?deliverable=reel&quote=150"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cli = server.dir.json_lines(&[
+        "price",
+        &format!("instagram/{handle}"),
+        "--deliverable",
+        "video",
+        "--quote",
+        "150",
+        "--json",
+    ]);
+    assert_eq!(r.json(), cli[0], "the API's price is the CLI's");
+    assert!(r.json()["engagements"]["p50"].is_number());
+
+    let plan = admin.get("/api/v1/plan?budget=3000&niche=fitness&max_creators=5&exclude=youtube/nobody");
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    let cli =
+        server.dir.json_lines(&["plan", "--budget", "3000", "--niche", "fitness", "--max-creators", "5", "--json"]);
+    let picks = |v: &Value| {
+        v["picks"].as_array().unwrap().iter().map(|p| p["handle"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(picks(&plan.json()), picks(&cli[0]));
+    assert_eq!(plan.json()["cost"], cli[0]["cost"]);
+    assert!(picks(&plan.json()).len() <= 5);
+    let compare = admin.get("/api/v1/plan?budget=10000&compare=true").json();
+    for scenario in ["micro", "top_tier", "unconstrained"] {
+        assert!(compare[scenario]["picks"].is_array(), "{scenario} in {compare}");
+    }
+
+    for query in [
+        "budget=abc",
+        "budget=10.001",
+        "currency=EURO&budget=5",
+        "budget=100&goal=likes",
+        "budget=100&deliverable=tweet",
+        "budget=100&max_share=abc",
+        "budget=100&time_limit=60",
+        "budget=100&time_limit=0",
+        "budget=100&candidates=0",
+        "budget=100&compare=perhaps",
+        "budget=100&min_er=abc",
+        "goal=reach",
+    ] {
+        admin.get(&format!("/api/v1/plan?{query}")).error(400, "invalid_parameter");
+    }
+    admin.get("/api/v1/plan?budget=100&limit=5").error(400, "unknown_parameter");
+    admin.get("/api/v1/plan?budget=100&colour=red").error(400, "unknown_parameter");
+    admin.get("/api/v1/plan?budget=100&currency=GBP").error(400, "invalid");
+    admin.get("/api/v1/plan?budget=100&max_share=150").error(400, "invalid");
+    admin.get(&format!("/api/v1/channels/instagram/{handle}/price?deliverable=tweet")).error(400, "invalid_parameter");
+    admin.get(&format!("/api/v1/channels/instagram/{handle}/price?quote=lots")).error(400, "invalid");
+    admin.get(&format!("/api/v1/channels/instagram/{handle}/price?when=now")).error(400, "unknown_parameter");
+    admin.get("/api/v1/channels/instagram/nobody-here/price").error(404, "not_found");
 }
