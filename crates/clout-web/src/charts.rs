@@ -165,3 +165,88 @@ pub(crate) fn peers(rates: &[f64], marker: Option<f64>) -> Result<String, String
     }
     Ok(out)
 }
+
+/// One scenario of the plan comparison.
+pub(crate) struct ScenarioBar {
+    pub(crate) label: String,
+    /// Expected engagements per unit of money.
+    pub(crate) per_unit: f64,
+    /// Total expected engagements: P10, mean, P90.
+    pub(crate) p10: f64,
+    pub(crate) mean: f64,
+    pub(crate) p90: f64,
+}
+
+/// The comparison: engagements per unit of money (left) and total engagements with their
+/// P10–P90 range (right), one bar per scenario.
+pub(crate) fn comparison(bars: &[ScenarioBar], currency: &str) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (left, right) = root.split_horizontally(W / 2);
+        let n = bars.len() as f64;
+        let label_of = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < bars.len() {
+                bars[i as usize].label.clone()
+            } else {
+                String::new()
+            }
+        };
+        let top = bars.iter().map(|b| b.per_unit).fold(0.0, f64::max) * 1.15 + 1e-9;
+        let mut chart = ChartBuilder::on(&left)
+            .margin(10)
+            .caption(format!("engagements per {currency}"), ("sans-serif", 14))
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_labels(bars.len())
+            .x_label_formatter(&label_of)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let x = i as f64;
+                let colour = if i == 0 { ORANGE } else { BLUE };
+                Rectangle::new([(x - 0.3, 0.0), (x + 0.3, b.per_unit)], colour.mix(0.8).filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        let top = bars.iter().map(|b| b.p90.max(b.mean)).fold(0.0, f64::max) * 1.15 + 1e-9;
+        let mut chart = ChartBuilder::on(&right)
+            .margin(10)
+            .caption("total engagements, P10–P90", ("sans-serif", 14))
+            .x_label_area_size(28)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(240, 240, 240))
+            .x_labels(bars.len())
+            .x_label_formatter(&label_of)
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let x = i as f64;
+                Rectangle::new([(x - 0.3, 0.0), (x + 0.3, b.mean)], GREY.mix(0.5).filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let x = i as f64;
+                PathElement::new(vec![(x, b.p10), (x, b.p90)], BLACK.stroke_width(2))
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

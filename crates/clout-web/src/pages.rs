@@ -38,6 +38,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/logout", post(logout))
         .route("/directory", get(directory))
         .route("/channels/{platform}/{handle}", get(channel))
+        .route("/plan", get(plan))
         .route("/lists", get(lists).post(create_list))
         .route("/lists/add", post(add_to_list))
         .route("/lists/{id}", get(list))
@@ -59,6 +60,30 @@ fn render(name: &str, ctx: Value, status: StatusCode) -> Response {
         .get_template(name)
         .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
     {
+        Ok(html) => {
+            let mut r = (status, Html(html)).into_response();
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
+            r.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'"),
+            );
+            r
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering {name}: {e:#}")).into_response(),
+    }
+}
+
+/// Renders a template whose `svg` values are our own charts, the only values not escaped.
+fn render_with_svg(name: &str, ctx: Value, svg: Vec<(&'static str, Option<String>)>, status: StatusCode) -> Response {
+    let svg = minijinja::Value::from_pairs(
+        svg.into_iter()
+            .map(|(k, v)| (k, v.map(minijinja::Value::from_safe_string).unwrap_or_default()))
+            .collect::<Vec<_>>(),
+    );
+    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
+    let value = minijinja::context! { svg => svg, ..value };
+    match crate::templates::env().get_template(name).and_then(|t| t.render(value)) {
         Ok(html) => {
             let mut r = (status, Html(html)).into_response();
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -500,11 +525,41 @@ async fn channel(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let reference = format!("{platform}/{handle}");
     let directory = state.directory();
+    // A quote to judge, from the price form (`?quote=250&deliverable=video#price`).
+    let pairs = params::pairs(raw.as_deref());
+    let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string());
+    let quote_text = single("quote").filter(|q| !q.is_empty());
+    let quote_deliverable = single("deliverable")
+        .and_then(|d| clout_core::price::Deliverable::parse(&d))
+        .unwrap_or(clout_core::price::Deliverable::Post);
+    let price_reference = reference.clone();
+    let prices = state
+        .read(move |app, _| {
+            let card = app.rate_card()?;
+            let mut rows = Vec::new();
+            for d in clout_core::price::Deliverable::ALL {
+                let quote = match (&quote_text, d == quote_deliverable) {
+                    (Some(q), true) => Some(
+                        clout_core::money::Money::parse(q.trim_start_matches('$'), card.currency)
+                            .map_err(|e| clout_app::Error::Invalid(format!("quote: {e}")))?,
+                    ),
+                    _ => None,
+                };
+                match app.price(&price_reference, d, quote, TierPreset::Scrunch) {
+                    Ok(r) => rows.push(clout_wire::price_json(&r)),
+                    Err(clout_app::Error::Invalid(_)) if quote.is_none() => return Ok(Vec::new()),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(rows)
+        })
+        .await;
     let loaded = state
         .read(move |app, _| {
             let profile = app.channel_profile(&reference, TierPreset::Scrunch)?;
@@ -521,6 +576,10 @@ async fn channel(
     let (profile, quality, similar, peer_rates, lists) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
+    };
+    let (prices, price_error) = match prices {
+        Ok(p) => (p, None),
+        Err(e) => (Vec::new(), Some(json!({"code": e.code, "message": e.message}))),
     };
     let r = &profile.view.row;
     let m = r.metrics.as_ref();
@@ -732,6 +791,8 @@ async fn channel(
     let ctx = json!({
         "c": c, "metrics": metrics, "niches": niches, "posts": posts, "lookalikes": lookalikes,
         "quality": quality.as_ref().map(clout_wire::quality_json),
+        "prices": prices, "price_error": price_error,
+        "quote": single("quote").unwrap_or_default(), "quote_deliverable": quote_deliverable.as_str(),
         "window_text": window, "peers_text": peers_text,
         "growth_text": m.and_then(|m| m.follower_growth_30d.ok()).map(|g| format!("{g:+.1} %")),
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
@@ -1023,4 +1084,94 @@ async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
         Ok(_) => see_other("/account"),
         Err(e) => error_page_for(&auth, e),
     }
+}
+
+/// The planner: a GET form (the URL holds the whole plan), the picks or the comparison
+/// with its chart.
+async fn plan(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, RawQuery(raw): RawQuery) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let pairs = params::pairs(raw.as_deref());
+    let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut form = serde_json::Map::new();
+    for k in
+        ["budget", "currency", "max_share", "min_creators", "max_creators", "q", "country", "min_er", "min_quality"]
+    {
+        form.insert(k.to_string(), single(k).into());
+    }
+    let compare = pairs.is_empty() || single("compare") == "true";
+    form.insert("compare".into(), compare.into());
+    let goal = single("goal");
+    let deliverable = single("deliverable");
+    let chosen_niche = single("niche");
+    let chosen_platforms = selected(&pairs, "platform");
+    let niches = state
+        .read(|app, _| {
+            Ok(app.niche_classifier()?.taxonomy().niches().iter().map(|n| n.id.clone()).collect::<Vec<String>>())
+        })
+        .await
+        .unwrap_or_default();
+    let options = |values: &[&str], chosen: &str| -> Vec<Value> {
+        values.iter().map(|v| json!({"value": v, "selected": chosen == *v})).collect()
+    };
+    let goals = options(&["engagements", "reach", "views", "value"], &goal);
+    let deliverables = options(&["post", "video", "story", "short"], &deliverable);
+    let niche_options: Vec<Value> =
+        niches.iter().map(|n| json!({"value": n, "selected": chosen_niche == *n})).collect();
+    let platforms: Vec<Value> = clout_core::Platform::ALL
+        .iter()
+        .map(|p| json!({"value": p.as_str(), "selected": chosen_platforms.contains(&p.as_str().to_string())}))
+        .collect();
+    let mut ctx = json!({
+        "form": form, "goals": goals, "deliverables": deliverables, "niches": niche_options, "platforms": platforms,
+    });
+    let mut status = StatusCode::OK;
+    let mut chart = None;
+    if !single("budget").trim().is_empty() {
+        // The form's checkbox is absent when unticked; a plan then runs alone.
+        let mut plan_pairs: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "compare").cloned().collect();
+        if compare {
+            plan_pairs.push(("compare".into(), "true".into()));
+        }
+        let result = async {
+            let card = state.read(|app, _| app.rate_card()).await?;
+            let (request, compare) = params::plan_request(&plan_pairs, card.currency)?;
+            let directory = state.directory();
+            state
+                .read(move |app, _| {
+                    Ok(if compare {
+                        let c = app.compare_in(&directory, &request)?;
+                        let bars: Vec<crate::charts::ScenarioBar> = [("micro", &c.micro), ("top tier", &c.top_tier), ("unconstrained", &c.unconstrained)]
+                            .iter()
+                            .map(|(label, p)| crate::charts::ScenarioBar {
+                                label: label.to_string(),
+                                per_unit: p.engagements_per_unit.unwrap_or(0.0),
+                                p10: p.totals.map_or(0.0, |t| t.engagements.p10),
+                                mean: p.totals.map_or(0.0, |t| t.engagements.mean),
+                                p90: p.totals.map_or(0.0, |t| t.engagements.p90),
+                            })
+                            .collect();
+                        let svg = crate::charts::comparison(&bars, request.budget.currency.as_str()).ok();
+                        (json!({"comparison": clout_wire::comparison_json(&c, &card.origin)}), svg)
+                    } else {
+                        (json!({"plan": clout_wire::portfolio_json(&app.plan_in(&directory, &request)?, &card.origin)}), None)
+                    })
+                })
+                .await
+        }
+        .await;
+        match result {
+            Ok((body, svg)) => {
+                for (k, v) in body.as_object().into_iter().flatten() {
+                    ctx[k] = v.clone();
+                }
+                chart = svg;
+            }
+            Err(e) => {
+                status = e.status;
+                ctx["error"] = json!({"code": e.code, "message": e.message});
+            }
+        }
+    }
+    render_with_svg("plan.html", base(&auth, "plan", ctx), vec![("comparison", chart)], status)
 }

@@ -189,6 +189,8 @@ pub(crate) fn plan_request(
     use clout_core::money::{Currency, Money};
     use clout_core::price::Deliverable;
     let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
+    // An empty value is an untouched form field, as for a search.
+    let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets"].contains(&k.as_str())) {
         return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}' for a plan")));
     }

@@ -9,6 +9,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../templates/login.html")),
     ("directory.html", include_str!("../templates/directory.html")),
     ("channel.html", include_str!("../templates/channel.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
     ("lists.html", include_str!("../templates/lists.html")),
     ("list.html", include_str!("../templates/list.html")),
     ("imports.html", include_str!("../templates/imports.html")),

@@ -1,6 +1,7 @@
 //! The web app in a real browser (headless Chromium): first-run setup, sign-in, a
 //! Directory search with two filters and a facet, a profile with its charts drawn, a
-//! list, and an import with bad lines whose rejects are downloaded. Every step saves a
+//! list, and an import with bad lines whose rejects are downloaded, a quote judged on
+//! the profile, and the planner's comparison and a plan. Every step saves a
 //! screenshot under `$CARGO_TARGET_TMPDIR/browser/`.
 
 use serde_json::json;
@@ -95,8 +96,15 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     assert!(b.text("#quality h2").starts_with("Audience quality"));
     let score: f64 = b.text("#quality-score").parse().unwrap();
     assert!((0.0..=100.0).contains(&score));
+    // The price panel: a range per deliverable with expected results, and a quote judged.
+    assert_eq!(b.count("#price-table tr.price"), 4);
+    assert!(b.text("#price-table tr.price[data-deliverable=post]").contains("USD"));
     b.screenshot("profile");
     let profile_url = b.url();
+    b.fill("#quote", "1000000");
+    b.navigate_by("document.querySelector('#quote-form').submit()");
+    assert!(b.url().contains("quote=1000000"), "{}", b.url());
+    assert!(b.text("#quote-verdict").contains(": high"), "{}", b.text("#quote-verdict"));
     let handle = profile_url.rsplit('/').next().unwrap().to_string();
 
     // A list, and the channel saved into it with a note.
@@ -132,7 +140,30 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     let rejects = b.eval("fetch(document.querySelector('a.rejects-download').href).then(r => r.text())");
     assert_eq!(rejects, json!(format!("{bad}\n{{broken\n")), "the rejects come back verbatim");
     b.screenshot("import");
-    for name in ["01-setup", "02-login", "03-directory", "04-profile", "05-list", "06-import"] {
+
+    // The planner: the comparison with its chart, then a plan alone within constraints.
+    b.goto(&format!("{base}/plan"));
+    b.fill("#budget", "10000");
+    b.eval("document.querySelector('#niche').value = 'fitness'");
+    b.navigate_by("document.querySelector('#plan-form').submit()");
+    assert!(b.url().contains("budget=10000") && b.url().contains("compare=true"), "{}", b.url());
+    assert_eq!(b.count("#comparison-table td[data-creators]"), 3, "{}", b.text("main"));
+    assert!(b.count("#chart-comparison svg rect") >= 6, "bars for three scenarios in two panels");
+    let per_unit = b.eval("[...document.querySelectorAll('td.per-unit')].map(td => td.dataset.value)");
+    assert_eq!(per_unit.as_array().map(Vec::len), Some(3), "{per_unit}");
+    let costs = b.eval("[...document.querySelectorAll('td[data-cost]')].map(td => Number(td.dataset.cost))");
+    assert!(costs.as_array().unwrap().iter().all(|c| c.as_f64().unwrap() <= 1_000_000.0), "{costs}");
+    b.screenshot("plan");
+    b.fill("#budget", "2000");
+    b.eval("document.querySelector('#compare').checked = false");
+    b.fill("#max-creators", "4");
+    b.navigate_by("document.querySelector('#plan-form').submit()");
+    let prices = b.eval("[...document.querySelectorAll('tr.pick')].map(tr => Number(tr.dataset.price))");
+    let prices: Vec<f64> = prices.as_array().unwrap().iter().map(|p| p.as_f64().unwrap()).collect();
+    assert!((1..=4).contains(&prices.len()), "{prices:?}");
+    assert!(prices.iter().sum::<f64>() <= 200_000.0, "{prices:?}");
+    assert!(b.text("#plan-totals").contains("P10 / P50 / P90"));
+    for name in ["01-setup", "02-login", "03-directory", "04-profile", "05-list", "06-import", "07-plan"] {
         assert!(shots.join(format!("{name}.png")).is_file(), "{name}.png");
     }
 }
