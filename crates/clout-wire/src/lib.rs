@@ -263,9 +263,16 @@ fn round2(x: f64) -> Value {
     if x.is_finite() { json!((x * 100.0).round() / 100.0) } else { Value::Null }
 }
 
-/// Exact money: the decimal amount as a string, the integer minor units and the currency.
-pub fn money_json(m: &clout_core::money::Money) -> Value {
-    json!({"amount": m.decimal(), "minor": m.minor, "currency": m.currency.as_str()})
+/// An exact amount as a JSON number of major units (`120.5`): the nearest double to the
+/// decimal prints as that decimal, so nothing is lost for any amount below 2^53 minor units.
+pub fn amount_json(m: &clout_core::money::Money) -> Value {
+    m.decimal().parse::<f64>().map(Value::from).unwrap_or(Value::Null)
+}
+
+/// Puts `name` (a number of major units), `name_minor` (integer minor units) beside each other.
+fn put_money(o: &mut Map<String, Value>, name: &str, m: &clout_core::money::Money) {
+    o.insert(name.to_string(), amount_json(m));
+    o.insert(format!("{name}_minor"), m.minor.into());
 }
 
 fn spread_json(s: &clout_core::outcome::Spread, method: &str) -> Value {
@@ -318,6 +325,13 @@ pub fn price_json(r: &clout_app::PriceReport) -> Value {
     o.insert("handle".into(), r.channel.row.handle.clone().into());
     o.insert("followers".into(), r.channel.row.followers.into());
     o.insert("deliverable".into(), r.estimate.deliverable.as_str().into());
+    // The answer first: the range, then how it was made under `estimate`.
+    o.insert("currency".into(), r.estimate.currency.as_str().into());
+    o.insert("low".into(), round2(r.estimate.low));
+    o.insert("point".into(), round2(r.estimate.point));
+    o.insert("high".into(), round2(r.estimate.high));
+    o.insert("method".into(), "estimated".into());
+    o.insert("verdict".into(), r.quote.as_ref().map(|q| q.verdict.as_str()).into());
     o.insert("estimate".into(), estimate_json(&r.estimate, &r.card));
     o.insert(
         "quote".into(),
@@ -369,7 +383,8 @@ pub fn pick_json(p: &clout_app::Pick, card: &str) -> Value {
     o.insert("handle".into(), p.channel.row.handle.clone().into());
     o.insert("followers".into(), p.channel.row.followers.into());
     o.insert("tier".into(), p.channel.tier.map(|t| t.as_str()).into());
-    o.insert("price".into(), money_json(&p.price));
+    put_money(&mut o, "price", &p.price);
+    o.insert("currency".into(), p.price.currency.as_str().into());
     o.insert("estimate".into(), estimate_json(&p.estimate, card));
     put_expected(&mut o, &p.expected);
     o.insert("why".into(), p.why.clone().into());
@@ -380,42 +395,49 @@ pub fn pick_json(p: &clout_app::Pick, card: &str) -> Value {
 pub fn portfolio_json(p: &clout_app::Portfolio, card: &str) -> Value {
     let left = clout_core::money::Money::new(p.budget.minor - p.cost.minor, p.budget.currency);
     let totals = p.totals.map(|t| {
-        json!({
-            "engagements": spread_json(&t.engagements, "derived"),
-            "views": spread_json(&t.views, "estimated"),
-            "reach": spread_json(&t.reach, "estimated"),
-            "value": spread_json(&t.value, "estimated"),
-            "draws": t.draws,
-            "cost": money_json(&p.cost),
-            "cost_per_engagement": p.cost_per_engagement.map(round2),
-            "cpm": p.cpm.map(round2),
-            "engagements_per_unit": p.engagements_per_unit.map(|x| (x * 1000.0).round() / 1000.0),
-            "engagements_spread": if t.engagements.p50 > 0.0 {
+        let mut o = Map::new();
+        o.insert("engagements".into(), spread_json(&t.engagements, "derived"));
+        o.insert("views".into(), spread_json(&t.views, "estimated"));
+        o.insert("reach".into(), spread_json(&t.reach, "estimated"));
+        o.insert("value".into(), spread_json(&t.value, "estimated"));
+        o.insert("draws".into(), t.draws.into());
+        put_money(&mut o, "cost", &p.cost);
+        o.insert("cost_per_engagement".into(), p.cost_per_engagement.map(round2).into());
+        o.insert("cpm".into(), p.cpm.map(round2).into());
+        o.insert("engagements_per_unit".into(), p.engagements_per_unit.map(|x| (x * 1000.0).round() / 1000.0).into());
+        o.insert(
+            "engagements_spread".into(),
+            if t.engagements.p50 > 0.0 {
                 round2((t.engagements.p90 - t.engagements.p10) / t.engagements.p50)
             } else {
                 Value::Null
             },
-            "creators": p.picks.len(),
-        })
+        );
+        o.insert("creators".into(), p.picks.len().into());
+        Value::Object(o)
     });
-    json!({
-        "scenario": p.scenario.as_str(),
-        "goal": p.goal.as_str(),
-        "budget": money_json(&p.budget),
-        "cost": money_json(&p.cost),
-        "left": money_json(&left),
-        "picks": p.picks.iter().map(|x| pick_json(x, card)).collect::<Vec<_>>(),
-        "totals": totals,
-        "optimal": p.optimal,
-        "gap": (p.gap * 1e6).round() / 1e6,
-        "greedy_value": p.greedy_value.map(round2),
-        "nodes": p.nodes,
-        "solve_ms": (p.solve_time.as_secs_f64() * 1e4).round() / 10.0,
-        "matched": p.matched,
-        "candidates": p.candidates,
-        "skipped": p.skipped.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<_, _>>(),
-        "infeasible": p.infeasible,
-    })
+    let mut o = Map::new();
+    o.insert("scenario".into(), p.scenario.as_str().into());
+    o.insert("goal".into(), p.goal.as_str().into());
+    o.insert("currency".into(), p.budget.currency.as_str().into());
+    put_money(&mut o, "budget", &p.budget);
+    put_money(&mut o, "cost", &p.cost);
+    put_money(&mut o, "left", &left);
+    o.insert("picks".into(), p.picks.iter().map(|x| pick_json(x, card)).collect::<Vec<_>>().into());
+    o.insert("totals".into(), totals.into());
+    o.insert("optimal".into(), p.optimal.into());
+    o.insert("gap".into(), json!((p.gap * 1e6).round() / 1e6));
+    o.insert("greedy_value".into(), p.greedy_value.map(round2).into());
+    o.insert("nodes".into(), p.nodes.into());
+    o.insert("solve_ms".into(), json!((p.solve_time.as_secs_f64() * 1e4).round() / 10.0));
+    o.insert("matched".into(), p.matched.into());
+    o.insert("candidates".into(), p.candidates.into());
+    o.insert(
+        "skipped".into(),
+        Value::Object(p.skipped.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<_, _>>()),
+    );
+    o.insert("infeasible".into(), p.infeasible.clone().into());
+    Value::Object(o)
 }
 
 /// `clout plan --compare --json`.

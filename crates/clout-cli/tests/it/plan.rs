@@ -31,6 +31,8 @@ fn price_json_gives_the_range_the_quote_verdict_and_expected_results() {
     assert_eq!(r["estimate"]["method"], "estimated");
     assert_eq!(r["estimate"]["rule_of_thumb"], 100.0);
     assert_eq!(r["quote"]["verdict"], "high");
+    assert_eq!((r["low"].as_f64(), r["point"].as_f64(), r["high"].as_f64()), (Some(90.0), Some(102.0), Some(114.0)));
+    assert_eq!(r["verdict"], "high");
     for key in ["engagements", "views", "reach"] {
         for q in ["p10", "p50", "p90"] {
             assert!(r[key][q].is_number(), "{key}.{q} in {r}");
@@ -90,7 +92,9 @@ fn plans_on_the_demo_world_keep_to_the_budget_and_micro_wins_on_engagements_per_
     assert!(!picks.is_empty() && picks.len() <= 6, "{}", picks.len());
     let mut cost = 0i64;
     for p in picks {
-        let minor = p["price"]["minor"].as_i64().unwrap();
+        let minor = p["price_minor"].as_i64().unwrap();
+        assert_eq!(p["price"].as_f64().unwrap(), minor as f64 / 100.0, "the number and the minor units agree");
+        assert_eq!(p["currency"], "USD");
         assert!(minor <= 60_000, "30 % of $2,000: {p}");
         assert_ne!(p["handle"], "gains.jonas");
         for key in ["platform", "handle", "why"] {
@@ -99,7 +103,9 @@ fn plans_on_the_demo_world_keep_to_the_budget_and_micro_wins_on_engagements_per_
         assert!(p["engagements"]["p10"].as_f64() <= p["engagements"]["p90"].as_f64());
         cost += minor;
     }
-    assert_eq!(plan["cost"]["minor"].as_i64().unwrap(), cost);
+    assert_eq!(plan["cost_minor"].as_i64().unwrap(), cost);
+    assert!(plan["cost"].as_f64().unwrap() <= plan["budget"].as_f64().unwrap());
+    assert_eq!(plan["budget_minor"], 200_000);
     assert!(cost <= 200_000);
     assert_eq!(plan["optimal"], true);
     let t = &plan["totals"];
