@@ -77,8 +77,9 @@ pub struct PlanRequest {
     pub max_creators: Option<usize>,
     /// `PLATFORM/HANDLE`s never to pick.
     pub exclude: Vec<String>,
-    /// How long finding, pricing and optimising may take: when it runs out, the
-    /// optimiser stops with its best plan and reports the gap.
+    /// How long finding, pricing and optimising may take (the optimiser always gets at least
+    /// a quarter of it): when it runs out, the optimiser stops with its best plan and
+    /// reports the gap.
     pub time_limit: Duration,
     /// The most matches considered, first in the query's sort order (at most [`MAX_CANDIDATES`]).
     pub candidates: usize,
@@ -289,6 +290,8 @@ impl App {
         let items: Vec<Item> = candidates.iter().map(|c| Item { cost: c.price.minor, value: c.goal }).collect();
         let limits = Limits { budget: budget.minor, min_items: request.min_creators, max_items: request.max_creators };
         let started = Instant::now();
+        // However long finding took, the optimiser gets at least a quarter of the limit.
+        let deadline = deadline.max(started + request.time_limit / 4);
         let solution = solve(&items, &limits, || Instant::now() >= deadline);
         let greedy_value = clout_core::plan::greedy(&items, &limits).map(|g| g.value);
         let solve_time = started.elapsed();
