@@ -327,6 +327,7 @@ pub(crate) struct FilterArgs {
 pub(crate) enum DeliverableArg {
     Post,
     /// A video or reel.
+    #[value(alias = "reel")]
     Video,
     Story,
     Short,

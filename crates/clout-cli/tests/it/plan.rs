@@ -42,6 +42,8 @@ fn price_json_gives_the_range_the_quote_verdict_and_expected_results() {
     assert_eq!(r["reach"]["p50"], 3400.0);
     assert_eq!(r["reach"]["method"], "estimated");
 
+    let reel = &dir.json_lines(&["price", "instagram/chef", "--deliverable", "reel", "--json"])[0];
+    assert_eq!(reel["deliverable"], "video", "a reel is sold as a video");
     let text = dir.stdout(&["price", "instagram/chef", "--deliverable", "story", "--quote", "40"]);
     // A story: a fifth of the reach at twice the CPM: $36–$45.60.
     assert!(text.contains("36.00 USD to 45.60 USD"), "{text}");
