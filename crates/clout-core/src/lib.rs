@@ -7,6 +7,7 @@
 
 pub mod authenticity;
 pub mod benchmark;
+pub mod campaign;
 pub mod discovery;
 pub mod engagement;
 pub mod follower;
@@ -29,8 +30,8 @@ pub use handle::{Handle, InvalidHandle};
 pub use metric::{Metric, NullReason};
 pub use platform::{Platform, UnknownPlatform};
 pub use record::{
-    ChannelObservation, CommentRecord, DealRecord, FollowerObservation, FollowerSample, Method, PostObservation,
-    PostType, Record, Words,
+    ChannelObservation, CommentRecord, ConversionRecord, DealRecord, FollowerObservation, FollowerSample, Method,
+    PostObservation, PostType, Record, Words,
 };
 pub use tier::{Tier, TierPreset};
 pub use time::Timestamp;

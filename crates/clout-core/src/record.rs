@@ -241,6 +241,22 @@ pub struct DealRecord {
     pub extra: Option<String>,
 }
 
+/// Sales attributed to a campaign by a promo code or a link (`kind: conversion`), from a
+/// shop's or a link tracker's export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversionRecord {
+    /// The campaign's name, as in Clout.
+    pub campaign: String,
+    pub code: Option<String>,
+    pub link: Option<String>,
+    /// The creator the code or link belongs to, when known.
+    pub channel: Option<(Platform, Handle)>,
+    pub orders: u64,
+    pub revenue: crate::money::Money,
+    pub observed_at: Timestamp,
+    pub extra: Option<String>,
+}
+
 /// Any interchange record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -250,28 +266,20 @@ pub enum Record {
     Follower(FollowerSample),
     Comment(CommentRecord),
     Deal(DealRecord),
+    Conversion(ConversionRecord),
 }
 
 impl Record {
-    pub fn platform(&self) -> Platform {
+    /// The channel the record is about; `None` for a conversion without one.
+    pub fn channel(&self) -> Option<(Platform, &Handle)> {
         match self {
-            Record::Channel(c) => c.platform,
-            Record::Post(p) => p.platform,
-            Record::Followers(f) => f.platform,
-            Record::Follower(f) => f.platform,
-            Record::Comment(c) => c.platform,
-            Record::Deal(d) => d.platform,
-        }
-    }
-
-    pub fn handle(&self) -> &Handle {
-        match self {
-            Record::Channel(c) => &c.handle,
-            Record::Post(p) => &p.handle,
-            Record::Followers(f) => &f.handle,
-            Record::Follower(f) => &f.handle,
-            Record::Comment(c) => &c.handle,
-            Record::Deal(d) => &d.handle,
+            Record::Channel(c) => Some((c.platform, &c.handle)),
+            Record::Post(p) => Some((p.platform, &p.handle)),
+            Record::Followers(f) => Some((f.platform, &f.handle)),
+            Record::Follower(f) => Some((f.platform, &f.handle)),
+            Record::Comment(c) => Some((c.platform, &c.handle)),
+            Record::Deal(d) => Some((d.platform, &d.handle)),
+            Record::Conversion(c) => c.channel.as_ref().map(|(p, h)| (*p, h)),
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use clout_core::{
-    ChannelObservation, CommentRecord, DealRecord, FollowerObservation, FollowerSample, Handle, Platform,
-    PostObservation, PostType, Record,
+    ChannelObservation, CommentRecord, ConversionRecord, DealRecord, FollowerObservation, FollowerSample, Handle,
+    Platform, PostObservation, PostType, Record,
 };
 
 use crate::value::{self, Value};
@@ -55,9 +55,14 @@ pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "fee",
     "currency",
     "agreed_at",
+    "campaign",
+    "code",
+    "link",
+    "orders",
+    "revenue",
 ];
 
-const FIELD_COUNT: usize = 42;
+const FIELD_COUNT: usize = 47;
 
 /// A known field: its index in [`KNOWN_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +116,11 @@ impl Field {
             "fee" => 39,
             "currency" => 40,
             "agreed_at" => 41,
+            "campaign" => 42,
+            "code" => 43,
+            "link" => 44,
+            "orders" => 45,
+            "revenue" => 46,
             _ => return None,
         };
         Some(Field(i))
@@ -122,7 +132,7 @@ impl Field {
 }
 
 /// The kinds this version reads.
-pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", "comment", "deal"];
+pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", "comment", "deal", "conversion"];
 
 /// A record's fields before checking.
 #[derive(Debug)]
@@ -334,6 +344,8 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         followers(&mut c)
     } else if kind.eq_ignore_ascii_case("follower") {
         follower(&mut c)
+    } else if kind.eq_ignore_ascii_case("conversion") {
+        conversion(&mut c)
     } else if kind.eq_ignore_ascii_case("deal") {
         deal(&mut c)
     } else if kind.eq_ignore_ascii_case("comment") {
@@ -478,18 +490,7 @@ fn deal(c: &mut Check<'_, '_>) -> Option<Record> {
     let currency =
         c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
     // The fee is read as written: `1250.50` stays 125050 cents, never a rounded float.
-    let fee = c.required("fee", |v| {
-        let text = match v {
-            Value::Str(s) if s.trim().is_empty() => return Ok(None),
-            Value::Str(s) => s.trim().trim_start_matches('$').to_string(),
-            Value::Int(n) => n.to_string(),
-            Value::UInt(n) => n.to_string(),
-            Value::Float(f) => format!("{f}"),
-            Value::Null => return Ok(None),
-            _ => return Err("expected an amount such as 250 or 250.50".to_string()),
-        };
-        Ok(Some(text))
-    });
+    let fee = c.required("fee", amount_text);
     let agreed_at = c.required("agreed_at", value::time);
     let currency = currency?;
     let fee = match Money::parse(&fee?, currency) {
@@ -512,4 +513,71 @@ fn deal(c: &mut Check<'_, '_>) -> Option<Record> {
         extra: None,
     };
     Some(Record::Deal(DealRecord { extra: c.extra(), ..record }))
+}
+
+/// An amount as the text to read exactly (`1250.50` stays 125050 cents, never a float).
+fn amount_text(v: &Value<'_>) -> Result<Option<String>, String> {
+    let text = match v {
+        Value::Str(s) if s.trim().is_empty() => return Ok(None),
+        Value::Str(s) => s.trim().trim_start_matches('$').to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::UInt(n) => n.to_string(),
+        Value::Float(f) => format!("{f}"),
+        Value::Null => return Ok(None),
+        _ => return Err("expected an amount such as 250 or 250.50".to_string()),
+    };
+    Ok(Some(text))
+}
+
+fn conversion(c: &mut Check<'_, '_>) -> Option<Record> {
+    use clout_core::money::{Currency, Money};
+    let text = |v: &Value<'_>| Ok(value::text(v)?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+    let campaign = c.required("campaign", text);
+    let code = c.optional("code", text);
+    let link = c.optional("link", text);
+    if code.is_none() && link.is_none() {
+        c.issues.push(FieldIssue::field("code", "a conversion needs a code or a link"));
+    }
+    // The creator is optional, but a platform without a handle (or the reverse) is a mistake.
+    let has_platform =
+        Field::from_name("platform").and_then(|f| c.raw.get(f)).is_some_and(|v| !matches!(v, Value::Null));
+    let has_handle = Field::from_name("handle").and_then(|f| c.raw.get(f)).is_some_and(|v| !matches!(v, Value::Null));
+    let channel = if has_platform || has_handle {
+        let (platform, handle) = c.identity();
+        Some((platform, handle))
+    } else {
+        None
+    };
+    let orders = c.required("orders", value::count);
+    let currency =
+        c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
+    let revenue = c.required("revenue", amount_text);
+    let observed_at = c.required("observed_at", value::time);
+    let currency = currency?;
+    let revenue = match Money::parse(&revenue?, currency) {
+        Ok(m) if m.minor >= 0 => m,
+        Ok(_) => {
+            c.issues.push(FieldIssue::field("revenue", "revenue cannot be negative"));
+            return None;
+        }
+        Err(e) => {
+            c.issues.push(FieldIssue::field("revenue", e.0));
+            return None;
+        }
+    };
+    let channel = match channel {
+        Some((platform, handle)) => Some((platform?, handle?)),
+        None => None,
+    };
+    let record = ConversionRecord {
+        campaign: campaign?,
+        code,
+        link,
+        channel,
+        orders: orders?,
+        revenue,
+        observed_at: observed_at?,
+        extra: None,
+    };
+    Some(Record::Conversion(ConversionRecord { extra: c.extra(), ..record }))
 }

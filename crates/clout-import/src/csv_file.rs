@@ -1,7 +1,8 @@
 //! CSV: one kind per file, with a header row naming the fields.
 //!
 //! The kind comes from a `kind` column or, without one, from the columns present
-//! (`post_id` means posts, a `fee` column deals, otherwise channels). An empty cell is null.
+//! (`post_id` means posts, a `fee` column deals, a `revenue` column conversions, otherwise
+//! channels). An empty cell is null.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -73,9 +74,12 @@ impl<'a> CsvRows<'a> {
         if headers.is_empty() || headers.iter().all(String::is_empty) {
             return Err(CsvError::Empty);
         }
+        // Every kind names its channel except a conversion (whose creator is optional): a
+        // conversions file, known by its `campaign` and `revenue` columns, may go without.
+        let conversions = ["campaign", "revenue"].iter().all(|c| headers.iter().any(|h| h == c));
         let missing: Vec<&'static str> =
             ["platform", "handle"].into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && !conversions {
             return Err(CsvError::MissingColumns(missing));
         }
         let mut header_end = (reader.position().byte() as usize).min(data.len());
@@ -84,11 +88,13 @@ impl<'a> CsvRows<'a> {
         }
         let kind_column = headers.iter().position(|h| h == "kind");
         // The spec's rule (`post_id` means posts, otherwise channels), plus: a `fee` column
-        // means deals, whose fields no other kind has.
+        // means deals and a `revenue` column conversions, fields no other kind has.
         let default_kind = if headers.iter().any(|h| h == "post_id") {
             "post"
         } else if headers.iter().any(|h| h == "fee") {
             "deal"
+        } else if headers.iter().any(|h| h == "revenue") {
+            "conversion"
         } else {
             "channel"
         };

@@ -219,3 +219,36 @@ fn a_csv_with_a_fee_column_is_deals() {
     let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
     assert!(matches!(rows[0].parsed, Ok(Record::Deal(ref d)) if d.fee.minor == 120_000), "{:?}", rows[0].parsed);
 }
+
+#[test]
+fn a_conversion_needs_a_campaign_a_code_or_link_and_exact_revenue() {
+    let line = br#"{"kind":"conversion","campaign":"Spring","code":"ANA10","platform":"instagram","handle":"@Chef.Ana","orders":12,"revenue":"1,234.50","currency":"usd","observed_at":"2026-11-21T00:00:00Z"}"#;
+    let Record::Conversion(c) = parse_line(line).unwrap() else { panic!("not a conversion") };
+    assert_eq!((c.campaign.as_str(), c.code.as_deref(), c.orders), ("Spring", Some("ANA10"), 12));
+    assert_eq!(c.revenue.minor, 123_450);
+    assert_eq!(c.channel.as_ref().map(|(p, h)| (p.as_str(), h.as_str())), Some(("instagram", "chef.ana")));
+    // Without a creator: campaign-wide.
+    let line = br#"{"kind":"conversion","campaign":"Spring","link":"https://shop.example/?utm=spring","orders":3,"revenue":90,"currency":"USD","observed_at":1795600000}"#;
+    let Record::Conversion(c) = parse_line(line).unwrap() else { panic!("not a conversion") };
+    assert_eq!((c.channel, c.revenue.minor), (None, 9_000));
+    let cases: &[(&[u8], &str)] = &[
+        (br#"{"kind":"conversion","campaign":"S","orders":1,"revenue":1,"currency":"USD","observed_at":1795600000}"#, "code: a conversion needs a code or a link"),
+        (br#"{"kind":"conversion","code":"X","orders":1,"revenue":1,"currency":"USD","observed_at":1795600000}"#, "campaign: missing required field"),
+        (br#"{"kind":"conversion","campaign":"S","code":"X","platform":"instagram","orders":1,"revenue":1,"currency":"USD","observed_at":1795600000}"#, "handle: missing required field"),
+        (br#"{"kind":"conversion","campaign":"S","code":"X","orders":-1,"revenue":1,"currency":"USD","observed_at":1795600000}"#, "orders: negative count"),
+        (br#"{"kind":"conversion","campaign":"S","code":"X","orders":1,"revenue":"1.005","currency":"USD","observed_at":1795600000}"#, "revenue: '1.005' has more decimals"),
+        (br#"{"kind":"conversion","campaign":"S","code":"X","orders":1,"revenue":-5,"currency":"USD","observed_at":1795600000}"#, "revenue: revenue cannot be negative"),
+    ];
+    for (line, expected) in cases {
+        let found = issues(parse_line(line));
+        assert!(found.iter().any(|i| i.starts_with(expected)), "{expected} not in {found:?}");
+    }
+    // A CSV of conversions needs no platform or handle column.
+    let data = b"campaign,code,orders,revenue,currency,observed_at\nSpring,ANA10,2,40.00,USD,1795600000\n";
+    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    assert!(
+        matches!(rows[0].parsed, Ok(Record::Conversion(ref c)) if c.revenue.minor == 4_000),
+        "{:?}",
+        rows[0].parsed
+    );
+}

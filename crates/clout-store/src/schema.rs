@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -288,6 +288,93 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (channel_id, deliverable, agreed_at, fee_minor, currency)
     );
     CREATE INDEX deals_channel ON deals(channel_id);
+    "#,
+    // 10: running campaigns. Creators' contacts and notes; campaigns with their members,
+    // stage history and deliverables; conversions imported from shops and link trackers.
+    // Money is integer minor units beside its currency. "By" columns name a user, or the
+    // command line's operator.
+    r#"
+    CREATE TABLE creator_profiles (
+        channel_id INTEGER PRIMARY KEY REFERENCES channels(id),
+        email TEXT,
+        phone TEXT,
+        agent TEXT,
+        tags TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE creator_notes (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        body TEXT NOT NULL,
+        written_by TEXT NOT NULL,
+        written_at INTEGER NOT NULL
+    );
+    CREATE INDEX creator_notes_channel ON creator_notes(channel_id);
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        goal TEXT NOT NULL,
+        niche TEXT,
+        starts_on INTEGER,
+        ends_on INTEGER,
+        budget_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        key_messages TEXT NOT NULL DEFAULT '',
+        disclosure TEXT NOT NULL DEFAULT '',
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        plan TEXT
+    );
+    CREATE TABLE campaign_members (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        stage TEXT NOT NULL,
+        fee_minor INTEGER,
+        expected_p10 REAL,
+        expected_p50 REAL,
+        expected_p90 REAL,
+        added_by TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, channel_id)
+    );
+    CREATE TABLE stage_changes (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        from_stage TEXT,
+        to_stage TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changed_at INTEGER NOT NULL
+    );
+    CREATE INDEX stage_changes_member ON stage_changes(campaign_id, channel_id);
+    CREATE TABLE campaign_deliverables (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        kind TEXT NOT NULL,
+        due_on INTEGER,
+        status TEXT NOT NULL,
+        post_ref TEXT,
+        linked_by TEXT,
+        linked_at INTEGER,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX campaign_deliverables_member ON campaign_deliverables(campaign_id, channel_id);
+    CREATE TABLE conversions (
+        id INTEGER PRIMARY KEY,
+        campaign TEXT NOT NULL COLLATE NOCASE,
+        attribution TEXT NOT NULL,
+        code TEXT,
+        link TEXT,
+        channel_id INTEGER REFERENCES channels(id),
+        orders INTEGER NOT NULL,
+        revenue_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        observed_at INTEGER NOT NULL,
+        extra TEXT,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        run_id INTEGER NOT NULL REFERENCES import_runs(id),
+        UNIQUE (campaign, attribution, observed_at)
+    );
     "#,
 ];
 

@@ -277,18 +277,63 @@ impl Writer<'_> {
             let mut st = Statements::prepare(&tx)?;
             let ctx = Ctx { run: self.run, source, import_time: self.import_time };
             for record in records {
-                let (platform, handle) = (record.platform(), record.handle().as_str());
-                let known = self.channels.get(&platform).and_then(|by_handle| by_handle.get(handle)).copied();
-                let channel_id = match known {
-                    Some(id) => id,
-                    None => {
-                        st.insert_channel.execute(params![platform.as_str(), handle])?;
-                        let id: i64 = st.select_channel.query_row(params![platform.as_str(), handle], |r| r.get(0))?;
-                        self.channels.entry(platform).or_default().insert(handle.to_string(), id);
-                        id
+                let channel_id = match record.channel() {
+                    Some((platform, handle)) => {
+                        let handle = handle.as_str();
+                        let known = self.channels.get(&platform).and_then(|by_handle| by_handle.get(handle)).copied();
+                        let id = match known {
+                            Some(id) => id,
+                            None => {
+                                st.insert_channel.execute(params![platform.as_str(), handle])?;
+                                let id: i64 =
+                                    st.select_channel.query_row(params![platform.as_str(), handle], |r| r.get(0))?;
+                                self.channels.entry(platform).or_default().insert(handle.to_string(), id);
+                                id
+                            }
+                        };
+                        self.touched_channels.insert(id);
+                        Some(id)
                     }
+                    None => None,
                 };
-                self.touched_channels.insert(channel_id);
+                // Conversions: the same moment of the same code or link is stored once.
+                if let Record::Conversion(c) = record {
+                    let attribution = match (&c.code, &c.link) {
+                        (Some(code), _) => format!("code:{}", code.to_lowercase()),
+                        (None, Some(link)) => format!("link:{link}"),
+                        (None, None) => String::new(),
+                    };
+                    let changed = tx
+                        .prepare_cached(
+                            "INSERT INTO conversions (campaign, attribution, code, link, channel_id, orders, revenue_minor,
+                                currency, observed_at, extra, source_id, run_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                             ON CONFLICT (campaign, attribution, observed_at) DO NOTHING",
+                        )?
+                        .execute(params![
+                            c.campaign,
+                            attribution,
+                            c.code,
+                            c.link,
+                            channel_id,
+                            c.orders as i64,
+                            c.revenue.minor,
+                            c.revenue.currency.as_str(),
+                            c.observed_at.unix(),
+                            c.extra,
+                            ctx.source.0,
+                            ctx.run.0
+                        ])?
+                        > 0;
+                    if changed {
+                        stats.written += 1;
+                    } else {
+                        stats.unchanged += 1;
+                    }
+                    continue;
+                }
+                // Every other kind names its channel.
+                let Some(channel_id) = channel_id else { continue };
                 let changed = match record {
                     Record::Channel(c) => write_channel(&mut st, &ctx, channel_id, c)?,
                     Record::Post(p) => {
@@ -336,6 +381,7 @@ impl Writer<'_> {
                             ctx.run.0
                         ])? > 0
                     }
+                    Record::Conversion(_) => false,
                     Record::Followers(f) => follower_point(
                         &mut st,
                         &ctx,
