@@ -6,6 +6,7 @@
 //! terminals, HTTP or JSON: callers pass plain values and get plain values back.
 
 mod accounts;
+mod campaigns;
 mod channels;
 mod error;
 mod import;
@@ -22,10 +23,14 @@ pub use accounts::{
     ListEntry, ListRow, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
     random_secret, secret_hash,
 };
+pub use campaigns::{
+    Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
+};
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_store::{
-    Access, ChannelRow, FollowerPoint, MetricsRecord, PlatformFit, RunRecord, RunStatus, StoreStats, StoredNiche,
+    Access, ChannelRow, ConversionRow, CreatorProfile, FollowerPoint, LinkedPost, MetricsRecord, NoteRow, PlatformFit,
+    RunRecord, RunStatus, StoreStats, StoredNiche,
 };
 pub use error::{Error, Result};
 pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};

@@ -8,6 +8,7 @@
 //! Readers need no lock (SQLite's WAL lets them read while a writer commits).
 
 mod accounts;
+mod campaigns;
 mod deals;
 mod niches;
 mod read;
@@ -21,6 +22,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserRow};
+pub use campaigns::{
+    CampaignRow, ConversionRow, CreatorProfile, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, NoteRow,
+    StageChangeRow,
+};
 pub use deals::DealRow;
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{

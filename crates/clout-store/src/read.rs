@@ -229,6 +229,11 @@ pub(crate) const CHANNEL_COLUMNS: &str =
     m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
     m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high";
 
+/// How many columns [`CHANNEL_COLUMNS`] selects (a query may add its own after them).
+pub(crate) fn channel_column_count() -> usize {
+    CHANNEL_COLUMNS.split(',').count()
+}
+
 pub(crate) const CHANNEL_FROM: &str =
     "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
      LEFT JOIN channel_quality q ON q.channel_id = c.id";

@@ -329,6 +329,7 @@ const MIGRATIONS: &[&str] = &[
         channel_id INTEGER NOT NULL REFERENCES channels(id),
         stage TEXT NOT NULL,
         fee_minor INTEGER,
+        planned_minor INTEGER,
         expected_p10 REAL,
         expected_p50 REAL,
         expected_p90 REAL,

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches.
 
+mod campaign;
 mod channels;
 mod demo;
 mod import;
@@ -29,6 +30,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Similar(args) => search::similar(&open_read(config)?, args),
         Command::Price(args) => money::price(&open_read(config)?, args),
         Command::Plan(args) => money::plan(&open_read(config)?, *args),
+        Command::Campaign(cmd) => campaign::run(config, cmd),
+        Command::Creator(cmd) => campaign::creator(config, cmd),
         Command::RateCard => {
             crate::output::emit(clout_app::DEFAULT_RATE_CARD)?;
             Ok(ExitCode::SUCCESS)

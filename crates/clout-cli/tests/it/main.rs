@@ -9,6 +9,7 @@
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `plan`: prices, deals and the budget planner.
+//! - `campaign`: a campaign from plan to report, creators' contacts and notes.
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
 //! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
@@ -19,6 +20,7 @@
 
 mod api;
 mod browser;
+mod campaign;
 mod cdp;
 mod channels;
 mod crash;
