@@ -103,6 +103,16 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(quality))
         .routes(routes!(price))
         .routes(routes!(plan))
+        .routes(routes!(campaigns, create_campaign))
+        .routes(routes!(campaign, delete_campaign))
+        .routes(routes!(put_campaign_member, delete_campaign_member))
+        .routes(routes!(add_deliverable))
+        .routes(routes!(link_deliverable))
+        .routes(routes!(cancel_deliverable))
+        .routes(routes!(campaign_report))
+        .routes(routes!(campaign_report_csv))
+        .routes(routes!(creator, put_creator))
+        .routes(routes!(add_creator_note))
         .routes(routes!(lists, create_list))
         .routes(routes!(list, delete_list))
         .routes(routes!(put_member, delete_member))
@@ -866,4 +876,416 @@ async fn create_user(
         .write(move |app, s| app.create_user(&auth.user, body.username.trim(), &body.password, role, s.now()))
         .await?;
     Ok((StatusCode::CREATED, Json(json_user(&user))))
+}
+
+fn campaign_id(raw: &str) -> Result<String, ApiError> {
+    Ok(positive_id(raw, "a campaign id")?.to_string())
+}
+
+fn money_field(
+    raw: &str,
+    currency: clout_core::money::Currency,
+    field: &str,
+) -> Result<clout_core::money::Money, ApiError> {
+    clout_core::money::Money::parse(raw, currency)
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{field}: {e}")))
+}
+
+fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
+    let Some(t) = raw.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let parsed: Result<jiff::Timestamp, _> = if t.len() == 10 { format!("{t}T00:00:00Z").parse() } else { t.parse() };
+    parsed.map(|ts| Some(clout_core::Timestamp::from_unix(ts.as_second()))).map_err(|_| {
+        ApiError::bad_request("invalid_parameter", format!("{field}: '{t}' is not a date (YYYY-MM-DD or RFC 3339)"))
+    })
+}
+
+/// Every campaign, newest first.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns",
+    responses((status = 200, description = "{campaigns: [...]}", body = Object), (status = 401, body = ErrorBody)))]
+async fn campaigns(state: St, Caller(_): Caller) -> ApiResult {
+    let state = state.0;
+    let list = state.read(|app, _| app.campaigns()).await?;
+    Ok(Json(json!({"campaigns": list.iter().map(clout_wire::campaign_json).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewCampaignBody {
+    name: String,
+    /// A decimal amount, such as "10000" or "2500.50".
+    budget: String,
+    /// Default: the rate card's.
+    currency: Option<String>,
+    /// engagements (default), reach, views or value.
+    goal: Option<String>,
+    niche: Option<String>,
+    /// YYYY-MM-DD or RFC 3339.
+    starts_on: Option<String>,
+    ends_on: Option<String>,
+    #[serde(default)]
+    key_messages: String,
+    /// What every delivered post must carry; default "#ad".
+    disclosure: Option<String>,
+    /// A plan as the query string of /api/v1/plan (without the budget, which is this one's):
+    /// its picks become prospects with their price and expected engagements.
+    plan: Option<String>,
+}
+
+/// Creates a campaign, from scratch or from a plan.
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_campaign(
+    state: St,
+    Writer(auth): Writer,
+    ApiJson(body): ApiJson<NewCampaignBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let card = state.read(|app, _| app.rate_card()).await?;
+    let currency = match &body.currency {
+        Some(c) => clout_core::money::Currency::parse(c)
+            .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?,
+        None => card.currency,
+    };
+    let budget = money_field(&body.budget, currency, "budget")?;
+    let brief = clout_app::Brief {
+        name: body.name.clone(),
+        goal: body.goal.clone().unwrap_or_else(|| "engagements".to_string()),
+        niche: body.niche.clone().filter(|n| !n.trim().is_empty()),
+        starts_on: date_field(&body.starts_on, "starts_on")?,
+        ends_on: date_field(&body.ends_on, "ends_on")?,
+        budget,
+        key_messages: body.key_messages.clone(),
+        disclosure: body.disclosure.clone().unwrap_or_else(|| "#ad".to_string()),
+    };
+    let plan_request = match &body.plan {
+        Some(q) => {
+            let mut pairs: Vec<(String, String)> = params::pairs(Some(q))
+                .into_iter()
+                .filter(|(k, _)| k != "budget" && k != "currency" && k != "compare")
+                .collect();
+            pairs.push(("budget".into(), budget.decimal()));
+            pairs.push(("currency".into(), currency.as_str().into()));
+            Some(params::plan_request(&pairs, card.currency)?.0)
+        }
+        None => None,
+    };
+    let directory = state.directory();
+    let created = state
+        .write(move |app, s| {
+            let (prospects, plan_json) = match plan_request {
+                Some(request) => {
+                    let p = app.plan_in(&directory, &request)?;
+                    let prospects: Vec<clout_app::Prospect> = p
+                        .picks
+                        .iter()
+                        .map(|x| clout_app::Prospect {
+                            reference: format!("{}/{}", x.channel.row.platform, x.channel.row.handle),
+                            planned: Some(x.price),
+                            expected: Some((
+                                x.expected.engagements.p10,
+                                x.expected.engagements.p50,
+                                x.expected.engagements.p90,
+                            )),
+                        })
+                        .collect();
+                    (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
+                }
+                None => (Vec::new(), None),
+            };
+            app.create_campaign(clout_app::Actor::User(&auth.user), &brief, &prospects, plan_json.as_deref(), s.now())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(clout_wire::campaign_json(&created))))
+}
+
+/// A campaign: brief, members with stage and fee, deliverables, stage history.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let body = state
+        .read(move |app, s| {
+            let c = app.campaign(&id)?;
+            let members = app.members(&c, clout_core::TierPreset::Scrunch)?;
+            let r = app.campaign_report(&id, s.now())?;
+            Ok(clout_wire::campaign_detail_json(&c, &members, &r))
+        })
+        .await?;
+    Ok(Json(body))
+}
+
+/// Deletes a campaign with its members and deliverables (imported conversions stay).
+#[utoipa::path(delete, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_campaign(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    state.write(move |app, _| app.delete_campaign(clout_app::Actor::User(&auth.user), &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MemberBody {
+    /// prospect, contacted, negotiating, contracted, content_live, paid or declined.
+    stage: Option<String>,
+    /// The agreed fee in the campaign's currency, such as "150.00".
+    fee: Option<String>,
+}
+
+/// Adds a creator to a campaign, or updates its fee and stage (the change is recorded).
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}/members/{platform}/{handle}", tag = "campaigns",
+    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)), request_body = MemberBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_campaign_member(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
+    ApiJson(body): ApiJson<MemberBody>,
+) -> ApiResult {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let reference = channel_ref(&platform, &handle);
+    let stage = body
+        .stage
+        .as_deref()
+        .map(|s| {
+            clout_core::campaign::Stage::parse(s)
+                .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("stage: unknown stage '{s}'")))
+        })
+        .transpose()?;
+    let body = state
+        .write(move |app, s| {
+            let by = clout_app::Actor::User(&auth.user);
+            let c = app.campaign(&id)?;
+            let fee = body
+                .fee
+                .as_deref()
+                .map(|f| clout_core::money::Money::parse(f, c.brief.budget.currency))
+                .transpose()
+                .map_err(|e| clout_app::Error::Invalid(format!("fee: {e}")))?;
+            let added = app.add_member(by, &id, &reference, None, None, s.now())?;
+            if let Some(fee) = fee {
+                app.set_fee(by, &id, &reference, Some(fee))?;
+            }
+            if let Some(stage) = stage {
+                app.set_stage(by, &id, &reference, stage, s.now())?;
+            }
+            let members = app.members(&c, clout_core::TierPreset::Scrunch)?;
+            let (p, h) = clout_app::parse_channel_ref(&reference)?;
+            let m = members
+                .iter()
+                .find(|m| m.channel.row.platform == p && m.channel.row.handle == h.as_str())
+                .ok_or_else(|| clout_app::Error::Internal("the member vanished".into()))?;
+            Ok(json!({"added": added, "stage": m.stage.as_str(), "fee_minor": m.fee.map(|f| f.minor)}))
+        })
+        .await?;
+    Ok(Json(body))
+}
+
+/// Takes a creator out of a campaign.
+#[utoipa::path(delete, path = "/api/v1/campaigns/{id}/members/{platform}/{handle}", tag = "campaigns",
+    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_campaign_member(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let reference = channel_ref(&platform, &handle);
+    state.write(move |app, _| app.remove_member(clout_app::Actor::User(&auth.user), &id, &reference)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeliverableBody {
+    platform: String,
+    handle: String,
+    /// post (default), video (reel), story or short.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// YYYY-MM-DD or RFC 3339.
+    due_on: Option<String>,
+}
+
+/// Adds a deliverable for a member.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = DeliverableBody,
+    responses((status = 201, description = "{id}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_deliverable(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath(id): UrlPath<String>,
+    ApiJson(body): ApiJson<DeliverableBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let kind = match body.kind.as_deref() {
+        Some(k) => clout_core::price::Deliverable::parse(k).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_parameter",
+                format!("type: unknown deliverable '{k}' (post, video, story, short)"),
+            )
+        })?,
+        None => clout_core::price::Deliverable::Post,
+    };
+    let due = date_field(&body.due_on, "due_on")?;
+    let reference = channel_ref(&body.platform, &body.handle);
+    let new_id = state
+        .write(move |app, s| {
+            app.add_deliverable(clout_app::Actor::User(&auth.user), &id, &reference, kind, due, s.now())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": new_id}))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LinkBody {
+    /// The post's id or URL.
+    post: String,
+}
+
+fn deliverable_id(raw: &str) -> Result<i64, ApiError> {
+    positive_id(raw, "a deliverable id")
+}
+
+/// Links a deliverable to its post (id or URL); its counts come from imports.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables/{deliverable}/link", tag = "campaigns",
+    params(("id" = i64, Path), ("deliverable" = i64, Path)), request_body = LinkBody,
+    responses((status = 204, description = "Linked"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn link_deliverable(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((id, deliverable)): UrlPath<(String, String)>,
+    ApiJson(body): ApiJson<LinkBody>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let deliverable = deliverable_id(&deliverable)?;
+    state
+        .write(move |app, s| {
+            app.link_deliverable(clout_app::Actor::User(&auth.user), &id, deliverable, &body.post, s.now())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Cancels a deliverable.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables/{deliverable}/cancel", tag = "campaigns",
+    params(("id" = i64, Path), ("deliverable" = i64, Path)),
+    responses((status = 204, description = "Cancelled"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn cancel_deliverable(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((id, deliverable)): UrlPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let deliverable = deliverable_id(&deliverable)?;
+    state.write(move |app, _| app.cancel_deliverable(clout_app::Actor::User(&auth.user), &id, deliverable)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The report, as `clout campaign report --json`.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn campaign_report(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let r = state.read(move |app, s| app.campaign_report(&id, s.now())).await?;
+    Ok(Json(clout_wire::report_json(&r)))
+}
+
+/// The report as CSV: a line per member, then the totals.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.csv", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, description = "text/csv", content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn campaign_report_csv(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    campaign_csv_response(&state, id).await
+}
+
+pub(crate) async fn campaign_csv_response(state: &Arc<State>, id: String) -> ApiResult<Response> {
+    let (name, csv) =
+        state.read(move |app, s| Ok((app.campaign(&id)?.brief.name, app.campaign_report_csv(&id, s.now())?))).await?;
+    let file: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}-report.csv\"")),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// A creator's contacts, tags, notes and campaigns.
+#[utoipa::path(get, path = "/api/v1/creators/{platform}/{handle}", tag = "campaigns",
+    params(("platform" = String, Path), ("handle" = String, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn creator(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
+    let state = state.0;
+    let reference = channel_ref(&platform, &handle);
+    let r = state.read(move |app, _| app.relationship(&reference, clout_core::TierPreset::Scrunch)).await?;
+    Ok(Json(clout_wire::relationship_json(&r)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreatorBody {
+    email: Option<String>,
+    phone: Option<String>,
+    agent: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// Saves a creator's contacts and tags (replacing them).
+#[utoipa::path(put, path = "/api/v1/creators/{platform}/{handle}", tag = "campaigns",
+    params(("platform" = String, Path), ("handle" = String, Path)), request_body = CreatorBody,
+    responses((status = 204, description = "Saved"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_creator(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    ApiJson(body): ApiJson<CreatorBody>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let reference = channel_ref(&platform, &handle);
+    let profile =
+        clout_app::CreatorProfile { email: body.email, phone: body.phone, agent: body.agent, tags: body.tags };
+    state
+        .write(move |app, _| app.set_creator_profile(clout_app::Actor::User(&auth.user), &reference, &profile))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteBody {
+    body: String,
+}
+
+/// Adds a dated note about a creator.
+#[utoipa::path(post, path = "/api/v1/creators/{platform}/{handle}/notes", tag = "campaigns",
+    params(("platform" = String, Path), ("handle" = String, Path)), request_body = NoteBody,
+    responses((status = 201, description = "Noted"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_creator_note(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    let reference = channel_ref(&platform, &handle);
+    state
+        .write(move |app, s| app.add_creator_note(clout_app::Actor::User(&auth.user), &reference, &body.body, s.now()))
+        .await?;
+    Ok(StatusCode::CREATED)
 }

@@ -23,6 +23,20 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/channels/{platform}/{handle}/quality"),
     ("GET", "/api/v1/channels/{platform}/{handle}/price"),
     ("GET", "/api/v1/plan"),
+    ("GET", "/api/v1/campaigns"),
+    ("POST", "/api/v1/campaigns"),
+    ("GET", "/api/v1/campaigns/{id}"),
+    ("DELETE", "/api/v1/campaigns/{id}"),
+    ("PUT", "/api/v1/campaigns/{id}/members/{platform}/{handle}"),
+    ("DELETE", "/api/v1/campaigns/{id}/members/{platform}/{handle}"),
+    ("POST", "/api/v1/campaigns/{id}/deliverables"),
+    ("POST", "/api/v1/campaigns/{id}/deliverables/{deliverable}/link"),
+    ("POST", "/api/v1/campaigns/{id}/deliverables/{deliverable}/cancel"),
+    ("GET", "/api/v1/campaigns/{id}/report"),
+    ("GET", "/api/v1/campaigns/{id}/report.csv"),
+    ("GET", "/api/v1/creators/{platform}/{handle}"),
+    ("PUT", "/api/v1/creators/{platform}/{handle}"),
+    ("POST", "/api/v1/creators/{platform}/{handle}/notes"),
     ("GET", "/api/v1/lists"),
     ("POST", "/api/v1/lists"),
     ("GET", "/api/v1/lists/{id}"),
@@ -58,7 +72,10 @@ fn documented(server: &Server) -> BTreeSet<(String, String)> {
 }
 
 fn concrete(path: &str) -> String {
-    path.replace("{platform}", "instagram").replace("{handle}", "someone").replace("{id}", "1")
+    path.replace("{platform}", "instagram")
+        .replace("{handle}", "someone")
+        .replace("{id}", "1")
+        .replace("{deliverable}", "1")
 }
 
 fn body_for(method: &str, path: &str) -> Value {
@@ -66,6 +83,10 @@ fn body_for(method: &str, path: &str) -> Value {
         ("POST", "/api/v1/lists") => json!({"name": "x"}),
         ("POST", "/api/v1/tokens") => json!({"name": "x"}),
         ("POST", "/api/v1/users") => json!({"username": "bob", "password": "long enough password", "role": "member"}),
+        ("POST", "/api/v1/campaigns") => json!({"name": "x", "budget": "100"}),
+        ("POST", "/api/v1/campaigns/{id}/deliverables") => json!({"platform": "instagram", "handle": "someone"}),
+        ("POST", "/api/v1/campaigns/{id}/deliverables/{deliverable}/link") => json!({"post": "p1"}),
+        ("POST", "/api/v1/creators/{platform}/{handle}/notes") => json!({"body": "hello"}),
         _ => json!({}),
     }
 }
@@ -553,4 +574,108 @@ fn prices_and_plans_over_the_api_are_the_clis_and_bad_parameters_get_a_code() {
     admin.get(&format!("/api/v1/channels/instagram/{handle}/price?quote=lots")).error(400, "invalid");
     admin.get(&format!("/api/v1/channels/instagram/{handle}/price?when=now")).error(400, "unknown_parameter");
     admin.get("/api/v1/channels/instagram/nobody-here/price").error(404, "not_found");
+}
+
+#[test]
+fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
+    let server = Server::demo(600);
+    let admin = admin(&server);
+    let member = user(&server, &admin, "mia", "member");
+    let viewer = user(&server, &admin, "vic", "viewer");
+    // From a plan: the picks become prospects with their planned price.
+    let r = member.json(
+        "POST",
+        "/api/v1/campaigns",
+        json!({"name": "Autumn", "budget": "3000", "plan": "niche=fitness&max_creators=4", "disclosure": "#ad"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["from_plan"], true);
+    let detail = viewer.get(&format!("/api/v1/campaigns/{id}")).json();
+    let members = detail["members"].as_array().unwrap();
+    assert!(!members.is_empty() && members.len() <= 4, "{detail}");
+    assert!(members.iter().all(|m| m["stage"] == "prospect" && m["planned_price_minor"].is_i64()));
+    let (platform, handle) =
+        (members[0]["platform"].as_str().unwrap().to_string(), members[0]["handle"].as_str().unwrap().to_string());
+    let m_path = format!("/api/v1/campaigns/{id}/members/{platform}/{handle}");
+    // Contracting needs a fee; with one, the stage moves and the history names the user.
+    member.json("PUT", &m_path, json!({"stage": "contracted"})).error(400, "invalid");
+    let r = member.json("PUT", &m_path, json!({"fee": "120.50", "stage": "contracted"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["stage"], "contracted");
+    assert_eq!(r.json()["fee_minor"], 12_050);
+    let detail = viewer.get(&format!("/api/v1/campaigns/{id}")).json();
+    let last = detail["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["to"].as_str(), last["by"].as_str()), (Some("contracted"), Some("mia")));
+    // A deliverable linked to one of the creator's imported posts.
+    let d = member.json(
+        "POST",
+        &format!("/api/v1/campaigns/{id}/deliverables"),
+        json!({"platform": platform, "handle": handle, "type": "reel", "due_on": "2026-12-01"}),
+    );
+    assert_eq!(d.status, 201, "{}", d.body);
+    let did = d.json()["id"].as_i64().unwrap();
+    let profile = viewer.get(&format!("/api/v1/channels/{platform}/{handle}")).json();
+    let post = profile["window_posts"][0]["post_id"].as_str().unwrap().to_string();
+    let r = member.json("POST", &format!("/api/v1/campaigns/{id}/deliverables/{did}/link"), json!({"post": post}));
+    assert_eq!(r.status, 204, "{}", r.body);
+    let report = viewer.get(&format!("/api/v1/campaigns/{id}/report")).json();
+    assert_eq!(report["totals"]["cost_minor"], 12_050);
+    assert_eq!(report["totals"]["delivered"], 1);
+    assert!(report["totals"]["engagements"].as_u64().unwrap() > 0, "{report}");
+    // The same report from the command line, on the same data directory.
+    let cli = server.dir.json_lines(&["campaign", "report", &id.to_string(), "--json"]);
+    assert_eq!(report["totals"], cli[0]["totals"]);
+    let csv = viewer.get(&format!("/api/v1/campaigns/{id}/report.csv"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with("platform,handle,stage,fee"), "{}", csv.body);
+    // Creators: contacts, tags, notes.
+    let c_path = format!("/api/v1/creators/{platform}/{handle}");
+    assert_eq!(
+        member.json("PUT", &c_path, json!({"email": "hi@example.com", "tags": ["Gym", "gym", "reels"]})).status,
+        204
+    );
+    assert_eq!(member.json("POST", &format!("{c_path}/notes"), json!({"body": "Sent the brief"})).status, 201);
+    let c = viewer.get(&c_path).json();
+    assert_eq!(c["tags"], json!(["gym", "reels"]));
+    assert_eq!(c["notes"][0]["by"], "mia");
+    assert_eq!(c["campaigns"][0]["stage"], "contracted");
+    // Viewers read; every write is refused.
+    viewer.json("PUT", &m_path, json!({"stage": "paid"})).error(403, "forbidden");
+    viewer.json("POST", &format!("{c_path}/notes"), json!({"body": "x"})).error(403, "forbidden");
+    // Mistakes get a 4xx with a code.
+    member.json("POST", "/api/v1/campaigns", json!({"name": "Autumn", "budget": "10"})).error(409, "exists");
+    member.json("POST", "/api/v1/campaigns", json!({"name": "B", "budget": "ten"})).error(400, "invalid_parameter");
+    member
+        .json("POST", "/api/v1/campaigns", json!({"name": "B", "budget": "10", "colour": "red"}))
+        .error(400, "invalid_body");
+    member
+        .json("POST", "/api/v1/campaigns", json!({"name": "B", "budget": "10", "starts_on": "soon"}))
+        .error(400, "invalid_parameter");
+    member
+        .json("POST", "/api/v1/campaigns", json!({"name": "B", "budget": "10", "goal": "fame"}))
+        .error(400, "invalid");
+    member.json("PUT", &m_path, json!({"stage": "famous"})).error(400, "invalid_parameter");
+    member.json("PUT", &m_path, json!({"fee": "1.001"})).error(400, "invalid");
+    member
+        .json(
+            "POST",
+            &format!("/api/v1/campaigns/{id}/deliverables"),
+            json!({"platform": "instagram", "handle": "nobody-here"}),
+        )
+        .error(404, "not_found");
+    member
+        .json("POST", &format!("/api/v1/campaigns/{id}/deliverables/999/link"), json!({"post": "x"}))
+        .error(404, "not_found");
+    member
+        .json(
+            "POST",
+            &format!("/api/v1/campaigns/{id}/deliverables"),
+            json!({"platform": platform, "handle": handle, "type": "tweet"}),
+        )
+        .error(400, "invalid_parameter");
+    viewer.get("/api/v1/campaigns/abc").error(400, "invalid_parameter");
+    viewer.get("/api/v1/campaigns/999").error(404, "not_found");
+    assert_eq!(member.delete(&format!("/api/v1/campaigns/{id}")).status, 204);
+    viewer.get(&format!("/api/v1/campaigns/{id}")).error(404, "not_found");
 }
