@@ -126,7 +126,8 @@ fn post_totals(posts: &[&PostSnapshot], value: &ValueTable) -> (u64, Option<u64>
                 + p.shares.unwrap_or(0) as f64 * value.share
                 + p.views.unwrap_or(0) as f64 * value.view
         })
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     (engagements, views, emv)
 }
 

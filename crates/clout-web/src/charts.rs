@@ -101,6 +101,7 @@ pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
             .x_labels(5)
+            .y_labels(6)
             .x_label_formatter(&|d| date_label(*d))
             .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()

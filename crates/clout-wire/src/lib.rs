@@ -260,7 +260,8 @@ pub fn import_json(summary: &ImportSummary) -> Value {
 }
 
 fn round2(x: f64) -> Value {
-    if x.is_finite() { json!((x * 100.0).round() / 100.0) } else { Value::Null }
+    // `+ 0.0` turns a negative zero (an empty sum) into zero.
+    if x.is_finite() { json!((x * 100.0).round() / 100.0 + 0.0) } else { Value::Null }
 }
 
 /// An exact amount as a JSON number of major units (`120.5`): the nearest double to the

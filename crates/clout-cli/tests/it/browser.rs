@@ -167,3 +167,73 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
         assert!(shots.join(format!("{name}.png")).is_file(), "{name}.png");
     }
 }
+
+#[test]
+fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
+    let server = Server::demo(800);
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-campaign");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut b = Browser::launch(&shots);
+    let base = server.base.clone();
+    b.goto(&format!("{base}/"));
+    b.fill("input[name=username]", "ada");
+    b.fill("input[name=password]", "correct horse battery");
+    b.fill("input[name=password2]", "correct horse battery");
+    b.navigate_by("document.querySelector('#setup-form').submit()");
+
+    // A plan alone (no comparison), then a campaign from it.
+    b.goto(&format!("{base}/plan?budget=3000&niche=fitness&max_creators=4"));
+    let picks = b.count("tr.pick");
+    assert!((1..=4).contains(&picks), "{picks}");
+    b.fill("#plan-campaign-name", "Winter push");
+    b.navigate_by("document.querySelector('#campaign-from-plan').submit()");
+    assert!(b.url().contains("/campaigns/"), "{}", b.url());
+    let campaign_url = b.url();
+    assert_eq!(b.count("tr.campaign-member"), picks);
+    assert_eq!(b.count("tr.campaign-member[data-stage=prospect]"), picks);
+
+    // The first creator: a fee, then contracted.
+    let handle = b.eval("document.querySelector('tr.campaign-member').dataset.handle").as_str().unwrap().to_string();
+    b.eval("document.querySelector('tr.campaign-member .fee-form input[name=fee]').value = '250.00'");
+    b.navigate_by("document.querySelector('tr.campaign-member .fee-form').submit()");
+    b.eval("document.querySelector('tr.campaign-member .stage-form select').value = 'contracted'");
+    b.navigate_by("document.querySelector('tr.campaign-member .stage-form').submit()");
+    assert_eq!(b.eval("document.querySelector('tr.campaign-member').dataset.stage"), json!("contracted"));
+    assert_eq!(b.eval("document.querySelector('#total-cost').dataset.minor"), json!("25000"));
+    assert!(b.text("#history").contains("→ contracted by ada"), "{}", b.text("#history"));
+
+    // A deliverable linked to one of the creator's posts; the report counts it.
+    b.navigate_by("document.querySelector('#add-deliverable').submit()");
+    assert_eq!(b.count("tr.deliverable[data-status=planned]"), 1);
+    let platform = b.eval("document.querySelector('#add-deliverable select[name=channel]').value.split('/')[0]");
+    let platform = platform.as_str().unwrap().to_string();
+    let post = b.eval(&format!(
+        "fetch('/api/v1/channels/{platform}/{handle}').then(r => r.json()).then(p => p.window_posts[0].post_id)"
+    ));
+    b.eval(&format!("document.querySelector('tr.deliverable .link-form input[name=post]').value = {post}"));
+    b.navigate_by("document.querySelector('tr.deliverable .link-form').submit()");
+    assert_eq!(b.count("tr.deliverable[data-status=delivered]"), 1);
+    assert_eq!(b.text("#total-delivered"), "1 of 1");
+    let engagements: u64 =
+        b.eval("document.querySelector('#total-engagements').dataset.value").as_str().unwrap().parse().unwrap();
+    assert!(engagements > 0);
+    assert!(b.count("#chart-timeline svg circle") >= 1, "the results over time");
+    assert!(!b.text("tr.deliverable td.disclosure").is_empty());
+    let csv = b.eval("fetch(document.querySelector('#report-csv').href).then(r => r.text())");
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with("platform,handle,stage,fee,currency"), "{csv}");
+    assert!(csv.contains(&format!("{platform},{handle},contracted,250.00,USD")), "{csv}");
+    b.screenshot("campaign");
+    b.goto(&format!("{campaign_url}/print"));
+    assert!(b.text("h1").ends_with("campaign report"));
+    assert_eq!(b.text("#total-delivered"), "1 of 1");
+    b.screenshot("print");
+
+    // The creator's relationship: a note on the profile, and the campaign it is in.
+    b.goto(&format!("{base}/channels/{platform}/{handle}"));
+    assert!(b.text("#creator-campaigns").contains("Winter push (contracted)"));
+    b.fill("#note-body", "Wants the brief by Friday");
+    b.navigate_by("document.querySelector('#note-form').submit()");
+    assert!(b.text("#notes").contains("Wants the brief by Friday"), "{}", b.text("#notes"));
+    b.screenshot("relationship");
+}
