@@ -179,6 +179,18 @@ fn stage_of(raw: &str) -> Result<Stage> {
     Stage::parse(raw).ok_or_else(|| Error::Internal(format!("stored stage '{raw}'")))
 }
 
+/// A fee must be in the campaign's currency, not negative, and within what Clout tracks.
+fn check_fee(fee: Money, campaign: &Campaign) -> Result<()> {
+    same_currency("the fee", fee, campaign)?;
+    if fee.minor < 0 {
+        return Err(Error::Invalid("a fee cannot be negative".to_string()));
+    }
+    if fee.minor > crate::plan::MAX_BUDGET_MINOR {
+        return Err(Error::Invalid(format!("a fee of {fee} is beyond what Clout tracks")));
+    }
+    Ok(())
+}
+
 /// Refuses an amount in another currency than the campaign's.
 fn same_currency(what: &str, amount: Money, campaign: &Campaign) -> Result<()> {
     if amount.currency != campaign.brief.budget.currency {
@@ -238,6 +250,9 @@ impl App {
         }
         if brief.budget.minor <= 0 {
             return Err(Error::Invalid("the budget must be more than zero".to_string()));
+        }
+        if brief.budget.minor > crate::plan::MAX_BUDGET_MINOR {
+            return Err(Error::Invalid(format!("a budget of {} is beyond what Clout tracks", brief.budget)));
         }
         if let (Some(s), Some(e)) = (brief.starts_on, brief.ends_on)
             && e < s
@@ -310,12 +325,15 @@ impl App {
         by.require_write()?;
         let c = self.campaign(campaign)?;
         if let Some(fee) = fee {
-            same_currency("the fee", fee, &c)?;
-            if fee.minor < 0 {
-                return Err(Error::Invalid("a fee cannot be negative".to_string()));
-            }
+            check_fee(fee, &c)?;
         }
-        let (channel_id, _) = self.channel_id_of(reference)?;
+        let (channel_id, r) = self.channel_id_of(reference)?;
+        if stage.is_some_and(Stage::commits_fee) && fee.is_none() {
+            return Err(Error::Invalid(format!(
+                "agree {r}'s fee before adding it as {}",
+                stage.map_or("", Stage::as_str)
+            )));
+        }
         let who = by.name();
         let added = self.store.add_members(
             c.id,
@@ -375,12 +393,18 @@ impl App {
         by.require_write()?;
         let c = self.campaign(campaign)?;
         if let Some(fee) = fee {
-            same_currency("the fee", fee, &c)?;
-            if fee.minor < 0 {
-                return Err(Error::Invalid("a fee cannot be negative".to_string()));
-            }
+            check_fee(fee, &c)?;
         }
         let (channel_id, r) = self.channel_id_of(reference)?;
+        if fee.is_none() {
+            let stage = self.store.members(c.id)?.into_iter().find(|m| m.channel.id == channel_id).map(|m| m.stage);
+            if let Some(stage) = stage.as_deref().and_then(Stage::parse).filter(|s| s.commits_fee()) {
+                return Err(Error::Invalid(format!(
+                    "{r} is {}: its fee stays until it is moved back to negotiating or declined",
+                    stage.as_str()
+                )));
+            }
+        }
         if !self.store.set_fee(c.id, channel_id, fee.map(|f| f.minor))? {
             return Err(Error::NotFound(format!("{r} is not in campaign '{}'", c.brief.name)));
         }
@@ -496,11 +520,11 @@ impl App {
                 Some(id) => {
                     let e = by_member.entry(id).or_insert((zero, 0));
                     e.0 = e.0.checked_add(revenue).map_err(|e| Error::Invalid(e.0))?;
-                    e.1 += conv.orders;
+                    e.1 = e.1.saturating_add(conv.orders);
                 }
                 None => {
                     other_revenue = other_revenue.checked_add(revenue).map_err(|e| Error::Invalid(e.0))?;
-                    other_orders += conv.orders;
+                    other_orders = other_orders.saturating_add(conv.orders);
                     unattributed.push(conv);
                 }
             }
@@ -605,7 +629,8 @@ impl App {
             channel: reference_of.get(&d.channel_id).cloned().unwrap_or_else(|| format!("channel {}", d.channel_id)),
             kind: d.kind,
             due_on: d.due_on,
-            overdue: d.status == "planned" && d.due_on.is_some_and(|t| t < now),
+            // Due on a day: overdue once that whole day (UTC) has passed.
+            overdue: d.status == "planned" && d.due_on.is_some_and(|t| t.unix().saturating_add(86_400) <= now.unix()),
             status: d.status,
             post_ref: d.post_ref,
             linked_by: d.linked_by,

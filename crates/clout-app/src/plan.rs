@@ -22,6 +22,8 @@ use crate::{App, Error, Result};
 
 /// The most candidates one plan considers (the first ones in the query's sort order).
 pub const MAX_CANDIDATES: usize = 20_000;
+/// The largest budget planned, in minor units (keeps every sum of costs far from overflow).
+pub const MAX_BUDGET_MINOR: i64 = 10_000_000_000_000;
 /// Joint draws behind a portfolio's P10 / P50 / P90.
 pub const DRAWS: usize = 2_000;
 /// The seed of those draws: the same plan always shows the same figures.
@@ -185,6 +187,8 @@ impl App {
     /// or mega creators, and without a tier constraint. The request's own tier filter is
     /// replaced in the first two.
     pub fn compare_in(&self, directory: &Directory, request: &PlanRequest) -> Result<Comparison> {
+        // The three share the time limit.
+        let request = &PlanRequest { time_limit: request.time_limit / 3, ..request.clone() };
         let mut micro = request.clone();
         micro.query.tiers = vec![Tier::Micro];
         let mut top = request.clone();
@@ -209,6 +213,9 @@ impl App {
         let budget = request.budget;
         if budget.minor <= 0 {
             return Err(Error::Invalid("the budget must be more than zero".to_string()));
+        }
+        if budget.minor > MAX_BUDGET_MINOR {
+            return Err(Error::Invalid(format!("a budget of {budget} is beyond what Clout plans (10^13 minor units)")));
         }
         if let Some(share) = request.max_share
             && !(share > 0.0 && share <= 100.0)
@@ -245,7 +252,8 @@ impl App {
         let found = self.search_in(directory, &query)?;
         let ids: Vec<i64> = found.channels.iter().map(|c| c.row.id).collect();
         let mut posts = self.store.posts_of_many(&ids)?;
-        let max_cost = request.max_share.map(|s| (budget.minor as f64 * s / 100.0).floor() as i64);
+        // The share in basis points, so the cap is exact integer arithmetic on the budget.
+        let max_cost = request.max_share.map(|s| (budget.minor as i128 * (s * 100.0).round() as i128 / 10_000) as i64);
         let mut skipped: HashMap<&'static str, usize> = HashMap::new();
         let mut candidates: Vec<Candidate> = Vec::new();
         for channel in found.channels {
@@ -292,7 +300,11 @@ impl App {
         let started = Instant::now();
         // However long finding took, the optimiser gets at least a quarter of the limit.
         let deadline = deadline.max(started + request.time_limit / 4);
-        let solution = solve(&items, &limits, || Instant::now() >= deadline);
+        let mut timed_out = false;
+        let solution = solve(&items, &limits, || {
+            timed_out = Instant::now() >= deadline;
+            timed_out
+        });
         let greedy_value = clout_core::plan::greedy(&items, &limits).map(|g| g.value);
         let solve_time = started.elapsed();
 
@@ -319,12 +331,22 @@ impl App {
             infeasible: None,
         };
         let Some(solution) = solution else {
-            portfolio.infeasible = Some(format!(
-                "no set of the {} candidates meets the constraints (at least {} creators within {})",
-                candidates.len(),
-                request.min_creators,
-                budget
-            ));
+            portfolio.optimal = !timed_out;
+            portfolio.infeasible = Some(if timed_out {
+                format!(
+                    "the time limit ran out before a set of the {} candidates meeting the constraints was found (at least {} creators within {}); allow more time",
+                    candidates.len(),
+                    request.min_creators,
+                    budget
+                )
+            } else {
+                format!(
+                    "no set of the {} candidates meets the constraints (at least {} creators within {})",
+                    candidates.len(),
+                    request.min_creators,
+                    budget
+                )
+            });
             return Ok(portfolio);
         };
         // Rank of every candidate by goal per unit of money, for the reasons.

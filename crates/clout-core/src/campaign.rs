@@ -116,8 +116,9 @@ pub struct MemberFigures {
 
 /// Engagements, views and EMV of posts.
 fn post_totals(posts: &[&PostSnapshot], value: &ValueTable) -> (u64, Option<u64>, f64) {
-    let engagements = posts.iter().map(|p| p.engagements()).sum();
-    let views = posts.iter().filter_map(|p| p.views).fold(None, |acc: Option<u64>, v| Some(acc.unwrap_or(0) + v));
+    let engagements = posts.iter().fold(0u64, |acc, p| acc.saturating_add(p.engagements()));
+    let views =
+        posts.iter().filter_map(|p| p.views).fold(None, |acc: Option<u64>, v| Some(acc.unwrap_or(0).saturating_add(v)));
     let emv = posts
         .iter()
         .map(|p| {
@@ -202,10 +203,10 @@ pub fn campaign_totals(
         if let Some(r) = m.revenue {
             revenue = revenue.checked_add(r)?;
         }
-        orders += m.orders;
-        engagements += m.engagements;
+        orders = orders.saturating_add(m.orders);
+        engagements = engagements.saturating_add(m.engagements);
         if let Some(v) = m.views {
-            views = Some(views.unwrap_or(0) + v);
+            views = Some(views.unwrap_or(0).saturating_add(v));
         }
         emv += m.emv;
         planned += m.planned;

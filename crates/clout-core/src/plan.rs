@@ -100,7 +100,7 @@ impl Search<'_> {
         if i >= self.npos {
             return 0.0;
         }
-        let target = self.pc[i] + cap;
+        let target = self.pc[i].saturating_add(cap);
         let k = i + self.pc[i..=self.npos].partition_point(|&c| c <= target) - 1;
         let mut b = self.pv[k] - self.pv[i];
         if k < self.npos {

@@ -521,7 +521,7 @@ impl Store {
             let n = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64) };
             Ok((
                 Timestamp::from_unix(r.get(0)?),
-                n(1)? + n(2)? + n(3)?,
+                n(1)?.saturating_add(n(2)?).saturating_add(n(3)?),
                 r.get::<_, Option<i64>>(4)?.map(|v| v.max(0) as u64),
             ))
         })?;

@@ -1065,6 +1065,22 @@ async fn put_campaign_member(
                 .map(|f| clout_core::money::Money::parse(f, c.brief.budget.currency))
                 .transpose()
                 .map_err(|e| clout_app::Error::Invalid(format!("fee: {e}")))?;
+            // Everything is checked before anything is written, so a refused change leaves
+            // no half of it behind.
+            let (p, h) = clout_app::parse_channel_ref(&reference)?;
+            let existing = app
+                .members(&c, clout_core::TierPreset::Scrunch)?
+                .into_iter()
+                .find(|m| m.channel.row.platform == p && m.channel.row.handle == h.as_str());
+            if stage.is_some_and(|s| s.commits_fee())
+                && fee.is_none()
+                && existing.as_ref().and_then(|m| m.fee).is_none()
+            {
+                return Err(clout_app::Error::Invalid(format!(
+                    "agree {reference}'s fee before moving it to {}",
+                    stage.map_or("", |s| s.as_str())
+                )));
+            }
             let added = app.add_member(by, &id, &reference, None, None, s.now())?;
             if let Some(fee) = fee {
                 app.set_fee(by, &id, &reference, Some(fee))?;
@@ -1073,7 +1089,6 @@ async fn put_campaign_member(
                 app.set_stage(by, &id, &reference, stage, s.now())?;
             }
             let members = app.members(&c, clout_core::TierPreset::Scrunch)?;
-            let (p, h) = clout_app::parse_channel_ref(&reference)?;
             let m = members
                 .iter()
                 .find(|m| m.channel.row.platform == p && m.channel.row.handle == h.as_str())

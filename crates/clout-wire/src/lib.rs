@@ -422,6 +422,7 @@ pub fn portfolio_json(p: &clout_app::Portfolio, card: &str) -> Value {
     o.insert("goal".into(), p.goal.as_str().into());
     o.insert("currency".into(), p.budget.currency.as_str().into());
     put_money(&mut o, "budget", &p.budget);
+    o.insert("budget_text".into(), p.budget.decimal().into());
     put_money(&mut o, "cost", &p.cost);
     put_money(&mut o, "left", &left);
     o.insert("picks".into(), p.picks.iter().map(|x| pick_json(x, card)).collect::<Vec<_>>().into());
@@ -487,6 +488,8 @@ fn member_json(m: &clout_app::Member) -> Map<String, Value> {
     o.insert("tier".into(), m.channel.tier.map(|t| t.as_str()).into());
     o.insert("stage".into(), m.stage.as_str().into());
     money_pair(&mut o, "fee", m.fee);
+    // The exact decimal, for forms (a number such as 1500.0 would not read back in yen).
+    o.insert("fee_text".into(), m.fee.map(|f| f.decimal()).into());
     money_pair(&mut o, "planned_price", m.planned);
     o.insert(
         "expected_engagements".into(),

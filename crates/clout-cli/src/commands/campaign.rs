@@ -104,6 +104,9 @@ fn create(app: &mut App, args: &CampaignCreateArgs) -> Result<String> {
     };
     let budget = match (&args.budget, plan_budget) {
         (Some(b), _) => Money::parse(b, currency).map_err(|e| anyhow!("--budget: {e}"))?,
+        (None, Some(b)) if b.currency != currency => {
+            bail!("the plan's budget is in {}; give --budget in {currency} too (Clout does not convert)", b.currency)
+        }
         (None, Some(b)) => b,
         (None, None) => bail!("a campaign needs a --budget (or a plan to take it from)"),
     };

@@ -274,4 +274,14 @@ fn creators_keep_contacts_tags_and_dated_notes_and_bad_input_is_refused() {
     fails(&dir, &["campaign", "add", "Nope", "instagram/chef"], "no campaign 'Nope'");
     fails(&dir, &["campaign", "deliverable", "Euro", "instagram/chef"], "is not in campaign 'Euro'");
     fails(&dir, &["campaign", "link", "Euro", "99", "p1"], "no deliverable #99");
+    // A contracted creator always has a fee: not added without one, and not cleared.
+    fails(&dir, &["campaign", "add", "Euro", "instagram/chef", "--stage", "contracted"], "agree instagram/chef's fee");
+    run_as(&dir, "ana", &["campaign", "add", "Euro", "instagram/chef", "--stage", "contracted", "--fee", "90"]);
+    let show = &dir.json_lines(&["campaign", "show", "Euro", "--json"])[0];
+    assert_eq!(
+        (show["members"][0]["stage"].as_str(), show["members"][0]["fee_text"].as_str()),
+        (Some("contracted"), Some("90.00"))
+    );
+    fails(&dir, &["plan", "--budget", "100000000000000"], "beyond what Clout plans");
+    fails(&dir, &["campaign", "create", "Huge", "--budget", "100000000000000"], "beyond what Clout tracks");
 }
