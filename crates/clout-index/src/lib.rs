@@ -65,6 +65,9 @@ pub struct DiscoveryIndex {
     /// posting list per hashtag. Empty until [`DiscoveryIndex::set_lookalike_profiles`].
     looks: Vec<LookRow>,
     by_tag: Vec<Vec<u32>>,
+    /// Per niche, its channels with a follower count in ascending followers: the lookalike
+    /// search reads only the size window that can still beat what it has found.
+    by_niche_size: Vec<Vec<u32>>,
     /// The query without any filter (the Directory's first page) is answered from these,
     /// computed at build: every ordinal in result order per sort, and the facet counts.
     unfiltered: Unfiltered,
@@ -367,6 +370,7 @@ impl DiscoveryIndex {
             + self.cols.heap_bytes()
             + self.looks.capacity() * std::mem::size_of::<LookRow>()
             + lists(&self.by_tag)
+            + lists(&self.by_niche_size)
             + (self.unfiltered.by_followers.capacity()
                 + self.unfiltered.by_rate.capacity()
                 + self.unfiltered.by_index.capacity()
@@ -446,6 +450,17 @@ impl DiscoveryIndex {
             list.sort_unstable();
             list.dedup();
         }
+        let looks = &self.looks;
+        self.by_niche_size = self
+            .by_niche
+            .iter()
+            .map(|list| {
+                let mut sized: Vec<u32> =
+                    list.iter().copied().filter(|&o| looks[o as usize].followers != u64::MAX).collect();
+                sized.sort_unstable_by_key(|&o| (looks[o as usize].followers, o));
+                sized
+            })
+            .collect();
     }
 
     /// The `limit` channels most like `id`, by `clout_core::lookalike`'s similarity,
@@ -460,28 +475,93 @@ impl DiscoveryIndex {
         }
         let of_row = self.looks[of];
         let of_tags = tag_slice(&of_row.tags);
-        let lists: Vec<&[u32]> = of_row
+        let niche_lists: Vec<&[u32]> = of_row
             .niches
             .iter()
             .filter(|&&c| c != NONE16)
             .filter_map(|c| self.by_niche.get(*c as usize))
-            .chain(of_tags.iter().filter_map(|t| self.by_tag.get(*t as usize)))
             .map(Vec::as_slice)
             .collect();
-        let work: usize = lists.iter().map(|l| l.len()).sum();
-        let n = self.ids.len();
-        if work < PARALLEL_FROM {
-            return self.lookalikes_in(of, &lists, 0..n, limit);
+        let tag_lists: Vec<&[u32]> =
+            of_tags.iter().filter_map(|t| self.by_tag.get(*t as usize)).map(Vec::as_slice).collect();
+        // Three passes, best matches first, each skipped or narrowed once what was found
+        // beats all it could add:
+        // 1. channels sharing a niche and a hashtag (posting lists intersected, no row read);
+        // 2. channels sharing only a hashtag: at most 0.3 × 1 + 0.2 × 1 = 0.5;
+        // 3. channels sharing only a niche: at most 0.5 × 1 + 0.2 × size, so only those of
+        //    a close enough size are read, from the niche lists ordered by size.
+        let both: Vec<Vec<u32>> = tag_lists
+            .iter()
+            .flat_map(|t| niche_lists.iter().map(move |n| intersect(t, n)))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let both: Vec<&[u32]> = both.iter().map(Vec::as_slice).collect();
+        let mut best = self.lookalikes_over(of, &both, limit);
+        let tag_only_max = combine(0.0, 1.0, 1.0);
+        if best.len() < limit || best[limit - 1].similarity <= tag_only_max {
+            best.extend(self.lookalikes_over(of, &tag_lists, limit));
+            best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id)));
+            best.dedup_by_key(|l| l.channel_id);
+            best.truncate(limit);
         }
-        // Two halves of the ordinals on two threads, then the better of both.
-        let (low, high) = std::thread::scope(|scope| {
-            let lists = &lists;
-            let high = scope.spawn(move || self.lookalikes_in(of, lists, n / 2..n, limit));
-            let low = self.lookalikes_in(of, lists, 0..n / 2, limit);
-            (low, high.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        let worst = (best.len() == limit).then(|| best[limit - 1].similarity);
+        let of_followers = (of_row.followers != u64::MAX && of_row.followers > 0).then_some(of_row.followers);
+        let niche_only_max = combine(1.0, 0.0, 1.0);
+        let second: Vec<&[u32]> = match worst {
+            // Nothing sharing only a niche can even tie.
+            Some(w) if niche_only_max < w => Vec::new(),
+            Some(w) if w > combine(1.0, 0.0, 0.0) => match of_followers {
+                None => Vec::new(),
+                Some(f) => {
+                    // size > s_min ⇔ |ln f' − ln f| < −ln(s_min) × ln 10; widened a hair so
+                    // a candidate that would tie is still read.
+                    let s_min = (w - combine(1.0, 0.0, 0.0)) / (niche_only_max - combine(1.0, 0.0, 0.0));
+                    let reach = -s_min.ln() * std::f64::consts::LN_10 * (1.0 + 1e-9) + 1e-12;
+                    let (lo, hi) = ((f as f64) * (-reach).exp(), (f as f64) * reach.exp());
+                    of_row
+                        .niches
+                        .iter()
+                        .filter(|&&c| c != NONE16)
+                        .filter_map(|c| self.by_niche_size.get(*c as usize))
+                        .map(|list| {
+                            let size = |o: &u32| self.looks[*o as usize].followers as f64;
+                            let from = list.partition_point(|o| size(o) < lo);
+                            let to = list.partition_point(|o| size(o) <= hi);
+                            &list[from..to.max(from)]
+                        })
+                        .collect()
+                }
+            },
+            _ => niche_lists,
+        };
+        if !second.is_empty() {
+            best.extend(self.lookalikes_over(of, &second, limit));
+            best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id)));
+            // A channel in both passes comes twice, with the same score: keep one.
+            best.dedup_by_key(|l| l.channel_id);
+            best.truncate(limit);
+        }
+        best
+    }
+
+    /// The best `limit` lookalikes among the candidates of `lists` (in any order), on two
+    /// threads when there are many: each takes half of every list, and the halves merge.
+    fn lookalikes_over(&self, of: usize, lists: &[&[u32]], limit: usize) -> Vec<Lookalike> {
+        let n = self.ids.len();
+        let work: usize = lists.iter().map(|l| l.len()).sum();
+        if work < PARALLEL_FROM {
+            return self.lookalikes_in(of, lists, 0..n, limit);
+        }
+        let (low, high): (Vec<&[u32]>, Vec<&[u32]>) = lists.iter().map(|l| l.split_at(l.len() / 2)).unzip();
+        let (a, b) = std::thread::scope(|scope| {
+            let high = &high;
+            let b = scope.spawn(move || self.lookalikes_in(of, high, 0..n, limit));
+            let a = self.lookalikes_in(of, &low, 0..n, limit);
+            (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });
-        let mut best: Vec<Lookalike> = low.into_iter().chain(high).collect();
+        let mut best: Vec<Lookalike> = a.into_iter().chain(b).collect();
         best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id)));
+        best.dedup_by_key(|l| l.channel_id);
         best.truncate(limit);
         best
     }
@@ -903,6 +983,13 @@ fn sorted_jaccard(a: &[u32], b: &[u32]) -> f64 {
 
 /// Whether the ascending `list` holds `target`, searching forward from `*at` (targets
 /// come in ascending order, so the cursor only moves forward: galloping, then binary search).
+/// The ordinals in both ascending lists (galloping through the longer).
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut at = 0;
+    short.iter().copied().filter(|&x| gallop(long, &mut at, x)).collect()
+}
+
 fn gallop(list: &[u32], at: &mut usize, target: u32) -> bool {
     let mut step = 1;
     let mut hi = *at;
