@@ -332,6 +332,7 @@ pub fn price_json(r: &clout_app::PriceReport) -> Value {
     o.insert("point".into(), round2(r.estimate.point));
     o.insert("high".into(), round2(r.estimate.high));
     o.insert("method".into(), "estimated".into());
+    o.insert("calibrated".into(), r.estimate.calibration.is_some().into());
     o.insert("verdict".into(), r.quote.as_ref().map(|q| q.verdict.as_str()).into());
     o.insert("estimate".into(), estimate_json(&r.estimate, &r.card));
     o.insert(

@@ -48,6 +48,8 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     println!("  clout channels --platform instagram --tier micro");
     println!("  clout show PLATFORM/HANDLE        (a handle from the list)");
     println!("  clout benchmarks");
+    println!("  clout price PLATFORM/HANDLE --quote 150");
+    println!("  clout plan --compare --budget 10000 --niche fitness");
     println!("  clout serve                       (the web app on http://{})", clout_web::DEFAULT_ADDR);
     Ok(super::import::exit_code(&summary))
 }
