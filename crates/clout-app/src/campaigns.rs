@@ -179,6 +179,32 @@ fn stage_of(raw: &str) -> Result<Stage> {
     Stage::parse(raw).ok_or_else(|| Error::Internal(format!("stored stage '{raw}'")))
 }
 
+/// A brief's rules: a name that is not an id, a positive budget, dates in order, a goal.
+fn check_brief(brief: &Brief) -> Result<()> {
+    let name = brief.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::Invalid("a campaign needs a name of 1 to 120 characters".to_string()));
+    }
+    if name.trim_start_matches('#').parse::<i64>().is_ok() {
+        return Err(Error::Invalid(format!("'{name}' looks like an id; give the campaign a name with a letter")));
+    }
+    if brief.budget.minor <= 0 {
+        return Err(Error::Invalid("the budget must be more than zero".to_string()));
+    }
+    if brief.budget.minor > crate::plan::MAX_BUDGET_MINOR {
+        return Err(Error::Invalid(format!("a budget of {} is beyond what Clout tracks", brief.budget)));
+    }
+    if let (Some(s), Some(e)) = (brief.starts_on, brief.ends_on)
+        && e < s
+    {
+        return Err(Error::Invalid("the campaign ends before it starts".to_string()));
+    }
+    if crate::plan::Goal::parse(&brief.goal).is_none() {
+        return Err(Error::Invalid(format!("unknown goal '{}' (engagements, reach, views, value)", brief.goal)));
+    }
+    Ok(())
+}
+
 /// A fee must be in the campaign's currency, not negative, and within what Clout tracks.
 fn check_fee(fee: Money, campaign: &Campaign) -> Result<()> {
     same_currency("the fee", fee, campaign)?;
@@ -241,27 +267,8 @@ impl App {
         now: Timestamp,
     ) -> Result<Campaign> {
         by.require_write()?;
+        check_brief(brief)?;
         let name = brief.name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(Error::Invalid("a campaign needs a name of 1 to 120 characters".to_string()));
-        }
-        if name.trim_start_matches('#').parse::<i64>().is_ok() {
-            return Err(Error::Invalid(format!("'{name}' looks like an id; give the campaign a name with a letter")));
-        }
-        if brief.budget.minor <= 0 {
-            return Err(Error::Invalid("the budget must be more than zero".to_string()));
-        }
-        if brief.budget.minor > crate::plan::MAX_BUDGET_MINOR {
-            return Err(Error::Invalid(format!("a budget of {} is beyond what Clout tracks", brief.budget)));
-        }
-        if let (Some(s), Some(e)) = (brief.starts_on, brief.ends_on)
-            && e < s
-        {
-            return Err(Error::Invalid("the campaign ends before it starts".to_string()));
-        }
-        if crate::plan::Goal::parse(&brief.goal).is_none() {
-            return Err(Error::Invalid(format!("unknown goal '{}' (engagements, reach, views, value)", brief.goal)));
-        }
         let mut members = Vec::new();
         for p in prospects {
             let (channel_id, _) = self.channel_id_of(&p.reference)?;
@@ -303,6 +310,40 @@ impl App {
             .collect();
         self.store.add_members(id, &new, now)?;
         self.campaign(&id.to_string())
+    }
+
+    /// Replaces a campaign's brief. Its currency changes only while no fee or planned price
+    /// is recorded in the old one.
+    pub fn update_brief(&mut self, by: Actor<'_>, campaign: &str, brief: &Brief) -> Result<Campaign> {
+        by.require_write()?;
+        check_brief(brief)?;
+        let c = self.campaign(campaign)?;
+        if brief.budget.currency != c.brief.budget.currency
+            && self.store.members(c.id)?.iter().any(|m| m.fee_minor.is_some() || m.planned_minor.is_some())
+        {
+            return Err(Error::Invalid(format!(
+                "campaign '{}' has fees in {}; its currency cannot change to {} without a rate",
+                c.brief.name, c.brief.budget.currency, brief.budget.currency
+            )));
+        }
+        self.store.update_campaign(
+            c.id,
+            &NewCampaign {
+                name: brief.name.trim(),
+                goal: &brief.goal,
+                niche: brief.niche.as_deref(),
+                starts_on: brief.starts_on,
+                ends_on: brief.ends_on,
+                budget_minor: brief.budget.minor,
+                currency: brief.budget.currency.as_str(),
+                key_messages: &brief.key_messages,
+                disclosure: brief.disclosure.trim(),
+                created_by: &c.created_by,
+                created_at: c.created_at,
+                plan: None,
+            },
+        )?;
+        self.campaign(&c.id.to_string())
     }
 
     pub fn delete_campaign(&mut self, by: Actor<'_>, campaign: &str) -> Result<()> {

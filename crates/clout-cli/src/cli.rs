@@ -491,6 +491,8 @@ pub(crate) enum CampaignCommand {
         #[arg(long)]
         csv: bool,
     },
+    /// Change the brief: only the fields given change.
+    Edit(Box<CampaignEditArgs>),
     /// Delete a campaign with its members and deliverables (conversions stay).
     Delete { name: String },
 }
@@ -554,4 +556,29 @@ pub(crate) enum CreatorCommand {
         channel: String,
         text: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CampaignEditArgs {
+    pub(crate) name: String,
+    /// A new name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) rename: Option<String>,
+    #[arg(long, value_name = "AMOUNT")]
+    pub(crate) budget: Option<String>,
+    /// A new currency (only while no fee is recorded in the old one).
+    #[arg(long, value_name = "C")]
+    pub(crate) currency: Option<String>,
+    #[arg(long, value_enum)]
+    pub(crate) goal: Option<GoalArg>,
+    #[arg(long, value_name = "N")]
+    pub(crate) niche: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub(crate) starts: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub(crate) ends: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) messages: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) disclosure: Option<String>,
 }

@@ -282,6 +282,33 @@ impl Store {
         Ok(out)
     }
 
+    /// Replaces a campaign's brief (everything but who created it, when, and its plan).
+    pub fn update_campaign(&self, id: i64, c: &NewCampaign<'_>) -> Result<bool> {
+        let r = self.conn.execute(
+            "UPDATE campaigns SET name = ?2, goal = ?3, niche = ?4, starts_on = ?5, ends_on = ?6, budget_minor = ?7,
+                currency = ?8, key_messages = ?9, disclosure = ?10 WHERE id = ?1",
+            params![
+                id,
+                c.name,
+                c.goal,
+                c.niche,
+                c.starts_on.map(Timestamp::unix),
+                c.ends_on.map(Timestamp::unix),
+                c.budget_minor,
+                c.currency,
+                c.key_messages,
+                c.disclosure
+            ],
+        );
+        match r {
+            Ok(n) => Ok(n > 0),
+            Err(e) if crate::accounts::is_unique_violation(&e) => {
+                Err(Error::Duplicate(format!("a campaign named '{}' exists", c.name)))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub fn delete_campaign(&self, id: i64) -> Result<bool> {
         Ok(self.conn.execute("DELETE FROM campaigns WHERE id = ?1", [id])? > 0)
     }

@@ -104,7 +104,7 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(price))
         .routes(routes!(plan))
         .routes(routes!(campaigns, create_campaign))
-        .routes(routes!(campaign, delete_campaign))
+        .routes(routes!(campaign, update_campaign, delete_campaign))
         .routes(routes!(put_campaign_member, delete_campaign_member))
         .routes(routes!(add_deliverable))
         .routes(routes!(link_deliverable))
@@ -1013,6 +1013,63 @@ async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) ->
         })
         .await?;
     Ok(Json(body))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BriefBody {
+    name: String,
+    budget: String,
+    /// Default: the campaign's.
+    currency: Option<String>,
+    goal: Option<String>,
+    niche: Option<String>,
+    starts_on: Option<String>,
+    ends_on: Option<String>,
+    #[serde(default)]
+    key_messages: String,
+    #[serde(default)]
+    disclosure: String,
+}
+
+/// Replaces a campaign's brief.
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)), request_body = BriefBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_campaign(
+    state: St,
+    Writer(auth): Writer,
+    UrlPath(id): UrlPath<String>,
+    ApiJson(body): ApiJson<BriefBody>,
+) -> ApiResult {
+    let state = state.0;
+    let id = campaign_id(&id)?;
+    let currency = body
+        .currency
+        .as_deref()
+        .map(clout_core::money::Currency::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?;
+    let (starts_on, ends_on) = (date_field(&body.starts_on, "starts_on")?, date_field(&body.ends_on, "ends_on")?);
+    let updated = state
+        .write(move |app, _| {
+            let c = app.campaign(&id)?;
+            let currency = currency.unwrap_or(c.brief.budget.currency);
+            let budget = clout_core::money::Money::parse(&body.budget, currency)
+                .map_err(|e| clout_app::Error::Invalid(format!("budget: {e}")))?;
+            let brief = clout_app::Brief {
+                name: body.name,
+                goal: body.goal.unwrap_or(c.brief.goal),
+                niche: body.niche.filter(|n| !n.trim().is_empty()),
+                starts_on,
+                ends_on,
+                budget,
+                key_messages: body.key_messages,
+                disclosure: body.disclosure,
+            };
+            app.update_brief(clout_app::Actor::User(&auth.user), &id, &brief)
+        })
+        .await?;
+    Ok(Json(clout_wire::campaign_json(&updated)))
 }
 
 /// Deletes a campaign with its members and deliverables (imported conversions stay).

@@ -45,6 +45,8 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/campaigns/{id}/print", get(campaign_print))
         .route("/campaigns/{id}/report.csv", get(campaign_csv))
         .route("/campaigns/{id}/members", post(campaign_add_member))
+        .route("/campaigns/{id}/brief", post(campaign_brief))
+        .route("/campaigns/{id}/delete", post(campaign_delete))
         .route("/campaigns/{id}/stage", post(campaign_stage))
         .route("/campaigns/{id}/fee", post(campaign_fee))
         .route("/campaigns/{id}/deliverables", post(campaign_add_deliverable))
@@ -1597,4 +1599,55 @@ async fn campaign_add_from_profile(
         Ok(())
     })
     .await
+}
+
+async fn campaign_brief(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, _, by, key, f| {
+        let c = app.campaign(key)?;
+        let currency = match field(f, "currency").trim() {
+            "" => c.brief.budget.currency,
+            raw => clout_core::money::Currency::parse(raw).map_err(|e| invalid(format!("currency: {e}")))?,
+        };
+        let brief = clout_app::Brief {
+            name: field(f, "name").to_string(),
+            goal: match field(f, "goal").trim() {
+                "" => c.brief.goal.clone(),
+                g => g.to_string(),
+            },
+            niche: Some(field(f, "niche").trim().to_string()).filter(|n| !n.is_empty()),
+            starts_on: form_date(f, "starts_on").map_err(|e| invalid(e.message))?,
+            ends_on: form_date(f, "ends_on").map_err(|e| invalid(e.message))?,
+            budget: clout_core::money::Money::parse(field(f, "budget"), currency)
+                .map_err(|e| invalid(format!("budget: {e}")))?,
+            key_messages: field(f, "key_messages").to_string(),
+            disclosure: field(f, "disclosure").to_string(),
+        };
+        app.update_brief(by, key, &brief)?;
+        Ok(())
+    })
+    .await
+}
+
+async fn campaign_delete(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let user = auth.user.clone();
+    match state.write(move |app, _| app.delete_campaign(clout_app::Actor::User(&user), &id.to_string())).await {
+        Ok(()) => see_other("/campaigns"),
+        Err(e) => error_page_for(&auth, e),
+    }
 }

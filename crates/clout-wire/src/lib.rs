@@ -473,6 +473,7 @@ pub fn campaign_json(c: &clout_app::Campaign) -> Value {
     o.insert("ends_on".into(), opt_time(b.ends_on));
     o.insert("currency".into(), b.budget.currency.as_str().into());
     money_pair(&mut o, "budget", Some(b.budget));
+    o.insert("budget_text".into(), b.budget.decimal().into());
     o.insert("key_messages".into(), b.key_messages.clone().into());
     o.insert("disclosure".into(), b.disclosure.clone().into());
     o.insert("created_by".into(), c.created_by.clone().into());

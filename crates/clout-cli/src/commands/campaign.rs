@@ -239,6 +239,45 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
                 }
             }
         }
+        CampaignCommand::Edit(args) => {
+            let mut app = open_write(config, "clout campaign edit")?;
+            let c = app.campaign(&args.name)?;
+            let mut brief = c.brief.clone();
+            let currency = match &args.currency {
+                Some(cur) => Currency::parse(cur).map_err(|e| anyhow!("--currency: {e}"))?,
+                None => brief.budget.currency,
+            };
+            brief.budget = match &args.budget {
+                Some(b) => Money::parse(b, currency).map_err(|e| anyhow!("--budget: {e}"))?,
+                None if currency != brief.budget.currency => {
+                    bail!("give --budget in {currency} too (Clout does not convert)")
+                }
+                None => brief.budget,
+            };
+            if let Some(n) = &args.rename {
+                brief.name = n.clone();
+            }
+            if let Some(g) = args.goal {
+                brief.goal = goal(g).to_string();
+            }
+            if let Some(n) = &args.niche {
+                brief.niche = Some(n.clone()).filter(|n| !n.trim().is_empty());
+            }
+            if let Some(d) = &args.starts {
+                brief.starts_on = Some(date(d, "--starts")?);
+            }
+            if let Some(d) = &args.ends {
+                brief.ends_on = Some(date(d, "--ends")?);
+            }
+            if let Some(m) = &args.messages {
+                brief.key_messages = m.clone();
+            }
+            if let Some(d) = &args.disclosure {
+                brief.disclosure = d.clone();
+            }
+            let c = app.update_brief(by, &args.name, &brief)?;
+            let _ = writeln!(text, "saved the brief of '{}' (budget {})", c.brief.name, c.brief.budget);
+        }
         CampaignCommand::Delete { name } => {
             let mut app = open_write(config, "clout campaign delete")?;
             app.delete_campaign(by, &name)?;

@@ -26,6 +26,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/campaigns"),
     ("POST", "/api/v1/campaigns"),
     ("GET", "/api/v1/campaigns/{id}"),
+    ("PUT", "/api/v1/campaigns/{id}"),
     ("DELETE", "/api/v1/campaigns/{id}"),
     ("PUT", "/api/v1/campaigns/{id}/members/{platform}/{handle}"),
     ("DELETE", "/api/v1/campaigns/{id}/members/{platform}/{handle}"),
@@ -84,6 +85,7 @@ fn body_for(method: &str, path: &str) -> Value {
         ("POST", "/api/v1/tokens") => json!({"name": "x"}),
         ("POST", "/api/v1/users") => json!({"username": "bob", "password": "long enough password", "role": "member"}),
         ("POST", "/api/v1/campaigns") => json!({"name": "x", "budget": "100"}),
+        ("PUT", "/api/v1/campaigns/{id}") => json!({"name": "x", "budget": "100"}),
         ("POST", "/api/v1/campaigns/{id}/deliverables") => json!({"platform": "instagram", "handle": "someone"}),
         ("POST", "/api/v1/campaigns/{id}/deliverables/{deliverable}/link") => json!({"post": "p1"}),
         ("POST", "/api/v1/creators/{platform}/{handle}/notes") => json!({"body": "hello"}),
@@ -676,6 +678,22 @@ fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
         .error(400, "invalid_parameter");
     viewer.get("/api/v1/campaigns/abc").error(400, "invalid_parameter");
     viewer.get("/api/v1/campaigns/999").error(404, "not_found");
+    // The brief changes; a renamed campaign keeps its id.
+    let r = member.json(
+        "PUT",
+        &format!("/api/v1/campaigns/{id}"),
+        json!({"name": "Autumn 2026", "budget": "3500", "disclosure": "#ad"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((r.json()["name"].as_str(), r.json()["budget_minor"].as_i64()), (Some("Autumn 2026"), Some(350_000)));
+    member
+        .json(
+            "PUT",
+            &format!("/api/v1/campaigns/{id}"),
+            json!({"name": "Autumn 2026", "budget": "3500", "currency": "EUR"}),
+        )
+        .error(400, "invalid");
+    viewer.json("PUT", &format!("/api/v1/campaigns/{id}"), json!({"name": "x", "budget": "1"})).error(403, "forbidden");
     assert_eq!(member.delete(&format!("/api/v1/campaigns/{id}")).status, 204);
     viewer.get(&format!("/api/v1/campaigns/{id}")).error(404, "not_found");
 }

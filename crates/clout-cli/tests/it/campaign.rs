@@ -282,6 +282,20 @@ fn creators_keep_contacts_tags_and_dated_notes_and_bad_input_is_refused() {
         (show["members"][0]["stage"].as_str(), show["members"][0]["fee_text"].as_str()),
         (Some("contracted"), Some("90.00"))
     );
+    // The brief changes; its currency only while no fee is recorded in the old one.
+    run_as(
+        &dir,
+        "ana",
+        &["campaign", "edit", "Euro", "--budget", "250.50", "--messages", "Winter menu", "--ends", "2026-12-24"],
+    );
+    let show = &dir.json_lines(&["campaign", "show", "Euro", "--json"])[0];
+    assert_eq!(
+        (show["campaign"]["budget_minor"].as_i64(), show["campaign"]["key_messages"].as_str()),
+        (Some(25_050), Some("Winter menu"))
+    );
+    assert_eq!(show["campaign"]["ends_on"], "2026-12-24T00:00:00Z");
+    fails(&dir, &["campaign", "edit", "Euro", "--currency", "USD", "--budget", "300"], "cannot change to USD");
+    fails(&dir, &["campaign", "edit", "Euro", "--starts", "2027-01-01"], "ends before it starts");
     fails(&dir, &["plan", "--budget", "100000000000000"], "beyond what Clout plans");
     fails(&dir, &["campaign", "create", "Huge", "--budget", "100000000000000"], "beyond what Clout tracks");
 }
