@@ -254,6 +254,9 @@ pub struct ConversionRecord {
     pub orders: u64,
     pub revenue: crate::money::Money,
     pub observed_at: Timestamp,
+    /// Set when the record is one order (summed with the others) rather than a running
+    /// total of its code or link (of which the newest counts).
+    pub order_id: Option<String>,
     pub extra: Option<String>,
 }
 

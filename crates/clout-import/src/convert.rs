@@ -60,9 +60,10 @@ pub(crate) const KNOWN_FIELDS: [&str; FIELD_COUNT] = [
     "link",
     "orders",
     "revenue",
+    "order_id",
 ];
 
-const FIELD_COUNT: usize = 47;
+const FIELD_COUNT: usize = 48;
 
 /// A known field: its index in [`KNOWN_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +122,7 @@ impl Field {
             "link" => 44,
             "orders" => 45,
             "revenue" => 46,
+            "order_id" => 47,
             _ => return None,
         };
         Some(Field(i))
@@ -553,6 +555,7 @@ fn conversion(c: &mut Check<'_, '_>) -> Option<Record> {
         c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
     let revenue = c.required("revenue", amount_text);
     let observed_at = c.required("observed_at", value::time);
+    let order_id = c.optional("order_id", post_id);
     let currency = currency?;
     let revenue = match Money::parse(&revenue?, currency) {
         Ok(m) if m.minor >= 0 => m,
@@ -577,6 +580,7 @@ fn conversion(c: &mut Check<'_, '_>) -> Option<Record> {
         orders: orders?,
         revenue,
         observed_at: observed_at?,
+        order_id,
         extra: None,
     };
     Some(Record::Conversion(ConversionRecord { extra: c.extra(), ..record }))

@@ -556,13 +556,15 @@ impl Store {
         Ok(Some(post))
     }
 
-    /// The newest figures of every code and link of a campaign (by name).
+    /// Every code and link of a campaign (by name) with its figures: the newest running
+    /// total, plus every order recorded one by one (rows with an `order_id`).
     pub fn conversions_of(&self, campaign: &str) -> Result<Vec<ConversionRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT attribution, code, link, channel_id, orders, revenue_minor, currency, observed_at
-             FROM conversions c WHERE campaign = ?1 AND observed_at =
-                (SELECT max(observed_at) FROM conversions d WHERE d.campaign = c.campaign AND d.attribution = c.attribution)
-             ORDER BY attribution",
+            "SELECT attribution, code, link, channel_id, orders, revenue_minor, currency, observed_at, order_id IS NOT NULL
+             FROM conversions c WHERE campaign = ?1 AND (order_id IS NOT NULL OR observed_at =
+                (SELECT max(observed_at) FROM conversions d
+                 WHERE d.campaign = c.campaign AND d.attribution = c.attribution AND d.order_id IS NULL))
+             ORDER BY attribution, observed_at",
         )?;
         let rows = stmt.query_map([campaign], |r| {
             Ok(ConversionRow {
@@ -576,7 +578,23 @@ impl Store {
                 observed_at: Timestamp::from_unix(r.get(7)?),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut out: Vec<ConversionRow> = Vec::new();
+        // One line per code or link and currency: the total and the orders added up.
+        for row in rows {
+            let row = row?;
+            match out.iter_mut().find(|o| o.attribution == row.attribution && o.currency == row.currency) {
+                Some(o) => {
+                    o.orders = o.orders.saturating_add(row.orders);
+                    o.revenue_minor = o.revenue_minor.saturating_add(row.revenue_minor);
+                    o.observed_at = o.observed_at.max(row.observed_at);
+                    if row.channel_id.is_some() {
+                        o.channel_id = row.channel_id;
+                    }
+                }
+                None => out.push(row),
+            }
+        }
+        Ok(out)
     }
 
     /// A channel row by id.

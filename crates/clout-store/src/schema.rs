@@ -371,11 +371,13 @@ const MIGRATIONS: &[&str] = &[
         revenue_minor INTEGER NOT NULL,
         currency TEXT NOT NULL,
         observed_at INTEGER NOT NULL,
+        order_id TEXT,
         extra TEXT,
         source_id INTEGER NOT NULL REFERENCES sources(id),
-        run_id INTEGER NOT NULL REFERENCES import_runs(id),
-        UNIQUE (campaign, attribution, observed_at)
+        run_id INTEGER NOT NULL REFERENCES import_runs(id)
     );
+    -- A running total is one per code or link and moment; an order is one per order id.
+    CREATE UNIQUE INDEX conversions_once ON conversions(campaign, attribution, observed_at, coalesce(order_id, ''));
     "#,
 ];
 

@@ -306,9 +306,9 @@ impl Writer<'_> {
                     let changed = tx
                         .prepare_cached(
                             "INSERT INTO conversions (campaign, attribution, code, link, channel_id, orders, revenue_minor,
-                                currency, observed_at, extra, source_id, run_id)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                             ON CONFLICT (campaign, attribution, observed_at) DO NOTHING",
+                                currency, observed_at, extra, source_id, run_id, order_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                             ON CONFLICT DO NOTHING",
                         )?
                         .execute(params![
                             c.campaign,
@@ -322,7 +322,8 @@ impl Writer<'_> {
                             c.observed_at.unix(),
                             c.extra,
                             ctx.source.0,
-                            ctx.run.0
+                            ctx.run.0,
+                            c.order_id
                         ])?
                         > 0;
                     if changed {

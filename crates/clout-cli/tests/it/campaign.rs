@@ -296,6 +296,27 @@ fn creators_keep_contacts_tags_and_dated_notes_and_bad_input_is_refused() {
     assert_eq!(show["campaign"]["ends_on"], "2026-12-24T00:00:00Z");
     fails(&dir, &["campaign", "edit", "Euro", "--currency", "USD", "--budget", "300"], "cannot change to USD");
     fails(&dir, &["campaign", "edit", "Euro", "--starts", "2027-01-01"], "ends before it starts");
+    // An export with one row per order: the orders add up (and importing it again changes
+    // nothing); beside it, a running total of a link, whose newest figure counts.
+    let orders: Vec<String> = [("o1", "10.00", 1), ("o2", "20.50", 2), ("o3", "30.00", 3)]
+        .iter()
+        .map(|(id, revenue, day)| {
+            format!(
+                r#"{{"kind":"conversion","campaign":"euro","code":"CHEF","platform":"instagram","handle":"chef","order_id":"{id}","orders":1,"revenue":"{revenue}","currency":"EUR","observed_at":{}}}"#,
+                AS_OF + day * DAY
+            )
+        })
+        .chain([
+            format!(r#"{{"kind":"conversion","campaign":"Euro","link":"https://shop.example/e","orders":4,"revenue":"80","currency":"EUR","observed_at":{}}}"#, AS_OF + DAY),
+            format!(r#"{{"kind":"conversion","campaign":"Euro","link":"https://shop.example/e","orders":6,"revenue":"120","currency":"EUR","observed_at":{}}}"#, AS_OF + 2 * DAY),
+        ])
+        .collect();
+    dir.write("orders.ndjson", &orders.join("\n"));
+    dir.stdout(&["import", "orders.ndjson"]);
+    dir.stdout(&["import", "orders.ndjson"]);
+    let r = &dir.json_lines(&["campaign", "report", "Euro", "--json"])[0];
+    assert_eq!((r["members"][0]["orders"].as_u64(), r["members"][0]["revenue_minor"].as_i64()), (Some(3), Some(6_050)));
+    assert_eq!((r["totals"]["orders"].as_u64(), r["totals"]["revenue_minor"].as_i64()), (Some(9), Some(18_050)));
     fails(&dir, &["plan", "--budget", "100000000000000"], "beyond what Clout plans");
     fails(&dir, &["campaign", "create", "Huge", "--budget", "100000000000000"], "beyond what Clout tracks");
 }
