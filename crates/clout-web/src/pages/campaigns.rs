@@ -1,0 +1,460 @@
+//! Campaign pages (the list, a campaign with its pipeline, deliverables and report, the
+//! printable report, the CSV) and the creator forms of a profile's Relationship card.
+
+use super::*;
+
+/// A date field (`YYYY-MM-DD`) of a form; empty is none.
+fn form_date(f: &HashMap<String, String>, name: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
+    let raw = field(f, name).trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let parsed: Result<jiff::Timestamp, _> =
+        if raw.len() == 10 { format!("{raw}T00:00:00Z").parse() } else { raw.parse() };
+    parsed
+        .map(|t| Some(clout_core::Timestamp::from_unix(t.as_second())))
+        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{name}: '{raw}' is not a date (YYYY-MM-DD)")))
+}
+
+fn form_money(
+    raw: &str,
+    currency: clout_core::money::Currency,
+    what: &str,
+) -> Result<clout_core::money::Money, ApiError> {
+    clout_core::money::Money::parse(raw, currency)
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{what}: {e}")))
+}
+
+pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    match state.read(|app, _| Ok((app.campaigns()?, app.rate_card()?.currency))).await {
+        Ok((list, currency)) => {
+            let rows: Vec<Value> = list.iter().map(clout_wire::campaign_json).collect();
+            render(
+                "campaigns.html",
+                base(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
+                StatusCode::OK,
+            )
+        }
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn create_campaign(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let card = match state.read(|app, _| app.rate_card()).await {
+        Ok(c) => c,
+        Err(e) => return error_page_for(&auth, e),
+    };
+    let parsed = (|| {
+        let currency = match field(&f, "currency").trim() {
+            "" => card.currency,
+            c => clout_core::money::Currency::parse(c)
+                .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?,
+        };
+        let budget = form_money(field(&f, "budget"), currency, "budget")?;
+        let plan = match field(&f, "plan").trim() {
+            "" => None,
+            q => {
+                let mut pairs: Vec<(String, String)> = params::pairs(Some(q))
+                    .into_iter()
+                    .filter(|(k, _)| k != "budget" && k != "currency" && k != "compare")
+                    .collect();
+                pairs.push(("budget".into(), budget.decimal()));
+                pairs.push(("currency".into(), currency.as_str().into()));
+                Some(params::plan_request(&pairs, card.currency)?.0)
+            }
+        };
+        let goal = match field(&f, "goal").trim() {
+            "" => "engagements".to_string(),
+            g => g.to_string(),
+        };
+        Ok::<_, ApiError>((
+            clout_app::Brief {
+                name: field(&f, "name").to_string(),
+                goal,
+                niche: Some(field(&f, "niche").trim().to_string()).filter(|n| !n.is_empty()),
+                starts_on: form_date(&f, "starts_on")?,
+                ends_on: form_date(&f, "ends_on")?,
+                budget,
+                key_messages: field(&f, "key_messages").to_string(),
+                disclosure: field(&f, "disclosure").to_string(),
+            },
+            plan,
+        ))
+    })();
+    let (brief, plan) = match parsed {
+        Ok(v) => v,
+        Err(e) => return error_page_for(&auth, e),
+    };
+    let user = auth.user.clone();
+    let directory = state.directory();
+    let created = state
+        .write(move |app, s| {
+            let (prospects, plan_json) = match plan {
+                Some(request) => {
+                    let p = app.plan_in(&directory, &request)?;
+                    let prospects = p
+                        .picks
+                        .iter()
+                        .map(|x| clout_app::Prospect {
+                            reference: format!("{}/{}", x.channel.row.platform, x.channel.row.handle),
+                            planned: Some(x.price),
+                            expected: Some((
+                                x.expected.engagements.p10,
+                                x.expected.engagements.p50,
+                                x.expected.engagements.p90,
+                            )),
+                        })
+                        .collect::<Vec<_>>();
+                    (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
+                }
+                None => (Vec::new(), None),
+            };
+            app.create_campaign(clout_app::Actor::User(&user), &brief, &prospects, plan_json.as_deref(), s.now())
+        })
+        .await;
+    match created {
+        Ok(c) => see_other(&format!("/campaigns/{}", c.id)),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+/// The campaign page's context: the report as JSON plus the chart.
+pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<(Value, Option<String>), ApiError> {
+    state
+        .read(move |app, s| {
+            let key = id.to_string();
+            let c = app.campaign(&key)?;
+            let members = app.members(&c, TierPreset::Scrunch)?;
+            let r = app.campaign_report(&key, s.now())?;
+            let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (day(*t), *e)).collect();
+            let chart = if points.is_empty() { None } else { crate::charts::followers(&points).ok() };
+            let detail = clout_wire::campaign_detail_json(&c, &members, &r);
+            let report = clout_wire::report_json(&r);
+            let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
+            Ok((json!({"detail": detail, "report": report, "stages": stages}), chart))
+        })
+        .await
+}
+
+pub(super) async fn campaign(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    match campaign_context(&state, id).await {
+        Ok((ctx, chart)) => {
+            render_with_svg("campaign.html", base(&auth, "campaigns", ctx), vec![("timeline", chart)], StatusCode::OK)
+        }
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn campaign_print(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    match campaign_context(&state, id).await {
+        Ok((ctx, chart)) => render_with_svg(
+            "campaign_print.html",
+            base(&auth, "campaigns", ctx),
+            vec![("timeline", chart)],
+            StatusCode::OK,
+        ),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn campaign_csv(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    match crate::api::campaign_csv_response(&state, id.to_string()).await {
+        Ok(r) => r,
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+/// Runs a campaign change posted from a form, then goes back to the campaign page.
+pub(super) async fn campaign_change(
+    state: &Arc<State>,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    id: &str,
+    body: &Bytes,
+    change: impl FnOnce(
+        &mut clout_app::App,
+        &State,
+        clout_app::Actor<'_>,
+        &str,
+        &HashMap<String, String>,
+    ) -> clout_app::Result<()>
+    + Send
+    + 'static,
+) -> Response {
+    let f = form(body);
+    let auth = page!(form_auth(state, headers, uri, &f).await);
+    let id = page!(path_id(id).map_err(|e| error_page_for(&auth, e)));
+    let user = auth.user.clone();
+    let key = id.to_string();
+    match state.write(move |app, s| change(app, s, clout_app::Actor::User(&user), &key, &f)).await {
+        Ok(()) => see_other(&format!("/campaigns/{id}")),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+fn invalid(message: String) -> clout_app::Error {
+    clout_app::Error::Invalid(message)
+}
+
+pub(super) async fn campaign_add_member(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+        let c = app.campaign(key)?;
+        let fee = match field(f, "fee").trim() {
+            "" => None,
+            raw => Some(
+                clout_core::money::Money::parse(raw, c.brief.budget.currency)
+                    .map_err(|e| invalid(format!("fee: {e}")))?,
+            ),
+        };
+        app.add_member(by, key, field(f, "channel").trim(), None, fee, s.now())?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn campaign_stage(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+        let stage = clout_core::campaign::Stage::parse(field(f, "stage"))
+            .ok_or_else(|| invalid(format!("unknown stage '{}'", field(f, "stage"))))?;
+        app.set_stage(by, key, field(f, "channel"), stage, s.now())?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn campaign_fee(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, _, by, key, f| {
+        let c = app.campaign(key)?;
+        let fee = match field(f, "fee").trim() {
+            "" => None,
+            raw => Some(
+                clout_core::money::Money::parse(raw, c.brief.budget.currency)
+                    .map_err(|e| invalid(format!("fee: {e}")))?,
+            ),
+        };
+        app.set_fee(by, key, field(f, "channel"), fee)
+    })
+    .await
+}
+
+pub(super) async fn campaign_add_deliverable(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+        let kind = clout_core::price::Deliverable::parse(field(f, "type"))
+            .ok_or_else(|| invalid(format!("unknown deliverable '{}'", field(f, "type"))))?;
+        let due = form_date(f, "due_on").map_err(|e| invalid(e.message))?;
+        app.add_deliverable(by, key, field(f, "channel"), kind, due, s.now())?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn campaign_link(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath((id, deliverable)): UrlPath<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(deliverable) = deliverable.parse::<i64>() else {
+        return error_page(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no deliverable '{deliverable}'"),
+        ));
+    };
+    campaign_change(&state.0, &headers, &uri, &id, &body, move |app, s, by, key, f| {
+        app.link_deliverable(by, key, deliverable, field(f, "post"), s.now())
+    })
+    .await
+}
+
+pub(super) async fn campaign_cancel(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath((id, deliverable)): UrlPath<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(deliverable) = deliverable.parse::<i64>() else {
+        return error_page(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no deliverable '{deliverable}'"),
+        ));
+    };
+    campaign_change(&state.0, &headers, &uri, &id, &body, move |app, _, by, key, _| {
+        app.cancel_deliverable(by, key, deliverable)
+    })
+    .await
+}
+
+pub(super) async fn creator_save(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let reference = format!("{platform}/{handle}");
+    let profile = clout_app::CreatorProfile {
+        email: Some(field(&f, "email").to_string()),
+        phone: Some(field(&f, "phone").to_string()),
+        agent: Some(field(&f, "agent").to_string()),
+        tags: vec![field(&f, "tags").to_string()],
+    };
+    let user = auth.user.clone();
+    let r = reference.clone();
+    match state.write(move |app, _| app.set_creator_profile(clout_app::Actor::User(&user), &r, &profile)).await {
+        Ok(()) => see_other(&format!("/channels/{reference}#relationship")),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn creator_note(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let reference = format!("{platform}/{handle}");
+    let note = field(&f, "body").to_string();
+    let user = auth.user.clone();
+    let r = reference.clone();
+    match state.write(move |app, s| app.add_creator_note(clout_app::Actor::User(&user), &r, &note, s.now())).await {
+        Ok(()) => see_other(&format!("/channels/{reference}#relationship")),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+/// "Add to campaign" on a profile: the campaign is a field, since a form cannot put it in
+/// the address without script.
+pub(super) async fn campaign_add_from_profile(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    let id = field(&f, "campaign_id").to_string();
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+        app.add_member(by, key, field(f, "channel").trim(), None, None, s.now())?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn campaign_brief(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    campaign_change(&state.0, &headers, &uri, &id, &body, |app, _, by, key, f| {
+        let c = app.campaign(key)?;
+        let currency = match field(f, "currency").trim() {
+            "" => c.brief.budget.currency,
+            raw => clout_core::money::Currency::parse(raw).map_err(|e| invalid(format!("currency: {e}")))?,
+        };
+        let brief = clout_app::Brief {
+            name: field(f, "name").to_string(),
+            goal: match field(f, "goal").trim() {
+                "" => c.brief.goal.clone(),
+                g => g.to_string(),
+            },
+            niche: Some(field(f, "niche").trim().to_string()).filter(|n| !n.is_empty()),
+            starts_on: form_date(f, "starts_on").map_err(|e| invalid(e.message))?,
+            ends_on: form_date(f, "ends_on").map_err(|e| invalid(e.message))?,
+            budget: clout_core::money::Money::parse(field(f, "budget"), currency)
+                .map_err(|e| invalid(format!("budget: {e}")))?,
+            key_messages: field(f, "key_messages").to_string(),
+            disclosure: field(f, "disclosure").to_string(),
+        };
+        app.update_brief(by, key, &brief)?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn campaign_delete(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let user = auth.user.clone();
+    match state.write(move |app, _| app.delete_campaign(clout_app::Actor::User(&user), &id.to_string())).await {
+        Ok(()) => see_other("/campaigns"),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
