@@ -278,8 +278,9 @@ fn optimality_text(text: &mut String, p: &Portfolio) {
     if p.optimal {
         let _ = writeln!(
             text,
-            "Optimal: proven by branch and bound ({} nodes, {:.0} ms) over {} candidates of {} matches.",
+            "Optimal: proven by branch and bound ({} node{}, {:.0} ms) over {} candidates of {} matches.",
             p.nodes,
+            if p.nodes == 1 { "" } else { "s" },
             p.solve_time.as_secs_f64() * 1000.0,
             p.candidates,
             p.matched
@@ -298,7 +299,7 @@ fn optimality_text(text: &mut String, p: &Portfolio) {
 
 fn skipped_text(text: &mut String, p: &Portfolio) {
     for (reason, n) in &p.skipped {
-        let _ = writeln!(text, "  {n} matches left out: {reason}");
+        let _ = writeln!(text, "  {n} {} left out: {reason}", if *n == 1 { "match" } else { "matches" });
     }
 }
 
