@@ -66,6 +66,18 @@ pub struct Prospect {
     pub expected: Option<(f64, f64, f64)>,
 }
 
+impl Prospect {
+    /// A plan's pick as a prospect: its price and the expected engagements of one deliverable.
+    pub fn from_pick(pick: &crate::plan::Pick) -> Prospect {
+        let e = &pick.expected.engagements;
+        Prospect {
+            reference: format!("{}/{}", pick.channel.row.platform, pick.channel.row.handle),
+            planned: Some(pick.price),
+            expected: Some((e.p10, e.p50, e.p90)),
+        }
+    }
+}
+
 /// A campaign as stored, with its money as money.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {

@@ -957,37 +957,15 @@ async fn create_campaign(
         key_messages: body.key_messages.clone(),
         disclosure: body.disclosure.clone().unwrap_or_else(|| "#ad".to_string()),
     };
-    let plan_request = match &body.plan {
-        Some(q) => {
-            let mut pairs: Vec<(String, String)> = params::pairs(Some(q))
-                .into_iter()
-                .filter(|(k, _)| k != "budget" && k != "currency" && k != "compare")
-                .collect();
-            pairs.push(("budget".into(), budget.decimal()));
-            pairs.push(("currency".into(), currency.as_str().into()));
-            Some(params::plan_request(&pairs, card.currency)?.0)
-        }
-        None => None,
-    };
+    let plan_request = body.plan.as_deref().map(|q| params::campaign_plan(q, budget, card.currency)).transpose()?;
     let directory = state.directory();
     let created = state
         .write(move |app, s| {
             let (prospects, plan_json) = match plan_request {
                 Some(request) => {
                     let p = app.plan_in(&directory, &request)?;
-                    let prospects: Vec<clout_app::Prospect> = p
-                        .picks
-                        .iter()
-                        .map(|x| clout_app::Prospect {
-                            reference: format!("{}/{}", x.channel.row.platform, x.channel.row.handle),
-                            planned: Some(x.price),
-                            expected: Some((
-                                x.expected.engagements.p10,
-                                x.expected.engagements.p50,
-                                x.expected.engagements.p90,
-                            )),
-                        })
-                        .collect();
+                    let prospects: Vec<clout_app::Prospect> =
+                        p.picks.iter().map(clout_app::Prospect::from_pick).collect();
                     (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
                 }
                 None => (Vec::new(), None),

@@ -244,3 +244,19 @@ pub(crate) fn plan_request(
     let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);
     Ok((request, compare))
 }
+
+/// The plan a new campaign starts from: a plan's query string (as on the Plan page) with
+/// the campaign's own budget and currency in place of any it names.
+pub(crate) fn campaign_plan(
+    query: &str,
+    budget: clout_core::money::Money,
+    card_currency: clout_core::money::Currency,
+) -> Result<clout_app::PlanRequest, ApiError> {
+    let mut pairs: Vec<(String, String)> = pairs(Some(query))
+        .into_iter()
+        .filter(|(k, _)| !["budget", "currency", "compare"].contains(&k.as_str()))
+        .collect();
+    pairs.push(("budget".into(), budget.decimal()));
+    pairs.push(("currency".into(), budget.currency.as_str().into()));
+    Ok(plan_request(&pairs, card_currency)?.0)
+}

@@ -63,15 +63,7 @@ pub(super) async fn create_campaign(
         let budget = form_money(field(&f, "budget"), currency, "budget")?;
         let plan = match field(&f, "plan").trim() {
             "" => None,
-            q => {
-                let mut pairs: Vec<(String, String)> = params::pairs(Some(q))
-                    .into_iter()
-                    .filter(|(k, _)| k != "budget" && k != "currency" && k != "compare")
-                    .collect();
-                pairs.push(("budget".into(), budget.decimal()));
-                pairs.push(("currency".into(), currency.as_str().into()));
-                Some(params::plan_request(&pairs, card.currency)?.0)
-            }
+            q => Some(params::campaign_plan(q, budget, card.currency)?),
         };
         let goal = match field(&f, "goal").trim() {
             "" => "engagements".to_string(),
@@ -102,19 +94,7 @@ pub(super) async fn create_campaign(
             let (prospects, plan_json) = match plan {
                 Some(request) => {
                     let p = app.plan_in(&directory, &request)?;
-                    let prospects = p
-                        .picks
-                        .iter()
-                        .map(|x| clout_app::Prospect {
-                            reference: format!("{}/{}", x.channel.row.platform, x.channel.row.handle),
-                            planned: Some(x.price),
-                            expected: Some((
-                                x.expected.engagements.p10,
-                                x.expected.engagements.p50,
-                                x.expected.engagements.p90,
-                            )),
-                        })
-                        .collect::<Vec<_>>();
+                    let prospects = p.picks.iter().map(clout_app::Prospect::from_pick).collect::<Vec<_>>();
                     (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
                 }
                 None => (Vec::new(), None),
