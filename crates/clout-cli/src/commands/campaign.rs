@@ -7,11 +7,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use clout_app::{Actor, App, AppConfig, Brief, CreatorProfile, Prospect};
 use clout_core::campaign::Stage;
 use clout_core::money::{Currency, Money};
-use clout_core::price::Deliverable;
 use clout_core::{TierPreset, Timestamp};
 
+use super::money::deliverable;
 use super::{now, open_read, open_write};
-use crate::cli::{CampaignCommand, CampaignCreateArgs, CreatorCommand, DeliverableArg, GoalArg};
+use crate::cli::{CampaignCommand, CampaignCreateArgs, CreatorCommand, GoalArg};
 use crate::output::{emit, table, thousands};
 
 /// The person at the keyboard, as recorded beside what they change.
@@ -40,22 +40,8 @@ fn stage(raw: &str) -> Result<Stage> {
     })
 }
 
-fn deliverable(arg: DeliverableArg) -> Deliverable {
-    match arg {
-        DeliverableArg::Post => Deliverable::Post,
-        DeliverableArg::Video => Deliverable::Video,
-        DeliverableArg::Story => Deliverable::Story,
-        DeliverableArg::Short => Deliverable::Short,
-    }
-}
-
 fn goal(arg: GoalArg) -> &'static str {
-    match arg {
-        GoalArg::Engagements => "engagements",
-        GoalArg::Reach => "reach",
-        GoalArg::Views => "views",
-        GoalArg::Value => "value",
-    }
+    super::money::goal(arg).as_str()
 }
 
 /// The picks of `clout plan --json` output as prospects, with the plan's budget and currency.

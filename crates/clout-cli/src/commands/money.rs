@@ -15,7 +15,7 @@ use super::search::{filters, sort_key};
 use crate::cli::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 use crate::output::{emit, table, thousands};
 
-fn deliverable(arg: DeliverableArg) -> Deliverable {
+pub(crate) fn deliverable(arg: DeliverableArg) -> Deliverable {
     match arg {
         DeliverableArg::Post => Deliverable::Post,
         DeliverableArg::Video => Deliverable::Video,
@@ -24,7 +24,7 @@ fn deliverable(arg: DeliverableArg) -> Deliverable {
     }
 }
 
-fn goal(arg: GoalArg) -> Goal {
+pub(crate) fn goal(arg: GoalArg) -> Goal {
     match arg {
         GoalArg::Engagements => Goal::Engagements,
         GoalArg::Reach => Goal::Reach,
