@@ -427,8 +427,7 @@ impl App {
         let c = self.campaign(campaign)?;
         let (channel_id, r) = self.channel_id_of(reference)?;
         if stage.commits_fee() {
-            let fee =
-                self.store.members(c.id)?.into_iter().find(|m| m.channel.id == channel_id).and_then(|m| m.fee_minor);
+            let fee = self.store.member_state(c.id, channel_id)?.and_then(|(_, fee)| fee);
             if fee.is_none() {
                 return Err(Error::Invalid(format!(
                     "agree {r}'s fee before moving it to {} (clout campaign fee, or the fee field)",
@@ -450,7 +449,7 @@ impl App {
         }
         let (channel_id, r) = self.channel_id_of(reference)?;
         if fee.is_none() {
-            let stage = self.store.members(c.id)?.into_iter().find(|m| m.channel.id == channel_id).map(|m| m.stage);
+            let stage = self.store.member_state(c.id, channel_id)?.map(|(stage, _)| stage);
             if let Some(stage) = stage.as_deref().and_then(Stage::parse).filter(|s| s.commits_fee()) {
                 return Err(Error::Invalid(format!(
                     "{r} is {}: its fee stays until it is moved back to negotiating or declined",
@@ -477,7 +476,7 @@ impl App {
         by.require_write()?;
         let c = self.campaign(campaign)?;
         let (channel_id, r) = self.channel_id_of(reference)?;
-        if !self.store.members(c.id)?.iter().any(|m| m.channel.id == channel_id) {
+        if self.store.member_state(c.id, channel_id)?.is_none() {
             return Err(Error::NotFound(format!("{r} is not in campaign '{}'; add it first", c.brief.name)));
         }
         Ok(self.store.add_deliverable(c.id, channel_id, kind.as_str(), due_on, now)?)
@@ -700,12 +699,12 @@ impl App {
             .channel_row_by_id(channel_id)?
             .ok_or_else(|| Error::NotFound(format!("no channel {reference}")))?;
         let niches = self.store.niches_of(channel_id)?;
-        let mut campaigns = Vec::new();
-        for c in self.store.campaigns()? {
-            if let Some(m) = self.store.members(c.id)?.into_iter().find(|m| m.channel.id == channel_id) {
-                campaigns.push((c.name, stage_of(&m.stage)?));
-            }
-        }
+        let campaigns = self
+            .store
+            .campaigns_of_channel(channel_id)?
+            .into_iter()
+            .map(|(name, stage)| Ok((name, stage_of(&stage)?)))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Relationship {
             channel: view(row, preset, niches),
             profile: self.store.creator_profile(channel_id)?,

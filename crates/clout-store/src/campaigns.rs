@@ -430,6 +430,28 @@ impl Store {
         Ok(out)
     }
 
+    /// One member's stage and agreed fee, without reading its channel; `None` when not a member.
+    pub fn member_state(&self, campaign_id: i64, channel_id: i64) -> Result<Option<(String, Option<i64>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT stage, fee_minor FROM campaign_members WHERE campaign_id = ?1 AND channel_id = ?2",
+                params![campaign_id, channel_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The campaigns a channel is in, by name, with its stage in each.
+    pub fn campaigns_of_channel(&self, channel_id: i64) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.name, m.stage FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
+             WHERE m.channel_id = ?1 ORDER BY c.created_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map([channel_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Every stage change of a campaign, oldest first.
     pub fn stage_changes(&self, campaign_id: i64) -> Result<Vec<StageChangeRow>> {
         let mut stmt = self.conn.prepare(

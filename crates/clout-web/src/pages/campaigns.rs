@@ -293,13 +293,7 @@ pub(super) async fn campaign_link(
     UrlPath((id, deliverable)): UrlPath<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(deliverable) = deliverable.parse::<i64>() else {
-        return error_page(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no deliverable '{deliverable}'"),
-        ));
-    };
+    let deliverable = page!(deliverable_id(&deliverable).map_err(error_page));
     campaign_change(&state.0, &headers, &uri, &id, &body, move |app, s, by, key, f| {
         app.link_deliverable(by, key, deliverable, field(f, "post"), s.now())
     })
@@ -313,13 +307,7 @@ pub(super) async fn campaign_cancel(
     UrlPath((id, deliverable)): UrlPath<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(deliverable) = deliverable.parse::<i64>() else {
-        return error_page(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no deliverable '{deliverable}'"),
-        ));
-    };
+    let deliverable = page!(deliverable_id(&deliverable).map_err(error_page));
     campaign_change(&state.0, &headers, &uri, &id, &body, move |app, _, by, key, _| {
         app.cancel_deliverable(by, key, deliverable)
     })
@@ -437,4 +425,10 @@ pub(super) async fn campaign_delete(
         Ok(()) => see_other("/campaigns"),
         Err(e) => error_page_for(&auth, e),
     }
+}
+
+/// A deliverable id from the address, or the 404 page.
+fn deliverable_id(raw: &str) -> Result<i64, Response> {
+    raw.parse::<i64>()
+        .map_err(|_| error_page(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no deliverable '{raw}'"))))
 }
