@@ -427,8 +427,7 @@ pub(super) async fn campaign_delete(
     }
 }
 
-/// A deliverable id from the address, or the 404 page.
-fn deliverable_id(raw: &str) -> Result<i64, Response> {
-    raw.parse::<i64>()
-        .map_err(|_| error_page(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no deliverable '{raw}'"))))
+/// A deliverable id from the address (a 404 when it is not one).
+fn deliverable_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no deliverable '{raw}'")))
 }
