@@ -28,12 +28,15 @@ pub use campaigns::{
 };
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
+pub use clout_import::Limits as ImportLimits;
 pub use clout_store::{
     Access, ChannelRow, ConversionRow, CreatorProfile, FollowerPoint, LinkedPost, MetricsRecord, NoteRow, PlatformFit,
     RunRecord, RunStatus, StoreStats, StoredNiche,
 };
 pub use error::{Error, Result};
-pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
+pub use import::{
+    FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,
+};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};

@@ -108,6 +108,16 @@ pub(crate) struct ImportArgs {
     /// Records per transaction.
     #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,
+    /// The longest line (and CSV record) read, in bytes; a longer one is rejected and
+    /// reading goes on at the next line.
+    #[arg(long, default_value_t = clout_app::ImportLimits::DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
+    pub(crate) max_line_bytes: usize,
+    /// The most text one field may hold, in bytes; a record with a longer field is rejected.
+    #[arg(long, default_value_t = clout_app::ImportLimits::DEFAULT_MAX_FIELD_BYTES, value_name = "BYTES")]
+    pub(crate) max_field_bytes: usize,
+    /// The most bytes a gzip file may expand to [default: 100 times its size, at least 1 GiB].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_decompressed_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

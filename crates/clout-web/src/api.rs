@@ -669,7 +669,13 @@ pub(crate) async fn receive_upload(
 pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
     state
         .write(move |app, s| {
-            let options = ImportOptions { clock: s.config.clock, strict: false, batch_size: 50_000 };
+            let options = ImportOptions {
+                clock: s.config.clock,
+                strict: false,
+                batch_size: 50_000,
+                limits: Default::default(),
+                max_decompressed_bytes: None,
+            };
             let summary = app.import(&files, &options, &mut Silent)?;
             s.refresh_directory(app)?;
             Ok(summary)

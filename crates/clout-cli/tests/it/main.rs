@@ -25,6 +25,7 @@ mod cdp;
 mod channels;
 mod crash;
 mod demo;
+mod hostile;
 mod import;
 mod plan;
 mod quality;
