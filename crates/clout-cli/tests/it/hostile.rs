@@ -129,3 +129,57 @@ fn a_count_at_the_edge_is_exact_and_one_past_it_is_refused() {
     let er = channel["engagement_rate"].as_f64().unwrap_or(f64::NAN);
     assert!((er - 300.0).abs() < 1e-9, "{channel}");
 }
+
+#[test]
+fn spoofing_handles_are_refused_and_odd_ones_link_to_their_own_page() {
+    // Finding 8: zero-width and control characters were accepted, NFC and NFD `é` were two
+    // channels, and Directory links were not percent-encoded (`a/b` gave a 404, `..` was
+    // served as a channel).
+    let channel = |handle: &str, followers: u64| {
+        serde_json::json!({"kind": "channel", "platform": "instagram", "handle": handle,
+            "followers": followers, "observed_at": AS_OF})
+        .to_string()
+    };
+    let lines = [
+        channel("healing_ethan", 3_000),
+        channel("healing_ethan\u{200b}", 3_100),
+        channel("nul\u{0}", 10),
+        channel("evil\u{202e}cod", 10),
+        channel("jos\u{e9}", 4_000),
+        channel("jose\u{301}", 4_100),
+        channel("a/b", 10),
+        channel("..", 10),
+        channel("sharp#one", 5_000),
+    ];
+    let dir = Dir::new();
+    dir.write("handles.ndjson", &lines.join("\n"));
+    let (code, summary, stderr) = import_json(&dir, &["handles.ndjson"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!((summary["accepted"].as_u64(), summary["rejected"].as_u64()), (Some(4), Some(5)), "{stderr}");
+    for (line, what) in [(2, "U+200B"), (3, "U+0000"), (4, "U+202E"), (7, "'/'"), (8, "only dots")] {
+        assert!(stderr.contains(&format!("handles.ndjson:{line}: field handle:")) && stderr.contains(what), "{stderr}");
+    }
+    let channels = dir.json_lines(&["channels", "--json"]);
+    let handles: Vec<&str> = channels.iter().map(|c| c["handle"].as_str().unwrap()).collect();
+    assert_eq!(handles.len(), 3, "{handles:?}");
+    assert!(handles.contains(&"jos\u{e9}"), "the decomposed spelling joined the composed one: {handles:?}");
+
+    // Every Directory link opens the channel it names.
+    let server = crate::server::Server::start(dir);
+    let admin = crate::server::admin(&server);
+    let page = admin.get("/directory");
+    assert_eq!(page.status, 200);
+    let links: Vec<&str> = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with("/channels/"))
+        .collect();
+    assert_eq!(links.len(), 3, "{links:?}");
+    assert!(links.contains(&"/channels/instagram/sharp%23one"), "{links:?}");
+    for link in links {
+        let r = admin.get(link);
+        assert_eq!(r.status, 200, "{link}");
+    }
+}

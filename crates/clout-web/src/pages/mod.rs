@@ -1110,3 +1110,17 @@ async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
         Err(e) => error_page_for(&auth, e),
     }
 }
+
+/// A handle (or any text) as one URL path segment: everything but RFC 3986's unreserved
+/// characters is percent-encoded, so `a#b` or `ü` link to their own channel.
+pub(crate) fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
