@@ -351,6 +351,7 @@ impl App {
                 return Ok(ImportSummary { rejected, file_errors, strict_refused: true, ..ImportSummary::empty(None) });
             }
         }
+        let stale_before = self.store.derived_stale_since()?;
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), &names)?;
@@ -460,6 +461,15 @@ impl App {
         } else {
             self.recompute_niches_of(&touched)?
         });
+        // Only a store that was current before this import is current now: a relabel of
+        // the touched channels does not repair what an earlier crash left stale.
+        if stale_before.is_none() {
+            self.store.mark_derived_current()?;
+        } else {
+            let (metrics, niches, _) = self.recompute_all()?;
+            summary.metrics = Some(metrics);
+            summary.niches = Some(niches);
+        }
         Ok(summary)
     }
 

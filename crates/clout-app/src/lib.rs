@@ -76,9 +76,35 @@ impl App {
         Ok(self.store.stats()?)
     }
 
-    /// Every import run, oldest first.
+    /// Every import run, oldest first. A run marked running while no process holds the
+    /// write lock was cut short: it reads as interrupted.
     pub fn runs(&self) -> Result<Vec<RunRecord>> {
-        Ok(self.store.runs()?)
+        let mut runs = self.store.runs()?;
+        if runs.iter().any(|r| r.status == clout_store::RunStatus::Running) && !self.store.writer_alive() {
+            for r in &mut runs {
+                if r.status == clout_store::RunStatus::Running {
+                    r.status = clout_store::RunStatus::Interrupted;
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Since when the derived state (metrics, audience quality, niche labels) lags the
+    /// observations: `None` when it is current. An import marks it stale with its first
+    /// batch and current at its end; a crash in between leaves it stale until
+    /// [`App::recompute_all`] runs (`clout recompute`, the next import, or the server's start).
+    pub fn derived_stale_since(&self) -> Result<Option<clout_core::Timestamp>> {
+        Ok(self.store.derived_stale_since()?)
+    }
+
+    /// Recomputes every derived value, then marks the derived state current.
+    pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+        let metrics = self.recompute_metrics()?;
+        let niches = self.recompute_niches()?;
+        let quality = self.recompute_quality()?;
+        self.store.mark_derived_current()?;
+        Ok((metrics, niches, quality))
     }
 }
 

@@ -201,8 +201,10 @@ async fn me(Caller(auth): Caller) -> ApiResult {
 #[utoipa::path(get, path = "/api/v1/status", tag = "meta", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
 async fn status(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
-    let (stats, runs) = state.read(|app, _| Ok((app.store_stats()?, app.runs()?))).await?;
+    let (stats, runs, stale) =
+        state.read(|app, _| Ok((app.store_stats()?, app.runs()?, app.derived_stale_since()?))).await?;
     Ok(Json(json!({
+        "derived": {"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)},
         "channels": stats.channels, "channel_observations": stats.channel_observations,
         "follower_observations": stats.follower_observations, "posts": stats.posts,
         "post_observations": stats.post_observations, "import_runs": stats.import_runs, "rejects": stats.rejects,
@@ -676,8 +678,12 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
                 limits: Default::default(),
                 max_decompressed_bytes: None,
             };
+            // While this import writes and recomputes, pages say their numbers are not current.
+            crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
             let summary = app.import(&files, &options, &mut Silent)?;
             s.refresh_directory(app)?;
+            let stale = app.derived_stale_since()?.is_some();
+            crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
             Ok(summary)
         })
         .await

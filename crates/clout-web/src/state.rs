@@ -73,6 +73,10 @@ impl LoginLimiter {
     }
 }
 
+/// True while the derived numbers lag the observations (an upload being imported, or an
+/// import that failed before its recompute): every page says so.
+pub(crate) static DERIVED_STALE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Shared by every request.
 pub struct State {
     pub config: ServeConfig,
@@ -91,8 +95,14 @@ impl State {
     /// Opens the data directory for writing (holding its lock while the server runs)
     /// and builds the discovery index.
     pub fn open(config: ServeConfig) -> clout_app::Result<State> {
-        let writer =
+        let mut writer =
             App::open(config.app.clone(), Access::Write, &format!("clout serve (pid {})", std::process::id()))?;
+        // An import or recompute cut short left the derived numbers stale: redo them before
+        // serving, so that no page shows them as current.
+        if writer.derived_stale_since()?.is_some() {
+            eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
+            writer.recompute_all()?;
+        }
         let directory = writer.directory()?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let mut readers = Vec::new();

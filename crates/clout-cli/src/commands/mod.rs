@@ -40,11 +40,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {
             let mut app = open_write(config, "clout recompute")?;
-            let s = app.recompute_metrics()?;
+            let (s, n, q) = app.recompute_all()?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
-            let n = app.recompute_niches()?;
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
-            let q = app.recompute_quality()?;
             println!("scored the audience quality of {q} channels");
             Ok(ExitCode::SUCCESS)
         }
@@ -155,11 +153,26 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What a user reads when the derived state lags the observations.
+pub(crate) fn stale_message(since: clout_core::Timestamp) -> String {
+    format!(
+        "the metrics, audience quality and niche labels are STALE: observations imported since {} are not in \
+         them (an import or a recompute was cut short). Run `clout recompute`; the next import or `clout serve` \
+         also does it.",
+        clout_wire::time(since)
+    )
+}
+
+fn derived_json(stale: Option<clout_core::Timestamp>) -> serde_json::Value {
+    serde_json::json!({"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)})
+}
+
 fn status(app: &App, as_json: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let mut text = String::new();
     let s = app.store_stats()?;
     let runs = app.runs()?;
+    let stale = app.derived_stale_since()?;
     if as_json {
         let runs: Vec<_> = runs
             .iter()
@@ -178,6 +191,7 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
             .collect();
         let o = serde_json::json!({
             "data_dir": app.data_dir().display().to_string(),
+            "derived": derived_json(stale),
             "channels": s.channels,
             "channel_observations": s.channel_observations,
             "follower_observations": s.follower_observations,
@@ -191,6 +205,14 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let _ = writeln!(text, "data directory {}", app.data_dir().display());
+    match stale {
+        None => {
+            let _ = writeln!(text, "metrics, audience quality and niche labels are current");
+        }
+        Some(since) => {
+            let _ = writeln!(text, "{}", stale_message(since));
+        }
+    }
     let _ = writeln!(
         text,
         "{} channels ({} channel records, {} follower counts), {} posts ({} observations), {} rejects kept",
@@ -218,8 +240,14 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Opens the store to read; says on stderr when its derived numbers are stale, so that
+/// no table or JSON is taken for current when it is not.
 fn open_read(config: AppConfig) -> Result<App> {
-    Ok(App::open(config, Access::Read, "")?)
+    let app = App::open(config, Access::Read, "")?;
+    if let Ok(Some(since)) = app.derived_stale_since() {
+        eprintln!("warning: {}", stale_message(since));
+    }
+    Ok(app)
 }
 
 fn open_write(config: AppConfig, command: &str) -> Result<App> {

@@ -31,10 +31,12 @@ fn an_import_killed_mid_file_keeps_whole_batches_and_completes_when_run_again() 
     child.kill().unwrap();
     child.wait().unwrap();
 
-    // The store opens; the run is unfinished and holds whole batches only.
+    // The store opens; the run is unfinished (no process holds the lock: it reads as
+    // interrupted, not running forever) and holds whole batches only.
     let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
     let run = &status["runs"][0];
-    assert_eq!(run["status"], "running", "{status}");
+    assert_eq!(run["status"], "interrupted", "{status}");
+    assert_eq!(status["derived"]["current"], false, "{status}");
     let accepted = run["accepted"].as_u64().unwrap();
     assert!(accepted > 0 && accepted < records.len() as u64, "{accepted} of {}", records.len());
     assert_eq!(accepted % BATCH, 0, "only whole batches are committed");
@@ -65,4 +67,54 @@ fn an_import_killed_mid_file_keeps_whole_batches_and_completes_when_run_again() 
     if let Some((a, b)) = resumed.lines().zip(fresh.lines()).find(|(a, b)| a != b) {
         panic!("the resumed import differs from a clean one:\n{a}\n{b}");
     }
+}
+
+/// Issue 12, finding 3: a crash during the post-import recompute left the run `completed`
+/// with no metrics and nothing said so. Killed at several points of the recompute, the
+/// store either says its numbers are stale or they equal a clean import's; `clout
+/// recompute` or the server's start makes them current.
+#[test]
+fn an_import_killed_during_its_recompute_never_shows_stale_numbers_as_current() {
+    let source = Dir::new();
+    source.stdout(&["demo", "--write", "w.ndjson", "--channels", "2000", "--seed", "5"]);
+    let clean = Dir::new();
+    std::fs::copy(source.path().join("w.ndjson"), clean.path().join("w.ndjson")).unwrap();
+    clean.stdout(&["import", "w.ndjson"]);
+    let expected = clean.stdout(&["channels", "--json"]);
+    let mut saw_stale = false;
+    for delay_ms in [0u64, 20, 60, 150, 400] {
+        let dir = Dir::new();
+        std::fs::copy(source.path().join("w.ndjson"), dir.path().join("w.ndjson")).unwrap();
+        let mut child =
+            dir.command(&["import", "w.ndjson"]).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let reached = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("recomputing"));
+        assert!(reached, "the import never reached its recompute");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+        let out = dir.run(&["channels", "--json"]);
+        let warned = String::from_utf8_lossy(&out.stderr).contains("STALE");
+        if status["derived"]["current"] == true {
+            assert!(!warned);
+            assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "current numbers differ from a clean import");
+        } else {
+            saw_stale = true;
+            assert!(status["derived"]["stale_since"].is_string(), "{status}");
+            assert!(warned, "reading stale numbers says so");
+            let text = dir.stdout(&["status"]);
+            assert!(text.contains("STALE") && text.contains("clout recompute"), "{text}");
+            dir.stdout(&["recompute"]);
+            let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+            assert_eq!(status["derived"]["current"], true);
+            assert_eq!(dir.stdout(&["channels", "--json"]), expected);
+        }
+        // The run the kill cut short is not left `running` forever (finding 11).
+        let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+        assert_ne!(status["runs"][0]["status"], "running", "{status}");
+    }
+    assert!(saw_stale, "no kill landed inside the recompute: make the world bigger");
 }
