@@ -697,3 +697,38 @@ fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
     assert_eq!(member.delete(&format!("/api/v1/campaigns/{id}")).status, 204);
     viewer.get(&format!("/api/v1/campaigns/{id}")).error(404, "not_found");
 }
+
+#[test]
+fn csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
+    let dir = Dir::new();
+    let evil = r#"{"kind":"channel","platform":"instagram","handle":"=sum(1+1)","followers":5000,"observed_at":"2026-11-20T12:00:00Z","name":"=HYPERLINK(\"http://x\",\"y\")"}"#;
+    let file = dir.write("evil.ndjson", &format!("{evil}\n"));
+    dir.stdout(&["import", file.to_str().unwrap()]);
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    let path = "instagram/%3Dsum(1%2B1)";
+    // A list export: the name, the handle and a note that is a formula are text; a note
+    // that is a plain negative number stays a number.
+    let id = admin.json("POST", "/api/v1/lists", json!({"name": "x"})).json()["id"].as_i64().unwrap();
+    let put = admin.json("PUT", &format!("/api/v1/lists/{id}/members/{path}"), json!({"note": "-12.5"}));
+    assert_eq!(put.status, 204, "{}", put.body);
+    let csv = admin.get(&format!("/api/v1/lists/{id}/export.csv"));
+    assert_eq!(csv.status, 200);
+    let row = csv.body.lines().nth(1).unwrap();
+    assert!(row.starts_with(r#"instagram,'=sum(1+1),"'=HYPERLINK(""http://x"",""y"")",5000,"#), "{row}");
+    assert!(row.contains(",-12.5,"), "a negative number stays a number: {row}");
+    admin.json("PUT", &format!("/api/v1/lists/{id}/members/{path}"), json!({"note": "@SUM(A1)"}));
+    let row = admin.get(&format!("/api/v1/lists/{id}/export.csv")).body.lines().nth(1).unwrap().to_string();
+    assert!(row.contains(",'@SUM(A1),"), "{row}");
+    // The campaign report, over the API and from the command line.
+    let c = admin.json("POST", "/api/v1/campaigns", json!({"name": "Autumn", "budget": "100"}));
+    assert_eq!(c.status, 201, "{}", c.body);
+    let cid = c.json()["id"].as_i64().unwrap();
+    let put = admin.json("PUT", &format!("/api/v1/campaigns/{cid}/members/{path}"), json!({"stage": "prospect"}));
+    assert_eq!(put.status, 200, "{}", put.body);
+    let report = admin.get(&format!("/api/v1/campaigns/{cid}/report.csv"));
+    assert_eq!(report.status, 200);
+    assert!(report.body.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{}", report.body);
+    let cli = server.dir.stdout(&["campaign", "report", "Autumn", "--csv"]);
+    assert!(cli.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{cli}");
+}
