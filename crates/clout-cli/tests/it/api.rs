@@ -10,7 +10,7 @@ use crate::server::{ADMIN_PASSWORD, Client, Server, admin, user};
 use crate::util::Dir;
 
 /// Every `(METHOD, path)` the API serves.
-const ENDPOINTS: &[(&str, &str)] = &[
+pub(crate) const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     ("POST", "/api/v1/setup"),
     ("POST", "/api/v1/login"),
@@ -56,7 +56,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/users"),
 ];
 
-const PUBLIC: &[&str] = &["/api/v1/openapi.json", "/api/v1/setup", "/api/v1/login"];
+pub(crate) const PUBLIC: &[&str] = &["/api/v1/openapi.json", "/api/v1/setup", "/api/v1/login"];
 
 fn documented(server: &Server) -> BTreeSet<(String, String)> {
     let r = Client::anonymous(server).get("/api/v1/openapi.json");
@@ -72,14 +72,14 @@ fn documented(server: &Server) -> BTreeSet<(String, String)> {
     out
 }
 
-fn concrete(path: &str) -> String {
+pub(crate) fn concrete(path: &str) -> String {
     path.replace("{platform}", "instagram")
         .replace("{handle}", "someone")
         .replace("{id}", "1")
         .replace("{deliverable}", "1")
 }
 
-fn body_for(method: &str, path: &str) -> Value {
+pub(crate) fn body_for(method: &str, path: &str) -> Value {
     match (method, path) {
         ("POST", "/api/v1/lists") => json!({"name": "x"}),
         ("POST", "/api/v1/tokens") => json!({"name": "x"}),
@@ -395,8 +395,16 @@ fn api_tokens_work_as_bearer_tokens_until_revoked() {
 fn accounts_setup_once_sessions_in_safe_cookies_and_login_is_rate_limited() {
     let server = Server::start(Dir::new());
     let anon = Client::anonymous(&server);
-    anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": "short"})).error(400, "invalid");
+    let code = server.setup_code();
+    anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": "short", "setup_code": code}))
+        .error(400, "invalid");
     let admin = admin(&server);
+    anon.json(
+        "POST",
+        "/api/v1/setup",
+        json!({"username": "eve", "password": "eve's long password", "setup_code": code}),
+    )
+    .error(403, "forbidden");
     anon.json("POST", "/api/v1/setup", json!({"username": "eve", "password": "eve's long password"}))
         .error(403, "forbidden");
     let r = anon.json("POST", "/api/v1/login", json!({"username": "ada", "password": ADMIN_PASSWORD}));
