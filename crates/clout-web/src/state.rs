@@ -173,6 +173,17 @@ impl State {
         self.config.app.data_dir.clone()
     }
 
+    /// The answer to an app error, with the data directory written `DATA`: no answer says
+    /// where the server keeps its files (a disk error names the file it failed on).
+    fn api_error(&self, e: clout_app::Error) -> ApiError {
+        let mut a = ApiError::from(e);
+        let dir = self.config.app.data_dir.to_string_lossy();
+        if !dir.is_empty() && a.message.contains(&*dir) {
+            a.message = a.message.replace(&*dir, "DATA");
+        }
+        a
+    }
+
     /// Runs `f` on a read-only connection, on the blocking pool.
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
@@ -188,11 +199,11 @@ impl State {
             // A free connection if there is one, else wait for the next in turn.
             for i in 0..n {
                 if let Ok(app) = state.readers[(start + i) % n].try_lock() {
-                    return f(&app, &state).map_err(ApiError::from);
+                    return f(&app, &state).map_err(|e| state.api_error(e));
                 }
             }
             let app = state.readers[start % n].lock().unwrap_or_else(|p| p.into_inner());
-            f(&app, &state).map_err(ApiError::from)
+            f(&app, &state).map_err(|e| state.api_error(e))
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?;
@@ -209,7 +220,7 @@ impl State {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut app = state.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut app, &state).map_err(ApiError::from)
+            f(&mut app, &state).map_err(|e| state.api_error(e))
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?

@@ -239,3 +239,16 @@ fn an_import_over_the_api_does_not_reveal_where_the_data_directory_is() {
     let profile = admin.get("/api/v1/channels/instagram/veganvibes").json();
     assert!(profile["provenance"]["followers"]["source"].as_str().unwrap().starts_with("uploads/"), "{profile}");
 }
+
+#[test]
+fn a_disk_failure_during_an_import_does_not_reveal_the_data_directory_either() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    // The rejects folder cannot be made: a file stands where it would be.
+    std::fs::write(server.dir.data().join("rejects"), "in the way").unwrap();
+    let r = admin.upload("/api/v1/imports", &[], &[("bad.ndjson", b"not json at all\n")]);
+    assert_eq!(r.status, 500, "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("DATA/rejects"), "{message}");
+    assert!(!message.contains(&server.dir.path().display().to_string()), "{message}");
+}
