@@ -157,7 +157,7 @@ pub(crate) fn bad_setup_code() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "bad_setup_code",
-        "the setup code is missing or wrong: it is the code `clout serve` printed on its terminal when it started",
+        "the setup code is missing or wrong: it is the code that clout serve printed on its terminal when it started",
     )
 }
 

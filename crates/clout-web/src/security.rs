@@ -82,7 +82,7 @@ pub(crate) async fn known_hosts(
         StatusCode::MISDIRECTED_REQUEST,
         "unknown_host",
         "this server does not answer to that host name; its operator can allow a name with \
-         `clout serve --allowed-host NAME` (or CLOUT_ALLOWED_HOSTS)",
+         clout serve --allowed-host NAME (or CLOUT_ALLOWED_HOSTS)",
     );
     if req.uri().path().starts_with("/api/") { e.into_response() } else { crate::pages::error_page(e) }
 }
