@@ -553,7 +553,8 @@ fn write_rejects(
                 o.file.write_all(b"\n")?;
             }
             for issue in &r.issues {
-                let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+                // A tab-separated file a spreadsheet opens: no cell may run as a formula.
+                let clean = |s: &str| crate::csv_export::csv_cell(&s.replace(['\t', '\n', '\r'], " ")).into_owned();
                 writeln!(
                     reasons,
                     "{}\t{}\t{}\t{}",

@@ -8,6 +8,7 @@
 mod accounts;
 mod campaigns;
 mod channels;
+mod csv_export;
 mod error;
 mod import;
 mod metrics;

@@ -92,6 +92,11 @@ pub(crate) struct ServeArgs {
     /// Mark cookies Secure (when a TLS proxy sits in front).
     #[arg(long)]
     pub(crate) secure_cookies: bool,
+    /// Another host name the server answers to (a proxy's or the machine's name on the
+    /// network); repeatable. The loopback names and the host of --addr always are; a
+    /// request naming any other Host is refused (a guard against DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "NAME", env = "CLOUT_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub(crate) allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -46,8 +46,8 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     if args.serve {
         drop(app);
         println!();
-        println!("Open the address below and create the admin account.");
-        return super::serve(config, &args.addr, false);
+        println!("Open the address below and create the admin account with the setup code printed here.");
+        return super::serve(config, &args.addr, false, Vec::new());
     }
     println!();
     println!("The demo world is in {}. Try:", config.data_dir.display());

@@ -13,6 +13,7 @@
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
 //! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
+//! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
@@ -30,6 +31,7 @@ mod import;
 mod plan;
 mod quality;
 mod search;
+mod security;
 mod server;
 mod tidy;
 mod util;
