@@ -6,6 +6,7 @@
 //! terminals, HTTP or JSON: callers pass plain values and get plain values back.
 
 mod accounts;
+mod backup;
 mod campaigns;
 mod channels;
 mod csv_export;
@@ -24,6 +25,7 @@ pub use accounts::{
     ListEntry, ListRow, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
     random_secret, secret_hash,
 };
+pub use backup::{BackupSummary, restore};
 pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };

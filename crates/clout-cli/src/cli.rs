@@ -80,6 +80,19 @@ pub(crate) enum Command {
     Index(IndexCommand),
     /// What the data directory holds: row counts and every import run.
     Status(JsonArg),
+    /// Copy the data directory, consistent as of one moment, to DEST (new or empty); safe
+    /// while `clout serve` runs and while an import writes.
+    Backup {
+        /// The backup directory; it is a data directory of its own.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+    },
+    /// Put a backup back as the data directory (stop `clout serve` first).
+    Restore {
+        /// A directory written by `clout backup`.
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+    },
     /// Serve the web app and the JSON API (http://127.0.0.1:8080 by default).
     Serve(ServeArgs),
 }

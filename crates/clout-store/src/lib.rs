@@ -166,7 +166,7 @@ impl Store {
 }
 
 /// Takes the writer's lock, or says who has it.
-fn lock(dir: &Path, holder: &str) -> Result<File> {
+pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
     let path = dir.join(LOCK_FILE);
     let io = |source| Error::Io { context: format!("opening the lock file {}", path.display()), source };
     let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
@@ -191,6 +191,8 @@ fn lock(dir: &Path, holder: &str) -> Result<File> {
     file.flush().map_err(io)?;
     Ok(file)
 }
+
+pub mod backup;
 
 #[cfg(test)]
 mod tests;

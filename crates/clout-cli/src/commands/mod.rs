@@ -47,6 +47,32 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
+        Command::Backup { dest } => {
+            let app = App::open(config, Access::Read, "")?;
+            let b = app.backup(&dest)?;
+            println!(
+                "backed up to {} (schema {}, {} other file{}); restore with `clout restore {}`",
+                b.dir.display(),
+                b.schema_version,
+                b.files,
+                if b.files == 1 { "" } else { "s" },
+                b.dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { src } => {
+            let holder = format!("clout restore, pid {}", std::process::id());
+            let b = clout_app::restore(&config, &src, &holder)?;
+            println!(
+                "restored {} into {} (schema {}, {} other file{} copied)",
+                src.display(),
+                b.dir.display(),
+                b.schema_version,
+                b.files,
+                if b.files == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(args) => serve(config, &args.addr, args.secure_cookies, args.allowed_hosts),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
             let mut app = open_write(config, "clout index rebuild")?;
