@@ -662,6 +662,9 @@ pub(crate) async fn receive_upload(
     let secret = clout_app::random_secret()?;
     let data_dir = state.data_dir();
     let dir = data_dir.join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
+    // Until the whole upload has arrived, its folder goes away with the request: a refused
+    // or broken upload (or a client that disconnects) leaves nothing behind.
+    let mut guard = crate::uploads::Partial::new(dir.clone());
     let mut files = Vec::new();
     let mut csrf_ok = csrf_of.is_none();
     let bad = |e: axum::extract::multipart::MultipartError| {
@@ -692,7 +695,10 @@ pub(crate) async fn receive_upload(
                     path = dir.join(format!("{n}-{name}"));
                     n += 1;
                 }
-                let mut out = tokio::fs::File::create(&path)
+                // Written under a `.partial` name and renamed once complete, so that a crash
+                // mid-upload leaves a file the next start removes, never one that looks whole.
+                let partial = crate::uploads::partial_name(&path);
+                let mut out = tokio::fs::File::create(&partial)
                     .await
                     .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 let mut bytes = 0u64;
@@ -706,9 +712,11 @@ pub(crate) async fn receive_upload(
                     .await
                     .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 if bytes == 0 {
-                    tokio::fs::remove_file(&path).await.ok();
                     return Err(ApiError::bad_request("empty_file", format!("{name} is empty")));
                 }
+                tokio::fs::rename(&partial, &path)
+                    .await
+                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 files.push(path);
             }
             Some(other) => {
@@ -723,6 +731,7 @@ pub(crate) async fn receive_upload(
     if files.is_empty() {
         return Err(ApiError::bad_request("no_file", "the upload holds no 'file' field"));
     }
+    guard.keep();
     Ok(files)
 }
 
@@ -743,6 +752,7 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
             s.refresh_directory(app)?;
             let stale = app.derived_stale_since()?.is_some();
             crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
+            crate::uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);
             Ok(summary)
         })
         .await

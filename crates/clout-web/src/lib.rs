@@ -18,6 +18,7 @@ mod params;
 mod security;
 mod state;
 mod templates;
+mod uploads;
 
 use std::net::SocketAddr;
 

@@ -23,6 +23,8 @@ pub struct ServeConfig {
     pub max_upload_bytes: usize,
     /// Read-only store connections.
     pub readers: usize,
+    /// Days an uploaded file is kept after its import (0: removed by the next import).
+    pub keep_uploads_days: u32,
     /// Host names (or addresses) the server answers to besides the loopback ones
     /// (`localhost`, `127.0.0.1`, `[::1]`) and the host it listens on; a request naming any
     /// other `Host` is refused (DNS rebinding). A port, if given, is ignored.
@@ -38,6 +40,7 @@ impl ServeConfig {
             max_upload_bytes: 512 * 1024 * 1024,
             readers: 4,
             allowed_hosts: Vec::new(),
+            keep_uploads_days: 30,
         }
     }
 }
@@ -126,6 +129,8 @@ impl State {
             eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
             writer.recompute_all()?;
         }
+        crate::uploads::clean_partials(&config.app.data_dir);
+        crate::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
         let directory = writer.directory()?;
         let setup_code = if writer.needs_setup()? { Some(new_setup_code()?) } else { None };
         let hosts = ["localhost", "127.0.0.1", "[::1]"]

@@ -183,3 +183,54 @@ fn spoofing_handles_are_refused_and_odd_ones_link_to_their_own_page() {
         assert_eq!(r.status, 200, "{link}");
     }
 }
+
+/// Files under the server's upload folder, relative to it.
+fn uploads(data: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for folder in std::fs::read_dir(data.join("uploads")).into_iter().flatten().flatten() {
+        out.push(folder.file_name().to_string_lossy().to_string() + "/");
+        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+            out.push(format!("{}/{}", folder.file_name().to_string_lossy(), file.file_name().to_string_lossy()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn uploads_leave_nothing_half_written_and_are_not_kept_forever() {
+    // Finding 11: partial uploads stayed in uploads/; every upload was kept with no policy.
+    let dir = Dir::new();
+    let data = dir.data();
+    // What a crash mid-upload leaves: a folder with a `.partial` file.
+    std::fs::create_dir_all(data.join("uploads/1795176000-deadbeef")).unwrap();
+    std::fs::write(data.join("uploads/1795176000-deadbeef/a.ndjson.partial"), "{\"kind\":").unwrap();
+    let server = crate::server::Server::start_with(dir, &["--keep-uploads-days", "0"], &[]);
+    let admin = crate::server::admin(&server);
+    assert_eq!(uploads(&data), Vec::<String>::new(), "the start removed the crash's leftovers");
+
+    // A refused upload (an empty file after a good one) leaves nothing.
+    let good = followers_line(1);
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", good.as_bytes()), ("empty.ndjson", b"")]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(uploads(&data), Vec::<String>::new());
+
+    // An imported upload is removed under a retention of 0 days; its observations stay.
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", good.as_bytes())]);
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    assert_eq!(uploads(&data), Vec::<String>::new());
+    let status = admin.get("/api/v1/status").json();
+    assert_eq!(status["follower_observations"], 1, "{status}");
+}
+
+#[test]
+fn uploads_are_kept_for_the_retention_period() {
+    let dir = Dir::new();
+    let server = crate::server::Server::start(dir);
+    let admin = crate::server::admin(&server);
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", followers_line(2).as_bytes())]);
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    let kept = uploads(&server.dir.data());
+    assert_eq!(kept.len(), 2, "one folder with the file: {kept:?}");
+    assert!(kept[1].ends_with("/a.ndjson"), "{kept:?}");
+}
