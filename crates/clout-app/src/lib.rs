@@ -71,6 +71,13 @@ impl App {
         Ok(App { config, store })
     }
 
+    /// A second writer on the same store, for a process that holds the write lock: the
+    /// server imports on one and does every other write on the other, so that a note or a
+    /// campaign change waits for one import batch at most, not for the whole import.
+    pub fn sibling_writer(&self) -> Result<App> {
+        Ok(App { config: self.config.clone(), store: self.store.sibling_writer()? })
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.config.data_dir
     }

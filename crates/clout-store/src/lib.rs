@@ -144,6 +144,20 @@ impl Store {
         Ok(())
     }
 
+    /// A second writing connection to the same store, for a process that already holds the
+    /// write lock (this store must have been opened with [`Access::Write`]). SQLite orders
+    /// the two connections' transactions; the busy timeout makes one wait for the other's
+    /// current transaction, never for a whole import.
+    pub fn sibling_writer(&self) -> Result<Store> {
+        let Some(lock_path) = self.lock_path.as_ref().filter(|_| self._lock.is_some()) else {
+            return Err(Error::Corrupt("a sibling writer needs a store opened for writing".to_string()));
+        };
+        let db = lock_path.with_file_name(DATABASE_FILE);
+        let store = Store { conn: Connection::open(&db)?, _lock: None, lock_path: Some(lock_path.clone()) };
+        store.configure()?;
+        Ok(store)
+    }
+
     /// Whether some process holds the data directory's write lock now (this one included).
     pub fn writer_alive(&self) -> bool {
         if self._lock.is_some() {

@@ -735,14 +735,19 @@ pub(crate) async fn receive_upload(
     Ok(files)
 }
 
-/// Imports uploaded files on the writer and refreshes the Directory.
+/// Records per transaction of an upload's import.
+const UPLOAD_BATCH: usize = 2_000;
+
+/// Imports uploaded files on the importer connection and refreshes the Directory.
 pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
     state
-        .write(move |app, s| {
+        .import(move |app, s| {
             let options = ImportOptions {
                 clock: s.config.clock,
                 strict: false,
-                batch_size: 50_000,
+                // Short transactions: a write from another request waits for one batch at
+                // most (about 50 ms here), not for the whole file.
+                batch_size: UPLOAD_BATCH,
                 limits: Default::default(),
                 max_decompressed_bytes: None,
             };

@@ -102,6 +102,8 @@ fn new_setup_code() -> clout_app::Result<String> {
 pub struct State {
     pub config: ServeConfig,
     writer: Mutex<App>,
+    /// A second writer, for imports only: other writes never queue behind a whole import.
+    importer: Mutex<App>,
     readers: Vec<Mutex<App>>,
     next_reader: AtomicUsize,
     /// Store work in flight at once: one per core. Requests beyond wait their turn in
@@ -145,6 +147,7 @@ impl State {
         }
         Ok(State {
             config,
+            importer: Mutex::new(writer.sibling_writer()?),
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
@@ -235,6 +238,22 @@ impl State {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut app = state.writer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut app, &state).map_err(|e| state.api_error(e))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    /// Runs an import on the importer connection, on the blocking pool. Imports queue
+    /// behind each other; every other write goes on through [`State::write`].
+    pub(crate) async fn import<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut app = state.importer.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut app, &state).map_err(|e| state.api_error(e))
         })
         .await

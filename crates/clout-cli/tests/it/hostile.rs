@@ -234,3 +234,39 @@ fn uploads_are_kept_for_the_retention_period() {
     assert_eq!(kept.len(), 2, "one folder with the file: {kept:?}");
     assert!(kept[1].ends_with("/a.ndjson"), "{kept:?}");
 }
+
+#[test]
+fn a_note_is_written_while_an_upload_is_still_importing() {
+    // Finding 13: a campaign or note write waited 17 s behind an upload.
+    let source = Dir::new();
+    source.stdout(&["demo", "--write", "w.ndjson", "--channels", "3000", "--seed", "9"]);
+    let world = std::fs::read(source.path().join("w.ndjson")).unwrap();
+    let dir = Dir::new();
+    dir.write("one.ndjson", &crate::util::channel("instagram", "known", 5_000));
+    dir.stdout(&["import", "one.ndjson"]);
+    let server = crate::server::Server::start(dir);
+    let admin = std::sync::Arc::new(crate::server::admin(&server));
+    let uploader = admin.clone();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let upload = std::thread::spawn(move || {
+        let r = uploader.upload("/api/v1/imports", &[], &[("w.ndjson", &world)]);
+        done_tx.send(()).ok();
+        r.status
+    });
+    // Wait until the upload's import has committed a batch, then write a note.
+    let started = std::time::Instant::now();
+    loop {
+        let status = admin.get("/api/v1/status").json();
+        if status["runs"].as_array().is_some_and(|r| r.len() == 2 && r[1]["accepted"].as_u64() > Some(0)) {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "the upload never started importing");
+        assert!(done_rx.try_recv().is_err(), "the import ended before a write could overlap it");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let r = admin.json("POST", "/api/v1/creators/instagram/known/notes", serde_json::json!({"body": "called"}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let status = admin.get("/api/v1/status").json();
+    assert_eq!(status["runs"][1]["status"], "running", "the note waited for the whole import: {status}");
+    assert!(upload.join().unwrap() < 300);
+}
