@@ -754,7 +754,9 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
             // While this import writes and recomputes, pages say their numbers are not current.
             crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
             let summary = app.import(&files, &options, &mut Silent)?;
+            let generation = app.derived_generation()?;
             s.refresh_directory(app)?;
+            s.set_directory_generation(generation);
             let stale = app.derived_stale_since()?.is_some();
             crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
             crate::uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);

@@ -111,6 +111,8 @@ pub struct State {
     /// keeps the slowest answers close to the typical ones under load.
     permits: tokio::sync::Semaphore,
     directory: RwLock<Arc<Directory>>,
+    /// The derived-state generation the Directory was built from.
+    directory_generation: std::sync::atomic::AtomicI64,
     pub(crate) limiter: Mutex<LoginLimiter>,
     /// Every `Host` name this server answers to, normalised by [`crate::security::host_name`].
     pub(crate) hosts: HashSet<String>,
@@ -133,6 +135,7 @@ impl State {
         }
         crate::uploads::clean_partials(&config.app.data_dir);
         crate::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
+        let generation = writer.derived_generation()?;
         let directory = writer.directory()?;
         let setup_code = if writer.needs_setup()? { Some(new_setup_code()?) } else { None };
         let hosts = ["localhost", "127.0.0.1", "[::1]"]
@@ -153,6 +156,7 @@ impl State {
             next_reader: AtomicUsize::new(0),
             permits: tokio::sync::Semaphore::new(cores.max(2)),
             directory: RwLock::new(Arc::new(directory)),
+            directory_generation: std::sync::atomic::AtomicI64::new(generation),
             limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
@@ -258,6 +262,14 @@ impl State {
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    pub(crate) fn directory_generation(&self) -> i64 {
+        self.directory_generation.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_directory_generation(&self, generation: i64) {
+        self.directory_generation.store(generation, Ordering::Relaxed);
     }
 
     /// Rebuilds the discovery index from the writer (after an import).

@@ -270,3 +270,38 @@ fn a_note_is_written_while_an_upload_is_still_importing() {
     assert_eq!(status["runs"][1]["status"], "running", "the note waited for the whole import: {status}");
     assert!(upload.join().unwrap() < 300);
 }
+
+#[test]
+fn the_command_line_writes_while_the_server_runs_and_the_directory_follows() {
+    // Finding 13: the CLI could not write at all while `clout serve` ran.
+    let dir = Dir::new();
+    dir.write("one.ndjson", &crate::util::channel("instagram", "first", 5_000));
+    dir.stdout(&["import", "one.ndjson"]);
+    let server = crate::server::Server::start(dir);
+    let admin = crate::server::admin(&server);
+    let search = |q: &str| admin.get(&format!("/api/v1/search?q={q}")).json()["total"].as_u64();
+    assert_eq!(search("first"), Some(1));
+
+    // An import and a campaign from the command line, beside the server.
+    server.dir.write("two.ndjson", &crate::util::channel("instagram", "second", 6_000));
+    let out = server.dir.run(&["import", "two.ndjson"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = server.dir.run(&["campaign", "create", "Spring", "--budget", "5000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The server's Directory picks the new channel up (it looks every second).
+    let started = std::time::Instant::now();
+    while search("second") != Some(1) {
+        assert!(started.elapsed().as_secs() < 30, "the server's Directory never saw the CLI's import");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let campaigns = admin.get("/api/v1/campaigns").json();
+    assert!(campaigns.to_string().contains("Spring"), "{campaigns}");
+
+    // A restore needs the store to itself, and says why it cannot have it.
+    let backup = server.dir.path().join("bk");
+    server.dir.stdout(&["backup", backup.to_str().unwrap()]);
+    let out = server.dir.run(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stop it first"), "{}", String::from_utf8_lossy(&out.stderr));
+}
