@@ -335,6 +335,16 @@ impl Fields {
     }
 }
 
+/// Reading failed inside a record spanning several lines: none of its lines was
+/// reported, so reading stopped at its first line, and the fault names that one.
+fn cut_off((line, offset): (u64, u64), fault: FileFault) -> FileFault {
+    let message = format!(
+        "the record that starts on this line runs on to line {}, where reading stopped: {}",
+        fault.line, fault.message
+    );
+    FileFault { line, offset, message }
+}
+
 /// The records of a CSV stream: a header row, then one record per row.
 pub struct CsvReader<R> {
     lines: Lines<R>,
@@ -505,7 +515,11 @@ impl<R: BufRead> CsvReader<R> {
                 }
                 self.raw.push(b'\n');
                 let start = self.raw.len();
-                match self.next_phys()? {
+                let next = match self.next_phys() {
+                    Ok(next) => next,
+                    Err(fault) => return Err(cut_off(first, fault)),
+                };
+                match next {
                     None => {
                         self.raw.pop();
                         let reason = "a quoted field opened on this line does not close before the end of the file \

@@ -172,6 +172,30 @@ fn a_read_error_mid_file_is_a_fault_after_every_complete_line_before_it() {
     assert!(fault.message.contains("incomplete"), "{fault}");
 }
 
+#[test]
+fn a_read_error_inside_a_multi_line_csv_record_stops_at_the_record_s_first_line() {
+    // Found by the `csv_file` fuzz target (minimised): a quote opened on line 2 runs into
+    // line 3, where reading fails. The fault named line 3, so line 2 was before the point
+    // where reading stopped and yet in no record.
+    struct Failing;
+    impl Read for Failing {
+        fn read(&mut self, _buf: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("injected read error"))
+        }
+    }
+    let head = "platform,handle,followers\nx,ok,1\n\"x`,n,4\nx,\u{ff}";
+    for capacity in [1, 6, 64] {
+        let input = head.as_bytes().chain(Failing);
+        let mut reader = CsvReader::new(std::io::BufReader::with_capacity(capacity, input), Limits::default()).unwrap();
+        let row = reader.next_row().unwrap().unwrap();
+        assert_eq!(row.line, 2);
+        let fault = reader.next_row().unwrap_err();
+        assert_eq!((fault.line, fault.offset), (3, 33), "{fault}");
+        assert!(fault.message.contains("runs on to line 4, where reading stopped"), "{fault}");
+        assert!(fault.message.contains("injected read error"), "{fault}");
+    }
+}
+
 /// Lines of a CSV-ish or JSON-ish soup: what a property test feeds the readers.
 fn soup() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop_oneof![
