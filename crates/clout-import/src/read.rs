@@ -128,10 +128,13 @@ impl<R: BufRead> Lines<R> {
             };
             if !too_long && self.buf.len() + take > self.max {
                 too_long = true;
-                let keep = PREFIX.saturating_sub(self.buf.len()).min(take);
                 self.buf.truncate(PREFIX);
+            }
+            if too_long {
+                // The prefix fills up to its size whatever the reads' sizes.
+                let keep = PREFIX.saturating_sub(self.buf.len()).min(take);
                 self.buf.extend_from_slice(&available[..keep]);
-            } else if !too_long {
+            } else {
                 self.buf.extend_from_slice(&available[..take]);
             }
             let consumed = take + usize::from(found);
