@@ -68,7 +68,11 @@ fuzz_target!(|input: &[u8]| {
         compressed.extend(gzip(&text[at..], level));
     }
     // Cut short (never before the magic bytes, or it would not be gzip).
-    let cut_at = if *cut == 0 { compressed.len() } else { (2 + (compressed.len() - 2) * usize::from(cut - 1) / 255).min(compressed.len()) };
+    let cut_at = if *cut == 0 {
+        compressed.len()
+    } else {
+        (2 + (compressed.len() - 2) * usize::from(cut - 1) / 255).min(compressed.len())
+    };
     let whole = cut_at == compressed.len();
     compressed.truncate(cut_at);
 

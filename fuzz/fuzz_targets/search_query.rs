@@ -55,7 +55,9 @@ fuzz_target!(|input: &[u8]| {
     )
     .unwrap();
     let mut stmt = conn
-        .prepare_cached("SELECT rowid, bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1")
+        .prepare_cached(
+            "SELECT rowid, bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1",
+        )
         .unwrap();
     let found: Result<Vec<(i64, f64)>, _> =
         stmt.query_map([&fts], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|rows| rows.collect());

@@ -168,11 +168,8 @@ pub fn check(data: &[u8], got: &Outcome, limits: &Limits, first_line: u64, max_f
         assert!(row.line >= 1 && row.line <= count, "record at line {} of {count}", row.line);
         let (start, _) = lines[row.line as usize - 1];
         assert_eq!(row.offset, start as u64, "record at line {}: wrong offset", row.line);
-        let last = if row.complete {
-            row.line + row.raw.iter().filter(|&&b| b == b'\n').count() as u64
-        } else {
-            row.line
-        };
+        let last =
+            if row.complete { row.line + row.raw.iter().filter(|&&b| b == b'\n').count() as u64 } else { row.line };
         assert!(last <= count, "record at line {} runs past the end", row.line);
         if row.complete {
             // Verbatim: its lines joined by `\n`, without the last one's `\r`.
@@ -188,8 +185,13 @@ pub fn check(data: &[u8], got: &Outcome, limits: &Limits, first_line: u64, max_f
                 expected.extend_from_slice(bytes);
             }
             let expected = expected.strip_suffix(b"\r").unwrap_or(&expected);
-            assert!(row.raw == expected, "record at line {}: raw {:?} is not its lines {:?}",
-                row.line, String::from_utf8_lossy(&row.raw), String::from_utf8_lossy(expected));
+            assert!(
+                row.raw == expected,
+                "record at line {}: raw {:?} is not its lines {:?}",
+                row.line,
+                String::from_utf8_lossy(&row.raw),
+                String::from_utf8_lossy(expected)
+            );
             assert!(row.raw.len() <= 2 * max + 1, "record at line {} holds {} bytes", row.line, row.raw.len());
             assert!(!is_blank(&row.raw), "a blank line is a record at line {}", row.line);
         } else {
