@@ -184,9 +184,21 @@ pub(crate) fn open_input(
 ) -> io::Result<Box<dyn BufRead + Send>> {
     let file = File::open(path)?;
     let size = file.metadata()?.len();
-    let mut reader = BufReader::with_capacity(1 << 20, Counting { inner: file, count });
+    input_stream(Counting { inner: file, count }, size, max_decompressed)
+}
+
+/// The bytes of an interchange file as an import reads them: gzip (recognised by its
+/// magic bytes) is decompressed, to at most `max_decompressed` bytes (`None`:
+/// [`default_max_decompressed`] of `compressed_size`); past that bound reading fails with
+/// an error naming it. Anything else is passed through. Public for the fuzz targets.
+pub fn input_stream(
+    input: impl Read + Send + 'static,
+    compressed_size: u64,
+    max_decompressed: Option<u64>,
+) -> io::Result<Box<dyn BufRead + Send>> {
+    let mut reader = BufReader::with_capacity(1 << 20, input);
     if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        let max = max_decompressed.unwrap_or_else(|| default_max_decompressed(size));
+        let max = max_decompressed.unwrap_or_else(|| default_max_decompressed(compressed_size));
         let decoder = Bounded { inner: flate2::bufread::MultiGzDecoder::new(reader), read: 0, max };
         Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
     } else {

@@ -39,6 +39,7 @@ pub use clout_store::{
 pub use error::{Error, Result};
 pub use import::{
     FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,
+    input_stream,
 };
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};

@@ -128,10 +128,13 @@ impl<R: BufRead> Lines<R> {
             };
             if !too_long && self.buf.len() + take > self.max {
                 too_long = true;
-                let keep = PREFIX.saturating_sub(self.buf.len()).min(take);
                 self.buf.truncate(PREFIX);
+            }
+            if too_long {
+                // The prefix fills up to its size whatever the reads' sizes.
+                let keep = PREFIX.saturating_sub(self.buf.len()).min(take);
                 self.buf.extend_from_slice(&available[..keep]);
-            } else if !too_long {
+            } else {
                 self.buf.extend_from_slice(&available[..take]);
             }
             let consumed = take + usize::from(found);
@@ -335,6 +338,16 @@ impl Fields {
     }
 }
 
+/// Reading failed inside a record spanning several lines: none of its lines was
+/// reported, so reading stopped at its first line, and the fault names that one.
+fn cut_off((line, offset): (u64, u64), fault: FileFault) -> FileFault {
+    let message = format!(
+        "the record that starts on this line runs on to line {}, where reading stopped: {}",
+        fault.line, fault.message
+    );
+    FileFault { line, offset, message }
+}
+
 /// The records of a CSV stream: a header row, then one record per row.
 pub struct CsvReader<R> {
     lines: Lines<R>,
@@ -505,7 +518,11 @@ impl<R: BufRead> CsvReader<R> {
                 }
                 self.raw.push(b'\n');
                 let start = self.raw.len();
-                match self.next_phys()? {
+                let next = match self.next_phys() {
+                    Ok(next) => next,
+                    Err(fault) => return Err(cut_off(first, fault)),
+                };
+                match next {
                     None => {
                         self.raw.pop();
                         let reason = "a quoted field opened on this line does not close before the end of the file \

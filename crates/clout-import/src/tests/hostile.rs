@@ -172,6 +172,49 @@ fn a_read_error_mid_file_is_a_fault_after_every_complete_line_before_it() {
     assert!(fault.message.contains("incomplete"), "{fault}");
 }
 
+#[test]
+fn a_read_error_inside_a_multi_line_csv_record_stops_at_the_record_s_first_line() {
+    // Found by the `csv_file` fuzz target (minimised): a quote opened on line 2 runs into
+    // line 3, where reading fails. The fault named line 3, so line 2 was before the point
+    // where reading stopped and yet in no record.
+    struct Failing;
+    impl Read for Failing {
+        fn read(&mut self, _buf: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("injected read error"))
+        }
+    }
+    let head = "platform,handle,followers\nx,ok,1\n\"x`,n,4\nx,\u{ff}";
+    for capacity in [1, 6, 64] {
+        let input = head.as_bytes().chain(Failing);
+        let mut reader = CsvReader::new(std::io::BufReader::with_capacity(capacity, input), Limits::default()).unwrap();
+        let row = reader.next_row().unwrap().unwrap();
+        assert_eq!(row.line, 2);
+        let fault = reader.next_row().unwrap_err();
+        assert_eq!((fault.line, fault.offset), (3, 33), "{fault}");
+        assert!(fault.message.contains("runs on to line 4, where reading stopped"), "{fault}");
+        assert!(fault.message.contains("injected read error"), "{fault}");
+    }
+}
+
+#[test]
+fn an_over_long_line_keeps_its_first_256_bytes_whatever_the_read_sizes() {
+    // Found by the `ndjson_line` fuzz target (minimised): the prefix stopped growing at the
+    // read that crossed the limit, so small reads kept as little as the limit, and with a
+    // limit under 3 bytes part of a byte order mark, which is not part of the line.
+    let limits = Limits { max_line_bytes: 1, ..Limits::default() };
+    let mut reader = NdjsonReader::new(std::io::BufReader::with_capacity(1, &b"\xEF\xBB\xBF{\"\0\0n:"[..]), limits);
+    let row = reader.next_row().unwrap().unwrap();
+    assert_eq!((row.line, row.complete, row.raw), (1, false, &b"{\"\0\0n:"[..]));
+
+    let line = "a".repeat(300);
+    for capacity in [1, 7, 1 << 16] {
+        let limits = Limits { max_line_bytes: 100, ..Limits::default() };
+        let mut reader = NdjsonReader::new(std::io::BufReader::with_capacity(capacity, line.as_bytes()), limits);
+        let row = reader.next_row().unwrap().unwrap();
+        assert_eq!((row.complete, row.raw.len()), (false, 256), "reads of {capacity} bytes");
+    }
+}
+
 /// Lines of a CSV-ish or JSON-ish soup: what a property test feeds the readers.
 fn soup() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop_oneof![
