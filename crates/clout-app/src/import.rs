@@ -228,25 +228,12 @@ pub(crate) fn read_rows(
     max_decompressed: Option<u64>,
     bytes: Arc<AtomicU64>,
     mut on_header: impl FnMut(&[u8]) -> bool,
-    mut each: impl FnMut(clout_import::Row<'_>) -> bool,
+    each: impl FnMut(clout_import::Row<'_>) -> bool,
 ) -> io::Result<Option<String>> {
     let mut reader = open_input(path, bytes, max_decompressed)?;
     let format = detect_format(path, reader.as_mut())?;
     match format {
-        Format::Ndjson => {
-            let mut rows = clout_import::NdjsonReader::new(reader, limits);
-            loop {
-                match rows.next_row() {
-                    Ok(Some(row)) => {
-                        if !each(row) {
-                            return Ok(None);
-                        }
-                    }
-                    Ok(None) => return Ok(None),
-                    Err(fault) => return Ok(Some(fault.to_string())),
-                }
-            }
-        }
+        Format::Ndjson => Ok(drain(&mut clout_import::NdjsonReader::new(reader, limits), each)),
         Format::Csv => {
             let mut rows = match clout_import::CsvReader::new(reader, limits) {
                 Ok(rows) => rows,
@@ -255,17 +242,23 @@ pub(crate) fn read_rows(
             if !on_header(rows.header_raw()) {
                 return Ok(None);
             }
-            loop {
-                match rows.next_row() {
-                    Ok(Some(row)) => {
-                        if !each(row) {
-                            return Ok(None);
-                        }
-                    }
-                    Ok(None) => return Ok(None),
-                    Err(fault) => return Ok(Some(fault.to_string())),
+            Ok(drain(&mut rows, each))
+        }
+    }
+}
+
+/// Hands every row to `each` until it returns `false` or the input ends; the fault that
+/// stopped reading, if any.
+fn drain(rows: &mut impl clout_import::Rows, mut each: impl FnMut(clout_import::Row<'_>) -> bool) -> Option<String> {
+    loop {
+        match rows.next_row() {
+            Ok(Some(row)) => {
+                if !each(row) {
+                    return None;
                 }
             }
+            Ok(None) => return None,
+            Err(fault) => return Some(fault.to_string()),
         }
     }
 }

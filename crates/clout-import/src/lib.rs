@@ -14,7 +14,7 @@ use std::fmt;
 
 pub use csv_file::CsvError;
 pub use ndjson::{parse_line, parse_line_with};
-pub use read::{CsvReader, CsvStart, FileFault, Limits, NdjsonReader, Row};
+pub use read::{CsvReader, CsvStart, FileFault, Limits, NdjsonReader, Row, Rows};
 pub use value::{MAX_COUNT, parse_count};
 
 /// The shape of an interchange file.

@@ -75,6 +75,24 @@ pub struct Row<'a> {
     pub parsed: Parsed,
 }
 
+/// A reader of records, one at a time (NDJSON or CSV).
+pub trait Rows {
+    /// The next record, `Ok(None)` at the end, or the fault that stops reading.
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, FileFault>;
+}
+
+impl<R: BufRead> Rows for NdjsonReader<R> {
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, FileFault> {
+        NdjsonReader::next_row(self)
+    }
+}
+
+impl<R: BufRead> Rows for CsvReader<R> {
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, FileFault> {
+        CsvReader::next_row(self)
+    }
+}
+
 /// A physical line as read.
 enum Phys {
     /// The line's bytes are in the reader's buffer (without its `\n`, with a `\r` before it,

@@ -239,13 +239,7 @@ impl State {
         T: Send + 'static,
         F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
     {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut app = state.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut app, &state).map_err(|e| state.api_error(e))
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+        self.on_writer(|s| &s.writer, f).await
     }
 
     /// Runs an import on the importer connection, on the blocking pool. Imports queue
@@ -255,9 +249,17 @@ impl State {
         T: Send + 'static,
         F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
     {
+        self.on_writer(|s| &s.importer, f).await
+    }
+
+    async fn on_writer<T, F>(self: &Arc<Self>, which: fn(&State) -> &Mutex<App>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut app = state.importer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut app = which(&state).lock().unwrap_or_else(|p| p.into_inner());
             f(&mut app, &state).map_err(|e| state.api_error(e))
         })
         .await
