@@ -20,7 +20,7 @@ mod search;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{
-    ListEntry, ListRow, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
+    ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, TokenScope, password_weakness, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
     random_secret, secret_hash,
 };
 pub use campaigns::{

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -378,6 +378,15 @@ const MIGRATIONS: &[&str] = &[
     );
     -- A running total is one per code or link and moment; an order is one per order id.
     CREATE UNIQUE INDEX conversions_once ON conversions(campaign, attribution, observed_at, coalesce(order_id, ''));
+    "#,
+    // 11: account hardening: a user can be disabled (kept, with their lists' authorship,
+    // but unable to sign in or use a token); an API token can expire and can be
+    // read-only ('read') instead of acting with its user's full role ('full').
+    r#"
+    ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+    ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+    ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope = 'full' OR scope = 'read');
+    CREATE INDEX api_tokens_user ON api_tokens(user_id);
     "#,
 ];
 

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path as UrlPath, RawQuery, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clout_app::{ImportOptions, Role, Silent, User};
+use clout_app::{Actor, ImportOptions, Role, Silent, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -824,7 +824,9 @@ async fn create_token(
     ApiJson(body): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let (row, secret) = state.write(move |app, s| app.create_token(&auth.user, &body.name, s.now())).await?;
+    let (row, secret) = state
+        .write(move |app, s| app.create_token(&auth.user, &body.name, clout_app::TokenScope::Full, None, s.now()))
+        .await?;
     let mut body = token_json(&row);
     body["token"] = secret.into();
     Ok((StatusCode::CREATED, Json(body)))
@@ -838,7 +840,7 @@ async fn delete_token(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<Stri
     let id = id
         .parse::<i64>()
         .map_err(|_| ApiError::bad_request("invalid_parameter", format!("id: '{id}' is not a token id")))?;
-    state.write(move |app, _| app.revoke_token(&auth.user, id)).await?;
+    state.write(move |app, _| app.revoke_token(Actor::User(&auth.user), id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -873,7 +875,9 @@ async fn create_user(
         ApiError::bad_request("invalid_parameter", format!("role: '{}' is not admin, member or viewer", body.role))
     })?;
     let user = state
-        .write(move |app, s| app.create_user(&auth.user, body.username.trim(), &body.password, role, s.now()))
+        .write(move |app, s| {
+            app.create_user(Actor::User(&auth.user), body.username.trim(), &body.password, role, s.now())
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(json_user(&user))))
 }

@@ -67,14 +67,14 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Option<Auth>, ApiError> {
     if let Some(token) = bearer(headers) {
         let token = token.to_string();
-        let user = state.read(move |app, _| app.token_user(&token)).await?;
+        let user = state.read(move |app, s| app.token_user(&token, s.now())).await?;
         return match user {
             Some(user) => Ok(Some(Auth { user, csrf: None })),
             // A wrong token is an error, not an anonymous request.
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "invalid_token",
-                "the API token is unknown or revoked",
+                "the API token is unknown, expired or revoked",
             )),
         };
     }

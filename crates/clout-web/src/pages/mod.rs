@@ -1068,7 +1068,7 @@ async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalU
     let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let name = field(&f, "name").to_string();
     let user = auth.user.clone();
-    match state.write(move |app, s| app.create_token(&user, &name, s.now())).await {
+    match state.write(move |app, s| app.create_token(&user, &name, clout_app::TokenScope::Full, None, s.now())).await {
         // The secret is shown on this one answer and never again.
         Ok((_, secret)) => account_page(&state, &auth, Some(secret), StatusCode::CREATED).await,
         Err(e) => error_page_for(&auth, e),
@@ -1087,7 +1087,7 @@ async fn delete_token(
     let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
-    match state.write(move |app, _| app.revoke_token(&user, id)).await {
+    match state.write(move |app, _| app.revoke_token(clout_app::Actor::User(&user), id)).await {
         Ok(()) => see_other("/account"),
         Err(e) => error_page_for(&auth, e),
     }
@@ -1105,7 +1105,7 @@ async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
     };
     let (name, pw) = (field(&f, "username").trim().to_string(), field(&f, "password").to_string());
     let user = auth.user.clone();
-    match state.write(move |app, s| app.create_user(&user, &name, &pw, role, s.now())).await {
+    match state.write(move |app, s| app.create_user(clout_app::Actor::User(&user), &name, &pw, role, s.now())).await {
         Ok(_) => see_other("/account"),
         Err(e) => error_page_for(&auth, e),
     }
