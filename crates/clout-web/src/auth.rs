@@ -131,36 +131,39 @@ pub(crate) fn client_key(addr: Option<std::net::SocketAddr>) -> String {
     addr.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_string())
 }
 
+/// The limiter's keys: the address alone, and the pair of address and name.
 fn limiter_keys(client: &str, username: &str) -> [String; 2] {
     // Names are compared trimmed and case-insensitively, as sign-in does; a key is short
     // whatever was typed, so failed attempts cannot fill memory.
     let name: String = username.trim().to_lowercase().chars().take(64).collect();
-    [format!("ip:{client}"), format!("user:{name}")]
+    [format!("ip:{client}"), format!("pair:{client} {name}")]
 }
 
 /// Counts a sign-in attempt before the password is checked (so concurrent guesses count
-/// too); `false` when the address or the name has used up its attempts.
+/// too); `false` when this name from this address has used up its attempts
+/// ([`crate::state::LOGIN_ATTEMPTS`]), or the address its much larger allowance
+/// ([`crate::state::ADDRESS_ATTEMPTS`]).
 pub(crate) fn attempt(state: &State, client: &str, username: &str) -> bool {
+    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS};
     let now = state.now().unix();
     let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    let keys = limiter_keys(client, username);
-    if !keys.iter().all(|k| l.allowed(k, now)) {
+    let [ip, pair] = limiter_keys(client, username);
+    if !(l.allowed(&ip, ADDRESS_ATTEMPTS, now) && l.allowed(&pair, LOGIN_ATTEMPTS, now)) {
         return false;
     }
-    for k in &keys {
-        l.failed(k, now);
-    }
+    l.failed(&ip, now);
+    l.failed(&pair, now);
     true
 }
 
-/// A successful sign-in clears its name's count and takes back its own attempt from the
+/// A successful sign-in clears its pair's count and takes back its own attempt from the
 /// address's count (only its own: an attacker's account must not reset the count of
 /// their guesses at others).
 pub(crate) fn signed_in_ok(state: &State, client: &str, username: &str) {
     let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    let [ip, user] = limiter_keys(client, username);
+    let [ip, pair] = limiter_keys(client, username);
     l.undo(&ip);
-    l.succeeded(&user);
+    l.succeeded(&pair);
 }
 
 pub(crate) fn rate_limited() -> ApiError {
@@ -168,9 +171,10 @@ pub(crate) fn rate_limited() -> ApiError {
         axum::http::StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",
         format!(
-            "too many failed sign-ins: wait a minute ({} attempts per {} s per address and per username)",
+            "too many failed sign-ins: wait a minute ({} attempts per {} s for one username from one address, {} per address)",
             crate::state::LOGIN_ATTEMPTS,
-            crate::state::LOGIN_WINDOW_SECONDS
+            crate::state::LOGIN_WINDOW_SECONDS,
+            crate::state::ADDRESS_ATTEMPTS
         ),
     )
 }
