@@ -22,8 +22,8 @@ use crate::{App, Error, Result};
 
 mod policy;
 
-pub use policy::{MIN_PASSWORD_CHARS, weakness as password_weakness};
 use policy::MAX_PASSWORD_BYTES;
+pub use policy::{MIN_PASSWORD_CHARS, weakness as password_weakness};
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -258,6 +258,14 @@ impl App {
         self.store.users()?.into_iter().map(user).collect()
     }
 
+    /// One account (admins, or the operator).
+    pub fn account(&self, by: Actor<'_>, username: &str) -> Result<User> {
+        if let Actor::User(u) = by {
+            u.require_admin()?;
+        }
+        self.user_named(username)
+    }
+
     fn user_named(&self, username: &str) -> Result<User> {
         self.store
             .user_by_name(username.trim())?
@@ -329,13 +337,7 @@ impl App {
 
     /// Changes one's own password, given the current one. Every other session of the
     /// account ends; `keep_session` (the session cookie making the change) stays.
-    pub fn change_password(
-        &mut self,
-        by: &User,
-        current: &str,
-        new: &str,
-        keep_session: Option<&str>,
-    ) -> Result<()> {
+    pub fn change_password(&mut self, by: &User, current: &str, new: &str, keep_session: Option<&str>) -> Result<()> {
         by.require_not_read_only()?;
         let row = self
             .store
@@ -415,10 +417,7 @@ impl App {
     ) -> Result<(TokenRow, String)> {
         by.require_not_read_only()?;
         if scope == TokenScope::Full && !by.role.can_write() {
-            return Err(Error::Forbidden(format!(
-                "{} is a viewer and can only create read-only tokens",
-                by.username
-            )));
+            return Err(Error::Forbidden(format!("{} is a viewer and can only create read-only tokens", by.username)));
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -426,14 +425,17 @@ impl App {
         }
         let expires_at = match expires_in_days {
             None => None,
-            Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Some(Timestamp::from_unix(now.unix() + i64::from(d) * 86_400)),
+            Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => {
+                Some(Timestamp::from_unix(now.unix() + i64::from(d) * 86_400))
+            }
             Some(_) => {
                 return Err(Error::Invalid(format!("a token expires after 1 to {MAX_TOKEN_DAYS} days (or never)")));
             }
         };
         let secret = format!("clout_{}", random_secret()?);
         let prefix: String = secret.chars().take(12).collect();
-        let id = self.store.create_token(by.id, name, &secret_hash(&secret), &prefix, scope.as_str(), now, expires_at)?;
+        let id =
+            self.store.create_token(by.id, name, &secret_hash(&secret), &prefix, scope.as_str(), now, expires_at)?;
         let row = TokenRow {
             id,
             user_id: by.id,
@@ -462,14 +464,13 @@ impl App {
 
     /// Revokes a token: one's own, or anyone's for an admin or the operator.
     pub fn revoke_token(&mut self, by: Actor<'_>, id: i64) -> Result<()> {
-        let token = self.store.token(id)?;
-        let allowed = match (by, &token) {
+        if let Actor::User(u) = by {
+            u.require_not_read_only()?;
+        }
+        let allowed = match (by, self.store.token(id)?) {
             (_, None) => false,
             (Actor::Operator(_), Some(_)) => true,
-            (Actor::User(u), Some(t)) => {
-                u.require_not_read_only()?;
-                t.user_id == u.id || u.is_admin()
-            }
+            (Actor::User(u), Some(t)) => t.user_id == u.id || u.is_admin(),
         };
         if allowed && self.store.delete_token(id)? {
             Ok(())

@@ -173,10 +173,7 @@ impl Store {
     pub fn set_password(&mut self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
-        tx.execute(
-            "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
-            params![user_id, keep],
-        )?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", params![user_id, keep])?;
         tx.commit()?;
         Ok(n > 0)
     }
@@ -285,9 +282,9 @@ impl Store {
 
     /// Every user's tokens, oldest first.
     pub fn all_tokens(&self) -> Result<Vec<TokenRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"
+        ))?;
         let rows = stmt.query_map([], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -93,7 +93,10 @@ fn viewers_cannot_change_anything_and_members_cannot_manage_accounts() {
         app.create_user(Actor::User(&member), "eve", "another password", Role::Admin, now()),
         Err(Error::Forbidden(_))
     ));
-    assert!(matches!(app.create_user(Actor::User(&admin), "MAX", "another password", Role::Viewer, now()), Err(Error::Exists(_))));
+    assert!(matches!(
+        app.create_user(Actor::User(&admin), "MAX", "another password", Role::Viewer, now()),
+        Err(Error::Exists(_))
+    ));
     let list = app.create_list(&member, "Spring launch", now()).unwrap();
     assert!(matches!(app.delete_list(&viewer, list.id), Err(Error::Forbidden(_))));
 }
@@ -327,10 +330,10 @@ fn users_see_and_revoke_their_own_tokens_and_admins_anyones() {
     assert_eq!(listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["mine"]);
     assert!(matches!(app.all_tokens(Actor::User(&member)), Err(Error::Forbidden(_))));
     let all = app.all_tokens(Actor::User(&admin)).unwrap();
-    assert_eq!(all.iter().map(|t| (t.username.as_str(), t.scope.as_str())).collect::<Vec<_>>(), [
-        ("max", "full"),
-        ("vic", "read")
-    ]);
+    assert_eq!(
+        all.iter().map(|t| (t.username.as_str(), t.scope.as_str())).collect::<Vec<_>>(),
+        [("max", "full"), ("vic", "read")]
+    );
     // Another's token is not there for a member.
     assert!(matches!(app.revoke_token(Actor::User(&member), theirs.id), Err(Error::NotFound(_))));
     app.revoke_token(Actor::User(&viewer), theirs.id).unwrap();

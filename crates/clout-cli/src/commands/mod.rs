@@ -7,6 +7,7 @@ mod import;
 mod money;
 mod search;
 mod show;
+mod users;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
         Command::Serve(args) => serve(config, &args.addr, args.secure_cookies),
+        Command::User(cmd) => users::user(config, cmd),
+        Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
             let mut app = open_write(config, "clout index rebuild")?;
             let n = app.recompute_niches()?;

@@ -42,6 +42,14 @@ impl Server {
         Server { child, base, dir }
     }
 
+    /// Stops the server (killed) and gives back its
+    /// data directory, for commands that need the write lock.
+    pub(crate) fn stop(mut self) -> Dir {
+        self.child.kill().ok();
+        self.child.wait().ok();
+        std::mem::replace(&mut self.dir, Dir::new())
+    }
+
     /// A demo world of `channels` channels, served.
     pub(crate) fn demo(channels: usize) -> Server {
         let dir = Dir::new();
