@@ -249,3 +249,91 @@ fn the_operator_manages_accounts_and_tokens_from_the_command_line() {
     let server = Server::start(dir);
     Client::with_token(&server, &secret).get("/api/v1/me").error(401, "invalid_token");
 }
+
+/// Posts a form the way the pages do, with the session's CSRF token.
+fn form(client: &Client, path: &str, fields: &[(&str, &str)]) -> crate::server::Reply {
+    let csrf = client.csrf.clone().unwrap_or_default();
+    let mut body = form_urlencoded_pairs(&[("csrf", csrf.as_str())]);
+    for (k, v) in fields {
+        body.push('&');
+        body.push_str(&form_urlencoded_pairs(&[(k, v)]));
+    }
+    client.send("POST", path, Some("application/x-www-form-urlencoded"), body.into_bytes())
+}
+
+fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+#[test]
+fn the_account_and_users_pages_change_passwords_tokens_and_accounts() {
+    let server = Server::start(Dir::new());
+    let admin = admin(&server);
+    let vic = user(&server, &admin, "vic", "viewer");
+    let max = user(&server, &admin, "max", "member");
+
+    // A viewer makes a read-only token on the Account page, and has no Users page.
+    let page = vic.get("/account");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("read-only") && !page.body.contains("value=\"full\""),
+        "a viewer is offered read-only only"
+    );
+    let r = form(&vic, "/account/tokens", &[("name", "dash"), ("scope", "read"), ("days", "7")]);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.contains("id=\"new-token\""));
+    let r = form(&vic, "/account/tokens", &[("name", "dash"), ("scope", "full"), ("days", "")]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(vic.get("/users").status, 403);
+
+    // A password change needs the current password, and a good new one.
+    let r = form(
+        &vic,
+        "/account/password",
+        &[("current", "vic password 123"), ("password", "password12"), ("password2", "password12")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("one of the most common passwords"), "{}", r.body);
+    let new =
+        [("current", "vic password 123"), ("password", "violet kayak evening"), ("password2", "violet kayak evening")];
+    let no_csrf = Client { csrf: None, ..vic.clone() };
+    assert_eq!(form(&no_csrf, "/account/password", &new).status, 403, "a form without its CSRF token is refused");
+    let r = form(&vic, "/account/password", &new);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Your password is changed"));
+    Client::login(&server, "vic", "violet kayak evening");
+
+    // The admin's Users page.
+    let page = admin.get("/users");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("data-user=\"max\"") && page.body.contains("dash"), "accounts and every token");
+    let r = form(&admin, "/users/ada/role", &[("role", "member")]);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("last active admin"), "{}", r.body);
+    let r = form(&admin, "/users/max/disable", &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    max.get("/api/v1/me").error(401, "unauthenticated");
+    assert_eq!(form(&admin, "/users/max/enable", &[]).status, 200);
+    assert_eq!(form(&admin, "/users/max/password", &[("password", "fresh from the admin")]).status, 200);
+    let max = Client::login(&server, "max", "fresh from the admin");
+    assert_eq!(form(&max, "/users/vic/delete", &[]).status, 403, "a member manages no account");
+    assert_eq!(form(&admin, "/users/max/role", &[("role", "viewer")]).status, 200);
+    assert_eq!(max.get("/api/v1/me").json()["role"], "viewer");
+    assert_eq!(
+        form(&admin, "/users", &[("username", "zed"), ("password", "zed's long password"), ("role", "member")]).status,
+        200
+    );
+    assert_eq!(form(&admin, "/users/zed/delete", &[]).status, 200);
+    assert_eq!(admin.get("/api/v1/users").json()["users"].as_array().unwrap().len(), 3);
+}
