@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use clout_app::User;
 
 use crate::error::ApiError;
-use crate::state::State;
+use crate::state::{LoginLimiter, State};
 
 pub(crate) const SESSION_COOKIE: &str = "clout_session";
 pub(crate) const PRE_CSRF_COOKIE: &str = "clout_csrf";
@@ -144,9 +144,13 @@ fn limiter_keys(client: &str, username: &str) -> [String; 2] {
 /// ([`crate::state::LOGIN_ATTEMPTS`]), or the address its much larger allowance
 /// ([`crate::state::ADDRESS_ATTEMPTS`]).
 pub(crate) fn attempt(state: &State, client: &str, username: &str) -> bool {
-    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS};
     let now = state.now().unix();
     let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
+    attempt_at(&mut l, client, username, now)
+}
+
+fn attempt_at(l: &mut LoginLimiter, client: &str, username: &str, now: i64) -> bool {
+    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS};
     let [ip, pair] = limiter_keys(client, username);
     if !(l.allowed(&ip, ADDRESS_ATTEMPTS, now) && l.allowed(&pair, LOGIN_ATTEMPTS, now)) {
         return false;
@@ -210,5 +214,33 @@ impl axum::extract::FromRequestParts<Arc<State>> for Writer {
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<State>) -> Result<Self, ApiError> {
         require_writer(state, &parts.headers).await.map(Writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LoginLimiter, attempt_at};
+    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS};
+
+    #[test]
+    fn failures_count_per_address_and_name_so_nobody_locks_out_anyone_else() {
+        let mut l = LoginLimiter::default();
+        for _ in 0..LOGIN_ATTEMPTS {
+            assert!(attempt_at(&mut l, "10.0.0.1", "ada", 0));
+        }
+        assert!(!attempt_at(&mut l, "10.0.0.1", " ADA ", 1), "the guessed name from that address waits");
+        assert!(attempt_at(&mut l, "10.0.0.1", "bob", 1), "another person behind the same address does not");
+        assert!(attempt_at(&mut l, "10.0.0.2", "ada", 1), "nor the name's owner from elsewhere");
+        assert!(attempt_at(&mut l, "10.0.0.1", "ada", LOGIN_WINDOW_SECONDS), "and a minute later it may try again");
+    }
+
+    #[test]
+    fn one_address_trying_many_names_is_slowed_after_its_larger_allowance() {
+        let mut l = LoginLimiter::default();
+        for i in 0..ADDRESS_ATTEMPTS {
+            assert!(attempt_at(&mut l, "10.0.0.9", &format!("name{i}"), 0), "attempt {i}");
+        }
+        assert!(!attempt_at(&mut l, "10.0.0.9", "someone-new", 1));
+        assert!(attempt_at(&mut l, "10.0.0.8", "someone-new", 1), "only that address");
     }
 }
