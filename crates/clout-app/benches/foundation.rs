@@ -55,7 +55,13 @@ fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
         "bench",
     )
     .expect("open");
-    let options = ImportOptions { clock: || Timestamp::from_unix(AS_OF + 86_400), strict: false, batch_size: 50_000 };
+    let options = ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + 86_400),
+        strict: false,
+        batch_size: 50_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    };
     let mut clock = Clock { parsing_done: None };
     let start = Instant::now();
     let summary = app.import(&[file.to_path_buf()], &options, &mut clock).expect("import");

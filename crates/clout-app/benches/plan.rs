@@ -37,7 +37,13 @@ fn main() {
     let started = Instant::now();
     app.import(
         &[world],
-        &ImportOptions { clock: || Timestamp::from_unix(1_795_176_000), strict: false, batch_size: 50_000 },
+        &ImportOptions {
+            clock: || Timestamp::from_unix(1_795_176_000),
+            strict: false,
+            batch_size: 50_000,
+            limits: Default::default(),
+            max_decompressed_bytes: None,
+        },
         &mut Silent,
     )
     .unwrap();

@@ -55,7 +55,13 @@ fn main() {
         "bench",
     )
     .unwrap();
-    let options = ImportOptions { clock: || Timestamp::from_unix(1_795_262_400), strict: false, batch_size: 50_000 };
+    let options = ImportOptions {
+        clock: || Timestamp::from_unix(1_795_262_400),
+        strict: false,
+        batch_size: 50_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    };
     app.import(&[world], &options, &mut Silent).unwrap();
     let t = Instant::now();
     let scores = app.quality_all().unwrap();

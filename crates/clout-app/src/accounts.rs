@@ -576,9 +576,8 @@ impl App {
     /// A list as CSV: one row per channel with its headline numbers and the note.
     pub fn list_csv(&self, id: i64) -> Result<String> {
         let (_, entries) = self.list(id, clout_core::TierPreset::Scrunch)?;
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-        w.write_record([
+        let mut w = crate::csv_export::CsvExport::new();
+        w.row([
             "platform",
             "handle",
             "name",
@@ -596,13 +595,12 @@ impl App {
             "note",
             "added_by",
             "added_at",
-        ])
-        .map_err(io)?;
+        ])?;
         let num = |m: Option<f64>| m.map(|v| format!("{v:.4}")).unwrap_or_default();
         for e in &entries {
             let r = &e.channel.row;
             let m = r.metrics.as_ref();
-            w.write_record([
+            w.row([
                 r.platform.as_str().to_string(),
                 r.handle.clone(),
                 r.name.clone().unwrap_or_default(),
@@ -620,11 +618,9 @@ impl App {
                 e.note.clone(),
                 e.added_by.clone().unwrap_or_default(),
                 e.added_at.unix().to_string(),
-            ])
-            .map_err(io)?;
+            ])?;
         }
-        let bytes = w.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| Error::Internal(format!("CSV is not UTF-8: {e}")))
+        w.finish()
     }
 
     /// One import run.

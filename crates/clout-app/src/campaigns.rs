@@ -755,7 +755,7 @@ impl App {
     /// The report as CSV: one line per member, then a totals line.
     pub fn campaign_report_csv(&self, campaign: &str, now: Timestamp) -> Result<String> {
         let r = self.campaign_report(campaign, now)?;
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = crate::csv_export::CsvExport::new();
         let header = [
             "platform",
             "handle",
@@ -774,12 +774,11 @@ impl App {
             "roi",
             "undisclosed_posts",
         ];
-        let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-        w.write_record(header).map_err(csv_err)?;
+        w.row(header)?;
         let opt = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
         for m in &r.members {
             let f = &m.figures;
-            w.write_record([
+            w.row([
                 m.member.channel.row.platform.as_str().to_string(),
                 m.member.channel.row.handle.clone(),
                 m.member.stage.as_str().to_string(),
@@ -796,11 +795,10 @@ impl App {
                 f.revenue.map(|r| r.decimal()).unwrap_or_default(),
                 opt(f.roi),
                 m.undisclosed.to_string(),
-            ])
-            .map_err(csv_err)?;
+            ])?;
         }
         let t = &r.totals;
-        w.write_record([
+        w.row([
             "total".to_string(),
             String::new(),
             String::new(),
@@ -817,9 +815,7 @@ impl App {
             t.revenue.decimal(),
             opt(t.roi),
             r.members.iter().map(|m| m.undisclosed).sum::<usize>().to_string(),
-        ])
-        .map_err(csv_err)?;
-        let bytes = w.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
+        ])?;
+        w.finish()
     }
 }

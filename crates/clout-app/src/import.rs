@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use clout_core::{Record, Timestamp};
-use clout_import::{CsvRows, FieldIssue, Format};
+use clout_import::{FieldIssue, Format};
 use clout_store::{Reject, RunStatus, SourceId};
 
 use crate::{App, Error, RecomputeSummary, Result};
@@ -27,6 +27,19 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Records per transaction.
     pub batch_size: usize,
+    /// Bounds on a line, a field and a multi-line CSV record.
+    pub limits: clout_import::Limits,
+    /// The most bytes a compressed file may expand to; `None` for the default,
+    /// [`default_max_decompressed`] of its compressed size.
+    pub max_decompressed_bytes: Option<u64>,
+}
+
+/// The default bound on what a gzip file may expand to: 100 times its compressed size
+/// and at least 1 GiB. Interchange NDJSON compresses 5 to 15 times; a file that expands
+/// far more is a decompression bomb, and stops with a file error naming the line it
+/// reached.
+pub fn default_max_decompressed(compressed: u64) -> u64 {
+    compressed.saturating_mul(100).max(1 << 30)
 }
 
 /// One rejected record, as reported to the user.
@@ -112,6 +125,9 @@ enum Msg {
 struct RawReject {
     line: u64,
     raw: Vec<u8>,
+    /// False when `raw` is only the start of a line over the limit: it is not written to
+    /// the rejects file (which must import again once fixed); the reason names its line.
+    complete: bool,
     issues: Vec<FieldIssue>,
 }
 
@@ -129,28 +145,117 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Opens a file, decompressing gzip (recognised by its magic bytes, whatever the name).
-fn open_input(path: &Path, count: Arc<AtomicU64>) -> io::Result<(Box<dyn BufRead + Send>, bool)> {
+/// Stops a decompressed stream past `max` bytes.
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    max: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Hand out what is left under the limit, then refuse: every line before the limit
+        // is read, and the error names the line it cuts.
+        let left = self.max.saturating_sub(self.read);
+        if left == 0 && !buf.is_empty() {
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            return Err(io::Error::other(format!(
+                "the file decompresses to more than {} bytes: stopped as a likely decompression bomb \
+                 (raise the limit with --max-decompressed-bytes)",
+                self.max
+            )));
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Opens a file, decompressing gzip (recognised by its magic bytes, whatever the name),
+/// with at most `max_decompressed` bytes out (`None`: [`default_max_decompressed`]).
+pub(crate) fn open_input(
+    path: &Path,
+    count: Arc<AtomicU64>,
+    max_decompressed: Option<u64>,
+) -> io::Result<Box<dyn BufRead + Send>> {
     let file = File::open(path)?;
+    let size = file.metadata()?.len();
     let mut reader = BufReader::with_capacity(1 << 20, Counting { inner: file, count });
-    let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    if gzip {
-        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-        Ok((Box::new(BufReader::with_capacity(1 << 20, decoder)), true))
+    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        let max = max_decompressed.unwrap_or_else(|| default_max_decompressed(size));
+        let decoder = Bounded { inner: flate2::bufread::MultiGzDecoder::new(reader), read: 0, max };
+        Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
     } else {
-        Ok((Box::new(reader), false))
+        Ok(Box::new(reader))
     }
 }
 
 /// Decides the format: by extension, else by the first byte (`{` means NDJSON).
-fn detect_format(path: &Path, reader: &mut dyn BufRead) -> io::Result<Format> {
+pub(crate) fn detect_format(path: &Path, reader: &mut dyn BufRead) -> io::Result<Format> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if let Some(t) = clout_import::file_type(&name) {
         return Ok(t.format);
     }
     let head = reader.fill_buf()?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
     Ok(if first == Some(&b'{') { Format::Ndjson } else { Format::Csv })
+}
+
+/// Every record of one file, in order, through `each(row)` (which returns `false` to stop);
+/// the one way Clout reads an interchange file, for imports and for `quality check`.
+/// `Ok(Some(message))` when reading stopped early at a line and byte offset: every row
+/// before it has been handed over.
+pub(crate) fn read_rows(
+    path: &Path,
+    limits: clout_import::Limits,
+    max_decompressed: Option<u64>,
+    bytes: Arc<AtomicU64>,
+    mut on_header: impl FnMut(&[u8]) -> bool,
+    mut each: impl FnMut(clout_import::Row<'_>) -> bool,
+) -> io::Result<Option<String>> {
+    let mut reader = open_input(path, bytes, max_decompressed)?;
+    let format = detect_format(path, reader.as_mut())?;
+    match format {
+        Format::Ndjson => {
+            let mut rows = clout_import::NdjsonReader::new(reader, limits);
+            loop {
+                match rows.next_row() {
+                    Ok(Some(row)) => {
+                        if !each(row) {
+                            return Ok(None);
+                        }
+                    }
+                    Ok(None) => return Ok(None),
+                    Err(fault) => return Ok(Some(fault.to_string())),
+                }
+            }
+        }
+        Format::Csv => {
+            let mut rows = match clout_import::CsvReader::new(reader, limits) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(Some(e.to_string())),
+            };
+            if !on_header(rows.header_raw()) {
+                return Ok(None);
+            }
+            loop {
+                match rows.next_row() {
+                    Ok(Some(row)) => {
+                        if !each(row) {
+                            return Ok(None);
+                        }
+                    }
+                    Ok(None) => return Ok(None),
+                    Err(fault) => return Ok(Some(fault.to_string())),
+                }
+            }
+        }
+    }
 }
 
 /// Collects parsed records into batches and sends them to the writer.
@@ -166,11 +271,13 @@ struct Batcher<'a> {
 }
 
 impl Batcher<'_> {
-    /// Adds one parsed line; `false` when the writer has gone away.
-    fn push(&mut self, line: u64, raw: &[u8], parsed: clout_import::Parsed) -> bool {
-        match parsed {
+    /// Adds one record; `false` when the writer has gone away.
+    fn push(&mut self, row: clout_import::Row<'_>) -> bool {
+        match row.parsed {
             Ok(record) => self.records.push(record),
-            Err(issues) => self.rejects.push(RawReject { line, raw: raw.to_vec(), issues }),
+            Err(issues) => {
+                self.rejects.push(RawReject { line: row.line, raw: row.raw.to_vec(), complete: row.complete, issues })
+            }
         }
         self.records.len() + self.rejects.len() < self.batch_size || self.flush()
     }
@@ -185,65 +292,30 @@ impl Batcher<'_> {
     }
 }
 
-/// Reads and parses one file, sending batches; runs on its own thread.
-fn parse_file(path: &Path, batch_size: usize, bytes: Arc<AtomicU64>, tx: &mpsc::SyncSender<Msg>) {
-    let result = (|| -> io::Result<()> {
-        let (mut reader, _gzip) = open_input(path, bytes.clone())?;
-        let format = detect_format(path, reader.as_mut())?;
-        let mut batch =
-            Batcher { tx, bytes: &bytes, batch_size, records: Vec::with_capacity(batch_size), rejects: Vec::new() };
-        match format {
-            Format::Ndjson => {
-                let mut line = Vec::with_capacity(1024);
-                let mut number = 0u64;
-                loop {
-                    line.clear();
-                    if reader.read_until(b'\n', &mut line)? == 0 {
-                        break;
-                    }
-                    number += 1;
-                    let mut content: &[u8] = &line;
-                    if number == 1 {
-                        // A UTF-8 byte order mark belongs to the file, not to the first record.
-                        content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
-                    }
-                    while let [rest @ .., b'\n' | b'\r'] = content {
-                        content = rest;
-                    }
-                    if content.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    if !batch.push(number, content, clout_import::parse_line(content)) {
-                        return Ok(());
-                    }
-                }
-            }
-            Format::Csv => {
-                let mut data = Vec::new();
-                reader.read_to_end(&mut data)?;
-                let rows = match CsvRows::new(&data) {
-                    Ok(rows) => rows,
-                    Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
-                };
-                if tx.send(Msg::CsvHeader(rows.header_raw().to_vec())).is_err() {
-                    return Ok(());
-                }
-                for row in rows {
-                    let mut raw = row.raw;
-                    while let [rest @ .., b'\n' | b'\r'] = raw {
-                        raw = rest;
-                    }
-                    if !batch.push(row.line, raw, row.parsed) {
-                        return Ok(());
-                    }
-                }
-            }
+/// Reads and parses one file, sending batches; runs on its own thread. A file that
+/// cannot be read to its end still sends every record before the point where it stopped.
+fn parse_file(path: &Path, options: &ImportOptions, bytes: Arc<AtomicU64>, tx: &mpsc::SyncSender<Msg>) {
+    let batch_size = options.batch_size;
+    let mut batch =
+        Batcher { tx, bytes: &bytes, batch_size, records: Vec::with_capacity(batch_size), rejects: Vec::new() };
+    let result = read_rows(
+        path,
+        options.limits,
+        options.max_decompressed_bytes,
+        bytes.clone(),
+        |header| tx.send(Msg::CsvHeader(header.to_vec())).is_ok(),
+        |row| batch.push(row),
+    );
+    // Whatever was read is sent before the error: a truncated file keeps every complete line.
+    batch.flush();
+    match result {
+        Ok(None) => {}
+        Ok(Some(message)) => {
+            tx.send(Msg::Failed(message)).ok();
         }
-        batch.flush();
-        Ok(())
-    })();
-    if let Err(e) = result {
-        tx.send(Msg::Failed(e.to_string())).ok();
+        Err(e) => {
+            tx.send(Msg::Failed(e.to_string())).ok();
+        }
     }
 }
 
@@ -279,6 +351,7 @@ impl App {
                 return Ok(ImportSummary { rejected, file_errors, strict_refused: true, ..ImportSummary::empty(None) });
             }
         }
+        let stale_before = self.store.derived_stale_since()?;
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), &names)?;
@@ -302,11 +375,10 @@ impl App {
             let mut file_rejected = 0u64;
             let mut csv_header: Option<Vec<u8>> = None;
             let mut out: Option<RejectsOut> = None;
-            let batch_size = options.batch_size;
             let outcome: Result<()> = std::thread::scope(|scope| {
                 let parse_bytes = bytes.clone();
                 let path_for_thread = path.clone();
-                scope.spawn(move || parse_file(&path_for_thread, batch_size, parse_bytes, &tx));
+                scope.spawn(move || parse_file(&path_for_thread, options, parse_bytes, &tx));
                 for msg in rx {
                     match msg {
                         Msg::CsvHeader(h) => csv_header = Some(h),
@@ -389,6 +461,15 @@ impl App {
         } else {
             self.recompute_niches_of(&touched)?
         });
+        // Only a store that was current before this import is current now: a relabel of
+        // the touched channels does not repair what an earlier crash left stale.
+        if stale_before.is_none() {
+            self.store.mark_derived_current()?;
+        } else {
+            let (metrics, niches, _) = self.recompute_all()?;
+            summary.metrics = Some(metrics);
+            summary.niches = Some(niches);
+        }
         Ok(summary)
     }
 
@@ -406,7 +487,7 @@ impl App {
             let (tx, rx) = mpsc::sync_channel::<Msg>(2);
             std::thread::scope(|scope| {
                 let path_for_thread = path.clone();
-                scope.spawn(move || parse_file(&path_for_thread, options.batch_size, Arc::new(AtomicU64::new(0)), &tx));
+                scope.spawn(move || parse_file(&path_for_thread, options, Arc::new(AtomicU64::new(0)), &tx));
                 for msg in rx {
                     match msg {
                         Msg::Batch { rejects, .. } => {
@@ -467,10 +548,13 @@ fn write_rejects(
     }
     if let (Some(o), Some(reasons)) = (out.as_mut(), reasons.as_mut()) {
         for r in rejects {
-            o.file.write_all(&r.raw)?;
-            o.file.write_all(b"\n")?;
+            if r.complete {
+                o.file.write_all(&r.raw)?;
+                o.file.write_all(b"\n")?;
+            }
             for issue in &r.issues {
-                let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+                // A tab-separated file a spreadsheet opens: no cell may run as a formula.
+                let clean = |s: &str| crate::csv_export::csv_cell(&s.replace(['\t', '\n', '\r'], " ")).into_owned();
                 writeln!(
                     reasons,
                     "{}\t{}\t{}\t{}",

@@ -6,8 +6,10 @@
 //! terminals, HTTP or JSON: callers pass plain values and get plain values back.
 
 mod accounts;
+mod backup;
 mod campaigns;
 mod channels;
+mod csv_export;
 mod error;
 mod import;
 mod metrics;
@@ -23,17 +25,21 @@ pub use accounts::{
     ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow,
     TokenScope, User, password_weakness, random_secret, secret_hash,
 };
+pub use backup::{BackupSummary, restore};
 pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
+pub use clout_import::Limits as ImportLimits;
 pub use clout_store::{
     Access, ChannelRow, ConversionRow, CreatorProfile, FollowerPoint, LinkedPost, MetricsRecord, NoteRow, PlatformFit,
     RunRecord, RunStatus, StoreStats, StoredNiche,
 };
 pub use error::{Error, Result};
-pub use import::{FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent};
+pub use import::{
+    FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,
+};
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
@@ -73,9 +79,35 @@ impl App {
         Ok(self.store.stats()?)
     }
 
-    /// Every import run, oldest first.
+    /// Every import run, oldest first. A run marked running while no process holds the
+    /// write lock was cut short: it reads as interrupted.
     pub fn runs(&self) -> Result<Vec<RunRecord>> {
-        Ok(self.store.runs()?)
+        let mut runs = self.store.runs()?;
+        if runs.iter().any(|r| r.status == clout_store::RunStatus::Running) && !self.store.writer_alive() {
+            for r in &mut runs {
+                if r.status == clout_store::RunStatus::Running {
+                    r.status = clout_store::RunStatus::Interrupted;
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Since when the derived state (metrics, audience quality, niche labels) lags the
+    /// observations: `None` when it is current. An import marks it stale with its first
+    /// batch and current at its end; a crash in between leaves it stale until
+    /// [`App::recompute_all`] runs (`clout recompute`, the next import, or the server's start).
+    pub fn derived_stale_since(&self) -> Result<Option<clout_core::Timestamp>> {
+        Ok(self.store.derived_stale_since()?)
+    }
+
+    /// Recomputes every derived value, then marks the derived state current.
+    pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+        let metrics = self.recompute_metrics()?;
+        let niches = self.recompute_niches()?;
+        let quality = self.recompute_quality()?;
+        self.store.mark_derived_current()?;
+        Ok((metrics, niches, quality))
     }
 }
 

@@ -20,7 +20,13 @@ fn app(dir: &Path, rate_card_file: Option<std::path::PathBuf>) -> App {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { clock: || Timestamp::from_unix(AS_OF + DAY), strict: false, batch_size: 100 }
+    ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + DAY),
+        strict: false,
+        batch_size: 100,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    }
 }
 
 fn import(app: &mut App, dir: &Path, name: &str, lines: &[String]) -> ImportSummary {

@@ -4,7 +4,6 @@
 //! The model lives in `DATA/models/follower.toml` once trained; until then the built-in
 //! one (`data/follower_model.toml`, fitted on InstaFake, CC BY-NC 4.0) is used.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clout_core::Record;
@@ -245,39 +244,27 @@ impl App {
     /// Scores every `follower` record of an interchange file (NDJSON or CSV, plain or gzip).
     pub fn check_followers(&self, file: &Path) -> Result<FollowerCheck> {
         let model = self.follower_model()?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(file)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(|e| Error::Invalid(format!("reading {}: {e}", file.display())))?;
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            flate2::read::MultiGzDecoder::new(&bytes[..])
-                .read_to_end(&mut plain)
-                .map_err(|e| Error::Invalid(format!("reading {}: {e}", file.display())))?;
-            bytes = plain;
-        }
-        let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
         let mut rejects = Vec::new();
         let mut records: Vec<Record> = Vec::new();
-        let mut keep = |line: u64, parsed: clout_import::Parsed| match parsed {
-            Ok(r) => records.push(r),
-            Err(issues) => {
-                rejects.push((line, issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
-            }
-        };
-        if name.contains(".csv") {
-            let rows =
-                clout_import::CsvRows::new(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))?;
-            for row in rows {
-                keep(row.line, row.parsed);
-            }
-        } else {
-            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                if !line.iter().all(u8::is_ascii_whitespace) {
-                    keep(n as u64 + 1, clout_import::parse_line(line));
+        let fault = crate::import::read_rows(
+            file,
+            clout_import::Limits::default(),
+            None,
+            Default::default(),
+            |_| true,
+            |row| {
+                match row.parsed {
+                    Ok(r) => records.push(r),
+                    Err(issues) => {
+                        rejects.push((row.line, issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; ")))
+                    }
                 }
-            }
+                true
+            },
+        )
+        .map_err(|e| Error::Invalid(format!("reading {}: {e}", file.display())))?;
+        if let Some(fault) = fault {
+            return Err(Error::Invalid(format!("{}: {fault}", file.display())));
         }
         let followers = records
             .into_iter()

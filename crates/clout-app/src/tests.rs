@@ -18,7 +18,13 @@ fn app(dir: &Path) -> App {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { clock: || Timestamp::from_unix(AS_OF + 3 * DAY), strict: false, batch_size: 3 }
+    ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + 3 * DAY),
+        strict: false,
+        batch_size: 3,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    }
 }
 
 fn file(dir: &Path, name: &str, content: &str) -> PathBuf {

@@ -80,6 +80,19 @@ pub(crate) enum Command {
     Index(IndexCommand),
     /// What the data directory holds: row counts and every import run.
     Status(JsonArg),
+    /// Copy the data directory, consistent as of one moment, to DEST (new or empty); safe
+    /// while `clout serve` runs and while an import writes.
+    Backup {
+        /// The backup directory; it is a data directory of its own.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+    },
+    /// Put a backup back as the data directory (stop `clout serve` first).
+    Restore {
+        /// A directory written by `clout backup`.
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+    },
     /// Serve the web app and the JSON API (http://127.0.0.1:8080 by default).
     Serve(ServeArgs),
     /// The web app's accounts, managed as the operator (who holds the data directory):
@@ -152,6 +165,11 @@ pub(crate) struct ServeArgs {
     /// Mark cookies Secure (when a TLS proxy sits in front).
     #[arg(long)]
     pub(crate) secure_cookies: bool,
+    /// Another host name the server answers to (a proxy's or the machine's name on the
+    /// network); repeatable. The loopback names and the host of --addr always are; a
+    /// request naming any other Host is refused (a guard against DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "NAME", env = "CLOUT_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub(crate) allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +186,16 @@ pub(crate) struct ImportArgs {
     /// Records per transaction.
     #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub(crate) batch_size: usize,
+    /// The longest line (and CSV record) read, in bytes; a longer one is rejected and
+    /// reading goes on at the next line.
+    #[arg(long, default_value_t = clout_app::ImportLimits::DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
+    pub(crate) max_line_bytes: usize,
+    /// The most text one field may hold, in bytes; a record with a longer field is rejected.
+    #[arg(long, default_value_t = clout_app::ImportLimits::DEFAULT_MAX_FIELD_BYTES, value_name = "BYTES")]
+    pub(crate) max_field_bytes: usize,
+    /// The most bytes a gzip file may expand to [default: 100 times its size, at least 1 GiB].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_decompressed_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -139,22 +139,95 @@ pub(crate) const KINDS: &[&str] = &["channel", "post", "followers", "follower", 
 /// A record's fields before checking.
 #[derive(Debug)]
 pub(crate) struct RawRecord<'a> {
-    /// Known fields, decoded, one slot per [`Field`]; a repeated field keeps its last value.
+    /// Known fields, decoded, one slot per [`Field`].
     known: [Option<Value<'a>>; FIELD_COUNT],
     /// Bit `i` set: field `i` is present.
     present: u64,
+    /// Bit `i` set: field `i` was given more than once (the record is refused: which value
+    /// was meant cannot be known).
+    repeated: u64,
+    /// Bit `i` set: field `i` holds more text than [`crate::Limits::max_field_bytes`].
+    oversized: u64,
     /// Fields no kind knows, as JSON text, kept aside with the record.
     pub(crate) unknown: Vec<(Cow<'a, str>, String)>,
+    /// Unknown fields given more than once.
+    pub(crate) repeated_unknown: Vec<String>,
+    max_field_bytes: usize,
 }
 
 impl<'a> RawRecord<'a> {
-    pub(crate) fn new() -> RawRecord<'a> {
-        RawRecord { known: [const { None }; FIELD_COUNT], present: 0, unknown: Vec::new() }
+    pub(crate) fn new(limits: &crate::Limits) -> RawRecord<'a> {
+        RawRecord {
+            known: [const { None }; FIELD_COUNT],
+            present: 0,
+            repeated: 0,
+            oversized: 0,
+            unknown: Vec::new(),
+            repeated_unknown: Vec::new(),
+            max_field_bytes: limits.max_field_bytes,
+        }
     }
 
     pub(crate) fn set(&mut self, field: Field, value: Value<'a>) {
+        let bit = 1u64 << field.0;
+        if self.present & bit != 0 {
+            self.repeated |= bit;
+        }
+        if value.text_bytes() > self.max_field_bytes {
+            self.oversized |= bit;
+        }
         self.known[field.0 as usize] = Some(value);
-        self.present |= 1u64 << field.0;
+        self.present |= bit;
+    }
+
+    /// Keeps a field no kind knows (its value as JSON text).
+    pub(crate) fn set_unknown(&mut self, name: Cow<'a, str>, json: String) {
+        if self.unknown.iter().any(|(k, _)| *k == name) {
+            self.repeated_unknown.push(name.to_string());
+        }
+        if json.len() > self.max_field_bytes {
+            self.repeated_unknown.retain(|n| *n != name);
+            self.unknown.push((name, String::new()));
+            self.oversized |= 1 << 63;
+            return;
+        }
+        self.unknown.push((name, json));
+    }
+
+    /// What is wrong with the record as written, before its kind looks at it: repeated
+    /// and oversized fields.
+    fn shape_issues(&self) -> Vec<FieldIssue> {
+        let mut issues = Vec::new();
+        for f in (0..FIELD_COUNT as u8).map(Field) {
+            let bit = 1u64 << f.0;
+            if self.repeated & bit != 0 {
+                issues.push(FieldIssue::field(f.name(), "the field is given more than once"));
+            }
+            if self.oversized & bit != 0 {
+                issues.push(FieldIssue::field(
+                    f.name(),
+                    format!(
+                        "{} bytes of text, over the limit of {} bytes per field",
+                        self.get(f).map_or(0, Value::text_bytes),
+                        self.max_field_bytes
+                    ),
+                ));
+            }
+        }
+        for name in &self.repeated_unknown {
+            issues.push(FieldIssue::field(name, "the field is given more than once"));
+        }
+        if self.oversized & (1 << 63) != 0 {
+            for (name, json) in &self.unknown {
+                if json.is_empty() {
+                    issues.push(FieldIssue::field(
+                        name,
+                        format!("over the limit of {} bytes per field", self.max_field_bytes),
+                    ));
+                }
+            }
+        }
+        issues
     }
 
     pub(crate) fn get(&self, field: Field) -> Option<&Value<'a>> {
@@ -336,6 +409,10 @@ fn post_id(v: &Value<'_>) -> Result<Option<String>, String> {
 
 /// Checks a record of the given kind (compared case-insensitively).
 pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
+    let shape = raw.shape_issues();
+    if !shape.is_empty() {
+        return Err(shape);
+    }
     let mut c = Check::new(raw);
     let kind = kind.trim();
     let record = if kind.eq_ignore_ascii_case("post") {

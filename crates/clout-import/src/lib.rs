@@ -7,13 +7,15 @@
 mod convert;
 pub mod csv_file;
 pub mod ndjson;
+mod read;
 mod value;
 
 use std::fmt;
 
-pub use csv_file::{CsvError, CsvRow, CsvRows};
-pub use ndjson::parse_line;
-pub use value::parse_count;
+pub use csv_file::CsvError;
+pub use ndjson::{parse_line, parse_line_with};
+pub use read::{CsvReader, CsvStart, FileFault, Limits, NdjsonReader, Row};
+pub use value::{MAX_COUNT, parse_count};
 
 /// The shape of an interchange file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,17 +8,25 @@ use serde_json::value::RawValue;
 
 use crate::convert::{self, Field, RawRecord};
 use crate::value::Value;
-use crate::{FieldIssue, Parsed};
+use crate::{FieldIssue, Limits, Parsed};
 
-/// Parses one line (without its line ending). Blank lines are not records: callers skip them.
+/// Parses one line (without its line ending) under the default [`Limits`]. Blank lines
+/// are not records: callers skip them.
 pub fn parse_line(line: &[u8]) -> Parsed {
+    parse_line_with(line, &Limits::default())
+}
+
+/// Parses one line under `limits` (the field size; the caller bounds the line).
+pub fn parse_line_with(line: &[u8], limits: &Limits) -> Parsed {
     // One UTF-8 check of the whole line is much cheaper than serde_json's check of each
     // string it reads from bytes.
     let text = match std::str::from_utf8(line) {
         Ok(text) => text,
         Err(e) => return Err(vec![FieldIssue::record(format!("not valid UTF-8: {e}"))]),
     };
-    let raw: JsonRecord<'_> = match serde_json::from_str(text) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let raw = de::DeserializeSeed::deserialize(RecordSeed(limits), &mut de).and_then(|raw| de.end().map(|()| raw));
+    let raw: JsonRecord<'_> = match raw {
         Ok(raw) => raw,
         Err(e) => {
             let reason = if e.is_eof() { format!("truncated JSON: {e}") } else { format!("invalid JSON: {e}") };
@@ -35,15 +43,19 @@ pub fn parse_line(line: &[u8]) -> Parsed {
 
 struct JsonRecord<'a>(RawRecord<'a>);
 
-impl<'de> de::Deserialize<'de> for JsonRecord<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(RecordVisitor)
+struct RecordSeed<'l>(&'l Limits);
+
+impl<'de> de::DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = JsonRecord<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(RecordVisitor(self.0))
     }
 }
 
-struct RecordVisitor;
+struct RecordVisitor<'l>(&'l Limits);
 
-impl<'de> Visitor<'de> for RecordVisitor {
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
     type Value = JsonRecord<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,14 +63,14 @@ impl<'de> Visitor<'de> for RecordVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = RawRecord::new();
+        let mut raw = RawRecord::new(self.0);
         while let Some(Key(key)) = map.next_key()? {
             if let Some(field) = Field::from_name(&key) {
                 let JsonValue(v) = map.next_value()?;
                 raw.set(field, v);
             } else {
                 let v: &RawValue = map.next_value()?;
-                raw.unknown.push((key, v.get().to_string()));
+                raw.set_unknown(key, v.get().to_string());
             }
         }
         Ok(JsonRecord(raw))

@@ -8,6 +8,32 @@ fn issues(parsed: Parsed) -> Vec<String> {
     parsed.expect_err("the record should be rejected").iter().map(|i| i.to_string()).collect()
 }
 
+/// A record read from a file, owned.
+#[derive(Debug)]
+struct CsvRow {
+    line: u64,
+    raw: Vec<u8>,
+    parsed: Parsed,
+}
+
+/// Every row of an in-memory CSV file; panics on a file-level error.
+fn csv_rows(data: &[u8]) -> Vec<CsvRow> {
+    let mut reader = CsvReader::new(data, Limits::default()).expect("a readable header");
+    let mut rows = Vec::new();
+    while let Some(row) = reader.next_row().expect("no file fault") {
+        rows.push(CsvRow { line: row.line, raw: row.raw.to_vec(), parsed: row.parsed });
+    }
+    rows
+}
+
+fn csv_start_error(data: &[u8]) -> CsvError {
+    match CsvReader::new(data, Limits::default()) {
+        Err(CsvStart::Header(e)) => e,
+        Err(other) => panic!("not a header error: {other}"),
+        Ok(_) => panic!("the header was accepted"),
+    }
+}
+
 #[test]
 fn a_channel_record_with_every_field() {
     let line = br#"{"kind":"channel","platform":"Instagram","handle":"@VeganVibes","followers":12500,"observed_at":"2026-11-20T10:00:00Z","name":"Vegan Vibes","bio":"Plant food","country":"au","language":"en-AU","verified":false,"creator_id":"c1","following":300,"email":"hi@vegan.example","future_field":{"a":1}}"#;
@@ -105,7 +131,7 @@ fn csv_rows_with_abbreviated_counts_and_kind_from_columns() {
     let data = b"platform,handle,post_id,published_at,likes,comments,views,extra_col\n\
 instagram,@Chef.Ana,p1,2026-11-01T10:00:00Z,12.5k,1.2K,1.2M,hello\n\
 instagram,chef.ana,p2,2026-11-02T10:00:00Z,,3,,\n";
-    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].line, 2);
     let Ok(Record::Post(p)) = &rows[0].parsed else { panic!("{:?}", rows[0].parsed) };
@@ -119,11 +145,11 @@ instagram,chef.ana,p2,2026-11-02T10:00:00Z,,3,,\n";
 #[test]
 fn csv_without_post_id_is_channels_and_a_kind_column_decides_per_row() {
     let data = b"platform,handle,followers,observed_at\nyoutube,Cook,2.5k,1795600000\n";
-    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert!(matches!(rows[0].parsed, Ok(Record::Channel(ref c)) if c.followers == 2_500));
 
     let data = b"kind,platform,handle,followers,observed_at\nfollowers,youtube,cook,100,1795600000\nchannel,youtube,cook,120,1795700000\n";
-    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert!(matches!(rows[0].parsed, Ok(Record::Followers(_))));
     assert!(matches!(rows[1].parsed, Ok(Record::Channel(_))));
 }
@@ -135,15 +161,18 @@ instagram,good,100,1795600000\r\n\
 instagram,short_row,100\r\n\
 instagram,\"multi\nline\",-5,1795600000\r\n\
 instagram,last,1.2345k,1795600000";
-    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
-    assert_eq!(CsvRows::new(data).unwrap().header_raw(), b"platform,handle,followers,observed_at\r\n");
+    let rows = csv_rows(data);
+    assert_eq!(
+        CsvReader::new(&data[..], Limits::default()).unwrap().header_raw(),
+        b"platform,handle,followers,observed_at"
+    );
     assert_eq!(rows.len(), 4);
     assert!(rows[0].parsed.is_ok());
     assert_eq!(rows[1].line, 3);
-    assert_eq!(rows[1].raw, b"instagram,short_row,100\r\n");
+    assert_eq!(rows[1].raw, b"instagram,short_row,100");
     assert!(issues(rows[1].parsed.clone())[0].contains("row has 3 fields but the header has 4"));
     assert_eq!(rows[2].line, 4);
-    assert_eq!(rows[2].raw, b"instagram,\"multi\nline\",-5,1795600000\r\n");
+    assert_eq!(rows[2].raw, b"instagram,\"multi\nline\",-5,1795600000");
     assert_eq!(rows[3].line, 6);
     assert_eq!(rows[3].raw, b"instagram,last,1.2345k,1795600000");
     assert!(issues(rows[3].parsed.clone())[0].starts_with("followers: '1.2345k' is not a whole number"));
@@ -155,10 +184,10 @@ fn an_unclosed_quote_rejects_its_line_and_the_rows_after_it_still_import() {
 instagram,\"broken,100,1795600000\n\
 instagram,good1,200,1795600000\n\
 instagram,good2,300,1795600000\n";
-    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     let summary: Vec<(u64, bool)> = rows.iter().map(|r| (r.line, r.parsed.is_ok())).collect();
     assert_eq!(summary, [(2, false), (3, true), (4, true)]);
-    assert_eq!(rows[0].raw, b"instagram,\"broken,100,1795600000\n");
+    assert_eq!(rows[0].raw, b"instagram,\"broken,100,1795600000");
     assert!(issues(rows[0].parsed.clone())[0].contains("does not close"));
 }
 
@@ -167,7 +196,7 @@ fn a_quoted_field_over_several_lines_is_one_row() {
     let data = b"platform,handle,post_id,published_at,likes,comments,caption\n\
 instagram,chef,p1,1795600000,1,2,\"first line\nsecond line\"\n\
 instagram,chef,p2,1795600000,1,2,plain\n";
-    let rows: Vec<CsvRow<'_>> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert_eq!(rows.len(), 2);
     let Ok(Record::Post(p)) = &rows[0].parsed else { panic!("{:?}", rows[0].parsed) };
     assert_eq!(p.caption.as_deref(), Some("first line\nsecond line"));
@@ -176,8 +205,12 @@ instagram,chef,p2,1795600000,1,2,plain\n";
 
 #[test]
 fn csv_header_problems_are_file_errors() {
-    assert!(matches!(CsvRows::new(b""), Err(CsvError::Empty)));
-    assert!(matches!(CsvRows::new(b"name,followers\nx,1\n"), Err(CsvError::MissingColumns(_))));
+    assert_eq!(csv_start_error(b""), CsvError::Empty);
+    assert!(matches!(csv_start_error(b"name,followers\nx,1\n"), CsvError::MissingColumns(_)));
+    assert_eq!(
+        csv_start_error(b"platform,handle,followers,Followers\ninstagram,a,1,2\n"),
+        CsvError::DuplicateColumn("followers".to_string())
+    );
 }
 
 #[test]
@@ -216,7 +249,7 @@ fn a_deal_keeps_its_fee_exact_and_bad_deals_say_why() {
 #[test]
 fn a_csv_with_a_fee_column_is_deals() {
     let data = b"platform,handle,deliverable,fee,currency,agreed_at\ninstagram,chef.ana,story,\"1,200.00\",USD,2026-10-01T00:00:00Z\n";
-    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert!(matches!(rows[0].parsed, Ok(Record::Deal(ref d)) if d.fee.minor == 120_000), "{:?}", rows[0].parsed);
 }
 
@@ -245,10 +278,13 @@ fn a_conversion_needs_a_campaign_a_code_or_link_and_exact_revenue() {
     }
     // A CSV of conversions needs no platform or handle column.
     let data = b"campaign,code,orders,revenue,currency,observed_at\nSpring,ANA10,2,40.00,USD,1795600000\n";
-    let rows: Vec<_> = CsvRows::new(data).unwrap().collect();
+    let rows = csv_rows(data);
     assert!(
         matches!(rows[0].parsed, Ok(Record::Conversion(ref c)) if c.revenue.minor == 4_000),
         "{:?}",
         rows[0].parsed
     );
 }
+
+#[cfg(test)]
+mod hostile;

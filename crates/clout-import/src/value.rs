@@ -22,6 +22,15 @@ pub(crate) enum Value<'a> {
 }
 
 impl Value<'_> {
+    /// The bytes of text the value holds (the sum over an array's items).
+    pub(crate) fn text_bytes(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len(),
+            Value::Array(items) => items.iter().map(Value::text_bytes).sum(),
+            _ => 0,
+        }
+    }
+
     fn describe(&self) -> &'static str {
         match self {
             Value::Null => "null",
@@ -37,13 +46,15 @@ impl Value<'_> {
 /// The latest instant accepted: 9999-12-31T23:59:59Z.
 const MAX_UNIX: i64 = 253_402_300_799;
 
-/// The largest count accepted: the store keeps counts as signed 64-bit integers.
-const MAX_COUNT: u64 = i64::MAX as u64;
+/// The largest count accepted: 2^53 − 1, the largest integer every JSON reader and a
+/// double hold exactly. Sums of many such counts still fit in 64 bits, so no rate is ever
+/// computed from a saturated total.
+pub const MAX_COUNT: u64 = (1 << 53) - 1;
 
 /// A count: a non-negative integer, `null` for a hidden count.
 pub(crate) fn count(v: &Value<'_>) -> Result<Option<u64>, String> {
     match count_unchecked(v)? {
-        Some(n) if n > MAX_COUNT => Err(format!("{n} is out of range (at most {MAX_COUNT})")),
+        Some(n) if n > MAX_COUNT => Err(format!("{n} is out of range (at most 9,007,199,254,740,991)")),
         other => Ok(other),
     }
 }
@@ -54,9 +65,13 @@ fn count_unchecked(v: &Value<'_>) -> Result<Option<u64>, String> {
         Value::UInt(n) => Ok(Some(*n)),
         Value::Int(n) if *n < 0 => Err(format!("negative count {n}")),
         Value::Int(n) => Ok(Some(*n as u64)),
-        Value::Float(f) if *f < 0.0 => Err(format!("negative count {f}")),
-        Value::Float(f) if f.fract() == 0.0 && *f < 1.8e19 => Ok(Some(*f as u64)),
-        Value::Float(f) => Err(format!("{f} is not a whole number")),
+        // A JSON number with a fraction, an exponent or a minus zero (`1000.0`, `1e3`,
+        // `-0`, `1e-400`): CSV refuses the same text, so JSON does too, rather than
+        // guess what a rounded or underflowed double meant.
+        Value::Float(f) => Err(format!(
+            "{} is not written as a whole number (a count is digits only, without a decimal point or an exponent)",
+            if *f == 0.0 && f.is_sign_negative() { "-0".to_string() } else { f.to_string() }
+        )),
         Value::Str(s) => parse_count(s).map(Some),
         other => Err(format!("expected a count, found {}", other.describe())),
     }
@@ -91,6 +106,10 @@ pub fn parse_count(raw: &str) -> Result<u64, String> {
         return Err(format!("'{s}' is not a count"));
     }
     // Exact decimal arithmetic: 12.5k = 125 × 10^(3 - 1), with no float rounding.
+    if scale_digits == 0 && plain.contains('.') {
+        // JSON cannot tell `7.0` from `7e0`, which CSV refuses: a plain count is digits only.
+        return Err(format!("'{s}' is not a whole number (a count without k, M or B has no decimal point)"));
+    }
     let frac_trimmed = frac_part.trim_end_matches('0');
     if frac_trimmed.len() as u32 > scale_digits {
         return Err(format!("'{s}' is not a whole number"));

@@ -73,6 +73,8 @@ pub struct Store {
     conn: Connection,
     /// Held for the store's lifetime when writing; dropping it releases the lock.
     _lock: Option<File>,
+    /// The lock file of the data directory (`None` in memory).
+    lock_path: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -98,7 +100,7 @@ impl Store {
                 if !path.exists() {
                     // An empty data directory reads as an empty store.
                     let conn = Connection::open_in_memory()?;
-                    let mut store = Store { conn, _lock: None };
+                    let mut store = Store { conn, _lock: None, lock_path: None };
                     store.configure()?;
                     schema::migrate(&mut store.conn, dir)?;
                     return Ok(store);
@@ -106,10 +108,15 @@ impl Store {
                 Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?
             }
         };
-        let mut store = Store { conn, _lock: lock };
+        let mut store = Store { conn, _lock: lock, lock_path: Some(dir.join(LOCK_FILE)) };
         store.configure()?;
         match access {
-            Access::Write => schema::migrate(&mut store.conn, dir)?,
+            Access::Write => {
+                schema::migrate(&mut store.conn, dir)?;
+                // This process holds the only write lock: a run still marked running was cut
+                // short (a killed process), whether or not anything imports again.
+                store.conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'", [])?;
+            }
             Access::Read => schema::check_readable(&store.conn, dir)?,
         }
         Ok(store)
@@ -117,7 +124,7 @@ impl Store {
 
     /// A private store in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        let mut store = Store { conn: Connection::open_in_memory()?, _lock: None };
+        let mut store = Store { conn: Connection::open_in_memory()?, _lock: None, lock_path: None };
         store.configure()?;
         schema::migrate(&mut store.conn, Path::new(":memory:"))?;
         Ok(store)
@@ -137,13 +144,29 @@ impl Store {
         Ok(())
     }
 
+    /// Whether some process holds the data directory's write lock now (this one included).
+    pub fn writer_alive(&self) -> bool {
+        if self._lock.is_some() {
+            return true;
+        }
+        let Some(path) = &self.lock_path else { return false };
+        let Ok(file) = File::open(path) else { return false };
+        match file.try_lock_shared() {
+            Ok(()) => {
+                file.unlock().ok();
+                false
+            }
+            Err(_) => true,
+        }
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 }
 
 /// Takes the writer's lock, or says who has it.
-fn lock(dir: &Path, holder: &str) -> Result<File> {
+pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
     let path = dir.join(LOCK_FILE);
     let io = |source| Error::Io { context: format!("opening the lock file {}", path.display()), source };
     let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
@@ -168,6 +191,8 @@ fn lock(dir: &Path, holder: &str) -> Result<File> {
     file.flush().map_err(io)?;
     Ok(file)
 }
+
+pub mod backup;
 
 #[cfg(test)]
 mod tests;

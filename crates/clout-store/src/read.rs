@@ -697,6 +697,29 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM follower_samples", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// When derived state (metrics, quality, niche labels) stopped matching the observations:
+    /// `None` when it is current.
+    pub fn derived_stale_since(&self) -> Result<Option<Timestamp>> {
+        let since: Option<i64> =
+            self.conn.query_row("SELECT stale_since FROM derived_state WHERE id = 1", [], |r| r.get(0))?;
+        Ok(since.map(Timestamp::from_unix))
+    }
+
+    /// Marks derived state stale from `at` (unless it already is).
+    pub fn mark_derived_stale(&self, at: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "UPDATE derived_state SET stale_since = coalesce(stale_since, ?1) WHERE id = 1",
+            params![at.unix()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks derived state current: call after every part of it was recomputed.
+    pub fn mark_derived_current(&self) -> Result<()> {
+        self.conn.execute("UPDATE derived_state SET stale_since = NULL WHERE id = 1", [])?;
+        Ok(())
+    }
+
     pub fn stats(&self) -> Result<StoreStats> {
         let count = |table: &str| -> Result<u64> {
             Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -379,7 +379,19 @@ const MIGRATIONS: &[&str] = &[
     -- A running total is one per code or link and moment; an order is one per order id.
     CREATE UNIQUE INDEX conversions_once ON conversions(campaign, attribution, observed_at, coalesce(order_id, ''));
     "#,
-    // 11: account hardening: a user can be disabled (kept, with their lists' authorship,
+    // 11: the phase of derived state. An import marks it stale in the transaction of its
+    // first batch; a complete recompute marks it current. A crash between the two leaves it
+    // stale, so nothing shows the old numbers as current. A store that existed before this
+    // migration may hold anything: it starts stale.
+    r#"
+    CREATE TABLE derived_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        stale_since INTEGER
+    );
+    INSERT INTO derived_state (id, stale_since)
+        SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM channels) THEN CAST(strftime('%s', 'now') AS INTEGER) END;
+    "#,
+    // 12: account hardening: a user can be disabled (kept, with their lists' authorship,
     // but unable to sign in or use a token); an API token can expire and can be
     // read-only ('read') instead of acting with its user's full role ('full').
     r#"

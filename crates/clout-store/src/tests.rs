@@ -226,14 +226,14 @@ fn a_version_one_store_is_migrated_forward_on_open() {
 }
 
 #[test]
-fn accounts_and_tokens_of_a_version_ten_store_keep_working_after_migration_eleven() {
+fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_twelve() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
-    // Undo migration 11 and write an account and a token as version 10 did.
+    // Undo migration 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
         "DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
-         ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 10;
+         ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
          INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",
     )

@@ -410,6 +410,11 @@ impl Writer<'_> {
                 "UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1",
             )?
             .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
+            // What this batch wrote is not in the derived state yet.
+            if !records.is_empty() {
+                tx.prepare_cached("UPDATE derived_state SET stale_since = coalesce(stale_since, ?1) WHERE id = 1")?
+                    .execute(params![self.import_time.unix()])?;
+            }
         }
         tx.commit()?;
         Ok(stats)

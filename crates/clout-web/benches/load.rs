@@ -102,7 +102,13 @@ fn build_store(dir: &Path, channels: usize) {
     println!("wrote the thin demo world ({:.0} MB) in {:.0} s", size as f64 / 1e6, start.elapsed().as_secs_f64());
     let start = Instant::now();
     let mut app = App::open(config(dir), Access::Write, "bench").unwrap();
-    let options = ImportOptions { clock: || Timestamp::from_unix(AS_OF + DAY), strict: false, batch_size: 50_000 };
+    let options = ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + DAY),
+        strict: false,
+        batch_size: 50_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    };
     let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
     assert_eq!(summary.rejected, 0);
     println!(

@@ -146,11 +146,37 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-/// Creates the first account, an admin. Only while no account exists.
-#[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", security(()), request_body = Credentials,
-    responses((status = 201, description = "The admin", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "An account exists already")))]
-async fn setup(state: St, ApiJson(body): ApiJson<Credentials>) -> ApiResult<(StatusCode, Json<Value>)> {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SetupBody {
+    username: String,
+    password: String,
+    /// The one-time code `clout serve` printed on its terminal at start.
+    #[serde(default)]
+    setup_code: String,
+}
+
+/// The refusal of a missing or wrong setup code.
+pub(crate) fn bad_setup_code() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "bad_setup_code",
+        "the setup code is missing or wrong: it is the code that clout serve printed on its terminal when it started",
+    )
+}
+
+/// Creates the first account, an admin. Only while no account exists, and only with the
+/// one-time setup code that `clout serve` printed on its terminal at start.
+#[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", security(()), request_body = SetupBody,
+    responses((status = 201, description = "The admin", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "A wrong setup code (bad_setup_code), or an account exists already (forbidden)")))]
+async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
+    if !state.setup_code_matches(&body.setup_code) {
+        // Once an admin exists there is no code: say so rather than blame the code.
+        if !state.read(|app, _| app.needs_setup()).await? {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "the admin account exists already; sign in"));
+        }
+        return Err(bad_setup_code());
+    }
     let user = state.write(move |app, s| app.setup_admin(body.username.trim(), &body.password, s.now())).await?;
     Ok((StatusCode::CREATED, Json(json_user(&user))))
 }
@@ -207,13 +233,15 @@ async fn me(Caller(auth): Caller) -> ApiResult {
 #[utoipa::path(get, path = "/api/v1/status", tag = "meta", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
 async fn status(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
-    let (stats, runs) = state.read(|app, _| Ok((app.store_stats()?, app.runs()?))).await?;
+    let (stats, runs, stale) =
+        state.read(|app, _| Ok((app.store_stats()?, app.runs()?, app.derived_stale_since()?))).await?;
     Ok(Json(json!({
+        "derived": {"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)},
         "channels": stats.channels, "channel_observations": stats.channel_observations,
         "follower_observations": stats.follower_observations, "posts": stats.posts,
         "post_observations": stats.post_observations, "import_runs": stats.import_runs, "rejects": stats.rejects,
         "indexed_channels": state.directory().channels(),
-        "runs": runs.iter().map(run_json).collect::<Vec<_>>(),
+        "runs": runs.iter().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>(),
     })))
 }
 
@@ -309,7 +337,9 @@ async fn channel(
     let preset = params::search_query(&pairs, true)?.preset;
     let reference = channel_ref(&platform, &handle);
     let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
-    Ok(Json(Value::Object(clout_wire::profile_json(&profile, preset.as_str()))))
+    let mut body = Value::Object(clout_wire::profile_json(&profile, preset.as_str()));
+    shown_sources(&mut body, &state.data_dir());
+    Ok(Json(body))
 }
 
 /// Lookalikes: the channels most like this one (shared niches and hashtags, similar size).
@@ -572,10 +602,38 @@ pub(crate) async fn list_csv_response(state: &Arc<State>, id: i64) -> ApiResult<
         .into_response())
 }
 
-pub(crate) fn run_json(r: &clout_app::RunRecord) -> Value {
+/// A file as an answer may name it: relative to the data directory when it is inside it
+/// (`uploads/1795176000-3f9a07c2/a.ndjson`), else by its name alone. No answer reveals
+/// where the server keeps its files.
+pub(crate) fn shown_path(data_dir: &Path, path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    match path.strip_prefix(data_dir) {
+        Ok(inside) => inside.display().to_string(),
+        Err(_) => path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string()),
+    }
+}
+
+/// Rewrites every `"source"` string (a file an observation came from) with [`shown_path`].
+fn shown_sources(v: &mut Value, data_dir: &Path) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                match x {
+                    Value::String(s) if k == "source" => *s = shown_path(data_dir, s.as_str()),
+                    _ => shown_sources(x, data_dir),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| shown_sources(x, data_dir)),
+        _ => {}
+    }
+}
+
+pub(crate) fn run_json(r: &clout_app::RunRecord, data_dir: &Path) -> Value {
     json!({
         "id": r.id, "status": r.status.as_str(), "started_at": clout_wire::time(r.started_at),
-        "finished_at": r.finished_at.map(clout_wire::time), "files": r.files,
+        "finished_at": r.finished_at.map(clout_wire::time),
+        "files": r.files.iter().map(|f| shown_path(data_dir, f)).collect::<Vec<_>>(),
         "accepted": r.accepted, "rejected": r.rejected,
     })
 }
@@ -585,7 +643,7 @@ pub(crate) fn run_json(r: &clout_app::RunRecord) -> Value {
 async fn imports(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
     let runs = state.read(|app, _| app.runs()).await?;
-    Ok(Json(json!({"runs": runs.iter().rev().map(run_json).collect::<Vec<_>>()})))
+    Ok(Json(json!({"runs": runs.iter().rev().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>()})))
 }
 
 /// The names of a file a user uploaded, made safe to keep on disk.
@@ -608,7 +666,8 @@ pub(crate) async fn receive_upload(
 ) -> Result<Vec<PathBuf>, ApiError> {
     use tokio::io::AsyncWriteExt;
     let secret = clout_app::random_secret()?;
-    let dir = state.data_dir().join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
+    let data_dir = state.data_dir();
+    let dir = data_dir.join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
     let mut files = Vec::new();
     let mut csrf_ok = csrf_of.is_none();
     let bad = |e: axum::extract::multipart::MultipartError| {
@@ -632,7 +691,7 @@ pub(crate) async fn receive_upload(
                 };
                 tokio::fs::create_dir_all(&dir)
                     .await
-                    .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
+                    .map_err(|e| ApiError::internal(format!("creating {}: {e}", shown_path(&data_dir, &dir))))?;
                 let mut path = dir.join(&name);
                 let mut n = 2;
                 while path.exists() {
@@ -641,15 +700,17 @@ pub(crate) async fn receive_upload(
                 }
                 let mut out = tokio::fs::File::create(&path)
                     .await
-                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 let mut bytes = 0u64;
                 while let Some(chunk) = field.chunk().await.map_err(bad)? {
                     bytes += chunk.len() as u64;
                     out.write_all(&chunk)
                         .await
-                        .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                        .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 }
-                out.flush().await.map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+                out.flush()
+                    .await
+                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 if bytes == 0 {
                     tokio::fs::remove_file(&path).await.ok();
                     return Err(ApiError::bad_request("empty_file", format!("{name} is empty")));
@@ -675,9 +736,19 @@ pub(crate) async fn receive_upload(
 pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
     state
         .write(move |app, s| {
-            let options = ImportOptions { clock: s.config.clock, strict: false, batch_size: 50_000 };
+            let options = ImportOptions {
+                clock: s.config.clock,
+                strict: false,
+                batch_size: 50_000,
+                limits: Default::default(),
+                max_decompressed_bytes: None,
+            };
+            // While this import writes and recomputes, pages say their numbers are not current.
+            crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
             let summary = app.import(&files, &options, &mut Silent)?;
             s.refresh_directory(app)?;
+            let stale = app.derived_stale_since()?.is_some();
+            crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
             Ok(summary)
         })
         .await
@@ -702,13 +773,14 @@ pub(crate) fn run_detail_json(
     run: &clout_app::RunRecord,
     rejects: &[clout_app::RejectRow],
     files: &[(String, PathBuf)],
+    data_dir: &Path,
 ) -> Value {
-    let mut body = run_json(run);
+    let mut body = run_json(run, data_dir);
     body["rejects"] = rejects
         .iter()
         .map(|r| {
             let name = std::path::Path::new(&r.file).file_name().map_or(r.file.clone(), |n| n.to_string_lossy().to_string());
-            json!({"file": r.file, "file_name": name, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)})
+            json!({"file": shown_path(data_dir, &r.file), "file_name": name, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)})
         })
         .collect::<Vec<_>>()
         .into();
@@ -733,10 +805,16 @@ async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResu
         return Err(ApiError::internal("the import started no run"));
     };
     let (record, rejects) = state.read(move |app, _| Ok((app.run(run)?, app.rejects(run)?))).await?;
-    let mut body = run_detail_json(&record, &rejects, &reject_files(&state.data_dir(), run));
+    let data_dir = state.data_dir();
+    let mut body = run_detail_json(&record, &rejects, &reject_files(&data_dir, run), &data_dir);
     body["summary"] = clout_wire::import_json(&summary);
-    body["file_errors"] =
-        summary.file_errors.iter().map(|e| json!({"file": e.file, "message": e.message})).collect::<Vec<_>>().into();
+    body["summary"]["rejects_file"] = summary.rejects_file.as_ref().map(|p| shown_path(&data_dir, p)).into();
+    body["file_errors"] = summary
+        .file_errors
+        .iter()
+        .map(|e| json!({"file": shown_path(&data_dir, &e.file), "message": e.message}))
+        .collect::<Vec<_>>()
+        .into();
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -751,7 +829,8 @@ async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) 
     let state = state.0;
     let id = run_id(&id)?;
     let (record, rejects) = state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await?;
-    Ok(Json(run_detail_json(&record, &rejects, &reject_files(&state.data_dir(), id))))
+    let data_dir = state.data_dir();
+    Ok(Json(run_detail_json(&record, &rejects, &reject_files(&data_dir, id), &data_dir)))
 }
 
 /// Downloads a run's rejected lines verbatim, in the input's format (CSV keeps its
@@ -792,7 +871,7 @@ pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&
     };
     let bytes = tokio::fs::read(&chosen.1)
         .await
-        .map_err(|e| ApiError::internal(format!("reading {}: {e}", chosen.1.display())))?;
+        .map_err(|e| ApiError::internal(format!("reading rejects file {}: {e}", chosen.0)))?;
     let kind = if chosen.0.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/x-ndjson" };
     Ok((
         [
@@ -993,14 +1072,14 @@ async fn update_user(
         .write(move |app, s| {
             let by = Actor::User(&auth.user);
             let mut user = match body.disabled {
-                Some(true) => app.disable_user(by, &username, s.now())?,
-                Some(false) => app.enable_user(by, &username)?,
-                None => app.account(by, &username)?,
+                Some(true) => Some(app.disable_user(by, &username, s.now())?),
+                Some(false) => Some(app.enable_user(by, &username)?),
+                None => None,
             };
             if let Some(role) = role {
-                user = app.set_role(by, &username, role)?;
+                user = Some(app.set_role(by, &username, role)?);
             }
-            Ok(user)
+            user.ok_or_else(|| clout_app::Error::Invalid("nothing to change: send role or disabled".to_string()))
         })
         .await?;
     Ok(Json(json_user(&user)))

@@ -15,6 +15,7 @@ mod charts;
 mod error;
 mod pages;
 mod params;
+mod security;
 mod state;
 mod templates;
 
@@ -36,6 +37,8 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(axum::middleware::from_fn(error::small_bodies))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::known_hosts))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 
@@ -72,17 +75,22 @@ async fn shutdown() {
 }
 
 /// Opens the data directory, binds `addr` and serves until stopped. `on_ready` gets the
-/// bound address (useful with port 0) before the first request is accepted.
-pub fn run(config: ServeConfig, addr: &str, on_ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+/// bound address (useful with port 0) and, while no account exists, the one-time setup
+/// code the first admin needs, before the first request is accepted. The host of `addr`
+/// is one of the names the server answers to.
+pub fn run(mut config: ServeConfig, addr: &str, on_ready: impl FnOnce(SocketAddr, Option<&str>)) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("starting the async runtime: {e}"))?;
+    if let Some((host, _)) = addr.rsplit_once(':') {
+        config.allowed_hosts.push(host.to_string());
+    }
     let state = std::sync::Arc::new(State::open(config).map_err(|e| e.to_string())?);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?;
         let bound = listener.local_addr().map_err(|e| format!("listening on {addr}: {e}"))?;
-        on_ready(bound);
+        on_ready(bound, state.setup_code());
         serve(listener, state).await.map_err(|e| format!("serving on {bound}: {e}"))
     })
 }

@@ -1,7 +1,7 @@
 //! What every request shares: the store connections, the discovery index, the login
 //! limiter and the templates.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -23,11 +23,22 @@ pub struct ServeConfig {
     pub max_upload_bytes: usize,
     /// Read-only store connections.
     pub readers: usize,
+    /// Host names (or addresses) the server answers to besides the loopback ones
+    /// (`localhost`, `127.0.0.1`, `[::1]`) and the host it listens on; a request naming any
+    /// other `Host` is refused (DNS rebinding). A port, if given, is ignored.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl ServeConfig {
     pub fn new(app: AppConfig, clock: fn() -> Timestamp) -> ServeConfig {
-        ServeConfig { app, clock, secure_cookies: false, max_upload_bytes: 512 * 1024 * 1024, readers: 4 }
+        ServeConfig {
+            app,
+            clock,
+            secure_cookies: false,
+            max_upload_bytes: 512 * 1024 * 1024,
+            readers: 4,
+            allowed_hosts: Vec::new(),
+        }
     }
 }
 
@@ -79,6 +90,17 @@ impl LoginLimiter {
     }
 }
 
+/// True while the derived numbers lag the observations (an upload being imported, or an
+/// import that failed before its recompute): every page says so.
+pub(crate) static DERIVED_STALE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// 80 random bits as five groups of four hex digits: `3f9a-07c2-...`.
+fn new_setup_code() -> clout_app::Result<String> {
+    let secret = clout_app::random_secret()?;
+    let digits: Vec<&str> = (0..5).filter_map(|i| secret.get(i * 4..i * 4 + 4)).collect();
+    Ok(digits.join("-"))
+}
+
 /// Shared by every request.
 pub struct State {
     pub config: ServeConfig,
@@ -91,15 +113,32 @@ pub struct State {
     permits: tokio::sync::Semaphore,
     directory: RwLock<Arc<Directory>>,
     pub(crate) limiter: Mutex<LoginLimiter>,
+    /// Every `Host` name this server answers to, normalised by [`crate::security::host_name`].
+    pub(crate) hosts: HashSet<String>,
+    /// The one-time code that creating the first admin needs, when there is no account
+    /// yet at start: shown only on the server's terminal.
+    setup_code: Option<String>,
 }
 
 impl State {
     /// Opens the data directory for writing (holding its lock while the server runs)
     /// and builds the discovery index.
     pub fn open(config: ServeConfig) -> clout_app::Result<State> {
-        let writer =
+        let mut writer =
             App::open(config.app.clone(), Access::Write, &format!("clout serve (pid {})", std::process::id()))?;
+        // An import or recompute cut short left the derived numbers stale: redo them before
+        // serving, so that no page shows them as current.
+        if writer.derived_stale_since()?.is_some() {
+            eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
+            writer.recompute_all()?;
+        }
         let directory = writer.directory()?;
+        let setup_code = if writer.needs_setup()? { Some(new_setup_code()?) } else { None };
+        let hosts = ["localhost", "127.0.0.1", "[::1]"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(config.allowed_hosts.iter().filter_map(|h| crate::security::host_name(h)))
+            .collect();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let mut readers = Vec::new();
         for _ in 0..config.readers.max(cores + 1) {
@@ -113,7 +152,26 @@ impl State {
             permits: tokio::sync::Semaphore::new(cores.max(2)),
             directory: RwLock::new(Arc::new(directory)),
             limiter: Mutex::new(LoginLimiter::default()),
+            hosts,
+            setup_code,
         })
+    }
+
+    /// The code to show the operator when the first admin is still to be created.
+    pub fn setup_code(&self) -> Option<&str> {
+        self.setup_code.as_deref()
+    }
+
+    /// Whether `presented` is the setup code (compared in constant time; dashes, spaces
+    /// and case do not matter).
+    pub(crate) fn setup_code_matches(&self, presented: &str) -> bool {
+        let Some(code) = &self.setup_code else {
+            return false;
+        };
+        let normal = |s: &str| -> Vec<u8> {
+            s.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'\t')).map(|b| b.to_ascii_lowercase()).collect()
+        };
+        crate::auth::constant_time_eq(&normal(code), &normal(presented))
     }
 
     pub(crate) fn now(&self) -> Timestamp {
@@ -131,6 +189,17 @@ impl State {
         self.config.app.data_dir.clone()
     }
 
+    /// The answer to an app error, with the data directory written `DATA`: no answer says
+    /// where the server keeps its files (a disk error names the file it failed on).
+    fn api_error(&self, e: clout_app::Error) -> ApiError {
+        let mut a = ApiError::from(e);
+        let dir = self.config.app.data_dir.to_string_lossy();
+        if !dir.is_empty() && a.message.contains(&*dir) {
+            a.message = a.message.replace(&*dir, "DATA");
+        }
+        a
+    }
+
     /// Runs `f` on a read-only connection, on the blocking pool.
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
@@ -146,11 +215,11 @@ impl State {
             // A free connection if there is one, else wait for the next in turn.
             for i in 0..n {
                 if let Ok(app) = state.readers[(start + i) % n].try_lock() {
-                    return f(&app, &state).map_err(ApiError::from);
+                    return f(&app, &state).map_err(|e| state.api_error(e));
                 }
             }
             let app = state.readers[start % n].lock().unwrap_or_else(|p| p.into_inner());
-            f(&app, &state).map_err(ApiError::from)
+            f(&app, &state).map_err(|e| state.api_error(e))
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?;
@@ -167,7 +236,7 @@ impl State {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut app = state.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut app, &state).map_err(ApiError::from)
+            f(&mut app, &state).map_err(|e| state.api_error(e))
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?

@@ -61,6 +61,7 @@ fn environment() -> Environment<'static> {
             panic!("template {name}: {e}");
         }
     }
+    env.add_function("derived_stale", || crate::state::DERIVED_STALE.load(std::sync::atomic::Ordering::Relaxed));
     env.add_filter("thousands", thousands);
     env.add_filter("fixed", fixed);
     env

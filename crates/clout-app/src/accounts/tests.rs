@@ -133,7 +133,18 @@ fn lists_keep_channels_with_notes_and_export_them_as_csv() {
         ),
     )
     .unwrap();
-    app.import(&[input], &ImportOptions { clock: now, strict: false, batch_size: 10 }, &mut Silent).unwrap();
+    app.import(
+        &[input],
+        &ImportOptions {
+            clock: now,
+            strict: false,
+            batch_size: 10,
+            limits: Default::default(),
+            max_decompressed_bytes: None,
+        },
+        &mut Silent,
+    )
+    .unwrap();
     let list = app.create_list(&admin, "Spring launch", now()).unwrap();
     assert!(matches!(app.create_list(&admin, "spring LAUNCH", now()), Err(Error::Exists(_))));
     app.add_to_list(&admin, list.id, "instagram/@VeganVibes", "asked for rates", now()).unwrap();

@@ -33,15 +33,21 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
     let path = dir.join(format!("world-seed{}-{}.ndjson.gz", args.seed, args.channels));
     let stats = write(&path, args.seed, args.channels, as_of)?;
     eprintln!("generated {} channels and {} posts in {}", stats.channels, stats.posts, path.display());
-    let options = ImportOptions { clock: now, strict: false, batch_size: args.batch_size };
+    let options = ImportOptions {
+        clock: now,
+        strict: false,
+        batch_size: args.batch_size,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    };
     let mut progress = super::import::Progress::new();
     let summary = app.import(&[path], &options, &mut progress)?;
     super::import::report(&summary, false);
     if args.serve {
         drop(app);
         println!();
-        println!("Open the address below and create the admin account.");
-        return super::serve(config, &args.addr, false);
+        println!("Open the address below and create the admin account with the setup code printed here.");
+        return super::serve(config, &args.addr, false, Vec::new());
     }
     println!();
     println!("The demo world is in {}. Try:", config.data_dir.display());

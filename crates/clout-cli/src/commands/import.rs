@@ -93,7 +93,18 @@ impl ImportProgress for Progress {
 
 pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
     let mut app = open_write(config, "clout import")?;
-    let options = ImportOptions { clock: now, strict: args.strict, batch_size: args.batch_size };
+    let limits = clout_app::ImportLimits {
+        max_line_bytes: args.max_line_bytes.max(1),
+        max_field_bytes: args.max_field_bytes,
+        ..Default::default()
+    };
+    let options = ImportOptions {
+        clock: now,
+        strict: args.strict,
+        batch_size: args.batch_size,
+        limits,
+        max_decompressed_bytes: args.max_decompressed_bytes,
+    };
     let mut progress = Progress::new();
     let summary = app.import(&args.files, &options, &mut progress)?;
     report(&summary, args.json);

@@ -41,16 +41,40 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {
             let mut app = open_write(config, "clout recompute")?;
-            let s = app.recompute_metrics()?;
+            let (s, n, q) = app.recompute_all()?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
-            let n = app.recompute_niches()?;
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
-            let q = app.recompute_quality()?;
             println!("scored the audience quality of {q} channels");
             Ok(ExitCode::SUCCESS)
         }
         Command::Status(args) => status(&open_read(config)?, args.json),
-        Command::Serve(args) => serve(config, &args.addr, args.secure_cookies),
+        Command::Backup { dest } => {
+            let app = App::open(config, Access::Read, "")?;
+            let b = app.backup(&dest)?;
+            println!(
+                "backed up to {} (schema {}, {} other file{}); restore with `clout restore {}`",
+                b.dir.display(),
+                b.schema_version,
+                b.files,
+                if b.files == 1 { "" } else { "s" },
+                b.dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { src } => {
+            let holder = format!("clout restore, pid {}", std::process::id());
+            let b = clout_app::restore(&config, &src, &holder)?;
+            println!(
+                "restored {} into {} (schema {}, {} other file{} copied)",
+                src.display(),
+                b.dir.display(),
+                b.schema_version,
+                b.files,
+                if b.files == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => serve(config, &args.addr, args.secure_cookies, args.allowed_hosts),
         Command::User(cmd) => users::user(config, cmd),
         Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
@@ -158,11 +182,26 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What a user reads when the derived state lags the observations.
+pub(crate) fn stale_message(since: clout_core::Timestamp) -> String {
+    format!(
+        "the metrics, audience quality and niche labels are STALE: observations imported since {} are not in \
+         them (an import or a recompute was cut short). Run `clout recompute`; the next import or `clout serve` \
+         also does it.",
+        clout_wire::time(since)
+    )
+}
+
+fn derived_json(stale: Option<clout_core::Timestamp>) -> serde_json::Value {
+    serde_json::json!({"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)})
+}
+
 fn status(app: &App, as_json: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let mut text = String::new();
     let s = app.store_stats()?;
     let runs = app.runs()?;
+    let stale = app.derived_stale_since()?;
     if as_json {
         let runs: Vec<_> = runs
             .iter()
@@ -181,6 +220,7 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
             .collect();
         let o = serde_json::json!({
             "data_dir": app.data_dir().display().to_string(),
+            "derived": derived_json(stale),
             "channels": s.channels,
             "channel_observations": s.channel_observations,
             "follower_observations": s.follower_observations,
@@ -194,6 +234,14 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let _ = writeln!(text, "data directory {}", app.data_dir().display());
+    match stale {
+        None => {
+            let _ = writeln!(text, "metrics, audience quality and niche labels are current");
+        }
+        Some(since) => {
+            let _ = writeln!(text, "{}", stale_message(since));
+        }
+    }
     let _ = writeln!(
         text,
         "{} channels ({} channel records, {} follower counts), {} posts ({} observations), {} rejects kept",
@@ -221,8 +269,14 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Opens the store to read; says on stderr when its derived numbers are stale, so that
+/// no table or JSON is taken for current when it is not.
 fn open_read(config: AppConfig) -> Result<App> {
-    Ok(App::open(config, Access::Read, "")?)
+    let app = App::open(config, Access::Read, "")?;
+    if let Ok(Some(since)) = app.derived_stale_since() {
+        eprintln!("warning: {}", stale_message(since));
+    }
+    Ok(app)
 }
 
 fn open_write(config: AppConfig, command: &str) -> Result<App> {
@@ -243,11 +297,22 @@ fn preset(arg: TierPresetArg) -> TierPreset {
     }
 }
 
-/// Serves the web app until Ctrl-C; the first line on stdout is the address.
-pub(crate) fn serve(config: AppConfig, addr: &str, secure_cookies: bool) -> Result<ExitCode> {
+/// Serves the web app until Ctrl-C; the first line on stdout is the address. While no
+/// account exists, the one-time setup code the first admin needs goes to stderr (the
+/// operator's terminal) just before, and nowhere else.
+pub(crate) fn serve(
+    config: AppConfig,
+    addr: &str,
+    secure_cookies: bool,
+    allowed_hosts: Vec<String>,
+) -> Result<ExitCode> {
     let mut serve_config = clout_web::ServeConfig::new(config, now);
     serve_config.secure_cookies = secure_cookies;
-    clout_web::run(serve_config, addr, |bound| {
+    serve_config.allowed_hosts = allowed_hosts;
+    clout_web::run(serve_config, addr, |bound, setup_code| {
+        if let Some(code) = setup_code {
+            eprintln!("Setup code: {code} (the setup page asks for it once, to create the admin account)");
+        }
         println!("Clout is serving on http://{bound}/ (Ctrl-C to stop)");
         use std::io::Write;
         std::io::stdout().flush().ok();

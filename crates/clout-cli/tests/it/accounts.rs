@@ -15,7 +15,11 @@ fn common_passwords_are_refused_with_a_reason_a_person_can_act_on() {
     let server = Server::start(Dir::new());
     let anon = Client::anonymous(&server);
     for weak in ["1234567890", "password12"] {
-        let r = anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": weak}));
+        let r = anon.json(
+            "POST",
+            "/api/v1/setup",
+            json!({"username": "ada", "password": weak, "setup_code": server.setup_code()}),
+        );
         r.error(400, "invalid");
         assert!(r.json()["message"].as_str().unwrap().contains("one of the most common passwords"), "{}", r.body);
         assert!(!r.body.contains(weak), "the answer does not repeat the password");

@@ -82,7 +82,7 @@ fn documented(server: &Server) -> BTreeSet<(String, String)> {
 
 pub(crate) fn concrete(path: &str) -> String {
     path.replace("{platform}", "instagram")
-        .replace("{username}", "ada")
+        .replace("{username}", "nobody")
         .replace("{handle}", "someone")
         .replace("{id}", "1")
         .replace("{deliverable}", "1")
@@ -407,8 +407,16 @@ fn api_tokens_work_as_bearer_tokens_until_revoked() {
 fn accounts_setup_once_sessions_in_safe_cookies_and_login_is_rate_limited() {
     let server = Server::start(Dir::new());
     let anon = Client::anonymous(&server);
-    anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": "short"})).error(400, "invalid");
+    let code = server.setup_code();
+    anon.json("POST", "/api/v1/setup", json!({"username": "ada", "password": "short", "setup_code": code}))
+        .error(400, "invalid");
     let admin = admin(&server);
+    anon.json(
+        "POST",
+        "/api/v1/setup",
+        json!({"username": "eve", "password": "eve's long password", "setup_code": code}),
+    )
+    .error(403, "forbidden");
     anon.json("POST", "/api/v1/setup", json!({"username": "eve", "password": "eve's long password"}))
         .error(403, "forbidden");
     let r = anon.json("POST", "/api/v1/login", json!({"username": "ada", "password": ADMIN_PASSWORD}));
@@ -708,4 +716,39 @@ fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
     viewer.json("PUT", &format!("/api/v1/campaigns/{id}"), json!({"name": "x", "budget": "1"})).error(403, "forbidden");
     assert_eq!(member.delete(&format!("/api/v1/campaigns/{id}")).status, 204);
     viewer.get(&format!("/api/v1/campaigns/{id}")).error(404, "not_found");
+}
+
+#[test]
+fn csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
+    let dir = Dir::new();
+    let evil = r#"{"kind":"channel","platform":"instagram","handle":"=sum(1+1)","followers":5000,"observed_at":"2026-11-20T12:00:00Z","name":"=HYPERLINK(\"http://x\",\"y\")"}"#;
+    let file = dir.write("evil.ndjson", &format!("{evil}\n"));
+    dir.stdout(&["import", file.to_str().unwrap()]);
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    let path = "instagram/%3Dsum(1%2B1)";
+    // A list export: the name, the handle and a note that is a formula are text; a note
+    // that is a plain negative number stays a number.
+    let id = admin.json("POST", "/api/v1/lists", json!({"name": "x"})).json()["id"].as_i64().unwrap();
+    let put = admin.json("PUT", &format!("/api/v1/lists/{id}/members/{path}"), json!({"note": "-12.5"}));
+    assert_eq!(put.status, 204, "{}", put.body);
+    let csv = admin.get(&format!("/api/v1/lists/{id}/export.csv"));
+    assert_eq!(csv.status, 200);
+    let row = csv.body.lines().nth(1).unwrap();
+    assert!(row.starts_with(r#"instagram,'=sum(1+1),"'=HYPERLINK(""http://x"",""y"")",5000,"#), "{row}");
+    assert!(row.contains(",-12.5,"), "a negative number stays a number: {row}");
+    admin.json("PUT", &format!("/api/v1/lists/{id}/members/{path}"), json!({"note": "@SUM(A1)"}));
+    let row = admin.get(&format!("/api/v1/lists/{id}/export.csv")).body.lines().nth(1).unwrap().to_string();
+    assert!(row.contains(",'@SUM(A1),"), "{row}");
+    // The campaign report, over the API and from the command line.
+    let c = admin.json("POST", "/api/v1/campaigns", json!({"name": "Autumn", "budget": "100"}));
+    assert_eq!(c.status, 201, "{}", c.body);
+    let cid = c.json()["id"].as_i64().unwrap();
+    let put = admin.json("PUT", &format!("/api/v1/campaigns/{cid}/members/{path}"), json!({"stage": "prospect"}));
+    assert_eq!(put.status, 200, "{}", put.body);
+    let report = admin.get(&format!("/api/v1/campaigns/{cid}/report.csv"));
+    assert_eq!(report.status, 200);
+    assert!(report.body.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{}", report.body);
+    let cli = server.dir.stdout(&["campaign", "report", "Autumn", "--csv"]);
+    assert!(cli.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{cli}");
 }

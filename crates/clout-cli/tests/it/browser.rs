@@ -17,10 +17,17 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     let mut b = Browser::launch(&shots);
     let base = server.base.clone();
 
-    // First run: any page leads to the admin setup.
+    // First run: any page leads to the admin setup, which needs the code `clout serve`
+    // printed on its terminal.
     b.goto(&format!("{base}/"));
     assert!(b.url().ends_with("/setup"), "{}", b.url());
+    b.fill("input[name=setup_code]", "0000-0000-0000-0000-0000");
     b.fill("input[name=username]", "ada");
+    b.fill("input[name=password]", "correct horse battery");
+    b.fill("input[name=password2]", "correct horse battery");
+    b.navigate_by("document.querySelector('#setup-form').submit()");
+    assert!(b.text("p.error").contains("setup code"), "{}", b.text("p.error"));
+    b.fill("input[name=setup_code]", &server.setup_code());
     b.fill("input[name=password]", "correct horse battery");
     b.fill("input[name=password2]", "correct horse battery");
     b.screenshot("setup");
@@ -176,6 +183,7 @@ fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     let mut b = Browser::launch(&shots);
     let base = server.base.clone();
     b.goto(&format!("{base}/"));
+    b.fill("input[name=setup_code]", &server.setup_code());
     b.fill("input[name=username]", "ada");
     b.fill("input[name=password]", "correct horse battery");
     b.fill("input[name=password2]", "correct horse battery");

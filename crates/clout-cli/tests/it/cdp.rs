@@ -25,23 +25,55 @@ pub(crate) struct Browser {
     step: u32,
 }
 
-/// The Chromium binary: `$CLOUT_CHROMIUM`, else the first of the usual names on PATH.
+/// The Chromium binary: `$CLOUT_CHROMIUM`, else the first of the usual names on PATH,
+/// else Debian's `chromium`, installed here once (as `.ci/run` does) so that the README's
+/// test command passes on a fresh machine.
 fn chromium() -> PathBuf {
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     if let Some(p) = std::env::var_os("CLOUT_CHROMIUM") {
         return PathBuf::from(p);
     }
+    let found = FOUND.get_or_init(|| {
+        find_chromium().or_else(|| {
+            install_chromium();
+            find_chromium()
+        })
+    });
+    match found {
+        Some(p) => p.clone(),
+        None => panic!(
+            "the browser tests need Chromium, and installing Debian's `chromium` package failed (see above): \
+             install it or set CLOUT_CHROMIUM"
+        ),
+    }
+}
+
+fn find_chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-        for dir in std::env::split_paths(&path) {
+        for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]) {
             let candidate = dir.join(name);
             if candidate.is_file() {
-                return candidate;
+                return Some(candidate);
             }
         }
     }
-    panic!(
-        "the browser tests need Chromium: install it (`apt-get install chromium`, as .ci/run does) or set CLOUT_CHROMIUM"
-    );
+    None
+}
+
+/// `apt-get install chromium`, as root or through sudo; what it prints goes to the test's
+/// output. Serialised across test processes by apt's own lock.
+fn install_chromium() {
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let apt = |args: &[&str]| {
+        let mut cmd = if root { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root {
+            cmd.args(["-n", "apt-get"]);
+        }
+        eprintln!("browser tests: Chromium is missing; running apt-get {}", args.join(" "));
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive").status().is_ok_and(|s| s.success())
+    };
+    let _ = apt(&["update", "-qq"]) && apt(&["install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=600", "chromium"]);
 }
 
 impl Browser {

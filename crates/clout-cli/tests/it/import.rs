@@ -136,3 +136,14 @@ fn quality_check_scores_the_follower_records_of_a_file() {
     assert!(lines[1]["fake_probability"].as_f64().unwrap() > lines[0]["fake_probability"].as_f64().unwrap());
     assert!(!lines[1]["reasons"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn the_reasons_file_beside_the_rejects_writes_a_formula_as_text() {
+    let dir = Dir::new();
+    dir.write("=1+1.ndjson", &mixed());
+    let summary: serde_json::Value = serde_json::from_str(&dir.stdout(&["import", "=1+1.ndjson", "--json"])).unwrap();
+    let rejects = std::path::Path::new(summary["rejects_file"].as_str().unwrap());
+    let reasons = std::fs::read_to_string(rejects.with_file_name("reasons.tsv")).unwrap();
+    assert!(reasons.contains("\n'=1+1.ndjson\t3\t\ttruncated JSON"), "{reasons}");
+    assert!(!reasons.contains("\n=1+1"), "{reasons}");
+}

@@ -14,6 +14,7 @@
 //! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
 //! - `accounts`: passwords, sign-in limits, account management and API tokens (API and CLI).
+//! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
@@ -27,10 +28,12 @@ mod cdp;
 mod channels;
 mod crash;
 mod demo;
+mod hostile;
 mod import;
 mod plan;
 mod quality;
 mod search;
+mod security;
 mod server;
 mod tidy;
 mod util;

@@ -3,6 +3,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
+use std::sync::{Mutex, mpsc};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -12,6 +14,10 @@ pub(crate) struct Server {
     child: Child,
     pub(crate) base: String,
     pub(crate) dir: Dir,
+    /// Every line the server writes to stderr, as it comes (each is also passed on).
+    stderr: Mutex<mpsc::Receiver<String>>,
+    /// The stderr lines read so far.
+    seen: Mutex<Vec<String>>,
 }
 
 impl Drop for Server {
@@ -24,12 +30,26 @@ impl Drop for Server {
 impl Server {
     /// Serves `dir` (imported beforehand, or empty).
     pub(crate) fn start(dir: Dir) -> Server {
-        let mut child = dir
-            .command(&["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting clout serve");
+        Server::start_with(dir, &[], &[])
+    }
+
+    /// Serves `dir` with more arguments to `clout serve` and environment variables.
+    pub(crate) fn start_with(dir: Dir, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = dir.command(&["serve", "--addr", "127.0.0.1:0"]);
+        command.args(args).env_remove("CLOUT_ALLOWED_HOSTS").envs(env.iter().copied());
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("starting clout serve");
+        // Stderr is read on a thread so the server never blocks on a full pipe; each line
+        // is passed on to the test's own stderr and kept for `stderr_line`.
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("the address line");
@@ -39,15 +59,36 @@ impl Server {
             .unwrap_or_else(|| panic!("no address in: {line}"))
             .trim_end_matches('/')
             .to_string();
-        Server { child, base, dir }
+        Server { child, base, dir, stderr: Mutex::new(rx), seen: Mutex::new(Vec::new()) }
     }
 
-    /// Stops the server (killed) and gives back its
-    /// data directory, for commands that need the write lock.
+    /// Stops the server (as SIGKILL would) and hands back its directory.
     pub(crate) fn stop(mut self) -> Dir {
         self.child.kill().ok();
         self.child.wait().ok();
         std::mem::replace(&mut self.dir, Dir::new())
+    }
+
+    /// The first stderr line that starts with `prefix`, waiting for it a few seconds.
+    pub(crate) fn stderr_line(&self, prefix: &str) -> Option<String> {
+        let mut seen = self.seen.lock().unwrap();
+        if let Some(line) = seen.iter().find(|l| l.starts_with(prefix)) {
+            return Some(line.clone());
+        }
+        let rx = self.stderr.lock().unwrap();
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
+            seen.push(line.clone());
+            if line.starts_with(prefix) {
+                return Some(line);
+            }
+        }
+        None
+    }
+
+    /// The one-time setup code `clout serve` printed on its terminal.
+    pub(crate) fn setup_code(&self) -> String {
+        let line = self.stderr_line("Setup code: ").expect("clout serve prints a setup code while no account exists");
+        line["Setup code: ".len()..].split_whitespace().next().expect("the code").to_string()
     }
 
     /// A demo world of `channels` channels, served.
@@ -178,10 +219,13 @@ impl Client {
 
 pub(crate) const ADMIN_PASSWORD: &str = "correct horse battery";
 
-/// Creates the admin through the API and signs in.
+/// Creates the admin through the API (with the server's setup code) and signs in.
 pub(crate) fn admin(server: &Server) -> Client {
-    let r =
-        Client::anonymous(server).json("POST", "/api/v1/setup", json!({"username": "ada", "password": ADMIN_PASSWORD}));
+    let r = Client::anonymous(server).json(
+        "POST",
+        "/api/v1/setup",
+        json!({"username": "ada", "password": ADMIN_PASSWORD, "setup_code": server.setup_code()}),
+    );
     assert_eq!(r.status, 201, "{}", r.body);
     Client::login(server, "ada", ADMIN_PASSWORD)
 }

@@ -334,7 +334,7 @@ pub(super) async fn creator_save(
     let user = auth.user.clone();
     let r = reference.clone();
     match state.write(move |app, _| app.set_creator_profile(clout_app::Actor::User(&user), &r, &profile)).await {
-        Ok(()) => see_other(&format!("/channels/{reference}#relationship")),
+        Ok(()) => see_other(&format!("/channels/{platform}/{}#relationship", path_segment(&handle))),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -354,7 +354,7 @@ pub(super) async fn creator_note(
     let user = auth.user.clone();
     let r = reference.clone();
     match state.write(move |app, s| app.add_creator_note(clout_app::Actor::User(&user), &r, &note, s.now())).await {
-        Ok(()) => see_other(&format!("/channels/{reference}#relationship")),
+        Ok(()) => see_other(&format!("/channels/{platform}/{}#relationship", path_segment(&handle))),
         Err(e) => error_page_for(&auth, e),
     }
 }

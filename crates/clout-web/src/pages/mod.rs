@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, OriginalUri, Path as UrlPath, RawQuery};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use clout_core::TierPreset;
@@ -73,22 +73,14 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .merge(accounts::router())
 }
 
-/// Renders a template; a rendering failure is our defect, shown as a 500 page.
+/// Renders a template; a rendering failure is our defect, shown as a 500 page. The
+/// security headers (CSP, frames, caching) are set for every answer by `security::headers`.
 fn render(name: &str, ctx: Value, status: StatusCode) -> Response {
     match crate::templates::env()
         .get_template(name)
         .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
     {
-        Ok(html) => {
-            let mut r = (status, Html(html)).into_response();
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
-            r.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'"),
-            );
-            r
-        }
+        Ok(html) => (status, Html(html)).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering {name}: {e:#}")).into_response(),
     }
 }
@@ -103,16 +95,7 @@ fn render_with_svg(name: &str, ctx: Value, svg: Vec<(&'static str, Option<String
     let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
     let value = minijinja::context! { svg => svg, ..value };
     match crate::templates::env().get_template(name).and_then(|t| t.render(value)) {
-        Ok(html) => {
-            let mut r = (status, Html(html)).into_response();
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
-            r.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'"),
-            );
-            r
-        }
+        Ok(html) => (status, Html(html)).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering {name}: {e:#}")).into_response(),
     }
 }
@@ -246,15 +229,22 @@ async fn setup(state: St, headers: HeaderMap, body: Bytes) -> Response {
     }
     let username = field(&f, "username").trim().to_string();
     let password = field(&f, "password").to_string();
-    let again = |error: String| {
+    let again = |error: String, status: StatusCode| {
         render(
             "setup.html",
             json!({"csrf": field(&f, "csrf"), "error": error, "username": username, "min_password": clout_app::MIN_PASSWORD_CHARS}),
-            StatusCode::BAD_REQUEST,
+            status,
         )
     };
     if password != field(&f, "password2") {
-        return again("the two passwords differ".to_string());
+        return again("the two passwords differ".to_string(), StatusCode::BAD_REQUEST);
+    }
+    if !state.setup_code_matches(field(&f, "setup_code")) {
+        return match state.read(|app, _| app.needs_setup()).await {
+            Ok(true) => again(crate::api::bad_setup_code().message, StatusCode::FORBIDDEN),
+            Ok(false) => see_other("/login"),
+            Err(e) => error_page(e),
+        };
     }
     let (name, pw) = (username.clone(), password.clone());
     let created = state
@@ -267,7 +257,7 @@ async fn setup(state: St, headers: HeaderMap, body: Bytes) -> Response {
         Ok(Some(session)) => signed_in(&state, &session, "/directory"),
         Ok(None) => see_other("/login"),
         Err(e) if e.status == StatusCode::FORBIDDEN => see_other("/login"),
-        Err(e) if e.status.is_client_error() => again(e.message),
+        Err(e) if e.status.is_client_error() => again(e.message, e.status),
         Err(e) => error_page(e),
     }
 }
@@ -830,15 +820,7 @@ async fn channel(
     };
     let value = minijinja::context! { charts => charts, ..value };
     match crate::templates::env().get_template("channel.html").and_then(|t| t.render(value)) {
-        Ok(html) => {
-            let mut r = Html(html).into_response();
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'"),
-            );
-            r
-        }
+        Ok(html) => Html(html).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering channel.html: {e:#}")).into_response(),
     }
 }
@@ -972,7 +954,11 @@ async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -
     match state.read(|app, _| app.runs()).await {
         Ok(runs) => render(
             "imports.html",
-            base(&auth, "imports", json!({"runs": runs.iter().rev().map(crate::api::run_json).collect::<Vec<_>>()})),
+            base(
+                &auth,
+                "imports",
+                json!({"runs": runs.iter().rev().map(|r| crate::api::run_json(r, &state.data_dir())).collect::<Vec<_>>()}),
+            ),
             StatusCode::OK,
         ),
         Err(e) => error_page_for(&auth, e),
@@ -1009,7 +995,9 @@ async fn import_run(
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await {
         Ok((run, rejects)) => {
-            let detail = crate::api::run_detail_json(&run, &rejects, &crate::api::reject_files(&state.data_dir(), id));
+            let data_dir = state.data_dir();
+            let detail =
+                crate::api::run_detail_json(&run, &rejects, &crate::api::reject_files(&data_dir, id), &data_dir);
             let ctx = json!({"run": detail, "rejects": detail["rejects"], "reject_files": detail["reject_files"], "file_errors": []});
             render("import.html", base(&auth, "imports", ctx), StatusCode::OK)
         }
@@ -1033,4 +1021,18 @@ async fn import_rejects(
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
     }
+}
+
+/// A handle (or any text) as one URL path segment: everything but RFC 3986's unreserved
+/// characters is percent-encoded, so `a#b` or `ü` link to their own channel.
+pub(crate) fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
