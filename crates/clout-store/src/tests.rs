@@ -213,7 +213,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+        "DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
