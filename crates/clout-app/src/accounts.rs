@@ -274,25 +274,23 @@ impl App {
             .ok_or_else(|| Error::NotFound(format!("there is no user '{}'", username.trim())))
     }
 
-    /// Refuses to leave the store without an active admin.
-    fn keep_an_admin(&self, target: &User, what: &str) -> Result<()> {
-        if target.role == Role::Admin && !target.disabled && self.store.active_admins_except(target.id)? == 0 {
-            return Err(Error::Conflict(format!(
+    /// Applies an admin's change; the store refuses one that would leave no active admin.
+    fn change_user(&mut self, target: &User, change: clout_store::UserChange<'_>, what: &str) -> Result<()> {
+        if self.store.change_user(target.id, change)? {
+            Ok(())
+        } else {
+            Err(Error::Conflict(format!(
                 "{} is the last active admin and cannot be {what}: make another account an admin first",
                 target.username
-            )));
+            )))
         }
-        Ok(())
     }
 
     /// Changes an account's role (admins only). The last active admin keeps theirs.
     pub fn set_role(&mut self, by: Actor<'_>, username: &str, role: Role) -> Result<User> {
         by.require_account_admin()?;
         let target = self.user_named(username)?;
-        if role != Role::Admin {
-            self.keep_an_admin(&target, "demoted")?;
-        }
-        self.store.set_user_role(target.id, role.as_str())?;
+        self.change_user(&target, clout_store::UserChange::Role(role.as_str()), "demoted")?;
         Ok(User { role, ..target })
     }
 
@@ -301,8 +299,7 @@ impl App {
     pub fn disable_user(&mut self, by: Actor<'_>, username: &str, now: Timestamp) -> Result<User> {
         by.require_account_admin()?;
         let target = self.user_named(username)?;
-        self.keep_an_admin(&target, "disabled")?;
-        self.store.set_disabled(target.id, Some(now))?;
+        self.change_user(&target, clout_store::UserChange::Disable(now), "disabled")?;
         Ok(User { disabled: true, ..target })
     }
 
@@ -310,7 +307,7 @@ impl App {
     pub fn enable_user(&mut self, by: Actor<'_>, username: &str) -> Result<User> {
         by.require_account_admin()?;
         let target = self.user_named(username)?;
-        self.store.set_disabled(target.id, None)?;
+        self.change_user(&target, clout_store::UserChange::Enable, "enabled")?;
         Ok(User { disabled: false, ..target })
     }
 
@@ -319,9 +316,7 @@ impl App {
     pub fn delete_user(&mut self, by: Actor<'_>, username: &str) -> Result<()> {
         by.require_account_admin()?;
         let target = self.user_named(username)?;
-        self.keep_an_admin(&target, "deleted")?;
-        self.store.delete_user(target.id)?;
-        Ok(())
+        self.change_user(&target, clout_store::UserChange::Delete, "deleted")
     }
 
     /// Sets another account's password (admins only, or the operator); every session of

@@ -30,7 +30,12 @@ fn kept_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
             let path = rel.join(&name);
             let kind = entry.file_type()?;
             let top = rel.as_os_str().is_empty();
-            if top && (name.starts_with("clout.db") || name == clout_store::LOCK_FILE || name == "uploads") {
+            if top
+                && (name.starts_with("clout.db")
+                    || name == clout_store::LOCK_FILE
+                    || name == "uploads"
+                    || name == "runs")
+            {
                 continue;
             }
             if kind.is_dir() {

@@ -451,6 +451,9 @@ impl App {
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         progress.recomputing();
+        // Every batch this import wrote is counted by now: the state is current after the
+        // recompute unless another process writes meanwhile.
+        let writes_before = self.store.derived_writes()?;
         summary.metrics = Some(self.recompute_metrics()?);
         self.recompute_quality()?;
         // Labels depend on a channel's own text only: relabel what this import touched,
@@ -464,7 +467,7 @@ impl App {
         // Only a store that was current before this import is current now: a relabel of
         // the touched channels does not repair what an earlier crash left stale.
         if stale_before.is_none() {
-            self.store.mark_derived_current()?;
+            self.store.mark_derived_current(writes_before)?;
         } else {
             let (metrics, niches, _) = self.recompute_all()?;
             summary.metrics = Some(metrics);

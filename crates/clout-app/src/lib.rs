@@ -71,6 +71,13 @@ impl App {
         Ok(App { config, store })
     }
 
+    /// A second writer on the same store, for a process that holds the write lock: the
+    /// server imports on one and does every other write on the other, so that a note or a
+    /// campaign change waits for one import batch at most, not for the whole import.
+    pub fn sibling_writer(&self) -> Result<App> {
+        Ok(App { config: self.config.clone(), store: self.store.sibling_writer()? })
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.config.data_dir
     }
@@ -83,11 +90,9 @@ impl App {
     /// write lock was cut short: it reads as interrupted.
     pub fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut runs = self.store.runs()?;
-        if runs.iter().any(|r| r.status == clout_store::RunStatus::Running) && !self.store.writer_alive() {
-            for r in &mut runs {
-                if r.status == clout_store::RunStatus::Running {
-                    r.status = clout_store::RunStatus::Interrupted;
-                }
+        for r in &mut runs {
+            if r.status == clout_store::RunStatus::Running && !self.store.run_alive(r.id) {
+                r.status = clout_store::RunStatus::Interrupted;
             }
         }
         Ok(runs)
@@ -102,12 +107,20 @@ impl App {
     }
 
     /// Recomputes every derived value, then marks the derived state current.
+    /// When another process imports meanwhile, the state stays stale until that import's
+    /// own recompute.
     pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+        let writes_before = self.store.derived_writes()?;
         let metrics = self.recompute_metrics()?;
         let niches = self.recompute_niches()?;
         let quality = self.recompute_quality()?;
-        self.store.mark_derived_current()?;
+        self.store.mark_derived_current(writes_before)?;
         Ok((metrics, niches, quality))
+    }
+
+    /// The count of completed recomputes (see [`clout_store::Store::derived_generation`]).
+    pub fn derived_generation(&self) -> Result<i64> {
+        Ok(self.store.derived_generation()?)
     }
 }
 

@@ -170,6 +170,10 @@ pub(crate) struct ServeArgs {
     /// request naming any other Host is refused (a guard against DNS rebinding).
     #[arg(long = "allowed-host", value_name = "NAME", env = "CLOUT_ALLOWED_HOSTS", value_delimiter = ',')]
     pub(crate) allowed_hosts: Vec<String>,
+    /// Days an uploaded file is kept after its import; older uploads are removed at start
+    /// and after each import (their observations and rejects stay). 0 removes them at once.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub(crate) keep_uploads_days: u32,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,18 @@ pub struct TokenRow {
     pub scope: String,
 }
 
+/// What an admin changes of an account (see [`Store::change_user`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChange<'a> {
+    /// `admin`, `member` or `viewer`.
+    Role(&'a str),
+    /// From this moment it cannot sign in; its sessions end; its tokens fail.
+    Disable(Timestamp),
+    Enable,
+    /// With sessions and tokens.
+    Delete,
+}
+
 const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.scope";
 
 fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
@@ -161,6 +173,50 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(n.max(0) as u64)
+    }
+
+    /// Applies an admin's change to an account in one write transaction, unless it would
+    /// leave no active admin (then `false` and nothing changes). Several processes may
+    /// write the store at once, so the check and the change cannot be apart.
+    pub fn change_user(&mut self, user_id: i64, change: UserChange<'_>) -> Result<bool> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let removes_admin = match change {
+            UserChange::Role(role) => role != "admin",
+            UserChange::Disable(_) | UserChange::Delete => true,
+            UserChange::Enable => false,
+        };
+        if removes_admin {
+            let target: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE id = ?1 AND role = 'admin' AND disabled_at IS NULL",
+                [user_id],
+                |r| r.get(0),
+            )?;
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
+                [user_id],
+                |r| r.get(0),
+            )?;
+            if target > 0 && others == 0 {
+                return Ok(false);
+            }
+        }
+        match change {
+            UserChange::Role(role) => {
+                tx.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![user_id, role])?;
+            }
+            UserChange::Disable(at) => {
+                tx.execute("UPDATE users SET disabled_at = ?2 WHERE id = ?1", params![user_id, at.unix()])?;
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+            }
+            UserChange::Enable => {
+                tx.execute("UPDATE users SET disabled_at = NULL WHERE id = ?1", [user_id])?;
+            }
+            UserChange::Delete => {
+                tx.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Changes a user's role; `false` when there is no such user.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserRow};
+pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserChange, UserRow};
 pub use campaigns::{
     CampaignRow, ConversionRow, CreatorProfile, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, NoteRow,
     StageChangeRow,
@@ -82,14 +82,14 @@ impl Store {
     ///
     /// `holder` describes this process in the lock file, so that a second writer can be
     /// told who holds it (for example `"clout import, pid 4242"`).
-    pub fn open(dir: &Path, access: Access, holder: &str) -> Result<Store> {
+    pub fn open(dir: &Path, access: Access, _holder: &str) -> Result<Store> {
         let lock = match access {
             Access::Write => {
                 std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                     context: format!("creating the data directory {}", dir.display()),
                     source,
                 })?;
-                Some(lock(dir, holder)?)
+                Some(shared_lock(dir)?)
             }
             Access::Read => None,
         };
@@ -113,9 +113,8 @@ impl Store {
         match access {
             Access::Write => {
                 schema::migrate(&mut store.conn, dir)?;
-                // This process holds the only write lock: a run still marked running was cut
-                // short (a killed process), whether or not anything imports again.
-                store.conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'", [])?;
+                // A run still marked running whose process is gone was cut short.
+                store.mark_dead_runs()?;
             }
             Access::Read => schema::check_readable(&store.conn, dir)?,
         }
@@ -144,13 +143,44 @@ impl Store {
         Ok(())
     }
 
-    /// Whether some process holds the data directory's write lock now (this one included).
-    pub fn writer_alive(&self) -> bool {
-        if self._lock.is_some() {
-            return true;
+    /// A second writing connection to the same store, for a process that already holds the
+    /// write lock (this store must have been opened with [`Access::Write`]). SQLite orders
+    /// the two connections' transactions; the busy timeout makes one wait for the other's
+    /// current transaction, never for a whole import.
+    pub fn sibling_writer(&self) -> Result<Store> {
+        let Some(lock_path) = self.lock_path.as_ref().filter(|_| self._lock.is_some()) else {
+            return Err(Error::Corrupt("a sibling writer needs a store opened for writing".to_string()));
+        };
+        let db = lock_path.with_file_name(DATABASE_FILE);
+        let store = Store { conn: Connection::open(&db)?, _lock: None, lock_path: Some(lock_path.clone()) };
+        store.configure()?;
+        Ok(store)
+    }
+
+    /// The lock file of import run `run`, held by the process running it.
+    fn run_lock_path(&self, run: i64) -> Option<PathBuf> {
+        self.lock_path.as_ref().and_then(|p| p.parent()).map(|dir| dir.join("runs").join(format!("run-{run}.lock")))
+    }
+
+    /// Takes the lock that says import run `run` is alive (none for a store in memory).
+    pub(crate) fn lock_run(&self, run: i64) -> Result<Option<File>> {
+        let Some(path) = self.run_lock_path(run) else { return Ok(None) };
+        let io = |source| Error::Io { context: format!("locking {}", path.display()), source };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let Some(path) = &self.lock_path else { return false };
-        let Ok(file) = File::open(path) else { return false };
+        let file = OpenOptions::new().write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => Error::Corrupt(format!("import run {run} is locked twice")),
+            std::fs::TryLockError::Error(source) => io(source),
+        })?;
+        Ok(Some(file))
+    }
+
+    /// Whether the process that runs import run `run` is alive (it holds the run's lock).
+    pub fn run_alive(&self, run: i64) -> bool {
+        let Some(path) = self.run_lock_path(run) else { return true };
+        let Ok(file) = File::open(&path) else { return false };
         match file.try_lock_shared() {
             Ok(()) => {
                 file.unlock().ok();
@@ -160,12 +190,52 @@ impl Store {
         }
     }
 
+    /// Marks runs whose process is gone (killed mid-import) as interrupted, and removes
+    /// their lock files.
+    pub(crate) fn mark_dead_runs(&self) -> Result<()> {
+        let running: Vec<i64> = {
+            let mut st = self.conn.prepare("SELECT id FROM import_runs WHERE status = 'running'")?;
+            st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for run in running {
+            if !self.run_alive(run) {
+                self.conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE id = ?1", [run])?;
+                if let Some(path) = self.run_lock_path(run) {
+                    std::fs::remove_file(path).ok();
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 }
 
-/// Takes the writer's lock, or says who has it.
+/// A writer's share of the lock: any number of writers (the server, `clout import`, a
+/// script) work at once, SQLite ordering their transactions; only an exclusive holder (a
+/// restore) keeps them out.
+fn shared_lock(dir: &Path) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let io = |source| Error::Io { context: format!("opening the lock file {}", path.display()), source };
+    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut who = String::new();
+            file.read_to_string(&mut who).ok();
+            let who = who.trim();
+            Err(Error::Locked {
+                dir: dir.to_path_buf(),
+                holder: if who.is_empty() { "holder unknown".to_string() } else { who.to_string() },
+            })
+        }
+        Err(std::fs::TryLockError::Error(source)) => Err(io(source)),
+    }
+}
+
+/// Takes the lock exclusively (no other writer may be open), or says it is in use.
 pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
     let path = dir.join(LOCK_FILE);
     let io = |source| Error::Io { context: format!("opening the lock file {}", path.display()), source };
@@ -173,12 +243,9 @@ pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            let mut who = String::new();
-            file.read_to_string(&mut who).ok();
-            let who = who.trim();
             return Err(Error::Locked {
                 dir: dir.to_path_buf(),
-                holder: if who.is_empty() { "holder unknown".to_string() } else { who.to_string() },
+                holder: "clout serve, an import or another command is open on it: stop it first".to_string(),
             });
         }
         Err(std::fs::TryLockError::Error(source)) => {

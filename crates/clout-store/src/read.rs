@@ -714,10 +714,25 @@ impl Store {
         Ok(())
     }
 
-    /// Marks derived state current: call after every part of it was recomputed.
-    pub fn mark_derived_current(&self) -> Result<()> {
-        self.conn.execute("UPDATE derived_state SET stale_since = NULL WHERE id = 1", [])?;
-        Ok(())
+    /// The count of committed import batches, read before a recompute starts.
+    pub fn derived_writes(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT writes FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// The count of completed recomputes: a server rebuilds its index when it changes.
+    pub fn derived_generation(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT generation FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// Marks derived state current after a recompute that started when [`Store::derived_writes`]
+    /// was `writes_before`. When another process committed a batch meanwhile, the state
+    /// stays stale (that import's own recompute follows): returns whether it is current.
+    pub fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE derived_state SET stale_since = NULL, generation = generation + 1 WHERE id = 1 AND writes = ?1",
+            [writes_before],
+        )?;
+        Ok(n == 1)
     }
 
     pub fn stats(&self) -> Result<StoreStats> {

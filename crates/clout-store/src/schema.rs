@@ -384,9 +384,15 @@ const MIGRATIONS: &[&str] = &[
     // stale, so nothing shows the old numbers as current. A store that existed before this
     // migration may hold anything: it starts stale.
     r#"
+    -- `writes` counts committed import batches and `generation` completed recomputes, so
+    -- that a recompute marks the state current only if nothing was written while it ran
+    -- (another process may import at the same time), and a server can tell that another
+    -- process recomputed.
     CREATE TABLE derived_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
-        stale_since INTEGER
+        stale_since INTEGER,
+        writes INTEGER NOT NULL DEFAULT 0,
+        generation INTEGER NOT NULL DEFAULT 0
     );
     INSERT INTO derived_state (id, stale_since)
         SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM channels) THEN CAST(strftime('%s', 'now') AS INTEGER) END;
@@ -409,7 +415,13 @@ pub(crate) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
         return Err(Error::TooNew { dir: dir.to_path_buf(), found, known: SCHEMA_VERSION });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+        // Several writers may open the store at once: each migration is taken under
+        // SQLite's write lock and skipped when another process applied it first.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         if i + 1 == 8 {
             keep_top_hashtags(&tx)?;

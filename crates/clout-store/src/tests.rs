@@ -51,14 +51,20 @@ fn a_new_store_is_at_the_current_schema_version() {
 }
 
 #[test]
-fn a_second_writer_is_refused_with_the_holder_named() {
+fn writers_share_the_store_and_a_restore_needs_it_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = Store::open(dir.path(), Access::Write, "clout import, pid 1").unwrap();
-    let err = Store::open(dir.path(), Access::Write, "clout import, pid 2").err().unwrap();
-    let message = err.to_string();
+    let first = Store::open(dir.path(), Access::Write, "clout serve").unwrap();
+    // A second writer opens beside the first (SQLite orders their transactions).
+    let second = Store::open(dir.path(), Access::Write, "clout import").unwrap();
+    // A restore does not, while either is open, and says what to do.
+    let backup = dir.path().join("backup.db");
+    first.backup_to(&backup).unwrap();
+    let err = Store::restore(dir.path(), &backup, "clout restore").err().unwrap();
     assert!(matches!(err, Error::Locked { .. }));
-    assert!(message.contains("clout import, pid 1"), "{message}");
-    // Readers are not blocked.
+    assert!(err.to_string().contains("stop it first"), "{err}");
+    drop((first, second));
+    assert!(Store::restore(dir.path(), &backup, "clout restore").is_ok());
+    // Readers are never blocked.
     assert!(Store::open(dir.path(), Access::Read, "reader").is_ok());
 }
 

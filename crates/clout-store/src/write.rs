@@ -80,19 +80,22 @@ pub struct Writer<'s> {
     /// ids (dense integers), which is far cheaper per record than a hash set.
     touched_channels: IdSet,
     touched_posts: IdSet,
+    _run_lock: Option<std::fs::File>,
 }
 
 impl Store {
     /// Starts an import run.
     pub fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Writer<'_>> {
-        // Only one writer exists (the lock), so a run still marked running was cut short.
-        self.conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'", [])?;
+        self.mark_dead_runs()?;
         self.conn.execute(
             "INSERT INTO import_runs (started_at, status, files) VALUES (?1, 'running', ?2)",
             params![started_at.unix(), files.join("\n")],
         )?;
         let run = RunId(self.conn.last_insert_rowid());
+        // Held while the run lives: another process tells a live run from a killed one by it.
+        let run_lock = self.lock_run(run.0)?;
         Ok(Writer {
+            _run_lock: run_lock,
             store: self,
             run,
             import_time: started_at,
@@ -412,7 +415,9 @@ impl Writer<'_> {
             .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
             // What this batch wrote is not in the derived state yet.
             if !records.is_empty() {
-                tx.prepare_cached("UPDATE derived_state SET stale_since = coalesce(stale_since, ?1) WHERE id = 1")?
+                tx.prepare_cached(
+                    "UPDATE derived_state SET stale_since = coalesce(stale_since, ?1), writes = writes + 1 WHERE id = 1",
+                )?
                     .execute(params![self.import_time.unix()])?;
             }
         }

@@ -668,6 +668,9 @@ pub(crate) async fn receive_upload(
     let secret = clout_app::random_secret()?;
     let data_dir = state.data_dir();
     let dir = data_dir.join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
+    // Until the whole upload has arrived, its folder goes away with the request: a refused
+    // or broken upload (or a client that disconnects) leaves nothing behind.
+    let mut guard = crate::uploads::Partial::new(dir.clone());
     let mut files = Vec::new();
     let mut csrf_ok = csrf_of.is_none();
     let bad = |e: axum::extract::multipart::MultipartError| {
@@ -698,7 +701,10 @@ pub(crate) async fn receive_upload(
                     path = dir.join(format!("{n}-{name}"));
                     n += 1;
                 }
-                let mut out = tokio::fs::File::create(&path)
+                // Written under a `.partial` name and renamed once complete, so that a crash
+                // mid-upload leaves a file the next start removes, never one that looks whole.
+                let partial = crate::uploads::partial_name(&path);
+                let mut out = tokio::fs::File::create(&partial)
                     .await
                     .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 let mut bytes = 0u64;
@@ -712,9 +718,11 @@ pub(crate) async fn receive_upload(
                     .await
                     .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 if bytes == 0 {
-                    tokio::fs::remove_file(&path).await.ok();
                     return Err(ApiError::bad_request("empty_file", format!("{name} is empty")));
                 }
+                tokio::fs::rename(&partial, &path)
+                    .await
+                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 files.push(path);
             }
             Some(other) => {
@@ -729,26 +737,35 @@ pub(crate) async fn receive_upload(
     if files.is_empty() {
         return Err(ApiError::bad_request("no_file", "the upload holds no 'file' field"));
     }
+    guard.keep();
     Ok(files)
 }
 
-/// Imports uploaded files on the writer and refreshes the Directory.
+/// Records per transaction of an upload's import.
+const UPLOAD_BATCH: usize = 2_000;
+
+/// Imports uploaded files on the importer connection and refreshes the Directory.
 pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
     state
-        .write(move |app, s| {
+        .import(move |app, s| {
             let options = ImportOptions {
                 clock: s.config.clock,
                 strict: false,
-                batch_size: 50_000,
+                // Short transactions: a write from another request waits for one batch at
+                // most (about 50 ms here), not for the whole file.
+                batch_size: UPLOAD_BATCH,
                 limits: Default::default(),
                 max_decompressed_bytes: None,
             };
             // While this import writes and recomputes, pages say their numbers are not current.
             crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
             let summary = app.import(&files, &options, &mut Silent)?;
+            let generation = app.derived_generation()?;
             s.refresh_directory(app)?;
+            s.set_directory_generation(generation);
             let stale = app.derived_stale_since()?.is_some();
             crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
+            crate::uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);
             Ok(summary)
         })
         .await

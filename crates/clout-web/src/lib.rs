@@ -18,6 +18,7 @@ mod params;
 mod security;
 mod state;
 mod templates;
+mod uploads;
 
 use std::net::SocketAddr;
 
@@ -49,8 +50,40 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: std::sync::Arc<State>) -> std::io::Result<()> {
+    tokio::spawn(follow_other_writers(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+/// How often the server looks for writes by other processes (`clout import` beside it).
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps the Directory and the pages' stale notice in step with writes by other processes:
+/// another process's import makes the derived state stale (pages say so at once), and when
+/// its recompute completes, the Directory is rebuilt from the store within [`FOLLOW_EVERY`].
+async fn follow_other_writers(state: std::sync::Arc<State>) {
+    let mut tick = tokio::time::interval(FOLLOW_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let s = state.clone();
+        let seen = state.directory_generation();
+        let result = state
+            .read(move |app, _| {
+                let stale = app.derived_stale_since()?.is_some();
+                let generation = app.derived_generation()?;
+                state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
+                if generation != seen && !stale {
+                    s.refresh_directory(app)?;
+                    s.set_directory_generation(generation);
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(e) = result {
+            eprintln!("following the store's changes failed: {}", e.message);
+        }
+    }
 }
 
 async fn shutdown() {

@@ -23,6 +23,8 @@ pub struct ServeConfig {
     pub max_upload_bytes: usize,
     /// Read-only store connections.
     pub readers: usize,
+    /// Days an uploaded file is kept after its import (0: removed by the next import).
+    pub keep_uploads_days: u32,
     /// Host names (or addresses) the server answers to besides the loopback ones
     /// (`localhost`, `127.0.0.1`, `[::1]`) and the host it listens on; a request naming any
     /// other `Host` is refused (DNS rebinding). A port, if given, is ignored.
@@ -38,6 +40,7 @@ impl ServeConfig {
             max_upload_bytes: 512 * 1024 * 1024,
             readers: 4,
             allowed_hosts: Vec::new(),
+            keep_uploads_days: 30,
         }
     }
 }
@@ -105,6 +108,8 @@ fn new_setup_code() -> clout_app::Result<String> {
 pub struct State {
     pub config: ServeConfig,
     writer: Mutex<App>,
+    /// A second writer, for imports only: other writes never queue behind a whole import.
+    importer: Mutex<App>,
     readers: Vec<Mutex<App>>,
     next_reader: AtomicUsize,
     /// Store work in flight at once: one per core. Requests beyond wait their turn in
@@ -112,6 +117,8 @@ pub struct State {
     /// keeps the slowest answers close to the typical ones under load.
     permits: tokio::sync::Semaphore,
     directory: RwLock<Arc<Directory>>,
+    /// The derived-state generation the Directory was built from.
+    directory_generation: std::sync::atomic::AtomicI64,
     pub(crate) limiter: Mutex<LoginLimiter>,
     /// Every `Host` name this server answers to, normalised by [`crate::security::host_name`].
     pub(crate) hosts: HashSet<String>,
@@ -132,6 +139,9 @@ impl State {
             eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
             writer.recompute_all()?;
         }
+        crate::uploads::clean_partials(&config.app.data_dir);
+        crate::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
+        let generation = writer.derived_generation()?;
         let directory = writer.directory()?;
         let setup_code = if writer.needs_setup()? { Some(new_setup_code()?) } else { None };
         let hosts = ["localhost", "127.0.0.1", "[::1]"]
@@ -146,11 +156,13 @@ impl State {
         }
         Ok(State {
             config,
+            importer: Mutex::new(writer.sibling_writer()?),
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
             permits: tokio::sync::Semaphore::new(cores.max(2)),
             directory: RwLock::new(Arc::new(directory)),
+            directory_generation: std::sync::atomic::AtomicI64::new(generation),
             limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
@@ -240,6 +252,30 @@ impl State {
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    /// Runs an import on the importer connection, on the blocking pool. Imports queue
+    /// behind each other; every other write goes on through [`State::write`].
+    pub(crate) async fn import<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut app = state.importer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut app, &state).map_err(|e| state.api_error(e))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+
+    pub(crate) fn directory_generation(&self) -> i64 {
+        self.directory_generation.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_directory_generation(&self, generation: i64) {
+        self.directory_generation.store(generation, Ordering::Relaxed);
     }
 
     /// Rebuilds the discovery index from the writer (after an import).

@@ -47,7 +47,13 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
         drop(app);
         println!();
         println!("Open the address below and create the admin account with the setup code printed here.");
-        return super::serve(config, &args.addr, false, Vec::new());
+        let serve = crate::cli::ServeArgs {
+            addr: args.addr.clone(),
+            secure_cookies: false,
+            allowed_hosts: Vec::new(),
+            keep_uploads_days: 30,
+        };
+        return super::serve(config, &serve);
     }
     println!();
     println!("The demo world is in {}. Try:", config.data_dir.display());

@@ -74,7 +74,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve(args) => serve(config, &args.addr, args.secure_cookies, args.allowed_hosts),
+        Command::Serve(args) => serve(config, &args),
         Command::User(cmd) => users::user(config, cmd),
         Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
@@ -300,16 +300,12 @@ fn preset(arg: TierPresetArg) -> TierPreset {
 /// Serves the web app until Ctrl-C; the first line on stdout is the address. While no
 /// account exists, the one-time setup code the first admin needs goes to stderr (the
 /// operator's terminal) just before, and nowhere else.
-pub(crate) fn serve(
-    config: AppConfig,
-    addr: &str,
-    secure_cookies: bool,
-    allowed_hosts: Vec<String>,
-) -> Result<ExitCode> {
+pub(crate) fn serve(config: AppConfig, args: &crate::cli::ServeArgs) -> Result<ExitCode> {
     let mut serve_config = clout_web::ServeConfig::new(config, now);
-    serve_config.secure_cookies = secure_cookies;
-    serve_config.allowed_hosts = allowed_hosts;
-    clout_web::run(serve_config, addr, |bound, setup_code| {
+    serve_config.secure_cookies = args.secure_cookies;
+    serve_config.allowed_hosts = args.allowed_hosts.clone();
+    serve_config.keep_uploads_days = args.keep_uploads_days;
+    clout_web::run(serve_config, &args.addr, |bound, setup_code| {
         if let Some(code) = setup_code {
             eprintln!("Setup code: {code} (the setup page asks for it once, to create the admin account)");
         }

@@ -241,6 +241,12 @@ fn the_operator_manages_accounts_and_tokens_from_the_command_line() {
     let token = max.json("POST", "/api/v1/tokens", json!({"name": "dash", "scope": "read"}));
     assert_eq!(token.status, 201, "{}", token.body);
     let secret = token.json()["token"].as_str().unwrap().to_string();
+    // A change made from the command line while the server runs applies to the next request.
+    ok(server.dir.run(&["user", "disable", "max"]));
+    max.get("/api/v1/me").error(401, "unauthenticated");
+    Client::with_token(&server, &secret).get("/api/v1/me").error(401, "invalid_token");
+    ok(server.dir.run(&["user", "enable", "max"]));
+    assert_eq!(Client::with_token(&server, &secret).get("/api/v1/me").json()["username"], "max");
     let dir = server.stop();
     let listed = dir.json_lines(&["token", "list", "--json"]);
     assert_eq!(listed.len(), 1);

@@ -183,3 +183,125 @@ fn spoofing_handles_are_refused_and_odd_ones_link_to_their_own_page() {
         assert_eq!(r.status, 200, "{link}");
     }
 }
+
+/// Files under the server's upload folder, relative to it.
+fn uploads(data: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for folder in std::fs::read_dir(data.join("uploads")).into_iter().flatten().flatten() {
+        out.push(folder.file_name().to_string_lossy().to_string() + "/");
+        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+            out.push(format!("{}/{}", folder.file_name().to_string_lossy(), file.file_name().to_string_lossy()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn uploads_leave_nothing_half_written_and_are_not_kept_forever() {
+    // Finding 11: partial uploads stayed in uploads/; every upload was kept with no policy.
+    let dir = Dir::new();
+    let data = dir.data();
+    // What a crash mid-upload leaves: a folder with a `.partial` file.
+    std::fs::create_dir_all(data.join("uploads/1795176000-deadbeef")).unwrap();
+    std::fs::write(data.join("uploads/1795176000-deadbeef/a.ndjson.partial"), "{\"kind\":").unwrap();
+    let server = crate::server::Server::start_with(dir, &["--keep-uploads-days", "0"], &[]);
+    let admin = crate::server::admin(&server);
+    assert_eq!(uploads(&data), Vec::<String>::new(), "the start removed the crash's leftovers");
+
+    // A refused upload (an empty file after a good one) leaves nothing.
+    let good = followers_line(1);
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", good.as_bytes()), ("empty.ndjson", b"")]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(uploads(&data), Vec::<String>::new());
+
+    // An imported upload is removed under a retention of 0 days; its observations stay.
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", good.as_bytes())]);
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    assert_eq!(uploads(&data), Vec::<String>::new());
+    let status = admin.get("/api/v1/status").json();
+    assert_eq!(status["follower_observations"], 1, "{status}");
+}
+
+#[test]
+fn uploads_are_kept_for_the_retention_period() {
+    let dir = Dir::new();
+    let server = crate::server::Server::start(dir);
+    let admin = crate::server::admin(&server);
+    let r = admin.upload("/api/v1/imports", &[], &[("a.ndjson", followers_line(2).as_bytes())]);
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    let kept = uploads(&server.dir.data());
+    assert_eq!(kept.len(), 2, "one folder with the file: {kept:?}");
+    assert!(kept[1].ends_with("/a.ndjson"), "{kept:?}");
+}
+
+#[test]
+fn a_note_is_written_while_an_upload_is_still_importing() {
+    // Finding 13: a campaign or note write waited 17 s behind an upload.
+    let source = Dir::new();
+    source.stdout(&["demo", "--write", "w.ndjson", "--channels", "3000", "--seed", "9"]);
+    let world = std::fs::read(source.path().join("w.ndjson")).unwrap();
+    let dir = Dir::new();
+    dir.write("one.ndjson", &crate::util::channel("instagram", "known", 5_000));
+    dir.stdout(&["import", "one.ndjson"]);
+    let server = crate::server::Server::start(dir);
+    let admin = std::sync::Arc::new(crate::server::admin(&server));
+    let uploader = admin.clone();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let upload = std::thread::spawn(move || {
+        let r = uploader.upload("/api/v1/imports", &[], &[("w.ndjson", &world)]);
+        done_tx.send(()).ok();
+        r.status
+    });
+    // Wait until the upload's import has committed a batch, then write a note.
+    let started = std::time::Instant::now();
+    loop {
+        let status = admin.get("/api/v1/status").json();
+        if status["runs"].as_array().is_some_and(|r| r.len() == 2 && r[1]["accepted"].as_u64() > Some(0)) {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "the upload never started importing");
+        assert!(done_rx.try_recv().is_err(), "the import ended before a write could overlap it");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let r = admin.json("POST", "/api/v1/creators/instagram/known/notes", serde_json::json!({"body": "called"}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let status = admin.get("/api/v1/status").json();
+    assert_eq!(status["runs"][1]["status"], "running", "the note waited for the whole import: {status}");
+    assert!(upload.join().unwrap() < 300);
+}
+
+#[test]
+fn the_command_line_writes_while_the_server_runs_and_the_directory_follows() {
+    // Finding 13: the CLI could not write at all while `clout serve` ran.
+    let dir = Dir::new();
+    dir.write("one.ndjson", &crate::util::channel("instagram", "first", 5_000));
+    dir.stdout(&["import", "one.ndjson"]);
+    let server = crate::server::Server::start(dir);
+    let admin = crate::server::admin(&server);
+    let search = |q: &str| admin.get(&format!("/api/v1/search?q={q}")).json()["total"].as_u64();
+    assert_eq!(search("first"), Some(1));
+
+    // An import and a campaign from the command line, beside the server.
+    server.dir.write("two.ndjson", &crate::util::channel("instagram", "second", 6_000));
+    let out = server.dir.run(&["import", "two.ndjson"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = server.dir.run(&["campaign", "create", "Spring", "--budget", "5000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The server's Directory picks the new channel up (it looks every second).
+    let started = std::time::Instant::now();
+    while search("second") != Some(1) {
+        assert!(started.elapsed().as_secs() < 30, "the server's Directory never saw the CLI's import");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let campaigns = admin.get("/api/v1/campaigns").json();
+    assert!(campaigns.to_string().contains("Spring"), "{campaigns}");
+
+    // A restore needs the store to itself, and says why it cannot have it.
+    let backup = server.dir.path().join("bk");
+    server.dir.stdout(&["backup", backup.to_str().unwrap()]);
+    let out = server.dir.run(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stop it first"), "{}", String::from_utf8_lossy(&out.stderr));
+}
