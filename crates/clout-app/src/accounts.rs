@@ -1,5 +1,10 @@
 //! Accounts and what they may do, sessions, API tokens, and saved lists of channels.
 //!
+//! Roles are checked here, never in the edges: a viewer reads; a member writes; an admin
+//! also manages accounts (the last active admin cannot be demoted, disabled or deleted).
+//! A read-only API token reads only, whatever its user's role. Passwords follow
+//! [`policy`].
+//!
 //! Passwords are hashed with argon2id (the crate's defaults: 19 MiB, 2 passes, OWASP's
 //! recommendation). Session and API tokens are 32 random bytes; only their SHA-256 is
 //! stored, so a copy of the database does not let anyone in.
@@ -11,13 +16,19 @@ use sha2::Digest;
 
 pub use clout_store::{ListRow, RejectRow, TokenRow};
 
+use crate::campaigns::Actor;
 use crate::channels::{ChannelView, parse_channel_ref, view};
 use crate::{App, Error, Result};
+
+mod policy;
+
+use policy::MAX_PASSWORD_BYTES;
+pub use policy::{MIN_PASSWORD_CHARS, weakness as password_weakness};
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
-    /// Reads everything; changes nothing.
+    /// Reads everything; changes nothing but their own password and read-only tokens.
     Viewer,
     /// Reads and writes data: imports, lists, own API tokens.
     Member,
@@ -45,25 +56,58 @@ impl Role {
     }
 }
 
-/// A signed-in account.
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    /// Whatever its user's role allows.
+    Full,
+    /// Reads only, whatever its user's role.
+    Read,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Full => "full",
+            TokenScope::Read => "read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s {
+            "full" => Some(TokenScope::Full),
+            "read" | "read-only" => Some(TokenScope::Read),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in account (by a session or an API token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: i64,
     pub username: String,
     pub role: Role,
     pub created_at: Timestamp,
+    /// Disabled by an admin (only seen in an admin's list: a disabled account cannot sign in).
+    pub disabled: bool,
+    /// Signed in with a read-only API token: may read only, whatever the role.
+    pub read_only: bool,
 }
 
 impl User {
-    /// Refuses a viewer.
+    /// Refuses a viewer, and anyone signed in with a read-only token.
     pub fn require_write(&self) -> Result<()> {
-        if self.role.can_write() {
+        if self.read_only {
+            Err(Error::Forbidden("this API token is read-only and cannot change anything".to_string()))
+        } else if self.role.can_write() {
             Ok(())
         } else {
             Err(Error::Forbidden(format!("{} is a viewer and cannot change anything", self.username)))
         }
     }
 
+    /// Refuses anyone but an admin (a read-only token of an admin may still read).
     pub fn require_admin(&self) -> Result<()> {
         if self.role == Role::Admin {
             Ok(())
@@ -71,11 +115,45 @@ impl User {
             Err(Error::Forbidden("only an admin can manage accounts".to_string()))
         }
     }
+
+    /// Refuses a read-only token (for what any role may change of its own: a password, tokens).
+    fn require_not_read_only(&self) -> Result<()> {
+        if self.read_only {
+            Err(Error::Forbidden("this API token is read-only and cannot change anything".to_string()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The account as shown to its user (the credential's scope aside).
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+impl Actor<'_> {
+    /// An admin changing accounts (not through a read-only token), or the operator.
+    fn require_account_admin(&self) -> Result<()> {
+        match self {
+            Actor::User(u) => {
+                u.require_admin()?;
+                u.require_not_read_only()
+            }
+            Actor::Operator(_) => Ok(()),
+        }
+    }
 }
 
 fn user(row: clout_store::UserRow) -> Result<User> {
     let role = Role::parse(&row.role).ok_or_else(|| Error::Internal(format!("unknown role '{}'", row.role)))?;
-    Ok(User { id: row.id, username: row.username, role, created_at: row.created_at })
+    Ok(User {
+        id: row.id,
+        username: row.username,
+        role,
+        created_at: row.created_at,
+        disabled: row.disabled_at.is_some(),
+        read_only: false,
+    })
 }
 
 /// A new session: the cookie's secret and the token its forms must carry.
@@ -88,6 +166,9 @@ pub struct NewSession {
 
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
+
+/// The longest a token may be made to last, in days (ten years); no expiry is allowed too.
+pub const MAX_TOKEN_DAYS: u32 = 3650;
 
 /// 32 random bytes as 64 hex digits.
 pub fn random_secret() -> Result<String> {
@@ -113,20 +194,6 @@ fn validate_username(name: &str) -> Result<()> {
     } else {
         Err(Error::Invalid("a username has 2 to 40 characters: letters, digits, '_', '-', '.', '@'".to_string()))
     }
-}
-
-/// Passwords: at least 10 characters (NIST SP 800-63B asks for 8 and no composition rules).
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
-fn validate_password(password: &str) -> Result<()> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        return Err(Error::Invalid(format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
-    }
-    if password.len() > 1024 {
-        return Err(Error::Invalid("a password has at most 1024 bytes".to_string()));
-    }
-    Ok(())
 }
 
 fn hash_password(password: &str) -> Result<String> {
@@ -157,7 +224,7 @@ impl App {
     /// Creates the first account, an admin. Refused once any account exists.
     pub fn setup_admin(&mut self, username: &str, password: &str, now: Timestamp) -> Result<User> {
         validate_username(username)?;
-        validate_password(password)?;
+        policy::check(password)?;
         let hash = hash_password(password)?;
         if !self.store.create_first_user(username, &hash, now)? {
             return Err(Error::Forbidden("the admin account exists already; sign in".to_string()));
@@ -169,25 +236,119 @@ impl App {
             .ok_or_else(|| Error::Internal("the new admin vanished".to_string()))
     }
 
-    /// Creates an account (an admin's job).
+    /// Creates an account (an admin's job, or the operator's).
     pub fn create_user(
         &mut self,
-        by: &User,
+        by: Actor<'_>,
         username: &str,
         password: &str,
         role: Role,
         now: Timestamp,
     ) -> Result<User> {
-        by.require_admin()?;
+        by.require_account_admin()?;
         validate_username(username)?;
-        validate_password(password)?;
+        policy::check(password)?;
         let hash = hash_password(password)?;
         let id = self.store.create_user(username, &hash, role.as_str(), now)?;
-        Ok(User { id, username: username.to_string(), role, created_at: now })
+        Ok(User { id, username: username.to_string(), role, created_at: now, disabled: false, read_only: false })
     }
 
+    /// Every account, disabled ones included.
     pub fn users(&self) -> Result<Vec<User>> {
         self.store.users()?.into_iter().map(user).collect()
+    }
+
+    /// One account (admins, or the operator).
+    pub fn account(&self, by: Actor<'_>, username: &str) -> Result<User> {
+        if let Actor::User(u) = by {
+            u.require_admin()?;
+        }
+        self.user_named(username)
+    }
+
+    fn user_named(&self, username: &str) -> Result<User> {
+        self.store
+            .user_by_name(username.trim())?
+            .map(user)
+            .transpose()?
+            .ok_or_else(|| Error::NotFound(format!("there is no user '{}'", username.trim())))
+    }
+
+    /// Applies an admin's change; the store refuses one that would leave no active admin.
+    fn change_user(&mut self, target: &User, change: clout_store::UserChange<'_>, what: &str) -> Result<()> {
+        if self.store.change_user(target.id, change)? {
+            Ok(())
+        } else {
+            Err(Error::Conflict(format!(
+                "{} is the last active admin and cannot be {what}: make another account an admin first",
+                target.username
+            )))
+        }
+    }
+
+    /// Changes an account's role (admins only). The last active admin keeps theirs.
+    pub fn set_role(&mut self, by: Actor<'_>, username: &str, role: Role) -> Result<User> {
+        by.require_account_admin()?;
+        let target = self.user_named(username)?;
+        self.change_user(&target, clout_store::UserChange::Role(role.as_str()), "demoted")?;
+        Ok(User { role, ..target })
+    }
+
+    /// Disables an account (admins only): it cannot sign in, its sessions end and its
+    /// tokens stop working. The last active admin cannot be disabled.
+    pub fn disable_user(&mut self, by: Actor<'_>, username: &str, now: Timestamp) -> Result<User> {
+        by.require_account_admin()?;
+        let target = self.user_named(username)?;
+        self.change_user(&target, clout_store::UserChange::Disable(now), "disabled")?;
+        Ok(User { disabled: true, ..target })
+    }
+
+    /// Enables a disabled account again (its old sessions stay ended).
+    pub fn enable_user(&mut self, by: Actor<'_>, username: &str) -> Result<User> {
+        by.require_account_admin()?;
+        let target = self.user_named(username)?;
+        self.change_user(&target, clout_store::UserChange::Enable, "enabled")?;
+        Ok(User { disabled: false, ..target })
+    }
+
+    /// Deletes an account with its sessions and tokens (admins only); what it wrote stays,
+    /// without an author. The last active admin cannot be deleted.
+    pub fn delete_user(&mut self, by: Actor<'_>, username: &str) -> Result<()> {
+        by.require_account_admin()?;
+        let target = self.user_named(username)?;
+        self.change_user(&target, clout_store::UserChange::Delete, "deleted")
+    }
+
+    /// Sets another account's password (admins only, or the operator); every session of
+    /// that account ends.
+    pub fn reset_password(&mut self, by: Actor<'_>, username: &str, password: &str) -> Result<()> {
+        by.require_account_admin()?;
+        let target = self.user_named(username)?;
+        policy::check(password)?;
+        let hash = hash_password(password)?;
+        self.store.set_password(target.id, &hash, None)?;
+        Ok(())
+    }
+
+    /// Changes one's own password, given the current one. Every other session of the
+    /// account ends; `keep_session` (the session cookie making the change) stays.
+    pub fn change_password(&mut self, by: &User, current: &str, new: &str, keep_session: Option<&str>) -> Result<()> {
+        by.require_not_read_only()?;
+        let row = self
+            .store
+            .user_by_id(by.id)?
+            .ok_or_else(|| Error::NotFound(format!("there is no user '{}'", by.username)))?;
+        if current.len() > MAX_PASSWORD_BYTES || !verify_password(current, &row.password_hash) {
+            return Err(Error::Invalid("the current password is wrong".to_string()));
+        }
+        policy::check(new)?;
+        if new == current {
+            return Err(Error::Invalid("the new password is the current one: choose another".to_string()));
+        }
+        let hash = hash_password(new)?;
+        let keep = keep_session.map(secret_hash);
+        self.store.set_password(by.id, &hash, keep.as_deref())?;
+        Ok(())
     }
 
     /// Checks a password and starts a session; `None` for a wrong name or password
@@ -199,10 +360,11 @@ impl App {
         }
     }
 
-    /// The account whose password this is; `None` for a wrong name or password. Reads
-    /// only, so a server can run the (deliberately slow) hash away from its writer.
+    /// The account whose password this is; `None` for a wrong name or password, or a
+    /// disabled account. Reads only, so a server can run the (deliberately slow) hash
+    /// away from its writer.
     pub fn check_password(&self, username: &str, password: &str) -> Result<Option<User>> {
-        if password.len() > 1024 {
+        if password.len() > MAX_PASSWORD_BYTES {
             return Ok(None);
         }
         let found = self.store.user_by_name(username)?;
@@ -210,7 +372,7 @@ impl App {
             verify_password(password, DUMMY_HASH);
             return Ok(None);
         };
-        if !verify_password(password, &row.password_hash) {
+        if !verify_password(password, &row.password_hash) || row.disabled_at.is_some() {
             return Ok(None);
         }
         user(row).map(Some)
@@ -238,35 +400,91 @@ impl App {
     }
 
     /// Creates an API token for `by`; the secret is returned once and only its hash kept.
-    pub fn create_token(&mut self, by: &User, name: &str, now: Timestamp) -> Result<(TokenRow, String)> {
-        by.require_write()?;
+    /// Anyone may create a read-only token; a full one needs a role that writes. A token
+    /// may expire after `expires_in_days` days.
+    pub fn create_token(
+        &mut self,
+        by: &User,
+        name: &str,
+        scope: TokenScope,
+        expires_in_days: Option<u32>,
+        now: Timestamp,
+    ) -> Result<(TokenRow, String)> {
+        by.require_not_read_only()?;
+        if scope == TokenScope::Full && !by.role.can_write() {
+            return Err(Error::Forbidden(format!("{} is a viewer and can only create read-only tokens", by.username)));
+        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::Invalid("a token needs a name of 1 to 100 characters".to_string()));
         }
+        let expires_at = match expires_in_days {
+            None => None,
+            Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => {
+                Some(Timestamp::from_unix(now.unix() + i64::from(d) * 86_400))
+            }
+            Some(_) => {
+                return Err(Error::Invalid(format!("a token expires after 1 to {MAX_TOKEN_DAYS} days (or never)")));
+            }
+        };
         let secret = format!("clout_{}", random_secret()?);
         let prefix: String = secret.chars().take(12).collect();
-        let id = self.store.create_token(by.id, name, &secret_hash(&secret), &prefix, now)?;
-        let row = TokenRow { id, user_id: by.id, name: name.to_string(), prefix, created_at: now };
+        let id =
+            self.store.create_token(by.id, name, &secret_hash(&secret), &prefix, scope.as_str(), now, expires_at)?;
+        let row = TokenRow {
+            id,
+            user_id: by.id,
+            username: by.username.clone(),
+            name: name.to_string(),
+            prefix,
+            created_at: now,
+            expires_at,
+            scope: scope.as_str().to_string(),
+        };
         Ok((row, secret))
     }
 
+    /// One's own tokens (never the secrets).
     pub fn tokens(&self, of: &User) -> Result<Vec<TokenRow>> {
         Ok(self.store.tokens_of(of.id)?)
     }
 
-    pub fn revoke_token(&mut self, by: &User, id: i64) -> Result<()> {
-        by.require_write()?;
-        if self.store.delete_token(by.id, id)? {
+    /// Every account's tokens (admins, or the operator).
+    pub fn all_tokens(&self, by: Actor<'_>) -> Result<Vec<TokenRow>> {
+        if let Actor::User(u) = by {
+            u.require_admin()?;
+        }
+        Ok(self.store.all_tokens()?)
+    }
+
+    /// Revokes a token: one's own, or anyone's for an admin or the operator.
+    pub fn revoke_token(&mut self, by: Actor<'_>, id: i64) -> Result<()> {
+        if let Actor::User(u) = by {
+            u.require_not_read_only()?;
+        }
+        let allowed = match (by, self.store.token(id)?) {
+            (_, None) => false,
+            (Actor::Operator(_), Some(_)) => true,
+            (Actor::User(u), Some(t)) => t.user_id == u.id || u.is_admin(),
+        };
+        if allowed && self.store.delete_token(id)? {
             Ok(())
         } else {
             Err(Error::NotFound(format!("you have no token {id}")))
         }
     }
 
-    /// The account an API token belongs to.
-    pub fn token_user(&self, secret: &str) -> Result<Option<User>> {
-        self.store.token_user(&secret_hash(secret))?.map(user).transpose()
+    /// The account a live API token belongs to (not expired at `now`, account not
+    /// disabled), read-only when the token is.
+    pub fn token_user(&self, secret: &str, now: Timestamp) -> Result<Option<User>> {
+        match self.store.token_user(&secret_hash(secret), now)? {
+            Some((row, scope)) => {
+                let mut u = user(row)?;
+                u.read_only = scope != TokenScope::Full.as_str();
+                Ok(Some(u))
+            }
+            None => Ok(None),
+        }
     }
 }
 

@@ -22,8 +22,8 @@ mod search;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{
-    ListEntry, ListRow, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow, User,
-    random_secret, secret_hash,
+    ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow,
+    TokenScope, User, password_weakness, random_secret, secret_hash,
 };
 pub use backup::{BackupSummary, restore};
 pub use campaigns::{

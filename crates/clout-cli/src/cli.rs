@@ -95,6 +95,66 @@ pub(crate) enum Command {
     },
     /// Serve the web app and the JSON API (http://127.0.0.1:8080 by default).
     Serve(ServeArgs),
+    /// The web app's accounts, managed as the operator (who holds the data directory):
+    /// list, create, set or reset a password, disable, enable, delete, change a role.
+    ///
+    /// Passwords are read from standard input (one line), never from the command line.
+    /// The last active admin cannot be disabled, deleted or demoted.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The web app's API tokens: list (never the secrets) and revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum RoleArg {
+    Admin,
+    Member,
+    Viewer,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Every account with its role and whether it is disabled.
+    List(JsonArg),
+    /// Create an account; its password is read from standard input.
+    Create {
+        name: String,
+        #[arg(long, value_enum, default_value = "member")]
+        role: RoleArg,
+    },
+    /// Set an account's password, read from standard input; its sessions end.
+    Passwd { name: String },
+    /// Give an account a new random password, printed once; its sessions end.
+    Reset { name: String },
+    /// Disable an account: it cannot sign in, its sessions end, its tokens stop working.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Delete an account with its sessions and tokens (what it wrote stays, without an author).
+    Delete { name: String },
+    /// Change an account's role.
+    Role {
+        name: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Every API token (or one account's): name, owner, scope, created, expiry.
+    List {
+        /// Only this account's tokens.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id (from `clout token list`).
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,9 @@ pub struct UserRow {
     /// `admin`, `member` or `viewer`.
     pub role: String,
     pub created_at: Timestamp,
+    /// When an admin disabled the account; a disabled account cannot sign in and its
+    /// sessions and tokens do not work.
+    pub disabled_at: Option<Timestamp>,
 }
 
 /// An API token's public facts (never the token itself).
@@ -24,10 +27,43 @@ pub struct UserRow {
 pub struct TokenRow {
     pub id: i64,
     pub user_id: i64,
+    /// The owner's username.
+    pub username: String,
     pub name: String,
     /// The token's first characters, to recognise it by.
     pub prefix: String,
     pub created_at: Timestamp,
+    /// After this moment the token no longer works; `None`: never expires.
+    pub expires_at: Option<Timestamp>,
+    /// `full` (acts with its user's role) or `read` (reads only).
+    pub scope: String,
+}
+
+/// What an admin changes of an account (see [`Store::change_user`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChange<'a> {
+    /// `admin`, `member` or `viewer`.
+    Role(&'a str),
+    /// From this moment it cannot sign in; its sessions end; its tokens fail.
+    Disable(Timestamp),
+    Enable,
+    /// With sessions and tokens.
+    Delete,
+}
+
+const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.scope";
+
+fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        username: r.get(2)?,
+        name: r.get(3)?,
+        prefix: r.get(4)?,
+        created_at: Timestamp::from_unix(r.get(5)?),
+        expires_at: r.get::<_, Option<i64>>(6)?.map(Timestamp::from_unix),
+        scope: r.get(7)?,
+    })
 }
 
 /// A saved list of channels.
@@ -59,7 +95,7 @@ pub struct RejectRow {
     pub raw: Vec<u8>,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at";
+const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -68,6 +104,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_hash: r.get(2)?,
         role: r.get(3)?,
         created_at: Timestamp::from_unix(r.get(4)?),
+        disabled_at: r.get::<_, Option<i64>>(5)?.map(Timestamp::from_unix),
     })
 }
 
@@ -121,9 +158,100 @@ impl Store {
         Ok(rows)
     }
 
+    pub fn user_by_id(&self, user_id: i64) -> Result<Option<UserRow>> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"), [user_id], user_row)
+            .optional()?)
+    }
+
+    /// Admins who are not disabled, other than `except`.
+    pub fn active_admins_except(&self, except: i64) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
+            [except],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Applies an admin's change to an account in one write transaction, unless it would
+    /// leave no active admin (then `false` and nothing changes). Several processes may
+    /// write the store at once, so the check and the change cannot be apart.
+    pub fn change_user(&mut self, user_id: i64, change: UserChange<'_>) -> Result<bool> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let removes_admin = match change {
+            UserChange::Role(role) => role != "admin",
+            UserChange::Disable(_) | UserChange::Delete => true,
+            UserChange::Enable => false,
+        };
+        if removes_admin {
+            let target: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE id = ?1 AND role = 'admin' AND disabled_at IS NULL",
+                [user_id],
+                |r| r.get(0),
+            )?;
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
+                [user_id],
+                |r| r.get(0),
+            )?;
+            if target > 0 && others == 0 {
+                return Ok(false);
+            }
+        }
+        match change {
+            UserChange::Role(role) => {
+                tx.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![user_id, role])?;
+            }
+            UserChange::Disable(at) => {
+                tx.execute("UPDATE users SET disabled_at = ?2 WHERE id = ?1", params![user_id, at.unix()])?;
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+            }
+            UserChange::Enable => {
+                tx.execute("UPDATE users SET disabled_at = NULL WHERE id = ?1", [user_id])?;
+            }
+            UserChange::Delete => {
+                tx.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Changes a user's role; `false` when there is no such user.
     pub fn set_user_role(&self, user_id: i64, role: &str) -> Result<bool> {
         Ok(self.conn.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![user_id, role])? > 0)
+    }
+
+    /// Replaces a user's password hash and ends their sessions, except the one whose hash
+    /// is `keep` (the session that made the change), in one transaction.
+    pub fn set_password(&mut self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", params![user_id, keep])?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Disables (`Some(moment)`) or enables (`None`) a user; disabling ends their sessions.
+    pub fn set_disabled(&mut self, user_id: i64, disabled_at: Option<Timestamp>) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
+            params![user_id, disabled_at.map(|t| t.unix())],
+        )?;
+        if disabled_at.is_some() {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Deletes a user with their sessions and tokens; lists and notes they wrote stay,
+    /// without an author. `false` when there is no such user.
+    pub fn delete_user(&self, user_id: i64) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM users WHERE id = ?1", [user_id])? > 0)
     }
 
     pub fn create_session(
@@ -150,10 +278,10 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
                 ),
                 params![token_hash, now.unix()],
-                |r| Ok((user_row(r)?, r.get(5)?)),
+                |r| Ok((user_row(r)?, r.get(6)?)),
             )
             .optional()?)
     }
@@ -163,56 +291,74 @@ impl Store {
         Ok(())
     }
 
+    /// Stores a new token (its hash); `scope` is `full` or `read`.
+    #[allow(clippy::too_many_arguments)]
     pub fn create_token(
         &self,
         user_id: i64,
         name: &str,
         token_hash: &str,
         prefix: &str,
+        scope: &str,
         now: Timestamp,
+        expires_at: Option<Timestamp>,
     ) -> Result<i64> {
         self.conn.execute(
-            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![user_id, name, token_hash, prefix, now.unix()],
+            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![user_id, name, token_hash, prefix, now.unix(), expires_at.map(|t| t.unix()), scope],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// The user an API token belongs to.
-    pub fn token_user(&self, token_hash: &str) -> Result<Option<UserRow>> {
+    /// The user a live API token belongs to (not expired at `now`, user not disabled),
+    /// with the token's scope.
+    pub fn token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
         Ok(self
             .conn
             .query_row(
                 &format!(
-                    "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1"
+                    "SELECT {USER_COLUMNS}, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL"
                 ),
-                [token_hash],
-                user_row,
+                params![token_hash, now.unix()],
+                |r| Ok((user_row(r)?, r.get(6)?)),
             )
             .optional()?)
     }
 
+    /// One user's tokens, oldest first.
     pub fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, user_id, name, prefix, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id")?;
-        let rows = stmt
-            .query_map([user_id], |r| {
-                Ok(TokenRow {
-                    id: r.get(0)?,
-                    user_id: r.get(1)?,
-                    name: r.get(2)?,
-                    prefix: r.get(3)?,
-                    created_at: Timestamp::from_unix(r.get(4)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = ?1 ORDER BY t.id"
+        ))?;
+        let rows = stmt.query_map([user_id], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
-    /// Revokes one of a user's tokens; `false` when the user has no such token.
-    pub fn delete_token(&self, user_id: i64, token_id: i64) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", params![token_id, user_id])? > 0)
+    /// Every user's tokens, oldest first.
+    pub fn all_tokens(&self) -> Result<Vec<TokenRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"
+        ))?;
+        let rows = stmt.query_map([], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn token(&self, token_id: i64) -> Result<Option<TokenRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?1"),
+                [token_id],
+                token_row,
+            )
+            .optional()?)
+    }
+
+    /// Revokes a token; `false` when there is no such token.
+    pub fn delete_token(&self, token_id: i64) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM api_tokens WHERE id = ?1", [token_id])? > 0)
     }
 
     pub fn lists(&self) -> Result<Vec<ListRow>> {

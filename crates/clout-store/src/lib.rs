@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserRow};
+pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserChange, UserRow};
 pub use campaigns::{
     CampaignRow, ConversionRow, CreatorProfile, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, NoteRow,
     StageChangeRow,

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -396,6 +396,15 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO derived_state (id, stale_since)
         SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM channels) THEN CAST(strftime('%s', 'now') AS INTEGER) END;
+    "#,
+    // 12: account hardening: a user can be disabled (kept, with their lists' authorship,
+    // but unable to sign in or use a token); an API token can expire and can be
+    // read-only ('read') instead of acting with its user's full role ('full').
+    r#"
+    ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+    ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+    ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope = 'full' OR scope = 'read');
+    CREATE INDEX api_tokens_user ON api_tokens(user_id);
     "#,
 ];
 

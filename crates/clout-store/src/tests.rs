@@ -230,3 +230,28 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     assert!(store.niches_by_channel().unwrap().is_empty());
     assert!(store.text_matches("\"anything\"").unwrap().is_empty());
 }
+
+#[test]
+fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_twelve() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path(), Access::Write, "test").unwrap());
+    // Undo migration 12 and write an account and a token as version 11 did.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute_batch(
+        "DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
+         ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
+         INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
+         INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(dir.path(), Access::Write, "test").unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let now = Timestamp::from_unix(1_000);
+    let (user, scope) = store.token_user("th", now).unwrap().unwrap();
+    assert_eq!((user.username.as_str(), user.disabled_at, scope.as_str()), ("ada", None, "full"));
+    assert_eq!(store.tokens_of(1).unwrap()[0].expires_at, None, "an old token never expires");
+    // Disabling the account makes its token fail.
+    store.set_disabled(1, Some(now)).unwrap();
+    assert!(store.token_user("th", now).unwrap().is_none());
+}

@@ -161,7 +161,7 @@ fn main() {
         } else {
             app.users().unwrap().remove(0)
         };
-        app.create_token(&user, "load", now).unwrap().1
+        app.create_token(&user, "load", clout_app::TokenScope::Read, None, now).unwrap().1
     };
     let start = Instant::now();
     let state = Arc::new(

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path as UrlPath, RawQuery, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clout_app::{ImportOptions, Role, Silent, User};
+use clout_app::{Actor, ImportOptions, Role, Silent, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -123,10 +123,13 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(tokens, create_token))
         .routes(routes!(delete_token))
         .routes(routes!(users, create_user))
+        .routes(routes!(update_user, delete_user))
+        .routes(routes!(reset_password))
+        .routes(routes!(change_password))
 }
 
 fn json_user(u: &User) -> Value {
-    json!({"id": u.id, "username": u.username, "role": u.role.as_str(), "created_at": clout_wire::time(u.created_at)})
+    clout_wire::user_json(u)
 }
 
 /// This document.
@@ -179,7 +182,7 @@ async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiResult<(Statu
 }
 
 /// Signs in: sets the session cookie and returns the CSRF token that changes made with
-/// it must send as `X-CSRF-Token`. Five failures a minute per address and per username.
+/// it must send as `X-CSRF-Token`. Five failures a minute per username from one address (100 a minute per address).
 #[utoipa::path(post, path = "/api/v1/login", tag = "accounts", security(()), request_body = Credentials,
     responses((status = 200, description = "Signed in", body = Object), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(state: St, ClientAddr(addr): ClientAddr, ApiJson(body): ApiJson<Credentials>) -> ApiResult<Response> {
@@ -220,7 +223,10 @@ async fn logout(state: St, headers: HeaderMap) -> ApiResult<Response> {
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
 async fn me(Caller(auth): Caller) -> ApiResult {
-    Ok(Json(json_user(&auth.user)))
+    let mut body = json_user(&auth.user);
+    // Signed in with a read-only token: reads only, whatever the role.
+    body["read_only"] = auth.user.read_only.into();
+    Ok(Json(body))
 }
 
 /// What the store holds, and the import runs.
@@ -895,51 +901,125 @@ pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&
 }
 
 fn token_json(t: &clout_app::TokenRow) -> Value {
-    json!({"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": clout_wire::time(t.created_at)})
+    clout_wire::token_json(t)
 }
 
-/// Your API tokens (never the secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-async fn tokens(state: St, Caller(auth): Caller) -> ApiResult {
+/// The CSRF header of a change made with the session cookie (a bearer token needs none).
+fn csrf_checked(auth: &auth::Auth, headers: &HeaderMap) -> Result<(), ApiError> {
+    auth.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))
+}
+
+/// The query of the token list (documentation only: the handler reads the raw query).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct TokensQuery {
+    /// `true`: every account's tokens (admins only).
+    all: Option<bool>,
+}
+
+/// Your API tokens, or with `all=true` every account's (admins only); never the secrets.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", params(TokensQuery),
+    responses((status = 200, description = "{tokens: [{id, name, prefix, user, scope, created_at, expires_at}]}", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn tokens(state: St, Caller(auth): Caller, RawQuery(raw): RawQuery) -> ApiResult {
     let state = state.0;
-    let tokens = state.read(move |app, _| app.tokens(&auth.user)).await?;
+    let all = match params::pairs(raw.as_deref()).iter().rev().find(|(k, _)| k == "all").map(|(_, v)| v.as_str()) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request("invalid_parameter", format!("all: '{other}' is not true or false")));
+        }
+    };
+    let tokens = state
+        .read(move |app, _| if all { app.all_tokens(Actor::User(&auth.user)) } else { app.tokens(&auth.user) })
+        .await?;
     Ok(Json(json!({"tokens": tokens.iter().map(token_json).collect::<Vec<_>>()})))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewToken {
     name: String,
+    /// `full` (the default: what your role allows) or `read` (reads only; the only scope a viewer may create).
+    scope: Option<String>,
+    /// Days until the token stops working (1 to 3650); absent: it never expires.
+    expires_in_days: Option<u32>,
+}
+
+fn token_scope(raw: Option<&str>) -> Result<clout_app::TokenScope, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(clout_app::TokenScope::Full),
+        Some(s) => clout_app::TokenScope::parse(s)
+            .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("scope: '{s}' is not full or read"))),
+    }
 }
 
 /// Creates an API token. The secret is in this answer only; Clout keeps its hash.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, description = "{id, name, prefix, created_at, token}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, description = "{id, name, prefix, user, scope, created_at, expires_at, token}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_token(
     state: St,
-    Writer(auth): Writer,
+    Caller(auth): Caller,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    let (row, secret) = state.write(move |app, s| app.create_token(&auth.user, &body.name, s.now())).await?;
+    csrf_checked(&auth, &headers)?;
+    let scope = token_scope(body.scope.as_deref())?;
+    let (row, secret) = state
+        .write(move |app, s| app.create_token(&auth.user, &body.name, scope, body.expires_in_days, s.now()))
+        .await?;
     let mut body = token_json(&row);
     body["token"] = secret.into();
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-/// Revokes one of your API tokens.
+/// Revokes one of your API tokens (an admin: anyone's).
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204, description = "Revoked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_token(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
+async fn delete_token(
+    state: St,
+    Caller(auth): Caller,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<StatusCode> {
     let state = state.0;
+    csrf_checked(&auth, &headers)?;
     let id = id
         .parse::<i64>()
         .map_err(|_| ApiError::bad_request("invalid_parameter", format!("id: '{id}' is not a token id")))?;
-    state.write(move |app, _| app.revoke_token(&auth.user, id)).await?;
+    state.write(move |app, _| app.revoke_token(Actor::User(&auth.user), id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes your password, given the current one. Your other sessions end (the one making
+/// the change stays).
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
+    responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody, description = "A wrong current password, or a new one too short or too common"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn change_password(
+    state: St,
+    Caller(auth): Caller,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    csrf_checked(&auth, &headers)?;
+    let keep = auth.csrf.as_ref().and(auth::cookie(&headers, auth::SESSION_COOKIE)).map(str::to_string);
+    state
+        .write(move |app, _| {
+            app.change_password(&auth.user, &body.current_password, &body.new_password, keep.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Every account (admins only).
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, description = "{users: [{id, username, role, disabled, created_at}]}", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn users(state: St, Caller(auth): Caller) -> ApiResult {
     let state = state.0;
     auth.user.require_admin()?;
@@ -955,6 +1035,12 @@ pub(crate) struct NewUser {
     role: String,
 }
 
+fn role_field(raw: &str) -> Result<Role, ApiError> {
+    Role::parse(raw.trim()).ok_or_else(|| {
+        ApiError::bad_request("invalid_parameter", format!("role: '{raw}' is not admin, member or viewer"))
+    })
+}
+
 /// Creates an account (admins only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -965,13 +1051,92 @@ async fn create_user(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
     auth.user.require_admin()?;
-    let role = Role::parse(body.role.trim()).ok_or_else(|| {
-        ApiError::bad_request("invalid_parameter", format!("role: '{}' is not admin, member or viewer", body.role))
-    })?;
+    let role = role_field(&body.role)?;
     let user = state
-        .write(move |app, s| app.create_user(&auth.user, body.username.trim(), &body.password, role, s.now()))
+        .write(move |app, s| {
+            app.create_user(Actor::User(&auth.user), body.username.trim(), &body.password, role, s.now())
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(json_user(&user))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct UserChange {
+    /// admin, member or viewer.
+    role: Option<String>,
+    /// `true` disables the account (its sessions end, its tokens stop working); `false` enables it.
+    disabled: Option<bool>,
+}
+
+/// Changes an account's role or disables / enables it (admins only). The last active
+/// admin cannot be demoted or disabled (409).
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "accounts", params(("username" = String, Path)), request_body = UserChange,
+    responses((status = 200, description = "The account", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_user(
+    state: St,
+    Caller(auth): Caller,
+    headers: HeaderMap,
+    UrlPath(username): UrlPath<String>,
+    ApiJson(body): ApiJson<UserChange>,
+) -> ApiResult {
+    let state = state.0;
+    csrf_checked(&auth, &headers)?;
+    let role = body.role.as_deref().map(role_field).transpose()?;
+    if role.is_none() && body.disabled.is_none() {
+        return Err(ApiError::bad_request("invalid_body", "nothing to change: send role or disabled"));
+    }
+    let user = state
+        .write(move |app, s| {
+            let by = Actor::User(&auth.user);
+            let mut user = match body.disabled {
+                Some(true) => Some(app.disable_user(by, &username, s.now())?),
+                Some(false) => Some(app.enable_user(by, &username)?),
+                None => None,
+            };
+            if let Some(role) = role {
+                user = Some(app.set_role(by, &username, role)?);
+            }
+            user.ok_or_else(|| clout_app::Error::Invalid("nothing to change: send role or disabled".to_string()))
+        })
+        .await?;
+    Ok(Json(json_user(&user)))
+}
+
+/// Deletes an account with its sessions and tokens (admins only); what it wrote stays.
+/// The last active admin cannot be deleted (409).
+#[utoipa::path(delete, path = "/api/v1/users/{username}", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_user(
+    state: St,
+    Caller(auth): Caller,
+    headers: HeaderMap,
+    UrlPath(username): UrlPath<String>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    csrf_checked(&auth, &headers)?;
+    state.write(move |app, _| app.delete_user(Actor::User(&auth.user), &username)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct PasswordReset {
+    password: String,
+}
+
+/// Sets another account's password (admins only); that account's sessions end.
+#[utoipa::path(put, path = "/api/v1/users/{username}/password", tag = "accounts", params(("username" = String, Path)), request_body = PasswordReset,
+    responses((status = 204, description = "Set"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reset_password(
+    state: St,
+    Caller(auth): Caller,
+    headers: HeaderMap,
+    UrlPath(username): UrlPath<String>,
+    ApiJson(body): ApiJson<PasswordReset>,
+) -> ApiResult<StatusCode> {
+    let state = state.0;
+    csrf_checked(&auth, &headers)?;
+    state.write(move |app, _| app.reset_password(Actor::User(&auth.user), &username, &body.password)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn campaign_id(raw: &str) -> Result<String, ApiError> {

@@ -45,8 +45,14 @@ impl ServeConfig {
     }
 }
 
-/// Failed logins allowed per client address and per username in [`LOGIN_WINDOW_SECONDS`].
+/// Failed sign-ins allowed per pair of client address and username in
+/// [`LOGIN_WINDOW_SECONDS`]. Counting per pair, not per name nor per address alone, means
+/// nobody can lock anyone else out: guessing at a name from one address does not stop
+/// its owner signing in from another, nor another user behind the same proxy.
 pub(crate) const LOGIN_ATTEMPTS: u32 = 5;
+/// Sign-ins (of any names) allowed per client address in [`LOGIN_WINDOW_SECONDS`]: only
+/// slows one address that tries many names (a password spray).
+pub(crate) const ADDRESS_ATTEMPTS: u32 = 100;
 pub(crate) const LOGIN_WINDOW_SECONDS: i64 = 60;
 
 /// Counts failed logins in fixed windows.
@@ -56,10 +62,10 @@ pub(crate) struct LoginLimiter {
 }
 
 impl LoginLimiter {
-    /// Whether `key` may try again at `now`.
-    pub(crate) fn allowed(&mut self, key: &str, now: i64) -> bool {
+    /// Whether `key`, allowed `limit` attempts a window, may try again at `now`.
+    pub(crate) fn allowed(&mut self, key: &str, limit: u32, now: i64) -> bool {
         match self.failures.get(key) {
-            Some((start, n)) if now - start < LOGIN_WINDOW_SECONDS => *n < LOGIN_ATTEMPTS,
+            Some((start, n)) if now - start < LOGIN_WINDOW_SECONDS => *n < limit,
             _ => true,
         }
     }

@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("imports.html", include_str!("../templates/imports.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("account.html", include_str!("../templates/account.html")),
+    ("users.html", include_str!("../templates/users.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

@@ -625,3 +625,15 @@ pub fn relationship_json(r: &clout_app::Relationship) -> Value {
         "campaigns": r.campaigns.iter().map(|(name, stage)| json!({"campaign": name, "stage": stage.as_str()})).collect::<Vec<_>>(),
     })
 }
+
+/// An account (never its password hash).
+pub fn user_json(u: &clout_app::User) -> Value {
+    json!({"id": u.id, "username": u.username, "role": u.role.as_str(), "disabled": u.disabled,
+        "created_at": time(u.created_at)})
+}
+
+/// An API token's public facts (never the secret, which is shown once at creation).
+pub fn token_json(t: &clout_app::TokenRow) -> Value {
+    json!({"id": t.id, "name": t.name, "prefix": t.prefix, "user": t.username, "scope": t.scope,
+        "created_at": time(t.created_at), "expires_at": t.expires_at.map(time)})
+}

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clout_core::Timestamp;
 
-use crate::{Access, App, AppConfig, Error, ImportOptions, Role, Silent};
+use crate::{Access, Actor, App, AppConfig, Error, ImportOptions, Role, Silent, TokenScope, User};
 
 const NOW: i64 = 1_795_176_000;
 
@@ -85,15 +85,18 @@ fn viewers_cannot_change_anything_and_members_cannot_manage_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     let admin = app.setup_admin("ada", "correct horse battery", now()).unwrap();
-    let viewer = app.create_user(&admin, "vic", "viewer password 1", Role::Viewer, now()).unwrap();
-    let member = app.create_user(&admin, "max", "member password 1", Role::Member, now()).unwrap();
+    let viewer = app.create_user(Actor::User(&admin), "vic", "viewer password 1", Role::Viewer, now()).unwrap();
+    let member = app.create_user(Actor::User(&admin), "max", "member password 1", Role::Member, now()).unwrap();
     assert!(matches!(app.create_list(&viewer, "mine", now()), Err(Error::Forbidden(_))));
-    assert!(matches!(app.create_token(&viewer, "script", now()), Err(Error::Forbidden(_))));
+    assert!(matches!(app.create_token(&viewer, "script", TokenScope::Full, None, now()), Err(Error::Forbidden(_))));
     assert!(matches!(
-        app.create_user(&member, "eve", "another password", Role::Admin, now()),
+        app.create_user(Actor::User(&member), "eve", "another password", Role::Admin, now()),
         Err(Error::Forbidden(_))
     ));
-    assert!(matches!(app.create_user(&admin, "MAX", "another password", Role::Viewer, now()), Err(Error::Exists(_))));
+    assert!(matches!(
+        app.create_user(Actor::User(&admin), "MAX", "another password", Role::Viewer, now()),
+        Err(Error::Exists(_))
+    ));
     let list = app.create_list(&member, "Spring launch", now()).unwrap();
     assert!(matches!(app.delete_list(&viewer, list.id), Err(Error::Forbidden(_))));
 }
@@ -103,15 +106,15 @@ fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     let admin = app.setup_admin("ada", "correct horse battery", now()).unwrap();
-    let (row, secret) = app.create_token(&admin, "nightly", now()).unwrap();
+    let (row, secret) = app.create_token(&admin, "nightly", TokenScope::Full, None, now()).unwrap();
     assert!(secret.starts_with("clout_") && secret.len() == 6 + 64, "{secret}");
     assert!(secret.starts_with(&row.prefix));
-    assert_eq!(app.token_user(&secret).unwrap().unwrap().username, "ada");
-    assert!(app.store.token_user(&secret).unwrap().is_none(), "the store holds only the hash");
+    assert_eq!(app.token_user(&secret, now()).unwrap().unwrap().username, "ada");
+    assert!(app.store.token_user(&secret, now()).unwrap().is_none(), "the store holds only the hash");
     assert_eq!(app.tokens(&admin).unwrap().len(), 1);
-    app.revoke_token(&admin, row.id).unwrap();
-    assert!(app.token_user(&secret).unwrap().is_none());
-    assert!(matches!(app.revoke_token(&admin, row.id), Err(Error::NotFound(_))));
+    app.revoke_token(Actor::User(&admin), row.id).unwrap();
+    assert!(app.token_user(&secret, now()).unwrap().is_none());
+    assert!(matches!(app.revoke_token(Actor::User(&admin), row.id), Err(Error::NotFound(_))));
 }
 
 #[test]
@@ -171,4 +174,180 @@ fn lists_keep_channels_with_notes_and_export_them_as_csv() {
     assert_eq!(app.list(list.id, clout_core::TierPreset::Scrunch).unwrap().1.len(), 1);
     app.delete_list(&admin, list.id).unwrap();
     assert!(matches!(app.list(list.id, clout_core::TierPreset::Scrunch), Err(Error::NotFound(_))));
+}
+
+fn invalid_message<T: std::fmt::Debug>(r: crate::Result<T>) -> String {
+    match r {
+        Err(Error::Invalid(m)) => m,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn common_and_patterned_passwords_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    for weak in ["1234567890", "password12"] {
+        let m = invalid_message(app.setup_admin("ada", weak, now()));
+        assert!(m.contains("most common passwords"), "{weak}: {m}");
+    }
+    for weak in ["password1234", "Password1234!", "qwertyuiop12", "Dragon2024!!"] {
+        let m = invalid_message(app.setup_admin("ada", weak, now()));
+        assert!(m.contains("common"), "{weak}: {m}");
+    }
+    for pattern in ["zzzzzzzzzzzzzz", "xyzxyzxyzxyzxyz", "12893476502913", "abcdefghijklmno", "9876543210987"] {
+        let m = invalid_message(app.setup_admin("ada", pattern, now()));
+        assert!(m.contains("guessed quickly"), "{pattern}: {m}");
+    }
+    let m = invalid_message(app.setup_admin("ada", "tulip kayak", now()));
+    assert_eq!(m, format!("a password needs at least {} characters", crate::MIN_PASSWORD_CHARS));
+    assert!(app.needs_setup().unwrap());
+    for fine in ["correct horse battery", "plant based tacos on sundays"] {
+        assert_eq!(crate::password_weakness(fine), None, "{fine}");
+    }
+    app.setup_admin("ada", "plant based tacos on sundays", now()).unwrap();
+}
+
+fn people(app: &mut App) -> (User, User, User) {
+    let admin = app.setup_admin("ada", "correct horse battery", now()).unwrap();
+    let member = app.create_user(Actor::User(&admin), "max", "member password 1", Role::Member, now()).unwrap();
+    let viewer = app.create_user(Actor::User(&admin), "vic", "viewer password 1", Role::Viewer, now()).unwrap();
+    (admin, member, viewer)
+}
+
+#[test]
+fn changing_ones_password_needs_the_current_one_and_ends_the_other_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (_, _, viewer) = people(&mut app);
+    let here = app.login("vic", "viewer password 1", now()).unwrap().unwrap();
+    let elsewhere = app.login("vic", "viewer password 1", now()).unwrap().unwrap();
+    let m = invalid_message(app.change_password(&viewer, "not my password", "a brand new secret", Some(&here.token)));
+    assert_eq!(m, "the current password is wrong");
+    let m = invalid_message(app.change_password(&viewer, "viewer password 1", "password12", Some(&here.token)));
+    assert!(m.contains("common"), "{m}");
+    // A viewer may change their own password.
+    app.change_password(&viewer, "viewer password 1", "a brand new secret", Some(&here.token)).unwrap();
+    assert!(app.session_user(&here.token, now()).unwrap().is_some(), "the session that changed it stays");
+    assert!(app.session_user(&elsewhere.token, now()).unwrap().is_none(), "every other session ends");
+    assert!(app.login("vic", "viewer password 1", now()).unwrap().is_none());
+    assert!(app.login("vic", "a brand new secret", now()).unwrap().is_some());
+}
+
+#[test]
+fn an_admin_resets_disables_enables_deletes_and_changes_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, _) = people(&mut app);
+    let by = Actor::User(&admin);
+    let session = app.login("max", "member password 1", now()).unwrap().unwrap();
+    let (_, token) = app.create_token(&member, "script", TokenScope::Full, None, now()).unwrap();
+
+    app.reset_password(by, "max", "reset by the admin").unwrap();
+    assert!(app.session_user(&session.token, now()).unwrap().is_none(), "a reset ends the sessions");
+    assert!(app.login("max", "member password 1", now()).unwrap().is_none());
+    let session = app.login("max", "reset by the admin", now()).unwrap().unwrap();
+
+    let disabled = app.disable_user(by, "MAX", now()).unwrap();
+    assert!(disabled.disabled);
+    assert!(app.session_user(&session.token, now()).unwrap().is_none(), "disabling ends the sessions");
+    assert!(app.token_user(&token, now()).unwrap().is_none(), "a disabled user's tokens fail");
+    assert!(app.login("max", "reset by the admin", now()).unwrap().is_none(), "and they cannot sign in");
+    assert!(app.users().unwrap().iter().any(|u| u.username == "max" && u.disabled));
+    app.enable_user(by, "max").unwrap();
+    assert!(app.token_user(&token, now()).unwrap().is_some());
+    assert!(app.login("max", "reset by the admin", now()).unwrap().is_some());
+
+    assert_eq!(app.set_role(by, "max", Role::Viewer).unwrap().role, Role::Viewer);
+    let max = app.token_user(&token, now()).unwrap().unwrap();
+    assert!(matches!(app.create_list(&max, "now a viewer", now()), Err(Error::Forbidden(_))));
+
+    app.delete_user(by, "max").unwrap();
+    assert!(app.token_user(&token, now()).unwrap().is_none(), "a deleted user's tokens fail");
+    assert!(matches!(app.delete_user(by, "max"), Err(Error::NotFound(_))));
+    assert!(app.users().unwrap().iter().all(|u| u.username != "max"));
+}
+
+#[test]
+fn the_last_active_admin_stays_an_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, _) = people(&mut app);
+    let by = Actor::User(&admin);
+    for r in [
+        app.disable_user(by, "ada", now()).map(|_| ()),
+        app.delete_user(by, "ada"),
+        app.set_role(by, "ada", Role::Member).map(|_| ()),
+        app.delete_user(Actor::Operator("root"), "ada"),
+    ] {
+        match r {
+            Err(Error::Conflict(m)) => assert!(m.contains("last active admin"), "{m}"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+    // A member cannot manage accounts at all.
+    assert!(matches!(app.set_role(Actor::User(&member), "max", Role::Admin), Err(Error::Forbidden(_))));
+    // With a second admin, the first may step down; a disabled admin does not count.
+    app.set_role(by, "max", Role::Admin).unwrap();
+    app.disable_user(by, "max", now()).unwrap();
+    assert!(matches!(app.set_role(by, "ada", Role::Viewer), Err(Error::Conflict(_))));
+    app.enable_user(by, "max").unwrap();
+    app.set_role(by, "ada", Role::Viewer).unwrap();
+    assert_eq!(app.users().unwrap().iter().filter(|u| u.role == Role::Admin).count(), 1);
+}
+
+#[test]
+fn tokens_expire_and_read_only_tokens_never_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, viewer) = people(&mut app);
+    let (row, week) = app.create_token(&member, "a week", TokenScope::Full, Some(7), now()).unwrap();
+    assert_eq!(row.expires_at, Some(Timestamp::from_unix(NOW + 7 * 86_400)));
+    let day_six = Timestamp::from_unix(NOW + 6 * 86_400);
+    let day_seven = Timestamp::from_unix(NOW + 7 * 86_400);
+    assert!(app.token_user(&week, day_six).unwrap().is_some());
+    assert!(app.token_user(&week, day_seven).unwrap().is_none(), "an expired token fails");
+    assert!(matches!(app.create_token(&member, "x", TokenScope::Full, Some(0), now()), Err(Error::Invalid(_))));
+
+    // A viewer may create a read-only token, not a full one.
+    let refused = app.create_token(&viewer, "dash", TokenScope::Full, None, now());
+    assert!(matches!(&refused, Err(Error::Forbidden(m)) if m.contains("read-only")), "{refused:?}");
+    let (_, viewer_token) = app.create_token(&viewer, "dash", TokenScope::Read, None, now()).unwrap();
+    assert!(app.token_user(&viewer_token, now()).unwrap().unwrap().read_only);
+
+    // An admin's read-only token reads, and writes nothing.
+    let (_, ro) = app.create_token(&admin, "reporting", TokenScope::Read, None, now()).unwrap();
+    let ro_admin = app.token_user(&ro, now()).unwrap().unwrap();
+    assert!(ro_admin.read_only && ro_admin.role == Role::Admin);
+    assert!(matches!(app.create_list(&ro_admin, "nope", now()), Err(Error::Forbidden(_))));
+    assert!(matches!(app.create_token(&ro_admin, "more", TokenScope::Read, None, now()), Err(Error::Forbidden(_))));
+    assert!(matches!(app.disable_user(Actor::User(&ro_admin), "max", now()), Err(Error::Forbidden(_))));
+    assert!(matches!(
+        app.add_creator_note(Actor::User(&ro_admin), "instagram/anyone", "a note", now()),
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(app.revoke_token(Actor::User(&ro_admin), row.id), Err(Error::Forbidden(_))));
+    assert_eq!(app.all_tokens(Actor::User(&ro_admin)).unwrap().len(), 3, "reading every token is a read");
+}
+
+#[test]
+fn users_see_and_revoke_their_own_tokens_and_admins_anyones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, viewer) = people(&mut app);
+    let (mine, _) = app.create_token(&member, "mine", TokenScope::Full, None, now()).unwrap();
+    let (theirs, _) = app.create_token(&viewer, "theirs", TokenScope::Read, Some(30), now()).unwrap();
+    let listed = app.tokens(&member).unwrap();
+    assert_eq!(listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["mine"]);
+    assert!(matches!(app.all_tokens(Actor::User(&member)), Err(Error::Forbidden(_))));
+    let all = app.all_tokens(Actor::User(&admin)).unwrap();
+    assert_eq!(
+        all.iter().map(|t| (t.username.as_str(), t.scope.as_str())).collect::<Vec<_>>(),
+        [("max", "full"), ("vic", "read")]
+    );
+    // Another's token is not there for a member.
+    assert!(matches!(app.revoke_token(Actor::User(&member), theirs.id), Err(Error::NotFound(_))));
+    app.revoke_token(Actor::User(&viewer), theirs.id).unwrap();
+    app.revoke_token(Actor::User(&admin), mine.id).unwrap();
+    assert!(app.all_tokens(Actor::Operator("root")).unwrap().is_empty());
 }

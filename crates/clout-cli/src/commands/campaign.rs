@@ -15,7 +15,7 @@ use crate::cli::{CampaignCommand, CampaignCreateArgs, CreatorCommand, GoalArg};
 use crate::output::{emit, table, thousands};
 
 /// The person at the keyboard, as recorded beside what they change.
-fn operator() -> String {
+pub(crate) fn operator() -> String {
     std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "operator".to_string())
 }
 

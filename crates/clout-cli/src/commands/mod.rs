@@ -7,6 +7,7 @@ mod import;
 mod money;
 mod search;
 mod show;
+mod users;
 
 use std::process::ExitCode;
 
@@ -74,6 +75,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(args) => serve(config, &args),
+        Command::User(cmd) => users::user(config, cmd),
+        Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
             let mut app = open_write(config, "clout index rebuild")?;
             let n = app.recompute_niches()?;

@@ -54,9 +54,17 @@ pub(crate) const ENDPOINTS: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/tokens/{id}"),
     ("GET", "/api/v1/users"),
     ("POST", "/api/v1/users"),
+    ("PATCH", "/api/v1/users/{username}"),
+    ("DELETE", "/api/v1/users/{username}"),
+    ("PUT", "/api/v1/users/{username}/password"),
+    ("POST", "/api/v1/me/password"),
 ];
 
 pub(crate) const PUBLIC: &[&str] = &["/api/v1/openapi.json", "/api/v1/setup", "/api/v1/login"];
+
+/// Changes any signed-in account may make to itself (a viewer too): not data.
+pub(crate) const OWN_ACCOUNT: &[(&str, &str)] =
+    &[("POST", "/api/v1/logout"), ("POST", "/api/v1/me/password"), ("DELETE", "/api/v1/tokens/{id}")];
 
 fn documented(server: &Server) -> BTreeSet<(String, String)> {
     let r = Client::anonymous(server).get("/api/v1/openapi.json");
@@ -74,6 +82,7 @@ fn documented(server: &Server) -> BTreeSet<(String, String)> {
 
 pub(crate) fn concrete(path: &str) -> String {
     path.replace("{platform}", "instagram")
+        .replace("{username}", "nobody")
         .replace("{handle}", "someone")
         .replace("{id}", "1")
         .replace("{deliverable}", "1")
@@ -84,6 +93,9 @@ pub(crate) fn body_for(method: &str, path: &str) -> Value {
         ("POST", "/api/v1/lists") => json!({"name": "x"}),
         ("POST", "/api/v1/tokens") => json!({"name": "x"}),
         ("POST", "/api/v1/users") => json!({"username": "bob", "password": "long enough password", "role": "member"}),
+        ("PATCH", "/api/v1/users/{username}") => json!({"role": "admin"}),
+        ("PUT", "/api/v1/users/{username}/password") => json!({"password": "long enough password"}),
+        ("POST", "/api/v1/me/password") => json!({"current_password": "x", "new_password": "long enough password"}),
         ("POST", "/api/v1/campaigns") => json!({"name": "x", "budget": "100"}),
         ("PUT", "/api/v1/campaigns/{id}") => json!({"name": "x", "budget": "100"}),
         ("POST", "/api/v1/campaigns/{id}/deliverables") => json!({"platform": "instagram", "handle": "someone"}),
@@ -122,7 +134,7 @@ fn a_viewer_reads_but_every_write_endpoint_refuses_it() {
     assert_eq!(viewer.get("/api/v1/search?limit=1").status, 200);
     assert_eq!(viewer.get("/api/v1/lists").status, 200);
     for (method, path) in ENDPOINTS {
-        if *method == "GET" || PUBLIC.contains(path) || *path == "/api/v1/logout" {
+        if *method == "GET" || PUBLIC.contains(path) || OWN_ACCOUNT.contains(&(*method, *path)) {
             continue;
         }
         let r = if *path == "/api/v1/imports" {

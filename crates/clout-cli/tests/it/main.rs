@@ -13,12 +13,14 @@
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
 //! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
 //! - `api`: the JSON API, endpoint by endpoint.
+//! - `accounts`: passwords, sign-in limits, account management and API tokens (API and CLI).
 //! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
 //! - `tidy`: repository rules (dependency direction, file headers).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod api;
 mod browser;
 mod campaign;

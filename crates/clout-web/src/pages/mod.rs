@@ -29,6 +29,7 @@ macro_rules! page {
     };
 }
 
+mod accounts;
 mod campaigns;
 mod plan;
 
@@ -69,10 +70,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/imports", get(imports).post(upload))
         .route("/imports/{id}", get(import_run))
         .route("/imports/{id}/rejects", get(import_rejects))
-        .route("/account", get(account))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/delete", post(delete_token))
-        .route("/account/users", post(create_user))
+        .merge(accounts::router())
 }
 
 /// Renders a template; a rendering failure is our defect, shown as a 500 page. The
@@ -1021,80 +1019,6 @@ async fn import_rejects(
     let file = pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.clone());
     match crate::api::rejects_download(&state, id, file.as_deref()).await {
         Ok(r) => r,
-        Err(e) => error_page_for(&auth, e),
-    }
-}
-
-async fn account_page(state: &Arc<State>, auth: &Auth, new_token: Option<String>, status: StatusCode) -> Response {
-    let user = auth.user.clone();
-    let is_admin = user.role == clout_app::Role::Admin;
-    match state.read(move |app, _| Ok((app.tokens(&user)?, if is_admin { app.users()? } else { Vec::new() }))).await {
-        Ok((tokens, users)) => {
-            let ctx = json!({
-                "new_token": new_token,
-                "min_password": clout_app::MIN_PASSWORD_CHARS,
-                "tokens": tokens.iter().map(|t| json!({"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": clout_wire::time(t.created_at)})).collect::<Vec<_>>(),
-                "users": users.iter().map(|u| json!({"username": u.username, "role": u.role.as_str(), "created_at": clout_wire::time(u.created_at)})).collect::<Vec<_>>(),
-            });
-            render("account.html", base(auth, "account", ctx), status)
-        }
-        Err(e) => error_page_for(auth, e),
-    }
-}
-
-async fn account(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
-    let state = state.0;
-    match page_auth(&state, &headers, &uri).await {
-        Ok(auth) => account_page(&state, &auth, None, StatusCode::OK).await,
-        Err(r) => r,
-    }
-}
-
-async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
-    let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
-    let name = field(&f, "name").to_string();
-    let user = auth.user.clone();
-    match state.write(move |app, s| app.create_token(&user, &name, s.now())).await {
-        // The secret is shown on this one answer and never again.
-        Ok((_, secret)) => account_page(&state, &auth, Some(secret), StatusCode::CREATED).await,
-        Err(e) => error_page_for(&auth, e),
-    }
-}
-
-async fn delete_token(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
-    let user = auth.user.clone();
-    match state.write(move |app, _| app.revoke_token(&user, id)).await {
-        Ok(()) => see_other("/account"),
-        Err(e) => error_page_for(&auth, e),
-    }
-}
-
-async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
-    let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
-    let Some(role) = clout_app::Role::parse(field(&f, "role")) else {
-        return error_page_for(
-            &auth,
-            ApiError::bad_request("invalid_parameter", "role: choose admin, member or viewer"),
-        );
-    };
-    let (name, pw) = (field(&f, "username").trim().to_string(), field(&f, "password").to_string());
-    let user = auth.user.clone();
-    match state.write(move |app, s| app.create_user(&user, &name, &pw, role, s.now())).await {
-        Ok(_) => see_other("/account"),
         Err(e) => error_page_for(&auth, e),
     }
 }
