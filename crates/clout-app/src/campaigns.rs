@@ -295,7 +295,18 @@ impl App {
             members.push((channel_id, p));
         }
         let who = by.name();
-        let id = self.store.create_campaign(&NewCampaign {
+        let new: Vec<NewMember<'_>> = members
+            .iter()
+            .map(|(channel_id, p)| NewMember {
+                channel_id: *channel_id,
+                stage: Stage::Prospect.as_str(),
+                fee_minor: None,
+                planned_minor: p.planned.map(|m| m.minor),
+                expected: p.expected,
+                by: &who,
+            })
+            .collect();
+        let campaign = NewCampaign {
             name,
             goal: &brief.goal,
             niche: brief.niche.as_deref(),
@@ -308,19 +319,9 @@ impl App {
             created_by: &who,
             created_at: now,
             plan,
-        })?;
-        let new: Vec<NewMember<'_>> = members
-            .iter()
-            .map(|(channel_id, p)| NewMember {
-                channel_id: *channel_id,
-                stage: Stage::Prospect.as_str(),
-                fee_minor: None,
-                planned_minor: p.planned.map(|m| m.minor),
-                expected: p.expected,
-                by: &who,
-            })
-            .collect();
-        self.store.add_members(id, &new, now)?;
+        };
+        // One transaction: a crash leaves the whole campaign with its members, or nothing.
+        let id = self.store.create_campaign_with_members(&campaign, &new, now)?;
         self.campaign(&id.to_string())
     }
 

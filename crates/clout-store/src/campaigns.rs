@@ -200,32 +200,22 @@ impl Store {
 
     /// Creates a campaign; [`Error::Duplicate`] when the name (case-insensitive) is taken.
     pub fn create_campaign(&self, c: &NewCampaign<'_>) -> Result<i64> {
-        let r = self.conn.execute(
-            "INSERT INTO campaigns (name, goal, niche, starts_on, ends_on, budget_minor, currency, key_messages,
-                disclosure, created_by, created_at, plan)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                c.name,
-                c.goal,
-                c.niche,
-                c.starts_on.map(Timestamp::unix),
-                c.ends_on.map(Timestamp::unix),
-                c.budget_minor,
-                c.currency,
-                c.key_messages,
-                c.disclosure,
-                c.created_by,
-                c.created_at.unix(),
-                c.plan
-            ],
-        );
-        match r {
-            Ok(_) => Ok(self.conn.last_insert_rowid()),
-            Err(e) if crate::accounts::is_unique_violation(&e) => {
-                Err(Error::Duplicate(format!("a campaign named '{}' exists", c.name)))
-            }
-            Err(e) => Err(e.into()),
-        }
+        insert_campaign(&self.conn, c)
+    }
+
+    /// Creates a campaign and its first members in one transaction: a crash leaves the
+    /// whole campaign or none of it.
+    pub fn create_campaign_with_members(
+        &mut self,
+        c: &NewCampaign<'_>,
+        members: &[NewMember<'_>],
+        at: Timestamp,
+    ) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let id = insert_campaign(&tx, c)?;
+        insert_members(&tx, id, members, at)?;
+        tx.commit()?;
+        Ok(id)
     }
 
     fn campaign_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<CampaignRow>> {
@@ -317,34 +307,7 @@ impl Store {
     /// transaction; returns how many were new (a channel already in is left as it is).
     pub fn add_members(&mut self, campaign_id: i64, members: &[NewMember<'_>], at: Timestamp) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut added = 0;
-        for m in members {
-            let new = tx.execute(
-                "INSERT INTO campaign_members (campaign_id, channel_id, stage, fee_minor, planned_minor, expected_p10,
-                    expected_p50, expected_p90, added_by, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
-                params![
-                    campaign_id,
-                    m.channel_id,
-                    m.stage,
-                    m.fee_minor,
-                    m.planned_minor,
-                    m.expected.map(|e| e.0),
-                    m.expected.map(|e| e.1),
-                    m.expected.map(|e| e.2),
-                    m.by,
-                    at.unix()
-                ],
-            )? > 0;
-            if new {
-                tx.execute(
-                    "INSERT INTO stage_changes (campaign_id, channel_id, from_stage, to_stage, changed_by, changed_at)
-                     VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
-                    params![campaign_id, m.channel_id, m.stage, m.by, at.unix()],
-                )?;
-                added += 1;
-            }
-        }
+        let added = insert_members(&tx, campaign_id, members, at)?;
         tx.commit()?;
         Ok(added)
     }
@@ -629,4 +592,70 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+fn insert_campaign(conn: &rusqlite::Connection, c: &NewCampaign<'_>) -> Result<i64> {
+    let r = conn.execute(
+        "INSERT INTO campaigns (name, goal, niche, starts_on, ends_on, budget_minor, currency, key_messages,
+            disclosure, created_by, created_at, plan)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            c.name,
+            c.goal,
+            c.niche,
+            c.starts_on.map(Timestamp::unix),
+            c.ends_on.map(Timestamp::unix),
+            c.budget_minor,
+            c.currency,
+            c.key_messages,
+            c.disclosure,
+            c.created_by,
+            c.created_at.unix(),
+            c.plan
+        ],
+    );
+    match r {
+        Ok(_) => Ok(conn.last_insert_rowid()),
+        Err(e) if crate::accounts::is_unique_violation(&e) => {
+            Err(Error::Duplicate(format!("a campaign named '{}' exists", c.name)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn insert_members(
+    tx: &rusqlite::Connection,
+    campaign_id: i64,
+    members: &[NewMember<'_>],
+    at: Timestamp,
+) -> Result<usize> {
+    let mut added = 0;
+    for m in members {
+        let new = tx.execute(
+            "INSERT INTO campaign_members (campaign_id, channel_id, stage, fee_minor, planned_minor, expected_p10,
+                expected_p50, expected_p90, added_by, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+            params![
+                campaign_id,
+                m.channel_id,
+                m.stage,
+                m.fee_minor,
+                m.planned_minor,
+                m.expected.map(|e| e.0),
+                m.expected.map(|e| e.1),
+                m.expected.map(|e| e.2),
+                m.by,
+                at.unix()
+            ],
+        )? > 0;
+        if new {
+            tx.execute(
+                "INSERT INTO stage_changes (campaign_id, channel_id, from_stage, to_stage, changed_by, changed_at)
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
+                params![campaign_id, m.channel_id, m.stage, m.by, at.unix()],
+            )?;
+            added += 1;
+        }
+    }
+    Ok(added)
 }

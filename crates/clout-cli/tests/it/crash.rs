@@ -207,3 +207,45 @@ fn backups_taken_during_an_import_are_consistent_and_restore() {
     assert_eq!(status["derived"]["current"], true);
     assert_eq!(status["posts"].as_u64(), Some(last_posts));
 }
+
+/// A campaign created from a plan and killed at any moment is there whole, with every
+/// pick of the plan as a member, or not at all (it was two transactions).
+#[test]
+fn a_campaign_write_killed_at_any_point_is_whole_or_absent() {
+    let dir = Dir::new();
+    dir.stdout(&["demo", "--channels", "400", "--seed", "2"]);
+    let plan = dir.stdout(&["plan", "--budget", "20000", "--json"]);
+    let picks = serde_json::from_str::<serde_json::Value>(plan.trim()).unwrap()["picks"].as_array().unwrap().len();
+    assert!(picks >= 5, "a plan of {picks} picks");
+    dir.write("plan.json", &plan);
+    let mut seen = (0, 0);
+    for i in 0..12u64 {
+        let name = format!("Kill {i}");
+        let mut child = dir
+            .command(&["campaign", "create", &name, "--from-plan", "plan.json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(i * 7));
+        child.kill().ok();
+        child.wait().unwrap();
+        let out = dir.run(&["campaign", "show", &name, "--json"]);
+        if out.status.success() {
+            let show: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let members = show["members"].as_array().map_or(0, Vec::len);
+            assert_eq!(members, picks, "campaign {name} holds {members} of the plan's {picks} creators");
+            seen.0 += 1;
+        } else {
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("no campaign"),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            seen.1 += 1;
+        }
+    }
+    // The store is whole: every write after the kills works.
+    dir.stdout(&["campaign", "create", "After", "--from-plan", "plan.json"]);
+    assert!(seen.0 + seen.1 == 12);
+}
