@@ -21,8 +21,8 @@ use crate::auth::{self, Caller, ClientAddr, Writer};
 use crate::error::ApiError;
 use crate::params;
 use crate::schema::{
-    Amount, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName, PlatformName,
-    PresetName, QueryText, RoleName, SortName, StageName, TierName, UploadFile,
+    Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
+    PlatformName, PresetName, QueryText, RoleName, SortName, StageName, TierName, UploadFile,
 };
 use crate::state::State;
 
@@ -454,7 +454,7 @@ async fn price(
         ("max_share" = Option<f64>, Query, exclusive_minimum = 0, maximum = 100, description = "No creator above this percentage of the budget"),
         ("min_creators" = Option<usize>, Query, minimum = 0, maximum = 10000),
         ("max_creators" = Option<usize>, Query, minimum = 1, maximum = 10000),
-        ("exclude" = Option<Vec<String>>, Query, description = "PLATFORM/HANDLE never to pick; repeatable"),
+        ("exclude" = inline(Option<Vec<ChannelRef>>), Query, description = "A channel never to pick; repeatable"),
         ("compare" = Option<bool>, Query),
         ("time_limit" = Option<f64>, Query, exclusive_minimum = 0, maximum = 10, description = "Seconds (default 1)"),
         ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
@@ -463,7 +463,7 @@ async fn price(
 async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
-    params::no_empty(&pairs, &["q", "language", "niche", "exclude"])?;
+    params::no_empty(&pairs, &["q", "language", "niche"])?;
     let card = state.read(|app, _| app.rate_card()).await?;
     let (request, compare) = params::plan_request(&pairs, card.currency)?;
     let directory = state.directory();
@@ -716,9 +716,8 @@ pub(crate) async fn receive_upload(
                 if !csrf_ok {
                     return Err(ApiError::csrf());
                 }
-                let Some(name) = field.file_name().map(safe_name) else {
-                    return Err(ApiError::bad_request("malformed_upload", "a file field has no file name"));
-                };
+                // A part without a file name (curl -F 'file=<x') is a file all the same.
+                let name = safe_name(field.file_name().unwrap_or(""));
                 tokio::fs::create_dir_all(&dir)
                     .await
                     .map_err(|e| ApiError::internal(format!("creating {}: {e}", shown_path(&data_dir, &dir))))?;
@@ -830,9 +829,10 @@ pub(crate) fn run_detail_json(
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Upload {
-    /// One or more NDJSON or CSV files, plain or gzip.
-    #[schema(inline, value_type = Vec<UploadFile>, min_items = 1)]
-    file: Vec<String>,
+    /// An NDJSON or CSV file, plain or gzip; repeat the field for more. (No `type`: a
+    /// multipart part is bytes, and one part cannot be told from a list of one.)
+    #[schema(inline, value_type = UploadFile)]
+    file: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = Upload, description = "`file` fields"),
@@ -877,7 +877,7 @@ async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) 
 /// header), ready to fix and import again. `file` names one of the run's reject files;
 /// it may be left out when there is only one.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/rejects", tag = "imports", params(("id" = i64, Path, minimum = 1), ("file" = Option<String>, Query)),
-    responses((status = 200, description = "The rejects file", body = String), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The rejects file, NDJSON or CSV as the input was", content((String = "application/x-ndjson"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn import_rejects(
     state: St,
     Caller(_): Caller,

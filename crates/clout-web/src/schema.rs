@@ -59,7 +59,8 @@ string_schema!(
     StageName => one_of(clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()), "A stage"));
 string_schema!(
     /// A file of an upload.
-    UploadFile => string()
+    // No `type`: a part of a multipart body is bytes, whatever they spell.
+    UploadFile => ObjectBuilder::new()
         .content_media_type("application/octet-stream")
         .min_length(Some(1))
         .description(Some("A file (not empty)"))
@@ -76,13 +77,26 @@ string_schema!(
         .into());
 string_schema!(
     /// Search words.
-    QueryText => string()
-        // Quotes come in pairs (a phrase); the words are kept to a sentence.
-        .pattern(Some(r#"^[^"]*("[^"]*"[^"]*)*$"#))
-        .max_length(Some(clout_app::MAX_QUERY_CHARS))
+    QueryText => utoipa::openapi::schema::AllOfBuilder::new()
+        // At most 24 words or "quoted phrases" (so quotes come in pairs) ...
+        .item(string()
+            .pattern(Some(r#"^\s*(("[^"]*"|[^\s"]+)\s*){0,24}$"#))
+            .max_length(Some(clout_app::MAX_QUERY_CHARS)))
+        // ... and a letter or digit among them, unless there is nothing but spaces.
+        .item(string().pattern(Some(r"^\s*$|[^\W_]")))
         .description(Some(
-            "Words, \"quoted phrases\" and #hashtags, all of which must match; at most 24 of them",
+            "Words, \"quoted phrases\" and #hashtags, all of which must match: at most 24 of them, at least one with a letter or digit",
         ))
+        .into());
+string_schema!(
+    /// A channel as PLATFORM/HANDLE.
+    ChannelRef => string()
+        .pattern(Some(format!(
+            "^({})/@?[A-Za-z0-9_-][A-Za-z0-9._-]*$",
+            clout_core::Platform::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>().join("|")
+        )))
+        .max_length(Some(120))
+        .description(Some("PLATFORM/HANDLE, such as instagram/veganvibes"))
         .into());
 string_schema!(
     /// An ISO 3166-1 alpha-2 country code.
