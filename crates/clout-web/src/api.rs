@@ -877,7 +877,8 @@ async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) 
 /// header), ready to fix and import again. `file` names one of the run's reject files;
 /// it may be left out when there is only one.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/rejects", tag = "imports", params(("id" = i64, Path, minimum = 1), ("file" = Option<String>, Query)),
-    responses((status = 200, description = "The rejects file, NDJSON or CSV as the input was", content((String = "application/x-ndjson"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The rejects file, NDJSON or CSV as the input was", content((String = "application/x-ndjson"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The run has several rejects files and `file` names none (file_required)")))]
 async fn import_rejects(
     state: St,
     Caller(_): Caller,
@@ -902,9 +903,12 @@ pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&
             [] => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} rejected nothing"))),
             [one] => one,
             _ => {
-                return Err(ApiError::bad_request(
+                // The request is well formed; the run's several files make it ambiguous.
+                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
                     "file_required",
-                    format!("run {id} has {} rejects files: name one with ?file=", files.len()),
+                    format!("run {id} has {} rejects files: name one with ?file= ({})", files.len(), names.join(", ")),
                 ));
             }
         },

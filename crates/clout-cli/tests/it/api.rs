@@ -378,7 +378,7 @@ fn an_upload_with_bad_lines_imports_the_rest_and_keeps_the_rejects_for_download(
     assert!(rejects.iter().all(|x| !x["reason"].as_str().unwrap().is_empty()));
     let id = run["id"].as_i64().unwrap();
     // Two files had rejects: the download must name one.
-    admin.get(&format!("/api/v1/imports/{id}/rejects")).error(400, "file_required");
+    admin.get(&format!("/api/v1/imports/{id}/rejects")).error(409, "file_required");
     let names: Vec<String> =
         run["reject_files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["mixed.rejects.ndjson", "more.rejects.csv"]);
