@@ -507,7 +507,7 @@ async fn lists(state: St, Caller(_): Caller) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewList {
     /// 1 to 100 characters, not all spaces.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     name: String,
 }
 
@@ -942,7 +942,7 @@ async fn tokens(state: St, Caller(auth): Caller) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewToken {
     /// 1 to 100 characters, not all spaces.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     name: String,
 }
 
@@ -1048,7 +1048,7 @@ async fn campaigns(state: St, Caller(_): Caller) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewCampaignBody {
     /// 1 to 120 characters, with something that is not a digit (a name, not an id).
-    #[schema(max_length = 120, pattern = r"[^0-9#+\s-]")]
+    #[schema(max_length = 120, pattern = r"[^0-9#+\s\u0085-]")]
     name: String,
     #[schema(inline, value_type = Amount)]
     budget: String,
@@ -1138,7 +1138,7 @@ async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) ->
 #[serde(deny_unknown_fields)]
 pub(crate) struct BriefBody {
     /// 1 to 120 characters, with something that is not a digit (a name, not an id).
-    #[schema(max_length = 120, pattern = r"[^0-9#+\s-]")]
+    #[schema(max_length = 120, pattern = r"[^0-9#+\s\u0085-]")]
     name: String,
     #[schema(inline, value_type = Amount)]
     budget: String,
@@ -1352,7 +1352,7 @@ async fn add_deliverable(
 #[serde(deny_unknown_fields)]
 pub(crate) struct LinkBody {
     /// The post's id or URL.
-    #[schema(min_length = 1, pattern = r"\S")]
+    #[schema(min_length = 1, pattern = r"[^\s\u0085]")]
     post: String,
 }
 
@@ -1476,7 +1476,7 @@ async fn put_creator(
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteBody {
     /// 1 to 5,000 characters, not all spaces.
-    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
     body: String,
 }
 

@@ -77,13 +77,12 @@ string_schema!(
         .into());
 string_schema!(
     /// Search words.
-    QueryText => utoipa::openapi::schema::AllOfBuilder::new()
-        // At most 24 words or "quoted phrases" (so quotes come in pairs) ...
-        .item(string()
-            .pattern(Some(r#"^\s*(("[^"]*"|[^\s"]+)\s*){0,24}$"#))
-            .max_length(Some(clout_app::MAX_QUERY_CHARS)))
-        // ... and a letter or digit among them, unless there is nothing but spaces.
-        .item(string().pattern(Some(r"^\s*$|[^\W_]")))
+    QueryText => string()
+        // At most 24 words or "quoted phrases" (so quotes come in pairs). That one of them
+        // has a letter or digit (in any script) is in the description: a JSON Schema
+        // pattern has no Unicode classes.
+        .pattern(Some(r#"^\s*(("[^"]*"|[^\s"]+)\s*){0,24}$"#))
+        .max_length(Some(clout_app::MAX_QUERY_CHARS))
         .description(Some(
             "Words, \"quoted phrases\" and #hashtags, all of which must match: at most 24 of them, at least one with a letter or digit",
         ))
