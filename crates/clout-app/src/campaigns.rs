@@ -334,7 +334,7 @@ impl App {
         if brief.budget.currency != c.brief.budget.currency
             && self.store.members(c.id)?.iter().any(|m| m.fee_minor.is_some() || m.planned_minor.is_some())
         {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Conflict(format!(
                 "campaign '{}' has fees in {}; its currency cannot change to {} without a rate",
                 c.brief.name, c.brief.budget.currency, brief.budget.currency
             )));

@@ -20,6 +20,10 @@ use utoipa_axum::routes;
 use crate::auth::{self, Caller, ClientAddr, Writer};
 use crate::error::ApiError;
 use crate::params;
+use crate::schema::{
+    Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
+    PlatformName, PresetName, QueryText, RoleName, SortName, StageName, TierName, UploadFile,
+};
 use crate::state::State;
 
 type St = axum::extract::State<Arc<State>>;
@@ -134,10 +138,18 @@ fn json_user(u: &User) -> Value {
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()), responses((status = 200, description = "The OpenAPI 3 document", body = Object)))]
-async fn openapi_json() -> Response {
-    static DOC: OnceLock<String> = OnceLock::new();
-    let doc = DOC.get_or_init(|| crate::openapi().to_json().unwrap_or_else(|_| "{}".to_string()));
-    ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response()
+async fn openapi_json(state: St) -> ApiResult<Response> {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    let mut doc = DOC.get_or_init(crate::openapi).clone();
+    // The currencies a plan or a quote may be in are the rate card's (read now: it is a
+    // file the operator may change).
+    if let Ok(card) = state.0.read(|app, _| app.rate_card()).await {
+        let mut codes = vec![card.currency.as_str().to_string()];
+        codes.extend(card.exchange_rates.keys().map(|c| c.as_str().to_string()));
+        crate::schema::rate_card_currencies(&mut doc, &codes);
+    }
+    let json = doc.to_json().map_err(|e| ApiError::internal(format!("writing the OpenAPI document: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -245,20 +257,26 @@ async fn status(state: St, Caller(_): Caller) -> ApiResult {
     })))
 }
 
-/// The query of a Directory search (the names of `clout search`'s flags).
+/// The Directory's filters (the names of `clout search`'s flags), for /search and /plan.
+/// Each bound is inclusive and independent: a minimum above its maximum matches nothing.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct SearchParams {
+struct FilterParams {
     /// Words, "quoted phrases" and #hashtags; all must match.
+    #[param(inline, value_type = Option<QueryText>)]
     q: Option<String>,
     /// Repeat for any of several.
+    #[param(inline, value_type = Option<Vec<PlatformName>>)]
     platform: Option<Vec<String>>,
-    /// none, nano, micro, mid, macro or mega; repeatable.
+    /// Repeatable.
+    #[param(inline, value_type = Option<Vec<TierName>>)]
     tier: Option<Vec<String>>,
     /// scrunch (default) or industry.
+    #[param(inline, value_type = Option<PresetName>)]
     tiers: Option<String>,
     /// ISO 3166-1 alpha-2; repeatable.
+    #[param(inline, value_type = Option<Vec<CountryCode>>)]
     country: Option<Vec<String>>,
     /// ISO 639-1; repeatable.
     language: Option<Vec<String>>,
@@ -269,7 +287,8 @@ struct SearchParams {
     /// Engagement rate in percent, inclusive.
     min_er: Option<f64>,
     max_er: Option<f64>,
-    /// low, good, high or very_high; repeatable.
+    /// Repeatable.
+    #[param(inline, value_type = Option<Vec<LabelName>>)]
     label: Option<Vec<String>>,
     min_index: Option<f64>,
     max_index: Option<f64>,
@@ -281,22 +300,33 @@ struct SearchParams {
     max_quality: Option<f64>,
     verified: Option<bool>,
     has_email: Option<bool>,
+}
+
+/// A page of Directory results.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PageParams {
     /// relevance (default), followers, er, index or growth.
+    #[param(inline, value_type = Option<SortName>)]
     sort: Option<String>,
-    /// 1 to 200, default 20.
+    /// Default 20.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
-    /// 0 to 100000.
+    #[param(minimum = 0, maximum = 100000)]
     offset: Option<usize>,
     /// Adds facet counts under the query.
     facets: Option<bool>,
 }
 
 /// The Directory: channels matching every filter, with exact totals and facet counts.
-#[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(SearchParams),
+#[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
     responses((status = 200, description = "{total, results: [channel + score], facets?}", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn search(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
     let state = state.0;
-    let query = params::search_query(&params::pairs(raw.as_deref()), true)?;
+    let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &["q", "language", "niche"])?;
+    let query = params::search_query(&pairs, true)?;
     let directory = state.directory();
     let results = state.read(move |app, _| app.search_in(&directory, &query)).await?;
     let list: Vec<Value> = results
@@ -323,7 +353,7 @@ fn channel_ref(platform: &str, handle: &str) -> String {
 
 /// One channel: every metric with its provenance, the window posts, the follower history.
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}", tag = "directory",
-    params(("platform" = String, Path), ("handle" = String, Path), ("tiers" = Option<String>, Query, description = "scrunch or industry")),
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("tiers" = inline(Option<PresetName>), Query)),
     responses((status = 200, description = "As `clout show --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn channel(
     state: St,
@@ -334,6 +364,7 @@ async fn channel(
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["tiers"])?;
+    params::no_empty(&pairs, &[])?;
     let preset = params::search_query(&pairs, true)?.preset;
     let reference = channel_ref(&platform, &handle);
     let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
@@ -344,7 +375,7 @@ async fn channel(
 
 /// Lookalikes: the channels most like this one (shared niches and hashtags, similar size).
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/similar", tag = "directory",
-    params(("platform" = String, Path), ("handle" = String, Path), ("limit" = Option<usize>, Query, description = "1 to 100, default 10")),
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("limit" = Option<usize>, Query, minimum = 1, maximum = 100, description = "Default 10")),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn similar(
     state: St,
@@ -367,10 +398,10 @@ async fn similar(
 /// A price estimate per deliverable with the rule of thumb, a quote's fairness and the
 /// expected results (P10 / P50 / P90), as `clout price --json`.
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/price", tag = "money",
-    params(("platform" = String, Path), ("handle" = String, Path),
-        ("deliverable" = Option<String>, Query, description = "post (default), video, story or short"),
-        ("quote" = Option<String>, Query, description = "an amount to judge: fair, high or low"),
-        ("currency" = Option<String>, Query, description = "the quote's currency (default: the rate card's)")),
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path),
+        ("deliverable" = inline(Option<DeliverableName>), Query),
+        ("quote" = inline(Option<Amount>), Query, description = "An amount to judge: fair, high or low"),
+        ("currency" = inline(Option<CurrencyCode>), Query, description = "The quote's currency (default: the rate card's)")),
     responses((status = 200, description = "As `clout price --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn price(
     state: St,
@@ -381,6 +412,7 @@ async fn price(
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["deliverable", "quote", "currency"])?;
+    params::no_empty(&pairs, &[])?;
     let get = |key: &str| pairs.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.clone());
     let deliverable = match get("deliverable") {
         Some(d) => clout_core::price::Deliverable::parse(&d).ok_or_else(|| {
@@ -421,21 +453,23 @@ async fn price(
 /// The budget planner (`compare=true`: micro, at most 3 macro or mega, and unconstrained,
 /// side by side). Every Directory filter of /search applies to the candidates.
 #[utoipa::path(get, path = "/api/v1/plan", tag = "money",
-    params(("budget" = String, Query, description = "the budget, such as 10000 or 2500.50"),
-        ("currency" = Option<String>, Query, description = "default: the rate card's"),
-        ("goal" = Option<String>, Query, description = "engagements (default), reach, views or value"),
-        ("deliverable" = Option<String>, Query, description = "post (default), video, story or short"),
-        ("max_share" = Option<f64>, Query, description = "no creator above this percentage of the budget"),
-        ("min_creators" = Option<usize>, Query), ("max_creators" = Option<usize>, Query),
-        ("exclude" = Option<String>, Query, description = "PLATFORM/HANDLE never to pick; repeat for more"),
+    params(("budget" = inline(Amount), Query, description = "The budget, such as 10000 or 2500.50"),
+        ("currency" = inline(Option<CurrencyCode>), Query, description = "The budget's currency, which must be the rate card's (default)"),
+        ("goal" = inline(Option<GoalName>), Query),
+        ("deliverable" = inline(Option<DeliverableName>), Query),
+        ("max_share" = Option<f64>, Query, exclusive_minimum = 0, maximum = 100, description = "No creator above this percentage of the budget"),
+        ("min_creators" = Option<usize>, Query, minimum = 0, maximum = 10000),
+        ("max_creators" = Option<usize>, Query, minimum = 1, maximum = 10000),
+        ("exclude" = inline(Option<Vec<ChannelRef>>), Query, description = "A channel never to pick; repeatable"),
         ("compare" = Option<bool>, Query),
-        ("time_limit" = Option<f64>, Query, description = "seconds, above 0 and at most 10 (default 1)"),
-        ("candidates" = Option<usize>, Query, description = "matches considered, 1 to 20000"),
-        SearchParams),
+        ("time_limit" = Option<f64>, Query, exclusive_minimum = 0, maximum = 10, description = "Seconds (default 1)"),
+        ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
+        FilterParams),
     responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &["q", "language", "niche"])?;
     let card = state.read(|app, _| app.rate_card()).await?;
     let (request, compare) = params::plan_request(&pairs, card.currency)?;
     let directory = state.directory();
@@ -453,7 +487,7 @@ async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResul
 
 /// The audience-quality score with its components and evidence.
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/quality", tag = "directory",
-    params(("platform" = String, Path), ("handle" = String, Path)),
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
     responses((status = 200, description = "As `clout quality --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn quality(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
     let state = state.0;
@@ -478,6 +512,8 @@ async fn lists(state: St, Caller(_): Caller) -> ApiResult {
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewList {
+    /// 1 to 100 characters, not all spaces.
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     name: String,
 }
 
@@ -507,7 +543,7 @@ fn list_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// A list with its channels and notes.
-#[utoipa::path(get, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
@@ -529,7 +565,7 @@ async fn list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> Api
 }
 
 /// Deletes a list.
-#[utoipa::path(delete, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path, minimum = 1)),
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_list(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
     let state = state.0;
@@ -546,7 +582,7 @@ pub(crate) struct Member {
 
 /// Puts a channel on a list (or replaces its note).
 #[utoipa::path(put, path = "/api/v1/lists/{id}/members/{platform}/{handle}", tag = "lists",
-    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)), request_body = Member,
+    params(("id" = i64, Path, minimum = 1), ("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)), request_body = Member,
     responses((status = 204, description = "On the list"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn put_member(
     state: St,
@@ -563,7 +599,7 @@ async fn put_member(
 
 /// Takes a channel off a list.
 #[utoipa::path(delete, path = "/api/v1/lists/{id}/members/{platform}/{handle}", tag = "lists",
-    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)),
+    params(("id" = i64, Path, minimum = 1), ("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
     responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_member(
     state: St,
@@ -578,7 +614,7 @@ async fn delete_member(
 }
 
 /// A list as CSV.
-#[utoipa::path(get, path = "/api/v1/lists/{id}/export.csv", tag = "lists", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/lists/{id}/export.csv", tag = "lists", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, description = "text/csv", content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 async fn export_list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
     let state = state.0;
@@ -689,9 +725,8 @@ pub(crate) async fn receive_upload(
                 if !csrf_ok {
                     return Err(ApiError::csrf());
                 }
-                let Some(name) = field.file_name().map(safe_name) else {
-                    return Err(ApiError::bad_request("malformed_upload", "a file field has no file name"));
-                };
+                // A part without a file name (curl -F 'file=<x') is a file all the same.
+                let name = safe_name(field.file_name().unwrap_or(""));
                 tokio::fs::create_dir_all(&dir)
                     .await
                     .map_err(|e| ApiError::internal(format!("creating {}: {e}", shown_path(&data_dir, &dir))))?;
@@ -812,7 +847,18 @@ pub(crate) fn run_detail_json(
 /// Imports interchange files (multipart/form-data, one or more `file` fields; NDJSON or
 /// CSV, plain or gzip). Bad records are rejected with file, line, field and reason and
 /// kept for download; the rest are imported.
-#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = String, description = "`file` fields"),
+/// An upload of interchange files: `file` fields only.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Upload {
+    /// An NDJSON or CSV file, plain or gzip; repeat the field for more. (No `type`: a
+    /// multipart part is bytes, and one part cannot be told from a list of one.)
+    #[schema(inline, value_type = UploadFile)]
+    file: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = Upload, description = "`file` fields"),
     responses((status = 201, description = "The run with its counts and rejects", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
@@ -840,7 +886,7 @@ fn run_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// One import run with every reject and its reason.
-#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
@@ -853,8 +899,9 @@ async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) 
 /// Downloads a run's rejected lines verbatim, in the input's format (CSV keeps its
 /// header), ready to fix and import again. `file` names one of the run's reject files;
 /// it may be left out when there is only one.
-#[utoipa::path(get, path = "/api/v1/imports/{id}/rejects", tag = "imports", params(("id" = i64, Path), ("file" = Option<String>, Query)),
-    responses((status = 200, description = "The rejects file", body = String), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/imports/{id}/rejects", tag = "imports", params(("id" = i64, Path, minimum = 1), ("file" = Option<String>, Query)),
+    responses((status = 200, description = "The rejects file, NDJSON or CSV as the input was", content((String = "application/x-ndjson"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The run has several rejects files and `file` names none (file_required)")))]
 async fn import_rejects(
     state: St,
     Caller(_): Caller,
@@ -879,9 +926,12 @@ pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&
             [] => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} rejected nothing"))),
             [one] => one,
             _ => {
-                return Err(ApiError::bad_request(
+                // The request is well formed; the run's several files make it ambiguous.
+                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
                     "file_required",
-                    format!("run {id} has {} rejects files: name one with ?file=", files.len()),
+                    format!("run {id} has {} rejects files: name one with ?file= ({})", files.len(), names.join(", ")),
                 ));
             }
         },
@@ -938,6 +988,8 @@ async fn tokens(state: St, Caller(auth): Caller, RawQuery(raw): RawQuery) -> Api
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewToken {
+    /// 1 to 100 characters, not all spaces.
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     name: String,
     /// `full` (the default: what your role allows) or `read` (reads only; the only scope a viewer may create).
     scope: Option<String>,
@@ -1029,9 +1081,13 @@ async fn users(state: St, Caller(auth): Caller) -> ApiResult {
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewUser {
+    /// 2 to 40 letters, digits, '_', '-', '.' or '@'.
+    #[schema(pattern = r"^[A-Za-z0-9_.@-]{2,40}$")]
     username: String,
+    /// 10 characters or more, and at most 1024 bytes.
+    #[schema(min_length = 10)]
     password: String,
-    /// admin, member or viewer.
+    #[schema(inline, value_type = RoleName)]
     role: String,
 }
 
@@ -1153,7 +1209,8 @@ fn money_field(
 }
 
 fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
-    let Some(t) = raw.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    // Only an empty string means none: spaces alone are not a date.
+    let Some(t) = raw.as_deref().filter(|t| !t.is_empty()).map(str::trim) else { return Ok(None) };
     let parsed: Result<jiff::Timestamp, _> = if t.len() == 10 { format!("{t}T00:00:00Z").parse() } else { t.parse() };
     parsed.map(|ts| Some(clout_core::Timestamp::from_unix(ts.as_second()))).map_err(|_| {
         ApiError::bad_request("invalid_parameter", format!("{field}: '{t}' is not a date (YYYY-MM-DD or RFC 3339)"))
@@ -1172,16 +1229,21 @@ async fn campaigns(state: St, Caller(_): Caller) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewCampaignBody {
+    /// 1 to 120 characters, with something that is not a digit (a name, not an id).
+    #[schema(max_length = 120, pattern = r"[^0-9#+\s\u0085-]")]
     name: String,
-    /// A decimal amount, such as "10000" or "2500.50".
+    #[schema(inline, value_type = Amount)]
     budget: String,
     /// Default: the rate card's.
+    #[schema(inline, value_type = Option<CurrencyCode>)]
     currency: Option<String>,
-    /// engagements (default), reach, views or value.
+    #[schema(inline, value_type = Option<GoalName>)]
     goal: Option<String>,
     niche: Option<String>,
-    /// YYYY-MM-DD or RFC 3339.
+    #[schema(inline, value_type = Option<DateText>)]
     starts_on: Option<String>,
+    /// Not before `starts_on`.
+    #[schema(inline, value_type = Option<DateText>)]
     ends_on: Option<String>,
     #[serde(default)]
     key_messages: String,
@@ -1238,7 +1300,7 @@ async fn create_campaign(
 }
 
 /// A campaign: brief, members with stage and fee, deliverables, stage history.
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
@@ -1257,13 +1319,21 @@ async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) ->
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BriefBody {
+    /// 1 to 120 characters, with something that is not a digit (a name, not an id).
+    #[schema(max_length = 120, pattern = r"[^0-9#+\s\u0085-]")]
     name: String,
+    #[schema(inline, value_type = Amount)]
     budget: String,
     /// Default: the campaign's.
+    #[schema(inline, value_type = Option<CurrencyCode>)]
     currency: Option<String>,
+    #[schema(inline, value_type = Option<GoalName>)]
     goal: Option<String>,
     niche: Option<String>,
+    #[schema(inline, value_type = Option<DateText>)]
     starts_on: Option<String>,
+    /// Not before `starts_on`.
+    #[schema(inline, value_type = Option<DateText>)]
     ends_on: Option<String>,
     #[serde(default)]
     key_messages: String,
@@ -1272,7 +1342,7 @@ pub(crate) struct BriefBody {
 }
 
 /// Replaces a campaign's brief.
-#[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)), request_body = BriefBody,
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path, minimum = 1)), request_body = BriefBody,
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn update_campaign(
     state: St,
@@ -1312,7 +1382,7 @@ async fn update_campaign(
 }
 
 /// Deletes a campaign with its members and deliverables (imported conversions stay).
-#[utoipa::path(delete, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_campaign(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<String>) -> ApiResult<StatusCode> {
     let state = state.0;
@@ -1324,16 +1394,19 @@ async fn delete_campaign(state: St, Writer(auth): Writer, UrlPath(id): UrlPath<S
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MemberBody {
-    /// prospect, contacted, negotiating, contracted, content_live, paid or declined.
+    /// Contracted, content_live and paid need a fee (agreed now or before).
+    #[schema(inline, value_type = Option<StageName>)]
     stage: Option<String>,
     /// The agreed fee in the campaign's currency, such as "150.00".
+    #[schema(inline, value_type = Option<Amount>)]
     fee: Option<String>,
 }
 
 /// Adds a creator to a campaign, or updates its fee and stage (the change is recorded).
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}/members/{platform}/{handle}", tag = "campaigns",
-    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)), request_body = MemberBody,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, minimum = 1), ("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)), request_body = MemberBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "A stage that commits a fee while none is agreed (conflict)")))]
 async fn put_campaign_member(
     state: St,
     Writer(auth): Writer,
@@ -1372,7 +1445,8 @@ async fn put_campaign_member(
                 && fee.is_none()
                 && existing.as_ref().and_then(|m| m.fee).is_none()
             {
-                return Err(clout_app::Error::Invalid(format!(
+                // The member's state, not the request, is what is missing: a conflict.
+                return Err(clout_app::Error::Conflict(format!(
                     "agree {reference}'s fee before moving it to {}",
                     stage.map_or("", |s| s.as_str())
                 )));
@@ -1397,7 +1471,7 @@ async fn put_campaign_member(
 
 /// Takes a creator out of a campaign.
 #[utoipa::path(delete, path = "/api/v1/campaigns/{id}/members/{platform}/{handle}", tag = "campaigns",
-    params(("id" = i64, Path), ("platform" = String, Path), ("handle" = String, Path)),
+    params(("id" = i64, Path, minimum = 1), ("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
     responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_campaign_member(
     state: St,
@@ -1414,17 +1488,19 @@ async fn delete_campaign_member(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeliverableBody {
+    #[schema(inline, value_type = PlatformName)]
     platform: String,
+    #[schema(inline, value_type = HandleText)]
     handle: String,
-    /// post (default), video (reel), story or short.
     #[serde(rename = "type")]
+    #[schema(inline, value_type = Option<DeliverableName>)]
     kind: Option<String>,
-    /// YYYY-MM-DD or RFC 3339.
+    #[schema(inline, value_type = Option<DateText>)]
     due_on: Option<String>,
 }
 
 /// Adds a deliverable for a member.
-#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables", tag = "campaigns", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     request_body = DeliverableBody,
     responses((status = 201, description = "{id}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn add_deliverable(
@@ -1458,6 +1534,7 @@ async fn add_deliverable(
 #[serde(deny_unknown_fields)]
 pub(crate) struct LinkBody {
     /// The post's id or URL.
+    #[schema(min_length = 1, pattern = r"[^\s\u0085]")]
     post: String,
 }
 
@@ -1467,7 +1544,7 @@ fn deliverable_id(raw: &str) -> Result<i64, ApiError> {
 
 /// Links a deliverable to its post (id or URL); its counts come from imports.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables/{deliverable}/link", tag = "campaigns",
-    params(("id" = i64, Path), ("deliverable" = i64, Path)), request_body = LinkBody,
+    params(("id" = i64, Path, minimum = 1), ("deliverable" = i64, Path, minimum = 1)), request_body = LinkBody,
     responses((status = 204, description = "Linked"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn link_deliverable(
     state: St,
@@ -1488,7 +1565,7 @@ async fn link_deliverable(
 
 /// Cancels a deliverable.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables/{deliverable}/cancel", tag = "campaigns",
-    params(("id" = i64, Path), ("deliverable" = i64, Path)),
+    params(("id" = i64, Path, minimum = 1), ("deliverable" = i64, Path, minimum = 1)),
     responses((status = 204, description = "Cancelled"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn cancel_deliverable(
     state: St,
@@ -1503,7 +1580,7 @@ async fn cancel_deliverable(
 }
 
 /// The report, as `clout campaign report --json`.
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report", tag = "campaigns", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn campaign_report(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
@@ -1513,7 +1590,7 @@ async fn campaign_report(state: St, Caller(_): Caller, UrlPath(id): UrlPath<Stri
 }
 
 /// The report as CSV: a line per member, then the totals.
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.csv", tag = "campaigns", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.csv", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, description = "text/csv", content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 async fn campaign_report_csv(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
     let state = state.0;
@@ -1538,7 +1615,7 @@ pub(crate) async fn campaign_csv_response(state: &Arc<State>, id: String) -> Api
 
 /// A creator's contacts, tags, notes and campaigns.
 #[utoipa::path(get, path = "/api/v1/creators/{platform}/{handle}", tag = "campaigns",
-    params(("platform" = String, Path), ("handle" = String, Path)),
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn creator(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
     let state = state.0;
@@ -1559,7 +1636,7 @@ pub(crate) struct CreatorBody {
 
 /// Saves a creator's contacts and tags (replacing them).
 #[utoipa::path(put, path = "/api/v1/creators/{platform}/{handle}", tag = "campaigns",
-    params(("platform" = String, Path), ("handle" = String, Path)), request_body = CreatorBody,
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)), request_body = CreatorBody,
     responses((status = 204, description = "Saved"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn put_creator(
     state: St,
@@ -1580,12 +1657,14 @@ async fn put_creator(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteBody {
+    /// 1 to 5,000 characters, not all spaces.
+    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
     body: String,
 }
 
 /// Adds a dated note about a creator.
 #[utoipa::path(post, path = "/api/v1/creators/{platform}/{handle}/notes", tag = "campaigns",
-    params(("platform" = String, Path), ("handle" = String, Path)), request_body = NoteBody,
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)), request_body = NoteBody,
     responses((status = 201, description = "Noted"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn add_creator_note(
     state: St,

@@ -15,6 +15,7 @@ mod charts;
 mod error;
 mod pages;
 mod params;
+mod schema;
 mod security;
 mod state;
 mod templates;
@@ -45,7 +46,9 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().into_openapi()
+    let mut doc = api::router().into_openapi();
+    schema::complete_errors(&mut doc);
+    doc
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.

@@ -25,6 +25,15 @@ fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
     value.trim().parse::<T>().map_err(|_| invalid(key, format!("'{value}' is not a valid number")))
 }
 
+/// A follower count: a non-negative 64-bit signed integer, as the document declares.
+fn count(key: &str, value: &str) -> Result<u64, ApiError> {
+    let n: u64 = number(key, value)?;
+    if n > i64::MAX as u64 {
+        return Err(invalid(key, format!("{n} is out of range (0 to {})", i64::MAX)));
+    }
+    Ok(n)
+}
+
 fn finite(key: &str, value: &str) -> Result<f64, ApiError> {
     let v: f64 = number(key, value)?;
     if v.is_finite() { Ok(v) } else { Err(invalid(key, format!("'{value}' is not a finite number"))) }
@@ -68,8 +77,8 @@ pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<D
             }
             "language" => q.languages.push(value.trim().to_ascii_lowercase()),
             "niche" => q.niches.push(value.trim().to_ascii_lowercase()),
-            "min_followers" => q.min_followers = Some(number(key, value)?),
-            "max_followers" => q.max_followers = Some(number(key, value)?),
+            "min_followers" => q.min_followers = Some(count(key, value)?),
+            "max_followers" => q.max_followers = Some(count(key, value)?),
             "min_er" => q.engagement_rate.min = Some(finite(key, value)?),
             "max_er" => q.engagement_rate.max = Some(finite(key, value)?),
             "label" => q.labels.push(EngagementLabel::parse(value).ok_or_else(|| {
@@ -153,6 +162,15 @@ pub(crate) fn bounded(
     }
 }
 
+/// Refuses an empty value for any key but the free-text ones in `free` (the API: a page's
+/// untouched form field sends one, a client sending `platform=` made a mistake).
+pub(crate) fn no_empty(pairs: &[(String, String)], free: &[&str]) -> Result<(), ApiError> {
+    match pairs.iter().find(|(k, v)| v.trim().is_empty() && !free.contains(&k.as_str())) {
+        Some((k, _)) => Err(invalid(k, "an empty value (leave the parameter out instead)".to_string())),
+        None => Ok(()),
+    }
+}
+
 /// Refuses keys outside `allowed` (API endpoints with a fixed set of parameters).
 pub(crate) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
     match pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
@@ -180,7 +198,7 @@ const PLAN_KEYS: &[&str] = &[
 pub(crate) const MAX_PLAN_SECONDS: f64 = 10.0;
 
 /// A plan from URL pairs: the plan's own keys plus every search filter (not `limit`,
-/// `offset` or `facets`). `card_currency` is the budget's currency when none is given.
+/// `offset`, `facets` or `sort`). `card_currency` is the budget's currency when none is given.
 /// Returns the request and whether to compare.
 pub(crate) fn plan_request(
     pairs: &[(String, String)],
@@ -191,7 +209,7 @@ pub(crate) fn plan_request(
     let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
     // An empty value is an untouched form field, as for a search.
     let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-    if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets"].contains(&k.as_str())) {
+    if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets", "sort"].contains(&k.as_str())) {
         return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}' for a plan")));
     }
     let mut query = search_query(&filters, true)?;

@@ -232,6 +232,30 @@ fn malformed_bodies_and_out_of_range_parameters_get_a_400_with_a_code() {
     admin.get(&format!("/api/v1/search?q={}", "a+".repeat(3000))).error(400, "invalid_parameter");
     admin.get(&format!("/api/v1/search?q={}", "vegan+".repeat(30))).error(400, "invalid_parameter");
     admin.get("/api/v1/search?colour=red").error(400, "unknown_parameter");
+    // The API refuses what its document calls invalid: an empty value for a closed set,
+    // a follower count beyond int64; free text may be empty.
+    for query in ["platform=", "min_followers=", "sort=", "min_followers=9223372036854775808"] {
+        admin.get(&format!("/api/v1/search?{query}")).error(400, "invalid_parameter");
+    }
+    assert_eq!(admin.get("/api/v1/search?q=&niche=&min_followers=9223372036854775807").status, 200);
+    admin.get("/api/v1/plan?budget=100&currency=").error(400, "invalid_parameter");
+    admin.get("/api/v1/plan?budget=100&sort=followers").error(400, "unknown_parameter");
+    // The document says which currencies a plan takes: the rate card's.
+    let doc = admin.get("/api/v1/openapi.json").json();
+    let plan_params = doc["paths"]["/api/v1/plan"]["get"]["parameters"].as_array().unwrap().clone();
+    let currency = plan_params.iter().find(|p| p["name"] == "currency").unwrap();
+    assert_eq!(currency["schema"]["enum"], json!(["USD"]), "{currency}");
+    assert!(plan_params.iter().all(|p| !["limit", "offset", "facets", "sort"].contains(&p["name"].as_str().unwrap())));
+    // Every secured operation documents its 401, every write its 403.
+    for (method, path) in ENDPOINTS {
+        let responses = &doc["paths"][*path][method.to_lowercase()]["responses"];
+        if !PUBLIC.contains(path) {
+            assert!(responses["401"].is_object(), "{method} {path}: {responses}");
+        }
+        if *method != "GET" && !PUBLIC.contains(path) {
+            assert!(responses["403"].is_object(), "{method} {path}: {responses}");
+        }
+    }
     admin.get("/api/v1/channels/instagram/x/similar?limit=0").error(400, "invalid_parameter");
     admin.get("/api/v1/channels/instagram/x/similar?limit=5000").error(400, "invalid_parameter");
     admin.get("/api/v1/channels/myspace/x").error(400, "invalid");
@@ -366,7 +390,7 @@ fn an_upload_with_bad_lines_imports_the_rest_and_keeps_the_rejects_for_download(
     assert!(rejects.iter().all(|x| !x["reason"].as_str().unwrap().is_empty()));
     let id = run["id"].as_i64().unwrap();
     // Two files had rejects: the download must name one.
-    admin.get(&format!("/api/v1/imports/{id}/rejects")).error(400, "file_required");
+    admin.get(&format!("/api/v1/imports/{id}/rejects")).error(409, "file_required");
     let names: Vec<String> =
         run["reject_files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["mixed.rejects.ndjson", "more.rejects.csv"]);
@@ -621,7 +645,8 @@ fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
         (members[0]["platform"].as_str().unwrap().to_string(), members[0]["handle"].as_str().unwrap().to_string());
     let m_path = format!("/api/v1/campaigns/{id}/members/{platform}/{handle}");
     // Contracting needs a fee; with one, the stage moves and the history names the user.
-    member.json("PUT", &m_path, json!({"stage": "contracted"})).error(400, "invalid");
+    // The member's missing fee, not the request, is at fault: a conflict.
+    member.json("PUT", &m_path, json!({"stage": "contracted"})).error(409, "conflict");
     let r = member.json("PUT", &m_path, json!({"fee": "120.50", "stage": "contracted"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["stage"], "contracted");
@@ -712,7 +737,7 @@ fn campaigns_over_the_api_from_a_plan_to_a_report_with_permissions_and_codes() {
             &format!("/api/v1/campaigns/{id}"),
             json!({"name": "Autumn 2026", "budget": "3500", "currency": "EUR"}),
         )
-        .error(400, "invalid");
+        .error(409, "conflict");
     viewer.json("PUT", &format!("/api/v1/campaigns/{id}"), json!({"name": "x", "budget": "1"})).error(403, "forbidden");
     assert_eq!(member.delete(&format!("/api/v1/campaigns/{id}")).status, 204);
     viewer.get(&format!("/api/v1/campaigns/{id}")).error(404, "not_found");
