@@ -339,7 +339,7 @@ impl App {
             .user_by_id(by.id)?
             .ok_or_else(|| Error::NotFound(format!("there is no user '{}'", by.username)))?;
         if current.len() > MAX_PASSWORD_BYTES || !verify_password(current, &row.password_hash) {
-            return Err(Error::Invalid("the current password is wrong".to_string()));
+            return Err(Error::Forbidden("the current password is wrong".to_string()));
         }
         policy::check(new)?;
         if new == current {

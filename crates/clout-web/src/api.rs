@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::params;
 use crate::schema::{
     Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
-    PlatformName, PresetName, QueryText, RoleName, SortName, StageName, TierName, UploadFile,
+    PlatformName, PresetName, QueryText, RoleName, ScopeName, SortName, StageName, TierName, UploadFile,
 };
 use crate::state::State;
 
@@ -992,9 +992,12 @@ pub(crate) struct NewToken {
     #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     name: String,
     /// `full` (the default: what your role allows) or `read` (reads only; the only scope a viewer may create).
+    #[schema(inline, value_type = Option<ScopeName>)]
     scope: Option<String>,
     /// Days until the token stops working (1 to 3650); absent: it never expires.
-    expires_in_days: Option<u32>,
+    // Read as a number: JSON Schema calls `30.0` an integer too.
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 3650)]
+    expires_in_days: Option<f64>,
 }
 
 fn token_scope(raw: Option<&str>) -> Result<clout_app::TokenScope, ApiError> {
@@ -1017,9 +1020,19 @@ async fn create_token(
     let state = state.0;
     csrf_checked(&auth, &headers)?;
     let scope = token_scope(body.scope.as_deref())?;
-    let (row, secret) = state
-        .write(move |app, s| app.create_token(&auth.user, &body.name, scope, body.expires_in_days, s.now()))
-        .await?;
+    let days = match body.expires_in_days {
+        None => None,
+        // The range (1 to 3650) is the app's rule; here only the shape.
+        Some(d) if d.fract() == 0.0 && d >= 0.0 => Some(d.min(f64::from(u32::MAX)) as u32),
+        Some(d) => {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("expires_in_days: {d} is not a whole number of days"),
+            ));
+        }
+    };
+    let (row, secret) =
+        state.write(move |app, s| app.create_token(&auth.user, &body.name, scope, days, s.now())).await?;
     let mut body = token_json(&row);
     body["token"] = secret.into();
     Ok((StatusCode::CREATED, Json(body)))
@@ -1046,13 +1059,15 @@ async fn delete_token(
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct PasswordChange {
     current_password: String,
+    /// 12 characters or more, at most 1024 bytes, and not a common password.
+    #[schema(min_length = 12)]
     new_password: String,
 }
 
 /// Changes your password, given the current one. Your other sessions end (the one making
 /// the change stays).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
-    responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody, description = "A wrong current password, or a new one too short or too common"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody, description = "A new password too short or too common"), (status = 403, body = ErrorBody, description = "A wrong current password"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn change_password(
     state: St,
     Caller(auth): Caller,
@@ -1084,8 +1099,8 @@ pub(crate) struct NewUser {
     /// 2 to 40 letters, digits, '_', '-', '.' or '@'.
     #[schema(pattern = r"^[A-Za-z0-9_.@-]{2,40}$")]
     username: String,
-    /// 10 characters or more, and at most 1024 bytes.
-    #[schema(min_length = 10)]
+    /// 12 characters or more, at most 1024 bytes, and not a common password.
+    #[schema(min_length = 12)]
     password: String,
     #[schema(inline, value_type = RoleName)]
     role: String,
@@ -1119,6 +1134,7 @@ async fn create_user(
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct UserChange {
     /// admin, member or viewer.
+    #[schema(inline, value_type = Option<RoleName>)]
     role: Option<String>,
     /// `true` disables the account (its sessions end, its tokens stop working); `false` enables it.
     disabled: Option<bool>,
@@ -1139,7 +1155,17 @@ async fn update_user(
     csrf_checked(&auth, &headers)?;
     let role = body.role.as_deref().map(role_field).transpose()?;
     if role.is_none() && body.disabled.is_none() {
-        return Err(ApiError::bad_request("invalid_body", "nothing to change: send role or disabled"));
+        // Nothing to change: the account as it is, like any PATCH of no field.
+        auth.user.require_admin()?;
+        let user = state
+            .read(move |app, _| {
+                app.users()?
+                    .into_iter()
+                    .find(|u| u.username == username)
+                    .ok_or_else(|| clout_app::Error::NotFound(format!("no account named '{username}'")))
+            })
+            .await?;
+        return Ok(Json(json_user(&user)));
     }
     let user = state
         .write(move |app, s| {
@@ -1176,6 +1202,8 @@ async fn delete_user(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct PasswordReset {
+    /// 12 characters or more, at most 1024 bytes, and not a common password.
+    #[schema(min_length = 12)]
     password: String,
 }
 

@@ -66,6 +66,9 @@ string_schema!(
         .description(Some("A file (not empty)"))
         .into());
 string_schema!(
+    /// An API token's scope.
+    ScopeName => one_of(["full", "read"].into_iter(), "full (what the role allows) or read (reads only)"));
+string_schema!(
     /// An account's role.
     RoleName => one_of(clout_app::Role::ALL.iter().map(|r| r.as_str()), "A role"));
 string_schema!(

@@ -222,8 +222,11 @@ fn changing_ones_password_needs_the_current_one_and_ends_the_other_sessions() {
     let (_, _, viewer) = people(&mut app);
     let here = app.login("vic", "viewer password 1", now()).unwrap().unwrap();
     let elsewhere = app.login("vic", "viewer password 1", now()).unwrap().unwrap();
-    let m = invalid_message(app.change_password(&viewer, "not my password", "a brand new secret", Some(&here.token)));
-    assert_eq!(m, "the current password is wrong");
+    // A wrong current password is refused as forbidden: the request is well formed.
+    match app.change_password(&viewer, "not my password", "a brand new secret", Some(&here.token)) {
+        Err(Error::Forbidden(m)) => assert_eq!(m, "the current password is wrong"),
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
     let m = invalid_message(app.change_password(&viewer, "viewer password 1", "password12", Some(&here.token)));
     assert!(m.contains("common"), "{m}");
     // A viewer may change their own password.

@@ -64,7 +64,7 @@ fn changing_ones_password_needs_the_current_one_and_ends_the_other_sessions() {
         here.json("POST", "/api/v1/me/password", json!({"current_password": current, "new_password": new}))
     };
     let r = change("not my password", "a brand new secret");
-    r.error(400, "invalid");
+    r.error(403, "forbidden");
     assert_eq!(r.json()["message"], "the current password is wrong");
     change(ADMIN_PASSWORD, "password12").error(400, "invalid");
     // Without the CSRF header, a cookie cannot change it.
