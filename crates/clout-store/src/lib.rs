@@ -261,5 +261,39 @@ pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
 
 pub mod backup;
 
+/// Rows of derived state written per transaction when all of it is replaced: another
+/// writer (a note, a campaign change) waits for one such transaction, not for the whole
+/// recompute. The derived-state phase stays stale until the last one, so the partial
+/// state between them is never shown as current.
+pub(crate) const DERIVED_CHUNK: usize = if cfg!(test) { 7 } else { 1_000 };
+
+/// Splits ascending channel ids into consecutive ranges `(after, up_to]` of at most
+/// [`DERIVED_CHUNK`] ids each; together they cover every id (the first starts at
+/// `i64::MIN`, the last ends at `i64::MAX`). `None` when the ids are not ascending.
+pub(crate) fn id_ranges(ids: &[i64]) -> Option<Vec<(i64, i64)>> {
+    if !ids.is_sorted() {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut after = i64::MIN;
+    for chunk in ids.chunks(DERIVED_CHUNK) {
+        let up_to = chunk[chunk.len() - 1];
+        ranges.push((after, up_to));
+        after = up_to;
+    }
+    match ranges.last_mut() {
+        Some(last) => last.1 = i64::MAX,
+        None => ranges.push((i64::MIN, i64::MAX)),
+    }
+    Some(ranges)
+}
+
+/// The part of `rows` (ascending by id) inside `(after, up_to]`.
+pub(crate) fn in_range<T>(rows: &[T], id: impl Fn(&T) -> i64, (after, up_to): (i64, i64)) -> &[T] {
+    let start = rows.partition_point(|r| id(r) <= after);
+    let end = rows.partition_point(|r| id(r) <= up_to);
+    &rows[start..end.max(start)]
+}
+
 #[cfg(test)]
 mod tests;

@@ -194,15 +194,30 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces every niche label and all searchable text in one transaction.
+    /// Replaces every niche label and all searchable text, [`crate::DERIVED_CHUNK`]
+    /// channels per transaction (in one when the rows are not in id order).
     pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM channel_niches", [])?;
-        tx.execute("DELETE FROM channel_text", [])?;
-        tx.execute("DELETE FROM channel_tags", [])?;
-        insert_texts(&tx, texts)?;
-        insert_labels(&tx, labels)?;
-        tx.commit()?;
+        let text_ids: Vec<i64> = texts.iter().map(|t| t.channel_id).collect();
+        let in_order = labels.is_sorted_by_key(|(id, _)| *id) && text_ids.is_sorted();
+        let ranges = match crate::id_ranges(&text_ids) {
+            Some(r) if in_order => r,
+            _ => vec![(i64::MIN, i64::MAX)],
+        };
+        for range in ranges {
+            let (texts, labels) = if in_order {
+                (crate::in_range(texts, |t| t.channel_id, range), crate::in_range(labels, |(id, _)| *id, range))
+            } else {
+                (texts, labels)
+            };
+            let tx = self.conn.transaction()?;
+            let (after, up_to) = range;
+            tx.execute("DELETE FROM channel_niches WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
+            tx.execute("DELETE FROM channel_text WHERE rowid > ?1 AND rowid <= ?2", [after, up_to])?;
+            tx.execute("DELETE FROM channel_tags WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
+            insert_texts(&tx, texts)?;
+            insert_labels(&tx, labels)?;
+            tx.commit()?;
+        }
         Ok(())
     }
 

@@ -306,6 +306,9 @@ pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
     })
 }
 
+/// The size fits and peer groups written with the last part of the metrics.
+type PeerTables<'a> = (&'a [(Platform, SizeFit)], &'a [BucketStats]);
+
 impl Store {
     /// Channels matching `filter`, ordered by platform and handle.
     pub fn channels(&self, filter: &ChannelFilter) -> Result<Vec<ChannelRow>> {
@@ -502,8 +505,31 @@ impl Store {
         fits: &[(Platform, SizeFit)],
         buckets: &[BucketStats],
     ) -> Result<()> {
+        let ids: Vec<i64> = metrics.iter().map(|(id, _)| *id).collect();
+        let ranges = crate::id_ranges(&ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]);
+        let sorted = ranges.len() > 1 || ids.is_sorted();
+        for (k, &range) in ranges.iter().enumerate() {
+            let part = if sorted { crate::in_range(metrics, |(id, _)| *id, range) } else { metrics };
+            let last = k + 1 == ranges.len();
+            self.replace_metrics_part(range, part, last.then_some((fits, buckets)))?;
+        }
+        Ok(())
+    }
+
+    /// One transaction of [`Store::replace_metrics`]: the channels with ids in `range`,
+    /// and with `tables`, the size fits and peer groups.
+    fn replace_metrics_part(
+        &mut self,
+        (after, up_to): (i64, i64),
+        metrics: &[(i64, MetricsRecord)],
+        tables: Option<PeerTables<'_>>,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM channel_metrics; DELETE FROM platform_fits; DELETE FROM bucket_stats;")?;
+        tx.execute("DELETE FROM channel_metrics WHERE channel_id > ?1 AND channel_id <= ?2", params![after, up_to])?;
+        if tables.is_some() {
+            tx.execute_batch("DELETE FROM platform_fits; DELETE FROM bucket_stats;")?;
+        }
+        let (fits, buckets): (&[(Platform, SizeFit)], &[BucketStats]) = tables.unwrap_or((&[], &[]));
         {
             let mut insert = tx.prepare(
                 "INSERT INTO channel_metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
@@ -654,18 +680,27 @@ impl Store {
         Ok(out)
     }
 
-    /// Replaces every audience-quality score in one transaction.
+    /// Replaces every audience-quality score, [`crate::DERIVED_CHUNK`] channels per transaction.
     pub fn replace_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM channel_quality", [])?;
-        {
-            let mut insert =
-                tx.prepare("INSERT INTO channel_quality (channel_id, score, low, high) VALUES (?1, ?2, ?3, ?4)")?;
-            for (id, q) in scores {
-                insert.execute(params![id, q.score, q.low, q.high])?;
+        let ids: Vec<i64> = scores.iter().map(|(id, _)| *id).collect();
+        let ranges = crate::id_ranges(&ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]);
+        let sorted = ranges.len() > 1 || ids.is_sorted();
+        for range in ranges {
+            let part = if sorted { crate::in_range(scores, |(id, _)| *id, range) } else { scores };
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "DELETE FROM channel_quality WHERE channel_id > ?1 AND channel_id <= ?2",
+                params![range.0, range.1],
+            )?;
+            {
+                let mut insert =
+                    tx.prepare("INSERT INTO channel_quality (channel_id, score, low, high) VALUES (?1, ?2, ?3, ?4)")?;
+                for (id, q) in part {
+                    insert.execute(params![id, q.score, q.low, q.high])?;
+                }
             }
+            tx.commit()?;
         }
-        tx.commit()?;
         Ok(())
     }
 

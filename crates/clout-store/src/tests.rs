@@ -255,3 +255,86 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     store.set_disabled(1, Some(now)).unwrap();
     assert!(store.token_user("th", now).unwrap().is_none());
 }
+
+/// Twenty channels, created by a batch of follower counts; their ids, ascending.
+fn twenty_channels(store: &mut Store) -> Vec<i64> {
+    let records: Vec<Record> = (0..20)
+        .map(|i| {
+            Record::Followers(clout_core::FollowerObservation {
+                platform: Platform::Instagram,
+                handle: Handle::parse(&format!("c{i}")).unwrap(),
+                followers: 100 + i,
+                observed_at: Timestamp::from_unix(1_000_000),
+                extra: None,
+            })
+        })
+        .collect();
+    import(store, 2_000_000, &records);
+    let mut ids: Vec<i64> = store
+        .conn
+        .prepare("SELECT id FROM channels")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
+    // Under test a chunk is 7 channels: 20 channels take three transactions.
+    let mut store = Store::open_in_memory().unwrap();
+    let ids = twenty_channels(&mut store);
+    let scores: Vec<(i64, QualityRecord)> =
+        ids.iter().map(|&id| (id, QualityRecord { score: 50.0, low: 40.0, high: 60.0 })).collect();
+    store.replace_quality(&scores).unwrap();
+    // Again with every other channel and other scores: the rest are gone, none is stale.
+    let fewer: Vec<(i64, QualityRecord)> =
+        ids.iter().step_by(2).map(|&id| (id, QualityRecord { score: 90.0, low: 80.0, high: 95.0 })).collect();
+    store.replace_quality(&fewer).unwrap();
+    let rows: Vec<(i64, f64)> = store
+        .conn
+        .prepare("SELECT channel_id, score FROM channel_quality ORDER BY channel_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let expected: Vec<(i64, f64)> = ids.iter().step_by(2).map(|&id| (id, 90.0)).collect();
+    assert_eq!(rows, expected);
+
+    let text = |id: i64, word: &str| SearchText {
+        channel_id: id,
+        handle: format!("c{id}"),
+        name: String::new(),
+        bio: word.to_string(),
+        captions: String::new(),
+        hashtags: String::new(),
+    };
+    let texts: Vec<SearchText> = ids.iter().map(|&id| text(id, "sourdough")).collect();
+    store.replace_niches(&[], &texts).unwrap();
+    assert_eq!(store.text_matches("sourdough").unwrap().len(), 20);
+    let texts: Vec<SearchText> = ids.iter().skip(5).map(|&id| text(id, "kombucha")).collect();
+    store.replace_niches(&[], &texts).unwrap();
+    assert_eq!(store.text_matches("sourdough").unwrap().len(), 0, "no old text survives");
+    assert_eq!(store.text_matches("kombucha").unwrap().len(), 15);
+}
+
+#[test]
+fn id_ranges_cover_every_id_once_in_chunks() {
+    let ids: Vec<i64> = (1..=20).map(|i| i * 3).collect();
+    let ranges = id_ranges(&ids).unwrap();
+    assert_eq!(ranges.len(), 3);
+    assert_eq!((ranges[0].0, ranges[2].1), (i64::MIN, i64::MAX));
+    let mut seen = 0;
+    for r in &ranges {
+        let part = in_range(&ids, |&i| i, *r);
+        assert!(part.len() <= DERIVED_CHUNK);
+        seen += part.len();
+    }
+    assert_eq!(seen, ids.len());
+    assert!(id_ranges(&[3, 1]).is_none());
+    assert_eq!(id_ranges(&[]).unwrap(), [(i64::MIN, i64::MAX)]);
+}
