@@ -169,28 +169,46 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the labels and searchable text of the given channels (and only theirs) in
-    /// one transaction.
+    /// Replaces the labels and searchable text of the given channels (and only theirs),
+    /// [`crate::DERIVED_CHUNK`] channels per transaction (in one when the rows are not in
+    /// id order).
     pub fn replace_niches_of(
         &mut self,
         ids: &[i64],
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
-            let mut delete_text = tx.prepare("DELETE FROM channel_text WHERE rowid = ?1")?;
-            let mut delete_tags = tx.prepare("DELETE FROM channel_tags WHERE channel_id = ?1")?;
-            for id in ids {
-                delete.execute([id])?;
-                delete_text.execute([id])?;
-                delete_tags.execute([id])?;
+        let in_order =
+            labels.is_sorted_by_key(|(id, _)| *id) && texts.is_sorted_by_key(|t| t.channel_id) && ids.is_sorted();
+        let ranges = match crate::id_ranges(ids) {
+            Some(r) if in_order => r,
+            _ => vec![(i64::MIN, i64::MAX)],
+        };
+        for range in ranges {
+            let (ids, labels, texts) = if in_order {
+                (
+                    crate::in_range(ids, |&id| id, range),
+                    crate::in_range(labels, |(id, _)| *id, range),
+                    crate::in_range(texts, |t| t.channel_id, range),
+                )
+            } else {
+                (ids, labels, texts)
+            };
+            let tx = self.conn.transaction()?;
+            {
+                let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
+                let mut delete_text = tx.prepare("DELETE FROM channel_text WHERE rowid = ?1")?;
+                let mut delete_tags = tx.prepare("DELETE FROM channel_tags WHERE channel_id = ?1")?;
+                for id in ids {
+                    delete.execute([id])?;
+                    delete_text.execute([id])?;
+                    delete_tags.execute([id])?;
+                }
             }
+            insert_texts(&tx, texts)?;
+            insert_labels(&tx, labels)?;
+            tx.commit()?;
         }
-        insert_texts(&tx, texts)?;
-        insert_labels(&tx, labels)?;
-        tx.commit()?;
         Ok(())
     }
 

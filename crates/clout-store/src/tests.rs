@@ -320,6 +320,12 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     store.replace_niches(&[], &texts).unwrap();
     assert_eq!(store.text_matches("sourdough").unwrap().len(), 0, "no old text survives");
     assert_eq!(store.text_matches("kombucha").unwrap().len(), 15);
+    // Relabelling some channels (in chunks) replaces theirs and leaves the others.
+    let some: Vec<i64> = ids.iter().skip(5).step_by(3).copied().collect();
+    let texts: Vec<SearchText> = some.iter().map(|&id| text(id, "kefir")).collect();
+    store.replace_niches_of(&some, &[], &texts).unwrap();
+    assert_eq!(store.text_matches("kefir").unwrap().len(), some.len());
+    assert_eq!(store.text_matches("kombucha").unwrap().len(), 15 - some.len());
 }
 
 #[test]
