@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use clout_app::{Access, App, AppConfig, Goal, ImportOptions, PlanRequest, Silent};
+use clout_app::{AppConfig, Catalogue, CatalogueOptions, Goal, ImportOptions, PlanRequest, Silent};
 use clout_core::Timestamp;
 use clout_core::discovery::DiscoveryQuery;
 use clout_core::money::{Currency, Money};
@@ -28,27 +28,30 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let world = tmp.path().join("world.ndjson");
     clout_app::write_demo_world(std::fs::File::create(&world).unwrap(), 42, channels, as_of).unwrap();
-    let mut app = App::open(
+    let catalogue = Catalogue::open(
         AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
-        Access::Write,
-        "bench",
+        CatalogueOptions { readers: 1, ..CatalogueOptions::write("bench") },
     )
     .unwrap();
     let started = Instant::now();
-    app.import(
-        &[world],
-        &ImportOptions {
-            clock: || Timestamp::from_unix(1_795_176_000),
-            strict: false,
-            batch_size: 50_000,
-            limits: Default::default(),
-            max_decompressed_bytes: None,
-        },
-        &mut Silent,
-    )
-    .unwrap();
+    catalogue
+        .import(|app| {
+            app.import(
+                &[world],
+                &ImportOptions {
+                    clock: || Timestamp::from_unix(1_795_176_000),
+                    strict: false,
+                    batch_size: 50_000,
+                    limits: Default::default(),
+                    max_decompressed_bytes: None,
+                },
+                &mut Silent,
+            )
+        })
+        .unwrap();
     println!("demo store: {channels} channels imported in {:.1} s", started.elapsed().as_secs_f64());
-    let directory = app.directory().unwrap();
+    // The Directory is built here, outside the timings, as the server builds it at start.
+    catalogue.directory().unwrap();
 
     let budget = Money::parse("50000", Currency::USD).unwrap();
     println!(
@@ -77,7 +80,7 @@ fn main() {
             candidates,
         };
         let started = Instant::now();
-        let p = app.plan_in(&directory, &request).unwrap();
+        let p = catalogue.read(|r| r.plan(&request)).unwrap();
         let plan_ms = started.elapsed().as_secs_f64() * 1000.0;
         let value: f64 = p.picks.iter().map(|x| goal_of(goal, x)).sum();
         let greedy_value = p.greedy_value.unwrap_or(0.0);

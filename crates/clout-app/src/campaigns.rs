@@ -32,7 +32,7 @@ impl Actor<'_> {
         }
     }
 
-    fn require_write(&self) -> Result<()> {
+    pub(crate) fn require_write(&self) -> Result<()> {
         match self {
             Actor::User(u) => u.require_write(),
             Actor::Operator(_) => Ok(()),

@@ -8,6 +8,7 @@
 mod accounts;
 mod backup;
 mod campaigns;
+mod catalogue;
 mod channels;
 mod csv_export;
 mod error;
@@ -29,6 +30,7 @@ pub use backup::{BackupSummary, restore};
 pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
+pub use catalogue::{Catalogue, CatalogueOptions, Reader};
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_import::Limits as ImportLimits;

@@ -174,19 +174,14 @@ struct Candidate {
 
 impl App {
     /// The best portfolio for the request, searching on `directory`.
-    pub fn plan_in(&self, directory: &Directory, request: &PlanRequest) -> Result<Portfolio> {
+    pub(crate) fn plan_with(&self, directory: &Directory, request: &PlanRequest) -> Result<Portfolio> {
         self.portfolio(directory, request, Scenario::Plan)
-    }
-
-    /// [`App::plan_in`] on a fresh index.
-    pub fn plan(&self, request: &PlanRequest) -> Result<Portfolio> {
-        self.plan_in(&self.directory()?, request)
     }
 
     /// The budget spent on the best micro portfolio, the best handful (at most 3) of macro
     /// or mega creators, and without a tier constraint. The request's own tier filter is
     /// replaced in the first two.
-    pub fn compare_in(&self, directory: &Directory, request: &PlanRequest) -> Result<Comparison> {
+    pub(crate) fn compare_with(&self, directory: &Directory, request: &PlanRequest) -> Result<Comparison> {
         // The three share the time limit.
         let request = &PlanRequest { time_limit: request.time_limit / 3, ..request.clone() };
         let mut micro = request.clone();
@@ -200,11 +195,6 @@ impl App {
             top_tier: self.portfolio(directory, &top, Scenario::TopTier)?,
             unconstrained: self.portfolio(directory, request, Scenario::Unconstrained)?,
         })
-    }
-
-    /// [`App::compare_in`] on a fresh index.
-    pub fn compare(&self, request: &PlanRequest) -> Result<Comparison> {
-        self.compare_in(&self.directory()?, request)
     }
 
     fn portfolio(&self, directory: &Directory, request: &PlanRequest, scenario: Scenario) -> Result<Portfolio> {
@@ -249,7 +239,7 @@ impl App {
         query.limit = request.candidates.clamp(1, MAX_CANDIDATES);
         query.offset = 0;
         query.facets = false;
-        let found = self.search_in(directory, &query)?;
+        let found = self.search_with(directory, &query)?;
         let ids: Vec<i64> = found.channels.iter().map(|c| c.row.id).collect();
         let mut posts = self.store.posts_of_many(&ids)?;
         // The share in basis points, so the cap is exact integer arithmetic on the budget.

@@ -169,7 +169,14 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
         time_limit: Duration::from_secs(5),
         candidates: MAX_CANDIDATES,
     };
-    let p = app.plan(&request).unwrap();
+    drop(app);
+    let catalogue = Catalogue::open(
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        CatalogueOptions::read(),
+    )
+    .unwrap();
+    let plan = |request: &PlanRequest| catalogue.read(|r| r.plan(request));
+    let p = plan(&request).unwrap();
     assert!(p.optimal && p.gap == 0.0);
     assert!(p.cost.minor <= 150_000 && p.cost.minor > 0);
     assert!((2..=4).contains(&p.picks.len()), "{}", p.picks.len());
@@ -188,11 +195,11 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     assert!((p.cost_per_engagement.unwrap() - p.cost.major() / total).abs() < 1e-9);
 
     // No plan: nine creators (every one left) cost more than the budget; a euro budget has no rate.
-    let none = app.plan(&PlanRequest { min_creators: 9, max_creators: None, ..request.clone() }).unwrap();
+    let none = plan(&PlanRequest { min_creators: 9, max_creators: None, ..request.clone() }).unwrap();
     assert!(none.infeasible.is_some() && none.picks.is_empty());
     let eur = Money::parse("1500", Currency::parse("EUR").unwrap()).unwrap();
-    let err = app.plan(&PlanRequest { budget: eur, ..request.clone() }).unwrap_err();
+    let err = plan(&PlanRequest { budget: eur, ..request.clone() }).unwrap_err();
     assert!(err.to_string().contains("no exchange rate for EUR"), "{err}");
-    let err = app.plan(&PlanRequest { max_share: Some(0.0), ..request.clone() }).unwrap_err();
+    let err = plan(&PlanRequest { max_share: Some(0.0), ..request.clone() }).unwrap_err();
     assert!(err.to_string().contains("--max-share"), "{err}");
 }

@@ -366,17 +366,10 @@ fn inputs(
 }
 
 impl App {
-    /// The audience-quality score of one channel, with its components and evidence.
-    pub fn quality(&self, reference: &str, preset: clout_core::TierPreset) -> Result<QualityReport> {
-        let profile = self.channel_profile(reference, preset)?;
-        let platform = profile.view.row.platform;
-        let peers = comment_stats(self.store.comment_rates(platform)?.into_iter().map(|(b, c)| (platform, b, c)));
-        self.quality_with(profile, &peers)
-    }
-
-    /// [`App::quality`] with the peer statistics kept by the server's index (computed on
-    /// the first profile after each rebuild, instead of on every one).
-    pub fn quality_in(
+    /// The audience-quality score of one channel, with its components and evidence, against
+    /// the peer statistics kept with the Directory (computed on the first profile after each
+    /// rebuild, instead of on every one). Edges call it as [`crate::Reader::quality`].
+    pub(crate) fn quality_with_peers(
         &self,
         directory: &crate::Directory,
         reference: &str,

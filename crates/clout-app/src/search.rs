@@ -146,8 +146,8 @@ impl TextCache {
 }
 
 impl App {
-    /// Builds the discovery index from the store.
-    pub fn directory(&self) -> Result<Directory> {
+    /// Builds the discovery index from the store (the [`crate::Catalogue`] keeps one).
+    pub(crate) fn directory(&self) -> Result<Directory> {
         let rows = self.store.discovery_rows()?;
         let confidences = self.store.niche_confidences_by_channel()?;
         let mut niches: HashMap<i64, Vec<String>> =
@@ -182,15 +182,9 @@ impl App {
         Ok(Directory { index, text_cache: Default::default(), peer_comments: Default::default() })
     }
 
-    /// Runs a Directory search over every channel of the store.
-    pub fn search(&self, query: &DiscoveryQuery) -> Result<SearchResults> {
-        let directory = self.directory()?;
-        self.search_in(&directory, query)
-    }
-
-    /// Runs a Directory search on an index built earlier by [`App::directory`]; text
-    /// goes through the store's full-text table.
-    pub fn search_in(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
+    /// Runs a Directory search on `directory`; text goes through the store's full-text
+    /// table. Edges call it as [`crate::Reader::search`].
+    pub(crate) fn search_with(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
         let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
             Some(fts) => {
                 // Only the relevance sort reads the text score.
@@ -236,15 +230,9 @@ pub struct Similar {
 
 impl App {
     /// The channels most like `reference` (`PLATFORM/HANDLE`): shared niches, shared
-    /// hashtags, similar size (see `clout_core::lookalike`).
-    pub fn similar(&self, reference: &str, limit: usize, preset: clout_core::TierPreset) -> Result<Vec<Similar>> {
-        let directory = self.directory()?;
-        self.similar_in(&directory, reference, limit, preset)
-    }
-
-    /// [`App::similar`] on an index built earlier: every channel sharing a niche or one of
-    /// the channel's most used hashtags is compared, in memory.
-    pub fn similar_in(
+    /// hashtags, similar size (see `clout_core::lookalike`). Every channel sharing a niche
+    /// or one of the channel's most used hashtags is compared, in memory.
+    pub(crate) fn similar_with(
         &self,
         directory: &Directory,
         reference: &str,
@@ -268,11 +256,6 @@ impl App {
             }
         }
         Ok(out)
-    }
-
-    /// The engagement rates of a channel's peer group, from the index.
-    pub fn peer_rates_in(&self, directory: &Directory, peers: &clout_core::benchmark::BucketStats) -> Vec<f64> {
-        directory.index.peer_rates(peers.platform, peers.bucket)
     }
 }
 

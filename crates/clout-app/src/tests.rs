@@ -17,6 +17,12 @@ fn app(dir: &Path) -> App {
         .unwrap()
 }
 
+/// The data directory of `app(dir)` as a catalogue: what the edges hold.
+fn catalogue(dir: &Path) -> Catalogue {
+    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None };
+    Catalogue::open(config, CatalogueOptions { readers: 1, ..CatalogueOptions::write("test") }).unwrap()
+}
+
 fn options() -> ImportOptions {
     ImportOptions {
         clock: || Timestamp::from_unix(AS_OF + 3 * DAY),
@@ -378,11 +384,12 @@ fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
         channel("parisveg", 8_000, "FR", "Cuisine vegan"),
         tagged("lifts", "p1", "Post-workout smoothie", "plantbased"),
     ];
-    let mut app = app(dir.path());
-    app.import(&[file(dir.path(), "a.ndjson", &lines.join("\n"))], &options(), &mut Silent).unwrap();
-    let handles = |q: &DiscoveryQuery| -> Vec<String> {
-        app.search(q).unwrap().channels.into_iter().map(|c| c.row.handle).collect()
-    };
+    let catalogue = catalogue(dir.path());
+    let path = file(dir.path(), "a.ndjson", &lines.join("\n"));
+    catalogue.import(|app| app.import(&[path], &options(), &mut Silent)).unwrap();
+    let search = |q: &DiscoveryQuery| catalogue.read(|r| r.search(q)).unwrap();
+    let handles =
+        |q: &DiscoveryQuery| -> Vec<String> { search(q).channels.into_iter().map(|c| c.row.handle).collect() };
     let text = |t: &str| DiscoveryQuery {
         text: Some(t.to_string()),
         sort: SortKey::Followers,
@@ -401,7 +408,7 @@ fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
     // Text and filters together: vegan, Australia, micro tier.
     let q =
         DiscoveryQuery { countries: vec!["AU".to_string()], tiers: vec![Tier::Micro], facets: true, ..text("vegan") };
-    let results = app.search(&q).unwrap();
+    let results = search(&q);
     assert_eq!(results.page.total, 1);
     assert_eq!(results.channels[0].row.handle, "greens");
     assert_eq!(results.page.facets.unwrap().country, [("AU".to_string(), 1)]);
@@ -482,14 +489,17 @@ fn a_hashtag_with_inner_punctuation_is_found_as_typed() {
             AS_OF - 2 * DAY
         ),
     ];
-    let mut app = app(dir.path());
-    app.import(&[file(dir.path(), "a.ndjson", &lines.join("\n"))], &options(), &mut Silent).unwrap();
-    for q in ["#self_care", "#K-Pop"] {
+    let catalogue = catalogue(dir.path());
+    let path = file(dir.path(), "a.ndjson", &lines.join("\n"));
+    catalogue.import(|app| app.import(&[path], &options(), &mut Silent)).unwrap();
+    let total = |q: &str| {
         let query = DiscoveryQuery { text: Some(q.to_string()), ..DiscoveryQuery::everything() };
-        assert_eq!(app.search(&query).unwrap().page.total, 1, "{q}");
+        catalogue.read(|r| r.search(&query)).unwrap().page.total
+    };
+    for q in ["#self_care", "#K-Pop"] {
+        assert_eq!(total(q), 1, "{q}");
     }
-    let query = DiscoveryQuery { text: Some("#selfcare".to_string()), ..DiscoveryQuery::everything() };
-    assert_eq!(app.search(&query).unwrap().page.total, 0);
+    assert_eq!(total("#selfcare"), 0);
 }
 
 #[test]
@@ -509,17 +519,19 @@ fn one_channels_quality_is_the_same_as_in_the_all_channel_run() {
         r#"{"kind":"follower","platform":"instagram","handle":"podded","username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false}"#.to_string(),
     );
     let path = file(dir.path(), "q.ndjson", &lines.join("\n"));
-    let mut app = app(dir.path());
-    let s = app.import(&[path], &options(), &mut Silent).unwrap();
+    let catalogue = catalogue(dir.path());
+    let s = catalogue.import(|app| app.import(&[path], &options(), &mut Silent)).unwrap();
     assert_eq!(s.rejected, 0);
-    let all = app.quality_all().unwrap();
+    let all = catalogue.read(|r| r.quality_all()).unwrap();
     assert_eq!(all.len(), 2);
+    let quality =
+        |handle: &str| catalogue.read(|r| r.quality(&format!("instagram/{handle}"), TierPreset::Scrunch)).unwrap();
     for handle in ["podded", "quiet"] {
-        let one = app.quality(&format!("instagram/{handle}"), TierPreset::Scrunch).unwrap();
+        let one = quality(handle);
         let (_, from_all) = all.iter().find(|(id, _)| *id == one.view.row.id).unwrap();
         assert_eq!(&one.score, from_all, "{handle}");
     }
-    let podded = app.quality("instagram/podded", TierPreset::Scrunch).unwrap().score;
-    let quiet = app.quality("instagram/quiet", TierPreset::Scrunch).unwrap().score;
+    let podded = quality("podded").score;
+    let quiet = quality("quiet").score;
     assert!(podded.score < quiet.score, "the pod and the bot follower cost points: {podded:?} vs {quiet:?}");
 }

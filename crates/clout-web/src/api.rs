@@ -252,7 +252,7 @@ async fn status(state: St, Caller(_): Caller) -> ApiResult {
         "channels": stats.channels, "channel_observations": stats.channel_observations,
         "follower_observations": stats.follower_observations, "posts": stats.posts,
         "post_observations": stats.post_observations, "import_runs": stats.import_runs, "rejects": stats.rejects,
-        "indexed_channels": state.directory().channels(),
+        "indexed_channels": state.read(|r, _| Ok(r.directory()?.channels())).await?,
         "runs": runs.iter().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>(),
     })))
 }
@@ -327,8 +327,7 @@ async fn search(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiRes
     let pairs = params::pairs(raw.as_deref());
     params::no_empty(&pairs, &["q", "language", "niche"])?;
     let query = params::search_query(&pairs, true)?;
-    let directory = state.directory();
-    let results = state.read(move |app, _| app.search_in(&directory, &query)).await?;
+    let results = state.read(move |r, _| r.search(&query)).await?;
     let list: Vec<Value> = results
         .page
         .hits
@@ -388,10 +387,7 @@ async fn similar(
     params::only(&pairs, &["limit"])?;
     let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
     let reference = channel_ref(&platform, &handle);
-    let directory = state.directory();
-    let found = state
-        .read(move |app, _| app.similar_in(&directory, &reference, limit, clout_core::TierPreset::Scrunch))
-        .await?;
+    let found = state.read(move |app, _| app.similar(&reference, limit, clout_core::TierPreset::Scrunch)).await?;
     Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
 }
 
@@ -472,13 +468,12 @@ async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResul
     params::no_empty(&pairs, &["q", "language", "niche"])?;
     let card = state.read(|app, _| app.rate_card()).await?;
     let (request, compare) = params::plan_request(&pairs, card.currency)?;
-    let directory = state.directory();
     let body = state
         .read(move |app, _| {
             Ok(if compare {
-                clout_wire::comparison_json(&app.compare_in(&directory, &request)?, &card.origin)
+                clout_wire::comparison_json(&app.compare(&request)?, &card.origin)
             } else {
-                clout_wire::portfolio_json(&app.plan_in(&directory, &request)?, &card.origin)
+                clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)
             })
         })
         .await?;
@@ -492,9 +487,7 @@ async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResul
 async fn quality(state: St, Caller(_): Caller, UrlPath((platform, handle)): UrlPath<(String, String)>) -> ApiResult {
     let state = state.0;
     let reference = channel_ref(&platform, &handle);
-    let directory = state.directory();
-    let report =
-        state.read(move |app, _| app.quality_in(&directory, &reference, clout_core::TierPreset::Scrunch)).await?;
+    let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
     Ok(Json(clout_wire::quality_json(&report)))
 }
 
@@ -792,14 +785,7 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
                 limits: Default::default(),
                 max_decompressed_bytes: None,
             };
-            // While this import writes and recomputes, pages say their numbers are not current.
-            crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
             let summary = app.import(&files, &options, &mut Silent)?;
-            let generation = app.derived_generation()?;
-            s.refresh_directory(app)?;
-            s.set_directory_generation(generation);
-            let stale = app.derived_stale_since()?.is_some();
-            crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
             crate::uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);
             Ok(summary)
         })
@@ -1309,19 +1295,11 @@ async fn create_campaign(
         disclosure: body.disclosure.clone().unwrap_or_else(|| "#ad".to_string()),
     };
     let plan_request = body.plan.as_deref().map(|q| params::campaign_plan(q, budget, card.currency)).transpose()?;
-    let directory = state.directory();
     let created = state
-        .write(move |app, s| {
-            let (prospects, plan_json) = match plan_request {
-                Some(request) => {
-                    let p = app.plan_in(&directory, &request)?;
-                    let prospects: Vec<clout_app::Prospect> =
-                        p.picks.iter().map(clout_app::Prospect::from_pick).collect();
-                    (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
-                }
-                None => (Vec::new(), None),
-            };
-            app.create_campaign(clout_app::Actor::User(&auth.user), &brief, &prospects, plan_json.as_deref(), s.now())
+        .catalogue(move |catalogue, s| {
+            let record = |p: &clout_app::Portfolio| clout_wire::portfolio_json(p, &card.origin).to_string();
+            let by = clout_app::Actor::User(&auth.user);
+            catalogue.create_campaign_from_plan(by, &brief, plan_request.as_ref(), record, s.now())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(clout_wire::campaign_json(&created))))

@@ -69,21 +69,7 @@ async fn follow_other_writers(state: std::sync::Arc<State>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let s = state.clone();
-        let seen = state.directory_generation();
-        let result = state
-            .read(move |app, _| {
-                let stale = app.derived_stale_since()?.is_some();
-                let generation = app.derived_generation()?;
-                state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
-                if generation != seen && !stale {
-                    s.refresh_directory(app)?;
-                    s.set_directory_generation(generation);
-                }
-                Ok(())
-            })
-            .await;
-        if let Err(e) = result {
+        if let Err(e) = state.follow().await {
             eprintln!("following the store's changes failed: {}", e.message);
         }
     }

@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
-use clout_app::{Access, App, AppConfig, Directory};
+use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::Timestamp;
 
 use crate::error::ApiError;
@@ -107,18 +107,12 @@ fn new_setup_code() -> clout_app::Result<String> {
 /// Shared by every request.
 pub struct State {
     pub config: ServeConfig,
-    writer: Mutex<App>,
-    /// A second writer, for imports only: other writes never queue behind a whole import.
-    importer: Mutex<App>,
-    readers: Vec<Mutex<App>>,
-    next_reader: AtomicUsize,
+    /// The data directory: its connections and its Directory, kept in step with the store.
+    pub(crate) catalogue: Catalogue,
     /// Store work in flight at once: one per core. Requests beyond wait their turn in
     /// arrival order (tokio's semaphore is fair) instead of time-slicing the cores, which
     /// keeps the slowest answers close to the typical ones under load.
     permits: tokio::sync::Semaphore,
-    directory: RwLock<Arc<Directory>>,
-    /// The derived-state generation the Directory was built from.
-    directory_generation: std::sync::atomic::AtomicI64,
     pub(crate) limiter: Mutex<LoginLimiter>,
     /// Every `Host` name this server answers to, normalised by [`crate::security::host_name`].
     pub(crate) hosts: HashSet<String>,
@@ -131,38 +125,33 @@ impl State {
     /// Opens the data directory for writing (holding its lock while the server runs)
     /// and builds the discovery index.
     pub fn open(config: ServeConfig) -> clout_app::Result<State> {
-        let mut writer =
-            App::open(config.app.clone(), Access::Write, &format!("clout serve (pid {})", std::process::id()))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let options = CatalogueOptions {
+            access: Access::Write,
+            holder: format!("clout serve (pid {})", std::process::id()),
+            readers: config.readers.max(cores + 1),
+        };
+        let catalogue = Catalogue::open(config.app.clone(), options)?;
         // An import or recompute cut short left the derived numbers stale: redo them before
         // serving, so that no page shows them as current.
-        if writer.derived_stale_since()?.is_some() {
+        if catalogue.derived_stale() {
             eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
-            writer.recompute_all()?;
         }
+        catalogue.recompute_if_stale()?;
+        DERIVED_STALE.store(catalogue.derived_stale(), Ordering::Relaxed);
         crate::uploads::clean_partials(&config.app.data_dir);
         crate::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
-        let generation = writer.derived_generation()?;
-        let directory = writer.directory()?;
-        let setup_code = if writer.needs_setup()? { Some(new_setup_code()?) } else { None };
+        catalogue.directory()?;
+        let setup_code = if catalogue.read(|r| r.needs_setup())? { Some(new_setup_code()?) } else { None };
         let hosts = ["localhost", "127.0.0.1", "[::1]"]
             .into_iter()
             .map(str::to_string)
             .chain(config.allowed_hosts.iter().filter_map(|h| crate::security::host_name(h)))
             .collect();
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let mut readers = Vec::new();
-        for _ in 0..config.readers.max(cores + 1) {
-            readers.push(Mutex::new(App::open(config.app.clone(), Access::Read, "clout serve")?));
-        }
         Ok(State {
             config,
-            importer: Mutex::new(writer.sibling_writer()?),
-            writer: Mutex::new(writer),
-            readers,
-            next_reader: AtomicUsize::new(0),
+            catalogue,
             permits: tokio::sync::Semaphore::new(cores.max(2)),
-            directory: RwLock::new(Arc::new(directory)),
-            directory_generation: std::sync::atomic::AtomicI64::new(generation),
             limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
@@ -190,13 +179,6 @@ impl State {
         (self.config.clock)()
     }
 
-    pub(crate) fn directory(&self) -> Arc<Directory> {
-        match self.directory.read() {
-            Ok(d) => d.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
     pub(crate) fn data_dir(&self) -> PathBuf {
         self.config.app.data_dir.clone()
     }
@@ -216,77 +198,76 @@ impl State {
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&App, &State) -> clout_app::Result<T> + Send + 'static,
+        F: FnOnce(&Reader<'_>, &State) -> clout_app::Result<T> + Send + 'static,
     {
         let state = self.clone();
         let permit =
             self.permits.acquire().await.map_err(|e| ApiError::internal(format!("the server is stopping: {e}")))?;
-        let result = tokio::task::spawn_blocking(move || {
-            let n = state.readers.len();
-            let start = state.next_reader.fetch_add(1, Ordering::Relaxed);
-            // A free connection if there is one, else wait for the next in turn.
-            for i in 0..n {
-                if let Ok(app) = state.readers[(start + i) % n].try_lock() {
-                    return f(&app, &state).map_err(|e| state.api_error(e));
-                }
-            }
-            let app = state.readers[start % n].lock().unwrap_or_else(|p| p.into_inner());
-            f(&app, &state).map_err(|e| state.api_error(e))
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?;
+        let result =
+            tokio::task::spawn_blocking(move || state.catalogue.read(|r| f(r, &state)).map_err(|e| state.api_error(e)))
+                .await
+                .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?;
         drop(permit);
         result
     }
 
-    /// Runs `f` on the writer, on the blocking pool.
+    /// Runs `f` on the writer, on the blocking pool; the Directory follows what it changed.
     pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
-    {
-        self.on_writer(|s| &s.writer, f).await
-    }
-
-    /// Runs an import on the importer connection, on the blocking pool. Imports queue
-    /// behind each other; every other write goes on through [`State::write`].
-    pub(crate) async fn import<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
-    {
-        self.on_writer(|s| &s.importer, f).await
-    }
-
-    async fn on_writer<T, F>(self: &Arc<Self>, which: fn(&State) -> &Mutex<App>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
     {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut app = which(&state).lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut app, &state).map_err(|e| state.api_error(e))
+            let out = state.catalogue.write(|app| f(app, &state)).map_err(|e| state.api_error(e));
+            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
+            out
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 
-    pub(crate) fn directory_generation(&self) -> i64 {
-        self.directory_generation.load(Ordering::Relaxed)
+    /// Runs an import on the importer connection, on the blocking pool. Imports queue
+    /// behind each other; every other write goes on through [`State::write`]. Pages say
+    /// their numbers are not current while it runs; the Directory is rebuilt after it.
+    pub(crate) async fn import<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            DERIVED_STALE.store(true, Ordering::Relaxed);
+            let out = state.catalogue.import(|app| f(app, &state)).map_err(|e| state.api_error(e));
+            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 
-    pub(crate) fn set_directory_generation(&self, generation: i64) {
-        self.directory_generation.store(generation, Ordering::Relaxed);
+    /// Runs a use case that takes the catalogue itself (it reads and writes in turn), on
+    /// the blocking pool.
+    pub(crate) async fn catalogue<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Catalogue, &State) -> clout_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state.catalogue, &state).map_err(|e| state.api_error(e)))
+            .await
+            .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 
-    /// Rebuilds the discovery index from the writer (after an import).
-    pub(crate) fn refresh_directory(&self, app: &App) -> clout_app::Result<()> {
-        let fresh = Arc::new(app.directory()?);
-        match self.directory.write() {
-            Ok(mut d) => *d = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
+    /// Follows writes by other processes (see [`clout_app::Catalogue::follow`]).
+    pub(crate) async fn follow(self: &Arc<Self>) -> Result<(), ApiError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = state.catalogue.follow().map(|_| ()).map_err(|e| state.api_error(e));
+            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 }

@@ -123,151 +123,177 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
     let mut text = String::new();
     match cmd {
         CampaignCommand::Create(args) => {
-            let mut app = open_write(config, "clout campaign create")?;
-            text = create(&mut app, &args)?;
+            open_write(config, "clout campaign create")?.write(|app| -> Result<()> {
+                text = create(app, &args)?;
+                Ok(())
+            })?;
         }
         CampaignCommand::List(args) => {
-            let app = open_read(config)?;
-            let campaigns = app.campaigns()?;
-            if args.json {
-                for c in &campaigns {
-                    let _ = writeln!(text, "{}", clout_wire::campaign_json(c));
+            open_read(config)?.read(|app| -> Result<()> {
+                let campaigns = app.campaigns()?;
+                if args.json {
+                    for c in &campaigns {
+                        let _ = writeln!(text, "{}", clout_wire::campaign_json(c));
+                    }
+                } else {
+                    let rows: Vec<Vec<String>> = campaigns
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                c.id.to_string(),
+                                c.brief.name.clone(),
+                                c.brief.budget.to_string(),
+                                c.brief.goal.clone(),
+                                c.brief.niche.clone().unwrap_or_default(),
+                                clout_wire::time(c.created_at),
+                            ]
+                        })
+                        .collect();
+                    text.push_str(&table(&["ID", "NAME", "BUDGET", "GOAL", "NICHE", "CREATED"], &rows, &[0, 2]));
                 }
-            } else {
-                let rows: Vec<Vec<String>> = campaigns
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            c.id.to_string(),
-                            c.brief.name.clone(),
-                            c.brief.budget.to_string(),
-                            c.brief.goal.clone(),
-                            c.brief.niche.clone().unwrap_or_default(),
-                            clout_wire::time(c.created_at),
-                        ]
-                    })
-                    .collect();
-                text.push_str(&table(&["ID", "NAME", "BUDGET", "GOAL", "NICHE", "CREATED"], &rows, &[0, 2]));
-            }
+                Ok(())
+            })?;
         }
         CampaignCommand::Show { name, json } => {
-            let app = open_read(config)?;
-            let c = app.campaign(&name)?;
-            let members = app.members(&c, TierPreset::Scrunch)?;
-            let r = app.campaign_report(&name, now())?;
-            if json {
-                let _ = writeln!(text, "{}", clout_wire::campaign_detail_json(&c, &members, &r));
-            } else {
-                show_text(&mut text, &r);
-            }
-        }
-        CampaignCommand::Add { name, channel, fee, stage: s } => {
-            let mut app = open_write(config, "clout campaign add")?;
-            let c = app.campaign(&name)?;
-            let fee = fee
-                .map(|f| Money::parse(&f, c.brief.budget.currency))
-                .transpose()
-                .map_err(|e| anyhow!("--fee: {e}"))?;
-            let s = s.as_deref().map(stage).transpose()?;
-            if app.add_member(by, &name, &channel, s, fee, now())? {
-                let _ = writeln!(text, "added {channel} to '{}'", c.brief.name);
-            } else {
-                let _ = writeln!(text, "{channel} is already in '{}'", c.brief.name);
-            }
-        }
-        CampaignCommand::Remove { name, channel } => {
-            let mut app = open_write(config, "clout campaign remove")?;
-            app.remove_member(by, &name, &channel)?;
-            let _ = writeln!(text, "removed {channel}");
-        }
-        CampaignCommand::Stage { name, channel, stage: s } => {
-            let mut app = open_write(config, "clout campaign stage")?;
-            let s = stage(&s)?;
-            if app.set_stage(by, &name, &channel, s, now())? {
-                let _ = writeln!(text, "{channel} is now {}", s.as_str());
-            } else {
-                let _ = writeln!(text, "{channel} was already {}", s.as_str());
-            }
-        }
-        CampaignCommand::Fee { name, channel, fee } => {
-            let mut app = open_write(config, "clout campaign fee")?;
-            let c = app.campaign(&name)?;
-            let fee = Money::parse(&fee, c.brief.budget.currency).map_err(|e| anyhow!("fee: {e}"))?;
-            app.set_fee(by, &name, &channel, Some(fee))?;
-            let _ = writeln!(text, "{channel}: fee {fee}");
-        }
-        CampaignCommand::Deliverable { name, channel, kind, due } => {
-            let mut app = open_write(config, "clout campaign deliverable")?;
-            let due = due.as_deref().map(|d| date(d, "--due")).transpose()?;
-            let id = app.add_deliverable(by, &name, &channel, deliverable(kind), due, now())?;
-            let _ = writeln!(text, "{id}");
-        }
-        CampaignCommand::Link { name, deliverable, post } => {
-            let mut app = open_write(config, "clout campaign link")?;
-            app.link_deliverable(by, &name, deliverable, &post, now())?;
-            let _ = writeln!(text, "deliverable #{deliverable} is linked to {post}");
-        }
-        CampaignCommand::Cancel { name, deliverable } => {
-            let mut app = open_write(config, "clout campaign cancel")?;
-            app.cancel_deliverable(by, &name, deliverable)?;
-            let _ = writeln!(text, "deliverable #{deliverable} is cancelled");
-        }
-        CampaignCommand::Report { name, json, csv } => {
-            let app = open_read(config)?;
-            if csv {
-                text = app.campaign_report_csv(&name, now())?;
-            } else {
+            open_read(config)?.read(|app| -> Result<()> {
+                let c = app.campaign(&name)?;
+                let members = app.members(&c, TierPreset::Scrunch)?;
                 let r = app.campaign_report(&name, now())?;
                 if json {
-                    let _ = writeln!(text, "{}", clout_wire::report_json(&r));
+                    let _ = writeln!(text, "{}", clout_wire::campaign_detail_json(&c, &members, &r));
                 } else {
-                    report_text(&mut text, &r);
+                    show_text(&mut text, &r);
                 }
-            }
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Add { name, channel, fee, stage: s } => {
+            open_write(config, "clout campaign add")?.write(|app| -> Result<()> {
+                let c = app.campaign(&name)?;
+                let fee = fee
+                    .map(|f| Money::parse(&f, c.brief.budget.currency))
+                    .transpose()
+                    .map_err(|e| anyhow!("--fee: {e}"))?;
+                let s = s.as_deref().map(stage).transpose()?;
+                if app.add_member(by, &name, &channel, s, fee, now())? {
+                    let _ = writeln!(text, "added {channel} to '{}'", c.brief.name);
+                } else {
+                    let _ = writeln!(text, "{channel} is already in '{}'", c.brief.name);
+                }
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Remove { name, channel } => {
+            open_write(config, "clout campaign remove")?.write(|app| -> Result<()> {
+                app.remove_member(by, &name, &channel)?;
+                let _ = writeln!(text, "removed {channel}");
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Stage { name, channel, stage: s } => {
+            open_write(config, "clout campaign stage")?.write(|app| -> Result<()> {
+                let s = stage(&s)?;
+                if app.set_stage(by, &name, &channel, s, now())? {
+                    let _ = writeln!(text, "{channel} is now {}", s.as_str());
+                } else {
+                    let _ = writeln!(text, "{channel} was already {}", s.as_str());
+                }
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Fee { name, channel, fee } => {
+            open_write(config, "clout campaign fee")?.write(|app| -> Result<()> {
+                let c = app.campaign(&name)?;
+                let fee = Money::parse(&fee, c.brief.budget.currency).map_err(|e| anyhow!("fee: {e}"))?;
+                app.set_fee(by, &name, &channel, Some(fee))?;
+                let _ = writeln!(text, "{channel}: fee {fee}");
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Deliverable { name, channel, kind, due } => {
+            open_write(config, "clout campaign deliverable")?.write(|app| -> Result<()> {
+                let due = due.as_deref().map(|d| date(d, "--due")).transpose()?;
+                let id = app.add_deliverable(by, &name, &channel, deliverable(kind), due, now())?;
+                let _ = writeln!(text, "{id}");
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Link { name, deliverable, post } => {
+            open_write(config, "clout campaign link")?.write(|app| -> Result<()> {
+                app.link_deliverable(by, &name, deliverable, &post, now())?;
+                let _ = writeln!(text, "deliverable #{deliverable} is linked to {post}");
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Cancel { name, deliverable } => {
+            open_write(config, "clout campaign cancel")?.write(|app| -> Result<()> {
+                app.cancel_deliverable(by, &name, deliverable)?;
+                let _ = writeln!(text, "deliverable #{deliverable} is cancelled");
+                Ok(())
+            })?;
+        }
+        CampaignCommand::Report { name, json, csv } => {
+            open_read(config)?.read(|app| -> Result<()> {
+                if csv {
+                    text = app.campaign_report_csv(&name, now())?;
+                } else {
+                    let r = app.campaign_report(&name, now())?;
+                    if json {
+                        let _ = writeln!(text, "{}", clout_wire::report_json(&r));
+                    } else {
+                        report_text(&mut text, &r);
+                    }
+                }
+                Ok(())
+            })?;
         }
         CampaignCommand::Edit(args) => {
-            let mut app = open_write(config, "clout campaign edit")?;
-            let c = app.campaign(&args.name)?;
-            let mut brief = c.brief.clone();
-            let currency = match &args.currency {
-                Some(cur) => Currency::parse(cur).map_err(|e| anyhow!("--currency: {e}"))?,
-                None => brief.budget.currency,
-            };
-            brief.budget = match &args.budget {
-                Some(b) => Money::parse(b, currency).map_err(|e| anyhow!("--budget: {e}"))?,
-                None if currency != brief.budget.currency => {
-                    bail!("give --budget in {currency} too (Clout does not convert)")
+            open_write(config, "clout campaign edit")?.write(|app| -> Result<()> {
+                let c = app.campaign(&args.name)?;
+                let mut brief = c.brief.clone();
+                let currency = match &args.currency {
+                    Some(cur) => Currency::parse(cur).map_err(|e| anyhow!("--currency: {e}"))?,
+                    None => brief.budget.currency,
+                };
+                brief.budget = match &args.budget {
+                    Some(b) => Money::parse(b, currency).map_err(|e| anyhow!("--budget: {e}"))?,
+                    None if currency != brief.budget.currency => {
+                        bail!("give --budget in {currency} too (Clout does not convert)")
+                    }
+                    None => brief.budget,
+                };
+                if let Some(n) = &args.rename {
+                    brief.name = n.clone();
                 }
-                None => brief.budget,
-            };
-            if let Some(n) = &args.rename {
-                brief.name = n.clone();
-            }
-            if let Some(g) = args.goal {
-                brief.goal = goal(g).to_string();
-            }
-            if let Some(n) = &args.niche {
-                brief.niche = Some(n.clone()).filter(|n| !n.trim().is_empty());
-            }
-            if let Some(d) = &args.starts {
-                brief.starts_on = Some(date(d, "--starts")?);
-            }
-            if let Some(d) = &args.ends {
-                brief.ends_on = Some(date(d, "--ends")?);
-            }
-            if let Some(m) = &args.messages {
-                brief.key_messages = m.clone();
-            }
-            if let Some(d) = &args.disclosure {
-                brief.disclosure = d.clone();
-            }
-            let c = app.update_brief(by, &args.name, &brief)?;
-            let _ = writeln!(text, "saved the brief of '{}' (budget {})", c.brief.name, c.brief.budget);
+                if let Some(g) = args.goal {
+                    brief.goal = goal(g).to_string();
+                }
+                if let Some(n) = &args.niche {
+                    brief.niche = Some(n.clone()).filter(|n| !n.trim().is_empty());
+                }
+                if let Some(d) = &args.starts {
+                    brief.starts_on = Some(date(d, "--starts")?);
+                }
+                if let Some(d) = &args.ends {
+                    brief.ends_on = Some(date(d, "--ends")?);
+                }
+                if let Some(m) = &args.messages {
+                    brief.key_messages = m.clone();
+                }
+                if let Some(d) = &args.disclosure {
+                    brief.disclosure = d.clone();
+                }
+                let c = app.update_brief(by, &args.name, &brief)?;
+                let _ = writeln!(text, "saved the brief of '{}' (budget {})", c.brief.name, c.brief.budget);
+                Ok(())
+            })?;
         }
         CampaignCommand::Delete { name } => {
-            let mut app = open_write(config, "clout campaign delete")?;
-            app.delete_campaign(by, &name)?;
-            let _ = writeln!(text, "deleted campaign '{name}'");
+            open_write(config, "clout campaign delete")?.write(|app| -> Result<()> {
+                app.delete_campaign(by, &name)?;
+                let _ = writeln!(text, "deleted campaign '{name}'");
+                Ok(())
+            })?;
         }
     }
     emit(&text)?;
@@ -426,47 +452,53 @@ pub(crate) fn creator(config: AppConfig, cmd: CreatorCommand) -> Result<ExitCode
     let mut text = String::new();
     match cmd {
         CreatorCommand::Show { channel, json } => {
-            let app = open_read(config)?;
-            let r = app.relationship(&channel, TierPreset::Scrunch)?;
-            if json {
-                let _ = writeln!(text, "{}", clout_wire::relationship_json(&r));
-            } else {
-                let p = &r.profile;
-                let _ = writeln!(text, "{}/{}", r.channel.row.platform, r.channel.row.handle);
-                let _ = writeln!(text, "email: {}", p.email.as_deref().unwrap_or("-"));
-                let _ = writeln!(text, "phone: {}", p.phone.as_deref().unwrap_or("-"));
-                let _ = writeln!(text, "agent: {}", p.agent.as_deref().unwrap_or("-"));
-                let _ = writeln!(text, "tags: {}", p.tags.join(", "));
-                for (name, s) in &r.campaigns {
-                    let _ = writeln!(text, "campaign '{name}': {}", s.as_str());
+            open_read(config)?.read(|app| -> Result<()> {
+                let r = app.relationship(&channel, TierPreset::Scrunch)?;
+                if json {
+                    let _ = writeln!(text, "{}", clout_wire::relationship_json(&r));
+                } else {
+                    let p = &r.profile;
+                    let _ = writeln!(text, "{}/{}", r.channel.row.platform, r.channel.row.handle);
+                    let _ = writeln!(text, "email: {}", p.email.as_deref().unwrap_or("-"));
+                    let _ = writeln!(text, "phone: {}", p.phone.as_deref().unwrap_or("-"));
+                    let _ = writeln!(text, "agent: {}", p.agent.as_deref().unwrap_or("-"));
+                    let _ = writeln!(text, "tags: {}", p.tags.join(", "));
+                    for (name, s) in &r.campaigns {
+                        let _ = writeln!(text, "campaign '{name}': {}", s.as_str());
+                    }
+                    for n in &r.notes {
+                        let _ = writeln!(text, "{} {}: {}", clout_wire::time(n.written_at), n.written_by, n.body);
+                    }
                 }
-                for n in &r.notes {
-                    let _ = writeln!(text, "{} {}: {}", clout_wire::time(n.written_at), n.written_by, n.body);
-                }
-            }
+                Ok(())
+            })?;
         }
         CreatorCommand::Set { channel, email, phone, agent, tags } => {
-            let mut app = open_write(config, "clout creator set")?;
-            let mut p: CreatorProfile = app.relationship(&channel, TierPreset::Scrunch)?.profile;
-            if email.is_some() {
-                p.email = email;
-            }
-            if phone.is_some() {
-                p.phone = phone;
-            }
-            if agent.is_some() {
-                p.agent = agent;
-            }
-            if let Some(t) = tags {
-                p.tags = vec![t];
-            }
-            app.set_creator_profile(by, &channel, &p)?;
-            let _ = writeln!(text, "saved {channel}");
+            open_write(config, "clout creator set")?.write(|app| -> Result<()> {
+                let mut p: CreatorProfile = app.relationship(&channel, TierPreset::Scrunch)?.profile;
+                if email.is_some() {
+                    p.email = email;
+                }
+                if phone.is_some() {
+                    p.phone = phone;
+                }
+                if agent.is_some() {
+                    p.agent = agent;
+                }
+                if let Some(t) = tags {
+                    p.tags = vec![t];
+                }
+                app.set_creator_profile(by, &channel, &p)?;
+                let _ = writeln!(text, "saved {channel}");
+                Ok(())
+            })?;
         }
         CreatorCommand::Note { channel, text: body } => {
-            let mut app = open_write(config, "clout creator note")?;
-            app.add_creator_note(by, &channel, &body, now())?;
-            let _ = writeln!(text, "noted on {channel}");
+            open_write(config, "clout creator note")?.write(|app| -> Result<()> {
+                app.add_creator_note(by, &channel, &body, now())?;
+                let _ = writeln!(text, "noted on {channel}");
+                Ok(())
+            })?;
         }
     }
     emit(&text)?;

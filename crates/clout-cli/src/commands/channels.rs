@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
-use clout_app::{App, ChannelQuery};
+use clout_app::{ChannelQuery, Reader};
 use clout_core::{Platform, Tier};
 
 use super::preset;
@@ -12,7 +12,7 @@ use crate::cli::ChannelsArgs;
 use crate::output::{emit, fixed2, table, thousands};
 use clout_wire::channel_json;
 
-pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
+pub(crate) fn run(app: &Reader<'_>, args: ChannelsArgs) -> Result<ExitCode> {
     let platform = args.platform.as_deref().map(Platform::parse).transpose().map_err(|e| anyhow!("{e}"))?;
     let tier = match args.tier.as_deref() {
         None => None,
@@ -76,7 +76,7 @@ pub(crate) fn run(app: &App, args: ChannelsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn benchmarks(app: &App, as_json: bool) -> Result<ExitCode> {
+pub(crate) fn benchmarks(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let (fits, buckets) = app.benchmarks()?;
     let mut text = String::new();

@@ -27,7 +27,6 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let mut app = open_write(config.clone(), "clout demo")?;
     let dir = config.data_dir.join("demo");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("world-seed{}-{}.ndjson.gz", args.seed, args.channels));
@@ -41,10 +40,11 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
         max_decompressed_bytes: None,
     };
     let mut progress = super::import::Progress::new();
-    let summary = app.import(&[path], &options, &mut progress)?;
+    let catalogue = open_write(config.clone(), "clout demo")?;
+    let summary = catalogue.import(|app| app.import(&[path], &options, &mut progress))?;
+    drop(catalogue);
     super::import::report(&summary, false);
     if args.serve {
-        drop(app);
         println!();
         println!("Open the address below and create the admin account with the setup code printed here.");
         let serve = crate::cli::ServeArgs {

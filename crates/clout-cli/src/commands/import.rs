@@ -92,7 +92,6 @@ impl ImportProgress for Progress {
 }
 
 pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
-    let mut app = open_write(config, "clout import")?;
     let limits = clout_app::ImportLimits {
         max_line_bytes: args.max_line_bytes.max(1),
         max_field_bytes: args.max_field_bytes,
@@ -106,7 +105,8 @@ pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
         max_decompressed_bytes: args.max_decompressed_bytes,
     };
     let mut progress = Progress::new();
-    let summary = app.import(&args.files, &options, &mut progress)?;
+    let catalogue = open_write(config, "clout import")?;
+    let summary = catalogue.import(|app| app.import(&args.files, &options, &mut progress))?;
     report(&summary, args.json);
     Ok(exit_code(&summary))
 }

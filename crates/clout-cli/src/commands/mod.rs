@@ -12,7 +12,7 @@ mod users;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clout_app::{Access, App, AppConfig};
+use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::TierPreset;
 
 use crate::cli::{Cli, Command, TierPresetArg};
@@ -25,29 +25,30 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Command::Import(args) => import::run(config, args),
-        Command::Channels(args) => channels::run(&open_read(config)?, args),
-        Command::Show(args) => show::run(&open_read(config)?, args),
-        Command::Search(args) => search::run(&open_read(config)?, *args),
-        Command::Similar(args) => search::similar(&open_read(config)?, args),
-        Command::Price(args) => money::price(&open_read(config)?, args),
-        Command::Plan(args) => money::plan(&open_read(config)?, *args),
+        Command::Channels(args) => open_read(config)?.read(|r| channels::run(r, args)),
+        Command::Show(args) => open_read(config)?.read(|r| show::run(r, args)),
+        Command::Search(args) => open_read(config)?.read(|r| search::run(r, *args)),
+        Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
+        Command::Price(args) => open_read(config)?.read(|r| money::price(r, args)),
+        Command::Plan(args) => open_read(config)?.read(|r| money::plan(r, *args)),
         Command::Campaign(cmd) => campaign::run(config, cmd),
         Command::Creator(cmd) => campaign::creator(config, cmd),
         Command::RateCard => {
             crate::output::emit(clout_app::DEFAULT_RATE_CARD)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Benchmarks(args) => channels::benchmarks(&open_read(config)?, args.json),
+        Command::Benchmarks(args) => open_read(config)?.read(|r| channels::benchmarks(r, args.json)),
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => {
-            let mut app = open_write(config, "clout recompute")?;
+            open_write(config, "clout recompute")?.write(|app| -> Result<ExitCode> {
             let (s, n, q) = app.recompute_all()?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
             println!("scored the audience quality of {q} channels");
             Ok(ExitCode::SUCCESS)
+            })
         }
-        Command::Status(args) => status(&open_read(config)?, args.json),
+        Command::Status(args) => open_read(config)?.read(|r| status(r, args.json)),
         Command::Backup { dest } => {
             let app = App::open(config, Access::Read, "")?;
             let b = app.backup(&dest)?;
@@ -78,16 +79,17 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => users::user(config, cmd),
         Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
-            let mut app = open_write(config, "clout index rebuild")?;
+            open_write(config, "clout index rebuild")?.write(|app| -> Result<ExitCode> {
             let n = app.recompute_niches()?;
             println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
             Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Quality(crate::cli::QualityArgs { command: None, channel, json }) => {
             let Some(channel) = channel else {
                 anyhow::bail!("name a channel (clout quality PLATFORM/HANDLE) or use `clout quality train` / `check`");
             };
-            let app = open_read(config)?;
+            open_read(config)?.read(|app| -> Result<ExitCode> {
             let r = app.quality(&channel, TierPreset::Scrunch)?;
             let q = &r.score;
             let mut text = String::new();
@@ -108,12 +110,13 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             }
             crate::output::emit(&text)?;
             Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Quality(crate::cli::QualityArgs {
             command: Some(crate::cli::QualityCommand::Train { labels, json }),
             ..
         }) => {
-            let mut app = open_write(config, "clout quality train")?;
+            open_write(config, "clout quality train")?.write(|app| -> Result<ExitCode> {
             let s = app.train_follower_model(&labels)?;
             let cv = s.cross_validated;
             if json {
@@ -137,12 +140,13 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                 println!("model saved to {}", s.model_file.display());
             }
             Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Quality(crate::cli::QualityArgs {
             command: Some(crate::cli::QualityCommand::Check { file, json }),
             ..
         }) => {
-            let app = open_read(config)?;
+            open_read(config)?.read(|app| -> Result<ExitCode> {
             let check = app.check_followers(&file)?;
             for (line, reason) in &check.rejects {
                 eprintln!("rejected {}:{line}: {reason}", file.display());
@@ -174,6 +178,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             }
             crate::output::emit(&text)?;
             Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Niches => {
             crate::output::emit(clout_app::DEFAULT_TAXONOMY)?;
@@ -196,7 +201,7 @@ fn derived_json(stale: Option<clout_core::Timestamp>) -> serde_json::Value {
     serde_json::json!({"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)})
 }
 
-fn status(app: &App, as_json: bool) -> Result<ExitCode> {
+fn status(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let mut text = String::new();
     let s = app.store_stats()?;
@@ -269,19 +274,20 @@ fn status(app: &App, as_json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the store to read; says on stderr when its derived numbers are stale, so that
-/// no table or JSON is taken for current when it is not.
-fn open_read(config: AppConfig) -> Result<App> {
-    let app = App::open(config, Access::Read, "")?;
-    if let Ok(Some(since)) = app.derived_stale_since() {
+/// Opens the data directory to read; says on stderr when its derived numbers are stale,
+/// so that no table or JSON is taken for current when it is not.
+fn open_read(config: AppConfig) -> Result<Catalogue> {
+    let catalogue = Catalogue::open(config, CatalogueOptions::read())?;
+    if let Ok(Some(since)) = catalogue.read(|r| r.derived_stale_since()) {
         eprintln!("warning: {}", stale_message(since));
     }
-    Ok(app)
+    Ok(catalogue)
 }
 
-fn open_write(config: AppConfig, command: &str) -> Result<App> {
+/// Opens the data directory to write, as `command` for a process waiting on the lock.
+fn open_write(config: AppConfig, command: &str) -> Result<Catalogue> {
     let holder = format!("{command}, pid {}", std::process::id());
-    Ok(App::open(config, Access::Write, &holder)?)
+    Ok(Catalogue::open(config, CatalogueOptions::write(holder))?)
 }
 
 /// The wall clock, read in one place: the app and core take time as a parameter.

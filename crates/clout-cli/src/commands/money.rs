@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
-use clout_app::{App, Goal, PlanRequest, Portfolio};
+use clout_app::{Goal, PlanRequest, Portfolio, Reader};
 use clout_core::money::{Currency, Money};
 use clout_core::outcome::Spread;
 use clout_core::price::Deliverable;
@@ -34,7 +34,7 @@ pub(crate) fn goal(arg: GoalArg) -> Goal {
 }
 
 /// An amount in `currency`, or the rate card's currency.
-fn amount(app: &App, raw: &str, currency: Option<&str>, what: &str) -> Result<Money> {
+fn amount(app: &Reader<'_>, raw: &str, currency: Option<&str>, what: &str) -> Result<Money> {
     let currency = match currency {
         Some(c) => Currency::parse(c).map_err(|e| anyhow!("--currency: {e}"))?,
         None => app.rate_card()?.currency,
@@ -54,7 +54,7 @@ fn spread(s: &Spread) -> String {
     format!("{} / {} / {}", count(s.p10), count(s.p50), count(s.p90))
 }
 
-pub(crate) fn price(app: &App, args: PriceArgs) -> Result<ExitCode> {
+pub(crate) fn price(app: &Reader<'_>, args: PriceArgs) -> Result<ExitCode> {
     let quote = args.quote.as_deref().map(|q| amount(app, q, args.currency.as_deref(), "--quote")).transpose()?;
     let r = app.price(&args.channel, deliverable(args.deliverable), quote, preset(args.tiers))?;
     let mut text = String::new();
@@ -167,7 +167,7 @@ fn fmt_factor(x: f64) -> String {
     format!("{x}")
 }
 
-pub(crate) fn plan(app: &App, args: PlanArgs) -> Result<ExitCode> {
+pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 3600.0) {
         bail!("--time-limit must be between 0 and 3600 seconds");
     }

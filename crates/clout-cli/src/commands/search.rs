@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
-use clout_app::App;
+use clout_app::Reader;
 use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 use serde_json::{Value, json};
@@ -76,7 +76,7 @@ fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
     })
 }
 
-pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
+pub(crate) fn run(app: &Reader<'_>, args: SearchArgs) -> Result<ExitCode> {
     let q = query(&args)?;
     let results = app.search(&q)?;
     let mut text = String::new();
@@ -143,7 +143,7 @@ pub(crate) fn run(app: &App, args: SearchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn similar(app: &App, args: SimilarArgs) -> Result<ExitCode> {
+pub(crate) fn similar(app: &Reader<'_>, args: SimilarArgs) -> Result<ExitCode> {
     let found = app.similar(&args.channel, args.limit, preset(args.tiers))?;
     let mut text = String::new();
     if args.json {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clout_app::{App, ChannelProfile};
+use clout_app::{ChannelProfile, Reader};
 use clout_core::Metric;
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ use crate::cli::ShowArgs;
 use crate::output::{emit, fixed2, table, thousands};
 use clout_wire::{profile_json, time};
 
-pub(crate) fn run(app: &App, args: ShowArgs) -> Result<ExitCode> {
+pub(crate) fn run(app: &Reader<'_>, args: ShowArgs) -> Result<ExitCode> {
     let preset = preset(args.tiers);
     let profile = app.channel_profile(&args.channel, preset)?;
     if args.json {

@@ -44,69 +44,71 @@ fn generated_password() -> Result<String> {
 
 pub(crate) fn user(config: AppConfig, cmd: UserCommand) -> Result<ExitCode> {
     if let UserCommand::List(args) = cmd {
-        let app = open_read(config)?;
-        let users = app.users()?;
-        let mut text = String::new();
-        if args.json {
-            for u in &users {
-                text.push_str(&format!("{}\n", clout_wire::user_json(u)));
+        return open_read(config)?.read(|app| -> Result<ExitCode> {
+            let users = app.users()?;
+            let mut text = String::new();
+            if args.json {
+                for u in &users {
+                    text.push_str(&format!("{}\n", clout_wire::user_json(u)));
+                }
+            } else {
+                let rows: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            u.username.clone(),
+                            u.role.as_str().to_string(),
+                            if u.disabled { "disabled" } else { "active" }.to_string(),
+                            clout_wire::time(u.created_at),
+                        ]
+                    })
+                    .collect();
+                text.push_str(&table(&["USER", "ROLE", "STATE", "CREATED"], &rows, &[]));
             }
-        } else {
-            let rows: Vec<Vec<String>> = users
-                .iter()
-                .map(|u| {
-                    vec![
-                        u.username.clone(),
-                        u.role.as_str().to_string(),
-                        if u.disabled { "disabled" } else { "active" }.to_string(),
-                        clout_wire::time(u.created_at),
-                    ]
-                })
-                .collect();
-            text.push_str(&table(&["USER", "ROLE", "STATE", "CREATED"], &rows, &[]));
-        }
-        emit(&text)?;
-        return Ok(ExitCode::SUCCESS);
+            emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        });
     }
     let op = operator();
     let by = Actor::Operator(&op);
-    let mut app = open_write(config, "clout user")?;
-    match cmd {
-        UserCommand::List(_) => {}
-        UserCommand::Create { name, role: r } => {
-            let password = read_password(&format!("Password for {name}"))?;
-            let u = app.create_user(by, name.trim(), &password, role(r), now())?;
-            println!("created {} ({})", u.username, u.role.as_str());
+    open_write(config, "clout user")?.write(|app| -> Result<ExitCode> {
+        match cmd {
+            UserCommand::List(_) => {}
+            UserCommand::Create { name, role: r } => {
+                let password = read_password(&format!("Password for {name}"))?;
+                let u = app.create_user(by, name.trim(), &password, role(r), now())?;
+                println!("created {} ({})", u.username, u.role.as_str());
+            }
+            UserCommand::Passwd { name } => {
+                let password = read_password(&format!("New password for {name}"))?;
+                app.reset_password(by, &name, &password)?;
+                println!("set the password of {}; their sessions ended", name.trim());
+            }
+            UserCommand::Reset { name } => {
+                let password = generated_password()?;
+                app.reset_password(by, &name, &password)?;
+                eprintln!("set a new password for {}; their sessions ended. It is shown once:", name.trim());
+                println!("{password}");
+            }
+            UserCommand::Disable { name } => {
+                let u = app.disable_user(by, &name, now())?;
+                println!("disabled {}: their sessions ended and their tokens no longer work", u.username);
+            }
+            UserCommand::Enable { name } => {
+                let u = app.enable_user(by, &name)?;
+                println!("enabled {}", u.username);
+            }
+            UserCommand::Delete { name } => {
+                app.delete_user(by, &name)?;
+                println!("deleted {} with their sessions and tokens", name.trim());
+            }
+            UserCommand::Role { name, role: r } => {
+                let u = app.set_role(by, &name, role(r))?;
+                println!("{} is now {}", u.username, u.role.as_str());
+            }
         }
-        UserCommand::Passwd { name } => {
-            let password = read_password(&format!("New password for {name}"))?;
-            app.reset_password(by, &name, &password)?;
-            println!("set the password of {}; their sessions ended", name.trim());
-        }
-        UserCommand::Reset { name } => {
-            let password = generated_password()?;
-            app.reset_password(by, &name, &password)?;
-            eprintln!("set a new password for {}; their sessions ended. It is shown once:", name.trim());
-            println!("{password}");
-        }
-        UserCommand::Disable { name } => {
-            let u = app.disable_user(by, &name, now())?;
-            println!("disabled {}: their sessions ended and their tokens no longer work", u.username);
-        }
-        UserCommand::Enable { name } => {
-            let u = app.enable_user(by, &name)?;
-            println!("enabled {}", u.username);
-        }
-        UserCommand::Delete { name } => {
-            app.delete_user(by, &name)?;
-            println!("deleted {} with their sessions and tokens", name.trim());
-        }
-        UserCommand::Role { name, role: r } => {
-            let u = app.set_role(by, &name, role(r))?;
-            println!("{} is now {}", u.username, u.role.as_str());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 pub(crate) fn token(config: AppConfig, cmd: TokenCommand) -> Result<ExitCode> {
@@ -114,44 +116,48 @@ pub(crate) fn token(config: AppConfig, cmd: TokenCommand) -> Result<ExitCode> {
     let by = Actor::Operator(&op);
     match cmd {
         TokenCommand::List { user, json } => {
-            let app = open_read(config)?;
-            let mut tokens = app.all_tokens(by)?;
-            if let Some(name) = user {
-                let u = app.account(by, &name)?;
-                tokens.retain(|t| t.user_id == u.id);
-            }
-            let mut text = String::new();
-            if json {
-                for t in &tokens {
-                    text.push_str(&format!("{}\n", clout_wire::token_json(t)));
+            open_read(config)?.read(|app| -> Result<()> {
+                let mut tokens = app.all_tokens(by)?;
+                if let Some(name) = user {
+                    let u = app.account(by, &name)?;
+                    tokens.retain(|t| t.user_id == u.id);
                 }
-            } else {
-                let rows: Vec<Vec<String>> = tokens
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            t.id.to_string(),
-                            t.username.clone(),
-                            t.name.clone(),
-                            format!("{}…", t.prefix),
-                            t.scope.clone(),
-                            clout_wire::time(t.created_at),
-                            t.expires_at.map(clout_wire::time).unwrap_or_else(|| "never".to_string()),
-                        ]
-                    })
-                    .collect();
-                text.push_str(&table(
-                    &["ID", "USER", "NAME", "STARTS WITH", "SCOPE", "CREATED", "EXPIRES"],
-                    &rows,
-                    &[0],
-                ));
-            }
-            emit(&text)?;
+                let mut text = String::new();
+                if json {
+                    for t in &tokens {
+                        text.push_str(&format!("{}\n", clout_wire::token_json(t)));
+                    }
+                } else {
+                    let rows: Vec<Vec<String>> = tokens
+                        .iter()
+                        .map(|t| {
+                            vec![
+                                t.id.to_string(),
+                                t.username.clone(),
+                                t.name.clone(),
+                                format!("{}…", t.prefix),
+                                t.scope.clone(),
+                                clout_wire::time(t.created_at),
+                                t.expires_at.map(clout_wire::time).unwrap_or_else(|| "never".to_string()),
+                            ]
+                        })
+                        .collect();
+                    text.push_str(&table(
+                        &["ID", "USER", "NAME", "STARTS WITH", "SCOPE", "CREATED", "EXPIRES"],
+                        &rows,
+                        &[0],
+                    ));
+                }
+                emit(&text)?;
+                Ok(())
+            })?;
         }
         TokenCommand::Revoke { id } => {
-            let mut app = open_write(config, "clout token revoke")?;
-            app.revoke_token(by, id)?;
-            println!("revoked token {id}");
+            open_write(config, "clout token revoke")?.write(|app| -> Result<()> {
+                app.revoke_token(by, id)?;
+                println!("revoked token {id}");
+                Ok(())
+            })?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -88,18 +88,11 @@ pub(super) async fn create_campaign(
         Err(e) => return error_page_for(&auth, e),
     };
     let user = auth.user.clone();
-    let directory = state.directory();
     let created = state
-        .write(move |app, s| {
-            let (prospects, plan_json) = match plan {
-                Some(request) => {
-                    let p = app.plan_in(&directory, &request)?;
-                    let prospects = p.picks.iter().map(clout_app::Prospect::from_pick).collect::<Vec<_>>();
-                    (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
-                }
-                None => (Vec::new(), None),
-            };
-            app.create_campaign(clout_app::Actor::User(&user), &brief, &prospects, plan_json.as_deref(), s.now())
+        .catalogue(move |catalogue, s| {
+            let record = |p: &clout_app::Portfolio| clout_wire::portfolio_json(p, &card.origin).to_string();
+            let by = clout_app::Actor::User(&user);
+            catalogue.create_campaign_from_plan(by, &brief, plan.as_ref(), record, s.now())
         })
         .await;
     match created {

@@ -403,11 +403,10 @@ async fn directory(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri,
             (Vec::new(), 0, None, 0, 20)
         }
         Ok(q) => {
-            let directory = state.directory();
             let (offset, limit) = (q.offset, q.limit);
             match state
                 .read(move |app, _| {
-                    let mut r = app.search_in(&directory, &q)?;
+                    let mut r = app.search(&q)?;
                     // Disjunctive facets: a group with a choice counts its values under
                     // the rest of the query, so the other values stay visible to add.
                     if let Some(facets) = r.page.facets.as_mut() {
@@ -416,7 +415,7 @@ async fn directory(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri,
                             clear(&mut other);
                             other.limit = 0;
                             other.offset = 0;
-                            app.search_in(&directory, &other).map(|o| o.page.facets.unwrap_or_default())
+                            app.search(&other).map(|o| o.page.facets.unwrap_or_default())
                         };
                         if !q.platforms.is_empty() {
                             facets.platform = without(&|o| o.platforms.clear())?.platform;
@@ -539,7 +538,6 @@ async fn channel(
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let reference = format!("{platform}/{handle}");
-    let directory = state.directory();
     // A quote to judge, from the price form (`?quote=250&deliverable=video#price`).
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string());
@@ -572,10 +570,10 @@ async fn channel(
     let loaded = state
         .read(move |app, _| {
             let profile = app.channel_profile(&reference, TierPreset::Scrunch)?;
-            let quality = app.quality_in(&directory, &reference, TierPreset::Scrunch).ok();
-            let similar = app.similar_in(&directory, &reference, 8, TierPreset::Scrunch)?;
+            let quality = app.quality(&reference, TierPreset::Scrunch).ok();
+            let similar = app.similar(&reference, 8, TierPreset::Scrunch)?;
             let peers = match &profile.peers {
-                Some(p) => app.peer_rates_in(&directory, p),
+                Some(p) => app.peer_rates(p)?,
                 None => Vec::new(),
             };
             let lists = app.lists()?;

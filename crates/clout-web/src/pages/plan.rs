@@ -58,25 +58,25 @@ pub(super) async fn plan(
         let result = async {
             let card = state.read(|app, _| app.rate_card()).await?;
             let (request, compare) = params::plan_request(&plan_pairs, card.currency)?;
-            let directory = state.directory();
             state
                 .read(move |app, _| {
                     Ok(if compare {
-                        let c = app.compare_in(&directory, &request)?;
-                        let bars: Vec<crate::charts::ScenarioBar> = [("micro", &c.micro), ("top tier", &c.top_tier), ("unconstrained", &c.unconstrained)]
-                            .iter()
-                            .map(|(label, p)| crate::charts::ScenarioBar {
-                                label: label.to_string(),
-                                per_unit: p.engagements_per_unit.unwrap_or(0.0),
-                                p10: p.totals.map_or(0.0, |t| t.engagements.p10),
-                                mean: p.totals.map_or(0.0, |t| t.engagements.mean),
-                                p90: p.totals.map_or(0.0, |t| t.engagements.p90),
-                            })
-                            .collect();
+                        let c = app.compare(&request)?;
+                        let bars: Vec<crate::charts::ScenarioBar> =
+                            [("micro", &c.micro), ("top tier", &c.top_tier), ("unconstrained", &c.unconstrained)]
+                                .iter()
+                                .map(|(label, p)| crate::charts::ScenarioBar {
+                                    label: label.to_string(),
+                                    per_unit: p.engagements_per_unit.unwrap_or(0.0),
+                                    p10: p.totals.map_or(0.0, |t| t.engagements.p10),
+                                    mean: p.totals.map_or(0.0, |t| t.engagements.mean),
+                                    p90: p.totals.map_or(0.0, |t| t.engagements.p90),
+                                })
+                                .collect();
                         let svg = crate::charts::comparison(&bars, request.budget.currency.as_str()).ok();
                         (json!({"comparison": clout_wire::comparison_json(&c, &card.origin)}), svg)
                     } else {
-                        (json!({"plan": clout_wire::portfolio_json(&app.plan_in(&directory, &request)?, &card.origin)}), None)
+                        (json!({"plan": clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)}), None)
                     })
                 })
                 .await

@@ -1,0 +1,103 @@
+//! The catalogue keeps its Directory in step with the store: after its own writes, and
+//! after another process's, never showing a half-written recompute.
+
+use std::path::{Path, PathBuf};
+
+use clout_core::Timestamp;
+use clout_core::discovery::DiscoveryQuery;
+
+use crate::{AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
+
+/// 2026-11-20T12:00:00Z.
+const AS_OF: i64 = 1_795_176_000;
+
+fn config(dir: &Path) -> AppConfig {
+    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + 86_400),
+        strict: false,
+        batch_size: 10,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+    }
+}
+
+fn channels_file(dir: &Path, name: &str, handles: &[&str]) -> PathBuf {
+    let lines: Vec<String> = handles
+        .iter()
+        .map(|h| {
+            format!(
+                r#"{{"kind":"channel","platform":"instagram","handle":"{h}","followers":5000,"bio":"vegan recipes","observed_at":{AS_OF}}}"#
+            )
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn total(catalogue: &Catalogue) -> u64 {
+    catalogue.read(|r| r.search(&DiscoveryQuery::everything())).unwrap().page.total
+}
+
+#[test]
+fn an_import_through_the_catalogue_is_searchable_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue =
+        Catalogue::open(config(dir.path()), CatalogueOptions { readers: 2, ..CatalogueOptions::write("test") })
+            .unwrap();
+    assert_eq!(total(&catalogue), 0, "an empty store has an empty Directory");
+    let first = channels_file(dir.path(), "a.ndjson", &["ann", "bob"]);
+    catalogue.import(|app| app.import(&[first], &options(), &mut Silent)).unwrap();
+    assert_eq!(total(&catalogue), 2, "the Directory was rebuilt after the import");
+    assert!(!catalogue.derived_stale());
+    let second = channels_file(dir.path(), "b.ndjson", &["cat"]);
+    catalogue.import(|app| app.import(&[second], &options(), &mut Silent)).unwrap();
+    assert_eq!(total(&catalogue), 3);
+    // A write that recomputes (here: everything) also rebuilds it; nothing new is lost.
+    catalogue.write(|app| app.recompute_all().map(|_| ())).unwrap();
+    assert_eq!(total(&catalogue), 3);
+}
+
+#[test]
+fn another_process_import_shows_once_followed_and_stale_numbers_are_flagged_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = channels_file(dir.path(), "a.ndjson", &["ann"]);
+    let server =
+        Catalogue::open(config(dir.path()), CatalogueOptions { readers: 1, ..CatalogueOptions::write("server") })
+            .unwrap();
+    server.import(|app| app.import(&[first], &options(), &mut Silent)).unwrap();
+    assert_eq!(total(&server), 1);
+
+    // Another process writes a batch but has not recomputed yet (an import in progress,
+    // or one killed before its recompute): the server's next look says the numbers are
+    // stale and keeps the Directory it has, built from current numbers.
+    let other = Catalogue::open(config(dir.path()), CatalogueOptions::write("clout import")).unwrap();
+    other.write(|app| app.store.mark_derived_stale(Timestamp::from_unix(AS_OF)).map_err(crate::Error::from)).unwrap();
+    assert!(!server.follow().unwrap(), "nothing to rebuild from while stale");
+    assert!(server.derived_stale());
+    assert_eq!(total(&server), 1);
+
+    // The other process's import completes (with its recompute): the server follows.
+    let second = channels_file(dir.path(), "b.ndjson", &["bob", "cat"]);
+    other.import(|app| app.import(&[second], &options(), &mut Silent)).unwrap();
+    assert!(server.follow().unwrap(), "a completed recompute elsewhere rebuilds the Directory");
+    assert!(!server.derived_stale());
+    assert_eq!(total(&server), 3);
+    assert!(!server.follow().unwrap(), "and only once");
+}
+
+#[test]
+fn a_read_only_catalogue_builds_its_directory_on_first_use_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = channels_file(dir.path(), "a.ndjson", &["ann", "bob"]);
+    let writer = Catalogue::open(config(dir.path()), CatalogueOptions::write("test")).unwrap();
+    writer.import(|app| app.import(&[file], &options(), &mut Silent)).unwrap();
+    let reader = Catalogue::open(config(dir.path()), CatalogueOptions::read()).unwrap();
+    assert_eq!(total(&reader), 2);
+    let refused = reader.write(|app| app.recompute_all().map(|_| ()));
+    assert!(matches!(refused, Err(crate::Error::Conflict(m)) if m.contains("read-only")));
+}
