@@ -18,6 +18,7 @@ mod niches;
 mod plan;
 mod price;
 mod quality;
+mod query;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
+pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};
 pub use search::{Directory, MAX_QUERY_CHARS, MAX_QUERY_PARTS, SearchResults, Similar, fts_query};
 
 /// Validated settings for the application.

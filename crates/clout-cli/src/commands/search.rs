@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use clout_app::Reader;
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
-use clout_core::{EngagementLabel, Platform, Tier};
+use clout_core::discovery::{DiscoveryQuery, SortKey};
 use serde_json::{Value, json};
 
 use super::preset;
@@ -14,46 +13,61 @@ use crate::cli::{FilterArgs, SearchArgs, SimilarArgs, SortArg};
 use crate::output::{emit, fixed2, table, thousands};
 use clout_wire::channel_json;
 
-/// The filters as a query, by relevance, 20 at a time.
+/// The filters as a query, by relevance, 20 at a time. The flags are written as the
+/// pairs of a URL and read by `clout_app::search_query`, so the CLI refuses exactly what the
+/// API and the Directory page refuse.
 pub(crate) fn filters(args: &FilterArgs) -> Result<DiscoveryQuery> {
-    let platforms =
-        args.platform.iter().map(|p| Platform::parse(p).map_err(|e| anyhow!("{e}"))).collect::<Result<_>>()?;
-    let tiers = args
-        .tier
-        .iter()
-        .map(|t| {
-            Tier::parse(t).ok_or_else(|| anyhow!("unknown tier '{t}' (expected none, nano, micro, mid, macro, mega)"))
-        })
-        .collect::<Result<_>>()?;
-    let labels = args
-        .label
-        .iter()
-        .map(|l| {
-            EngagementLabel::parse(l)
-                .ok_or_else(|| anyhow!("unknown label '{l}' (expected low, good, high, very_high)"))
-        })
-        .collect::<Result<_>>()?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut add = |key: &str, value: String| pairs.push((key.to_string(), value));
     let text = args.query.join(" ");
-    Ok(DiscoveryQuery {
-        text: (!text.trim().is_empty()).then_some(text),
-        platforms,
-        tiers,
-        preset: preset(args.tiers),
-        countries: args.country.iter().map(|c| c.trim().to_ascii_uppercase()).collect(),
-        languages: args.language.iter().map(|l| l.trim().to_ascii_lowercase()).collect(),
-        niches: args.niche.iter().map(|n| n.trim().to_ascii_lowercase()).collect(),
-        min_followers: args.min_followers,
-        max_followers: args.max_followers,
-        engagement_rate: Bounds { min: args.min_er, max: args.max_er },
-        labels,
-        engagement_index: Bounds { min: args.min_index, max: args.max_index },
-        growth: Bounds { min: args.min_growth, max: args.max_growth },
-        posts_per_week: Bounds { min: args.min_posts_per_week, max: args.max_posts_per_week },
-        quality: Bounds { min: args.min_quality, max: args.max_quality },
-        verified: args.verified,
-        has_email: args.has_email,
-        ..DiscoveryQuery::everything()
-    })
+    if !text.trim().is_empty() {
+        add("q", text);
+    }
+    for (key, values) in [
+        ("platform", &args.platform),
+        ("tier", &args.tier),
+        ("country", &args.country),
+        ("language", &args.language),
+        ("niche", &args.niche),
+        ("label", &args.label),
+    ] {
+        for v in values {
+            add(key, v.clone());
+        }
+    }
+    for (key, value) in [("min_followers", args.min_followers), ("max_followers", args.max_followers)] {
+        if let Some(v) = value {
+            add(key, v.to_string());
+        }
+    }
+    for (key, value) in [
+        ("min_er", args.min_er),
+        ("max_er", args.max_er),
+        ("min_index", args.min_index),
+        ("max_index", args.max_index),
+        ("min_growth", args.min_growth),
+        ("max_growth", args.max_growth),
+        ("min_posts_per_week", args.min_posts_per_week),
+        ("max_posts_per_week", args.max_posts_per_week),
+        ("min_quality", args.min_quality),
+        ("max_quality", args.max_quality),
+    ] {
+        if let Some(v) = value {
+            // `Display` of an f64 is the shortest text that reads back as the same number.
+            add(key, v.to_string());
+        }
+    }
+    for (key, value) in [("verified", args.verified), ("has_email", args.has_email)] {
+        if let Some(v) = value {
+            add(key, v.to_string());
+        }
+    }
+    let mut q = clout_app::search_query(&pairs, true).map_err(|e| match e.key.as_str() {
+        "q" => anyhow!("the query: {}", e.message),
+        key => anyhow!("--{}: {}", key.replace('_', "-"), e.message),
+    })?;
+    q.preset = preset(args.tiers);
+    Ok(q)
 }
 
 pub(crate) fn sort_key(sort: SortArg) -> SortKey {

@@ -74,6 +74,13 @@ fn bad_search_flags_are_refused_with_a_reason() {
     let out = dir.run(&["search", "--label", "amazing"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown label 'amazing'"));
+    // The same rules as the API and the Directory page, named by the flag.
+    let out = dir.run(&["search", "--country", "AUS"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--country: 'AUS' is not a two-letter country code"));
+    let out = dir.run(&["search", "--min-followers", "5000", "--max-followers", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--min-followers: 5000 is above max_followers 100"));
     let out = dir.run(&["search", "\"unclosed"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unclosed quote"));

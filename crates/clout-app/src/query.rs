@@ -1,0 +1,208 @@
+//! The one reading of a Directory search that every edge shares: key/value pairs (a URL's
+//! query string, or the CLI's flags written as pairs) to a validated `DiscoveryQuery`.
+//!
+//! The keys are the CLI's flag names with `_` for `-` (`min_followers`, `country`); a
+//! repeated key means "any of". Every rule lives here, so `clout search`, the Directory page
+//! and `/api/v1/search` refuse the same input with the same reason: unknown values, a
+//! country that is not two letters, a minimum above its maximum, a text query that is too
+//! long or has no word.
+
+use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
+
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: usize = 200;
+/// The deepest offset (deeper pages are better reached with narrower filters).
+pub const MAX_OFFSET: usize = 100_000;
+
+/// Why a parameter was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// The parameter, as the pairs named it.
+    pub key: String,
+    /// The key itself is not one a search knows (only in strict parsing).
+    pub unknown: bool,
+    /// Fit to show the user, without the key.
+    pub message: String,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.unknown { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.key, self.message) }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<QueryError> for crate::Error {
+    fn from(e: QueryError) -> crate::Error {
+        crate::Error::Invalid(e.to_string())
+    }
+}
+
+/// A parameter's value refused for `message`.
+pub(crate) fn invalid(key: &str, message: impl Into<String>) -> QueryError {
+    QueryError { key: key.to_string(), unknown: false, message: message.into() }
+}
+
+fn unknown(key: &str) -> QueryError {
+    QueryError { key: key.to_string(), unknown: true, message: format!("unknown parameter '{key}'") }
+}
+
+/// A number of type `T`, or why not.
+pub(crate) fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, QueryError> {
+    value.trim().parse::<T>().map_err(|_| invalid(key, format!("'{value}' is not a valid number")))
+}
+
+/// A follower count: a non-negative 64-bit signed integer, as the store keeps it.
+fn count(key: &str, value: &str) -> Result<u64, QueryError> {
+    let n: u64 = number(key, value)?;
+    if n > i64::MAX as u64 {
+        return Err(invalid(key, format!("{n} is out of range (0 to {})", i64::MAX)));
+    }
+    Ok(n)
+}
+
+/// A finite number.
+pub(crate) fn finite(key: &str, value: &str) -> Result<f64, QueryError> {
+    let v: f64 = number(key, value)?;
+    if v.is_finite() { Ok(v) } else { Err(invalid(key, format!("'{value}' is not a finite number"))) }
+}
+
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, QueryError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(invalid(key, format!("'{value}' is not true or false"))),
+    }
+}
+
+/// A search from pairs. Empty values are ignored (an untouched form field); unknown keys
+/// are refused when `strict` (the API, the CLI) and ignored otherwise (a page's URL).
+pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<DiscoveryQuery, QueryError> {
+    let mut q = DiscoveryQuery::everything();
+    let mut text: Vec<String> = Vec::new();
+    for (key, value) in pairs {
+        let key = key.as_str();
+        if value.trim().is_empty() {
+            continue;
+        }
+        let value = value.as_str();
+        match key {
+            "q" => text.push(value.to_string()),
+            "platform" => q.platforms.push(Platform::parse(value).map_err(|e| invalid(key, e.to_string()))?),
+            "tier" => q.tiers.push(Tier::parse(value).ok_or_else(|| {
+                invalid(key, format!("unknown tier '{value}' (expected none, nano, micro, mid, macro, mega)"))
+            })?),
+            "tiers" => {
+                q.preset = TierPreset::parse(value)
+                    .ok_or_else(|| invalid(key, format!("unknown preset '{value}' (expected scrunch or industry)")))?
+            }
+            "country" => {
+                let c = value.trim().to_ascii_uppercase();
+                if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    return Err(invalid(key, format!("'{value}' is not a two-letter country code")));
+                }
+                q.countries.push(c);
+            }
+            "language" => q.languages.push(value.trim().to_ascii_lowercase()),
+            "niche" => q.niches.push(value.trim().to_ascii_lowercase()),
+            "min_followers" => q.min_followers = Some(count(key, value)?),
+            "max_followers" => q.max_followers = Some(count(key, value)?),
+            "min_er" => q.engagement_rate.min = Some(finite(key, value)?),
+            "max_er" => q.engagement_rate.max = Some(finite(key, value)?),
+            "label" => q.labels.push(EngagementLabel::parse(value).ok_or_else(|| {
+                invalid(key, format!("unknown label '{value}' (expected low, good, high, very_high)"))
+            })?),
+            "min_index" => q.engagement_index.min = Some(finite(key, value)?),
+            "max_index" => q.engagement_index.max = Some(finite(key, value)?),
+            "min_growth" => q.growth.min = Some(finite(key, value)?),
+            "max_growth" => q.growth.max = Some(finite(key, value)?),
+            "min_posts_per_week" => q.posts_per_week.min = Some(finite(key, value)?),
+            "max_posts_per_week" => q.posts_per_week.max = Some(finite(key, value)?),
+            "min_quality" => q.quality.min = Some(finite(key, value)?),
+            "max_quality" => q.quality.max = Some(finite(key, value)?),
+            "verified" => q.verified = Some(boolean(key, value)?),
+            "has_email" => q.has_email = Some(boolean(key, value)?),
+            "sort" => {
+                q.sort = SortKey::parse(value).ok_or_else(|| {
+                    invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))
+                })?
+            }
+            "limit" => {
+                let n: usize = number(key, value)?;
+                if !(1..=MAX_LIMIT).contains(&n) {
+                    return Err(invalid(key, format!("{n} is out of range (1 to {MAX_LIMIT})")));
+                }
+                q.limit = n;
+            }
+            "offset" => {
+                let n: usize = number(key, value)?;
+                if n > MAX_OFFSET {
+                    return Err(invalid(key, format!("{n} is out of range (0 to {MAX_OFFSET})")));
+                }
+                q.offset = n;
+            }
+            "facets" => q.facets = boolean(key, value)?,
+            other if strict => return Err(unknown(other)),
+            _ => {}
+        }
+    }
+    for (name, b) in [
+        ("followers", Bounds { min: q.min_followers.map(|v| v as f64), max: q.max_followers.map(|v| v as f64) }),
+        ("er", q.engagement_rate),
+        ("index", q.engagement_index),
+        ("growth", q.growth),
+        ("posts_per_week", q.posts_per_week),
+        ("quality", q.quality),
+    ] {
+        if let (Some(lo), Some(hi)) = (b.min, b.max)
+            && lo > hi
+        {
+            return Err(invalid(&format!("min_{name}"), format!("{lo} is above max_{name} {hi}")));
+        }
+    }
+    let text = text.join(" ");
+    if !text.trim().is_empty() {
+        crate::search::fts_query(&text).map_err(|e| invalid("q", e.to_string()))?;
+        q.text = Some(text);
+    }
+    Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn repeated_keys_mean_any_of_and_values_are_normalised() {
+        let q = search_query(
+            &pairs(&[("platform", "instagram"), ("platform", "tiktok"), ("country", "au"), ("niche", " Fitness ")]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(q.platforms, [Platform::Instagram, Platform::Tiktok]);
+        assert_eq!(q.countries, ["AU"]);
+        assert_eq!(q.niches, ["fitness"]);
+    }
+
+    #[test]
+    fn every_edge_gets_the_same_refusals() {
+        let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true).unwrap_err().to_string();
+        assert_eq!(refused(&[("country", "AUS")]), "country: 'AUS' is not a two-letter country code");
+        assert_eq!(
+            refused(&[("min_followers", "5000"), ("max_followers", "100")]),
+            "min_followers: 5000 is above max_followers 100"
+        );
+        assert_eq!(refused(&[("min_er", "NaN")]), "min_er: 'NaN' is not a finite number");
+        assert_eq!(refused(&[("colour", "red")]), "unknown parameter 'colour'");
+        assert!(refused(&[("q", "\"open")]).starts_with("q: the query has an unclosed quote"));
+        // A page's URL may carry keys of its own: not strict, they are ignored.
+        assert!(search_query(&pairs(&[("colour", "red")]), false).is_ok());
+    }
+}
