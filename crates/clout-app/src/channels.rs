@@ -2,7 +2,8 @@
 
 use clout_core::benchmark::BucketStats;
 use clout_core::engagement::engagement_window;
-use clout_core::{Handle, Platform, SizeFit, Tier, TierPreset};
+use clout_core::metric::{MetricKey, MetricValue};
+use clout_core::{Handle, Metric, NullReason, Platform, SizeFit, Tier, TierPreset};
 use clout_store::{ChannelFilter, ChannelRow, FollowerPoint, PostRow, StoredNiche};
 
 use crate::{App, Error, Result};
@@ -133,5 +134,38 @@ impl App {
     /// Every platform's size fit and every peer group, for `clout benchmarks`.
     pub fn benchmarks(&self) -> Result<(Vec<clout_store::PlatformFit>, Vec<BucketStats>)> {
         Ok((self.store.platform_fits()?, self.store.bucket_stats()?))
+    }
+}
+
+/// A channel's value of a catalogue metric (`clout_core::metric::METRICS`), or why it has
+/// none: every edge reads metrics through this one accessor.
+pub fn metric_value(row: &ChannelRow, key: MetricKey) -> Metric<MetricValue> {
+    use MetricValue::{Count, Flag, Name, Number};
+    let no_record = NullReason::NoChannelRecord;
+    if key == MetricKey::Followers {
+        return row.followers.map(Count).ok_or(no_record);
+    }
+    let Some(m) = &row.metrics else {
+        return Err(no_record);
+    };
+    match key {
+        MetricKey::Followers => row.followers.map(Count).ok_or(no_record),
+        MetricKey::EngagementRate => m.engagement_rate.map(Number),
+        MetricKey::MedianEngagementRate => m.median_engagement_rate.map(Number),
+        MetricKey::EngagementRateByViews => m.engagement_rate_by_views.map(Number),
+        MetricKey::ViralSkew => m.viral_skew.map(Flag),
+        MetricKey::EngagementCv => m.engagement_cv.map(Number),
+        MetricKey::AvgLikes => m.avg_likes.map(Number),
+        MetricKey::AvgComments => m.avg_comments.map(Number),
+        MetricKey::AvgShares => m.avg_shares.map(Number),
+        MetricKey::AvgViews => m.avg_views.map(Number),
+        MetricKey::CommentsPer100Likes => m.comments_per_100_likes.map(Number),
+        MetricKey::PostsInWindow => Ok(Count(u64::from(m.posts_in_window))),
+        MetricKey::PostsPerWeek => Ok(Number(m.posts_per_week)),
+        MetricKey::FollowerGrowth30d => m.follower_growth_30d.map(Number),
+        MetricKey::BenchmarkBucket => m.bucket.map(|b| Name(b.as_str())).ok_or(NullReason::NoBucket),
+        MetricKey::EngagementPercentile => m.engagement_percentile.map(Number),
+        MetricKey::EngagementLabel => m.engagement_label.map(|l| Name(l.as_str())),
+        MetricKey::EngagementIndex => m.engagement_index.map(Number),
     }
 }

@@ -32,7 +32,7 @@ pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
 pub use catalogue::{Catalogue, CatalogueOptions, Reader};
-pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
+pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, metric_value, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_import::Limits as ImportLimits;
 pub use clout_store::{

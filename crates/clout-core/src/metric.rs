@@ -3,6 +3,10 @@
 //! metrics.md: "A metric that cannot be computed is `null` in JSON with a
 //! machine-readable reason beside it, never 0 and never a guess."
 
+pub mod catalogue;
+
+pub use catalogue::{Basis, METRICS, MetricDef, MetricKey, MetricValue, Unit, metric, thousands};
+
 /// Why a metric has no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NullReason {

@@ -1,7 +1,7 @@
 //! The JSON shapes Clout prints and serves: one definition for the CLI's `--json` and
 //! the HTTP API, documented in docs/json.md. Field names are a stable surface.
 
-use clout_app::{ChannelProfile, ChannelView, ImportSummary, MetricsRecord, QualityReport, Similar};
+use clout_app::{ChannelProfile, ChannelRow, ChannelView, ImportSummary, QualityReport, Similar};
 use clout_core::discovery::FacetCounts;
 use clout_core::{Metric, NullReason};
 use serde_json::{Map, Value, json};
@@ -23,27 +23,6 @@ pub fn put_metric<T: Into<Value>>(obj: &mut Map<String, Value>, name: &str, m: M
     }
 }
 
-/// The names of every metric, in output order (metrics.md names).
-pub const METRIC_NAMES: &[&str] = &[
-    "engagement_rate",
-    "median_engagement_rate",
-    "engagement_rate_by_views",
-    "viral_skew",
-    "engagement_cv",
-    "avg_likes",
-    "avg_comments",
-    "avg_shares",
-    "avg_views",
-    "comments_per_100_likes",
-    "posts_in_window",
-    "posts_per_week",
-    "follower_growth_30d",
-    "benchmark_bucket",
-    "engagement_percentile",
-    "engagement_label",
-    "engagement_index",
-];
-
 /// The object `clout channels --json` prints for one channel.
 pub fn channel_json(v: &ChannelView) -> Map<String, Value> {
     let r = &v.row;
@@ -51,7 +30,6 @@ pub fn channel_json(v: &ChannelView) -> Map<String, Value> {
     o.insert("platform".into(), r.platform.as_str().into());
     o.insert("handle".into(), r.handle.clone().into());
     let no_record = NullReason::NoChannelRecord;
-    put_metric(&mut o, "followers", r.followers.ok_or(no_record));
     put_metric(&mut o, "tier", v.tier.map(|t| t.as_str()).ok_or(no_record));
     put_metric(&mut o, "as_of", r.as_of.map(time).ok_or(no_record));
     o.insert("name".into(), r.name.clone().into());
@@ -66,41 +44,39 @@ pub fn channel_json(v: &ChannelView) -> Map<String, Value> {
     put_metric(&mut o, "quality_high", r.quality.map(|q| q.high).ok_or(not_computed));
     let niches: Vec<Value> = v.niches.iter().map(|n| json!({"niche": n.niche, "confidence": n.confidence})).collect();
     o.insert("niches".into(), niches.into());
-    match &r.metrics {
-        Some(m) => put_metrics(&mut o, m),
-        None => {
-            for name in ["window_rule", "window_eligible_until", "window_after"] {
-                put_metric::<Value>(&mut o, name, Err(no_record));
-            }
-            for name in METRIC_NAMES {
-                put_metric::<Value>(&mut o, name, Err(no_record));
-            }
-        }
-    }
+    put_metrics(&mut o, r);
     o
 }
 
-pub fn put_metrics(o: &mut Map<String, Value>, m: &MetricsRecord) {
-    o.insert("window_rule".into(), m.window_rule.as_str().into());
-    o.insert("window_eligible_until".into(), time(m.eligible_until).into());
-    o.insert("window_after".into(), time(m.thirty_days_after).into());
-    put_metric(o, "engagement_rate", m.engagement_rate);
-    put_metric(o, "median_engagement_rate", m.median_engagement_rate);
-    put_metric(o, "engagement_rate_by_views", m.engagement_rate_by_views);
-    put_metric(o, "viral_skew", m.viral_skew);
-    put_metric(o, "engagement_cv", m.engagement_cv);
-    put_metric(o, "avg_likes", m.avg_likes);
-    put_metric(o, "avg_comments", m.avg_comments);
-    put_metric(o, "avg_shares", m.avg_shares);
-    put_metric(o, "avg_views", m.avg_views);
-    put_metric(o, "comments_per_100_likes", m.comments_per_100_likes);
-    o.insert("posts_in_window".into(), m.posts_in_window.into());
-    o.insert("posts_per_week".into(), json!(m.posts_per_week));
-    put_metric(o, "follower_growth_30d", m.follower_growth_30d);
-    put_metric(o, "benchmark_bucket", m.bucket.map(|b| b.as_str()).ok_or(NullReason::NoBucket));
-    put_metric(o, "engagement_percentile", m.engagement_percentile);
-    put_metric(o, "engagement_label", m.engagement_label.map(|l| l.as_str()));
-    put_metric(o, "engagement_index", m.engagement_index);
+/// The window and every metric of the catalogue (`clout_core::metric::METRICS`): a value,
+/// or `null` with `<name>_reason` beside it.
+pub fn put_metrics(o: &mut Map<String, Value>, r: &ChannelRow) {
+    match &r.metrics {
+        Some(m) => {
+            o.insert("window_rule".into(), m.window_rule.as_str().into());
+            o.insert("window_eligible_until".into(), time(m.eligible_until).into());
+            o.insert("window_after".into(), time(m.thirty_days_after).into());
+        }
+        None => {
+            for name in ["window_rule", "window_eligible_until", "window_after"] {
+                put_metric::<Value>(o, name, Err(NullReason::NoChannelRecord));
+            }
+        }
+    }
+    for def in clout_core::metric::METRICS {
+        put_metric(o, def.name, clout_app::metric_value(r, def.key).map(metric_json));
+    }
+}
+
+/// A metric's value as JSON: exact numbers, names as their ids.
+pub fn metric_json(v: clout_core::metric::MetricValue) -> Value {
+    use clout_core::metric::MetricValue;
+    match v {
+        MetricValue::Count(n) => n.into(),
+        MetricValue::Number(x) => json!(x),
+        MetricValue::Flag(b) => b.into(),
+        MetricValue::Name(s) => s.into(),
+    }
 }
 
 /// The object `clout show --json` prints.

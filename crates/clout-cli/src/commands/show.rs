@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clout_app::{ChannelProfile, Reader};
-use clout_core::Metric;
+use clout_core::metric::{Basis, METRICS, MetricKey};
 use serde_json::Value;
 
 use super::preset;
@@ -22,20 +22,6 @@ pub(crate) fn run(app: &Reader<'_>, args: ShowArgs) -> Result<ExitCode> {
         emit(&profile_text(&profile, preset.as_str()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn pct(m: Metric<f64>) -> String {
-    match m {
-        Ok(v) => format!("{v:.2} %"),
-        Err(r) => format!("- ({})", r.explanation()),
-    }
-}
-
-fn num(m: Metric<f64>) -> String {
-    match m {
-        Ok(v) => format!("{v:.2}"),
-        Err(r) => format!("- ({})", r.explanation()),
-    }
 }
 
 fn profile_text(p: &ChannelProfile, preset: &str) -> String {
@@ -114,46 +100,23 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
         .fit
         .map(|f| format!("vs the {} size fit, b = {:.3} over {} channels", r.platform, f.b, f.n))
         .unwrap_or_else(|| "no size fit".to_string());
-    let rows: Vec<Vec<String>> = vec![
-        vec!["engagement_rate".into(), pct(m.engagement_rate), "mean of engagements / followers per post".into()],
-        vec!["median_engagement_rate".into(), pct(m.median_engagement_rate), "median of the same".into()],
-        vec!["engagement_rate_by_views".into(), pct(m.engagement_rate_by_views), "mean of engagements / views".into()],
-        vec![
-            "viral_skew".into(),
-            match m.viral_skew {
-                Ok(v) => v.to_string(),
-                Err(r) => format!("- ({})", r.explanation()),
-            },
-            "mean > 1.5 × median".into(),
-        ],
-        vec!["engagement_cv".into(), num(m.engagement_cv), "sd / mean of per-post rates".into()],
-        vec!["avg_likes".into(), num(m.avg_likes), String::new()],
-        vec!["avg_comments".into(), num(m.avg_comments), String::new()],
-        vec!["avg_shares".into(), num(m.avg_shares), String::new()],
-        vec!["avg_views".into(), num(m.avg_views), "over posts with views".into()],
-        vec!["comments_per_100_likes".into(), num(m.comments_per_100_likes), String::new()],
-        vec!["posts_per_week".into(), format!("{:.2}", m.posts_per_week), "posts in the last 90 days / (90/7)".into()],
-        vec![
-            "follower_growth_30d".into(),
-            pct(m.follower_growth_30d),
-            "vs the newest count 30+ days before as_of".into(),
-        ],
-        vec![
-            "benchmark_bucket".into(),
-            m.bucket.map(|b| b.as_str().to_string()).unwrap_or_else(|| "- (under 1,000 followers)".into()),
-            String::new(),
-        ],
-        vec!["engagement_percentile".into(), num(m.engagement_percentile), peers],
-        vec![
-            "engagement_label".into(),
-            match m.engagement_label {
-                Ok(l) => l.as_str().to_string(),
-                Err(r) => format!("- ({})", r.explanation()),
-            },
-            if m.engagement_percentile.is_ok() { "from the percentile" } else { "from fixed bands on the rate" }.into(),
-        ],
-        vec!["engagement_index".into(), num(m.engagement_index), fit],
-    ];
+    // Every metric of the catalogue but the two printed above.
+    let rows: Vec<Vec<String>> = METRICS
+        .iter()
+        .filter(|d| !matches!(d.key, MetricKey::Followers | MetricKey::PostsInWindow))
+        .map(|d| {
+            let value = match clout_app::metric_value(r, d.key) {
+                Ok(v) => v.display(d.unit),
+                Err(reason) => format!("- ({})", reason.explanation()),
+            };
+            let how = match d.basis {
+                Basis::Peers => format!("{}; {peers}", d.formula),
+                Basis::SizeFit => format!("{}; {fit}", d.formula),
+                _ => d.formula.to_string(),
+            };
+            vec![d.name.to_string(), value, how]
+        })
+        .collect();
     s.push_str(&table(&["METRIC", "VALUE", "HOW"], &rows, &[]));
     let _ = writeln!(s);
     let _ = writeln!(s, "Window posts (measured; newest observation of each)");

@@ -118,6 +118,35 @@ fn show_json_has_window_posts_history_and_provenance() {
 }
 
 #[test]
+fn every_metric_of_the_catalogue_is_in_show_its_json_and_the_channel_list() {
+    let dir = Dir::new();
+    world(&dir);
+    let text = dir.stdout(&["show", "instagram/chef"]);
+    let json: serde_json::Value = serde_json::from_str(&dir.stdout(&["show", "instagram/chef", "--json"])).unwrap();
+    let listed = &dir.json_lines(&["channels", "--json"])[0];
+    for d in clout_core::metric::METRICS {
+        for o in [&json, listed] {
+            let o = o.as_object().unwrap();
+            assert!(
+                o.contains_key(d.name) && (!o[d.name].is_null() || o.contains_key(&format!("{}_reason", d.name))),
+                "{} has neither a value nor a reason",
+                d.name
+            );
+        }
+        if !matches!(d.key, clout_core::metric::MetricKey::Followers | clout_core::metric::MetricKey::PostsInWindow) {
+            assert!(text.lines().any(|l| l.starts_with(d.name)), "clout show has no row for {}:\n{text}", d.name);
+        }
+    }
+    // chef: per-post rates 1, 2, 3, 4 and 10 % of 1,000 followers: a mean of 20 / 5 = 4 %,
+    // shown with two decimals; the median is 3 %.
+    let row = text.lines().find(|l| l.starts_with("engagement_rate ")).unwrap();
+    assert!(row.contains("4.00 %"), "{row}");
+    assert!((json["engagement_rate"].as_f64().unwrap() - 4.0).abs() < 1e-9);
+    let row = text.lines().find(|l| l.starts_with("median_engagement_rate ")).unwrap();
+    assert!(row.contains("3.00 %"), "{row}");
+}
+
+#[test]
 fn show_text_explains_nulls_and_an_unknown_channel_is_an_error() {
     let dir = Dir::new();
     world(&dir);
