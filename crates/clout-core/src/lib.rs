@@ -1,5 +1,5 @@
 //! The domain of Clout: platforms, channels, posts, their observations, and every
-//! calculation of `shared/spec/metrics.md`.
+//! calculation of `docs/metrics.md`.
 //!
 //! This crate does no IO and reads no clock: "now", the data and any random seed are
 //! parameters, so every function is deterministic and testable by hand.
