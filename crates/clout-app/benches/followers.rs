@@ -1,5 +1,14 @@
 //! The follower classifier on the InstaFake data (not a test; run with
-//! `cargo bench -p clout-app --bench followers`; needs `../shared/data/instafake/`).
+//! `cargo bench -p clout-app --bench followers`).
+//!
+//! The data is third-party and not in this repository: the public InstaFake data set of
+//! F. C. Akyon and E. Kalfaoglu, "Instagram Fake and Automated Account Detection", ASYU 2019
+//! (arXiv:1910.03090), published in the GitHub repository `fcakyon/instafake-dataset`
+//! (`data/fake-v1.0/fakeAccountData.json`, 200 fake accounts, and `realAccountData.json`,
+//! 994 real ones). The benchmark reads the two as one CSV, `fake_v1_combined.csv`, with the
+//! same columns and values (`userFollowerCount`, ..., `isFake`), from
+//! `shared/data/instafake/` in the directory that holds this repository's checkout (where
+//! the development machines keep it); without it, it says so and measures nothing.
 //!
 //! Prints stratified 5-fold cross-validation repeated 10 times: precision, recall
 //! (sensitivity), F1, specificity and accuracy for the fake class at the model's own

@@ -299,7 +299,7 @@ pub fn wilson(successes: usize, n: usize) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// Computes the score. Penalties (documented here and in `docs/quality.md`):
+/// Computes the score. Penalties:
 /// - growth: 25 points per unexplained gain of 25 % (scaled by its size, capped at 50 per
 ///   gain), 45 at most; gains explained by a viral post and losses are listed, not penalised;
 /// - engagement versus size: an engagement index under 0.5 costs up to 30 points (ghost

@@ -17,6 +17,8 @@ pub enum Platform {
     Linkedin,
     Threads,
     Snapchat,
+    Bluesky,
+    Mastodon,
 }
 
 /// A platform name that is not one of [`Platform::ALL`].
@@ -39,7 +41,8 @@ impl fmt::Display for UnknownPlatform {
 impl std::error::Error for UnknownPlatform {}
 
 impl Platform {
-    pub const ALL: [Platform; 10] = [
+    /// In the order of the interchange format (v1.1 added the last two).
+    pub const ALL: [Platform; 12] = [
         Platform::Instagram,
         Platform::Tiktok,
         Platform::Youtube,
@@ -50,6 +53,8 @@ impl Platform {
         Platform::Linkedin,
         Platform::Threads,
         Platform::Snapchat,
+        Platform::Bluesky,
+        Platform::Mastodon,
     ];
 
     /// Parses the interchange name; case and surrounding spaces are ignored.
@@ -71,15 +76,29 @@ impl Platform {
             Platform::Linkedin => "linkedin",
             Platform::Threads => "threads",
             Platform::Snapchat => "snapchat",
+            Platform::Bluesky => "bluesky",
+            Platform::Mastodon => "mastodon",
         }
     }
 
     /// How old a post must be before it counts in the engagement window, in seconds:
-    /// 7 days on YouTube, 24 hours elsewhere (metrics.md, "The engagement window").
+    /// 7 days on YouTube, 24 hours elsewhere (docs/metrics.md, "The engagement window").
     pub const fn min_post_age_seconds(self) -> i64 {
         match self {
             Platform::Youtube => 7 * DAY,
-            _ => DAY,
+            // The contract names no platform but YouTube: Bluesky and Mastodon (interchange
+            // v1.1) fall under its "24 hours for every other platform", as every other does.
+            Platform::Instagram
+            | Platform::Tiktok
+            | Platform::X
+            | Platform::Facebook
+            | Platform::Twitch
+            | Platform::Pinterest
+            | Platform::Linkedin
+            | Platform::Threads
+            | Platform::Snapchat
+            | Platform::Bluesky
+            | Platform::Mastodon => DAY,
         }
     }
 }

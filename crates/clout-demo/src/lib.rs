@@ -1,7 +1,7 @@
 //! A deterministic generator of a realistic demo world for Clout, written as
-//! interchange NDJSON (see `spec/interchange.md`).
+//! interchange NDJSON (see `docs/interchange.md`).
 //!
-//! The world is made to exercise every metric of `spec/metrics.md`: power-law follower
+//! The world is made to exercise every metric of `docs/metrics.md`: power-law follower
 //! counts on Instagram, TikTok, YouTube and X; engagement per follower that falls with
 //! size at a different rate on each platform; about 30 niches with matching bios,
 //! captions and hashtags; countries and languages; viral posts; inactive channels;

@@ -252,8 +252,21 @@ fn the_stats_count_what_was_written() {
 
 #[test]
 fn every_line_is_a_valid_interchange_record() {
-    const PLATFORMS: &[&str] =
-        &["instagram", "tiktok", "youtube", "x", "facebook", "twitch", "pinterest", "linkedin", "threads", "snapchat"];
+    // Interchange v1.1's platforms.
+    const PLATFORMS: &[&str] = &[
+        "instagram",
+        "tiktok",
+        "youtube",
+        "x",
+        "facebook",
+        "twitch",
+        "pinterest",
+        "linkedin",
+        "threads",
+        "snapchat",
+        "bluesky",
+        "mastodon",
+    ];
     const TYPES: &[&str] = &["image", "carousel", "video", "reel", "short", "story", "text", "live"];
     let text = std::str::from_utf8(&world().0).unwrap();
     assert!(text.ends_with('\n'));

@@ -1,4 +1,4 @@
-//! Reading the interchange format (`shared/spec/interchange.md`) into core records.
+//! Reading the interchange format (`docs/interchange.md`) into core records.
 //!
 //! Parsing never fails as a whole on a bad record: each record becomes either a
 //! [`clout_core::Record`] or a list of [`FieldIssue`]s saying which field is wrong and

@@ -90,7 +90,10 @@ fn profile_text(p: &ChannelProfile, preset: &str) -> String {
         time(m.thirty_days_after)
     );
     let _ = writeln!(s);
-    let _ = writeln!(s, "Metrics (derived from the window posts' newest observations; metrics.md has every formula)");
+    let _ = writeln!(
+        s,
+        "Metrics (derived from the window posts' newest observations; docs/metrics.md in Clout's source has every formula)"
+    );
     let peers = p
         .peers
         .as_ref()

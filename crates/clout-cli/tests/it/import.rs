@@ -1,6 +1,6 @@
 //! `clout import`: exit codes, the `--json` summary, rejects and the writer lock.
 
-use crate::util::{Dir, channel, post};
+use crate::util::{AS_OF, DAY, Dir, channel, post};
 
 fn mixed() -> String {
     [
@@ -146,4 +146,91 @@ fn the_reasons_file_beside_the_rejects_writes_a_formula_as_text() {
     let reasons = std::fs::read_to_string(rejects.with_file_name("reasons.tsv")).unwrap();
     assert!(reasons.contains("\n'=1+1.ndjson\t3\t\ttruncated JSON"), "{reasons}");
     assert!(!reasons.contains("\n=1+1"), "{reasons}");
+}
+
+/// A post line with shares (Mastodon's boosts, Bluesky's reposts), which `util::post` leaves out.
+fn post_with_shares(platform: &str, handle: &str, id: &str, days_before: i64, counts: (u64, u64, u64)) -> String {
+    let (likes, comments, shares) = counts;
+    format!(
+        r#"{{"kind":"post","platform":"{platform}","handle":"{handle}","post_id":"{id}","published_at":{},"likes":{likes},"comments":{comments},"shares":{shares},"observed_at":{AS_OF}}}"#,
+        AS_OF - days_before * DAY
+    )
+}
+
+#[test]
+fn bluesky_and_mastodon_channels_import_with_their_posts_and_get_metrics() {
+    let dir = Dir::new();
+    let mut lines =
+        vec![channel("bluesky", "@Skyler.bsky.social", 2_000), channel("mastodon", "@Alice@Mastodon.Social", 4_000)];
+    // Bluesky, 2,000 followers: engagements 20, 40, 60, 80, 100 are 1, 2, 3, 4, 5 % (mean and
+    // median 3 %). The post of a day ago counts under the 24-hour rule (YouTube's 7 days would
+    // leave no post at all); the one of 12 hours ago, with its 1,000 likes, is too young.
+    for (i, (likes, comments)) in [(18, 2), (36, 4), (55, 5), (72, 8), (90, 10)].into_iter().enumerate() {
+        lines.push(post("bluesky", "skyler.bsky.social", &format!("b{i}"), 1 + i as i64, likes, comments));
+    }
+    lines.push(format!(
+        r#"{{"kind":"post","platform":"bluesky","handle":"skyler.bsky.social","post_id":"young","published_at":{},"likes":1000,"comments":0,"observed_at":{AS_OF}}}"#,
+        AS_OF - DAY / 2
+    ));
+    // Mastodon, 4,000 followers, boosts as shares: engagements 40, 80, 120, 160, 400 are
+    // 1, 2, 3, 4, 10 %: mean 4 %, median 3 %; shares 4 + 10 + 16 + 20 + 50 = 100, 20 a post.
+    for (i, counts) in [(30, 6, 4), (60, 10, 10), (90, 14, 16), (120, 20, 20), (300, 50, 50)].into_iter().enumerate() {
+        lines.push(post_with_shares("mastodon", "alice@mastodon.social", &format!("m{i}"), 2 + i as i64, counts));
+    }
+    dir.write("fediverse.ndjson", &lines.join("\n"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&dir.stdout(&["import", "fediverse.ndjson", "--json"])).unwrap();
+    assert_eq!((summary["accepted"].as_u64(), summary["rejected"].as_u64()), (Some(13), Some(0)));
+    assert_eq!((summary["channels"].as_u64(), summary["posts"].as_u64()), (Some(2), Some(11)));
+
+    let close = |v: &serde_json::Value, expected: f64| (v.as_f64().unwrap() - expected).abs() < 1e-9;
+    let sky = &dir.json_lines(&["channels", "--json", "--platform", "bluesky"])[..];
+    assert_eq!(sky.len(), 1);
+    assert_eq!(sky[0]["handle"], "skyler.bsky.social");
+    assert_eq!(sky[0]["tier"], "micro");
+    assert_eq!(sky[0]["posts_in_window"], 5);
+    assert_eq!(sky[0]["window_eligible_until"], "2026-11-19T12:00:00Z");
+    assert!(close(&sky[0]["engagement_rate"], 3.0), "{}", sky[0]);
+    assert!(close(&sky[0]["median_engagement_rate"], 3.0), "{}", sky[0]);
+    // 271 likes over 5 posts.
+    assert!(close(&sky[0]["avg_likes"], 54.2), "{}", sky[0]);
+
+    let masto = &dir.json_lines(&["channels", "--json", "--platform", "Mastodon"])[..];
+    assert_eq!(masto.len(), 1);
+    assert_eq!(masto[0]["handle"], "alice@mastodon.social");
+    assert_eq!(masto[0]["posts_in_window"], 5);
+    assert!(close(&masto[0]["engagement_rate"], 4.0), "{}", masto[0]);
+    assert!(close(&masto[0]["median_engagement_rate"], 3.0), "{}", masto[0]);
+    assert!(close(&masto[0]["avg_shares"], 20.0), "{}", masto[0]);
+    // 4 % is not above 1.5 × 3 % = 4.5 %.
+    assert_eq!(masto[0]["viral_skew"], false);
+
+    // Both are reachable as PLATFORM/HANDLE and in the Directory.
+    let shown = dir.json_lines(&["show", "mastodon/@Alice@mastodon.social", "--json"]);
+    assert_eq!(shown[0]["platform"], "mastodon");
+    let found = dir.json_lines(&["search", "--platform", "bluesky", "--json"]);
+    let handles: Vec<&str> = found.iter().filter_map(|o| o["handle"].as_str()).collect();
+    assert_eq!(handles, ["skyler.bsky.social"]);
+}
+
+#[test]
+fn an_unknown_platform_is_still_rejected_naming_the_field_and_every_accepted_name() {
+    let dir = Dir::new();
+    let lines = [channel("bluesky", "skyler", 2_000), channel("myspace", "tom", 2_000)];
+    dir.write("two.ndjson", &lines.join("\n"));
+    let out = dir.run(&["import", "two.ndjson", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "a reject alone does not fail an import");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((summary["accepted"].as_u64(), summary["rejected"].as_u64()), (Some(1), Some(1)));
+    let reason = "unknown platform 'myspace' (expected one of: instagram, tiktok, youtube, x, facebook, \
+                  twitch, pinterest, linkedin, threads, snapchat, bluesky, mastodon)";
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("two.ndjson:2: field platform: {reason}")), "{stderr}");
+    let rejects = std::path::Path::new(summary["rejects_file"].as_str().unwrap());
+    let reasons = std::fs::read_to_string(rejects.with_file_name("reasons.tsv")).unwrap();
+    assert!(reasons.contains(&format!("two.ndjson\t2\tplatform\t{reason}")), "{reasons}");
+    // The command line refuses it too, with the same list.
+    let out = dir.run(&["channels", "--platform", "myspace"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -15,7 +15,8 @@
 //! - `api`: the JSON API, endpoint by endpoint.
 //! - `accounts`: passwords, sign-in limits, account management and API tokens (API and CLI).
 //! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
-//! - `tidy`: repository rules (dependency direction, file headers).
+//! - `tidy`: repository rules (dependency direction, file headers, docs that name only
+//!   files of the repository).
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -40,6 +40,16 @@ fn posts_younger_than_24_hours_are_not_eligible() {
 }
 
 #[test]
+fn bluesky_and_mastodon_posts_count_after_24_hours_like_every_platform_but_youtube() {
+    // metrics.md names only YouTube's 7 days; Bluesky and Mastodon (interchange v1.1) take the
+    // 24 hours of "every other platform": the six-day post counts, the 23-hour one does not.
+    let posts = vec![post("young", 23 * HOUR, 5, 0), post("exactly_a_day", DAY, 5, 0), post("six_days", 6 * DAY, 5, 0)];
+    assert_eq!(window_ids(Platform::Bluesky, &posts), ["exactly_a_day", "six_days"]);
+    assert_eq!(window_ids(Platform::Mastodon, &posts), ["exactly_a_day", "six_days"]);
+    assert_eq!(window_ids(Platform::Youtube, &posts), Vec::<String>::new());
+}
+
+#[test]
 fn youtube_posts_need_seven_days() {
     let posts = vec![
         post("six_days", 6 * DAY, 5, 0),
