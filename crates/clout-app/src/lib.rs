@@ -9,6 +9,7 @@ mod accounts;
 mod backup;
 mod campaigns;
 mod catalogue;
+mod channel_page;
 mod channels;
 mod csv_export;
 mod error;
@@ -32,6 +33,7 @@ pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
 pub use catalogue::{Catalogue, CatalogueOptions, Reader};
+pub use channel_page::{ChannelPage, MetricCard, PAGE_LOOKALIKES, RatePoint};
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, metric_value, parse_channel_ref};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_import::Limits as ImportLimits;

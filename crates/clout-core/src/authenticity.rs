@@ -69,6 +69,22 @@ pub struct RatedPost {
     pub rate: f64,
 }
 
+/// How many times the channel's median per-post rate a post must reach to be viral.
+pub const VIRAL_TIMES_MEDIAN: f64 = 3.0;
+
+/// Whether a post with `rate` is viral for a channel whose typical (median) per-post rate
+/// is `typical`: at least [`VIRAL_TIMES_MEDIAN`] times it. Never with a zero median (every
+/// post would be). The growth check and the channel page's chart share this rule.
+pub fn is_viral(rate: f64, typical: f64) -> bool {
+    typical > 0.0 && rate >= VIRAL_TIMES_MEDIAN * typical
+}
+
+/// The median of `values` (0 for none): the typical rate [`is_viral`] compares with.
+pub fn typical_rate(values: &[f64]) -> f64 {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|r| r.is_finite()).collect();
+    median(&mut sorted)
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
@@ -130,7 +146,7 @@ pub fn growth_anomalies(history: &[(Timestamp, u64)], posts: &[RatedPost]) -> Op
             let viral_post = posts
                 .iter()
                 .filter(|p| p.published_at.unix() >= a.0.unix() - 2 * DAY && p.published_at <= b.0)
-                .filter(|p| typical > 0.0 && p.rate >= 3.0 * typical)
+                .filter(|p| is_viral(p.rate, typical))
                 .max_by(|x, y| x.rate.total_cmp(&y.rate).then_with(|| y.post_id.cmp(&x.post_id)))
                 .map(|p| ViralPost {
                     post_id: p.post_id.clone(),
