@@ -46,7 +46,8 @@ pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use search::{Directory, MAX_QUERY_CHARS, MAX_QUERY_PARTS, SearchResults, Similar, fts_query};
+pub use clout_core::text::{MAX_QUERY_CHARS, MAX_QUERY_PARTS};
+pub use search::{Directory, SearchResults, Similar};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

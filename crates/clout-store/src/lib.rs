@@ -13,6 +13,7 @@ mod deals;
 mod niches;
 mod read;
 mod schema;
+mod text;
 mod write;
 
 use std::fs::{File, OpenOptions};
@@ -33,6 +34,8 @@ pub use read::{
     PlatformFit, PostRow, QualityRecord, RunRecord, SampleRow, StoreStats,
 };
 pub use schema::SCHEMA_VERSION;
+#[doc(hidden)]
+pub use text::fts5_query;
 pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
 
 /// The database file inside the data directory.

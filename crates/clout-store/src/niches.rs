@@ -239,24 +239,6 @@ impl Store {
         Ok(())
     }
 
-    /// Channels whose text matches an FTS5 query, with their text score (higher is better:
-    /// the negated BM25 rank, where matches in the handle, name and bio weigh more).
-    pub fn text_matches(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT rowid, -bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1",
-        )?;
-        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
-    /// The channels matching an FTS5 query, without scoring them (five times cheaper than
-    /// bm25 on common words): for searches not sorted by relevance. Scores are 0.
-    pub fn text_matches_unranked(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT rowid FROM channel_text WHERE channel_text MATCH ?1")?;
-        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
     /// Every channel's most used hashtags (space-separated), by channel id.
     pub fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare("SELECT channel_id, tags FROM channel_tags")?;
