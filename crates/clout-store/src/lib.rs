@@ -10,6 +10,7 @@
 mod accounts;
 mod campaigns;
 mod deals;
+mod error;
 mod niches;
 mod read;
 mod schema;
@@ -28,6 +29,7 @@ pub use campaigns::{
     StageChangeRow,
 };
 pub use deals::DealRow;
+pub use error::{DatabaseError, Error, Result};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use read::{
     ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,
@@ -42,27 +44,6 @@ pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
 pub const DATABASE_FILE: &str = "clout.db";
 /// The writer's lock file inside the data directory.
 pub const LOCK_FILE: &str = "clout.lock";
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("another clout process is writing to {dir} ({holder}); wait for it to finish and try again")]
-    Locked { dir: PathBuf, holder: String },
-    #[error(
-        "the data directory {dir} was written by a newer clout (store schema {found}, this build knows {known}); upgrade clout"
-    )]
-    TooNew { dir: PathBuf, found: i64, known: i64 },
-    #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A name that must be unique is taken.
-    #[error("{0}")]
-    Duplicate(String),
-    #[error("the store holds an invalid value: {0}")]
-    Corrupt(String),
-}
 
 /// Whether this process will write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
