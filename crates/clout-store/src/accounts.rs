@@ -1,10 +1,10 @@
 //! Accounts, sessions, API tokens and saved lists. The store keeps what it is given:
 //! hashing and token generation happen above it, and only hashes of secrets arrive here.
 
-use clout_core::{Platform, Timestamp};
+use clout_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::read::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
 use crate::{ChannelRow, Error, Result, Store};
 
 /// A user account.
@@ -83,16 +83,6 @@ pub struct ListMember {
     pub note: String,
     pub added_by: Option<String>,
     pub added_at: Timestamp,
-}
-
-/// One rejected record of an import run, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectRow {
-    pub file: String,
-    pub line: u64,
-    pub field: Option<String>,
-    pub reason: String,
-    pub raw: Vec<u8>,
 }
 
 const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at";
@@ -445,37 +435,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// A channel's id by platform and handle.
-    pub fn channel_id(&self, platform: Platform, handle: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM channels WHERE platform = ?1 AND handle = ?2",
-                params![platform.as_str(), handle],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// The rejected records of one import run, in file and line order.
-    pub fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT file, line, field, reason, raw FROM import_rejects WHERE run_id = ?1 ORDER BY id")?;
-        let rows = stmt
-            .query_map([run_id], |r| {
-                Ok(RejectRow {
-                    file: r.get(0)?,
-                    line: r.get::<_, i64>(1)?.max(0) as u64,
-                    field: r.get(2)?,
-                    reason: r.get(3)?,
-                    raw: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
 }
 
 fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
@@ -486,22 +445,4 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
         created_at: Timestamp::from_unix(r.get(3)?),
         members: r.get::<_, i64>(4)?.max(0) as u64,
     })
-}
-
-impl Store {
-    /// Every channel of a platform with comments per 100 likes: its bucket and that rate
-    /// (what the audience-quality score compares a channel with).
-    pub fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.benchmark_bucket, m.comments_per_100_likes FROM channel_metrics m JOIN channels c ON c.id = m.channel_id
-             WHERE c.platform = ?1 AND m.comments_per_100_likes IS NOT NULL",
-        )?;
-        let rows = stmt
-            .query_map([platform.as_str()], |r| {
-                let bucket: Option<String> = r.get(0)?;
-                Ok((bucket.as_deref().and_then(clout_core::Bucket::parse), r.get::<_, f64>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
 }

@@ -8,11 +8,15 @@
 //! Readers need no lock (SQLite's WAL lets them read while a writer commits).
 
 mod accounts;
+mod audience;
 mod campaigns;
+mod channels;
+mod creators;
 mod deals;
 mod error;
+mod metrics;
 mod niches;
-mod read;
+mod runs;
 mod schema;
 mod text;
 mod write;
@@ -23,22 +27,24 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserChange, UserRow};
+pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
+pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
-    CampaignRow, ConversionRow, CreatorProfile, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, NoteRow,
-    StageChangeRow,
+    CampaignRow, ConversionRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, StageChangeRow,
 };
+pub use channels::{
+    ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, FollowerPoint, PostRow, QualityRecord, StoreStats,
+};
+pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
+pub use metrics::{MetricsInput, MetricsRecord, PlatformFit};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
-pub use read::{
-    ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,
-    PlatformFit, PostRow, QualityRecord, RunRecord, SampleRow, StoreStats,
-};
+pub use runs::{BatchStats, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 #[doc(hidden)]
 pub use text::fts5_query;
-pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
+pub use write::Writer;
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "clout.db";

@@ -9,63 +9,7 @@ use std::collections::HashMap;
 use clout_core::{ChannelObservation, Platform, PostObservation, Record, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, Store};
-
-/// An import run's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RunId(pub i64);
-
-/// A source file's id (provenance of every observation read from it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SourceId(pub i64);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
-    Running,
-    Completed,
-    /// Finished, but some file could not be read (to its end).
-    Failed,
-    /// The process stopped before the run finished (killed, crashed); its committed batches stay.
-    Interrupted,
-}
-
-impl RunStatus {
-    pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
-        [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Interrupted]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::Failed => "failed",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A rejected record, kept with the batch it belongs to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reject {
-    pub file: String,
-    pub line: u64,
-    /// The first field at fault, if any.
-    pub field: Option<String>,
-    /// Every problem, `field: reason` joined by `; `.
-    pub reason: String,
-    pub raw: Vec<u8>,
-}
-
-/// What one batch changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BatchStats {
-    /// Observations that were new or changed a stored one.
-    pub written: u64,
-    /// Observations identical to what the store already held.
-    pub unchanged: u64,
-}
+use crate::{BatchStats, Reject, Result, RunId, RunStatus, SourceId, Store};
 
 /// Writes one import run. Caches channel ids across batches.
 pub struct Writer<'s> {

@@ -93,7 +93,8 @@ fn matches_in_the_name_score_above_matches_in_captions() {
         ..SearchText::default()
     };
     // Three channels without the word, so that it is rare enough to score.
-    let texts = [text(1, "", "kombucha"), text(2, "kombucha", ""), text(3, "tea", ""), text(4, "", "tea"), text(5, "", "")];
+    let texts =
+        [text(1, "", "kombucha"), text(2, "kombucha", ""), text(3, "tea", ""), text(4, "", "tea"), text(5, "", "")];
     store.replace_niches(&[], &texts).unwrap();
     let scores = store.text_matches(&query("kombucha")).unwrap();
     assert!(scores[&2] > scores[&1], "{scores:?}");
