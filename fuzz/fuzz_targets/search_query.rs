@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 
 use clout_core::text::TextQuery;
-use clout_store::{SearchText, Store};
+use clout_store::{ChannelStore, SearchText, Store, TextSearch};
 use libfuzzer_sys::fuzz_target;
 
 static STORE: Mutex<Option<Store>> = Mutex::new(None);

@@ -21,6 +21,8 @@ mod search;
 
 use std::path::{Path, PathBuf};
 
+use clout_store::{ChannelStore, ImportStore};
+
 pub use accounts::{
     ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow,
     TokenScope, User, password_weakness, random_secret, secret_hash,
@@ -30,6 +32,7 @@ pub use campaigns::{
     Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, parse_channel_ref};
+pub use clout_core::text::{MAX_QUERY_CHARS, MAX_QUERY_PARTS};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_import::Limits as ImportLimits;
 pub use clout_store::{
@@ -46,7 +49,6 @@ pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use clout_core::text::{MAX_QUERY_CHARS, MAX_QUERY_PARTS};
 pub use search::{Directory, SearchResults, Similar};
 
 /// Validated settings for the application.
@@ -120,7 +122,7 @@ impl App {
         Ok((metrics, niches, quality))
     }
 
-    /// The count of completed recomputes (see [`clout_store::Store::derived_generation`]).
+    /// The count of completed recomputes (see [`clout_store::ChannelStore::derived_generation`]).
     pub fn derived_generation(&self) -> Result<i64> {
         Ok(self.store.derived_generation()?)
     }

@@ -26,7 +26,7 @@ pub struct SampleRow {
 impl Store {
     /// The follower samples of one channel: `(username, followers, following, posts,
     /// profile picture, private, bio length)`.
-    pub fn follower_samples_of(&self, channel_id: i64) -> Result<Vec<SampleRow>> {
+    pub(crate) fn follower_samples_of(&self, channel_id: i64) -> Result<Vec<SampleRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT username, followers, following, posts_count, has_profile_pic, is_private, bio_length
              FROM follower_samples WHERE channel_id = ?1 ORDER BY username",
@@ -46,7 +46,7 @@ impl Store {
     }
 
     /// Every channel's follower samples, by channel id.
-    pub fn follower_samples_by_channel(&self) -> Result<HashMap<i64, Vec<SampleRow>>> {
+    pub(crate) fn follower_samples_by_channel(&self) -> Result<HashMap<i64, Vec<SampleRow>>> {
         let mut stmt = self.conn.prepare(
             "SELECT channel_id, username, followers, following, posts_count, has_profile_pic, is_private, bio_length
              FROM follower_samples ORDER BY channel_id, username",
@@ -68,13 +68,13 @@ impl Store {
     }
 
     /// How many follower samples the store holds.
-    pub fn follower_sample_count(&self) -> Result<u64> {
+    pub(crate) fn follower_sample_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM follower_samples", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// The comments on one channel's posts, as `(post_id, author, text)`, in comment-id order
     /// (the order [`Store::comments_by_channel`] gives them).
-    pub fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
+    pub(crate) fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
         let mut stmt = self
             .conn
             .prepare("SELECT post_id, author, text FROM comments WHERE channel_id = ?1 ORDER BY comment_id")?;
@@ -83,7 +83,7 @@ impl Store {
     }
 
     /// Every channel's comments as `(post_id, author, text)`, by channel id.
-    pub fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>> {
+    pub(crate) fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>> {
         let mut stmt = self
             .conn
             .prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id, comment_id")?;
@@ -97,7 +97,7 @@ impl Store {
 
     /// Every channel of a platform with comments per 100 likes: its bucket and that rate
     /// (what the audience-quality score compares a channel with).
-    pub fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {
+    pub(crate) fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.benchmark_bucket, m.comments_per_100_likes FROM channel_metrics m JOIN channels c ON c.id = m.channel_id
              WHERE c.platform = ?1 AND m.comments_per_100_likes IS NOT NULL",

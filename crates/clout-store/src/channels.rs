@@ -230,7 +230,7 @@ pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
 
 impl Store {
     /// Channels matching `filter`, ordered by platform and handle.
-    pub fn channels(&self, filter: &ChannelFilter) -> Result<Vec<ChannelRow>> {
+    pub(crate) fn channels(&self, filter: &ChannelFilter) -> Result<Vec<ChannelRow>> {
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM}
              WHERE (?1 IS NULL OR c.platform = ?1)
@@ -252,7 +252,7 @@ impl Store {
     }
 
     /// Every channel's filterable facts, for the discovery index.
-    pub fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
+    pub(crate) fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
                 m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score
@@ -282,7 +282,7 @@ impl Store {
     }
 
     /// The channels with these ids, in the order given (unknown ids are left out).
-    pub fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
+    pub(crate) fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
         // One statement per page of results (a page is at most a few hundred ids), then
         // the rows in the order asked for.
         let mut by_id: std::collections::HashMap<i64, ChannelRow> = std::collections::HashMap::with_capacity(ids.len());
@@ -300,7 +300,7 @@ impl Store {
     }
 
     /// One channel with its posts and follower history, or `None` when unknown.
-    pub fn channel_detail(&self, platform: Platform, handle: &str) -> Result<Option<ChannelDetail>> {
+    pub(crate) fn channel_detail(&self, platform: Platform, handle: &str) -> Result<Option<ChannelDetail>> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.platform = ?1 AND c.handle = ?2");
         let channel = {
             let mut stmt = self.conn.prepare(&sql)?;
@@ -362,11 +362,11 @@ impl Store {
     }
 
     /// How many channels the store knows.
-    pub fn channel_count(&self) -> Result<u64> {
+    pub(crate) fn channel_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM channels", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
-    pub fn stats(&self) -> Result<StoreStats> {
+    pub(crate) fn stats(&self) -> Result<StoreStats> {
         let count = |table: &str| -> Result<u64> {
             Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
         };
@@ -383,7 +383,7 @@ impl Store {
     }
 
     /// A channel's id by platform and handle.
-    pub fn channel_id(&self, platform: Platform, handle: &str) -> Result<Option<i64>> {
+    pub(crate) fn channel_id(&self, platform: Platform, handle: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
             .query_row(
@@ -395,7 +395,7 @@ impl Store {
     }
 
     /// A channel row by id.
-    pub fn channel_row_by_id(&self, id: i64) -> Result<Option<ChannelRow>> {
+    pub(crate) fn channel_row_by_id(&self, id: i64) -> Result<Option<ChannelRow>> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([id])?;
@@ -406,7 +406,7 @@ impl Store {
     }
 
     /// The current snapshot of every post of these channels.
-    pub fn posts_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<PostSnapshot>>> {
+    pub(crate) fn posts_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<PostSnapshot>>> {
         let mut out: HashMap<i64, Vec<PostSnapshot>> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");

@@ -26,7 +26,7 @@ pub struct NoteRow {
 
 impl Store {
     /// A creator's contacts and tags (empty when none were saved).
-    pub fn creator_profile(&self, channel_id: i64) -> Result<CreatorProfile> {
+    pub(crate) fn creator_profile(&self, channel_id: i64) -> Result<CreatorProfile> {
         Ok(self
             .conn
             .query_row(
@@ -46,7 +46,7 @@ impl Store {
             .unwrap_or_default())
     }
 
-    pub fn put_creator_profile(&self, channel_id: i64, p: &CreatorProfile) -> Result<()> {
+    pub(crate) fn put_creator_profile(&self, channel_id: i64, p: &CreatorProfile) -> Result<()> {
         self.conn.execute(
             "INSERT INTO creator_profiles (channel_id, email, phone, agent, tags) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (channel_id) DO UPDATE SET email = ?2, phone = ?3, agent = ?4, tags = ?5",
@@ -55,7 +55,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn add_creator_note(&self, channel_id: i64, body: &str, by: &str, at: Timestamp) -> Result<i64> {
+    pub(crate) fn add_creator_note(&self, channel_id: i64, body: &str, by: &str, at: Timestamp) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO creator_notes (channel_id, body, written_by, written_at) VALUES (?1, ?2, ?3, ?4)",
             params![channel_id, body, by, at.unix()],
@@ -64,7 +64,7 @@ impl Store {
     }
 
     /// Notes, newest first.
-    pub fn creator_notes(&self, channel_id: i64) -> Result<Vec<NoteRow>> {
+    pub(crate) fn creator_notes(&self, channel_id: i64) -> Result<Vec<NoteRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, body, written_by, written_at FROM creator_notes WHERE channel_id = ?1
              ORDER BY written_at DESC, id DESC",

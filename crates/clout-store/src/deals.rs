@@ -22,7 +22,7 @@ pub struct DealRow {
 
 impl Store {
     /// Every deal, oldest first.
-    pub fn deals(&self) -> Result<Vec<DealRow>> {
+    pub(crate) fn deals(&self) -> Result<Vec<DealRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT d.channel_id, c.platform, c.handle, d.deliverable, d.fee_minor, d.currency, d.agreed_at, s.path
              FROM deals d JOIN channels c ON c.id = d.channel_id JOIN sources s ON s.id = d.source_id

@@ -64,7 +64,7 @@ type PeerTables<'a> = (&'a [(Platform, SizeFit)], &'a [BucketStats]);
 
 impl Store {
     /// Calls `f` once per channel, in id order, with everything its metrics need.
-    pub fn for_each_metrics_input(&self, mut f: impl FnMut(MetricsInput<'_>)) -> Result<()> {
+    pub(crate) fn for_each_metrics_input(&self, mut f: impl FnMut(MetricsInput<'_>)) -> Result<()> {
         let mut channels = self.conn.prepare("SELECT id, platform, followers, as_of FROM channels ORDER BY id")?;
         let mut channel_rows = channels.query([])?;
         let mut posts_stmt = self.conn.prepare(
@@ -120,7 +120,7 @@ impl Store {
     }
 
     /// Replaces every derived metric in one transaction.
-    pub fn replace_metrics(
+    pub(crate) fn replace_metrics(
         &mut self,
         metrics: &[(i64, MetricsRecord)],
         fits: &[(Platform, SizeFit)],
@@ -223,7 +223,7 @@ impl Store {
     }
 
     /// Every platform's size fit.
-    pub fn platform_fits(&self) -> Result<Vec<PlatformFit>> {
+    pub(crate) fn platform_fits(&self) -> Result<Vec<PlatformFit>> {
         let mut stmt = self.conn.prepare("SELECT platform, a, b, n FROM platform_fits ORDER BY platform")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?)))?;
         let mut out = Vec::new();
@@ -235,7 +235,7 @@ impl Store {
     }
 
     /// Every benchmark group.
-    pub fn bucket_stats(&self) -> Result<Vec<BucketStats>> {
+    pub(crate) fn bucket_stats(&self) -> Result<Vec<BucketStats>> {
         let mut stmt = self.conn.prepare("SELECT platform, bucket, channels, median_rate FROM bucket_stats")?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get(3)?)))?;
@@ -254,7 +254,7 @@ impl Store {
     }
 
     /// Replaces every audience-quality score, [`crate::DERIVED_CHUNK`] channels per transaction.
-    pub fn replace_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
+    pub(crate) fn replace_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
         let ids: Vec<i64> = scores.iter().map(|(id, _)| *id).collect();
         let ranges = crate::id_ranges(&ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]);
         let sorted = ranges.len() > 1 || ids.is_sorted();
@@ -279,35 +279,26 @@ impl Store {
 
     /// When derived state (metrics, quality, niche labels) stopped matching the observations:
     /// `None` when it is current.
-    pub fn derived_stale_since(&self) -> Result<Option<Timestamp>> {
+    pub(crate) fn derived_stale_since(&self) -> Result<Option<Timestamp>> {
         let since: Option<i64> =
             self.conn.query_row("SELECT stale_since FROM derived_state WHERE id = 1", [], |r| r.get(0))?;
         Ok(since.map(Timestamp::from_unix))
     }
 
-    /// Marks derived state stale from `at` (unless it already is).
-    pub fn mark_derived_stale(&self, at: Timestamp) -> Result<()> {
-        self.conn.execute(
-            "UPDATE derived_state SET stale_since = coalesce(stale_since, ?1) WHERE id = 1",
-            params![at.unix()],
-        )?;
-        Ok(())
-    }
-
     /// The count of committed import batches, read before a recompute starts.
-    pub fn derived_writes(&self) -> Result<i64> {
+    pub(crate) fn derived_writes(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT writes FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
     }
 
     /// The count of completed recomputes: a server rebuilds its index when it changes.
-    pub fn derived_generation(&self) -> Result<i64> {
+    pub(crate) fn derived_generation(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT generation FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
     }
 
     /// Marks derived state current after a recompute that started when [`Store::derived_writes`]
     /// was `writes_before`. When another process committed a batch meanwhile, the state
     /// stays stale (that import's own recompute follows): returns whether it is current.
-    pub fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {
+    pub(crate) fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {
         let n = self.conn.execute(
             "UPDATE derived_state SET stale_since = NULL, generation = generation + 1 WHERE id = 1 AND writes = ?1",
             [writes_before],

@@ -87,7 +87,7 @@ pub struct RejectRow {
 
 impl Store {
     /// Every import run, oldest first.
-    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+    pub(crate) fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, started_at, finished_at, status, files, accepted, rejected, rejects_file
              FROM import_runs ORDER BY id",
@@ -112,7 +112,7 @@ impl Store {
     }
 
     /// The rejected records of one import run, in file and line order.
-    pub fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
+    pub(crate) fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
         let mut stmt = self
             .conn
             .prepare("SELECT file, line, field, reason, raw FROM import_rejects WHERE run_id = ?1 ORDER BY id")?;

@@ -256,8 +256,9 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     let (user, scope) = store.token_user("th", now).unwrap().unwrap();
     assert_eq!((user.username.as_str(), user.disabled_at, scope.as_str()), ("ada", None, "full"));
     assert_eq!(store.tokens_of(1).unwrap()[0].expires_at, None, "an old token never expires");
-    // Disabling the account makes its token fail.
-    store.set_disabled(1, Some(now)).unwrap();
+    // Disabling the account makes its token fail (with another admin, so that one stays).
+    store.create_user("bea", "h", "admin", now).unwrap();
+    assert!(store.change_user(1, UserChange::Disable(now)).unwrap());
     assert!(store.token_user("th", now).unwrap().is_none());
 }
 

@@ -33,7 +33,7 @@ pub fn fts5_query(query: &TextQuery) -> String {
 impl Store {
     /// Channels whose text matches `query`, with their text score (higher is better:
     /// the negated BM25 rank, where matches in the handle, name and bio weigh more).
-    pub fn text_matches(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
+    pub(crate) fn text_matches(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
         let mut stmt = self.conn.prepare(
             "SELECT rowid, -bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1",
         )?;
@@ -43,7 +43,7 @@ impl Store {
 
     /// The channels matching `query`, without scoring them (five times cheaper than bm25
     /// on common words): for searches not sorted by relevance. Scores are 0.
-    pub fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
+    pub(crate) fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
         let mut stmt = self.conn.prepare_cached("SELECT rowid FROM channel_text WHERE channel_text MATCH ?1")?;
         let rows = stmt.query_map([fts5_query(query)], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)

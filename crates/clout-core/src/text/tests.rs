@@ -72,7 +72,7 @@ fn a_query_is_kept_to_a_sentence() {
     let e = TextQuery::parse(&words(MAX_QUERY_PARTS + 1)).unwrap_err();
     assert_eq!(e.to_string(), "the query has 25 words, phrases and hashtags: at most 24");
     // Phrases and hashtags count too: 12 + 12 + 1.
-    let mixed = format!("{} {} #one", vec!["\"a b\""; 12].join(" "), vec!["c"; 12].join(" "));
+    let mixed = format!("{} {} #one", ["\"a b\""; 12].join(" "), ["c"; 12].join(" "));
     assert_eq!(TextQuery::parse(&mixed), Err(TextQueryError::TooManyParts(25)));
     assert_eq!(parsed(&"x".repeat(MAX_QUERY_CHARS)).words()[0].len(), 500);
     let e = TextQuery::parse(&"x".repeat(MAX_QUERY_CHARS + 1)).unwrap_err();
