@@ -16,6 +16,8 @@ use sha2::Digest;
 
 pub use clout_store::{ListRow, RejectRow, TokenRow};
 
+use clout_store::{AccountStore, ChannelStore, ImportStore};
+
 use crate::campaigns::Actor;
 use crate::channels::{ChannelView, parse_channel_ref, view};
 use crate::{App, Error, Result};

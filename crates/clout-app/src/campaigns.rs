@@ -9,7 +9,10 @@ use clout_core::campaign::{
 use clout_core::money::{Currency, Money};
 use clout_core::price::Deliverable;
 use clout_core::{TierPreset, Timestamp};
-use clout_store::{CampaignRow, CreatorProfile, DeliverableRow, LinkedPost, NewCampaign, NewMember, NoteRow};
+use clout_store::{
+    CampaignRow, CampaignStore, ChannelStore, CreatorProfile, DeliverableRow, LinkedPost, NewCampaign, NewMember,
+    NoteRow,
+};
 
 use crate::accounts::User;
 use crate::channels::{ChannelView, parse_channel_ref, view};

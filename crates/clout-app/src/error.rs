@@ -35,3 +35,10 @@ impl From<clout_store::Error> for Error {
         }
     }
 }
+
+/// A search query the user typed that cannot be searched: the message says why.
+impl From<clout_core::text::TextQueryError> for Error {
+    fn from(e: clout_core::text::TextQueryError) -> Error {
+        Error::Invalid(e.to_string())
+    }
+}

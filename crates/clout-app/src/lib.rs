@@ -24,6 +24,8 @@ mod search;
 
 use std::path::{Path, PathBuf};
 
+use clout_store::{ChannelStore, ImportStore};
+
 pub use accounts::{
     ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow,
     TokenScope, User, password_weakness, random_secret, secret_hash,
@@ -35,6 +37,7 @@ pub use campaigns::{
 pub use catalogue::{Catalogue, CatalogueOptions, Reader};
 pub use channel_page::{ChannelPage, MetricCard, PAGE_LOOKALIKES, RatePoint};
 pub use channels::{ChannelProfile, ChannelQuery, ChannelView, ProfilePost, metric_value, parse_channel_ref};
+pub use clout_core::text::{MAX_QUERY_CHARS, MAX_QUERY_PARTS};
 pub use clout_demo::WorldStats as DemoStats;
 pub use clout_import::Limits as ImportLimits;
 pub use clout_store::{
@@ -52,7 +55,7 @@ pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, 
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};
-pub use search::{Directory, MAX_QUERY_CHARS, MAX_QUERY_PARTS, SearchResults, Similar, fts_query};
+pub use search::{Directory, SearchResults, Similar};
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]
@@ -125,7 +128,7 @@ impl App {
         Ok((metrics, niches, quality))
     }
 
-    /// The count of completed recomputes (see [`clout_store::Store::derived_generation`]).
+    /// The count of completed recomputes (see [`clout_store::ChannelStore::derived_generation`]).
     pub fn derived_generation(&self) -> Result<i64> {
         Ok(self.store.derived_generation()?)
     }

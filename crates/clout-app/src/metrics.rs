@@ -3,7 +3,7 @@
 
 use clout_core::engagement::{ChannelPosts, channel_metrics};
 use clout_core::{PeerInput, Platform, SizeFit, benchmark};
-use clout_store::MetricsRecord;
+use clout_store::{ChannelStore, MetricsRecord};
 
 use crate::{App, Result};
 
@@ -24,7 +24,7 @@ impl App {
     pub fn recompute_metrics(&mut self) -> Result<RecomputeSummary> {
         let mut records: Vec<(i64, MetricsRecord)> = Vec::new();
         let mut peers: Vec<PeerInput> = Vec::new();
-        self.store.for_each_metrics_input(|input| {
+        self.store.for_each_metrics_input(&mut |input| {
             let (Some(as_of), Some(followers)) = (input.as_of, input.followers) else {
                 return;
             };

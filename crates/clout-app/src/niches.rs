@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use clout_core::niche::{ChannelText, NicheLabel, NicheSpec, Taxonomy};
-use clout_store::{SearchText, StoredNiche};
+use clout_store::{ChannelStore, SearchText, StoredNiche};
 use serde::Deserialize;
 
 use crate::{App, Error, Result};

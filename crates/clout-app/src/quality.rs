@@ -10,6 +10,8 @@ use clout_core::Record;
 use clout_core::follower::{FEATURES, FollowerModel, FollowerProfile, Scores, Verdict, fit, scores};
 use serde::{Deserialize, Serialize};
 
+use clout_store::ChannelStore;
+
 use crate::{App, Error, Result};
 
 /// The built-in model.
@@ -420,7 +422,7 @@ impl App {
         let model = if samples.is_empty() { None } else { Some(self.follower_model()?) };
         let comments = self.store.comments_by_channel()?;
         let mut out = Vec::new();
-        self.store.for_each_metrics_input(|input| {
+        self.store.for_each_metrics_input(&mut |input| {
             if let Some(row) = by_id.get(&input.channel_id) {
                 let sample = match (&model, samples.get(&input.channel_id)) {
                     (Some(m), Some(s)) => Some(summarise(m, s)),

@@ -165,7 +165,7 @@ pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<Discover
     }
     let text = text.join(" ");
     if !text.trim().is_empty() {
-        crate::search::fts_query(&text).map_err(|e| invalid("q", e.to_string()))?;
+        clout_core::text::TextQuery::parse(&text).map_err(|e| invalid("q", e.to_string()))?;
         q.text = Some(text);
     }
     Ok(q)

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use clout_core::discovery::{DiscoveryQuery, SearchPage};
+use clout_core::text::TextQuery;
 use clout_index::{DiscoveryIndex, IndexedChannel};
+
+use clout_store::{ChannelStore, TextSearch};
 
 use crate::channels::{ChannelView, view};
 use crate::{App, Error, Result};
@@ -14,62 +17,6 @@ use crate::{App, Error, Result};
 pub struct SearchResults {
     pub page: SearchPage,
     pub channels: Vec<ChannelView>,
-}
-
-/// The longest query, in characters.
-pub const MAX_QUERY_CHARS: usize = 500;
-/// The most words, phrases and hashtags in one query.
-pub const MAX_QUERY_PARTS: usize = 24;
-
-/// Turns a user's query into an FTS5 query: every word, "quoted phrase" and #hashtag must
-/// match (AND). Each part is quoted, so no user text is read as FTS5 syntax. `None` when
-/// the query holds no word at all.
-pub fn fts_query(text: &str) -> Result<Option<String>> {
-    // Every part is a full-text lookup ANDed with the others: thousands of them would keep
-    // a connection busy for minutes, so a query is kept to a sentence.
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::Invalid(format!("the query is too long: at most {MAX_QUERY_CHARS} characters")));
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    // A NUL would end the query early inside SQLite.
-    let cleaned = text.replace('\0', " ");
-    let mut rest = cleaned.trim();
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('"') {
-            let Some(end) = after.find('"') else {
-                return Err(Error::Invalid(format!("the query has an unclosed quote: {text}")));
-            };
-            let phrase = after[..end].trim();
-            if phrase.chars().any(char::is_alphanumeric) {
-                parts.push(quote(phrase));
-            }
-            rest = after[end + 1..].trim_start();
-            continue;
-        }
-        let end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = rest[end..].trim_start();
-        if let Some(tag) = word.strip_prefix('#') {
-            // The tag as typed: FTS5 splits `self_care` into the same words in the query as
-            // in the stored hashtags, so it matches as a phrase.
-            if tag.chars().any(char::is_alphanumeric) {
-                parts.push(format!("hashtags : {}", quote(&tag.to_lowercase())));
-            }
-        } else if word.chars().any(char::is_alphanumeric) {
-            parts.push(quote(word));
-        }
-    }
-    if parts.len() > MAX_QUERY_PARTS {
-        return Err(Error::Invalid(format!(
-            "the query has {} words, phrases and hashtags: at most {MAX_QUERY_PARTS}",
-            parts.len()
-        )));
-    }
-    if parts.is_empty() && cleaned.chars().any(|c| !c.is_whitespace()) {
-        return Err(Error::Invalid(format!("the query '{text}' has no word to search for")));
-    }
-    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
 }
 
 /// The columnar discovery index over every channel of the store, built once and
@@ -98,7 +45,7 @@ type Hits = std::sync::Arc<Vec<(u32, f64)>>;
 /// Recent keyword matches, least recently used evicted first, bounded by total matches.
 #[derive(Debug, Default)]
 struct TextCache {
-    /// (FTS query, scored) → (matches, last use).
+    /// (the query's normal form, scored) → (matches, last use).
     entries: HashMap<(String, bool), (Hits, u64)>,
     clock: u64,
     held: usize,
@@ -183,20 +130,20 @@ impl App {
     }
 
     /// Runs a Directory search on `directory`; text goes through the store's full-text
-    /// table. Edges call it as [`crate::Reader::search`].
+    /// search. Edges call it as [`crate::Reader::search`].
     pub(crate) fn search_with(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
-        let text = match query.text.as_deref().map(fts_query).transpose()?.flatten() {
-            Some(fts) => {
+        let text = match query.text.as_deref().map(TextQuery::parse).transpose()?.flatten() {
+            Some(words) => {
                 // Only the relevance sort reads the text score.
-                let key = (fts, query.sort == clout_core::discovery::SortKey::Relevance);
+                let key = (words.to_string(), query.sort == clout_core::discovery::SortKey::Relevance);
                 let cached = directory.text_cache.lock().ok().and_then(|mut c| c.get(&key));
                 match cached {
                     Some(m) => Some(m),
                     None => {
                         let matches = if key.1 {
-                            self.store.text_matches(&key.0)?
+                            self.store.text_matches(&words)?
                         } else {
-                            self.store.text_matches_unranked(&key.0)?
+                            self.store.text_matches_unranked(&words)?
                         };
                         let matches = std::sync::Arc::new(directory.index.text_hits(&matches));
                         if let Ok(mut c) = directory.text_cache.lock() {
@@ -290,19 +237,5 @@ mod text_cache_tests {
         }
         assert!(cache.held <= TEXT_CACHE_MATCHES, "{}", cache.held);
         assert_eq!(cache.entries.len(), 3, "four quarters plus overhead do not fit; three do");
-    }
-}
-
-#[cfg(test)]
-mod query_tests {
-    use super::*;
-
-    #[test]
-    fn a_query_is_kept_to_a_sentence() {
-        let words = |n: usize| vec!["vegan"; n].join(" ");
-        assert!(fts_query(&words(MAX_QUERY_PARTS)).unwrap().is_some());
-        assert!(matches!(fts_query(&words(MAX_QUERY_PARTS + 1)), Err(Error::Invalid(_))));
-        assert!(matches!(fts_query(&"x".repeat(MAX_QUERY_CHARS + 1)), Err(Error::Invalid(_))));
-        assert!(fts_query(&"x".repeat(MAX_QUERY_CHARS)).unwrap().is_some());
     }
 }

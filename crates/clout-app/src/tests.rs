@@ -346,23 +346,6 @@ fn an_import_relabels_the_niches_of_the_channels_it_touches_and_keeps_the_others
 }
 
 #[test]
-fn user_text_becomes_a_quoted_fts_query() {
-    assert_eq!(fts_query("vegan").unwrap().as_deref(), Some(r#""vegan""#));
-    assert_eq!(
-        fts_query(r#"vegan "meal prep" #PlantBased"#).unwrap().as_deref(),
-        Some(r#""vegan" AND "meal prep" AND hashtags : "plantbased""#)
-    );
-    // FTS5 operators and punctuation from the user are only words, never syntax.
-    assert_eq!(fts_query("a OR b*").unwrap().as_deref(), Some(r#""a" AND "OR" AND "b*""#));
-    assert_eq!(fts_query("   ").unwrap(), None);
-    assert!(matches!(fts_query("  # !! "), Err(Error::Invalid(m)) if m.contains("no word")));
-    // A hashtag keeps its inner punctuation, so the stored tag's words match as a phrase.
-    assert_eq!(fts_query("#Self_Care").unwrap().as_deref(), Some(r#"hashtags : "self_care""#));
-    assert_eq!(fts_query("a\0b").unwrap().as_deref(), Some(r#""a" AND "b""#));
-    assert!(matches!(fts_query(r#"open "quote"#), Err(Error::Invalid(_))));
-}
-
-#[test]
 fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
     use clout_core::discovery::{DiscoveryQuery, SortKey};
     let dir = tempfile::tempdir().unwrap();

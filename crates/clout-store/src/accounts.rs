@@ -1,10 +1,10 @@
 //! Accounts, sessions, API tokens and saved lists. The store keeps what it is given:
 //! hashing and token generation happen above it, and only hashes of secrets arrive here.
 
-use clout_core::{Platform, Timestamp};
+use clout_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::read::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
 use crate::{ChannelRow, Error, Result, Store};
 
 /// A user account.
@@ -39,7 +39,7 @@ pub struct TokenRow {
     pub scope: String,
 }
 
-/// What an admin changes of an account (see [`Store::change_user`]).
+/// What an admin changes of an account (see [`crate::AccountStore::change_user`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserChange<'a> {
     /// `admin`, `member` or `viewer`.
@@ -85,16 +85,6 @@ pub struct ListMember {
     pub added_at: Timestamp,
 }
 
-/// One rejected record of an import run, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectRow {
-    pub file: String,
-    pub line: u64,
-    pub field: Option<String>,
-    pub reason: String,
-    pub raw: Vec<u8>,
-}
-
 const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
@@ -113,12 +103,12 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 impl Store {
-    pub fn user_count(&self) -> Result<u64> {
+    pub(crate) fn user_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))?.max(0) as u64)
     }
 
     /// Creates a user; [`Error::Duplicate`] when the name (case-insensitive) is taken.
-    pub fn create_user(&self, username: &str, password_hash: &str, role: &str, now: Timestamp) -> Result<i64> {
+    pub(crate) fn create_user(&self, username: &str, password_hash: &str, role: &str, now: Timestamp) -> Result<i64> {
         match self.conn.execute(
             "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![username, password_hash, role, now.unix()],
@@ -131,7 +121,7 @@ impl Store {
 
     /// Creates the first user only when there is none, in one transaction, so two
     /// concurrent first-run forms cannot both become admin. `false` when a user exists.
-    pub fn create_first_user(&mut self, username: &str, password_hash: &str, now: Timestamp) -> Result<bool> {
+    pub(crate) fn create_first_user(&mut self, username: &str, password_hash: &str, now: Timestamp) -> Result<bool> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let n: i64 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
         if n > 0 {
@@ -145,40 +135,30 @@ impl Store {
         Ok(true)
     }
 
-    pub fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
+    pub(crate) fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
         Ok(self
             .conn
             .query_row(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"), [username], user_row)
             .optional()?)
     }
 
-    pub fn users(&self) -> Result<Vec<UserRow>> {
+    pub(crate) fn users(&self) -> Result<Vec<UserRow>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.id"))?;
         let rows = stmt.query_map([], user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
-    pub fn user_by_id(&self, user_id: i64) -> Result<Option<UserRow>> {
+    pub(crate) fn user_by_id(&self, user_id: i64) -> Result<Option<UserRow>> {
         Ok(self
             .conn
             .query_row(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"), [user_id], user_row)
             .optional()?)
     }
 
-    /// Admins who are not disabled, other than `except`.
-    pub fn active_admins_except(&self, except: i64) -> Result<u64> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
-            [except],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as u64)
-    }
-
     /// Applies an admin's change to an account in one write transaction, unless it would
     /// leave no active admin (then `false` and nothing changes). Several processes may
     /// write the store at once, so the check and the change cannot be apart.
-    pub fn change_user(&mut self, user_id: i64, change: UserChange<'_>) -> Result<bool> {
+    pub(crate) fn change_user(&mut self, user_id: i64, change: UserChange<'_>) -> Result<bool> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let removes_admin = match change {
             UserChange::Role(role) => role != "admin",
@@ -219,14 +199,9 @@ impl Store {
         Ok(true)
     }
 
-    /// Changes a user's role; `false` when there is no such user.
-    pub fn set_user_role(&self, user_id: i64, role: &str) -> Result<bool> {
-        Ok(self.conn.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![user_id, role])? > 0)
-    }
-
     /// Replaces a user's password hash and ends their sessions, except the one whose hash
     /// is `keep` (the session that made the change), in one transaction.
-    pub fn set_password(&mut self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<bool> {
+    pub(crate) fn set_password(&mut self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
         tx.execute("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", params![user_id, keep])?;
@@ -234,27 +209,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Disables (`Some(moment)`) or enables (`None`) a user; disabling ends their sessions.
-    pub fn set_disabled(&mut self, user_id: i64, disabled_at: Option<Timestamp>) -> Result<bool> {
-        let tx = self.conn.transaction()?;
-        let n = tx.execute(
-            "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
-            params![user_id, disabled_at.map(|t| t.unix())],
-        )?;
-        if disabled_at.is_some() {
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
-        }
-        tx.commit()?;
-        Ok(n > 0)
-    }
-
-    /// Deletes a user with their sessions and tokens; lists and notes they wrote stay,
-    /// without an author. `false` when there is no such user.
-    pub fn delete_user(&self, user_id: i64) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM users WHERE id = ?1", [user_id])? > 0)
-    }
-
-    pub fn create_session(
+    pub(crate) fn create_session(
         &self,
         token_hash: &str,
         user_id: i64,
@@ -272,7 +227,7 @@ impl Store {
     }
 
     /// The user of a live session and the session's CSRF token.
-    pub fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
+    pub(crate) fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
         Ok(self
             .conn
             .query_row(
@@ -286,14 +241,14 @@ impl Store {
             .optional()?)
     }
 
-    pub fn delete_session(&self, token_hash: &str) -> Result<()> {
+    pub(crate) fn delete_session(&self, token_hash: &str) -> Result<()> {
         self.conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())
     }
 
     /// Stores a new token (its hash); `scope` is `full` or `read`.
     #[allow(clippy::too_many_arguments)]
-    pub fn create_token(
+    pub(crate) fn create_token(
         &self,
         user_id: i64,
         name: &str,
@@ -313,7 +268,7 @@ impl Store {
 
     /// The user a live API token belongs to (not expired at `now`, user not disabled),
     /// with the token's scope.
-    pub fn token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
+    pub(crate) fn token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
         Ok(self
             .conn
             .query_row(
@@ -328,7 +283,7 @@ impl Store {
     }
 
     /// One user's tokens, oldest first.
-    pub fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+    pub(crate) fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = ?1 ORDER BY t.id"
         ))?;
@@ -337,7 +292,7 @@ impl Store {
     }
 
     /// Every user's tokens, oldest first.
-    pub fn all_tokens(&self) -> Result<Vec<TokenRow>> {
+    pub(crate) fn all_tokens(&self) -> Result<Vec<TokenRow>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"
         ))?;
@@ -345,7 +300,7 @@ impl Store {
         Ok(rows)
     }
 
-    pub fn token(&self, token_id: i64) -> Result<Option<TokenRow>> {
+    pub(crate) fn token(&self, token_id: i64) -> Result<Option<TokenRow>> {
         Ok(self
             .conn
             .query_row(
@@ -357,11 +312,11 @@ impl Store {
     }
 
     /// Revokes a token; `false` when there is no such token.
-    pub fn delete_token(&self, token_id: i64) -> Result<bool> {
+    pub(crate) fn delete_token(&self, token_id: i64) -> Result<bool> {
         Ok(self.conn.execute("DELETE FROM api_tokens WHERE id = ?1", [token_id])? > 0)
     }
 
-    pub fn lists(&self) -> Result<Vec<ListRow>> {
+    pub(crate) fn lists(&self) -> Result<Vec<ListRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT l.id, l.name, u.username, l.created_at, (SELECT count(*) FROM list_members m WHERE m.list_id = l.id)
              FROM lists l LEFT JOIN users u ON u.id = l.created_by ORDER BY l.name COLLATE NOCASE, l.id",
@@ -370,7 +325,7 @@ impl Store {
         Ok(rows)
     }
 
-    pub fn list(&self, id: i64) -> Result<Option<ListRow>> {
+    pub(crate) fn list(&self, id: i64) -> Result<Option<ListRow>> {
         Ok(self
             .conn
             .query_row(
@@ -383,7 +338,7 @@ impl Store {
     }
 
     /// Creates a list; [`Error::Duplicate`] when the name (case-insensitive) is taken.
-    pub fn create_list(&self, name: &str, created_by: Option<i64>, now: Timestamp) -> Result<i64> {
+    pub(crate) fn create_list(&self, name: &str, created_by: Option<i64>, now: Timestamp) -> Result<i64> {
         match self.conn.execute(
             "INSERT INTO lists (name, created_by, created_at) VALUES (?1, ?2, ?3)",
             params![name, created_by, now.unix()],
@@ -395,12 +350,12 @@ impl Store {
     }
 
     /// Deletes a list and its memberships; `false` when there is no such list.
-    pub fn delete_list(&self, id: i64) -> Result<bool> {
+    pub(crate) fn delete_list(&self, id: i64) -> Result<bool> {
         Ok(self.conn.execute("DELETE FROM lists WHERE id = ?1", [id])? > 0)
     }
 
     /// Adds a channel to a list, or replaces its note when it is there already.
-    pub fn put_list_member(
+    pub(crate) fn put_list_member(
         &self,
         list_id: i64,
         channel_id: i64,
@@ -417,7 +372,7 @@ impl Store {
     }
 
     /// `false` when the channel was not on the list.
-    pub fn delete_list_member(&self, list_id: i64, channel_id: i64) -> Result<bool> {
+    pub(crate) fn delete_list_member(&self, list_id: i64, channel_id: i64) -> Result<bool> {
         Ok(self
             .conn
             .execute("DELETE FROM list_members WHERE list_id = ?1 AND channel_id = ?2", params![list_id, channel_id])?
@@ -425,7 +380,7 @@ impl Store {
     }
 
     /// A list's channels in the order they were added.
-    pub fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>> {
+    pub(crate) fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>> {
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS}, lm.note, u.username, lm.added_at {CHANNEL_FROM}
              JOIN list_members lm ON lm.channel_id = c.id LEFT JOIN users u ON u.id = lm.added_by
@@ -445,37 +400,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// A channel's id by platform and handle.
-    pub fn channel_id(&self, platform: Platform, handle: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM channels WHERE platform = ?1 AND handle = ?2",
-                params![platform.as_str(), handle],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// The rejected records of one import run, in file and line order.
-    pub fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT file, line, field, reason, raw FROM import_rejects WHERE run_id = ?1 ORDER BY id")?;
-        let rows = stmt
-            .query_map([run_id], |r| {
-                Ok(RejectRow {
-                    file: r.get(0)?,
-                    line: r.get::<_, i64>(1)?.max(0) as u64,
-                    field: r.get(2)?,
-                    reason: r.get(3)?,
-                    raw: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
 }
 
 fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
@@ -486,22 +410,4 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
         created_at: Timestamp::from_unix(r.get(3)?),
         members: r.get::<_, i64>(4)?.max(0) as u64,
     })
-}
-
-impl Store {
-    /// Every channel of a platform with comments per 100 likes: its bucket and that rate
-    /// (what the audience-quality score compares a channel with).
-    pub fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.benchmark_bucket, m.comments_per_100_likes FROM channel_metrics m JOIN channels c ON c.id = m.channel_id
-             WHERE c.platform = ?1 AND m.comments_per_100_likes IS NOT NULL",
-        )?;
-        let rows = stmt
-            .query_map([platform.as_str()], |r| {
-                let bucket: Option<String> = r.get(0)?;
-                Ok((bucket.as_deref().and_then(clout_core::Bucket::parse), r.get::<_, f64>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
 }

@@ -1,30 +1,11 @@
-//! Creators' contacts and notes, campaigns, their members, stage history, deliverables
-//! and conversions. The store keeps what it is given; rules live above it.
+//! Campaigns, their members, stage history, deliverables and conversions. The store
+//! keeps what it is given; rules live above it.
 
 use clout_core::{PostSnapshot, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::read::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
 use crate::{ChannelRow, Error, Result, Store};
-
-/// A creator's contact details and tags.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CreatorProfile {
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub agent: Option<String>,
-    /// Lower-case, sorted, no duplicates.
-    pub tags: Vec<String>,
-}
-
-/// A dated note about a creator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteRow {
-    pub id: i64,
-    pub body: String,
-    pub written_by: String,
-    pub written_at: Timestamp,
-}
 
 /// A campaign's brief.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,69 +124,9 @@ fn ts(v: Option<i64>) -> Option<Timestamp> {
 }
 
 impl Store {
-    /// A creator's contacts and tags (empty when none were saved).
-    pub fn creator_profile(&self, channel_id: i64) -> Result<CreatorProfile> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT email, phone, agent, tags FROM creator_profiles WHERE channel_id = ?1",
-                [channel_id],
-                |r| {
-                    let tags: String = r.get(3)?;
-                    Ok(CreatorProfile {
-                        email: r.get(0)?,
-                        phone: r.get(1)?,
-                        agent: r.get(2)?,
-                        tags: tags.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect(),
-                    })
-                },
-            )
-            .optional()?
-            .unwrap_or_default())
-    }
-
-    pub fn put_creator_profile(&self, channel_id: i64, p: &CreatorProfile) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO creator_profiles (channel_id, email, phone, agent, tags) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (channel_id) DO UPDATE SET email = ?2, phone = ?3, agent = ?4, tags = ?5",
-            params![channel_id, p.email, p.phone, p.agent, p.tags.join(" ")],
-        )?;
-        Ok(())
-    }
-
-    pub fn add_creator_note(&self, channel_id: i64, body: &str, by: &str, at: Timestamp) -> Result<i64> {
-        self.conn.execute(
-            "INSERT INTO creator_notes (channel_id, body, written_by, written_at) VALUES (?1, ?2, ?3, ?4)",
-            params![channel_id, body, by, at.unix()],
-        )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Notes, newest first.
-    pub fn creator_notes(&self, channel_id: i64) -> Result<Vec<NoteRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, body, written_by, written_at FROM creator_notes WHERE channel_id = ?1
-             ORDER BY written_at DESC, id DESC",
-        )?;
-        let rows = stmt.query_map([channel_id], |r| {
-            Ok(NoteRow {
-                id: r.get(0)?,
-                body: r.get(1)?,
-                written_by: r.get(2)?,
-                written_at: Timestamp::from_unix(r.get(3)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Creates a campaign; [`Error::Duplicate`] when the name (case-insensitive) is taken.
-    pub fn create_campaign(&self, c: &NewCampaign<'_>) -> Result<i64> {
-        insert_campaign(&self.conn, c)
-    }
-
     /// Creates a campaign and its first members in one transaction: a crash leaves the
     /// whole campaign or none of it.
-    pub fn create_campaign_with_members(
+    pub(crate) fn create_campaign_with_members(
         &mut self,
         c: &NewCampaign<'_>,
         members: &[NewMember<'_>],
@@ -249,16 +170,16 @@ impl Store {
     }
 
     /// A campaign by name (case-insensitive).
-    pub fn campaign_by_name(&self, name: &str) -> Result<Option<CampaignRow>> {
+    pub(crate) fn campaign_by_name(&self, name: &str) -> Result<Option<CampaignRow>> {
         self.campaign_where("name = ?1", &name)
     }
 
-    pub fn campaign(&self, id: i64) -> Result<Option<CampaignRow>> {
+    pub(crate) fn campaign(&self, id: i64) -> Result<Option<CampaignRow>> {
         self.campaign_where("id = ?1", &id)
     }
 
     /// Every campaign, newest first.
-    pub fn campaigns(&self) -> Result<Vec<CampaignRow>> {
+    pub(crate) fn campaigns(&self) -> Result<Vec<CampaignRow>> {
         let ids: Vec<i64> = {
             let mut stmt = self.conn.prepare("SELECT id FROM campaigns ORDER BY created_at DESC, id DESC")?;
             stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
@@ -273,7 +194,7 @@ impl Store {
     }
 
     /// Replaces a campaign's brief (everything but who created it, when, and its plan).
-    pub fn update_campaign(&self, id: i64, c: &NewCampaign<'_>) -> Result<bool> {
+    pub(crate) fn update_campaign(&self, id: i64, c: &NewCampaign<'_>) -> Result<bool> {
         let r = self.conn.execute(
             "UPDATE campaigns SET name = ?2, goal = ?3, niche = ?4, starts_on = ?5, ends_on = ?6, budget_minor = ?7,
                 currency = ?8, key_messages = ?9, disclosure = ?10 WHERE id = ?1",
@@ -299,20 +220,20 @@ impl Store {
         }
     }
 
-    pub fn delete_campaign(&self, id: i64) -> Result<bool> {
+    pub(crate) fn delete_campaign(&self, id: i64) -> Result<bool> {
         Ok(self.conn.execute("DELETE FROM campaigns WHERE id = ?1", [id])? > 0)
     }
 
     /// Adds members at their stage (each recorded as its first stage change), in one
     /// transaction; returns how many were new (a channel already in is left as it is).
-    pub fn add_members(&mut self, campaign_id: i64, members: &[NewMember<'_>], at: Timestamp) -> Result<usize> {
+    pub(crate) fn add_members(&mut self, campaign_id: i64, members: &[NewMember<'_>], at: Timestamp) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let added = insert_members(&tx, campaign_id, members, at)?;
         tx.commit()?;
         Ok(added)
     }
 
-    pub fn remove_member(&self, campaign_id: i64, channel_id: i64) -> Result<bool> {
+    pub(crate) fn remove_member(&self, campaign_id: i64, channel_id: i64) -> Result<bool> {
         Ok(self.conn.execute(
             "DELETE FROM campaign_members WHERE campaign_id = ?1 AND channel_id = ?2",
             params![campaign_id, channel_id],
@@ -321,7 +242,7 @@ impl Store {
 
     /// Moves a member to `stage` and records who did it; `None` when not a member, `Some(false)`
     /// when it was already there.
-    pub fn set_stage(
+    pub(crate) fn set_stage(
         &mut self,
         campaign_id: i64,
         channel_id: i64,
@@ -355,7 +276,7 @@ impl Store {
     }
 
     /// Sets (or clears) a member's agreed fee; false when not a member.
-    pub fn set_fee(&self, campaign_id: i64, channel_id: i64, fee_minor: Option<i64>) -> Result<bool> {
+    pub(crate) fn set_fee(&self, campaign_id: i64, channel_id: i64, fee_minor: Option<i64>) -> Result<bool> {
         Ok(self.conn.execute(
             "UPDATE campaign_members SET fee_minor = ?3 WHERE campaign_id = ?1 AND channel_id = ?2",
             params![campaign_id, channel_id, fee_minor],
@@ -363,7 +284,7 @@ impl Store {
     }
 
     /// Members in the order they were added.
-    pub fn members(&self, campaign_id: i64) -> Result<Vec<MemberRow>> {
+    pub(crate) fn members(&self, campaign_id: i64) -> Result<Vec<MemberRow>> {
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS}, cm.stage, cm.fee_minor, cm.planned_minor, cm.expected_p10, cm.expected_p50,
                 cm.expected_p90, cm.added_by, cm.added_at {CHANNEL_FROM} JOIN campaign_members cm ON cm.channel_id = c.id
@@ -372,7 +293,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([campaign_id])?;
         let mut out = Vec::new();
-        let n = crate::read::channel_column_count();
+        let n = crate::channels::channel_column_count();
         while let Some(r) = rows.next()? {
             let p10: Option<f64> = r.get(n + 3)?;
             let p50: Option<f64> = r.get(n + 4)?;
@@ -394,7 +315,7 @@ impl Store {
     }
 
     /// One member's stage and agreed fee, without reading its channel; `None` when not a member.
-    pub fn member_state(&self, campaign_id: i64, channel_id: i64) -> Result<Option<(String, Option<i64>)>> {
+    pub(crate) fn member_state(&self, campaign_id: i64, channel_id: i64) -> Result<Option<(String, Option<i64>)>> {
         Ok(self
             .conn
             .query_row(
@@ -406,7 +327,7 @@ impl Store {
     }
 
     /// The campaigns a channel is in, by name, with its stage in each.
-    pub fn campaigns_of_channel(&self, channel_id: i64) -> Result<Vec<(String, String)>> {
+    pub(crate) fn campaigns_of_channel(&self, channel_id: i64) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.name, m.stage FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
              WHERE m.channel_id = ?1 ORDER BY c.created_at DESC, c.id DESC",
@@ -416,7 +337,7 @@ impl Store {
     }
 
     /// Every stage change of a campaign, oldest first.
-    pub fn stage_changes(&self, campaign_id: i64) -> Result<Vec<StageChangeRow>> {
+    pub(crate) fn stage_changes(&self, campaign_id: i64) -> Result<Vec<StageChangeRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT channel_id, from_stage, to_stage, changed_by, changed_at FROM stage_changes
              WHERE campaign_id = ?1 ORDER BY changed_at, id",
@@ -433,7 +354,7 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    pub fn add_deliverable(
+    pub(crate) fn add_deliverable(
         &self,
         campaign_id: i64,
         channel_id: i64,
@@ -450,7 +371,14 @@ impl Store {
     }
 
     /// Links a deliverable to a post (id or URL) and marks it delivered; false when unknown.
-    pub fn link_deliverable(&self, campaign_id: i64, id: i64, post_ref: &str, by: &str, at: Timestamp) -> Result<bool> {
+    pub(crate) fn link_deliverable(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        post_ref: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<bool> {
         Ok(self.conn.execute(
             "UPDATE campaign_deliverables SET post_ref = ?3, status = 'delivered', linked_by = ?4, linked_at = ?5
              WHERE campaign_id = ?1 AND id = ?2",
@@ -459,14 +387,14 @@ impl Store {
     }
 
     /// Sets a deliverable's status (`planned`, `delivered`, `cancelled`); false when unknown.
-    pub fn set_deliverable_status(&self, campaign_id: i64, id: i64, status: &str) -> Result<bool> {
+    pub(crate) fn set_deliverable_status(&self, campaign_id: i64, id: i64, status: &str) -> Result<bool> {
         Ok(self.conn.execute(
             "UPDATE campaign_deliverables SET status = ?3 WHERE campaign_id = ?1 AND id = ?2",
             params![campaign_id, id, status],
         )? > 0)
     }
 
-    pub fn deliverables(&self, campaign_id: i64) -> Result<Vec<DeliverableRow>> {
+    pub(crate) fn deliverables(&self, campaign_id: i64) -> Result<Vec<DeliverableRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, channel_id, kind, due_on, status, post_ref, linked_by, linked_at FROM campaign_deliverables
              WHERE campaign_id = ?1 ORDER BY id",
@@ -487,7 +415,7 @@ impl Store {
     }
 
     /// The post of a channel with this id or URL, with its observation history.
-    pub fn linked_post(&self, channel_id: i64, post_ref: &str) -> Result<Option<LinkedPost>> {
+    pub(crate) fn linked_post(&self, channel_id: i64, post_ref: &str) -> Result<Option<LinkedPost>> {
         let found = self
             .conn
             .query_row(
@@ -543,7 +471,7 @@ impl Store {
 
     /// Every code and link of a campaign (by name) with its figures: the newest running
     /// total, plus every order recorded one by one (rows with an `order_id`).
-    pub fn conversions_of(&self, campaign: &str) -> Result<Vec<ConversionRow>> {
+    pub(crate) fn conversions_of(&self, campaign: &str) -> Result<Vec<ConversionRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT attribution, code, link, channel_id, orders, revenue_minor, currency, observed_at, order_id IS NOT NULL
              FROM conversions c WHERE campaign = ?1 AND (order_id IS NOT NULL OR observed_at =
@@ -580,17 +508,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// A channel row by id.
-    pub fn channel_row_by_id(&self, id: i64) -> Result<Option<ChannelRow>> {
-        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([id])?;
-        match rows.next()? {
-            Some(r) => Ok(Some(channel_row(r)?)),
-            None => Ok(None),
-        }
     }
 }
 

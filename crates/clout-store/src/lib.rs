@@ -2,17 +2,31 @@
 //!
 //! It keeps every observation with its provenance (source file, import run,
 //! `observed_at`, method), the current value of each channel and post, the import
-//! runs with their rejected records, and the derived metrics. One process writes at a
-//! time: [`Store::open`] with [`Access::Write`] takes an exclusive lock on
-//! `DATA/clout.lock`, and a second writer gets [`Error::Locked`] naming the holder.
-//! Readers need no lock (SQLite's WAL lets them read while a writer commits).
+//! runs with their rejected records, and the derived metrics. Writers share the data
+//! directory: [`Store::open`] with [`Access::Write`] takes a shared lock on
+//! `DATA/clout.lock` and SQLite orders their transactions; only a restore takes it alone,
+//! and a writer that finds it so gets [`Error::Locked`]. Readers need no lock (SQLite's
+//! WAL lets them read while a writer commits).
+//!
+//! Everything above the store goes through its backend-neutral interfaces, one per
+//! aggregate ([`ChannelStore`], [`ImportStore`], [`TextSearch`], [`AccountStore`],
+//! [`CampaignStore`]: see their contracts), with plain data in and out and no SQLite type.
+//! What is SQLite's own (opening, the lock, a sibling connection, backups) is an inherent
+//! method of [`Store`].
 
 mod accounts;
+mod api;
+mod audience;
 mod campaigns;
+mod channels;
+mod creators;
 mod deals;
+mod error;
+mod metrics;
 mod niches;
-mod read;
+mod runs;
 mod schema;
+mod text;
 mod write;
 
 use std::fs::{File, OpenOptions};
@@ -21,45 +35,29 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use accounts::{ListMember, ListRow, RejectRow, TokenRow, UserChange, UserRow};
+pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
+pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, TextSearch};
+pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
-    CampaignRow, ConversionRow, CreatorProfile, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, NoteRow,
-    StageChangeRow,
+    CampaignRow, ConversionRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, StageChangeRow,
 };
+pub use channels::{
+    ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, FollowerPoint, PostRow, QualityRecord, StoreStats,
+};
+pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
+pub use error::{DatabaseError, Error, Result};
+pub use metrics::{MetricsInput, MetricsRecord, PlatformFit};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
-pub use read::{
-    ChannelDetail, ChannelFilter, ChannelRow, CommentRow, DiscoveryRow, FollowerPoint, MetricsInput, MetricsRecord,
-    PlatformFit, PostRow, QualityRecord, RunRecord, SampleRow, StoreStats,
-};
+pub use runs::{BatchStats, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
-pub use write::{BatchStats, Reject, RunId, RunStatus, SourceId, Writer};
+#[doc(hidden)]
+pub use text::fts5_query;
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "clout.db";
 /// The writer's lock file inside the data directory.
 pub const LOCK_FILE: &str = "clout.lock";
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("another clout process is writing to {dir} ({holder}); wait for it to finish and try again")]
-    Locked { dir: PathBuf, holder: String },
-    #[error(
-        "the data directory {dir} was written by a newer clout (store schema {found}, this build knows {known}); upgrade clout"
-    )]
-    TooNew { dir: PathBuf, found: i64, known: i64 },
-    #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A name that must be unique is taken.
-    #[error("{0}")]
-    Duplicate(String),
-    #[error("the store holds an invalid value: {0}")]
-    Corrupt(String),
-}
 
 /// Whether this process will write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +66,9 @@ pub enum Access {
     Write,
 }
 
-/// An open store.
+/// An open SQLite store. It implements every interface of the crate; its inherent methods
+/// are what only SQLite has: opening a data directory (or a store in memory), the writer
+/// lock, a second connection, the schema version, backups and restores.
 pub struct Store {
     conn: Connection,
     /// Held for the store's lifetime when writing; dropping it releases the lock.
@@ -178,7 +178,7 @@ impl Store {
     }
 
     /// Whether the process that runs import run `run` is alive (it holds the run's lock).
-    pub fn run_alive(&self, run: i64) -> bool {
+    pub(crate) fn run_alive(&self, run: i64) -> bool {
         let Some(path) = self.run_lock_path(run) else { return true };
         let Ok(file) = File::open(&path) else { return false };
         match file.try_lock_shared() {

@@ -91,7 +91,7 @@ fn decode(text: &str) -> Vec<(String, u32, String)> {
 impl Store {
     /// Calls `f` once per channel, in id order, with its profile and the captions and
     /// hashtags of its `posts` newest posts.
-    pub fn for_each_channel_text(&self, posts: usize, mut f: impl FnMut(ChannelTextRecord)) -> Result<()> {
+    pub(crate) fn for_each_channel_text(&self, posts: usize, mut f: impl FnMut(ChannelTextRecord)) -> Result<()> {
         let mut channels = self.conn.prepare("SELECT id, name, bio, category, handle FROM channels ORDER BY id")?;
         let mut channel_rows = channels.query([])?;
         // The unique (channel_id, post_id) index gives channel order without a sort; the
@@ -135,7 +135,7 @@ impl Store {
     }
 
     /// Like [`Store::for_each_channel_text`], for the given channels only (ascending ids).
-    pub fn for_each_channel_text_of(
+    pub(crate) fn for_each_channel_text_of(
         &self,
         ids: &[i64],
         posts: usize,
@@ -172,7 +172,7 @@ impl Store {
     /// Replaces the labels and searchable text of the given channels (and only theirs),
     /// [`crate::DERIVED_CHUNK`] channels per transaction (in one when the rows are not in
     /// id order).
-    pub fn replace_niches_of(
+    pub(crate) fn replace_niches_of(
         &mut self,
         ids: &[i64],
         labels: &[(i64, Vec<StoredNiche>)],
@@ -214,7 +214,7 @@ impl Store {
 
     /// Replaces every niche label and all searchable text, [`crate::DERIVED_CHUNK`]
     /// channels per transaction (in one when the rows are not in id order).
-    pub fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
+    pub(crate) fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
         let text_ids: Vec<i64> = texts.iter().map(|t| t.channel_id).collect();
         let in_order = labels.is_sorted_by_key(|(id, _)| *id) && text_ids.is_sorted();
         let ranges = match crate::id_ranges(&text_ids) {
@@ -239,33 +239,15 @@ impl Store {
         Ok(())
     }
 
-    /// Channels whose text matches an FTS5 query, with their text score (higher is better:
-    /// the negated BM25 rank, where matches in the handle, name and bio weigh more).
-    pub fn text_matches(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT rowid, -bm25(channel_text, 4.0, 3.0, 2.0, 1.0, 1.5) FROM channel_text WHERE channel_text MATCH ?1",
-        )?;
-        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
-    /// The channels matching an FTS5 query, without scoring them (five times cheaper than
-    /// bm25 on common words): for searches not sorted by relevance. Scores are 0.
-    pub fn text_matches_unranked(&self, fts_query: &str) -> Result<HashMap<i64, f64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT rowid FROM channel_text WHERE channel_text MATCH ?1")?;
-        let rows = stmt.query_map([fts_query], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
     /// Every channel's most used hashtags (space-separated), by channel id.
-    pub fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {
+    pub(crate) fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare("SELECT channel_id, tags FROM channel_tags")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every channel's labels, most confident first.
-    pub fn niches_by_channel(&self) -> Result<HashMap<i64, Vec<StoredNiche>>> {
+    pub(crate) fn niches_by_channel(&self) -> Result<HashMap<i64, Vec<StoredNiche>>> {
         let mut stmt = self.conn.prepare(
             "SELECT channel_id, niche, confidence, score, evidence FROM channel_niches
              ORDER BY channel_id, confidence DESC, niche",
@@ -276,7 +258,7 @@ impl Store {
     }
 
     /// Every channel's niche ids with their confidence, most confident first.
-    pub fn niche_confidences_by_channel(&self) -> Result<HashMap<i64, Vec<(String, f64)>>> {
+    pub(crate) fn niche_confidences_by_channel(&self) -> Result<HashMap<i64, Vec<(String, f64)>>> {
         let mut stmt = self.conn.prepare(
             "SELECT channel_id, niche, confidence FROM channel_niches ORDER BY channel_id, confidence DESC, niche",
         )?;
@@ -289,7 +271,7 @@ impl Store {
     }
 
     /// The labels of several channels, most confident first, by channel id.
-    pub fn niches_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<StoredNiche>>> {
+    pub(crate) fn niches_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<StoredNiche>>> {
         let mut out: HashMap<i64, Vec<StoredNiche>> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(200) {
             let marks = vec!["?"; chunk.len()].join(", ");
@@ -303,7 +285,7 @@ impl Store {
     }
 
     /// One channel's labels, most confident first.
-    pub fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
+    pub(crate) fn niches_of(&self, channel_id: i64) -> Result<Vec<StoredNiche>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT niche, confidence, score, evidence FROM channel_niches WHERE channel_id = ?1
              ORDER BY confidence DESC, niche",

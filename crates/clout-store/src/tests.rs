@@ -35,6 +35,11 @@ fn import(store: &mut Store, at: i64, records: &[Record]) -> BatchStats {
     stats
 }
 
+/// A user's query, parsed.
+fn words(text: &str) -> clout_core::text::TextQuery {
+    clout_core::text::TextQuery::parse(text).unwrap().unwrap()
+}
+
 fn current_likes(store: &Store) -> Option<u64> {
     store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().posts[0].snapshot.likes
 }
@@ -228,7 +233,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     let store = Store::open(dir.path(), Access::Write, "test").unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(store.niches_by_channel().unwrap().is_empty());
-    assert!(store.text_matches("\"anything\"").unwrap().is_empty());
+    assert!(store.text_matches(&words("anything")).unwrap().is_empty());
 }
 
 #[test]
@@ -251,8 +256,9 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     let (user, scope) = store.token_user("th", now).unwrap().unwrap();
     assert_eq!((user.username.as_str(), user.disabled_at, scope.as_str()), ("ada", None, "full"));
     assert_eq!(store.tokens_of(1).unwrap()[0].expires_at, None, "an old token never expires");
-    // Disabling the account makes its token fail.
-    store.set_disabled(1, Some(now)).unwrap();
+    // Disabling the account makes its token fail (with another admin, so that one stays).
+    store.create_user("bea", "h", "admin", now).unwrap();
+    assert!(store.change_user(1, UserChange::Disable(now)).unwrap());
     assert!(store.token_user("th", now).unwrap().is_none());
 }
 
@@ -315,17 +321,17 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     };
     let texts: Vec<SearchText> = ids.iter().map(|&id| text(id, "sourdough")).collect();
     store.replace_niches(&[], &texts).unwrap();
-    assert_eq!(store.text_matches("sourdough").unwrap().len(), 20);
+    assert_eq!(store.text_matches(&words("sourdough")).unwrap().len(), 20);
     let texts: Vec<SearchText> = ids.iter().skip(5).map(|&id| text(id, "kombucha")).collect();
     store.replace_niches(&[], &texts).unwrap();
-    assert_eq!(store.text_matches("sourdough").unwrap().len(), 0, "no old text survives");
-    assert_eq!(store.text_matches("kombucha").unwrap().len(), 15);
+    assert_eq!(store.text_matches(&words("sourdough")).unwrap().len(), 0, "no old text survives");
+    assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 15);
     // Relabelling some channels (in chunks) replaces theirs and leaves the others.
     let some: Vec<i64> = ids.iter().skip(5).step_by(3).copied().collect();
     let texts: Vec<SearchText> = some.iter().map(|&id| text(id, "kefir")).collect();
     store.replace_niches_of(&some, &[], &texts).unwrap();
-    assert_eq!(store.text_matches("kefir").unwrap().len(), some.len());
-    assert_eq!(store.text_matches("kombucha").unwrap().len(), 15 - some.len());
+    assert_eq!(store.text_matches(&words("kefir")).unwrap().len(), some.len());
+    assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 15 - some.len());
 }
 
 #[test]

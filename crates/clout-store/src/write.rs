@@ -9,66 +9,10 @@ use std::collections::HashMap;
 use clout_core::{ChannelObservation, Platform, PostObservation, Record, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, Store};
-
-/// An import run's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RunId(pub i64);
-
-/// A source file's id (provenance of every observation read from it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SourceId(pub i64);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
-    Running,
-    Completed,
-    /// Finished, but some file could not be read (to its end).
-    Failed,
-    /// The process stopped before the run finished (killed, crashed); its committed batches stay.
-    Interrupted,
-}
-
-impl RunStatus {
-    pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
-        [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Interrupted]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::Failed => "failed",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A rejected record, kept with the batch it belongs to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reject {
-    pub file: String,
-    pub line: u64,
-    /// The first field at fault, if any.
-    pub field: Option<String>,
-    /// Every problem, `field: reason` joined by `; `.
-    pub reason: String,
-    pub raw: Vec<u8>,
-}
-
-/// What one batch changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BatchStats {
-    /// Observations that were new or changed a stored one.
-    pub written: u64,
-    /// Observations identical to what the store already held.
-    pub unchanged: u64,
-}
+use crate::{BatchStats, Reject, Result, RunId, RunStatus, SourceId, Store};
 
 /// Writes one import run. Caches channel ids across batches.
-pub struct Writer<'s> {
+pub(crate) struct Writer<'s> {
     store: &'s mut Store,
     run: RunId,
     /// The time given to post observations that carry none.
@@ -85,7 +29,7 @@ pub struct Writer<'s> {
 
 impl Store {
     /// Starts an import run.
-    pub fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Writer<'_>> {
+    pub(crate) fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Writer<'_>> {
         self.mark_dead_runs()?;
         self.conn.execute(
             "INSERT INTO import_runs (started_at, status, files) VALUES (?1, 'running', ?2)",
@@ -106,7 +50,7 @@ impl Store {
     }
 
     /// The id of a source path, created on first use.
-    pub fn source_id(&mut self, path: &str) -> Result<SourceId> {
+    pub(crate) fn source_id(&mut self, path: &str) -> Result<SourceId> {
         self.conn.execute("INSERT INTO sources (path) VALUES (?1) ON CONFLICT (path) DO NOTHING", [path])?;
         Ok(SourceId(self.conn.query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))?))
     }
@@ -253,27 +197,32 @@ impl<'t> Statements<'t> {
 }
 
 impl Writer<'_> {
-    pub fn run(&self) -> RunId {
+    pub(crate) fn run(&self) -> RunId {
         self.run
     }
 
     /// The id of a source path, created on first use.
-    pub fn source_id(&mut self, path: &str) -> Result<SourceId> {
+    pub(crate) fn source_id(&mut self, path: &str) -> Result<SourceId> {
         self.store.source_id(path)
     }
 
     /// Distinct channels and posts the accepted records of this run name.
-    pub fn touched(&self) -> (u64, u64) {
+    pub(crate) fn touched(&self) -> (u64, u64) {
         (self.touched_channels.len(), self.touched_posts.len())
     }
 
     /// The ids of the channels the accepted records of this run name, ascending.
-    pub fn touched_channel_ids(&self) -> Vec<i64> {
+    pub(crate) fn touched_channel_ids(&self) -> Vec<i64> {
         self.touched_channels.ids()
     }
 
     /// Writes accepted records (all read from `source`) and rejects in one transaction.
-    pub fn write_batch(&mut self, records: &[Record], source: SourceId, rejects: &[Reject]) -> Result<BatchStats> {
+    pub(crate) fn write_batch(
+        &mut self,
+        records: &[Record],
+        source: SourceId,
+        rejects: &[Reject],
+    ) -> Result<BatchStats> {
         let tx = self.store.conn.transaction()?;
         let mut stats = BatchStats::default();
         {
@@ -426,7 +375,7 @@ impl Writer<'_> {
     }
 
     /// Closes the run.
-    pub fn finish(self, status: RunStatus, finished_at: Timestamp, rejects_file: Option<&str>) -> Result<()> {
+    pub(crate) fn finish(self, status: RunStatus, finished_at: Timestamp, rejects_file: Option<&str>) -> Result<()> {
         self.store.conn.execute(
             "UPDATE import_runs SET status = ?2, finished_at = ?3, rejects_file = ?4 WHERE id = ?1",
             params![self.run.0, status.as_str(), finished_at.unix(), rejects_file],

@@ -136,7 +136,7 @@ pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<D
     }
     let text = text.join(" ");
     if !text.trim().is_empty() {
-        clout_app::fts_query(&text).map_err(|e| invalid("q", e.to_string()))?;
+        clout_core::text::TextQuery::parse(&text).map_err(|e| invalid("q", e.to_string()))?;
         q.text = Some(text);
     }
     Ok(q)

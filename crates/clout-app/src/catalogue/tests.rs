@@ -76,17 +76,31 @@ fn another_process_import_shows_once_followed_and_stale_numbers_are_flagged_mean
     // or one killed before its recompute): the server's next look says the numbers are
     // stale and keeps the Directory it has, built from current numbers.
     let other = Catalogue::open(config(dir.path()), CatalogueOptions::write("clout import")).unwrap();
-    other.write(|app| app.store.mark_derived_stale(Timestamp::from_unix(AS_OF)).map_err(crate::Error::from)).unwrap();
+    other
+        .write(|app| -> crate::Result<()> {
+            use clout_store::ImportStore;
+            let line = format!(
+                r#"{{"kind":"channel","platform":"instagram","handle":"dan","followers":900,"observed_at":{AS_OF}}}"#
+            );
+            let record = clout_import::parse_line(line.as_bytes()).unwrap();
+            let mut run = app.store.begin_run(Timestamp::from_unix(AS_OF), &["killed.ndjson".to_string()])?;
+            let source = run.source_id("killed.ndjson")?;
+            run.write_batch(&[record], source, &[])?;
+            // Dropped without finishing or recomputing: the process died here.
+            Ok(())
+        })
+        .unwrap();
     assert!(!server.follow().unwrap(), "nothing to rebuild from while stale");
     assert!(server.derived_stale());
     assert_eq!(total(&server), 1);
 
-    // The other process's import completes (with its recompute): the server follows.
+    // The other process's next import completes (with its recompute, which also takes in
+    // what the killed one wrote): the server follows.
     let second = channels_file(dir.path(), "b.ndjson", &["bob", "cat"]);
     other.import(|app| app.import(&[second], &options(), &mut Silent)).unwrap();
     assert!(server.follow().unwrap(), "a completed recompute elsewhere rebuilds the Directory");
     assert!(!server.derived_stale());
-    assert_eq!(total(&server), 3);
+    assert_eq!(total(&server), 4, "ann, dan from the killed import, bob and cat");
     assert!(!server.follow().unwrap(), "and only once");
 }
 

@@ -1,6 +1,8 @@
 //! Repository rules that `cargo test` checks: the dependency direction of
-//! ARCHITECTURE.md, the `//!` header of every source file, and docs that stand on their
-//! own: no path outside the repository, every link and page name leading to a file in it.
+//! ARCHITECTURE.md, the `//!` header of every source file, docs that stand on their own
+//! (no path outside the repository, every link and page name leading to a file in it), and
+//! no SQLite type above the store (none in clout-store's public signatures, no `rusqlite`
+//! in the crates above it).
 
 use std::path::{Path, PathBuf};
 
@@ -304,4 +306,244 @@ fn every_page_a_source_file_names_is_in_the_repository() {
         "pages named in the sources that the repository does not have:\n{}",
         problems.join("\n")
     );
+}
+
+/// `text` with comments removed and the contents of string and character literals
+/// emptied, newlines kept: what is left is code, whose braces can be counted.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                if chars[i] == '\n' {
+                    out.push('\n');
+                }
+                i += 1;
+            }
+            i += 2;
+        } else if c == 'r'
+            && (next == Some('"') || next == Some('#'))
+            && !chars[..i].last().is_some_and(|p| p.is_alphanumeric() || *p == '_')
+        {
+            // A raw string: r"…", r#"…"#.
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while chars.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if chars.get(j) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            j += 1;
+            let closes = |k: usize| chars.get(k) == Some(&'"') && (1..=hashes).all(|h| chars.get(k + h) == Some(&'#'));
+            while j < chars.len() && !closes(j) {
+                if chars[j] == '\n' {
+                    out.push('\n');
+                }
+                j += 1;
+            }
+            out.push_str("\"\"");
+            i = j + 1 + hashes;
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                } else if chars[i] == '\n' {
+                    out.push('\n');
+                }
+                i += 1;
+            }
+            out.push_str("\"\"");
+            i += 1;
+        } else if c == '\'' && (next == Some('\\') || chars.get(i + 2) == Some(&'\'')) {
+            // A character literal ('x', '\n', '\''), not a lifetime ('a).
+            i += if next == Some('\\') { 3 } else { 2 };
+            while i < chars.len() && chars[i] != '\'' {
+                i += 1;
+            }
+            out.push_str("' '");
+            i += 1;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `code` without its attributes (`#[derive(…)]`, `#[error(…)]` over several lines),
+/// newlines kept, except `#[doc(hidden)]`, which says what is not public API.
+fn without_attributes(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[") {
+        out.push_str(&rest[..at]);
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest[at + 1..].char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                end = at + 1 + i + 1;
+                break;
+            }
+        }
+        let attribute = &rest[at..end];
+        if attribute == "#[doc(hidden)]" {
+            out.push_str(attribute);
+        } else {
+            out.extend(attribute.chars().filter(|&c| c == '\n'));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The public signatures of a Rust file, as code: each item or field declared `pub` (not
+/// `pub(crate)`) up to its body, each variant of a `pub enum` (with its fields) and method
+/// of a `pub trait`, and the header of each trait impl not hidden from the documentation.
+fn public_signatures(text: &str) -> Vec<String> {
+    let code = without_attributes(&code_only(text));
+    let lines: Vec<&str> = code.lines().collect();
+    let mut signatures = Vec::new();
+    // For each open brace: whether its block's direct contents are public (the variants
+    // of a public enum and their fields, the methods of a public trait).
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut previous = "";
+    for (n, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        let keyword = |k: &str| trimmed.starts_with(k);
+        let in_public_body = blocks.last().copied().unwrap_or(false) && !trimmed.is_empty() && !keyword("}");
+        // A variant's fields are public, a trait method's default body is not.
+        let variant = in_public_body && !keyword("fn ") && !keyword("#[");
+        let public = (keyword("pub ")
+            || in_public_body
+            || (blocks.is_empty() && keyword("impl") && trimmed.contains(" for ") && previous != "#[doc(hidden)]"))
+            && !keyword("#[");
+        if public {
+            // The signature runs to its body or its `;`, or to the end of a line closing a
+            // field or a variant.
+            let mut signature = String::new();
+            let mut parens = 0i32;
+            'lines: for more in &lines[n..] {
+                for c in more.chars() {
+                    match c {
+                        '(' | '[' => parens += 1,
+                        ')' | ']' if parens == 0 => break 'lines,
+                        ')' | ']' => parens -= 1,
+                        ';' if parens == 0 => break 'lines,
+                        '{' if parens == 0 && !variant => break 'lines,
+                        _ => {}
+                    }
+                    signature.push(c);
+                }
+                signature.push('\n');
+                if parens == 0 && more.trim_end().ends_with([',', '{', '}']) {
+                    break;
+                }
+            }
+            signatures.push(signature);
+        }
+        for c in line.chars() {
+            match c {
+                '{' => blocks.push(keyword("pub enum ") || keyword("pub trait ") || variant),
+                '}' => {
+                    blocks.pop();
+                }
+                _ => {}
+            }
+        }
+        if !trimmed.is_empty() {
+            previous = trimmed;
+        }
+    }
+    signatures
+}
+
+/// The public signatures of a Rust file that name SQLite's driver: `rusqlite` itself, or
+/// a name the file imports from it (`use rusqlite::{Connection, Row}`).
+fn sqlite_in_public_api(text: &str) -> Vec<String> {
+    let code = code_only(text);
+    let mut names = vec!["rusqlite".to_string()];
+    for statement in code.split(';').map(str::trim).filter(|s| s.starts_with("use rusqlite::")) {
+        let imported = statement.trim_start_matches("use rusqlite::").replace(['{', '}'], "");
+        names.extend(imported.split(',').filter_map(|n| n.split_whitespace().last()).map(str::to_string));
+    }
+    let word = |s: &str, name: &str| {
+        s.match_indices(name).any(|(at, _)| {
+            let before = s[..at].chars().next_back();
+            let after = s[at + name.len()..].chars().next();
+            let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !part(before) && !part(after)
+        })
+    };
+    public_signatures(text).into_iter().filter(|s| names.iter().any(|n| word(s, n))).collect()
+}
+
+#[test]
+fn the_sqlite_check_finds_a_driver_type_wherever_the_api_shows_it() {
+    let found = |text: &str| sqlite_in_public_api(text).len();
+    assert_eq!(found("pub enum Error {\n    #[error(\"{0}\")]\n    Sqlite(#[from] rusqlite::Error),\n}"), 1);
+    assert_eq!(found("use rusqlite::{Connection, Row};\npub fn open(\n    c: &Connection,\n) -> u8 {\n    1\n}"), 1);
+    assert_eq!(found("pub trait Reads {\n    fn row(&self, r: &rusqlite::Row<'_>) -> u8;\n}"), 1);
+    assert_eq!(found("pub struct S {\n    pub conn: rusqlite::Connection,\n}"), 1);
+    assert_eq!(found("impl From<rusqlite::Error> for Error {\n}"), 1);
+    // Inside the crate, in bodies, strings and comments, or hidden from the docs: not API.
+    assert_eq!(found("use rusqlite::Connection;\npub(crate) fn open(c: &Connection) {}"), 0);
+    assert_eq!(found("pub fn open() -> u8 {\n    let c = rusqlite::Connection::open(\"x\");\n    1\n}"), 0);
+    assert_eq!(found("/// Uses rusqlite.\npub fn f() -> &'static str {\n    \"rusqlite { \"\n}"), 0);
+    assert_eq!(found("#[doc(hidden)]\nimpl From<rusqlite::Error> for Error {\n}"), 0);
+    assert_eq!(found("pub struct S {\n    conn: rusqlite::Connection,\n}"), 0);
+    assert_eq!(found("pub enum E {\n    A {\n        at: u8,\n        db: rusqlite::Connection,\n    },\n}"), 1);
+    assert_eq!(found("pub enum E {\n    A { db: rusqlite::Connection },\n}"), 1);
+    assert_eq!(found("pub enum E {\n    #[error(\n        \"{0}\"\n    )]\n    A(rusqlite::Error),\n    B,\n}"), 1);
+    assert_eq!(found("pub trait T {\n    fn f(&self) -> u8 {\n        rusqlite::version_number() as u8\n    }\n}"), 0);
+}
+
+#[test]
+fn no_sqlite_type_is_in_the_stores_public_api() {
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/clout-store/src"), &mut files);
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("tests.rs")) {
+        for signature in sqlite_in_public_api(&std::fs::read_to_string(file).unwrap()) {
+            found.push(format!("{}: {}", file.display(), signature.trim()));
+        }
+    }
+    assert!(found.is_empty(), "public signatures naming SQLite's driver: {found:#?}");
+}
+
+#[test]
+fn no_crate_above_the_store_names_sqlites_driver() {
+    let this_file = workspace().join("crates/clout-cli/tests/it/tidy.rs");
+    for name in ["clout-app", "clout-wire", "clout-web", "clout-cli"] {
+        let dir = workspace().join("crates").join(name);
+        let mut files = vec![dir.join("Cargo.toml")];
+        rust_files(&dir, &mut files);
+        for file in files.iter().filter(|f| **f != this_file) {
+            let text = std::fs::read_to_string(file).unwrap();
+            assert!(
+                !text.contains("rusqlite"),
+                "{} names rusqlite: go through clout-store's interfaces",
+                file.display()
+            );
+        }
+    }
 }

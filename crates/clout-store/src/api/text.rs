@@ -1,0 +1,40 @@
+//! [`TextSearch`]: the channels whose text matches a parsed query, with the contract a
+//! backend meets; implemented here for SQLite's [`Store`] (FTS5, in `crate::text`).
+
+use std::collections::HashMap;
+
+use clout_core::text::TextQuery;
+
+use crate::{Result, Store};
+
+/// Full-text search over each channel's searchable text: its handle, name, bio,
+/// captions and hashtags as last written by [`crate::ChannelStore::replace_niches`] (or
+/// `replace_niches_of`).
+///
+/// A channel matches a [`TextQuery`] when its text holds every one of the query's words,
+/// every phrase (its words side by side, in order) and every hashtag (among its hashtags
+/// only). Words are compared after English (Porter) stemming, ignoring case and
+/// diacritics; punctuation separates words. Nothing in a query is syntax: `OR`, `NEAR(`,
+/// `*`, `^` or `bio:` are words like any other. The set of matches is the contract;
+/// scores only rank the matches of one call.
+pub trait TextSearch {
+    /// Every matching channel with its score: higher is more relevant, and a match in the
+    /// handle, name or bio weighs more than one in captions or hashtags (SQLite: the
+    /// negated BM25 rank, columns weighted 4, 3, 2, 1 and 1.5).
+    fn text_matches(&self, query: &TextQuery) -> Result<HashMap<i64, f64>>;
+
+    /// The same channels as [`TextSearch::text_matches`], each scored 0: for a search not
+    /// sorted by relevance, where a backend may skip ranking (five times cheaper in SQLite).
+    fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>>;
+}
+
+/// SQLite: each method is the inherent one of the same name.
+impl TextSearch for Store {
+    fn text_matches(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
+        Store::text_matches(self, query)
+    }
+
+    fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
+        Store::text_matches_unranked(self, query)
+    }
+}

@@ -1,0 +1,435 @@
+//! Channels as they are read: the current profile with its metrics and audience-quality
+//! score, lists of channels, one channel with its posts and follower history, the
+//! current posts of many channels, and what the discovery index needs of each.
+
+use std::collections::HashMap;
+
+use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, Timestamp, WindowRule};
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::metrics::MetricsRecord;
+use crate::{Error, Result, Store};
+
+/// A channel with its current profile and metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelRow {
+    pub id: i64,
+    pub platform: Platform,
+    pub handle: String,
+    /// `None` until a `channel` record has been imported.
+    pub followers: Option<u64>,
+    pub as_of: Option<Timestamp>,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub category: Option<String>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub verified: Option<bool>,
+    pub is_business: Option<bool>,
+    pub is_private: Option<bool>,
+    pub creator_id: Option<String>,
+    /// The file the current channel record came from.
+    pub source: Option<String>,
+    pub metrics: Option<MetricsRecord>,
+    /// The audience-quality score and its range, once computed.
+    pub quality: Option<QualityRecord>,
+}
+
+/// A stored audience-quality score (derived).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QualityRecord {
+    pub score: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Which channels to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChannelFilter {
+    pub platform: Option<Platform>,
+    /// Inclusive lower bound on followers.
+    pub min_followers: Option<u64>,
+    /// Exclusive upper bound on followers.
+    pub below_followers: Option<u64>,
+}
+
+/// A post with its current observation and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostRow {
+    pub snapshot: PostSnapshot,
+    pub saves: Option<u64>,
+    pub observed_at: Timestamp,
+    pub observations: u32,
+    pub post_type: Option<String>,
+    pub caption: Option<String>,
+    pub hashtags: Vec<String>,
+    pub url: Option<String>,
+    pub sponsored: Option<bool>,
+    pub source: String,
+}
+
+/// One follower observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowerPoint {
+    pub observed_at: Timestamp,
+    pub followers: u64,
+    pub from_channel_record: bool,
+    pub source: String,
+}
+
+/// Everything known about one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelDetail {
+    pub channel: ChannelRow,
+    pub posts: Vec<PostRow>,
+    pub history: Vec<FollowerPoint>,
+}
+
+/// Row counts, for summaries and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    pub channels: u64,
+    pub channel_observations: u64,
+    pub follower_observations: u64,
+    pub posts: u64,
+    pub post_observations: u64,
+    pub import_runs: u64,
+    pub rejects: u64,
+}
+
+/// What the discovery index needs of one channel (no profile text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryRow {
+    pub id: i64,
+    pub platform: Platform,
+    pub followers: Option<u64>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub has_email: bool,
+    pub verified: Option<bool>,
+    pub engagement_rate: Option<f64>,
+    pub engagement_label: Option<EngagementLabel>,
+    pub engagement_index: Option<f64>,
+    pub follower_growth_30d: Option<f64>,
+    pub posts_per_week: Option<f64>,
+    pub quality_score: Option<f64>,
+}
+
+pub(crate) fn u64_col(v: Option<i64>) -> Option<u64> {
+    v.map(|n| n.max(0) as u64)
+}
+
+pub(crate) fn platform_col(raw: &str) -> Result<Platform> {
+    Platform::parse(raw).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {
+    match (value, reason) {
+        (Some(v), _) => Ok(Ok(v)),
+        (None, Some(code)) => {
+            Ok(Err(NullReason::from_code(&code).ok_or_else(|| Error::Corrupt(format!("reason '{code}'")))?))
+        }
+        (None, None) => Err(Error::Corrupt("a null metric without a reason".to_string())),
+    }
+}
+
+pub(crate) const CHANNEL_COLUMNS: &str =
+    "c.id, c.platform, c.handle, c.followers, c.as_of, c.name, c.bio, c.url, c.email, c.country,
+    c.language, c.category, c.following, c.posts_count, c.verified, c.is_business, c.is_private, c.creator_id,
+    s.path,
+    m.channel_id, m.window_rule, m.eligible_until, m.thirty_days_after, m.posts_in_window,
+    m.engagement_rate, m.engagement_rate_reason, m.median_engagement_rate, m.median_engagement_rate_reason,
+    m.engagement_rate_by_views, m.engagement_rate_by_views_reason, m.viral_skew, m.viral_skew_reason,
+    m.engagement_cv, m.engagement_cv_reason, m.avg_likes, m.avg_likes_reason, m.avg_comments, m.avg_comments_reason,
+    m.avg_shares, m.avg_shares_reason, m.avg_views, m.avg_views_reason,
+    m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
+    m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
+    m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
+    m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high";
+
+/// How many columns [`CHANNEL_COLUMNS`] selects (a query may add its own after them).
+pub(crate) fn channel_column_count() -> usize {
+    CHANNEL_COLUMNS.split(',').count()
+}
+
+pub(crate) const CHANNEL_FROM: &str =
+    "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
+     LEFT JOIN channel_quality q ON q.channel_id = c.id";
+
+pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
+    let metrics = match r.get::<_, Option<i64>>(19)? {
+        None => None,
+        Some(_) => {
+            let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.get(i)?, r.get(i + 1)?) };
+            let rule: String = r.get(20)?;
+            let viral_skew = metric_f64(r.get::<_, Option<bool>>(30)?.map(|b| if b { 1.0 } else { 0.0 }), r.get(31)?)?
+                .map(|v| v != 0.0);
+            let label = match (r.get::<_, Option<String>>(50)?, r.get::<_, Option<String>>(51)?) {
+                (Some(l), _) => Ok(EngagementLabel::parse(&l).ok_or_else(|| Error::Corrupt(format!("label '{l}'")))?),
+                (None, reason) => metric_f64(None, reason)?.map(|_| EngagementLabel::Low),
+            };
+            Some(MetricsRecord {
+                window_rule: if rule == WindowRule::LastThirtyDays.as_str() {
+                    WindowRule::LastThirtyDays
+                } else {
+                    WindowRule::LastTwelvePosts
+                },
+                eligible_until: Timestamp::from_unix(r.get(21)?),
+                thirty_days_after: Timestamp::from_unix(r.get(22)?),
+                posts_in_window: r.get(23)?,
+                engagement_rate: f(24)?,
+                median_engagement_rate: f(26)?,
+                engagement_rate_by_views: f(28)?,
+                viral_skew,
+                engagement_cv: f(32)?,
+                avg_likes: f(34)?,
+                avg_comments: f(36)?,
+                avg_shares: f(38)?,
+                avg_views: f(40)?,
+                comments_per_100_likes: f(42)?,
+                posts_per_week: r.get(44)?,
+                follower_growth_30d: f(45)?,
+                bucket: r.get::<_, Option<String>>(47)?.as_deref().and_then(Bucket::parse),
+                engagement_percentile: f(48)?,
+                engagement_label: label,
+                engagement_index: f(52)?,
+            })
+        }
+    };
+    Ok(ChannelRow {
+        id: r.get(0)?,
+        platform: platform_col(&r.get::<_, String>(1)?)?,
+        handle: r.get(2)?,
+        followers: u64_col(r.get(3)?),
+        as_of: r.get::<_, Option<i64>>(4)?.map(Timestamp::from_unix),
+        name: r.get(5)?,
+        bio: r.get(6)?,
+        url: r.get(7)?,
+        email: r.get(8)?,
+        country: r.get(9)?,
+        language: r.get(10)?,
+        category: r.get(11)?,
+        following: u64_col(r.get(12)?),
+        posts_count: u64_col(r.get(13)?),
+        verified: r.get(14)?,
+        is_business: r.get(15)?,
+        is_private: r.get(16)?,
+        creator_id: r.get(17)?,
+        source: r.get(18)?,
+        metrics,
+        quality: match (r.get::<_, Option<f64>>(54)?, r.get::<_, Option<f64>>(55)?, r.get::<_, Option<f64>>(56)?) {
+            (Some(score), Some(low), Some(high)) => Some(QualityRecord { score, low, high }),
+            _ => None,
+        },
+    })
+}
+
+impl Store {
+    /// Channels matching `filter`, ordered by platform and handle.
+    pub(crate) fn channels(&self, filter: &ChannelFilter) -> Result<Vec<ChannelRow>> {
+        let sql = format!(
+            "SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM}
+             WHERE (?1 IS NULL OR c.platform = ?1)
+               AND (?2 IS NULL OR c.followers >= ?2)
+               AND (?3 IS NULL OR c.followers < ?3)
+             ORDER BY c.platform, c.handle"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![
+            filter.platform.map(Platform::as_str),
+            filter.min_followers.map(|n| n as i64),
+            filter.below_followers.map(|n| n.min(i64::MAX as u64) as i64)
+        ])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(channel_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Every channel's filterable facts, for the discovery index.
+    pub(crate) fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
+                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score
+             FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
+             LEFT JOIN channel_quality q ON q.channel_id = c.id ORDER BY c.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(DiscoveryRow {
+                id: r.get(0)?,
+                platform: platform_col(&r.get::<_, String>(1)?)?,
+                followers: u64_col(r.get(2)?),
+                country: r.get(3)?,
+                language: r.get(4)?,
+                has_email: r.get(5)?,
+                verified: r.get(6)?,
+                engagement_rate: r.get(7)?,
+                engagement_label: r.get::<_, Option<String>>(8)?.as_deref().and_then(EngagementLabel::parse),
+                engagement_index: r.get(9)?,
+                follower_growth_30d: r.get(10)?,
+                posts_per_week: r.get(11)?,
+                quality_score: r.get(12)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The channels with these ids, in the order given (unknown ids are left out).
+    pub(crate) fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
+        // One statement per page of results (a page is at most a few hundred ids), then
+        // the rows in the order asked for.
+        let mut by_id: std::collections::HashMap<i64, ChannelRow> = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id IN ({marks})");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                let row = channel_row(r)?;
+                by_id.insert(row.id, row);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// One channel with its posts and follower history, or `None` when unknown.
+    pub(crate) fn channel_detail(&self, platform: Platform, handle: &str) -> Result<Option<ChannelDetail>> {
+        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.platform = ?1 AND c.handle = ?2");
+        let channel = {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query(params![platform.as_str(), handle])?;
+            match rows.next()? {
+                None => return Ok(None),
+                Some(r) => channel_row(r)?,
+            }
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at,
+                1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
+                p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path
+             FROM posts p JOIN sources s ON s.id = p.source_id
+             WHERE p.channel_id = ?1 ORDER BY p.published_at DESC, p.post_id DESC",
+        )?;
+        let posts = stmt
+            .query_map([channel.id], |r| {
+                Ok(PostRow {
+                    snapshot: PostSnapshot {
+                        post_id: r.get(0)?,
+                        published_at: Timestamp::from_unix(r.get(1)?),
+                        likes: u64_col(r.get(2)?),
+                        comments: u64_col(r.get(3)?),
+                        shares: u64_col(r.get(4)?),
+                        views: u64_col(r.get(5)?),
+                    },
+                    saves: u64_col(r.get(6)?),
+                    observed_at: Timestamp::from_unix(r.get(7)?),
+                    observations: r.get(8)?,
+                    post_type: r.get(9)?,
+                    caption: r.get(10)?,
+                    hashtags: r
+                        .get::<_, Option<String>>(11)?
+                        .map(|h| h.split(' ').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    url: r.get(12)?,
+                    sponsored: r.get(13)?,
+                    source: r.get(14)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT f.observed_at, f.followers, f.from_channel_record, s.path
+             FROM follower_observations f JOIN sources s ON s.id = f.source_id
+             WHERE f.channel_id = ?1 ORDER BY f.observed_at",
+        )?;
+        let history = stmt
+            .query_map([channel.id], |r| {
+                Ok(FollowerPoint {
+                    observed_at: Timestamp::from_unix(r.get(0)?),
+                    followers: r.get::<_, i64>(1)?.max(0) as u64,
+                    from_channel_record: r.get(2)?,
+                    source: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(ChannelDetail { channel, posts, history }))
+    }
+
+    /// How many channels the store knows.
+    pub(crate) fn channel_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM channels", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    pub(crate) fn stats(&self) -> Result<StoreStats> {
+        let count = |table: &str| -> Result<u64> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(StoreStats {
+            channels: count("channels")?,
+            channel_observations: count("channel_observations")?,
+            follower_observations: count("follower_observations")?,
+            posts: count("posts")?,
+            // The current observation of each post lives in its row; the rest are history.
+            post_observations: count("posts")? + count("post_observations")?,
+            import_runs: count("import_runs")?,
+            rejects: count("import_rejects")?,
+        })
+    }
+
+    /// A channel's id by platform and handle.
+    pub(crate) fn channel_id(&self, platform: Platform, handle: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM channels WHERE platform = ?1 AND handle = ?2",
+                params![platform.as_str(), handle],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// A channel row by id.
+    pub(crate) fn channel_row_by_id(&self, id: i64) -> Result<Option<ChannelRow>> {
+        let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(r) => Ok(Some(channel_row(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The current snapshot of every post of these channels.
+    pub(crate) fn posts_of_many(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<PostSnapshot>>> {
+        let mut out: HashMap<i64, Vec<PostSnapshot>> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT channel_id, post_id, published_at, likes, comments, shares, views
+                 FROM posts WHERE channel_id IN ({marks})"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                let count = |i: usize| -> rusqlite::Result<Option<u64>> {
+                    Ok(r.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as u64))
+                };
+                let snapshot = PostSnapshot {
+                    post_id: r.get(1)?,
+                    published_at: Timestamp::from_unix(r.get(2)?),
+                    likes: count(3)?,
+                    comments: count(4)?,
+                    shares: count(5)?,
+                    views: count(6)?,
+                };
+                out.entry(r.get(0)?).or_default().push(snapshot);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,132 @@
+//! Import runs as they are read: each run with its status and counts, and the records
+//! it rejected, kept verbatim.
+
+use clout_core::Timestamp;
+
+use crate::{Error, Result, Store};
+
+/// An import run's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RunId(pub i64);
+
+/// A source file's id (provenance of every observation read from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    Completed,
+    /// Finished, but some file could not be read (to its end).
+    Failed,
+    /// The process stopped before the run finished (killed, crashed); its committed batches stay.
+    Interrupted,
+}
+
+impl RunStatus {
+    pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
+        [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Interrupted]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// A rejected record, kept with the batch it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    /// The first field at fault, if any.
+    pub field: Option<String>,
+    /// Every problem, `field: reason` joined by `; `.
+    pub reason: String,
+    pub raw: Vec<u8>,
+}
+
+/// What one batch changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Observations that were new or changed a stored one.
+    pub written: u64,
+    /// Observations identical to what the store already held.
+    pub unchanged: u64,
+}
+
+/// One import run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: i64,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    pub status: RunStatus,
+    pub files: Vec<String>,
+    /// Records accepted in committed batches.
+    pub accepted: u64,
+    pub rejected: u64,
+    pub rejects_file: Option<String>,
+}
+
+/// One rejected record of an import run, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectRow {
+    pub file: String,
+    pub line: u64,
+    pub field: Option<String>,
+    pub reason: String,
+    pub raw: Vec<u8>,
+}
+
+impl Store {
+    /// Every import run, oldest first.
+    pub(crate) fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, started_at, finished_at, status, files, accepted, rejected, rejects_file
+             FROM import_runs ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(3)?;
+            let files: String = r.get(4)?;
+            out.push(RunRecord {
+                id: r.get(0)?,
+                started_at: Timestamp::from_unix(r.get(1)?),
+                finished_at: r.get::<_, Option<i64>>(2)?.map(Timestamp::from_unix),
+                status: RunStatus::parse(&status).ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
+                files: files.split('\n').map(str::to_string).collect(),
+                accepted: r.get::<_, i64>(5)?.max(0) as u64,
+                rejected: r.get::<_, i64>(6)?.max(0) as u64,
+                rejects_file: r.get(7)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The rejected records of one import run, in file and line order.
+    pub(crate) fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT file, line, field, reason, raw FROM import_rejects WHERE run_id = ?1 ORDER BY id")?;
+        let rows = stmt
+            .query_map([run_id], |r| {
+                Ok(RejectRow {
+                    file: r.get(0)?,
+                    line: r.get::<_, i64>(1)?.max(0) as u64,
+                    field: r.get(2)?,
+                    reason: r.get(3)?,
+                    raw: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
