@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{self, Caller, ClientAddr, Writer};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::params;
 use crate::schema::{
     Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
@@ -79,16 +79,17 @@ where
         use axum::extract::rejection::JsonRejection as R;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(R::JsonSyntaxError(e)) => {
-                Err(ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {}", e.body_text())))
-            }
-            Err(R::JsonDataError(e)) => Err(ApiError::bad_request("invalid_body", e.body_text())),
+            Err(R::JsonSyntaxError(e)) => Err(ApiError::bad_request(
+                ErrorCode::MalformedJson,
+                format!("the body is not valid JSON: {}", e.body_text()),
+            )),
+            Err(R::JsonDataError(e)) => Err(ApiError::bad_request(ErrorCode::InvalidBody, e.body_text())),
             Err(R::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the body as JSON with 'Content-Type: application/json'",
             )),
-            Err(other) => Err(ApiError::bad_request("unreadable_body", other.body_text())),
+            Err(other) => Err(ApiError::bad_request(ErrorCode::UnreadableBody, other.body_text())),
         }
     }
 }
@@ -167,15 +168,6 @@ pub(crate) struct SetupBody {
     setup_code: String,
 }
 
-/// The refusal of a missing or wrong setup code.
-pub(crate) fn bad_setup_code() -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "bad_setup_code",
-        "the setup code is missing or wrong: it is the code that clout serve printed on its terminal when it started",
-    )
-}
-
 /// Creates the first account, an admin. Only while no account exists, and only with the
 /// one-time setup code that `clout serve` printed on its terminal at start.
 #[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", security(()), request_body = SetupBody,
@@ -185,9 +177,13 @@ async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiResult<(Statu
     if !state.setup_code_matches(&body.setup_code) {
         // Once an admin exists there is no code: say so rather than blame the code.
         if !state.read(|app, _| app.needs_setup()).await? {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "the admin account exists already; sign in"));
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "the admin account exists already; sign in",
+            ));
         }
-        return Err(bad_setup_code());
+        return Err(ApiError::bad_setup_code());
     }
     let user = state.write(move |app, s| app.setup_admin(body.username.trim(), &body.password, s.now())).await?;
     Ok((StatusCode::CREATED, Json(json_user(&user))))
@@ -208,7 +204,7 @@ async fn login(state: St, ClientAddr(addr): ClientAddr, ApiJson(body): ApiJson<C
     // The slow hash runs on a reader, not under the writer's lock.
     let user = state.read(move |app, _| app.check_password(&name, &body.password)).await?;
     let Some(user) = user else {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"));
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials, "wrong username or password"));
     };
     auth::signed_in_ok(&state, &client, &username);
     let session = state.write(move |app, s| app.start_session(&user, s.now())).await?;
@@ -417,7 +413,7 @@ async fn price(
     let deliverable = match get("deliverable") {
         Some(d) => clout_core::price::Deliverable::parse(&d).ok_or_else(|| {
             ApiError::bad_request(
-                "invalid_parameter",
+                ErrorCode::InvalidParameter,
                 format!("deliverable: unknown deliverable '{d}' (post, video, story, short)"),
             )
         })?,
@@ -426,7 +422,7 @@ async fn price(
     let currency = get("currency")
         .map(|c| clout_core::money::Currency::parse(&c))
         .transpose()
-        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?;
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("currency: {e}")))?;
     let quote = get("quote");
     let reference = channel_ref(&platform, &handle);
     let report = state
@@ -535,7 +531,7 @@ fn positive_id(raw: &str, what: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("id: '{raw}' is not {what}")))
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidParameter, format!("id: '{raw}' is not {what}")))
 }
 
 fn list_id(raw: &str) -> Result<i64, ApiError> {
@@ -710,7 +706,7 @@ pub(crate) async fn receive_upload(
     let mut files = Vec::new();
     let mut csrf_ok = csrf_of.is_none();
     let bad = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad_request("malformed_upload", format!("the upload is not readable multipart data: {e}"))
+        ApiError::bad_request(ErrorCode::MalformedUpload, format!("the upload is not readable multipart data: {e}"))
     };
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         match field.name() {
@@ -753,7 +749,7 @@ pub(crate) async fn receive_upload(
                     .await
                     .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
                 if bytes == 0 {
-                    return Err(ApiError::bad_request("empty_file", format!("{name} is empty")));
+                    return Err(ApiError::bad_request(ErrorCode::EmptyFile, format!("{name} is empty")));
                 }
                 tokio::fs::rename(&partial, &path)
                     .await
@@ -762,15 +758,15 @@ pub(crate) async fn receive_upload(
             }
             Some(other) => {
                 return Err(ApiError::bad_request(
-                    "malformed_upload",
+                    ErrorCode::MalformedUpload,
                     format!("unexpected field '{other}' (send 'file' fields)"),
                 ));
             }
-            None => return Err(ApiError::bad_request("malformed_upload", "a field without a name")),
+            None => return Err(ApiError::bad_request(ErrorCode::MalformedUpload, "a field without a name")),
         }
     }
     if files.is_empty() {
-        return Err(ApiError::bad_request("no_file", "the upload holds no 'file' field"));
+        return Err(ApiError::bad_request(ErrorCode::NoFile, "the upload holds no 'file' field"));
     }
     guard.keep();
     Ok(files)
@@ -919,18 +915,19 @@ pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&
     state.read(move |app, _| app.run(id)).await?;
     let files = reject_files(&state.data_dir(), id);
     let chosen = match file {
-        Some(name) => files.iter().find(|(n, _)| n == name).ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} has no rejects file '{name}'"))
-        })?,
+        Some(name) => files
+            .iter()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| ApiError::not_found(format!("run {id} has no rejects file '{name}'")))?,
         None => match files.as_slice() {
-            [] => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("run {id} rejected nothing"))),
+            [] => return Err(ApiError::not_found(format!("run {id} rejected nothing"))),
             [one] => one,
             _ => {
                 // The request is well formed; the run's several files make it ambiguous.
                 let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
-                    "file_required",
+                    ErrorCode::FileRequired,
                     format!("run {id} has {} rejects files: name one with ?file= ({})", files.len(), names.join(", ")),
                 ));
             }
@@ -977,7 +974,10 @@ async fn tokens(state: St, Caller(auth): Caller, RawQuery(raw): RawQuery) -> Api
         None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
-            return Err(ApiError::bad_request("invalid_parameter", format!("all: '{other}' is not true or false")));
+            return Err(ApiError::bad_request(
+                ErrorCode::InvalidParameter,
+                format!("all: '{other}' is not true or false"),
+            ));
         }
     };
     let tokens = state
@@ -1003,8 +1003,9 @@ pub(crate) struct NewToken {
 fn token_scope(raw: Option<&str>) -> Result<clout_app::TokenScope, ApiError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(clout_app::TokenScope::Full),
-        Some(s) => clout_app::TokenScope::parse(s)
-            .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("scope: '{s}' is not full or read"))),
+        Some(s) => clout_app::TokenScope::parse(s).ok_or_else(|| {
+            ApiError::bad_request(ErrorCode::InvalidParameter, format!("scope: '{s}' is not full or read"))
+        }),
     }
 }
 
@@ -1026,7 +1027,7 @@ async fn create_token(
         Some(d) if d.fract() == 0.0 && d >= 0.0 => Some(d.min(f64::from(u32::MAX)) as u32),
         Some(d) => {
             return Err(ApiError::bad_request(
-                "invalid_parameter",
+                ErrorCode::InvalidParameter,
                 format!("expires_in_days: {d} is not a whole number of days"),
             ));
         }
@@ -1051,7 +1052,7 @@ async fn delete_token(
     csrf_checked(&auth, &headers)?;
     let id = id
         .parse::<i64>()
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("id: '{id}' is not a token id")))?;
+        .map_err(|_| ApiError::bad_request(ErrorCode::InvalidParameter, format!("id: '{id}' is not a token id")))?;
     state.write(move |app, _| app.revoke_token(Actor::User(&auth.user), id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1108,7 +1109,7 @@ pub(crate) struct NewUser {
 
 fn role_field(raw: &str) -> Result<Role, ApiError> {
     Role::parse(raw.trim()).ok_or_else(|| {
-        ApiError::bad_request("invalid_parameter", format!("role: '{raw}' is not admin, member or viewer"))
+        ApiError::bad_request(ErrorCode::InvalidParameter, format!("role: '{raw}' is not admin, member or viewer"))
     })
 }
 
@@ -1233,7 +1234,7 @@ fn money_field(
     field: &str,
 ) -> Result<clout_core::money::Money, ApiError> {
     clout_core::money::Money::parse(raw, currency)
-        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{field}: {e}")))
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("{field}: {e}")))
 }
 
 fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
@@ -1241,7 +1242,10 @@ fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Ti
     let Some(t) = raw.as_deref().filter(|t| !t.is_empty()).map(str::trim) else { return Ok(None) };
     let parsed: Result<jiff::Timestamp, _> = if t.len() == 10 { format!("{t}T00:00:00Z").parse() } else { t.parse() };
     parsed.map(|ts| Some(clout_core::Timestamp::from_unix(ts.as_second()))).map_err(|_| {
-        ApiError::bad_request("invalid_parameter", format!("{field}: '{t}' is not a date (YYYY-MM-DD or RFC 3339)"))
+        ApiError::bad_request(
+            ErrorCode::InvalidParameter,
+            format!("{field}: '{t}' is not a date (YYYY-MM-DD or RFC 3339)"),
+        )
     })
 }
 
@@ -1294,7 +1298,7 @@ async fn create_campaign(
     let card = state.read(|app, _| app.rate_card()).await?;
     let currency = match &body.currency {
         Some(c) => clout_core::money::Currency::parse(c)
-            .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?,
+            .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("currency: {e}")))?,
         None => card.currency,
     };
     let budget = money_field(&body.budget, currency, "budget")?;
@@ -1385,7 +1389,7 @@ async fn update_campaign(
         .as_deref()
         .map(clout_core::money::Currency::parse)
         .transpose()
-        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?;
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("currency: {e}")))?;
     let (starts_on, ends_on) = (date_field(&body.starts_on, "starts_on")?, date_field(&body.ends_on, "ends_on")?);
     let updated = state
         .write(move |app, _| {
@@ -1448,8 +1452,9 @@ async fn put_campaign_member(
         .stage
         .as_deref()
         .map(|s| {
-            clout_core::campaign::Stage::parse(s)
-                .ok_or_else(|| ApiError::bad_request("invalid_parameter", format!("stage: unknown stage '{s}'")))
+            clout_core::campaign::Stage::parse(s).ok_or_else(|| {
+                ApiError::bad_request(ErrorCode::InvalidParameter, format!("stage: unknown stage '{s}'"))
+            })
         })
         .transpose()?;
     let body = state
@@ -1542,7 +1547,7 @@ async fn add_deliverable(
     let kind = match body.kind.as_deref() {
         Some(k) => clout_core::price::Deliverable::parse(k).ok_or_else(|| {
             ApiError::bad_request(
-                "invalid_parameter",
+                ErrorCode::InvalidParameter,
                 format!("type: unknown deliverable '{k}' (post, video, story, short)"),
             )
         })?,

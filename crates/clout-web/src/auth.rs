@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderValue, header};
 use clout_app::User;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::state::{LoginLimiter, State};
 
 pub(crate) const SESSION_COOKIE: &str = "clout_session";
@@ -73,7 +73,7 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
             // A wrong token is an error, not an anonymous request.
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "the API token is unknown, expired or revoked",
             )),
         };
@@ -173,7 +173,7 @@ pub(crate) fn signed_in_ok(state: &State, client: &str, username: &str) {
 pub(crate) fn rate_limited() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         format!(
             "too many failed sign-ins: wait a minute ({} attempts per {} s for one username from one address, {} per address)",
             crate::state::LOGIN_ATTEMPTS,

@@ -5,7 +5,7 @@
 use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The largest page.
 pub(crate) const MAX_LIMIT: usize = 200;
@@ -18,7 +18,7 @@ pub(crate) fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn invalid(key: &str, message: String) -> ApiError {
-    ApiError::bad_request("invalid_parameter", format!("{key}: {message}"))
+    ApiError::bad_request(ErrorCode::InvalidParameter, format!("{key}: {message}"))
 }
 
 fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
@@ -115,7 +115,7 @@ pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<D
             }
             "facets" => q.facets = boolean(key, value)?,
             other if strict => {
-                return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{other}'")));
+                return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{other}'")));
             }
             _ => {}
         }
@@ -174,7 +174,7 @@ pub(crate) fn no_empty(pairs: &[(String, String)], free: &[&str]) -> Result<(), 
 /// Refuses keys outside `allowed` (API endpoints with a fixed set of parameters).
 pub(crate) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
     match pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-        Some((k, _)) => Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}'"))),
+        Some((k, _)) => Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{k}'"))),
         None => Ok(()),
     }
 }
@@ -210,7 +210,7 @@ pub(crate) fn plan_request(
     // An empty value is an untouched form field, as for a search.
     let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets", "sort"].contains(&k.as_str())) {
-        return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}' for a plan")));
+        return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{k}' for a plan")));
     }
     let mut query = search_query(&filters, true)?;
     query.limit = clout_app::MAX_CANDIDATES;

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::state::State;
 
 /// The pages: no script at all, nothing from elsewhere, never in a frame.
@@ -80,7 +80,7 @@ pub(crate) async fn known_hosts(
     }
     let e = ApiError::new(
         StatusCode::MISDIRECTED_REQUEST,
-        "unknown_host",
+        ErrorCode::UnknownHost,
         "this server does not answer to that host name; its operator can allow a name with \
          clout serve --allowed-host NAME (or CLOUT_ALLOWED_HOSTS)",
     );

@@ -91,7 +91,7 @@ async fn change_password(state: St, headers: HeaderMap, OriginalUri(uri): Origin
     let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let (current, new) = (field(&f, "current").to_string(), field(&f, "password").to_string());
     if new != field(&f, "password2") {
-        let e = ApiError::bad_request("invalid", "the two new passwords differ");
+        let e = ApiError::bad_request(ErrorCode::Invalid, "the two new passwords differ");
         return account_page(&state, &auth, Outcome::failed(e)).await;
     }
     let keep = auth::cookie(&headers, auth::SESSION_COOKIE).map(str::to_string);
@@ -114,7 +114,10 @@ async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalU
         raw => match raw.parse::<u32>() {
             Ok(d) => Some(d),
             Err(_) => {
-                let e = ApiError::bad_request("invalid_parameter", format!("days: '{raw}' is not a number of days"));
+                let e = ApiError::bad_request(
+                    ErrorCode::InvalidParameter,
+                    format!("days: '{raw}' is not a number of days"),
+                );
                 return account_page(&state, &auth, Outcome::failed(e)).await;
             }
         },

@@ -11,9 +11,9 @@ fn form_date(f: &HashMap<String, String>, name: &str) -> Result<Option<clout_cor
     }
     let parsed: Result<jiff::Timestamp, _> =
         if raw.len() == 10 { format!("{raw}T00:00:00Z").parse() } else { raw.parse() };
-    parsed
-        .map(|t| Some(clout_core::Timestamp::from_unix(t.as_second())))
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{name}: '{raw}' is not a date (YYYY-MM-DD)")))
+    parsed.map(|t| Some(clout_core::Timestamp::from_unix(t.as_second()))).map_err(|_| {
+        ApiError::bad_request(ErrorCode::InvalidParameter, format!("{name}: '{raw}' is not a date (YYYY-MM-DD)"))
+    })
 }
 
 fn form_money(
@@ -22,7 +22,7 @@ fn form_money(
     what: &str,
 ) -> Result<clout_core::money::Money, ApiError> {
     clout_core::money::Money::parse(raw, currency)
-        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{what}: {e}")))
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("{what}: {e}")))
 }
 
 pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
@@ -58,7 +58,7 @@ pub(super) async fn create_campaign(
         let currency = match field(&f, "currency").trim() {
             "" => card.currency,
             c => clout_core::money::Currency::parse(c)
-                .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?,
+                .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("currency: {e}")))?,
         };
         let budget = form_money(field(&f, "budget"), currency, "budget")?;
         let plan = match field(&f, "plan").trim() {
@@ -429,5 +429,5 @@ pub(super) async fn campaign_delete(
 
 /// A deliverable id from the address (a 404 when it is not one).
 fn deliverable_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no deliverable '{raw}'")))
+    raw.parse::<i64>().map_err(|_| ApiError::not_found(format!("no deliverable '{raw}'")))
 }

@@ -13,7 +13,7 @@ use clout_core::TierPreset;
 use serde_json::{Value, json};
 
 use crate::auth::{self, Auth, ClientAddr};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::params;
 use crate::state::State;
 
@@ -241,7 +241,7 @@ async fn setup(state: St, headers: HeaderMap, body: Bytes) -> Response {
     }
     if !state.setup_code_matches(field(&f, "setup_code")) {
         return match state.read(|app, _| app.needs_setup()).await {
-            Ok(true) => again(crate::api::bad_setup_code().message, StatusCode::FORBIDDEN),
+            Ok(true) => again(ApiError::bad_setup_code().message, StatusCode::FORBIDDEN),
             Ok(false) => see_other("/login"),
             Err(e) => error_page(e),
         };
@@ -858,7 +858,7 @@ async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
     let f = form(&body);
     let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let Ok(id) = field(&f, "list").parse::<i64>() else {
-        return error_page_for(&auth, ApiError::bad_request("invalid_parameter", "choose a list"));
+        return error_page_for(&auth, ApiError::bad_request(ErrorCode::InvalidParameter, "choose a list"));
     };
     let (channel, note) = (field(&f, "channel").to_string(), field(&f, "note").to_string());
     let user = auth.user.clone();
@@ -869,10 +869,7 @@ async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
 }
 
 fn path_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("'{raw}' is not an id")))
+    raw.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| ApiError::not_found(format!("'{raw}' is not an id")))
 }
 
 async fn list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, UrlPath(id): UrlPath<String>) -> Response {
