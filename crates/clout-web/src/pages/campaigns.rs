@@ -109,7 +109,7 @@ pub(super) async fn create_campaign(
 }
 
 /// The campaign page's context: the report as JSON plus the chart.
-pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<(Value, Option<String>), ApiError> {
+pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Value, ApiError> {
     state
         .read(move |app, s| {
             let key = id.to_string();
@@ -121,7 +121,7 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<(Val
             let detail = clout_wire::campaign_detail_json(&c, &members, &r);
             let report = clout_wire::report_json(&r);
             let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
-            Ok((json!({"detail": detail, "report": report, "stages": stages}), chart))
+            Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}}))
         })
         .await
 }
@@ -136,9 +136,7 @@ pub(super) async fn campaign(
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
-        Ok((ctx, chart)) => {
-            render_with_svg("campaign.html", base(&auth, "campaigns", ctx), vec![("timeline", chart)], StatusCode::OK)
-        }
+        Ok(ctx) => render("campaign.html", base(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -153,12 +151,7 @@ pub(super) async fn campaign_print(
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
-        Ok((ctx, chart)) => render_with_svg(
-            "campaign_print.html",
-            base(&auth, "campaigns", ctx),
-            vec![("timeline", chart)],
-            StatusCode::OK,
-        ),
+        Ok(ctx) => render("campaign_print.html", base(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }

@@ -73,23 +73,20 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .merge(accounts::router())
 }
 
-/// Renders a template; a rendering failure is our defect, shown as a 500 page. The
-/// security headers (CSP, frames, caching) are set for every answer by `security::headers`.
-fn render(name: &str, ctx: Value, status: StatusCode) -> Response {
-    match crate::templates::env()
-        .get_template(name)
-        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
-    {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering {name}: {e:#}")).into_response(),
-    }
-}
-
-/// Renders a template whose `svg` values are our own charts, the only values not escaped.
-fn render_with_svg(name: &str, ctx: Value, svg: Vec<(&'static str, Option<String>)>, status: StatusCode) -> Response {
+/// Renders a page: the one place a template becomes an answer. Every value of `ctx` is
+/// escaped except the strings under its `svg` key, which must be our own charts (drawn by
+/// `charts`, never anything a user wrote). A rendering failure is our defect, shown as a
+/// 500. The security headers (CSP, frames, caching) are set for every answer, pages or not,
+/// by `security::headers`.
+fn render(name: &str, mut ctx: Value, status: StatusCode) -> Response {
+    let svg = ctx.as_object_mut().and_then(|o| o.remove("svg"));
     let svg = minijinja::Value::from_pairs(
-        svg.into_iter()
-            .map(|(k, v)| (k, v.map(minijinja::Value::from_safe_string).unwrap_or_default()))
+        svg.iter()
+            .filter_map(Value::as_object)
+            .flatten()
+            .map(|(k, v)| {
+                (k.clone(), v.as_str().map(|s| minijinja::Value::from_safe_string(s.to_string())).unwrap_or_default())
+            })
             .collect::<Vec<_>>(),
     );
     let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
@@ -770,7 +767,6 @@ async fn channel(
     let followers_svg = if history.len() < 2 { None } else { crate::charts::followers(&history).ok() };
     let marker = m.and_then(|m| m.engagement_rate.ok());
     let peers_svg = if peer_rates.is_empty() { None } else { crate::charts::peers(&peer_rates, marker).ok() };
-    let safe = |s: Option<String>| s.map(minijinja::Value::from_safe_string);
     let posts: Vec<Value> = profile
         .posts
         .iter()
@@ -811,18 +807,9 @@ async fn channel(
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
         "charts": {"engagement_points": points.len(), "follower_points": history.len(), "peer_count": peer_rates.len()},
     });
-    let ctx = base(&auth, "directory", ctx);
-    // The SVG charts are ours, so they are the only values rendered unescaped.
-    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
-    let charts = minijinja::context! {
-        engagement => safe(engagement_svg), followers => safe(followers_svg), peers => safe(peers_svg),
-        engagement_points => points.len(), follower_points => history.len(), peer_count => peer_rates.len(),
-    };
-    let value = minijinja::context! { charts => charts, ..value };
-    match crate::templates::env().get_template("channel.html").and_then(|t| t.render(value)) {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering channel.html: {e:#}")).into_response(),
-    }
+    let mut ctx = base(&auth, "directory", ctx);
+    ctx["svg"] = json!({"engagement": engagement_svg, "followers": followers_svg, "peers": peers_svg});
+    render("channel.html", ctx, StatusCode::OK)
 }
 
 fn list_rows(lists: &[clout_app::ListRow]) -> Vec<Value> {

@@ -101,5 +101,6 @@ pub(super) async fn plan(
         .cloned()
         .collect();
     ctx["plan_query"] = form_urlencoded::Serializer::new(String::new()).extend_pairs(plan_query).finish().into();
-    render_with_svg("plan.html", base(&auth, "plan", ctx), vec![("comparison", chart)], status)
+    ctx["svg"] = json!({ "comparison": chart });
+    render("plan.html", base(&auth, "plan", ctx), status)
 }
