@@ -2,14 +2,13 @@
 //! the router is built from the same annotations, so `/api/v1/openapi.json` lists
 //! exactly the routes that exist.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path as UrlPath, RawQuery, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clout_app::{Actor, ImportOptions, Role, Silent, User};
+use clout_app::{Actor, Role, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -17,14 +16,18 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{self, Caller, ClientAddr, Writer};
-use crate::error::{ApiError, ErrorCode};
-use crate::params;
+use crate::base::auth::{self, Caller, ClientAddr, Writer};
+use crate::base::downloads;
+use crate::base::errors::{ApiError, ErrorCode};
+use crate::base::imports::{receive_upload, run_detail, run_import, run_json};
+use crate::base::params;
+use crate::base::paths::{shown_path, shown_sources};
+use crate::base::state::State;
+use crate::base::use_cases;
 use crate::schema::{
     Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
     PlatformName, PresetName, QueryText, RoleName, ScopeName, SortName, StageName, TierName, UploadFile,
 };
-use crate::state::State;
 
 type St = axum::extract::State<Arc<State>>;
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
@@ -174,7 +177,7 @@ pub(crate) struct SetupBody {
     responses((status = 201, description = "The admin", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "A wrong setup code (bad_setup_code), or an account exists already (forbidden)")))]
 async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiResult<(StatusCode, Json<Value>)> {
     let state = state.0;
-    if !state.setup_code_matches(&body.setup_code) {
+    if !auth::setup_code_matches(&state, &body.setup_code) {
         // Once an admin exists there is no code: say so rather than blame the code.
         if !state.read(|app, _| app.needs_setup()).await? {
             return Err(ApiError::new(
@@ -615,59 +618,7 @@ async fn delete_member(
 async fn export_list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
     let state = state.0;
     let id = list_id(&id)?;
-    list_csv_response(&state, id).await
-}
-
-pub(crate) async fn list_csv_response(state: &Arc<State>, id: i64) -> ApiResult<Response> {
-    let (name, csv) = state
-        .read(move |app, _| Ok((app.list(id, clout_core::TierPreset::Scrunch)?.0.name, app.list_csv(id)?)))
-        .await?;
-    let file: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
-        ],
-        csv,
-    )
-        .into_response())
-}
-
-/// A file as an answer may name it: relative to the data directory when it is inside it
-/// (`uploads/1795176000-3f9a07c2/a.ndjson`), else by its name alone. No answer reveals
-/// where the server keeps its files.
-pub(crate) fn shown_path(data_dir: &Path, path: impl AsRef<Path>) -> String {
-    let path = path.as_ref();
-    match path.strip_prefix(data_dir) {
-        Ok(inside) => inside.display().to_string(),
-        Err(_) => path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string()),
-    }
-}
-
-/// Rewrites every `"source"` string (a file an observation came from) with [`shown_path`].
-fn shown_sources(v: &mut Value, data_dir: &Path) {
-    match v {
-        Value::Object(o) => {
-            for (k, x) in o.iter_mut() {
-                match x {
-                    Value::String(s) if k == "source" => *s = shown_path(data_dir, s.as_str()),
-                    _ => shown_sources(x, data_dir),
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| shown_sources(x, data_dir)),
-        _ => {}
-    }
-}
-
-pub(crate) fn run_json(r: &clout_app::RunRecord, data_dir: &Path) -> Value {
-    json!({
-        "id": r.id, "status": r.status.as_str(), "started_at": clout_wire::time(r.started_at),
-        "finished_at": r.finished_at.map(clout_wire::time),
-        "files": r.files.iter().map(|f| shown_path(data_dir, f)).collect::<Vec<_>>(),
-        "accepted": r.accepted, "rejected": r.rejected,
-    })
+    downloads::list_csv(&state, id).await
 }
 
 /// Every import run.
@@ -676,168 +627,6 @@ async fn imports(state: St, Caller(_): Caller) -> ApiResult {
     let state = state.0;
     let runs = state.read(|app, _| app.runs()).await?;
     Ok(Json(json!({"runs": runs.iter().rev().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>()})))
-}
-
-/// The names of a file a user uploaded, made safe to keep on disk.
-fn safe_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String =
-        base.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
-    let cleaned = cleaned.trim_start_matches('.').to_string();
-    if cleaned.is_empty() { "upload.ndjson".to_string() } else { cleaned.chars().take(120).collect() }
-}
-
-/// Receives the files of a multipart upload into the data directory's `uploads` folder
-/// (kept: they are the source the imported observations name), and the form's `csrf` field.
-/// With `csrf_of` (a page's form), the `csrf` field must come first and match before any
-/// file is written.
-pub(crate) async fn receive_upload(
-    state: &Arc<State>,
-    mut form: Multipart,
-    csrf_of: Option<&crate::auth::Auth>,
-) -> Result<Vec<PathBuf>, ApiError> {
-    use tokio::io::AsyncWriteExt;
-    let secret = clout_app::random_secret()?;
-    let data_dir = state.data_dir();
-    let dir = data_dir.join("uploads").join(format!("{}-{}", state.now().unix(), &secret[..8]));
-    // Until the whole upload has arrived, its folder goes away with the request: a refused
-    // or broken upload (or a client that disconnects) leaves nothing behind.
-    let mut guard = crate::uploads::Partial::new(dir.clone());
-    let mut files = Vec::new();
-    let mut csrf_ok = csrf_of.is_none();
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad_request(ErrorCode::MalformedUpload, format!("the upload is not readable multipart data: {e}"))
-    };
-    while let Some(mut field) = form.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("csrf") => {
-                let presented = field.text().await.map_err(bad)?;
-                if let Some(auth) = csrf_of {
-                    auth.check_csrf(Some(&presented))?;
-                }
-                csrf_ok = true;
-            }
-            Some("file") => {
-                if !csrf_ok {
-                    return Err(ApiError::csrf());
-                }
-                // A part without a file name (curl -F 'file=<x') is a file all the same.
-                let name = safe_name(field.file_name().unwrap_or(""));
-                tokio::fs::create_dir_all(&dir)
-                    .await
-                    .map_err(|e| ApiError::internal(format!("creating {}: {e}", shown_path(&data_dir, &dir))))?;
-                let mut path = dir.join(&name);
-                let mut n = 2;
-                while path.exists() {
-                    path = dir.join(format!("{n}-{name}"));
-                    n += 1;
-                }
-                // Written under a `.partial` name and renamed once complete, so that a crash
-                // mid-upload leaves a file the next start removes, never one that looks whole.
-                let partial = crate::uploads::partial_name(&path);
-                let mut out = tokio::fs::File::create(&partial)
-                    .await
-                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
-                let mut bytes = 0u64;
-                while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                    bytes += chunk.len() as u64;
-                    out.write_all(&chunk)
-                        .await
-                        .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
-                }
-                out.flush()
-                    .await
-                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
-                if bytes == 0 {
-                    return Err(ApiError::bad_request(ErrorCode::EmptyFile, format!("{name} is empty")));
-                }
-                tokio::fs::rename(&partial, &path)
-                    .await
-                    .map_err(|e| ApiError::internal(format!("writing {}: {e}", shown_path(&data_dir, &path))))?;
-                files.push(path);
-            }
-            Some(other) => {
-                return Err(ApiError::bad_request(
-                    ErrorCode::MalformedUpload,
-                    format!("unexpected field '{other}' (send 'file' fields)"),
-                ));
-            }
-            None => return Err(ApiError::bad_request(ErrorCode::MalformedUpload, "a field without a name")),
-        }
-    }
-    if files.is_empty() {
-        return Err(ApiError::bad_request(ErrorCode::NoFile, "the upload holds no 'file' field"));
-    }
-    guard.keep();
-    Ok(files)
-}
-
-/// Records per transaction of an upload's import.
-const UPLOAD_BATCH: usize = 2_000;
-
-/// Imports uploaded files on the importer connection and refreshes the Directory.
-pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Result<clout_app::ImportSummary, ApiError> {
-    state
-        .import(move |app, s| {
-            let options = ImportOptions {
-                clock: s.config.clock,
-                strict: false,
-                // Short transactions: a write from another request waits for one batch at
-                // most (about 50 ms here), not for the whole file.
-                batch_size: UPLOAD_BATCH,
-                limits: Default::default(),
-                max_decompressed_bytes: None,
-            };
-            // While this import writes and recomputes, pages say their numbers are not current.
-            crate::state::DERIVED_STALE.store(true, std::sync::atomic::Ordering::Relaxed);
-            let summary = app.import(&files, &options, &mut Silent)?;
-            let generation = app.derived_generation()?;
-            s.refresh_directory(app)?;
-            s.set_directory_generation(generation);
-            let stale = app.derived_stale_since()?.is_some();
-            crate::state::DERIVED_STALE.store(stale, std::sync::atomic::Ordering::Relaxed);
-            crate::uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);
-            Ok(summary)
-        })
-        .await
-}
-
-/// Reject files of a run: `(name, path)`.
-pub(crate) fn reject_files(data_dir: &Path, run: i64) -> Vec<(String, PathBuf)> {
-    let dir = data_dir.join("rejects").join(format!("run-{run}"));
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
-                .filter(|(n, _)| n.contains(".rejects."))
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
-
-pub(crate) fn run_detail_json(
-    run: &clout_app::RunRecord,
-    rejects: &[clout_app::RejectRow],
-    files: &[(String, PathBuf)],
-    data_dir: &Path,
-) -> Value {
-    let mut body = run_json(run, data_dir);
-    body["rejects"] = rejects
-        .iter()
-        .map(|r| {
-            let name = std::path::Path::new(&r.file).file_name().map_or(r.file.clone(), |n| n.to_string_lossy().to_string());
-            json!({"file": shown_path(data_dir, &r.file), "file_name": name, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)})
-        })
-        .collect::<Vec<_>>()
-        .into();
-    body["reject_files"] = files
-        .iter()
-        .map(|(n, _)| json!({"name": n, "download": format!("/api/v1/imports/{}/rejects?file={n}", run.id)}))
-        .collect::<Vec<_>>()
-        .into();
-    body
 }
 
 /// Imports interchange files (multipart/form-data, one or more `file` fields; NDJSON or
@@ -863,9 +652,8 @@ async fn create_import(state: St, Writer(_): Writer, form: Multipart) -> ApiResu
     let Some(run) = summary.run else {
         return Err(ApiError::internal("the import started no run"));
     };
-    let (record, rejects) = state.read(move |app, _| Ok((app.run(run)?, app.rejects(run)?))).await?;
+    let mut body = run_detail(&state, run).await?;
     let data_dir = state.data_dir();
-    let mut body = run_detail_json(&record, &rejects, &reject_files(&data_dir, run), &data_dir);
     body["summary"] = clout_wire::import_json(&summary);
     body["summary"]["rejects_file"] = summary.rejects_file.as_ref().map(|p| shown_path(&data_dir, p)).into();
     body["file_errors"] = summary
@@ -887,9 +675,7 @@ fn run_id(raw: &str) -> Result<i64, ApiError> {
 async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
     let state = state.0;
     let id = run_id(&id)?;
-    let (record, rejects) = state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await?;
-    let data_dir = state.data_dir();
-    Ok(Json(run_detail_json(&record, &rejects, &reject_files(&data_dir, id), &data_dir)))
+    Ok(Json(run_detail(&state, id).await?))
 }
 
 /// Downloads a run's rejected lines verbatim, in the input's format (CSV keeps its
@@ -908,43 +694,7 @@ async fn import_rejects(
     let id = run_id(&id)?;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["file"])?;
-    rejects_download(&state, id, pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.as_str())).await
-}
-
-pub(crate) async fn rejects_download(state: &Arc<State>, id: i64, file: Option<&str>) -> ApiResult<Response> {
-    state.read(move |app, _| app.run(id)).await?;
-    let files = reject_files(&state.data_dir(), id);
-    let chosen = match file {
-        Some(name) => files
-            .iter()
-            .find(|(n, _)| n == name)
-            .ok_or_else(|| ApiError::not_found(format!("run {id} has no rejects file '{name}'")))?,
-        None => match files.as_slice() {
-            [] => return Err(ApiError::not_found(format!("run {id} rejected nothing"))),
-            [one] => one,
-            _ => {
-                // The request is well formed; the run's several files make it ambiguous.
-                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    ErrorCode::FileRequired,
-                    format!("run {id} has {} rejects files: name one with ?file= ({})", files.len(), names.join(", ")),
-                ));
-            }
-        },
-    };
-    let bytes = tokio::fs::read(&chosen.1)
-        .await
-        .map_err(|e| ApiError::internal(format!("reading rejects file {}: {e}", chosen.0)))?;
-    let kind = if chosen.0.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/x-ndjson" };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", chosen.0)),
-        ],
-        bytes,
-    )
-        .into_response())
+    downloads::rejects_file(&state, id, pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.as_str())).await
 }
 
 fn token_json(t: &clout_app::TokenRow) -> Value {
@@ -1228,25 +978,12 @@ fn campaign_id(raw: &str) -> Result<String, ApiError> {
     Ok(positive_id(raw, "a campaign id")?.to_string())
 }
 
-fn money_field(
-    raw: &str,
-    currency: clout_core::money::Currency,
-    field: &str,
-) -> Result<clout_core::money::Money, ApiError> {
-    clout_core::money::Money::parse(raw, currency)
-        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("{field}: {e}")))
-}
-
+/// An optional date of a body: only an empty string means none (spaces alone are not a date).
 fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
-    // Only an empty string means none: spaces alone are not a date.
     let Some(t) = raw.as_deref().filter(|t| !t.is_empty()).map(str::trim) else { return Ok(None) };
-    let parsed: Result<jiff::Timestamp, _> = if t.len() == 10 { format!("{t}T00:00:00Z").parse() } else { t.parse() };
-    parsed.map(|ts| Some(clout_core::Timestamp::from_unix(ts.as_second()))).map_err(|_| {
-        ApiError::bad_request(
-            ErrorCode::InvalidParameter,
-            format!("{field}: '{t}' is not a date (YYYY-MM-DD or RFC 3339)"),
-        )
-    })
+    params::date(t)
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid_parameter(field, format!("'{t}' is not a date (YYYY-MM-DD or RFC 3339)")))
 }
 
 /// Every campaign, newest first.
@@ -1297,11 +1034,10 @@ async fn create_campaign(
     let state = state.0;
     let card = state.read(|app, _| app.rate_card()).await?;
     let currency = match &body.currency {
-        Some(c) => clout_core::money::Currency::parse(c)
-            .map_err(|e| ApiError::bad_request(ErrorCode::InvalidParameter, format!("currency: {e}")))?,
+        Some(c) => params::currency("currency", c)?,
         None => card.currency,
     };
-    let budget = money_field(&body.budget, currency, "budget")?;
+    let budget = params::money("budget", &body.budget, currency)?;
     let brief = clout_app::Brief {
         name: body.name.clone(),
         goal: body.goal.clone().unwrap_or_else(|| "engagements".to_string()),
@@ -1316,16 +1052,8 @@ async fn create_campaign(
     let directory = state.directory();
     let created = state
         .write(move |app, s| {
-            let (prospects, plan_json) = match plan_request {
-                Some(request) => {
-                    let p = app.plan_in(&directory, &request)?;
-                    let prospects: Vec<clout_app::Prospect> =
-                        p.picks.iter().map(clout_app::Prospect::from_pick).collect();
-                    (prospects, Some(clout_wire::portfolio_json(&p, &card.origin).to_string()))
-                }
-                None => (Vec::new(), None),
-            };
-            app.create_campaign(clout_app::Actor::User(&auth.user), &brief, &prospects, plan_json.as_deref(), s.now())
+            let by = clout_app::Actor::User(&auth.user);
+            use_cases::create_campaign(app, &directory, by, &brief, plan_request.as_ref(), &card.origin, s.now())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(clout_wire::campaign_json(&created))))
@@ -1628,22 +1356,7 @@ async fn campaign_report(state: St, Caller(_): Caller, UrlPath(id): UrlPath<Stri
 async fn campaign_report_csv(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult<Response> {
     let state = state.0;
     let id = campaign_id(&id)?;
-    campaign_csv_response(&state, id).await
-}
-
-pub(crate) async fn campaign_csv_response(state: &Arc<State>, id: String) -> ApiResult<Response> {
-    let (name, csv) =
-        state.read(move |app, s| Ok((app.campaign(&id)?.brief.name, app.campaign_report_csv(&id, s.now())?))).await?;
-    let file: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}-report.csv\"")),
-        ],
-        csv,
-    )
-        .into_response())
+    downloads::campaign_report_csv(&state, id).await
 }
 
 /// A creator's contacts, tags, notes and campaigns.

@@ -10,21 +10,16 @@
 //! data directory's write lock while it serves) and a few read-only connections.
 
 mod api;
-mod auth;
-mod charts;
-mod error;
+mod base;
 mod pages;
-mod params;
 mod schema;
-mod security;
-mod state;
-mod templates;
-mod uploads;
 
 use std::net::SocketAddr;
 
-pub use error::ApiError;
-pub use state::{ServeConfig, State};
+use base::{layers, security, state};
+
+pub use base::errors::{ApiError, ErrorCode};
+pub use base::state::{ServeConfig, State};
 
 /// The default address: loopback only.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -35,9 +30,9 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
     axum::Router::new()
         .merge(pages::router())
         .merge(api)
-        .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(error::api_errors_as_json))
-        .layer(axum::middleware::from_fn(error::small_bodies))
+        .fallback(layers::not_found)
+        .layer(axum::middleware::from_fn(layers::api_errors_as_json))
+        .layer(axum::middleware::from_fn(layers::small_bodies))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::known_hosts))
         .layer(axum::middleware::from_fn(security::headers))

@@ -71,7 +71,7 @@ async fn account_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Resp
                 "read_only": auth.user.read_only,
             });
             outcome.put(&mut ctx);
-            render("account.html", base(auth, "account", ctx), status)
+            render("account.html", page_context(auth, "account", ctx), status)
         }
         Err(e) => error_page_for(auth, e),
     }
@@ -172,7 +172,7 @@ async fn users_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Respon
                 "tokens": token_rows(&tokens),
             });
             outcome.put(&mut ctx);
-            render("users.html", base(auth, "users", ctx), status)
+            render("users.html", page_context(auth, "users", ctx), status)
         }
         Err(e) => error_page_for(auth, e),
     }

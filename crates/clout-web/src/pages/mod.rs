@@ -7,15 +7,19 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Multipart, OriginalUri, Path as UrlPath, RawQuery};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use clout_core::TierPreset;
 use serde_json::{Value, json};
 
-use crate::auth::{self, Auth, ClientAddr};
-use crate::error::{ApiError, ErrorCode};
-use crate::params;
-use crate::state::State;
+use crate::base::auth::{self, Auth, ClientAddr};
+use crate::base::downloads;
+use crate::base::errors::{ApiError, ErrorCode};
+use crate::base::imports::{receive_upload, run_detail, run_import, run_json};
+use crate::base::params;
+use crate::base::render::{error_page, error_page_for, page_context, render};
+use crate::base::state::State;
+use crate::base::templates;
 
 type St = axum::extract::State<Arc<State>>;
 
@@ -31,6 +35,7 @@ macro_rules! page {
 
 mod accounts;
 mod campaigns;
+mod charts;
 mod plan;
 
 use campaigns::*;
@@ -71,53 +76,6 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/imports/{id}", get(import_run))
         .route("/imports/{id}/rejects", get(import_rejects))
         .merge(accounts::router())
-}
-
-/// Renders a page: the one place a template becomes an answer. Every value of `ctx` is
-/// escaped except the strings under its `svg` key, which must be our own charts (drawn by
-/// `charts`, never anything a user wrote). A rendering failure is our defect, shown as a
-/// 500. The security headers (CSP, frames, caching) are set for every answer, pages or not,
-/// by `security::headers`.
-fn render(name: &str, mut ctx: Value, status: StatusCode) -> Response {
-    let svg = ctx.as_object_mut().and_then(|o| o.remove("svg"));
-    let svg = minijinja::Value::from_pairs(
-        svg.iter()
-            .filter_map(Value::as_object)
-            .flatten()
-            .map(|(k, v)| {
-                (k.clone(), v.as_str().map(|s| minijinja::Value::from_safe_string(s.to_string())).unwrap_or_default())
-            })
-            .collect::<Vec<_>>(),
-    );
-    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
-    let value = minijinja::context! { svg => svg, ..value };
-    match crate::templates::env().get_template(name).and_then(|t| t.render(value)) {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering {name}: {e:#}")).into_response(),
-    }
-}
-
-/// An error as a page.
-pub(crate) fn error_page(e: ApiError) -> Response {
-    render("error.html", json!({"status": e.status.as_u16(), "code": e.code, "message": e.message}), e.status)
-}
-
-fn error_page_for(auth: &Auth, e: ApiError) -> Response {
-    render(
-        "error.html",
-        base(auth, "", json!({"status": e.status.as_u16(), "code": e.code, "message": e.message})),
-        e.status,
-    )
-}
-
-/// The context every signed-in page has: the user, their CSRF token, the menu.
-fn base(auth: &Auth, nav: &str, mut ctx: Value) -> Value {
-    ctx["user"] = json!({"username": auth.user.username, "role": auth.user.role.as_str()});
-    ctx["csrf"] = auth.csrf_token().into();
-    ctx["nav"] = nav.into();
-    ctx["can_write"] = auth.user.role.can_write().into();
-    ctx["is_admin"] = (auth.user.role == clout_app::Role::Admin).into();
-    ctx
 }
 
 fn see_other(to: &str) -> Response {
@@ -172,7 +130,7 @@ async fn home(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> R
 async fn css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
-        crate::templates::CSS,
+        templates::CSS,
     )
         .into_response()
 }
@@ -236,7 +194,7 @@ async fn setup(state: St, headers: HeaderMap, body: Bytes) -> Response {
     if password != field(&f, "password2") {
         return again("the two passwords differ".to_string(), StatusCode::BAD_REQUEST);
     }
-    if !state.setup_code_matches(field(&f, "setup_code")) {
+    if !auth::setup_code_matches(&state, field(&f, "setup_code")) {
         return match state.read(|app, _| app.needs_setup()).await {
             Ok(true) => again(ApiError::bad_setup_code().message, StatusCode::FORBIDDEN),
             Ok(false) => see_other("/login"),
@@ -505,7 +463,7 @@ async fn directory(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri,
     if ((offset + shown) as u64) < total && offset + limit <= params::MAX_OFFSET {
         ctx["next_url"] = url_with(&pairs, &[("offset", (offset + limit).to_string())]).into();
     }
-    render("directory.html", base(&auth, "directory", ctx), status)
+    render("directory.html", page_context(&auth, "directory", ctx), status)
 }
 
 fn pct(m: clout_core::Metric<f64>) -> String {
@@ -627,7 +585,7 @@ async fn channel(
         metric(
             "followers",
             "Followers",
-            r.followers.map(crate::templates::thousands_u64).unwrap_or_else(|| "–".into()),
+            r.followers.map(templates::thousands_u64).unwrap_or_else(|| "–".into()),
             "the follower count of the newest channel record",
             "as of the newest channel record",
             &measured,
@@ -736,13 +694,13 @@ async fn channel(
             Some((s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0)
         }
     };
-    let points: Vec<crate::charts::PostPoint> = profile
+    let points: Vec<charts::PostPoint> = profile
         .posts
         .iter()
         .filter(|p| p.eligible)
         .filter_map(|p| {
             let rate = p.rate?;
-            Some(crate::charts::PostPoint {
+            Some(charts::PostPoint {
                 day: day(p.post.snapshot.published_at),
                 rate,
                 viral: median.is_some_and(|md| md > 0.0 && rate >= 3.0 * md),
@@ -762,11 +720,11 @@ async fn channel(
             day(m.eligible_until),
         )
     });
-    let engagement_svg = if points.is_empty() { None } else { crate::charts::engagement(&points, window_span).ok() };
+    let engagement_svg = if points.is_empty() { None } else { charts::engagement(&points, window_span).ok() };
     let history: Vec<(f64, u64)> = profile.history.iter().map(|h| (day(h.observed_at), h.followers)).collect();
-    let followers_svg = if history.len() < 2 { None } else { crate::charts::followers(&history).ok() };
+    let followers_svg = if history.len() < 2 { None } else { charts::followers(&history).ok() };
     let marker = m.and_then(|m| m.engagement_rate.ok());
-    let peers_svg = if peer_rates.is_empty() { None } else { crate::charts::peers(&peer_rates, marker).ok() };
+    let peers_svg = if peer_rates.is_empty() { None } else { charts::peers(&peer_rates, marker).ok() };
     let posts: Vec<Value> = profile
         .posts
         .iter()
@@ -807,7 +765,7 @@ async fn channel(
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
         "charts": {"engagement_points": points.len(), "follower_points": history.len(), "peer_count": peer_rates.len()},
     });
-    let mut ctx = base(&auth, "directory", ctx);
+    let mut ctx = page_context(&auth, "directory", ctx);
     ctx["svg"] = json!({"engagement": engagement_svg, "followers": followers_svg, "peers": peers_svg});
     render("channel.html", ctx, StatusCode::OK)
 }
@@ -823,7 +781,7 @@ async fn lists(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> 
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| app.lists()).await {
-        Ok(l) => render("lists.html", base(&auth, "lists", json!({"lists": list_rows(&l)})), StatusCode::OK),
+        Ok(l) => render("lists.html", page_context(&auth, "lists", json!({"lists": list_rows(&l)})), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -874,7 +832,7 @@ async fn list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, UrlP
                 })
                 .collect();
             let l = list_rows(std::slice::from_ref(&row)).remove(0);
-            render("list.html", base(&auth, "lists", json!({"list": l, "members": members})), StatusCode::OK)
+            render("list.html", page_context(&auth, "lists", json!({"list": l, "members": members})), StatusCode::OK)
         }
         Err(e) => error_page_for(&auth, e),
     }
@@ -926,7 +884,7 @@ async fn export_list(
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
-    match crate::api::list_csv_response(&state, id).await {
+    match downloads::list_csv(&state, id).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
     }
@@ -938,10 +896,10 @@ async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -
     match state.read(|app, _| app.runs()).await {
         Ok(runs) => render(
             "imports.html",
-            base(
+            page_context(
                 &auth,
                 "imports",
-                json!({"runs": runs.iter().rev().map(|r| crate::api::run_json(r, &state.data_dir())).collect::<Vec<_>>()}),
+                json!({"runs": runs.iter().rev().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>()}),
             ),
             StatusCode::OK,
         ),
@@ -955,11 +913,11 @@ async fn upload(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, fo
     if let Err(e) = auth.user.require_write() {
         return error_page_for(&auth, e.into());
     }
-    let files = match crate::api::receive_upload(&state, form, Some(&auth)).await {
+    let files = match receive_upload(&state, form, Some(&auth)).await {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
-    match crate::api::run_import(&state, files).await {
+    match run_import(&state, files).await {
         Ok(summary) => match summary.run {
             Some(run) => see_other(&format!("/imports/{run}")),
             None => error_page_for(&auth, ApiError::internal("the import started no run")),
@@ -977,13 +935,10 @@ async fn import_run(
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
-    match state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await {
-        Ok((run, rejects)) => {
-            let data_dir = state.data_dir();
-            let detail =
-                crate::api::run_detail_json(&run, &rejects, &crate::api::reject_files(&data_dir, id), &data_dir);
+    match run_detail(&state, id).await {
+        Ok(detail) => {
             let ctx = json!({"run": detail, "rejects": detail["rejects"], "reject_files": detail["reject_files"], "file_errors": []});
-            render("import.html", base(&auth, "imports", ctx), StatusCode::OK)
+            render("import.html", page_context(&auth, "imports", ctx), StatusCode::OK)
         }
         Err(e) => error_page_for(&auth, e),
     }
@@ -1001,7 +956,7 @@ async fn import_rejects(
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let pairs = params::pairs(raw.as_deref());
     let file = pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.clone());
-    match crate::api::rejects_download(&state, id, file.as_deref()).await {
+    match downloads::rejects_file(&state, id, file.as_deref()).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
     }
