@@ -12,7 +12,6 @@
 mod api;
 mod base;
 mod pages;
-mod schema;
 
 use std::net::SocketAddr;
 
@@ -41,9 +40,7 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = api::router().into_openapi();
-    schema::complete_errors(&mut doc);
-    doc
+    api::openapi()
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.

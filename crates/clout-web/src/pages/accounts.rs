@@ -114,10 +114,7 @@ async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalU
         raw => match raw.parse::<u32>() {
             Ok(d) => Some(d),
             Err(_) => {
-                let e = ApiError::bad_request(
-                    ErrorCode::InvalidParameter,
-                    format!("days: '{raw}' is not a number of days"),
-                );
+                let e = ApiError::invalid_parameter("days", format!("'{raw}' is not a number of days"));
                 return account_page(&state, &auth, Outcome::failed(e)).await;
             }
         },
