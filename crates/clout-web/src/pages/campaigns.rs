@@ -98,7 +98,7 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
             let c = app.campaign(&key)?;
             let members = app.members(&c, TierPreset::Scrunch)?;
             let r = app.campaign_report(&key, s.now())?;
-            let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (day(*t), *e)).collect();
+            let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (charts::day(*t), *e)).collect();
             let chart = if points.is_empty() { None } else { charts::followers(&points).ok() };
             let detail = clout_wire::campaign_detail_json(&c, &members, &r);
             let report = clout_wire::report_json(&r);
