@@ -41,7 +41,6 @@ type ApiResult<T = Json<Value>> = Result<T, ApiError>;
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]
-
 struct ApiDoc;
 
 struct Security;
