@@ -164,17 +164,16 @@ fn main() {
         app.create_token(&user, "load", clout_app::TokenScope::Read, None, now).unwrap().1
     };
     let start = Instant::now();
-    let state = Arc::new(
-        clout_web::State::open(clout_web::ServeConfig::new(config(&dir), || Timestamp::from_unix(AS_OF))).unwrap(),
-    );
+    let server = clout_web::Server::start(
+        clout_web::ServeConfig::new(config(&dir), || Timestamp::from_unix(AS_OF)),
+        "127.0.0.1:0",
+    )
+    .unwrap();
     println!(
         "server ready in {:.1} s (store opened, discovery index of {channels} channels built)",
         start.elapsed().as_secs_f64()
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(clout_web::serve(listener, state));
+    let base = format!("http://{}", server.addr());
 
     let agent = || -> ureq::Agent { ureq::Agent::config_builder().http_status_as_error(false).build().into() };
     // Warm up: every query once.

@@ -71,7 +71,7 @@ async fn account_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Resp
                 "read_only": auth.user.read_only,
             });
             outcome.put(&mut ctx);
-            render("account.html", base(auth, "account", ctx), status)
+            render("account.html", page_context(auth, "account", ctx), status)
         }
         Err(e) => error_page_for(auth, e),
     }
@@ -91,7 +91,7 @@ async fn change_password(state: St, headers: HeaderMap, OriginalUri(uri): Origin
     let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let (current, new) = (field(&f, "current").to_string(), field(&f, "password").to_string());
     if new != field(&f, "password2") {
-        let e = ApiError::bad_request("invalid", "the two new passwords differ");
+        let e = ApiError::bad_request(ErrorCode::Invalid, "the two new passwords differ");
         return account_page(&state, &auth, Outcome::failed(e)).await;
     }
     let keep = auth::cookie(&headers, auth::SESSION_COOKIE).map(str::to_string);
@@ -114,7 +114,7 @@ async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalU
         raw => match raw.parse::<u32>() {
             Ok(d) => Some(d),
             Err(_) => {
-                let e = ApiError::bad_request("invalid_parameter", format!("days: '{raw}' is not a number of days"));
+                let e = ApiError::invalid_parameter("days", format!("'{raw}' is not a number of days"));
                 return account_page(&state, &auth, Outcome::failed(e)).await;
             }
         },
@@ -169,7 +169,7 @@ async fn users_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Respon
                 "tokens": token_rows(&tokens),
             });
             outcome.put(&mut ctx);
-            render("users.html", base(auth, "users", ctx), status)
+            render("users.html", page_context(auth, "users", ctx), status)
         }
         Err(e) => error_page_for(auth, e),
     }

@@ -2,27 +2,17 @@
 //! printable report, the CSV) and the creator forms of a profile's Relationship card.
 
 use super::*;
+use crate::base::use_cases;
 
-/// A date field (`YYYY-MM-DD`) of a form; empty is none.
+/// A date field (`YYYY-MM-DD`) of a form; empty (or spaces) is none.
 fn form_date(f: &HashMap<String, String>, name: &str) -> Result<Option<clout_core::Timestamp>, ApiError> {
     let raw = field(f, name).trim();
     if raw.is_empty() {
         return Ok(None);
     }
-    let parsed: Result<jiff::Timestamp, _> =
-        if raw.len() == 10 { format!("{raw}T00:00:00Z").parse() } else { raw.parse() };
-    parsed
-        .map(|t| Some(clout_core::Timestamp::from_unix(t.as_second())))
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{name}: '{raw}' is not a date (YYYY-MM-DD)")))
-}
-
-fn form_money(
-    raw: &str,
-    currency: clout_core::money::Currency,
-    what: &str,
-) -> Result<clout_core::money::Money, ApiError> {
-    clout_core::money::Money::parse(raw, currency)
-        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{what}: {e}")))
+    params::date(raw)
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid_parameter(name, format!("'{raw}' is not a date (YYYY-MM-DD)")))
 }
 
 pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
@@ -33,7 +23,7 @@ pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): O
             let rows: Vec<Value> = list.iter().map(clout_wire::campaign_json).collect();
             render(
                 "campaigns.html",
-                base(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
+                page_context(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
                 StatusCode::OK,
             )
         }
@@ -57,10 +47,9 @@ pub(super) async fn create_campaign(
     let parsed = (|| {
         let currency = match field(&f, "currency").trim() {
             "" => card.currency,
-            c => clout_core::money::Currency::parse(c)
-                .map_err(|e| ApiError::bad_request("invalid_parameter", format!("currency: {e}")))?,
+            c => params::currency("currency", c)?,
         };
-        let budget = form_money(field(&f, "budget"), currency, "budget")?;
+        let budget = params::money("budget", field(&f, "budget"), currency)?;
         let plan = match field(&f, "plan").trim() {
             "" => None,
             q => Some(params::campaign_plan(q, budget, card.currency)?),
@@ -90,9 +79,8 @@ pub(super) async fn create_campaign(
     let user = auth.user.clone();
     let created = state
         .catalogue(move |catalogue, s| {
-            let record = |p: &clout_app::Portfolio| clout_wire::portfolio_json(p, &card.origin).to_string();
             let by = clout_app::Actor::User(&user);
-            catalogue.create_campaign_from_plan(by, &brief, plan.as_ref(), record, s.now())
+            use_cases::create_campaign(catalogue, by, &brief, plan.as_ref(), &card.origin, s.now())
         })
         .await;
     match created {
@@ -102,19 +90,19 @@ pub(super) async fn create_campaign(
 }
 
 /// The campaign page's context: the report as JSON plus the chart.
-pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<(Value, Option<String>), ApiError> {
+pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Value, ApiError> {
     state
         .read(move |app, s| {
             let key = id.to_string();
             let c = app.campaign(&key)?;
             let members = app.members(&c, TierPreset::Scrunch)?;
             let r = app.campaign_report(&key, s.now())?;
-            let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (day(*t), *e)).collect();
-            let chart = if points.is_empty() { None } else { crate::charts::followers(&points).ok() };
+            let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (charts::day(*t), *e)).collect();
+            let chart = if points.is_empty() { None } else { charts::followers(&points).ok() };
             let detail = clout_wire::campaign_detail_json(&c, &members, &r);
             let report = clout_wire::report_json(&r);
             let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
-            Ok((json!({"detail": detail, "report": report, "stages": stages}), chart))
+            Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}}))
         })
         .await
 }
@@ -129,9 +117,7 @@ pub(super) async fn campaign(
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
-        Ok((ctx, chart)) => {
-            render_with_svg("campaign.html", base(&auth, "campaigns", ctx), vec![("timeline", chart)], StatusCode::OK)
-        }
+        Ok(ctx) => render("campaign.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -146,12 +132,7 @@ pub(super) async fn campaign_print(
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
-        Ok((ctx, chart)) => render_with_svg(
-            "campaign_print.html",
-            base(&auth, "campaigns", ctx),
-            vec![("timeline", chart)],
-            StatusCode::OK,
-        ),
+        Ok(ctx) => render("campaign_print.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -165,7 +146,7 @@ pub(super) async fn campaign_csv(
     let state = state.0;
     let auth = page!(page_auth(&state, &headers, &uri).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
-    match crate::api::campaign_csv_response(&state, id.to_string()).await {
+    match downloads::campaign_report_csv(&state, id.to_string()).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
     }
@@ -422,5 +403,5 @@ pub(super) async fn campaign_delete(
 
 /// A deliverable id from the address (a 404 when it is not one).
 fn deliverable_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no deliverable '{raw}'")))
+    raw.parse::<i64>().map_err(|_| ApiError::not_found(format!("no deliverable '{raw}'")))
 }

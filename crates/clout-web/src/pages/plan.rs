@@ -62,10 +62,10 @@ pub(super) async fn plan(
                 .read(move |app, _| {
                     Ok(if compare {
                         let c = app.compare(&request)?;
-                        let bars: Vec<crate::charts::ScenarioBar> =
+                        let bars: Vec<charts::ScenarioBar> =
                             [("micro", &c.micro), ("top tier", &c.top_tier), ("unconstrained", &c.unconstrained)]
                                 .iter()
-                                .map(|(label, p)| crate::charts::ScenarioBar {
+                                .map(|(label, p)| charts::ScenarioBar {
                                     label: label.to_string(),
                                     per_unit: p.engagements_per_unit.unwrap_or(0.0),
                                     p10: p.totals.map_or(0.0, |t| t.engagements.p10),
@@ -73,7 +73,7 @@ pub(super) async fn plan(
                                     p90: p.totals.map_or(0.0, |t| t.engagements.p90),
                                 })
                                 .collect();
-                        let svg = crate::charts::comparison(&bars, request.budget.currency.as_str()).ok();
+                        let svg = charts::comparison(&bars, request.budget.currency.as_str()).ok();
                         (json!({"comparison": clout_wire::comparison_json(&c, &card.origin)}), svg)
                     } else {
                         (json!({"plan": clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)}), None)
@@ -101,5 +101,6 @@ pub(super) async fn plan(
         .cloned()
         .collect();
     ctx["plan_query"] = form_urlencoded::Serializer::new(String::new()).extend_pairs(plan_query).finish().into();
-    render_with_svg("plan.html", base(&auth, "plan", ctx), vec![("comparison", chart)], status)
+    ctx["svg"] = json!({ "comparison": chart });
+    render("plan.html", page_context(&auth, "plan", ctx), status)
 }

@@ -1,11 +1,16 @@
-//! Query strings: a Directory search in a URL (`?q=vegan&platform=instagram&tier=micro`),
-//! shared by the page and the API. A repeated key means "any of", as a repeated flag
-//! does for `clout search`; the names are the CLI's flags with `_` for `-`.
+//! Parameters, shared by the pages and the API: a Directory search in a URL
+//! (`?q=vegan&platform=instagram&tier=micro`), a plan, and the single values (amounts,
+//! currencies, dates, deliverables) a query, form or body carries. A repeated key means
+//! "any of", as a repeated flag does for `clout search`; the names are the CLI's flags
+//! with `_` for `-`. Every refusal is a 400 `invalid_parameter` (or `unknown_parameter`)
+//! that names the parameter.
 
 use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
-use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
+use clout_core::money::{Currency, Money};
+use clout_core::price::Deliverable;
+use clout_core::{EngagementLabel, Platform, Tier, TierPreset, Timestamp};
 
-use crate::error::ApiError;
+use super::errors::{ApiError, ErrorCode};
 
 /// The largest page.
 pub(crate) const MAX_LIMIT: usize = 200;
@@ -18,7 +23,7 @@ pub(crate) fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn invalid(key: &str, message: String) -> ApiError {
-    ApiError::bad_request("invalid_parameter", format!("{key}: {message}"))
+    ApiError::invalid_parameter(key, message)
 }
 
 fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
@@ -49,6 +54,7 @@ fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
 
 /// A search from URL pairs. Empty values are ignored (an untouched form field);
 /// unknown keys are refused when `strict` (the API) and ignored otherwise (a page).
+// moves to clout-app: the names of a search's filters are the use case's vocabulary.
 pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<DiscoveryQuery, ApiError> {
     let mut q = DiscoveryQuery::everything();
     let mut text: Vec<String> = Vec::new();
@@ -115,7 +121,7 @@ pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<D
             }
             "facets" => q.facets = boolean(key, value)?,
             other if strict => {
-                return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{other}'")));
+                return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{other}'")));
             }
             _ => {}
         }
@@ -174,7 +180,7 @@ pub(crate) fn no_empty(pairs: &[(String, String)], free: &[&str]) -> Result<(), 
 /// Refuses keys outside `allowed` (API endpoints with a fixed set of parameters).
 pub(crate) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
     match pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-        Some((k, _)) => Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}'"))),
+        Some((k, _)) => Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{k}'"))),
         None => Ok(()),
     }
 }
@@ -200,27 +206,26 @@ pub(crate) const MAX_PLAN_SECONDS: f64 = 10.0;
 /// A plan from URL pairs: the plan's own keys plus every search filter (not `limit`,
 /// `offset`, `facets` or `sort`). `card_currency` is the budget's currency when none is given.
 /// Returns the request and whether to compare.
+// moves to clout-app, with `search_query`.
 pub(crate) fn plan_request(
     pairs: &[(String, String)],
     card_currency: clout_core::money::Currency,
 ) -> Result<(clout_app::PlanRequest, bool), ApiError> {
-    use clout_core::money::{Currency, Money};
-    use clout_core::price::Deliverable;
     let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
     // An empty value is an untouched form field, as for a search.
     let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets", "sort"].contains(&k.as_str())) {
-        return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{k}' for a plan")));
+        return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{k}' for a plan")));
     }
     let mut query = search_query(&filters, true)?;
     query.limit = clout_app::MAX_CANDIDATES;
     let last = |key: &str| own.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.as_str());
     let currency = match last("currency") {
-        Some(c) => Currency::parse(c).map_err(|e| invalid("currency", e.0))?,
+        Some(c) => currency("currency", c)?,
         None => card_currency,
     };
     let budget = match last("budget") {
-        Some(b) => Money::parse(b, currency).map_err(|e| invalid("budget", e.0))?,
+        Some(b) => money("budget", b, currency)?,
         None => return Err(invalid("budget", "a plan needs a budget".to_string())),
     };
     let goal = match last("goal") {
@@ -229,8 +234,7 @@ pub(crate) fn plan_request(
         None => clout_app::Goal::Engagements,
     };
     let deliverable = match last("deliverable") {
-        Some(d) => Deliverable::parse(d)
-            .ok_or_else(|| invalid("deliverable", format!("unknown deliverable '{d}' (post, video, story, short)")))?,
+        Some(d) => deliverable("deliverable", d)?,
         None => Deliverable::Post,
     };
     let max_share = last("max_share").map(|v| finite("max_share", v)).transpose()?;
@@ -277,4 +281,27 @@ pub(crate) fn campaign_plan(
     pairs.push(("budget".into(), budget.decimal()));
     pairs.push(("currency".into(), budget.currency.as_str().into()));
     Ok(plan_request(&pairs, card_currency)?.0)
+}
+
+/// A currency code.
+pub(crate) fn currency(key: &str, raw: &str) -> Result<Currency, ApiError> {
+    Currency::parse(raw).map_err(|e| invalid(key, e.0))
+}
+
+/// An amount in `currency` (no more decimals than it has).
+pub(crate) fn money(key: &str, raw: &str, currency: Currency) -> Result<Money, ApiError> {
+    Money::parse(raw, currency).map_err(|e| invalid(key, e.0))
+}
+
+/// A kind of deliverable: post, video, story or short.
+pub(crate) fn deliverable(key: &str, raw: &str) -> Result<Deliverable, ApiError> {
+    Deliverable::parse(raw)
+        .ok_or_else(|| invalid(key, format!("unknown deliverable '{raw}' (post, video, story, short)")))
+}
+
+/// A date, `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant; `None` when it is neither.
+pub(crate) fn date(raw: &str) -> Option<Timestamp> {
+    let parsed: Result<jiff::Timestamp, _> =
+        if raw.len() == 10 { format!("{raw}T00:00:00Z").parse() } else { raw.parse() };
+    parsed.ok().map(|t| Timestamp::from_unix(t.as_second()))
 }

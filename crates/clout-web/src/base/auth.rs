@@ -12,8 +12,9 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderValue, header};
 use clout_app::User;
 
-use crate::error::ApiError;
-use crate::state::{LoginLimiter, State};
+use super::errors::{ApiError, ErrorCode};
+use super::limiter::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, attempt_at, limiter_keys};
+use super::state::State;
 
 pub(crate) const SESSION_COOKIE: &str = "clout_session";
 pub(crate) const PRE_CSRF_COOKIE: &str = "clout_csrf";
@@ -45,6 +46,19 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether `presented` is the one-time setup code `state` started with (compared in
+/// constant time; dashes, spaces and case do not matter). Always false once an account
+/// existed at start.
+pub(crate) fn setup_code_matches(state: &State, presented: &str) -> bool {
+    let Some(code) = state.setup_code() else {
+        return false;
+    };
+    let normal = |s: &str| -> Vec<u8> {
+        s.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'\t')).map(|b| b.to_ascii_lowercase()).collect()
+    };
+    constant_time_eq(&normal(code), &normal(presented))
+}
+
 /// A cookie's value from the request.
 pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -73,7 +87,7 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
             // A wrong token is an error, not an anonymous request.
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "the API token is unknown, expired or revoked",
             )),
         };
@@ -131,33 +145,14 @@ pub(crate) fn client_key(addr: Option<std::net::SocketAddr>) -> String {
     addr.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_string())
 }
 
-/// The limiter's keys: the address alone, and the pair of address and name.
-fn limiter_keys(client: &str, username: &str) -> [String; 2] {
-    // Names are compared trimmed and case-insensitively, as sign-in does; a key is short
-    // whatever was typed, so failed attempts cannot fill memory.
-    let name: String = username.trim().to_lowercase().chars().take(64).collect();
-    [format!("ip:{client}"), format!("pair:{client} {name}")]
-}
-
 /// Counts a sign-in attempt before the password is checked (so concurrent guesses count
 /// too); `false` when this name from this address has used up its attempts
-/// ([`crate::state::LOGIN_ATTEMPTS`]), or the address its much larger allowance
-/// ([`crate::state::ADDRESS_ATTEMPTS`]).
+/// ([`LOGIN_ATTEMPTS`]), or the address its much larger allowance
+/// ([`ADDRESS_ATTEMPTS`]).
 pub(crate) fn attempt(state: &State, client: &str, username: &str) -> bool {
     let now = state.now().unix();
     let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
     attempt_at(&mut l, client, username, now)
-}
-
-fn attempt_at(l: &mut LoginLimiter, client: &str, username: &str, now: i64) -> bool {
-    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS};
-    let [ip, pair] = limiter_keys(client, username);
-    if !(l.allowed(&ip, ADDRESS_ATTEMPTS, now) && l.allowed(&pair, LOGIN_ATTEMPTS, now)) {
-        return false;
-    }
-    l.failed(&ip, now);
-    l.failed(&pair, now);
-    true
 }
 
 /// A successful sign-in clears its pair's count and takes back its own attempt from the
@@ -173,12 +168,10 @@ pub(crate) fn signed_in_ok(state: &State, client: &str, username: &str) {
 pub(crate) fn rate_limited() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         format!(
             "too many failed sign-ins: wait a minute ({} attempts per {} s for one username from one address, {} per address)",
-            crate::state::LOGIN_ATTEMPTS,
-            crate::state::LOGIN_WINDOW_SECONDS,
-            crate::state::ADDRESS_ATTEMPTS
+            LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, ADDRESS_ATTEMPTS
         ),
     )
 }
@@ -214,33 +207,5 @@ impl axum::extract::FromRequestParts<Arc<State>> for Writer {
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<State>) -> Result<Self, ApiError> {
         require_writer(state, &parts.headers).await.map(Writer)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{LoginLimiter, attempt_at};
-    use crate::state::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS};
-
-    #[test]
-    fn failures_count_per_address_and_name_so_nobody_locks_out_anyone_else() {
-        let mut l = LoginLimiter::default();
-        for _ in 0..LOGIN_ATTEMPTS {
-            assert!(attempt_at(&mut l, "10.0.0.1", "ada", 0));
-        }
-        assert!(!attempt_at(&mut l, "10.0.0.1", " ADA ", 1), "the guessed name from that address waits");
-        assert!(attempt_at(&mut l, "10.0.0.1", "bob", 1), "another person behind the same address does not");
-        assert!(attempt_at(&mut l, "10.0.0.2", "ada", 1), "nor the name's owner from elsewhere");
-        assert!(attempt_at(&mut l, "10.0.0.1", "ada", LOGIN_WINDOW_SECONDS), "and a minute later it may try again");
-    }
-
-    #[test]
-    fn one_address_trying_many_names_is_slowed_after_its_larger_allowance() {
-        let mut l = LoginLimiter::default();
-        for i in 0..ADDRESS_ATTEMPTS {
-            assert!(attempt_at(&mut l, "10.0.0.9", &format!("name{i}"), 0), "attempt {i}");
-        }
-        assert!(!attempt_at(&mut l, "10.0.0.9", "someone-new", 1));
-        assert!(attempt_at(&mut l, "10.0.0.8", "someone-new", 1), "only that address");
     }
 }

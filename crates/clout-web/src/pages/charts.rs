@@ -251,3 +251,8 @@ pub(crate) fn comparison(bars: &[ScenarioBar], currency: &str) -> Result<String,
     }
     Ok(out)
 }
+
+/// A time on a chart's axis: days since the Unix epoch, fractional.
+pub(crate) fn day(t: clout_core::Timestamp) -> f64 {
+    t.unix() as f64 / 86_400.0
+}

@@ -4,26 +4,26 @@
 use minijinja::{Environment, Value};
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("setup.html", include_str!("../templates/setup.html")),
-    ("login.html", include_str!("../templates/login.html")),
-    ("directory.html", include_str!("../templates/directory.html")),
-    ("channel.html", include_str!("../templates/channel.html")),
-    ("plan.html", include_str!("../templates/plan.html")),
-    ("campaigns.html", include_str!("../templates/campaigns.html")),
-    ("campaign.html", include_str!("../templates/campaign.html")),
-    ("campaign_print.html", include_str!("../templates/campaign_print.html")),
-    ("campaign_report.html", include_str!("../templates/campaign_report.html")),
-    ("lists.html", include_str!("../templates/lists.html")),
-    ("list.html", include_str!("../templates/list.html")),
-    ("imports.html", include_str!("../templates/imports.html")),
-    ("import.html", include_str!("../templates/import.html")),
-    ("account.html", include_str!("../templates/account.html")),
-    ("users.html", include_str!("../templates/users.html")),
-    ("error.html", include_str!("../templates/error.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("setup.html", include_str!("../../templates/setup.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("directory.html", include_str!("../../templates/directory.html")),
+    ("channel.html", include_str!("../../templates/channel.html")),
+    ("plan.html", include_str!("../../templates/plan.html")),
+    ("campaigns.html", include_str!("../../templates/campaigns.html")),
+    ("campaign.html", include_str!("../../templates/campaign.html")),
+    ("campaign_print.html", include_str!("../../templates/campaign_print.html")),
+    ("campaign_report.html", include_str!("../../templates/campaign_report.html")),
+    ("lists.html", include_str!("../../templates/lists.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    ("imports.html", include_str!("../../templates/imports.html")),
+    ("import.html", include_str!("../../templates/import.html")),
+    ("account.html", include_str!("../../templates/account.html")),
+    ("users.html", include_str!("../../templates/users.html")),
+    ("error.html", include_str!("../../templates/error.html")),
 ];
 
-pub(crate) const CSS: &str = include_str!("../static/app.css");
+pub(crate) const CSS: &str = include_str!("../../static/app.css");
 
 fn thousands(v: Value) -> String {
     let Some(n) = v.as_i64() else {
@@ -61,7 +61,7 @@ fn environment() -> Environment<'static> {
             panic!("template {name}: {e}");
         }
     }
-    env.add_function("derived_stale", || crate::state::DERIVED_STALE.load(std::sync::atomic::Ordering::Relaxed));
+    env.add_function("derived_stale", || super::state::DERIVED_STALE.load(std::sync::atomic::Ordering::Relaxed));
     env.add_filter("thousands", thousands);
     env.add_filter("fixed", fixed);
     env

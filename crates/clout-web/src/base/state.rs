@@ -1,7 +1,7 @@
 //! What every request shares: the store connections, the discovery index, the login
 //! limiter and the templates.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::Timestamp;
 
-use crate::error::ApiError;
+use super::errors::ApiError;
+use super::limiter::LoginLimiter;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -45,54 +46,6 @@ impl ServeConfig {
     }
 }
 
-/// Failed sign-ins allowed per pair of client address and username in
-/// [`LOGIN_WINDOW_SECONDS`]. Counting per pair, not per name nor per address alone, means
-/// nobody can lock anyone else out: guessing at a name from one address does not stop
-/// its owner signing in from another, nor another user behind the same proxy.
-pub(crate) const LOGIN_ATTEMPTS: u32 = 5;
-/// Sign-ins (of any names) allowed per client address in [`LOGIN_WINDOW_SECONDS`]: only
-/// slows one address that tries many names (a password spray).
-pub(crate) const ADDRESS_ATTEMPTS: u32 = 100;
-pub(crate) const LOGIN_WINDOW_SECONDS: i64 = 60;
-
-/// Counts failed logins in fixed windows.
-#[derive(Debug, Default)]
-pub(crate) struct LoginLimiter {
-    failures: HashMap<String, (i64, u32)>,
-}
-
-impl LoginLimiter {
-    /// Whether `key`, allowed `limit` attempts a window, may try again at `now`.
-    pub(crate) fn allowed(&mut self, key: &str, limit: u32, now: i64) -> bool {
-        match self.failures.get(key) {
-            Some((start, n)) if now - start < LOGIN_WINDOW_SECONDS => *n < limit,
-            _ => true,
-        }
-    }
-
-    pub(crate) fn failed(&mut self, key: &str, now: i64) {
-        if self.failures.len() > 100_000 {
-            self.failures.retain(|_, (start, _)| now - *start < LOGIN_WINDOW_SECONDS);
-        }
-        let e = self.failures.entry(key.to_string()).or_insert((now, 0));
-        if now - e.0 >= LOGIN_WINDOW_SECONDS {
-            *e = (now, 0);
-        }
-        e.1 += 1;
-    }
-
-    pub(crate) fn succeeded(&mut self, key: &str) {
-        self.failures.remove(key);
-    }
-
-    /// Takes back one attempt counted under `key` (it turned out to succeed).
-    pub(crate) fn undo(&mut self, key: &str) {
-        if let Some((_, n)) = self.failures.get_mut(key) {
-            *n = n.saturating_sub(1);
-        }
-    }
-}
-
 /// True while the derived numbers lag the observations (an upload being imported, or an
 /// import that failed before its recompute): every page says so.
 pub(crate) static DERIVED_STALE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -114,7 +67,7 @@ pub struct State {
     /// keeps the slowest answers close to the typical ones under load.
     permits: tokio::sync::Semaphore,
     pub(crate) limiter: Mutex<LoginLimiter>,
-    /// Every `Host` name this server answers to, normalised by [`crate::security::host_name`].
+    /// Every `Host` name this server answers to, normalised by [`super::hosts::host_name`].
     pub(crate) hosts: HashSet<String>,
     /// The one-time code that creating the first admin needs, when there is no account
     /// yet at start: shown only on the server's terminal.
@@ -122,8 +75,8 @@ pub struct State {
 }
 
 impl State {
-    /// Opens the data directory for writing (holding its lock while the server runs)
-    /// and builds the discovery index.
+    /// Opens the data directory for writing (holding its shared writer lock while the
+    /// server runs) and builds the discovery index.
     pub fn open(config: ServeConfig) -> clout_app::Result<State> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let options = CatalogueOptions {
@@ -139,15 +92,11 @@ impl State {
         }
         catalogue.recompute_if_stale()?;
         DERIVED_STALE.store(catalogue.derived_stale(), Ordering::Relaxed);
-        crate::uploads::clean_partials(&config.app.data_dir);
-        crate::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
+        super::uploads::clean_partials(&config.app.data_dir);
+        super::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
         catalogue.directory()?;
         let setup_code = if catalogue.read(|r| r.needs_setup())? { Some(new_setup_code()?) } else { None };
-        let hosts = ["localhost", "127.0.0.1", "[::1]"]
-            .into_iter()
-            .map(str::to_string)
-            .chain(config.allowed_hosts.iter().filter_map(|h| crate::security::host_name(h)))
-            .collect();
+        let hosts = super::hosts::answered(&config.allowed_hosts);
         Ok(State {
             config,
             catalogue,
@@ -161,18 +110,6 @@ impl State {
     /// The code to show the operator when the first admin is still to be created.
     pub fn setup_code(&self) -> Option<&str> {
         self.setup_code.as_deref()
-    }
-
-    /// Whether `presented` is the setup code (compared in constant time; dashes, spaces
-    /// and case do not matter).
-    pub(crate) fn setup_code_matches(&self, presented: &str) -> bool {
-        let Some(code) = &self.setup_code else {
-            return false;
-        };
-        let normal = |s: &str| -> Vec<u8> {
-            s.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'\t')).map(|b| b.to_ascii_lowercase()).collect()
-        };
-        crate::auth::constant_time_eq(&normal(code), &normal(presented))
     }
 
     pub(crate) fn now(&self) -> Timestamp {

@@ -9,8 +9,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
-use crate::state::State;
+use super::errors::{ApiError, ErrorCode};
+use super::hosts::host_name;
+use super::render::error_page;
+use super::state::State;
 
 /// The pages: no script at all, nothing from elsewhere, never in a frame.
 const PAGE_CSP: &str =
@@ -38,30 +40,6 @@ pub(crate) async fn headers(req: Request, next: Next) -> Response {
     r
 }
 
-/// The host of a `Host` header or of a configured name, lowercased, without its port:
-/// `LocalHost:8080` → `localhost`, `[::1]:80` → `[::1]`, `::1` → `[::1]`. `None` for
-/// something that is no host.
-pub(crate) fn host_name(authority: &str) -> Option<String> {
-    let a = authority.trim().to_ascii_lowercase();
-    if let Ok(v6) = a.parse::<std::net::Ipv6Addr>() {
-        return Some(format!("[{v6}]"));
-    }
-    let (host, port) = if let Some(rest) = a.strip_prefix('[') {
-        let (inside, after) = rest.split_once(']')?;
-        let v6 = inside.parse::<std::net::Ipv6Addr>().ok()?;
-        (format!("[{v6}]"), after.strip_prefix(':').map(str::to_string).or_else(|| after.is_empty().then(String::new))?)
-    } else {
-        match a.split_once(':') {
-            Some((h, p)) => (h.to_string(), p.to_string()),
-            None => (a.clone(), String::new()),
-        }
-    };
-    let port_ok = port.bytes().all(|b| b.is_ascii_digit());
-    let host_ok = host.starts_with('[')
-        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')));
-    (port_ok && host_ok).then_some(host)
-}
-
 /// Refuses a request whose `Host` is not one of this server's names with a 421: a page
 /// on another site that points its own name at this machine (DNS rebinding) is turned
 /// away before anything runs. A JSON error under `/api/`, a plain page elsewhere.
@@ -80,37 +58,9 @@ pub(crate) async fn known_hosts(
     }
     let e = ApiError::new(
         StatusCode::MISDIRECTED_REQUEST,
-        "unknown_host",
+        ErrorCode::UnknownHost,
         "this server does not answer to that host name; its operator can allow a name with \
          clout serve --allowed-host NAME (or CLOUT_ALLOWED_HOSTS)",
     );
-    if req.uri().path().starts_with("/api/") { e.into_response() } else { crate::pages::error_page(e) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_name;
-
-    #[test]
-    fn host_names_lose_their_port_and_case() {
-        let cases = [
-            ("localhost", Some("localhost")),
-            ("LocalHost:8080", Some("localhost")),
-            ("127.0.0.1:0", Some("127.0.0.1")),
-            ("[::1]:8080", Some("[::1]")),
-            ("[::1]", Some("[::1]")),
-            ("::1", Some("[::1]")),
-            ("[0:0::1]", Some("[::1]")),
-            ("clout.example.org", Some("clout.example.org")),
-            ("", None),
-            (":80", None),
-            ("evil.example:80x", None),
-            ("a b", None),
-            ("[::1", None),
-            ("[::1]x", None),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(host_name(raw).as_deref(), want, "{raw:?}");
-        }
-    }
+    if req.uri().path().starts_with("/api/") { e.into_response() } else { error_page(e) }
 }

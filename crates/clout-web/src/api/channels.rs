@@ -1,0 +1,115 @@
+//! One channel: its profile with every metric's provenance, its lookalikes, its
+//! audience-quality score and its price.
+
+use axum::Json;
+use axum::extract::{Path as UrlPath, RawQuery};
+use serde_json::{Value, json};
+
+use super::schema::{Amount, CurrencyCode, DeliverableName, HandleText, PlatformName, PresetName};
+use super::{ApiResult, ErrorBody, St, channel_ref};
+use crate::base::auth::Caller;
+use crate::base::params;
+use crate::base::paths::shown_sources;
+
+/// One channel: every metric with its provenance, the window posts, the follower history.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}", tag = "directory",
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("tiers" = inline(Option<PresetName>), Query)),
+    responses((status = 200, description = "As `clout show --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn channel(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["tiers"])?;
+    params::no_empty(&pairs, &[])?;
+    let preset = params::search_query(&pairs, true)?.preset;
+    let reference = channel_ref(&platform, &handle);
+    let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
+    let mut body = Value::Object(clout_wire::profile_json(&profile, preset.as_str()));
+    shown_sources(&mut body, &state.data_dir());
+    Ok(Json(body))
+}
+
+/// Lookalikes: the channels most like this one (shared niches and hashtags, similar size).
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/similar", tag = "directory",
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("limit" = Option<usize>, Query, minimum = 1, maximum = 100, description = "Default 10")),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn similar(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["limit"])?;
+    let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
+    let reference = channel_ref(&platform, &handle);
+    let found = state.read(move |app, _| app.similar(&reference, limit, clout_core::TierPreset::Scrunch)).await?;
+    Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
+}
+
+/// A price estimate per deliverable with the rule of thumb, a quote's fairness and the
+/// expected results (P10 / P50 / P90), as `clout price --json`.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/price", tag = "money",
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path),
+        ("deliverable" = inline(Option<DeliverableName>), Query),
+        ("quote" = inline(Option<Amount>), Query, description = "An amount to judge: fair, high or low"),
+        ("currency" = inline(Option<CurrencyCode>), Query, description = "The quote's currency (default: the rate card's)")),
+    responses((status = 200, description = "As `clout price --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn price(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["deliverable", "quote", "currency"])?;
+    params::no_empty(&pairs, &[])?;
+    let get = |key: &str| pairs.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.clone());
+    let deliverable = match get("deliverable") {
+        Some(d) => params::deliverable("deliverable", &d)?,
+        None => clout_core::price::Deliverable::Post,
+    };
+    let currency = get("currency").map(|c| params::currency("currency", &c)).transpose()?;
+    let quote = get("quote");
+    let reference = channel_ref(&platform, &handle);
+    let report = state
+        .read(move |app, _| {
+            let quote = match quote {
+                Some(q) => {
+                    let currency = match currency {
+                        Some(c) => c,
+                        None => app.rate_card()?.currency,
+                    };
+                    Some(
+                        clout_core::money::Money::parse(&q, currency)
+                            .map_err(|e| clout_app::Error::Invalid(format!("quote: {e}")))?,
+                    )
+                }
+                None => None,
+            };
+            app.price(&reference, deliverable, quote, clout_core::TierPreset::Scrunch)
+        })
+        .await?;
+    Ok(Json(clout_wire::price_json(&report)))
+}
+
+/// The audience-quality score with its components and evidence.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/quality", tag = "directory",
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
+    responses((status = 200, description = "As `clout quality --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn quality(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+) -> ApiResult {
+    let state = state.0;
+    let reference = channel_ref(&platform, &handle);
+    let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
+    Ok(Json(clout_wire::quality_json(&report)))
+}

@@ -1,0 +1,44 @@
+//! The budget planner over the Directory: a plan, or three plans side by side.
+
+use axum::Json;
+use axum::extract::RawQuery;
+
+use super::schema::{Amount, ChannelRef, CurrencyCode, DeliverableName, GoalName};
+use super::search::FilterParams;
+use super::{ApiResult, ErrorBody, St};
+use crate::base::auth::Caller;
+use crate::base::params;
+
+/// The budget planner (`compare=true`: micro, at most 3 macro or mega, and unconstrained,
+/// side by side). Every Directory filter of /search applies to the candidates.
+#[utoipa::path(get, path = "/api/v1/plan", tag = "money",
+    params(("budget" = inline(Amount), Query, description = "The budget, such as 10000 or 2500.50"),
+        ("currency" = inline(Option<CurrencyCode>), Query, description = "The budget's currency, which must be the rate card's (default)"),
+        ("goal" = inline(Option<GoalName>), Query),
+        ("deliverable" = inline(Option<DeliverableName>), Query),
+        ("max_share" = Option<f64>, Query, exclusive_minimum = 0, maximum = 100, description = "No creator above this percentage of the budget"),
+        ("min_creators" = Option<usize>, Query, minimum = 0, maximum = 10000),
+        ("max_creators" = Option<usize>, Query, minimum = 1, maximum = 10000),
+        ("exclude" = inline(Option<Vec<ChannelRef>>), Query, description = "A channel never to pick; repeatable"),
+        ("compare" = Option<bool>, Query),
+        ("time_limit" = Option<f64>, Query, exclusive_minimum = 0, maximum = 10, description = "Seconds (default 1)"),
+        ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
+        FilterParams),
+    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(super) async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &["q", "language", "niche"])?;
+    let card = state.read(|app, _| app.rate_card()).await?;
+    let (request, compare) = params::plan_request(&pairs, card.currency)?;
+    let body = state
+        .read(move |app, _| {
+            Ok(if compare {
+                clout_wire::comparison_json(&app.compare(&request)?, &card.origin)
+            } else {
+                clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)
+            })
+        })
+        .await?;
+    Ok(Json(body))
+}

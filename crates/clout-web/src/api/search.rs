@@ -1,0 +1,101 @@
+//! The Directory search: every filter of `clout search`, a page of results with exact
+//! totals, and facet counts.
+
+use axum::Json;
+use axum::extract::RawQuery;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+
+use super::schema::{CountryCode, LabelName, PlatformName, PresetName, QueryText, SortName, TierName};
+use super::{ApiResult, ErrorBody, St};
+use crate::base::auth::Caller;
+use crate::base::params;
+
+/// The Directory's filters (the names of `clout search`'s flags), for /search and /plan.
+/// Each bound is inclusive and independent: a minimum above its maximum matches nothing.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(super) struct FilterParams {
+    /// Words, "quoted phrases" and #hashtags; all must match.
+    #[param(inline, value_type = Option<QueryText>)]
+    q: Option<String>,
+    /// Repeat for any of several.
+    #[param(inline, value_type = Option<Vec<PlatformName>>)]
+    platform: Option<Vec<String>>,
+    /// Repeatable.
+    #[param(inline, value_type = Option<Vec<TierName>>)]
+    tier: Option<Vec<String>>,
+    /// scrunch (default) or industry.
+    #[param(inline, value_type = Option<PresetName>)]
+    tiers: Option<String>,
+    /// ISO 3166-1 alpha-2; repeatable.
+    #[param(inline, value_type = Option<Vec<CountryCode>>)]
+    country: Option<Vec<String>>,
+    /// ISO 639-1; repeatable.
+    language: Option<Vec<String>>,
+    /// Niche id; repeatable.
+    niche: Option<Vec<String>>,
+    min_followers: Option<u64>,
+    max_followers: Option<u64>,
+    /// Engagement rate in percent, inclusive.
+    min_er: Option<f64>,
+    max_er: Option<f64>,
+    /// Repeatable.
+    #[param(inline, value_type = Option<Vec<LabelName>>)]
+    label: Option<Vec<String>>,
+    min_index: Option<f64>,
+    max_index: Option<f64>,
+    min_growth: Option<f64>,
+    max_growth: Option<f64>,
+    min_posts_per_week: Option<f64>,
+    max_posts_per_week: Option<f64>,
+    min_quality: Option<f64>,
+    max_quality: Option<f64>,
+    verified: Option<bool>,
+    has_email: Option<bool>,
+}
+
+/// A page of Directory results.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PageParams {
+    /// relevance (default), followers, er, index or growth.
+    #[param(inline, value_type = Option<SortName>)]
+    sort: Option<String>,
+    /// Default 20.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<usize>,
+    #[param(minimum = 0, maximum = 100000)]
+    offset: Option<usize>,
+    /// Adds facet counts under the query.
+    facets: Option<bool>,
+}
+
+/// The Directory: channels matching every filter, with exact totals and facet counts.
+#[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
+    responses((status = 200, description = "{total, results: [channel + score], facets?}", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(super) async fn search(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &["q", "language", "niche"])?;
+    let query = params::search_query(&pairs, true)?;
+    let results = state.read(move |app, _| app.search(&query)).await?;
+    let list: Vec<Value> = results
+        .page
+        .hits
+        .iter()
+        .zip(&results.channels)
+        .map(|(hit, c)| {
+            let mut o = clout_wire::channel_json(c);
+            o.insert("score".into(), hit.score.into());
+            Value::Object(o)
+        })
+        .collect();
+    let mut body = json!({"total": results.page.total, "results": list});
+    if let Some(f) = &results.page.facets {
+        body["facets"] = clout_wire::facets_json(f);
+    }
+    Ok(Json(body))
+}

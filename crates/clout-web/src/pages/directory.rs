@@ -1,0 +1,182 @@
+//! The Directory page: a GET form (the URL is the query), results with sort links and
+//! pages, and disjunctive facets (a group with a choice counts its values under the rest
+//! of the query, so one can widen a search).
+
+use super::*;
+
+/// A Directory URL with some keys replaced.
+fn url_with(pairs: &[(String, String)], set: &[(&str, String)]) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !set.iter().any(|(s, _)| s == k) && !v.is_empty() {
+            ser.append_pair(k, v);
+        }
+    }
+    for (k, v) in set {
+        if !v.is_empty() {
+            ser.append_pair(k, v);
+        }
+    }
+    let q = ser.finish();
+    if q.is_empty() { "/directory".to_string() } else { format!("/directory?{q}") }
+}
+
+pub(super) async fn directory(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let pairs = params::pairs(raw.as_deref());
+    let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut ctx = json!({});
+    let mut query_ctx = serde_json::Map::new();
+    for k in ["q", "min_followers", "max_followers", "min_er", "max_er", "min_index", "min_growth", "min_quality"] {
+        query_ctx.insert(k.to_string(), single(k).into());
+    }
+    ctx["query"] = Value::Object(query_ctx);
+    let sort = single("sort");
+    let sort = if sort.is_empty() { "relevance".to_string() } else { sort };
+    ctx["sorts"] = [
+        ("relevance", "Relevance"),
+        ("followers", "Followers"),
+        ("er", "Engagement rate"),
+        ("index", "Engagement index"),
+        ("growth", "Growth"),
+    ]
+    .iter()
+    .map(|(v, l)| json!({"value": v, "label": l, "selected": *v == sort}))
+    .collect::<Vec<_>>()
+    .into();
+    let mut sort_links = serde_json::Map::new();
+    for key in ["followers", "er", "index", "growth"] {
+        sort_links
+            .insert(key.to_string(), url_with(&pairs, &[("sort", key.to_string()), ("offset", String::new())]).into());
+    }
+    ctx["sort_links"] = Value::Object(sort_links);
+    let chosen_labels = selected(&pairs, "label");
+    ctx["labels"] = clout_core::EngagementLabel::ALL
+        .iter()
+        .map(|l| json!({"value": l.as_str(), "selected": chosen_labels.contains(&l.as_str().to_string())}))
+        .collect::<Vec<_>>()
+        .into();
+    let mut status = StatusCode::OK;
+    let parsed = params::search_query(&pairs, false).map(|mut q| {
+        q.facets = true;
+        q
+    });
+    let (results, total, facets, offset, limit) = match parsed {
+        Err(e) => {
+            status = StatusCode::BAD_REQUEST;
+            ctx["error"] = json!({"code": e.code, "message": e.message});
+            (Vec::new(), 0, None, 0, 20)
+        }
+        Ok(q) => {
+            let (offset, limit) = (q.offset, q.limit);
+            match state
+                .read(move |app, _| {
+                    let mut r = app.search(&q)?;
+                    // Disjunctive facets: a group with a choice counts its values under
+                    // the rest of the query, so the other values stay visible to add.
+                    if let Some(facets) = r.page.facets.as_mut() {
+                        let without = |clear: &dyn Fn(&mut clout_core::discovery::DiscoveryQuery)| {
+                            let mut other = q.clone();
+                            clear(&mut other);
+                            other.limit = 0;
+                            other.offset = 0;
+                            app.search(&other).map(|o| o.page.facets.unwrap_or_default())
+                        };
+                        if !q.platforms.is_empty() {
+                            facets.platform = without(&|o| o.platforms.clear())?.platform;
+                        }
+                        if !q.tiers.is_empty() {
+                            facets.tier = without(&|o| o.tiers.clear())?.tier;
+                        }
+                        if !q.niches.is_empty() {
+                            facets.niche = without(&|o| o.niches.clear())?.niche;
+                        }
+                        if !q.countries.is_empty() {
+                            facets.country = without(&|o| o.countries.clear())?.country;
+                        }
+                        if !q.languages.is_empty() {
+                            facets.language = without(&|o| o.languages.clear())?.language;
+                        }
+                    }
+                    Ok(r)
+                })
+                .await
+            {
+                Ok(r) => {
+                    let rows: Vec<Value> = r
+                        .channels
+                        .iter()
+                        .map(|c| {
+                            let m = c.row.metrics.as_ref();
+                            json!({
+                                "platform": c.row.platform.as_str(), "handle": c.row.handle, "name": c.row.name,
+                                "country": c.row.country,
+                                "tier": c.tier.map(|t| t.as_str()), "followers": c.row.followers,
+                                "er": m.and_then(|m| m.engagement_rate.ok()),
+                                "label": m.and_then(|m| m.engagement_label.ok()).map(|l| l.as_str()),
+                                "index": m.and_then(|m| m.engagement_index.ok()),
+                                "growth": m.and_then(|m| m.follower_growth_30d.ok()),
+                                "quality": c.row.quality.map(|q| q.score),
+                                "niches": c.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    (rows, r.page.total, r.page.facets, offset, limit)
+                }
+                Err(e) => {
+                    status = e.status;
+                    ctx["error"] = json!({"code": e.code, "message": e.message});
+                    (Vec::new(), 0, None, offset, limit)
+                }
+            }
+        }
+    };
+    let facet = |key: &str, title: &str, counts: Option<&Vec<(String, u64)>>, max: usize| {
+        let chosen = selected(&pairs, key);
+        let mut values: Vec<Value> = counts
+            .map(|c| {
+                c.iter()
+                    .take(max)
+                    .map(|(v, n)| json!({"value": v, "label": v, "count": n, "selected": chosen.contains(&v.to_lowercase())}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A chosen value stays visible (with its count) even past the top ones.
+        for c in &chosen {
+            if !values.iter().any(|v| v["value"].as_str().is_some_and(|s| s.eq_ignore_ascii_case(c))) {
+                let n = counts
+                    .and_then(|cs| cs.iter().find(|(v, _)| v.eq_ignore_ascii_case(c)))
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                values.push(json!({"value": c, "label": c, "count": n, "selected": true}));
+            }
+        }
+        json!({"key": key, "title": title, "values": values})
+    };
+    let f = facets.as_ref();
+    ctx["facet_groups"] = json!([
+        facet("platform", "Platform", f.map(|f| &f.platform), 20),
+        facet("tier", "Tier", f.map(|f| &f.tier), 10),
+        facet("niche", "Niche", f.map(|f| &f.niche), 40),
+        facet("country", "Country", f.map(|f| &f.country), 30),
+        facet("language", "Language", f.map(|f| &f.language), 20),
+    ]);
+    let shown = results.len();
+    ctx["results"] = results.into();
+    ctx["total"] = total.into();
+    ctx["first"] = (offset + 1).into();
+    ctx["last"] = (offset + shown).into();
+    if offset > 0 {
+        ctx["prev_url"] = url_with(&pairs, &[("offset", offset.saturating_sub(limit).to_string())]).into();
+    }
+    if ((offset + shown) as u64) < total && offset + limit <= params::MAX_OFFSET {
+        ctx["next_url"] = url_with(&pairs, &[("offset", (offset + limit).to_string())]).into();
+    }
+    render("directory.html", page_context(&auth, "directory", ctx), status)
+}

@@ -1,0 +1,125 @@
+//! The saved-list pages: every list, one list with its channels and notes, the forms that
+//! change them, and the CSV export.
+
+use super::*;
+
+fn list_rows(lists: &[clout_app::ListRow]) -> Vec<Value> {
+    lists
+        .iter()
+        .map(|l| json!({"id": l.id, "name": l.name, "members": l.members, "created_by": l.created_by, "created_at": clout_wire::time(l.created_at)}))
+        .collect()
+}
+
+pub(super) async fn lists(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    match state.read(|app, _| app.lists()).await {
+        Ok(l) => render("lists.html", page_context(&auth, "lists", json!({"lists": list_rows(&l)})), StatusCode::OK),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn create_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let name = field(&f, "name").to_string();
+    let user = auth.user.clone();
+    match state.write(move |app, s| app.create_list(&user, &name, s.now())).await {
+        Ok(l) => see_other(&format!("/lists/{}", l.id)),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let Ok(id) = field(&f, "list").parse::<i64>() else {
+        return error_page_for(&auth, ApiError::bad_request(ErrorCode::InvalidParameter, "choose a list"));
+    };
+    let (channel, note) = (field(&f, "channel").to_string(), field(&f, "note").to_string());
+    let user = auth.user.clone();
+    match state.write(move |app, s| app.add_to_list(&user, id, &channel, &note, s.now())).await {
+        Ok(()) => see_other(&format!("/lists/{id}")),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn list(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    match state.read(move |app, _| app.list(id, TierPreset::Scrunch)).await {
+        Ok((row, entries)) => {
+            let members: Vec<Value> = entries
+                .iter()
+                .map(|e| {
+                    let r = &e.channel.row;
+                    json!({"platform": r.platform.as_str(), "handle": r.handle, "tier": e.channel.tier.map(|t| t.as_str()), "followers": r.followers,
+                        "er": r.metrics.as_ref().and_then(|m| m.engagement_rate.ok()), "note": e.note, "added_by": e.added_by, "added_at": clout_wire::time(e.added_at)})
+                })
+                .collect();
+            let l = list_rows(std::slice::from_ref(&row)).remove(0);
+            render("list.html", page_context(&auth, "lists", json!({"list": l, "members": members})), StatusCode::OK)
+        }
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn remove_from_list(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let channel = field(&f, "channel").to_string();
+    let user = auth.user.clone();
+    match state.write(move |app, _| app.remove_from_list(&user, id, &channel)).await {
+        Ok(()) => see_other(&format!("/lists/{id}")),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn delete_list(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let state = state.0;
+    let f = form(&body);
+    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let user = auth.user.clone();
+    match state.write(move |app, _| app.delete_list(&user, id)).await {
+        Ok(()) => see_other("/lists"),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn export_list(
+    state: St,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let state = state.0;
+    let auth = page!(page_auth(&state, &headers, &uri).await);
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    match downloads::list_csv(&state, id).await {
+        Ok(r) => r,
+        Err(e) => error_page_for(&auth, e),
+    }
+}
