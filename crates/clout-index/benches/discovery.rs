@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 use clout_index::{DiscoveryIndex, IndexedChannel};
 use rand::{Rng, SeedableRng};
@@ -140,7 +140,7 @@ fn queries(n: usize) -> Vec<Case> {
         ),
         (
             "broad: micro tier, facets",
-            DiscoveryQuery { tiers: vec![Tier::Micro], facets: true, limit: 50, ..base.clone() },
+            DiscoveryQuery { tiers: vec![Tier::Micro], facets: Facets::Conjunctive, limit: 50, ..base.clone() },
             None,
         ),
         (
@@ -166,7 +166,7 @@ fn queries(n: usize) -> Vec<Case> {
         ),
         (
             "everything, facets, by followers",
-            DiscoveryQuery { facets: true, sort: SortKey::Followers, limit: 50, ..base },
+            DiscoveryQuery { facets: Facets::Conjunctive, sort: SortKey::Followers, limit: 50, ..base },
             None,
         ),
     ]

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use clout_core::discovery::DiscoveryQuery;
+use clout_core::TierPreset;
+use clout_core::discovery::{DiscoveryQuery, Facets};
 use clout_core::{EngagementLabel, Platform, Tier};
 
 use crate::columns::{NONE8, NONE16, Row, code};
@@ -22,6 +23,16 @@ pub(crate) struct Unfiltered {
     pub(crate) by_growth: Vec<u32>,
     pub(crate) counts_scrunch: Counts,
     pub(crate) counts_industry: Counts,
+}
+
+impl Unfiltered {
+    /// The facet counts over everything under `preset`.
+    pub(crate) fn counts(&self, preset: TierPreset) -> &Counts {
+        match preset {
+            TierPreset::Scrunch => &self.counts_scrunch,
+            TierPreset::Industry => &self.counts_industry,
+        }
+    }
 }
 
 impl DiscoveryIndex {
@@ -132,7 +143,7 @@ impl DiscoveryIndex {
         let counts = |preset: clout_core::TierPreset| -> Counts {
             let mut q = DiscoveryQuery::everything();
             q.preset = preset;
-            q.facets = true;
+            q.facets = Facets::Conjunctive;
             let w = Wanted::new(self, &q);
             self.scan(&q, &w, Candidates::Range(0, self.ids.len()), 0).facets.unwrap_or_default()
         };

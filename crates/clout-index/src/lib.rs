@@ -7,10 +7,12 @@
 //!
 //! This file holds the index's data and its small lookups; the rest is by stage:
 //! `columns` and `lists` (the storage), `build`, `scan` (one pass over candidates),
-//! `counts` (facet counts), `topk`, `search` (answering a query) and `lookalike`.
+//! `counts` (facet counts), `facets` (disjunctive facets), `topk`, `search` (answering a
+//! query) and `lookalike`.
 
 use std::collections::HashMap;
 
+use clout_core::discovery::DiscoveryQuery;
 use clout_core::{EngagementLabel, Platform};
 
 use build::Unfiltered;
@@ -20,6 +22,7 @@ use lookalike::LookRow;
 mod build;
 mod columns;
 mod counts;
+mod facets;
 mod lists;
 mod lookalike;
 mod scan;
@@ -120,6 +123,22 @@ impl DiscoveryIndex {
 
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// Ordinal `i`'s tier code under the query's preset (`u8::MAX` without followers).
+    fn tier(&self, i: usize, q: &DiscoveryQuery) -> u8 {
+        match q.preset {
+            clout_core::TierPreset::Scrunch => self.cols.tier_scrunch[i],
+            clout_core::TierPreset::Industry => self.cols.tier_industry[i],
+        }
+    }
+
+    /// The posting lists of the query's tier preset.
+    fn tier_lists(&self, q: &DiscoveryQuery) -> &[Vec<u32>] {
+        match q.preset {
+            clout_core::TierPreset::Scrunch => &self.by_tier_scrunch,
+            clout_core::TierPreset::Industry => &self.by_tier_industry,
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -1,11 +1,13 @@
 //! One pass over a query's candidates: the filters checked column by column, the total,
-//! facet counts and the bounded top-k of what matches.
+//! facet counts and the bounded top-k of what matches; the candidates themselves (text
+//! matches, a posting list, a bitmap or a range of ordinals) and the query's filters as
+//! dictionary codes.
 
 use clout_core::discovery::{DiscoveryQuery, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 
 use crate::DiscoveryIndex;
-use crate::counts::Counts;
+use crate::counts::{Counts, Group};
 use crate::topk::{Ranked, TopK};
 
 /// Where a scan looks.
@@ -13,6 +15,9 @@ use crate::topk::{Ranked, TopK};
 pub(crate) enum Candidates<'a> {
     Text(&'a [(u32, f64)]),
     List(&'a [u32]),
+    /// The set bits of a bitmap over ordinals: words of 64 ordinals, the first one being
+    /// word number `.1` of the whole bitmap.
+    Bits(&'a [u64], usize),
     Range(usize, usize),
 }
 
@@ -21,7 +26,27 @@ impl Candidates<'_> {
         match self {
             Candidates::Text(t) => t.len(),
             Candidates::List(l) => l.len(),
+            Candidates::Bits(words, _) => words.iter().map(|w| w.count_ones() as usize).sum(),
             Candidates::Range(a, b) => b - a,
+        }
+    }
+
+    /// Calls `visit` with each candidate's ordinal and text score, in ascending ordinals.
+    #[inline(always)]
+    pub(crate) fn for_each(self, mut visit: impl FnMut(usize, Option<f64>)) {
+        match self {
+            Candidates::Text(hits) => hits.iter().for_each(|&(o, t)| visit(o as usize, Some(t))),
+            Candidates::List(list) => list.iter().for_each(|&o| visit(o as usize, None)),
+            Candidates::Bits(words, first) => {
+                for (k, &word) in words.iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        visit((first + k) * 64 + rest.trailing_zeros() as usize, None);
+                        rest &= rest - 1;
+                    }
+                }
+            }
+            Candidates::Range(from, to) => (from..to).for_each(|o| visit(o, None)),
         }
     }
 }
@@ -35,17 +60,7 @@ pub(crate) struct Partial {
 
 impl Partial {
     pub(crate) fn new(ix: &DiscoveryIndex, facets: bool, keep: usize) -> Partial {
-        Partial {
-            total: 0,
-            facets: facets.then(|| Counts {
-                platform: vec![0; Platform::ALL.len()],
-                tier: vec![0; Tier::ALL.len()],
-                country: vec![0; ix.countries.len()],
-                language: vec![0; ix.languages.len()],
-                niche: vec![0; ix.niche_names.len()],
-            }),
-            top: TopK { keep, items: Vec::with_capacity(keep.min(1 << 16)) },
-        }
+        Partial { total: 0, facets: facets.then(|| Counts::zeroed(ix)), top: TopK::new(keep) }
     }
 }
 
@@ -54,6 +69,8 @@ pub(crate) struct Wanted {
     pub(crate) countries: Vec<u16>,
     pub(crate) languages: Vec<u16>,
     pub(crate) niches: Vec<u16>,
+    /// The groups the query chooses values of, in [`Group::ALL`] order.
+    pub(crate) chosen: Vec<Group>,
     platforms: Vec<bool>,
     tiers: Vec<bool>,
     country_set: Vec<bool>,
@@ -102,14 +119,44 @@ impl Wanted {
             countries,
             languages,
             niches,
+            chosen: Group::ALL.into_iter().filter(|g| g.chosen(q)).collect(),
         }
     }
 }
 
 impl DiscoveryIndex {
     /// Whether ordinal `i` passes every filter (text aside). A column is read only when
-    /// its filter is set.
+    /// its filter is set. This and the checks and counts below are inlined into the scans'
+    /// loops, where a call per candidate would cost as much as the check.
+    #[inline(always)]
     fn admits(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        self.passes(Group::Platform, i, q, w)
+            && self.passes(Group::Tier, i, q, w)
+            && self.passes(Group::Country, i, q, w)
+            && self.passes(Group::Language, i, q, w)
+            && self.passes(Group::Niche, i, q, w)
+            && self.passes_rest(i, q, w)
+    }
+
+    /// Whether ordinal `i` passes the query's filter on group `g` (any of its chosen
+    /// values; a group without a choice passes everything).
+    #[inline(always)]
+    pub(crate) fn passes(&self, g: Group, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
+        let c = &self.cols;
+        match g {
+            Group::Platform => w.platforms.is_empty() || allowed(&w.platforms, u16::from(c.platform[i])),
+            Group::Tier => w.tiers.is_empty() || allowed(&w.tiers, u16::from(self.tier(i, q))),
+            Group::Country => q.countries.is_empty() || allowed(&w.country_set, c.country[i]),
+            Group::Language => q.languages.is_empty() || allowed(&w.language_set, c.language[i]),
+            Group::Niche => q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)),
+        }
+    }
+
+    /// Whether ordinal `i` passes every filter that is not a facet group's: follower
+    /// bounds, metric bounds, labels, verified, email.
+    #[inline(always)]
+    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
         let in_bounds = |b: &clout_core::discovery::Bounds, col: &[f64]| {
             b.is_open() || {
                 let v = col[i];
@@ -118,12 +165,7 @@ impl DiscoveryIndex {
         };
         let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
         let c = &self.cols;
-        (w.platforms.is_empty() || allowed(&w.platforms, u16::from(c.platform[i])))
-            && (w.tiers.is_empty() || allowed(&w.tiers, u16::from(self.tier(i, q))))
-            && (q.countries.is_empty() || allowed(&w.country_set, c.country[i]))
-            && (q.languages.is_empty() || allowed(&w.language_set, c.language[i]))
-            && (q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)))
-            && q.min_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] >= m)
+        q.min_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] >= m)
             && q.max_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] <= m)
             && in_bounds(&q.engagement_rate, &c.engagement_rate)
             && (w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])))
@@ -135,10 +177,21 @@ impl DiscoveryIndex {
             && q.has_email.is_none_or(|e| c.has_email[i] == e)
     }
 
-    fn tier(&self, i: usize, q: &DiscoveryQuery) -> u8 {
-        match q.preset {
-            clout_core::TierPreset::Scrunch => self.cols.tier_scrunch[i],
-            clout_core::TierPreset::Industry => self.cols.tier_industry[i],
+    /// The posting lists whose union is every ordinal passing group `g`'s filter (empty
+    /// when the group has no choice; a chosen value the index has never seen has none).
+    pub(crate) fn group_lists<'a>(&'a self, g: Group, q: &DiscoveryQuery, w: &Wanted) -> Vec<&'a [u32]> {
+        let pick = |lists: &'a [Vec<u32>], codes: &mut dyn Iterator<Item = usize>| -> Vec<&'a [u32]> {
+            codes.filter_map(|c| lists.get(c)).map(Vec::as_slice).collect()
+        };
+        match g {
+            Group::Platform => pick(
+                &self.by_platform,
+                &mut q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)),
+            ),
+            Group::Tier => pick(self.tier_lists(q), &mut q.tiers.iter().map(|t| *t as usize)),
+            Group::Country => pick(&self.by_country, &mut w.countries.iter().map(|&c| c as usize)),
+            Group::Language => pick(&self.by_language, &mut w.languages.iter().map(|&c| c as usize)),
+            Group::Niche => pick(&self.by_niche, &mut w.niches.iter().map(|&c| c as usize)),
         }
     }
 
@@ -167,44 +220,30 @@ impl DiscoveryIndex {
 
     /// One pass over some candidates: total, facet counts and the best `keep` matches.
     pub(crate) fn scan(&self, q: &DiscoveryQuery, w: &Wanted, candidates: Candidates<'_>, keep: usize) -> Partial {
-        let mut part = Partial::new(self, q.facets, keep);
-        let mut visit = |i: usize, text: Option<f64>| {
+        let mut part = Partial::new(self, q.facets.wanted(), keep);
+        candidates.for_each(|i, text| {
             if !self.admits(i, q, w) {
                 return;
             }
             part.total += 1;
             if let Some(f) = &mut part.facets {
-                let c = &self.cols;
-                f.platform[c.platform[i] as usize] += 1;
-                if let Some(t) = f.tier.get_mut(self.tier(i, q) as usize) {
-                    *t += 1;
-                }
-                if let Some(n) = f.country.get_mut(c.country[i] as usize) {
-                    *n += 1;
-                }
-                if let Some(l) = f.language.get_mut(c.language[i] as usize) {
-                    *l += 1;
-                }
-                for &n in &c.niches[i] {
-                    if let Some(c) = f.niche.get_mut(n as usize) {
-                        *c += 1;
-                    }
-                }
+                self.count_all(f, i, q);
             }
-            if keep > 0 {
-                let score = self.score(i, q, text);
-                // Most matches lose to the worst kept one on score alone; only the rest
-                // need their id (a tie-break) read from memory.
-                if !part.top.beaten(score) {
-                    part.top.offer(Ranked { score, id: self.ids[i], ordinal: i as u32 });
-                }
-            }
-        };
-        match candidates {
-            Candidates::Text(hits) => hits.iter().for_each(|&(o, t)| visit(o as usize, Some(t))),
-            Candidates::List(list) => list.iter().for_each(|&o| visit(o as usize, None)),
-            Candidates::Range(from, to) => (from..to).for_each(|o| visit(o, None)),
-        }
+            self.offer(&mut part.top, i, q, text);
+        });
         part
+    }
+
+    /// Offers a match to the best ones kept.
+    #[inline(always)]
+    pub(crate) fn offer(&self, top: &mut TopK, i: usize, q: &DiscoveryQuery, text: Option<f64>) {
+        if top.keep > 0 {
+            let score = self.score(i, q, text);
+            // Most matches lose to the worst kept one on score alone; only the rest
+            // need their id (a tie-break) read from memory.
+            if !top.beaten(score) {
+                top.offer(Ranked { score, id: self.ids[i], ordinal: i as u32 });
+            }
+        }
     }
 }

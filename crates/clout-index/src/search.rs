@@ -1,13 +1,15 @@
 //! Answering a [`DiscoveryQuery`]: the unfiltered query from the answers computed at
 //! build, every other one by scanning the candidates its posting lists (or text matches)
-//! allow, on two threads when there are many, with the halves merged.
+//! allow, or in disjunctive mode those of `facets`, on two threads when there are many,
+//! with the halves merged.
 
 use std::collections::HashMap;
 
-use clout_core::Platform;
-use clout_core::discovery::{DiscoveryQuery, Hit, SearchPage, SortKey};
+use clout_core::discovery::{DiscoveryQuery, Facets, Hit, SearchPage, SortKey};
 
 use crate::DiscoveryIndex;
+use crate::counts::Group;
+use crate::facets::split_bits;
 use crate::lists::{PARALLEL_FROM, gallop, split};
 use crate::scan::{Candidates, Partial, Wanted};
 use crate::topk::Ranked;
@@ -47,14 +49,11 @@ impl DiscoveryIndex {
                     Hit { channel_id: self.ids[o as usize], score: (!score.is_nan()).then_some(score) }
                 })
                 .collect();
-            let counts = match q.preset {
-                clout_core::TierPreset::Scrunch => &u.counts_scrunch,
-                clout_core::TierPreset::Industry => &u.counts_industry,
-            };
+            let counts = u.counts(q.preset);
             return SearchPage {
                 total: self.ids.len() as u64,
                 hits,
-                facets: q.facets.then(|| self.facet_counts(counts)),
+                facets: q.facets.wanted().then(|| self.facet_counts(counts)),
             };
         }
         self.scanned(q, text_hits)
@@ -62,30 +61,53 @@ impl DiscoveryIndex {
 
     /// Answers `q` by scanning its candidates (every query but the unfiltered one).
     pub(crate) fn scanned(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
+        self.scanned_from(q, text_hits, PARALLEL_FROM)
+    }
+
+    /// [`DiscoveryIndex::scanned`], on two threads from `parallel_from` candidates (a
+    /// parameter so that tests take both paths on small indexes).
+    pub(crate) fn scanned_from(
+        &self,
+        q: &DiscoveryQuery,
+        text_hits: Option<&[(u32, f64)]>,
+        parallel_from: usize,
+    ) -> SearchPage {
         let w = Wanted::new(self, q);
         let keep = q.offset.saturating_add(q.limit);
-        let list = if text_hits.is_some() { None } else { self.candidate_list(q, &w) };
+        // Disjunctive facets need their own pass unless no group is chosen (then they are
+        // the conjunctive ones) or one group is and nothing else filters (then that group
+        // counts over everything, as computed at build, and the others are conjunctive).
+        let lone = if q.facets == Facets::Disjunctive { Self::lone_group(q, &w, text_hits.is_some()) } else { None };
+        let disjunctive = q.facets == Facets::Disjunctive && !w.chosen.is_empty() && lone.is_none();
+        let (list, bits) = match (text_hits, disjunctive) {
+            (Some(_), _) => (None, None),
+            (None, false) => (self.candidate_list(q, &w), None),
+            (None, true) => (None, self.disjunctive_candidates(q, &w)),
+        };
         // Two halves on two threads when there is enough work to share.
-        let halves: Vec<Candidates<'_>> = match (text_hits, &list) {
-            (Some(hits), _) => split(hits).map(Candidates::Text).to_vec(),
-            (None, Some(list)) => split(list).map(Candidates::List).to_vec(),
-            (None, None) => {
+        let halves: Vec<Candidates<'_>> = match (text_hits, &list, &bits) {
+            (Some(hits), _, _) => split(hits).map(Candidates::Text).to_vec(),
+            (None, Some(list), _) => split(list).map(Candidates::List).to_vec(),
+            (None, None, Some(bits)) => split_bits(bits).to_vec(),
+            (None, None, None) => {
                 let n = self.ids.len();
                 vec![Candidates::Range(0, n / 2), Candidates::Range(n / 2, n)]
             }
         };
+        let pass = |c: Candidates<'_>| {
+            if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, keep) }
+        };
         let work: usize = halves.iter().map(Candidates::len).sum();
-        let parts: Vec<Partial> = if work >= PARALLEL_FROM {
+        let parts: Vec<Partial> = if work >= parallel_from {
             std::thread::scope(|scope| {
-                let w = &w;
-                let handles: Vec<_> =
-                    halves.into_iter().map(|c| scope.spawn(move || self.scan(q, w, c, keep))).collect();
+                let pass = &pass;
+                let handles: Vec<_> = halves.into_iter().map(|c| scope.spawn(move || pass(c))).collect();
                 handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
             })
         } else {
-            halves.into_iter().map(|c| self.scan(q, &w, c, keep)).collect()
+            halves.into_iter().map(pass).collect()
         };
-        let mut merged = Partial::new(self, q.facets, keep);
+        let mut merged = Partial::new(self, q.facets.wanted(), keep);
         for p in parts {
             merged.total += p.total;
             if let (Some(m), Some(f)) = (&mut merged.facets, p.facets) {
@@ -94,6 +116,9 @@ impl DiscoveryIndex {
             for r in p.top.items {
                 merged.top.offer(r);
             }
+        }
+        if let (Some(g), Some(m)) = (lone, &mut merged.facets) {
+            m.of_mut(g).clone_from(self.unfiltered.counts(q.preset).of(g));
         }
         let mut best = merged.top.items;
         best.sort_unstable_by(Ranked::order);
@@ -105,6 +130,15 @@ impl DiscoveryIndex {
             .collect();
         let facets = merged.facets.map(|f| self.facet_counts(&f));
         SearchPage { total: merged.total, hits, facets }
+    }
+
+    /// The group whose disjunctive counts are the unfiltered ones computed at build: the
+    /// only group `q` chooses, when nothing else filters (no other filter, no text).
+    fn lone_group(q: &DiscoveryQuery, w: &Wanted, text: bool) -> Option<Group> {
+        let [g] = w.chosen[..] else { return None };
+        let mut rest = q.clone();
+        g.clear(&mut rest);
+        (!text && Self::is_unfiltered(&rest)).then_some(g)
     }
 
     /// Whether `q` filters nothing.
@@ -127,43 +161,14 @@ impl DiscoveryIndex {
             && q.has_email.is_none()
     }
 
-    fn tier_lists(&self, q: &DiscoveryQuery) -> &[Vec<u32>] {
-        match q.preset {
-            clout_core::TierPreset::Scrunch => &self.by_tier_scrunch,
-            clout_core::TierPreset::Industry => &self.by_tier_industry,
-        }
-    }
-
     /// The candidates the categorical filters allow: the intersection of their posting
     /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
     /// still checked against every filter. `None` when no categorical filter is set.
     fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
-        let mut options: Vec<(&[Vec<u32>], Vec<usize>)> = Vec::new();
-        if !q.platforms.is_empty() {
-            options.push((
-                &self.by_platform,
-                q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)).collect(),
-            ));
-        }
-        if !q.tiers.is_empty() {
-            options.push((self.tier_lists(q), q.tiers.iter().map(|t| *t as usize).collect()));
-        }
-        for (set, lists, codes) in [
-            (!q.countries.is_empty(), &self.by_country, &wanted.countries),
-            (!q.languages.is_empty(), &self.by_language, &wanted.languages),
-            (!q.niches.is_empty(), &self.by_niche, &wanted.niches),
-        ] {
-            if set {
-                options.push((lists, codes.iter().map(|&c| c as usize).collect()));
-            }
-        }
-        let size = |(lists, codes): &(&[Vec<u32>], Vec<usize>)| -> usize {
-            codes.iter().filter_map(|&c| lists.get(c)).map(Vec::len).sum()
-        };
-        options.sort_by_key(size);
+        let mut options: Vec<Vec<&[u32]>> = wanted.chosen.iter().map(|&g| self.group_lists(g, q, wanted)).collect();
+        options.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
         let mut out: Option<Vec<u32>> = None;
-        for (lists, codes) in options {
-            let union: Vec<&Vec<u32>> = codes.iter().filter_map(|&c| lists.get(c)).collect();
+        for union in options {
             out = Some(match out {
                 None => {
                     let mut first: Vec<u32> = union.iter().copied().flatten().copied().collect();

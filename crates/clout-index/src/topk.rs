@@ -29,6 +29,11 @@ pub(crate) struct TopK {
 }
 
 impl TopK {
+    /// Room for `keep` matches.
+    pub(crate) fn new(keep: usize) -> TopK {
+        TopK { keep, items: Vec::with_capacity(keep.min(1 << 16)) }
+    }
+
     /// Whether a match scoring `score` cannot enter: the heap is full and its worst kept
     /// match scores strictly higher (a null score loses to any number).
     pub(crate) fn beaten(&self, score: f64) -> bool {

@@ -2,7 +2,7 @@
 //! shared by the page and the API. A repeated key means "any of", as a repeated flag
 //! does for `clout search`; the names are the CLI's flags with `_` for `-`.
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 
 use crate::error::ApiError;
@@ -113,7 +113,7 @@ pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<D
                 }
                 q.offset = n;
             }
-            "facets" => q.facets = boolean(key, value)?,
+            "facets" => q.facets = if boolean(key, value)? { Facets::Conjunctive } else { Facets::None },
             other if strict => {
                 return Err(ApiError::bad_request("unknown_parameter", format!("unknown parameter '{other}'")));
             }

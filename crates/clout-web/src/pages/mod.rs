@@ -393,7 +393,7 @@ async fn directory(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri,
         .into();
     let mut status = StatusCode::OK;
     let parsed = params::search_query(&pairs, false).map(|mut q| {
-        q.facets = true;
+        q.facets = clout_core::discovery::Facets::Conjunctive;
         q
     });
     let (results, total, facets, offset, limit) = match parsed {
