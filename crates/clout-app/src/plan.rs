@@ -240,7 +240,7 @@ impl App {
         let mut query = request.query.clone();
         query.limit = request.candidates.clamp(1, MAX_CANDIDATES);
         query.offset = 0;
-        query.facets = false;
+        query.facets = clout_core::discovery::Facets::None;
         let found = self.search_with(directory, &query)?;
         let ids: Vec<i64> = found.channels.iter().map(|c| c.row.id).collect();
         let mut posts = self.store.posts_of_many(&ids)?;

@@ -7,7 +7,7 @@
 //! country that is not two letters, a minimum above its maximum, a text query that is too
 //! long or has no word.
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 
 /// The largest page a client may ask for.
@@ -144,7 +144,7 @@ pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<Discover
                 }
                 q.offset = n;
             }
-            "facets" => q.facets = boolean(key, value)?,
+            "facets" => q.facets = if boolean(key, value)? { Facets::Conjunctive } else { Facets::None },
             other if strict => return Err(unknown(other)),
             _ => {}
         }

@@ -347,7 +347,7 @@ fn an_import_relabels_the_niches_of_the_channels_it_touches_and_keeps_the_others
 
 #[test]
 fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
-    use clout_core::discovery::{DiscoveryQuery, SortKey};
+    use clout_core::discovery::{DiscoveryQuery, Facets, SortKey};
     let dir = tempfile::tempdir().unwrap();
     let channel = |handle: &str, followers: u64, country: &str, bio: &str| {
         format!(
@@ -389,8 +389,12 @@ fn search_finds_words_phrases_and_hashtags_with_stemming_and_filters() {
     assert_eq!(handles(&text("#plantbased")), ["lifts"]);
     assert!(handles(&text("#vegan")).is_empty());
     // Text and filters together: vegan, Australia, micro tier.
-    let q =
-        DiscoveryQuery { countries: vec!["AU".to_string()], tiers: vec![Tier::Micro], facets: true, ..text("vegan") };
+    let q = DiscoveryQuery {
+        countries: vec!["AU".to_string()],
+        tiers: vec![Tier::Micro],
+        facets: Facets::Conjunctive,
+        ..text("vegan")
+    };
     let results = search(&q);
     assert_eq!(results.page.total, 1);
     assert_eq!(results.channels[0].row.handle, "greens");

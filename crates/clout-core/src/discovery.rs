@@ -56,6 +56,28 @@ impl Bounds {
     }
 }
 
+/// Which facet counts a search returns with its page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Facets {
+    #[default]
+    None,
+    /// Every group counts its values among the channels matching the whole query (what
+    /// the JSON API and `clout search --facets` give).
+    Conjunctive,
+    /// A group with a choice (platforms, tiers, countries, languages, niches) counts its
+    /// values under the rest of the query, as if its own filter were cleared, so the other
+    /// values stay visible to add (the Directory page); a group without a choice counts
+    /// under the whole query. Totals and hits are the same as in the other modes.
+    Disjunctive,
+}
+
+impl Facets {
+    /// Whether the search returns facet counts at all.
+    pub fn wanted(self) -> bool {
+        self != Facets::None
+    }
+}
+
 /// A Directory search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveryQuery {
@@ -84,7 +106,7 @@ pub struct DiscoveryQuery {
     pub sort: SortKey,
     pub limit: usize,
     pub offset: usize,
-    pub facets: bool,
+    pub facets: Facets,
 }
 
 impl DiscoveryQuery {
@@ -111,12 +133,13 @@ impl DiscoveryQuery {
             sort: SortKey::Relevance,
             limit: 20,
             offset: 0,
-            facets: false,
+            facets: Facets::None,
         }
     }
 }
 
-/// Counts per value of each facet, among every channel that matches the query.
+/// Counts per value of each facet, among every channel that matches the query (or, in
+/// [`Facets::Disjunctive`] mode, the rest of it for a group with a choice).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FacetCounts {
     pub platform: Vec<(String, u64)>,

@@ -11,13 +11,17 @@
 //! The same rows and queries then run in DuckDB (`bench/duckdb_discovery.sh`, which makes
 //! its own virtual environment) and the ratio is printed; the totals must agree.
 //! `CLOUT_BENCH_DUCKDB=0` skips that part.
+//!
+//! Last, the Directory page's disjunctive facets with two groups chosen: one pass, beside
+//! what the page did before, three conjunctive searches (the query, then the query with
+//! each chosen group cleared); the facets must agree.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 use std::time::Instant;
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 use clout_index::{DiscoveryIndex, IndexedChannel};
 use rand::{Rng, SeedableRng};
@@ -140,7 +144,7 @@ fn queries(n: usize) -> Vec<Case> {
         ),
         (
             "broad: micro tier, facets",
-            DiscoveryQuery { tiers: vec![Tier::Micro], facets: true, limit: 50, ..base.clone() },
+            DiscoveryQuery { tiers: vec![Tier::Micro], facets: Facets::Conjunctive, limit: 50, ..base.clone() },
             None,
         ),
         (
@@ -166,7 +170,7 @@ fn queries(n: usize) -> Vec<Case> {
         ),
         (
             "everything, facets, by followers",
-            DiscoveryQuery { facets: true, sort: SortKey::Followers, limit: 50, ..base },
+            DiscoveryQuery { facets: Facets::Conjunctive, sort: SortKey::Followers, limit: 50, ..base },
             None,
         ),
     ]
@@ -295,5 +299,53 @@ fn main() {
                 println!("  DuckDB median of per-query p50s: {:.1} ms", d[d.len() / 2]);
             }
         }
+        disjunctive(&index);
     }
+}
+
+/// p50 and p99 of 15 runs, in milliseconds.
+fn timed(mut run: impl FnMut()) -> (f64, f64) {
+    let mut times: Vec<f64> = (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            run();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
+/// Instagram, US and an engagement floor with disjunctive facets: one pass, and the three
+/// conjunctive searches the Directory page ran before for the same facets.
+fn disjunctive(index: &DiscoveryIndex) {
+    let q = DiscoveryQuery {
+        platforms: vec![Platform::Instagram],
+        countries: vec!["US".to_string()],
+        engagement_rate: Bounds { min: Some(2.0), max: None },
+        facets: Facets::Disjunctive,
+        limit: 50,
+        ..DiscoveryQuery::everything()
+    };
+    let three = || {
+        let conjunctive = DiscoveryQuery { facets: Facets::Conjunctive, ..q.clone() };
+        let mut page = index.search(&conjunctive, None);
+        let facets = page.facets.as_mut().unwrap();
+        let cleared = |clear: fn(&mut DiscoveryQuery)| {
+            let mut other = DiscoveryQuery { limit: 0, offset: 0, ..conjunctive.clone() };
+            clear(&mut other);
+            index.search(&other, None).facets.unwrap()
+        };
+        facets.platform = cleared(|o| o.platforms.clear()).platform;
+        facets.country = cleared(|o| o.countries.clear()).country;
+        page
+    };
+    let page = index.search(&q, None);
+    assert_eq!(page, three(), "one pass and three searches disagree");
+    let (p50, p99) = timed(|| drop(index.search(&q, None)));
+    let name = "disjunctive: instagram + US, er >= 2 (2 groups), one pass";
+    println!("  {name:<55} p50 {p50:>7.1} ms  p99 {p99:>7.1} ms  ({} matches)", page.total);
+    let (p50, p99) = timed(|| drop(three()));
+    let name = "  the same as 3 conjunctive searches (before)";
+    println!("  {name:<55} p50 {p50:>7.1} ms  p99 {p99:>7.1} ms");
 }

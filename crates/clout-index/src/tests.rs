@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 use proptest::prelude::*;
 
@@ -11,7 +11,7 @@ use super::*;
 
 const COUNTRIES: [&str; 4] = ["US", "FR", "BR", "JP"];
 const LANGUAGES: [&str; 3] = ["en", "fr", "pt"];
-const NICHES: [&str; 4] = ["vegan", "food", "fitness", "travel"];
+pub(crate) const NICHES: [&str; 4] = ["vegan", "food", "fitness", "travel"];
 
 /// Values drawn from small sets, tier edges included, so that bounds often fall exactly
 /// on a value (where inclusive and exclusive differ).
@@ -23,7 +23,7 @@ fn metric() -> impl Strategy<Value = f64> {
     prop::sample::select(vec![-5.0, 0.0, 0.5, 1.0, 2.5, 3.0, 6.0, 12.0])
 }
 
-fn arb_row() -> impl Strategy<Value = IndexedChannel> {
+pub(crate) fn arb_row() -> impl Strategy<Value = IndexedChannel> {
     (
         (0usize..3, prop::option::of(follower_count()), prop::option::of(0usize..4), prop::option::of(0usize..3)),
         (prop::collection::vec(0usize..4, 0..3), prop::option::of(metric()), prop::option::of(0usize..4)),
@@ -63,23 +63,30 @@ fn arb_bounds() -> impl Strategy<Value = Bounds> {
         .prop_map(|b| b.map(|(min, max)| Bounds { min, max }).unwrap_or_default())
 }
 
-fn any_of<T: Clone + std::fmt::Debug + 'static>(values: Vec<T>) -> impl Strategy<Value = Vec<T>> {
-    prop::option::weighted(P, prop::collection::vec(prop::sample::select(values), 1..3))
+/// One to two of `values` with probability `p`, else none.
+fn any_of<T: Clone + std::fmt::Debug + 'static>(p: f64, values: Vec<T>) -> impl Strategy<Value = Vec<T>> {
+    prop::option::weighted(p, prop::collection::vec(prop::sample::select(values), 1..3))
         .prop_map(Option::unwrap_or_default)
 }
 
 fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
+    arb_query_with(P)
+}
+
+/// A query whose facet groups (platforms, tiers, countries, languages, niches) are each
+/// chosen with probability `p_groups`, every other filter with [`P`]; conjunctive facets.
+pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQuery> {
     (
         (
-            any_of(vec![Platform::Instagram, Platform::Tiktok, Platform::Youtube]),
-            any_of(Tier::ALL.to_vec()),
+            any_of(p_groups, vec![Platform::Instagram, Platform::Tiktok, Platform::Youtube]),
+            any_of(p_groups, Tier::ALL.to_vec()),
             any::<bool>(),
-            any_of(COUNTRIES.iter().map(|c| c.to_string()).collect()),
-            any_of(LANGUAGES.iter().map(|c| c.to_string()).collect()),
-            any_of(NICHES.iter().map(|c| c.to_string()).collect()),
+            any_of(p_groups, COUNTRIES.iter().map(|c| c.to_string()).collect()),
+            any_of(p_groups, LANGUAGES.iter().map(|c| c.to_string()).collect()),
+            any_of(p_groups, NICHES.iter().map(|c| c.to_string()).collect()),
         ),
         (prop::option::weighted(P, follower_count()), prop::option::weighted(P, follower_count()), arb_bounds()),
-        (any_of(EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds(), arb_bounds()),
+        (any_of(P, EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds(), arb_bounds()),
         (
             prop::option::weighted(P, any::<bool>()),
             prop::option::weighted(P, any::<bool>()),
@@ -121,13 +128,13 @@ fn arb_query() -> impl Strategy<Value = DiscoveryQuery> {
                 ][sort],
                 limit,
                 offset,
-                facets: true,
+                facets: Facets::Conjunctive,
             },
         )
 }
 
 /// The filters, written out plainly over one row.
-fn brute_admits(r: &IndexedChannel, q: &DiscoveryQuery) -> bool {
+pub(crate) fn brute_admits(r: &IndexedChannel, q: &DiscoveryQuery) -> bool {
     let in_bounds = |b: &Bounds, v: Option<f64>| match (b.min, b.max, v) {
         (None, None, _) => true,
         (_, _, None) => false,
@@ -159,6 +166,60 @@ fn count<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
     m
 }
 
+/// Counts per value of platform, tier, country, language and niche, in that order.
+pub(crate) type FacetMaps = [BTreeMap<String, u64>; 5];
+
+/// The (conjunctive) facet counts of `q` over `rows`, brute force: the rows matching the
+/// text (when there is one) and every filter, counted value by value.
+pub(crate) fn brute_facets(rows: &[IndexedChannel], q: &DiscoveryQuery, text: Option<&HashMap<i64, f64>>) -> FacetMaps {
+    let matching: Vec<&IndexedChannel> = rows
+        .iter()
+        .filter(|r| text.is_none_or(|t| t.contains_key(&r.channel_id)))
+        .filter(|r| brute_admits(r, q))
+        .collect();
+    [
+        count(matching.iter().map(|r| r.platform.as_str())),
+        count(matching.iter().filter_map(|r| r.followers.map(|f| Tier::for_followers(f, q.preset).as_str()))),
+        count(matching.iter().filter_map(|r| r.country.as_deref())),
+        count(matching.iter().filter_map(|r| r.language.as_deref())),
+        count(matching.iter().flat_map(|r| r.niches.iter().map(String::as_str))),
+    ]
+}
+
+/// The facet counts of `q` in its mode, by definition: conjunctive, [`brute_facets`];
+/// disjunctive, for each group with a choice, that group's conjunctive counts under `q`
+/// with the group's filter cleared, and for each group without one, `q`'s own.
+pub(crate) fn reference_facets(
+    rows: &[IndexedChannel],
+    q: &DiscoveryQuery,
+    text: Option<&HashMap<i64, f64>>,
+) -> FacetMaps {
+    let mut maps = brute_facets(rows, q, text);
+    if q.facets != Facets::Disjunctive {
+        return maps;
+    }
+    // Each group's filter, cleared; `true` when it had a choice.
+    let clear: [fn(&mut DiscoveryQuery) -> bool; 5] = [
+        |q| !std::mem::take(&mut q.platforms).is_empty(),
+        |q| !std::mem::take(&mut q.tiers).is_empty(),
+        |q| !std::mem::take(&mut q.countries).is_empty(),
+        |q| !std::mem::take(&mut q.languages).is_empty(),
+        |q| !std::mem::take(&mut q.niches).is_empty(),
+    ];
+    for (k, clear) in clear.iter().enumerate() {
+        let mut rest = q.clone();
+        if clear(&mut rest) {
+            maps[k] = brute_facets(rows, &rest, text)[k].clone();
+        }
+    }
+    maps
+}
+
+/// An index's facet counts in the shape of [`brute_facets`].
+pub(crate) fn facet_maps(f: &clout_core::discovery::FacetCounts) -> FacetMaps {
+    [&f.platform, &f.tier, &f.country, &f.language, &f.niche].map(|v| v.iter().cloned().collect())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -169,7 +230,7 @@ proptest! {
         industry in any::<bool>(),
         offset in 0usize..40,
         limit in 1usize..30,
-        facets in any::<bool>(),
+        facets in prop::sample::select(vec![Facets::None, Facets::Conjunctive, Facets::Disjunctive]),
     ) {
         for (i, r) in rows.iter_mut().enumerate() {
             r.channel_id = (i as i64 * 13) % 151 + 1;
@@ -221,16 +282,7 @@ proptest! {
                 _ => {}
             }
         }
-        let facets = page.facets.unwrap();
-        let as_map = |v: &[(String, u64)]| -> BTreeMap<String, u64> { v.iter().cloned().collect() };
-        prop_assert_eq!(as_map(&facets.platform), count(expected.iter().map(|r| r.platform.as_str())));
-        prop_assert_eq!(
-            as_map(&facets.tier),
-            count(expected.iter().filter_map(|r| r.followers.map(|f| Tier::for_followers(f, q.preset).as_str())))
-        );
-        prop_assert_eq!(as_map(&facets.country), count(expected.iter().filter_map(|r| r.country.as_deref())));
-        prop_assert_eq!(as_map(&facets.language), count(expected.iter().filter_map(|r| r.language.as_deref())));
-        prop_assert_eq!(as_map(&facets.niche), count(expected.iter().flat_map(|r| r.niches.iter().map(String::as_str))));
+        prop_assert_eq!(facet_maps(&page.facets.unwrap()), brute_facets(&rows, &q, text.as_ref()));
     }
 }
 
@@ -286,7 +338,7 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
     let text: HashMap<i64, f64> = (0..300_000i64).filter(|i| i % 4 != 3).map(|i| (i, (i % 17) as f64)).collect();
     let queries = [
         DiscoveryQuery {
-            facets: true,
+            facets: Facets::Conjunctive,
             sort: SortKey::Followers,
             limit: 25,
             offset: 10,
@@ -295,14 +347,24 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
         DiscoveryQuery {
             platforms: vec![Platform::Instagram, Platform::Youtube],
             engagement_rate: Bounds { min: Some(2.0), max: Some(8.0) },
-            facets: true,
+            facets: Facets::Conjunctive,
+            sort: SortKey::EngagementRate,
+            limit: 40,
+            ..DiscoveryQuery::everything()
+        },
+        // Disjunctive facets with two groups chosen: the candidates are the channels on
+        // Instagram or YouTube or in the US (225,000), marked in a bitmap.
+        DiscoveryQuery {
+            platforms: vec![Platform::Instagram, Platform::Youtube],
+            countries: vec!["US".to_string()],
+            engagement_rate: Bounds { min: Some(2.0), max: Some(8.0) },
+            facets: Facets::Disjunctive,
             sort: SortKey::EngagementRate,
             limit: 40,
             ..DiscoveryQuery::everything()
         },
     ];
-    for (q, text) in [(&queries[0], None), (&queries[1], None), (&queries[0], Some(&text)), (&queries[1], Some(&text))]
-    {
+    for (q, text) in queries.iter().flat_map(|q| [(q, None), (q, Some(&text))]) {
         let page = index.search(q, text);
         let mut expected: Vec<&IndexedChannel> = rows
             .iter()
@@ -310,10 +372,7 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
             .filter(|r| brute_admits(r, q))
             .collect();
         assert_eq!(page.total, expected.len() as u64);
-        let facets = page.facets.unwrap();
-        let as_map = |v: &[(String, u64)]| -> BTreeMap<String, u64> { v.iter().cloned().collect() };
-        assert_eq!(as_map(&facets.country), count(expected.iter().filter_map(|r| r.country.as_deref())));
-        assert_eq!(as_map(&facets.niche), count(expected.iter().flat_map(|r| r.niches.iter().map(String::as_str))));
+        assert_eq!(facet_maps(&page.facets.unwrap()), reference_facets(&rows, q, text));
         // The page is exactly the brute-force order's slice.
         let key = |r: &IndexedChannel| -> Option<f64> {
             match q.sort {
@@ -331,106 +390,5 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
         let want: Vec<i64> = expected.iter().skip(q.offset).take(q.limit).map(|r| r.channel_id).collect();
         let got: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
         assert_eq!(got, want);
-    }
-}
-
-const TAGS: [&str; 6] = ["vegan", "plantbased", "gym", "travel", "food", "recipe"];
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
-
-    /// The index's lookalikes are `clout_core::lookalike::lookalikes` over every channel.
-    #[test]
-    fn lookalikes_equal_the_reference_similarity_over_every_channel(
-        rows in prop::collection::vec(arb_row(), 1..60),
-        // Weights exact in f32, as the index keeps them.
-        weights in prop::collection::vec(prop::sample::select(vec![0.25, 0.5, 0.75, 1.0]), 60),
-        tags in prop::collection::vec(prop::collection::btree_set(0usize..6, 0..4), 60),
-        limit in 1usize..12,
-    ) {
-        use clout_core::lookalike::{Profile, lookalikes};
-        let mut rows = rows;
-        for (i, r) in rows.iter_mut().enumerate() {
-            r.channel_id = i as i64 * 5 + 2;
-            r.niches.sort();
-            r.niches.dedup();
-        }
-        let profiles: Vec<Profile> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Profile {
-                channel_id: r.channel_id,
-                followers: r.followers,
-                niches: r.niches.iter().enumerate().map(|(k, n)| (n.clone(), weights[(i + k) % 60])).collect(),
-                hashtags: tags[i].iter().map(|t| TAGS[*t].to_string()).collect(),
-            })
-            .collect();
-        let mut index = DiscoveryIndex::build(rows.clone());
-        index.set_lookalike_profiles(profiles.iter().map(|p| {
-            (p.channel_id, p.niches.iter().map(|(n, w)| (n.clone(), *w)).collect(), p.hashtags.iter().cloned().collect())
-        }));
-        for of in &profiles {
-            let got = index.lookalikes(of.channel_id, limit);
-            let want = lookalikes(of, &profiles, limit);
-            prop_assert_eq!(got.len(), want.len());
-            for (g, w) in got.iter().zip(&want) {
-                prop_assert!((g.similarity - w.similarity).abs() < 1e-12, "{:?} vs {:?}", g, w);
-                prop_assert!((g.niches - w.niches).abs() < 1e-12);
-                prop_assert!((g.hashtags - w.hashtags).abs() < 1e-12);
-                prop_assert!((g.size - w.size).abs() < 1e-12);
-                // Ids agree unless two similarities tie to the last bits.
-                if g.channel_id != w.channel_id {
-                    prop_assert!((g.similarity - w.similarity).abs() < 1e-12);
-                }
-            }
-        }
-    }
-}
-
-#[test]
-fn lookalikes_found_on_two_threads_equal_one_pass_over_every_candidate() {
-    // Two niches over 360,000 channels: well past the two-thread threshold.
-    let rows: Vec<IndexedChannel> = (0..360_000)
-        .map(|i| IndexedChannel {
-            channel_id: i + 1,
-            platform: Platform::Instagram,
-            followers: Some(1_000 + (i as u64 * 7_919) % 90_000),
-            country: None,
-            language: None,
-            niches: vec![NICHES[(i % 2) as usize].to_string()],
-            engagement_rate: None,
-            label: None,
-            engagement_index: None,
-            growth: None,
-            posts_per_week: None,
-            quality: None,
-            verified: None,
-            has_email: false,
-        })
-        .collect();
-    let mut index = DiscoveryIndex::build(rows.clone());
-    index.set_lookalike_profiles(rows.iter().map(|r| {
-        let i = r.channel_id as usize;
-        (
-            r.channel_id,
-            vec![(r.niches[0].clone(), [0.25, 0.5, 0.75, 1.0][i % 4])],
-            vec![TAGS[i % 6].to_string(), TAGS[(i / 6) % 6].to_string()],
-        )
-    }));
-    for id in [1i64, 777, 180_000, 359_999] {
-        let of = index.ordinal(id).unwrap() as usize;
-        let row = index.looks[of];
-        let lists: Vec<&[u32]> = row
-            .niches
-            .iter()
-            .filter(|&&c| c != NONE16)
-            .filter_map(|c| index.by_niche.get(*c as usize))
-            .chain(tag_slice(&row.tags).iter().filter_map(|t| index.by_tag.get(*t as usize)))
-            .map(Vec::as_slice)
-            .collect();
-        assert!(lists.iter().map(|l| l.len()).sum::<usize>() >= PARALLEL_FROM);
-        let one_pass = index.lookalikes_in(of, &lists, 0..index.len(), 25);
-        assert_eq!(index.lookalikes(id, 25), one_pass);
-        assert_eq!(one_pass.len(), 25);
     }
 }

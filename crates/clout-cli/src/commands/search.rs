@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use clout_app::Reader;
-use clout_core::discovery::{DiscoveryQuery, SortKey};
+use clout_core::discovery::{DiscoveryQuery, Facets, SortKey};
 use serde_json::{Value, json};
 
 use super::preset;
@@ -85,7 +85,7 @@ fn query(args: &SearchArgs) -> Result<DiscoveryQuery> {
         sort: sort_key(args.sort),
         limit: args.limit,
         offset: args.offset,
-        facets: args.facets,
+        facets: if args.facets { Facets::Conjunctive } else { Facets::None },
         ..filters(&args.filters)?
     })
 }

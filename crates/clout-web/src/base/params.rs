@@ -5,17 +5,14 @@
 //! with `_` for `-`. Every refusal is a 400 `invalid_parameter` (or `unknown_parameter`)
 //! that names the parameter.
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, SortKey};
+use clout_core::Timestamp;
+use clout_core::discovery::DiscoveryQuery;
 use clout_core::money::{Currency, Money};
 use clout_core::price::Deliverable;
-use clout_core::{EngagementLabel, Platform, Tier, TierPreset, Timestamp};
 
 use super::errors::{ApiError, ErrorCode};
 
-/// The largest page.
-pub(crate) const MAX_LIMIT: usize = 200;
-/// The deepest offset (deeper pages are better reached with narrower filters).
-pub(crate) const MAX_OFFSET: usize = 100_000;
+pub(crate) use clout_app::MAX_OFFSET;
 
 /// The pairs of a query string, in order.
 pub(crate) fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -28,15 +25,6 @@ fn invalid(key: &str, message: String) -> ApiError {
 
 fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
     value.trim().parse::<T>().map_err(|_| invalid(key, format!("'{value}' is not a valid number")))
-}
-
-/// A follower count: a non-negative 64-bit signed integer, as the document declares.
-fn count(key: &str, value: &str) -> Result<u64, ApiError> {
-    let n: u64 = number(key, value)?;
-    if n > i64::MAX as u64 {
-        return Err(invalid(key, format!("{n} is out of range (0 to {})", i64::MAX)));
-    }
-    Ok(n)
 }
 
 fn finite(key: &str, value: &str) -> Result<f64, ApiError> {
@@ -52,100 +40,14 @@ fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
     }
 }
 
-/// A search from URL pairs. Empty values are ignored (an untouched form field);
+/// A search from URL pairs, read by the app's one reading of a search
+/// ([`clout_app::search_query`]): empty values are ignored (an untouched form field);
 /// unknown keys are refused when `strict` (the API) and ignored otherwise (a page).
-// moves to clout-app: the names of a search's filters are the use case's vocabulary.
 pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<DiscoveryQuery, ApiError> {
-    let mut q = DiscoveryQuery::everything();
-    let mut text: Vec<String> = Vec::new();
-    for (key, value) in pairs {
-        let key = key.as_str();
-        if value.trim().is_empty() {
-            continue;
-        }
-        let value = value.as_str();
-        match key {
-            "q" => text.push(value.to_string()),
-            "platform" => q.platforms.push(Platform::parse(value).map_err(|e| invalid(key, e.to_string()))?),
-            "tier" => q.tiers.push(Tier::parse(value).ok_or_else(|| {
-                invalid(key, format!("unknown tier '{value}' (expected none, nano, micro, mid, macro, mega)"))
-            })?),
-            "tiers" => {
-                q.preset = TierPreset::parse(value)
-                    .ok_or_else(|| invalid(key, format!("unknown preset '{value}' (expected scrunch or industry)")))?
-            }
-            "country" => {
-                let c = value.trim().to_ascii_uppercase();
-                if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                    return Err(invalid(key, format!("'{value}' is not a two-letter country code")));
-                }
-                q.countries.push(c);
-            }
-            "language" => q.languages.push(value.trim().to_ascii_lowercase()),
-            "niche" => q.niches.push(value.trim().to_ascii_lowercase()),
-            "min_followers" => q.min_followers = Some(count(key, value)?),
-            "max_followers" => q.max_followers = Some(count(key, value)?),
-            "min_er" => q.engagement_rate.min = Some(finite(key, value)?),
-            "max_er" => q.engagement_rate.max = Some(finite(key, value)?),
-            "label" => q.labels.push(EngagementLabel::parse(value).ok_or_else(|| {
-                invalid(key, format!("unknown label '{value}' (expected low, good, high, very_high)"))
-            })?),
-            "min_index" => q.engagement_index.min = Some(finite(key, value)?),
-            "max_index" => q.engagement_index.max = Some(finite(key, value)?),
-            "min_growth" => q.growth.min = Some(finite(key, value)?),
-            "max_growth" => q.growth.max = Some(finite(key, value)?),
-            "min_posts_per_week" => q.posts_per_week.min = Some(finite(key, value)?),
-            "max_posts_per_week" => q.posts_per_week.max = Some(finite(key, value)?),
-            "min_quality" => q.quality.min = Some(finite(key, value)?),
-            "max_quality" => q.quality.max = Some(finite(key, value)?),
-            "verified" => q.verified = Some(boolean(key, value)?),
-            "has_email" => q.has_email = Some(boolean(key, value)?),
-            "sort" => {
-                q.sort = SortKey::parse(value).ok_or_else(|| {
-                    invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))
-                })?
-            }
-            "limit" => {
-                let n: usize = number(key, value)?;
-                if !(1..=MAX_LIMIT).contains(&n) {
-                    return Err(invalid(key, format!("{n} is out of range (1 to {MAX_LIMIT})")));
-                }
-                q.limit = n;
-            }
-            "offset" => {
-                let n: usize = number(key, value)?;
-                if n > MAX_OFFSET {
-                    return Err(invalid(key, format!("{n} is out of range (0 to {MAX_OFFSET})")));
-                }
-                q.offset = n;
-            }
-            "facets" => q.facets = boolean(key, value)?,
-            other if strict => {
-                return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{other}'")));
-            }
-            _ => {}
-        }
-    }
-    for (name, b) in [
-        ("followers", Bounds { min: q.min_followers.map(|v| v as f64), max: q.max_followers.map(|v| v as f64) }),
-        ("er", q.engagement_rate),
-        ("index", q.engagement_index),
-        ("growth", q.growth),
-        ("posts_per_week", q.posts_per_week),
-        ("quality", q.quality),
-    ] {
-        if let (Some(lo), Some(hi)) = (b.min, b.max)
-            && lo > hi
-        {
-            return Err(invalid(&format!("min_{name}"), format!("{lo} is above max_{name} {hi}")));
-        }
-    }
-    let text = text.join(" ");
-    if !text.trim().is_empty() {
-        clout_core::text::TextQuery::parse(&text).map_err(|e| invalid("q", e.to_string()))?;
-        q.text = Some(text);
-    }
-    Ok(q)
+    clout_app::search_query(pairs, strict).map_err(|e| {
+        let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
+        ApiError::bad_request(code, e.to_string())
+    })
 }
 
 /// A small non-negative integer parameter with a range.

@@ -63,8 +63,10 @@ pub(super) async fn directory(
         .collect::<Vec<_>>()
         .into();
     let mut status = StatusCode::OK;
+    // Disjunctive facets, counted by the index in the same pass: a group with a choice
+    // counts its values under the rest of the query, so the other values stay visible to add.
     let parsed = params::search_query(&pairs, false).map(|mut q| {
-        q.facets = true;
+        q.facets = clout_core::discovery::Facets::Disjunctive;
         q
     });
     let (results, total, facets, offset, limit) = match parsed {
@@ -75,39 +77,7 @@ pub(super) async fn directory(
         }
         Ok(q) => {
             let (offset, limit) = (q.offset, q.limit);
-            match state
-                .read(move |app, _| {
-                    let mut r = app.search(&q)?;
-                    // Disjunctive facets: a group with a choice counts its values under
-                    // the rest of the query, so the other values stay visible to add.
-                    if let Some(facets) = r.page.facets.as_mut() {
-                        let without = |clear: &dyn Fn(&mut clout_core::discovery::DiscoveryQuery)| {
-                            let mut other = q.clone();
-                            clear(&mut other);
-                            other.limit = 0;
-                            other.offset = 0;
-                            app.search(&other).map(|o| o.page.facets.unwrap_or_default())
-                        };
-                        if !q.platforms.is_empty() {
-                            facets.platform = without(&|o| o.platforms.clear())?.platform;
-                        }
-                        if !q.tiers.is_empty() {
-                            facets.tier = without(&|o| o.tiers.clear())?.tier;
-                        }
-                        if !q.niches.is_empty() {
-                            facets.niche = without(&|o| o.niches.clear())?.niche;
-                        }
-                        if !q.countries.is_empty() {
-                            facets.country = without(&|o| o.countries.clear())?.country;
-                        }
-                        if !q.languages.is_empty() {
-                            facets.language = without(&|o| o.languages.clear())?.language;
-                        }
-                    }
-                    Ok(r)
-                })
-                .await
-            {
+            match state.read(move |app, _| app.search(&q)).await {
                 Ok(r) => {
                     let rows: Vec<Value> = r
                         .channels

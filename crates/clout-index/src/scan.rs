@@ -1,0 +1,249 @@
+//! One pass over a query's candidates: the filters checked column by column, the total,
+//! facet counts and the bounded top-k of what matches; the candidates themselves (text
+//! matches, a posting list, a bitmap or a range of ordinals) and the query's filters as
+//! dictionary codes.
+
+use clout_core::discovery::{DiscoveryQuery, SortKey};
+use clout_core::{EngagementLabel, Platform, Tier};
+
+use crate::DiscoveryIndex;
+use crate::counts::{Counts, Group};
+use crate::topk::{Ranked, TopK};
+
+/// Where a scan looks.
+#[derive(Clone, Copy)]
+pub(crate) enum Candidates<'a> {
+    Text(&'a [(u32, f64)]),
+    List(&'a [u32]),
+    /// The set bits of a bitmap over ordinals: words of 64 ordinals, the first one being
+    /// word number `.1` of the whole bitmap.
+    Bits(&'a [u64], usize),
+    Range(usize, usize),
+}
+
+impl Candidates<'_> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Candidates::Text(t) => t.len(),
+            Candidates::List(l) => l.len(),
+            Candidates::Bits(words, _) => words.iter().map(|w| w.count_ones() as usize).sum(),
+            Candidates::Range(a, b) => b - a,
+        }
+    }
+
+    /// Calls `visit` with each candidate's ordinal and text score, in ascending ordinals.
+    #[inline(always)]
+    pub(crate) fn for_each(self, mut visit: impl FnMut(usize, Option<f64>)) {
+        match self {
+            Candidates::Text(hits) => hits.iter().for_each(|&(o, t)| visit(o as usize, Some(t))),
+            Candidates::List(list) => list.iter().for_each(|&o| visit(o as usize, None)),
+            Candidates::Bits(words, first) => {
+                for (k, &word) in words.iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        visit((first + k) * 64 + rest.trailing_zeros() as usize, None);
+                        rest &= rest - 1;
+                    }
+                }
+            }
+            Candidates::Range(from, to) => (from..to).for_each(|o| visit(o, None)),
+        }
+    }
+}
+
+/// What one scan found.
+pub(crate) struct Partial {
+    pub(crate) total: u64,
+    pub(crate) facets: Option<Counts>,
+    pub(crate) top: TopK,
+}
+
+impl Partial {
+    pub(crate) fn new(ix: &DiscoveryIndex, facets: bool, keep: usize) -> Partial {
+        Partial { total: 0, facets: facets.then(|| Counts::zeroed(ix)), top: TopK::new(keep) }
+    }
+}
+
+/// The query's categorical filters as dictionary codes and lookup tables by code.
+pub(crate) struct Wanted {
+    pub(crate) countries: Vec<u16>,
+    pub(crate) languages: Vec<u16>,
+    pub(crate) niches: Vec<u16>,
+    /// The groups the query chooses values of, in [`Group::ALL`] order.
+    pub(crate) chosen: Vec<Group>,
+    platforms: Vec<bool>,
+    tiers: Vec<bool>,
+    country_set: Vec<bool>,
+    language_set: Vec<bool>,
+    niche_set: Vec<bool>,
+    labels: Vec<bool>,
+}
+
+impl Wanted {
+    pub(crate) fn new(ix: &DiscoveryIndex, q: &DiscoveryQuery) -> Wanted {
+        let lookup = |dict: &[String], values: &[String]| -> Vec<u16> {
+            values.iter().filter_map(|v| dict.iter().position(|d| d == v)).map(|p| p as u16).collect()
+        };
+        let table = |size: usize, codes: &mut dyn Iterator<Item = usize>| -> Vec<bool> {
+            let mut t = vec![false; size];
+            for c in codes {
+                if let Some(x) = t.get_mut(c) {
+                    *x = true;
+                }
+            }
+            t
+        };
+        let countries = lookup(&ix.countries, &q.countries);
+        let languages = lookup(&ix.languages, &q.languages);
+        let niches = lookup(&ix.niche_names, &q.niches);
+        let or_empty = |set: bool, t: Vec<bool>| if set { t } else { Vec::new() };
+        Wanted {
+            platforms: or_empty(
+                !q.platforms.is_empty(),
+                table(
+                    Platform::ALL.len(),
+                    &mut q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)),
+                ),
+            ),
+            tiers: or_empty(!q.tiers.is_empty(), table(Tier::ALL.len(), &mut q.tiers.iter().map(|t| *t as usize))),
+            labels: or_empty(
+                !q.labels.is_empty(),
+                table(
+                    EngagementLabel::ALL.len(),
+                    &mut q.labels.iter().filter_map(|l| EngagementLabel::ALL.iter().position(|x| x == l)),
+                ),
+            ),
+            country_set: table(ix.countries.len(), &mut countries.iter().map(|&c| c as usize)),
+            language_set: table(ix.languages.len(), &mut languages.iter().map(|&c| c as usize)),
+            niche_set: table(ix.niche_names.len(), &mut niches.iter().map(|&c| c as usize)),
+            countries,
+            languages,
+            niches,
+            chosen: Group::ALL.into_iter().filter(|g| g.chosen(q)).collect(),
+        }
+    }
+}
+
+impl DiscoveryIndex {
+    /// Whether ordinal `i` passes every filter (text aside). A column is read only when
+    /// its filter is set. This and the checks and counts below are inlined into the scans'
+    /// loops, where a call per candidate would cost as much as the check.
+    #[inline(always)]
+    fn admits(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        self.passes(Group::Platform, i, q, w)
+            && self.passes(Group::Tier, i, q, w)
+            && self.passes(Group::Country, i, q, w)
+            && self.passes(Group::Language, i, q, w)
+            && self.passes(Group::Niche, i, q, w)
+            && self.passes_rest(i, q, w)
+    }
+
+    /// Whether ordinal `i` passes the query's filter on group `g` (any of its chosen
+    /// values; a group without a choice passes everything).
+    #[inline(always)]
+    pub(crate) fn passes(&self, g: Group, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
+        let c = &self.cols;
+        match g {
+            Group::Platform => w.platforms.is_empty() || allowed(&w.platforms, u16::from(c.platform[i])),
+            Group::Tier => w.tiers.is_empty() || allowed(&w.tiers, u16::from(self.tier(i, q))),
+            Group::Country => q.countries.is_empty() || allowed(&w.country_set, c.country[i]),
+            Group::Language => q.languages.is_empty() || allowed(&w.language_set, c.language[i]),
+            Group::Niche => q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)),
+        }
+    }
+
+    /// Whether ordinal `i` passes every filter that is not a facet group's: follower
+    /// bounds, metric bounds, labels, verified, email.
+    #[inline(always)]
+    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        let in_bounds = |b: &clout_core::discovery::Bounds, col: &[f64]| {
+            b.is_open() || {
+                let v = col[i];
+                b.min.is_none_or(|m| v >= m) && b.max.is_none_or(|m| v <= m)
+            }
+        };
+        let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
+        let c = &self.cols;
+        q.min_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] >= m)
+            && q.max_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] <= m)
+            && in_bounds(&q.engagement_rate, &c.engagement_rate)
+            && (w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])))
+            && in_bounds(&q.engagement_index, &c.engagement_index)
+            && in_bounds(&q.growth, &c.growth)
+            && in_bounds(&q.posts_per_week, &c.posts_per_week)
+            && in_bounds(&q.quality, &c.quality)
+            && q.verified.is_none_or(|v| c.verified[i] == u8::from(v))
+            && q.has_email.is_none_or(|e| c.has_email[i] == e)
+    }
+
+    /// The posting lists whose union is every ordinal passing group `g`'s filter (empty
+    /// when the group has no choice; a chosen value the index has never seen has none).
+    pub(crate) fn group_lists<'a>(&'a self, g: Group, q: &DiscoveryQuery, w: &Wanted) -> Vec<&'a [u32]> {
+        let pick = |lists: &'a [Vec<u32>], codes: &mut dyn Iterator<Item = usize>| -> Vec<&'a [u32]> {
+            codes.filter_map(|c| lists.get(c)).map(Vec::as_slice).collect()
+        };
+        match g {
+            Group::Platform => pick(
+                &self.by_platform,
+                &mut q.platforms.iter().filter_map(|p| Platform::ALL.iter().position(|x| x == p)),
+            ),
+            Group::Tier => pick(self.tier_lists(q), &mut q.tiers.iter().map(|t| *t as usize)),
+            Group::Country => pick(&self.by_country, &mut w.countries.iter().map(|&c| c as usize)),
+            Group::Language => pick(&self.by_language, &mut w.languages.iter().map(|&c| c as usize)),
+            Group::Niche => pick(&self.by_niche, &mut w.niches.iter().map(|&c| c as usize)),
+        }
+    }
+
+    pub(crate) fn score(&self, i: usize, q: &DiscoveryQuery, text_score: Option<f64>) -> f64 {
+        let c = &self.cols;
+        match q.sort {
+            SortKey::Relevance => {
+                let index = c.engagement_index[i];
+                match text_score {
+                    Some(t) => t * (0.5 + 0.5 * if index.is_nan() { 1.0 } else { index.clamp(0.0, 3.0) }),
+                    None => index,
+                }
+            }
+            SortKey::Followers => {
+                if c.followers[i] == u64::MAX {
+                    f64::NAN
+                } else {
+                    c.followers[i] as f64
+                }
+            }
+            SortKey::EngagementRate => c.engagement_rate[i],
+            SortKey::EngagementIndex => c.engagement_index[i],
+            SortKey::Growth => c.growth[i],
+        }
+    }
+
+    /// One pass over some candidates: total, facet counts and the best `keep` matches.
+    pub(crate) fn scan(&self, q: &DiscoveryQuery, w: &Wanted, candidates: Candidates<'_>, keep: usize) -> Partial {
+        let mut part = Partial::new(self, q.facets.wanted(), keep);
+        candidates.for_each(|i, text| {
+            if !self.admits(i, q, w) {
+                return;
+            }
+            part.total += 1;
+            if let Some(f) = &mut part.facets {
+                self.count_all(f, i, q);
+            }
+            self.offer(&mut part.top, i, q, text);
+        });
+        part
+    }
+
+    /// Offers a match to the best ones kept.
+    #[inline(always)]
+    pub(crate) fn offer(&self, top: &mut TopK, i: usize, q: &DiscoveryQuery, text: Option<f64>) {
+        if top.keep > 0 {
+            let score = self.score(i, q, text);
+            // Most matches lose to the worst kept one on score alone; only the rest
+            // need their id (a tie-break) read from memory.
+            if !top.beaten(score) {
+                top.offer(Ranked { score, id: self.ids[i], ordinal: i as u32 });
+            }
+        }
+    }
+}

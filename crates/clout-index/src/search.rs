@@ -1,0 +1,201 @@
+//! Answering a [`DiscoveryQuery`]: the unfiltered query from the answers computed at
+//! build, every other one by scanning the candidates its posting lists (or text matches)
+//! allow, or in disjunctive mode those of `facets`, on two threads when there are many,
+//! with the halves merged.
+
+use std::collections::HashMap;
+
+use clout_core::discovery::{DiscoveryQuery, Facets, Hit, SearchPage, SortKey};
+
+use crate::DiscoveryIndex;
+use crate::counts::Group;
+use crate::facets::split_bits;
+use crate::lists::{PARALLEL_FROM, gallop, split};
+use crate::scan::{Candidates, Partial, Wanted};
+use crate::topk::Ranked;
+
+impl DiscoveryIndex {
+    /// Answers `q`. `text` is `None` without a text query, else the channels the text
+    /// matched with their text scores (higher is better).
+    pub fn search(&self, q: &DiscoveryQuery, text: Option<&HashMap<i64, f64>>) -> SearchPage {
+        let hits = text.map(|t| self.text_hits(t));
+        self.search_hits(q, hits.as_deref())
+    }
+
+    /// Text matches (channel id → text score) as this index's ordinals, ascending: what
+    /// [`DiscoveryIndex::search_hits`] takes. Worth keeping when the same words come back.
+    pub fn text_hits(&self, text: &HashMap<i64, f64>) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = text.iter().filter_map(|(id, s)| self.ordinal(*id).map(|o| (o, *s))).collect();
+        v.sort_unstable_by_key(|h| h.0);
+        v
+    }
+
+    /// [`DiscoveryIndex::search`] with the text matches already as ordinals.
+    pub fn search_hits(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
+        if text_hits.is_none() && Self::is_unfiltered(q) {
+            let u = &self.unfiltered;
+            let order = match q.sort {
+                SortKey::Relevance | SortKey::EngagementIndex => &u.by_index,
+                SortKey::Followers => &u.by_followers,
+                SortKey::EngagementRate => &u.by_rate,
+                SortKey::Growth => &u.by_growth,
+            };
+            let hits = order
+                .iter()
+                .skip(q.offset)
+                .take(q.limit)
+                .map(|&o| {
+                    let score = self.score(o as usize, q, None);
+                    Hit { channel_id: self.ids[o as usize], score: (!score.is_nan()).then_some(score) }
+                })
+                .collect();
+            let counts = u.counts(q.preset);
+            return SearchPage {
+                total: self.ids.len() as u64,
+                hits,
+                facets: q.facets.wanted().then(|| self.facet_counts(counts)),
+            };
+        }
+        self.scanned(q, text_hits)
+    }
+
+    /// Answers `q` by scanning its candidates (every query but the unfiltered one).
+    pub(crate) fn scanned(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
+        self.scanned_from(q, text_hits, PARALLEL_FROM)
+    }
+
+    /// [`DiscoveryIndex::scanned`], on two threads from `parallel_from` candidates (a
+    /// parameter so that tests take both paths on small indexes).
+    pub(crate) fn scanned_from(
+        &self,
+        q: &DiscoveryQuery,
+        text_hits: Option<&[(u32, f64)]>,
+        parallel_from: usize,
+    ) -> SearchPage {
+        let w = Wanted::new(self, q);
+        let keep = q.offset.saturating_add(q.limit);
+        // Disjunctive facets need their own pass unless no group is chosen (then they are
+        // the conjunctive ones) or one group is and nothing else filters (then that group
+        // counts over everything, as computed at build, and the others are conjunctive).
+        let lone = if q.facets == Facets::Disjunctive { Self::lone_group(q, &w, text_hits.is_some()) } else { None };
+        let disjunctive = q.facets == Facets::Disjunctive && !w.chosen.is_empty() && lone.is_none();
+        let (list, bits) = match (text_hits, disjunctive) {
+            (Some(_), _) => (None, None),
+            (None, false) => (self.candidate_list(q, &w), None),
+            (None, true) => (None, self.disjunctive_candidates(q, &w)),
+        };
+        // Two halves on two threads when there is enough work to share.
+        let halves: Vec<Candidates<'_>> = match (text_hits, &list, &bits) {
+            (Some(hits), _, _) => split(hits).map(Candidates::Text).to_vec(),
+            (None, Some(list), _) => split(list).map(Candidates::List).to_vec(),
+            (None, None, Some(bits)) => split_bits(bits).to_vec(),
+            (None, None, None) => {
+                let n = self.ids.len();
+                vec![Candidates::Range(0, n / 2), Candidates::Range(n / 2, n)]
+            }
+        };
+        let pass = |c: Candidates<'_>| {
+            if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, keep) }
+        };
+        let work: usize = halves.iter().map(Candidates::len).sum();
+        let parts: Vec<Partial> = if work >= parallel_from {
+            std::thread::scope(|scope| {
+                let pass = &pass;
+                let handles: Vec<_> = halves.into_iter().map(|c| scope.spawn(move || pass(c))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            })
+        } else {
+            halves.into_iter().map(pass).collect()
+        };
+        let mut merged = Partial::new(self, q.facets.wanted(), keep);
+        for p in parts {
+            merged.total += p.total;
+            if let (Some(m), Some(f)) = (&mut merged.facets, p.facets) {
+                m.add(&f);
+            }
+            for r in p.top.items {
+                merged.top.offer(r);
+            }
+        }
+        if let (Some(g), Some(m)) = (lone, &mut merged.facets) {
+            m.of_mut(g).clone_from(self.unfiltered.counts(q.preset).of(g));
+        }
+        let mut best = merged.top.items;
+        best.sort_unstable_by(Ranked::order);
+        let hits = best
+            .iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|r| Hit { channel_id: r.id, score: (!r.score.is_nan()).then_some(r.score) })
+            .collect();
+        let facets = merged.facets.map(|f| self.facet_counts(&f));
+        SearchPage { total: merged.total, hits, facets }
+    }
+
+    /// The group whose disjunctive counts are the unfiltered ones computed at build: the
+    /// only group `q` chooses, when nothing else filters (no other filter, no text).
+    fn lone_group(q: &DiscoveryQuery, w: &Wanted, text: bool) -> Option<Group> {
+        let [g] = w.chosen[..] else { return None };
+        let mut rest = q.clone();
+        g.clear(&mut rest);
+        (!text && Self::is_unfiltered(&rest)).then_some(g)
+    }
+
+    /// Whether `q` filters nothing.
+    fn is_unfiltered(q: &DiscoveryQuery) -> bool {
+        q.text.is_none()
+            && q.platforms.is_empty()
+            && q.tiers.is_empty()
+            && q.countries.is_empty()
+            && q.languages.is_empty()
+            && q.niches.is_empty()
+            && q.min_followers.is_none()
+            && q.max_followers.is_none()
+            && q.engagement_rate.is_open()
+            && q.labels.is_empty()
+            && q.engagement_index.is_open()
+            && q.growth.is_open()
+            && q.posts_per_week.is_open()
+            && q.quality.is_open()
+            && q.verified.is_none()
+            && q.has_email.is_none()
+    }
+
+    /// The candidates the categorical filters allow: the intersection of their posting
+    /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
+    /// still checked against every filter. `None` when no categorical filter is set.
+    fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
+        let mut options: Vec<Vec<&[u32]>> = wanted.chosen.iter().map(|&g| self.group_lists(g, q, wanted)).collect();
+        options.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+        let mut out: Option<Vec<u32>> = None;
+        for union in options {
+            out = Some(match out {
+                None => {
+                    let mut first: Vec<u32> = union.iter().copied().flatten().copied().collect();
+                    if union.len() > 1 {
+                        first.sort_unstable();
+                        first.dedup();
+                    }
+                    first
+                }
+                // Narrowing by galloping costs about log(list / result) per candidate:
+                // worth it only while the result is much smaller than this filter's lists;
+                // otherwise the scan checks this filter on each candidate anyway.
+                Some(current) if current.len().saturating_mul(16) > union.iter().map(|l| l.len()).sum::<usize>() => {
+                    current
+                }
+                Some(current) => {
+                    let mut cursors = vec![0usize; union.len()];
+                    current
+                        .into_iter()
+                        .filter(|&o| union.iter().zip(cursors.iter_mut()).any(|(list, at)| gallop(list, at, o)))
+                        .collect()
+                }
+            });
+            if out.as_ref().is_some_and(Vec::is_empty) {
+                break;
+            }
+        }
+        out
+    }
+}
