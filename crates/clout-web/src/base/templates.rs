@@ -66,7 +66,3 @@ fn environment() -> Environment<'static> {
     env.add_filter("fixed", fixed);
     env
 }
-
-pub(crate) fn thousands_u64(n: u64) -> String {
-    thousands(Value::from(n))
-}

@@ -2,20 +2,7 @@
 //! charts, niches, lookalikes, audience quality, prices and the relationship card.
 
 use super::*;
-
-fn pct(m: clout_core::Metric<f64>) -> String {
-    match m {
-        Ok(v) => format!("{v:.2} %"),
-        Err(r) => format!("– ({})", r.explanation()),
-    }
-}
-
-fn num(m: clout_core::Metric<f64>, digits: usize) -> String {
-    match m {
-        Ok(v) => format!("{v:.digits$}"),
-        Err(r) => format!("– ({})", r.explanation()),
-    }
-}
+use clout_core::metric::Basis;
 
 pub(super) async fn channel(
     state: St,
@@ -58,23 +45,18 @@ pub(super) async fn channel(
         .await;
     let loaded = state
         .read(move |app, _| {
-            let profile = app.channel_profile(&reference, TierPreset::Scrunch)?;
-            let quality = app.quality(&reference, TierPreset::Scrunch).ok();
-            let similar = app.similar(&reference, 8, TierPreset::Scrunch)?;
-            let peers = match &profile.peers {
-                Some(p) => app.peer_rates(p)?,
-                None => Vec::new(),
-            };
+            let page = app.channel_page(&reference, TierPreset::Scrunch)?;
             let lists = app.lists()?;
             let relationship = app.relationship(&reference, TierPreset::Scrunch)?;
             let campaigns = app.campaigns()?;
-            Ok((profile, quality, similar, peers, lists, (relationship, campaigns)))
+            Ok((page, lists, relationship, campaigns))
         })
         .await;
-    let (profile, quality, similar, peer_rates, lists, (relationship, campaigns)) = match loaded {
+    let (page, lists, relationship, campaigns) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
+    let profile = &page.profile;
     let (prices, price_error) = match prices {
         Ok(p) => (p, None),
         Err(e) => (Vec::new(), Some(json!({"code": e.code, "message": e.message}))),
@@ -94,9 +76,7 @@ pub(super) async fn channel(
         ),
         None => "no window: no channel record yet".to_string(),
     };
-    let no_metrics = || Err(clout_core::NullReason::NoChannelRecord);
     let derived = "derived: computed by Clout from the measured posts and follower counts".to_string();
-    let metric = |key: &str, title: &str, value: String, formula: &str, window: &str, provenance: &str| json!({"key": key, "title": title, "value": value, "formula": formula, "window": window, "provenance": provenance});
     let peers_text = match &profile.peers {
         Some(p) => {
             format!("{} {} channels, median rate {:.2} %", p.platform.as_str(), p.bucket.as_str(), p.median_rate)
@@ -113,150 +93,40 @@ pub(super) async fn channel(
         ),
         None => "no size fit for this platform yet (needs 30 channels)".to_string(),
     };
-    let metrics = vec![
-        metric(
-            "followers",
-            "Followers",
-            r.followers.map(templates::thousands_u64).unwrap_or_else(|| "–".into()),
-            "the follower count of the newest channel record",
-            "as of the newest channel record",
-            &measured,
-        ),
-        metric(
-            "engagement_rate",
-            "Engagement rate",
-            pct(m.map_or_else(no_metrics, |m| m.engagement_rate)),
-            "mean over window posts of (likes + comments + shares) / followers × 100",
-            &window,
-            &derived,
-        ),
-        metric(
-            "median_engagement_rate",
-            "Median rate",
-            pct(m.map_or_else(no_metrics, |m| m.median_engagement_rate)),
-            "median of the per-post rates",
-            &window,
-            &derived,
-        ),
-        metric(
-            "engagement_label",
-            "Label",
-            m.map_or(Err(clout_core::NullReason::NoChannelRecord), |m| m.engagement_label)
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_else(|r| format!("– ({})", r.explanation())),
-            "from the percentile among peers: low < 25, good < 75, high < 90, very high ≥ 90 (fixed rate bands without 30 peers)",
-            &peers_text,
-            &derived,
-        ),
-        metric(
-            "engagement_percentile",
-            "Percentile among peers",
-            num(m.map_or_else(no_metrics, |m| m.engagement_percentile), 0),
-            "100 × peers with a lower rate / peers (same platform and size bucket)",
-            &peers_text,
-            &derived,
-        ),
-        metric(
-            "engagement_index",
-            "Engagement index",
-            num(m.map_or_else(no_metrics, |m| m.engagement_index), 2),
-            "rate / exp(a + b × ln(followers)): 1.0 is typical for the size",
-            &fit_text,
-            &derived,
-        ),
-        metric(
-            "follower_growth_30d",
-            "Growth, 30 days",
-            pct(m.map_or_else(no_metrics, |m| m.follower_growth_30d)),
-            "(followers − f0) / f0 × 100, f0 the newest count at least 30 days before as of",
-            "the follower history",
-            &derived,
-        ),
-        metric(
-            "posts_per_week",
-            "Posts per week",
-            m.map(|m| format!("{:.2}", m.posts_per_week)).unwrap_or_else(|| "–".into()),
-            "posts in the last 90 days / (90 / 7)",
-            "90 days to as of",
-            &derived,
-        ),
-        metric(
-            "comments_per_100_likes",
-            "Comments per 100 likes",
-            num(m.map_or_else(no_metrics, |m| m.comments_per_100_likes), 2),
-            "100 × sum(comments) / sum(likes)",
-            &window,
-            &derived,
-        ),
-        metric(
-            "engagement_cv",
-            "Consistency (CV)",
-            num(m.map_or_else(no_metrics, |m| m.engagement_cv), 2),
-            "standard deviation of per-post rates / their mean (lower is steadier)",
-            &window,
-            &derived,
-        ),
-        metric(
-            "avg_likes",
-            "Average likes",
-            num(m.map_or_else(no_metrics, |m| m.avg_likes), 0),
-            "mean likes of window posts",
-            &window,
-            &derived,
-        ),
-        metric(
-            "avg_views",
-            "Average views",
-            num(m.map_or_else(no_metrics, |m| m.avg_views), 0),
-            "mean views of window posts with views",
-            &window,
-            &derived,
-        ),
-    ];
-    // Charts.
-    let rates: Vec<f64> = profile.posts.iter().filter_map(|p| p.rate).collect();
-    let median = {
-        let mut s = rates.clone();
-        s.sort_by(f64::total_cmp);
-        if s.is_empty() {
-            None
-        } else if s.len() % 2 == 1 {
-            Some(s[s.len() / 2])
-        } else {
-            Some((s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0)
-        }
-    };
-    let points: Vec<charts::PostPoint> = profile
-        .posts
+    // A card per metric of the catalogue, with what it is computed over and where it came from.
+    let metrics: Vec<Value> = page
+        .cards
         .iter()
-        .filter(|p| p.eligible)
-        .filter_map(|p| {
-            let rate = p.rate?;
-            Some(charts::PostPoint {
-                day: charts::day(p.post.snapshot.published_at),
-                rate,
-                viral: median.is_some_and(|md| md > 0.0 && rate >= 3.0 * md),
-            })
+        .map(|card| {
+            let d = card.def;
+            let over = match d.basis {
+                Basis::ChannelRecord => "as of the newest channel record",
+                Basis::Window => &window,
+                Basis::NinetyDays => "90 days to as of",
+                Basis::History => "the follower history",
+                Basis::Peers => &peers_text,
+                Basis::SizeFit => &fit_text,
+            };
+            let value = match card.value {
+                Ok(v) => v.display(d.unit),
+                Err(r) => format!("– ({})", r.explanation()),
+            };
+            json!({"key": d.name, "title": d.title, "value": value, "formula": d.formula, "window": over,
+                "provenance": if d.measured() { &measured } else { &derived }})
         })
         .collect();
-    let window_span = m.map(|m| {
-        (
-            charts::day(m.thirty_days_after).min(
-                profile
-                    .posts
-                    .iter()
-                    .filter(|p| p.in_window)
-                    .map(|p| charts::day(p.post.snapshot.published_at))
-                    .fold(f64::INFINITY, f64::min),
-            ),
-            charts::day(m.eligible_until),
-        )
-    });
+    // Charts: the series come from the page model.
+    let points: Vec<charts::PostPoint> = page
+        .engagement
+        .iter()
+        .map(|p| charts::PostPoint { day: charts::day(p.published_at), rate: p.rate, viral: p.viral })
+        .collect();
+    let window_span = page.window_span.map(|(from, to)| (charts::day(from), charts::day(to)));
     let engagement_svg = if points.is_empty() { None } else { charts::engagement(&points, window_span).ok() };
-    let history: Vec<(f64, u64)> = profile.history.iter().map(|h| (charts::day(h.observed_at), h.followers)).collect();
+    let history: Vec<(f64, u64)> = page.followers.iter().map(|(t, f)| (charts::day(*t), *f)).collect();
     let followers_svg = if history.len() < 2 { None } else { charts::followers(&history).ok() };
-    let marker = m.and_then(|m| m.engagement_rate.ok());
-    let peers_svg = if peer_rates.is_empty() { None } else { charts::peers(&peer_rates, marker).ok() };
+    let peer_rates = &page.peer_rates;
+    let peers_svg = if peer_rates.is_empty() { None } else { charts::peers(peer_rates, page.rate).ok() };
     let posts: Vec<Value> = profile
         .posts
         .iter()
@@ -279,7 +149,8 @@ pub(super) async fn channel(
         .iter()
         .map(|n| json!({"niche": n.niche, "confidence": n.confidence, "evidence": n.evidence.iter().map(|(field, count, term)| json!({"field": field, "count": count, "term": term})).collect::<Vec<_>>()}))
         .collect();
-    let lookalikes: Vec<Value> = similar
+    let lookalikes: Vec<Value> = page
+        .similar
         .iter()
         .map(|s| json!({"platform": s.channel.row.platform.as_str(), "handle": s.channel.row.handle, "followers": s.channel.row.followers, "score": s.lookalike.similarity,
             "parts": format!("niches {:.2}, hashtags {:.2}, size {:.2}", s.lookalike.niches, s.lookalike.hashtags, s.lookalike.size),
@@ -287,7 +158,7 @@ pub(super) async fn channel(
         .collect();
     let ctx = json!({
         "c": c, "metrics": metrics, "niches": niches, "posts": posts, "lookalikes": lookalikes,
-        "quality": quality.as_ref().map(clout_wire::quality_json),
+        "quality": page.quality.as_ref().map(clout_wire::quality_json),
         "prices": prices, "price_error": price_error,
         "relationship": clout_wire::relationship_json(&relationship),
         "campaigns": campaigns.iter().map(|c| json!({"id": c.id, "name": c.brief.name})).collect::<Vec<_>>(),
