@@ -6,6 +6,9 @@
 //! never appears to speak for a real company. Handle words, first names and surnames
 //! are lowercase ASCII letters and pairwise disjoint: handles are built from them and
 //! their uniqueness depends on it (see `ids::handle_base` and its tests).
+//!
+//! Data, not code: word lists and tables, with the plain structs that shape them, and no
+//! logic, which lives in `world` and `ids`. That is why it stays one long file.
 
 /// One topic area a channel can be about.
 pub(crate) struct Niche {

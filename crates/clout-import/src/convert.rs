@@ -1,14 +1,24 @@
 //! From raw fields to a checked [`Record`], collecting every problem on the way.
+//!
+//! Here: the known fields and a record's raw values (what the readers fill in), the
+//! checking context every kind reads its fields through, and [`convert`], which hands a
+//! record to its kind. The kinds are in `observations` (channel, post, followers,
+//! follower, comment) and `commerce` (deal, conversion); `parse` reads the field values
+//! that need more than `value` (country, language, email, post type, ids, amounts).
 
 use std::borrow::Cow;
 
-use clout_core::{
-    ChannelObservation, CommentRecord, ConversionRecord, DealRecord, FollowerObservation, FollowerSample, Handle,
-    Platform, PostObservation, PostType, Record,
-};
+use clout_core::{Handle, Platform, Record};
 
 use crate::value::{self, Value};
 use crate::{FieldIssue, Parsed};
+
+mod commerce;
+mod observations;
+mod parse;
+
+use commerce::{conversion, deal};
+use observations::{channel, comment, follower, followers, post};
 
 /// Every field name some kind knows. The readers decode these into a fixed slot each
 /// (an array indexed by [`Field`]), so checking a record does no string search.
@@ -355,58 +365,6 @@ fn to_json(v: &Value<'_>) -> String {
     }
 }
 
-fn country(v: &Value<'_>) -> Result<Option<String>, String> {
-    let Some(s) = value::text(v)? else {
-        return Ok(None);
-    };
-    let s = s.trim();
-    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(Some(s.to_ascii_uppercase()))
-    } else {
-        Err(format!("'{s}' is not an ISO 3166-1 alpha-2 country code"))
-    }
-}
-
-fn language(v: &Value<'_>) -> Result<Option<String>, String> {
-    let Some(s) = value::text(v)? else {
-        return Ok(None);
-    };
-    // A BCP 47 tag such as `en-US` is read as its ISO 639-1 primary language.
-    let primary = s.trim().split(['-', '_']).next().unwrap_or("");
-    if primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(Some(primary.to_ascii_lowercase()))
-    } else {
-        Err(format!("'{s}' is not an ISO 639-1 language code"))
-    }
-}
-
-fn email(v: &Value<'_>) -> Result<Option<String>, String> {
-    let Some(s) = value::text(v)? else {
-        return Ok(None);
-    };
-    let s = s.trim();
-    match s.split_once('@') {
-        Some((local, domain)) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace) => {
-            Ok(Some(s.to_string()))
-        }
-        _ => Err(format!("'{s}' is not an email address")),
-    }
-}
-
-fn post_type(v: &Value<'_>) -> Result<Option<PostType>, String> {
-    let Some(s) = value::text(v)? else {
-        return Ok(None);
-    };
-    PostType::parse(&s).map(Some).ok_or_else(|| {
-        let all: Vec<&str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
-        format!("unknown post type '{s}' (expected one of: {})", all.join(", "))
-    })
-}
-
-fn post_id(v: &Value<'_>) -> Result<Option<String>, String> {
-    Ok(value::text(v)?.map(|s| s.trim().to_string()))
-}
-
 /// Checks a record of the given kind (compared case-insensitively).
 pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
     let shape = raw.shape_issues();
@@ -436,229 +394,4 @@ pub(crate) fn convert(kind: &str, raw: &RawRecord<'_>) -> Parsed {
         )]);
     };
     c.finish(record)
-}
-
-fn channel(c: &mut Check<'_, '_>) -> Option<Record> {
-    let (platform, handle) = c.identity();
-    let followers = c.required("followers", value::count);
-    let observed_at = c.required("observed_at", value::time);
-    let observation = ChannelObservation {
-        platform: platform?,
-        handle: handle?,
-        followers: followers?,
-        observed_at: observed_at?,
-        name: c.optional("name", value::text),
-        bio: c.optional("bio", value::text),
-        url: c.optional("url", value::text),
-        email: c.optional("email", email),
-        country: c.optional("country", country),
-        language: c.optional("language", language),
-        category: c.optional("category", value::text),
-        following: c.optional("following", value::count),
-        posts_count: c.optional("posts_count", value::count),
-        verified: c.optional("verified", value::boolean),
-        is_business: c.optional("is_business", value::boolean),
-        is_private: c.optional("is_private", value::boolean),
-        creator_id: c.optional("creator_id", value::text),
-        extra: None,
-    };
-    Some(Record::Channel(ChannelObservation { extra: c.extra(), ..observation }))
-}
-
-fn post(c: &mut Check<'_, '_>) -> Option<Record> {
-    let (platform, handle) = c.identity();
-    let post_id = c.required("post_id", post_id);
-    let published_at = c.required("published_at", value::time);
-    let likes = c.present("likes", value::count);
-    let comments = c.present("comments", value::count);
-    let observation = PostObservation {
-        platform: platform?,
-        handle: handle?,
-        post_id: post_id?,
-        published_at: published_at?,
-        observed_at: c.optional("observed_at", value::time),
-        likes,
-        comments,
-        shares: c.optional("shares", value::count),
-        views: c.optional("views", value::count),
-        saves: c.optional("saves", value::count),
-        post_type: c.optional("type", post_type),
-        caption: c.optional("caption", value::text),
-        hashtags: c.optional("hashtags", |v| value::word_list(v, '#').map(Some)).unwrap_or_default(),
-        mentions: c.optional("mentions", |v| value::word_list(v, '@').map(Some)).unwrap_or_default(),
-        url: c.optional("url", value::text),
-        sponsored: c.optional("sponsored", value::boolean),
-        extra: None,
-    };
-    Some(Record::Post(PostObservation { extra: c.extra(), ..observation }))
-}
-
-fn followers(c: &mut Check<'_, '_>) -> Option<Record> {
-    let (platform, handle) = c.identity();
-    let observed_at = c.required("observed_at", value::time);
-    let followers = c.required("followers", value::count);
-    let observation = FollowerObservation {
-        platform: platform?,
-        handle: handle?,
-        observed_at: observed_at?,
-        followers: followers?,
-        extra: None,
-    };
-    Some(Record::Followers(FollowerObservation { extra: c.extra(), ..observation }))
-}
-
-fn follower(c: &mut Check<'_, '_>) -> Option<Record> {
-    let (platform, handle) = c.identity();
-    let username = c.required("username", |v| {
-        Ok(value::text(v)?.map(|s| s.trim().trim_start_matches('@').to_string()).filter(|s| !s.is_empty()))
-    });
-    let bio_length = c.optional("bio_length", value::count);
-    let bio = c.optional("bio", value::text);
-    let sample = FollowerSample {
-        platform: platform?,
-        handle: handle?,
-        username: username?,
-        followers: c.optional("followers", value::count),
-        following: c.optional("following", value::count),
-        posts_count: c.optional("posts_count", value::count),
-        has_profile_pic: c.optional("has_profile_pic", value::boolean),
-        is_private: c.optional("is_private", value::boolean),
-        bio_length: bio_length.or(bio.map(|b| b.chars().count() as u64)),
-        full_name: c.optional("full_name", value::text),
-        has_external_url: c.optional("has_external_url", value::boolean),
-        verified: c.optional("verified", value::boolean),
-        observed_at: c.optional("observed_at", value::time),
-        extra: None,
-    };
-    Some(Record::Follower(FollowerSample { extra: c.extra(), ..sample }))
-}
-
-fn comment(c: &mut Check<'_, '_>) -> Option<Record> {
-    let (platform, handle) = c.identity();
-    let on_post = c.required("post_id", post_id);
-    let comment_id = c.required("comment_id", post_id);
-    let author = c.required("author", |v| {
-        Ok(value::text(v)?.map(|s| s.trim().trim_start_matches('@').to_lowercase()).filter(|s| !s.is_empty()))
-    });
-    let record = CommentRecord {
-        platform: platform?,
-        handle: handle?,
-        post_id: on_post?,
-        comment_id: comment_id?,
-        author: author?,
-        text: c.optional("text", value::text),
-        published_at: c.optional("published_at", value::time),
-        extra: None,
-    };
-    Some(Record::Comment(CommentRecord { extra: c.extra(), ..record }))
-}
-
-fn deal(c: &mut Check<'_, '_>) -> Option<Record> {
-    use clout_core::money::{Currency, Money};
-    use clout_core::price::Deliverable;
-    let (platform, handle) = c.identity();
-    let deliverable = c.required("deliverable", |v| {
-        value::text(v)?
-            .map(|s| {
-                Deliverable::parse(&s).ok_or_else(|| {
-                    format!("unknown deliverable '{}' (one of post, video, story, short; reel means video)", s.trim())
-                })
-            })
-            .transpose()
-    });
-    let currency =
-        c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
-    // The fee is read as written: `1250.50` stays 125050 cents, never a rounded float.
-    let fee = c.required("fee", amount_text);
-    let agreed_at = c.required("agreed_at", value::time);
-    let currency = currency?;
-    let fee = match Money::parse(&fee?, currency) {
-        Ok(m) if m.minor > 0 => m,
-        Ok(_) => {
-            c.issues.push(FieldIssue::field("fee", "a fee must be more than zero"));
-            return None;
-        }
-        Err(e) => {
-            c.issues.push(FieldIssue::field("fee", e.0));
-            return None;
-        }
-    };
-    let record = DealRecord {
-        platform: platform?,
-        handle: handle?,
-        deliverable: deliverable?,
-        fee,
-        agreed_at: agreed_at?,
-        extra: None,
-    };
-    Some(Record::Deal(DealRecord { extra: c.extra(), ..record }))
-}
-
-/// An amount as the text to read exactly (`1250.50` stays 125050 cents, never a float).
-fn amount_text(v: &Value<'_>) -> Result<Option<String>, String> {
-    let text = match v {
-        Value::Str(s) if s.trim().is_empty() => return Ok(None),
-        Value::Str(s) => s.trim().trim_start_matches('$').to_string(),
-        Value::Int(n) => n.to_string(),
-        Value::UInt(n) => n.to_string(),
-        Value::Float(f) => format!("{f}"),
-        Value::Null => return Ok(None),
-        _ => return Err("expected an amount such as 250 or 250.50".to_string()),
-    };
-    Ok(Some(text))
-}
-
-fn conversion(c: &mut Check<'_, '_>) -> Option<Record> {
-    use clout_core::money::{Currency, Money};
-    let text = |v: &Value<'_>| Ok(value::text(v)?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-    let campaign = c.required("campaign", text);
-    let code = c.optional("code", text);
-    let link = c.optional("link", text);
-    if code.is_none() && link.is_none() {
-        c.issues.push(FieldIssue::field("code", "a conversion needs a code or a link"));
-    }
-    // The creator is optional, but a platform without a handle (or the reverse) is a mistake.
-    let has_platform =
-        Field::from_name("platform").and_then(|f| c.raw.get(f)).is_some_and(|v| !matches!(v, Value::Null));
-    let has_handle = Field::from_name("handle").and_then(|f| c.raw.get(f)).is_some_and(|v| !matches!(v, Value::Null));
-    let channel = if has_platform || has_handle {
-        let (platform, handle) = c.identity();
-        Some((platform, handle))
-    } else {
-        None
-    };
-    let orders = c.required("orders", value::count);
-    let currency =
-        c.required("currency", |v| value::text(v)?.map(|s| Currency::parse(&s).map_err(|e| e.0)).transpose());
-    let revenue = c.required("revenue", amount_text);
-    let observed_at = c.required("observed_at", value::time);
-    let order_id = c.optional("order_id", post_id);
-    let currency = currency?;
-    let revenue = match Money::parse(&revenue?, currency) {
-        Ok(m) if m.minor >= 0 => m,
-        Ok(_) => {
-            c.issues.push(FieldIssue::field("revenue", "revenue cannot be negative"));
-            return None;
-        }
-        Err(e) => {
-            c.issues.push(FieldIssue::field("revenue", e.0));
-            return None;
-        }
-    };
-    let channel = match channel {
-        Some((platform, handle)) => Some((platform?, handle?)),
-        None => None,
-    };
-    let record = ConversionRecord {
-        campaign: campaign?,
-        code,
-        link,
-        channel,
-        orders: orders?,
-        revenue,
-        observed_at: observed_at?,
-        order_id,
-        extra: None,
-    };
-    Some(Record::Conversion(ConversionRecord { extra: c.extra(), ..record }))
 }

@@ -1,0 +1,144 @@
+//! The command line, as clap derive structs; doc comments become `--help`.
+//!
+//! Here: the top level ([`Cli`], its global options and [`Command`], one variant per
+//! subcommand, in the order `--help` lists them) and the arguments several families
+//! share. Each family's arguments are in a module of their own: `data` (import, demo,
+//! index), `search` (channels, show, search, similar, quality), `price` (price, plan),
+//! `campaign` (campaigns and creators) and `web` (serve, users, tokens). Every type is
+//! re-exported here, so the commands name them as `crate::cli::...`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod campaign;
+mod data;
+mod price;
+mod search;
+mod web;
+
+pub(crate) use campaign::{CampaignCommand, CampaignCreateArgs, CreatorCommand};
+pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
+pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
+pub(crate) use search::{
+    ChannelsArgs, FilterArgs, QualityArgs, QualityCommand, SearchArgs, ShowArgs, SimilarArgs, SortArg,
+};
+pub(crate) use web::{RoleArg, ServeArgs, TokenCommand, UserCommand};
+
+/// Clout: find, judge and plan campaigns with micro-influencers, on your own data.
+#[derive(Debug, Parser)]
+#[command(name = "clout", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// The data directory (store, rejects). Defaults to $CLOUT_DATA, else ./clout-data.
+    #[arg(long, global = true, value_name = "DIR", env = "CLOUT_DATA", default_value = "clout-data")]
+    pub(crate) data: PathBuf,
+
+    /// A niche taxonomy (TOML) to use instead of the built-in one.
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUT_NICHES")]
+    pub(crate) niches: Option<PathBuf>,
+
+    /// A rate card (TOML) to price with instead of the built-in one (see `clout rate-card`).
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUT_RATE_CARD")]
+    pub(crate) rate_card: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Import interchange files (NDJSON or CSV, plain or gzip) and recompute every metric.
+    ///
+    /// Bad records are reported with file, line, field and reason, kept verbatim in a
+    /// rejects file under the data directory, and the rest imports. Exit status: 0 when
+    /// the import ran (even with rejects), 1 on a fatal error (unreadable file, store
+    /// failure), 3 when --strict found rejects (then nothing is written).
+    Import(ImportArgs),
+    /// List every channel with its metrics.
+    Channels(ChannelsArgs),
+    /// Show one channel: metrics with provenance, window posts, follower history.
+    Show(ShowArgs),
+    /// Search the Directory: text, filters, sorting, pages and facet counts.
+    ///
+    /// Repeating a filter flag means "any of"; --min-* and --max-* bounds are inclusive;
+    /// a channel whose filtered metric is null does not match a bound on it.
+    Search(Box<SearchArgs>),
+    /// Lookalikes: the channels most like one, by shared niches, shared hashtags and size.
+    Similar(SimilarArgs),
+    /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
+    /// follower classifier (`train`, `check`).
+    Quality(QualityArgs),
+    /// A channel's price estimate per deliverable, with the rule of thumb, a quote's
+    /// fairness and the expected results (P10 / P50 / P90 from its post history).
+    Price(PriceArgs),
+    /// Pick the creators that maximise an expected goal within a budget (--compare: micro
+    /// versus top tier versus unconstrained, side by side).
+    ///
+    /// Candidates are the Directory's matches for the filters (the first 20,000 in sort
+    /// order). Prices are the rate card's point estimates; the optimisation is exact
+    /// (branch and bound) unless --time-limit stops it, which the output then says,
+    /// with the optimality gap.
+    Plan(Box<PlanArgs>),
+    /// Print the built-in rate card (TOML, sources in comments), to copy and edit for --rate-card.
+    RateCard,
+    /// Campaigns: the brief, creators through the pipeline, fees, deliverables, linked posts
+    /// and the report (engagements, cost per engagement, CPM, EMV, ROI).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// A creator's relationship: contacts, tags and dated notes, and their campaigns.
+    #[command(subcommand)]
+    Creator(CreatorCommand),
+    /// Per-platform size fits and peer groups (the benchmarks behind labels and index).
+    Benchmarks(JsonArg),
+    /// Generate a deterministic demo world and import it (or write it with --write).
+    Demo(DemoArgs),
+    /// Recompute every derived metric and niche label from the store.
+    Recompute,
+    /// Print the built-in niche taxonomy (TOML), to copy and edit for --niches.
+    Niches,
+    /// The discovery index (niche labels and the full-text table; derived from the store).
+    #[command(subcommand)]
+    Index(IndexCommand),
+    /// What the data directory holds: row counts and every import run.
+    Status(JsonArg),
+    /// Copy the data directory, consistent as of one moment, to DEST (new or empty); safe
+    /// while `clout serve` runs and while an import writes.
+    Backup {
+        /// The backup directory; it is a data directory of its own.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+    },
+    /// Put a backup back as the data directory (stop `clout serve` first).
+    Restore {
+        /// A directory written by `clout backup`.
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+    },
+    /// Serve the web app and the JSON API (http://127.0.0.1:8080 by default).
+    Serve(ServeArgs),
+    /// The web app's accounts, managed as the operator (who holds the data directory):
+    /// list, create, set or reset a password, disable, enable, delete, change a role.
+    ///
+    /// Passwords are read from standard input (one line), never from the command line.
+    /// The last active admin cannot be disabled, deleted or demoted.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The web app's API tokens: list (never the secrets) and revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum TierPresetArg {
+    /// Scrunch's bounds: micro = 2,000 to 49,999 followers.
+    Scrunch,
+    /// HypeAuditor's report bounds: micro = 10,000 to 49,999 followers.
+    Industry,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JsonArg {
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}

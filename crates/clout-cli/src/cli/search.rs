@@ -1,0 +1,183 @@
+//! The arguments of the commands that read channels: `clout channels`, `clout show`,
+//! `clout search` (with the Directory's filters, which `clout plan` shares), `clout
+//! similar` and `clout quality`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::TierPresetArg;
+
+#[derive(Debug, Args)]
+pub(crate) struct ChannelsArgs {
+    /// Only this platform (instagram, tiktok, youtube, x, ...).
+    #[arg(long, value_name = "P")]
+    pub(crate) platform: Option<String>,
+    /// Only this tier (none, nano, micro, mid, macro, mega).
+    #[arg(long, value_name = "T")]
+    pub(crate) tier: Option<String>,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// NDJSON, one object per channel.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The channel, as PLATFORM/HANDLE (for example instagram/veganvibes).
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: String,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// One JSON object.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SortArg {
+    /// Text match blended with the engagement index (the engagement index without text).
+    Relevance,
+    Followers,
+    /// Engagement rate.
+    Er,
+    /// Engagement index.
+    Index,
+    /// Follower growth over 30 days.
+    Growth,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    #[command(flatten)]
+    pub(crate) filters: FilterArgs,
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub(crate) sort: SortArg,
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) limit: usize,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) offset: usize,
+    /// Count results per platform, tier, country, language and niche.
+    #[arg(long)]
+    pub(crate) facets: bool,
+    /// NDJSON: one object per result, then `{"facets": ..., "total": N}` with --facets.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimilarArgs {
+    /// The channel, as PLATFORM/HANDLE.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: String,
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) limit: usize,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// NDJSON: one object per lookalike with the fields of `clout channels --json` and
+    /// `similarity` with its parts.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct QualityArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<QualityCommand>,
+    /// The channel, as PLATFORM/HANDLE: prints its audience-quality score, range, components
+    /// and evidence.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: Option<String>,
+    /// One JSON object.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum QualityCommand {
+    /// Fit the follower classifier on labelled followers and make it this data directory's.
+    ///
+    /// The CSV holds follower fields (followers, following, posts_count, has_profile_pic,
+    /// is_private, bio_length or bio, username) and is_fake; InstaFake's columns work too.
+    /// Prints stratified 5-fold cross-validated precision, recall and F1.
+    Train {
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score every `follower` record of an interchange file: NDJSON
+    /// `{"username", "channel", "fake_probability", "fake", "reasons"}`.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The Directory's filters, shared by `clout search` and `clout plan`.
+#[derive(Debug, Args)]
+pub(crate) struct FilterArgs {
+    /// Words, "quoted phrases" and #hashtags, all of which must match (handle, name, bio,
+    /// recent captions and hashtags; words are stemmed).
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: Vec<String>,
+    #[arg(long, value_name = "P")]
+    pub(crate) platform: Vec<String>,
+    #[arg(long, value_name = "T")]
+    pub(crate) tier: Vec<String>,
+    /// The tier bounds to use.
+    #[arg(long, value_enum, default_value = "scrunch")]
+    pub(crate) tiers: TierPresetArg,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long, value_name = "CC")]
+    pub(crate) country: Vec<String>,
+    /// ISO 639-1 language code.
+    #[arg(long, value_name = "L")]
+    pub(crate) language: Vec<String>,
+    /// Niche id (see `clout niches`).
+    #[arg(long, value_name = "N")]
+    pub(crate) niche: Vec<String>,
+    #[arg(long, value_name = "N")]
+    pub(crate) min_followers: Option<u64>,
+    #[arg(long, value_name = "N")]
+    pub(crate) max_followers: Option<u64>,
+    /// Minimum engagement rate, in percent.
+    #[arg(long, value_name = "X")]
+    pub(crate) min_er: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_er: Option<f64>,
+    /// Engagement label: low, good, high, very_high.
+    #[arg(long, value_name = "L")]
+    pub(crate) label: Vec<String>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_index: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_index: Option<f64>,
+    /// Minimum follower growth over 30 days, in percent.
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) min_growth: Option<f64>,
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) max_growth: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) min_posts_per_week: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_posts_per_week: Option<f64>,
+    /// Minimum audience-quality score (0-100).
+    #[arg(long, value_name = "X")]
+    pub(crate) min_quality: Option<f64>,
+    #[arg(long, value_name = "X")]
+    pub(crate) max_quality: Option<f64>,
+    /// Only verified (true) or unverified (false) channels.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) verified: Option<bool>,
+    /// Only channels with (true) or without (false) a contact email.
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) has_email: Option<bool>,
+}
