@@ -22,7 +22,6 @@ use sha2::Digest;
 
 pub use clout_store::{ListRow, RejectRow, TokenRow};
 
-use crate::campaigns::Actor;
 use crate::{Error, Result};
 
 mod lists;
@@ -224,6 +223,31 @@ fn verify_password(password: &str, phc: &str) -> bool {
 /// username takes as long as a wrong password.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$VsN5hLX6K5oVtFiZ9ZAMc6WKs5Lv8pYcSGwd3mV1VXE";
+
+/// Who is acting: a signed-in user (whose role is checked) or the operator of the command
+/// line (who has the data directory, so may write).
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    User(&'a User),
+    Operator(&'a str),
+}
+
+impl Actor<'_> {
+    /// The name kept beside what it did.
+    pub fn name(&self) -> String {
+        match self {
+            Actor::User(u) => u.username.clone(),
+            Actor::Operator(name) => format!("cli:{name}"),
+        }
+    }
+
+    pub(crate) fn require_write(&self) -> Result<()> {
+        match self {
+            Actor::User(u) => u.require_write(),
+            Actor::Operator(_) => Ok(()),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests;

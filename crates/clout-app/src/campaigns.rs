@@ -1,7 +1,7 @@
 //! Running campaigns: creators' contacts and notes, campaigns with their members,
 //! pipeline, fees and deliverables, and the report (docs/campaigns.md).
 //!
-//! Here: who acts ([`Actor`]) and the plain types campaigns are read and written as. What
+//! Here: the plain types campaigns are read and written as. What
 //! the [`App`] does with them is in `brief` (creating, reading, editing and deleting a
 //! campaign), `pipeline` (members, stages, fees, deliverables), `report` (the report and
 //! its CSV) and `creators` (a creator's relationship: contacts, tags, notes).
@@ -11,7 +11,7 @@ use clout_core::campaign::{CampaignTotals, MemberFigures, Stage, Versus};
 use clout_core::money::Money;
 use clout_store::{ChannelStore, CreatorProfile, LinkedPost, NoteRow};
 
-use crate::accounts::User;
+use crate::accounts::Actor;
 use crate::channels::{ChannelView, parse_channel_ref};
 use crate::{App, Error, Result};
 
@@ -19,31 +19,6 @@ mod brief;
 mod creators;
 mod pipeline;
 mod report;
-
-/// Who is acting: a signed-in user (whose role is checked) or the operator of the command
-/// line (who has the data directory, so may write).
-#[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
-    User(&'a User),
-    Operator(&'a str),
-}
-
-impl Actor<'_> {
-    /// The name kept beside what it did.
-    pub fn name(&self) -> String {
-        match self {
-            Actor::User(u) => u.username.clone(),
-            Actor::Operator(name) => format!("cli:{name}"),
-        }
-    }
-
-    pub(crate) fn require_write(&self) -> Result<()> {
-        match self {
-            Actor::User(u) => u.require_write(),
-            Actor::Operator(_) => Ok(()),
-        }
-    }
-}
 
 /// A campaign's brief.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,28 @@
-//! The one façade both edges call: importing, recomputing metrics, listing and
-//! showing channels, the demo world.
+//! The use cases of Clout, behind one handle every edge holds: [`Catalogue`].
 //!
-//! `clout-app` composes `clout-import`, `clout-store` and `clout-core`. It owns
-//! transactions and decides when derived data is recomputed. It knows nothing of argv,
-//! terminals, HTTP or JSON: callers pass plain values and get plain values back.
+//! `clout-app` composes `clout-import`, `clout-store`, `clout-index` and `clout-core`. It
+//! knows nothing of argv, terminals, HTTP or JSON: callers pass plain values and get plain
+//! values (or the app's own view types) back.
+//!
+//! - [`Catalogue`] owns the running data directory: the writer, a second writer for
+//!   imports, a pool of readers and the Directory (the discovery index), rebuilt after every
+//!   write that changes derived state and when another process's recompute completes
+//!   ([`Catalogue::follow`]). Reads go through a [`Reader`] (a connection with the
+//!   Directory: search, lookalikes, plans, quality, the channel page), writes through
+//!   [`Catalogue::write`] and imports through [`Catalogue::import`]; no edge builds or swaps
+//!   a Directory. The CLI opens one per command, the server one for its lifetime.
+//! - Every edge reads a search the same way ([`search_query`]), a channel's metrics
+//!   through one accessor over the catalogue of `clout_core::metric` ([`metric_value`]),
+//!   the channel page as one model ([`ChannelPage`]), and creates a campaign from a plan
+//!   through one use case ([`Catalogue::create_campaign_from_plan`]).
+//! - Accounts: argon2id passwords checked against an embedded common-password list
+//!   (`accounts/policy.rs`), SHA-256 of random session and API tokens, roles and read-only
+//!   tokens checked here, not in the edges; campaigns act for an [`Actor`].
+//! - Imports: a parsing thread feeds batches to the writing thread over a bounded
+//!   channel; rejects go to `DATA/rejects/run-N/`; the derived state is recomputed at the end.
+//! - Every CSV export goes through `csv_export`, which neutralises spreadsheet formulas.
+//! - [`Error`] says whose fault a failure is: `NotFound`, `Invalid` (a message fit to
+//!   show), `Exists`, `Forbidden`, `Conflict`, `Internal`.
 
 mod accounts;
 mod backup;
@@ -27,12 +46,12 @@ use std::path::{Path, PathBuf};
 use clout_store::{ChannelStore, ImportStore};
 
 pub use accounts::{
-    ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, TokenRow,
-    TokenScope, User, password_weakness, random_secret, secret_hash,
+    Actor, ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS,
+    TokenRow, TokenScope, User, password_weakness, random_secret, secret_hash,
 };
 pub use backup::{BackupSummary, restore};
 pub use campaigns::{
-    Actor, Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
+    Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };
 pub use catalogue::{Catalogue, CatalogueOptions, Reader};
 pub use channel_page::{ChannelPage, MetricCard, PAGE_LOOKALIKES, RatePoint};

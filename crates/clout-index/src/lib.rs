@@ -9,6 +9,38 @@
 //! `columns` and `lists` (the storage), `build`, `scan` (one pass over candidates),
 //! `counts` (facet counts), `facets` (disjunctive facets), `topk`, `search` (answering a
 //! query) and `lookalike`.
+//!
+//! ## How a query is answered
+//! The discovery index: `DiscoveryIndex::build(rows)` and `search(&DiscoveryQuery, text_matches)`.
+//! A column per fact (dictionary-coded country, language and niches; `NaN` for null metrics), so a query reads
+//! only the columns it filters, sorts or counts on; ordinals are clustered by platform then tier, so the
+//! commonest filters select contiguous runs; posting lists per platform, tier (both presets), country, language
+//! and niche.
+//! A query starts from its categorical filters' posting lists, intersected smallest first while that is cheaper
+//! than checking (or from the text matches, or every row), checks every filter on each candidate, counts facets
+//! and keeps a bounded top-k (a match that loses on score is rejected before its id is read), on two threads past
+//! 200,000 candidates.
+//! The query with no filter at all (the Directory's first page) is answered from result orders per sort and facet
+//! counts computed at build; a property test checks them against a full scan.
+//! Disjunctive facets (`Facets::Disjunctive`) take one pass too (`facets.rs`): a channel failing exactly one
+//! chosen facet group and passing everything else counts in that group only; without text the candidates are the
+//! union of the two shortest chosen groups' posting lists, as a bitmap (every row with one group chosen; with one
+//! group and no other filter, that group's counts are the build's). A property test compares them with each
+//! group's brute-force counts under the query with that group cleared.
+//! Lookalikes are answered here too: one 64-byte line per channel holds what similarity reads (followers, niche
+//! codes and confidences as `f32`, the codes of its 8 most used hashtags), with a posting list per hashtag and,
+//! per niche, its channels ordered by size. Every channel sharing a niche or a hashtag could be a lookalike, but
+//! they are read in three passes, best first, each skipped or narrowed by a bound: channels sharing both (the
+//! posting lists intersected before any row is read), then those sharing only a hashtag (at most 0.5: skipped
+//! once the worst kept beats that), then those sharing only a niche (at most 0.5 + 0.2 × size: only the size
+//! window that could still beat the worst kept is read). A candidate that cannot beat the worst kept one even at
+//! the same size skips the logarithms. A property test compares the result with `clout_core::lookalike` over
+//! every channel. The store keeps those hashtags in `channel_tags` (schema 8) so the build does not read the
+//! full-text rows.
+//! Text matching is not here: the store's FTS5 table `channel_text` (porter stemming) turns the words, phrases
+//! and #hashtags of a query into matching channel ids and BM25 scores, and the app passes those in.
+//! **Architecture Invariant:** depends on `clout-core` only; exact: a property test compares totals, facets and
+//! pages with a brute-force scan.
 
 use std::collections::HashMap;
 

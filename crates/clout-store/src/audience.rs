@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use clout_core::Platform;
 
-use crate::channels::u64_col;
+use crate::columns::u64_col;
 use crate::{Result, Store};
 
 /// A stored comment: `(post_id, author, text)`.

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, Timestamp, WindowRule};
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::metrics::MetricsRecord;
+use crate::columns::{platform_col, u64_col};
+use crate::metrics::{MetricsRecord, QualityRecord};
 use crate::{Error, Result, Store};
 
 /// A channel with its current profile and metrics.
@@ -37,14 +38,6 @@ pub struct ChannelRow {
     pub metrics: Option<MetricsRecord>,
     /// The audience-quality score and its range, once computed.
     pub quality: Option<QualityRecord>,
-}
-
-/// A stored audience-quality score (derived).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct QualityRecord {
-    pub score: f64,
-    pub low: f64,
-    pub high: f64,
 }
 
 /// Which channels to list.
@@ -117,14 +110,6 @@ pub struct DiscoveryRow {
     pub follower_growth_30d: Option<f64>,
     pub posts_per_week: Option<f64>,
     pub quality_score: Option<f64>,
-}
-
-pub(crate) fn u64_col(v: Option<i64>) -> Option<u64> {
-    v.map(|n| n.max(0) as u64)
-}
-
-pub(crate) fn platform_col(raw: &str) -> Result<Platform> {
-    Platform::parse(raw).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
 fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {

@@ -4,7 +4,7 @@ use clout_core::money::{Currency, Money};
 use clout_core::price::Deliverable;
 use clout_core::{Platform, Timestamp};
 
-use crate::channels::platform_col;
+use crate::columns::platform_col;
 use crate::{Error, Result, Store};
 
 /// One stored deal.

@@ -6,8 +6,16 @@ use clout_core::benchmark::BucketStats;
 use clout_core::{Bucket, EngagementLabel, Metric, Platform, PostSnapshot, SizeFit, Timestamp, WindowRule};
 use rusqlite::{Row, params};
 
-use crate::channels::{QualityRecord, platform_col, u64_col};
+use crate::columns::{platform_col, u64_col};
 use crate::{Error, Result, Store};
+
+/// A stored audience-quality score (derived).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QualityRecord {
+    pub score: f64,
+    pub low: f64,
+    pub high: f64,
+}
 
 /// The derived metrics of one channel as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,8 @@
 use clout_core::Timestamp;
 use clout_store::AccountStore;
 
+use super::Actor;
 use super::{MAX_TOKEN_DAYS, TokenRow, TokenScope, User, random_secret, secret_hash, user};
-use crate::campaigns::Actor;
 use crate::{App, Error, Result};
 
 impl App {

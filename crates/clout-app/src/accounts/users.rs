@@ -5,8 +5,8 @@
 use clout_core::Timestamp;
 use clout_store::AccountStore;
 
+use super::Actor;
 use super::{Role, User, hash_password, policy, user, validate_username};
-use crate::campaigns::Actor;
 use crate::{App, Error, Result};
 
 impl App {

@@ -547,3 +547,172 @@ fn no_crate_above_the_store_names_sqlites_driver() {
         }
     }
 }
+
+/// The longest a source file may grow before it is split (tests and data excepted).
+const MAX_SOURCE_LINES: usize = 600;
+
+/// Whether `file` holds tests (a `tests.rs`, a `*_tests.rs`, or anything under `tests/`,
+/// `benches/` or a crate's `tests` module directory).
+fn is_test_file(file: &Path) -> bool {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name == "tests.rs"
+        || name.ends_with("_tests.rs")
+        || file.components().any(|c| ["tests", "benches"].contains(&c.as_os_str().to_str().unwrap_or("")))
+}
+
+/// Whether `file` says in its header that it is data, not code (word lists, tables).
+fn is_data_file(text: &str) -> bool {
+    text.lines().take_while(|l| l.starts_with("//!")).any(|l| l.to_lowercase().contains("data, not code"))
+}
+
+#[test]
+fn no_source_file_is_over_six_hundred_lines() {
+    let root = workspace();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    let mut long: Vec<String> = files
+        .iter()
+        .filter(|f| !is_test_file(f))
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let lines = text.lines().count();
+            (lines > MAX_SOURCE_LINES && !is_data_file(&text))
+                .then(|| format!("{} ({lines} lines)", f.strip_prefix(&root).unwrap().display()))
+        })
+        .collect();
+    long.sort();
+    assert!(long.is_empty(), "files over {MAX_SOURCE_LINES} lines; split them by concern:\n{}", long.join("\n"));
+}
+
+/// The modules of a crate's `src` that `text` (in module `from`) refers to: `crate::a::b`,
+/// `super::x` and `self::x` paths, resolved to module paths such as `["pages", "channel"]`.
+fn module_refs(text: &str, from: &[String]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for (start, _) in
+        text.match_indices("crate::").chain(text.match_indices("super::")).chain(text.match_indices("self::"))
+    {
+        // Only whole path starts: not `clout_crate::` nor `$crate::`.
+        if start > 0
+            && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_' || bytes[start - 1] == b'$')
+        {
+            continue;
+        }
+        let path: String =
+            text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':').collect();
+        let mut parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+        let mut base: Vec<String> = match parts.first() {
+            Some(&"crate") => Vec::new(),
+            Some(&"super") => from[..from.len().saturating_sub(1)].to_vec(),
+            Some(&"self") => from.to_vec(),
+            _ => continue,
+        };
+        parts.remove(0);
+        while parts.first() == Some(&"super") {
+            base.pop();
+            parts.remove(0);
+        }
+        base.extend(parts.iter().map(|p| p.to_string()));
+        out.push(base);
+    }
+    out
+}
+
+/// A `src` file's module path: `src/pages/mod.rs` is `["pages"]`, `src/lib.rs` is `[]`.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+        parts.pop();
+    }
+    parts
+}
+
+#[test]
+fn no_crate_has_an_import_circle_between_its_modules() {
+    // Among the children of every module (the crate's top-level modules, a directory
+    // module's files), references must go one way: a child may use its parent, but two
+    // siblings never depend on each other, directly or round a circle.
+    let root = workspace();
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let modules: Vec<Vec<String>> = files.iter().map(|f| module_path(&src, f)).collect();
+        // Edges between siblings: from a module to the sibling (under their common parent)
+        // that holds what it refers to.
+        let mut edges: std::collections::BTreeSet<(Vec<String>, Vec<String>)> = Default::default();
+        for (file, from) in files.iter().zip(&modules) {
+            if is_test_file(file) {
+                continue;
+            }
+            for to in module_refs(&code_only(&std::fs::read_to_string(file).unwrap()), from) {
+                let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+                if common >= from.len() || common >= to.len() {
+                    continue; // a parent or a descendant: not a sibling
+                }
+                let a = from[..=common].to_vec();
+                let b = to[..=common].to_vec();
+                if modules.contains(&b) || modules.iter().any(|m| m.starts_with(&b)) {
+                    edges.insert((a, b));
+                }
+            }
+        }
+        // A circle is a pair of modules each reachable from the other.
+        let reach = |start: &Vec<String>| {
+            let mut seen = vec![start.clone()];
+            let mut i = 0;
+            while i < seen.len() {
+                let node = seen[i].clone();
+                for (a, b) in &edges {
+                    if *a == node && !seen.contains(b) {
+                        seen.push(b.clone());
+                    }
+                }
+                i += 1;
+            }
+            seen
+        };
+        for (a, b) in &edges {
+            if reach(b).contains(a) {
+                problems.push(format!("{}: {} → {} → … → {}", src.display(), a.join("::"), b.join("::"), a.join("::")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "modules that import each other in a circle:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn every_test_architecture_md_names_exists() {
+    // A rule of ARCHITECTURE.md says which test checks it, as `module::test_name`: each must
+    // be a test of the workspace, so a renamed or deleted check cannot leave a claim behind.
+    let root = workspace();
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    let sources: Vec<(PathBuf, String)> =
+        files.into_iter().map(|f| (f.clone(), std::fs::read_to_string(&f).unwrap())).collect();
+    let named: Vec<&str> = text
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| {
+            let mut parts = s.split("::");
+            matches!((parts.next(), parts.next(), parts.next()), (Some(m), Some(t), None)
+                if !m.is_empty() && m.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && t.len() > 20 && t.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        })
+        .collect();
+    assert!(named.len() >= 8, "ARCHITECTURE.md names its checks: found {named:?}");
+    let missing: Vec<&&str> = named
+        .iter()
+        .filter(|s| {
+            let (module, test) = s.split_once("::").unwrap();
+            !sources.iter().any(|(f, src)| {
+                f.file_stem().is_some_and(|stem| stem == module) && src.contains(&format!("fn {test}()"))
+            })
+        })
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md names checks that do not exist: {missing:?}");
+}
