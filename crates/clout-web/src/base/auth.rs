@@ -25,6 +25,9 @@ pub(crate) struct Auth {
     pub(crate) user: User,
     /// The session's CSRF token; `None` for a bearer token.
     pub(crate) csrf: Option<String>,
+    /// Whether the derived numbers lagged the observations when the request came in: every
+    /// page says so beside them.
+    pub(crate) derived_stale: bool,
 }
 
 impl Auth {
@@ -83,7 +86,7 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
         let token = token.to_string();
         let user = state.read(move |app, s| app.token_user(&token, s.now())).await?;
         return match user {
-            Some(user) => Ok(Some(Auth { user, csrf: None })),
+            Some(user) => Ok(Some(Auth { user, csrf: None, derived_stale: state.catalogue.derived_stale() })),
             // A wrong token is an error, not an anonymous request.
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -100,7 +103,8 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
     }
     let token = token.to_string();
     let found = state.read(move |app, s| app.session_user(&token, s.now())).await?;
-    Ok(found.map(|(user, csrf)| Auth { user, csrf: Some(csrf) }))
+    let derived_stale = state.catalogue.derived_stale();
+    Ok(found.map(|(user, csrf)| Auth { user, csrf: Some(csrf), derived_stale }))
 }
 
 /// The caller, or 401.

@@ -51,6 +51,7 @@ pub(crate) fn page_context(auth: &Auth, nav: &str, mut ctx: Value) -> Value {
     ctx["user"] = json!({"username": auth.user.username, "role": auth.user.role.as_str()});
     ctx["csrf"] = auth.csrf_token().into();
     ctx["nav"] = nav.into();
+    ctx["derived_stale"] = auth.derived_stale.into();
     ctx["can_write"] = auth.user.role.can_write().into();
     ctx["is_admin"] = (auth.user.role == clout_app::Role::Admin).into();
     ctx

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
@@ -46,10 +45,6 @@ impl ServeConfig {
     }
 }
 
-/// True while the derived numbers lag the observations (an upload being imported, or an
-/// import that failed before its recompute): every page says so.
-pub(crate) static DERIVED_STALE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 /// 80 random bits as five groups of four hex digits: `3f9a-07c2-...`.
 fn new_setup_code() -> clout_app::Result<String> {
     let secret = clout_app::random_secret()?;
@@ -91,7 +86,6 @@ impl State {
             eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
         }
         catalogue.recompute_if_stale()?;
-        DERIVED_STALE.store(catalogue.derived_stale(), Ordering::Relaxed);
         super::uploads::clean_partials(&config.app.data_dir);
         super::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
         catalogue.directory()?;
@@ -155,13 +149,9 @@ impl State {
         F: FnOnce(&mut App, &State) -> clout_app::Result<T> + Send + 'static,
     {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let out = state.catalogue.write(|app| f(app, &state)).map_err(|e| state.api_error(e));
-            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
-            out
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+        tokio::task::spawn_blocking(move || state.catalogue.write(|app| f(app, &state)).map_err(|e| state.api_error(e)))
+            .await
+            .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 
     /// Runs an import on the importer connection, on the blocking pool. Imports queue
@@ -174,10 +164,7 @@ impl State {
     {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            DERIVED_STALE.store(true, Ordering::Relaxed);
-            let out = state.catalogue.import(|app| f(app, &state)).map_err(|e| state.api_error(e));
-            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
-            out
+            state.catalogue.import(|app| f(app, &state)).map_err(|e| state.api_error(e))
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
@@ -199,12 +186,8 @@ impl State {
     /// Follows writes by other processes (see [`clout_app::Catalogue::follow`]).
     pub(crate) async fn follow(self: &Arc<Self>) -> Result<(), ApiError> {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let out = state.catalogue.follow().map(|_| ()).map_err(|e| state.api_error(e));
-            DERIVED_STALE.store(state.catalogue.derived_stale(), Ordering::Relaxed);
-            out
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+        tokio::task::spawn_blocking(move || state.catalogue.follow().map(|_| ()).map_err(|e| state.api_error(e)))
+            .await
+            .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
     }
 }

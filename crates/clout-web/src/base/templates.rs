@@ -61,7 +61,6 @@ fn environment() -> Environment<'static> {
             panic!("template {name}: {e}");
         }
     }
-    env.add_function("derived_stale", || super::state::DERIVED_STALE.load(std::sync::atomic::Ordering::Relaxed));
     env.add_filter("thousands", thousands);
     env.add_filter("fixed", fixed);
     env

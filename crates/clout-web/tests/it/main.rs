@@ -6,6 +6,7 @@
 //! - `status`: what the status endpoint answers.
 //! - `params`: malformed query parameters are 400s with a machine-readable code.
 //! - `headers`: every way of rendering a page sends the security headers.
+//! - `stale`: every page says when another process's import makes its numbers stale.
 //! - `shutdown`: shutting down answers the requests in flight and frees the data directory.
 //! - `modules`: the crate's modules depend one way (the base under the API and the pages).
 
@@ -16,5 +17,6 @@ mod headers;
 mod modules;
 mod params;
 mod shutdown;
+mod stale;
 mod status;
 mod support;
