@@ -465,7 +465,7 @@ impl App {
         // or everything when that is most of the store anyway (one scan beats many lookups).
         let total = self.store.channel_count()?;
         summary.niches = Some(if touched.len() as u64 * 4 > total {
-            self.recompute_niches()?
+            self.label_niches(None)?
         } else {
             self.recompute_niches_of(&touched)?
         });

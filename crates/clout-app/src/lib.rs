@@ -141,7 +141,7 @@ impl App {
     pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let writes_before = self.store.derived_writes()?;
         let metrics = self.recompute_metrics()?;
-        let niches = self.recompute_niches()?;
+        let niches = self.label_niches(None)?;
         let quality = self.recompute_quality()?;
         self.store.mark_derived_current(writes_before)?;
         Ok((metrics, niches, quality))

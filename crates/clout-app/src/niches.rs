@@ -106,9 +106,13 @@ impl App {
         }
     }
 
-    /// Labels every channel from its profile and recent posts, replacing earlier labels.
+    /// Labels every channel from its profile and recent posts, replacing earlier labels, and
+    /// counts a derived generation, so that a server beside it rebuilds its Directory (the
+    /// niche facets and lookalikes read the labels).
     pub fn recompute_niches(&mut self) -> Result<NicheSummary> {
-        self.label_niches(None)
+        let summary = self.label_niches(None)?;
+        self.store.count_derived_generation()?;
+        Ok(summary)
     }
 
     /// Relabels only the given channels: a channel's labels depend on its own text alone,
@@ -117,7 +121,7 @@ impl App {
         self.label_niches(Some(ids))
     }
 
-    fn label_niches(&mut self, only: Option<&[i64]>) -> Result<NicheSummary> {
+    pub(crate) fn label_niches(&mut self, only: Option<&[i64]>) -> Result<NicheSummary> {
         let classifier = self.niche_classifier()?;
         let mut labels: Vec<(i64, Vec<StoredNiche>)> = Vec::new();
         let mut texts: Vec<SearchText> = Vec::new();

@@ -313,6 +313,12 @@ impl Store {
         )?;
         Ok(n == 1)
     }
+
+    /// Counts a generation, leaving the stale phase as it is.
+    pub(crate) fn count_derived_generation(&self) -> Result<()> {
+        self.conn.execute("UPDATE derived_state SET generation = generation + 1 WHERE id = 1", [])?;
+        Ok(())
+    }
 }
 
 fn read_post(row: Option<&Row<'_>>) -> Result<Option<(i64, PostSnapshot)>> {

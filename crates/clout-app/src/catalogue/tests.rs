@@ -115,3 +115,21 @@ fn a_read_only_catalogue_builds_its_directory_on_first_use_and_refuses_writes() 
     let refused = reader.write(|app| app.recompute_all().map(|_| ()));
     assert!(matches!(refused, Err(crate::Error::Conflict(m)) if m.contains("read-only")));
 }
+
+#[test]
+fn a_relabel_by_another_process_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = channels_file(dir.path(), "a.ndjson", &["ann", "bob"]);
+    let server =
+        Catalogue::open(config(dir.path()), CatalogueOptions { readers: 1, ..CatalogueOptions::write("server") })
+            .unwrap();
+    server.import(|app| app.import(&[file], &options(), &mut Silent)).unwrap();
+    assert_eq!(total(&server), 2);
+    assert!(!server.follow().unwrap(), "nothing changed yet");
+    // `clout index rebuild` in another process relabels every channel's niches: the niche
+    // facets and lookalikes the server holds read them, so it rebuilds.
+    let other = Catalogue::open(config(dir.path()), CatalogueOptions::write("clout index rebuild")).unwrap();
+    other.write(|app| app.recompute_niches()).unwrap();
+    assert!(server.follow().unwrap(), "the relabel is followed");
+    assert!(!server.derived_stale(), "a relabel does not make the numbers stale");
+}

@@ -169,6 +169,10 @@ pub trait ChannelStore {
     /// marks derived state current, counts a generation and returns `true`; otherwise
     /// changes nothing and returns `false` (another import's recompute will follow).
     fn mark_derived_current(&self, writes_before: i64) -> Result<bool>;
+
+    /// Counts a generation without touching the stale phase: a partial recompute (the
+    /// niche labels alone) changed derived data that readers hold in memory.
+    fn count_derived_generation(&self) -> Result<()>;
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -313,5 +317,9 @@ impl ChannelStore for Store {
 
     fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {
         Store::mark_derived_current(self, writes_before)
+    }
+
+    fn count_derived_generation(&self) -> Result<()> {
+        Store::count_derived_generation(self)
     }
 }
