@@ -133,7 +133,7 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
                 let campaigns = app.campaigns()?;
                 if args.json {
                     for c in &campaigns {
-                        let _ = writeln!(text, "{}", clout_wire::campaign_json(c));
+                        let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Campaign::from(c)));
                     }
                 } else {
                     let rows: Vec<Vec<String>> = campaigns
@@ -160,7 +160,7 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
                 let members = app.members(&c, TierPreset::Scrunch)?;
                 let r = app.campaign_report(&name, now())?;
                 if json {
-                    let _ = writeln!(text, "{}", clout_wire::campaign_detail_json(&c, &members, &r));
+                    let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::CampaignDetail::from(&c, &members, &r)));
                 } else {
                     show_text(&mut text, &r);
                 }
@@ -239,7 +239,7 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
                 } else {
                     let r = app.campaign_report(&name, now())?;
                     if json {
-                        let _ = writeln!(text, "{}", clout_wire::report_json(&r));
+                        let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::CampaignReport::from(&r)));
                     } else {
                         report_text(&mut text, &r);
                     }
@@ -455,7 +455,7 @@ pub(crate) fn creator(config: AppConfig, cmd: CreatorCommand) -> Result<ExitCode
             open_read(config)?.read(|app| -> Result<()> {
                 let r = app.relationship(&channel, TierPreset::Scrunch)?;
                 if json {
-                    let _ = writeln!(text, "{}", clout_wire::relationship_json(&r));
+                    let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Relationship::from(&r)));
                 } else {
                     let p = &r.profile;
                     let _ = writeln!(text, "{}/{}", r.channel.row.platform, r.channel.row.handle);

@@ -10,7 +10,6 @@ use clout_core::{Platform, Tier};
 use super::preset;
 use crate::cli::ChannelsArgs;
 use crate::output::{emit, fixed2, table, thousands};
-use clout_wire::channel_json;
 
 pub(crate) fn run(app: &Reader<'_>, args: ChannelsArgs) -> Result<ExitCode> {
     let platform = args.platform.as_deref().map(Platform::parse).transpose().map_err(|e| anyhow!("{e}"))?;
@@ -26,7 +25,7 @@ pub(crate) fn run(app: &Reader<'_>, args: ChannelsArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
         for c in &channels {
-            writeln!(out, "{}", serde_json::Value::Object(channel_json(c)))?;
+            writeln!(out, "{}", clout_wire::line(&clout_wire::Channel::from(c)))?;
         }
     } else {
         let rows: Vec<Vec<String>> = channels

@@ -126,8 +126,7 @@ pub(crate) fn report(summary: &ImportSummary, as_json: bool) {
         eprintln!("error: {}: {}", e.file, e.message);
     }
     if as_json {
-        let o = clout_wire::import_json(summary);
-        println!("{o}");
+        println!("{}", clout_wire::line(&clout_wire::ImportSummary::from(summary, &|p| p.to_string())));
         return;
     }
     if summary.strict_refused {

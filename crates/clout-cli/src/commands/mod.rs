@@ -94,7 +94,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             let q = &r.score;
             let mut text = String::new();
             if json {
-                text.push_str(&format!("{}\n", clout_wire::quality_json(&r)));
+                text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::Quality::from(&r))));
             } else {
                 text.push_str(&format!(
                     "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
@@ -197,10 +197,6 @@ pub(crate) fn stale_message(since: clout_core::Timestamp) -> String {
     )
 }
 
-fn derived_json(stale: Option<clout_core::Timestamp>) -> serde_json::Value {
-    serde_json::json!({"current": stale.is_none(), "stale_since": stale.map(clout_wire::time)})
-}
-
 fn status(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let mut text = String::new();
@@ -208,32 +204,9 @@ fn status(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     let runs = app.runs()?;
     let stale = app.derived_stale_since()?;
     if as_json {
-        let runs: Vec<_> = runs
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id,
-                    "status": r.status.as_str(),
-                    "started_at": clout_wire::time(r.started_at),
-                    "finished_at": r.finished_at.map(clout_wire::time),
-                    "files": r.files,
-                    "accepted": r.accepted,
-                    "rejected": r.rejected,
-                    "rejects_file": r.rejects_file,
-                })
-            })
-            .collect();
-        let o = serde_json::json!({
-            "data_dir": app.data_dir().display().to_string(),
-            "derived": derived_json(stale),
-            "channels": s.channels,
-            "channel_observations": s.channel_observations,
-            "follower_observations": s.follower_observations,
-            "posts": s.posts,
-            "post_observations": s.post_observations,
-            "rejects": s.rejects,
-            "runs": runs,
-        });
+        let mut o = clout_wire::Status::from(&s, &runs, stale, &|p| p.to_string());
+        o.data_dir = Some(app.data_dir().display().to_string());
+        let o = clout_wire::line(&o);
         let _ = writeln!(text, "{o}");
         crate::output::emit(&text)?;
         return Ok(ExitCode::SUCCESS);

@@ -59,7 +59,7 @@ pub(crate) fn price(app: &Reader<'_>, args: PriceArgs) -> Result<ExitCode> {
     let r = app.price(&args.channel, deliverable(args.deliverable), quote, preset(args.tiers))?;
     let mut text = String::new();
     if args.json {
-        let _ = writeln!(text, "{}", clout_wire::price_json(&r));
+        let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Price::from(&r)));
         emit(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -191,14 +191,14 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     if args.compare {
         let c = app.compare(&request)?;
         if args.json {
-            let _ = writeln!(text, "{}", clout_wire::comparison_json(&c, &card));
+            let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Comparison::from(&c, &card)));
         } else {
             compare_text(&mut text, &[&c.micro, &c.top_tier, &c.unconstrained]);
         }
     } else {
         let p = app.plan(&request)?;
         if args.json {
-            let _ = writeln!(text, "{}", clout_wire::portfolio_json(&p, &card));
+            let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Portfolio::from(&p, &card)));
         } else {
             plan_text(&mut text, &p);
         }

@@ -6,12 +6,10 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow};
 use clout_app::Reader;
 use clout_core::discovery::{DiscoveryQuery, Facets, SortKey};
-use serde_json::{Value, json};
 
 use super::preset;
 use crate::cli::{FilterArgs, SearchArgs, SimilarArgs, SortArg};
 use crate::output::{emit, fixed2, table, thousands};
-use clout_wire::channel_json;
 
 /// The filters as a query, by relevance, 20 at a time. The flags are written as the
 /// pairs of a URL and read by `clout_app::search_query`, so the CLI refuses exactly what the
@@ -96,12 +94,18 @@ pub(crate) fn run(app: &Reader<'_>, args: SearchArgs) -> Result<ExitCode> {
     let mut text = String::new();
     if args.json {
         for (hit, channel) in results.page.hits.iter().zip(&results.channels) {
-            let mut o = channel_json(channel);
-            o.insert("score".into(), hit.score.into());
-            let _ = writeln!(text, "{}", Value::Object(o));
+            let hit = clout_wire::SearchHit { channel: clout_wire::Channel::from(channel), score: hit.score };
+            let _ = writeln!(text, "{}", clout_wire::line(&hit));
         }
         if let Some(f) = &results.page.facets {
-            let _ = writeln!(text, "{}", json!({"facets": clout_wire::facets_json(f), "total": results.page.total}));
+            let _ = writeln!(
+                text,
+                "{}",
+                clout_wire::line(&clout_wire::FacetsLine {
+                    facets: clout_wire::Facets::from(f),
+                    total: results.page.total
+                })
+            );
         }
         emit(&text)?;
         return Ok(ExitCode::SUCCESS);
@@ -162,8 +166,7 @@ pub(crate) fn similar(app: &Reader<'_>, args: SimilarArgs) -> Result<ExitCode> {
     let mut text = String::new();
     if args.json {
         for s in &found {
-            let o = clout_wire::similar_json(s);
-            let _ = writeln!(text, "{}", Value::Object(o));
+            let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::SimilarChannel::from(s)));
         }
         emit(&text)?;
         return Ok(ExitCode::SUCCESS);

@@ -6,18 +6,17 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clout_app::{ChannelProfile, Reader};
 use clout_core::metric::{Basis, METRICS, MetricKey};
-use serde_json::Value;
 
 use super::preset;
 use crate::cli::ShowArgs;
 use crate::output::{emit, fixed2, table, thousands};
-use clout_wire::{profile_json, time};
+use clout_wire::time;
 
 pub(crate) fn run(app: &Reader<'_>, args: ShowArgs) -> Result<ExitCode> {
     let preset = preset(args.tiers);
     let profile = app.channel_profile(&args.channel, preset)?;
     if args.json {
-        emit(&format!("{}\n", Value::Object(profile_json(&profile, preset.as_str()))))?;
+        emit(&format!("{}\n", clout_wire::line(&clout_wire::Profile::from(&profile, preset.as_str()))))?;
     } else {
         emit(&profile_text(&profile, preset.as_str()))?;
     }

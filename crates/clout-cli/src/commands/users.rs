@@ -49,7 +49,7 @@ pub(crate) fn user(config: AppConfig, cmd: UserCommand) -> Result<ExitCode> {
             let mut text = String::new();
             if args.json {
                 for u in &users {
-                    text.push_str(&format!("{}\n", clout_wire::user_json(u)));
+                    text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::User::from(u))));
                 }
             } else {
                 let rows: Vec<Vec<String>> = users
@@ -125,7 +125,7 @@ pub(crate) fn token(config: AppConfig, cmd: TokenCommand) -> Result<ExitCode> {
                 let mut text = String::new();
                 if json {
                     for t in &tokens {
-                        text.push_str(&format!("{}\n", clout_wire::token_json(t)));
+                        text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::Token::from(t))));
                     }
                 } else {
                     let rows: Vec<Vec<String>> = tokens

@@ -198,6 +198,10 @@ fn malformed_bodies_and_out_of_range_parameters_get_a_400_with_a_code() {
     r.error(400, "malformed_json");
     admin.json("POST", "/api/v1/lists", json!({"name": 5})).error(400, "invalid_body");
     admin.json("POST", "/api/v1/lists", json!({})).error(400, "invalid_body");
+    // Serde reads a struct from an array of its fields too; no client means that.
+    admin.json("POST", "/api/v1/lists", json!(["Faves"])).error(400, "invalid_body");
+    admin.json("PATCH", "/api/v1/users/ada", json!([null, null])).error(400, "invalid_body");
+    admin.send("POST", "/api/v1/lists", Some("application/json"), b"[\"Faves\"".to_vec()).error(400, "malformed_json");
     admin.send("POST", "/api/v1/lists", Some("text/plain"), b"name".to_vec()).error(415, "unsupported_media_type");
     admin.json("POST", "/api/v1/lists", json!({"name": "  "})).error(400, "invalid");
     admin
@@ -776,4 +780,77 @@ fn csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
     assert!(report.body.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{}", report.body);
     let cli = server.dir.stdout(&["campaign", "report", "Autumn", "--csv"]);
     assert!(cli.lines().nth(1).unwrap().starts_with("instagram,'=sum(1+1),prospect,"), "{cli}");
+}
+
+#[test]
+fn every_answer_has_a_schema_and_the_clis_json_is_the_apis() {
+    let server = Server::demo(300);
+    let admin = admin(&server);
+    let doc = admin.get("/api/v1/openapi.json").json();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    // Every JSON answer but the document itself names a schema of the components.
+    for (method, path) in ENDPOINTS {
+        let responses = doc["paths"][*path][method.to_lowercase()]["responses"].as_object().unwrap();
+        for (status, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
+            let Some(schema) = response["content"]["application/json"]["schema"].as_object() else { continue };
+            if *path == "/api/v1/openapi.json" {
+                continue;
+            }
+            let name =
+                schema.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("#/components/schemas/"));
+            let name = name.unwrap_or_else(|| panic!("{method} {path} {status}: an untyped body {schema:?}"));
+            assert!(schemas.contains_key(name), "{method} {path}: {name} is not in the components");
+        }
+    }
+    // The channel's metrics schema is made from the metric catalogue: each metric with
+    // its reason, each described by its formula.
+    let metrics = &schemas["ChannelMetrics"]["properties"];
+    for d in clout_core::metric::METRICS {
+        assert!(metrics[d.name]["description"].as_str().is_some_and(|t| t.contains(d.formula)), "{}", d.name);
+        assert!(metrics[format!("{}_reason", d.name)].is_object(), "{}", d.name);
+    }
+
+    // One type prints both: the CLI's JSON and the API's answer are the same value.
+    let handle = admin.get("/api/v1/search?platform=instagram&sort=followers&limit=1").json()["results"][0]["handle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let channel = format!("instagram/{handle}");
+    let mut api = admin.get(&format!("/api/v1/channels/{channel}")).json();
+    let mut cli = server.dir.json_lines(&["show", &channel, "--json"]).remove(0);
+    // The API names source files relative to the data directory; the CLI as it read them.
+    fn drop_sources(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                o.remove("source");
+                o.values_mut().for_each(drop_sources);
+            }
+            Value::Array(a) => a.iter_mut().for_each(drop_sources),
+            _ => {}
+        }
+    }
+    drop_sources(&mut api);
+    drop_sources(&mut cli);
+    assert_eq!(api, cli, "clout show --json and GET /channels/{channel}");
+    let api = admin.get(&format!("/api/v1/channels/{channel}/similar?limit=4")).json();
+    let cli = server.dir.json_lines(&["similar", &channel, "--limit", "4", "--json"]);
+    assert_eq!(api["results"], Value::Array(cli));
+    let api = admin.get("/api/v1/plan?budget=2000&compare=true").json();
+    let mut cli = server.dir.json_lines(&["plan", "--budget", "2000", "--compare", "--json"]).remove(0);
+    let mut api = api;
+    for v in [&mut api, &mut cli] {
+        for scenario in ["micro", "top_tier", "unconstrained"] {
+            // How long the solver ran is the one figure that differs between two runs.
+            v[scenario].as_object_mut().unwrap().remove("solve_ms");
+        }
+    }
+    assert_eq!(api, cli, "clout plan --compare --json and GET /plan?compare=true");
+    let api = admin.get("/api/v1/status").json();
+    let cli = server.dir.json_lines(&["status", "--json"]).remove(0);
+    for key in ["derived", "channels", "posts", "import_runs", "rejects"] {
+        assert_eq!(api[key], cli[key], "{key}");
+    }
+    let keys = |v: &Value| v["runs"][0].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&api), keys(&cli), "a run has the same fields in both");
+    assert!(cli["data_dir"].is_string() && api.get("data_dir").is_none(), "only the CLI says where the data is");
 }

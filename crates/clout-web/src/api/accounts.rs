@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clout_app::{Actor, Role, User};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::schema::{RoleName, ScopeName};
@@ -16,8 +15,8 @@ use crate::base::auth::{self, Caller, ClientAddr, Writer};
 use crate::base::errors::{ApiError, ErrorCode};
 use crate::base::params;
 
-fn json_user(u: &User) -> Value {
-    clout_wire::user_json(u)
+fn json_user(u: &User) -> clout_wire::User {
+    clout_wire::User::from(u)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -38,8 +37,11 @@ pub(crate) struct SetupBody {
 /// Creates the first account, an admin. Only while no account exists, and only with the
 /// one-time setup code that `clout serve` printed on its terminal at start.
 #[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", security(()), request_body = SetupBody,
-    responses((status = 201, description = "The admin", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "A wrong setup code (bad_setup_code), or an account exists already (forbidden)")))]
-pub(super) async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiResult<(StatusCode, Json<Value>)> {
+    responses((status = 201, description = "The admin", body = clout_wire::User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "A wrong setup code (bad_setup_code), or an account exists already (forbidden)")))]
+pub(super) async fn setup(
+    state: St,
+    ApiJson(body): ApiJson<SetupBody>,
+) -> ApiResult<(StatusCode, Json<clout_wire::User>)> {
     let state = state.0;
     if !auth::setup_code_matches(&state, &body.setup_code) {
         // Once an admin exists there is no code: say so rather than blame the code.
@@ -59,7 +61,7 @@ pub(super) async fn setup(state: St, ApiJson(body): ApiJson<SetupBody>) -> ApiRe
 /// Signs in: sets the session cookie and returns the CSRF token that changes made with
 /// it must send as `X-CSRF-Token`. Five failures a minute per username from one address (100 a minute per address).
 #[utoipa::path(post, path = "/api/v1/login", tag = "accounts", security(()), request_body = Credentials,
-    responses((status = 200, description = "Signed in", body = Object), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, description = "Signed in", body = clout_wire::SignedIn), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub(super) async fn login(
     state: St,
     ClientAddr(addr): ClientAddr,
@@ -79,7 +81,7 @@ pub(super) async fn login(
     };
     auth::signed_in_ok(&state, &client, &username);
     let session = state.write(move |app, s| app.start_session(&user, s.now())).await?;
-    let body = json!({"user": json_user(&session.user), "csrf_token": session.csrf});
+    let body = clout_wire::SignedIn { user: json_user(&session.user), csrf_token: session.csrf };
     let mut r = Json(body).into_response();
     r.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&state, &session.token));
     Ok(r)
@@ -100,16 +102,16 @@ pub(super) async fn logout(state: St, headers: HeaderMap) -> ApiResult<Response>
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-pub(super) async fn me(Caller(auth): Caller) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = clout_wire::User), (status = 401, body = ErrorBody)))]
+pub(super) async fn me(Caller(auth): Caller) -> ApiResult<Json<clout_wire::User>> {
     let mut body = json_user(&auth.user);
     // Signed in with a read-only token: reads only, whatever the role.
-    body["read_only"] = auth.user.read_only.into();
+    body.read_only = Some(auth.user.read_only);
     Ok(Json(body))
 }
 
-fn token_json(t: &clout_app::TokenRow) -> Value {
-    clout_wire::token_json(t)
+fn token_json(t: &clout_app::TokenRow) -> clout_wire::Token {
+    clout_wire::Token::from(t)
 }
 
 /// The query of the token list (documentation only: the handler reads the raw query).
@@ -123,8 +125,12 @@ struct TokensQuery {
 
 /// Your API tokens, or with `all=true` every account's (admins only); never the secrets.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", params(TokensQuery),
-    responses((status = 200, description = "{tokens: [{id, name, prefix, user, scope, created_at, expires_at}]}", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub(super) async fn tokens(state: St, Caller(auth): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    responses((status = 200, body = clout_wire::TokenList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn tokens(
+    state: St,
+    Caller(auth): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::TokenList>> {
     let state = state.0;
     let all = match params::pairs(raw.as_deref()).iter().rev().find(|(k, _)| k == "all").map(|(_, v)| v.as_str()) {
         None | Some("false") => false,
@@ -136,7 +142,7 @@ pub(super) async fn tokens(state: St, Caller(auth): Caller, RawQuery(raw): RawQu
     let tokens = state
         .read(move |app, _| if all { app.all_tokens(Actor::User(&auth.user)) } else { app.tokens(&auth.user) })
         .await?;
-    Ok(Json(json!({"tokens": tokens.iter().map(token_json).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::TokenList { tokens: tokens.iter().map(token_json).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -163,13 +169,13 @@ fn token_scope(raw: Option<&str>) -> Result<clout_app::TokenScope, ApiError> {
 
 /// Creates an API token. The secret is in this answer only; Clout keeps its hash.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, description = "{id, name, prefix, user, scope, created_at, expires_at, token}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, description = "The token with its secret (`token`), shown this once", body = clout_wire::Token), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn create_token(
     state: St,
     Caller(auth): Caller,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewToken>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::Token>)> {
     let state = state.0;
     csrf_checked(&auth, &headers)?;
     let scope = token_scope(body.scope.as_deref())?;
@@ -184,7 +190,7 @@ pub(super) async fn create_token(
     let (row, secret) =
         state.write(move |app, s| app.create_token(&auth.user, &body.name, scope, days, s.now())).await?;
     let mut body = token_json(&row);
-    body["token"] = secret.into();
+    body.token = Some(secret);
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -234,12 +240,12 @@ pub(super) async fn change_password(
 }
 
 /// Every account (admins only).
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, description = "{users: [{id, username, role, disabled, created_at}]}", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub(super) async fn users(state: St, Caller(auth): Caller) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = clout_wire::UserList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn users(state: St, Caller(auth): Caller) -> ApiResult<Json<clout_wire::UserList>> {
     let state = state.0;
     auth.user.require_admin()?;
     let users = state.read(|app, _| app.users()).await?;
-    Ok(Json(json!({"users": users.iter().map(json_user).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::UserList { users: users.iter().map(json_user).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -261,12 +267,12 @@ fn role_field(raw: &str) -> Result<Role, ApiError> {
 
 /// Creates an account (admins only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = clout_wire::User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn create_user(
     state: St,
     Writer(auth): Writer,
     ApiJson(body): ApiJson<NewUser>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::User>)> {
     let state = state.0;
     auth.user.require_admin()?;
     let role = role_field(&body.role)?;
@@ -290,14 +296,14 @@ pub(crate) struct UserChange {
 /// Changes an account's role or disables / enables it (admins only). The last active
 /// admin cannot be demoted or disabled (409).
 #[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "accounts", params(("username" = String, Path)), request_body = UserChange,
-    responses((status = 200, description = "The account", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, description = "The account", body = clout_wire::User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn update_user(
     state: St,
     Caller(auth): Caller,
     headers: HeaderMap,
     UrlPath(username): UrlPath<String>,
     ApiJson(body): ApiJson<UserChange>,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::User>> {
     let state = state.0;
     csrf_checked(&auth, &headers)?;
     let role = body.role.as_deref().map(role_field).transpose()?;

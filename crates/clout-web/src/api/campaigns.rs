@@ -6,7 +6,6 @@ use axum::extract::Path as UrlPath;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::schema::{Amount, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, PlatformName, StageName};
@@ -31,11 +30,11 @@ fn date_field(raw: &Option<String>, field: &str) -> Result<Option<clout_core::Ti
 
 /// Every campaign, newest first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns",
-    responses((status = 200, description = "{campaigns: [...]}", body = Object), (status = 401, body = ErrorBody)))]
-pub(super) async fn campaigns(state: St, Caller(_): Caller) -> ApiResult {
+    responses((status = 200, body = clout_wire::CampaignList), (status = 401, body = ErrorBody)))]
+pub(super) async fn campaigns(state: St, Caller(_): Caller) -> ApiResult<Json<clout_wire::CampaignList>> {
     let state = state.0;
     let list = state.read(|app, _| app.campaigns()).await?;
-    Ok(Json(json!({"campaigns": list.iter().map(clout_wire::campaign_json).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::CampaignList { campaigns: list.iter().map(clout_wire::Campaign::from).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -68,12 +67,12 @@ pub(crate) struct NewCampaignBody {
 
 /// Creates a campaign, from scratch or from a plan.
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignBody,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = clout_wire::Campaign), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn create_campaign(
     state: St,
     Writer(auth): Writer,
     ApiJson(body): ApiJson<NewCampaignBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::Campaign>)> {
     let state = state.0;
     let card = state.read(|app, _| app.rate_card()).await?;
     let currency = match &body.currency {
@@ -98,13 +97,17 @@ pub(super) async fn create_campaign(
             use_cases::create_campaign(catalogue, by, &brief, plan_request.as_ref(), &card.origin, s.now())
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(clout_wire::campaign_json(&created))))
+    Ok((StatusCode::CREATED, Json(clout_wire::Campaign::from(&created))))
 }
 
 /// A campaign: brief, members with stage and fee, deliverables, stage history.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(super) async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    responses((status = 200, body = clout_wire::CampaignDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn campaign(
+    state: St,
+    Caller(_): Caller,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<Json<clout_wire::CampaignDetail>> {
     let state = state.0;
     let id = campaign_id(&id)?;
     let body = state
@@ -112,7 +115,7 @@ pub(super) async fn campaign(state: St, Caller(_): Caller, UrlPath(id): UrlPath<
             let c = app.campaign(&id)?;
             let members = app.members(&c, clout_core::TierPreset::Scrunch)?;
             let r = app.campaign_report(&id, s.now())?;
-            Ok(clout_wire::campaign_detail_json(&c, &members, &r))
+            Ok(clout_wire::CampaignDetail::from(&c, &members, &r))
         })
         .await?;
     Ok(Json(body))
@@ -145,13 +148,13 @@ pub(crate) struct BriefBody {
 
 /// Replaces a campaign's brief.
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path, minimum = 1)), request_body = BriefBody,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = clout_wire::Campaign), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn update_campaign(
     state: St,
     Writer(auth): Writer,
     UrlPath(id): UrlPath<String>,
     ApiJson(body): ApiJson<BriefBody>,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::Campaign>> {
     let state = state.0;
     let id = campaign_id(&id)?;
     let currency = body.currency.as_deref().map(|c| params::currency("currency", c)).transpose()?;
@@ -175,7 +178,7 @@ pub(super) async fn update_campaign(
             app.update_brief(clout_app::Actor::User(&auth.user), &id, &brief)
         })
         .await?;
-    Ok(Json(clout_wire::campaign_json(&updated)))
+    Ok(Json(clout_wire::Campaign::from(&updated)))
 }
 
 /// Deletes a campaign with its members and deliverables (imported conversions stay).
@@ -206,14 +209,14 @@ pub(crate) struct MemberBody {
 /// Adds a creator to a campaign, or updates its fee and stage (the change is recorded).
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}/members/{platform}/{handle}", tag = "campaigns",
     params(("id" = i64, Path, minimum = 1), ("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)), request_body = MemberBody,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = clout_wire::MemberChange), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "A stage that commits a fee while none is agreed (conflict)")))]
 pub(super) async fn put_campaign_member(
     state: St,
     Writer(auth): Writer,
     UrlPath((id, platform, handle)): UrlPath<(String, String, String)>,
     ApiJson(body): ApiJson<MemberBody>,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::MemberChange>> {
     let state = state.0;
     let id = campaign_id(&id)?;
     let reference = channel_ref(&platform, &handle);
@@ -264,7 +267,7 @@ pub(super) async fn put_campaign_member(
                 .iter()
                 .find(|m| m.channel.row.platform == p && m.channel.row.handle == h.as_str())
                 .ok_or_else(|| clout_app::Error::Internal("the member vanished".into()))?;
-            Ok(json!({"added": added, "stage": m.stage.as_str(), "fee_minor": m.fee.map(|f| f.minor)}))
+            Ok(clout_wire::MemberChange { added, stage: m.stage.as_str(), fee_minor: m.fee.map(|f| f.minor) })
         })
         .await?;
     Ok(Json(body))
@@ -303,13 +306,13 @@ pub(crate) struct DeliverableBody {
 /// Adds a deliverable for a member.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliverables", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
     request_body = DeliverableBody,
-    responses((status = 201, description = "{id}", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, description = "The deliverable's id", body = clout_wire::NewId), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn add_deliverable(
     state: St,
     Writer(auth): Writer,
     UrlPath(id): UrlPath<String>,
     ApiJson(body): ApiJson<DeliverableBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::NewId>)> {
     let state = state.0;
     let id = campaign_id(&id)?;
     let kind = match body.kind.as_deref() {
@@ -323,7 +326,7 @@ pub(super) async fn add_deliverable(
             app.add_deliverable(clout_app::Actor::User(&auth.user), &id, &reference, kind, due, s.now())
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": new_id}))))
+    Ok((StatusCode::CREATED, Json(clout_wire::NewId { id: new_id })))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -377,12 +380,16 @@ pub(super) async fn cancel_deliverable(
 
 /// The report, as `clout campaign report --json`.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/report", tag = "campaigns", params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(super) async fn campaign_report(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    responses((status = 200, body = clout_wire::CampaignReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn campaign_report(
+    state: St,
+    Caller(_): Caller,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<Json<clout_wire::CampaignReport>> {
     let state = state.0;
     let id = campaign_id(&id)?;
     let r = state.read(move |app, s| app.campaign_report(&id, s.now())).await?;
-    Ok(Json(clout_wire::report_json(&r)))
+    Ok(Json(clout_wire::CampaignReport::from(&r)))
 }
 
 /// The report as CSV: a line per member, then the totals.

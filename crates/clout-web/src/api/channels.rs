@@ -3,24 +3,23 @@
 
 use axum::Json;
 use axum::extract::{Path as UrlPath, RawQuery};
-use serde_json::{Value, json};
 
 use super::schema::{Amount, CurrencyCode, DeliverableName, HandleText, PlatformName, PresetName};
 use super::{ApiResult, ErrorBody, St, channel_ref};
 use crate::base::auth::Caller;
 use crate::base::params;
-use crate::base::paths::shown_sources;
+use crate::base::paths::shown_path;
 
 /// One channel: every metric with its provenance, the window posts, the follower history.
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}", tag = "directory",
     params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("tiers" = inline(Option<PresetName>), Query)),
-    responses((status = 200, description = "As `clout show --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "As `clout show --json`", body = clout_wire::Profile), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn channel(
     state: St,
     Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::Profile>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["tiers"])?;
@@ -28,28 +27,29 @@ pub(super) async fn channel(
     let preset = params::search_query(&pairs, true)?.preset;
     let reference = channel_ref(&platform, &handle);
     let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
-    let mut body = Value::Object(clout_wire::profile_json(&profile, preset.as_str()));
-    shown_sources(&mut body, &state.data_dir());
+    let mut body = clout_wire::Profile::from(&profile, preset.as_str());
+    let data_dir = state.data_dir();
+    body.map_sources(|source| shown_path(&data_dir, source));
     Ok(Json(body))
 }
 
 /// Lookalikes: the channels most like this one (shared niches and hashtags, similar size).
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/similar", tag = "directory",
     params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path), ("limit" = Option<usize>, Query, minimum = 1, maximum = 100, description = "Default 10")),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = clout_wire::SimilarList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn similar(
     state: St,
     Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::SimilarList>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["limit"])?;
     let limit = params::bounded(&pairs, "limit", 10, 1..=100)?;
     let reference = channel_ref(&platform, &handle);
     let found = state.read(move |app, _| app.similar(&reference, limit, clout_core::TierPreset::Scrunch)).await?;
-    Ok(Json(json!({"results": found.iter().map(|s| Value::Object(clout_wire::similar_json(s))).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::SimilarList { results: found.iter().map(clout_wire::SimilarChannel::from).collect() }))
 }
 
 /// A price estimate per deliverable with the rule of thumb, a quote's fairness and the
@@ -59,13 +59,13 @@ pub(super) async fn similar(
         ("deliverable" = inline(Option<DeliverableName>), Query),
         ("quote" = inline(Option<Amount>), Query, description = "An amount to judge: fair, high or low"),
         ("currency" = inline(Option<CurrencyCode>), Query, description = "The quote's currency (default: the rate card's)")),
-    responses((status = 200, description = "As `clout price --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "As `clout price --json`", body = clout_wire::Price), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn price(
     state: St,
     Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::Price>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["deliverable", "quote", "currency"])?;
@@ -96,20 +96,20 @@ pub(super) async fn price(
             app.price(&reference, deliverable, quote, clout_core::TierPreset::Scrunch)
         })
         .await?;
-    Ok(Json(clout_wire::price_json(&report)))
+    Ok(Json(clout_wire::Price::from(&report)))
 }
 
 /// The audience-quality score with its components and evidence.
 #[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/quality", tag = "directory",
     params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
-    responses((status = 200, description = "As `clout quality --json`", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "As `clout quality --json`", body = clout_wire::Quality), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn quality(
     state: St,
     Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::Quality>> {
     let state = state.0;
     let reference = channel_ref(&platform, &handle);
     let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
-    Ok(Json(clout_wire::quality_json(&report)))
+    Ok(Json(clout_wire::Quality::from(&report)))
 }

@@ -13,16 +13,16 @@ use crate::base::auth::{Caller, Writer};
 /// A creator's contacts, tags, notes and campaigns.
 #[utoipa::path(get, path = "/api/v1/creators/{platform}/{handle}", tag = "campaigns",
     params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = clout_wire::Relationship), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn creator(
     state: St,
     Caller(_): Caller,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
-) -> ApiResult {
+) -> ApiResult<Json<clout_wire::Relationship>> {
     let state = state.0;
     let reference = channel_ref(&platform, &handle);
     let r = state.read(move |app, _| app.relationship(&reference, clout_core::TierPreset::Scrunch)).await?;
-    Ok(Json(clout_wire::relationship_json(&r)))
+    Ok(Json(clout_wire::Relationship::from(&r)))
 }
 
 #[derive(Deserialize, ToSchema)]

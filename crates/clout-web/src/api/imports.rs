@@ -6,7 +6,7 @@ use axum::extract::{Multipart, Path as UrlPath, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+
 use utoipa::ToSchema;
 
 use super::schema::UploadFile;
@@ -19,11 +19,11 @@ use crate::base::params;
 use crate::base::paths::shown_path;
 
 /// Every import run.
-#[utoipa::path(get, path = "/api/v1/imports", tag = "imports", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-pub(super) async fn imports(state: St, Caller(_): Caller) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports", responses((status = 200, body = clout_wire::RunList), (status = 401, body = ErrorBody)))]
+pub(super) async fn imports(state: St, Caller(_): Caller) -> ApiResult<Json<clout_wire::RunList>> {
     let state = state.0;
     let runs = state.read(|app, _| app.runs()).await?;
-    Ok(Json(json!({"runs": runs.iter().rev().map(|r| run_json(r, &state.data_dir())).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::RunList { runs: runs.iter().rev().map(|r| run_json(r, &state.data_dir())).collect() }))
 }
 
 /// Imports interchange files (multipart/form-data, one or more `file` fields; NDJSON or
@@ -41,12 +41,12 @@ struct Upload {
 }
 
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body(content_type = "multipart/form-data", content = Upload, description = "`file` fields"),
-    responses((status = 201, description = "The run with its counts and rejects", body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, description = "The run with its counts and rejects, `summary` and `file_errors`", body = clout_wire::RunDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn create_import(
     state: St,
     Writer(_): Writer,
     form: Multipart,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::RunDetail>)> {
     let state = state.0;
     let files = receive_upload(&state, form, None).await?;
     let summary = run_import(&state, files).await?;
@@ -55,14 +55,14 @@ pub(super) async fn create_import(
     };
     let mut body = run_detail(&state, run).await?;
     let data_dir = state.data_dir();
-    body["summary"] = clout_wire::import_json(&summary);
-    body["summary"]["rejects_file"] = summary.rejects_file.as_ref().map(|p| shown_path(&data_dir, p)).into();
-    body["file_errors"] = summary
-        .file_errors
-        .iter()
-        .map(|e| json!({"file": shown_path(&data_dir, &e.file), "message": e.message}))
-        .collect::<Vec<_>>()
-        .into();
+    body.summary = Some(clout_wire::ImportSummary::from(&summary, &|p| shown_path(&data_dir, p)));
+    body.file_errors = Some(
+        summary
+            .file_errors
+            .iter()
+            .map(|e| clout_wire::FileError { file: shown_path(&data_dir, &e.file), message: e.message.clone() })
+            .collect(),
+    );
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -72,8 +72,12 @@ fn run_id(raw: &str) -> Result<i64, ApiError> {
 
 /// One import run with every reject and its reason.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(super) async fn import_run(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    responses((status = 200, body = clout_wire::RunDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn import_run(
+    state: St,
+    Caller(_): Caller,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<Json<clout_wire::RunDetail>> {
     let state = state.0;
     let id = run_id(&id)?;
     Ok(Json(run_detail(&state, id).await?))

@@ -5,7 +5,6 @@ use axum::extract::Path as UrlPath;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::schema::{HandleText, PlatformName};
@@ -14,16 +13,12 @@ use crate::base::auth::{Caller, Writer};
 use crate::base::downloads;
 use crate::base::errors::ApiError;
 
-fn list_json(l: &clout_app::ListRow) -> Value {
-    json!({"id": l.id, "name": l.name, "created_by": l.created_by, "created_at": clout_wire::time(l.created_at), "members": l.members})
-}
-
 /// Every saved list.
-#[utoipa::path(get, path = "/api/v1/lists", tag = "lists", responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
-pub(super) async fn lists(state: St, Caller(_): Caller) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/lists", tag = "lists", responses((status = 200, body = clout_wire::ListList), (status = 401, body = ErrorBody)))]
+pub(super) async fn lists(state: St, Caller(_): Caller) -> ApiResult<Json<clout_wire::ListList>> {
     let state = state.0;
     let lists = state.read(|app, _| app.lists()).await?;
-    Ok(Json(json!({"lists": lists.iter().map(list_json).collect::<Vec<_>>()})))
+    Ok(Json(clout_wire::ListList { lists: lists.iter().map(clout_wire::ListSummary::from).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -35,15 +30,15 @@ pub(crate) struct NewList {
 
 /// Creates a list.
 #[utoipa::path(post, path = "/api/v1/lists", tag = "lists", request_body = NewList,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = clout_wire::ListSummary), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn create_list(
     state: St,
     Writer(auth): Writer,
     ApiJson(body): ApiJson<NewList>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<clout_wire::ListSummary>)> {
     let state = state.0;
     let list = state.write(move |app, s| app.create_list(&auth.user, &body.name, s.now())).await?;
-    Ok((StatusCode::CREATED, Json(list_json(&list))))
+    Ok((StatusCode::CREATED, Json(clout_wire::ListSummary::from(&list))))
 }
 
 fn list_id(raw: &str) -> Result<i64, ApiError> {
@@ -52,24 +47,16 @@ fn list_id(raw: &str) -> Result<i64, ApiError> {
 
 /// A list with its channels and notes.
 #[utoipa::path(get, path = "/api/v1/lists/{id}", tag = "lists", params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(super) async fn list(state: St, Caller(_): Caller, UrlPath(id): UrlPath<String>) -> ApiResult {
+    responses((status = 200, body = clout_wire::ListDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn list(
+    state: St,
+    Caller(_): Caller,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<Json<clout_wire::ListDetail>> {
     let state = state.0;
     let id = list_id(&id)?;
     let (row, entries) = state.read(move |app, _| app.list(id, clout_core::TierPreset::Scrunch)).await?;
-    let mut body = list_json(&row);
-    body["channels"] = entries
-        .iter()
-        .map(|e| {
-            let mut o = clout_wire::channel_json(&e.channel);
-            o.insert("note".into(), e.note.clone().into());
-            o.insert("added_by".into(), e.added_by.clone().into());
-            o.insert("added_at".into(), clout_wire::time(e.added_at).into());
-            Value::Object(o)
-        })
-        .collect::<Vec<_>>()
-        .into();
-    Ok(Json(body))
+    Ok(Json(clout_wire::ListDetail::from(&row, &entries)))
 }
 
 /// Deletes a list.

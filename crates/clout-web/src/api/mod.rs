@@ -83,18 +83,37 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::rejection::JsonRejection as R;
-        match Json::<T>::from_request(req, state).await {
+        let json_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+        });
+        if !json_type {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "send the body as JSON with 'Content-Type: application/json'",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(ErrorCode::UnreadableBody, e.body_text()))?;
+        // Every body of this API is an object: serde would also read a struct from an
+        // array of its fields (`[null, null]`), which no client means.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                Err(e) if !e.is_data() => {
+                    ApiError::bad_request(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}"))
+                }
+                _ => ApiError::bad_request(ErrorCode::InvalidBody, "the body must be a JSON object"),
+            });
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(R::JsonSyntaxError(e)) => Err(ApiError::bad_request(
                 ErrorCode::MalformedJson,
                 format!("the body is not valid JSON: {}", e.body_text()),
             )),
             Err(R::JsonDataError(e)) => Err(ApiError::bad_request(ErrorCode::InvalidBody, e.body_text())),
-            Err(R::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::UnsupportedMediaType,
-                "send the body as JSON with 'Content-Type: application/json'",
-            )),
             Err(other) => Err(ApiError::bad_request(ErrorCode::UnreadableBody, other.body_text())),
         }
     }

@@ -24,8 +24,12 @@ use crate::base::params;
         ("time_limit" = Option<f64>, Query, exclusive_minimum = 0, maximum = 10, description = "Seconds (default 1)"),
         ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
         FilterParams),
-    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub(super) async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = clout_wire::PlanAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(super) async fn plan(
+    state: St,
+    Caller(_): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::PlanAnswer>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::no_empty(&pairs, &["q", "language", "niche"])?;
@@ -34,9 +38,9 @@ pub(super) async fn plan(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) 
     let body = state
         .read(move |app, _| {
             Ok(if compare {
-                clout_wire::comparison_json(&app.compare(&request)?, &card.origin)
+                clout_wire::PlanAnswer::Comparison(clout_wire::Comparison::from(&app.compare(&request)?, &card.origin))
             } else {
-                clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)
+                clout_wire::PlanAnswer::Plan(clout_wire::Portfolio::from(&app.plan(&request)?, &card.origin))
             })
         })
         .await?;

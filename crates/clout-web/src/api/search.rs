@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::RawQuery;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::schema::{CountryCode, LabelName, PlatformName, PresetName, QueryText, SortName, TierName};
@@ -75,27 +74,16 @@ struct PageParams {
 
 /// The Directory: channels matching every filter, with exact totals and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
-    responses((status = 200, description = "{total, results: [channel + score], facets?}", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub(super) async fn search(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult {
+    responses((status = 200, body = clout_wire::SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(super) async fn search(
+    state: St,
+    Caller(_): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::SearchPage>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
     params::no_empty(&pairs, &["q", "language", "niche"])?;
     let query = params::search_query(&pairs, true)?;
     let results = state.read(move |app, _| app.search(&query)).await?;
-    let list: Vec<Value> = results
-        .page
-        .hits
-        .iter()
-        .zip(&results.channels)
-        .map(|(hit, c)| {
-            let mut o = clout_wire::channel_json(c);
-            o.insert("score".into(), hit.score.into());
-            Value::Object(o)
-        })
-        .collect();
-    let mut body = json!({"total": results.page.total, "results": list});
-    if let Some(f) = &results.page.facets {
-        body["facets"] = clout_wire::facets_json(f);
-    }
-    Ok(Json(body))
+    Ok(Json(clout_wire::SearchPage::from(&results)))
 }

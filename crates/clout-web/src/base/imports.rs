@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::extract::Multipart;
 use clout_app::{ImportOptions, Silent};
-use serde_json::{Value, json};
 
 use super::auth::Auth;
 use super::errors::{ApiError, ErrorCode};
@@ -132,14 +131,9 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
         .await
 }
 
-/// A run as JSON: its status, counts and files.
-pub(crate) fn run_json(r: &clout_app::RunRecord, data_dir: &Path) -> Value {
-    json!({
-        "id": r.id, "status": r.status.as_str(), "started_at": clout_wire::time(r.started_at),
-        "finished_at": r.finished_at.map(clout_wire::time),
-        "files": r.files.iter().map(|f| shown_path(data_dir, f)).collect::<Vec<_>>(),
-        "accepted": r.accepted, "rejected": r.rejected,
-    })
+/// A run with its paths shown relative to the data directory.
+pub(crate) fn run_json(r: &clout_app::RunRecord, data_dir: &Path) -> clout_wire::ImportRun {
+    clout_wire::ImportRun::from(r, &|p| shown_path(data_dir, p))
 }
 
 /// Reject files of a run: `(name, path)`.
@@ -157,33 +151,10 @@ pub(crate) fn reject_files(data_dir: &Path, run: i64) -> Vec<(String, PathBuf)> 
     out
 }
 
-/// A run as JSON with every reject and its reject files (with their download links).
-pub(crate) fn run_detail_json(
-    run: &clout_app::RunRecord,
-    rejects: &[clout_app::RejectRow],
-    files: &[(String, PathBuf)],
-    data_dir: &Path,
-) -> Value {
-    let mut body = run_json(run, data_dir);
-    body["rejects"] = rejects
-        .iter()
-        .map(|r| {
-            let name = std::path::Path::new(&r.file).file_name().map_or(r.file.clone(), |n| n.to_string_lossy().to_string());
-            json!({"file": shown_path(data_dir, &r.file), "file_name": name, "line": r.line, "field": r.field, "reason": r.reason, "raw": String::from_utf8_lossy(&r.raw)})
-        })
-        .collect::<Vec<_>>()
-        .into();
-    body["reject_files"] = files
-        .iter()
-        .map(|(n, _)| json!({"name": n, "download": format!("/api/v1/imports/{}/rejects?file={n}", run.id)}))
-        .collect::<Vec<_>>()
-        .into();
-    body
-}
-
-/// Run `id` with its rejects as JSON, as [`run_detail_json`] writes it.
-pub(crate) async fn run_detail(state: &Arc<State>, id: i64) -> Result<Value, ApiError> {
+/// Run `id` with every reject and its reject files (with their download links).
+pub(crate) async fn run_detail(state: &Arc<State>, id: i64) -> Result<clout_wire::RunDetail, ApiError> {
     let (record, rejects) = state.read(move |app, _| Ok((app.run(id)?, app.rejects(id)?))).await?;
     let data_dir = state.data_dir();
-    Ok(run_detail_json(&record, &rejects, &reject_files(&data_dir, id), &data_dir))
+    let files: Vec<String> = reject_files(&data_dir, id).into_iter().map(|(name, _)| name).collect();
+    Ok(clout_wire::RunDetail::from(&record, &rejects, &files, &|p| shown_path(&data_dir, p)))
 }

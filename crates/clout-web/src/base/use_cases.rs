@@ -14,6 +14,6 @@ pub(crate) fn create_campaign(
     card_origin: &str,
     now: Timestamp,
 ) -> clout_app::Result<Campaign> {
-    let record = |p: &clout_app::Portfolio| clout_wire::portfolio_json(p, card_origin).to_string();
+    let record = |p: &clout_app::Portfolio| clout_wire::line(&clout_wire::Portfolio::from(p, card_origin));
     catalogue.create_campaign_from_plan(by, brief, plan, record, now)
 }

@@ -20,7 +20,7 @@ pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): O
     let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| Ok((app.campaigns()?, app.rate_card()?.currency))).await {
         Ok((list, currency)) => {
-            let rows: Vec<Value> = list.iter().map(clout_wire::campaign_json).collect();
+            let rows: Vec<clout_wire::Campaign> = list.iter().map(clout_wire::Campaign::from).collect();
             render(
                 "campaigns.html",
                 page_context(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
@@ -99,8 +99,8 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
             let r = app.campaign_report(&key, s.now())?;
             let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (charts::day(*t), *e)).collect();
             let chart = if points.is_empty() { None } else { charts::followers(&points).ok() };
-            let detail = clout_wire::campaign_detail_json(&c, &members, &r);
-            let report = clout_wire::report_json(&r);
+            let detail = clout_wire::CampaignDetail::from(&c, &members, &r);
+            let report = clout_wire::CampaignReport::from(&r);
             let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
             Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}}))
         })

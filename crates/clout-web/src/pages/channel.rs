@@ -35,7 +35,7 @@ pub(super) async fn channel(
                     _ => None,
                 };
                 match app.price(&price_reference, d, quote, TierPreset::Scrunch) {
-                    Ok(r) => rows.push(clout_wire::price_json(&r)),
+                    Ok(r) => rows.push(clout_wire::Price::from(&r)),
                     Err(clout_app::Error::Invalid(_)) if quote.is_none() => return Ok(Vec::new()),
                     Err(e) => return Err(e),
                 }
@@ -158,9 +158,9 @@ pub(super) async fn channel(
         .collect();
     let ctx = json!({
         "c": c, "metrics": metrics, "niches": niches, "posts": posts, "lookalikes": lookalikes,
-        "quality": page.quality.as_ref().map(clout_wire::quality_json),
+        "quality": page.quality.as_ref().map(clout_wire::Quality::from),
         "prices": prices, "price_error": price_error,
-        "relationship": clout_wire::relationship_json(&relationship),
+        "relationship": clout_wire::Relationship::from(&relationship),
         "campaigns": campaigns.iter().map(|c| json!({"id": c.id, "name": c.brief.name})).collect::<Vec<_>>(),
         "quote": single("quote").unwrap_or_default(), "quote_deliverable": quote_deliverable.as_str(),
         "window_text": window, "peers_text": peers_text,

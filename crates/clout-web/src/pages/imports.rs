@@ -50,7 +50,7 @@ pub(super) async fn import_run(
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match run_detail(&state, id).await {
         Ok(detail) => {
-            let ctx = json!({"run": detail, "rejects": detail["rejects"], "reject_files": detail["reject_files"], "file_errors": []});
+            let ctx = json!({"run": detail, "rejects": detail.rejects, "reject_files": detail.reject_files, "file_errors": []});
             render("import.html", page_context(&auth, "imports", ctx), StatusCode::OK)
         }
         Err(e) => error_page_for(&auth, e),

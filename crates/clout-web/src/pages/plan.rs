@@ -74,9 +74,9 @@ pub(super) async fn plan(
                                 })
                                 .collect();
                         let svg = charts::comparison(&bars, request.budget.currency.as_str()).ok();
-                        (json!({"comparison": clout_wire::comparison_json(&c, &card.origin)}), svg)
+                        (json!({"comparison": clout_wire::Comparison::from(&c, &card.origin)}), svg)
                     } else {
-                        (json!({"plan": clout_wire::portfolio_json(&app.plan(&request)?, &card.origin)}), None)
+                        (json!({"plan": clout_wire::Portfolio::from(&app.plan(&request)?, &card.origin)}), None)
                     })
                 })
                 .await
