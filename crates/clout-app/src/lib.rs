@@ -36,6 +36,7 @@ mod import;
 mod metrics;
 mod niches;
 mod plan;
+mod plan_query;
 mod price;
 mod quality;
 mod query;
@@ -71,6 +72,7 @@ pub use import::{
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
+pub use plan_query::{MAX_PLAN_CREATORS, PLAN_KEYS, PlanLimits, PlanQuery, plan_query};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};

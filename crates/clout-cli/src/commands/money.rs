@@ -2,16 +2,15 @@
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
-use clout_app::{Goal, PlanRequest, Portfolio, Reader};
+use anyhow::{Result, anyhow};
+use clout_app::{Goal, Portfolio, Reader};
 use clout_core::money::{Currency, Money};
 use clout_core::outcome::Spread;
 use clout_core::price::Deliverable;
 
 use super::preset;
-use super::search::{filters, sort_key};
+use super::search::{flag_error, search_pairs, sort_key};
 use crate::cli::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 use crate::output::{emit, table, thousands};
 
@@ -168,24 +167,34 @@ fn fmt_factor(x: f64) -> String {
 }
 
 pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 3600.0) {
-        bail!("--time-limit must be between 0 and 3600 seconds");
+    // The flags as the pairs of a URL, read by the app's one reading of a plan, so the CLI
+    // refuses what the API and the Plan page refuse (with a terminal's time limit).
+    let mut pairs = search_pairs(&args.filters);
+    let mut add = |key: &str, value: String| pairs.push((key.to_string(), value));
+    add("budget", args.budget.clone());
+    if let Some(c) = &args.currency {
+        add("currency", c.clone());
     }
-    let budget = amount(app, &args.budget, args.currency.as_deref(), "--budget")?;
-    let mut query = filters(&args.filters)?;
-    query.sort = sort_key(args.sort);
-    let request = PlanRequest {
-        query,
-        budget,
-        goal: goal(args.goal),
-        deliverable: deliverable(args.deliverable),
-        max_share: args.max_share,
-        min_creators: args.min_creators,
-        max_creators: args.max_creators,
-        exclude: args.exclude.clone(),
-        time_limit: Duration::from_secs_f64(args.time_limit),
-        candidates: args.candidates,
-    };
+    add("goal", goal(args.goal).as_str().to_string());
+    add("deliverable", deliverable(args.deliverable).as_str().to_string());
+    if let Some(s) = args.max_share {
+        add("max_share", s.to_string());
+    }
+    add("min_creators", args.min_creators.to_string());
+    if let Some(n) = args.max_creators {
+        add("max_creators", n.to_string());
+    }
+    for e in &args.exclude {
+        add("exclude", e.clone());
+    }
+    add("time_limit", args.time_limit.to_string());
+    add("candidates", args.candidates.to_string());
+    let q = clout_app::plan_query(&pairs, app.rate_card()?.currency, clout_app::PlanLimits::TERMINAL)
+        .map_err(|e| flag_error(&e))?;
+    let mut request = q.request;
+    request.query.preset = preset(args.filters.tiers);
+    // Which matches become candidates first: the terminal's own choice.
+    request.query.sort = sort_key(args.sort);
     let card = app.rate_card()?.origin;
     let mut text = String::new();
     if args.compare {

@@ -15,6 +15,14 @@ use crate::output::{emit, fixed2, table, thousands};
 /// pairs of a URL and read by `clout_app::search_query`, so the CLI refuses exactly what the
 /// API and the Directory page refuse.
 pub(crate) fn filters(args: &FilterArgs) -> Result<DiscoveryQuery> {
+    let pairs = search_pairs(args);
+    let mut q = clout_app::search_query(&pairs, true).map_err(|e| flag_error(&e))?;
+    q.preset = preset(args.tiers);
+    Ok(q)
+}
+
+/// The filter flags as the pairs of a URL (`--min-er 3` is `min_er=3`).
+pub(crate) fn search_pairs(args: &FilterArgs) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut add = |key: &str, value: String| pairs.push((key.to_string(), value));
     let text = args.query.join(" ");
@@ -60,12 +68,15 @@ pub(crate) fn filters(args: &FilterArgs) -> Result<DiscoveryQuery> {
             add(key, v.to_string());
         }
     }
-    let mut q = clout_app::search_query(&pairs, true).map_err(|e| match e.key.as_str() {
+    pairs
+}
+
+/// A refused pair as the flag it came from: `--min-er: ...`, or `the query: ...`.
+pub(crate) fn flag_error(e: &clout_app::QueryError) -> anyhow::Error {
+    match e.key.as_str() {
         "q" => anyhow!("the query: {}", e.message),
         key => anyhow!("--{}: {}", key.replace('_', "-"), e.message),
-    })?;
-    q.preset = preset(args.tiers);
-    Ok(q)
+    }
 }
 
 pub(crate) fn sort_key(sort: SortArg) -> SortKey {

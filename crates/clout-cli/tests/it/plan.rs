@@ -64,6 +64,13 @@ fn price_and_plan_refuse_bad_input_with_a_reason() {
         (vec!["plan", "--budget", "100", "--max-share", "150"], "--max-share"),
         (vec!["plan", "--budget", "100", "--min-creators", "3", "--max-creators", "2"], "cannot both hold"),
         (vec!["plan", "--budget", "0"], "more than zero"),
+        // The bounds of the API's plan (one reading of a plan for every edge), with a
+        // terminal's longer time limit.
+        (vec!["plan", "--budget", "100", "--max-creators", "0"], "--max-creators: 0 is out of range (1 to 10000)"),
+        (vec!["plan", "--budget", "100", "--candidates", "20001"], "--candidates: 20001 is out of range"),
+        (vec!["plan", "--budget", "100", "--time-limit", "0"], "--time-limit: 0 is out of range"),
+        (vec!["plan", "--budget", "100", "--time-limit", "3601"], "at most 3600 seconds"),
+        (vec!["plan", "--budget", "100", "--country", "AUS"], "--country: 'AUS' is not a two-letter country code"),
     ] {
         let out = dir.run(&args);
         let err = String::from_utf8_lossy(&out.stderr);

@@ -27,19 +27,6 @@ fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
     value.trim().parse::<T>().map_err(|_| invalid(key, format!("'{value}' is not a valid number")))
 }
 
-fn finite(key: &str, value: &str) -> Result<f64, ApiError> {
-    let v: f64 = number(key, value)?;
-    if v.is_finite() { Ok(v) } else { Err(invalid(key, format!("'{value}' is not a finite number"))) }
-}
-
-fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(invalid(key, format!("'{value}' is not true or false"))),
-    }
-}
-
 /// A search from URL pairs, read by the app's one reading of a search
 /// ([`clout_app::search_query`]): empty values are ignored (an untouched form field);
 /// unknown keys are refused when `strict` (the API) and ignored otherwise (a page).
@@ -87,86 +74,18 @@ pub(crate) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), A
     }
 }
 
-/// The keys of a plan beside the Directory filters.
-const PLAN_KEYS: &[&str] = &[
-    "budget",
-    "currency",
-    "goal",
-    "deliverable",
-    "max_share",
-    "min_creators",
-    "max_creators",
-    "exclude",
-    "compare",
-    "time_limit",
-    "candidates",
-];
-
-/// The longest a plan may search from the API, in seconds.
-pub(crate) const MAX_PLAN_SECONDS: f64 = 10.0;
-
-/// A plan from URL pairs: the plan's own keys plus every search filter (not `limit`,
-/// `offset`, `facets` or `sort`). `card_currency` is the budget's currency when none is given.
-/// Returns the request and whether to compare.
-// moves to clout-app, with `search_query`.
+/// A plan from URL pairs, read by the app's one reading of a plan
+/// ([`clout_app::plan_query`]) with a server's limits. Returns the request and whether to
+/// compare.
 pub(crate) fn plan_request(
     pairs: &[(String, String)],
     card_currency: clout_core::money::Currency,
 ) -> Result<(clout_app::PlanRequest, bool), ApiError> {
-    let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
-    // An empty value is an untouched form field, as for a search.
-    let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-    if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets", "sort"].contains(&k.as_str())) {
-        return Err(ApiError::bad_request(ErrorCode::UnknownParameter, format!("unknown parameter '{k}' for a plan")));
-    }
-    let mut query = search_query(&filters, true)?;
-    query.limit = clout_app::MAX_CANDIDATES;
-    let last = |key: &str| own.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.as_str());
-    let currency = match last("currency") {
-        Some(c) => currency("currency", c)?,
-        None => card_currency,
-    };
-    let budget = match last("budget") {
-        Some(b) => money("budget", b, currency)?,
-        None => return Err(invalid("budget", "a plan needs a budget".to_string())),
-    };
-    let goal = match last("goal") {
-        Some(g) => clout_app::Goal::parse(g)
-            .ok_or_else(|| invalid("goal", format!("unknown goal '{g}' (engagements, reach, views, value)")))?,
-        None => clout_app::Goal::Engagements,
-    };
-    let deliverable = match last("deliverable") {
-        Some(d) => deliverable("deliverable", d)?,
-        None => Deliverable::Post,
-    };
-    let max_share = last("max_share").map(|v| finite("max_share", v)).transpose()?;
-    let time_limit = match last("time_limit") {
-        Some(v) => {
-            let s = finite("time_limit", v)?;
-            if !(s > 0.0 && s <= MAX_PLAN_SECONDS) {
-                return Err(invalid(
-                    "time_limit",
-                    format!("{s} is out of range (above 0, at most {MAX_PLAN_SECONDS})"),
-                ));
-            }
-            s
-        }
-        None => 1.0,
-    };
-    let request = clout_app::PlanRequest {
-        query,
-        budget,
-        goal,
-        deliverable,
-        max_share,
-        min_creators: bounded(&own, "min_creators", 0, 0..=10_000)?,
-        max_creators: last("max_creators").map(|_| bounded(&own, "max_creators", 0, 1..=10_000)).transpose()?,
-        exclude: own.iter().filter(|(k, v)| k == "exclude" && !v.trim().is_empty()).map(|(_, v)| v.clone()).collect(),
-        time_limit: std::time::Duration::from_secs_f64(time_limit),
-        candidates: bounded(&own, "candidates", clout_app::MAX_CANDIDATES, 1..=clout_app::MAX_CANDIDATES)?,
-    };
-    let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);
-    Ok((request, compare))
+    let q = clout_app::plan_query(pairs, card_currency, clout_app::PlanLimits::SERVER).map_err(|e| {
+        let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
+        ApiError::bad_request(code, e.to_string())
+    })?;
+    Ok((q.request, q.compare))
 }
 
 /// The plan a new campaign starts from: a plan's query string (as on the Plan page) with

@@ -1,0 +1,189 @@
+//! The one reading of a plan that every edge shares: key/value pairs (the Plan page's URL,
+//! `/api/v1/plan`, a campaign's saved plan, or `clout plan`'s flags written as pairs) to a
+//! validated [`PlanRequest`]. The keys are the CLI's flag names with `_` for `-`; every
+//! Directory filter of [`crate::search_query`] applies to the candidates.
+//!
+//! The edges differ only in how long they let the optimiser run ([`PlanLimits`]): a server
+//! answers within seconds, a terminal may wait.
+
+use clout_core::money::{Currency, Money};
+use clout_core::price::Deliverable;
+
+use crate::plan::{Goal, MAX_CANDIDATES, PlanRequest};
+use crate::query::{QueryError, boolean, finite, invalid, number, search_query};
+
+/// The keys of a plan beside the Directory filters.
+pub const PLAN_KEYS: &[&str] = &[
+    "budget",
+    "currency",
+    "goal",
+    "deliverable",
+    "max_share",
+    "min_creators",
+    "max_creators",
+    "exclude",
+    "compare",
+    "time_limit",
+    "candidates",
+];
+
+/// The most creators a plan may ask for (as a minimum or a maximum).
+pub const MAX_PLAN_CREATORS: usize = 10_000;
+
+/// What an edge lets a plan do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlanLimits {
+    /// The longest the optimiser may search, in seconds.
+    pub max_seconds: f64,
+}
+
+impl PlanLimits {
+    /// A server's: 10 seconds.
+    pub const SERVER: PlanLimits = PlanLimits { max_seconds: 10.0 };
+    /// A terminal's: an hour.
+    pub const TERMINAL: PlanLimits = PlanLimits { max_seconds: 3_600.0 };
+}
+
+/// A plan to make, and whether to make three side by side.
+#[derive(Debug, Clone)]
+pub struct PlanQuery {
+    pub request: PlanRequest,
+    /// Micro creators, a few top-tier ones and no constraint, side by side.
+    pub compare: bool,
+}
+
+/// A plan from pairs: the plan's own keys plus every search filter (not `limit`, `offset`,
+/// `facets` or `sort`: the candidates are the best matches by relevance). Empty values are
+/// ignored (an untouched form field). `card_currency` is the budget's when none is given.
+pub fn plan_query(
+    pairs: &[(String, String)],
+    card_currency: Currency,
+    limits: PlanLimits,
+) -> Result<PlanQuery, QueryError> {
+    let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
+    let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    if let Some((k, _)) = filters.iter().find(|(k, _)| ["limit", "offset", "facets", "sort"].contains(&k.as_str())) {
+        return Err(QueryError {
+            key: k.clone(),
+            unknown: true,
+            message: format!("unknown parameter '{k}' for a plan"),
+        });
+    }
+    let mut query = search_query(&filters, true)?;
+    query.limit = MAX_CANDIDATES;
+    let last = |key: &str| own.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let currency = match last("currency") {
+        Some(c) => Currency::parse(c).map_err(|e| invalid("currency", e.0))?,
+        None => card_currency,
+    };
+    let budget = match last("budget") {
+        Some(b) => Money::parse(b, currency).map_err(|e| invalid("budget", e.0))?,
+        None => return Err(invalid("budget", "a plan needs a budget")),
+    };
+    let goal = match last("goal") {
+        Some(g) => Goal::parse(g)
+            .ok_or_else(|| invalid("goal", format!("unknown goal '{g}' (engagements, reach, views, value)")))?,
+        None => Goal::Engagements,
+    };
+    let deliverable = match last("deliverable") {
+        Some(d) => Deliverable::parse(d)
+            .ok_or_else(|| invalid("deliverable", format!("unknown deliverable '{d}' (post, video, story, short)")))?,
+        None => Deliverable::Post,
+    };
+    let time_limit = match last("time_limit") {
+        Some(v) => {
+            let s = finite("time_limit", v)?;
+            if !(s > 0.0 && s <= limits.max_seconds) {
+                return Err(invalid(
+                    "time_limit",
+                    format!("{s} is out of range (above 0, at most {} seconds)", limits.max_seconds),
+                ));
+            }
+            s
+        }
+        None => 1.0,
+    };
+    let bounded = |key: &str, range: std::ops::RangeInclusive<usize>| -> Result<Option<usize>, QueryError> {
+        let Some(v) = last(key) else { return Ok(None) };
+        let n: usize = number(key, v)?;
+        if range.contains(&n) {
+            Ok(Some(n))
+        } else {
+            Err(invalid(key, format!("{n} is out of range ({} to {})", range.start(), range.end())))
+        }
+    };
+    let request = PlanRequest {
+        query,
+        budget,
+        goal,
+        deliverable,
+        max_share: last("max_share").map(|v| finite("max_share", v)).transpose()?,
+        min_creators: bounded("min_creators", 0..=MAX_PLAN_CREATORS)?.unwrap_or(0),
+        max_creators: bounded("max_creators", 1..=MAX_PLAN_CREATORS)?,
+        exclude: own.iter().filter(|(k, _)| k == "exclude").map(|(_, v)| v.clone()).collect(),
+        time_limit: std::time::Duration::from_secs_f64(time_limit),
+        candidates: bounded("candidates", 1..=MAX_CANDIDATES)?.unwrap_or(MAX_CANDIDATES),
+    };
+    let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);
+    Ok(PlanQuery { request, compare })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
+        s.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn usd() -> Currency {
+        Currency::parse("USD").unwrap()
+    }
+
+    #[test]
+    fn a_plan_reads_its_keys_and_the_directory_filters() {
+        let q = plan_query(
+            &pairs(&[
+                ("budget", "2500.50"),
+                ("goal", "reach"),
+                ("max_creators", "4"),
+                ("exclude", "instagram/a"),
+                ("exclude", "tiktok/b"),
+                ("niche", "Fitness"),
+                ("compare", "yes"),
+                ("currency", ""),
+            ]),
+            usd(),
+            PlanLimits::SERVER,
+        )
+        .unwrap();
+        assert_eq!(q.request.budget.minor, 250_050);
+        assert_eq!(q.request.budget.currency, usd());
+        assert_eq!(q.request.goal, Goal::Reach);
+        assert_eq!(q.request.max_creators, Some(4));
+        assert_eq!(q.request.min_creators, 0);
+        assert_eq!(q.request.exclude, vec!["instagram/a".to_string(), "tiktok/b".to_string()]);
+        assert_eq!(q.request.query.niches, vec!["fitness".to_string()]);
+        assert_eq!(q.request.candidates, MAX_CANDIDATES);
+        assert!(q.compare);
+    }
+
+    #[test]
+    fn each_bad_key_is_named_with_its_reason() {
+        let refused = |s: &[(&str, &str)], limits: PlanLimits| plan_query(&pairs(s), usd(), limits).unwrap_err();
+        let server = PlanLimits::SERVER;
+        assert_eq!(refused(&[("goal", "likes")], server).key, "budget", "no budget is the first refusal");
+        assert_eq!(refused(&[("budget", "10.001")], server).key, "budget");
+        assert_eq!(refused(&[("budget", "10"), ("goal", "likes")], server).key, "goal");
+        assert_eq!(refused(&[("budget", "10"), ("max_creators", "0")], server).key, "max_creators");
+        assert_eq!(refused(&[("budget", "10"), ("candidates", "20001")], server).key, "candidates");
+        assert_eq!(refused(&[("budget", "10"), ("min_er", "abc")], server).key, "min_er");
+        let sort = refused(&[("budget", "10"), ("sort", "followers")], server);
+        assert!(sort.unknown && sort.key == "sort", "{sort:?}");
+        // A server answers within seconds; a terminal may wait.
+        assert_eq!(refused(&[("budget", "10"), ("time_limit", "60")], server).key, "time_limit");
+        let q = plan_query(&pairs(&[("budget", "10"), ("time_limit", "60")]), usd(), PlanLimits::TERMINAL).unwrap();
+        assert_eq!(q.request.time_limit.as_secs(), 60);
+        assert_eq!(refused(&[("budget", "10"), ("time_limit", "0")], PlanLimits::TERMINAL).key, "time_limit");
+    }
+}
