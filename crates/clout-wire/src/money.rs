@@ -53,9 +53,9 @@ pub struct Calibration {
     pub q3: Option<f64>,
 }
 
-/// A price estimate and how it was made (all figures estimated, in the card's currency).
+/// A price range: what one deliverable costs (estimated, in the card's currency).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Estimate {
+pub struct PriceRange {
     #[schema(value_type = DeliverableName)]
     pub deliverable: &'static str,
     pub currency: String,
@@ -64,7 +64,29 @@ pub struct Estimate {
     pub high: Option<f64>,
     #[schema(value_type = MethodName)]
     pub method: &'static str,
+    /// Whether the store's deals moved the model's price.
     pub calibrated: bool,
+}
+
+impl PriceRange {
+    fn from(e: &clout_core::price::Estimate) -> PriceRange {
+        PriceRange {
+            deliverable: e.deliverable.as_str(),
+            currency: e.currency.as_str().to_string(),
+            low: round2(e.low),
+            point: round2(e.point),
+            high: round2(e.high),
+            method: "estimated",
+            calibrated: e.calibration.is_some(),
+        }
+    }
+}
+
+/// A price estimate and how it was made (all figures estimated, in the card's currency).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Estimate {
+    #[serde(flatten)]
+    pub range: PriceRange,
     pub calibration: Option<Calibration>,
     pub model: ModelRange,
     pub impressions: Range,
@@ -82,13 +104,7 @@ pub struct Estimate {
 impl Estimate {
     pub fn from(e: &clout_core::price::Estimate, card: &str) -> Estimate {
         Estimate {
-            deliverable: e.deliverable.as_str(),
-            currency: e.currency.as_str().to_string(),
-            low: round2(e.low),
-            point: round2(e.point),
-            high: round2(e.high),
-            method: "estimated",
-            calibrated: e.calibration.is_some(),
+            range: PriceRange::from(e),
             calibration: e.calibration.map(|c| Calibration {
                 factor: round2(c.factor),
                 deals: c.deals,
@@ -179,15 +195,9 @@ pub struct Price {
     pub platform: &'static str,
     pub handle: String,
     pub followers: Option<u64>,
-    #[schema(value_type = DeliverableName)]
-    pub deliverable: &'static str,
-    pub currency: String,
-    pub low: Option<f64>,
-    pub point: Option<f64>,
-    pub high: Option<f64>,
-    #[schema(value_type = MethodName)]
-    pub method: &'static str,
-    pub calibrated: bool,
+    /// The answer first; how it was made is under `estimate`.
+    #[serde(flatten)]
+    pub range: PriceRange,
     /// The quote's verdict, when a quote was given.
     pub verdict: Option<&'static str>,
     pub estimate: Estimate,
@@ -205,13 +215,7 @@ impl Price {
             platform: r.channel.row.platform.as_str(),
             handle: r.channel.row.handle.clone(),
             followers: r.channel.row.followers,
-            deliverable: r.estimate.deliverable.as_str(),
-            currency: r.estimate.currency.as_str().to_string(),
-            low: round2(r.estimate.low),
-            point: round2(r.estimate.point),
-            high: round2(r.estimate.high),
-            method: "estimated",
-            calibrated: r.estimate.calibration.is_some(),
+            range: PriceRange::from(&r.estimate),
             verdict: r.quote.as_ref().map(|q| q.verdict.as_str()),
             estimate: Estimate::from(&r.estimate, &r.card),
             quote: r.quote.as_ref().map(|q| Quote {

@@ -77,18 +77,12 @@ async fn account_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Resp
     }
 }
 
-async fn account(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
-    let state = state.0;
-    match page_auth(&state, &headers, &uri).await {
-        Ok(auth) => account_page(&state, &auth, Outcome::default()).await,
-        Err(r) => r,
-    }
+async fn account(state: St, Page(auth): Page) -> Response {
+    account_page(&state.0, &auth, Outcome::default()).await
 }
 
-async fn change_password(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+async fn change_password(state: St, headers: HeaderMap, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let (current, new) = (field(&f, "current").to_string(), field(&f, "password").to_string());
     if new != field(&f, "password2") {
         let e = ApiError::bad_request(ErrorCode::Invalid, "the two new passwords differ");
@@ -103,10 +97,8 @@ async fn change_password(state: St, headers: HeaderMap, OriginalUri(uri): Origin
     account_page(&state, &auth, outcome).await
 }
 
-async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+async fn create_token(state: St, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let name = field(&f, "name").to_string();
     let scope = if field(&f, "scope") == "full" { TokenScope::Full } else { TokenScope::Read };
     let days = match field(&f, "days").trim() {
@@ -131,16 +123,8 @@ async fn create_token(state: St, headers: HeaderMap, OriginalUri(uri): OriginalU
     r
 }
 
-async fn delete_token(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
+async fn delete_token(state: St, UrlPath(id): UrlPath<String>, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     let back = if field(&f, "back") == "users" { "/users" } else { "/account" };
@@ -175,24 +159,18 @@ async fn users_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Respon
     }
 }
 
-async fn users(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
-    let state = state.0;
-    match page_auth(&state, &headers, &uri).await {
-        Ok(auth) => users_page(&state, &auth, Outcome::default()).await,
-        Err(r) => r,
-    }
+async fn users(state: St, Page(auth): Page) -> Response {
+    users_page(&state.0, &auth, Outcome::default()).await
 }
 
 /// Runs an admin's change to an account and shows the Users page with what happened.
-async fn user_change<F>(state: St, headers: HeaderMap, uri: axum::http::Uri, body: Bytes, change: F) -> Response
+async fn user_change<F>(state: St, Posted(auth, f): Posted, change: F) -> Response
 where
     F: FnOnce(&mut clout_app::App, &State, Actor<'_>, &HashMap<String, String>) -> clout_app::Result<String>
         + Send
         + 'static,
 {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let user = auth.user.clone();
     let outcome = match state.write(move |app, s| change(app, s, Actor::User(&user), &f)).await {
         Ok(message) => Outcome::said(message),
@@ -201,8 +179,8 @@ where
     users_page(&state, &auth, outcome).await
 }
 
-async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
-    user_change(state, headers, uri, body, |app, s, by, f| {
+async fn create_user(state: St, posted: Posted) -> Response {
+    user_change(state, posted, |app, s, by, f| {
         let role = Role::parse(field(f, "role"))
             .ok_or_else(|| clout_app::Error::Invalid("role: choose admin, member or viewer".to_string()))?;
         let u = app.create_user(by, field(f, "username").trim(), field(f, "password"), role, s.now())?;
@@ -211,14 +189,8 @@ async fn create_user(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUr
     .await
 }
 
-async fn user_role(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(name): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    user_change(state, headers, uri, body, move |app, _, by, f| {
+async fn user_role(state: St, UrlPath(name): UrlPath<String>, posted: Posted) -> Response {
+    user_change(state, posted, move |app, _, by, f| {
         let role = Role::parse(field(f, "role"))
             .ok_or_else(|| clout_app::Error::Invalid("role: choose admin, member or viewer".to_string()))?;
         let u = app.set_role(by, &name, role)?;
@@ -227,56 +199,32 @@ async fn user_role(
     .await
 }
 
-async fn user_disable(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(name): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    user_change(state, headers, uri, body, move |app, s, by, _| {
+async fn user_disable(state: St, UrlPath(name): UrlPath<String>, posted: Posted) -> Response {
+    user_change(state, posted, move |app, s, by, _| {
         let u = app.disable_user(by, &name, s.now())?;
         Ok(format!("Disabled {}: their sessions ended and their tokens no longer work.", u.username))
     })
     .await
 }
 
-async fn user_enable(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(name): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    user_change(state, headers, uri, body, move |app, _, by, _| {
+async fn user_enable(state: St, UrlPath(name): UrlPath<String>, posted: Posted) -> Response {
+    user_change(state, posted, move |app, _, by, _| {
         let u = app.enable_user(by, &name)?;
         Ok(format!("Enabled {}.", u.username))
     })
     .await
 }
 
-async fn user_password(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(name): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    user_change(state, headers, uri, body, move |app, _, by, f| {
+async fn user_password(state: St, UrlPath(name): UrlPath<String>, posted: Posted) -> Response {
+    user_change(state, posted, move |app, _, by, f| {
         app.reset_password(by, &name, field(f, "password"))?;
         Ok(format!("Set a new password for {}; their sessions ended.", name.trim()))
     })
     .await
 }
 
-async fn user_delete(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(name): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    user_change(state, headers, uri, body, move |app, _, by, _| {
+async fn user_delete(state: St, UrlPath(name): UrlPath<String>, posted: Posted) -> Response {
+    user_change(state, posted, move |app, _, by, _| {
         app.delete_user(by, &name)?;
         Ok(format!("Deleted {} with their sessions and tokens.", name.trim()))
     })

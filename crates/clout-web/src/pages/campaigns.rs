@@ -15,9 +15,8 @@ fn form_date(f: &HashMap<String, String>, name: &str) -> Result<Option<clout_cor
         .ok_or_else(|| ApiError::invalid_parameter(name, format!("'{raw}' is not a date (YYYY-MM-DD)")))
 }
 
-pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
+pub(super) async fn campaigns(state: St, Page(auth): Page) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| Ok((app.campaigns()?, app.rate_card()?.currency))).await {
         Ok((list, currency)) => {
             let rows: Vec<clout_wire::Campaign> = list.iter().map(clout_wire::Campaign::from).collect();
@@ -31,15 +30,8 @@ pub(super) async fn campaigns(state: St, headers: HeaderMap, OriginalUri(uri): O
     }
 }
 
-pub(super) async fn create_campaign(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: Bytes,
-) -> Response {
+pub(super) async fn create_campaign(state: St, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let card = match state.read(|app, _| app.rate_card()).await {
         Ok(c) => c,
         Err(e) => return error_page_for(&auth, e),
@@ -107,45 +99,24 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
         .await
 }
 
-pub(super) async fn campaign(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn campaign(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
         Ok(ctx) => render("campaign.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
 
-pub(super) async fn campaign_print(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn campaign_print(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match campaign_context(&state, id).await {
         Ok(ctx) => render("campaign_print.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
 
-pub(super) async fn campaign_csv(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn campaign_csv(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match downloads::campaign_report_csv(&state, id.to_string()).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),
@@ -155,10 +126,8 @@ pub(super) async fn campaign_csv(
 /// Runs a campaign change posted from a form, then goes back to the campaign page.
 pub(super) async fn campaign_change(
     state: &Arc<State>,
-    headers: &HeaderMap,
-    uri: &axum::http::Uri,
+    Posted(auth, f): Posted,
     id: &str,
-    body: &Bytes,
     change: impl FnOnce(
         &mut clout_app::App,
         &State,
@@ -169,8 +138,6 @@ pub(super) async fn campaign_change(
     + Send
     + 'static,
 ) -> Response {
-    let f = form(body);
-    let auth = page!(form_auth(state, headers, uri, &f).await);
     let id = page!(path_id(id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     let key = id.to_string();
@@ -184,14 +151,8 @@ fn invalid(message: String) -> clout_app::Error {
     clout_app::Error::Invalid(message)
 }
 
-pub(super) async fn campaign_add_member(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+pub(super) async fn campaign_add_member(state: St, UrlPath(id): UrlPath<String>, posted: Posted) -> Response {
+    campaign_change(&state.0, posted, &id, |app, s, by, key, f| {
         let c = app.campaign(key)?;
         let fee = match field(f, "fee").trim() {
             "" => None,
@@ -206,14 +167,8 @@ pub(super) async fn campaign_add_member(
     .await
 }
 
-pub(super) async fn campaign_stage(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+pub(super) async fn campaign_stage(state: St, UrlPath(id): UrlPath<String>, posted: Posted) -> Response {
+    campaign_change(&state.0, posted, &id, |app, s, by, key, f| {
         let stage = clout_core::campaign::Stage::parse(field(f, "stage"))
             .ok_or_else(|| invalid(format!("unknown stage '{}'", field(f, "stage"))))?;
         app.set_stage(by, key, field(f, "channel"), stage, s.now())?;
@@ -222,14 +177,8 @@ pub(super) async fn campaign_stage(
     .await
 }
 
-pub(super) async fn campaign_fee(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, _, by, key, f| {
+pub(super) async fn campaign_fee(state: St, UrlPath(id): UrlPath<String>, posted: Posted) -> Response {
+    campaign_change(&state.0, posted, &id, |app, _, by, key, f| {
         let c = app.campaign(key)?;
         let fee = match field(f, "fee").trim() {
             "" => None,
@@ -243,14 +192,8 @@ pub(super) async fn campaign_fee(
     .await
 }
 
-pub(super) async fn campaign_add_deliverable(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+pub(super) async fn campaign_add_deliverable(state: St, UrlPath(id): UrlPath<String>, posted: Posted) -> Response {
+    campaign_change(&state.0, posted, &id, |app, s, by, key, f| {
         let kind = clout_core::price::Deliverable::parse(field(f, "type"))
             .ok_or_else(|| invalid(format!("unknown deliverable '{}'", field(f, "type"))))?;
         let due = form_date(f, "due_on").map_err(|e| invalid(e.message))?;
@@ -262,13 +205,11 @@ pub(super) async fn campaign_add_deliverable(
 
 pub(super) async fn campaign_link(
     state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     UrlPath((id, deliverable)): UrlPath<(String, String)>,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
     let deliverable = page!(deliverable_id(&deliverable).map_err(error_page));
-    campaign_change(&state.0, &headers, &uri, &id, &body, move |app, s, by, key, f| {
+    campaign_change(&state.0, posted, &id, move |app, s, by, key, f| {
         app.link_deliverable(by, key, deliverable, field(f, "post"), s.now())
     })
     .await
@@ -276,28 +217,19 @@ pub(super) async fn campaign_link(
 
 pub(super) async fn campaign_cancel(
     state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     UrlPath((id, deliverable)): UrlPath<(String, String)>,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
     let deliverable = page!(deliverable_id(&deliverable).map_err(error_page));
-    campaign_change(&state.0, &headers, &uri, &id, &body, move |app, _, by, key, _| {
-        app.cancel_deliverable(by, key, deliverable)
-    })
-    .await
+    campaign_change(&state.0, posted, &id, move |app, _, by, key, _| app.cancel_deliverable(by, key, deliverable)).await
 }
 
 pub(super) async fn creator_save(
     state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
-    body: Bytes,
+    Posted(auth, f): Posted,
 ) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let reference = format!("{platform}/{handle}");
     let profile = clout_app::CreatorProfile {
         email: Some(field(&f, "email").to_string()),
@@ -315,14 +247,10 @@ pub(super) async fn creator_save(
 
 pub(super) async fn creator_note(
     state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
-    body: Bytes,
+    Posted(auth, f): Posted,
 ) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let reference = format!("{platform}/{handle}");
     let note = field(&f, "body").to_string();
     let user = auth.user.clone();
@@ -335,29 +263,17 @@ pub(super) async fn creator_note(
 
 /// "Add to campaign" on a profile: the campaign is a field, since a form cannot put it in
 /// the address without script.
-pub(super) async fn campaign_add_from_profile(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: Bytes,
-) -> Response {
-    let f = form(&body);
-    let id = field(&f, "campaign_id").to_string();
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, s, by, key, f| {
+pub(super) async fn campaign_add_from_profile(state: St, posted: Posted) -> Response {
+    let id = field(&posted.1, "campaign_id").to_string();
+    campaign_change(&state.0, posted, &id, |app, s, by, key, f| {
         app.add_member(by, key, field(f, "channel").trim(), None, None, s.now())?;
         Ok(())
     })
     .await
 }
 
-pub(super) async fn campaign_brief(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
-    campaign_change(&state.0, &headers, &uri, &id, &body, |app, _, by, key, f| {
+pub(super) async fn campaign_brief(state: St, UrlPath(id): UrlPath<String>, posted: Posted) -> Response {
+    campaign_change(&state.0, posted, &id, |app, _, by, key, f| {
         let c = app.campaign(key)?;
         let currency = match field(f, "currency").trim() {
             "" => c.brief.budget.currency,
@@ -383,16 +299,8 @@ pub(super) async fn campaign_brief(
     .await
 }
 
-pub(super) async fn campaign_delete(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
+pub(super) async fn campaign_delete(state: St, UrlPath(id): UrlPath<String>, Posted(auth, _): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     match state.write(move |app, _| app.delete_campaign(clout_app::Actor::User(&user), &id.to_string())).await {

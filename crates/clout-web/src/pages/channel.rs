@@ -6,13 +6,11 @@ use clout_core::metric::Basis;
 
 pub(super) async fn channel(
     state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    Page(auth): Page,
     UrlPath((platform, handle)): UrlPath<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     let reference = format!("{platform}/{handle}");
     // A quote to judge, from the price form (`?quote=250&deliverable=video#price`).
     let pairs = params::pairs(raw.as_deref());

@@ -21,14 +21,8 @@ fn url_with(pairs: &[(String, String)], set: &[(&str, String)]) -> String {
     if q.is_empty() { "/directory".to_string() } else { format!("/directory?{q}") }
 }
 
-pub(super) async fn directory(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut ctx = json!({});

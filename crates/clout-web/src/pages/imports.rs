@@ -3,9 +3,8 @@
 
 use super::*;
 
-pub(super) async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
+pub(super) async fn imports(state: St, Page(auth): Page) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| app.runs()).await {
         Ok(runs) => render(
             "imports.html",
@@ -20,9 +19,8 @@ pub(super) async fn imports(state: St, headers: HeaderMap, OriginalUri(uri): Ori
     }
 }
 
-pub(super) async fn upload(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, form: Multipart) -> Response {
+pub(super) async fn upload(state: St, Page(auth): Page, form: Multipart) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     if let Err(e) = auth.user.require_write() {
         return error_page_for(&auth, e.into());
     }
@@ -39,15 +37,8 @@ pub(super) async fn upload(state: St, headers: HeaderMap, OriginalUri(uri): Orig
     }
 }
 
-pub(super) async fn import_run(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn import_run(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match run_detail(&state, id).await {
         Ok(detail) => {
             let ctx = json!({"run": detail, "rejects": detail.rejects, "reject_files": detail.reject_files, "file_errors": []});
@@ -57,16 +48,8 @@ pub(super) async fn import_run(
     }
 }
 
-pub(super) async fn import_rejects(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub(super) async fn import_rejects(state: St, PageId(auth, id): PageId, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let pairs = params::pairs(raw.as_deref());
     let file = pairs.iter().find(|(k, _)| k == "file").map(|(_, v)| v.clone());
     match downloads::rejects_file(&state, id, file.as_deref()).await {

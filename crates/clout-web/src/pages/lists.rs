@@ -10,19 +10,16 @@ fn list_rows(lists: &[clout_app::ListRow]) -> Vec<Value> {
         .collect()
 }
 
-pub(super) async fn lists(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
+pub(super) async fn lists(state: St, Page(auth): Page) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     match state.read(|app, _| app.lists()).await {
         Ok(l) => render("lists.html", page_context(&auth, "lists", json!({"lists": list_rows(&l)})), StatusCode::OK),
         Err(e) => error_page_for(&auth, e),
     }
 }
 
-pub(super) async fn create_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+pub(super) async fn create_list(state: St, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let name = field(&f, "name").to_string();
     let user = auth.user.clone();
     match state.write(move |app, s| app.create_list(&user, &name, s.now())).await {
@@ -31,10 +28,8 @@ pub(super) async fn create_list(state: St, headers: HeaderMap, OriginalUri(uri):
     }
 }
 
-pub(super) async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+pub(super) async fn add_to_list(state: St, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let Ok(id) = field(&f, "list").parse::<i64>() else {
         return error_page_for(&auth, ApiError::bad_request(ErrorCode::InvalidParameter, "choose a list"));
     };
@@ -46,15 +41,8 @@ pub(super) async fn add_to_list(state: St, headers: HeaderMap, OriginalUri(uri):
     }
 }
 
-pub(super) async fn list(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn list(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match state.read(move |app, _| app.list(id, TierPreset::Scrunch)).await {
         Ok((row, entries)) => {
             let members: Vec<Value> = entries
@@ -72,16 +60,8 @@ pub(super) async fn list(
     }
 }
 
-pub(super) async fn remove_from_list(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
+pub(super) async fn remove_from_list(state: St, UrlPath(id): UrlPath<String>, Posted(auth, f): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let channel = field(&f, "channel").to_string();
     let user = auth.user.clone();
@@ -91,16 +71,8 @@ pub(super) async fn remove_from_list(
     }
 }
 
-pub(super) async fn delete_list(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-    body: Bytes,
-) -> Response {
+pub(super) async fn delete_list(state: St, UrlPath(id): UrlPath<String>, Posted(auth, _): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    let auth = page!(form_auth(&state, &headers, &uri, &f).await);
     let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     let user = auth.user.clone();
     match state.write(move |app, _| app.delete_list(&user, id)).await {
@@ -109,15 +81,8 @@ pub(super) async fn delete_list(
     }
 }
 
-pub(super) async fn export_list(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub(super) async fn export_list(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
-    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
     match downloads::list_csv(&state, id).await {
         Ok(r) => r,
         Err(e) => error_page_for(&auth, e),

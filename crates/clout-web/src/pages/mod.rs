@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, OriginalUri, Path as UrlPath, RawQuery};
+use axum::extract::{Multipart, Path as UrlPath, RawQuery};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,6 +25,7 @@ use crate::base::params;
 use crate::base::render::{error_page, error_page_for, page_context, render};
 use crate::base::state::State;
 use crate::base::templates;
+use extract::{Page, PageId, Posted};
 
 type St = axum::extract::State<Arc<State>>;
 
@@ -43,6 +44,7 @@ mod campaigns;
 mod channel;
 mod charts;
 mod directory;
+mod extract;
 mod imports;
 mod lists;
 mod plan;
@@ -113,18 +115,6 @@ fn form(body: &Bytes) -> HashMap<String, String> {
 
 fn field<'f>(f: &'f HashMap<String, String>, name: &str) -> &'f str {
     f.get(name).map(String::as_str).unwrap_or("")
-}
-
-/// A signed-in user posting a form with its CSRF token.
-async fn form_auth(
-    state: &Arc<State>,
-    headers: &HeaderMap,
-    uri: &axum::http::Uri,
-    f: &HashMap<String, String>,
-) -> Result<Auth, Response> {
-    let auth = page_auth(state, headers, uri).await?;
-    auth.check_csrf(f.get("csrf").map(String::as_str)).map_err(|e| error_page_for(&auth, e))?;
-    Ok(auth)
 }
 
 fn selected(pairs: &[(String, String)], key: &str) -> Vec<String> {

@@ -5,14 +5,8 @@ use super::*;
 
 /// The planner: a GET form (the URL holds the whole plan), the picks or the comparison
 /// with its chart.
-pub(super) async fn plan(
-    state: St,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    let auth = page!(page_auth(&state, &headers, &uri).await);
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut form = serde_json::Map::new();

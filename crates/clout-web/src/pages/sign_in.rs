@@ -4,11 +4,8 @@
 
 use super::*;
 
-pub(super) async fn home(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri) -> Response {
-    match page_auth(&state.0, &headers, &uri).await {
-        Ok(_) => see_other("/directory"),
-        Err(r) => r,
-    }
+pub(super) async fn home(Page(_): Page) -> Response {
+    see_other("/directory")
 }
 
 pub(super) async fn css() -> Response {
@@ -157,12 +154,8 @@ pub(super) async fn login(state: St, ClientAddr(addr): ClientAddr, headers: Head
     }
 }
 
-pub(super) async fn logout(state: St, headers: HeaderMap, OriginalUri(uri): OriginalUri, body: Bytes) -> Response {
+pub(super) async fn logout(state: St, headers: HeaderMap, Posted(..): Posted) -> Response {
     let state = state.0;
-    let f = form(&body);
-    if let Err(r) = form_auth(&state, &headers, &uri, &f).await {
-        return r;
-    }
     if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE).map(str::to_string)
         && let Err(e) = state.write(move |app, _| app.logout(&token)).await
     {
