@@ -47,9 +47,10 @@ pub struct ChannelPage {
     pub window_span: Option<(Timestamp, Timestamp)>,
     /// The follower history, oldest first.
     pub followers: Vec<(Timestamp, u64)>,
-    /// The engagement rates of the channel's peers (same platform and size bucket).
+    /// The median engagement rates of the channel's peers (same platform and size bucket):
+    /// what its percentile compares.
     pub peer_rates: Vec<f64>,
-    /// The channel's own rate, to mark among its peers.
+    /// The channel's own median rate, to mark among its peers.
     pub rate: Option<f64>,
 }
 
@@ -94,7 +95,7 @@ pub(crate) fn page_model(
         (start, m.eligible_until)
     });
     let followers = profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
-    let rate = metrics.and_then(|m| m.engagement_rate.ok());
+    let rate = metrics.and_then(|m| m.median_engagement_rate.ok());
     ChannelPage { profile, quality, similar, cards, engagement, window_span, followers, peer_rates, rate }
 }
 
@@ -146,8 +147,9 @@ mod tests {
         assert_eq!(page.cards.len(), METRICS.len());
         let followers = page.cards.iter().find(|c| c.def.name == "followers").unwrap();
         assert_eq!(followers.value, Ok(MetricValue::Count(1_000)));
-        // The mean of 1, 2, 2, 3 and 9 % is 3.4 %.
-        assert!((page.rate.unwrap() - 3.4).abs() < 1e-9);
+        // The peer chart marks the median of the window's 1, 2, 2, 3 and 9 %: 2 % (what
+        // peers are compared by, metrics v2), not their mean of 3.4 %.
+        assert!((page.rate.unwrap() - 2.0).abs() < 1e-9);
         let (start, end) = page.window_span.unwrap();
         assert_eq!(end, Timestamp::from_unix(AS_OF - DAY), "24 hours before as of");
         assert_eq!(start, Timestamp::from_unix(AS_OF - 30 * DAY), "the 30-day bound is older than every post");

@@ -35,7 +35,9 @@ impl App {
                 posts: input.posts,
                 follower_history: input.history,
             });
-            peers.push(PeerInput { platform: input.platform, followers, rate: m.engagement_rate });
+            // Metrics v2: peers are compared by their median rate, so one viral post cannot
+            // buy a percentile, a label or an index.
+            peers.push(PeerInput { platform: input.platform, followers, rate: m.median_engagement_rate });
             records.push((
                 input.channel_id,
                 MetricsRecord {
@@ -76,5 +78,84 @@ impl App {
             with_rate: peers.iter().filter(|p| p.rate.is_ok()).count() as u64,
             fits: b.fits,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clout_core::{EngagementLabel, Timestamp};
+
+    use crate::{AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
+
+    /// 2026-11-20T12:00:00Z.
+    const AS_OF: i64 = 1_795_176_000;
+    const DAY: i64 = 86_400;
+
+    fn channel(handle: &str, followers: u64, likes: &[u64]) -> Vec<String> {
+        let mut lines = vec![format!(
+            r#"{{"kind":"channel","platform":"instagram","handle":"{handle}","followers":{followers},"observed_at":{AS_OF}}}"#
+        )];
+        for (i, l) in likes.iter().enumerate() {
+            lines.push(format!(
+                r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"{handle}-{i}","published_at":{},"likes":{l},"comments":0,"observed_at":{AS_OF}}}"#,
+                AS_OF - (i as i64 + 2) * DAY
+            ));
+        }
+        lines
+    }
+
+    #[test]
+    fn peers_are_compared_by_their_median_rate_so_one_viral_post_buys_no_label() {
+        // 35 steady channels of the 2–5K bucket: channel k has 2,000 + 40k followers and five
+        // posts of 20 + k likes, so its mean and median rate are (20 + k) / (2,000 + 40k):
+        // 1.0 % for k = 0, rising to 54 / 3,360 = 1.607 % for k = 34.
+        // One viral channel: 2,000 followers, four posts of 20 likes (1 %) and one of 1,200
+        // (60 %): mean 12.8 %, median 1 %.
+        let mut lines = Vec::new();
+        for k in 0..35u64 {
+            lines.extend(channel(&format!("steady{k}"), 2_000 + 40 * k, &[20 + k; 5]));
+        }
+        lines.extend(channel("viral", 2_000, &[20, 20, 20, 20, 1_200]));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("world.ndjson");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+        let catalogue = Catalogue::open(config, CatalogueOptions::write("test")).unwrap();
+        let options = ImportOptions {
+            clock: || Timestamp::from_unix(AS_OF),
+            strict: false,
+            batch_size: 1_000,
+            limits: Default::default(),
+            max_decompressed_bytes: None,
+        };
+        catalogue.import(|app| app.import(&[path], &options, &mut Silent)).unwrap();
+        let metrics = |handle: &str| {
+            let reference = format!("instagram/{handle}");
+            catalogue
+                .read(|r| r.channel_profile(&reference, clout_core::TierPreset::Scrunch))
+                .unwrap()
+                .view
+                .row
+                .metrics
+                .unwrap()
+        };
+        let viral = metrics("viral");
+        // The headline rate stays the mean, with the skew beside it.
+        assert!((viral.engagement_rate.unwrap() - 12.8).abs() < 1e-9);
+        assert!((viral.median_engagement_rate.unwrap() - 1.0).abs() < 1e-9);
+        assert_eq!(viral.viral_skew, Ok(true));
+        // No peer has a lower median than 1 %: percentile 100 * 0 / 36 = 0, label low (by
+        // the mean, 12.8 %, it would have been the group's top: very_high).
+        assert_eq!(viral.engagement_percentile, Ok(0.0));
+        assert_eq!(viral.engagement_label, Ok(EngagementLabel::Low));
+        // The steadiest top channel: 34 steady peers and the viral one below 1.607 %:
+        // 100 * 35 / 36 = 97.2, very_high.
+        let top = metrics("steady34");
+        assert!((top.engagement_percentile.unwrap() - 100.0 * 35.0 / 36.0).abs() < 1e-9);
+        assert_eq!(top.engagement_label, Ok(EngagementLabel::VeryHigh));
+        // The index compares medians with the size fit: the viral channel's is the lowest.
+        let index = |m: &crate::MetricsRecord| m.engagement_index.unwrap();
+        assert!(index(&viral) < index(&metrics("steady0")) + 1e-9, "{} vs {}", index(&viral), index(&top));
+        assert!(index(&viral) < index(&top));
     }
 }

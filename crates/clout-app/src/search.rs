@@ -107,6 +107,7 @@ impl App {
             language: r.language,
             niches: niches.remove(&r.id).unwrap_or_default(),
             engagement_rate: r.engagement_rate,
+            median_rate: r.median_engagement_rate,
             label: r.engagement_label,
             engagement_index: r.engagement_index,
             growth: r.follower_growth_30d,

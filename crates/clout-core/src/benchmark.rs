@@ -153,7 +153,8 @@ impl SizeFit {
 pub struct PeerInput {
     pub platform: Platform,
     pub followers: u64,
-    /// The channel's `engagement_rate`, or why it has none.
+    /// The rate channels are compared by: the channel's `median_engagement_rate` (metrics
+    /// v2), or why it has none.
     pub rate: Metric<f64>,
 }
 

@@ -85,6 +85,7 @@ fn rows(n: usize) -> Vec<IndexedChannel> {
                 language: Some(LANGUAGES[country.min(LANGUAGES.len() - 1)].to_string()),
                 niches,
                 engagement_rate: active.then_some(rate),
+                median_rate: None,
                 label: active.then(|| EngagementLabel::from_rate(rate)),
                 engagement_index: active.then_some(index),
                 growth: (rng.random::<f64>() > 0.1).then(|| rng.random_range(-3.0..8.0)),

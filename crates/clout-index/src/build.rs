@@ -86,6 +86,7 @@ impl DiscoveryIndex {
             ix.cols.push(Row {
                 followers: r.followers.unwrap_or(u64::MAX),
                 engagement_rate: r.engagement_rate.unwrap_or(f64::NAN),
+                median_rate: r.median_rate.map_or(f32::NAN, |m| m as f32),
                 engagement_index: r.engagement_index.unwrap_or(f64::NAN),
                 growth: r.growth.unwrap_or(f64::NAN),
                 posts_per_week: r.posts_per_week.unwrap_or(f64::NAN),

@@ -10,6 +10,8 @@ use crate::MAX_NICHES;
 pub(crate) struct Columns {
     pub(crate) followers: Vec<u64>,
     pub(crate) engagement_rate: Vec<f64>,
+    /// Read by no filter, only to draw a peer group: four bytes are precision enough.
+    pub(crate) median_rate: Vec<f32>,
     pub(crate) engagement_index: Vec<f64>,
     pub(crate) growth: Vec<f64>,
     pub(crate) posts_per_week: Vec<f64>,
@@ -29,6 +31,7 @@ impl Columns {
     pub(crate) fn push(&mut self, r: Row) {
         self.followers.push(r.followers);
         self.engagement_rate.push(r.engagement_rate);
+        self.median_rate.push(r.median_rate);
         self.engagement_index.push(r.engagement_index);
         self.growth.push(r.growth);
         self.posts_per_week.push(r.posts_per_week);
@@ -52,6 +55,7 @@ impl Columns {
                 + self.posts_per_week.capacity()
                 + self.quality.capacity())
                 * 8
+            + self.median_rate.capacity() * 4
             + (self.country.capacity() + self.language.capacity()) * 2
             + self.niches.capacity() * 2 * MAX_NICHES
             + self.platform.capacity()
@@ -70,6 +74,7 @@ impl Columns {
 pub(crate) struct Row {
     pub(crate) followers: u64,
     pub(crate) engagement_rate: f64,
+    pub(crate) median_rate: f32,
     pub(crate) engagement_index: f64,
     pub(crate) growth: f64,
     pub(crate) posts_per_week: f64,

@@ -75,6 +75,8 @@ pub struct IndexedChannel {
     /// At most [`MAX_NICHES`] (the classifier's labels); further ones are not indexed.
     pub niches: Vec<String>,
     pub engagement_rate: Option<f64>,
+    /// The median per-post rate: what peers are compared by (metrics v2).
+    pub median_rate: Option<f64>,
     pub label: Option<EngagementLabel>,
     pub engagement_index: Option<f64>,
     pub growth: Option<f64>,
@@ -194,8 +196,8 @@ impl DiscoveryIndex {
         }
     }
 
-    /// The engagement rates of one peer group: the platform's channels in the size bucket,
-    /// those with a rate.
+    /// The median engagement rates of one peer group (what percentiles compare, metrics
+    /// v2): the platform's channels in the size bucket, those with a median rate.
     pub fn peer_rates(&self, platform: Platform, bucket: clout_core::Bucket) -> Vec<f64> {
         let Some(code) = Platform::ALL.iter().position(|p| *p == platform) else {
             return Vec::new();
@@ -209,7 +211,7 @@ impl DiscoveryIndex {
                         let f = self.cols.followers[o];
                         f != u64::MAX && clout_core::Bucket::for_followers(f) == Some(bucket)
                     })
-                    .map(|o| self.cols.engagement_rate[o])
+                    .map(|o| f64::from(self.cols.median_rate[o]))
                     .filter(|r| !r.is_nan())
                     .collect()
             })

@@ -42,6 +42,7 @@ pub(crate) fn arb_row() -> impl Strategy<Value = IndexedChannel> {
                     language: l.map(|i| LANGUAGES[i].to_string()),
                     niches,
                     engagement_rate: er,
+                    median_rate: None,
                     label: label.map(|i| EngagementLabel::ALL[i]),
                     engagement_index: index,
                     growth,
@@ -296,6 +297,7 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
         language: None,
         niches: vec![],
         engagement_rate: Some(3.0),
+        median_rate: None,
         label: None,
         engagement_index: index,
         growth: None,
@@ -314,6 +316,39 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
 }
 
 #[test]
+fn a_peer_group_is_its_channels_median_rates() {
+    let row = |id: i64, platform: Platform, followers: u64, mean: f64, median: Option<f64>| IndexedChannel {
+        channel_id: id,
+        platform,
+        followers: Some(followers),
+        country: None,
+        language: None,
+        niches: vec![],
+        engagement_rate: Some(mean),
+        median_rate: median,
+        label: None,
+        engagement_index: None,
+        growth: None,
+        posts_per_week: None,
+        quality: None,
+        verified: None,
+        has_email: false,
+    };
+    let index = DiscoveryIndex::build(vec![
+        // Instagram 2–5K: two channels with a median rate, one without.
+        row(1, Platform::Instagram, 2_500, 12.8, Some(1.0)),
+        row(2, Platform::Instagram, 4_000, 3.0, Some(2.5)),
+        row(3, Platform::Instagram, 3_000, 4.0, None),
+        // Other buckets and platforms are not peers.
+        row(4, Platform::Instagram, 6_000, 5.0, Some(5.0)),
+        row(5, Platform::Tiktok, 2_500, 7.0, Some(7.0)),
+    ]);
+    let mut rates = index.peer_rates(Platform::Instagram, clout_core::Bucket::for_followers(2_500).unwrap());
+    rates.sort_by(f64::total_cmp);
+    assert_eq!(rates, [1.0, 2.5], "the medians, not the means 12.8 and 3.0");
+}
+
+#[test]
 fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
     // 300,000 rows: enough for every query below to take the two-thread path.
     let rows: Vec<IndexedChannel> = (0..300_000u64)
@@ -325,6 +360,7 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
             language: (i % 5 != 0).then(|| LANGUAGES[(i % 3) as usize].to_string()),
             niches: vec![NICHES[(i % 4) as usize].to_string()],
             engagement_rate: (i % 11 != 0).then(|| (i % 97) as f64 / 10.0),
+            median_rate: None,
             label: None,
             engagement_index: (i % 13 != 0).then(|| (i % 37) as f64 / 10.0),
             growth: None,

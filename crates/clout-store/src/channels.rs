@@ -105,6 +105,8 @@ pub struct DiscoveryRow {
     pub has_email: bool,
     pub verified: Option<bool>,
     pub engagement_rate: Option<f64>,
+    /// What channels are compared by (metrics v2).
+    pub median_engagement_rate: Option<f64>,
     pub engagement_label: Option<EngagementLabel>,
     pub engagement_index: Option<f64>,
     pub follower_growth_30d: Option<f64>,
@@ -240,7 +242,8 @@ impl Store {
     pub(crate) fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
-                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score
+                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score,
+                m.median_engagement_rate
              FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
              LEFT JOIN channel_quality q ON q.channel_id = c.id ORDER BY c.id",
         )?;
@@ -256,6 +259,7 @@ impl Store {
                 has_email: r.get(5)?,
                 verified: r.get(6)?,
                 engagement_rate: r.get(7)?,
+                median_engagement_rate: r.get(13)?,
                 engagement_label: r.get::<_, Option<String>>(8)?.as_deref().and_then(EngagementLabel::parse),
                 engagement_index: r.get(9)?,
                 follower_growth_30d: r.get(10)?,

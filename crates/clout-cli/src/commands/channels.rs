@@ -97,7 +97,7 @@ pub(crate) fn benchmarks(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     }
     let _ = writeln!(
         text,
-        "Size fits: ln(rate) = a + b ln(followers), per platform (b: how fast engagement falls with size)"
+        "Size fits: ln(median rate) = a + b ln(followers), per platform (b: how fast engagement falls with size)"
     );
     let rows: Vec<Vec<String>> = fits
         .iter()
@@ -107,7 +107,10 @@ pub(crate) fn benchmarks(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
         .collect();
     let _ = write!(text, "{}", table(&["PLATFORM", "A", "B", "CHANNELS"], &rows, &[1, 2, 3]));
     text.push('\n');
-    let _ = writeln!(text, "Peer groups (channels with a rate, per platform and follower bucket; percentiles need 30)");
+    let _ = writeln!(
+        text,
+        "Peer groups (channels with a median rate, per platform and follower bucket; percentiles need 30; channels are compared by their median rate)"
+    );
     let rows: Vec<Vec<String>> = buckets
         .iter()
         .map(|b| {

@@ -57,9 +57,11 @@ fn channels_json_has_every_metric_and_a_reason_beside_each_null() {
     assert!((chef["median_engagement_rate"].as_f64().unwrap() - 3.0).abs() < 1e-9);
     assert_eq!(chef["viral_skew"], false);
     assert_eq!(chef["posts_in_window"], 5);
-    // One channel per platform: too few peers for a percentile, so the label uses fixed bands (4 % → high).
+    // One channel per platform: too few peers for a percentile, so the label uses fixed
+    // bands on the median rate (metrics v2): 3 % → good (1 to < 3.5). The mean, 4 %, would
+    // have said high.
     assert_eq!(chef["engagement_percentile_reason"], "too_few_peers");
-    assert_eq!(chef["engagement_label"], "high");
+    assert_eq!(chef["engagement_label"], "good");
     assert_eq!(chef["follower_growth_30d_reason"], "no_history");
     let quiet = lines.iter().find(|o| o["handle"] == "quiet").unwrap();
     assert_eq!(quiet["engagement_rate_reason"], "insufficient_posts");

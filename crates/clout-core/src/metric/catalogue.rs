@@ -265,7 +265,7 @@ pub const METRICS: &[MetricDef] = &[
         "Percentile among peers",
         Unit::Percentile,
         Basis::Peers,
-        "100 × peers with a lower rate / peers (same platform and size bucket, at least 30)",
+        "100 × peers with a lower median rate / peers (same platform and size bucket, at least 30)",
     ),
     def(
         MetricKey::EngagementLabel,
@@ -273,7 +273,7 @@ pub const METRICS: &[MetricDef] = &[
         "Label",
         Unit::Name,
         Basis::Peers,
-        "from the percentile among peers: low < 25, good < 75, high < 90, very high ≥ 90 (fixed rate bands without 30 peers)",
+        "from the percentile among peers: low < 25, good < 75, high < 90, very high ≥ 90 (fixed bands on the median rate without 30 peers)",
     ),
     def(
         MetricKey::EngagementIndex,
@@ -281,7 +281,7 @@ pub const METRICS: &[MetricDef] = &[
         "Engagement index",
         Unit::Ratio,
         Basis::SizeFit,
-        "rate / exp(a + b × ln(followers)): 1.0 is typical for the size",
+        "median rate / exp(a + b × ln(followers)), fitted on peers' median rates: 1.0 is typical for the size",
     ),
 ];
 

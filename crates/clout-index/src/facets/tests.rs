@@ -26,6 +26,7 @@ fn channel(
         language: Some(if country == "FR" { "fr" } else { "en" }.to_string()),
         niches: niches.iter().map(|n| n.to_string()).collect(),
         engagement_rate: er,
+        median_rate: None,
         label: None,
         engagement_index: None,
         growth: None,

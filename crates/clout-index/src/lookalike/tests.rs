@@ -75,6 +75,7 @@ fn lookalikes_found_on_two_threads_equal_one_pass_over_every_candidate() {
             language: None,
             niches: vec![NICHES[(i % 2) as usize].to_string()],
             engagement_rate: None,
+            median_rate: None,
             label: None,
             engagement_index: None,
             growth: None,

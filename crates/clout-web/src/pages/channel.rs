@@ -77,7 +77,12 @@ pub(super) async fn channel(
     let derived = "derived: computed by Clout from the measured posts and follower counts".to_string();
     let peers_text = match &profile.peers {
         Some(p) => {
-            format!("{} {} channels, median rate {:.2} %", p.platform.as_str(), p.bucket.as_str(), p.median_rate)
+            format!(
+                "{} {} channels, compared by their median rates (median {:.2} %)",
+                p.platform.as_str(),
+                p.bucket.as_str(),
+                p.median_rate
+            )
         }
         None => "no peer group".to_string(),
     };

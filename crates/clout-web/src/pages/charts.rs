@@ -146,7 +146,7 @@ pub(crate) fn peers(rates: &[f64], marker: Option<f64>) -> Result<String, String
         chart
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
-            .x_desc("engagement rate %")
+            .x_desc("median engagement rate %")
             .y_desc("channels")
             .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()
