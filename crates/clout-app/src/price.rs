@@ -179,7 +179,9 @@ impl Pricing {
         Some(PriceInput {
             platform: row.platform,
             followers,
-            engagement_rate: metrics.and_then(|m| m.engagement_rate.ok()),
+            // Compared as peers are (metrics v2): the median rate, so one viral post does not
+            // raise a price.
+            engagement_rate: metrics.and_then(|m| m.median_engagement_rate.ok()),
             bucket_median: metrics.and_then(|m| m.bucket).and_then(|b| self.medians.get(&(row.platform, b)).copied()),
         })
     }

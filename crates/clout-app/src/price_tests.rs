@@ -115,6 +115,29 @@ fn a_price_follows_the_built_in_card_and_is_fitted_to_enough_deals() {
 }
 
 #[test]
+fn one_viral_post_does_not_raise_a_price() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), None);
+    // Two channels of 10,000 followers. Steady: six posts of 300 engagements (3 %). Viral:
+    // the same but one post of 30,000 (300 %): mean 52.5 %, median 3 %. The bucket's median
+    // of median rates is 3 %, so both have the ratio 1 and the model's $90–$114 (point $102).
+    // By the mean, the viral channel's ratio would be clamped to 2 and its price doubled.
+    let mut lines = channel("steady", 10_000, 280, 20);
+    let mut viral = channel("viral", 10_000, 280, 20);
+    viral[1] = viral[1].replace(r#""likes":280"#, r#""likes":29980"#);
+    lines.append(&mut viral);
+    import(&mut app, tmp.path(), "world.ndjson", &lines);
+    for handle in ["steady", "viral"] {
+        let r = app.price(&format!("instagram/{handle}"), Deliverable::Post, None, TierPreset::Scrunch).unwrap();
+        let e = &r.estimate;
+        assert_eq!(e.er_ratio, Some(1.0), "{handle}: {e:?}");
+        assert!((e.point - 102.0).abs() < 1e-9, "{handle}: {e:?}");
+    }
+    let viral = app.channel_profile("instagram/viral", TierPreset::Scrunch).unwrap().view.row.metrics.unwrap();
+    assert!((viral.engagement_rate.unwrap() - 52.5).abs() < 1e-9, "the headline rate stays the mean");
+}
+
+#[test]
 fn a_rate_card_file_replaces_the_built_in_one_and_bad_cards_say_why() {
     let tmp = tempfile::tempdir().unwrap();
     let edited = DEFAULT_RATE_CARD

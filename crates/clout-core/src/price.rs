@@ -155,7 +155,7 @@ impl RateCard {
 pub struct PriceInput {
     pub platform: Platform,
     pub followers: u64,
-    /// The channel's engagement rate, in percent.
+    /// The channel's median engagement rate, in percent (compared with its peers' median).
     pub engagement_rate: Option<f64>,
     /// The median engagement rate of its benchmark bucket, in percent.
     pub bucket_median: Option<f64>,
