@@ -9,9 +9,22 @@ or invalid (the API tests cover those refusals).
   growth, posts_per_week, quality); for a plan, min_creators is not above max_creators.
 - POST /api/v1/campaigns and PUT /api/v1/campaigns/{id}: ends_on is not before starts_on.
 - /api/v1/search and /api/v1/plan: `q`, when not blank, has a word with a letter or digit.
+
+And one to reach what a random handle never does: a campaign's or a list's member and a
+campaign's deliverables name a channel the store holds (`ST_KNOWN_CHANNEL`, PLATFORM/HANDLE,
+set by .ci/schemathesis from the demo world), so putting a member, adding its deliverable,
+linking, cancelling and removing them run their real logic instead of a 404.
 """
 
+import os
+
 import schemathesis
+
+KNOWN_CHANNEL = os.environ.get("ST_KNOWN_CHANNEL", "")
+MEMBER_PATHS = (
+    "/api/v1/campaigns/{id}/members/{platform}/{handle}",
+    "/api/v1/lists/{id}/members/{platform}/{handle}",
+)
 
 PAIRS = ["followers", "er", "index", "growth", "posts_per_week", "quality", "creators"]
 
@@ -43,8 +56,21 @@ def map_query(context, query):
 
 
 @schemathesis.hook
+def map_path_parameters(context, path_parameters):
+    if not KNOWN_CHANNEL or context.operation is None or not isinstance(path_parameters, dict):
+        return path_parameters
+    if context.operation.path in MEMBER_PATHS:
+        path_parameters["platform"], path_parameters["handle"] = KNOWN_CHANNEL.split("/", 1)
+    return path_parameters
+
+
+@schemathesis.hook
 def map_body(context, body):
     if not isinstance(body, dict) or context.operation is None:
+        return body
+    if KNOWN_CHANNEL and context.operation.path == "/api/v1/campaigns/{id}/deliverables":
+        if isinstance(body.get("platform"), str) and isinstance(body.get("handle"), str):
+            body["platform"], body["handle"] = KNOWN_CHANNEL.split("/", 1)
         return body
     if context.operation.path not in ("/api/v1/campaigns", "/api/v1/campaigns/{id}"):
         return body

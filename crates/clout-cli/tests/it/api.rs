@@ -802,6 +802,36 @@ fn every_answer_has_a_schema_and_the_clis_json_is_the_apis() {
             assert!(schemas.contains_key(name), "{method} {path}: {name} is not in the components");
         }
     }
+    // Every link names an operation of the document and only parameters it takes; a new
+    // campaign links to what acts on it.
+    let mut operations = std::collections::HashMap::new();
+    for ops in doc["paths"].as_object().unwrap().values() {
+        for op in ops.as_object().unwrap().values() {
+            let params: Vec<String> = op["parameters"]
+                .as_array()
+                .map(|p| p.iter().map(|p| p["name"].as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
+            operations.insert(op["operationId"].as_str().unwrap().to_string(), params);
+        }
+    }
+    let mut links = 0;
+    for ops in doc["paths"].as_object().unwrap().values() {
+        for op in ops.as_object().unwrap().values() {
+            for response in op["responses"].as_object().unwrap().values() {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    let target = link["operationId"].as_str().unwrap();
+                    let params = operations.get(target).unwrap_or_else(|| panic!("link {name}: no operation {target}"));
+                    for p in link["parameters"].as_object().unwrap().keys() {
+                        assert!(params.contains(p), "link {name}: {target} takes no parameter {p}");
+                    }
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 15, "{links} links");
+    let created = &doc["paths"]["/api/v1/campaigns"]["post"]["responses"]["201"]["links"];
+    assert_eq!(created["campaign_report"]["parameters"]["id"], "$response.body#/id");
     // The channel's metrics schema is made from the metric catalogue: each metric with
     // its reason, each described by its formula.
     let metrics = &schemas["ChannelMetrics"]["properties"];

@@ -163,6 +163,7 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = router().into_openapi();
     schema::complete_errors(&mut doc);
+    schema::add_links(&mut doc);
     doc
 }
 

@@ -88,3 +88,65 @@ pub(crate) fn rate_card_currencies(doc: &mut utoipa::openapi::OpenApi, codes: &[
         }
     }
 }
+
+/// Links from the answers that create something to the operations on it (OpenAPI 3 link
+/// objects), so a client, or a fuzzer's stateful phase, can follow a new campaign, list or
+/// deliverable to what acts on it.
+pub(crate) fn add_links(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    let from_body = "$response.body#/id";
+    let path = |name: &str| format!("$request.path.{name}");
+    let campaign = [
+        "campaign",
+        "update_campaign",
+        "delete_campaign",
+        "campaign_report",
+        "campaign_report_csv",
+        "add_deliverable",
+        "put_campaign_member",
+    ];
+    let list = ["list", "delete_list", "export_list", "put_member"];
+    // (path, method, status, [(target operation, [(parameter, expression)])])
+    let mut table: Vec<(&str, &str, &str, Vec<(&str, Vec<(&str, String)>)>)> = vec![
+        (
+            "/api/v1/campaigns",
+            "post",
+            "201",
+            campaign.iter().map(|op| (*op, vec![("id", from_body.to_string())])).collect(),
+        ),
+        ("/api/v1/lists", "post", "201", list.iter().map(|op| (*op, vec![("id", from_body.to_string())])).collect()),
+        (
+            "/api/v1/campaigns/{id}/deliverables",
+            "post",
+            "201",
+            ["link_deliverable", "cancel_deliverable"]
+                .iter()
+                .map(|op| (*op, vec![("id", path("id")), ("deliverable", from_body.to_string())]))
+                .collect(),
+        ),
+    ];
+    let member = |op| (op, vec![("id", path("id")), ("platform", path("platform")), ("handle", path("handle"))]);
+    table.push((
+        "/api/v1/campaigns/{id}/members/{platform}/{handle}",
+        "put",
+        "200",
+        vec![member("delete_campaign_member"), ("add_deliverable", vec![("id", path("id"))])],
+    ));
+    table.push(("/api/v1/lists/{id}/members/{platform}/{handle}", "put", "204", vec![member("delete_member")]));
+    for (at, method, status, links) in table {
+        let Some(item) = doc.paths.paths.get_mut(at) else { continue };
+        let op = match method {
+            "post" => item.post.as_mut(),
+            "put" => item.put.as_mut(),
+            _ => None,
+        };
+        let Some(RefOr::T(response)) = op.and_then(|op| op.responses.responses.get_mut(status)) else { continue };
+        for (target, parameters) in links {
+            let mut link = LinkBuilder::new().operation_id(target);
+            for (name, expression) in parameters {
+                link = link.parameter(name, expression);
+            }
+            response.links.insert(target.to_string(), link.build().into());
+        }
+    }
+}
