@@ -156,6 +156,9 @@ pub struct Portfolio {
     pub skipped: Vec<(String, usize)>,
     /// Set when no set of candidates meets the constraints.
     pub infeasible: Option<String>,
+    /// Why part of the budget is left, when some is: the creator cap, no further
+    /// candidate, none cheap enough for the rest, or the time limit.
+    pub left_reason: Option<String>,
 }
 
 /// The same budget spent three ways.
@@ -321,6 +324,7 @@ impl App {
             candidates: candidates.len(),
             skipped,
             infeasible: None,
+            left_reason: None,
         };
         let Some(solution) = solution else {
             portfolio.optimal = !timed_out;
@@ -351,6 +355,36 @@ impl App {
         }
         let chosen: std::collections::HashSet<usize> = solution.chosen.iter().copied().collect();
         let n = candidates.len();
+        let left = budget.minor - solution.cost;
+        let cheapest_other = candidates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !chosen.contains(i))
+            .map(|(_, c)| c.price)
+            .min_by_key(|p| p.minor);
+        let above_share = portfolio.skipped.iter().find(|(k, _)| k.contains("--max-share")).map_or(0, |(_, v)| *v);
+        portfolio.left_reason = (left > 0).then(|| {
+            let left = Money::new(left, budget.currency);
+            let mut why = match (request.max_creators, cheapest_other) {
+                (Some(max), _) if chosen.len() >= max => {
+                    format!("{left} is left: the plan has the most creators allowed ({max})")
+                }
+                (_, None) => format!(
+                    "{left} is left: every one of the {n} candidates is in the plan; widen the filters (another tier, niche or platform) to spend the rest"
+                ),
+                (_, Some(p)) if p.minor > left.minor => {
+                    format!("{left} is left: no other candidate costs that little (the cheapest costs {p})")
+                }
+                _ if !solution.optimal => {
+                    format!("{left} is left: the optimiser stopped at the time limit (allow more time)")
+                }
+                _ => format!("{left} is left: adding any other candidate would not raise the expected {}", request.goal.as_str()),
+            };
+            if above_share > 0 {
+                why.push_str(&format!("; {above_share} matches were priced above the share cap"));
+            }
+            why
+        });
         let goal = request.goal.as_str();
         let mut picks: Vec<Pick> = Vec::with_capacity(chosen.len());
         for (i, c) in candidates.into_iter().enumerate() {

@@ -6,6 +6,7 @@
 //! The edges differ only in how long they let the optimiser run ([`PlanLimits`]): a server
 //! answers within seconds, a terminal may wait.
 
+use clout_core::Tier;
 use clout_core::money::{Currency, Money};
 use clout_core::price::Deliverable;
 
@@ -55,6 +56,11 @@ pub struct PlanQuery {
 /// A plan from pairs: the plan's own keys plus every search filter (not `limit`, `offset`,
 /// `facets` or `sort`: the candidates are the best matches by relevance). Empty values are
 /// ignored (an untouched form field). `card_currency` is the budget's when none is given.
+///
+/// The audience is micro creators unless a `tier` says otherwise (`tier=any`: every tier):
+/// Clout plans campaigns of micro-influencers. A comparison (`compare`) sets its own tiers
+/// for its micro and top-tier plans, and its unconstrained plan takes every tier unless a
+/// `tier` is given.
 pub fn plan_query(
     pairs: &[(String, String)],
     card_currency: Currency,
@@ -69,6 +75,10 @@ pub fn plan_query(
             message: format!("unknown parameter '{k}' for a plan"),
         });
     }
+    // `tier=any` is every tier; without a tier a plan is of micro creators.
+    let any_tier = filters.iter().any(|(k, v)| k == "tier" && v.trim().eq_ignore_ascii_case("any"));
+    let filters: Vec<(String, String)> =
+        filters.into_iter().filter(|(k, v)| !(k == "tier" && v.trim().eq_ignore_ascii_case("any"))).collect();
     let mut query = search_query(&filters, true)?;
     query.limit = MAX_CANDIDATES;
     let last = |key: &str| own.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
@@ -125,6 +135,12 @@ pub fn plan_query(
         candidates: bounded("candidates", 1..=MAX_CANDIDATES)?.unwrap_or(MAX_CANDIDATES),
     };
     let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);
+    let mut request = request;
+    if any_tier {
+        request.query.tiers = Tier::ALL.to_vec();
+    } else if request.query.tiers.is_empty() && !compare {
+        request.query.tiers = vec![Tier::Micro];
+    }
     Ok(PlanQuery { request, compare })
 }
 
@@ -166,6 +182,16 @@ mod tests {
         assert_eq!(q.request.query.niches, vec!["fitness".to_string()]);
         assert_eq!(q.request.candidates, MAX_CANDIDATES);
         assert!(q.compare);
+        assert!(q.request.query.tiers.is_empty(), "a comparison's unconstrained plan takes every tier");
+    }
+
+    #[test]
+    fn a_plan_is_of_micro_creators_unless_a_tier_says_otherwise() {
+        let tiers = |s: &[(&str, &str)]| plan_query(&pairs(s), usd(), PlanLimits::SERVER).unwrap().request.query.tiers;
+        assert_eq!(tiers(&[("budget", "10")]), vec![Tier::Micro]);
+        assert_eq!(tiers(&[("budget", "10"), ("tier", "mid"), ("tier", "macro")]), vec![Tier::Mid, Tier::Macro]);
+        assert_eq!(tiers(&[("budget", "10"), ("tier", "Any")]), Tier::ALL.to_vec());
+        assert_eq!(tiers(&[("budget", "10"), ("tier", "")]), vec![Tier::Micro], "an untouched form field");
     }
 
     #[test]

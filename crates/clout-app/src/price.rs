@@ -55,6 +55,9 @@ struct RawDeliverable {
 struct RawPlatform {
     cpm: f64,
     per_1000_followers: f64,
+    /// Absent: no minimum (cards written before it existed).
+    #[serde(default)]
+    minimum_fee: f64,
     reach: Vec<RawBand>,
 }
 
@@ -120,6 +123,7 @@ pub fn rate_card_from_toml(text: &str, origin: &str) -> Result<RateCard> {
                 cpm: nonneg(&format!("platform.{name}.cpm"), p.cpm)?,
                 reach: bands,
                 per_1000_followers: nonneg(&format!("platform.{name}.per_1000_followers"), p.per_1000_followers)?,
+                minimum_fee: nonneg(&format!("platform.{name}.minimum_fee"), p.minimum_fee)?,
             },
         );
     }

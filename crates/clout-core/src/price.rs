@@ -82,6 +82,9 @@ pub struct PlatformRates {
     pub reach: Vec<ReachBand>,
     /// The rule of thumb: price per 1,000 followers for one post.
     pub per_1000_followers: f64,
+    /// The least a creator is paid for one post, in the card's currency (0: no minimum):
+    /// no estimate goes below it, scaled per deliverable as the rule of thumb is.
+    pub minimum_fee: f64,
 }
 
 impl PlatformRates {
@@ -199,6 +202,8 @@ pub struct Estimate {
     pub er_ratio: Option<f64>,
     /// The clamped adjustment applied (1 when the ratio is unknown).
     pub er_factor: f64,
+    /// The least this deliverable is priced at on this platform (0: no minimum).
+    pub minimum_fee: f64,
     /// The rule of thumb for the same channel and deliverable.
     pub rule_of_thumb: f64,
     pub calibration: Option<Calibration>,
@@ -228,12 +233,13 @@ pub fn estimate(
     let model_high = impressions_high * per_impression;
     let model_point = (model_low + model_high) / 2.0;
     let k = calibration.map_or(1.0, |c| c.factor);
+    let minimum_fee = rates.minimum_fee * d.cpm_factor * d.reach_factor;
     Some(Estimate {
         deliverable,
         currency: card.currency,
-        low: model_low * k,
-        point: model_point * k,
-        high: model_high * k,
+        low: (model_low * k).max(minimum_fee),
+        point: (model_point * k).max(minimum_fee),
+        high: (model_high * k).max(minimum_fee),
         model_low,
         model_point,
         model_high,
@@ -246,6 +252,7 @@ pub fn estimate(
         cpm_factor: d.cpm_factor,
         er_ratio,
         er_factor,
+        minimum_fee,
         rule_of_thumb: followers / 1000.0 * rates.per_1000_followers * d.cpm_factor * d.reach_factor,
         calibration,
     })
@@ -343,6 +350,7 @@ pub(crate) mod tests {
                 ReachBand { from_followers: 100_000, low: 0.10, high: 0.20 },
             ],
             per_1000_followers: 10.0,
+            minimum_fee: 0.0,
         };
         RateCard {
             origin: "test".to_string(),
@@ -363,6 +371,28 @@ pub(crate) mod tests {
 
     fn input(followers: u64, er: Option<f64>, median: Option<f64>) -> PriceInput {
         PriceInput { platform: Platform::Instagram, followers, engagement_rate: er, bucket_median: median }
+    }
+
+    #[test]
+    fn no_estimate_goes_below_the_minimum_fee() {
+        let mut card = card();
+        for rates in card.platforms.values_mut() {
+            rates.minimum_fee = 10.0;
+        }
+        // 1,000 followers reach 300–400: $6–$8 at $20 CPM, below the $10 minimum, so every
+        // figure is $10; the model keeps its own $6–$8.
+        let e = estimate(&card, Deliverable::Post, &input(1_000, None, None), None).unwrap();
+        assert_eq!((e.low, e.point, e.high, e.minimum_fee), (10.0, 10.0, 10.0, 10.0));
+        assert!((e.model_low - 6.0).abs() < 1e-9 && (e.model_high - 8.0).abs() < 1e-9);
+        // 2,000 followers: $12–$16, point $14, all above $10: nothing changes.
+        let e = estimate(&card, Deliverable::Post, &input(2_000, None, None), None).unwrap();
+        assert!((e.low - 12.0).abs() < 1e-9 && (e.point - 14.0).abs() < 1e-9 && (e.high - 16.0).abs() < 1e-9);
+        // 1,500 followers: $9–$12, point $10.50: only the low end is raised, to $10.
+        let e = estimate(&card, Deliverable::Post, &input(1_500, None, None), None).unwrap();
+        assert!((e.low - 10.0).abs() < 1e-9 && (e.point - 10.5).abs() < 1e-9 && (e.high - 12.0).abs() < 1e-9);
+        // A story (reach × 0.2, CPM × 2): its minimum is $10 × 0.4 = $4.
+        let e = estimate(&card, Deliverable::Story, &input(100, None, None), None).unwrap();
+        assert!((e.minimum_fee - 4.0).abs() < 1e-9 && (e.point - 4.0).abs() < 1e-9, "{e:?}");
     }
 
     #[test]

@@ -96,6 +96,9 @@ pub struct Estimate {
     pub cpm_factor: f64,
     pub er_ratio: Option<f64>,
     pub er_factor: f64,
+    /// The least this deliverable is priced at on the platform (null: no minimum); the
+    /// range is raised to it where the model is below.
+    pub minimum_fee: Option<f64>,
     pub rule_of_thumb: Option<f64>,
     /// The rate card: `built-in` or its file.
     pub rate_card: String,
@@ -123,6 +126,7 @@ impl Estimate {
             cpm_factor: e.cpm_factor,
             er_ratio: e.er_ratio.map(|r| round_to(r, 3)),
             er_factor: round_to(e.er_factor, 3),
+            minimum_fee: (e.minimum_fee > 0.0).then(|| round2(e.minimum_fee)).flatten(),
             rule_of_thumb: round2(e.rule_of_thumb),
             rate_card: card.to_string(),
         }
@@ -321,6 +325,8 @@ pub struct Portfolio {
     pub cost_minor: i64,
     pub left: Option<f64>,
     pub left_minor: i64,
+    /// Why part of the budget is left (null when none is).
+    pub left_reason: Option<String>,
     pub picks: Vec<Pick>,
     pub totals: Option<Totals>,
     /// Whether the optimiser proved the plan optimal.
@@ -351,6 +357,7 @@ impl Portfolio {
             cost_minor: p.cost.minor,
             left: amount(&left),
             left_minor: left.minor,
+            left_reason: p.left_reason.clone(),
             picks: p.picks.iter().map(|x| Pick::from(x, card)).collect(),
             totals: p.totals.as_ref().map(|t| Totals {
                 engagements: Spread::from(&t.engagements, "derived"),

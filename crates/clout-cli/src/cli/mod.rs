@@ -75,7 +75,7 @@ pub(crate) enum Command {
     /// versus top tier versus unconstrained, side by side).
     ///
     /// Candidates are the Directory's matches for the filters (the first 20,000 in sort
-    /// order). Prices are the rate card's point estimates; the optimisation is exact
+    /// order), of the micro tier unless --tier says otherwise (--tier any: every tier). Prices are the rate card's point estimates; the optimisation is exact
     /// (branch and bound) unless --time-limit stops it, which the output then says,
     /// with the optimality gap.
     Plan(Box<PlanArgs>),

@@ -189,6 +189,9 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     }
     add("time_limit", args.time_limit.to_string());
     add("candidates", args.candidates.to_string());
+    if args.compare {
+        add("compare", "true".to_string());
+    }
     let q = clout_app::plan_query(&pairs, app.rate_card()?.currency, clout_app::PlanLimits::TERMINAL)
         .map_err(|e| flag_error(&e))?;
     let mut request = q.request;
@@ -197,7 +200,7 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     request.query.sort = sort_key(args.sort);
     let card = app.rate_card()?.origin;
     let mut text = String::new();
-    if args.compare {
+    if q.compare {
         let c = app.compare(&request)?;
         if args.json {
             let _ = writeln!(text, "{}", clout_wire::line(&clout_wire::Comparison::from(&c, &card)));
@@ -264,6 +267,9 @@ fn plan_text(text: &mut String, p: &Portfolio) {
         Money::new(p.budget.minor - p.cost.minor, cur).amount(),
         p.goal.as_str()
     );
+    if let Some(why) = &p.left_reason {
+        let _ = writeln!(text, "Left over: {why}.");
+    }
     if let Some(t) = &p.totals {
         let _ = writeln!(text, "Expected totals (P10 / P50 / P90, {} joint draws):", t.draws);
         let _ = writeln!(text, "  engagements  {}", spread(&t.engagements));

@@ -121,6 +121,28 @@ fn plans_on_the_demo_world_keep_to_the_budget_and_micro_wins_on_engagements_per_
     assert!(t["engagements"]["p10"].as_f64() <= t["engagements"]["p50"].as_f64());
     assert!(t["engagements"]["p50"].as_f64() <= t["engagements"]["p90"].as_f64());
 
+    // The README's plan: micro creators only (the default audience), none paid below the
+    // rate card's minimum fee, and what is left is explained.
+    let plan = &dir.json_lines(&["plan", "--budget", "10000", "--niche", "fitness", "--json"])[0];
+    let picks = plan["picks"].as_array().unwrap();
+    assert!(!picks.is_empty());
+    for p in picks {
+        assert_eq!(p["tier"], "micro", "{p}");
+        let minimum = match p["platform"].as_str().unwrap() {
+            "tiktok" => 5.0,
+            "youtube" => 20.0,
+            _ => 10.0,
+        };
+        assert!(p["price"].as_f64().unwrap() >= minimum, "{p}");
+        assert_eq!(p["estimate"]["minimum_fee"].as_f64(), Some(minimum));
+    }
+    assert!(plan["left_minor"].as_i64().unwrap() > 0, "a 3,000-channel world has too few micro fitness creators");
+    let why = plan["left_reason"].as_str().unwrap();
+    assert!(why.contains("every one of the") && why.contains("widen the filters"), "{why}");
+    // `--tier any` plans every tier.
+    let any = &dir.json_lines(&["plan", "--budget", "10000", "--niche", "fitness", "--tier", "any", "--json"])[0];
+    assert!(any["picks"].as_array().unwrap().iter().any(|p| p["tier"] != "micro"), "{any}");
+
     // The issue's own comparison.
     let c = &dir.json_lines(&["plan", "--compare", "--budget", "10000", "--niche", "fitness", "--json"])[0];
     let per_dollar = |s: &str| c[s]["totals"]["engagements_per_unit"].as_f64().unwrap();

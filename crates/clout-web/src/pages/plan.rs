@@ -31,6 +31,9 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
         values.iter().map(|v| json!({"value": v, "selected": chosen == *v})).collect()
     };
     let goals = options(&["engagements", "reach", "views", "value"], &goal);
+    // The audience: micro creators unless the form says otherwise (an empty value).
+    let chosen_tier = single("tier");
+    let tier_options = options(&["micro", "nano", "mid", "macro", "mega", "any"], &chosen_tier);
     let deliverables = options(&["post", "video", "story", "short"], &deliverable);
     let niche_options: Vec<Value> =
         niches.iter().map(|n| json!({"value": n, "selected": chosen_niche == *n})).collect();
@@ -40,6 +43,7 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
         .collect();
     let mut ctx = json!({
         "form": form, "goals": goals, "deliverables": deliverables, "niches": niche_options, "platforms": platforms,
+        "tiers": tier_options,
     });
     let mut status = StatusCode::OK;
     let mut chart = None;
