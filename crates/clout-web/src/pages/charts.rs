@@ -29,13 +29,29 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     if (hi - lo).abs() < 1e-9 { (lo - 1.0, hi + 1.0) } else { (lo - (hi - lo) * 0.04, hi + (hi - lo) * 0.04) }
 }
 
+/// A time axis in days from `lo` to `hi`: whole days, at least one each side of a single
+/// day, and no more labels than days, so no date is labelled twice.
+fn day_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
+    let (lo, hi) = padded(lo, hi);
+    let (lo, hi) = (lo.floor(), hi.ceil());
+    (lo, hi, ((hi - lo) as usize + 1).min(5))
+}
+
+/// A count axis from `lo` to `hi`: from zero when the values do not vary (one point, a
+/// flat line), and no more labels than whole numbers, so no count is labelled twice.
+fn count_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
+    let (lo, hi) = if hi - lo < 1.0 { (0.0, (hi * 1.2).max(hi + 1.0)) } else { padded(lo, hi) };
+    let lo = lo.max(0.0);
+    (lo, hi, ((hi - lo).floor() as usize + 1).min(6))
+}
+
 /// Engagement rate per post over time, the window shaded, viral posts in orange.
 pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (x0, x1) = padded(
+        let (x0, x1, x_labels) = day_axis(
             points.iter().map(|p| p.day).fold(f64::INFINITY, f64::min).min(window.map_or(f64::INFINITY, |w| w.0)),
             points
                 .iter()
@@ -53,7 +69,7 @@ pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Re
         chart
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
-            .x_labels(5)
+            .x_labels(x_labels)
             .x_label_formatter(&|d| date_label(*d))
             .y_desc("engagement rate %")
             .draw()
@@ -83,11 +99,11 @@ pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (x0, x1) = padded(
+        let (x0, x1, x_labels) = day_axis(
             points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min),
             points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
         );
-        let (y0, y1) = padded(
+        let (y0, y1, y_labels) = count_axis(
             points.iter().map(|p| p.1 as f64).fold(f64::INFINITY, f64::min),
             points.iter().map(|p| p.1 as f64).fold(f64::NEG_INFINITY, f64::max),
         );
@@ -95,15 +111,15 @@ pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
             .margin(10)
             .x_label_area_size(28)
             .y_label_area_size(64)
-            .build_cartesian_2d(x0..x1, y0.max(0.0)..y1)
+            .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
-            .x_labels(5)
-            .y_labels(6)
+            .x_labels(x_labels)
+            .y_labels(y_labels)
             .x_label_formatter(&|d| date_label(*d))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| clout_core::metric::thousands(v.max(0.0).round() as u64))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
@@ -255,4 +271,57 @@ pub(crate) fn comparison(bars: &[ScenarioBar], currency: &str) -> Result<String,
 /// A time on a chart's axis: days since the Unix epoch, fractional.
 pub(crate) fn day(t: clout_core::Timestamp) -> f64 {
     t.unix() as f64 / 86_400.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text of every label of an SVG chart.
+    fn labels(svg: &str) -> Vec<String> {
+        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next().map(str::to_string)).collect()
+    }
+
+    fn dates_and_counts(svg: &str) -> (Vec<String>, Vec<String>) {
+        labels(svg).into_iter().map(|l| l.trim().to_string()).partition(|l| l.len() == 10 && l.as_bytes()[4] == b'-')
+    }
+
+    fn distinct(v: &[String]) -> bool {
+        let mut sorted = v.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        sorted.len() == v.len()
+    }
+
+    #[test]
+    fn a_time_chart_labels_each_date_and_count_once_with_one_two_or_many_points() {
+        // 2026-11-20.
+        let d = day(clout_core::Timestamp::from_unix(1_795_176_000));
+        let one = [(d, 300)];
+        let two = [(d, 300), (d + 1.0, 1_450)];
+        let many: Vec<(f64, u64)> = (0..1_000).map(|i| (d - 999.0 + i as f64, 10_000 + 7 * i as u64)).collect();
+        for (name, points) in [("one", &one[..]), ("two", &two[..]), ("many", &many[..])] {
+            let (dates, counts) = dates_and_counts(&followers(points).unwrap());
+            assert!(!dates.is_empty() && distinct(&dates), "{name}: {dates:?}");
+            assert!(
+                dates.iter().all(|x| x.as_str() >= "2024-02-25" && x.as_str() <= "2026-11-22"),
+                "{name}: {dates:?}"
+            );
+            assert!(!counts.is_empty() && distinct(&counts), "{name}: {counts:?}");
+        }
+        let (dates, counts) = dates_and_counts(&followers(&one).unwrap());
+        // Noon of the 20th, between whole days: the 19th to the 22nd, each once.
+        assert_eq!(dates, ["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"]);
+        assert_eq!(counts.first().map(String::as_str), Some("0"), "a single count is shown from zero: {counts:?}");
+        let (_, counts) = dates_and_counts(&followers(&two).unwrap());
+        assert!(counts.iter().any(|c| c.contains(',')), "counts have separators: {counts:?}");
+    }
+
+    #[test]
+    fn an_engagement_chart_of_one_post_labels_each_date_once() {
+        let d = day(clout_core::Timestamp::from_unix(1_795_176_000));
+        let svg = engagement(&[PostPoint { day: d, rate: 3.5, viral: false }], None).unwrap();
+        let (dates, _) = dates_and_counts(&svg);
+        assert!(distinct(&dates) && dates.contains(&"2026-11-20".to_string()), "{dates:?}");
+    }
 }
