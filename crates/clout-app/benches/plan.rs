@@ -78,6 +78,7 @@ fn main() {
             exclude: Vec::new(),
             time_limit: Duration::from_secs(1),
             candidates,
+            management_cost: None,
         };
         let started = Instant::now();
         let p = catalogue.read(|r| r.plan(&request)).unwrap();

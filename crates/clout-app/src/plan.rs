@@ -87,6 +87,9 @@ pub struct PlanRequest {
     pub time_limit: Duration,
     /// The most matches considered, first in the query's sort order (at most [`MAX_CANDIDATES`]).
     pub candidates: usize,
+    /// What managing one creator costs, in the budget's currency, added to each fee and
+    /// counted against the budget; `None`: the rate card's (`[management]`).
+    pub management_cost: Option<Money>,
 }
 
 /// Which portfolio this is.
@@ -133,7 +136,12 @@ pub struct Portfolio {
     pub budget: Money,
     /// Picks, most expected goal first.
     pub picks: Vec<Pick>,
+    /// The creators' fees: the sum of the picks' prices.
     pub cost: Money,
+    /// Managing the picks: `management_per_creator` × creators. Fees and management
+    /// together stay within the budget.
+    pub management: Money,
+    pub management_per_creator: Money,
     /// Joint simulation of the picks' results; `None` without picks.
     pub totals: Option<Totals>,
     /// Cost / expected engagements (mean), in the budget's currency.
@@ -234,6 +242,19 @@ impl App {
                 budget.currency, pricing.card.currency, budget.currency, pricing.card.currency
             ))
         })?;
+        let per_creator = match request.management_cost {
+            Some(m) => {
+                if m.currency != budget.currency || m.minor < 0 {
+                    return Err(Error::Invalid(format!(
+                        "the management cost must be an amount of at least zero in the budget's currency ({})",
+                        budget.currency
+                    )));
+                }
+                m
+            }
+            None => Money::from_major_rounded(pricing.card.management.per_creator() / rate, budget.currency),
+        };
+        let mgmt = per_creator.minor;
         let mut excluded = Vec::new();
         for r in &request.exclude {
             let (platform, handle) = crate::channels::parse_channel_ref(r)?;
@@ -278,8 +299,8 @@ impl App {
                 *skipped.entry("an estimated price of zero").or_default() += 1;
                 continue;
             }
-            if price.minor > budget.minor {
-                *skipped.entry("priced above the whole budget").or_default() += 1;
+            if price.minor.saturating_add(mgmt) > budget.minor {
+                *skipped.entry("priced above the whole budget (with managing the creator)").or_default() += 1;
                 continue;
             }
             if max_cost.is_some_and(|m| price.minor > m) {
@@ -290,7 +311,7 @@ impl App {
             candidates.push(Candidate { channel, price, estimate, expected, goal });
         }
 
-        let items: Vec<Item> = candidates.iter().map(|c| Item { cost: c.price.minor, value: c.goal }).collect();
+        let items: Vec<Item> = candidates.iter().map(|c| Item { cost: c.price.minor + mgmt, value: c.goal }).collect();
         let limits = Limits { budget: budget.minor, min_items: request.min_creators, max_items: request.max_creators };
         let started = Instant::now();
         // However long finding took, the optimiser gets at least a quarter of the limit.
@@ -311,6 +332,8 @@ impl App {
             budget,
             picks: Vec::new(),
             cost: Money::zero(budget.currency),
+            management: Money::zero(budget.currency),
+            management_per_creator: per_creator,
             totals: None,
             cost_per_engagement: None,
             cpm: None,
@@ -372,8 +395,9 @@ impl App {
                 (_, None) => format!(
                     "{left} is left: every one of the {n} candidates is in the plan; widen the filters (another tier, niche or platform) to spend the rest"
                 ),
-                (_, Some(p)) if p.minor > left.minor => {
-                    format!("{left} is left: no other candidate costs that little (the cheapest costs {p})")
+                (_, Some(p)) if p.minor + mgmt > left.minor => {
+                    let with = if mgmt > 0 { format!(" and {per_creator} to manage") } else { String::new() };
+                    format!("{left} is left: no other candidate costs that little (the cheapest costs {p}{with})")
                 }
                 _ if !solution.optimal => {
                     format!("{left} is left: the optimiser stopped at the time limit (allow more time)")
@@ -405,8 +429,10 @@ impl App {
         picks.sort_by(|a, b| request.goal.of(&b.expected).total_cmp(&request.goal.of(&a.expected)));
         let members: Vec<&[Outcome]> = picks.iter().map(|p| p.expected.outcomes.as_slice()).collect();
         let totals = (!picks.is_empty()).then(|| simulate(&members, DRAWS, SEED));
-        let cost = Money::new(solution.cost, budget.currency);
-        let spent = cost.major();
+        let management = Money::new(mgmt * picks.len() as i64, budget.currency);
+        let cost = Money::new(solution.cost - management.minor, budget.currency);
+        // What the plan costs the brand: fees and managing the creators.
+        let spent = Money::new(solution.cost, budget.currency).major();
         let engagements: f64 = picks.iter().map(|p| p.expected.engagements.mean).sum();
         let views: f64 = picks.iter().map(|p| p.expected.views.mean).sum();
         portfolio.cost_per_engagement = (engagements > 0.0).then(|| spent / engagements);
@@ -414,6 +440,7 @@ impl App {
         portfolio.engagements_per_unit = (spent > 0.0).then(|| engagements / spent);
         portfolio.picks = picks;
         portfolio.cost = cost;
+        portfolio.management = management;
         portfolio.totals = totals;
         portfolio.optimal = solution.optimal;
         portfolio.gap = solution.gap();

@@ -26,6 +26,7 @@ pub const PLAN_KEYS: &[&str] = &[
     "compare",
     "time_limit",
     "candidates",
+    "management_cost",
 ];
 
 /// The most creators a plan may ask for (as a minimum or a maximum).
@@ -133,6 +134,14 @@ pub fn plan_query(
         exclude: own.iter().filter(|(k, _)| k == "exclude").map(|(_, v)| v.clone()).collect(),
         time_limit: std::time::Duration::from_secs_f64(time_limit),
         candidates: bounded("candidates", 1..=MAX_CANDIDATES)?.unwrap_or(MAX_CANDIDATES),
+        management_cost: match last("management_cost") {
+            None => None,
+            Some(v) if v.trim().parse::<f64>().is_ok_and(|x| x == 0.0) => Some(Money::zero(currency)),
+            Some(v) => match Money::parse(v, currency).map_err(|e| invalid("management_cost", e.0))? {
+                m if m.minor < 0 => return Err(invalid("management_cost", format!("{v} is below zero"))),
+                m => Some(m),
+            },
+        },
     };
     let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);
     let mut request = request;
@@ -204,6 +213,16 @@ mod tests {
         assert_eq!(refused(&[("budget", "10"), ("max_creators", "0")], server).key, "max_creators");
         assert_eq!(refused(&[("budget", "10"), ("candidates", "20001")], server).key, "candidates");
         assert_eq!(refused(&[("budget", "10"), ("min_er", "abc")], server).key, "min_er");
+        assert_eq!(refused(&[("budget", "10"), ("management_cost", "-1")], server).key, "management_cost");
+        let management = |v: &str| {
+            plan_query(&pairs(&[("budget", "10"), ("management_cost", v)]), usd(), server)
+                .unwrap()
+                .request
+                .management_cost
+        };
+        assert_eq!(management("0"), Some(Money::zero(usd())));
+        assert_eq!(management("45.50").map(|m| m.minor), Some(4_550));
+        assert_eq!(plan_query(&pairs(&[("budget", "10")]), usd(), server).unwrap().request.management_cost, None);
         let sort = refused(&[("budget", "10"), ("sort", "followers")], server);
         assert!(sort.unknown && sort.key == "sort", "{sort:?}");
         // A server answers within seconds; a terminal may wait.

@@ -32,6 +32,16 @@ struct RawCard {
     exchange_rates: BTreeMap<String, f64>,
     deliverable: BTreeMap<String, RawDeliverable>,
     platform: BTreeMap<String, RawPlatform>,
+    /// Absent: managing a creator costs nothing (cards written before it existed).
+    #[serde(default)]
+    management: Option<RawManagement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManagement {
+    hours_per_creator: f64,
+    hourly_rate: f64,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +166,13 @@ pub fn rate_card_from_toml(text: &str, origin: &str) -> Result<RateCard> {
             view: nonneg("value.view", v.view)?,
         },
         exchange_rates,
+        management: match &raw.management {
+            Some(m) => clout_core::price::Management {
+                hours_per_creator: nonneg("management.hours_per_creator", m.hours_per_creator)?,
+                hourly_rate: nonneg("management.hourly_rate", m.hourly_rate)?,
+            },
+            None => clout_core::price::Management { hours_per_creator: 0.0, hourly_rate: 0.0 },
+        },
     })
 }
 

@@ -191,6 +191,8 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
         exclude: vec!["instagram/c9".to_string()],
         time_limit: Duration::from_secs(5),
         candidates: MAX_CANDIDATES,
+        // Fees alone here; managing creators has its own test.
+        management_cost: Some(Money::zero(Currency::USD)),
     };
     drop(app);
     let catalogue = Catalogue::open(
@@ -225,4 +227,49 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     assert!(err.to_string().contains("no exchange rate for EUR"), "{err}");
     let err = plan(&PlanRequest { max_share: Some(0.0), ..request.clone() }).unwrap_err();
     assert!(err.to_string().contains("--max-share"), "{err}");
+}
+
+#[test]
+fn managing_each_creator_counts_against_the_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), None);
+    // Two channels priced $102 each (10,000 Instagram followers, as in the first test).
+    let mut lines = channel("ada", 10_000, 280, 20);
+    lines.extend(channel("bo", 10_000, 280, 20));
+    import(&mut app, tmp.path(), "world.ndjson", &lines);
+    drop(app);
+    let catalogue = Catalogue::open(
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        CatalogueOptions::read(),
+    )
+    .unwrap();
+    let request = |management: Option<&str>| PlanRequest {
+        query: DiscoveryQuery::everything(),
+        budget: usd("250"),
+        goal: Goal::Engagements,
+        deliverable: Deliverable::Post,
+        max_share: None,
+        min_creators: 0,
+        max_creators: None,
+        exclude: Vec::new(),
+        time_limit: Duration::from_secs(5),
+        candidates: MAX_CANDIDATES,
+        management_cost: management.map(|m| if m == "0" { Money::zero(Currency::USD) } else { usd(m) }),
+    };
+    let plan = |management| catalogue.read(|r| r.plan(&request(management))).unwrap();
+    // Fees alone: both fit ($204 of $250).
+    let p = plan(Some("0"));
+    assert_eq!((p.picks.len(), p.cost.minor, p.management.minor), (2, 20_400, 0));
+    // $50 to manage each: two would cost 2 × $152 = $304, so one ($102 + $50), $98 left,
+    // and the plan says why.
+    let p = plan(Some("50"));
+    assert_eq!((p.picks.len(), p.cost.minor, p.management.minor), (1, 10_200, 5_000));
+    let why = p.left_reason.unwrap();
+    assert!(why.starts_with("98.00 USD is left: no other candidate costs that little"), "{why}");
+    assert!(why.contains("102.00 USD and 50.00 USD to manage"), "{why}");
+    // The rate card's default: 3 hours at $30, $90 a creator: one creator, $58 left.
+    let p = plan(None);
+    assert_eq!((p.picks.len(), p.management_per_creator.minor, p.management.minor), (1, 9_000, 9_000));
+    // What a result costs counts the management: ($102 + $90) / 300 engagements.
+    assert!((p.cost_per_engagement.unwrap() - 192.0 / 300.0).abs() < 1e-9);
 }

@@ -136,6 +136,24 @@ pub struct RateCard {
     pub value: ValueTable,
     /// Units of the card's currency per unit of another currency.
     pub exchange_rates: BTreeMap<Currency, f64>,
+    /// What managing one creator's deal costs the brand (outreach, brief, review, payment,
+    /// report): hours × an hourly rate, in the card's currency. The planner adds it to
+    /// each creator's fee, so many small deals are weighed against a few large ones.
+    pub management: Management,
+}
+
+/// The brand's own cost of working with one creator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Management {
+    pub hours_per_creator: f64,
+    pub hourly_rate: f64,
+}
+
+impl Management {
+    /// Per creator, in the card's currency.
+    pub fn per_creator(&self) -> f64 {
+        self.hours_per_creator * self.hourly_rate
+    }
 }
 
 impl RateCard {
@@ -366,6 +384,7 @@ pub(crate) mod tests {
             min_deals: 3,
             value: ValueTable { like: 0.2, comment: 3.0, share: 2.0, view: 0.01 },
             exchange_rates: [(Currency::parse("EUR").unwrap(), 1.1)].into_iter().collect(),
+            management: Management { hours_per_creator: 0.0, hourly_rate: 0.0 },
         }
     }
 

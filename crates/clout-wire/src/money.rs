@@ -321,8 +321,15 @@ pub struct Portfolio {
     pub budget_minor: i64,
     /// The exact decimal.
     pub budget_text: String,
+    /// The creators' fees.
     pub cost: Option<f64>,
     pub cost_minor: i64,
+    /// Managing the picks (per creator × creators); fees and management stay within the
+    /// budget.
+    pub management: Option<f64>,
+    pub management_minor: i64,
+    pub management_per_creator: Option<f64>,
+    pub management_per_creator_minor: i64,
     pub left: Option<f64>,
     pub left_minor: i64,
     /// Why part of the budget is left (null when none is).
@@ -345,7 +352,7 @@ pub struct Portfolio {
 
 impl Portfolio {
     pub fn from(p: &clout_app::Portfolio, card: &str) -> Portfolio {
-        let left = Money::new(p.budget.minor - p.cost.minor, p.budget.currency);
+        let left = Money::new(p.budget.minor - p.cost.minor - p.management.minor, p.budget.currency);
         Portfolio {
             scenario: p.scenario.as_str(),
             goal: p.goal.as_str(),
@@ -355,6 +362,10 @@ impl Portfolio {
             budget_text: p.budget.decimal(),
             cost: amount(&p.cost),
             cost_minor: p.cost.minor,
+            management: amount(&p.management),
+            management_minor: p.management.minor,
+            management_per_creator: amount(&p.management_per_creator),
+            management_per_creator_minor: p.management_per_creator.minor,
             left: amount(&left),
             left_minor: left.minor,
             left_reason: p.left_reason.clone(),

@@ -138,3 +138,9 @@ string_schema!(
 string_schema!(
     /// An instant, RFC 3339 in UTC.
     Instant => string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::DateTime))).description(Some("RFC 3339, UTC")).into());
+string_schema!(
+    /// An amount of money that may be zero.
+    ManagementCost => string()
+        .pattern(Some(r"^(0+(\.0{1,2})?|[1-9][0-9]{0,10}(\.[0-9]{1,2})?|0?\.(0[1-9]|[1-9][0-9]?))$"))
+        .description(Some("An amount, zero or more, such as 0, 90 or 45.50"))
+        .into());

@@ -75,6 +75,10 @@ pub(crate) struct PlanArgs {
     /// is printed with its optimality gap.
     #[arg(long, default_value_t = 1.0, value_name = "SECS")]
     pub(crate) time_limit: f64,
+    /// What managing one creator costs, in the budget's currency, added to each fee and
+    /// counted against the budget (default: the rate card's [management]; 0 for none).
+    #[arg(long, value_name = "AMOUNT")]
+    pub(crate) management_cost: Option<String>,
     /// The most matches considered as candidates, first in --sort order (at most 20,000).
     #[arg(long, default_value_t = clout_app::MAX_CANDIDATES, value_name = "N")]
     pub(crate) candidates: usize,

@@ -189,6 +189,9 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     }
     add("time_limit", args.time_limit.to_string());
     add("candidates", args.candidates.to_string());
+    if let Some(m) = &args.management_cost {
+        add("management_cost", m.clone());
+    }
     if args.compare {
         add("compare", "true".to_string());
     }
@@ -260,11 +263,13 @@ fn plan_text(text: &mut String, p: &Portfolio) {
     }
     let _ = writeln!(
         text,
-        "{} creators for {} of {} ({} left); goal: {}",
+        "{} creators for {} in fees + {} managing them ({} each) of {} ({} left); goal: {}",
         p.picks.len(),
         p.cost,
+        p.management,
+        p.management_per_creator,
         p.budget,
-        Money::new(p.budget.minor - p.cost.minor, cur).amount(),
+        Money::new(p.budget.minor - p.cost.minor - p.management.minor, cur).amount(),
         p.goal.as_str()
     );
     if let Some(why) = &p.left_reason {
@@ -326,7 +331,8 @@ fn compare_text(text: &mut String, ps: &[&Portfolio]) {
     type Row<'a> = (&'a str, Box<dyn Fn(&Portfolio) -> Option<String>>);
     let rows: Vec<Row<'_>> = vec![
         ("creators", Box::new(|p: &Portfolio| Some(p.picks.len().to_string()))),
-        ("cost", Box::new(|p: &Portfolio| Some(p.cost.amount()))),
+        ("fees", Box::new(|p: &Portfolio| Some(p.cost.amount()))),
+        ("managing the creators", Box::new(|p: &Portfolio| Some(p.management.amount()))),
         ("engagements (mean)", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.mean)))),
         ("engagements P10", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.p10)))),
         ("engagements P90", Box::new(|p: &Portfolio| p.totals.map(|t| count(t.engagements.p90)))),

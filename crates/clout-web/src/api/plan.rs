@@ -3,14 +3,16 @@
 use axum::Json;
 use axum::extract::RawQuery;
 
-use super::schema::{Amount, ChannelRef, CurrencyCode, DeliverableName, GoalName};
+use super::schema::{Amount, ChannelRef, CurrencyCode, DeliverableName, GoalName, ManagementCost};
 use super::search::FilterParams;
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
 use crate::base::params;
 
 /// The budget planner (`compare=true`: micro, at most 3 macro or mega, and unconstrained,
-/// side by side). Every Directory filter of /search applies to the candidates.
+/// side by side). Every Directory filter of /search applies to the candidates; without a
+/// `tier` they are micro creators (`tier=any`: every tier). Each creator's fee and the
+/// cost of managing them (`management_cost`) stay within the budget.
 #[utoipa::path(get, path = "/api/v1/plan", tag = "money",
     params(("budget" = inline(Amount), Query, description = "The budget, such as 10000 or 2500.50"),
         ("currency" = inline(Option<CurrencyCode>), Query, description = "The budget's currency, which must be the rate card's (default)"),
@@ -23,6 +25,7 @@ use crate::base::params;
         ("compare" = Option<bool>, Query),
         ("time_limit" = Option<f64>, Query, exclusive_minimum = 0, maximum = 10, description = "Seconds (default 1)"),
         ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
+        ("management_cost" = inline(Option<ManagementCost>), Query, description = "What managing one creator costs, in the budget's currency, counted against the budget (default: the rate card's; 0 for none)"),
         FilterParams),
     responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = clout_wire::PlanAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(super) async fn plan(

@@ -7,7 +7,8 @@
 use clout_wire::schema::one_of;
 pub(crate) use clout_wire::schema::{
     Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
-    PlatformName, PresetName, QueryText, RoleName, ScopeName, SortName, StageName, TierName, UploadFile,
+    ManagementCost, PlatformName, PresetName, QueryText, RoleName, ScopeName, SortName, StageName, TierName,
+    UploadFile,
 };
 use utoipa::openapi::{RefOr, ResponseBuilder};
 

@@ -10,9 +10,18 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut form = serde_json::Map::new();
-    for k in
-        ["budget", "currency", "max_share", "min_creators", "max_creators", "q", "country", "min_er", "min_quality"]
-    {
+    for k in [
+        "budget",
+        "currency",
+        "max_share",
+        "min_creators",
+        "max_creators",
+        "management_cost",
+        "q",
+        "country",
+        "min_er",
+        "min_quality",
+    ] {
         form.insert(k.to_string(), single(k).into());
     }
     let compare = pairs.is_empty() || single("compare") == "true";
@@ -24,6 +33,14 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
     let niches = state
         .read(|app, _| {
             Ok(app.niche_classifier()?.taxonomy().niches().iter().map(|n| n.id.clone()).collect::<Vec<String>>())
+        })
+        .await
+        .unwrap_or_default();
+    // The rate card's management cost, as the field's placeholder.
+    let management_default = state
+        .read(|app, _| {
+            let card = app.rate_card()?;
+            Ok(clout_core::money::Money::from_major_rounded(card.management.per_creator(), card.currency).amount())
         })
         .await
         .unwrap_or_default();
@@ -43,7 +60,7 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
         .collect();
     let mut ctx = json!({
         "form": form, "goals": goals, "deliverables": deliverables, "niches": niche_options, "platforms": platforms,
-        "tiers": tier_options,
+        "tiers": tier_options, "management_default": management_default,
     });
     let mut status = StatusCode::OK;
     let mut chart = None;
