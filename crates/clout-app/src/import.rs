@@ -106,7 +106,9 @@ impl ImportSummary {
 pub trait ImportProgress {
     fn file_started(&mut self, _file: &str, _size: Option<u64>) {}
     fn bytes_read(&mut self, _file: &str, _bytes: u64) {}
-    fn batch_committed(&mut self, _file: &str, _records_in_file: u64, _records_in_run: u64) {}
+    /// A batch is in the store: of `file` so far, `accepted` records written and `rejected`
+    /// refused; `records_in_run` read in the whole run.
+    fn batch_committed(&mut self, _file: &str, _accepted: u64, _rejected: u64, _records_in_run: u64) {}
     fn reject(&mut self, _reject: &RejectReport) {}
     fn file_finished(&mut self, _file: &str, _accepted: u64, _rejected: u64) {}
     fn recomputing(&mut self) {}
@@ -357,6 +359,7 @@ impl App {
             }
         }
         let stale_before = self.store.derived_stale_since()?;
+        let writes_at_start = self.store.derived_writes()?;
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), &names)?;
@@ -426,7 +429,8 @@ impl App {
                             progress.bytes_read(&name, bytes);
                             progress.batch_committed(
                                 &name,
-                                file_accepted + file_rejected,
+                                file_accepted,
+                                file_rejected,
                                 summary.accepted + summary.rejected + file_accepted + file_rejected,
                             );
                         }
@@ -455,6 +459,11 @@ impl App {
         let touched = writer.touched_channel_ids();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
+        // No batch reached the store (every file unreadable or empty), here or in another
+        // process: the derived numbers stay as they are, current as they were.
+        if stale_before.is_none() && self.store.derived_writes()? == writes_at_start {
+            return Ok(summary);
+        }
         progress.recomputing();
         // Every batch this import wrote is counted by now: the state is current after the
         // recompute unless another process writes meanwhile.

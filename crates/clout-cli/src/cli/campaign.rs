@@ -132,18 +132,21 @@ pub(crate) enum CreatorCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Save contacts and tags (only the fields given change).
+    /// Save contacts and tags. Every option is optional: only the fields given change.
     Set {
         #[arg(value_name = "PLATFORM/HANDLE")]
         channel: String,
-        #[arg(long)]
+        /// The creator's email address (optional).
+        #[arg(long, value_name = "ADDRESS")]
         email: Option<String>,
-        #[arg(long)]
+        /// The creator's phone number (optional).
+        #[arg(long, value_name = "NUMBER")]
         phone: Option<String>,
-        #[arg(long)]
+        /// The creator's agent or agency (optional).
+        #[arg(long, value_name = "NAME")]
         agent: Option<String>,
-        /// Comma-separated tags (replaces the tags).
-        #[arg(long)]
+        /// Comma-separated tags, replacing the creator's tags (optional).
+        #[arg(long, value_name = "TAG,TAG")]
         tags: Option<String>,
     },
     /// Add a dated note.

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clout_app::{AppConfig, ImportOptions, ImportProgress, ImportSummary, RejectReport};
+use clout_core::metric::thousands;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{now, open_write};
@@ -55,9 +56,11 @@ impl ImportProgress for Progress {
         }
     }
 
-    fn batch_committed(&mut self, file: &str, records_in_file: u64, _records_in_run: u64) {
+    fn batch_committed(&mut self, file: &str, accepted: u64, rejected: u64, _records_in_run: u64) {
         if self.bar.is_none() {
-            eprintln!("committed {records_in_file} records of {file}");
+            let rejected =
+                if rejected > 0 { format!(" ({} rejected so far)", thousands(rejected)) } else { String::new() };
+            eprintln!("committed {} records of {file}{rejected}", thousands(accepted));
         }
     }
 

@@ -66,6 +66,28 @@ fn an_unreadable_file_is_fatal_but_the_readable_ones_import() {
     assert!(stderr.contains("missing.ndjson"), "{stderr}");
     let lines = dir.json_lines(&["channels", "--json"]);
     assert_eq!(lines.len(), 1);
+    assert!(stderr.contains("recomputing metrics"), "the readable file changed the store: {stderr}");
+    // A missing file alone writes nothing: nothing is recomputed, and the numbers stay
+    // current.
+    let out = dir.run(&["import", "missing.ndjson"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("recomputing"), "{stderr}");
+    let status: serde_json::Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(status["derived"]["current"], true);
+}
+
+#[test]
+fn progress_counts_the_records_committed_not_the_lines_read() {
+    let dir = Dir::new();
+    // Two good records and one bad: "committed 2 records", with the reject counted apart.
+    let bad = r#"{"kind":"channel","platform":"myspace","handle":"tom","followers":1,"observed_at":1795176000}"#;
+    dir.write(
+        "three.ndjson",
+        &[channel("youtube", "cook", 5_000), bad.to_string(), channel("youtube", "baker", 7_000)].join("\n"),
+    );
+    let out = dir.run(&["import", "three.ndjson"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("committed 2 records of three.ndjson (1 rejected so far)"), "{stderr}");
 }
 
 #[test]

@@ -31,7 +31,7 @@ struct LookWhileWriting<'a> {
 }
 
 impl ImportProgress for LookWhileWriting<'_> {
-    fn batch_committed(&mut self, _file: &str, _in_file: u64, in_run: u64) {
+    fn batch_committed(&mut self, _file: &str, _accepted: u64, _rejected: u64, in_run: u64) {
         if in_run == 1 {
             for page in ["/directory", "/channels/instagram/ada_cooks", "/lists"] {
                 self.seen_during.push(until_notice(self.client, page, true));
