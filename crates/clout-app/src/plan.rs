@@ -405,7 +405,11 @@ impl App {
                 _ => format!("{left} is left: adding any other candidate would not raise the expected {}", request.goal.as_str()),
             };
             if above_share > 0 {
-                why.push_str(&format!("; {above_share} matches were priced above the share cap"));
+                let (noun, verb) = if above_share == 1 { ("match", "was") } else { ("matches", "were") };
+                why.push_str(&format!(
+                    "; {} {noun} {verb} priced above the share cap",
+                    clout_core::metric::thousands(above_share as u64)
+                ));
             }
             why
         });

@@ -350,7 +350,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
             let mut penalty = 0.0;
             let mut evidence = Vec::new();
             for a in &g.anomalies {
-                let when = format!("between {} and {} (Unix days)", a.from.unix() / DAY, a.to.unix() / DAY);
+                let when = format!("between {} and {}", a.from.date(), a.to.date());
                 let size =
                     format!("{:+.0} % ({} → {} followers)", a.change * 100.0, a.followers_before, a.followers_after);
                 match (&a.viral_post, a.change > 0.0) {

@@ -69,7 +69,8 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The whole app: pages, API, static files.
 pub fn router(state: std::sync::Arc<State>) -> axum::Router {
     let (api, _) = api::router().split_for_parts();
-    axum::Router::new()
+    let log = state.config.log_requests;
+    let app = axum::Router::new()
         .merge(pages::router())
         .merge(api)
         .fallback(layers::not_found)
@@ -78,7 +79,8 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::known_hosts))
         .layer(axum::middleware::from_fn(security::headers))
-        .with_state(state)
+        .with_state(state);
+    if log { app.layer(axum::middleware::from_fn(layers::log_requests)) } else { app }
 }
 
 /// The OpenAPI document of the JSON API.

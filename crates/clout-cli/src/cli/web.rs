@@ -72,4 +72,7 @@ pub(crate) struct ServeArgs {
     /// and after each import (their observations and rejects stay). 0 removes them at once.
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     pub(crate) keep_uploads_days: u32,
+    /// No line per request on stderr (method, path without its query, status, duration).
+    #[arg(long)]
+    pub(crate) no_request_log: bool,
 }

@@ -52,6 +52,7 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
             secure_cookies: false,
             allowed_hosts: Vec::new(),
             keep_uploads_days: 30,
+            no_request_log: false,
         };
         return super::serve(config, &serve);
     }

@@ -284,6 +284,7 @@ pub(crate) fn serve(config: AppConfig, args: &crate::cli::ServeArgs) -> Result<E
     serve_config.secure_cookies = args.secure_cookies;
     serve_config.allowed_hosts = args.allowed_hosts.clone();
     serve_config.keep_uploads_days = args.keep_uploads_days;
+    serve_config.log_requests = !args.no_request_log;
     clout_web::run(serve_config, &args.addr, |bound, setup_code| {
         if let Some(code) = setup_code {
             eprintln!("Setup code: {code} (the setup page asks for it once, to create the admin account)");

@@ -884,3 +884,25 @@ fn every_answer_has_a_schema_and_the_clis_json_is_the_apis() {
     assert_eq!(keys(&api), keys(&cli), "a run has the same fields in both");
     assert!(cli["data_dir"].is_string() && api.get("data_dir").is_none(), "only the CLI says where the data is");
 }
+
+#[test]
+fn the_server_logs_each_request_without_its_query_or_secrets() {
+    let server = Server::demo(50);
+    let admin = admin(&server);
+    assert_eq!(admin.get("/api/v1/search?q=secretword&limit=3").status, 200);
+    let line = server.stderr_line("GET /api/v1/search ").expect("a line for the search");
+    // `GET /api/v1/search 200 1.2 ms 2026-12-04T21:58:00Z`.
+    let parts: Vec<&str> = line.split(' ').collect();
+    assert_eq!(parts.len(), 6, "{line}");
+    assert_eq!(parts[2], "200", "{line}");
+    assert!(parts[3].parse::<f64>().is_ok() && parts[4] == "ms", "{line}");
+    assert!(parts[5].ends_with('Z'), "{line}");
+    assert!(!line.contains("secretword") && !line.contains('?'), "{line}");
+    // A refused request is logged with its status; the password posted is not.
+    let r =
+        Client::anonymous(&server).json("POST", "/api/v1/login", json!({"username": "ada", "password": "wrong one"}));
+    assert_eq!(r.status, 401);
+    // (The admin's own sign-in was logged before it, with 200.)
+    let line = server.stderr_line("POST /api/v1/login 401 ").expect("a line for the refused login");
+    assert!(!line.contains("wrong one"), "{line}");
+}

@@ -29,6 +29,9 @@ pub struct ServeConfig {
     /// (`localhost`, `127.0.0.1`, `[::1]`) and the host it listens on; a request naming any
     /// other `Host` is refused (DNS rebinding). A port, if given, is ignored.
     pub allowed_hosts: Vec<String>,
+    /// Writes a line per request to stderr: method, path (never the query, which may hold
+    /// what a user searched), status, duration and time.
+    pub log_requests: bool,
 }
 
 impl ServeConfig {
@@ -41,6 +44,7 @@ impl ServeConfig {
             readers: 4,
             allowed_hosts: Vec::new(),
             keep_uploads_days: 30,
+            log_requests: false,
         }
     }
 }
