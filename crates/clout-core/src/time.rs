@@ -28,6 +28,12 @@ impl Timestamp {
         Timestamp(self.0 - seconds)
     }
 
+    /// `YYYY-MM-DD HH:MM:SS` in UTC: what spreadsheets read as a date and time.
+    pub fn date_time(self) -> String {
+        let s = self.0.rem_euclid(DAY);
+        format!("{} {:02}:{:02}:{:02}", self.date(), s / 3_600, s % 3_600 / 60, s % 60)
+    }
+
     /// The UTC calendar date, `YYYY-MM-DD`, for people reading an explanation.
     pub fn date(self) -> String {
         // Days to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
@@ -58,5 +64,7 @@ mod tests {
         // 2026-11-20T12:00:00Z, the test suites' "now".
         assert_eq!(Timestamp::from_unix(1_795_176_000).date(), "2026-11-20");
         assert_eq!(Timestamp::from_unix(1_795_176_000 - 12 * 3_600 - 1).date(), "2026-11-19");
+        assert_eq!(Timestamp::from_unix(1_795_176_000 - 12 * 3_600 - 1).date_time(), "2026-11-19 23:59:59");
+        assert_eq!(Timestamp::from_unix(-1).date_time(), "1969-12-31 23:59:59");
     }
 }

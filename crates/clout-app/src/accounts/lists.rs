@@ -2,7 +2,7 @@
 //! note, and a list as CSV. Writing needs a role that writes.
 
 use clout_core::Timestamp;
-use clout_store::{AccountStore, ChannelStore};
+use clout_store::{AccountStore, CampaignStore, ChannelStore};
 
 use super::{ListRow, User};
 use crate::channels::{ChannelView, parse_channel_ref, view};
@@ -109,7 +109,7 @@ impl App {
             "url",
             "note",
             "added_by",
-            "added_at",
+            "added_at (UTC)",
         ])?;
         let num = |m: Option<f64>| m.map(|v| format!("{v:.4}")).unwrap_or_default();
         for e in &entries {
@@ -128,11 +128,12 @@ impl App {
                 r.quality.map(|q| format!("{:.0}", q.score)).unwrap_or_default(),
                 e.channel.niches.iter().map(|n| n.niche.as_str()).collect::<Vec<_>>().join(";"),
                 r.country.clone().unwrap_or_default(),
-                r.email.clone().unwrap_or_default(),
+                // The email saved for the creator (`clout creator set`), else the profile's.
+                self.store.creator_profile(r.id)?.email.or_else(|| r.email.clone()).unwrap_or_default(),
                 r.url.clone().unwrap_or_default(),
                 e.note.clone(),
                 e.added_by.clone().unwrap_or_default(),
-                e.added_at.unix().to_string(),
+                e.added_at.date_time(),
             ])?;
         }
         w.finish()

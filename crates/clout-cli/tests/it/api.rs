@@ -362,6 +362,15 @@ fn lists_are_saved_shared_and_exported_as_csv() {
     assert!(lines[0].starts_with("platform,handle,name,followers,tier"));
     assert!(lines[1].starts_with(&format!("{p0},{h0},")));
     assert!(lines[1].contains("\"asked, \"\"$120\"\"\""), "CSV quoting: {}", lines[1]);
+    assert!(lines[0].ends_with(",added_by,added_at (UTC)"), "{}", lines[0]);
+    // The date is one a spreadsheet reads: `2026-12-04 21:58:00`.
+    let added = lines[1].rsplit(',').next().unwrap();
+    assert!(added.len() == 19 && &added[4..5] == "-" && &added[10..11] == " " && &added[13..14] == ":", "{added}");
+    // An email saved for the creator is in the export.
+    let saved = admin.json("PUT", &format!("/api/v1/creators/{p0}/{h0}"), json!({"email": "ada@brand.example"}));
+    assert_eq!(saved.status, 204, "{}", saved.body);
+    let csv = admin.get(&format!("/api/v1/lists/{id}/export.csv"));
+    assert!(csv.body.lines().nth(1).unwrap().contains(",ada@brand.example,"), "{}", csv.body);
     assert_eq!(member.delete(&format!("/api/v1/lists/{id}/members/{p1}/{h1}")).status, 204);
     member.delete(&format!("/api/v1/lists/{id}/members/{p1}/{h1}")).error(404, "not_found");
     assert_eq!(admin.delete(&format!("/api/v1/lists/{id}")).status, 204);
