@@ -79,6 +79,53 @@ pub fn is_viral(rate: f64, typical: f64) -> bool {
     typical > 0.0 && rate >= VIRAL_TIMES_MEDIAN * typical
 }
 
+/// A warning a list of channels shows beside an engagement rate, so that an outlier is not
+/// read as a star.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RateWarning {
+    /// More engagements per post than followers: a tiny or bought audience, or a count
+    /// the platform inflates (reposts, views counted as engagements).
+    AboveFollowers,
+    /// The mean is this many times the median: a few posts carry the rate (`viral_skew`).
+    Skewed(f64),
+}
+
+impl RateWarning {
+    /// A short text for a row.
+    pub fn text(&self) -> String {
+        match self {
+            RateWarning::AboveFollowers => "above 100 %".to_string(),
+            RateWarning::Skewed(x) => format!("mean {x:.1}× median"),
+        }
+    }
+
+    /// A sentence for people.
+    pub fn explanation(&self) -> String {
+        match self {
+            RateWarning::AboveFollowers => {
+                "more engagements per post than followers: a tiny or bought audience, or inflated counts".to_string()
+            }
+            RateWarning::Skewed(x) => format!(
+                "the mean rate is {x:.1} times the median: a few posts carry it; the median is what peers are compared by"
+            ),
+        }
+    }
+}
+
+/// The warnings for a channel's mean and median rate (in percent) and its `viral_skew`.
+pub fn rate_warnings(mean: Option<f64>, median: Option<f64>, viral_skew: bool) -> Vec<RateWarning> {
+    let mut out = Vec::new();
+    if mean.is_some_and(|m| m > 100.0) {
+        out.push(RateWarning::AboveFollowers);
+    }
+    if let (true, Some(mean), Some(median)) = (viral_skew, mean, median)
+        && median > 0.0
+    {
+        out.push(RateWarning::Skewed(mean / median));
+    }
+    out
+}
+
 /// The median of `values` (0 for none): the typical rate [`is_viral`] compares with.
 pub fn typical_rate(values: &[f64]) -> f64 {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|r| r.is_finite()).collect();

@@ -201,3 +201,18 @@ fn a_pod_of_regulars_and_stock_comments_costs_points_with_evidence() {
     let q = quality_score(&QualityInputs { comments: Some(few), ..clean_inputs() });
     assert!(!q.components.iter().find(|c| c.name == "comment_authenticity").unwrap().available);
 }
+
+#[test]
+fn a_row_warns_of_a_rate_above_followers_and_of_a_skewed_mean() {
+    // 125 % mean: more engagements than followers.
+    assert_eq!(rate_warnings(Some(125.0), Some(110.0), false), vec![RateWarning::AboveFollowers]);
+    // A 63 % mean from one 620 % post over an 11.5 % median (the channel): skewed
+    // 63 / 11.5 = 5.5 times.
+    let w = rate_warnings(Some(63.0), Some(11.5), true);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].text(), "mean 5.5× median");
+    // Both, and neither.
+    assert_eq!(rate_warnings(Some(300.0), Some(100.0), true).len(), 2);
+    assert!(rate_warnings(Some(4.0), Some(3.5), false).is_empty());
+    assert!(rate_warnings(None, None, false).is_empty());
+}

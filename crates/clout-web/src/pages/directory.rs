@@ -78,6 +78,11 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                         .iter()
                         .map(|c| {
                             let m = c.row.metrics.as_ref();
+                            let warnings = clout_core::authenticity::rate_warnings(
+                                m.and_then(|m| m.engagement_rate.ok()),
+                                m.and_then(|m| m.median_engagement_rate.ok()),
+                                m.and_then(|m| m.viral_skew.ok()).unwrap_or(false),
+                            );
                             json!({
                                 "platform": c.row.platform.as_str(), "handle": c.row.handle, "name": c.row.name,
                                 "country": c.row.country,
@@ -88,6 +93,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                                 "growth": m.and_then(|m| m.follower_growth_30d.ok()),
                                 "quality": c.row.quality.map(|q| q.score),
                                 "niches": c.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>(),
+                                "warnings": warnings.iter().map(|w| json!({"text": w.text(), "title": w.explanation()})).collect::<Vec<_>>(),
                             })
                         })
                         .collect();

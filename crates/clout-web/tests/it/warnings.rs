@@ -1,0 +1,32 @@
+//! The Directory warns beside a rate that an outlier carries: above 100 % (more
+//! engagements than followers) or a mean far above the median.
+
+use crate::support::{Client, World, channel, post, shut_down};
+
+#[test]
+fn the_directory_flags_a_rate_above_followers_and_a_skewed_mean() {
+    let mut lines = vec![channel("instagram", "steady", 10_000), channel("instagram", "spiky", 10_000)];
+    lines.push(channel("tiktok", "tiny", 100));
+    for i in 0..5 {
+        // steady: 3 % a post. spiky: four posts at 1 % and one at 60 %: mean 12.8 %, median
+        // 1 %, 12.8 times. tiny: 150 engagements on 100 followers, 150 %.
+        lines.push(post("instagram", "steady", &format!("s{i}"), 2 + i, 290, 10));
+        let likes = if i == 0 { 5_990 } else { 90 };
+        lines.push(post("instagram", "spiky", &format!("p{i}"), 2 + i, likes, 10));
+        lines.push(post("tiktok", "tiny", &format!("t{i}"), 2 + i, 140, 10));
+    }
+    let world = World::with(&lines);
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    let page = client.get("/directory?sort=followers");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = |handle: &str| {
+        let start = page.body.find(&format!(">@{handle}<")).unwrap_or_else(|| panic!("no row for {handle}"));
+        let end = page.body[start..].find("</tr>").unwrap() + start;
+        page.body[start..end].to_string()
+    };
+    assert!(row("spiky").contains("mean 12.8× median"), "{}", row("spiky"));
+    assert!(row("tiny").contains("above 100 %"), "{}", row("tiny"));
+    assert!(!row("steady").contains("badge warning"), "{}", row("steady"));
+    shut_down(server);
+}
