@@ -53,6 +53,24 @@ pub(crate) fn env() -> &'static Environment<'static> {
     ENV.get_or_init(environment)
 }
 
+/// An id as words for people: `very_high` → `very high`, `comments_per_100_likes` →
+/// `comments per 100 likes`.
+fn words(v: Value) -> String {
+    if v.is_none() || v.is_undefined() {
+        return "–".to_string();
+    }
+    v.as_str().map_or_else(|| v.to_string(), |s| s.replace('_', " "))
+}
+
+/// A tier as people read it: the tier below nano is "under 1,000" followers, not "none".
+fn tier_name(v: Value) -> String {
+    match v.as_str() {
+        Some("none") => "under 1,000".to_string(),
+        Some(t) => t.to_string(),
+        None => "–".to_string(),
+    }
+}
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in TEMPLATES {
@@ -63,5 +81,7 @@ fn environment() -> Environment<'static> {
     }
     env.add_filter("thousands", thousands);
     env.add_filter("fixed", fixed);
+    env.add_filter("words", words);
+    env.add_filter("tier_name", tier_name);
     env
 }

@@ -9,7 +9,8 @@
 //! - `stale`: every page says when another process's import makes its numbers stale.
 //! - `shutdown`: shutting down answers the requests in flight and frees the data directory.
 //! - `modules`: the crate's modules depend one way (the base under the API and the pages).
-//! - `warnings`: the Directory flags a rate above 100 % and a mean a few posts carry.
+//! - `warnings`: the Directory flags a rate above 100 % and a mean a few posts carry; labels,
+//!   tiers and quality components read as words.
 
 // Test helpers may fail loudly: a panic is how a test reports a broken setup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,6 @@
-//! The Directory warns beside a rate that an outlier carries: above 100 % (more
-//! engagements than followers) or a mean far above the median.
+//! What a row and a profile say, for people: the Directory warns beside a rate that an
+//! outlier carries (above 100 %, or a mean far above the median), and labels, tiers and
+//! quality components read as words, with no zero penalty shown as a loss.
 
 use crate::support::{Client, World, channel, post, shut_down};
 
@@ -28,5 +29,29 @@ fn the_directory_flags_a_rate_above_followers_and_a_skewed_mean() {
     assert!(row("spiky").contains("mean 12.8× median"), "{}", row("spiky"));
     assert!(row("tiny").contains("above 100 %"), "{}", row("tiny"));
     assert!(!row("steady").contains("badge warning"), "{}", row("steady"));
+    shut_down(server);
+}
+
+#[test]
+fn pages_name_labels_tiers_and_components_in_words_and_show_no_zero_as_a_loss() {
+    let mut lines = vec![channel("instagram", "spiky", 10_000), channel("tiktok", "tiny", 100)];
+    for i in 0..5 {
+        let likes = if i == 0 { 5_990 } else { 90 };
+        lines.push(post("instagram", "spiky", &format!("p{i}"), 2 + i, likes, 10));
+        lines.push(post("tiktok", "tiny", &format!("t{i}"), 2 + i, 140, 10));
+    }
+    let world = World::with(&lines);
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    let directory = client.get("/directory").body;
+    // tiny's 150 % is very_high by the fixed bands; its tier is below nano.
+    assert!(directory.contains(">very high<"), "{directory}");
+    assert!(!directory.contains(">very_high<") && !directory.contains(">none<"), "{directory}");
+    assert!(directory.contains("under 1,000"), "{directory}");
+    let profile = client.get("/channels/instagram/spiky").body;
+    assert!(profile.contains("comments per 100 likes"), "components in words");
+    assert!(!profile.contains(">comments_per_100_likes<"), "no snake_case");
+    assert!(!profile.contains("−0<"), "a zero penalty is not a loss");
+    assert!(profile.contains("no penalty") || profile.contains("not enough data"));
     shut_down(server);
 }
