@@ -43,17 +43,17 @@
 //!
 //! ## Import performance: what was measured and kept
 //! - Two threads: one reads and parses (NDJSON line by line, or a CSV file held in memory), the caller writes
-//! batches of 50,000 records, one transaction each.
+//!   batches of 50,000 records, one transaction each.
 //! - The writer prepares its statements once per batch and binds the hot ones by position: rusqlite's statement
-//! cache hashes the SQL text on every call and `params!` goes through `dyn ToSql`.
+//!   cache hashes the SQL text on every call and `params!` goes through `dyn ToSql`.
 //! - A new post is one plain `INSERT ... ON CONFLICT DO NOTHING`; only an existing post is read back and updated.
 //! - CHECK constraints on hot tables use `a = x OR a = y`, never `a IN (x, y, z)`: SQLite builds an ephemeral
-//! table for an IN list of three or more on every insert.
+//!   table for an IN list of three or more on every insert.
 //! - Provenance columns (`source_id`, `run_id`) are not foreign keys: sources and runs are append-only.
-//! Structural links are, and `PRAGMA foreign_keys` is on.
+//!   Structural links are, and `PRAGMA foreign_keys` is on.
 //! - The bundled SQLite is built without memory statistics and in multi-thread mode (`.cargo/config.toml`).
 //! - Tried and dropped, as measured slower or no faster: freeing written batches on the parsing thread, larger
-//! WAL checkpoints, 16 KiB pages.
+//!   WAL checkpoints, 16 KiB pages.
 
 mod accounts;
 mod api;

@@ -69,7 +69,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The whole app: pages, API, static files.
 pub fn router(state: std::sync::Arc<State>) -> axum::Router {
     let (api, _) = api::router().split_for_parts();
-    let log = state.config.log_requests;
+    let log = state.config.log_requests.then(|| state.clone());
     let app = axum::Router::new()
         .merge(pages::router())
         .merge(api)
@@ -80,7 +80,10 @@ pub fn router(state: std::sync::Arc<State>) -> axum::Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::known_hosts))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state);
-    if log { app.layer(axum::middleware::from_fn(layers::log_requests)) } else { app }
+    match log {
+        Some(state) => app.layer(axum::middleware::from_fn_with_state(state, layers::log_requests)),
+        None => app,
+    }
 }
 
 /// The OpenAPI document of the JSON API.

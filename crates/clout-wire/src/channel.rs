@@ -199,7 +199,7 @@ impl utoipa::PartialSchema for ChannelMetrics {
         let mut o = ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object)).description(Some(
             "The engagement window and every metric of docs/metrics.md: a value, or null with <name>_reason beside it",
         ));
-        let reason = || RefOr::from(<ReasonCode as utoipa::PartialSchema>::schema());
+        let reason = <ReasonCode as utoipa::PartialSchema>::schema;
         let window: [RefOr<Schema>; 3] = [
             <WindowRuleName as utoipa::PartialSchema>::schema(),
             <Instant as utoipa::PartialSchema>::schema(),

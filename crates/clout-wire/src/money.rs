@@ -423,6 +423,6 @@ impl Comparison {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum PlanAnswer {
-    Plan(Portfolio),
-    Comparison(Comparison),
+    Plan(Box<Portfolio>),
+    Comparison(Box<Comparison>),
 }

@@ -41,9 +41,12 @@ pub(super) async fn plan(
     let body = state
         .read(move |app, _| {
             Ok(if compare {
-                clout_wire::PlanAnswer::Comparison(clout_wire::Comparison::from(&app.compare(&request)?, &card.origin))
+                clout_wire::PlanAnswer::Comparison(Box::new(clout_wire::Comparison::from(
+                    &app.compare(&request)?,
+                    &card.origin,
+                )))
             } else {
-                clout_wire::PlanAnswer::Plan(clout_wire::Portfolio::from(&app.plan(&request)?, &card.origin))
+                clout_wire::PlanAnswer::Plan(Box::new(clout_wire::Portfolio::from(&app.plan(&request)?, &card.origin)))
             })
         })
         .await?;

@@ -108,7 +108,8 @@ pub(crate) fn add_links(doc: &mut utoipa::openapi::OpenApi) {
     ];
     let list = ["list", "delete_list", "export_list", "put_member"];
     // (path, method, status, [(target operation, [(parameter, expression)])])
-    let mut table: Vec<(&str, &str, &str, Vec<(&str, Vec<(&str, String)>)>)> = vec![
+    type Links<'a> = Vec<(&'a str, Vec<(&'a str, String)>)>;
+    let mut table: Vec<(&str, &str, &str, Links<'_>)> = vec![
         (
             "/api/v1/campaigns",
             "post",

@@ -12,13 +12,18 @@ use super::render::error_page;
 /// One line per request on stderr: `GET /api/v1/search 200 12.3 ms 2026-12-04T21:58:00Z`.
 /// The path only: a query may hold what someone searched for, and secrets travel in
 /// headers and bodies, which are never logged.
-pub(crate) async fn log_requests(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub(crate) async fn log_requests(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<super::state::State>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let started = std::time::Instant::now();
     let r = next.run(req).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now());
+    // The server's clock (the operator's, or a test's fixed one).
+    let now = clout_wire::time(state.now());
     eprintln!("{method} {path} {} {ms:.1} ms {now}", r.status().as_u16());
     r
 }
