@@ -4,19 +4,24 @@
 
 use crate::support::{Client, World, channel, post, shut_down};
 
-#[test]
-fn the_directory_flags_a_rate_above_followers_and_a_skewed_mean() {
+/// Three channels of five posts each. steady: 3 % a post. spiky: four posts at 1 % and one
+/// at 60 %: mean 12.8 %, median 1 %, 12.8 times. tiny: 150 engagements on 100 followers,
+/// 150 %.
+fn world() -> World {
     let mut lines = vec![channel("instagram", "steady", 10_000), channel("instagram", "spiky", 10_000)];
     lines.push(channel("tiktok", "tiny", 100));
     for i in 0..5 {
-        // steady: 3 % a post. spiky: four posts at 1 % and one at 60 %: mean 12.8 %, median
-        // 1 %, 12.8 times. tiny: 150 engagements on 100 followers, 150 %.
         lines.push(post("instagram", "steady", &format!("s{i}"), 2 + i, 290, 10));
         let likes = if i == 0 { 5_990 } else { 90 };
         lines.push(post("instagram", "spiky", &format!("p{i}"), 2 + i, likes, 10));
         lines.push(post("tiktok", "tiny", &format!("t{i}"), 2 + i, 140, 10));
     }
-    let world = World::with(&lines);
+    World::with(&lines)
+}
+
+#[test]
+fn the_directory_flags_a_rate_above_followers_and_a_skewed_mean() {
+    let world = world();
     let server = world.serve();
     let client = Client::signed_in(&server);
     let page = client.get("/directory?sort=followers");
@@ -34,13 +39,7 @@ fn the_directory_flags_a_rate_above_followers_and_a_skewed_mean() {
 
 #[test]
 fn pages_name_labels_tiers_and_components_in_words_and_show_no_zero_as_a_loss() {
-    let mut lines = vec![channel("instagram", "spiky", 10_000), channel("tiktok", "tiny", 100)];
-    for i in 0..5 {
-        let likes = if i == 0 { 5_990 } else { 90 };
-        lines.push(post("instagram", "spiky", &format!("p{i}"), 2 + i, likes, 10));
-        lines.push(post("tiktok", "tiny", &format!("t{i}"), 2 + i, 140, 10));
-    }
-    let world = World::with(&lines);
+    let world = world();
     let server = world.serve();
     let client = Client::signed_in(&server);
     let directory = client.get("/directory").body;
