@@ -106,6 +106,9 @@ pub struct DeliverableView {
     pub post: Option<LinkedPost>,
     /// False when the linked post lacks the campaign's required disclosure.
     pub disclosed: Option<bool>,
+    /// The linked post was published outside the campaign's dates: it is not counted as
+    /// delivered.
+    pub outside_dates: bool,
     /// Past due and not delivered.
     pub overdue: bool,
 }

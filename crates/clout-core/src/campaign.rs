@@ -143,6 +143,34 @@ pub fn roi(revenue: Money, cost: Money) -> Result<Option<f64>, MoneyError> {
 }
 
 /// The report of one member, in the campaign's currency `zero.currency`.
+/// Whether a post published at `published_at` counts for a campaign running from the start
+/// of `starts_on`'s day to the end of `ends_on`'s (UTC); an open end holds anything.
+pub fn within_dates(
+    published_at: crate::Timestamp,
+    starts_on: Option<crate::Timestamp>,
+    ends_on: Option<crate::Timestamp>,
+) -> bool {
+    let day = crate::time::DAY;
+    let t = published_at.unix();
+    starts_on.is_none_or(|s| t >= s.unix().div_euclid(day) * day)
+        && ends_on.is_none_or(|e| t < (e.unix().div_euclid(day) + 1) * day)
+}
+
+#[cfg(test)]
+#[test]
+fn a_campaign_runs_from_the_start_of_its_first_day_to_the_end_of_its_last() {
+    use crate::Timestamp;
+    let at = Timestamp::from_unix;
+    // 2026-11-15 and 2026-11-30, as stored: any time within those days.
+    let (starts, ends) = (Some(at(1_794_700_800 + 3_600)), Some(at(1_795_996_800)));
+    assert_eq!((starts.unwrap().date(), ends.unwrap().date()), ("2026-11-15".to_string(), "2026-11-30".to_string()));
+    assert!(!within_dates(at(1_794_700_800 - 1), starts, ends), "the 14th, 23:59:59");
+    assert!(within_dates(at(1_794_700_800), starts, ends), "the 15th, 00:00:00");
+    assert!(within_dates(at(1_795_996_800 + 86_399), starts, ends), "the 30th, 23:59:59");
+    assert!(!within_dates(at(1_795_996_800 + 86_400), starts, ends), "1 December");
+    assert!(within_dates(at(0), None, None), "open dates hold anything");
+}
+
 pub fn member_figures(input: &MemberInput<'_>, value: &ValueTable, zero: Money) -> Result<MemberFigures, MoneyError> {
     let (engagements, views, emv) = post_totals(&input.posts, value);
     let cost = match input.fee {

@@ -153,6 +153,8 @@ pub struct Deliverable {
     pub awaiting_data: bool,
     /// Whether the post carries the brief's disclosure.
     pub disclosed: Option<bool>,
+    /// The post was published outside the campaign's dates, so it is not counted.
+    pub outside_dates: bool,
 }
 
 impl Deliverable {
@@ -179,6 +181,7 @@ impl Deliverable {
             }),
             awaiting_data: d.status == "delivered" && d.post.is_none(),
             disclosed: d.disclosed,
+            outside_dates: d.outside_dates,
         }
     }
 }

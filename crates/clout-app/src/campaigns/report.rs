@@ -5,7 +5,7 @@
 use clout_store::CampaignStore;
 use std::collections::{BTreeSet, HashMap};
 
-use clout_core::campaign::{MemberInput, Versus, campaign_totals, is_disclosed, member_figures};
+use clout_core::campaign::{MemberInput, Versus, campaign_totals, is_disclosed, member_figures, within_dates};
 use clout_core::money::{Currency, Money};
 use clout_core::{TierPreset, Timestamp};
 use clout_store::DeliverableRow;
@@ -70,7 +70,7 @@ impl App {
             let planned = mine.iter().filter(|d| d.status != "cancelled").count();
             let posts: Vec<&clout_core::PostSnapshot> = mine
                 .iter()
-                .filter(|d| d.status == "delivered")
+                .filter(|d| d.status == "delivered" && !d.outside_dates)
                 .filter_map(|d| d.post.as_ref().map(|p| &p.snapshot))
                 .collect();
             let undisclosed = mine.iter().filter(|d| d.disclosed == Some(false)).count();
@@ -97,7 +97,7 @@ impl App {
         // newest observation by then.
         let series: Vec<&Vec<(Timestamp, u64, Option<u64>)>> = deliverables
             .iter()
-            .filter(|d| d.status == "delivered")
+            .filter(|d| d.status == "delivered" && !d.outside_dates)
             .filter_map(|d| d.post.as_ref().map(|p| &p.history))
             .collect();
         let times: BTreeSet<Timestamp> = series.iter().flat_map(|h| h.iter().map(|(t, _, _)| *t)).collect();
@@ -155,6 +155,8 @@ impl App {
         };
         let disclosed =
             post.as_ref().map(|p| is_disclosed(&c.brief.disclosure, p.caption.as_deref(), &p.hashtags, p.sponsored));
+        let outside_dates =
+            post.as_ref().is_some_and(|p| !within_dates(p.snapshot.published_at, c.brief.starts_on, c.brief.ends_on));
         Ok(DeliverableView {
             id: d.id,
             channel: reference_of.get(&d.channel_id).cloned().unwrap_or_else(|| format!("channel {}", d.channel_id)),
@@ -167,6 +169,7 @@ impl App {
             linked_by: d.linked_by,
             post,
             disclosed,
+            outside_dates,
         })
     }
 

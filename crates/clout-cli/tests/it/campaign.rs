@@ -320,3 +320,37 @@ fn creators_keep_contacts_tags_and_dated_notes_and_bad_input_is_refused() {
     fails(&dir, &["plan", "--budget", "100000000000000"], "beyond what Clout plans");
     fails(&dir, &["campaign", "create", "Huge", "--budget", "100000000000000"], "beyond what Clout tracks");
 }
+
+#[test]
+fn a_post_published_outside_the_campaigns_dates_is_not_counted_as_delivered() {
+    let dir = Dir::new();
+    // chef's own posts are 2 to 7 days old (13 to 18 November); two more: one on
+    // 10 November, before the campaign, and one on 20 November, inside it.
+    let mut world = channel("chef", 10_000, 300);
+    for (id, days_before, likes) in [("early", 10, 900), ("inside", 0, 400)] {
+        world.push(format!(
+            r#"{{"kind":"post","platform":"instagram","handle":"chef","post_id":"{id}","published_at":{},"likes":{likes},"comments":0,"observed_at":{AS_OF}}}"#,
+            AS_OF - days_before * DAY - 3_600
+        ));
+    }
+    dir.write("world.ndjson", &world.join("\n"));
+    dir.stdout(&["import", "world.ndjson"]);
+    run_as(
+        &dir,
+        "ana",
+        &["campaign", "create", "Dated", "--budget", "500", "--starts", "2026-11-15", "--ends", "2026-11-30"],
+    );
+    run_as(&dir, "ana", &["campaign", "add", "Dated", "instagram/chef"]);
+    let early = run_as(&dir, "ana", &["campaign", "deliverable", "Dated", "instagram/chef"]);
+    let inside = run_as(&dir, "ana", &["campaign", "deliverable", "Dated", "instagram/chef"]);
+    run_as(&dir, "ana", &["campaign", "link", "Dated", early.trim(), "early"]);
+    run_as(&dir, "ana", &["campaign", "link", "Dated", inside.trim(), "inside"]);
+    let r = &dir.json_lines(&["campaign", "report", "Dated", "--json"])[0];
+    let flags: Vec<bool> =
+        r["deliverables"].as_array().unwrap().iter().map(|d| d["outside_dates"].as_bool().unwrap()).collect();
+    assert_eq!(flags, [true, false], "10 November is before the 15th: {r}");
+    // Only the post inside the dates counts: one delivered, its 400 engagements.
+    assert_eq!(r["members"][0]["delivered"], 1, "{r}");
+    assert_eq!(r["members"][0]["engagements"], 400, "{r}");
+    assert_eq!(r["totals"]["engagements"], 400);
+}
