@@ -4,6 +4,7 @@
 //! [`clout_core::Record`] or a list of [`FieldIssue`]s saying which field is wrong and
 //! why, and the caller keeps going. This crate opens no files: callers hand it bytes.
 
+pub mod api;
 mod convert;
 pub mod csv_file;
 pub mod ndjson;
