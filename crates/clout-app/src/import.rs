@@ -459,34 +459,9 @@ impl App {
         let touched = writer.touched_channel_ids();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
-        // No batch reached the store (every file unreadable or empty), here or in another
-        // process: the derived numbers stay as they are, current as they were.
-        if stale_before.is_none() && self.store.derived_writes()? == writes_at_start {
-            return Ok(summary);
-        }
-        progress.recomputing();
-        // Every batch this import wrote is counted by now: the state is current after the
-        // recompute unless another process writes meanwhile.
-        let writes_before = self.store.derived_writes()?;
-        summary.metrics = Some(self.recompute_metrics()?);
-        self.recompute_quality()?;
-        // Labels depend on a channel's own text only: relabel what this import touched,
-        // or everything when that is most of the store anyway (one scan beats many lookups).
-        let total = self.store.channel_count()?;
-        summary.niches = Some(if touched.len() as u64 * 4 > total {
-            self.label_niches(None)?
-        } else {
-            self.recompute_niches_of(&touched)?
-        });
-        // Only a store that was current before this import is current now: a relabel of
-        // the touched channels does not repair what an earlier crash left stale.
-        if stale_before.is_none() {
-            self.store.mark_derived_current(writes_before)?;
-        } else {
-            let (metrics, niches, _) = self.recompute_all()?;
-            summary.metrics = Some(metrics);
-            summary.niches = Some(niches);
-        }
+        let (metrics, niches) = self.refresh_derived(stale_before, writes_at_start, &touched, progress)?;
+        summary.metrics = metrics;
+        summary.niches = niches;
         Ok(summary)
     }
 

@@ -32,6 +32,7 @@ mod channel_page;
 mod channels;
 mod csv_export;
 mod error;
+mod fetch;
 mod import;
 mod metrics;
 mod niches;
@@ -65,6 +66,7 @@ pub use clout_store::{
     RunRecord, RunStatus, StoreStats, StoredNiche,
 };
 pub use error::{Error, Result};
+pub use fetch::{AccountFetch, AccountStatus, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet};
 pub use import::{
     FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,
     input_stream,

@@ -89,7 +89,7 @@ pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
-pub use runs::{BatchStats, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
+pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 #[doc(hidden)]
 pub use text::fts5_query;

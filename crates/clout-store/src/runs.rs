@@ -52,6 +52,20 @@ pub struct Reject {
     pub raw: Vec<u8>,
 }
 
+/// Where a connector is with one target (an account), written with the batch of records
+/// it read there ([`crate::ImportRun::write_batch_at`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The connector (`bluesky`).
+    pub connector: String,
+    /// The target within it, by a stable id (a DID, a channel id).
+    pub target: String,
+    /// The connector's own state, as JSON.
+    pub state: String,
+    /// When it was written.
+    pub at: Timestamp,
+}
+
 /// What one batch changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BatchStats {
@@ -86,6 +100,25 @@ pub struct RejectRow {
 }
 
 impl Store {
+    /// A connector's checkpoint for one target.
+    pub(crate) fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT state, updated_at FROM fetch_checkpoints WHERE connector = ?1 AND target = ?2",
+                [connector, target],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+            .map(|(state, at)| Checkpoint {
+                connector: connector.to_string(),
+                target: target.to_string(),
+                state,
+                at: Timestamp::from_unix(at),
+            }))
+    }
+
     /// Every import run, oldest first.
     pub(crate) fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut stmt = self.conn.prepare(

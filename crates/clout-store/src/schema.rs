@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -405,6 +405,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
     ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope = 'full' OR scope = 'read');
     CREATE INDEX api_tokens_user ON api_tokens(user_id);
+    "#,
+    // 13: connectors' checkpoints. A fetch writes where it is (an account's feed cursor,
+    // say) in the same transaction as the records of the page it read, so a killed fetch
+    // continues from its last committed page and never reads one twice. The state is the
+    // connector's own JSON; the store only keeps it.
+    r#"
+    CREATE TABLE fetch_checkpoints (
+        connector TEXT NOT NULL,
+        target TEXT NOT NULL,
+        state TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (connector, target)
+    );
     "#,
 ];
 

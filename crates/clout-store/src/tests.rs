@@ -224,7 +224,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+        "DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
@@ -243,7 +243,7 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     // Undo migration 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
+        "DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
          ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
          INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",

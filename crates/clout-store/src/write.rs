@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use clout_core::{ChannelObservation, Platform, PostObservation, Record, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{BatchStats, Reject, Result, RunId, RunStatus, SourceId, Store};
+use crate::{BatchStats, Checkpoint, Reject, Result, RunId, RunStatus, SourceId, Store};
 
 /// Writes one import run. Caches channel ids across batches.
 pub(crate) struct Writer<'s> {
@@ -210,6 +210,10 @@ impl Writer<'_> {
         self.store.source_id(path)
     }
 
+    pub(crate) fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
+        self.store.checkpoint(connector, target)
+    }
+
     /// Distinct channels and posts the accepted records of this run name.
     pub(crate) fn touched(&self) -> (u64, u64) {
         (self.touched_channels.len(), self.touched_posts.len())
@@ -226,6 +230,16 @@ impl Writer<'_> {
         records: &[Record],
         source: SourceId,
         rejects: &[Reject],
+    ) -> Result<BatchStats> {
+        self.write_batch_at(records, source, rejects, None)
+    }
+
+    pub(crate) fn write_batch_at(
+        &mut self,
+        records: &[Record],
+        source: SourceId,
+        rejects: &[Reject],
+        checkpoint: Option<&Checkpoint>,
     ) -> Result<BatchStats> {
         let tx = self.store.conn.transaction()?;
         let mut stats = BatchStats::default();
@@ -366,6 +380,15 @@ impl Writer<'_> {
                 "UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1",
             )?
             .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
+            if let Some(c) = checkpoint {
+                tx.prepare_cached(
+                    "INSERT INTO fetch_checkpoints (connector, target, state, run_id, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (connector, target) DO UPDATE SET state = excluded.state,
+                        run_id = excluded.run_id, updated_at = excluded.updated_at",
+                )?
+                .execute(params![c.connector, c.target, c.state, self.run.0, c.at.unix()])?;
+            }
             // What this batch wrote is not in the derived state yet.
             if !records.is_empty() {
                 tx.prepare_cached(

@@ -14,6 +14,7 @@
 mod accounts;
 mod campaigns;
 mod channel;
+mod fetches;
 mod imports;
 mod money;
 pub mod schema;
@@ -29,6 +30,7 @@ pub use channel::{
     Channel, ChannelMetrics, HistoryPoint, Measured, NicheEvidence, NicheLabel, Profile, Provenance, Quality,
     QualityComponent, Window, WindowPost,
 };
+pub use fetches::{FetchReport, FetchedAccount};
 pub use imports::{
     DerivedState, FileError, ImportRun, ImportSummary, Reject, RejectsDownload, RunDetail, RunList, Status,
 };

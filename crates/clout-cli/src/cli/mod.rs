@@ -12,12 +12,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod campaign;
+mod connect;
 mod data;
 mod price;
 mod search;
 mod web;
 
 pub(crate) use campaign::{CampaignCommand, CampaignCreateArgs, CreatorCommand};
+pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand};
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 pub(crate) use search::{
@@ -54,6 +56,18 @@ pub(crate) enum Command {
     /// the import ran (even with rejects), 1 on a fatal error (unreadable file, store
     /// failure), 3 when --strict found rejects (then nothing is written).
     Import(ImportArgs),
+    /// Read creators from a platform's API into the store, then recompute.
+    ///
+    /// Each page read is committed with a checkpoint: a fetch that is killed or stopped
+    /// continues where it was when run again, and a fetch of an account read before reads
+    /// only its new posts and fresh counts for the last 30 days. Records that do not fit
+    /// are rejected as in an import. Exit status: 0 when every account was read, 1 when
+    /// any was not found or failed, or the fetch stopped (rate limited for too long).
+    #[command(subcommand)]
+    Fetch(FetchCommand),
+    /// Find creators you do not know yet on a platform, and fetch them.
+    #[command(subcommand)]
+    Discover(DiscoverCommand),
     /// List every channel with its metrics.
     Channels(ChannelsArgs),
     /// Show one channel: metrics with provenance, window posts, follower history.

@@ -3,6 +3,7 @@
 mod campaign;
 mod channels;
 mod demo;
+mod fetch;
 mod import;
 mod money;
 mod search;
@@ -25,6 +26,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Command::Import(args) => import::run(config, args),
+        Command::Fetch(cmd) => fetch::fetch(config, cmd),
+        Command::Discover(cmd) => fetch::discover(config, cmd),
         Command::Channels(args) => open_read(config)?.read(|r| channels::run(r, args)),
         Command::Show(args) => open_read(config)?.read(|r| show::run(r, args)),
         Command::Search(args) => open_read(config)?.read(|r| search::run(r, *args)),

@@ -6,6 +6,7 @@
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
+//! - `fetch`: `clout fetch` and `clout discover` against local replays of the platforms' APIs.
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `plan`: prices, deals and the budget planner.
@@ -29,6 +30,7 @@ mod cdp;
 mod channels;
 mod crash;
 mod demo;
+mod fetch;
 mod hostile;
 mod import;
 mod plan;

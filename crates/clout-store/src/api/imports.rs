@@ -4,7 +4,7 @@
 use clout_core::{Record, Timestamp};
 
 use crate::write::Writer;
-use crate::{BatchStats, Reject, RejectRow, Result, RunId, RunRecord, RunStatus, SourceId, Store};
+use crate::{BatchStats, Checkpoint, Reject, RejectRow, Result, RunId, RunRecord, RunStatus, SourceId, Store};
 
 /// Import runs: writing observations, and reading what each run did.
 ///
@@ -31,6 +31,9 @@ pub trait ImportStore {
     /// The records run `run_id` rejected, verbatim, in the order they were written (file
     /// by file, line by line).
     fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>>;
+
+    /// The checkpoint a connector last wrote for `target` ([`ImportRun::write_batch_at`]).
+    fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>>;
 }
 
 /// One import run while it writes.
@@ -69,6 +72,21 @@ pub trait ImportRun {
     /// identical to what it held.
     fn write_batch(&mut self, records: &[Record], source: SourceId, rejects: &[Reject]) -> Result<BatchStats>;
 
+    /// [`ImportRun::write_batch`], and a connector's checkpoint for one target in the same
+    /// transaction (replacing the one it had): a fetch killed after this commits continues
+    /// from the checkpoint, and one killed before it continues from the previous one
+    /// without these records.
+    fn write_batch_at(
+        &mut self,
+        records: &[Record],
+        source: SourceId,
+        rejects: &[Reject],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchStats>;
+
+    /// The checkpoint a connector last wrote for `target`, by this run or an earlier one.
+    fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>>;
+
     /// Distinct channels and posts the records of this run's batches named, written or not.
     fn touched(&self) -> (u64, u64);
 
@@ -96,6 +114,10 @@ impl ImportStore for Store {
     fn rejects_of(&self, run_id: i64) -> Result<Vec<RejectRow>> {
         Store::rejects_of(self, run_id)
     }
+
+    fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
+        Store::checkpoint(self, connector, target)
+    }
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -110,6 +132,20 @@ impl ImportRun for Writer<'_> {
 
     fn write_batch(&mut self, records: &[Record], source: SourceId, rejects: &[Reject]) -> Result<BatchStats> {
         Writer::write_batch(self, records, source, rejects)
+    }
+
+    fn write_batch_at(
+        &mut self,
+        records: &[Record],
+        source: SourceId,
+        rejects: &[Reject],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchStats> {
+        Writer::write_batch_at(self, records, source, rejects, Some(checkpoint))
+    }
+
+    fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
+        Writer::checkpoint(self, connector, target)
     }
 
     fn touched(&self) -> (u64, u64) {

@@ -1,0 +1,317 @@
+//! `fetch` and `discover`: creators read from the platforms' APIs into the store.
+//!
+//! A fetch is an import run (`clout status` lists it) whose records come from API answers
+//! instead of files: each answer is mapped by `clout_import::api` and parsed like an
+//! NDJSON line, so it meets the same reject rules, and each page is one batch, written
+//! with the account's checkpoint in the same transaction. So:
+//! - **resumable:** a killed fetch, run again, continues each account from its last
+//!   committed page and never reads a page twice;
+//! - **incremental:** once an account's fetch has completed, the next one reads new posts
+//!   and fresh counts for the posts still in the engagement window (30 days), and stops;
+//! - **provenance:** every record's source is the method's URL (no secret), its
+//!   `observed_at` the time the answer was read, its method `measured`.
+//!
+//! Here: the options, summaries and the parts every connector shares (a page into a
+//! batch, rejects files); `bluesky` holds the Bluesky fetch and discovery.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clout_core::{Record, Timestamp};
+use clout_import::api::{Mapped, Outcome};
+use clout_store::{Checkpoint, ImportRun, Reject, SourceId};
+
+use crate::{Error, RecomputeSummary, Result};
+
+mod bluesky;
+
+pub use bluesky::Discovery;
+
+/// How to fetch.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// The clock: the run's start and end (answers carry their own read time).
+    pub clock: fn() -> Timestamp,
+    pub limits: clout_import::Limits,
+    /// The most posts read per account in one fetch.
+    pub max_posts: u64,
+    /// A first fetch reads back this many days (and at least 12 posts, the engagement
+    /// window's minimum, when the account has them).
+    pub since_days: i64,
+    /// Read replies the account wrote as posts too.
+    pub replies: bool,
+    /// Read the replies to the account's posts of the last 30 days as `comment` records.
+    pub comments: bool,
+    /// Read this many followers with their own counts as `follower` records.
+    pub followers_sample: u64,
+    /// Keep only accounts with a follower count in this range (inclusive); the others are
+    /// neither stored nor read further.
+    pub followers_range: (u64, u64),
+}
+
+impl FetchOptions {
+    pub const DEFAULT_MAX_POSTS: u64 = 100;
+    pub const DEFAULT_SINCE_DAYS: i64 = 90;
+
+    pub fn new(clock: fn() -> Timestamp) -> FetchOptions {
+        FetchOptions {
+            clock,
+            limits: clout_import::Limits::default(),
+            max_posts: FetchOptions::DEFAULT_MAX_POSTS,
+            since_days: FetchOptions::DEFAULT_SINCE_DAYS,
+            replies: false,
+            comments: false,
+            followers_sample: 0,
+            followers_range: (0, u64::MAX),
+        }
+    }
+}
+
+/// How one account's fetch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    /// Everything asked for was read.
+    Done,
+    /// The platform has no such account.
+    NotFound,
+    /// Its follower count is outside `--min-followers`/`--max-followers`: not kept.
+    OutsideRange,
+    /// An answer could not be used (the API refused, or kept failing, or sent a broken
+    /// answer); what was read before it is kept, and the next fetch continues from there.
+    Failed,
+    /// The fetch stopped before reaching it (rate limited for too long).
+    NotReached,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Done => "done",
+            AccountStatus::NotFound => "not_found",
+            AccountStatus::OutsideRange => "outside_range",
+            AccountStatus::Failed => "failed",
+            AccountStatus::NotReached => "not_reached",
+        }
+    }
+}
+
+/// What a fetch did for one account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFetch {
+    /// As asked (a handle, a DID or a profile URL).
+    pub target: String,
+    /// The channel's handle, once known.
+    pub handle: Option<String>,
+    pub status: AccountStatus,
+    /// Continued from a killed or failed fetch's checkpoint.
+    pub resumed: bool,
+    /// Only new posts and the engagement window were read (an earlier fetch completed).
+    pub incremental: bool,
+    pub followers: Option<u64>,
+    pub posts: u64,
+    pub comments: u64,
+    pub follower_samples: u64,
+    /// Items that are not the account's records (reposts of others' posts).
+    pub skipped: u64,
+    pub rejected: u64,
+    pub error: Option<String>,
+}
+
+impl AccountFetch {
+    fn new(target: &str) -> AccountFetch {
+        AccountFetch {
+            target: target.to_string(),
+            handle: None,
+            status: AccountStatus::NotReached,
+            resumed: false,
+            incremental: false,
+            followers: None,
+            posts: 0,
+            comments: 0,
+            follower_samples: 0,
+            skipped: 0,
+            rejected: 0,
+            error: None,
+        }
+    }
+}
+
+/// What a fetch did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchSummary {
+    pub run: i64,
+    pub accounts: Vec<AccountFetch>,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub written: u64,
+    pub unchanged: u64,
+    pub requests: u64,
+    pub retries: u64,
+    /// Seconds spent waiting on rate limits and backoff.
+    pub waited_seconds: f64,
+    /// Why the whole fetch stopped early, if it did.
+    pub stopped: Option<String>,
+    /// The rejects of this run, when there were any.
+    pub rejects_file: Option<PathBuf>,
+    pub metrics: Option<RecomputeSummary>,
+}
+
+impl FetchSummary {
+    /// Every account was fetched (or is outside the asked range).
+    pub fn complete(&self) -> bool {
+        self.stopped.is_none()
+            && self.accounts.iter().all(|a| matches!(a.status, AccountStatus::Done | AccountStatus::OutsideRange))
+    }
+}
+
+/// Hooks for showing progress.
+pub trait FetchProgress {
+    /// One step for one account (`"page 2: 100 posts"`).
+    fn step(&mut self, _target: &str, _message: &str) {}
+    fn account_finished(&mut self, _account: &AccountFetch) {}
+    fn recomputing(&mut self) {}
+}
+
+/// Progress that shows nothing.
+pub struct Quiet;
+impl FetchProgress for Quiet {}
+
+/// An RFC 3339 time for an interchange record.
+pub(crate) fn rfc3339(t: Timestamp) -> String {
+    jiff::Timestamp::from_second(t.unix()).map(|t| t.to_string()).unwrap_or_else(|_| t.unix().to_string())
+}
+
+/// Counts of one page's items.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PageCounts {
+    pub records: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+}
+
+/// Writes the rejects of a fetch run: `DATA/rejects/run-N/NAME.rejects.ndjson` (each
+/// verbatim: the interchange line, or the API item that could not become one) beside
+/// `reasons.tsv`, as an import does.
+pub(crate) struct RejectsOut {
+    dir: PathBuf,
+    name: String,
+    files: Option<(BufWriter<File>, BufWriter<File>)>,
+}
+
+impl RejectsOut {
+    pub(crate) fn new(dir: PathBuf, name: &str) -> RejectsOut {
+        RejectsOut { dir, name: name.to_string(), files: None }
+    }
+
+    fn write(&mut self, rejects: &[Reject]) -> Result<()> {
+        if rejects.is_empty() {
+            return Ok(());
+        }
+        let io = |e: std::io::Error| Error::Internal(format!("writing rejects under {}: {e}", self.dir.display()));
+        if self.files.is_none() {
+            std::fs::create_dir_all(&self.dir).map_err(io)?;
+            let data = File::create(self.dir.join(format!("{}.rejects.ndjson", self.name))).map_err(io)?;
+            let mut reasons = BufWriter::new(File::create(self.dir.join("reasons.tsv")).map_err(io)?);
+            reasons.write_all(b"file\tline\tfield\treason\n").map_err(io)?;
+            self.files = Some((BufWriter::new(data), reasons));
+        }
+        if let Some((data, reasons)) = self.files.as_mut() {
+            for r in rejects {
+                data.write_all(&r.raw).map_err(io)?;
+                data.write_all(b"\n").map_err(io)?;
+                let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+                writeln!(
+                    reasons,
+                    "{}\t{}\t{}\t{}",
+                    clean(&r.file),
+                    r.line,
+                    r.field.as_deref().unwrap_or(""),
+                    clean(&r.reason)
+                )
+                .map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes; the rejects file's path when anything was written.
+    pub(crate) fn finish(self) -> Result<Option<PathBuf>> {
+        let Some((mut data, mut reasons)) = self.files else { return Ok(None) };
+        let io = |e: std::io::Error| Error::Internal(format!("writing rejects: {e}"));
+        data.flush().map_err(io)?;
+        reasons.flush().map_err(io)?;
+        Ok(Some(self.dir.join(format!("{}.rejects.ndjson", self.name))))
+    }
+}
+
+/// One page of mapped items into one batch: parses each, keeps the rejects (in the store
+/// and the rejects file), and writes records, rejects and the checkpoint together.
+pub(crate) struct PageWriter<'w, 'a> {
+    pub writer: &'w mut Box<dyn ImportRun + 'a>,
+    pub rejects: &'w mut RejectsOut,
+    pub limits: clout_import::Limits,
+    pub summary: &'w mut FetchSummary,
+}
+
+impl PageWriter<'_, '_> {
+    /// Writes `mapped` (read from `url`), and `checkpoint`. `extra_rejects` are whole
+    /// answers that could not be read.
+    pub(crate) fn write(
+        &mut self,
+        url: &str,
+        mapped: &[Mapped],
+        extra_rejects: Vec<Reject>,
+        checkpoint: Option<&Checkpoint>,
+    ) -> Result<(Vec<Record>, PageCounts)> {
+        let source: SourceId = self.writer.source_id(url)?;
+        let mut records = Vec::with_capacity(mapped.len());
+        let mut rejects = extra_rejects;
+        let mut counts = PageCounts::default();
+        for (i, m) in mapped.iter().enumerate() {
+            if let Outcome::Skipped(_) = m.outcome {
+                counts.skipped += 1;
+                continue;
+            }
+            let Some((raw, parsed)) = m.parse(&self.limits) else { continue };
+            match parsed {
+                Ok(record) => records.push(record),
+                Err(issues) => rejects.push(Reject {
+                    file: url.to_string(),
+                    line: i as u64 + 1,
+                    field: issues.iter().find_map(|i| i.field.clone()),
+                    reason: format!(
+                        "item {} of the answer: {}",
+                        m.at,
+                        issues.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; ")
+                    ),
+                    raw,
+                }),
+            }
+        }
+        counts.records = records.len() as u64;
+        counts.rejected = rejects.len() as u64;
+        self.rejects.write(&rejects)?;
+        let stats = match checkpoint {
+            Some(c) => self.writer.write_batch_at(&records, source, &rejects, c)?,
+            None => self.writer.write_batch(&records, source, &rejects)?,
+        };
+        self.summary.accepted += counts.records;
+        self.summary.rejected += counts.rejected;
+        self.summary.written += stats.written;
+        self.summary.unchanged += stats.unchanged;
+        Ok((records, counts))
+    }
+}
+
+/// A whole answer that could not be read, as a reject (its body kept verbatim).
+pub(crate) fn answer_reject(url: &str, error: &clout_connect::FetchError) -> Option<Reject> {
+    let body = error.body()?;
+    Some(Reject {
+        file: url.to_string(),
+        line: 0,
+        field: None,
+        reason: error.to_string(),
+        raw: body.as_bytes().to_vec(),
+    })
+}

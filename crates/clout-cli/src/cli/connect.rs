@@ -1,0 +1,80 @@
+//! The arguments of the connectors: `clout fetch` and `clout discover`.
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FetchCommand {
+    /// Bluesky accounts by handle, DID or profile URL: profile, recent posts with their
+    /// like, repost, quote and reply counts, and on request replies and a followers sample.
+    /// Public API, no key needed.
+    Bluesky(BlueskyFetchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DiscoverCommand {
+    /// Bluesky accounts whose handle, name or bio match QUERY (or, with --via-follows, the
+    /// accounts a seed account follows), then fetched as `clout fetch bluesky` does.
+    Bluesky(BlueskyDiscoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BlueskyFetchArgs {
+    /// Handles (`name.bsky.social`), DIDs (`did:plc:…`) or profile URLs.
+    #[arg(required = true, value_name = "HANDLE_OR_DID")]
+    pub(crate) accounts: Vec<String>,
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BlueskyDiscoverArgs {
+    /// Words to search accounts by (handle, display name, bio).
+    #[arg(value_name = "QUERY", required_unless_present = "via_follows", conflicts_with = "via_follows")]
+    pub(crate) query: Option<String>,
+    /// Instead of searching, take the accounts this one follows.
+    #[arg(long, value_name = "HANDLE")]
+    pub(crate) via_follows: Option<String>,
+    /// The most accounts to find (and fetch).
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub(crate) limit: usize,
+    /// Keep only accounts with at least this many followers (e.g. 2000 for micro).
+    #[arg(long, value_name = "N")]
+    pub(crate) min_followers: Option<u64>,
+    /// Keep only accounts with at most this many followers.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_followers: Option<u64>,
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
+}
+
+/// What every fetch reads, and where from.
+#[derive(Debug, Args)]
+pub(crate) struct FetchArgs {
+    /// The most posts read per account in one fetch.
+    #[arg(long, default_value_t = clout_app::FetchOptions::DEFAULT_MAX_POSTS, value_name = "N")]
+    pub(crate) max_posts: u64,
+    /// How far back a first fetch reads, in days (at least 12 posts when there are).
+    #[arg(long, default_value_t = clout_app::FetchOptions::DEFAULT_SINCE_DAYS, value_name = "DAYS")]
+    pub(crate) since_days: i64,
+    /// Also read the replies the account wrote, as posts.
+    #[arg(long)]
+    pub(crate) replies: bool,
+    /// Also read the replies to the account's posts of the last 30 days, as comments
+    /// (one request per post with replies): evidence for audience quality.
+    #[arg(long)]
+    pub(crate) comments: bool,
+    /// Also read the newest N followers with their own counts (one request per 100, and
+    /// one per 25 for their counts): evidence for audience quality.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) followers_sample: u64,
+    /// The API host [default: the platform's public host].
+    #[arg(long, value_name = "URL")]
+    pub(crate) api_base: Option<String>,
+    /// The longest wait for a rate limit, in seconds; a longer one stops the fetch (run it
+    /// again later: it continues where it stopped).
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    pub(crate) max_wait: u64,
+    /// Print one JSON summary object at the end.
+    #[arg(long)]
+    pub(crate) json: bool,
+}

@@ -1,0 +1,176 @@
+//! `clout fetch` and `clout discover`: progress on stderr, a table of accounts (JSON with
+//! `--json`) on stdout.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clout_app::{AccountFetch, AccountStatus, AppConfig, Discovery, FetchOptions, FetchProgress, FetchSummary};
+use clout_connect::bluesky::{self, Bluesky};
+use clout_connect::{Client, ClientConfig};
+use clout_core::metric::thousands;
+
+use super::{now, open_write};
+use crate::cli::{DiscoverCommand, FetchArgs, FetchCommand};
+
+struct Progress;
+
+impl FetchProgress for Progress {
+    fn step(&mut self, target: &str, message: &str) {
+        eprintln!("{target}: {message}");
+    }
+
+    fn recomputing(&mut self) {
+        eprintln!("recomputing metrics");
+    }
+}
+
+/// The API host: `--api-base`, else the environment variable, else the public host.
+fn base(args: &FetchArgs, env: &str, default: &str) -> String {
+    args.api_base
+        .clone()
+        .or_else(|| std::env::var(env).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn options(args: &FetchArgs) -> FetchOptions {
+    FetchOptions {
+        max_posts: args.max_posts.max(1),
+        since_days: args.since_days.max(1),
+        replies: args.replies,
+        comments: args.comments,
+        followers_sample: args.followers_sample,
+        ..FetchOptions::new(now)
+    }
+}
+
+fn bluesky_client(args: &FetchArgs) -> Bluesky {
+    let mut config = ClientConfig::new(&base(args, bluesky::ENV_BASE, bluesky::DEFAULT_BASE), now);
+    config.max_wait = Duration::from_secs(args.max_wait);
+    Bluesky::new(Client::new(config))
+}
+
+pub(crate) fn fetch(config: AppConfig, command: FetchCommand) -> Result<ExitCode> {
+    match command {
+        FetchCommand::Bluesky(args) => {
+            let mut api = bluesky_client(&args.fetch);
+            let options = options(&args.fetch);
+            let catalogue = open_write(config, "clout fetch")?;
+            let summary =
+                catalogue.import(|app| app.fetch_bluesky(&mut api, &args.accounts, &options, &mut Progress))?;
+            report(&summary, None, args.fetch.json);
+            Ok(exit_code(&summary))
+        }
+    }
+}
+
+pub(crate) fn discover(config: AppConfig, command: DiscoverCommand) -> Result<ExitCode> {
+    match command {
+        DiscoverCommand::Bluesky(args) => {
+            let mut api = bluesky_client(&args.fetch);
+            let mut options = options(&args.fetch);
+            options.followers_range = (args.min_followers.unwrap_or(0), args.max_followers.unwrap_or(u64::MAX));
+            let discovery = match (&args.via_follows, &args.query) {
+                (Some(seed), _) => Discovery::ViaFollows(seed.clone()),
+                (None, Some(q)) => Discovery::Words(q.clone()),
+                (None, None) => anyhow::bail!("give a QUERY or --via-follows HANDLE"),
+            };
+            let catalogue = open_write(config, "clout discover")?;
+            let (found, summary) = catalogue
+                .import(|app| app.discover_bluesky(&mut api, &discovery, args.limit, &options, &mut Progress))?;
+            report(&summary, Some(found.len()), args.fetch.json);
+            Ok(exit_code(&summary))
+        }
+    }
+}
+
+fn exit_code(summary: &FetchSummary) -> ExitCode {
+    if summary.complete() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn status_text(a: &AccountFetch) -> String {
+    let mut s = match a.status {
+        AccountStatus::Done => "read",
+        AccountStatus::NotFound => "not found",
+        AccountStatus::OutsideRange => "outside the follower range",
+        AccountStatus::Failed => "failed",
+        AccountStatus::NotReached => "not reached",
+    }
+    .to_string();
+    if a.resumed {
+        s.push_str(" (resumed)");
+    } else if a.incremental {
+        s.push_str(" (new posts only)");
+    }
+    s
+}
+
+fn report(summary: &FetchSummary, discovered: Option<usize>, as_json: bool) {
+    for a in &summary.accounts {
+        if let Some(e) = &a.error {
+            eprintln!("error: {}: {e}", a.handle.as_deref().unwrap_or(&a.target));
+        }
+    }
+    if let Some(stop) = &summary.stopped {
+        eprintln!("stopped: {stop}");
+    }
+    if as_json {
+        println!("{}", clout_wire::line(&clout_wire::FetchReport::from(summary, discovered)));
+        return;
+    }
+    if let Some(n) = discovered {
+        println!("found {} account{}", thousands(n as u64), if n == 1 { "" } else { "s" });
+    }
+    let rows: Vec<[String; 7]> = summary
+        .accounts
+        .iter()
+        .map(|a| {
+            [
+                a.handle.clone().unwrap_or_else(|| a.target.clone()),
+                status_text(a),
+                a.followers.map(thousands).unwrap_or_else(|| "—".to_string()),
+                thousands(a.posts),
+                thousands(a.comments),
+                thousands(a.follower_samples),
+                thousands(a.rejected),
+            ]
+        })
+        .collect();
+    let header = ["account", "status", "followers", "posts", "comments", "followers sampled", "rejected"];
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(c.chars().count());
+            if i < 2 {
+                out.push_str(c);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str(&" ".repeat(pad));
+                out.push_str(c);
+            }
+            out.push_str("  ");
+        }
+        println!("{}", out.trim_end());
+    };
+    line(&header.map(str::to_string));
+    for r in &rows {
+        line(r);
+    }
+    println!(
+        "{} records kept, {} rejected; {} requests ({} retried), {:.1} s waiting on rate limits",
+        thousands(summary.accepted),
+        thousands(summary.rejected),
+        thousands(summary.requests),
+        thousands(summary.retries),
+        summary.waited_seconds
+    );
+    if let Some(file) = &summary.rejects_file {
+        println!("rejects kept verbatim in {}", file.display());
+    }
+    if let Some(m) = &summary.metrics {
+        println!("metrics recomputed for {} channels ({} with an engagement rate)", m.channels, m.with_rate);
+    }
+}
