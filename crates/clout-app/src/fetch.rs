@@ -25,6 +25,7 @@ use clout_store::{Checkpoint, ImportRun, Reject, SourceId};
 use crate::{Error, RecomputeSummary, Result};
 
 mod bluesky;
+mod state;
 
 pub use bluesky::Discovery;
 
@@ -255,14 +256,14 @@ pub(crate) struct PageWriter<'w, 'a> {
 }
 
 impl PageWriter<'_, '_> {
-    /// Writes `mapped` (read from `url`), and `checkpoint`. `extra_rejects` are whole
+    /// Writes `mapped` (read from `url`), and `checkpoints`. `extra_rejects` are whole
     /// answers that could not be read.
     pub(crate) fn write(
         &mut self,
         url: &str,
         mapped: &[Mapped],
         extra_rejects: Vec<Reject>,
-        checkpoint: Option<&Checkpoint>,
+        checkpoints: &[Checkpoint],
     ) -> Result<(Vec<Record>, PageCounts)> {
         let source: SourceId = self.writer.source_id(url)?;
         let mut records = Vec::with_capacity(mapped.len());
@@ -292,10 +293,7 @@ impl PageWriter<'_, '_> {
         counts.records = records.len() as u64;
         counts.rejected = rejects.len() as u64;
         self.rejects.write(&rejects)?;
-        let stats = match checkpoint {
-            Some(c) => self.writer.write_batch_at(&records, source, &rejects, c)?,
-            None => self.writer.write_batch(&records, source, &rejects)?,
-        };
+        let stats = self.writer.write_batch_at(&records, source, &rejects, checkpoints)?;
         self.summary.accepted += counts.records;
         self.summary.rejected += counts.rejected;
         self.summary.written += stats.written;

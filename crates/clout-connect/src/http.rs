@@ -85,6 +85,11 @@ pub enum FetchError {
     /// No answer after every attempt (5xx, 429 or a connection failure each time).
     #[error("{endpoint}: no answer after {attempts} attempts: {last}")]
     Unavailable { endpoint: String, attempts: u32, last: String },
+    /// The call would go past the daily quota Clout keeps to.
+    #[error(
+        "{endpoint}: the daily quota would be exceeded ({used} of {budget} units used today, counted from midnight Pacific time); run the same command again tomorrow to continue"
+    )]
+    Quota { endpoint: String, used: u64, budget: u64 },
     /// The answer is not the JSON object the API documents.
     #[error("{endpoint}: the answer is not a JSON object: {reason}")]
     Malformed { endpoint: String, reason: String, body: String },

@@ -9,9 +9,11 @@
 //!   `Retry-After` and the rate-limit headers, the secrets every request carries (never in
 //!   an error), and counts of requests and time spent waiting.
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
+//! - `youtube`: the Data API v3, with quota units counted.
 
 pub mod bluesky;
 mod http;
+pub mod youtube;
 
 pub use http::{Answer, Client, ClientConfig, FetchError, Stats};
 

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::{FieldIssue, Limits, Parsed};
 
 pub mod bluesky;
+pub mod youtube;
 
 /// One item of an API answer, mapped.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,12 @@ pub enum Answer {
     BlueskyPostThread,
     /// Bluesky `app.bsky.graph.getFollowers` (`subject` and `followers`).
     BlueskyFollowers,
+    /// YouTube `channels.list` (`youtube#channelListResponse`).
+    YoutubeChannels,
+    /// YouTube `videos.list` (`youtube#videoListResponse`).
+    YoutubeVideos,
+    /// YouTube `commentThreads.list` (`youtube#commentThreadListResponse`).
+    YoutubeCommentThreads,
 }
 
 impl Answer {
@@ -88,6 +95,9 @@ impl Answer {
             Answer::BlueskyAuthorFeed => "app.bsky.feed.getAuthorFeed",
             Answer::BlueskyPostThread => "app.bsky.feed.getPostThread",
             Answer::BlueskyFollowers => "app.bsky.graph.getFollowers",
+            Answer::YoutubeChannels => "youtube/v3/channels",
+            Answer::YoutubeVideos => "youtube/v3/videos",
+            Answer::YoutubeCommentThreads => "youtube/v3/commentThreads",
         }
     }
 }
@@ -96,8 +106,9 @@ impl Answer {
 /// record has a `kind`, which no answer has).
 pub fn recognise(doc: &Value) -> Option<Answer> {
     let object = doc.as_object()?;
-    if object.contains_key("kind") {
-        return None;
+    // An interchange record's `kind` is one word; YouTube's are `youtube#…`.
+    if let Some(kind) = object.get("kind") {
+        return youtube::recognise(object).filter(|_| kind.as_str().is_some_and(|k| k.starts_with("youtube#")));
     }
     bluesky::recognise(object)
 }
@@ -110,6 +121,9 @@ pub fn map(answer: Answer, doc: &Value, observed_at: &str) -> Vec<Mapped> {
         Answer::BlueskyAuthorFeed => bluesky::author_feed(doc, None, observed_at),
         Answer::BlueskyPostThread => bluesky::post_thread(doc, None),
         Answer::BlueskyFollowers => bluesky::followers(doc, None, &[], observed_at),
+        Answer::YoutubeChannels => youtube::channels(doc, observed_at),
+        Answer::YoutubeVideos => youtube::videos(doc, None, observed_at),
+        Answer::YoutubeCommentThreads => youtube::comment_threads(doc, None),
     }
 }
 

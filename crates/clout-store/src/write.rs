@@ -231,7 +231,7 @@ impl Writer<'_> {
         source: SourceId,
         rejects: &[Reject],
     ) -> Result<BatchStats> {
-        self.write_batch_at(records, source, rejects, None)
+        self.write_batch_at(records, source, rejects, &[])
     }
 
     pub(crate) fn write_batch_at(
@@ -239,7 +239,7 @@ impl Writer<'_> {
         records: &[Record],
         source: SourceId,
         rejects: &[Reject],
-        checkpoint: Option<&Checkpoint>,
+        checkpoints: &[Checkpoint],
     ) -> Result<BatchStats> {
         let tx = self.store.conn.transaction()?;
         let mut stats = BatchStats::default();
@@ -380,7 +380,7 @@ impl Writer<'_> {
                 "UPDATE import_runs SET accepted = accepted + ?2, rejected = rejected + ?3 WHERE id = ?1",
             )?
             .execute(params![self.run.0, records.len() as i64, rejects.len() as i64])?;
-            if let Some(c) = checkpoint {
+            for c in checkpoints {
                 tx.prepare_cached(
                     "INSERT INTO fetch_checkpoints (connector, target, state, run_id, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)

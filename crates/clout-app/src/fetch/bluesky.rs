@@ -12,9 +12,9 @@ use clout_connect::bluesky::{self, Bluesky, PROFILES_PER_REQUEST};
 use clout_core::{Record, Timestamp};
 use clout_import::api::bluesky as map;
 use clout_store::{ChannelStore, Checkpoint, ImportStore, RunStatus};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::state::{Phase, State, next_phase, start_state};
 use super::{
     AccountFetch, AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject,
     rfc3339,
@@ -22,10 +22,6 @@ use super::{
 use crate::{App, Result, Silent};
 
 const CONNECTOR: &str = "bluesky";
-/// The engagement window of `docs/metrics.md`: posts this recent get fresh counts.
-const WINDOW_DAYS: i64 = 30;
-/// The engagement window's minimum number of posts.
-const MIN_POSTS: u64 = 12;
 
 /// How to find accounts one does not know yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,33 +30,6 @@ pub enum Discovery {
     Words(String),
     /// `app.bsky.graph.getFollows`: the accounts a seed account follows.
     ViaFollows(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Phase {
-    Feed,
-    Comments,
-    Followers,
-    Done,
-}
-
-/// An account's checkpoint.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct State {
-    phase: Phase,
-    cursor: Option<String>,
-    posts_read: u64,
-    /// Paging stops at a post older than this (Unix seconds) once `min_posts` are read.
-    cutoff: i64,
-    min_posts: u64,
-    /// Posts (AT URIs) whose replies are still to read.
-    threads: Vec<String>,
-    followers_read: u64,
-    /// The newest post read, for the next incremental fetch.
-    newest_post: Option<i64>,
-    completed_at: Option<i64>,
-    incremental: bool,
 }
 
 /// A handle, a DID or a profile URL, as the API's `actor`.
@@ -121,7 +90,7 @@ impl App {
                         let stop = matches!(e, FetchError::RateLimited { .. });
                         let extra: Vec<_> = answer_reject(&url, &e).into_iter().collect();
                         // Profiles need no checkpoint: a fetch run again reads them again.
-                        pages.write(&url, &[], extra, None)?;
+                        pages.write(&url, &[], extra, &[])?;
                         for a in &mut pages.summary.accounts[base..base + chunk.len()] {
                             a.status = AccountStatus::Failed;
                             a.error = Some(e.to_string());
@@ -168,7 +137,7 @@ impl App {
                     }
                     mapped.push(m);
                 }
-                pages.write(&url, &mapped, Vec::new(), None)?;
+                pages.write(&url, &mapped, Vec::new(), &[])?;
             }
             for (i, account) in found.iter().enumerate() {
                 let Some(account) = account else { continue };
@@ -243,49 +212,6 @@ impl App {
     }
 }
 
-/// The state a fetch of an account starts from: its checkpoint when an earlier fetch did
-/// not finish, else a new one (incremental when an earlier fetch completed).
-fn start_state(previous: Option<State>, now: Timestamp, options: &FetchOptions) -> (State, bool) {
-    match previous {
-        Some(s) if s.phase != Phase::Done => (s, true),
-        previous => {
-            let newest = previous.as_ref().and_then(|p| p.newest_post);
-            let window = now.minus_days(WINDOW_DAYS).unix();
-            let (cutoff, min_posts, incremental) = match newest {
-                Some(newest) => (newest.min(window), 0, true),
-                None => (now.minus_days(options.since_days).unix(), MIN_POSTS, false),
-            };
-            let state = State {
-                phase: Phase::Feed,
-                cursor: None,
-                posts_read: 0,
-                cutoff,
-                min_posts,
-                threads: Vec::new(),
-                followers_read: 0,
-                newest_post: newest,
-                completed_at: None,
-                incremental,
-            };
-            (state, false)
-        }
-    }
-}
-
-fn next_phase(after: Phase, options: &FetchOptions, state: &State) -> Phase {
-    let order = [Phase::Feed, Phase::Comments, Phase::Followers, Phase::Done];
-    let from = order.iter().position(|p| *p == after).map_or(3, |p| p + 1);
-    order[from..]
-        .iter()
-        .copied()
-        .find(|p| match p {
-            Phase::Comments => options.comments && !state.threads.is_empty(),
-            Phase::Followers => options.followers_sample > state.followers_read,
-            _ => true,
-        })
-        .unwrap_or(Phase::Done)
-}
-
 /// Fetches one account's feed, comments and followers from its checkpoint. `Ok(Some(why))`
 /// when the whole fetch must stop (rate limited for too long).
 fn fetch_account(
@@ -347,7 +273,7 @@ fn fetch_account(
                 let extra: Vec<_> = answer_reject(&url, &e).into_iter().collect();
                 pages.summary.accounts[index].rejected += extra.len() as u64;
                 let checkpoint = checkpoint(account, &state, (options.clock)());
-                pages.write(&url, &[], extra, Some(&checkpoint))?;
+                pages.write(&url, &[], extra, std::slice::from_ref(&checkpoint))?;
                 return Ok(fail(pages, &e));
             }
         };
@@ -356,7 +282,6 @@ fn fetch_account(
             Phase::Feed => {
                 let mapped = map::author_feed(&answer.json, Some(account), &observed);
                 let cursor = answer.json.get("cursor").and_then(Value::as_str).map(str::to_string);
-                let empty = answer.json.get("feed").and_then(Value::as_array).is_none_or(Vec::is_empty);
                 // Posts are read into the state before the write, so that the checkpoint
                 // written with them says where to go on.
                 let mut page_posts = Vec::new();
@@ -365,27 +290,14 @@ fn fetch_account(
                         page_posts.push(p);
                     }
                 }
-                let oldest = page_posts.iter().map(|p| p.published_at.unix()).min();
-                state.posts_read += page_posts.len() as u64;
-                let newest = page_posts.iter().map(|p| p.published_at.unix()).max();
-                state.newest_post = state.newest_post.max(newest);
-                if options.comments {
-                    let window = answer.fetched_at.minus_days(WINDOW_DAYS).unix();
-                    for p in &page_posts {
-                        if p.comments.unwrap_or(0) > 0 && p.published_at.unix() > window {
-                            let uri = format!("at://{}/app.bsky.feed.post/{}", account.did, p.post_id);
-                            state.threads.push(uri);
-                        }
-                    }
-                }
-                let reached = oldest.is_some_and(|o| o < state.cutoff) && state.posts_read >= state.min_posts;
-                let done = cursor.is_none() || empty || state.posts_read >= options.max_posts || reached;
-                state.cursor = if done { None } else { cursor };
-                if done {
-                    state.phase = next_phase(Phase::Feed, options, &state);
-                }
+                // An empty page ends the feed even with a cursor; a page of reposts only
+                // does not.
+                let cursor = cursor.filter(|_| !mapped.is_empty());
+                state.take_posts(&page_posts, cursor, options, answer.fetched_at, |p| {
+                    format!("at://{}/app.bsky.feed.post/{}", account.did, p.post_id)
+                });
                 let cp = checkpoint(account, &state, answer.fetched_at);
-                let (_, counts) = pages.write(&url, &mapped, Vec::new(), Some(&cp))?;
+                let (_, counts) = pages.write(&url, &mapped, Vec::new(), std::slice::from_ref(&cp))?;
                 let a = &mut pages.summary.accounts[index];
                 a.posts += counts.records;
                 a.skipped += counts.skipped;
@@ -399,7 +311,7 @@ fn fetch_account(
                     state.phase = next_phase(Phase::Comments, options, &state);
                 }
                 let cp = checkpoint(account, &state, answer.fetched_at);
-                let (_, counts) = pages.write(&url, &mapped, Vec::new(), Some(&cp))?;
+                let (_, counts) = pages.write(&url, &mapped, Vec::new(), std::slice::from_ref(&cp))?;
                 let a = &mut pages.summary.accounts[index];
                 a.comments += counts.records;
                 a.skipped += counts.skipped;
@@ -423,7 +335,7 @@ fn fetch_account(
                             let cp = checkpoint(account, &state, (options.clock)());
                             let url = api.method_url("app.bsky.actor.getProfiles");
                             let extra: Vec<_> = answer_reject(&url, &e).into_iter().collect();
-                            pages.write(&url, &[], extra, Some(&cp))?;
+                            pages.write(&url, &[], extra, std::slice::from_ref(&cp))?;
                             return Ok(fail(pages, &e));
                         }
                     }
@@ -438,7 +350,7 @@ fn fetch_account(
                     state.phase = next_phase(Phase::Followers, options, &state);
                 }
                 let cp = checkpoint(account, &state, answer.fetched_at);
-                let (_, counts) = pages.write(&url, &mapped, Vec::new(), Some(&cp))?;
+                let (_, counts) = pages.write(&url, &mapped, Vec::new(), std::slice::from_ref(&cp))?;
                 let a = &mut pages.summary.accounts[index];
                 a.follower_samples += counts.records;
                 a.rejected += counts.rejected;
@@ -449,7 +361,7 @@ fn fetch_account(
     }
     state.completed_at = Some((options.clock)().unix());
     let cp = checkpoint(account, &state, (options.clock)());
-    pages.write(&api.method_url("app.bsky.feed.getAuthorFeed"), &[], Vec::new(), Some(&cp))?;
+    pages.write(&api.method_url("app.bsky.feed.getAuthorFeed"), &[], Vec::new(), std::slice::from_ref(&cp))?;
     pages.summary.accounts[index].status = AccountStatus::Done;
     Ok(None)
 }

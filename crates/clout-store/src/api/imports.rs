@@ -72,16 +72,16 @@ pub trait ImportRun {
     /// identical to what it held.
     fn write_batch(&mut self, records: &[Record], source: SourceId, rejects: &[Reject]) -> Result<BatchStats>;
 
-    /// [`ImportRun::write_batch`], and a connector's checkpoint for one target in the same
-    /// transaction (replacing the one it had): a fetch killed after this commits continues
-    /// from the checkpoint, and one killed before it continues from the previous one
-    /// without these records.
+    /// [`ImportRun::write_batch`], and connectors' checkpoints in the same transaction (each
+    /// replacing the one its target had): a fetch killed after this commits continues from
+    /// the checkpoints, and one killed before it continues from the previous ones without
+    /// these records.
     fn write_batch_at(
         &mut self,
         records: &[Record],
         source: SourceId,
         rejects: &[Reject],
-        checkpoint: &Checkpoint,
+        checkpoints: &[Checkpoint],
     ) -> Result<BatchStats>;
 
     /// The checkpoint a connector last wrote for `target`, by this run or an earlier one.
@@ -139,9 +139,9 @@ impl ImportRun for Writer<'_> {
         records: &[Record],
         source: SourceId,
         rejects: &[Reject],
-        checkpoint: &Checkpoint,
+        checkpoints: &[Checkpoint],
     ) -> Result<BatchStats> {
-        Writer::write_batch_at(self, records, source, rejects, Some(checkpoint))
+        Writer::write_batch_at(self, records, source, rejects, checkpoints)
     }
 
     fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
