@@ -26,6 +26,7 @@ use crate::{Error, RecomputeSummary, Result};
 
 mod bluesky;
 mod state;
+mod youtube;
 
 pub use bluesky::Discovery;
 
@@ -155,6 +156,9 @@ pub struct FetchSummary {
     pub stopped: Option<String>,
     /// The rejects of this run, when there were any.
     pub rejects_file: Option<PathBuf>,
+    /// Quota units used today (as counted by Clout) and the day's budget, for an API
+    /// that counts them (YouTube).
+    pub quota: Option<(u64, u64)>,
     pub metrics: Option<RecomputeSummary>,
 }
 
@@ -163,6 +167,34 @@ impl FetchSummary {
     pub fn complete(&self) -> bool {
         self.stopped.is_none()
             && self.accounts.iter().all(|a| matches!(a.status, AccountStatus::Done | AccountStatus::OutsideRange))
+    }
+}
+
+impl FetchSummary {
+    /// A fetch of `targets` in run `run`, nothing read yet.
+    pub(crate) fn new(run: i64, targets: &[String]) -> FetchSummary {
+        FetchSummary {
+            run,
+            accounts: targets.iter().map(|t| AccountFetch::new(t)).collect(),
+            accepted: 0,
+            rejected: 0,
+            written: 0,
+            unchanged: 0,
+            requests: 0,
+            retries: 0,
+            waited_seconds: 0.0,
+            stopped: None,
+            rejects_file: None,
+            metrics: None,
+            quota: None,
+        }
+    }
+
+    /// What the client's requests cost.
+    pub(crate) fn finish_stats(&mut self, stats: clout_connect::Stats) {
+        self.requests = stats.requests;
+        self.retries = stats.retries;
+        self.waited_seconds = stats.waited.as_secs_f64();
     }
 }
 

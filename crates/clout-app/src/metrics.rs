@@ -81,6 +81,48 @@ impl App {
     }
 }
 
+impl App {
+    /// After a run's batches (an import or a fetch): recomputes what they made stale.
+    /// `stale_before` and `writes_at_start` are the derived state's phase and write count
+    /// read before the run began; `touched` the channels it named.
+    pub(crate) fn refresh_derived(
+        &mut self,
+        stale_before: Option<clout_core::Timestamp>,
+        writes_at_start: i64,
+        touched: &[i64],
+        progress: &mut dyn crate::ImportProgress,
+    ) -> Result<(Option<RecomputeSummary>, Option<crate::NicheSummary>)> {
+        // No batch reached the store (every file unreadable or empty), here or in another
+        // process: the derived numbers stay as they are, current as they were.
+        if stale_before.is_none() && self.store.derived_writes()? == writes_at_start {
+            return Ok((None, None));
+        }
+        progress.recomputing();
+        // Every batch this run wrote is counted by now: the state is current after the
+        // recompute unless another process writes meanwhile.
+        let writes_before = self.store.derived_writes()?;
+        let metrics = self.recompute_metrics()?;
+        self.recompute_quality()?;
+        // Labels depend on a channel's own text only: relabel what this run touched,
+        // or everything when that is most of the store anyway (one scan beats many lookups).
+        let total = self.store.channel_count()?;
+        let niches = if touched.len() as u64 * 4 > total {
+            self.label_niches(None)?
+        } else {
+            self.recompute_niches_of(touched)?
+        };
+        // Only a store that was current before this run is current now: a relabel of
+        // the touched channels does not repair what an earlier crash left stale.
+        if stale_before.is_none() {
+            self.store.mark_derived_current(writes_before)?;
+            Ok((Some(metrics), Some(niches)))
+        } else {
+            let (metrics, niches, _) = self.recompute_all()?;
+            Ok((Some(metrics), Some(niches)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clout_core::{EngagementLabel, Timestamp};
@@ -157,47 +199,5 @@ mod tests {
         let index = |m: &crate::MetricsRecord| m.engagement_index.unwrap();
         assert!(index(&viral) < index(&metrics("steady0")) + 1e-9, "{} vs {}", index(&viral), index(&top));
         assert!(index(&viral) < index(&top));
-    }
-}
-
-impl App {
-    /// After a run's batches (an import or a fetch): recomputes what they made stale.
-    /// `stale_before` and `writes_at_start` are the derived state's phase and write count
-    /// read before the run began; `touched` the channels it named.
-    pub(crate) fn refresh_derived(
-        &mut self,
-        stale_before: Option<clout_core::Timestamp>,
-        writes_at_start: i64,
-        touched: &[i64],
-        progress: &mut dyn crate::ImportProgress,
-    ) -> Result<(Option<RecomputeSummary>, Option<crate::NicheSummary>)> {
-        // No batch reached the store (every file unreadable or empty), here or in another
-        // process: the derived numbers stay as they are, current as they were.
-        if stale_before.is_none() && self.store.derived_writes()? == writes_at_start {
-            return Ok((None, None));
-        }
-        progress.recomputing();
-        // Every batch this run wrote is counted by now: the state is current after the
-        // recompute unless another process writes meanwhile.
-        let writes_before = self.store.derived_writes()?;
-        let metrics = self.recompute_metrics()?;
-        self.recompute_quality()?;
-        // Labels depend on a channel's own text only: relabel what this run touched,
-        // or everything when that is most of the store anyway (one scan beats many lookups).
-        let total = self.store.channel_count()?;
-        let niches = if touched.len() as u64 * 4 > total {
-            self.label_niches(None)?
-        } else {
-            self.recompute_niches_of(touched)?
-        };
-        // Only a store that was current before this run is current now: a relabel of
-        // the touched channels does not repair what an earlier crash left stale.
-        if stale_before.is_none() {
-            self.store.mark_derived_current(writes_before)?;
-            Ok((Some(metrics), Some(niches)))
-        } else {
-            let (metrics, niches, _) = self.recompute_all()?;
-            Ok((Some(metrics), Some(niches)))
-        }
     }
 }

@@ -198,14 +198,20 @@ impl Client {
                         json.get("error").and_then(|e| e.get("message")).and_then(Value::as_str).map(str::to_string)
                     })
                     .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
-                return Err(FetchError::Api {
-                    endpoint,
-                    status,
-                    code: text("error").or_else(|| {
-                        json.get("error").and_then(|e| e.get("status")).and_then(Value::as_str).map(str::to_string)
-                    }),
-                    message: self.redact(&message),
-                });
+                // Bluesky: {"error": "Code", "message"}; Google: {"error": {"errors": [{"reason"}], "status"}};
+                // Meta: {"error": {"message", "type", "code"}}.
+                let nested = |k: &str| json.get("error").and_then(|e| e.get(k));
+                let code = text("error")
+                    .or_else(|| {
+                        nested("errors")
+                            .and_then(|e| e.get(0))
+                            .and_then(|e| e.get("reason"))
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    })
+                    .or_else(|| nested("status").and_then(Value::as_str).map(str::to_string))
+                    .or_else(|| nested("type").and_then(Value::as_str).map(str::to_string));
+                return Err(FetchError::Api { endpoint, status, code, message: self.redact(&message) });
             }
             let last = if status == 0 { String::from_utf8_lossy(&body).into_owned() } else { format!("HTTP {status}") };
             if attempt >= self.config.max_attempts {

@@ -24,7 +24,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::{FaultKind, Running, Shared, lock, serve};
+use crate::{FaultKind, Running, Shared, lock, query_pairs, serve};
 
 /// The accounts a server knows.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +56,6 @@ impl World {
 
     /// Moves every time in the world by the same amount, so that the newest post is a day
     /// old: for tests of what depends on the last 30 days.
-    #[allow(clippy::disallowed_methods)]
     pub fn shift_to_present(&mut self) {
         let newest = self
             .accounts
@@ -65,10 +64,9 @@ impl World {
             .filter_map(|i| i["post"]["record"]["createdAt"].as_str()?.parse::<jiff::Timestamp>().ok())
             .max();
         let Some(newest) = newest else { return };
-        let target = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24);
-        let delta = target.duration_since(newest);
+        let delta = crate::to_present(newest);
         for account in &mut self.accounts {
-            shift(account, delta);
+            crate::shift(account, delta);
         }
     }
 
@@ -94,41 +92,6 @@ pub fn start(world: World) -> Running {
     let state = Arc::new(Server { world, shared: shared.clone() });
     let router = axum::Router::new().fallback(handle).with_state(state);
     serve(router, shared)
-}
-
-fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The replay stands in for a platform's server, which has a clock of its own.
@@ -294,23 +257,6 @@ async fn handle(State(server): State<Arc<Server>>, uri: Uri, RawQuery(raw): RawQ
             paged(actors, "actors", serde_json::Map::new())
         }
         _ => error(shared, StatusCode::NOT_IMPLEMENTED, "MethodNotImplemented", "Method Not Implemented"),
-    }
-}
-
-fn shift(v: &mut Value, delta: jiff::SignedDuration) {
-    match v {
-        Value::String(s) => {
-            if s.len() >= 20
-                && s.as_bytes()[4] == b'-'
-                && let Ok(t) = s.parse::<jiff::Timestamp>()
-                && let Ok(moved) = t.checked_add(delta)
-            {
-                *s = moved.to_string();
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| shift(i, delta)),
-        Value::Object(map) => map.values_mut().for_each(|i| shift(i, delta)),
-        _ => {}
     }
 }
 

@@ -10,8 +10,10 @@
 //! asked, and in which order.
 //!
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
+//! - `youtube`: the Data API v3.
 
 pub mod bluesky;
+pub mod youtube;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -106,4 +108,65 @@ pub(crate) fn serve(router: axum::Router, shared: Arc<Shared>) -> Running {
     });
     let addr = addr_rx.recv().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 9)));
     Running { base: format!("http://{addr}"), shared, _shutdown: tx, _thread: thread }
+}
+
+/// A query string's pairs, percent-decoded, in order (repeated keys kept).
+pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// How far to move times so that `newest` becomes a day ago.
+#[allow(clippy::disallowed_methods)]
+pub(crate) fn to_present(newest: jiff::Timestamp) -> jiff::SignedDuration {
+    let target = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24);
+    target.duration_since(newest)
+}
+
+/// Moves every RFC 3339 time in `v` by `delta`.
+pub(crate) fn shift(v: &mut serde_json::Value, delta: jiff::SignedDuration) {
+    match v {
+        serde_json::Value::String(s) => {
+            if s.len() >= 20
+                && s.as_bytes()[4] == b'-'
+                && let Ok(t) = s.parse::<jiff::Timestamp>()
+                && let Ok(moved) = t.checked_add(delta)
+            {
+                *s = moved.to_string();
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| shift(i, delta)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|i| shift(i, delta)),
+        _ => {}
+    }
 }

@@ -45,6 +45,12 @@ pub struct FetchReport {
     /// Why the fetch stopped before its end, if it did.
     pub stopped: Option<String>,
     pub rejects_file: Option<String>,
+    /// Quota units Clout counted as used today, for an API that has a daily quota (YouTube).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota_used: Option<u64>,
+    /// Quota units left today under the budget given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota_left: Option<u64>,
 }
 
 impl FetchReport {
@@ -77,6 +83,8 @@ impl FetchReport {
             waited_seconds: (s.waited_seconds * 10.0).round() / 10.0,
             stopped: s.stopped.clone(),
             rejects_file: s.rejects_file.as_ref().map(|p| p.display().to_string()),
+            quota_used: s.quota.map(|(used, _)| used),
+            quota_left: s.quota.map(|(used, budget)| budget.saturating_sub(used)),
         }
     }
 }

@@ -15,10 +15,7 @@ use clout_store::{ChannelStore, Checkpoint, ImportStore, RunStatus};
 use serde_json::Value;
 
 use super::state::{Phase, State, next_phase, start_state};
-use super::{
-    AccountFetch, AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject,
-    rfc3339,
-};
+use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject, rfc3339};
 use crate::{App, Result, Silent};
 
 const CONNECTOR: &str = "bluesky";
@@ -57,20 +54,7 @@ impl App {
         let mut writer = self.store.begin_run((options.clock)(), &names)?;
         let run = writer.run().0;
         let mut rejects = RejectsOut::new(data_dir.join("rejects").join(format!("run-{run}")), "bluesky");
-        let mut summary = FetchSummary {
-            run,
-            accounts: targets.iter().map(|t| AccountFetch::new(t)).collect(),
-            accepted: 0,
-            rejected: 0,
-            written: 0,
-            unchanged: 0,
-            requests: 0,
-            retries: 0,
-            waited_seconds: 0.0,
-            stopped: None,
-            rejects_file: None,
-            metrics: None,
-        };
+        let mut summary = FetchSummary::new(run, targets);
         let outcome = (|| -> Result<()> {
             let mut pages = PageWriter {
                 writer: &mut writer,
@@ -148,10 +132,7 @@ impl App {
             }
             Ok(())
         })();
-        let stats = api.http.stats();
-        summary.requests = stats.requests;
-        summary.retries = stats.retries;
-        summary.waited_seconds = stats.waited.as_secs_f64();
+        summary.finish_stats(api.http.stats());
         summary.rejects_file = rejects.finish()?;
         let touched = writer.touched_channel_ids();
         let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };

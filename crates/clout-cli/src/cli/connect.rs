@@ -8,6 +8,11 @@ pub(crate) enum FetchCommand {
     /// like, repost, quote and reply counts, and on request replies and a followers sample.
     /// Public API, no key needed.
     Bluesky(BlueskyFetchArgs),
+    /// YouTube channels by id (`UC…`), handle (`@name`) or URL, with your API key
+    /// ($CLOUT_YOUTUBE_API_KEY or the credentials file): channel statistics, recent videos
+    /// with views, likes and comment counts, and on request their comments. Counts the
+    /// daily quota and stops before it.
+    Youtube(YoutubeFetchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -15,6 +20,42 @@ pub(crate) enum DiscoverCommand {
     /// Bluesky accounts whose handle, name or bio match QUERY (or, with --via-follows, the
     /// accounts a seed account follows), then fetched as `clout fetch bluesky` does.
     Bluesky(BlueskyDiscoverArgs),
+    /// YouTube channels matching QUERY (`search.list`: 100 quota units per 50 channels),
+    /// then fetched as `clout fetch youtube` does.
+    Youtube(YoutubeDiscoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct YoutubeFetchArgs {
+    /// Channel ids (`UC…`), handles (`@name`) or channel URLs.
+    #[arg(required = true, value_name = "CHANNEL_ID_OR_HANDLE")]
+    pub(crate) channels: Vec<String>,
+    /// The quota units Clout may use in a day (YouTube's default is 10,000 a project).
+    #[arg(long, default_value_t = clout_connect::youtube::DEFAULT_DAILY_QUOTA, value_name = "UNITS")]
+    pub(crate) quota: u64,
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct YoutubeDiscoverArgs {
+    /// Words to search channels by.
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: String,
+    /// The most channels to find (and fetch).
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub(crate) limit: usize,
+    /// Keep only channels with at least this many subscribers.
+    #[arg(long, value_name = "N")]
+    pub(crate) min_followers: Option<u64>,
+    /// Keep only channels with at most this many subscribers.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_followers: Option<u64>,
+    /// The quota units Clout may use in a day (YouTube's default is 10,000 a project).
+    #[arg(long, default_value_t = clout_connect::youtube::DEFAULT_DAILY_QUOTA, value_name = "UNITS")]
+    pub(crate) quota: u64,
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,9 +7,11 @@ use std::time::Duration;
 use anyhow::Result;
 use clout_app::{AccountFetch, AccountStatus, AppConfig, Discovery, FetchOptions, FetchProgress, FetchSummary};
 use clout_connect::bluesky::{self, Bluesky};
+use clout_connect::youtube::{self, Youtube};
 use clout_connect::{Client, ClientConfig};
 use clout_core::metric::thousands;
 
+use super::credentials;
 use super::{now, open_write};
 use crate::cli::{DiscoverCommand, FetchArgs, FetchCommand};
 
@@ -50,8 +52,31 @@ fn bluesky_client(args: &FetchArgs) -> Bluesky {
     Bluesky::new(Client::new(config))
 }
 
+fn youtube_client(config: &AppConfig, args: &FetchArgs, budget: u64) -> Result<Youtube> {
+    if args.followers_sample > 0 || args.replies {
+        anyhow::bail!(
+            "--followers-sample and --replies are not available for YouTube: its API lists neither subscribers nor replies as posts"
+        );
+    }
+    let key =
+        credentials::secret(&config.data_dir, youtube::ENV_KEY, "youtube", "api_key", "YouTube needs an API key")?;
+    let mut client = ClientConfig::new(&base(args, youtube::ENV_BASE, youtube::DEFAULT_BASE), now);
+    client.max_wait = Duration::from_secs(args.max_wait);
+    client.secret_query = vec![("key".to_string(), key)];
+    Ok(Youtube::new(Client::new(client), 0, budget))
+}
+
 pub(crate) fn fetch(config: AppConfig, command: FetchCommand) -> Result<ExitCode> {
     match command {
+        FetchCommand::Youtube(args) => {
+            let mut api = youtube_client(&config, &args.fetch, args.quota)?;
+            let options = options(&args.fetch);
+            let catalogue = open_write(config, "clout fetch")?;
+            let summary =
+                catalogue.import(|app| app.fetch_youtube(&mut api, &args.channels, &options, &mut Progress))?;
+            report(&summary, None, args.fetch.json);
+            Ok(exit_code(&summary))
+        }
         FetchCommand::Bluesky(args) => {
             let mut api = bluesky_client(&args.fetch);
             let options = options(&args.fetch);
@@ -66,6 +91,16 @@ pub(crate) fn fetch(config: AppConfig, command: FetchCommand) -> Result<ExitCode
 
 pub(crate) fn discover(config: AppConfig, command: DiscoverCommand) -> Result<ExitCode> {
     match command {
+        DiscoverCommand::Youtube(args) => {
+            let mut api = youtube_client(&config, &args.fetch, args.quota)?;
+            let mut options = options(&args.fetch);
+            options.followers_range = (args.min_followers.unwrap_or(0), args.max_followers.unwrap_or(u64::MAX));
+            let catalogue = open_write(config, "clout discover")?;
+            let (found, summary) = catalogue
+                .import(|app| app.discover_youtube(&mut api, &args.query, args.limit, &options, &mut Progress))?;
+            report(&summary, Some(found.len()), args.fetch.json);
+            Ok(exit_code(&summary))
+        }
         DiscoverCommand::Bluesky(args) => {
             let mut api = bluesky_client(&args.fetch);
             let mut options = options(&args.fetch);
@@ -167,6 +202,14 @@ fn report(summary: &FetchSummary, discovered: Option<usize>, as_json: bool) {
         thousands(summary.retries),
         summary.waited_seconds
     );
+    if let Some((used, budget)) = summary.quota {
+        println!(
+            "quota: {} of {} units used today, {} left (counted by Clout, from midnight Pacific time)",
+            thousands(used),
+            thousands(budget),
+            thousands(budget.saturating_sub(used))
+        );
+    }
     if let Some(file) = &summary.rejects_file {
         println!("rejects kept verbatim in {}", file.display());
     }

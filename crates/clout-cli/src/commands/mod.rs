@@ -2,6 +2,7 @@
 
 mod campaign;
 mod channels;
+mod credentials;
 mod demo;
 mod fetch;
 mod import;

@@ -6,7 +6,8 @@
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
-//! - `fetch`: `clout fetch` and `clout discover` against local replays of the platforms' APIs.
+//! - `fetch`, `fetch_youtube`: `clout fetch` and `clout discover` against local replays of
+//!   the platforms' APIs (Bluesky, YouTube).
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `plan`: prices, deals and the budget planner.
@@ -31,6 +32,7 @@ mod channels;
 mod crash;
 mod demo;
 mod fetch;
+mod fetch_youtube;
 mod hostile;
 mod import;
 mod plan;
