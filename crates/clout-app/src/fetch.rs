@@ -25,6 +25,7 @@ use clout_store::{Checkpoint, ImportRun, Reject, SourceId};
 use crate::{Error, RecomputeSummary, Result};
 
 mod bluesky;
+mod instagram;
 mod state;
 mod youtube;
 

@@ -29,6 +29,8 @@ pub struct ClientConfig {
     pub base: String,
     /// Query parameters every request carries and no message shows (`key`, `access_token`).
     pub secret_query: Vec<(String, String)>,
+    /// Other text no message shows (an account id in a path).
+    pub hidden: Vec<String>,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
     /// The longest single wait the client sleeps; a longer one stops the fetch.
@@ -41,6 +43,9 @@ pub struct ClientConfig {
     pub clock: fn() -> Timestamp,
     /// How to wait (`std::thread::sleep`; tests and benchmarks may count instead).
     pub sleep: fn(Duration),
+    /// Whether an error answer (status, body) is a rate limit, beyond 429 (Meta's answer
+    /// 400 or 403 with codes of their own).
+    pub rate_limited: fn(u16, &[u8]) -> bool,
 }
 
 impl ClientConfig {
@@ -50,12 +55,14 @@ impl ClientConfig {
         ClientConfig {
             base: base.trim_end_matches('/').to_string(),
             secret_query: Vec::new(),
+            hidden: Vec::new(),
             max_attempts: 6,
             max_wait: Duration::from_secs(15 * 60),
             timeout: Duration::from_secs(30),
             max_body_bytes: 32 << 20,
             clock,
             sleep: std::thread::sleep,
+            rate_limited: |status, _| status == 429,
         }
     }
 }
@@ -149,6 +156,13 @@ impl Client {
     /// `GET path?query`, retried as the module says; the answer must be a JSON object.
     pub fn get_json(&mut self, path: &str, query: &[(&str, String)]) -> Result<Answer, FetchError> {
         let endpoint = path.trim_start_matches('/').to_string();
+        self.get_json_as(path, &endpoint, query)
+    }
+
+    /// [`Client::get_json`], naming the request `endpoint` in errors (when the path holds
+    /// an id that is not to be shown).
+    pub fn get_json_as(&mut self, path: &str, endpoint: &str, query: &[(&str, String)]) -> Result<Answer, FetchError> {
+        let endpoint = endpoint.to_string();
         let url = self.endpoint_url(path);
         let mut attempt = 0;
         loop {
@@ -189,7 +203,7 @@ impl Client {
                     Err(e) => Err(malformed(&endpoint, e.to_string(), &body)),
                 };
             }
-            let retryable = status == 0 || status == 429 || status >= 500;
+            let retryable = status == 0 || status >= 500 || (self.config.rate_limited)(status, &body);
             if !retryable {
                 let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                 let text = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_string);
@@ -215,7 +229,8 @@ impl Client {
             }
             let last = if status == 0 { String::from_utf8_lossy(&body).into_owned() } else { format!("HTTP {status}") };
             if attempt >= self.config.max_attempts {
-                if status == 429
+                if status != 0
+                    && status < 500
                     && let Some(at) = headers.retry_at(now)
                 {
                     return Err(FetchError::RateLimited { endpoint, retry_at: at });
@@ -247,7 +262,7 @@ impl Client {
 
     fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for (_, secret) in &self.config.secret_query {
+        for secret in self.config.secret_query.iter().map(|(_, s)| s).chain(&self.config.hidden) {
             if !secret.is_empty() {
                 out = out.replace(secret.as_str(), "[redacted]");
             }

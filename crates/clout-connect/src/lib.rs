@@ -10,9 +10,11 @@
 //!   an error), and counts of requests and time spent waiting.
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
 //! - `youtube`: the Data API v3, with quota units counted.
+//! - `instagram`: the Graph API's business discovery.
 
 pub mod bluesky;
 mod http;
+pub mod instagram;
 pub mod youtube;
 
 pub use http::{Answer, Client, ClientConfig, FetchError, Stats};

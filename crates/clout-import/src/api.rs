@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::{FieldIssue, Limits, Parsed};
 
 pub mod bluesky;
+pub mod instagram;
 pub mod youtube;
 
 /// One item of an API answer, mapped.
@@ -84,6 +85,8 @@ pub enum Answer {
     YoutubeVideos,
     /// YouTube `commentThreads.list` (`youtube#commentThreadListResponse`).
     YoutubeCommentThreads,
+    /// Instagram Graph API business discovery (`business_discovery`).
+    InstagramBusinessDiscovery,
 }
 
 impl Answer {
@@ -98,6 +101,7 @@ impl Answer {
             Answer::YoutubeChannels => "youtube/v3/channels",
             Answer::YoutubeVideos => "youtube/v3/videos",
             Answer::YoutubeCommentThreads => "youtube/v3/commentThreads",
+            Answer::InstagramBusinessDiscovery => "instagram business_discovery",
         }
     }
 }
@@ -110,7 +114,7 @@ pub fn recognise(doc: &Value) -> Option<Answer> {
     if let Some(kind) = object.get("kind") {
         return youtube::recognise(object).filter(|_| kind.as_str().is_some_and(|k| k.starts_with("youtube#")));
     }
-    bluesky::recognise(object)
+    bluesky::recognise(object).or_else(|| instagram::recognise(object))
 }
 
 /// Maps a recognised answer, observed at `observed_at` (RFC 3339), onto interchange objects.
@@ -124,6 +128,7 @@ pub fn map(answer: Answer, doc: &Value, observed_at: &str) -> Vec<Mapped> {
         Answer::YoutubeChannels => youtube::channels(doc, observed_at),
         Answer::YoutubeVideos => youtube::videos(doc, None, observed_at),
         Answer::YoutubeCommentThreads => youtube::comment_threads(doc, None),
+        Answer::InstagramBusinessDiscovery => instagram::business_discovery(doc, observed_at, true),
     }
 }
 

@@ -11,8 +11,10 @@
 //!
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
 //! - `youtube`: the Data API v3.
+//! - `instagram`: the Graph API's business discovery.
 
 pub mod bluesky;
+pub mod instagram;
 pub mod youtube;
 
 use std::net::SocketAddr;

@@ -13,6 +13,20 @@ pub(crate) enum FetchCommand {
     /// with views, likes and comment counts, and on request their comments. Counts the
     /// daily quota and stops before it.
     Youtube(YoutubeFetchArgs),
+    /// Instagram business and creator accounts by username, through the Graph API's
+    /// business discovery, with your access token ($CLOUT_INSTAGRAM_ACCESS_TOKEN) and your
+    /// own business account's id ($CLOUT_INSTAGRAM_USER_ID), or the credentials file:
+    /// profile, and recent posts with likes (null where hidden) and comment counts.
+    Instagram(InstagramFetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InstagramFetchArgs {
+    /// Usernames (`name`, `@name`) or profile URLs.
+    #[arg(required = true, value_name = "USERNAME")]
+    pub(crate) usernames: Vec<String>,
+    #[command(flatten)]
+    pub(crate) fetch: FetchArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clout_app::{AccountFetch, AccountStatus, AppConfig, Discovery, FetchOptions, FetchProgress, FetchSummary};
 use clout_connect::bluesky::{self, Bluesky};
+use clout_connect::instagram::{self, Instagram};
 use clout_connect::youtube::{self, Youtube};
 use clout_connect::{Client, ClientConfig};
 use clout_core::metric::thousands;
@@ -66,8 +67,34 @@ fn youtube_client(config: &AppConfig, args: &FetchArgs, budget: u64) -> Result<Y
     Ok(Youtube::new(Client::new(client), 0, budget))
 }
 
+fn instagram_client(config: &AppConfig, args: &FetchArgs) -> Result<Instagram> {
+    if args.followers_sample > 0 || args.replies || args.comments {
+        anyhow::bail!(
+            "--comments, --followers-sample and --replies are not available for Instagram: business discovery reads neither comments nor followers of other accounts"
+        );
+    }
+    let need = "Instagram needs your access token and your own business account's id";
+    let token = credentials::secret(&config.data_dir, instagram::ENV_TOKEN, "instagram", "access_token", need)?;
+    let user = credentials::secret(&config.data_dir, instagram::ENV_USER_ID, "instagram", "user_id", need)?;
+    let mut client = ClientConfig::new(&base(args, instagram::ENV_BASE, instagram::DEFAULT_BASE), now);
+    client.max_wait = Duration::from_secs(args.max_wait);
+    client.secret_query = vec![("access_token".to_string(), token)];
+    client.hidden = vec![user.clone()];
+    client.rate_limited = instagram::is_rate_limited;
+    Ok(Instagram::new(Client::new(client), user))
+}
+
 pub(crate) fn fetch(config: AppConfig, command: FetchCommand) -> Result<ExitCode> {
     match command {
+        FetchCommand::Instagram(args) => {
+            let mut api = instagram_client(&config, &args.fetch)?;
+            let options = options(&args.fetch);
+            let catalogue = open_write(config, "clout fetch")?;
+            let summary =
+                catalogue.import(|app| app.fetch_instagram(&mut api, &args.usernames, &options, &mut Progress))?;
+            report(&summary, None, args.fetch.json);
+            Ok(exit_code(&summary))
+        }
         FetchCommand::Youtube(args) => {
             let mut api = youtube_client(&config, &args.fetch, args.quota)?;
             let options = options(&args.fetch);

@@ -6,8 +6,8 @@
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
-//! - `fetch`, `fetch_youtube`: `clout fetch` and `clout discover` against local replays of
-//!   the platforms' APIs (Bluesky, YouTube).
+//! - `fetch`, `fetch_youtube`, `fetch_instagram`: `clout fetch` and `clout discover` against
+//!   local replays of the platforms' APIs (Bluesky, YouTube, Instagram).
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `plan`: prices, deals and the budget planner.
@@ -32,6 +32,7 @@ mod channels;
 mod crash;
 mod demo;
 mod fetch;
+mod fetch_instagram;
 mod fetch_youtube;
 mod hostile;
 mod import;
