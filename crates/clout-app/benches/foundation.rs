@@ -61,6 +61,7 @@ fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
         batch_size: 50_000,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     };
     let mut clock = Clock { parsing_done: None };
     let start = Instant::now();

@@ -44,6 +44,7 @@ fn main() {
                     batch_size: 50_000,
                     limits: Default::default(),
                     max_decompressed_bytes: None,
+                    answers_observed_at: None,
                 },
                 &mut Silent,
             )

@@ -61,6 +61,7 @@ fn main() {
         batch_size: 50_000,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     };
     app.import(&[world], &options, &mut Silent).unwrap();
     let t = Instant::now();

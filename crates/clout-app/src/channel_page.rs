@@ -137,6 +137,7 @@ mod tests {
             batch_size: 100,
             limits: Default::default(),
             max_decompressed_bytes: None,
+            answers_observed_at: None,
         };
         catalogue.import(|app| app.import(&[path], &options, &mut Silent)).unwrap();
         let page = catalogue.read(|r| r.channel_page("instagram/chef", TierPreset::Scrunch)).unwrap();

@@ -5,17 +5,22 @@
 //! leaves whole batches, and running it again completes it (writes are idempotent).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use clout_core::{Record, Timestamp};
-use clout_import::{FieldIssue, Format};
+use clout_import::FieldIssue;
 use clout_store::{ChannelStore, ImportStore, Reject, RunStatus, SourceId};
 
 use crate::{App, Error, RecomputeSummary, Result};
+
+mod read;
+
+pub use read::input_stream;
+pub(crate) use read::{Answers, read_rows};
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -32,6 +37,9 @@ pub struct ImportOptions {
     /// The most bytes a compressed file may expand to; `None` for the default,
     /// [`default_max_decompressed`] of its compressed size.
     pub max_decompressed_bytes: Option<u64>,
+    /// When saved API answers were read from their platform (they do not say): `None` for
+    /// each file's modification time.
+    pub answers_observed_at: Option<Timestamp>,
 }
 
 /// The default bound on what a gzip file may expand to: 100 times its compressed size
@@ -133,138 +141,6 @@ struct RawReject {
     issues: Vec<FieldIssue>,
 }
 
-/// Counts the bytes read from the file (before decompression), for progress.
-struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Stops a decompressed stream past `max` bytes.
-struct Bounded<R> {
-    inner: R,
-    read: u64,
-    max: u64,
-}
-
-impl<R: Read> Read for Bounded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        // Hand out what is left under the limit, then refuse: every line before the limit
-        // is read, and the error names the line it cuts.
-        let left = self.max.saturating_sub(self.read);
-        if left == 0 && !buf.is_empty() {
-            let mut probe = [0u8; 1];
-            if self.inner.read(&mut probe)? == 0 {
-                return Ok(0);
-            }
-            return Err(io::Error::other(format!(
-                "the file decompresses to more than {} bytes: stopped as a likely decompression bomb \
-                 (raise the limit with --max-decompressed-bytes)",
-                self.max
-            )));
-        }
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-/// Opens a file, decompressing gzip (recognised by its magic bytes, whatever the name),
-/// with at most `max_decompressed` bytes out (`None`: [`default_max_decompressed`]).
-pub(crate) fn open_input(
-    path: &Path,
-    count: Arc<AtomicU64>,
-    max_decompressed: Option<u64>,
-) -> io::Result<Box<dyn BufRead + Send>> {
-    let file = File::open(path)?;
-    let size = file.metadata()?.len();
-    input_stream(Counting { inner: file, count }, size, max_decompressed)
-}
-
-/// The bytes of an interchange file as an import reads them: gzip (recognised by its
-/// magic bytes) is decompressed, to at most `max_decompressed` bytes (`None`:
-/// [`default_max_decompressed`] of `compressed_size`); past that bound reading fails with
-/// an error naming it. Anything else is passed through. Public for the fuzz targets.
-pub fn input_stream(
-    input: impl Read + Send + 'static,
-    compressed_size: u64,
-    max_decompressed: Option<u64>,
-) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        let max = max_decompressed.unwrap_or_else(|| default_max_decompressed(compressed_size));
-        let decoder = Bounded { inner: flate2::bufread::MultiGzDecoder::new(reader), read: 0, max };
-        Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
-    } else {
-        Ok(Box::new(reader))
-    }
-}
-
-/// Decides the format: by extension, else by the first byte (`{` means NDJSON).
-pub(crate) fn detect_format(path: &Path, reader: &mut dyn BufRead) -> io::Result<Format> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    if let Some(t) = clout_import::file_type(&name) {
-        return Ok(t.format);
-    }
-    let head = reader.fill_buf()?;
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') { Format::Ndjson } else { Format::Csv })
-}
-
-/// Every record of one file, in order, through `each(row)` (which returns `false` to stop);
-/// the one way Clout reads an interchange file, for imports and for `quality check`.
-/// `Ok(Some(message))` when reading stopped early at a line and byte offset: every row
-/// before it has been handed over.
-pub(crate) fn read_rows(
-    path: &Path,
-    limits: clout_import::Limits,
-    max_decompressed: Option<u64>,
-    bytes: Arc<AtomicU64>,
-    mut on_header: impl FnMut(&[u8]) -> bool,
-    each: impl FnMut(clout_import::Row<'_>) -> bool,
-) -> io::Result<Option<String>> {
-    let mut reader = open_input(path, bytes, max_decompressed)?;
-    let format = detect_format(path, reader.as_mut())?;
-    match format {
-        Format::Ndjson => Ok(drain(&mut clout_import::NdjsonReader::new(reader, limits), each)),
-        Format::Csv => {
-            let mut rows = match clout_import::CsvReader::new(reader, limits) {
-                Ok(rows) => rows,
-                Err(e) => return Ok(Some(e.to_string())),
-            };
-            if !on_header(rows.header_raw()) {
-                return Ok(None);
-            }
-            Ok(drain(&mut rows, each))
-        }
-    }
-}
-
-/// Hands every row to `each` until it returns `false` or the input ends; the fault that
-/// stopped reading, if any.
-fn drain(rows: &mut impl clout_import::Rows, mut each: impl FnMut(clout_import::Row<'_>) -> bool) -> Option<String> {
-    loop {
-        match rows.next_row() {
-            Ok(Some(row)) => {
-                if !each(row) {
-                    return None;
-                }
-            }
-            Ok(None) => return None,
-            Err(fault) => return Some(fault.to_string()),
-        }
-    }
-}
-
 /// Collects parsed records into batches and sends them to the writer.
 ///
 /// (Handing written batches back so that the parsing thread frees them was tried and
@@ -301,7 +177,13 @@ impl Batcher<'_> {
 
 /// Reads and parses one file, sending batches; runs on its own thread. A file that
 /// cannot be read to its end still sends every record before the point where it stopped.
-fn parse_file(path: &Path, options: &ImportOptions, bytes: Arc<AtomicU64>, tx: &mpsc::SyncSender<Msg>) {
+fn parse_file(
+    path: &Path,
+    options: &ImportOptions,
+    bytes: Arc<AtomicU64>,
+    answers: &mut Answers,
+    tx: &mpsc::SyncSender<Msg>,
+) {
     let batch_size = options.batch_size;
     let mut batch =
         Batcher { tx, bytes: &bytes, batch_size, records: Vec::with_capacity(batch_size), rejects: Vec::new() };
@@ -310,6 +192,7 @@ fn parse_file(path: &Path, options: &ImportOptions, bytes: Arc<AtomicU64>, tx: &
         options.limits,
         options.max_decompressed_bytes,
         bytes.clone(),
+        answers,
         |header| tx.send(Msg::CsvHeader(header.to_vec())).is_ok(),
         |row| batch.push(row),
     );
@@ -367,6 +250,7 @@ impl App {
         let rejects_dir = data_dir.join("rejects").join(format!("run-{run}"));
         let mut summary = ImportSummary::empty(Some(run));
         let mut reasons: Option<io::BufWriter<File>> = None;
+        let mut answers = Answers { observed_at: options.answers_observed_at, ..Answers::default() };
 
         for path in files {
             let name = display(path);
@@ -386,7 +270,8 @@ impl App {
             let outcome: Result<()> = std::thread::scope(|scope| {
                 let parse_bytes = bytes.clone();
                 let path_for_thread = path.clone();
-                scope.spawn(move || parse_file(&path_for_thread, options, parse_bytes, &tx));
+                let answers = &mut answers;
+                scope.spawn(move || parse_file(&path_for_thread, options, parse_bytes, answers, &tx));
                 for msg in rx {
                     match msg {
                         Msg::CsvHeader(h) => csv_header = Some(h),
@@ -474,12 +359,14 @@ impl App {
     ) -> (u64, Vec<FileError>) {
         let mut rejected = 0;
         let mut errors = Vec::new();
+        let mut answers = Answers { observed_at: options.answers_observed_at, ..Answers::default() };
         for path in files {
             let name = display(path);
             let (tx, rx) = mpsc::sync_channel::<Msg>(2);
             std::thread::scope(|scope| {
                 let path_for_thread = path.clone();
-                scope.spawn(move || parse_file(&path_for_thread, options, Arc::new(AtomicU64::new(0)), &tx));
+                let answers = &mut answers;
+                scope.spawn(move || parse_file(&path_for_thread, options, Arc::new(AtomicU64::new(0)), answers, &tx));
                 for msg in rx {
                     match msg {
                         Msg::Batch { rejects, .. } => {

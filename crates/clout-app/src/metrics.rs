@@ -169,6 +169,7 @@ mod tests {
             batch_size: 1_000,
             limits: Default::default(),
             max_decompressed_bytes: None,
+            answers_observed_at: None,
         };
         catalogue.import(|app| app.import(&[path], &options, &mut Silent)).unwrap();
         let metrics = |handle: &str| {

@@ -26,6 +26,7 @@ fn options() -> ImportOptions {
         batch_size: 100,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     }
 }
 

@@ -253,6 +253,7 @@ impl App {
             clout_import::Limits::default(),
             None,
             Default::default(),
+            &mut crate::import::Answers::default(),
             |_| true,
             |row| {
                 match row.parsed {

@@ -30,6 +30,7 @@ fn options() -> ImportOptions {
         batch_size: 3,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     }
 }
 

@@ -13,8 +13,13 @@ use serde_json::{Map, Value};
 
 use crate::{FieldIssue, Limits, Parsed};
 
+pub use read::{Context, MAX_DOCUMENT_BYTES, Sniff, read_answer_document, read_answer_lines, sniff};
+
 pub mod bluesky;
 pub mod instagram;
+mod read;
+pub mod tiktok;
+pub mod x;
 pub mod youtube;
 
 /// One item of an API answer, mapped.
@@ -87,6 +92,12 @@ pub enum Answer {
     YoutubeCommentThreads,
     /// Instagram Graph API business discovery (`business_discovery`).
     InstagramBusinessDiscovery,
+    /// TikTok Research API video query (`data.videos`).
+    TiktokVideoQuery,
+    /// X API v2 users lookup (`data` with `public_metrics.followers_count`).
+    XUsers,
+    /// X API v2 tweets lookup or timeline (`data` with `public_metrics.like_count`).
+    XTweets,
 }
 
 impl Answer {
@@ -102,6 +113,9 @@ impl Answer {
             Answer::YoutubeVideos => "youtube/v3/videos",
             Answer::YoutubeCommentThreads => "youtube/v3/commentThreads",
             Answer::InstagramBusinessDiscovery => "instagram business_discovery",
+            Answer::TiktokVideoQuery => "tiktok research/video/query",
+            Answer::XUsers => "x 2/users",
+            Answer::XTweets => "x 2/tweets",
         }
     }
 }
@@ -114,7 +128,10 @@ pub fn recognise(doc: &Value) -> Option<Answer> {
     if let Some(kind) = object.get("kind") {
         return youtube::recognise(object).filter(|_| kind.as_str().is_some_and(|k| k.starts_with("youtube#")));
     }
-    bluesky::recognise(object).or_else(|| instagram::recognise(object))
+    bluesky::recognise(object)
+        .or_else(|| instagram::recognise(object))
+        .or_else(|| tiktok::recognise(object))
+        .or_else(|| x::recognise(object))
 }
 
 /// Maps a recognised answer, observed at `observed_at` (RFC 3339), onto interchange objects.
@@ -129,6 +146,9 @@ pub fn map(answer: Answer, doc: &Value, observed_at: &str) -> Vec<Mapped> {
         Answer::YoutubeVideos => youtube::videos(doc, None, observed_at),
         Answer::YoutubeCommentThreads => youtube::comment_threads(doc, None),
         Answer::InstagramBusinessDiscovery => instagram::business_discovery(doc, observed_at, true),
+        Answer::TiktokVideoQuery => tiktok::videos(doc, observed_at),
+        Answer::XUsers => x::users(doc, observed_at),
+        Answer::XTweets => x::tweets(doc, observed_at),
     }
 }
 

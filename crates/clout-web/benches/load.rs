@@ -108,6 +108,7 @@ fn build_store(dir: &Path, channels: usize) {
         batch_size: 50_000,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     };
     let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
     assert_eq!(summary.rejected, 0);

@@ -142,6 +142,7 @@ fn lists_keep_channels_with_notes_and_export_them_as_csv() {
             batch_size: 10,
             limits: Default::default(),
             max_decompressed_bytes: None,
+            answers_observed_at: None,
         },
         &mut Silent,
     )

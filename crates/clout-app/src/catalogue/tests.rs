@@ -22,6 +22,7 @@ fn options() -> ImportOptions {
         batch_size: 10,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     }
 }
 

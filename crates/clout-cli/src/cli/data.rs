@@ -29,6 +29,10 @@ pub(crate) struct ImportArgs {
     /// The most bytes a gzip file may expand to [default: 100 times its size, at least 1 GiB].
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_decompressed_bytes: Option<u64>,
+    /// When saved API answers among the files were read from their platform (RFC 3339 or
+    /// Unix seconds) [default: each file's modification time].
+    #[arg(long, value_name = "TIME")]
+    pub(crate) observed_at: Option<String>,
 }
 
 #[derive(Debug, Args)]

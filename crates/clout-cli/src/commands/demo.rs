@@ -38,6 +38,7 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
         batch_size: args.batch_size,
         limits: Default::default(),
         max_decompressed_bytes: None,
+        answers_observed_at: None,
     };
     let mut progress = super::import::Progress::new();
     let catalogue = open_write(config.clone(), "clout demo")?;

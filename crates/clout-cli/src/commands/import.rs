@@ -106,12 +106,26 @@ pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
         batch_size: args.batch_size,
         limits,
         max_decompressed_bytes: args.max_decompressed_bytes,
+        answers_observed_at: args.observed_at.as_deref().map(parse_time).transpose()?,
     };
     let mut progress = Progress::new();
     let catalogue = open_write(config, "clout import")?;
     let summary = catalogue.import(|app| app.import(&args.files, &options, &mut progress))?;
     report(&summary, args.json);
     Ok(exit_code(&summary))
+}
+
+/// An RFC 3339 time or Unix seconds, as `--observed-at` takes it.
+fn parse_time(raw: &str) -> Result<clout_core::Timestamp> {
+    let seconds = match raw.trim().parse::<i64>() {
+        Ok(s) => s,
+        Err(_) => raw
+            .trim()
+            .parse::<jiff::Timestamp>()
+            .map_err(|e| anyhow::anyhow!("--observed-at {raw:?}: not an RFC 3339 time or Unix seconds ({e})"))?
+            .as_second(),
+    };
+    Ok(clout_core::Timestamp::from_unix(seconds))
 }
 
 pub(crate) fn exit_code(summary: &ImportSummary) -> ExitCode {

@@ -2,6 +2,7 @@
 //! temporary directory, ripgrep style.
 //!
 //! - `util`: the `Dir` + command helpers.
+//! - `answers`: saved API answers of the platforms imported without conversion.
 //! - `import`: exit codes, the JSON summary, rejects, the writer lock.
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
@@ -24,6 +25,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod answers;
 mod api;
 mod browser;
 mod campaign;

@@ -123,6 +123,7 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
                 batch_size: UPLOAD_BATCH,
                 limits: Default::default(),
                 max_decompressed_bytes: None,
+                answers_observed_at: None,
             };
             let summary = app.import(&files, &options, &mut Silent)?;
             uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);

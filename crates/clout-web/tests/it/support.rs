@@ -71,6 +71,7 @@ impl World {
             batch_size: 1_000,
             limits: Default::default(),
             max_decompressed_bytes: None,
+            answers_observed_at: None,
         };
         app.import(&[file], &options, &mut Silent).unwrap();
         let admin = app.setup_admin(ADMIN, PASSWORD, now()).unwrap();
