@@ -62,6 +62,7 @@ fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     };
     let mut clock = Clock { parsing_done: None };
     let start = Instant::now();

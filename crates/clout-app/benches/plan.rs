@@ -45,6 +45,7 @@ fn main() {
                     limits: Default::default(),
                     max_decompressed_bytes: None,
                     answers_observed_at: None,
+                    csv_map: None,
                 },
                 &mut Silent,
             )

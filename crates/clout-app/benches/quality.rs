@@ -62,6 +62,7 @@ fn main() {
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     };
     app.import(&[world], &options, &mut Silent).unwrap();
     let t = Instant::now();

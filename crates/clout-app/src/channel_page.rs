@@ -138,6 +138,7 @@ mod tests {
             limits: Default::default(),
             max_decompressed_bytes: None,
             answers_observed_at: None,
+            csv_map: None,
         };
         catalogue.import(|app| app.import(&[path], &options, &mut Silent)).unwrap();
         let page = catalogue.read(|r| r.channel_page("instagram/chef", TierPreset::Scrunch)).unwrap();

@@ -40,6 +40,10 @@ pub struct ImportOptions {
     /// When saved API answers were read from their platform (they do not say): `None` for
     /// each file's modification time.
     pub answers_observed_at: Option<Timestamp>,
+    /// How a foreign CSV file's columns become interchange fields (`--map`): every CSV
+    /// file of the import is read through it. Its rows without an `observed_at` of their
+    /// own are observed at `answers_observed_at` or the file's modification time.
+    pub csv_map: Option<clout_import::CsvMap>,
 }
 
 /// The default bound on what a gzip file may expand to: 100 times its compressed size
@@ -250,7 +254,8 @@ impl App {
         let rejects_dir = data_dir.join("rejects").join(format!("run-{run}"));
         let mut summary = ImportSummary::empty(Some(run));
         let mut reasons: Option<io::BufWriter<File>> = None;
-        let mut answers = Answers { observed_at: options.answers_observed_at, ..Answers::default() };
+        let mut answers =
+            Answers { observed_at: options.answers_observed_at, map: options.csv_map.clone(), ..Answers::default() };
 
         for path in files {
             let name = display(path);
@@ -359,7 +364,8 @@ impl App {
     ) -> (u64, Vec<FileError>) {
         let mut rejected = 0;
         let mut errors = Vec::new();
-        let mut answers = Answers { observed_at: options.answers_observed_at, ..Answers::default() };
+        let mut answers =
+            Answers { observed_at: options.answers_observed_at, map: options.csv_map.clone(), ..Answers::default() };
         for path in files {
             let name = display(path);
             let (tx, rx) = mpsc::sync_channel::<Msg>(2);

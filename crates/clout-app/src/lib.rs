@@ -31,6 +31,7 @@ mod catalogue;
 mod channel_page;
 mod channels;
 mod csv_export;
+mod csv_map;
 mod error;
 mod fetch;
 mod import;
@@ -65,6 +66,7 @@ pub use clout_store::{
     Access, ChannelRow, ConversionRow, CreatorProfile, FollowerPoint, LinkedPost, MetricsRecord, NoteRow, PlatformFit,
     RunRecord, RunStatus, StoreStats, StoredNiche,
 };
+pub use csv_map::{BUILT_IN_MAPS, csv_map, csv_map_from_toml};
 pub use error::{Error, Result};
 pub use fetch::{AccountFetch, AccountStatus, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet};
 pub use import::{

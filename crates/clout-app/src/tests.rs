@@ -31,6 +31,7 @@ fn options() -> ImportOptions {
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     }
 }
 

@@ -22,6 +22,8 @@ pub enum CsvError {
     MissingColumns(Vec<&'static str>),
     /// Two columns have the same name: which value was meant cannot be known.
     DuplicateColumn(String),
+    /// The map names columns the file does not have.
+    MappedColumnsMissing(Vec<String>),
 }
 
 impl fmt::Display for CsvError {
@@ -33,22 +35,69 @@ impl fmt::Display for CsvError {
                 write!(f, "the header row has no {} column", cols.join(" or "))
             }
             CsvError::DuplicateColumn(name) => write!(f, "the header row names the column '{name}' twice"),
+            CsvError::MappedColumnsMissing(cols) => {
+                write!(f, "the map names columns the header row does not have: {}", cols.join(", "))
+            }
         }
     }
 }
 
 impl std::error::Error for CsvError {}
 
+/// How a foreign CSV file's columns become interchange fields (`clout import --map`): the
+/// kind of every row, interchange field names by column header (compared without case),
+/// and constant values for fields no column has (`platform = "instagram"`). A column the
+/// map does not name is kept as an unknown field under its own header, never read as an
+/// interchange field of the same name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvMap {
+    pub kind: Option<String>,
+    /// `(interchange field, CSV column header)`.
+    pub columns: Vec<(String, String)>,
+    /// `(interchange field, value)`.
+    pub constants: Vec<(String, String)>,
+    /// `(interchange field, strftime format)` for time columns not in RFC 3339 (`%b %d, %Y`
+    /// for `Nov 20, 2026`); a date without a time is midnight UTC.
+    pub formats: Vec<(String, String)>,
+}
+
+impl CsvMap {
+    /// The interchange field names this map may set: every field some kind knows.
+    pub fn known_field(name: &str) -> bool {
+        Field::from_name(name).is_some()
+    }
+}
+
+/// A time in `format` (strftime) as RFC 3339; a date alone is midnight UTC, a time without
+/// an offset is UTC.
+fn reformat_time(cell: &str, format: &str) -> Option<String> {
+    let parsed = jiff::fmt::strtime::parse(format, cell).ok()?;
+    if let Ok(t) = parsed.to_timestamp() {
+        return Some(t.to_string());
+    }
+    let civil = parsed
+        .to_datetime()
+        .ok()
+        .or_else(|| parsed.to_date().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())))?;
+    let t = jiff::tz::Offset::UTC.to_timestamp(civil).ok()?;
+    Some(t.to_string())
+}
+
 /// A CSV file's header row: the columns, and the kind its rows have by default.
 #[derive(Debug, Clone)]
 pub(crate) struct CsvHeader {
     headers: Vec<String>,
+    /// The interchange field of each column (`None`: an unknown field).
+    fields: Vec<Option<Field>>,
+    /// The time format of each column, when a map gives one.
+    formats: Vec<Option<String>>,
+    constants: Vec<(Field, String)>,
     kind_column: Option<usize>,
-    default_kind: &'static str,
+    default_kind: Cow<'static, str>,
 }
 
 impl CsvHeader {
-    pub(crate) fn new<'f>(cells: impl Iterator<Item = &'f [u8]>) -> Result<CsvHeader, CsvError> {
+    pub(crate) fn new<'f>(cells: impl Iterator<Item = &'f [u8]>, map: Option<&CsvMap>) -> Result<CsvHeader, CsvError> {
         let mut headers = Vec::new();
         for cell in cells {
             let name = std::str::from_utf8(cell)
@@ -62,6 +111,9 @@ impl CsvHeader {
             if !name.is_empty() && headers[..i].contains(name) {
                 return Err(CsvError::DuplicateColumn(name.clone()));
             }
+        }
+        if let Some(map) = map {
+            return CsvHeader::mapped(headers, map);
         }
         // Every kind names its channel except a conversion (whose creator is optional): a
         // conversions file, known by its `campaign` and `revenue` columns, may go without.
@@ -83,7 +135,47 @@ impl CsvHeader {
         } else {
             "channel"
         };
-        Ok(CsvHeader { headers, kind_column, default_kind })
+        let fields = headers.iter().map(|h| Field::from_name(h)).collect();
+        let formats = vec![None; headers.len()];
+        Ok(CsvHeader {
+            headers,
+            fields,
+            formats,
+            constants: Vec::new(),
+            kind_column,
+            default_kind: Cow::Borrowed(default_kind),
+        })
+    }
+
+    fn mapped(headers: Vec<String>, map: &CsvMap) -> Result<CsvHeader, CsvError> {
+        let mut fields: Vec<Option<Field>> = vec![None; headers.len()];
+        let mut formats: Vec<Option<String>> = vec![None; headers.len()];
+        let mut missing = Vec::new();
+        for (field, column) in &map.columns {
+            let Some(f) = Field::from_name(field) else { continue };
+            match headers.iter().position(|h| *h == column.trim().to_ascii_lowercase()) {
+                Some(i) => {
+                    fields[i] = Some(f);
+                    formats[i] = map.formats.iter().find(|(name, _)| name == field).map(|(_, fmt)| fmt.clone());
+                }
+                None => missing.push(column.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(CsvError::MappedColumnsMissing(missing));
+        }
+        let constants: Vec<(Field, String)> =
+            map.constants.iter().filter_map(|(f, v)| Field::from_name(f).map(|f| (f, v.clone()))).collect();
+        let has = |name: &str| {
+            let f = Field::from_name(name);
+            fields.contains(&f) || constants.iter().any(|(c, _)| Some(*c) == f)
+        };
+        let kind = map.kind.clone().unwrap_or_else(|| if has("post_id") { "post".into() } else { "channel".into() });
+        let missing: Vec<&'static str> = ["platform", "handle"].into_iter().filter(|c| !has(c)).collect();
+        if !missing.is_empty() && kind != "conversion" {
+            return Err(CsvError::MissingColumns(missing));
+        }
+        Ok(CsvHeader { headers, fields, formats, constants, kind_column: None, default_kind: Cow::Owned(kind) })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -100,7 +192,12 @@ impl CsvHeader {
         }
         let mut raw = RawRecord::new(limits);
         let mut issues = Vec::new();
-        for (name, cell) in self.headers.iter().zip(record.iter()) {
+        for (field, value) in &self.constants {
+            raw.set(*field, Value::Str(Cow::Borrowed(value.as_str())));
+        }
+        for (((name, field), format), cell) in
+            self.headers.iter().zip(&self.fields).zip(&self.formats).zip(record.iter())
+        {
             let cell = match std::str::from_utf8(cell) {
                 Ok(s) => s,
                 Err(_) => {
@@ -108,9 +205,24 @@ impl CsvHeader {
                     continue;
                 }
             };
-            let value = if cell.trim().is_empty() { Value::Null } else { Value::Str(Cow::Borrowed(cell)) };
-            if let Some(field) = Field::from_name(name) {
-                raw.set(field, value);
+            let value = if cell.trim().is_empty() {
+                Value::Null
+            } else if let Some(format) = format {
+                match reformat_time(cell.trim(), format) {
+                    Some(t) => Value::Str(Cow::Owned(t)),
+                    None => {
+                        issues.push(FieldIssue::field(
+                            name,
+                            format!("{cell:?} is not a time in the map's format {format:?}"),
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                Value::Str(Cow::Borrowed(cell))
+            };
+            if let Some(field) = field {
+                raw.set(*field, value);
             } else if !name.is_empty() && !matches!(value, Value::Null) {
                 raw.set_unknown(Cow::Owned(name.clone()), serde_json::to_string(cell).unwrap_or_default());
             }
@@ -121,7 +233,7 @@ impl CsvHeader {
         let kind = match self.kind_column.map(|i| String::from_utf8_lossy(record[i])) {
             Some(k) if !k.trim().is_empty() => k,
             Some(_) => return Err(vec![FieldIssue::field("kind", "required field is empty")]),
-            None => Cow::Borrowed(self.default_kind),
+            None => Cow::Borrowed(&*self.default_kind),
         };
         convert::convert(&kind, &raw)
     }

@@ -13,7 +13,7 @@ mod value;
 
 use std::fmt;
 
-pub use csv_file::CsvError;
+pub use csv_file::{CsvError, CsvMap};
 pub use ndjson::{parse_line, parse_line_with};
 pub use read::{CsvReader, CsvStart, FileFault, Limits, NdjsonReader, Row, Rows};
 pub use value::{MAX_COUNT, parse_count};

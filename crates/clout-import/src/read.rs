@@ -401,6 +401,11 @@ impl std::error::Error for CsvStart {}
 impl<R: BufRead> CsvReader<R> {
     /// Reads the header row (blank lines before it are skipped).
     pub fn new(input: R, limits: Limits) -> Result<CsvReader<R>, CsvStart> {
+        CsvReader::with_map(input, limits, None)
+    }
+
+    /// [`CsvReader::new`] for a foreign CSV file whose columns `map` names.
+    pub fn with_map(input: R, limits: Limits, map: Option<&crate::CsvMap>) -> Result<CsvReader<R>, CsvStart> {
         let mut lines = Lines::new(input, limits.max_line_bytes);
         let mut fields = Fields::default();
         loop {
@@ -423,7 +428,7 @@ impl<R: BufRead> CsvReader<R> {
                         }
                         Scan::Failed(e) => return Err(CsvStart::Header(crate::CsvError::BadHeader(e))),
                     }
-                    let header = CsvHeader::new(fields.iter()).map_err(CsvStart::Header)?;
+                    let header = CsvHeader::new(fields.iter(), map).map_err(CsvStart::Header)?;
                     let header_raw = without_cr(&lines.buf).to_vec();
                     return Ok(CsvReader {
                         lines,

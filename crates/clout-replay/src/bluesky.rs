@@ -33,6 +33,9 @@ pub struct World {
     /// The most items in one page, whatever `limit` asks (the real AppView may send fewer
     /// than asked too).
     pub page_size: usize,
+    /// Every this many requests, an answer spends the rate limit (`RateLimit-Remaining: 0`,
+    /// reset a second later), so that a client must wait.
+    pub spend_every: Option<u64>,
 }
 
 impl World {
@@ -45,7 +48,7 @@ impl World {
             let text = std::fs::read_to_string(f)?;
             accounts.push(serde_json::from_str(&text).map_err(std::io::Error::other)?);
         }
-        Ok(World { accounts, page_size: 100 })
+        Ok(World { accounts, page_size: 100, spend_every: None })
     }
 
     /// The accounts shipped with this crate (`data/bluesky`).
@@ -70,6 +73,44 @@ impl World {
         }
     }
 
+    /// `accounts` made-up accounts (`synthetic-N.test`) of `posts` posts each, one a day
+    /// back from 2026-06-30, with counts that vary by post: for benchmarks.
+    pub fn synthetic(accounts: usize, posts: usize) -> World {
+        let day = 86_400;
+        let newest = 1_782_842_400; // 2026-06-30T18:00:00Z
+        let time = |t: i64| jiff::Timestamp::from_second(t).map(|t| t.to_string()).unwrap_or_default();
+        let accounts = (0..accounts)
+            .map(|a| {
+                let did = format!("did:plc:synthetic{a:08}");
+                let handle = format!("synthetic-{a}.test");
+                let author = json!({"did": did, "handle": handle, "displayName": format!("Synthetic {a}")});
+                let feed: Vec<Value> = (0..posts)
+                    .map(|p| {
+                        let t = newest - p as i64 * day;
+                        let n = (a * 7 + p * 13) % 97;
+                        json!({"post": {
+                            "uri": format!("at://{did}/app.bsky.feed.post/3kp{p:06}"),
+                            "cid": format!("bafysynthetic{a}x{p}"),
+                            "author": author,
+                            "record": {"$type": "app.bsky.feed.post", "text": format!("Post {p} of a bench account #bench #day{}", p % 7),
+                                       "createdAt": time(t), "langs": ["en"],
+                                       "facets": [{"index": {"byteStart": 27, "byteEnd": 33},
+                                                   "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "bench"}]}]},
+                            "replyCount": n % 11, "repostCount": n % 5, "likeCount": 20 + n * 3, "quoteCount": n % 3,
+                            "indexedAt": time(t + 1), "labels": []}})
+                    })
+                    .collect();
+                let mut profile = author.clone();
+                profile["followersCount"] = json!(2_000 + a * 37 % 48_000);
+                profile["followsCount"] = json!(300);
+                profile["postsCount"] = json!(posts);
+                profile["description"] = json!("A made-up account for benchmarks.");
+                json!({"profile": profile, "feed": feed, "threads": {}, "followers": [], "follower_profiles": [], "follows": []})
+            })
+            .collect();
+        World { accounts, page_size: 100, spend_every: None }
+    }
+
     fn account(&self, actor: &str) -> Option<&Value> {
         let actor = actor.trim_start_matches('@').to_ascii_lowercase();
         self.accounts.iter().find(|a| {
@@ -88,7 +129,7 @@ struct Server {
 /// Starts a server over `world`.
 pub fn start(world: World) -> Running {
     let shared = Arc::new(Shared::default());
-    *lock(&shared.remaining) = 3000;
+    *lock(&shared.spend_every) = world.spend_every;
     let state = Arc::new(Server { world, shared: shared.clone() });
     let router = axum::Router::new().fallback(handle).with_state(state);
     serve(router, shared)
@@ -101,17 +142,22 @@ fn now() -> u64 {
 }
 
 fn answer(shared: &Shared, status: StatusCode, body: String) -> Response {
-    let remaining = {
+    // A window of 3,000 requests that resets a second after it is spent (the real one is
+    // 5 minutes), or after every `spend_every` requests when a benchmark asks for waits.
+    let served = {
         let mut r = lock(&shared.remaining);
-        *r = r.saturating_sub(1);
+        *r += 1;
         *r
     };
+    let every = lock(&shared.spend_every).unwrap_or(3000).clamp(1, 3000);
+    let remaining = every - served % every;
+    let (remaining, reset) = if remaining == every { (0, now() + 1) } else { (remaining, now() + 300) };
     Response::builder()
         .status(status)
         .header("content-type", "application/json; charset=utf-8")
         .header("ratelimit-limit", "3000")
         .header("ratelimit-remaining", remaining.to_string())
-        .header("ratelimit-reset", (now() + 300).to_string())
+        .header("ratelimit-reset", reset.to_string())
         .header("ratelimit-policy", "3000;w=300")
         .body(Body::from(body))
         .unwrap_or_default()

@@ -44,7 +44,9 @@ pub(crate) struct Shared {
     pub(crate) log: Mutex<Vec<String>>,
     pub(crate) faults: Mutex<Vec<Fault>>,
     pub(crate) calls: Mutex<std::collections::HashMap<String, usize>>,
+    /// Answers served (for the rate-limit headers).
     pub(crate) remaining: Mutex<u64>,
+    pub(crate) spend_every: Mutex<Option<u64>>,
 }
 
 impl Shared {

@@ -109,6 +109,7 @@ fn build_store(dir: &Path, channels: usize) {
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     };
     let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
     assert_eq!(summary.rejected, 0);

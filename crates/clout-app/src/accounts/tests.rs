@@ -143,6 +143,7 @@ fn lists_keep_channels_with_notes_and_export_them_as_csv() {
             limits: Default::default(),
             max_decompressed_bytes: None,
             answers_observed_at: None,
+            csv_map: None,
         },
         &mut Silent,
     )

@@ -115,19 +115,20 @@ pub(crate) fn read_rows(
     mut each: impl FnMut(clout_import::Row<'_>) -> bool,
 ) -> io::Result<Option<String>> {
     use clout_import::api::{Sniff, read_answer_document, read_answer_lines, sniff};
+    // When what does not say when it was read was read: `--observed-at`, else the file's time.
+    let observed = || {
+        let time = answers.observed_at.or_else(|| {
+            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+            let secs = modified.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+            Some(Timestamp::from_unix(i64::try_from(secs).ok()?))
+        });
+        time.map(crate::fetch::rfc3339).unwrap_or_default()
+    };
     let mut reader = open_input(path, bytes, max_decompressed)?;
     let format = detect_format(path, reader.as_mut())?;
     match format {
         Format::Ndjson => {
             // Saved API answers are recognised by their content (docs/connectors.md).
-            let observed = || {
-                let time = answers.observed_at.or_else(|| {
-                    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-                    let secs = modified.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-                    Some(Timestamp::from_unix(i64::try_from(secs).ok()?))
-                });
-                time.map(crate::fetch::rfc3339).unwrap_or_default()
-            };
             match sniff(reader.fill_buf()?) {
                 Sniff::Interchange => Ok(drain(&mut clout_import::NdjsonReader::new(reader, limits), each)),
                 Sniff::AnswerLines => {
@@ -149,7 +150,16 @@ pub(crate) fn read_rows(
             }
         }
         Format::Csv => {
-            let mut rows = match clout_import::CsvReader::new(reader, limits) {
+            let map = answers.map.clone().map(|mut map| {
+                let timed = map.columns.iter().chain(&map.constants).any(|(f, _)| f == "observed_at");
+                let observed_kind =
+                    matches!(map.kind.as_deref(), None | Some("channel" | "post" | "followers" | "follower"));
+                if !timed && observed_kind {
+                    map.constants.push(("observed_at".to_string(), observed()));
+                }
+                map
+            });
+            let mut rows = match clout_import::CsvReader::with_map(reader, limits, map.as_ref()) {
                 Ok(rows) => rows,
                 Err(e) => return Ok(Some(e.to_string())),
             };
@@ -167,6 +177,8 @@ pub(crate) fn read_rows(
 pub(crate) struct Answers {
     pub(crate) observed_at: Option<Timestamp>,
     pub(crate) context: clout_import::api::Context,
+    /// A foreign CSV layout's map (`--map`).
+    pub(crate) map: Option<clout_import::CsvMap>,
 }
 
 /// Hands every row to `each` until it returns `false` or the input ends; the fault that

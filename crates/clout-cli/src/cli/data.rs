@@ -33,6 +33,11 @@ pub(crate) struct ImportArgs {
     /// Unix seconds) [default: each file's modification time].
     #[arg(long, value_name = "TIME")]
     pub(crate) observed_at: Option<String>,
+    /// Read CSV files through a map from their columns to interchange fields: a TOML file,
+    /// or a built-in map (apify-instagram-profiles, youtube-studio-content); see
+    /// docs/interchange.md.
+    #[arg(long, value_name = "MAP")]
+    pub(crate) map: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

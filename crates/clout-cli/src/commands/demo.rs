@@ -39,6 +39,7 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     };
     let mut progress = super::import::Progress::new();
     let catalogue = open_write(config.clone(), "clout demo")?;

@@ -107,6 +107,7 @@ pub(crate) fn run(config: AppConfig, args: ImportArgs) -> Result<ExitCode> {
         limits,
         max_decompressed_bytes: args.max_decompressed_bytes,
         answers_observed_at: args.observed_at.as_deref().map(parse_time).transpose()?,
+        csv_map: args.map.as_deref().map(clout_app::csv_map).transpose()?,
     };
     let mut progress = Progress::new();
     let catalogue = open_write(config, "clout import")?;

@@ -4,6 +4,7 @@
 //! - `util`: the `Dir` + command helpers.
 //! - `answers`: saved API answers of the platforms imported without conversion.
 //! - `import`: exit codes, the JSON summary, rejects, the writer lock.
+//! - `maps`: `clout import --map`, other tools' CSV exports.
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
@@ -38,6 +39,7 @@ mod fetch_instagram;
 mod fetch_youtube;
 mod hostile;
 mod import;
+mod maps;
 mod plan;
 mod quality;
 mod search;

@@ -124,6 +124,7 @@ pub(crate) async fn run_import(state: &Arc<State>, files: Vec<PathBuf>) -> Resul
                 limits: Default::default(),
                 max_decompressed_bytes: None,
                 answers_observed_at: None,
+                csv_map: None,
             };
             let summary = app.import(&files, &options, &mut Silent)?;
             uploads::prune(&s.data_dir(), s.now(), s.config.keep_uploads_days);

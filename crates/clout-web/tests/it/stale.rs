@@ -59,6 +59,7 @@ fn pages_say_the_numbers_are_stale_while_another_process_imports_and_not_after()
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,
+        csv_map: None,
     };
     let mut look = LookWhileWriting { client: &client, seen_during: Vec::new() };
     other.import(&[file], &options, &mut look).unwrap();

@@ -72,6 +72,7 @@ impl World {
             limits: Default::default(),
             max_decompressed_bytes: None,
             answers_observed_at: None,
+            csv_map: None,
         };
         app.import(&[file], &options, &mut Silent).unwrap();
         let admin = app.setup_admin(ADMIN, PASSWORD, now()).unwrap();
