@@ -211,6 +211,31 @@ pub trait FetchProgress {
 pub struct Quiet;
 impl FetchProgress for Quiet {}
 
+/// The connectors `clout refresh` knows.
+pub const CONNECTORS: [&str; 3] = ["bluesky", "youtube", "instagram"];
+
+impl crate::App {
+    /// The accounts `connector` has fetched whose last complete fetch is older than
+    /// `older_than` (or that never completed), as targets a fetch takes (a DID, a channel
+    /// id, a username), oldest first.
+    pub fn refresh_due(&self, connector: &str, older_than: Timestamp) -> Result<Vec<String>> {
+        use clout_store::ImportStore;
+        let mut due: Vec<(i64, String)> = self
+            .store
+            .checkpoints(connector)?
+            .into_iter()
+            .filter_map(|c| {
+                let state: state::State = serde_json::from_str(&c.state).ok()?;
+                let done = state.completed_at.filter(|_| state.phase == state::Phase::Done);
+                let at = done.unwrap_or(i64::MIN);
+                (at < older_than.unix()).then_some((at, c.target))
+            })
+            .collect();
+        due.sort();
+        Ok(due.into_iter().map(|(_, t)| t).collect())
+    }
+}
+
 /// An RFC 3339 time for an interchange record.
 pub(crate) fn rfc3339(t: Timestamp) -> String {
     jiff::Timestamp::from_second(t.unix()).map(|t| t.to_string()).unwrap_or_else(|_| t.unix().to_string())

@@ -119,6 +119,22 @@ impl Store {
             }))
     }
 
+    /// Every checkpoint of a connector, by target.
+    pub(crate) fn checkpoints(&self, connector: &str) -> Result<Vec<Checkpoint>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT target, state, updated_at FROM fetch_checkpoints WHERE connector = ?1 ORDER BY target")?;
+        let rows = stmt.query_map([connector], |r| {
+            Ok(Checkpoint {
+                connector: connector.to_string(),
+                target: r.get(0)?,
+                state: r.get(1)?,
+                at: Timestamp::from_unix(r.get(2)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every import run, oldest first.
     pub(crate) fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut stmt = self.conn.prepare(

@@ -133,3 +133,36 @@ pub(crate) struct FetchArgs {
     #[arg(long)]
     pub(crate) json: bool,
 }
+
+#[derive(Debug, Args)]
+pub(crate) struct RefreshArgs {
+    /// Re-fetch the accounts whose last complete fetch is older than this (`7d`, `24h`,
+    /// `90m`, or seconds).
+    #[arg(long, default_value = "7d", value_name = "AGE")]
+    pub(crate) older_than: String,
+    /// Only these platforms (bluesky, youtube, instagram) [default: all].
+    #[arg(long, value_name = "PLATFORM")]
+    pub(crate) platform: Vec<String>,
+    /// Print one JSON report per platform.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `7d`, `24h`, `90m`, `30s` or plain seconds, as seconds.
+pub(crate) fn parse_age(raw: &str) -> Result<i64, String> {
+    let raw = raw.trim();
+    let (number, unit) = match raw.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => raw.split_at(i),
+        None => (raw, "s"),
+    };
+    let n: i64 = number.parse().map_err(|_| format!("{raw:?} is not an age such as 7d, 24h or 90m"))?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(format!("{raw:?}: the unit is one of s, m, h, d, w")),
+    };
+    n.checked_mul(unit).filter(|s| *s > 0).ok_or_else(|| format!("{raw:?} is not a positive age"))
+}

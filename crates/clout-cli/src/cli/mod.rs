@@ -19,7 +19,7 @@ mod search;
 mod web;
 
 pub(crate) use campaign::{CampaignCommand, CampaignCreateArgs, CreatorCommand};
-pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand};
+pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs, parse_age};
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 pub(crate) use search::{
@@ -68,6 +68,10 @@ pub(crate) enum Command {
     /// Find creators you do not know yet on a platform, and fetch them.
     #[command(subcommand)]
     Discover(DiscoverCommand),
+    /// Re-fetch the accounts fetched before whose data is older than --older-than (7 days
+    /// by default): new posts, and fresh counts for the last 30 days. Keys as for `fetch`;
+    /// hosts from CLOUT_BLUESKY_API, CLOUT_YOUTUBE_API, CLOUT_INSTAGRAM_API.
+    Refresh(RefreshArgs),
     /// List every channel with its metrics.
     Channels(ChannelsArgs),
     /// Show one channel: metrics with provenance, window posts, follower history.

@@ -75,4 +75,8 @@ pub(crate) struct ServeArgs {
     /// No line per request on stderr (method, path without its query, status, duration).
     #[arg(long)]
     pub(crate) no_request_log: bool,
+    /// Refresh fetched accounts on a schedule (`24h`, `7d`): every interval, re-fetch
+    /// those whose data is older than it, as `clout refresh --older-than` does.
+    #[arg(long, value_name = "INTERVAL")]
+    pub(crate) refresh_every: Option<String>,
 }

@@ -55,6 +55,7 @@ pub(crate) fn run(config: AppConfig, args: DemoArgs) -> Result<ExitCode> {
             allowed_hosts: Vec::new(),
             keep_uploads_days: 30,
             no_request_log: false,
+            refresh_every: None,
         };
         return super::serve(config, &serve);
     }

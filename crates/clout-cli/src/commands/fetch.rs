@@ -14,7 +14,7 @@ use clout_core::metric::thousands;
 
 use super::credentials;
 use super::{now, open_write};
-use crate::cli::{DiscoverCommand, FetchArgs, FetchCommand};
+use crate::cli::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs};
 
 struct Progress;
 
@@ -243,4 +243,99 @@ fn report(summary: &FetchSummary, discovered: Option<usize>, as_json: bool) {
     if let Some(m) = &summary.metrics {
         println!("metrics recomputed for {} channels ({} with an engagement rate)", m.channels, m.with_rate);
     }
+}
+
+/// The settings a refresh fetches with: the defaults of `clout fetch`.
+fn refresh_args() -> FetchArgs {
+    FetchArgs {
+        max_posts: FetchOptions::DEFAULT_MAX_POSTS,
+        since_days: FetchOptions::DEFAULT_SINCE_DAYS,
+        replies: false,
+        comments: false,
+        followers_sample: 0,
+        api_base: None,
+        max_wait: 900,
+        json: false,
+    }
+}
+
+/// How a refresh reports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Output {
+    Table,
+    Json,
+    /// One line per platform on stderr (a server's log; its stdout is not read).
+    Log,
+}
+
+/// One refresh: each platform's accounts older than `older_than` seconds, re-fetched.
+/// `Ok(true)` when every due account was read.
+pub(crate) fn refresh_once(config: &AppConfig, older_than: i64, platforms: &[String], output: Output) -> Result<bool> {
+    let catalogue = open_write(config.clone(), "clout refresh")?;
+    let cutoff = now().minus_seconds(older_than);
+    let args = refresh_args();
+    let options = options(&args);
+    let mut complete = true;
+    for connector in clout_app::CONNECTORS {
+        if !platforms.is_empty() && !platforms.iter().any(|p| p.eq_ignore_ascii_case(connector)) {
+            continue;
+        }
+        let due = catalogue.import(|app| app.refresh_due(connector, cutoff))?;
+        if due.is_empty() {
+            match output {
+                Output::Table => println!("{connector}: nothing to refresh"),
+                Output::Log => eprintln!("refresh: {connector}: nothing to refresh"),
+                Output::Json => {}
+            }
+            continue;
+        }
+        eprintln!("{connector}: refreshing {} account{}", due.len(), if due.len() == 1 { "" } else { "s" });
+        let summary = match connector {
+            "bluesky" => {
+                let mut api = bluesky_client(&args);
+                catalogue.import(|app| app.fetch_bluesky(&mut api, &due, &options, &mut Progress))
+            }
+            "youtube" => match youtube_client(config, &args, youtube::DEFAULT_DAILY_QUOTA) {
+                Ok(mut api) => catalogue.import(|app| app.fetch_youtube(&mut api, &due, &options, &mut Progress)),
+                Err(e) => {
+                    eprintln!("error: youtube: {} due, not refreshed: {e}", due.len());
+                    complete = false;
+                    continue;
+                }
+            },
+            _ => match instagram_client(config, &args) {
+                Ok(mut api) => catalogue.import(|app| app.fetch_instagram(&mut api, &due, &options, &mut Progress)),
+                Err(e) => {
+                    eprintln!("error: instagram: {} due, not refreshed: {e}", due.len());
+                    complete = false;
+                    continue;
+                }
+            },
+        }?;
+        complete &= summary.complete();
+        if output == Output::Log {
+            let read = summary.accounts.iter().filter(|a| a.status == clout_app::AccountStatus::Done).count();
+            eprintln!(
+                "refresh: {connector}: {read} of {} accounts read, {} records kept, {} rejected{}",
+                due.len(),
+                summary.accepted,
+                summary.rejected,
+                summary.stopped.as_deref().map(|s| format!("; stopped: {s}")).unwrap_or_default()
+            );
+        } else {
+            report(&summary, None, output == Output::Json);
+        }
+    }
+    Ok(complete)
+}
+
+pub(crate) fn refresh(config: AppConfig, args: RefreshArgs) -> Result<ExitCode> {
+    let older_than = crate::cli::parse_age(&args.older_than).map_err(|e| anyhow::anyhow!("--older-than {e}"))?;
+    for p in &args.platform {
+        if !clout_app::CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(p)) {
+            anyhow::bail!("--platform {p}: refresh knows {}", clout_app::CONNECTORS.join(", "));
+        }
+    }
+    let output = if args.json { Output::Json } else { Output::Table };
+    Ok(if refresh_once(&config, older_than, &args.platform, output)? { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -29,6 +29,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(config, args),
         Command::Fetch(cmd) => fetch::fetch(config, cmd),
         Command::Discover(cmd) => fetch::discover(config, cmd),
+        Command::Refresh(args) => fetch::refresh(config, args),
         Command::Channels(args) => open_read(config)?.read(|r| channels::run(r, args)),
         Command::Show(args) => open_read(config)?.read(|r| show::run(r, args)),
         Command::Search(args) => open_read(config)?.read(|r| search::run(r, *args)),
@@ -289,6 +290,20 @@ pub(crate) fn serve(config: AppConfig, args: &crate::cli::ServeArgs) -> Result<E
     serve_config.allowed_hosts = args.allowed_hosts.clone();
     serve_config.keep_uploads_days = args.keep_uploads_days;
     serve_config.log_requests = !args.no_request_log;
+    if let Some(every) = &args.refresh_every {
+        let every = crate::cli::parse_age(every).map_err(|e| anyhow::anyhow!("--refresh-every {e}"))?;
+        let config = serve_config.app.clone();
+        // A writer of its own, as another process would be: the server follows what it writes.
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(every as u64));
+                eprintln!("refresh: re-fetching accounts older than {every} s");
+                if let Err(e) = fetch::refresh_once(&config, every, &[], fetch::Output::Log) {
+                    eprintln!("refresh: {e}");
+                }
+            }
+        });
+    }
     clout_web::run(serve_config, &args.addr, |bound, setup_code| {
         if let Some(code) = setup_code {
             eprintln!("Setup code: {code} (the setup page asks for it once, to create the admin account)");

@@ -272,3 +272,44 @@ fn discovery_finds_accounts_by_words_and_by_whom_a_seed_follows() {
     assert_eq!(report["discovered"], 1, "{report}");
     assert_eq!(report["accounts"][0]["handle"], "quiet-loom.test", "{report}");
 }
+
+#[test]
+fn refresh_re_fetches_only_what_is_old_or_unfinished_and_serve_does_it_on_a_schedule() {
+    let server = server(100);
+    // quiet-loom's feed is rate limited for an hour: the fetch stops, fern's is complete.
+    server.fault("app.bsky.feed.getAuthorFeed", 2, FaultKind::Status { status: 429, retry_after: Some(3600) });
+    let dir = Dir::new();
+    let out = dir.run(&["fetch", "bluesky", FERN, "quiet-loom.test", "--api-base", &server.base, "--max-wait", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    let before = feed_requests(&server).len();
+
+    let out = dir.command(&["refresh", "--json"]).env("CLOUT_BLUESKY_API", &server.base).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    let accounts = report["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "only the unfinished account is due: {report}");
+    assert_eq!(
+        (accounts[0]["handle"].as_str(), accounts[0]["status"].as_str()),
+        (Some("quiet-loom.test"), Some("done"))
+    );
+    let feed = feed_requests(&server);
+    assert_eq!(feed.len() - before, 1);
+    assert!(
+        feed.last().unwrap().contains("did%3Aplc%3Aquietloom9z1k")
+            || feed.last().unwrap().contains("did:plc:quietloom9z1k"),
+        "{feed:?}"
+    );
+
+    // Nothing is due now; a server refreshing every second re-fetches both once they are
+    // a second old.
+    let out = dir.command(&["refresh"]).env("CLOUT_BLUESKY_API", &server.base).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bluesky: nothing to refresh"));
+    let before = feed_requests(&server).len();
+    let _serve =
+        crate::server::Server::start_with(dir, &["--refresh-every", "1s"], &[("CLOUT_BLUESKY_API", &server.base)]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while feed_requests(&server).len() < before + 2 {
+        assert!(std::time::Instant::now() < deadline, "the server never refreshed: {:?}", server.log());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -34,6 +34,9 @@ pub trait ImportStore {
 
     /// The checkpoint a connector last wrote for `target` ([`ImportRun::write_batch_at`]).
     fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>>;
+
+    /// Every checkpoint of `connector` (the accounts it has fetched), by target.
+    fn checkpoints(&self, connector: &str) -> Result<Vec<Checkpoint>>;
 }
 
 /// One import run while it writes.
@@ -117,6 +120,10 @@ impl ImportStore for Store {
 
     fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
         Store::checkpoint(self, connector, target)
+    }
+
+    fn checkpoints(&self, connector: &str) -> Result<Vec<Checkpoint>> {
+        Store::checkpoints(self, connector)
     }
 }
 
