@@ -70,6 +70,18 @@ pub(crate) fn finite(key: &str, value: &str) -> Result<f64, QueryError> {
 }
 
 /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+/// A date (`2026-11-27`, the start of that day in UTC) or an RFC 3339 time, as Unix seconds.
+fn since(key: &str, value: &str) -> Result<i64, QueryError> {
+    let v = value.trim();
+    if let Ok(date) = v.parse::<jiff::civil::Date>() {
+        let t = jiff::tz::Offset::UTC.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()));
+        return t.map(|t| t.as_second()).map_err(|e| invalid(key, e.to_string()));
+    }
+    v.parse::<jiff::Timestamp>()
+        .map(|t| t.as_second())
+        .map_err(|_| invalid(key, format!("'{value}' is not a date (2026-11-27) or an RFC 3339 time")))
+}
+
 pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, QueryError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -125,6 +137,7 @@ pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<Discover
             "max_quality" => q.quality.max = Some(finite(key, value)?),
             "verified" => q.verified = Some(boolean(key, value)?),
             "has_email" => q.has_email = Some(boolean(key, value)?),
+            "data_since" => q.data_since = Some(since(key, value)?),
             "sort" => {
                 q.sort = SortKey::parse(value).ok_or_else(|| {
                     invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))

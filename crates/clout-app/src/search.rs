@@ -115,6 +115,7 @@ impl App {
             quality: r.quality_score,
             verified: r.verified,
             has_email: r.has_email,
+            as_of: r.as_of.map(clout_core::Timestamp::unix),
         });
         let mut index = DiscoveryIndex::build(indexed);
         let mut confidences = confidences;

@@ -103,6 +103,8 @@ pub struct DiscoveryQuery {
     pub quality: Bounds,
     pub verified: Option<bool>,
     pub has_email: Option<bool>,
+    /// Channels whose data was read at or after this time (Unix seconds).
+    pub data_since: Option<i64>,
     pub sort: SortKey,
     pub limit: usize,
     pub offset: usize,
@@ -130,6 +132,7 @@ impl DiscoveryQuery {
             quality: Bounds::default(),
             verified: None,
             has_email: None,
+            data_since: None,
             sort: SortKey::Relevance,
             limit: 20,
             offset: 0,

@@ -93,6 +93,7 @@ fn rows(n: usize) -> Vec<IndexedChannel> {
                 quality: Some(rng.random_range(20.0..100.0)),
                 verified: Some(rng.random::<f64>() < 0.02),
                 has_email: rng.random::<f64>() < 0.3,
+                as_of: Some(1_795_176_000),
             }
         })
         .collect()

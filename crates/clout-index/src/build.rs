@@ -90,6 +90,7 @@ impl DiscoveryIndex {
                 engagement_index: r.engagement_index.unwrap_or(f64::NAN),
                 growth: r.growth.unwrap_or(f64::NAN),
                 posts_per_week: r.posts_per_week.unwrap_or(f64::NAN),
+                as_of: r.as_of.unwrap_or(i64::MIN),
                 quality: r.quality.unwrap_or(f64::NAN),
                 country,
                 language,

@@ -25,6 +25,8 @@ pub(crate) struct Columns {
     pub(crate) label: Vec<u8>,
     pub(crate) verified: Vec<u8>,
     pub(crate) has_email: Vec<bool>,
+    /// When each channel's data was read (Unix seconds; `i64::MIN` when never).
+    pub(crate) as_of: Vec<i64>,
 }
 
 impl Columns {
@@ -45,10 +47,12 @@ impl Columns {
         self.label.push(r.label);
         self.verified.push(r.verified);
         self.has_email.push(r.has_email);
+        self.as_of.push(r.as_of);
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.followers.capacity() * 8
+            + self.as_of.capacity() * 8
             + (self.engagement_rate.capacity()
                 + self.engagement_index.capacity()
                 + self.growth.capacity()
@@ -72,6 +76,7 @@ impl Columns {
 /// `NaN` is null for metrics, `u64::MAX` for followers, `u8::MAX` / `u16::MAX` for codes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Row {
+    pub(crate) as_of: i64,
     pub(crate) followers: u64,
     pub(crate) engagement_rate: f64,
     pub(crate) median_rate: f32,

@@ -85,6 +85,8 @@ pub struct IndexedChannel {
     pub quality: Option<f64>,
     pub verified: Option<bool>,
     pub has_email: bool,
+    /// When the channel's data was read (Unix seconds).
+    pub as_of: Option<i64>,
 }
 
 /// The channels of a store, column by column.

@@ -175,6 +175,7 @@ impl DiscoveryIndex {
             && in_bounds(&q.quality, &c.quality)
             && q.verified.is_none_or(|v| c.verified[i] == u8::from(v))
             && q.has_email.is_none_or(|e| c.has_email[i] == e)
+            && q.data_since.is_none_or(|s| c.as_of[i] >= s)
     }
 
     /// The posting lists whose union is every ordinal passing group `g`'s filter (empty

@@ -159,6 +159,7 @@ impl DiscoveryIndex {
             && q.quality.is_open()
             && q.verified.is_none()
             && q.has_email.is_none()
+            && q.data_since.is_none()
     }
 
     /// The candidates the categorical filters allow: the intersection of their posting

@@ -28,10 +28,10 @@ pub(crate) fn arb_row() -> impl Strategy<Value = IndexedChannel> {
         (0usize..3, prop::option::of(follower_count()), prop::option::of(0usize..4), prop::option::of(0usize..3)),
         (prop::collection::vec(0usize..4, 0..3), prop::option::of(metric()), prop::option::of(0usize..4)),
         (prop::option::of(metric()), prop::option::of(metric()), prop::option::of(metric())),
-        (prop::option::of(any::<bool>()), any::<bool>(), prop::option::of(metric())),
+        (prop::option::of(any::<bool>()), any::<bool>(), prop::option::of(metric()), prop::option::of(0i64..5)),
     )
         .prop_map(
-            |((p, followers, c, l), (n, er, label), (index, growth, ppw), (verified, has_email, quality))| {
+            |((p, followers, c, l), (n, er, label), (index, growth, ppw), (verified, has_email, quality, as_of))| {
                 let mut niches: Vec<String> = n.into_iter().map(|i| NICHES[i].to_string()).collect();
                 niches.dedup();
                 IndexedChannel {
@@ -50,6 +50,7 @@ pub(crate) fn arb_row() -> impl Strategy<Value = IndexedChannel> {
                     quality,
                     verified,
                     has_email,
+                    as_of,
                 }
             },
         )
@@ -90,7 +91,7 @@ pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQu
         (any_of(P, EngagementLabel::ALL.to_vec()), arb_bounds(), arb_bounds(), arb_bounds(), arb_bounds()),
         (
             prop::option::weighted(P, any::<bool>()),
-            prop::option::weighted(P, any::<bool>()),
+            (prop::option::weighted(P, any::<bool>()), prop::option::weighted(P, 0i64..5)),
             0usize..5,
             1usize..15,
             0usize..10,
@@ -101,7 +102,7 @@ pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQu
                 (platforms, tiers, industry, countries, languages, niches),
                 (min_followers, max_followers, engagement_rate),
                 (labels, engagement_index, growth, posts_per_week, quality),
-                (verified, has_email, sort, limit, offset),
+                (verified, (has_email, data_since), sort, limit, offset),
             )| DiscoveryQuery {
                 text: None,
                 platforms,
@@ -120,6 +121,7 @@ pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQu
                 quality,
                 verified,
                 has_email,
+                data_since,
                 sort: [
                     SortKey::Relevance,
                     SortKey::Followers,
@@ -157,6 +159,7 @@ pub(crate) fn brute_admits(r: &IndexedChannel, q: &DiscoveryQuery) -> bool {
         && in_bounds(&q.quality, r.quality)
         && q.verified.is_none_or(|v| r.verified == Some(v))
         && q.has_email.is_none_or(|e| r.has_email == e)
+        && q.data_since.is_none_or(|s| r.as_of.is_some_and(|a| a >= s))
 }
 
 fn count<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
@@ -305,6 +308,7 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
         quality: None,
         verified: None,
         has_email: false,
+        as_of: None,
     };
     // Text scores 10, 8, 8: channel 1 (index 0.2 → × 0.6 = 6), 2 (index 2 → × 1.5 = 12),
     // 3 (no index → × 1 = 8).
@@ -333,6 +337,7 @@ fn a_peer_group_is_its_channels_median_rates() {
         quality: None,
         verified: None,
         has_email: false,
+        as_of: None,
     };
     let index = DiscoveryIndex::build(vec![
         // Instagram 2–5K: two channels with a median rate, one without.
@@ -368,6 +373,7 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
             quality: Some((i % 101) as f64),
             verified: Some(i % 50 == 0),
             has_email: i % 3 == 0,
+            as_of: None,
         })
         .collect();
     let index = DiscoveryIndex::build(rows.clone());

@@ -112,6 +112,8 @@ pub struct DiscoveryRow {
     pub follower_growth_30d: Option<f64>,
     pub posts_per_week: Option<f64>,
     pub quality_score: Option<f64>,
+    /// When the channel's current data was read (its newest channel record).
+    pub as_of: Option<Timestamp>,
 }
 
 fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {
@@ -243,7 +245,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
                 m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score,
-                m.median_engagement_rate
+                m.median_engagement_rate, c.as_of
              FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
              LEFT JOIN channel_quality q ON q.channel_id = c.id ORDER BY c.id",
         )?;
@@ -265,6 +267,7 @@ impl Store {
                 follower_growth_30d: r.get(10)?,
                 posts_per_week: r.get(11)?,
                 quality_score: r.get(12)?,
+                as_of: r.get::<_, Option<i64>>(14)?.map(Timestamp::from_unix),
             });
         }
         Ok(out)

@@ -180,4 +180,7 @@ pub(crate) struct FilterArgs {
     /// Only channels with (true) or without (false) a contact email.
     #[arg(long, value_name = "BOOL")]
     pub(crate) has_email: Option<bool>,
+    /// Only channels whose data was read on or after this date (2026-11-27) or time.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) data_since: Option<String>,
 }

@@ -68,6 +68,9 @@ pub(crate) fn search_pairs(args: &FilterArgs) -> Vec<(String, String)> {
             add(key, v.to_string());
         }
     }
+    if let Some(v) = &args.data_since {
+        add("data_since", v.clone());
+    }
     pairs
 }
 

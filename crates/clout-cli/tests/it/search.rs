@@ -115,3 +115,30 @@ fn similar_lists_lookalikes_with_their_similarity_and_never_the_channel_itself()
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no channel instagram/nobody"));
 }
+
+#[test]
+fn data_since_keeps_the_channels_read_on_or_after_a_date() {
+    let dir = Dir::new();
+    world(&dir);
+    // A newer reading of one channel, a day after the others (AS_OF is 2026-11-20 12:00 UTC).
+    dir.write(
+        "newer.ndjson",
+        &format!(
+            r#"{{"kind":"channel","platform":"instagram","handle":"greens","followers":5100,"observed_at":{}}}"#,
+            AS_OF + DAY
+        ),
+    );
+    dir.stdout(&["import", "newer.ndjson"]);
+    let found =
+        |since: &str| handles(&dir.json_lines(&["search", "--json", "--sort", "followers", "--data-since", since]));
+    assert_eq!(found("2026-11-20"), ["bigvegan", "lifts", "tofu.fan", "greens"], "the day includes its start");
+    assert_eq!(found("2026-11-21"), ["greens"]);
+    assert_eq!(found("2026-11-21T12:00:01Z"), Vec::<String>::new());
+    let out = dir.run(&["search", "--data-since", "last week"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--data-since: 'last week' is not a date"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -34,6 +34,7 @@ fn channel(
         quality: None,
         verified: None,
         has_email: false,
+        as_of: None,
     }
 }
 

@@ -83,6 +83,7 @@ fn lookalikes_found_on_two_threads_equal_one_pass_over_every_candidate() {
             quality: None,
             verified: None,
             has_email: false,
+            as_of: None,
         })
         .collect();
     let mut index = DiscoveryIndex::build(rows.clone());

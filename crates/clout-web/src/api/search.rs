@@ -53,6 +53,9 @@ pub(super) struct FilterParams {
     max_quality: Option<f64>,
     verified: Option<bool>,
     has_email: Option<bool>,
+    /// Only channels whose data was read on or after this date (`2026-11-27`, UTC) or time
+    /// (RFC 3339).
+    data_since: Option<String>,
 }
 
 /// A page of Directory results.

@@ -27,7 +27,17 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut ctx = json!({});
     let mut query_ctx = serde_json::Map::new();
-    for k in ["q", "min_followers", "max_followers", "min_er", "max_er", "min_index", "min_growth", "min_quality"] {
+    for k in [
+        "q",
+        "min_followers",
+        "max_followers",
+        "min_er",
+        "max_er",
+        "min_index",
+        "min_growth",
+        "min_quality",
+        "data_since",
+    ] {
         query_ctx.insert(k.to_string(), single(k).into());
     }
     ctx["query"] = Value::Object(query_ctx);
@@ -71,6 +81,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         }
         Ok(q) => {
             let (offset, limit) = (q.offset, q.limit);
+            let today = state.now();
             match state.read(move |app, _| app.search(&q)).await {
                 Ok(r) => {
                     let rows: Vec<Value> = r
@@ -92,6 +103,8 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                                 "index": m.and_then(|m| m.engagement_index.ok()),
                                 "growth": m.and_then(|m| m.follower_growth_30d.ok()),
                                 "quality": c.row.quality.map(|q| q.score),
+                                "data_date": c.row.as_of.map(|t| t.date()),
+                                "data_age": c.row.as_of.map(|t| age(today, t)),
                                 "niches": c.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>(),
                                 "warnings": warnings.iter().map(|w| json!({"text": w.text(), "title": w.explanation()})).collect::<Vec<_>>(),
                             })
@@ -149,4 +162,14 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         ctx["next_url"] = url_with(&pairs, &[("offset", (offset + limit).to_string())]).into();
     }
     render("directory.html", page_context(&auth, "directory", ctx), status)
+}
+
+/// How long ago `then` was, for people: `today`, `1 day`, `12 days`.
+pub(crate) fn age(now: clout_core::Timestamp, then: clout_core::Timestamp) -> String {
+    let days = (now.unix() - then.unix()).max(0) / clout_core::time::DAY;
+    match days {
+        0 => "today".to_string(),
+        1 => "1 day ago".to_string(),
+        n => format!("{} days ago", clout_core::metric::thousands(n as u64)),
+    }
 }

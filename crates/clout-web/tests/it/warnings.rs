@@ -1,6 +1,7 @@
 //! What a row and a profile say, for people: the Directory warns beside a rate that an
 //! outlier carries (above 100 %, or a mean far above the median), and labels, tiers and
-//! quality components read as words, with no zero penalty shown as a loss.
+//! quality components read as words, with no zero penalty shown as a loss; each row says
+//! when its data was read, and the Directory filters on it.
 
 use crate::support::{Client, World, channel, post, shut_down};
 
@@ -52,5 +53,27 @@ fn pages_name_labels_tiers_and_components_in_words_and_show_no_zero_as_a_loss() 
     assert!(!profile.contains(">comments_per_100_likes<"), "no snake_case");
     assert!(!profile.contains("−0<"), "a zero penalty is not a loss");
     assert!(profile.contains("no penalty") || profile.contains("not enough data"));
+    shut_down(server);
+}
+
+#[test]
+fn the_directory_says_when_each_channels_data_was_read_and_filters_on_it() {
+    let world = world();
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    // Every observation is at the server's clock, 2026-11-20.
+    let page = client.get("/directory");
+    assert!(page.body.contains("<th scope=\"col\">Data from</th>"), "{}", page.body);
+    assert!(page.body.contains(r#"<time datetime="2026-11-20" title="2026-11-20">today</time>"#), "{}", page.body);
+    let same_day = client.get("/directory?data_since=2026-11-20");
+    assert!(same_day.body.contains(">@steady<"), "{}", same_day.body);
+    let later = client.get("/directory?data_since=2026-11-21");
+    assert!(later.body.contains("No channel matches every filter."), "{}", later.body);
+    assert!(later.body.contains(r#"name="data_since" value="2026-11-21""#), "the form keeps the date");
+    let api = client.get("/api/v1/search?data_since=2026-11-21");
+    assert_eq!(api.status, 200, "{}", api.body);
+    assert!(api.body.contains(r#""total":0"#), "{}", api.body);
+    let bad = client.get("/api/v1/search?data_since=yesterday");
+    assert_eq!(bad.status, 400, "{}", bad.body);
     shut_down(server);
 }
