@@ -25,11 +25,14 @@ use clout_store::{Checkpoint, ImportRun, Reject, SourceId};
 use crate::{Error, RecomputeSummary, Result};
 
 mod bluesky;
+mod connect;
+pub mod credentials;
 mod instagram;
 mod state;
 mod youtube;
 
 pub use bluesky::Discovery;
+pub use connect::Connect;
 
 /// How to fetch.
 #[derive(Debug, Clone)]

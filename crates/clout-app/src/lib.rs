@@ -68,7 +68,10 @@ pub use clout_store::{
 };
 pub use csv_map::{BUILT_IN_MAPS, csv_map, csv_map_from_toml};
 pub use error::{Error, Result};
-pub use fetch::{AccountFetch, AccountStatus, CONNECTORS, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet};
+pub use fetch::credentials;
+pub use fetch::{
+    AccountFetch, AccountStatus, CONNECTORS, Connect, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet,
+};
 pub use import::{
     FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,
     input_stream,

@@ -5,14 +5,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
-use clout_app::{AccountFetch, AccountStatus, AppConfig, Discovery, FetchOptions, FetchProgress, FetchSummary};
-use clout_connect::bluesky::{self, Bluesky};
-use clout_connect::instagram::{self, Instagram};
-use clout_connect::youtube::{self, Youtube};
-use clout_connect::{Client, ClientConfig};
+use clout_app::{
+    AccountFetch, AccountStatus, AppConfig, Connect, Discovery, FetchOptions, FetchProgress, FetchSummary,
+};
+use clout_connect::youtube;
 use clout_core::metric::thousands;
 
-use super::credentials;
 use super::{now, open_write};
 use crate::cli::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs};
 
@@ -28,14 +26,6 @@ impl FetchProgress for Progress {
     }
 }
 
-/// The API host: `--api-base`, else the environment variable, else the public host.
-fn base(args: &FetchArgs, env: &str, default: &str) -> String {
-    args.api_base
-        .clone()
-        .or_else(|| std::env::var(env).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| default.to_string())
-}
-
 fn options(args: &FetchArgs) -> FetchOptions {
     FetchOptions {
         max_posts: args.max_posts.max(1),
@@ -47,103 +37,57 @@ fn options(args: &FetchArgs) -> FetchOptions {
     }
 }
 
-fn bluesky_client(args: &FetchArgs) -> Bluesky {
-    let mut config = ClientConfig::new(&base(args, bluesky::ENV_BASE, bluesky::DEFAULT_BASE), now);
-    config.max_wait = Duration::from_secs(args.max_wait);
-    Bluesky::new(Client::new(config))
+fn connect(args: &FetchArgs, quota: u64) -> Connect {
+    Connect { api_base: args.api_base.clone(), max_wait: Duration::from_secs(args.max_wait), quota }
 }
 
-fn youtube_client(config: &AppConfig, args: &FetchArgs, budget: u64) -> Result<Youtube> {
-    if args.followers_sample > 0 || args.replies {
-        anyhow::bail!(
-            "--followers-sample and --replies are not available for YouTube: its API lists neither subscribers nor replies as posts"
-        );
-    }
-    let key =
-        credentials::secret(&config.data_dir, youtube::ENV_KEY, "youtube", "api_key", "YouTube needs an API key")?;
-    let mut client = ClientConfig::new(&base(args, youtube::ENV_BASE, youtube::DEFAULT_BASE), now);
-    client.max_wait = Duration::from_secs(args.max_wait);
-    client.secret_query = vec![("key".to_string(), key)];
-    Ok(Youtube::new(Client::new(client), 0, budget))
-}
-
-fn instagram_client(config: &AppConfig, args: &FetchArgs) -> Result<Instagram> {
-    if args.followers_sample > 0 || args.replies || args.comments {
-        anyhow::bail!(
-            "--comments, --followers-sample and --replies are not available for Instagram: business discovery reads neither comments nor followers of other accounts"
-        );
-    }
-    let need = "Instagram needs your access token and your own business account's id";
-    let token = credentials::secret(&config.data_dir, instagram::ENV_TOKEN, "instagram", "access_token", need)?;
-    let user = credentials::secret(&config.data_dir, instagram::ENV_USER_ID, "instagram", "user_id", need)?;
-    let mut client = ClientConfig::new(&base(args, instagram::ENV_BASE, instagram::DEFAULT_BASE), now);
-    client.max_wait = Duration::from_secs(args.max_wait);
-    client.secret_query = vec![("access_token".to_string(), token)];
-    client.hidden = vec![user.clone()];
-    client.rate_limited = instagram::is_rate_limited;
-    Ok(Instagram::new(Client::new(client), user))
+/// One fetch or discovery, with the summary printed: `found` is `None` for a fetch.
+fn run(
+    config: AppConfig,
+    holder: &str,
+    args: &FetchArgs,
+    go: impl FnOnce(&mut clout_app::App, &FetchOptions, &mut Progress) -> clout_app::Result<(Option<usize>, FetchSummary)>,
+) -> Result<ExitCode> {
+    let options = options(args);
+    let catalogue = open_write(config, holder)?;
+    let (found, summary) = catalogue.import(|app| go(app, &options, &mut Progress))?;
+    report(&summary, found, args.json);
+    Ok(exit_code(&summary))
 }
 
 pub(crate) fn fetch(config: AppConfig, command: FetchCommand) -> Result<ExitCode> {
-    match command {
-        FetchCommand::Instagram(args) => {
-            let mut api = instagram_client(&config, &args.fetch)?;
-            let options = options(&args.fetch);
-            let catalogue = open_write(config, "clout fetch")?;
-            let summary =
-                catalogue.import(|app| app.fetch_instagram(&mut api, &args.usernames, &options, &mut Progress))?;
-            report(&summary, None, args.fetch.json);
-            Ok(exit_code(&summary))
-        }
-        FetchCommand::Youtube(args) => {
-            let mut api = youtube_client(&config, &args.fetch, args.quota)?;
-            let options = options(&args.fetch);
-            let catalogue = open_write(config, "clout fetch")?;
-            let summary =
-                catalogue.import(|app| app.fetch_youtube(&mut api, &args.channels, &options, &mut Progress))?;
-            report(&summary, None, args.fetch.json);
-            Ok(exit_code(&summary))
-        }
-        FetchCommand::Bluesky(args) => {
-            let mut api = bluesky_client(&args.fetch);
-            let options = options(&args.fetch);
-            let catalogue = open_write(config, "clout fetch")?;
-            let summary =
-                catalogue.import(|app| app.fetch_bluesky(&mut api, &args.accounts, &options, &mut Progress))?;
-            report(&summary, None, args.fetch.json);
-            Ok(exit_code(&summary))
-        }
-    }
+    let (platform, targets, args, quota) = match command {
+        FetchCommand::Bluesky(a) => ("bluesky", a.accounts, a.fetch, youtube::DEFAULT_DAILY_QUOTA),
+        FetchCommand::Youtube(a) => ("youtube", a.channels, a.fetch, a.quota),
+        FetchCommand::Instagram(a) => ("instagram", a.usernames, a.fetch, youtube::DEFAULT_DAILY_QUOTA),
+    };
+    let connect = connect(&args, quota);
+    run(config, "clout fetch", &args, |app, options, progress| {
+        Ok((None, app.fetch_from(platform, &targets, options, &connect, progress)?))
+    })
 }
 
 pub(crate) fn discover(config: AppConfig, command: DiscoverCommand) -> Result<ExitCode> {
-    match command {
-        DiscoverCommand::Youtube(args) => {
-            let mut api = youtube_client(&config, &args.fetch, args.quota)?;
-            let mut options = options(&args.fetch);
-            options.followers_range = (args.min_followers.unwrap_or(0), args.max_followers.unwrap_or(u64::MAX));
-            let catalogue = open_write(config, "clout discover")?;
-            let (found, summary) = catalogue
-                .import(|app| app.discover_youtube(&mut api, &args.query, args.limit, &options, &mut Progress))?;
-            report(&summary, Some(found.len()), args.fetch.json);
-            Ok(exit_code(&summary))
-        }
-        DiscoverCommand::Bluesky(args) => {
-            let mut api = bluesky_client(&args.fetch);
-            let mut options = options(&args.fetch);
-            options.followers_range = (args.min_followers.unwrap_or(0), args.max_followers.unwrap_or(u64::MAX));
-            let discovery = match (&args.via_follows, &args.query) {
+    let (platform, discovery, limit, range, args, quota) = match command {
+        DiscoverCommand::Bluesky(a) => {
+            let discovery = match (&a.via_follows, &a.query) {
                 (Some(seed), _) => Discovery::ViaFollows(seed.clone()),
                 (None, Some(q)) => Discovery::Words(q.clone()),
                 (None, None) => anyhow::bail!("give a QUERY or --via-follows HANDLE"),
             };
-            let catalogue = open_write(config, "clout discover")?;
-            let (found, summary) = catalogue
-                .import(|app| app.discover_bluesky(&mut api, &discovery, args.limit, &options, &mut Progress))?;
-            report(&summary, Some(found.len()), args.fetch.json);
-            Ok(exit_code(&summary))
+            ("bluesky", discovery, a.limit, (a.min_followers, a.max_followers), a.fetch, youtube::DEFAULT_DAILY_QUOTA)
         }
-    }
+        DiscoverCommand::Youtube(a) => {
+            ("youtube", Discovery::Words(a.query), a.limit, (a.min_followers, a.max_followers), a.fetch, a.quota)
+        }
+    };
+    let connect = connect(&args, quota);
+    run(config, "clout discover", &args, |app, options, progress| {
+        let options =
+            FetchOptions { followers_range: (range.0.unwrap_or(0), range.1.unwrap_or(u64::MAX)), ..options.clone() };
+        let (found, summary) = app.discover_on(platform, &discovery, limit, &options, &connect, progress)?;
+        Ok((Some(found.len()), summary))
+    })
 }
 
 fn exit_code(summary: &FetchSummary) -> ExitCode {
@@ -290,28 +234,17 @@ pub(crate) fn refresh_once(config: &AppConfig, older_than: i64, platforms: &[Str
             continue;
         }
         eprintln!("{connector}: refreshing {} account{}", due.len(), if due.len() == 1 { "" } else { "s" });
-        let summary = match connector {
-            "bluesky" => {
-                let mut api = bluesky_client(&args);
-                catalogue.import(|app| app.fetch_bluesky(&mut api, &due, &options, &mut Progress))
+        let connect = Connect::default();
+        let summary = match catalogue.import(|app| app.fetch_from(connector, &due, &options, &connect, &mut Progress)) {
+            Ok(summary) => summary,
+            // A platform without its key: the others are still refreshed.
+            Err(clout_app::Error::Invalid(e)) => {
+                eprintln!("error: {connector}: {} due, not refreshed: {e}", due.len());
+                complete = false;
+                continue;
             }
-            "youtube" => match youtube_client(config, &args, youtube::DEFAULT_DAILY_QUOTA) {
-                Ok(mut api) => catalogue.import(|app| app.fetch_youtube(&mut api, &due, &options, &mut Progress)),
-                Err(e) => {
-                    eprintln!("error: youtube: {} due, not refreshed: {e}", due.len());
-                    complete = false;
-                    continue;
-                }
-            },
-            _ => match instagram_client(config, &args) {
-                Ok(mut api) => catalogue.import(|app| app.fetch_instagram(&mut api, &due, &options, &mut Progress)),
-                Err(e) => {
-                    eprintln!("error: instagram: {} due, not refreshed: {e}", due.len());
-                    complete = false;
-                    continue;
-                }
-            },
-        }?;
+            Err(e) => return Err(e.into()),
+        };
         complete &= summary.complete();
         if output == Output::Log {
             let read = summary.accounts.iter().filter(|a| a.status == clout_app::AccountStatus::Done).count();

@@ -2,7 +2,6 @@
 
 mod campaign;
 mod channels;
-mod credentials;
 mod demo;
 mod fetch;
 mod import;

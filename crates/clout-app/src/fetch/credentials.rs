@@ -13,10 +13,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use crate::{Error, Result};
+
+macro_rules! bail {
+    ($($t:tt)*) => { return Err(Error::Invalid(format!($($t)*))) };
+}
 
 /// The environment variable naming another credentials file.
-pub(crate) const ENV_FILE: &str = "CLOUT_CREDENTIALS";
+pub const ENV_FILE: &str = "CLOUT_CREDENTIALS";
 
 fn file(data: &Path) -> PathBuf {
     std::env::var_os(ENV_FILE).map(PathBuf::from).unwrap_or_else(|| data.join("credentials.toml"))
@@ -39,11 +43,12 @@ fn from_file(data: &Path, section: &str, key: &str) -> Result<Option<String>> {
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text = std::fs::read_to_string(&path)?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| Error::Invalid(format!("reading {}: {e}", path.display())))?;
     // The parser's message may quote the file: name the file and the line only.
     let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let line = e.span().map(|s| text[..s.start].lines().count().max(1)).unwrap_or(0);
-        anyhow::anyhow!("{} is not valid TOML (line {line})", path.display())
+        Error::Invalid(format!("{} is not valid TOML (line {line})", path.display()))
     })?;
     Ok(doc.get(section).and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string))
 }
