@@ -217,7 +217,48 @@ impl FetchProgress for Quiet {}
 /// The connectors `clout refresh` knows.
 pub const CONNECTORS: [&str; 3] = ["bluesky", "youtube", "instagram"];
 
+/// An account a connector has fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tracked {
+    pub connector: &'static str,
+    /// What the connector fetches it by (a DID, a channel id, a username).
+    pub target: String,
+    /// Its handle, to show.
+    pub handle: Option<String>,
+    /// When its last complete fetch ended.
+    pub completed_at: Option<Timestamp>,
+    /// A fetch of it stopped before its end (it continues at the next fetch or refresh).
+    pub unfinished: bool,
+}
+
 impl crate::App {
+    /// Every account the connectors have fetched, by connector, the least recently
+    /// fetched first.
+    pub fn tracked(&self) -> Result<Vec<Tracked>> {
+        use clout_store::ImportStore;
+        let mut out = Vec::new();
+        for connector in CONNECTORS {
+            let mut these: Vec<Tracked> = self
+                .store
+                .checkpoints(connector)?
+                .into_iter()
+                .filter_map(|c| {
+                    let state: state::State = serde_json::from_str(&c.state).ok()?;
+                    Some(Tracked {
+                        connector,
+                        target: c.target,
+                        handle: state.handle.clone(),
+                        completed_at: state.completed_at.map(Timestamp::from_unix),
+                        unfinished: state.phase != state::Phase::Done,
+                    })
+                })
+                .collect();
+            these.sort_by_key(|t| t.completed_at);
+            out.extend(these);
+        }
+        Ok(out)
+    }
+
     /// The accounts `connector` has fetched whose last complete fetch is older than
     /// `older_than` (or that never completed), as targets a fetch takes (a DID, a channel
     /// id, a username), oldest first.

@@ -71,6 +71,7 @@ pub use error::{Error, Result};
 pub use fetch::credentials;
 pub use fetch::{
     AccountFetch, AccountStatus, CONNECTORS, Connect, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet,
+    Tracked,
 };
 pub use import::{
     FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,

@@ -118,6 +118,12 @@ string_schema!(
         .pattern(Some(r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?$"))
         .description(Some("YYYY-MM-DD (RFC 3339 instants are accepted too); empty for none"))
         .into());
+string_schema!(
+    /// A calendar date a filter starts from.
+    SinceDate => string()
+        .pattern(Some(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"))
+        .description(Some("YYYY-MM-DD, from the start of that day in UTC (an RFC 3339 instant is accepted too)"))
+        .into());
 
 string_schema!(
     /// Why a value is `null`: a code of `docs/json.md`.

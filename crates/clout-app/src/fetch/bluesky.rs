@@ -207,6 +207,7 @@ fn fetch_account(
     let previous =
         pages.writer.checkpoint(CONNECTOR, &account.did)?.and_then(|c| serde_json::from_str::<State>(&c.state).ok());
     let (mut state, resumed) = start_state(previous, (options.clock)(), options);
+    state.handle = Some(account.handle.clone());
     {
         let a = &mut pages.summary.accounts[index];
         a.resumed = resumed;

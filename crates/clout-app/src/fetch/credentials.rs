@@ -67,3 +67,21 @@ pub(crate) fn secret(data: &Path, env: &str, section: &str, key: &str, what: &st
         file(data).display()
     )
 }
+
+/// Which platforms have their keys (never the keys themselves), for pages that say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Configured {
+    pub youtube: bool,
+    pub instagram: bool,
+}
+
+/// Which platforms' keys are set, in the environment or the credentials file of `data`.
+pub fn configured(data: &Path) -> Configured {
+    use clout_connect::{instagram, youtube};
+    let has = |env: &str, section: &str, key: &str| secret(data, env, section, key, "").is_ok();
+    Configured {
+        youtube: has(youtube::ENV_KEY, "youtube", "api_key"),
+        instagram: has(instagram::ENV_TOKEN, "instagram", "access_token")
+            && has(instagram::ENV_USER_ID, "instagram", "user_id"),
+    }
+}

@@ -98,6 +98,7 @@ fn fetch_user(
 ) -> Result<Option<String>> {
     let previous = pages.writer.checkpoint(CONNECTOR, user)?.and_then(|c| serde_json::from_str::<State>(&c.state).ok());
     let (mut state, resumed) = start_state(previous, (options.clock)(), options);
+    state.handle = Some(user.to_string());
     pages.summary.accounts[index].resumed = resumed;
     pages.summary.accounts[index].incremental = state.incremental;
     let url = api.method_url();

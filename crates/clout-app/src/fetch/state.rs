@@ -37,6 +37,9 @@ pub(crate) struct State {
     pub(crate) newest_post: Option<i64>,
     pub(crate) completed_at: Option<i64>,
     pub(crate) incremental: bool,
+    /// The channel's handle when last fetched (the target may be an id), to show.
+    #[serde(default)]
+    pub(crate) handle: Option<String>,
 }
 
 /// The state a fetch of an account starts from: its checkpoint when an earlier fetch did
@@ -62,6 +65,7 @@ pub(crate) fn start_state(previous: Option<State>, now: Timestamp, options: &Fet
                 newest_post: newest,
                 completed_at: None,
                 incremental,
+                handle: None,
             };
             (state, false)
         }

@@ -284,6 +284,7 @@ fn fetch_channel(
         pages.writer.checkpoint(CONNECTOR, &channel.id)?.and_then(|c| serde_json::from_str::<State>(&c.state).ok());
     let options = &FetchOptions { followers_sample: 0, ..options.clone() };
     let (mut state, resumed) = start_state(previous, (options.clock)(), options);
+    state.handle = Some(channel.handle.clone());
     pages.summary.accounts[index].resumed = resumed;
     pages.summary.accounts[index].incremental = state.incremental;
     let handle = channel.handle.as_str();

@@ -261,7 +261,7 @@ fn the_operator_manages_accounts_and_tokens_from_the_command_line() {
 }
 
 /// Posts a form the way the pages do, with the session's CSRF token.
-fn form(client: &Client, path: &str, fields: &[(&str, &str)]) -> crate::server::Reply {
+pub(crate) fn form(client: &Client, path: &str, fields: &[(&str, &str)]) -> crate::server::Reply {
     let csrf = client.csrf.clone().unwrap_or_default();
     let mut body = form_urlencoded_pairs(&[("csrf", csrf.as_str())]);
     for (k, v) in fields {

@@ -19,6 +19,7 @@
 //! - `api`: the JSON API, endpoint by endpoint.
 //! - `accounts`: passwords, sign-in limits, account management and API tokens (API and CLI).
 //! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
+//! - `sources`: the Sources page fetching and discovering in the background.
 //! - `tidy`: repository rules (dependency direction, file headers, docs that name only
 //!   files of the repository).
 
@@ -45,5 +46,6 @@ mod quality;
 mod search;
 mod security;
 mod server;
+mod sources;
 mod tidy;
 mod util;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
-use super::schema::{CountryCode, LabelName, PlatformName, PresetName, QueryText, SortName, TierName};
+use super::schema::{CountryCode, LabelName, PlatformName, PresetName, QueryText, SinceDate, SortName, TierName};
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
 use crate::base::params;
@@ -55,6 +55,7 @@ pub(super) struct FilterParams {
     has_email: Option<bool>,
     /// Only channels whose data was read on or after this date (`2026-11-27`, UTC) or time
     /// (RFC 3339).
+    #[param(inline, value_type = Option<SinceDate>)]
     data_since: Option<String>,
 }
 

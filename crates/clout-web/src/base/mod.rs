@@ -18,6 +18,7 @@ pub(crate) mod downloads;
 pub(crate) mod errors;
 pub(crate) mod hosts;
 pub(crate) mod imports;
+pub(crate) mod jobs;
 pub(crate) mod layers;
 pub(crate) mod limiter;
 pub(crate) mod params;

@@ -71,6 +71,8 @@ pub struct State {
     /// The one-time code that creating the first admin needs, when there is no account
     /// yet at start: shown only on the server's terminal.
     setup_code: Option<String>,
+    /// Fetches started from the Sources page.
+    pub(crate) jobs: Mutex<super::jobs::Jobs>,
 }
 
 impl State {
@@ -102,6 +104,7 @@ impl State {
             limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
+            jobs: Mutex::new(super::jobs::Jobs::default()),
         })
     }
 
@@ -193,5 +196,34 @@ impl State {
         tokio::task::spawn_blocking(move || state.catalogue.follow().map(|_| ()).map_err(|e| state.api_error(e)))
             .await
             .map_err(|e| ApiError::internal(format!("a request's work failed: {e}")))?
+    }
+}
+
+fn lock_jobs(m: &Mutex<super::jobs::Jobs>) -> std::sync::MutexGuard<'_, super::jobs::Jobs> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The Sources page's background fetches (`super::jobs`).
+impl State {
+    pub(crate) fn jobs(&self) -> Vec<super::jobs::Job> {
+        lock_jobs(&self.jobs).all()
+    }
+
+    pub(crate) fn start_job(&self, label: String, platform: &'static str, by: String) -> u64 {
+        lock_jobs(&self.jobs).start(label, platform, by, self.now())
+    }
+
+    pub(crate) fn job_says(&self, id: u64, line: String) {
+        lock_jobs(&self.jobs).say(id, line);
+    }
+
+    pub(crate) fn finish_job(&self, id: u64, outcome: Result<clout_wire::FetchReport, String>) {
+        lock_jobs(&self.jobs).update(id, |j| {
+            match outcome {
+                Ok(report) => j.report = Some(report),
+                Err(e) => j.error = Some(e),
+            }
+            j.done = true;
+        });
     }
 }

@@ -2,7 +2,7 @@
 //! keyboard and without script. The Directory's URL holds the whole query. This module
 //! holds the router and what every page handler shares (who is signed in, form fields,
 //! redirects); a module per family renders its pages: `sign_in`, `directory`, `channel`,
-//! `lists`, `imports`, `plan`, `campaigns` (with the creator forms), `accounts`; `charts`
+//! `lists`, `imports`, `sources`, `plan`, `campaigns` (with the creator forms), `accounts`; `charts`
 //! draws their SVG. The pages use the base (`crate::base`), never the API; the imports
 //! here are the prelude each family takes with `use super::*`.
 
@@ -49,6 +49,7 @@ mod imports;
 mod lists;
 mod plan;
 mod sign_in;
+mod sources;
 
 pub(crate) fn router() -> axum::Router<Arc<State>> {
     axum::Router::new()
@@ -81,6 +82,9 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/lists/{id}/remove", post(lists::remove_from_list))
         .route("/lists/{id}/delete", post(lists::delete_list))
         .route("/lists/{id}/export.csv", get(lists::export_list))
+        .route("/sources", get(sources::sources))
+        .route("/sources/fetch", post(sources::fetch))
+        .route("/sources/discover", post(sources::discover))
         .route("/imports", get(imports::imports).post(imports::upload))
         .route("/imports/{id}", get(imports::import_run))
         .route("/imports/{id}/rejects", get(imports::import_rejects))
