@@ -90,3 +90,38 @@ fn an_unknown_account_and_a_wrong_token_are_the_apis_errors() {
     assert!(stderr.contains("400 OAuthException: Invalid OAuth access token"), "{stderr}");
     assert!(!stderr.contains("EAAwrong-token"));
 }
+
+#[test]
+fn a_killed_fetch_resumes_from_its_last_page_and_a_broken_answer_is_kept() {
+    let server = server(3);
+    server.fault("business_discovery", 2, FaultKind::Hang);
+    let dir = Dir::new();
+    let mut child = dir
+        .command(&["fetch", "instagram", "olive.grove.kitchen", "--api-base", &server.base, "--since-days", "100000"])
+        .env("CLOUT_INSTAGRAM_ACCESS_TOKEN", TOKEN)
+        .env("CLOUT_INSTAGRAM_USER_ID", USER_ID)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.log().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the second page was never asked for");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    server.fault("business_discovery", 3, FaultKind::Malformed);
+    let (code, report, _) = fetch(&dir, &server, TOKEN, &["olive.grove.kitchen"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["accounts"][0]["resumed"], true, "{report}");
+    assert_eq!(report["rejected"], 1, "{report}");
+    let (code, report, _) = fetch(&dir, &server, TOKEN, &["olive.grove.kitchen"]);
+    assert_eq!(code, 0, "{report}");
+    // The first page's 3 posts, then the rest from the cursor after them, nothing twice.
+    assert_eq!(report["accounts"][0]["posts"], 4, "{report}");
+    assert!(server.log().last().unwrap().contains("media.after(QVFH6)"), "{:?}", server.log());
+    let status: Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(status["posts"], 7, "{status}");
+}

@@ -200,3 +200,45 @@ fn discovery_searches_channels_at_a_hundred_units_a_page() {
     // search 100 + channels 1 + one page of uploads and videos 2.
     assert_eq!(report["quota_used"], 103, "{report}");
 }
+
+#[test]
+fn server_errors_are_retried_a_broken_answer_is_kept_and_a_killed_fetch_resumes() {
+    let server = server(3);
+    server.fault("videos", 1, clout_replay::FaultKind::Status { status: 503, retry_after: Some(1) });
+    server.fault("playlistItems", 2, clout_replay::FaultKind::Hang);
+    let dir = Dir::new();
+    let mut child = dir
+        .command(&["fetch", "youtube", "@loomandlathe", "--api-base", &server.base, "--since-days", "100000"])
+        .env("CLOUT_YOUTUBE_API_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pages = |s: &Running| s.log().into_iter().filter(|l| l.starts_with("playlistItems")).collect::<Vec<_>>();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while pages(&server).len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the second page was never asked for: {:?}", server.log());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The first page's videos (asked twice: a 503, then an answer) were committed.
+    let videos = server.log().into_iter().filter(|l| l.starts_with("videos")).count();
+    assert_eq!(videos, 2, "{:?}", server.log());
+
+    // Resumed from the second page; its videos answer is broken this time.
+    server.fault("videos", 3, clout_replay::FaultKind::Malformed);
+    let (code, report, _) = fetch(&dir, &server, &["@loomandlathe"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        (report["accounts"][0]["resumed"].as_bool(), report["accounts"][0]["status"].as_str()),
+        (Some(true), Some("failed"))
+    );
+    assert_eq!(report["rejected"], 1, "the broken answer is kept: {report}");
+    assert!(pages(&server).last().unwrap().contains("pageToken=CA3"), "{:?}", pages(&server));
+    // And once more: the rest comes in, nothing twice.
+    let (code, report, _) = fetch(&dir, &server, &["@loomandlathe"]);
+    assert_eq!(code, 0, "{report}");
+    let status: Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(status["posts"], 8, "{status}");
+}
