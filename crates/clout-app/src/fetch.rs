@@ -280,6 +280,53 @@ impl crate::App {
     }
 }
 
+impl crate::App {
+    /// One fetch as an import run: begins the run over `names` (`bluesky:HANDLE`...),
+    /// hands `go` the page writer, then closes the run (failed unless every account was
+    /// read), writes the rejects and recomputes what the pages made stale. The caller adds
+    /// what the client's requests cost ([`FetchSummary::finish_stats`]).
+    pub(crate) fn fetch_run(
+        &mut self,
+        connector: &str,
+        targets: &[String],
+        names: &[String],
+        options: &FetchOptions,
+        progress: &mut dyn FetchProgress,
+        go: impl FnOnce(&mut PageWriter<'_, '_>, &mut dyn FetchProgress) -> Result<()>,
+    ) -> Result<FetchSummary> {
+        use clout_store::{ChannelStore, ImportStore, RunStatus};
+        let stale_before = self.store.derived_stale_since()?;
+        let writes_at_start = self.store.derived_writes()?;
+        let data_dir = self.config.data_dir.clone();
+        let mut writer = self.store.begin_run((options.clock)(), names)?;
+        let run = writer.run().0;
+        let mut rejects = RejectsOut::new(data_dir.join("rejects").join(format!("run-{run}")), connector);
+        let mut summary = FetchSummary::new(run, targets);
+        let outcome = {
+            let mut pages = PageWriter {
+                writer: &mut writer,
+                rejects: &mut rejects,
+                limits: options.limits,
+                summary: &mut summary,
+            };
+            go(&mut pages, progress)
+        };
+        summary.rejects_file = rejects.finish()?;
+        let touched = writer.touched_channel_ids();
+        let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
+        let rejects_file = summary.rejects_file.as_ref().map(|p| p.display().to_string());
+        writer.finish(status, (options.clock)(), rejects_file.as_deref())?;
+        outcome?;
+        for account in &summary.accounts {
+            progress.account_finished(account);
+        }
+        progress.recomputing();
+        let (metrics, _) = self.refresh_derived(stale_before, writes_at_start, &touched, &mut crate::Silent)?;
+        summary.metrics = metrics;
+        Ok(summary)
+    }
+}
+
 /// An RFC 3339 time for an interchange record.
 pub(crate) fn rfc3339(t: Timestamp) -> String {
     jiff::Timestamp::from_second(t.unix()).map(|t| t.to_string()).unwrap_or_else(|_| t.unix().to_string())

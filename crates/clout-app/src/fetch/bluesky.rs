@@ -11,12 +11,12 @@ use clout_connect::FetchError;
 use clout_connect::bluesky::{self, Bluesky, PROFILES_PER_REQUEST};
 use clout_core::{Record, Timestamp};
 use clout_import::api::bluesky as map;
-use clout_store::{ChannelStore, Checkpoint, ImportStore, RunStatus};
+use clout_store::Checkpoint;
 use serde_json::Value;
 
 use super::state::{Phase, State, next_phase, start_state};
-use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject, rfc3339};
-use crate::{App, Result, Silent};
+use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, answer_reject, rfc3339};
+use crate::{App, Result};
 
 const CONNECTOR: &str = "bluesky";
 
@@ -47,21 +47,8 @@ impl App {
         options: &FetchOptions,
         progress: &mut dyn FetchProgress,
     ) -> Result<FetchSummary> {
-        let stale_before = self.store.derived_stale_since()?;
-        let writes_at_start = self.store.derived_writes()?;
         let names: Vec<String> = targets.iter().map(|t| format!("bluesky:{}", actor_of(t))).collect();
-        let data_dir = self.config.data_dir.clone();
-        let mut writer = self.store.begin_run((options.clock)(), &names)?;
-        let run = writer.run().0;
-        let mut rejects = RejectsOut::new(data_dir.join("rejects").join(format!("run-{run}")), "bluesky");
-        let mut summary = FetchSummary::new(run, targets);
-        let outcome = (|| -> Result<()> {
-            let mut pages = PageWriter {
-                writer: &mut writer,
-                rejects: &mut rejects,
-                limits: options.limits,
-                summary: &mut summary,
-            };
+        let go = |pages: &mut PageWriter<'_, '_>, progress: &mut dyn FetchProgress| -> Result<()> {
             // Profiles, 25 a request.
             let actors: Vec<String> = targets.iter().map(|t| actor_of(t)).collect();
             let mut found: Vec<Option<map::Account>> = vec![None; targets.len()];
@@ -125,29 +112,15 @@ impl App {
             }
             for (i, account) in found.iter().enumerate() {
                 let Some(account) = account else { continue };
-                if let Some(stop) = fetch_account(api, &mut pages, i, account, options, progress)? {
+                if let Some(stop) = fetch_account(api, pages, i, account, options, progress)? {
                     pages.summary.stopped = Some(stop);
                     break;
                 }
             }
             Ok(())
-        })();
+        };
+        let mut summary = self.fetch_run(CONNECTOR, targets, &names, options, progress, go)?;
         summary.finish_stats(api.http.stats());
-        summary.rejects_file = rejects.finish()?;
-        let touched = writer.touched_channel_ids();
-        let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
-        writer.finish(
-            status,
-            (options.clock)(),
-            summary.rejects_file.as_ref().map(|p| p.display().to_string()).as_deref(),
-        )?;
-        outcome?;
-        for account in &summary.accounts {
-            progress.account_finished(account);
-        }
-        progress.recomputing();
-        let (metrics, _) = self.refresh_derived(stale_before, writes_at_start, &touched, &mut Silent)?;
-        summary.metrics = metrics;
         Ok(summary)
     }
 

@@ -10,11 +10,11 @@ use clout_connect::instagram::{Instagram, PAGE};
 use clout_core::{Record, Timestamp};
 use clout_import::api::Outcome;
 use clout_import::api::instagram as map;
-use clout_store::{ChannelStore, Checkpoint, ImportStore, RunStatus};
+use clout_store::Checkpoint;
 
 use super::state::{Phase, State, start_state};
-use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject, rfc3339};
-use crate::{App, Result, Silent};
+use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, answer_reject, rfc3339};
+use crate::{App, Result};
 
 const CONNECTOR: &str = "instagram";
 
@@ -43,47 +43,20 @@ impl App {
         options: &FetchOptions,
         progress: &mut dyn FetchProgress,
     ) -> Result<FetchSummary> {
-        let stale_before = self.store.derived_stale_since()?;
-        let writes_at_start = self.store.derived_writes()?;
         let users: Vec<String> = targets.iter().map(|t| username_of(t)).collect();
         let names: Vec<String> = users.iter().map(|u| format!("instagram:{u}")).collect();
-        let data_dir = self.config.data_dir.clone();
-        let mut writer = self.store.begin_run((options.clock)(), &names)?;
-        let run = writer.run().0;
-        let mut rejects = RejectsOut::new(data_dir.join("rejects").join(format!("run-{run}")), "instagram");
-        let mut summary = FetchSummary::new(run, targets);
         let options = &FetchOptions { comments: false, followers_sample: 0, ..options.clone() };
-        let outcome = (|| -> Result<()> {
-            let mut pages = PageWriter {
-                writer: &mut writer,
-                rejects: &mut rejects,
-                limits: options.limits,
-                summary: &mut summary,
-            };
+        let go = |pages: &mut PageWriter<'_, '_>, progress: &mut dyn FetchProgress| -> Result<()> {
             for (index, user) in users.iter().enumerate() {
-                if let Some(stop) = fetch_user(api, &mut pages, index, user, options, progress)? {
+                if let Some(stop) = fetch_user(api, pages, index, user, options, progress)? {
                     pages.summary.stopped = Some(stop);
                     break;
                 }
             }
             Ok(())
-        })();
+        };
+        let mut summary = self.fetch_run("instagram", targets, &names, options, progress, go)?;
         summary.finish_stats(api.http.stats());
-        summary.rejects_file = rejects.finish()?;
-        let touched = writer.touched_channel_ids();
-        let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
-        writer.finish(
-            status,
-            (options.clock)(),
-            summary.rejects_file.as_ref().map(|p| p.display().to_string()).as_deref(),
-        )?;
-        outcome?;
-        for account in &summary.accounts {
-            progress.account_finished(account);
-        }
-        progress.recomputing();
-        let (metrics, _) = self.refresh_derived(stale_before, writes_at_start, &touched, &mut Silent)?;
-        summary.metrics = metrics;
         Ok(summary)
     }
 }

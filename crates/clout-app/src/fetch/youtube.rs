@@ -12,12 +12,12 @@ use clout_connect::FetchError;
 use clout_connect::youtube::{PAGE, Youtube};
 use clout_core::{Record, Timestamp};
 use clout_import::api::youtube as map;
-use clout_store::{ChannelStore, Checkpoint, ImportStore, RunStatus};
+use clout_store::{Checkpoint, ImportStore};
 use serde_json::{Value, json};
 
 use super::state::{Phase, State, next_phase, start_state};
-use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, RejectsOut, answer_reject, rfc3339};
-use crate::{App, Result, Silent};
+use super::{AccountStatus, FetchOptions, FetchProgress, FetchSummary, PageWriter, answer_reject, rfc3339};
+use crate::{App, Result};
 
 const CONNECTOR: &str = "youtube";
 const QUOTA: &str = "youtube:quota";
@@ -86,22 +86,9 @@ impl App {
         options: &FetchOptions,
         progress: &mut dyn FetchProgress,
     ) -> Result<FetchSummary> {
-        let stale_before = self.store.derived_stale_since()?;
-        let writes_at_start = self.store.derived_writes()?;
         let names: Vec<String> = targets.iter().map(|t| format!("youtube:{}", t.trim())).collect();
-        let data_dir = self.config.data_dir.clone();
-        let mut writer = self.store.begin_run((options.clock)(), &names)?;
-        let run = writer.run().0;
         let day = quota_day((options.clock)());
-        let mut rejects = RejectsOut::new(data_dir.join("rejects").join(format!("run-{run}")), "youtube");
-        let mut summary = FetchSummary::new(run, targets);
-        let outcome = (|| -> Result<()> {
-            let mut pages = PageWriter {
-                writer: &mut writer,
-                rejects: &mut rejects,
-                limits: options.limits,
-                summary: &mut summary,
-            };
+        let go = |pages: &mut PageWriter<'_, '_>, progress: &mut dyn FetchProgress| -> Result<()> {
             let parsed: Vec<Target> = targets.iter().map(|t| target_of(t)).collect();
             let mut found: Vec<Option<Channel>> = (0..targets.len()).map(|_| None).collect();
             // Ids 50 a call; handles one a call.
@@ -178,30 +165,16 @@ impl App {
             }
             for (i, channel) in found.iter().enumerate() {
                 let Some(channel) = channel else { continue };
-                if let Some(stop) = fetch_channel(api, &mut pages, i, channel, &day, options, progress)? {
+                if let Some(stop) = fetch_channel(api, pages, i, channel, &day, options, progress)? {
                     pages.summary.stopped = Some(stop);
                     break;
                 }
             }
             Ok(())
-        })();
+        };
+        let mut summary = self.fetch_run("youtube", targets, &names, options, progress, go)?;
         summary.finish_stats(api.http.stats());
         summary.quota = Some((api.used, api.budget));
-        summary.rejects_file = rejects.finish()?;
-        let touched = writer.touched_channel_ids();
-        let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
-        writer.finish(
-            status,
-            (options.clock)(),
-            summary.rejects_file.as_ref().map(|p| p.display().to_string()).as_deref(),
-        )?;
-        outcome?;
-        for account in &summary.accounts {
-            progress.account_finished(account);
-        }
-        progress.recomputing();
-        let (metrics, _) = self.refresh_derived(stale_before, writes_at_start, &touched, &mut Silent)?;
-        summary.metrics = metrics;
         Ok(summary)
     }
 }
