@@ -14,7 +14,6 @@
 //! opaque. Pages are at most `limit` items and at most the server's own page size.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -39,22 +38,9 @@ pub struct World {
 }
 
 impl World {
-    /// Every `*.json` account in `dir`, in name order.
-    pub fn from_dir(dir: &Path) -> std::io::Result<World> {
-        let mut files: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        let mut accounts = Vec::new();
-        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
-            let text = std::fs::read_to_string(f)?;
-            accounts.push(serde_json::from_str(&text).map_err(std::io::Error::other)?);
-        }
-        Ok(World { accounts, page_size: 100, spend_every: None })
-    }
-
     /// The accounts shipped with this crate (`data/bluesky`).
     pub fn fixtures() -> World {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bluesky");
-        World::from_dir(&dir).unwrap_or_default()
+        World { accounts: crate::fixtures("bluesky"), page_size: 100, spend_every: None }
     }
 
     /// Moves every time in the world by the same amount, so that the newest post is a day

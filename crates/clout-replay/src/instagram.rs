@@ -10,7 +10,6 @@
 //! `2026-11-20T10:00:00+0000`. A scripted status fault answers Meta's rate-limit error
 //! (code 4).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -32,17 +31,9 @@ pub struct World {
 }
 
 impl World {
+    /// The accounts shipped with this crate (`data/instagram`).
     pub fn fixtures() -> World {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/instagram");
-        let mut files: Vec<_> =
-            std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        let accounts = files
-            .iter()
-            .filter_map(|f| std::fs::read_to_string(f).ok())
-            .filter_map(|t| serde_json::from_str(&t).ok())
-            .collect();
-        World { accounts, page_size: 25 }
+        World { accounts: crate::fixtures("instagram"), page_size: 25 }
     }
 }
 

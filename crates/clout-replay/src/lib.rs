@@ -174,3 +174,14 @@ pub(crate) fn shift(v: &mut serde_json::Value, delta: jiff::SignedDuration) {
         _ => {}
     }
 }
+
+/// Every `*.json` file of `data/SUBDIR` in this crate, parsed, in name order (a file that
+/// does not read or parse is left out: the tests that use it say what they miss).
+pub(crate) fn fixtures(subdir: &str) -> Vec<serde_json::Value> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(subdir);
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.retain(|f| f.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).filter_map(|t| serde_json::from_str(&t).ok()).collect()
+}

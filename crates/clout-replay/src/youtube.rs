@@ -12,7 +12,6 @@
 //! with comments turned off is a 403 `commentsDisabled`; pages are `maxResults` (at most
 //! 50, and at most the server's page size) with `nextPageToken`.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -35,16 +34,7 @@ pub struct World {
 impl World {
     /// The channels shipped with this crate (`data/youtube`).
     pub fn fixtures() -> World {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/youtube");
-        let mut files: Vec<_> =
-            std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        let channels = files
-            .iter()
-            .filter_map(|f| std::fs::read_to_string(f).ok())
-            .filter_map(|t| serde_json::from_str(&t).ok())
-            .collect();
-        World { channels, page_size: 50 }
+        World { channels: crate::fixtures("youtube"), page_size: 50 }
     }
 }
 

@@ -68,13 +68,7 @@ impl App {
         options: &FetchOptions,
         progress: &mut dyn FetchProgress,
     ) -> Result<FetchSummary> {
-        let day = quota_day((options.clock)());
-        api.used = self
-            .store
-            .checkpoint(QUOTA, &day)?
-            .and_then(|c| serde_json::from_str::<Value>(&c.state).ok())
-            .and_then(|v| v["used"].as_u64())
-            .unwrap_or(0);
+        api.used = self.quota_used(options)?;
         self.fetch_youtube_counted(api, targets, options, progress)
     }
 
@@ -180,6 +174,17 @@ impl App {
 }
 
 impl App {
+    /// The quota units Clout counted as used today.
+    fn quota_used(&self, options: &FetchOptions) -> Result<u64> {
+        let day = quota_day((options.clock)());
+        Ok(self
+            .store
+            .checkpoint(QUOTA, &day)?
+            .and_then(|c| serde_json::from_str::<Value>(&c.state).ok())
+            .and_then(|v| v["used"].as_u64())
+            .unwrap_or(0))
+    }
+
     /// Finds channels matching `query` (`search.list`, 100 units a page of 50), at most
     /// `limit`, then fetches them as [`App::fetch_youtube`] does.
     pub fn discover_youtube(
@@ -192,13 +197,7 @@ impl App {
     ) -> Result<(Vec<String>, FetchSummary)> {
         let mut found: Vec<String> = Vec::new();
         let mut token: Option<String> = None;
-        let day = quota_day((options.clock)());
-        api.used = self
-            .store
-            .checkpoint(QUOTA, &day)?
-            .and_then(|c| serde_json::from_str::<Value>(&c.state).ok())
-            .and_then(|v| v["used"].as_u64())
-            .unwrap_or(0);
+        api.used = self.quota_used(options)?;
         while found.len() < limit {
             let answer = api
                 .search_channels(query, token.as_deref())
