@@ -40,23 +40,23 @@ fn fetch(dir: &Dir, server: &Running, token: &str, args: &[&str]) -> (i32, Value
 fn metrics_of_a_fetched_account_are_those_worked_out_by_hand_through_a_rate_limit() {
     let server = server(3);
     server.fault("business_discovery", 2, FaultKind::Status { status: 400, retry_after: Some(1) });
+    server.fault("business_discovery", 4, FaultKind::Status { status: 500, retry_after: None });
     let dir = Dir::new();
     let (code, report, _) = fetch(&dir, &server, TOKEN, &["@Olive.Grove.Kitchen"]);
     assert_eq!(code, 0, "{report}");
     let a = &report["accounts"][0];
     assert_eq!((a["handle"].as_str(), a["posts"].as_u64()), (Some("olive.grove.kitchen"), Some(7)), "{report}");
-    // Pages of 3, 3 and 1, the second asked twice (Meta's code 4 is a rate limit).
+    // Pages of 3, 3 and 1, the second asked twice (Meta's code 4 is a rate limit), the
+    // third twice (a 500).
     let log = server.log();
-    assert_eq!(log.len(), 4, "{log:?}");
-    assert!(
-        log[1].contains("media.after(QVFH3)") && log[2] == log[1] && log[3].contains("media.after(QVFH6)"),
-        "{log:?}"
-    );
+    assert_eq!(log.len(), 5, "{log:?}");
+    assert!(log[1].contains("media.after(QVFH3)") && log[2] == log[1], "{log:?}");
+    assert!(log[3].contains("media.after(QVFH6)") && log[4] == log[3], "{log:?}");
     assert!(
         log.iter()
             .all(|l| l.starts_with("/v21.0/{ig-user-id}?fields=business_discovery.username(olive.grove.kitchen)"))
     );
-    assert_eq!(report["retries"], 1, "{report}");
+    assert_eq!(report["retries"], 2, "{report}");
 
     let o: Value = serde_json::from_str(&dir.stdout(&["show", "instagram/olive.grove.kitchen", "--json"])).unwrap();
     // Engagements (likes + comments; the hidden like count adds nothing) / 8,200:

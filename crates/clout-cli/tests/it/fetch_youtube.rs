@@ -242,3 +242,21 @@ fn server_errors_are_retried_a_broken_answer_is_kept_and_a_killed_fetch_resumes(
     let status: Value = serde_json::from_str(&dir.stdout(&["status", "--json"])).unwrap();
     assert_eq!(status["posts"], 8, "{status}");
 }
+
+#[test]
+fn a_429_is_waited_out_and_a_channel_that_does_not_exist_is_named() {
+    let server = server(50);
+    server.fault("channels", 1, clout_replay::FaultKind::Status { status: 429, retry_after: Some(1) });
+    let dir = Dir::new();
+    let (code, report, _) = fetch(&dir, &server, &["@nobody-here", "UCloomLathe0000000000001"]);
+    assert_eq!(code, 1, "{report}");
+    // Ids are asked first: the 429 falls on the call for the id, which is asked again.
+    assert_eq!(report["accounts"][1]["status"], "done", "{report}");
+    assert_eq!(report["accounts"][0]["status"], "not_found", "{report}");
+    assert!(
+        report["accounts"][0]["error"].as_str().unwrap().contains("no YouTube channel is @nobody-here"),
+        "{report}"
+    );
+    assert_eq!(report["retries"], 1, "{report}");
+    assert!(report["waited_seconds"].as_f64().unwrap() >= 1.0, "{report}");
+}
