@@ -197,6 +197,11 @@ fn fetch_account(
         matches!(e, FetchError::RateLimited { .. }).then(|| e.to_string())
     };
     while state.phase != Phase::Done {
+        // A checkpoint with no thread left to read (written by another version) moves on.
+        if state.phase == Phase::Comments && state.threads.is_empty() {
+            state.phase = next_phase(Phase::Comments, options, &state);
+            continue;
+        }
         let (url, result) = match state.phase {
             Phase::Feed => {
                 let url = api.method_url("app.bsky.feed.getAuthorFeed");

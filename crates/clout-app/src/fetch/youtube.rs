@@ -327,7 +327,11 @@ fn fetch_channel(
             progress.step(handle, &format!("{} videos read", a.posts));
         } else {
             let url = api.method_url("commentThreads");
-            let video = state.threads[0].clone();
+            // A checkpoint with no video left to read (written by another version) moves on.
+            let Some(video) = state.threads.first().cloned() else {
+                state.phase = next_phase(Phase::Comments, options, &state);
+                continue;
+            };
             let answer = match api.comment_threads(&video) {
                 Ok(a) => Some(a),
                 // Comments turned off, or the video gone since: go on without it.
