@@ -167,6 +167,8 @@ pub(super) async fn channel(
         "campaigns": campaigns.iter().map(|c| json!({"id": c.id, "name": c.brief.name})).collect::<Vec<_>>(),
         "quote": single("quote").unwrap_or_default(), "quote_deliverable": quote_deliverable.as_str(),
         "window_text": window, "peers_text": peers_text,
+        "data_age": r.as_of.map(|t| super::directory::age(state.now(), t)),
+        "data_date": r.as_of.map(|t| t.date()), "data_read_at": r.as_of.map(|t| t.date_time()), "data_source": source,
         "growth_text": m.and_then(|m| m.follower_growth_30d.ok()).map(|g| format!("{g:+.1} %")),
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
         "charts": {"engagement_points": points.len(), "follower_points": history.len(), "peer_count": peer_rates.len()},

@@ -75,5 +75,12 @@ fn the_directory_says_when_each_channels_data_was_read_and_filters_on_it() {
     assert!(api.body.contains(r#""total":0"#), "{}", api.body);
     let bad = client.get("/api/v1/search?data_since=yesterday");
     assert_eq!(bad.status, 400, "{}", bad.body);
+    // The profile says it too.
+    let profile = client.get("/channels/instagram/steady").body;
+    assert!(
+        profile
+            .contains(r#"Data read <time datetime="2026-11-20" title="2026-11-20 12:00:00 UTC">today</time>, from "#),
+        "{profile}"
+    );
     shut_down(server);
 }
