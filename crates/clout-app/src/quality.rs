@@ -6,8 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use clout_core::Platform;
 use clout_core::Record;
-use clout_core::follower::{FEATURES, FollowerModel, FollowerProfile, Scores, Verdict, fit, scores};
+use clout_core::follower::{
+    ALL, CrossValidation, FEATURES, FollowerModel, FollowerProfile, N, TRANSFER, Verdict, cross_validate, fit,
+};
 use serde::{Deserialize, Serialize};
 
 use clout_store::ChannelStore;
@@ -24,6 +27,12 @@ struct ModelFile {
     trained_on: String,
     intercept: f64,
     threshold: f64,
+    /// Cross-validated at `threshold`; a model file without them cannot correct a
+    /// sample's share for its error rates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    specificity: Option<f64>,
     feature: Vec<FeatureFile>,
 }
 
@@ -51,19 +60,25 @@ fn parse_model(text: &str, origin: &str) -> Result<FollowerModel> {
             return Err(Error::Invalid(format!("follower model {origin}: feature '{}' appears twice", f.name)));
         }
     }
+    for rate in [file.sensitivity, file.specificity].into_iter().flatten() {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(Error::Invalid(format!(
+                "follower model {origin}: sensitivity and specificity are between 0 and 1"
+            )));
+        }
+    }
     let mut model = FollowerModel {
-        means: [0.0; 9],
-        scales: [1.0; 9],
-        coefficients: [0.0; 9],
+        means: [0.0; N],
+        scales: [1.0; N],
+        coefficients: [0.0; N],
         intercept: file.intercept,
         threshold: file.threshold,
+        sensitivity: file.sensitivity,
+        specificity: file.specificity,
     };
+    // A feature the file does not list is one the model does not use.
     for (i, (name, _)) in FEATURES.iter().enumerate() {
-        let f = file
-            .feature
-            .iter()
-            .find(|f| f.name == *name)
-            .ok_or_else(|| Error::Invalid(format!("follower model {origin}: feature '{name}' is missing")))?;
+        let Some(f) = file.feature.iter().find(|f| f.name == *name) else { continue };
         if !(f.scale > 0.0 && f.scale.is_finite() && f.coefficient.is_finite() && f.mean.is_finite()) {
             return Err(Error::Invalid(format!("follower model {origin}: feature '{name}' has scale {}", f.scale)));
         }
@@ -77,9 +92,12 @@ fn render_model(model: &FollowerModel, trained_on: &str) -> Result<String> {
         trained_on: trained_on.to_string(),
         intercept: model.intercept,
         threshold: model.threshold,
+        sensitivity: model.sensitivity,
+        specificity: model.specificity,
         feature: FEATURES
             .iter()
             .enumerate()
+            .filter(|(i, _)| model.coefficients[*i] != 0.0)
             .map(|(i, (name, _))| FeatureFile {
                 name: name.to_string(),
                 coefficient: model.coefficients[i],
@@ -100,10 +118,19 @@ fn render_model(model: &FollowerModel, trained_on: &str) -> Result<String> {
 pub struct TrainSummary {
     pub rows: usize,
     pub fakes: usize,
-    /// Stratified 5-fold cross-validation at the model's threshold.
-    pub cross_validated: Scores,
+    /// Stratified 5-fold cross-validation at the model's threshold, overall and per type.
+    pub cross_validated: CrossValidation,
+    /// The features the fitted model uses.
+    pub features: Vec<&'static str>,
+    /// The platform the model is for, or every platform.
+    pub platform: Option<Platform>,
     pub model_file: PathBuf,
 }
+
+/// How a model is fitted: the L2 penalty and the share of real training accounts kept
+/// below the threshold.
+const LAMBDA: f64 = 1.0;
+const TRAIN_SPECIFICITY: f64 = 0.97;
 
 /// What `check_followers` found in a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +146,8 @@ pub struct CheckedFollower {
     pub channel: String,
     pub username: String,
     pub verdict: Verdict,
+    /// The cross-validated sensitivity and specificity of the model that judged it.
+    pub rates: (Option<f64>, Option<f64>),
 }
 
 /// Reads a labels CSV: follower fields (`followers`, `following`, `posts_count`,
@@ -187,23 +216,43 @@ fn read_labels(path: &Path) -> Result<Vec<(FollowerProfile, bool)>> {
 }
 
 impl App {
-    fn model_path(&self) -> PathBuf {
-        self.config.data_dir.join("models").join("follower.toml")
+    /// `DATA/models/follower.toml`, or `follower-PLATFORM.toml` for one platform's own.
+    fn model_path(&self, platform: Option<Platform>) -> PathBuf {
+        let name = match platform {
+            None => "follower.toml".to_string(),
+            Some(p) => format!("follower-{}.toml", p.as_str()),
+        };
+        self.config.data_dir.join("models").join(name)
     }
 
-    /// The follower model in use: the trained one of this data directory, else the built-in one.
-    pub fn follower_model(&self) -> Result<FollowerModel> {
-        let path = self.model_path();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_model(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => parse_model(DEFAULT_FOLLOWER_MODEL, "(built in)"),
-            Err(e) => Err(Error::Internal(format!("reading {}: {e}", path.display()))),
+    /// The follower model for a platform's followers: the data directory's model for that
+    /// platform, else its model for every platform, else the built-in one.
+    pub fn follower_model(&self, platform: Option<Platform>) -> Result<FollowerModel> {
+        let mut paths = vec![self.model_path(None)];
+        if platform.is_some() {
+            paths.insert(0, self.model_path(platform));
         }
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => return parse_model(&text, &path.display().to_string()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::Internal(format!("reading {}: {e}", path.display()))),
+            }
+        }
+        parse_model(DEFAULT_FOLLOWER_MODEL, "(built in)")
     }
 
-    /// Fits the follower model on a labels CSV, reports stratified 5-fold cross-validation,
-    /// and saves the model as this data directory's own.
-    pub fn train_follower_model(&mut self, labels: &Path) -> Result<TrainSummary> {
+    /// Fits the follower model on a labels CSV, reports stratified 5-fold cross-validation
+    /// (overall and per audience type), and saves the model as this data directory's own,
+    /// for one platform or for all. It uses the features that mark bought accounts on every
+    /// platform unless `all_features` (for labels drawn from the very population the model
+    /// will judge).
+    pub fn train_follower_model(
+        &mut self,
+        labels: &Path,
+        platform: Option<Platform>,
+        all_features: bool,
+    ) -> Result<TrainSummary> {
         let data = read_labels(labels)?;
         let fakes = data.iter().filter(|d| d.1).count();
         if fakes < 5 || data.len() - fakes < 5 {
@@ -214,38 +263,34 @@ impl App {
                 data.len() - fakes
             )));
         }
-        // Stratified folds without randomness: the k-th account of each class goes to fold k mod 5.
-        let mut fold = vec![0usize; data.len()];
-        for class in [true, false] {
-            for (k, i) in (0..data.len()).filter(|&i| data[i].1 == class).enumerate() {
-                fold[i] = k % 5;
-            }
-        }
-        let mut pairs = Vec::with_capacity(data.len());
-        for f in 0..5 {
-            let train: Vec<(FollowerProfile, bool)> =
-                (0..data.len()).filter(|&i| fold[i] != f).map(|i| data[i]).collect();
-            let model = fit(&train, 1.0, 0.96).ok_or_else(|| {
-                Error::Invalid(
-                    "the model could not be fitted on a cross-validation fold (degenerate labels?)".to_string(),
-                )
-            })?;
-            pairs.extend((0..data.len()).filter(|&i| fold[i] == f).map(|i| (model.judge(&data[i].0).fake, data[i].1)));
-        }
-        let model =
-            fit(&data, 1.0, 0.96).ok_or_else(|| Error::Invalid("the labels hold only one class".to_string()))?;
-        let path = self.model_path();
-        let trained_on = format!("{} ({} accounts, {} fake)", labels.display(), data.len(), fakes);
+        let use_ = if all_features { &ALL } else { &TRANSFER };
+        let cv = cross_validate(&data, LAMBDA, TRAIN_SPECIFICITY, use_, 5).ok_or_else(|| {
+            Error::Invalid("the model could not be fitted on a cross-validation fold (degenerate labels?)".to_string())
+        })?;
+        let mut model = fit(&data, LAMBDA, TRAIN_SPECIFICITY, use_)
+            .ok_or_else(|| Error::Invalid("the labels hold only one class".to_string()))?;
+        model.sensitivity = Some(cv.scores.recall);
+        model.specificity = Some(cv.scores.specificity);
+        let path = self.model_path(platform);
+        let trained_on = format!(
+            "{} ({} accounts, {} fake{})",
+            labels.display(),
+            data.len(),
+            fakes,
+            platform.map_or(String::new(), |p| format!("; for {p} followers"))
+        );
         let text = render_model(&model, &trained_on)?;
         std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
             .and_then(|()| std::fs::write(&path, text))
             .map_err(|e| Error::Internal(format!("writing {}: {e}", path.display())))?;
-        Ok(TrainSummary { rows: data.len(), fakes, cross_validated: scores(pairs), model_file: path })
+        let features =
+            FEATURES.iter().enumerate().filter(|(i, _)| model.coefficients[*i] != 0.0).map(|(_, f)| f.0).collect();
+        Ok(TrainSummary { rows: data.len(), fakes, cross_validated: cv, features, platform, model_file: path })
     }
 
     /// Scores every `follower` record of an interchange file (NDJSON or CSV, plain or gzip).
     pub fn check_followers(&self, file: &Path) -> Result<FollowerCheck> {
-        let model = self.follower_model()?;
+        let mut models: std::collections::HashMap<Platform, FollowerModel> = std::collections::HashMap::new();
         let mut rejects = Vec::new();
         let mut records: Vec<Record> = Vec::new();
         let fault = crate::import::read_rows(
@@ -269,17 +314,20 @@ impl App {
         if let Some(fault) = fault {
             return Err(Error::Invalid(format!("{}: {fault}", file.display())));
         }
-        let followers = records
-            .into_iter()
-            .filter_map(|r| match r {
-                Record::Follower(f) => Some(CheckedFollower {
-                    channel: format!("{}/{}", f.platform, f.handle),
-                    verdict: model.judge(&f.profile()),
-                    username: f.username,
-                }),
-                _ => None,
-            })
-            .collect();
+        let mut followers = Vec::new();
+        for r in records {
+            let Record::Follower(f) = r else { continue };
+            let model = match models.entry(f.platform) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.follower_model(Some(f.platform))?),
+            };
+            followers.push(CheckedFollower {
+                channel: format!("{}/{}", f.platform, f.handle),
+                verdict: model.judge(&f.profile()),
+                rates: (model.sensitivity, model.specificity),
+                username: f.username,
+            });
+        }
         Ok(FollowerCheck { followers, rejects })
     }
 }
@@ -398,7 +446,11 @@ impl App {
 
     fn quality_with(&self, profile: crate::ChannelProfile, peers: &PeerComments) -> Result<QualityReport> {
         let samples = self.store.follower_samples_of(profile.view.row.id)?;
-        let sample = if samples.is_empty() { None } else { Some(summarise(&self.follower_model()?, &samples)) };
+        let sample = if samples.is_empty() {
+            None
+        } else {
+            Some(summarise(&self.follower_model(Some(profile.view.row.platform))?, &samples))
+        };
         let history: Vec<(clout_core::Timestamp, u64)> =
             profile.history.iter().map(|h| (h.observed_at, h.followers)).collect();
         let posts: Vec<clout_core::PostSnapshot> = profile.posts.iter().map(|p| p.post.snapshot.clone()).collect();
@@ -420,12 +472,17 @@ impl App {
         let peers = peer_comment_stats(&rows);
         let by_id: std::collections::HashMap<i64, &clout_store::ChannelRow> = rows.iter().map(|r| (r.id, r)).collect();
         let samples = self.store.follower_samples_by_channel()?;
-        let model = if samples.is_empty() { None } else { Some(self.follower_model()?) };
+        let mut models = std::collections::HashMap::new();
+        if !samples.is_empty() {
+            for platform in Platform::ALL {
+                models.insert(platform, self.follower_model(Some(platform))?);
+            }
+        }
         let comments = self.store.comments_by_channel()?;
         let mut out = Vec::new();
         self.store.for_each_metrics_input(&mut |input| {
             if let Some(row) = by_id.get(&input.channel_id) {
-                let sample = match (&model, samples.get(&input.channel_id)) {
+                let sample = match (models.get(&row.platform), samples.get(&input.channel_id)) {
                     (Some(m), Some(s)) => Some(summarise(m, s)),
                     _ => None,
                 };
@@ -451,8 +508,7 @@ impl App {
 
 /// Judges a channel's follower samples.
 fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout_core::authenticity::SampleSummary {
-    let mut s = clout_core::authenticity::SampleSummary { checked: 0, fake: 0, mass: 0 };
-    for r in samples {
+    let kinds = samples.iter().map(|r| {
         let p = FollowerProfile {
             followers: r.followers,
             following: r.following,
@@ -463,9 +519,7 @@ fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout
             ..Default::default()
         }
         .with_username(&r.username);
-        s.checked += 1;
-        s.fake += usize::from(model.judge(&p).fake);
-        s.mass += usize::from(r.following.is_some_and(|f| f > 1_500));
-    }
-    s
+        model.judge(&p).kind
+    });
+    clout_core::authenticity::SampleSummary::of(kinds, model.sensitivity, model.specificity)
 }

@@ -427,7 +427,13 @@ fn follower_records_import_once_and_the_built_in_model_flags_an_obvious_bot() {
     assert_eq!(checked.len(), 2);
     assert_eq!(checked[1].username, "user83920417", "the @ is not part of the name");
     assert!(!checked[0].verdict.fake && checked[1].verdict.fake, "{checked:?}");
-    assert!(checked[1].verdict.reasons.iter().any(|r| r.text.contains("follows far more")), "{checked:?}");
+    assert!(
+        checked[1].verdict.reasons.iter().any(|r| r.text.contains("follows more than three times as many")),
+        "{checked:?}"
+    );
+    // anna.bakes: 95 posts, 420 followers, follows 380: an ordinary active account.
+    assert_eq!(checked[0].verdict.kind, clout_core::follower::AudienceType::Real);
+    assert_eq!(checked[1].verdict.kind, clout_core::follower::AudienceType::Suspicious);
 }
 
 #[test]
@@ -450,17 +456,27 @@ fn training_on_labels_saves_a_model_that_is_then_used() {
     }
     let labels = file(dir.path(), "labels.csv", &csv);
     let mut app = app(dir.path());
-    let s = app.train_follower_model(&labels).unwrap();
+    let s = app.train_follower_model(&labels, None, false).unwrap();
     assert_eq!((s.rows, s.fakes), (200, 40));
-    assert!(s.cross_validated.recall > 0.9 && s.cross_validated.precision > 0.9, "{:?}", s.cross_validated);
+    let cv = &s.cross_validated.scores;
+    assert!(cv.recall > 0.9 && cv.precision > 0.9, "{:?}", s.cross_validated);
     assert!(s.model_file.exists());
-    // The data directory's model is the trained one now.
-    let trained = app.follower_model().unwrap();
+    // The data directory's model is the trained one now, with its error rates.
+    let trained = app.follower_model(None).unwrap();
+    assert_eq!((trained.sensitivity, trained.specificity), (Some(cv.recall), Some(cv.specificity)));
+    // One platform's own model applies to that platform only.
+    let x = app.train_follower_model(&labels, Some(clout_core::Platform::X), true).unwrap();
+    assert!(x.model_file.ends_with("models/follower-x.toml"), "{:?}", x.model_file);
+    assert!(x.features.contains(&"log_posts"), "every feature: {:?}", x.features);
+    assert_ne!(app.follower_model(Some(clout_core::Platform::X)).unwrap(), trained);
+    assert_eq!(app.follower_model(Some(clout_core::Platform::Instagram)).unwrap(), trained);
     assert!(std::fs::read_to_string(&s.model_file).unwrap().contains("labels.csv (200 accounts, 40 fake)"));
     assert_ne!(Some(trained.intercept), parse_default_intercept());
     // Labels without both classes are refused with a reason.
     let one_class = file(dir.path(), "one.csv", "followers,is_fake\n1,0\n2,0\n");
-    assert!(matches!(app.train_follower_model(&one_class), Err(Error::Invalid(m)) if m.contains("at least 5 of each")));
+    assert!(
+        matches!(app.train_follower_model(&one_class, None, false), Err(Error::Invalid(m)) if m.contains("at least 5 of each"))
+    );
 }
 
 fn parse_default_intercept() -> Option<f64> {

@@ -12,7 +12,12 @@
 //! its end with at least three times the channel's median per-post rate (a viral post, a
 //! giveaway, a shout-out); otherwise it says none was found.
 
+pub use crate::follower::wilson;
+use crate::follower::{AudienceType, Share, suspicious_share};
+
+mod comments;
 use crate::time::{DAY, Timestamp};
+pub use comments::{CommentSummary, comment_summary, is_generic};
 
 #[cfg(test)]
 mod tests;
@@ -218,99 +223,58 @@ pub fn growth_anomalies(history: &[(Timestamp, u64)], posts: &[RatedPost]) -> Op
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SampleSummary {
     pub checked: usize,
-    /// Judged fake by the follower classifier.
-    pub fake: usize,
-    /// Following more than 1,500 accounts: real, but unlikely to see the channel's posts.
-    pub mass: usize,
+    /// Followers of each type by their verdicts, in [`AudienceType::ALL`] order.
+    pub types: [usize; 5],
+    /// The share of suspicious followers, corrected for the classifier's error rates.
+    pub suspicious: Share,
 }
 
-/// What a channel's imported comments show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommentSummary {
-    pub comments: usize,
-    /// Comments with no words (emoji or punctuation only) or only a stock phrase.
-    pub generic: usize,
-    /// Posts with at least one comment.
-    pub posts: usize,
-    /// A few generic comments, as evidence.
-    pub examples: Vec<String>,
-    /// Accounts that commented on at least half of the commented posts, with their post
-    /// counts, most frequent first.
-    pub regulars: Vec<(String, usize)>,
+/// One type's share of an audience, 0 to 1, with its 95 % range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypeShare {
+    pub kind: AudienceType,
+    pub share: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
-/// Stock phrases that say nothing about the post (compared after lowercasing and keeping
-/// only letters and single spaces).
-const STOCK_PHRASES: &[&str] = &[
-    "nice",
-    "nice pic",
-    "nice post",
-    "nice one",
-    "great",
-    "great post",
-    "great pic",
-    "great content",
-    "love it",
-    "love this",
-    "lovely",
-    "amazing",
-    "awesome",
-    "wow",
-    "cool",
-    "beautiful",
-    "so cute",
-    "cute",
-    "perfect",
-    "gorgeous",
-    "stunning",
-    "super",
-    "fire",
-    "goals",
-    "yes",
-    "omg",
-    "follow me",
-    "follow back",
-    "check my page",
-    "dm me",
-    "dm us",
-    "check dm",
-    "nice feed",
-    "love your feed",
-    "keep it up",
-    "keep going",
-];
-
-/// Whether a comment says nothing specific: no letters at all, or only a stock phrase.
-pub fn is_generic(text: &str) -> bool {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    words.is_empty() || STOCK_PHRASES.contains(&words.join(" ").as_str())
-}
-
-/// Summarises comments given as `(post_id, author, text)`.
-pub fn comment_summary(comments: &[(String, String, Option<String>)]) -> CommentSummary {
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut by_author: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut posts: BTreeSet<&str> = BTreeSet::new();
-    let mut generic = 0;
-    let mut examples = Vec::new();
-    for (post, author, text) in comments {
-        posts.insert(post);
-        by_author.entry(author).or_default().insert(post);
-        if is_generic(text.as_deref().unwrap_or("")) {
-            generic += 1;
-            if examples.len() < 3 {
-                examples.push(text.clone().unwrap_or_default());
-            }
+impl SampleSummary {
+    /// Summarises the verdicts on a sample, with the error rates of the classifier that
+    /// gave them.
+    pub fn of(
+        kinds: impl IntoIterator<Item = AudienceType>,
+        sensitivity: Option<f64>,
+        specificity: Option<f64>,
+    ) -> Self {
+        let mut types = [0; 5];
+        for k in kinds {
+            types[k as usize] += 1;
         }
+        let checked = types.iter().sum();
+        let flagged = types[AudienceType::Suspicious as usize];
+        SampleSummary { checked, types, suspicious: suspicious_share(flagged, checked, sensitivity, specificity) }
     }
-    let mut regulars: Vec<(String, usize)> = by_author
-        .into_iter()
-        .filter(|(_, p)| posts.len() >= 2 && 2 * p.len() >= posts.len())
-        .map(|(a, p)| (a.to_string(), p.len()))
-        .collect();
-    regulars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    CommentSummary { comments: comments.len(), generic, posts: posts.len(), examples, regulars }
+
+    /// Every type's share of the audience: suspicious as estimated, and the rest of the
+    /// audience split among the other types as the sample's non-suspicious verdicts are
+    /// (each with the Wilson range of its share among them, scaled the same way).
+    pub fn shares(&self) -> Vec<TypeShare> {
+        let s = self.suspicious;
+        let others = self.checked - self.types[AudienceType::Suspicious as usize];
+        AudienceType::ALL
+            .iter()
+            .map(|&kind| {
+                if kind == AudienceType::Suspicious {
+                    return TypeShare { kind, share: s.share, low: s.low, high: s.high };
+                }
+                let n = self.types[kind as usize];
+                let (lo, hi) = wilson(n, others);
+                let part = if others == 0 { 0.0 } else { n as f64 / others as f64 };
+                let rest = 1.0 - s.share;
+                TypeShare { kind, share: part * rest, low: lo * rest, high: hi * rest }
+            })
+            .collect()
+    }
 }
 
 /// Everything the audience-quality score reads of one channel.
@@ -339,6 +303,8 @@ pub struct Component {
     /// A sentence for people.
     pub explanation: String,
     pub evidence: Vec<String>,
+    /// The followers sample's audience types (the `followers_sample` component only).
+    pub audience: Option<SampleSummary>,
 }
 
 /// The audience-quality score: 0 (the audience looks bought or faked) to 100 (nothing
@@ -349,17 +315,6 @@ pub struct QualityScore {
     pub low: f64,
     pub high: f64,
     pub components: Vec<Component>,
-}
-
-/// Wilson 95 % interval of a proportion.
-pub fn wilson(successes: usize, n: usize) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (p, n, z) = (successes as f64 / n as f64, n as f64, 1.96f64);
-    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / (1.0 + z * z / n);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
 /// Computes the score. Penalties:
@@ -391,6 +346,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
                 available: false,
                 explanation: "too little follower history to judge growth".to_string(),
                 evidence: Vec::new(),
+                audience: None,
             });
         }
         Some(g) => {
@@ -424,6 +380,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
                     format!("{} intervals checked: no unexplained jump", g.intervals)
                 },
                 evidence,
+                audience: None,
             });
         }
     }
@@ -444,6 +401,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
             Some(z) => format!("{z:+.1} SD from peers of the same platform and size"),
         },
         evidence: x.comments_per_100_likes.map(|c| vec![format!("{c:.1} comments per 100 likes")]).unwrap_or_default(),
+        audience: None,
     });
 
     // Engagement versus size.
@@ -464,6 +422,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
         available: x.engagement_index.is_some(),
         explanation: e_text,
         evidence: Vec::new(),
+        audience: None,
     });
 
     // Consistency.
@@ -480,6 +439,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
             Some(cv) => format!("coefficient of variation {cv:.2}"),
         },
         evidence: Vec::new(),
+        audience: None,
     });
     if x.posts_in_window < 12 {
         width += 8.0;
@@ -495,26 +455,39 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
                 available: false,
                 explanation: "no followers sample imported".to_string(),
                 evidence: Vec::new(),
+                audience: None,
             });
         }
         Some(s) => {
-            let share = if s.checked > 0 { s.fake as f64 / s.checked as f64 } else { 0.0 };
-            let (lo, hi) = wilson(s.fake, s.checked);
-            let penalty = (60.0 * share).min(50.0);
-            width += 60.0 * (hi - lo) / 2.0;
+            let est = s.suspicious;
+            let penalty = (60.0 * est.share).min(50.0);
+            width += 60.0 * (est.high - est.low) / 2.0;
+            let pct = |x: f64| format!("{:.0} %", 100.0 * x);
+            let range = |lo: f64, hi: f64| format!("{:.0}–{:.0} %", 100.0 * lo, 100.0 * hi);
+            let how = if est.corrected {
+                "correcting for the classifier's own error rates"
+            } else {
+                "a plain count of verdicts: the model in use has no error rates to correct with"
+            };
+            let evidence = s
+                .shares()
+                .iter()
+                .map(|t| format!("{}: {} ({})", t.kind.label(), pct(t.share), range(t.low, t.high)))
+                .collect();
             components.push(Component {
                 name: "followers_sample",
                 penalty,
-                available: s.checked > 0,
+                available: true,
                 explanation: format!(
-                    "{:.0} % of {} sampled followers look fake (95 % range {:.0}–{:.0} %); {} follow more than 1,500 accounts",
-                    share * 100.0,
+                    "an estimated {} of the followers are suspicious (95 % range {}), from {} sampled, {}; {} of the sample called suspicious",
+                    pct(est.share),
+                    range(est.low, est.high),
                     s.checked,
-                    lo * 100.0,
-                    hi * 100.0,
-                    s.mass
+                    how,
+                    s.types[AudienceType::Suspicious as usize]
                 ),
-                evidence: Vec::new(),
+                evidence,
+                audience: Some(s),
             });
         }
     }
@@ -539,6 +512,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
                     if pod_penalty > 0.0 { " (a pod?)" } else { "" }
                 ),
                 evidence,
+                audience: None,
             });
         }
         other => components.push(Component {
@@ -550,6 +524,7 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
                 Some(c) => format!("too few comments to judge ({} on {} posts)", c.comments, c.posts),
             },
             evidence: Vec::new(),
+            audience: None,
         }),
     }
 

@@ -1,14 +1,32 @@
-//! The follower classifier: how likely one follower account is fake, and why.
+//! The follower classifier: what kind of account one follower is, how likely it is to be
+//! bought or a bot, and why.
 //!
-//! A logistic regression over a handful of profile features that a person can check:
-//! following versus followers, posts, profile picture, privacy, digits in the username,
-//! bio length. Features are standardised, so each coefficient says how much one
-//! standard deviation of that feature moves the log-odds; a prediction's reasons are the
-//! features that pushed it most. Fitting is Newton's method (IRLS) with an L2 penalty and
-//! class weights that balance fake and real accounts. Pure: no IO, no randomness.
+//! **Audience types.** Every follower is one of five types, the way brands read an
+//! audience: `suspicious` (the marks of bought and bot accounts), else `influencer` (at
+//! least [`INFLUENCER_FOLLOWERS`] followers), `mass_follower` (follows at least
+//! [`MASS_FOLLOWING`] accounts: real, but unlikely to see a given post), `inactive` (at
+//! most [`INACTIVE_POSTS`] posts and fewer than [`INACTIVE_FOLLOWERS`] followers: a real
+//! person who rarely posts) or `real`. Only `suspicious` is a verdict against the account;
+//! the others are definitions a person can check on the profile.
+//!
+//! **Suspicious.** A logistic regression over profile features. Features are standardised,
+//! so each coefficient says how much one standard deviation of that feature moves the
+//! log-odds; a prediction's reasons are the features that pushed it most. Fitting is
+//! Newton's method (IRLS) with an L2 penalty and class weights that balance the classes
+//! ([`fit`]). The built-in model uses only [`TRANSFER`] features: the ones that mark bought
+//! and bot accounts on every platform (following far more accounts than follow back, no
+//! profile picture, a machine-made username). Few posts, few followers, a private or a
+//! public account and a short bio describe quiet people as much as bots, and labelled sets
+//! collected from active accounts teach a model the opposite, so they are left to the
+//! `inactive` type. Pure: no IO, no randomness.
 
+mod fit;
+mod share;
 #[cfg(test)]
 mod tests;
+
+pub use fit::{CrossValidation, TypeFigures, cross_validate, fit, roc_auc, scores};
+pub use share::{Share, suspicious_share, wilson};
 
 /// What is known of one follower account. Unknown values are `None`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -36,40 +54,60 @@ impl FollowerProfile {
     }
 }
 
+/// How many features a model can use.
+pub const N: usize = 10;
+
 /// The features, in model order, with their names and a plain-language reading of a high
-/// value (a reason reads it when the feature pushes towards "fake").
-pub const FEATURES: [(&str, &str); 9] = [
+/// value (a reason reads it when the feature's value is above the training average).
+pub const FEATURES: [(&str, &str); N] = [
     ("log_followers", "many followers"),
     ("log_following", "follows many accounts"),
-    ("follow_ratio", "follows far more accounts than follow it"),
+    ("follow_ratio", "follows more accounts than follow it"),
     ("log_posts", "many posts"),
     ("no_profile_pic", "no profile picture"),
     ("private", "private account"),
     ("username_digit_share", "many digits in the username"),
     ("log_bio_length", "a long bio"),
     ("username_length", "a long username"),
+    ("follow_excess", "follows more than three times as many accounts as follow it"),
 ];
 
-/// The same sentences for a low value.
-const LOW: [&str; 9] = [
+/// The same sentences for a value below the training average.
+const LOW: [&str; N] = [
     "few followers",
     "follows few accounts",
-    "followed by more accounts than it follows",
+    "followed by about as many accounts as it follows, or more",
     "few or no posts",
     "has a profile picture",
     "public account",
-    "few digits in the username",
+    "few or no digits in the username",
     "a short or empty bio",
     "a short username",
+    "follows at most three times as many accounts as follow it",
 ];
+
+/// The features that mean "bought or bot" on every platform: following far more accounts
+/// than follow back (`follow_excess`), no profile picture, digits in the username. The
+/// built-in model and `clout quality train` use these unless asked for all.
+pub const TRANSFER: [bool; N] = [false, false, false, false, true, false, true, false, false, true];
+
+/// Every feature.
+pub const ALL: [bool; N] = [true; N];
+
+/// The sign a fitted coefficient may have: +1 for the marks of bought accounts, which can
+/// only push towards `suspicious` (a fit that wants them the other way drops them), 0 free.
+const SIGN: [i8; N] = [0, 0, 0, 0, 1, 0, 1, 0, 0, 1];
+
+/// `follow_excess` starts at this ratio of following to followers.
+pub const EXCESS_RATIO: f64 = 3.0;
 
 /// The feature vector of a profile; an unknown value takes the training mean (it then
 /// neither raises nor lowers the score).
-pub fn features(p: &FollowerProfile, means: &[f64; 9]) -> [f64; 9] {
+pub fn features(p: &FollowerProfile, means: &[f64; N]) -> [f64; N] {
     let ln1 = |v: Option<u64>, i: usize| v.map_or(means[i], |v| (1.0 + v as f64).ln());
-    let ratio = match (p.following, p.followers) {
-        (Some(fg), Some(fr)) => ((1.0 + fg as f64) / (1.0 + fr as f64)).ln(),
-        _ => means[2],
+    let log_ratio = match (p.following, p.followers) {
+        (Some(fg), Some(fr)) => Some(((1.0 + fg as f64) / (1.0 + fr as f64)).ln()),
+        _ => None,
     };
     let flag = |v: Option<bool>, i: usize| v.map_or(means[i], |b| if b { 1.0 } else { 0.0 });
     let digit_share = match (p.username_digits, p.username_length) {
@@ -79,43 +117,132 @@ pub fn features(p: &FollowerProfile, means: &[f64; 9]) -> [f64; 9] {
     [
         ln1(p.followers, 0),
         ln1(p.following, 1),
-        ratio,
+        log_ratio.unwrap_or(means[2]),
         ln1(p.posts, 3),
         p.has_profile_pic.map_or(means[4], |b| if b { 0.0 } else { 1.0 }),
         flag(p.is_private, 5),
         digit_share,
         ln1(p.bio_length, 7),
         p.username_length.map_or(means[8], |l| l as f64),
+        log_ratio.map_or(means[9], |r| (r - EXCESS_RATIO.ln()).max(0.0)),
     ]
 }
 
 /// A fitted model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowerModel {
-    pub means: [f64; 9],
-    pub scales: [f64; 9],
-    /// Per standardised feature.
-    pub coefficients: [f64; 9],
+    pub means: [f64; N],
+    pub scales: [f64; N],
+    /// Per standardised feature; 0 for a feature the model does not use.
+    pub coefficients: [f64; N],
     pub intercept: f64,
-    /// `fake` when the probability is at least this.
+    /// `suspicious` when the probability is at least this.
     pub threshold: f64,
+    /// Cross-validated sensitivity and specificity at `threshold`, when known: the error
+    /// rates [`suspicious_share`] corrects a sample's count of verdicts with.
+    pub sensitivity: Option<f64>,
+    pub specificity: Option<f64>,
 }
 
 /// One reason behind a prediction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     pub feature: &'static str,
-    /// The feature's push on the log-odds (positive: towards fake).
+    /// The feature's push on the log-odds (positive: towards suspicious); 0 for a reason
+    /// that is a type's definition rather than a model feature.
     pub contribution: f64,
-    pub text: &'static str,
+    pub text: String,
 }
 
-/// A scored follower.
+/// The five kinds of follower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AudienceType {
+    Real,
+    Influencer,
+    MassFollower,
+    Inactive,
+    Suspicious,
+}
+
+impl AudienceType {
+    pub const ALL: [AudienceType; 5] = [
+        AudienceType::Real,
+        AudienceType::Influencer,
+        AudienceType::MassFollower,
+        AudienceType::Inactive,
+        AudienceType::Suspicious,
+    ];
+
+    /// The id in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AudienceType::Real => "real",
+            AudienceType::Influencer => "influencer",
+            AudienceType::MassFollower => "mass_follower",
+            AudienceType::Inactive => "inactive",
+            AudienceType::Suspicious => "suspicious",
+        }
+    }
+
+    /// The name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AudienceType::Real => "real people",
+            AudienceType::Influencer => "influencers",
+            AudienceType::MassFollower => "mass followers",
+            AudienceType::Inactive => "inactive people",
+            AudienceType::Suspicious => "suspicious accounts",
+        }
+    }
+}
+
+/// An `influencer` has at least this many followers.
+pub const INFLUENCER_FOLLOWERS: u64 = 5_000;
+/// A `mass_follower` follows at least this many accounts.
+pub const MASS_FOLLOWING: u64 = 1_500;
+/// An `inactive` account has at most this many posts...
+pub const INACTIVE_POSTS: u64 = 5;
+/// ... and fewer than this many followers.
+pub const INACTIVE_FOLLOWERS: u64 = 200;
+
+/// The type a profile has by definition when it is not suspicious, with the sentence that
+/// says why. Unknown counts never make a type: an account whose posts are unknown is not
+/// called inactive.
+pub fn profile_type(p: &FollowerProfile) -> (AudienceType, String) {
+    if let Some(f) = p.followers.filter(|&f| f >= INFLUENCER_FOLLOWERS) {
+        return (AudienceType::Influencer, format!("{f} followers (an influencer: {INFLUENCER_FOLLOWERS} or more)"));
+    }
+    if let Some(f) = p.following.filter(|&f| f >= MASS_FOLLOWING) {
+        return (
+            AudienceType::MassFollower,
+            format!("follows {f} accounts (a mass follower: {MASS_FOLLOWING} or more; unlikely to see a given post)"),
+        );
+    }
+    if let (Some(posts), Some(followers)) = (p.posts, p.followers)
+        && posts <= INACTIVE_POSTS
+        && followers < INACTIVE_FOLLOWERS
+    {
+        return (
+            AudienceType::Inactive,
+            format!("{posts} posts and {followers} followers (inactive: a real person who rarely posts)"),
+        );
+    }
+    (AudienceType::Real, "an ordinary active account".to_string())
+}
+
+/// A judged follower.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
+    /// The chance that the account is bought or a bot.
     pub fake_probability: f64,
+    /// `kind == Suspicious`, for scripts that read the older yes/no verdict.
     pub fake: bool,
-    /// The strongest pushes towards the verdict, strongest first (at most three).
+    pub kind: AudienceType,
+    /// The probability of each type: the suspicious chance, and the rest on the type the
+    /// profile has by definition.
+    pub probabilities: Vec<(AudienceType, f64)>,
+    /// Why: the type's definition first (unless suspicious), then the model's strongest
+    /// pushes towards the verdict (at most three).
     pub reasons: Vec<Reason>,
 }
 
@@ -124,9 +251,9 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 impl FollowerModel {
-    fn standardised(&self, x: &[f64; 9]) -> [f64; 9] {
-        let mut z = [0.0; 9];
-        for i in 0..9 {
+    fn standardised(&self, x: &[f64; N]) -> [f64; N] {
+        let mut z = [0.0; N];
+        for i in 0..N {
             z[i] = (x[i] - self.means[i]) / self.scales[i];
         }
         z
@@ -150,147 +277,27 @@ impl FollowerModel {
                 feature: FEATURES[i].0,
                 contribution: c,
                 // The feature's own direction decides the sentence: above or below average.
-                text: if z[i] > 0.0 { FEATURES[i].1 } else { LOW[i] },
+                text: if z[i] > 0.0 { FEATURES[i].1 } else { LOW[i] }.to_string(),
             })
             .collect();
         reasons.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         reasons.truncate(3);
-        Verdict { fake_probability, fake, reasons }
-    }
-}
-
-/// Fits a model on labelled profiles (`true` = fake) with L2 penalty `lambda` on the
-/// standardised coefficients. Classes are weighted to count equally, so 0.5 is the natural
-/// threshold; it is raised when needed so that at least `specificity` of the real
-/// training accounts fall below it. `None` when either class is missing.
-pub fn fit(data: &[(FollowerProfile, bool)], lambda: f64, specificity: f64) -> Option<FollowerModel> {
-    let n_fake = data.iter().filter(|d| d.1).count();
-    let n_real = data.len() - n_fake;
-    if n_fake == 0 || n_real == 0 {
-        return None;
-    }
-    // Means from known values only (an unknown value is NaN here); then unknown values
-    // are filled with them.
-    let mut means = [0.0; 9];
-    let raw: Vec<[f64; 9]> = data.iter().map(|(p, _)| features(p, &[f64::NAN; 9])).collect();
-    for i in 0..9 {
-        let known: Vec<f64> = raw.iter().map(|x| x[i]).filter(|v| !v.is_nan()).collect();
-        means[i] = if known.is_empty() { 0.0 } else { known.iter().sum::<f64>() / known.len() as f64 };
-    }
-    let xs: Vec<[f64; 9]> = data.iter().map(|(p, _)| features(p, &means)).collect();
-    let mut scales = [1.0; 9];
-    for i in 0..9 {
-        let var = xs.iter().map(|x| (x[i] - means[i]).powi(2)).sum::<f64>() / xs.len() as f64;
-        scales[i] = if var > 1e-12 { var.sqrt() } else { 1.0 };
-    }
-    let zs: Vec<[f64; 10]> = xs
-        .iter()
-        .map(|x| {
-            let mut z = [1.0; 10];
-            for i in 0..9 {
-                z[i + 1] = (x[i] - means[i]) / scales[i];
-            }
-            z
-        })
-        .collect();
-    let weight = |fake: bool| {
-        if fake { data.len() as f64 / (2.0 * n_fake as f64) } else { data.len() as f64 / (2.0 * n_real as f64) }
-    };
-    // Newton's method on the penalised, weighted log-likelihood (intercept unpenalised).
-    let mut beta = [0.0; 10];
-    for _ in 0..50 {
-        let mut grad = [0.0; 10];
-        let mut hess = [[0.0; 10]; 10];
-        for (z, (_, fake)) in zs.iter().zip(data) {
-            let w = weight(*fake);
-            let p = sigmoid(z.iter().zip(&beta).map(|(a, b)| a * b).sum());
-            let y = if *fake { 1.0 } else { 0.0 };
-            for a in 0..10 {
-                grad[a] += w * (y - p) * z[a];
-                for b in 0..10 {
-                    hess[a][b] += w * p * (1.0 - p) * z[a] * z[b];
-                }
-            }
+        let (by_definition, why) = profile_type(p);
+        let kind = if fake { AudienceType::Suspicious } else { by_definition };
+        if !fake {
+            reasons.insert(0, Reason { feature: "type", contribution: 0.0, text: why });
         }
-        for a in 1..10 {
-            grad[a] -= lambda * beta[a];
-            hess[a][a] += lambda;
-        }
-        let step = solve(hess, grad)?;
-        let mut change = 0.0f64;
-        for a in 0..10 {
-            beta[a] += step[a];
-            change = change.max(step[a].abs());
-        }
-        if change < 1e-9 {
-            break;
-        }
-    }
-    let mut model = FollowerModel { means, scales, coefficients: [0.0; 9], intercept: beta[0], threshold: 0.5 };
-    model.coefficients.copy_from_slice(&beta[1..]);
-    let mut real: Vec<f64> = data.iter().filter(|d| !d.1).map(|(p, _)| model.probability(p)).collect();
-    real.sort_by(f64::total_cmp);
-    // The smallest threshold above the `specificity` quantile of real accounts' scores.
-    let k = ((specificity * real.len() as f64).ceil() as usize).clamp(1, real.len());
-    model.threshold = (real[k - 1] + 1e-12).clamp(0.5, 1.0);
-    Some(model)
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: [[f64; 10]; 10], mut b: [f64; 10]) -> Option<[f64; 10]> {
-    for col in 0..10 {
-        let pivot = (col..10).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..10 {
-            let f = a[row][col] / a[col][col];
-            let pivot_row = a[col];
-            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
-                *x -= f * p;
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; 10];
-    for row in (0..10).rev() {
-        let s: f64 = (row + 1..10).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row][row];
-    }
-    Some(x)
-}
-
-/// Precision, recall (sensitivity), specificity, F1 and accuracy of predictions.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scores {
-    pub precision: f64,
-    pub recall: f64,
-    pub specificity: f64,
-    pub f1: f64,
-    pub accuracy: f64,
-}
-
-/// Scores `(predicted fake, actually fake)` pairs.
-pub fn scores(pairs: impl IntoIterator<Item = (bool, bool)>) -> Scores {
-    let (mut tp, mut fp, mut tn, mut fn_) = (0.0, 0.0, 0.0, 0.0);
-    for (predicted, actual) in pairs {
-        match (predicted, actual) {
-            (true, true) => tp += 1.0,
-            (true, false) => fp += 1.0,
-            (false, false) => tn += 1.0,
-            (false, true) => fn_ += 1.0,
-        }
-    }
-    let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    let precision = div(tp, tp + fp);
-    let recall = div(tp, tp + fn_);
-    Scores {
-        precision,
-        recall,
-        specificity: div(tn, tn + fp),
-        f1: div(2.0 * precision * recall, precision + recall),
-        accuracy: div(tp + tn, tp + tn + fp + fn_),
+        let probabilities = AudienceType::ALL
+            .iter()
+            .map(|&t| {
+                let share = match t {
+                    AudienceType::Suspicious => fake_probability,
+                    t if t == by_definition => 1.0 - fake_probability,
+                    _ => 0.0,
+                };
+                (t, share)
+            })
+            .collect();
+        Verdict { fake_probability, fake, kind, probabilities, reasons }
     }
 }

@@ -2,7 +2,7 @@
 //! provenance, lookalikes, the audience-quality score, a search page with facet counts and
 //! saved lists.
 
-use clout_app::{ChannelProfile, ChannelRow, ChannelView, QualityReport};
+use clout_app::{ChannelProfile, ChannelRow, ChannelView};
 use clout_core::NullReason;
 use clout_core::metric::{METRICS, MetricValue, Unit};
 use serde::Serialize;
@@ -512,57 +512,6 @@ impl Profile {
         }
         for h in &mut self.follower_history {
             h.source = show(&h.source);
-        }
-    }
-}
-
-/// A component of the audience-quality score.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct QualityComponent {
-    pub name: &'static str,
-    /// Points taken off the score.
-    pub penalty: f64,
-    /// `false` when the data the component needs is missing.
-    pub available: bool,
-    pub explanation: String,
-    pub evidence: Vec<String>,
-}
-
-/// `clout quality P/H --json`: the score, its range and its components.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Quality {
-    #[schema(value_type = PlatformName)]
-    pub platform: &'static str,
-    pub handle: String,
-    pub quality_score: f64,
-    pub quality_low: f64,
-    pub quality_high: f64,
-    #[schema(value_type = MethodName)]
-    pub method: &'static str,
-    pub components: Vec<QualityComponent>,
-}
-
-impl Quality {
-    pub fn from(r: &QualityReport) -> Quality {
-        let q = &r.score;
-        Quality {
-            platform: r.view.row.platform.as_str(),
-            handle: r.view.row.handle.clone(),
-            quality_score: q.score,
-            quality_low: q.low,
-            quality_high: q.high,
-            method: "derived",
-            components: q
-                .components
-                .iter()
-                .map(|c| QualityComponent {
-                    name: c.name,
-                    penalty: c.penalty,
-                    available: c.available,
-                    explanation: c.explanation.clone(),
-                    evidence: c.evidence.clone(),
-                })
-                .collect(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod channel;
 mod fetches;
 mod imports;
 mod money;
+mod quality;
 pub mod schema;
 mod search;
 
@@ -27,8 +28,7 @@ pub use campaigns::{
     StageChange, TimelinePoint, VersusPlan,
 };
 pub use channel::{
-    Channel, ChannelMetrics, HistoryPoint, Measured, NicheEvidence, NicheLabel, Profile, Provenance, Quality,
-    QualityComponent, Window, WindowPost,
+    Channel, ChannelMetrics, HistoryPoint, Measured, NicheEvidence, NicheLabel, Profile, Provenance, Window, WindowPost,
 };
 pub use fetches::{FetchReport, FetchedAccount};
 pub use imports::{
@@ -38,6 +38,7 @@ pub use money::{
     Calibration, Comparison, Estimate, Expectation, ModelRange, Pick, PlanAnswer, Portfolio, Price, Quote, Range,
     Spread, Totals, UnusedDeal, expectation_reason,
 };
+pub use quality::{AudienceShare, Quality, QualityComponent};
 pub use search::{
     Counts, Facets, FacetsLine, ListDetail, ListEntry, ListList, ListSummary, SearchHit, SearchPage, SimilarChannel,
     SimilarList, Similarity,

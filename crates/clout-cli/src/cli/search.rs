@@ -104,15 +104,27 @@ pub(crate) enum QualityCommand {
     ///
     /// The CSV holds follower fields (followers, following, posts_count, has_profile_pic,
     /// is_private, bio_length or bio, username) and is_fake; InstaFake's columns work too.
-    /// Prints stratified 5-fold cross-validated precision, recall and F1.
+    /// Prints stratified 5-fold cross-validated precision, recall, specificity, F1 and ROC
+    /// AUC, overall and per audience type.
     Train {
         #[arg(long, value_name = "FILE")]
         labels: PathBuf,
+        /// Make it the model for this platform's followers only (e.g. `x`); without it, the
+        /// model for every platform that has no model of its own.
+        #[arg(long, value_name = "P")]
+        platform: Option<String>,
+        /// Use every feature, including how active an account is (posts, followers, bio,
+        /// private): only for labels drawn from the very population the model will judge.
+        /// Without it, only the marks of bought accounts that hold on every platform.
+        #[arg(long)]
+        all_features: bool,
         #[arg(long)]
         json: bool,
     },
-    /// Score every `follower` record of an interchange file: NDJSON
-    /// `{"username", "channel", "fake_probability", "fake", "reasons"}`.
+    /// Judge every `follower` record of an interchange file: its audience type (real,
+    /// influencer, mass_follower, inactive or suspicious) with probabilities and reasons.
+    /// NDJSON: `{"username", "channel", "type", "probabilities", "fake_probability", "fake",
+    /// "reasons"}`; `fake` is true when the type is `suspicious`.
     Check {
         #[arg(value_name = "FILE")]
         file: PathBuf,

@@ -6,6 +6,7 @@ mod demo;
 mod fetch;
 mod import;
 mod money;
+pub(crate) mod quality;
 mod search;
 mod show;
 mod users;
@@ -43,15 +44,13 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Benchmarks(args) => open_read(config)?.read(|r| channels::benchmarks(r, args.json)),
         Command::Demo(args) => demo::run(config, args),
-        Command::Recompute => {
-            open_write(config, "clout recompute")?.write(|app| -> Result<ExitCode> {
+        Command::Recompute => open_write(config, "clout recompute")?.write(|app| -> Result<ExitCode> {
             let (s, n, q) = app.recompute_all()?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
             println!("scored the audience quality of {q} channels");
             Ok(ExitCode::SUCCESS)
-            })
-        }
+        }),
         Command::Status(args) => open_read(config)?.read(|r| status(r, args.json)),
         Command::Backup { dest } => {
             let app = App::open(config, Access::Read, "")?;
@@ -84,9 +83,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => users::token(config, cmd),
         Command::Index(crate::cli::IndexCommand::Rebuild) => {
             open_write(config, "clout index rebuild")?.write(|app| -> Result<ExitCode> {
-            let n = app.recompute_niches()?;
-            println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
-            Ok(ExitCode::SUCCESS)
+                let n = app.recompute_niches()?;
+                println!("rebuilt the discovery index: {} channels, {} with niche labels", n.channels, n.labelled);
+                Ok(ExitCode::SUCCESS)
             })
         }
         Command::Quality(crate::cli::QualityArgs { command: None, channel, json }) => {
@@ -94,96 +93,51 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("name a channel (clout quality PLATFORM/HANDLE) or use `clout quality train` / `check`");
             };
             open_read(config)?.read(|app| -> Result<ExitCode> {
-            let r = app.quality(&channel, TierPreset::Scrunch)?;
-            let q = &r.score;
-            let mut text = String::new();
-            if json {
-                text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::Quality::from(&r))));
-            } else {
-                text.push_str(&format!(
-                    "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
-                    r.view.row.platform, r.view.row.handle, q.score, q.low, q.high
-                ));
-                for c in &q.components {
-                    let mark = if !c.available { "  n/a".to_string() } else { format!("{:>5.0}", -c.penalty) };
-                    text.push_str(&format!("{mark}  {:<24} {}\n", c.name, c.explanation));
-                    for e in &c.evidence {
-                        text.push_str(&format!("         - {e}\n"));
+                let r = app.quality(&channel, TierPreset::Scrunch)?;
+                let q = &r.score;
+                let mut text = String::new();
+                if json {
+                    text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::Quality::from(&r))));
+                } else {
+                    text.push_str(&format!(
+                        "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
+                        r.view.row.platform, r.view.row.handle, q.score, q.low, q.high
+                    ));
+                    for c in &q.components {
+                        let mark = if !c.available { "  n/a".to_string() } else { format!("{:>5.0}", -c.penalty) };
+                        text.push_str(&format!("{mark}  {:<24} {}\n", c.name, c.explanation));
+                        for e in &c.evidence {
+                            text.push_str(&format!("         - {e}\n"));
+                        }
                     }
                 }
-            }
-            crate::output::emit(&text)?;
-            Ok(ExitCode::SUCCESS)
+                crate::output::emit(&text)?;
+                Ok(ExitCode::SUCCESS)
             })
         }
         Command::Quality(crate::cli::QualityArgs {
-            command: Some(crate::cli::QualityCommand::Train { labels, json }),
+            command: Some(crate::cli::QualityCommand::Train { labels, platform, all_features, json }),
             ..
         }) => {
+            let platform =
+                platform.as_deref().map(clout_core::Platform::parse).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
             open_write(config, "clout quality train")?.write(|app| -> Result<ExitCode> {
-            let s = app.train_follower_model(&labels)?;
-            let cv = s.cross_validated;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"rows": s.rows, "fakes": s.fakes, "precision": cv.precision, "recall": cv.recall,
-                        "f1": cv.f1, "specificity": cv.specificity, "accuracy": cv.accuracy,
-                        "model_file": s.model_file.display().to_string()})
-                );
-            } else {
-                println!(
-                    "trained on {} accounts ({} fake); stratified 5-fold cross-validation: precision {:.1} %, recall {:.1} %, F1 {:.1} %, specificity {:.1} %, accuracy {:.1} %",
-                    s.rows,
-                    s.fakes,
-                    100.0 * cv.precision,
-                    100.0 * cv.recall,
-                    100.0 * cv.f1,
-                    100.0 * cv.specificity,
-                    100.0 * cv.accuracy
-                );
-                println!("model saved to {}", s.model_file.display());
-            }
-            Ok(ExitCode::SUCCESS)
+                let s = app.train_follower_model(&labels, platform, all_features)?;
+                crate::output::emit(&crate::commands::quality::trained(&s, json))?;
+                Ok(ExitCode::SUCCESS)
             })
         }
         Command::Quality(crate::cli::QualityArgs {
             command: Some(crate::cli::QualityCommand::Check { file, json }),
             ..
-        }) => {
-            open_read(config)?.read(|app| -> Result<ExitCode> {
+        }) => open_read(config)?.read(|app| -> Result<ExitCode> {
             let check = app.check_followers(&file)?;
             for (line, reason) in &check.rejects {
                 eprintln!("rejected {}:{line}: {reason}", file.display());
             }
-            let checked = check.followers;
-            let mut text = String::new();
-            for c in &checked {
-                let reasons: Vec<&str> = c.verdict.reasons.iter().map(|r| r.text).collect();
-                if json {
-                    text.push_str(&format!(
-                        "{}\n",
-                        serde_json::json!({"username": c.username, "channel": c.channel,
-                            "fake_probability": c.verdict.fake_probability, "fake": c.verdict.fake, "reasons": reasons})
-                    ));
-                } else {
-                    text.push_str(&format!(
-                        "{:<24} {:<28} {:>5.1} % {:<5} {}\n",
-                        c.username,
-                        c.channel,
-                        100.0 * c.verdict.fake_probability,
-                        if c.verdict.fake { "fake" } else { "real" },
-                        reasons.join("; ")
-                    ));
-                }
-            }
-            if !json {
-                let fakes = checked.iter().filter(|c| c.verdict.fake).count();
-                text.push_str(&format!("{fakes} of {} followers look fake\n", checked.len()));
-            }
-            crate::output::emit(&text)?;
+            crate::output::emit(&crate::commands::quality::checked(&check.followers, json))?;
             Ok(ExitCode::SUCCESS)
-            })
-        }
+        }),
         Command::Niches => {
             crate::output::emit(clout_app::DEFAULT_TAXONOMY)?;
             Ok(ExitCode::SUCCESS)

@@ -199,7 +199,8 @@ fn comments_and_a_followers_sample_come_in_as_evidence_for_audience_quality() {
         |name: &str| quality["components"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
     let sample = component("followers_sample");
     assert_eq!(sample["available"], true, "{quality}");
-    assert!(sample["explanation"].as_str().unwrap().contains("of 2 sampled followers"), "{sample}");
+    assert!(sample["explanation"].as_str().unwrap().contains("from 2 sampled"), "{sample}");
+    assert_eq!(sample["sampled"], 2, "{sample}");
 }
 
 #[test]

@@ -67,7 +67,31 @@ fn a_spike_without_a_viral_post_and_fake_followers_lower_the_score_with_evidence
     assert!(growth["evidence"][0].as_str().unwrap().contains("no viral post"), "{growth}");
     let sample = component("followers_sample");
     assert_eq!(sample["available"], true);
-    assert!(sample["explanation"].as_str().unwrap().starts_with("50 % of 2 sampled followers look fake"), "{sample}");
+    // 1 of 2 called suspicious by the built-in model (cross-validated sensitivity 0.900,
+    // specificity 0.9708): (0.5 + 0.9708 − 1) / (0.9 + 0.9708 − 1) = 54.1 %; Wilson for 1/2
+    // is 0.0945–0.9055, mapped the same way 7.5 %–100 % (clamped).
+    assert!(
+        sample["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("an estimated 54 % of the followers are suspicious (95 % range 8–100 %), from 2 sampled"),
+        "{sample}"
+    );
+    assert_eq!(sample["sampled"], 2);
+    assert_eq!((sample["fake_share"].as_f64(), sample["fake_share_low"].as_f64()), (Some(54.1), Some(7.5)));
+    assert_eq!(sample["fake_share_high"].as_f64(), Some(100.0));
+    let types: Vec<(&str, u64)> = sample["audience"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["type"].as_str().unwrap(), t["sampled"].as_u64().unwrap()))
+        .collect();
+    // anna.bakes (95 posts, 420 followers, follows 380) is real; user83920417 suspicious.
+    assert_eq!(
+        types,
+        [("real", 1), ("influencer", 0), ("mass_follower", 0), ("inactive", 0), ("suspicious", 1)],
+        "{sample}"
+    );
     let comments = component("comment_authenticity");
     assert_eq!(comments["available"], true, "{comments}");
     assert!(comments["penalty"].as_f64().unwrap() >= 20.0, "{comments}");
@@ -105,4 +129,83 @@ fn channels_carry_the_stored_score_and_the_directory_filters_on_it() {
     // The stored score is the one `clout quality` computes.
     let q: serde_json::Value = serde_json::from_str(&dir.stdout(&["quality", "instagram/spiky", "--json"])).unwrap();
     assert_eq!(q["quality_score"].as_f64().unwrap(), score("spiky"));
+}
+
+/// Five followers of one channel, one of each kind by construction.
+const FIVE: [&str; 5] = [
+    // An ordinary active account.
+    r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"anna.bakes","followers":420,"following":380,"posts_count":95,"has_profile_pic":true,"is_private":true,"bio":"Baker in Leeds"}"#,
+    // A quiet person: 1 post, 35 followers, follows 110, public, no bio. Not suspicious.
+    r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"jo.martins","followers":35,"following":110,"posts_count":1,"has_profile_pic":true,"is_private":false,"bio_length":0}"#,
+    // Follows 2,400 accounts with 900 followers of its own.
+    r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"deals.hunter","followers":900,"following":2400,"posts_count":310,"has_profile_pic":true,"is_private":false,"bio_length":40}"#,
+    // 48,000 followers.
+    r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"chef.rui","followers":48000,"following":600,"posts_count":1200,"has_profile_pic":true,"is_private":false,"bio_length":80}"#,
+    // A bought account: 3 followers, follows 4,100, no picture, a machine-made name.
+    r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false,"is_private":false,"bio_length":0}"#,
+];
+
+#[test]
+fn quality_check_gives_every_follower_a_type_with_probabilities_and_reasons() {
+    let dir = Dir::new();
+    dir.write("f.ndjson", &FIVE.join("\n"));
+    let lines = dir.json_lines(&["quality", "check", "f.ndjson", "--json"]);
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["real", "inactive", "mass_follower", "influencer", "suspicious"]);
+    for l in &lines {
+        // `fake` is kept for older scripts: true exactly when the type is suspicious.
+        assert_eq!(l["fake"], l["type"] == "suspicious", "{l}");
+        let p = l["probabilities"].as_object().unwrap();
+        let total: f64 = p.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{l}");
+        assert_eq!(p["suspicious"], l["fake_probability"]);
+        assert!(!l["reasons"].as_array().unwrap().is_empty(), "{l}");
+    }
+    // The quiet person is told apart by what it is, not by what it lacks.
+    assert!(lines[1]["reasons"][0].as_str().unwrap().contains("inactive: a real person who rarely posts"));
+    assert!(lines[1]["fake_probability"].as_f64().unwrap() < 0.5, "{}", lines[1]);
+
+    // As text: a line each, then the channel's audience by type.
+    let text = dir.stdout(&["quality", "check", "f.ndjson"]);
+    assert!(text.contains("instagram/greens: 5 followers; an estimated"), "{text}");
+    assert!(text.contains("inactive people"), "{text}");
+}
+
+#[test]
+fn training_reports_cross_validation_per_type_and_can_be_for_one_platform() {
+    let dir = Dir::new();
+    let mut csv =
+        String::from("username,followers,following,posts_count,has_profile_pic,is_private,bio_length,is_fake\n");
+    for i in 0..40 {
+        csv.push_str(&format!("bot{i}{}77,{},{},0,{},false,0,1\n", i * 3, 5 + i % 9, 3_000 + 41 * i, i % 3 != 0));
+    }
+    for i in 0..160 {
+        // Every fourth person is quiet: 2 posts, fewer than 200 followers.
+        let quiet = i % 4 == 0;
+        csv.push_str(&format!(
+            "person.{i},{},{},{},true,{},{},0\n",
+            if quiet { 40 + i } else { 250 + 13 * i },
+            120 + 7 * (i % 30),
+            if quiet { 2 } else { 10 + i },
+            i % 2 == 0,
+            20 + i % 50
+        ));
+    }
+    dir.write("labels.csv", &csv);
+    let out: serde_json::Value =
+        serde_json::from_str(&dir.stdout(&["quality", "train", "--labels", "labels.csv", "--platform", "x", "--json"]))
+            .unwrap();
+    assert_eq!((out["rows"].as_u64(), out["fakes"].as_u64()), (Some(200), Some(40)));
+    assert_eq!(out["platform"], "x");
+    assert!(out["model_file"].as_str().unwrap().ends_with("follower-x.toml"), "{out}");
+    assert!(out["auc"].as_f64().unwrap() > 0.95, "{out}");
+    let inactive = out["by_type"].as_array().unwrap().iter().find(|t| t["type"] == "inactive").unwrap();
+    assert_eq!(inactive["real"], 40, "{out}");
+    assert_eq!(inactive["specificity"], 1.0, "quiet people are not suspicious: {out}");
+    // The transfer features only, unless asked.
+    let features: Vec<&str> = out["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(!features.contains(&"log_posts") && features.contains(&"follow_excess"), "{features:?}");
+    let out = dir.run(&["quality", "train", "--labels", "labels.csv", "--platform", "myspace"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("myspace"));
 }

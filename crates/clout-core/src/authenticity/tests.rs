@@ -147,7 +147,11 @@ fn thin_evidence_widens_the_range_and_a_sample_adds_its_own_uncertainty() {
     let q = quality_score(&thin);
     // ±10 (no history) ±8 (few posts) ±5 (no sample) = ±23 around 100.
     assert_eq!((q.score, q.low, q.high), (100.0, 77.0, 100.0));
-    let sampled = QualityInputs { sample: Some(SampleSummary { checked: 200, fake: 40, mass: 12 }), ..clean_inputs() };
+    let kinds = std::iter::repeat_n(AudienceType::Suspicious, 40)
+        .chain(std::iter::repeat_n(AudienceType::MassFollower, 12))
+        .chain(std::iter::repeat_n(AudienceType::Real, 148));
+    // No error rates known: the plain count of verdicts.
+    let sampled = QualityInputs { sample: Some(SampleSummary::of(kinds, None, None)), ..clean_inputs() };
     let q = quality_score(&sampled);
     // 20 % fake → 12 points. Wilson for 40/200 by hand: centre (0.2 + 3.8416/400) / 1.019208
     // = 0.205654; half-width 1.96 × √(0.0008 + 0.00002401) / 1.019208 = 0.055203.
@@ -215,4 +219,31 @@ fn a_row_warns_of_a_rate_above_followers_and_of_a_skewed_mean() {
     assert_eq!(rate_warnings(Some(300.0), Some(100.0), true).len(), 2);
     assert!(rate_warnings(Some(4.0), Some(3.5), false).is_empty());
     assert!(rate_warnings(None, None, false).is_empty());
+}
+
+#[test]
+fn the_sample_penalty_reads_the_corrected_share_and_splits_the_rest_by_type() {
+    // 30 of 100 called suspicious by a classifier with sensitivity 0.8 and specificity 0.95:
+    // an estimated 1/3 suspicious (see follower::tests), so 60 × 1/3 = 20 points.
+    let kinds = std::iter::repeat_n(AudienceType::Suspicious, 30)
+        .chain(std::iter::repeat_n(AudienceType::Real, 50))
+        .chain(std::iter::repeat_n(AudienceType::Inactive, 20));
+    let summary = SampleSummary::of(kinds, Some(0.8), Some(0.95));
+    let q = quality_score(&QualityInputs { sample: Some(summary), ..clean_inputs() });
+    assert!((q.score - 80.0).abs() < 1e-9, "{q:?}");
+    let c = q.components.iter().find(|c| c.name == "followers_sample").unwrap();
+    assert!(
+        c.explanation.starts_with("an estimated 33 % of the followers are suspicious (95 % range 23–46 %)"),
+        "{}",
+        c.explanation
+    );
+    // The other 2/3 split as the 70 non-suspicious verdicts: real 50/70, inactive 20/70;
+    // inactive: 2/3 × 20/70 = 19 %, Wilson 20/70 = 0.1932–0.4005, × 2/3 = 13–27 %.
+    let shares = summary.shares();
+    let of = |k: AudienceType| shares.iter().find(|t| t.kind == k).unwrap().share;
+    assert!((of(AudienceType::Real) - 50.0 / 70.0 * 2.0 / 3.0).abs() < 1e-12);
+    assert!((of(AudienceType::Inactive) - 20.0 / 70.0 * 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(of(AudienceType::Influencer), 0.0);
+    assert!((shares.iter().map(|t| t.share).sum::<f64>() - 1.0).abs() < 1e-12);
+    assert!(c.evidence.iter().any(|e| e == "inactive people: 19 % (13–27 %)"), "{:?}", c.evidence);
 }
