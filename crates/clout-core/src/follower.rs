@@ -14,8 +14,8 @@
 //! log-odds; a prediction's reasons are the features that pushed it most. Fitting is
 //! Newton's method (IRLS) with an L2 penalty and class weights that balance the classes
 //! ([`fit`]). The built-in model uses only [`TRANSFER`] features: the ones that mark bought
-//! and bot accounts on every platform (following far more accounts than follow back, no
-//! profile picture, a machine-made username). Few posts, few followers, a private or a
+//! and bot accounts on every platform (following hundreds or thousands more accounts than
+//! follow back, no profile picture, a machine-made username). Few posts, few followers, a private or a
 //! public account and a short bio describe quiet people as much as bots, and labelled sets
 //! collected from active accounts teach a model the opposite, so they are left to the
 //! `inactive` type. Pure: no IO, no randomness.
@@ -69,7 +69,7 @@ pub const FEATURES: [(&str, &str); N] = [
     ("username_digit_share", "many digits in the username"),
     ("log_bio_length", "a long bio"),
     ("username_length", "a long username"),
-    ("follow_excess", "follows more than three times as many accounts as follow it"),
+    ("unreciprocated_follows", "follows many more accounts than three times its followers"),
 ];
 
 /// The same sentences for a value below the training average.
@@ -83,11 +83,13 @@ const LOW: [&str; N] = [
     "few or no digits in the username",
     "a short or empty bio",
     "a short username",
-    "follows at most three times as many accounts as follow it",
+    "follows few accounts beyond three times its followers",
 ];
 
-/// The features that mean "bought or bot" on every platform: following far more accounts
-/// than follow back (`follow_excess`), no profile picture, digits in the username. The
+/// The features that mean "bought or bot" on every platform: following many more accounts
+/// than three times its own followers (`unreciprocated_follows`, a count: a follow-bot
+/// follows thousands, a quiet person who follows 300 accounts and is followed by 20 does
+/// not look like one), no profile picture, digits in the username. The
 /// built-in model and `clout quality train` use these unless asked for all.
 pub const TRANSFER: [bool; N] = [false, false, false, false, true, false, true, false, false, true];
 
@@ -98,7 +100,8 @@ pub const ALL: [bool; N] = [true; N];
 /// only push towards `suspicious` (a fit that wants them the other way drops them), 0 free.
 const SIGN: [i8; N] = [0, 0, 0, 0, 1, 0, 1, 0, 0, 1];
 
-/// `follow_excess` starts at this ratio of following to followers.
+/// `unreciprocated_follows` counts the accounts followed beyond this many times the
+/// account's own followers.
 pub const EXCESS_RATIO: f64 = 3.0;
 
 /// The feature vector of a profile; an unknown value takes the training mean (it then
@@ -124,7 +127,10 @@ pub fn features(p: &FollowerProfile, means: &[f64; N]) -> [f64; N] {
         digit_share,
         ln1(p.bio_length, 7),
         p.username_length.map_or(means[8], |l| l as f64),
-        log_ratio.map_or(means[9], |r| (r - EXCESS_RATIO.ln()).max(0.0)),
+        match (p.following, p.followers) {
+            (Some(fg), Some(fr)) => (1.0 + (fg as f64 - EXCESS_RATIO * fr as f64).max(0.0)).ln(),
+            _ => means[9],
+        },
     ]
 }
 

@@ -18,7 +18,10 @@
 //! half have fewer than five posts); 3 % of posts go viral (5–30×); about 10 % of
 //! channels have no follower history older than 30 days and about 10 % have an
 //! older `channel` record from about 60 days earlier; 5 % of posts have a second
-//! observation a week earlier; 2 % of posts write their times as Unix seconds.
+//! observation a week earlier; 2 % of posts write their times as Unix seconds. One
+//! Instagram or X channel in ten has a sample of 40 of its followers (`follower` records):
+//! real, inactive, mass followers, influencers and bought accounts, each follower's kind
+//! in its own `demo_truth` (`{"type": "inactive"}`; see `world/sample.rs`).
 //!
 //! Output is a pure function of [`WorldOptions`]: channels are generated one at a time
 //! from random streams keyed by `(seed, channel index)` (PCG, whose output does not
@@ -53,6 +56,8 @@ pub struct WorldStats {
     pub posts: u64,
     /// `followers` records.
     pub follower_points: u64,
+    /// `follower` records (samples of channels' audiences).
+    pub follower_samples: u64,
     /// Lines written, of every kind.
     pub records: u64,
 }

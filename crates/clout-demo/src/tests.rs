@@ -53,7 +53,7 @@ struct Record {
     comments: Option<u64>,
     shares: Option<u64>,
     creator_id: Option<String>,
-    demo_truth: Option<Truth>,
+    demo_truth: Option<Value>,
 }
 
 #[derive(Debug)]
@@ -79,6 +79,8 @@ struct Channel {
     /// Observation times of the channel's `channel` records.
     channel_records: Vec<i64>,
     posts: Vec<Post>,
+    /// The true kinds of the followers in its sample (`follower` records).
+    sample: Vec<String>,
 }
 
 impl Channel {
@@ -127,10 +129,10 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                     assert!(c.truth.niches.is_empty(), "truth only on the newest record: {line}");
                     c.channel_records.push(observed);
                     c.followers = r.followers.unwrap();
-                    c.truth = r.demo_truth.unwrap();
+                    c.truth = serde_json::from_value(r.demo_truth.unwrap()).unwrap();
                 } else {
                     assert!(!same, "channel record after other records: {line}");
-                    let truth = r.demo_truth.unwrap_or(Truth {
+                    let truth = r.demo_truth.map(|t| serde_json::from_value(t).unwrap()).unwrap_or(Truth {
                         niches: Vec::new(),
                         bought_followers: false,
                         pod: false,
@@ -145,6 +147,7 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                         history: Vec::new(),
                         channel_records: vec![observed],
                         posts: Vec::new(),
+                        sample: Vec::new(),
                     });
                     stage = 0;
                 }
@@ -154,6 +157,12 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                 stage = 1;
                 let observed = time(r.observed_at.as_ref().unwrap()).unwrap();
                 channels.last_mut().unwrap().history.push((observed, r.followers.unwrap()));
+            }
+            "follower" => {
+                assert!(same && stage <= 1, "follower record out of place: {line}");
+                stage = 1;
+                let kind = r.demo_truth.as_ref().and_then(|t| t["type"].as_str()).unwrap().to_string();
+                channels.last_mut().unwrap().sample.push(kind);
             }
             "post" => {
                 assert!(same, "post record out of place: {line}");
@@ -352,6 +361,15 @@ fn every_line_is_a_valid_interchange_record() {
             "comment" => {
                 for field in ["post_id", "comment_id", "author", "text"] {
                     assert!(obj[field].as_str().is_some_and(|s| !s.is_empty()), "{field}: {line}");
+                }
+            }
+            "follower" => {
+                assert!(obj["username"].as_str().is_some_and(|s| !s.is_empty()), "{line}");
+                for field in ["followers", "following", "posts_count", "bio_length"] {
+                    count(&obj[field], field, line);
+                }
+                for field in ["has_profile_pic", "is_private"] {
+                    assert!(obj[field].is_boolean(), "{line}");
                 }
             }
             other => panic!("unknown kind {other}: {line}"),
@@ -742,4 +760,33 @@ fn countries_and_languages_are_mixed_and_mostly_consistent() {
     let us = countries["US"] as f64 / total as f64;
     assert!((0.2..0.4).contains(&us), "{us}");
     assert!(consistent as f64 / total as f64 > 0.8);
+}
+
+#[test]
+fn a_tenth_of_instagram_and_x_channels_have_a_followers_sample_of_every_kind() {
+    let with: Vec<&Channel> = channels().iter().filter(|c| !c.sample.is_empty()).collect();
+    assert!(with.iter().all(|c| c.platform == "instagram" || c.platform == "x"));
+    assert!(with.iter().all(|c| c.sample.len() == 40));
+    let eligible = channels().iter().filter(|c| c.platform == "instagram" || c.platform == "x").count();
+    let share = with.len() as f64 / eligible as f64;
+    assert!((0.07..0.13).contains(&share), "{share}");
+    let kinds = |bought: bool| -> std::collections::HashMap<&str, usize> {
+        let mut m = std::collections::HashMap::new();
+        for c in with.iter().filter(|c| c.truth.bought_followers == bought) {
+            for k in &c.sample {
+                *m.entry(k.as_str()).or_insert(0) += 1;
+            }
+        }
+        m
+    };
+    let clean = kinds(false);
+    let total: usize = clean.values().sum();
+    let of = |k: &str| clean.get(k).copied().unwrap_or(0) as f64 / total as f64;
+    // A clean audience: 5 % bought, then 55/25/12/3 of the remaining 95 %.
+    assert!((0.03..0.07).contains(&of("bought")), "{clean:?}");
+    assert!((0.20..0.28).contains(&of("inactive")), "{clean:?}");
+    assert!((0.09..0.15).contains(&of("mass_follower")), "{clean:?}");
+    let bought = kinds(true);
+    let total: usize = bought.values().sum::<usize>().max(1);
+    assert!(bought.get("bought").copied().unwrap_or(0) as f64 / total as f64 > 0.15, "{bought:?}");
 }

@@ -28,6 +28,7 @@ mod platform;
 mod posts;
 mod profile;
 mod random;
+mod sample;
 mod text;
 
 use channel::{Channel, plan};
@@ -42,6 +43,7 @@ const SALT_CHANNEL: u64 = 0x0043_4841_4e4e_454c;
 const SALT_PAIR: u64 = 0x5041_4952;
 const SALT_POST_IDS: u64 = 0x504f_5354;
 const SALT_POD: u64 = 0x504f_4453;
+const SALT_SAMPLE: u64 = 0x5341_4d50;
 
 /// The writer of a whole world: options, buffers and running totals.
 pub(crate) struct Writer<W: Write> {
@@ -93,6 +95,7 @@ impl<W: Write> Writer<W> {
         self.plan_posts(&mut rng, &channel);
         self.write_channel(&mut rng, &channel)?;
         self.write_followers(&mut rng, &channel)?;
+        self.write_follower_sample(index, &channel)?;
         self.write_posts(&mut rng, &channel)
     }
 

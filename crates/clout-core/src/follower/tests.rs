@@ -195,7 +195,7 @@ fn a_mark_of_bought_accounts_that_points_the_wrong_way_is_dropped() {
         .collect();
     let model = fit(&data, 1.0, 0.96, &TRANSFER).unwrap();
     assert_eq!(model.coefficients[4], 0.0, "{model:?}");
-    assert!(model.coefficients[9] > 0.0, "{model:?}");
+    assert!(model.coefficients[9] > 0.0, "unreciprocated follows stay: {model:?}");
 }
 
 #[test]

@@ -53,6 +53,11 @@ pub(super) struct Growth {
 }
 
 impl Growth {
+    /// The share of today's followers that were bought: `1 − 1/factor` of the purchase.
+    pub(super) fn bought_share(&self) -> Option<f64> {
+        self.purchase.map(|(_, factor)| 1.0 - 1.0 / factor)
+    }
+
     /// The follower level `days` before as_of (without observation noise).
     pub(super) fn level(&self, days: f64) -> f64 {
         if let Some((at, factor)) = self.purchase {
