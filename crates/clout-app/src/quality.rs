@@ -407,6 +407,7 @@ fn inputs(
     QualityInputs {
         growth: growth_anomalies(history, &rated),
         engagement_index: m.and_then(|m| m.engagement_index.ok()),
+        engagement_label: m.and_then(|m| m.engagement_label.ok()),
         comments_per_100_likes: m.and_then(|m| m.comments_per_100_likes.ok()),
         peer_comments: m.and_then(|m| peers.get(row.platform, m.bucket)),
         engagement_cv: m.and_then(|m| m.engagement_cv.ok()),

@@ -282,6 +282,8 @@ impl SampleSummary {
 pub struct QualityInputs {
     pub growth: Option<GrowthCheck>,
     pub engagement_index: Option<f64>,
+    /// The channel's engagement label among its peers (median rate, metrics v2).
+    pub engagement_label: Option<crate::EngagementLabel>,
     pub comments_per_100_likes: Option<f64>,
     /// Mean and standard deviation of `ln(1 + comments per 100 likes)` among peers of the
     /// same platform and size bucket (at least 30 of them), or `None`.
@@ -315,7 +317,23 @@ pub struct QualityScore {
     pub low: f64,
     pub high: f64,
     pub components: Vec<Component>,
+    /// What the penalties alone say: 100 minus their sum.
+    pub penalised: f64,
+    /// The evidence behind the score, in units (see [`quality_score`]).
+    pub evidence: f64,
+    /// Fewer than [`MIN_KINDS`] kinds of evidence: the score is mostly the prior.
+    pub not_enough_evidence: bool,
 }
+
+/// The score of a channel about which nothing is known: the score is pulled towards it
+/// the thinner the evidence.
+pub const PRIOR: f64 = 70.0;
+/// Evidence (in units) at which the score is halfway between the prior and what the
+/// penalties say.
+pub const HALF_EVIDENCE: f64 = 1.0;
+/// The kinds of evidence (growth, engagement versus size, comments per like, a followers
+/// sample, comments) a score needs before it is more than "not enough evidence".
+pub const MIN_KINDS: usize = 2;
 
 /// Computes the score. Penalties:
 /// - growth: 25 points per unexplained gain of 25 % (scaled by its size, capped at 50 per
@@ -330,8 +348,18 @@ pub struct QualityScore {
 /// - comments (20 or more on 5 or more posts): a generic share above 40 % costs up to 20;
 ///   three or more accounts commenting on at least half the posts cost 5 each, 20 at most.
 ///
+/// **Evidence, not defaults.** The penalties give `penalised = 100 − Σ penalties`; the
+/// score is pulled towards [`PRIOR`] as much as the evidence is thin:
+/// `score = PRIOR + (penalised − PRIOR) × E / (E + HALF_EVIDENCE)`, where `E` counts the
+/// evidence in units: growth (intervals / 8, at most 1), engagement versus size (window
+/// posts / 12, at most 1), comments per like against peers (1), a followers sample (2 ×
+/// sampled / 100, at most 2) and judged comments (1). A channel with fewer than
+/// [`MIN_KINDS`] of these is flagged as not enough evidence. So no channel scores a
+/// confident 100: everything clean and every kind of evidence in full gives 95.7.
+///
 /// The range adds ±10 without a follower history to judge, ±8 with fewer than 12 window
-/// posts, ±5 without a follower sample, and the sample's own uncertainty when there is one.
+/// posts, ±5 without a follower sample, the sample's own uncertainty when there is one,
+/// and ±30 × (1 − E / (E + HALF_EVIDENCE)) for what the prior still holds.
 pub fn quality_score(x: &QualityInputs) -> QualityScore {
     let mut components = Vec::new();
     let mut width = 0.0;
@@ -407,6 +435,15 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
     // Engagement versus size.
     let (e_penalty, e_text) = match x.engagement_index {
         None => (0.0, "no engagement index".to_string()),
+        // Below the size fit but high among the peers of its bucket: the two comparisons
+        // disagree, and a channel is not called a ghost audience while labelled high.
+        Some(i) if i < 0.5 && x.engagement_label.is_some_and(|l| l >= crate::EngagementLabel::High) => (
+            0.0,
+            format!(
+                "engagement index {i:.2}, below the size fit, but the median rate is {} among peers of its size bucket: no penalty",
+                x.engagement_label.map_or("", |l| l.words())
+            ),
+        ),
         Some(i) if i < 0.5 => (
             30.0 * (0.5 - i) / 0.5,
             format!("engagement index {i:.2}: far below peers of its size (a ghost audience?)"),
@@ -528,6 +565,30 @@ pub fn quality_score(x: &QualityInputs) -> QualityScore {
         }),
     }
 
-    let score = (100.0 - components.iter().map(|c| c.penalty).sum::<f64>()).clamp(0.0, 100.0);
-    QualityScore { score, low: (score - width).max(0.0), high: (score + width).min(100.0), components }
+    let penalised = (100.0 - components.iter().map(|c| c.penalty).sum::<f64>()).clamp(0.0, 100.0);
+    // Evidence units: one per kind, less when thin (a short history, few posts, a small
+    // sample); a followers sample of 100 or more counts twice.
+    let available = |name: &str| components.iter().any(|c| c.name == name && c.available);
+    let units = [
+        x.growth.as_ref().map_or(0.0, |g| (g.intervals as f64 / 8.0).min(1.0)),
+        if available("engagement_vs_size") { (f64::from(x.posts_in_window) / 12.0).min(1.0) } else { 0.0 },
+        if available("comments_per_100_likes") { 1.0 } else { 0.0 },
+        x.sample.filter(|s| s.checked > 0).map_or(0.0, |s| (2.0 * s.checked as f64 / 100.0).min(2.0)),
+        if available("comment_authenticity") { 1.0 } else { 0.0 },
+    ];
+    let evidence: f64 = units.iter().sum();
+    let kinds = units.iter().filter(|&&u| u > 0.0).count();
+    let weight = evidence / (evidence + HALF_EVIDENCE);
+    let score = PRIOR + (penalised - PRIOR) * weight;
+    // The range: the thin-evidence widths above, and what the prior still holds.
+    let width = width + 30.0 * (1.0 - weight);
+    QualityScore {
+        score,
+        low: (score - width).max(0.0),
+        high: (score + width).min(100.0),
+        components,
+        penalised,
+        evidence,
+        not_enough_evidence: kinds < MIN_KINDS,
+    }
 }

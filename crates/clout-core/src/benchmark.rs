@@ -98,6 +98,16 @@ impl EngagementLabel {
         }
     }
 
+    /// The label in words, for people.
+    pub const fn words(self) -> &'static str {
+        match self {
+            EngagementLabel::Low => "low",
+            EngagementLabel::Good => "good",
+            EngagementLabel::High => "high",
+            EngagementLabel::VeryHigh => "very high",
+        }
+    }
+
     pub fn parse(raw: &str) -> Option<EngagementLabel> {
         let lower = raw.trim().to_ascii_lowercase().replace('-', "_");
         EngagementLabel::ALL.into_iter().find(|l| l.as_str() == lower)

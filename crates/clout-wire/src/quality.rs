@@ -62,6 +62,15 @@ pub struct Quality {
     pub quality_high: f64,
     #[schema(value_type = MethodName)]
     pub method: &'static str,
+    /// True when fewer than two kinds of evidence (growth, engagement versus size,
+    /// comments per like, a followers sample, comments) were available: the score is then
+    /// mostly the prior, and the range wide.
+    pub not_enough_evidence: bool,
+    /// The evidence behind the score, in units (see docs/audience.md); the score is pulled
+    /// towards the prior of 70 the smaller this is.
+    pub evidence_units: f64,
+    /// What the penalties alone say: 100 minus their sum.
+    pub penalised_score: f64,
     pub components: Vec<QualityComponent>,
 }
 
@@ -75,6 +84,9 @@ impl Quality {
             quality_low: q.low,
             quality_high: q.high,
             method: "derived",
+            not_enough_evidence: q.not_enough_evidence,
+            evidence_units: q.evidence,
+            penalised_score: q.penalised,
             components: q
                 .components
                 .iter()

@@ -100,11 +100,27 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                     text.push_str(&format!("{}\n", clout_wire::line(&clout_wire::Quality::from(&r))));
                 } else {
                     text.push_str(&format!(
-                        "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious)\n",
-                        r.view.row.platform, r.view.row.handle, q.score, q.low, q.high
+                        "{}/{}: audience quality {:.0} (range {:.0}-{:.0}; 100 = nothing suspicious){}\n",
+                        r.view.row.platform,
+                        r.view.row.handle,
+                        q.score,
+                        q.low,
+                        q.high,
+                        if q.not_enough_evidence {
+                            "\n  NOT ENOUGH EVIDENCE: fewer than two kinds of evidence; the score is mostly the prior of 70"
+                        } else {
+                            ""
+                        }
                     ));
                     for c in &q.components {
-                        let mark = if !c.available { "  n/a".to_string() } else { format!("{:>5.0}", -c.penalty) };
+                        // A component with nothing wrong shows "ok", never a loss of 0.
+                        let mark = if !c.available {
+                            "  n/a".to_string()
+                        } else if c.penalty > 0.0 {
+                            format!("{:>5.0}", -c.penalty)
+                        } else {
+                            "   ok".to_string()
+                        };
                         text.push_str(&format!("{mark}  {:<24} {}\n", c.name, c.explanation));
                         for e in &c.evidence {
                             text.push_str(&format!("         - {e}\n"));

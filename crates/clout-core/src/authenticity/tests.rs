@@ -91,6 +91,7 @@ fn clean_inputs() -> QualityInputs {
     QualityInputs {
         growth: growth_anomalies(&weekly(&[10_000, 10_100, 10_180, 10_300, 10_390, 10_500]), &[]),
         engagement_index: Some(1.1),
+        engagement_label: Some(crate::EngagementLabel::Good),
         comments_per_100_likes: Some(3.0),
         peer_comments: Some(((1.0f64 + 3.0).ln(), 0.4)),
         engagement_cv: Some(0.45),
@@ -100,13 +101,44 @@ fn clean_inputs() -> QualityInputs {
     }
 }
 
+/// `PRIOR + (penalised − PRIOR) × E / (E + 1)`, written out for the tests.
+fn shrunk(penalised: f64, evidence: f64) -> f64 {
+    70.0 + (penalised - 70.0) * evidence / (evidence + 1.0)
+}
+
 #[test]
-fn a_clean_channel_scores_100_with_a_narrow_range() {
+fn a_clean_channel_scores_high_but_never_a_confident_100() {
     let q = quality_score(&clean_inputs());
-    assert_eq!(q.score, 100.0);
-    // Only the missing followers sample widens the range: ±5.
-    assert_eq!((q.low, q.high), (95.0, 100.0));
+    assert_eq!(q.penalised, 100.0);
     assert!(q.components.iter().all(|c| c.penalty == 0.0));
+    // Evidence: 5 growth intervals (5/8 = 0.625), 15 window posts (1), comments per like
+    // against peers (1): 2.625 units. 70 + 30 × 2.625 / 3.625 = 91.724.
+    assert!((q.evidence - 2.625).abs() < 1e-12);
+    assert!((q.score - 91.724_137_9).abs() < 1e-6, "{}", q.score);
+    assert!(!q.not_enough_evidence);
+    // The range: ±5 without a sample, ±30 × 1 / 3.625 = ±8.276 for the prior: 78.45–100.
+    assert!((q.low - 78.448_275_9).abs() < 1e-6 && q.high == 100.0, "{q:?}");
+}
+
+#[test]
+fn a_channel_without_evidence_says_so_and_scores_the_prior_with_a_wide_range() {
+    let bare = QualityInputs {
+        growth: None,
+        engagement_index: None,
+        comments_per_100_likes: None,
+        peer_comments: None,
+        engagement_cv: None,
+        posts_in_window: 0,
+        ..clean_inputs()
+    };
+    let q = quality_score(&bare);
+    assert!(q.not_enough_evidence);
+    assert_eq!((q.evidence, q.score), (0.0, 70.0));
+    // ±10 (no history) ±8 (few posts) ±5 (no sample) ±30 (all prior) = ±53.
+    assert_eq!((q.low, q.high), (17.0, 100.0));
+    // One kind of evidence is still not enough.
+    let one = QualityInputs { growth: clean_inputs().growth, ..bare };
+    assert!(quality_score(&one).not_enough_evidence);
 }
 
 #[test]
@@ -126,7 +158,9 @@ fn bought_followers_cost_points_with_their_evidence() {
     // Engagement index 0.3: 30 × (0.5 − 0.3) / 0.5 = 12.
     let size = q.components.iter().find(|c| c.name == "engagement_vs_size").unwrap();
     assert!((size.penalty - 12.0).abs() < 1e-9);
-    assert!((q.score - (100.0 - 45.0 - 12.0)).abs() < 1e-9);
+    assert!((q.penalised - (100.0 - 45.0 - 12.0)).abs() < 1e-9);
+    // 19 intervals (1), 15 posts (1), comments per like (1): 70 + (43 − 70) × 3/4 = 49.75.
+    assert!((q.score - shrunk(43.0, 3.0)).abs() < 1e-9 && (q.score - 49.75).abs() < 1e-9, "{}", q.score);
 }
 
 #[test]
@@ -138,15 +172,18 @@ fn a_pod_is_caught_by_its_comments_and_steadiness() {
     assert_eq!(comments.penalty, 30.0);
     let steady = q.components.iter().find(|c| c.name == "consistency").unwrap();
     assert_eq!(steady.penalty, 10.0);
-    assert_eq!(q.score, 60.0);
+    assert_eq!(q.penalised, 60.0);
+    // 70 + (60 − 70) × 2.625 / 3.625 = 62.759.
+    assert!((q.score - 62.758_620_7).abs() < 1e-6, "{}", q.score);
 }
 
 #[test]
 fn thin_evidence_widens_the_range_and_a_sample_adds_its_own_uncertainty() {
     let thin = QualityInputs { growth: None, posts_in_window: 6, ..clean_inputs() };
     let q = quality_score(&thin);
-    // ±10 (no history) ±8 (few posts) ±5 (no sample) = ±23 around 100.
-    assert_eq!((q.score, q.low, q.high), (100.0, 77.0, 100.0));
+    // Evidence: 6 posts (0.5) and comments per like (1) = 1.5: 70 + 30 × 0.6 = 88.
+    // ±10 (no history) ±8 (few posts) ±5 (no sample) ±30 × 0.4 = ±35.
+    assert!((q.score - 88.0).abs() < 1e-9 && (q.low - 53.0).abs() < 1e-9 && q.high == 100.0, "{q:?}");
     let kinds = std::iter::repeat_n(AudienceType::Suspicious, 40)
         .chain(std::iter::repeat_n(AudienceType::MassFollower, 12))
         .chain(std::iter::repeat_n(AudienceType::Real, 148));
@@ -155,10 +192,14 @@ fn thin_evidence_widens_the_range_and_a_sample_adds_its_own_uncertainty() {
     let q = quality_score(&sampled);
     // 20 % fake → 12 points. Wilson for 40/200 by hand: centre (0.2 + 3.8416/400) / 1.019208
     // = 0.205654; half-width 1.96 × √(0.0008 + 0.00002401) / 1.019208 = 0.055203.
-    assert!((q.score - 88.0).abs() < 1e-9);
+    assert!((q.penalised - 88.0).abs() < 1e-9);
+    // A sample of 200 counts 2 units: 4.625 in all; 70 + 18 × 4.625 / 5.625 = 84.8.
+    assert!((q.score - 84.8).abs() < 1e-9, "{}", q.score);
     let (lo, hi) = wilson(40, 200);
     assert!((lo - 0.150451).abs() < 1e-5 && (hi - 0.260857).abs() < 1e-5, "{lo} {hi}");
-    assert!((q.high - q.low - 60.0 * (hi - lo)).abs() < 1e-9 || q.high == 100.0);
+    // The range: the sample's ±60 × (hi − lo) / 2 and the prior's ±30 × 1 / 5.625.
+    let half = 30.0 * (hi - lo) + 30.0 / 5.625;
+    assert!((q.high - q.score - half).abs() < 1e-9 && (q.score - q.low - half).abs() < 1e-9, "{q:?}");
 }
 
 #[test]
@@ -230,7 +271,9 @@ fn the_sample_penalty_reads_the_corrected_share_and_splits_the_rest_by_type() {
         .chain(std::iter::repeat_n(AudienceType::Inactive, 20));
     let summary = SampleSummary::of(kinds, Some(0.8), Some(0.95));
     let q = quality_score(&QualityInputs { sample: Some(summary), ..clean_inputs() });
-    assert!((q.score - 80.0).abs() < 1e-9, "{q:?}");
+    assert!((q.penalised - 80.0).abs() < 1e-9, "{q:?}");
+    // 100 sampled: 2 units, 4.625 in all: 70 + 10 × 4.625 / 5.625 = 78.22.
+    assert!((q.score - shrunk(80.0, 4.625)).abs() < 1e-9, "{q:?}");
     let c = q.components.iter().find(|c| c.name == "followers_sample").unwrap();
     assert!(
         c.explanation.starts_with("an estimated 33 % of the followers are suspicious (95 % range 23–46 %)"),
@@ -246,4 +289,22 @@ fn the_sample_penalty_reads_the_corrected_share_and_splits_the_rest_by_type() {
     assert_eq!(of(AudienceType::Influencer), 0.0);
     assert!((shares.iter().map(|t| t.share).sum::<f64>() - 1.0).abs() < 1e-12);
     assert!(c.evidence.iter().any(|e| e == "inactive people: 19 % (13–27 %)"), "{:?}", c.evidence);
+}
+
+#[test]
+fn a_channel_labelled_high_among_its_peers_is_not_called_a_ghost_audience() {
+    // Engagement index 0.3 against the size fit: a ghost audience (−12) for a channel whose
+    // median is ordinary among its bucket's peers, but not for one labelled high there.
+    let ghost = quality_score(&QualityInputs { engagement_index: Some(0.3), ..clean_inputs() });
+    let size = |q: &QualityScore| q.components.iter().find(|c| c.name == "engagement_vs_size").unwrap().clone();
+    assert!((size(&ghost).penalty - 12.0).abs() < 1e-9);
+    assert!(size(&ghost).explanation.contains("ghost audience"));
+    let high = quality_score(&QualityInputs {
+        engagement_index: Some(0.3),
+        engagement_label: Some(crate::EngagementLabel::High),
+        ..clean_inputs()
+    });
+    assert_eq!(size(&high).penalty, 0.0);
+    assert!(!size(&high).explanation.contains("ghost"), "{:?}", size(&high));
+    assert!(size(&high).explanation.contains("high among peers"), "{:?}", size(&high));
 }

@@ -57,6 +57,20 @@ fn pages_name_labels_tiers_and_components_in_words_and_show_no_zero_as_a_loss() 
 }
 
 #[test]
+fn a_score_without_enough_evidence_says_so_and_its_colour_follows_its_value() {
+    let world = world();
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    // steady: nothing wrong, but no follower history and too few channels for peers: no
+    // evidence at all. The prior, 70, in grey with the notice; never a green 100.
+    let steady = client.get("/channels/instagram/steady").body;
+    assert!(steady.contains(r#"class="score score-unknown" id="quality-score">70<"#), "{steady}");
+    assert!(steady.contains("Not enough evidence"), "{steady}");
+    assert!(!steady.contains(">100<"), "{steady}");
+    shut_down(server);
+}
+
+#[test]
 fn the_directory_says_when_each_channels_data_was_read_and_filters_on_it() {
     let world = world();
     let server = world.serve();
