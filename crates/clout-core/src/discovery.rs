@@ -11,9 +11,9 @@ use crate::tier::{Tier, TierPreset};
 /// How to order results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
-    /// With a text query: the text score × `(0.5 + 0.5 × min(engagement_index, 3))`
-    /// (an index of 1, typical for the size, leaves the text score as it is; no index
-    /// counts as 1). Without one: the engagement index.
+    /// The default: by [`merit`] (consistent engagement for the size, from an authentic
+    /// audience, in the micro range, without outliers); with a text query, the text score
+    /// × `(0.5 + 0.5 × merit)`.
     Relevance,
     Followers,
     EngagementRate,
@@ -167,4 +167,51 @@ pub struct SearchPage {
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: Option<FacetCounts>,
+}
+
+/// What a channel's merit reads (see [`merit`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeritInputs {
+    pub followers: Option<u64>,
+    /// Mean and median engagement rate, percent.
+    pub engagement_rate: Option<f64>,
+    pub median_rate: Option<f64>,
+    /// Median rate over what the size fit expects (1 = typical for the size).
+    pub engagement_index: Option<f64>,
+    /// Audience quality, 0..100.
+    pub quality: Option<f64>,
+}
+
+/// The default order of the Directory, lookalikes and plans: a product of four factors,
+/// each a person can check.
+///
+/// - **Engagement for the size**: the engagement index (by the median rate, so one viral
+///   post cannot buy it), capped at 3, so that a handful of outliers cannot outrank every
+///   consistent channel; no index counts as 0.5.
+/// - **Authentic audience**: audience quality / 100 (no score counts as the prior, 0.7).
+/// - **Tier fit**: 1 for 2,000–50,000 followers (the micro range the product is for), 0.8
+///   for 1,000–1,999, 0.85 up to 500,000, 0.7 above, 0.3 under 1,000 (too small to plan
+///   with) or unknown.
+/// - **No outliers**: × 0.25 when the mean rate is above 100 % (more engagements per post
+///   than followers), × 0.6 with a viral skew (mean above 1.5 × the median).
+pub fn merit(x: &MeritInputs) -> f64 {
+    let engagement = x.engagement_index.filter(|i| i.is_finite()).map_or(0.5, |i| i.clamp(0.0, 3.0));
+    let quality = x.quality.filter(|q| q.is_finite()).map_or(0.7, |q| (q / 100.0).clamp(0.0, 1.0));
+    let tier = match x.followers {
+        Some(f) if (2_000..=50_000).contains(&f) => 1.0,
+        Some(f) if (1_000..2_000).contains(&f) => 0.8,
+        Some(f) if (50_001..=500_000).contains(&f) => 0.85,
+        Some(f) if f > 500_000 => 0.7,
+        _ => 0.3,
+    };
+    let mut outliers = 1.0;
+    if x.engagement_rate.is_some_and(|r| r > 100.0) {
+        outliers *= 0.25;
+    }
+    if let (Some(mean), Some(median)) = (x.engagement_rate, x.median_rate)
+        && mean > 1.5 * median
+    {
+        outliers *= 0.6;
+    }
+    engagement * quality * tier * outliers
 }

@@ -145,6 +145,7 @@ impl DiscoveryIndex {
             + (self.unfiltered.by_followers.capacity()
                 + self.unfiltered.by_rate.capacity()
                 + self.unfiltered.by_index.capacity()
+                + self.unfiltered.by_merit.capacity()
                 + self.unfiltered.by_growth.capacity())
                 * 4
             + self.ordinal_by_id.capacity() * 4

@@ -196,14 +196,27 @@ impl DiscoveryIndex {
         }
     }
 
+    /// Channel `i`'s [`clout_core::discovery::merit`], the default order.
+    pub(crate) fn merit(&self, i: usize) -> f64 {
+        let c = &self.cols;
+        let some = |v: f64| (!v.is_nan()).then_some(v);
+        clout_core::discovery::merit(&clout_core::discovery::MeritInputs {
+            followers: (c.followers[i] != u64::MAX).then_some(c.followers[i]),
+            engagement_rate: some(c.engagement_rate[i]),
+            median_rate: some(f64::from(c.median_rate[i])),
+            engagement_index: some(c.engagement_index[i]),
+            quality: some(c.quality[i]),
+        })
+    }
+
     pub(crate) fn score(&self, i: usize, q: &DiscoveryQuery, text_score: Option<f64>) -> f64 {
         let c = &self.cols;
         match q.sort {
             SortKey::Relevance => {
-                let index = c.engagement_index[i];
+                let merit = self.merit(i);
                 match text_score {
-                    Some(t) => t * (0.5 + 0.5 * if index.is_nan() { 1.0 } else { index.clamp(0.0, 3.0) }),
-                    None => index,
+                    Some(t) => t * (0.5 + 0.5 * merit),
+                    None => merit,
                 }
             }
             SortKey::Followers => {

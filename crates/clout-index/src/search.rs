@@ -35,7 +35,8 @@ impl DiscoveryIndex {
         if text_hits.is_none() && Self::is_unfiltered(q) {
             let u = &self.unfiltered;
             let order = match q.sort {
-                SortKey::Relevance | SortKey::EngagementIndex => &u.by_index,
+                SortKey::Relevance => &u.by_merit,
+                SortKey::EngagementIndex => &u.by_index,
                 SortKey::Followers => &u.by_followers,
                 SortKey::EngagementRate => &u.by_rate,
                 SortKey::Growth => &u.by_growth,
