@@ -128,7 +128,8 @@ fn followers(app: &App, world: &std::path::Path, truth: &HashMap<(String, String
     // true kind → counts per verdict type
     let mut table: std::collections::BTreeMap<&str, [usize; 5]> = Default::default();
     // channel → (verdict kinds, true bought count, rates)
-    let mut channels: HashMap<&str, (Vec<AudienceType>, usize, (Option<f64>, Option<f64>))> = HashMap::new();
+    type Sampled = (Vec<AudienceType>, usize, (Option<f64>, Option<f64>));
+    let mut channels: HashMap<&str, Sampled> = HashMap::new();
     for c in &check.followers {
         let Some(kind) = truth.get(&(c.channel.to_lowercase(), c.username.clone())) else { continue };
         table.entry(kind.as_str()).or_default()[c.verdict.kind as usize] += 1;

@@ -428,7 +428,11 @@ fn follower_records_import_once_and_the_built_in_model_flags_an_obvious_bot() {
     assert_eq!(checked[1].username, "user83920417", "the @ is not part of the name");
     assert!(!checked[0].verdict.fake && checked[1].verdict.fake, "{checked:?}");
     assert!(
-        checked[1].verdict.reasons.iter().any(|r| r.text.contains("follows many more accounts than three times its followers")),
+        checked[1]
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("follows many more accounts than three times its followers")),
         "{checked:?}"
     );
     // anna.bakes: 95 posts, 420 followers, follows 380: an ordinary active account.

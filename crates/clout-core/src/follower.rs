@@ -25,7 +25,7 @@ mod share;
 #[cfg(test)]
 mod tests;
 
-pub use fit::{CrossValidation, TypeFigures, cross_validate, fit, roc_auc, scores};
+pub use fit::{CrossValidation, Scores, TypeFigures, cross_validate, fit, roc_auc, scores};
 pub use share::{Share, suspicious_share, wilson};
 
 /// What is known of one follower account. Unknown values are `None`.
