@@ -193,7 +193,7 @@ impl App {
             .store
             .channel_id(platform, handle.as_str())?
             .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))?;
-        let found = directory.index.lookalikes(of_id, limit);
+        let found = directory.index.lookalikes_ranked(of_id, limit);
         let ids: Vec<i64> = found.iter().map(|l| l.channel_id).collect();
         let mut by_id: HashMap<i64, clout_store::ChannelRow> =
             self.store.channels_by_ids(&ids)?.into_iter().map(|r| (r.id, r)).collect();

@@ -112,3 +112,46 @@ fn lookalikes_found_on_two_threads_equal_one_pass_over_every_candidate() {
         assert_eq!(one_pass.len(), 25);
     }
 }
+
+#[test]
+fn among_lookalikes_about_as_similar_an_authentic_consistent_one_comes_first() {
+    let row = |id: i64, followers: u64, mean: f64, quality: f64| IndexedChannel {
+        channel_id: id,
+        platform: Platform::Instagram,
+        followers: Some(followers),
+        country: None,
+        language: None,
+        niches: vec!["vegan".to_string()],
+        engagement_rate: Some(mean),
+        median_rate: Some(mean),
+        label: None,
+        engagement_index: Some(1.0),
+        growth: None,
+        posts_per_week: None,
+        quality: Some(quality),
+        verified: None,
+        has_email: false,
+        as_of: None,
+    };
+    // The channel, and three of the same size and niche (similarity 0.5 + 0.2 = 0.7 each):
+    // 2 has a doubtful audience (merit 1 × 0.3 = 0.3), 3 more engagements than followers
+    // (0.9 × 0.25 = 0.225), 4 is clean (0.9). A fifth, 5, shares the niche at 100 times
+    // the size: size similarity exp(−2) = 0.135, so 0.5 + 0.2 × 0.135 = 0.527, clean.
+    let rows = vec![
+        row(1, 10_000, 3.0, 90.0),
+        row(2, 10_000, 3.0, 30.0),
+        row(3, 10_000, 150.0, 90.0),
+        row(4, 10_000, 3.0, 90.0),
+        row(5, 1_000_000, 3.0, 90.0),
+    ];
+    let mut index = DiscoveryIndex::build(rows.clone());
+    index.set_lookalike_profiles(
+        rows.iter().map(|r| (r.channel_id, vec![("vegan".to_string(), 1.0f64)], Vec::<String>::new())),
+    );
+    let by_similarity: Vec<i64> = index.lookalikes(1, 4).iter().map(|l| l.channel_id).collect();
+    assert_eq!(by_similarity, [2, 3, 4, 5], "ties by lower id");
+    // Ranked: 4 → 0.7 × (0.7 + 0.27) = 0.679; 2 → 0.7 × 0.79 = 0.553; 3 → 0.7 × 0.7675 =
+    // 0.537; 5 (merit 1 × 0.9 × 0.7 over 500,000 followers) → 0.527 × 0.889 = 0.469.
+    let ranked: Vec<i64> = index.lookalikes_ranked(1, 4).iter().map(|l| l.channel_id).collect();
+    assert_eq!(ranked, [4, 2, 3, 5]);
+}
