@@ -22,7 +22,9 @@
 
 use std::path::Path;
 
-use clout_core::follower::{ALL, AudienceType, FEATURES, FollowerProfile, N, Scores, TRANSFER, fit, profile_type, scores};
+use clout_core::follower::{
+    ALL, AudienceType, FEATURES, FollowerProfile, N, Scores, TRANSFER, fit, profile_type, scores,
+};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;

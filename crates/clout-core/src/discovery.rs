@@ -185,9 +185,10 @@ pub struct MeritInputs {
 /// The default order of the Directory, lookalikes and plans: a product of four factors,
 /// each a person can check.
 ///
-/// - **Engagement for the size**: the engagement index (by the median rate, so one viral
-///   post cannot buy it), capped at 3, so that a handful of outliers cannot outrank every
-///   consistent channel; no index counts as 0.5.
+/// - **Engagement for the size**: the engagement index `i` (by the median rate, so one
+///   viral post cannot buy it), saturated as `3 × tanh(i / 3)`: about `i` for ordinary
+///   channels (1 → 0.96, 2 → 1.75), never above 3, so that a handful of outliers cannot
+///   outrank every consistent channel by their extremes (9 → 2.99); no index counts as 0.5.
 /// - **Authentic audience**: audience quality / 100 (no score counts as the prior, 0.7).
 /// - **Tier fit**: 1 for 2,000–50,000 followers (the micro range the product is for), 0.8
 ///   for 1,000–1,999, 0.85 up to 500,000, 0.7 above, 0.3 under 1,000 (too small to plan
@@ -195,7 +196,7 @@ pub struct MeritInputs {
 /// - **No outliers**: × 0.25 when the mean rate is above 100 % (more engagements per post
 ///   than followers), × 0.6 with a viral skew (mean above 1.5 × the median).
 pub fn merit(x: &MeritInputs) -> f64 {
-    let engagement = x.engagement_index.filter(|i| i.is_finite()).map_or(0.5, |i| i.clamp(0.0, 3.0));
+    let engagement = x.engagement_index.filter(|i| i.is_finite()).map_or(0.5, |i| 3.0 * (i.max(0.0) / 3.0).tanh());
     let quality = x.quality.filter(|q| q.is_finite()).map_or(0.7, |q| (q / 100.0).clamp(0.0, 1.0));
     let tier = match x.followers {
         Some(f) if (2_000..=50_000).contains(&f) => 1.0,

@@ -310,16 +310,16 @@ fn relevance_blends_the_text_score_with_the_engagement_index() {
         has_email: false,
         as_of: None,
     };
-    // merit = index (no index: 0.5) × quality (none: 0.7) × tier (5,000 followers: 1):
-    // 0.14, 1.4 and 0.35. Text scores 10, 8, 8 × (0.5 + 0.5 × merit): channel 1 → 5.7,
-    // 2 → 9.6, 3 → 5.4.
+    // merit = 3 tanh(index / 3) (no index: 0.5) × quality (none: 0.7) × tier (5,000
+    // followers: 1): 0.19972 × 0.7, 1.74835 × 0.7 and 0.35. Text scores 10, 8, 8 ×
+    // (0.5 + 0.5 × merit): channel 1 → 5.699, 2 → 8.895, 3 → 5.4.
     let index = DiscoveryIndex::build(vec![row(1, Some(0.2)), row(2, Some(2.0)), row(3, None)]);
     let text: HashMap<i64, f64> = [(1, 10.0), (2, 8.0), (3, 8.0)].into_iter().collect();
     let page = index.search(&DiscoveryQuery::everything(), Some(&text));
     let got: Vec<i64> = page.hits.iter().map(|h| h.channel_id).collect();
     assert_eq!(got, [2, 1, 3]);
-    for (hit, expected) in page.hits.iter().zip([9.6, 5.7, 5.4]) {
-        assert!((hit.score.unwrap() - expected).abs() < 1e-9, "{:?}", page.hits);
+    for (hit, expected) in page.hits.iter().zip([8.895_376_74, 5.698_964_80, 5.4]) {
+        assert!((hit.score.unwrap() - expected).abs() < 1e-8, "{:?}", page.hits);
     }
 }
 
@@ -344,18 +344,18 @@ fn the_first_page_puts_consistent_micro_channels_from_real_audiences_above_outli
         as_of: None,
     };
     let index = DiscoveryIndex::build(vec![
-        // 1,000 followers at 125 %: more engagements than followers; index capped at 3.
-        // 3 × 0.9 × 0.8 (1,000–1,999) × 0.25 (above 100 %) = 0.54.
+        // 1,000 followers at 125 %: more engagements than followers; index 9 saturates:
+        // 3 tanh(3) = 2.985 × 0.9 × 0.8 (1,000–1,999) × 0.25 (above 100 %) = 0.537.
         row(1, 1_000, 125.0, 120.0, 9.0, 90.0),
-        // One 620 % post carries a 63 % mean (median 11.5 %): 3 × 0.9 × 0.3 (under 1,000)
-        // × 0.6 (skewed) = 0.486.
+        // One 620 % post carries a 63 % mean (median 11.5 %): 3 tanh(4/3) = 2.610 × 0.9 ×
+        // 0.3 (under 1,000) × 0.6 (skewed) = 0.423.
         row(2, 900, 63.0, 11.5, 4.0, 90.0),
         // A steady micro channel, twice the rate its size predicts, a clean audience:
-        // 2 × 0.9 × 1 = 1.8.
+        // 3 tanh(2/3) = 1.748 × 0.9 × 1 = 1.574.
         row(3, 12_000, 4.1, 4.0, 2.0, 90.0),
-        // The same with a doubtful audience: 2 × 0.45 = 0.9.
+        // The same with a doubtful audience: 1.748 × 0.45 = 0.787.
         row(4, 12_000, 4.1, 4.0, 2.0, 45.0),
-        // Typical for its size, micro, clean: 1 × 0.9 = 0.9; a macro one: 0.765.
+        // Typical for its size, micro, clean: 0.965 × 0.9 = 0.868; a macro one: 0.738.
         row(5, 30_000, 2.0, 2.0, 1.0, 90.0),
         row(6, 200_000, 1.0, 1.0, 1.0, 90.0),
     ]);

@@ -133,9 +133,9 @@ fn among_lookalikes_about_as_similar_an_authentic_consistent_one_comes_first() {
         has_email: false,
         as_of: None,
     };
-    // The channel, and three of the same size and niche (similarity 0.5 + 0.2 = 0.7 each):
-    // 2 has a doubtful audience (merit 1 × 0.3 = 0.3), 3 more engagements than followers
-    // (0.9 × 0.25 = 0.225), 4 is clean (0.9). A fifth, 5, shares the niche at 100 times
+    // The channel, and three of the same size and niche (similarity 0.5 + 0.2 = 0.7 each),
+    // index 1 (3 tanh(1/3) = 0.965): 2 has a doubtful audience (merit 0.965 × 0.3 = 0.289),
+    // 3 more engagements than followers (0.965 × 0.9 × 0.25 = 0.217), 4 is clean (0.868). A fifth, 5, shares the niche at 100 times
     // the size: size similarity exp(−2) = 0.135, so 0.5 + 0.2 × 0.135 = 0.527, clean.
     let rows = vec![
         row(1, 10_000, 3.0, 90.0),
@@ -150,8 +150,8 @@ fn among_lookalikes_about_as_similar_an_authentic_consistent_one_comes_first() {
     );
     let by_similarity: Vec<i64> = index.lookalikes(1, 4).iter().map(|l| l.channel_id).collect();
     assert_eq!(by_similarity, [2, 3, 4, 5], "ties by lower id");
-    // Ranked: 4 → 0.7 × (0.7 + 0.27) = 0.679; 2 → 0.7 × 0.79 = 0.553; 3 → 0.7 × 0.7675 =
-    // 0.537; 5 (merit 1 × 0.9 × 0.7 over 500,000 followers) → 0.527 × 0.889 = 0.469.
+    // Ranked: 4 → 0.7 × (0.7 + 0.3 × 0.868) = 0.672; 2 → 0.7 × 0.787 = 0.551; 3 → 0.7 ×
+    // 0.765 = 0.536; 5 (merit 0.868 × 0.7 over 500,000 followers) → 0.527 × 0.882 = 0.465.
     let ranked: Vec<i64> = index.lookalikes_ranked(1, 4).iter().map(|l| l.channel_id).collect();
     assert_eq!(ranked, [4, 2, 3, 5]);
 }
