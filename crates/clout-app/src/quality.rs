@@ -500,7 +500,17 @@ impl App {
         let scores: Vec<(i64, clout_store::QualityRecord)> = self
             .quality_all()?
             .into_iter()
-            .map(|(id, q)| (id, clout_store::QualityRecord { score: q.score, low: q.low, high: q.high }))
+            .map(|(id, q)| {
+                (
+                    id,
+                    clout_store::QualityRecord {
+                        score: q.score,
+                        low: q.low,
+                        high: q.high,
+                        enough_evidence: !q.not_enough_evidence,
+                    },
+                )
+            })
             .collect();
         self.store.replace_quality(&scores)?;
         Ok(scores.len() as u64)

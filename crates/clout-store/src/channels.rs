@@ -138,7 +138,7 @@ pub(crate) const CHANNEL_COLUMNS: &str =
     m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
     m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
     m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
-    m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high";
+    m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high, q.enough_evidence";
 
 /// How many columns [`CHANNEL_COLUMNS`] selects (a query may add its own after them).
 pub(crate) fn channel_column_count() -> usize {
@@ -211,7 +211,9 @@ pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
         source: r.get(18)?,
         metrics,
         quality: match (r.get::<_, Option<f64>>(54)?, r.get::<_, Option<f64>>(55)?, r.get::<_, Option<f64>>(56)?) {
-            (Some(score), Some(low), Some(high)) => Some(QualityRecord { score, low, high }),
+            (Some(score), Some(low), Some(high)) => {
+                Some(QualityRecord { score, low, high, enough_evidence: r.get::<_, Option<bool>>(57)?.unwrap_or(true) })
+            }
             _ => None,
         },
     })

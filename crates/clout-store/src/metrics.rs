@@ -15,6 +15,8 @@ pub struct QualityRecord {
     pub score: f64,
     pub low: f64,
     pub high: f64,
+    /// Two kinds of evidence or more behind the score.
+    pub enough_evidence: bool,
 }
 
 /// The derived metrics of one channel as stored.
@@ -275,9 +277,9 @@ impl Store {
             )?;
             {
                 let mut insert =
-                    tx.prepare("INSERT INTO channel_quality (channel_id, score, low, high) VALUES (?1, ?2, ?3, ?4)")?;
+                    tx.prepare("INSERT INTO channel_quality (channel_id, score, low, high, enough_evidence) VALUES (?1, ?2, ?3, ?4, ?5)")?;
                 for (id, q) in part {
-                    insert.execute(params![id, q.score, q.low, q.high])?;
+                    insert.execute(params![id, q.score, q.low, q.high, q.enough_evidence])?;
                 }
             }
             tx.commit()?;

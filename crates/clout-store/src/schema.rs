@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -419,6 +419,15 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (connector, target)
     );
+    "#,
+    // 14: whether an audience-quality score rests on enough evidence (two kinds or more);
+    // the score's formula changed with it (pulled towards a prior when evidence is thin),
+    // so the derived state is marked stale and recomputed by the next import, `clout
+    // recompute` or `clout serve`.
+    r#"
+    ALTER TABLE channel_quality ADD COLUMN enough_evidence INTEGER NOT NULL DEFAULT 1;
+    UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
+        WHERE EXISTS (SELECT 1 FROM channel_quality);
     "#,
 ];
 

@@ -240,10 +240,10 @@ fn a_version_one_store_is_migrated_forward_on_open() {
 fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_twelve() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
-    // Undo migration 12 and write an account and a token as version 11 did.
+    // Undo migrations 14, 13 and 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
+        "ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
          ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
          INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",
@@ -293,12 +293,17 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     // Under test a chunk is 7 channels: 20 channels take three transactions.
     let mut store = Store::open_in_memory().unwrap();
     let ids = twenty_channels(&mut store);
-    let scores: Vec<(i64, QualityRecord)> =
-        ids.iter().map(|&id| (id, QualityRecord { score: 50.0, low: 40.0, high: 60.0 })).collect();
+    let scores: Vec<(i64, QualityRecord)> = ids
+        .iter()
+        .map(|&id| (id, QualityRecord { score: 50.0, low: 40.0, high: 60.0, enough_evidence: true }))
+        .collect();
     store.replace_quality(&scores).unwrap();
     // Again with every other channel and other scores: the rest are gone, none is stale.
-    let fewer: Vec<(i64, QualityRecord)> =
-        ids.iter().step_by(2).map(|&id| (id, QualityRecord { score: 90.0, low: 80.0, high: 95.0 })).collect();
+    let fewer: Vec<(i64, QualityRecord)> = ids
+        .iter()
+        .step_by(2)
+        .map(|&id| (id, QualityRecord { score: 90.0, low: 80.0, high: 95.0, enough_evidence: false }))
+        .collect();
     store.replace_quality(&fewer).unwrap();
     let rows: Vec<(i64, f64)> = store
         .conn
@@ -349,4 +354,32 @@ fn id_ranges_cover_every_id_once_in_chunks() {
     assert_eq!(seen, ids.len());
     assert!(id_ranges(&[3, 1]).is_none());
     assert_eq!(id_ranges(&[]).unwrap(), [(i64::MIN, i64::MAX)]);
+}
+
+#[test]
+fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), Access::Write, "test").unwrap();
+        let ids = twenty_channels(&mut store);
+        let scores: Vec<(i64, QualityRecord)> = ids
+            .iter()
+            .map(|&id| (id, QualityRecord { score: 100.0, low: 95.0, high: 100.0, enough_evidence: true }))
+            .collect();
+        store.replace_quality(&scores).unwrap();
+        store.conn.execute_batch("UPDATE derived_state SET stale_since = NULL").unwrap();
+    }
+    // Back to version 13, as a store written by the previous release.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute_batch("ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;").unwrap();
+    drop(conn);
+    let store = Store::open(dir.path(), Access::Write, "test").unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // The old scores are kept, and said to be stale until the next recompute.
+    assert!(store.derived_stale_since().unwrap().is_some());
+    let kept: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM channel_quality WHERE enough_evidence = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 20);
 }

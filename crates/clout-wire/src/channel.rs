@@ -66,6 +66,9 @@ pub struct Channel {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<ReasonCode>)]
     pub quality_high_reason: Option<&'static str>,
+    /// False when the score rests on fewer than two kinds of evidence (it is then mostly
+    /// the prior of 70: "not enough evidence"); null when no score is computed.
+    pub quality_enough_evidence: Option<bool>,
     pub niches: Vec<NicheLabel>,
     #[serde(flatten)]
     pub metrics: ChannelMetrics,
@@ -100,6 +103,7 @@ impl Channel {
             quality_low_reason,
             quality_high,
             quality_high_reason,
+            quality_enough_evidence: r.quality.map(|q| q.enough_evidence),
             niches: v
                 .niches
                 .iter()

@@ -128,6 +128,9 @@ fn channels_carry_the_stored_score_and_the_directory_filters_on_it() {
     let score = |handle: &str| lines.iter().find(|o| o["handle"] == handle).unwrap()["quality_score"].as_f64().unwrap();
     assert_eq!(score("steady"), 85.0);
     assert!(score("spiky") < 60.0);
+    let enough =
+        |handle: &str| lines.iter().find(|o| o["handle"] == handle).unwrap()["quality_enough_evidence"].clone();
+    assert_eq!((enough("steady"), enough("spiky")), (serde_json::json!(false), serde_json::json!(true)));
     let found: Vec<String> = dir
         .json_lines(&["search", "--min-quality", "80", "--json"])
         .iter()

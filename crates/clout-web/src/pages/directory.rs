@@ -103,6 +103,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                                 "index": m.and_then(|m| m.engagement_index.ok()),
                                 "growth": m.and_then(|m| m.follower_growth_30d.ok()),
                                 "quality": c.row.quality.map(|q| q.score),
+                                "quality_unsure": c.row.quality.is_some_and(|q| !q.enough_evidence),
                                 "data_date": c.row.as_of.map(|t| t.date()),
                                 "data_age": c.row.as_of.map(|t| age(today, t)),
                                 "niches": c.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>(),

@@ -67,6 +67,11 @@ fn a_score_without_enough_evidence_says_so_and_its_colour_follows_its_value() {
     assert!(steady.contains(r#"class="score score-unknown" id="quality-score">70<"#), "{steady}");
     assert!(steady.contains("Not enough evidence"), "{steady}");
     assert!(!steady.contains(">100<"), "{steady}");
+    // The Directory marks it too: "70?", explained on hover.
+    let directory = client.get("/directory").body;
+    let start = directory.find(">@steady<").unwrap();
+    let row = &directory[start..start + directory[start..].find("</tr>").unwrap()];
+    assert!(row.contains(r#"title="Not enough evidence: the score is mostly the prior of 70">70?</span>"#), "{row}");
     shut_down(server);
 }
 
