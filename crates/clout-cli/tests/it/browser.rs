@@ -239,7 +239,19 @@ fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     b.goto(&format!("{campaign_url}/print"));
     assert!(b.text("h1").ends_with("campaign report"));
     assert_eq!(b.text("#total-delivered"), "1 of 1");
+    // The report a client reads lists the creators the campaign works with (the contracted
+    // one), not the prospects' rows of zeros; every creator is one click away.
+    assert_eq!(b.count("tr.report-member"), 1);
+    assert_eq!(b.eval("document.querySelector('tr.report-member').dataset.handle"), json!(handle));
+    if picks > 1 {
+        let hidden = b.text("#report-hidden");
+        let noun = if picks == 2 { "creator" } else { "creators" };
+        assert!(hidden.starts_with(&format!("{} {noun} not yet contracted", picks - 1)), "{hidden}");
+    }
     b.screenshot("print");
+    b.goto(&format!("{campaign_url}/print?all=1"));
+    assert_eq!(b.count("tr.report-member"), picks);
+    b.goto(&format!("{campaign_url}/print"));
 
     // The creator's relationship: a note on the profile, and the campaign it is in.
     b.goto(&format!("{base}/channels/{platform}/{handle}"));

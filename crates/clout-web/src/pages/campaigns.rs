@@ -99,18 +99,46 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
         .await
 }
 
-pub(super) async fn campaign(state: St, PageId(auth, id): PageId) -> Response {
+/// Whether the report lists every creator (`?all=1`) or, by default, only those the
+/// campaign works with: contracted, content live and paid. Prospects and declined creators
+/// are rows of zeros in a report a client reads.
+fn show_all(raw: Option<&str>) -> bool {
+    raw.is_some_and(|q| q.split('&').any(|kv| kv == "all=1"))
+}
+
+/// The stages a report shows by default.
+const WORKING_STAGES: [&str; 3] = ["contracted", "content_live", "paid"];
+
+fn with_filter(mut ctx: Value, all: bool) -> Value {
+    ctx["show_all"] = json!(all);
+    ctx["working_stages"] = json!(WORKING_STAGES);
+    let hidden = ctx["report"]["members"]
+        .as_array()
+        .map_or(0, |m| m.iter().filter(|m| !WORKING_STAGES.iter().any(|s| m["stage"] == *s)).count());
+    ctx["hidden_members"] = json!(hidden);
+    ctx
+}
+
+pub(super) async fn campaign(state: St, PageId(auth, id): PageId, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
     match campaign_context(&state, id).await {
-        Ok(ctx) => render("campaign.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
+        Ok(ctx) => render(
+            "campaign.html",
+            page_context(&auth, "campaigns", with_filter(ctx, show_all(raw.as_deref()))),
+            StatusCode::OK,
+        ),
         Err(e) => error_page_for(&auth, e),
     }
 }
 
-pub(super) async fn campaign_print(state: St, PageId(auth, id): PageId) -> Response {
+pub(super) async fn campaign_print(state: St, PageId(auth, id): PageId, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
     match campaign_context(&state, id).await {
-        Ok(ctx) => render("campaign_print.html", page_context(&auth, "campaigns", ctx), StatusCode::OK),
+        Ok(ctx) => render(
+            "campaign_print.html",
+            page_context(&auth, "campaigns", with_filter(ctx, show_all(raw.as_deref()))),
+            StatusCode::OK,
+        ),
         Err(e) => error_page_for(&auth, e),
     }
 }

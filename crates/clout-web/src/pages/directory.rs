@@ -162,7 +162,60 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
     if ((offset + shown) as u64) < total && offset + limit <= params::MAX_OFFSET {
         ctx["next_url"] = url_with(&pairs, &[("offset", (offset + limit).to_string())]).into();
     }
+    ctx["pages"] = page_links(total, offset, limit)
+        .into_iter()
+        .map(|p| match p {
+            None => json!(null),
+            Some(n) => json!({"n": n, "current": (n - 1) * limit == offset,
+                "url": url_with(&pairs, &[("offset", ((n - 1) * limit).to_string())])}),
+        })
+        .collect::<Vec<_>>()
+        .into();
     render("directory.html", page_context(&auth, "directory", ctx), status)
+}
+
+/// The page numbers to link to: the first, the last, and two either side of the current
+/// one, with `None` for a gap ("…"); pages past [`params::MAX_OFFSET`] are not offered.
+/// Nothing when everything fits on one page.
+fn page_links(total: u64, offset: usize, limit: usize) -> Vec<Option<usize>> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let reachable = params::MAX_OFFSET / limit + 1;
+    let pages = (total.div_ceil(limit as u64) as usize).min(reachable);
+    if pages <= 1 {
+        return Vec::new();
+    }
+    let current = offset / limit + 1;
+    let mut out = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(current) <= 2 {
+            out.push(Some(n));
+        } else if out.last().is_some_and(Option::is_some) {
+            out.push(None);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_links;
+
+    #[test]
+    fn page_numbers_show_the_ends_and_the_neighbourhood_with_gaps() {
+        // 250 results, 20 a page: 13 pages; on page 7 (offset 120).
+        assert_eq!(
+            page_links(250, 120, 20),
+            [Some(1), None, Some(5), Some(6), Some(7), Some(8), Some(9), None, Some(13)]
+        );
+        // On the first page: 1, 2, 3, gap, 13.
+        assert_eq!(page_links(250, 0, 20), [Some(1), Some(2), Some(3), None, Some(13)]);
+        // One page: no numbers.
+        assert!(page_links(20, 0, 20).is_empty());
+        // 3 pages: all of them, no gap.
+        assert_eq!(page_links(41, 20, 20), [Some(1), Some(2), Some(3)]);
+    }
 }
 
 /// How long ago `then` was, for people: `today`, `1 day`, `12 days`.

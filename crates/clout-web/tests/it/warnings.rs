@@ -103,3 +103,16 @@ fn the_directory_says_when_each_channels_data_was_read_and_filters_on_it() {
     );
     shut_down(server);
 }
+
+#[test]
+fn the_directory_numbers_its_pages() {
+    let world = world();
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    // The world's three channels, one a page: pages 1, 2, 3 with the second current.
+    let page = client.get("/directory?limit=1&offset=1").body;
+    assert!(page.contains(r#"<span class="page current" aria-current="page">2</span>"#), "{page}");
+    assert!(page.contains(r#"<a class="page" href="&#x2f;directory?limit=1&amp;offset=0">1</a>"#), "{page}");
+    assert!(page.contains(r#"<a class="page" href="&#x2f;directory?limit=1&amp;offset=2">3</a>"#), "{page}");
+    shut_down(server);
+}
