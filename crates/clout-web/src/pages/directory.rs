@@ -198,6 +198,17 @@ fn page_links(total: u64, offset: usize, limit: usize) -> Vec<Option<usize>> {
     out
 }
 
+
+/// How long ago `then` was, for people: `today`, `1 day`, `12 days`.
+pub(crate) fn age(now: clout_core::Timestamp, then: clout_core::Timestamp) -> String {
+    let days = (now.unix() - then.unix()).max(0) / clout_core::time::DAY;
+    match days {
+        0 => "today".to_string(),
+        1 => "1 day ago".to_string(),
+        n => format!("{} days ago", clout_core::metric::thousands(n as u64)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::page_links;
@@ -215,15 +226,5 @@ mod tests {
         assert!(page_links(20, 0, 20).is_empty());
         // 3 pages: all of them, no gap.
         assert_eq!(page_links(41, 20, 20), [Some(1), Some(2), Some(3)]);
-    }
-}
-
-/// How long ago `then` was, for people: `today`, `1 day`, `12 days`.
-pub(crate) fn age(now: clout_core::Timestamp, then: clout_core::Timestamp) -> String {
-    let days = (now.unix() - then.unix()).max(0) / clout_core::time::DAY;
-    match days {
-        0 => "today".to_string(),
-        1 => "1 day ago".to_string(),
-        n => format!("{} days ago", clout_core::metric::thousands(n as u64)),
     }
 }
