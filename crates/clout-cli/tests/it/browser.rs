@@ -251,6 +251,21 @@ fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     b.screenshot("print");
     b.goto(&format!("{campaign_url}/print?all=1"));
     assert_eq!(b.count("tr.report-member"), picks);
+
+    // The campaigns index says where it stands: no dates, so running; 250 of 3,500 spent
+    // (7 %); the creators by stage; the one deliverable delivered.
+    b.goto(&format!("{base}/campaigns"));
+    assert_eq!(b.text("tr.campaign .status"), "running");
+    assert_eq!(b.text("tr.campaign .spent"), "250.00 of 3,500.00 USD (7 %)");
+    let stages = b.text("tr.campaign .stages");
+    let expected = if picks == 1 {
+        "1: 1 contracted".to_string()
+    } else {
+        format!("{picks}: {} prospect, 1 contracted", picks - 1)
+    };
+    assert_eq!(stages, expected);
+    assert_eq!(b.text("tr.campaign .delivered"), "1 of 1");
+    b.screenshot("campaigns");
     b.goto(&format!("{campaign_url}/print"));
 
     // The creator's relationship: a note on the profile, and the campaign it is in.

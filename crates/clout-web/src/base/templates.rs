@@ -48,6 +48,24 @@ fn fixed(v: Value, digits: Option<u32>) -> String {
     }
 }
 
+/// An amount as people read it: two decimals and thousands separated, `1,598.96`.
+fn money(v: Value) -> String {
+    let Ok(x) = f64::try_from(v.clone()) else { return "–".to_string() };
+    if v.is_none() || !x.is_finite() {
+        return "–".to_string();
+    }
+    let text = format!("{:.2}", x.abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out}.{cents}", if x < 0.0 && text != "0.00" { "-" } else { "" })
+}
+
 /// The templates, parsed once.
 pub(crate) fn env() -> &'static Environment<'static> {
     static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
@@ -82,7 +100,24 @@ fn environment() -> Environment<'static> {
     }
     env.add_filter("thousands", thousands);
     env.add_filter("fixed", fixed);
+    env.add_filter("money", money);
     env.add_filter("words", words);
     env.add_filter("tier_name", tier_name);
     env
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money;
+    use minijinja::Value;
+
+    #[test]
+    fn amounts_have_two_decimals_and_separated_thousands() {
+        assert_eq!(money(Value::from(1598.96)), "1,598.96");
+        assert_eq!(money(Value::from(2000)), "2,000.00");
+        assert_eq!(money(Value::from(1234567.5)), "1,234,567.50");
+        assert_eq!(money(Value::from(-250.0)), "-250.00");
+        assert_eq!(money(Value::from(999.999)), "1,000.00");
+        assert_eq!(money(Value::from(())), "–");
+    }
 }

@@ -17,15 +17,23 @@ fn form_date(f: &HashMap<String, String>, name: &str) -> Result<Option<clout_cor
 
 pub(super) async fn campaigns(state: St, Page(auth): Page) -> Response {
     let state = state.0;
-    match state.read(|app, _| Ok((app.campaigns()?, app.rate_card()?.currency))).await {
-        Ok((list, currency)) => {
-            let rows: Vec<clout_wire::Campaign> = list.iter().map(clout_wire::Campaign::from).collect();
-            render(
-                "campaigns.html",
-                page_context(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
-                StatusCode::OK,
-            )
-        }
+    let summaries = state
+        .read(|app, s| {
+            let now = s.now();
+            let mut rows = Vec::new();
+            for c in app.campaigns()? {
+                let r = app.campaign_report(&c.id.to_string(), now)?;
+                rows.push(campaign_row(&c, &r, now));
+            }
+            Ok((rows, app.rate_card()?.currency))
+        })
+        .await;
+    match summaries {
+        Ok((rows, currency)) => render(
+            "campaigns.html",
+            page_context(&auth, "campaigns", json!({"campaigns": rows, "currency": currency.as_str()})),
+            StatusCode::OK,
+        ),
         Err(e) => error_page_for(&auth, e),
     }
 }
@@ -97,6 +105,37 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
             Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}}))
         })
         .await
+}
+
+/// One line of the campaigns index: the brief, and where the campaign stands (its status by
+/// its dates, spend against budget, creators by stage, deliverables delivered and overdue).
+fn campaign_row(c: &clout_app::Campaign, r: &clout_app::CampaignReport, now: clout_core::Timestamp) -> Value {
+    let b = &c.brief;
+    let status = match (b.starts_on, b.ends_on) {
+        (Some(start), _) if now < start => "not started",
+        (_, Some(end)) if now > end => "ended",
+        _ => "running",
+    };
+    let mut stages: Vec<Value> = Vec::new();
+    for stage in clout_core::campaign::Stage::ALL {
+        let n = r.members.iter().filter(|m| m.member.stage == stage).count();
+        if n > 0 {
+            stages.push(json!({"stage": stage.as_str(), "count": n}));
+        }
+    }
+    let t = &r.totals;
+    let spent_share = if b.budget.minor > 0 { Some(100.0 * t.cost.minor as f64 / b.budget.minor as f64) } else { None };
+    json!({
+        "campaign": clout_wire::Campaign::from(c),
+        "status": status,
+        "spent": t.cost.major(),
+        "spent_share": spent_share,
+        "creators": r.members.len(),
+        "stages": stages,
+        "planned": t.planned,
+        "delivered": t.delivered,
+        "overdue": r.deliverables.iter().filter(|d| d.overdue).count(),
+    })
 }
 
 /// Whether the report lists every creator (`?all=1`) or, by default, only those the
