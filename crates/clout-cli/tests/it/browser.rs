@@ -235,7 +235,7 @@ fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     // The brief is edited on the page.
     b.eval("document.querySelector('#brief-form input[name=budget]').value = '3500.00'");
     b.navigate_by("document.querySelector('#brief-form').submit()");
-    assert_eq!(b.text("#total-left"), "3250.00", "3,500 − 250");
+    assert_eq!(b.text("#total-left"), "3,250.00", "3,500 − 250");
     b.goto(&format!("{campaign_url}/print"));
     assert!(b.text("h1").ends_with("campaign report"));
     assert_eq!(b.text("#total-delivered"), "1 of 1");
