@@ -130,6 +130,32 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     assert!(csv.as_str().unwrap().contains(&format!("instagram,{handle},")), "{csv}");
     b.screenshot("list");
 
+    // Lookalikes: a table with the Directory's columns, sorted by a column on request, and
+    // two of them added to the list in one go.
+    b.goto(&profile_url);
+    let lookalikes = b.count("tr.lookalike");
+    assert!(lookalikes >= 2, "{lookalikes}");
+    let header = b.text("#lookalike-table thead");
+    for column in ["Followers", "Engagement", "Audience quality", "Country", "Similarity"] {
+        assert!(header.contains(column), "{header}");
+    }
+    b.goto(&format!("{profile_url}?lookalikes=followers"));
+    let followers = b.eval(
+        "[...document.querySelectorAll('tr.lookalike td[data-value]:nth-of-type(3)')].map(td => Number(td.dataset.value))",
+    );
+    let followers: Vec<f64> = followers.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(followers.windows(2).all(|w| w[0] >= w[1]), "largest first: {followers:?}");
+    let picked = b.eval(
+        "[...document.querySelectorAll('tr.lookalike')].slice(0, 2).map(tr => { tr.querySelector('input[type=checkbox]').checked = true; return tr.dataset.handle; })",
+    );
+    b.navigate_by("document.querySelector('#lookalikes-form').submit()");
+    assert!(b.url().contains("/lists/"), "{}", b.url());
+    assert_eq!(b.count("tr.member"), 3, "the channel and two lookalikes");
+    let members = b.text("#members");
+    for h in picked.as_array().unwrap() {
+        assert!(members.contains(h.as_str().unwrap()), "{members}");
+    }
+
     // An import with bad lines; the rejects are listed and downloaded.
     let good = r#"{"kind":"channel","platform":"tiktok","handle":"plantchef","followers":3000,"observed_at":"2026-11-20T12:00:00Z"}"#;
     let bad =

@@ -4,6 +4,9 @@
 use super::*;
 use clout_core::metric::Basis;
 
+/// The columns the lookalikes table sorts by.
+const LOOKALIKE_SORTS: [&str; 4] = ["followers", "er", "quality", "score"];
+
 pub(super) async fn channel(
     state: St,
     Page(auth): Page,
@@ -16,6 +19,8 @@ pub(super) async fn channel(
     let pairs = params::pairs(raw.as_deref());
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string());
     let quote_text = single("quote").filter(|q| !q.is_empty());
+    // The lookalikes' order: by one column (`?lookalikes=followers#lookalikes`), else ranked.
+    let lookalike_sort = single("lookalikes").filter(|k| LOOKALIKE_SORTS.contains(&k.as_str()));
     let quote_deliverable = single("deliverable")
         .and_then(|d| clout_core::price::Deliverable::parse(&d))
         .unwrap_or(clout_core::price::Deliverable::Post);
@@ -152,15 +157,30 @@ pub(super) async fn channel(
         .iter()
         .map(|n| json!({"niche": n.niche, "confidence": n.confidence, "evidence": n.evidence.iter().map(|(field, count, term)| json!({"field": field, "count": count, "term": term})).collect::<Vec<_>>()}))
         .collect();
-    let lookalikes: Vec<Value> = page
+    let mut lookalikes: Vec<Value> = page
         .similar
         .iter()
-        .map(|s| json!({"platform": s.channel.row.platform.as_str(), "handle": s.channel.row.handle, "followers": s.channel.row.followers, "score": s.lookalike.similarity,
-            "parts": format!("niches {:.2}, hashtags {:.2}, size {:.2}", s.lookalike.niches, s.lookalike.hashtags, s.lookalike.size),
-            "niches": s.channel.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>()}))
+        .map(|s| {
+            let row = &s.channel.row;
+            let m = row.metrics.as_ref();
+            json!({"platform": row.platform.as_str(), "handle": row.handle, "name": row.name, "followers": row.followers,
+                "tier": s.channel.tier.map(|t| t.as_str()), "country": row.country,
+                "er": m.and_then(|m| m.engagement_rate.ok()), "median": m.and_then(|m| m.median_engagement_rate.ok()),
+                "label": m.and_then(|m| m.engagement_label.ok()).map(|l| l.as_str()),
+                "quality": row.quality.map(|q| q.score), "quality_unsure": row.quality.is_some_and(|q| !q.enough_evidence),
+                "score": s.lookalike.similarity,
+                "parts": format!("niches {:.2}, hashtags {:.2}, size {:.2}", s.lookalike.niches, s.lookalike.hashtags, s.lookalike.size),
+                "niches": s.channel.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>()})
+        })
         .collect();
+    if let Some(key) = &lookalike_sort {
+        // Highest first; a missing value last; ties keep the ranked order.
+        let value = |v: &Value| v[key.as_str()].as_f64().unwrap_or(f64::NEG_INFINITY);
+        lookalikes.sort_by(|a, b| value(b).total_cmp(&value(a)));
+    }
     let ctx = json!({
         "c": c, "metrics": metrics, "niches": niches, "posts": posts, "lookalikes": lookalikes,
+        "lookalike_sort": lookalike_sort,
         "quality": page.quality.as_ref().map(clout_wire::Quality::from),
         "prices": prices, "price_error": price_error,
         "relationship": clout_wire::Relationship::from(&relationship),

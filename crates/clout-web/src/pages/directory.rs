@@ -198,7 +198,6 @@ fn page_links(total: u64, offset: usize, limit: usize) -> Vec<Option<usize>> {
     out
 }
 
-
 /// How long ago `then` was, for people: `today`, `1 day`, `12 days`.
 pub(crate) fn age(now: clout_core::Timestamp, then: clout_core::Timestamp) -> String {
     let days = (now.unix() - then.unix()).max(0) / clout_core::time::DAY;

@@ -33,9 +33,34 @@ pub(super) async fn add_to_list(state: St, Posted(auth, f): Posted) -> Response 
     let Ok(id) = field(&f, "list").parse::<i64>() else {
         return error_page_for(&auth, ApiError::bad_request(ErrorCode::InvalidParameter, "choose a list"));
     };
-    let (channel, note) = (field(&f, "channel").to_string(), field(&f, "note").to_string());
+    // One channel (`channel`, from a profile), or several ticked in a table (`channel_0`,
+    // `channel_1`, ...: a form cannot repeat a name here).
+    let mut channels: Vec<(usize, String)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            let n =
+                if k == "channel" { Some(0) } else { k.strip_prefix("channel_")?.parse::<usize>().ok().map(|n| n + 1) };
+            n.map(|n| (n, v.trim().to_string())).filter(|(_, v)| !v.is_empty())
+        })
+        .collect();
+    channels.sort();
+    if channels.is_empty() {
+        return error_page_for(
+            &auth,
+            ApiError::bad_request(ErrorCode::InvalidParameter, "select at least one creator"),
+        );
+    }
+    let note = field(&f, "note").to_string();
     let user = auth.user.clone();
-    match state.write(move |app, s| app.add_to_list(&user, id, &channel, &note, s.now())).await {
+    let added = state
+        .write(move |app, s| {
+            for (_, channel) in &channels {
+                app.add_to_list(&user, id, channel, &note, s.now())?;
+            }
+            Ok(())
+        })
+        .await;
+    match added {
         Ok(()) => see_other(&format!("/lists/{id}")),
         Err(e) => error_page_for(&auth, e),
     }
