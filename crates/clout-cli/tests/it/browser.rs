@@ -125,7 +125,7 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     assert!(b.url().contains("/lists/"), "{}", b.url());
     assert_eq!(b.count("tr.member"), 1);
     assert!(b.text("tr.member").contains(&handle));
-    assert_eq!(b.text("tr.member .note"), "asked for rates");
+    assert_eq!(b.eval("document.querySelector('tr.member .note input[name=note]').value"), json!("asked for rates"));
     let csv = b.eval("fetch(document.querySelector('#export-csv').href).then(r => r.text())");
     assert!(csv.as_str().unwrap().contains(&format!("instagram,{handle},")), "{csv}");
     b.screenshot("list");
@@ -155,6 +155,27 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     for h in picked.as_array().unwrap() {
         assert!(members.contains(h.as_str().unwrap()), "{members}");
     }
+    // The first creator kept its note: ticking a creator never wipes one.
+    assert_eq!(b.eval("document.querySelector('tr.member .note input[name=note]').value"), json!("asked for rates"));
+    // A note edited in place.
+    b.eval("document.querySelector('tr.member .note input[name=note]').value = 'rates in, 250 a post'");
+    b.navigate_by("document.querySelector('tr.member .note-form').submit()");
+    assert_eq!(
+        b.eval("document.querySelector('tr.member .note input[name=note]').value"),
+        json!("rates in, 250 a post")
+    );
+    assert_eq!(b.count("tr.member"), 3);
+    // Totals: the three channels' followers added up.
+    let followers = b.eval(
+        "Promise.all([...document.querySelectorAll('tr.member a')].map(a => fetch('/api/v1' + a.getAttribute('href')).then(r => r.json()).then(c => c.followers))).then(f => f.reduce((x, y) => x + y, 0))",
+    );
+    let shown = b.text("#list-followers").replace(',', "");
+    assert_eq!(shown, followers.as_u64().unwrap().to_string());
+    // A campaign with these creators as prospects.
+    b.fill("#campaign-from-list input[name=budget]", "1500");
+    b.navigate_by("document.querySelector('#campaign-from-list').submit()");
+    assert!(b.url().contains("/campaigns/"), "{}", b.url());
+    assert_eq!(b.count("tr.campaign-member[data-stage=prospect]"), 3);
 
     // An import with bad lines; the rejects are listed and downloaded.
     let good = r#"{"kind":"channel","platform":"tiktok","handle":"plantchef","followers":3000,"observed_at":"2026-11-20T12:00:00Z"}"#;

@@ -54,7 +54,17 @@ pub(super) async fn add_to_list(state: St, Posted(auth, f): Posted) -> Response 
     let user = auth.user.clone();
     let added = state
         .write(move |app, s| {
-            for (_, channel) in &channels {
+            // A ticked creator already on the list keeps its note: only `channel` (one
+            // creator, with the note to set) replaces a note.
+            let (_, entries) = app.list(id, TierPreset::Scrunch)?;
+            let on_list: std::collections::HashSet<String> = entries
+                .iter()
+                .map(|e| format!("{}/{}", e.channel.row.platform, e.channel.row.handle).to_lowercase())
+                .collect();
+            for (n, channel) in &channels {
+                if *n > 0 && on_list.contains(&channel.to_lowercase()) {
+                    continue;
+                }
                 app.add_to_list(&user, id, channel, &note, s.now())?;
             }
             Ok(())
@@ -79,7 +89,23 @@ pub(super) async fn list(state: St, PageId(auth, id): PageId) -> Response {
                 })
                 .collect();
             let l = list_rows(std::slice::from_ref(&row)).remove(0);
-            render("list.html", page_context(&auth, "lists", json!({"list": l, "members": members})), StatusCode::OK)
+            // Totals: the reach of one post each (followers added up) and the median rate.
+            let followers: u64 = entries.iter().filter_map(|e| e.channel.row.followers).sum();
+            let mut rates: Vec<f64> = entries
+                .iter()
+                .filter_map(|e| e.channel.row.metrics.as_ref().and_then(|m| m.engagement_rate.ok()))
+                .collect();
+            rates.sort_by(f64::total_cmp);
+            let median = (!rates.is_empty()).then(|| {
+                let n = rates.len();
+                if n % 2 == 1 { rates[n / 2] } else { (rates[n / 2 - 1] + rates[n / 2]) / 2.0 }
+            });
+            let totals = json!({"followers": followers, "median_er": median});
+            render(
+                "list.html",
+                page_context(&auth, "lists", json!({"list": l, "members": members, "totals": totals})),
+                StatusCode::OK,
+            )
         }
         Err(e) => error_page_for(&auth, e),
     }
@@ -110,6 +136,50 @@ pub(super) async fn export_list(state: St, PageId(auth, id): PageId) -> Response
     let state = state.0;
     match downloads::list_csv(&state, id).await {
         Ok(r) => r,
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+/// "Start a campaign with these creators": a campaign whose prospects are the list's
+/// channels, with the brief's name and budget from the form.
+pub(super) async fn campaign_from_list(state: St, UrlPath(id): UrlPath<String>, Posted(auth, f): Posted) -> Response {
+    let state = state.0;
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let card = match state.read(|app, _| app.rate_card()).await {
+        Ok(c) => c,
+        Err(e) => return error_page_for(&auth, e),
+    };
+    let budget = match params::money("budget", field(&f, "budget"), card.currency) {
+        Ok(b) => b,
+        Err(e) => return error_page_for(&auth, e),
+    };
+    let brief = clout_app::Brief {
+        name: field(&f, "name").to_string(),
+        goal: "engagements".to_string(),
+        niche: None,
+        starts_on: None,
+        ends_on: None,
+        budget,
+        key_messages: String::new(),
+        disclosure: "#ad".to_string(),
+    };
+    let user = auth.user.clone();
+    let created = state
+        .write(move |app, s| {
+            let (_, entries) = app.list(id, TierPreset::Scrunch)?;
+            let prospects: Vec<clout_app::Prospect> = entries
+                .iter()
+                .map(|e| clout_app::Prospect {
+                    reference: format!("{}/{}", e.channel.row.platform, e.channel.row.handle),
+                    planned: None,
+                    expected: None,
+                })
+                .collect();
+            app.create_campaign(clout_app::Actor::User(&user), &brief, &prospects, None, s.now())
+        })
+        .await;
+    match created {
+        Ok(c) => see_other(&format!("/campaigns/{}", c.id)),
         Err(e) => error_page_for(&auth, e),
     }
 }

@@ -81,6 +81,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/lists/{id}", get(lists::list))
         .route("/lists/{id}/remove", post(lists::remove_from_list))
         .route("/lists/{id}/delete", post(lists::delete_list))
+        .route("/lists/{id}/campaign", post(lists::campaign_from_list))
         .route("/lists/{id}/export.csv", get(lists::export_list))
         .route("/sources", get(sources::sources))
         .route("/sources/fetch", post(sources::fetch))
