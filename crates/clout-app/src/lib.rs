@@ -101,20 +101,22 @@ pub struct AppConfig {
 pub struct App {
     config: AppConfig,
     store: clout_store::Store,
+    /// The taxonomy's display names by niche id, read once.
+    niche_names: std::sync::OnceLock<std::sync::Arc<std::collections::BTreeMap<String, String>>>,
 }
 
 impl App {
     /// Opens the data directory. `holder` names this process for a second writer's message.
     pub fn open(config: AppConfig, access: Access, holder: &str) -> Result<App> {
         let store = clout_store::Store::open(&config.data_dir, access, holder)?;
-        Ok(App { config, store })
+        Ok(App { config, store, niche_names: Default::default() })
     }
 
     /// A second writer on the same store, for a process that holds the write lock: the
     /// server imports on one and does every other write on the other, so that a note or a
     /// campaign change waits for one import batch at most, not for the whole import.
     pub fn sibling_writer(&self) -> Result<App> {
-        Ok(App { config: self.config.clone(), store: self.store.sibling_writer()? })
+        Ok(App { config: self.config.clone(), store: self.store.sibling_writer()?, niche_names: Default::default() })
     }
 
     pub fn data_dir(&self) -> &Path {

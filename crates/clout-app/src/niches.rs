@@ -106,6 +106,17 @@ impl App {
         }
     }
 
+    /// The taxonomy's display names by niche id ("beauty" → "Beauty & makeup"), for what
+    /// people read; read once per open data directory.
+    pub fn niche_names(&self) -> Result<std::sync::Arc<std::collections::BTreeMap<String, String>>> {
+        if let Some(names) = self.niche_names.get() {
+            return Ok(names.clone());
+        }
+        let names: std::collections::BTreeMap<String, String> =
+            self.niche_classifier()?.taxonomy().niches().iter().map(|n| (n.id.clone(), n.name.clone())).collect();
+        Ok(self.niche_names.get_or_init(|| std::sync::Arc::new(names)).clone())
+    }
+
     /// Labels every channel from its profile and recent posts, replacing earlier labels, and
     /// counts a derived generation, so that a server beside it rebuilds its Directory (the
     /// niche facets and lookalikes read the labels).

@@ -77,6 +77,20 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     let rates =
         b.eval("[...document.querySelectorAll('tr.result td:nth-child(5)')].map(td => parseFloat(td.textContent))");
     assert!(rates.as_array().unwrap().iter().all(|r| r.as_f64().unwrap() >= 1.0), "{rates}");
+    // Niches read as the taxonomy names them ("Beauty & makeup", capitalised); the URL and
+    // the checkbox keep the id ("beauty").
+    let niches = b.eval(
+        "[...document.querySelectorAll('[data-facet=niche]')].map(c => [c.dataset.value, c.parentElement.querySelector('span').textContent])",
+    );
+    let niches = niches.as_array().unwrap();
+    assert!(!niches.is_empty(), "a niche facet");
+    for pair in niches {
+        let (id, label) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+        assert!(
+            label.starts_with(|c: char| c.is_uppercase()) && id.starts_with(|c: char| c.is_lowercase()),
+            "{id}: {label}"
+        );
+    }
     b.screenshot("directory");
     // The same URL, opened afresh, gives the same page: a search can be shared.
     let first = b.text("tr.result .channel-link");

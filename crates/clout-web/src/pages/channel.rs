@@ -52,10 +52,11 @@ pub(super) async fn channel(
             let lists = app.lists()?;
             let relationship = app.relationship(&reference, TierPreset::Scrunch)?;
             let campaigns = app.campaigns()?;
-            Ok((page, lists, relationship, campaigns))
+            let names = app.niche_names()?;
+            Ok((page, lists, relationship, campaigns, names))
         })
         .await;
-    let (page, lists, relationship, campaigns) = match loaded {
+    let (page, lists, relationship, campaigns, names) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
@@ -155,7 +156,7 @@ pub(super) async fn channel(
         .view
         .niches
         .iter()
-        .map(|n| json!({"niche": n.niche, "confidence": n.confidence, "evidence": n.evidence.iter().map(|(field, count, term)| json!({"field": field, "count": count, "term": term})).collect::<Vec<_>>()}))
+        .map(|n| json!({"niche": n.niche, "name": names.get(&n.niche).unwrap_or(&n.niche), "confidence": n.confidence, "evidence": n.evidence.iter().map(|(field, count, term)| json!({"field": field, "count": count, "term": term})).collect::<Vec<_>>()}))
         .collect();
     let mut lookalikes: Vec<Value> = page
         .similar
@@ -170,7 +171,7 @@ pub(super) async fn channel(
                 "quality": row.quality.map(|q| q.score), "quality_unsure": row.quality.is_some_and(|q| !q.enough_evidence),
                 "score": s.lookalike.similarity,
                 "parts": format!("niches {:.2}, hashtags {:.2}, size {:.2}", s.lookalike.niches, s.lookalike.hashtags, s.lookalike.size),
-                "niches": s.channel.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>()})
+                "niches": s.channel.niches.iter().map(|n| names.get(&n.niche).cloned().unwrap_or_else(|| n.niche.clone())).collect::<Vec<_>>()})
         })
         .collect();
     if let Some(key) = &lookalike_sort {

@@ -73,6 +73,10 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         q.facets = clout_core::discovery::Facets::Disjunctive;
         q
     });
+    // The taxonomy's display names: rows and the niche facet show "Beauty & makeup", the
+    // URL keeps the id.
+    let names = state.read(|app, _| app.niche_names()).await.unwrap_or_default();
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let (results, total, facets, offset, limit) = match parsed {
         Err(e) => {
             status = StatusCode::BAD_REQUEST;
@@ -82,6 +86,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         Ok(q) => {
             let (offset, limit) = (q.offset, q.limit);
             let today = state.now();
+            let names = names.clone();
             match state.read(move |app, _| app.search(&q)).await {
                 Ok(r) => {
                     let rows: Vec<Value> = r
@@ -106,7 +111,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                                 "quality_unsure": c.row.quality.is_some_and(|q| !q.enough_evidence),
                                 "data_date": c.row.as_of.map(|t| t.date()),
                                 "data_age": c.row.as_of.map(|t| age(today, t)),
-                                "niches": c.niches.iter().map(|n| n.niche.clone()).collect::<Vec<_>>(),
+                                "niches": c.niches.iter().map(|n| names.get(&n.niche).cloned().unwrap_or_else(|| n.niche.clone())).collect::<Vec<_>>(),
                                 "warnings": warnings.iter().map(|w| json!({"text": w.text(), "title": w.explanation()})).collect::<Vec<_>>(),
                             })
                         })
@@ -127,7 +132,10 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
             .map(|c| {
                 c.iter()
                     .take(max)
-                    .map(|(v, n)| json!({"value": v, "label": v, "count": n, "selected": chosen.contains(&v.to_lowercase())}))
+                    .map(|(v, n)| {
+                        let label = if key == "niche" { name_of(v) } else { v.clone() };
+                        json!({"value": v, "label": label, "count": n, "selected": chosen.contains(&v.to_lowercase())})
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -138,7 +146,8 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                     .and_then(|cs| cs.iter().find(|(v, _)| v.eq_ignore_ascii_case(c)))
                     .map(|(_, n)| *n)
                     .unwrap_or(0);
-                values.push(json!({"value": c, "label": c, "count": n, "selected": true}));
+                let label = if key == "niche" { name_of(c) } else { c.clone() };
+                values.push(json!({"value": c, "label": label, "count": n, "selected": true}));
             }
         }
         json!({"key": key, "title": title, "values": values})
