@@ -73,10 +73,9 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         q.facets = clout_core::discovery::Facets::Disjunctive;
         q
     });
-    // The taxonomy's display names: rows and the niche facet show "Beauty & makeup", the
-    // URL keeps the id.
-    let names = state.read(|app, _| app.niche_names()).await.unwrap_or_default();
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    // The taxonomy's display names, read with the search: rows and the niche facet show
+    // "Beauty & makeup", the URL keeps the id.
+    let mut names = std::sync::Arc::default();
     let (results, total, facets, offset, limit) = match parsed {
         Err(e) => {
             status = StatusCode::BAD_REQUEST;
@@ -86,9 +85,9 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         Ok(q) => {
             let (offset, limit) = (q.offset, q.limit);
             let today = state.now();
-            let names = names.clone();
-            match state.read(move |app, _| app.search(&q)).await {
-                Ok(r) => {
+            match state.read(move |app, _| Ok((app.search(&q)?, app.niche_names()?))).await {
+                Ok((r, found)) => {
+                    names = found;
                     let rows: Vec<Value> = r
                         .channels
                         .iter()
@@ -126,6 +125,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
             }
         }
     };
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let facet = |key: &str, title: &str, counts: Option<&Vec<(String, u64)>>, max: usize| {
         let chosen = selected(&pairs, key);
         let mut values: Vec<Value> = counts

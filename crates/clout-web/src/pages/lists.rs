@@ -38,8 +38,11 @@ pub(super) async fn add_to_list(state: St, Posted(auth, f): Posted) -> Response 
     let mut channels: Vec<(usize, String)> = f
         .iter()
         .filter_map(|(k, v)| {
-            let n =
-                if k == "channel" { Some(0) } else { k.strip_prefix("channel_")?.parse::<usize>().ok().map(|n| n + 1) };
+            let n = if k == "channel" {
+                Some(0)
+            } else {
+                k.strip_prefix("channel_")?.parse::<usize>().ok()?.checked_add(1)
+            };
             n.map(|n| (n, v.trim().to_string())).filter(|(_, v)| !v.is_empty())
         })
         .collect();

@@ -116,3 +116,28 @@ fn the_directory_numbers_its_pages() {
     assert!(page.contains(r#"<a class="page" href="&#x2f;directory?limit=1&amp;offset=2">3</a>"#), "{page}");
     shut_down(server);
 }
+
+#[test]
+fn a_bulk_add_with_a_hostile_field_name_is_a_4xx_or_ignored_never_a_crash() {
+    let world = world();
+    let server = world.serve();
+    let client = Client::signed_in(&server);
+    let csrf = client.csrf.clone().unwrap();
+    let form = |path: &str, body: &str| {
+        let body = format!("csrf={csrf}&{body}");
+        client.send("POST", path, Some("application/x-www-form-urlencoded"), body.into_bytes())
+    };
+    let created = form("/lists", "name=hostile");
+    assert_eq!(created.status, 303, "{}", created.body);
+    let list = created.header("location").unwrap().to_string();
+    let id = list.rsplit('/').next().unwrap();
+    // usize::MAX as a position: nothing to add, said so.
+    let r = form("/lists/add", &format!("list={id}&channel_18446744073709551615=instagram%2Fsteady"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("select at least one creator"), "{}", r.body);
+    // Beside a sound one, it is ignored and the sound one is added.
+    let r = form("/lists/add", &format!("list={id}&channel_18446744073709551615=x&channel_0=instagram%2Fsteady"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(client.get(&list).body.contains(">@steady<"));
+    shut_down(server);
+}
