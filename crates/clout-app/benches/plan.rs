@@ -81,6 +81,7 @@ fn main() {
             time_limit: Duration::from_secs(1),
             candidates,
             management_cost: None,
+            list: None,
         };
         let started = Instant::now();
         let p = catalogue.read(|r| r.plan(&request)).unwrap();

@@ -28,11 +28,13 @@ mod lists;
 mod policy;
 mod runs;
 mod sessions;
+mod shared;
 mod tokens;
 mod users;
 
 pub use lists::ListEntry;
 pub use policy::{MIN_PASSWORD_CHARS, weakness as password_weakness};
+pub use shared::{MAX_SHARE_DAYS, SHARE_DAYS, timezone_name, timezones};
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +104,8 @@ pub struct User {
     pub disabled: bool,
     /// Signed in with a read-only API token: may read only, whatever the role.
     pub read_only: bool,
+    /// The IANA timezone the user reads dates in; `None`: UTC.
+    pub timezone: Option<String>,
 }
 
 impl User {
@@ -162,6 +166,7 @@ fn user(row: clout_store::UserRow) -> Result<User> {
         created_at: row.created_at,
         disabled: row.disabled_at.is_some(),
         read_only: false,
+        timezone: row.timezone,
     })
 }
 

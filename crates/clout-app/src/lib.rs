@@ -49,8 +49,9 @@ use std::path::{Path, PathBuf};
 use clout_store::{ChannelStore, ImportStore};
 
 pub use accounts::{
-    Actor, ListEntry, ListRow, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS,
-    TokenRow, TokenScope, User, password_weakness, random_secret, secret_hash,
+    Actor, ListEntry, ListRow, MAX_SHARE_DAYS, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role,
+    SESSION_SECONDS, SHARE_DAYS, TokenRow, TokenScope, User, password_weakness, random_secret, secret_hash,
+    timezone_name, timezones,
 };
 pub use backup::{BackupSummary, restore};
 pub use campaigns::{
@@ -66,6 +67,7 @@ pub use clout_store::{
     Access, ChannelRow, ConversionRow, CreatorProfile, FollowerPoint, LinkedPost, MetricsRecord, NoteRow, PlatformFit,
     RunRecord, RunStatus, StoreStats, StoredNiche,
 };
+pub use clout_store::{SavedSearchRow, ShareRow};
 pub use csv_map::{BUILT_IN_MAPS, csv_map, csv_map_from_toml};
 pub use error::{Error, Result};
 pub use fetch::credentials;

@@ -16,6 +16,7 @@ use clout_core::outcome::{Expected, NoExpectation, Outcome, Totals, simulate};
 use clout_core::plan::{Item, Limits, solve};
 use clout_core::price::{Deliverable, Estimate};
 
+use clout_store::AccountStore;
 use clout_store::ChannelStore;
 
 use crate::channels::ChannelView;
@@ -90,6 +91,8 @@ pub struct PlanRequest {
     /// What managing one creator costs, in the budget's currency, added to each fee and
     /// counted against the budget; `None`: the rate card's (`[management]`).
     pub management_cost: Option<Money>,
+    /// Candidates only from this saved list (its channels that match the filters).
+    pub list: Option<i64>,
 }
 
 /// Which portfolio this is.
@@ -265,7 +268,22 @@ impl App {
         query.limit = request.candidates.clamp(1, MAX_CANDIDATES);
         query.offset = 0;
         query.facets = clout_core::discovery::Facets::None;
-        let found = self.search_with(directory, &query)?;
+        let within = match request.list {
+            None => None,
+            Some(id) => {
+                if self.store.list(id)?.is_none() {
+                    return Err(Error::NotFound(format!("there is no list {id}")));
+                }
+                Some(
+                    self.store
+                        .list_members(id)?
+                        .iter()
+                        .map(|m| m.channel.id)
+                        .collect::<std::collections::HashSet<i64>>(),
+                )
+            }
+        };
+        let found = self.search_within(directory, &query, within.as_ref())?;
         let ids: Vec<i64> = found.channels.iter().map(|c| c.row.id).collect();
         let mut posts = self.store.posts_of_many(&ids)?;
         // The share in basis points, so the cap is exact integer arithmetic on the budget.

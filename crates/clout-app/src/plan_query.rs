@@ -27,6 +27,7 @@ pub const PLAN_KEYS: &[&str] = &[
     "time_limit",
     "candidates",
     "management_cost",
+    "list",
 ];
 
 /// The most creators a plan may ask for (as a minimum or a maximum).
@@ -141,6 +142,16 @@ pub fn plan_query(
                 m if m.minor < 0 => return Err(invalid("management_cost", format!("{v} is below zero"))),
                 m => Some(m),
             },
+        },
+        list: match last("list") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| invalid("list", format!("'{v}' is not a list's id")))?,
+            ),
         },
     };
     let compare = last("compare").map(|v| boolean("compare", v)).transpose()?.unwrap_or(false);

@@ -195,6 +195,7 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
         candidates: MAX_CANDIDATES,
         // Fees alone here; managing creators has its own test.
         management_cost: Some(Money::zero(Currency::USD)),
+        list: None,
     };
     drop(app);
     let catalogue = Catalogue::open(
@@ -257,6 +258,7 @@ fn managing_each_creator_counts_against_the_budget() {
         time_limit: Duration::from_secs(5),
         candidates: MAX_CANDIDATES,
         management_cost: management.map(|m| if m == "0" { Money::zero(Currency::USD) } else { usd(m) }),
+        list: None,
     };
     let plan = |management| catalogue.read(|r| r.plan(&request(management))).unwrap();
     // Fees alone: both fit ($204 of $250).

@@ -134,6 +134,17 @@ impl App {
     /// Runs a Directory search on `directory`; text goes through the store's full-text
     /// search. Edges call it as [`crate::Reader::search`].
     pub(crate) fn search_with(&self, directory: &Directory, query: &DiscoveryQuery) -> Result<SearchResults> {
+        self.search_within(directory, query, None)
+    }
+
+    /// [`App::search_with`] among the channels `within` only (a list's, for a plan from a
+    /// list), when given.
+    pub(crate) fn search_within(
+        &self,
+        directory: &Directory,
+        query: &DiscoveryQuery,
+        within: Option<&std::collections::HashSet<i64>>,
+    ) -> Result<SearchResults> {
         let text = match query.text.as_deref().map(TextQuery::parse).transpose()?.flatten() {
             Some(words) => {
                 // Only the relevance sort reads the text score.
@@ -156,6 +167,20 @@ impl App {
                 }
             }
             None => None,
+        };
+        // A restriction is a text match of every channel it allows (scored 1, so the
+        // relevance order is the channels' merit), or the text matches among them.
+        let text = match (within, text) {
+            (None, text) => text,
+            (Some(ids), Some(hits)) => {
+                let allowed: std::collections::HashSet<u32> =
+                    ids.iter().filter_map(|id| directory.index.ordinal(*id)).collect();
+                Some(std::sync::Arc::new(hits.iter().filter(|(o, _)| allowed.contains(o)).copied().collect()))
+            }
+            (Some(ids), None) => {
+                let all: HashMap<i64, f64> = ids.iter().map(|id| (*id, 1.0)).collect();
+                Some(std::sync::Arc::new(directory.index.text_hits(&all)))
+            }
         };
         let page = directory.index.search_hits(query, text.as_deref().map(Vec::as_slice));
         // Only the page's channels are read in full.

@@ -221,7 +221,8 @@ impl DiscoveryIndex {
             .unwrap_or_default()
     }
 
-    fn ordinal(&self, id: i64) -> Option<u32> {
+    /// A channel's position in the index, when it is in it.
+    pub fn ordinal(&self, id: i64) -> Option<u32> {
         if self.ordinal_by_id.is_empty() {
             return self.ordinal_of.get(&id).copied();
         }

@@ -20,6 +20,8 @@ pub struct UserRow {
     /// When an admin disabled the account; a disabled account cannot sign in and its
     /// sessions and tokens do not work.
     pub disabled_at: Option<Timestamp>,
+    /// The IANA timezone the user reads dates in (`Europe/Berlin`); `None`: UTC.
+    pub timezone: Option<String>,
 }
 
 /// An API token's public facts (never the token itself).
@@ -85,7 +87,7 @@ pub struct ListMember {
     pub added_at: Timestamp,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at";
+const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at, u.timezone";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -95,6 +97,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         role: r.get(3)?,
         created_at: Timestamp::from_unix(r.get(4)?),
         disabled_at: r.get::<_, Option<i64>>(5)?.map(Timestamp::from_unix),
+        timezone: r.get(6)?,
     })
 }
 
@@ -236,7 +239,7 @@ impl Store {
                      WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
                 ),
                 params![token_hash, now.unix()],
-                |r| Ok((user_row(r)?, r.get(6)?)),
+                |r| Ok((user_row(r)?, r.get(7)?)),
             )
             .optional()?)
     }
@@ -277,7 +280,7 @@ impl Store {
                      WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL"
                 ),
                 params![token_hash, now.unix()],
-                |r| Ok((user_row(r)?, r.get(6)?)),
+                |r| Ok((user_row(r)?, r.get(7)?)),
             )
             .optional()?)
     }

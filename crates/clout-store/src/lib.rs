@@ -68,6 +68,7 @@ mod metrics;
 mod niches;
 mod runs;
 mod schema;
+mod shared;
 mod text;
 mod write;
 
@@ -91,6 +92,7 @@ pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
+pub use shared::{SavedSearchRow, ShareRow};
 #[doc(hidden)]
 pub use text::fts5_query;
 

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -428,6 +428,31 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE channel_quality ADD COLUMN enough_evidence INTEGER NOT NULL DEFAULT 1;
     UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
         WHERE EXISTS (SELECT 1 FROM channel_quality);
+    "#,
+    // 15: what a team keeps beside its lists: a user's timezone (dates on pages are shown
+    // in it; none: UTC), the Directory searches the team saved by name, and read-only
+    // links to a campaign's report for a client without an account (the hash of the
+    // link's secret, never the secret; a link expires and can be revoked).
+    r#"
+    ALTER TABLE users ADD COLUMN timezone TEXT;
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        query TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE campaign_shares (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE INDEX campaign_shares_campaign ON campaign_shares(campaign_id);
     "#,
 ];
 

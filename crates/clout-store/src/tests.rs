@@ -224,7 +224,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+        "DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
@@ -240,10 +240,11 @@ fn a_version_one_store_is_migrated_forward_on_open() {
 fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_twelve() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
-    // Undo migrations 14, 13 and 12 and write an account and a token as version 11 did.
+    // Undo migrations 15 to 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
+        "DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+         ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
          ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
          INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",
@@ -371,7 +372,11 @@ fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until
     }
     // Back to version 13, as a store written by the previous release.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.execute_batch("ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+         ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;",
+    )
+    .unwrap();
     drop(conn);
     let store = Store::open(dir.path(), Access::Write, "test").unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);

@@ -357,3 +357,105 @@ fn users_see_and_revoke_their_own_tokens_and_admins_anyones() {
     app.revoke_token(Actor::User(&admin), mine.id).unwrap();
     assert!(app.all_tokens(Actor::Operator("root")).unwrap().is_empty());
 }
+
+fn brief(name: &str) -> crate::Brief {
+    crate::Brief {
+        name: name.to_string(),
+        goal: "engagements".to_string(),
+        niche: None,
+        starts_on: None,
+        ends_on: None,
+        budget: clout_core::money::Money::parse("1000", clout_core::money::Currency::USD).unwrap(),
+        key_messages: String::new(),
+        disclosure: String::new(),
+    }
+}
+
+#[test]
+fn a_share_link_opens_its_campaign_until_it_expires_or_is_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, viewer) = people(&mut app);
+    let c = app.create_campaign(Actor::User(&admin), &brief("Spring"), &[], None, now()).unwrap();
+    let other = app.create_campaign(Actor::User(&admin), &brief("Autumn"), &[], None, now()).unwrap();
+    // A viewer may not hand out the report; a member may.
+    assert!(matches!(app.create_share(&viewer, c.id, 30, now()), Err(Error::Forbidden(_))));
+    let (row, secret) = app.create_share(&member, c.id, 7, now()).unwrap();
+    assert_eq!(row.expires_at, Timestamp::from_unix(NOW + 7 * 86_400));
+    assert_eq!(row.created_by.as_deref(), Some("max"));
+    assert!(secret.len() >= 64 && secret.starts_with(&row.prefix));
+    assert_eq!(row.prefix.len(), 8, "only a few characters of the secret are kept, to tell links apart");
+    assert_eq!(app.shared_campaign(&secret, now()).unwrap(), Some(c.id));
+    // One second before it expires it opens; at its expiry it does not.
+    assert_eq!(app.shared_campaign(&secret, Timestamp::from_unix(NOW + 7 * 86_400 - 1)).unwrap(), Some(c.id));
+    assert_eq!(app.shared_campaign(&secret, Timestamp::from_unix(NOW + 7 * 86_400)).unwrap(), None);
+    // A wrong or empty secret opens nothing.
+    assert_eq!(app.shared_campaign("", now()).unwrap(), None);
+    assert_eq!(app.shared_campaign(&secret.replace('a', "b").replace('1', "2"), now()).unwrap(), None);
+    // Revoked: closed at once; revoking twice, or through another campaign, is refused.
+    assert!(matches!(app.revoke_share(&admin, other.id, row.id, now()), Err(Error::NotFound(_))));
+    app.revoke_share(&admin, c.id, row.id, now()).unwrap();
+    assert_eq!(app.shared_campaign(&secret, now()).unwrap(), None);
+    assert!(matches!(app.revoke_share(&admin, c.id, row.id, now()), Err(Error::NotFound(_))));
+    let listed = app.shares(c.id).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].revoked_at, Some(now()));
+    // Out-of-range lifetimes and unknown campaigns are refused.
+    assert!(matches!(app.create_share(&admin, c.id, 0, now()), Err(Error::Invalid(_))));
+    assert!(matches!(app.create_share(&admin, c.id, 366, now()), Err(Error::Invalid(_))));
+    assert!(matches!(app.create_share(&admin, 999, 30, now()), Err(Error::NotFound(_))));
+    // Deleting the campaign deletes its links.
+    let (_, live) = app.create_share(&admin, other.id, 30, now()).unwrap();
+    app.delete_campaign(Actor::User(&admin), &other.id.to_string()).unwrap();
+    assert_eq!(app.shared_campaign(&live, now()).unwrap(), None);
+    assert!(app.shares(other.id).unwrap().is_empty());
+}
+
+#[test]
+fn saved_searches_are_the_teams_named_queries_and_a_name_saved_again_is_updated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, member, viewer) = people(&mut app);
+    let s = app
+        .save_search(&member, "  Micro fitness UK ", "niche=fitness&tier=micro&offset=40&country=GB&q=", now())
+        .unwrap();
+    // Trimmed; the page and empty fields are not part of a search.
+    assert_eq!((s.name.as_str(), s.query.as_str()), ("Micro fitness UK", "niche=fitness&tier=micro&country=GB"));
+    assert_eq!(s.created_by.as_deref(), Some("max"));
+    // Values are kept exactly, encoded.
+    let t = app.save_search(&admin, "vegan", "q=%22plant+based%22+%23vegan", now()).unwrap();
+    assert_eq!(t.query, "q=%22plant+based%22+%23vegan");
+    // The same name (any case) replaces the query; the author stays.
+    let again = app.save_search(&admin, "MICRO fitness uk", "niche=fitness&tier=nano", now()).unwrap();
+    assert_eq!(
+        (again.id, again.query.as_str(), again.created_by.as_deref()),
+        (s.id, "niche=fitness&tier=nano", Some("max"))
+    );
+    let names: Vec<String> = app.saved_searches().unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Micro fitness UK", "vegan"]);
+    // Viewers read them but cannot save or delete.
+    assert!(matches!(app.save_search(&viewer, "x", "tier=micro", now()), Err(Error::Forbidden(_))));
+    assert!(matches!(app.delete_saved_search(&viewer, s.id), Err(Error::Forbidden(_))));
+    assert!(matches!(app.save_search(&admin, " ", "tier=micro", now()), Err(Error::Invalid(_))));
+    app.delete_saved_search(&member, s.id).unwrap();
+    assert!(matches!(app.delete_saved_search(&member, s.id), Err(Error::NotFound(_))));
+    assert_eq!(app.saved_searches().unwrap().len(), 1);
+}
+
+#[test]
+fn a_users_timezone_is_an_iana_name_spelt_canonically_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let (admin, _, viewer) = people(&mut app);
+    assert_eq!(app.set_timezone(&admin, "europe/berlin").unwrap().as_deref(), Some("Europe/Berlin"));
+    assert!(matches!(app.set_timezone(&admin, "Mars/Olympus"), Err(Error::Invalid(_))));
+    // A viewer chooses their own timezone too: it changes no shared data.
+    assert_eq!(app.set_timezone(&viewer, "America/New_York").unwrap().as_deref(), Some("America/New_York"));
+    let session = app.login("ada", "correct horse battery", now()).unwrap().unwrap();
+    let (user, _) = app.session_user(&session.token, now()).unwrap().unwrap();
+    assert_eq!(user.timezone.as_deref(), Some("Europe/Berlin"));
+    // Empty: back to UTC.
+    assert_eq!(app.set_timezone(&admin, "").unwrap(), None);
+    let (user, _) = app.session_user(&session.token, now()).unwrap().unwrap();
+    assert_eq!(user.timezone, None);
+}

@@ -44,7 +44,15 @@ impl App {
         policy::check(password)?;
         let hash = hash_password(password)?;
         let id = self.store.create_user(username, &hash, role.as_str(), now)?;
-        Ok(User { id, username: username.to_string(), role, created_at: now, disabled: false, read_only: false })
+        Ok(User {
+            id,
+            username: username.to_string(),
+            role,
+            created_at: now,
+            disabled: false,
+            read_only: false,
+            timezone: None,
+        })
     }
 
     /// Every account, disabled ones included.

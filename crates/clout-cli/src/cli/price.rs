@@ -79,6 +79,10 @@ pub(crate) struct PlanArgs {
     /// counted against the budget (default: the rate card's [management]; 0 for none).
     #[arg(long, value_name = "AMOUNT")]
     pub(crate) management_cost: Option<String>,
+    /// Candidates only from this saved list (its name or id): the list's creators that
+    /// match the other filters.
+    #[arg(long, value_name = "LIST")]
+    pub(crate) list: Option<String>,
     /// The most matches considered as candidates, first in --sort order (at most 20,000).
     #[arg(long, default_value_t = clout_app::MAX_CANDIDATES, value_name = "N")]
     pub(crate) candidates: usize,

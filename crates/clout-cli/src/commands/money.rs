@@ -195,6 +195,16 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
     if args.compare {
         add("compare", "true".to_string());
     }
+    if let Some(list) = &args.list {
+        let lists = app.lists()?;
+        let found = lists
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(list.trim()) || l.id.to_string() == list.trim())
+            .ok_or_else(|| {
+                anyhow!("--list: there is no list named '{list}' (lists are made on the Lists page of clout serve)")
+            })?;
+        add("list", found.id.to_string());
+    }
     let q = clout_app::plan_query(&pairs, app.rate_card()?.currency, clout_app::PlanLimits::TERMINAL)
         .map_err(|e| flag_error(&e))?;
     let mut request = q.request;

@@ -3,7 +3,7 @@
 
 use clout_core::Timestamp;
 
-use crate::{ListMember, ListRow, Result, Store, TokenRow, UserChange, UserRow};
+use crate::{ListMember, ListRow, Result, SavedSearchRow, Store, TokenRow, UserChange, UserRow};
 
 /// Accounts and what belongs to them. The store keeps what it is given: passwords arrive
 /// hashed, session and API tokens as hashes of the secret (never the secret), and roles
@@ -117,6 +117,20 @@ pub trait AccountStore {
 
     /// A list's channels, with their metrics, in the order they were added.
     fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>>;
+
+    /// Sets (or, with `None`, clears) the IANA timezone a user reads dates in; `false`
+    /// when there is no such user.
+    fn set_timezone(&self, user_id: i64, timezone: Option<&str>) -> Result<bool>;
+
+    /// Every saved Directory search, by name ignoring ASCII case, then id.
+    fn saved_searches(&self) -> Result<Vec<SavedSearchRow>>;
+
+    /// Saves a search under a name, or replaces the query of the one of that name
+    /// (ignoring ASCII case), who saved it first and when staying; returns its id.
+    fn save_search(&self, name: &str, query: &str, by: Option<i64>, now: Timestamp) -> Result<i64>;
+
+    /// Deletes a saved search; `false` when there is none.
+    fn delete_saved_search(&self, id: i64) -> Result<bool>;
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -238,5 +252,21 @@ impl AccountStore for Store {
 
     fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>> {
         Store::list_members(self, list_id)
+    }
+
+    fn set_timezone(&self, user_id: i64, timezone: Option<&str>) -> Result<bool> {
+        Store::set_timezone(self, user_id, timezone)
+    }
+
+    fn saved_searches(&self) -> Result<Vec<SavedSearchRow>> {
+        Store::saved_searches(self)
+    }
+
+    fn save_search(&self, name: &str, query: &str, by: Option<i64>, now: Timestamp) -> Result<i64> {
+        Store::save_search(self, name, query, by, now)
+    }
+
+    fn delete_saved_search(&self, id: i64) -> Result<bool> {
+        Store::delete_saved_search(self, id)
     }
 }

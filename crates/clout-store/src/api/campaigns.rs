@@ -6,7 +6,7 @@ use clout_core::Timestamp;
 
 use crate::{
     CampaignRow, ConversionRow, CreatorProfile, DealRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember,
-    NoteRow, Result, StageChangeRow, Store,
+    NoteRow, Result, ShareRow, StageChangeRow, Store,
 };
 
 /// The commercial side: what the user keeps about creators, their campaigns (a brief,
@@ -127,6 +127,29 @@ pub trait CampaignStore {
 
     /// Every deal the user imported, oldest first (by the date agreed, then as imported).
     fn deals(&self) -> Result<Vec<DealRow>>;
+
+    /// Stores a read-only link to a campaign's report (the hash of its secret and the
+    /// secret's first characters) and returns its id; `None` when there is no such
+    /// campaign. Deleting the campaign deletes its links.
+    fn create_share(
+        &self,
+        campaign_id: i64,
+        token_hash: &str,
+        prefix: &str,
+        by: Option<i64>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Option<i64>>;
+
+    /// A campaign's links, newest first, revoked and expired ones included.
+    fn shares_of(&self, campaign_id: i64) -> Result<Vec<ShareRow>>;
+
+    /// The link whose secret has this hash, when it is neither revoked nor expired at `now`.
+    fn live_share(&self, token_hash: &str, now: Timestamp) -> Result<Option<ShareRow>>;
+
+    /// Revokes one of a campaign's links; `false` when it has no such link, or it was
+    /// revoked already.
+    fn revoke_share(&self, campaign_id: i64, share_id: i64, now: Timestamp) -> Result<bool>;
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -248,5 +271,29 @@ impl CampaignStore for Store {
 
     fn deals(&self) -> Result<Vec<DealRow>> {
         Store::deals(self)
+    }
+
+    fn create_share(
+        &self,
+        campaign_id: i64,
+        token_hash: &str,
+        prefix: &str,
+        by: Option<i64>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Option<i64>> {
+        Store::create_share(self, campaign_id, token_hash, prefix, by, now, expires_at)
+    }
+
+    fn shares_of(&self, campaign_id: i64) -> Result<Vec<ShareRow>> {
+        Store::shares_of(self, campaign_id)
+    }
+
+    fn live_share(&self, token_hash: &str, now: Timestamp) -> Result<Option<ShareRow>> {
+        Store::live_share(self, token_hash, now)
+    }
+
+    fn revoke_share(&self, campaign_id: i64, share_id: i64, now: Timestamp) -> Result<bool> {
+        Store::revoke_share(self, campaign_id, share_id, now)
     }
 }

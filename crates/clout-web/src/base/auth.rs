@@ -28,6 +28,8 @@ pub(crate) struct Auth {
     /// Whether the derived numbers lagged the observations when the request came in: every
     /// page says so beside them.
     pub(crate) derived_stale: bool,
+    /// The language tag the browser prefers (`en-GB`), for dates on pages.
+    pub(crate) locale: String,
 }
 
 impl Auth {
@@ -86,7 +88,12 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
         let token = token.to_string();
         let user = state.read(move |app, s| app.token_user(&token, s.now())).await?;
         return match user {
-            Some(user) => Ok(Some(Auth { user, csrf: None, derived_stale: state.catalogue.derived_stale() })),
+            Some(user) => Ok(Some(Auth {
+                user,
+                csrf: None,
+                derived_stale: state.catalogue.derived_stale(),
+                locale: locale(headers),
+            })),
             // A wrong token is an error, not an anonymous request.
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -104,7 +111,12 @@ pub(crate) async fn caller(state: &Arc<State>, headers: &HeaderMap) -> Result<Op
     let token = token.to_string();
     let found = state.read(move |app, s| app.session_user(&token, s.now())).await?;
     let derived_stale = state.catalogue.derived_stale();
-    Ok(found.map(|(user, csrf)| Auth { user, csrf: Some(csrf), derived_stale }))
+    Ok(found.map(|(user, csrf)| Auth { user, csrf: Some(csrf), derived_stale, locale: locale(headers) }))
+}
+
+/// The browser's preferred language, for dates on pages.
+pub(crate) fn locale(headers: &HeaderMap) -> String {
+    super::dates::preferred_locale(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 /// The caller, or 401.

@@ -5,7 +5,7 @@
 //! never each other, and nothing here uses either.
 //!
 //! The base's own modules form no circle either; each uses only modules of lower layers:
-//! 0. `errors`, `hosts`, `limiter`, `paths`, `uploads`, `use_cases`;
+//! 0. `dates`, `errors`, `hosts`, `limiter`, `paths`, `uploads`, `use_cases`;
 //! 1. `state`, `params`;
 //! 2. `templates`, `auth`;
 //! 3. `render`, `imports`;
@@ -14,6 +14,7 @@
 //! (`tests/it/modules.rs` checks all of this.)
 
 pub(crate) mod auth;
+pub(crate) mod dates;
 pub(crate) mod downloads;
 pub(crate) mod errors;
 pub(crate) mod hosts;

@@ -38,6 +38,15 @@ pub(crate) fn error_page(e: ApiError) -> Response {
     render("error.html", json!({"status": e.status.as_u16(), "code": e.code, "message": e.message}), e.status)
 }
 
+/// An error as a page for someone not signed in, with dates in their locale.
+pub(crate) fn error_page_with_locale(e: ApiError, locale: &str) -> Response {
+    render(
+        "error.html",
+        json!({"status": e.status.as_u16(), "code": e.code, "message": e.message, "locale": locale}),
+        e.status,
+    )
+}
+
 pub(crate) fn error_page_for(auth: &Auth, e: ApiError) -> Response {
     render(
         "error.html",
@@ -54,5 +63,7 @@ pub(crate) fn page_context(auth: &Auth, nav: &str, mut ctx: Value) -> Value {
     ctx["derived_stale"] = auth.derived_stale.into();
     ctx["can_write"] = auth.user.role.can_write().into();
     ctx["is_admin"] = (auth.user.role == clout_app::Role::Admin).into();
+    ctx["locale"] = auth.locale.clone().into();
+    ctx["tz"] = auth.user.timezone.clone().unwrap_or_else(|| "UTC".to_string()).into();
     ctx
 }

@@ -1,7 +1,9 @@
 //! The page templates, embedded in the binary. `.html` templates escape every value
 //! unless it is marked safe (only our own SVG charts are).
 
-use minijinja::{Environment, Value};
+use minijinja::{Environment, State, Value};
+
+use super::dates::{Style, When, format_date, format_date_time, parse, zone};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -66,6 +68,40 @@ fn money(v: Value) -> String {
     format!("{}{out}.{cents}", if x < 0.0 && text != "0.00" { "-" } else { "" })
 }
 
+/// The reader's date style and timezone, from the page's `locale` and `tz`.
+fn reader(state: &State) -> (Style, jiff::tz::TimeZone) {
+    let locale = state.lookup("locale").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let tz = state.lookup("tz").and_then(|v| v.as_str().map(str::to_string));
+    (Style::of(&locale), zone(tz.as_deref()))
+}
+
+fn when(v: &Value) -> Option<When> {
+    if let Some(n) = v.as_i64() {
+        return parse(&n.to_string());
+    }
+    v.as_str().and_then(parse)
+}
+
+/// A date in the reader's locale and timezone (`Dec 5, 2026`); `–` for none.
+fn date(state: &State, v: Value) -> String {
+    let (style, tz) = reader(state);
+    match when(&v) {
+        Some(w) => format_date(&w, style, &tz),
+        None if v.is_none() || v.is_undefined() || v.as_str() == Some("") => "–".to_string(),
+        None => v.to_string(),
+    }
+}
+
+/// A moment with its time and the zone stated (`Dec 5, 2026, 2:03 PM UTC`).
+fn datetime(state: &State, v: Value) -> String {
+    let (style, tz) = reader(state);
+    match when(&v) {
+        Some(w) => format_date_time(&w, style, &tz),
+        None if v.is_none() || v.is_undefined() || v.as_str() == Some("") => "–".to_string(),
+        None => v.to_string(),
+    }
+}
+
 /// The templates, parsed once.
 pub(crate) fn env() -> &'static Environment<'static> {
     static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
@@ -103,6 +139,8 @@ fn environment() -> Environment<'static> {
     env.add_filter("money", money);
     env.add_filter("words", words);
     env.add_filter("tier_name", tier_name);
+    env.add_filter("date", date);
+    env.add_filter("datetime", datetime);
     env
 }
 

@@ -9,6 +9,7 @@ pub(super) fn router() -> axum::Router<Arc<State>> {
     axum::Router::new()
         .route("/account", get(account))
         .route("/account/password", post(change_password))
+        .route("/account/timezone", post(set_timezone))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/delete", post(delete_token))
         .route("/account/users", post(create_user))
@@ -69,6 +70,9 @@ async fn account_page(state: &Arc<State>, auth: &Auth, outcome: Outcome) -> Resp
                 "max_days": clout_app::MAX_TOKEN_DAYS,
                 "tokens": token_rows(&tokens),
                 "read_only": auth.user.read_only,
+                "timezones": clout_app::timezones(),
+                "timezone": auth.user.timezone.clone().unwrap_or_default(),
+                "now": clout_wire::time(state.now()),
             });
             outcome.put(&mut ctx);
             render("account.html", page_context(auth, "account", ctx), status)
@@ -92,6 +96,25 @@ async fn change_password(state: St, headers: HeaderMap, Posted(auth, f): Posted)
     let user = auth.user.clone();
     let outcome = match state.write(move |app, _| app.change_password(&user, &current, &new, keep.as_deref())).await {
         Ok(()) => Outcome::said("Your password is changed; your other sessions have ended."),
+        Err(e) => Outcome::failed(e),
+    };
+    account_page(&state, &auth, outcome).await
+}
+
+/// Dates on every page are shown in the timezone chosen here (none: UTC).
+async fn set_timezone(state: St, Posted(mut auth, f): Posted) -> Response {
+    let state = state.0;
+    let name = field(&f, "timezone").to_string();
+    let user = auth.user.clone();
+    let outcome = match state.write(move |app, _| app.set_timezone(&user, &name)).await {
+        Ok(tz) => {
+            let said = match &tz {
+                Some(tz) => format!("Dates are now shown in {tz} time."),
+                None => "Dates are now shown in UTC.".to_string(),
+            };
+            auth.user.timezone = tz;
+            Outcome::said(said)
+        }
         Err(e) => Outcome::failed(e),
     };
     account_page(&state, &auth, outcome).await

@@ -141,14 +141,14 @@ fn campaign_row(c: &clout_app::Campaign, r: &clout_app::CampaignReport, now: clo
 /// Whether the report lists every creator (`?all=1`) or, by default, only those the
 /// campaign works with: contracted, content live and paid. Prospects and declined creators
 /// are rows of zeros in a report a client reads.
-fn show_all(raw: Option<&str>) -> bool {
+pub(super) fn show_all(raw: Option<&str>) -> bool {
     raw.is_some_and(|q| q.split('&').any(|kv| kv == "all=1"))
 }
 
 /// The stages a report shows by default.
 const WORKING_STAGES: [&str; 3] = ["contracted", "content_live", "paid"];
 
-fn with_filter(mut ctx: Value, all: bool) -> Value {
+pub(super) fn with_filter(mut ctx: Value, all: bool) -> Value {
     ctx["show_all"] = json!(all);
     ctx["working_stages"] = json!(WORKING_STAGES);
     let hidden = ctx["report"]["members"]
@@ -160,13 +160,54 @@ fn with_filter(mut ctx: Value, all: bool) -> Value {
 
 pub(super) async fn campaign(state: St, PageId(auth, id): PageId, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    match campaign_context(&state, id).await {
-        Ok(ctx) => render(
-            "campaign.html",
-            page_context(&auth, "campaigns", with_filter(ctx, show_all(raw.as_deref()))),
-            StatusCode::OK,
-        ),
-        Err(e) => error_page_for(&auth, e),
+    campaign_page(&state, &auth, id, show_all(raw.as_deref()), None, StatusCode::OK).await
+}
+
+/// The campaign's links, as its page lists them.
+async fn share_rows(state: &Arc<State>, id: i64) -> Result<Vec<Value>, ApiError> {
+    state
+        .read(move |app, s| {
+            let now = s.now();
+            Ok(app
+                .shares(id)?
+                .iter()
+                .map(|l| {
+                    let status = if l.revoked_at.is_some() {
+                        "revoked"
+                    } else if l.live(now) {
+                        "live"
+                    } else {
+                        "expired"
+                    };
+                    json!({"id": l.id, "prefix": l.prefix, "by": l.created_by, "status": status,
+                        "created_at": clout_wire::time(l.created_at), "expires_at": clout_wire::time(l.expires_at),
+                        "revoked_at": l.revoked_at.map(clout_wire::time)})
+                })
+                .collect())
+        })
+        .await
+}
+
+/// The campaign page; `new_share` is the address of a link just made, shown this once.
+pub(super) async fn campaign_page(
+    state: &Arc<State>,
+    auth: &Auth,
+    id: i64,
+    all: bool,
+    new_share: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let shares = if auth.user.role.can_write() { share_rows(state, id).await } else { Ok(Vec::new()) };
+    match (campaign_context(state, id).await, shares) {
+        (Ok(ctx), Ok(shares)) => {
+            let mut ctx = with_filter(ctx, all);
+            ctx["shares"] = shares.into();
+            ctx["new_share"] = new_share.into();
+            ctx["share_days"] = clout_app::SHARE_DAYS.into();
+            ctx["max_share_days"] = clout_app::MAX_SHARE_DAYS.into();
+            render("campaign.html", page_context(auth, "campaigns", ctx), status)
+        }
+        (Err(e), _) | (_, Err(e)) => error_page_for(auth, e),
     }
 }
 

@@ -85,9 +85,25 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         Ok(q) => {
             let (offset, limit) = (q.offset, q.limit);
             let today = state.now();
-            match state.read(move |app, _| Ok((app.search(&q)?, app.niche_names()?))).await {
-                Ok((r, found)) => {
+            match state
+                .read(move |app, _| Ok((app.search(&q)?, app.niche_names()?, app.saved_searches()?, app.lists()?)))
+                .await
+            {
+                Ok((r, found, saved, lists)) => {
                     names = found;
+                    ctx["saved"] = saved
+                        .iter()
+                        .map(|s| {
+                            json!({"id": s.id, "name": s.name, "url": saved_url(&s.query), "by": s.created_by,
+                            "current": same_search(&s.query, &pairs)})
+                        })
+                        .collect::<Vec<_>>()
+                        .into();
+                    ctx["lists"] = lists
+                        .iter()
+                        .map(|l| json!({"id": l.id, "name": l.name, "members": l.members}))
+                        .collect::<Vec<_>>()
+                        .into();
                     let rows: Vec<Value> = r
                         .channels
                         .iter()
@@ -180,7 +196,43 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         })
         .collect::<Vec<_>>()
         .into();
+    ctx["raw_query"] = raw.unwrap_or_default().into();
     render("directory.html", page_context(&auth, "directory", ctx), status)
+}
+
+fn saved_url(query: &str) -> String {
+    if query.is_empty() { "/directory".to_string() } else { format!("/directory?{query}") }
+}
+
+/// Whether a saved query is the search on screen (the same filters, in any order, on any page).
+fn same_search(saved: &str, pairs: &[(String, String)]) -> bool {
+    let norm = |mut v: Vec<(String, String)>| {
+        v.retain(|(k, val)| k != "offset" && k != "page" && !val.is_empty());
+        v.sort();
+        v
+    };
+    norm(params::pairs(Some(saved))) == norm(pairs.to_vec())
+}
+
+/// Saves the search on screen under a name, for the whole team, and shows it.
+pub(super) async fn save_search(state: St, Posted(auth, f): Posted) -> Response {
+    let state = state.0;
+    let (name, query) = (field(&f, "name").to_string(), field(&f, "query").to_string());
+    let user = auth.user.clone();
+    match state.write(move |app, s| app.save_search(&user, &name, &query, s.now())).await {
+        Ok(saved) => see_other(&saved_url(&saved.query)),
+        Err(e) => error_page_for(&auth, e),
+    }
+}
+
+pub(super) async fn delete_search(state: St, UrlPath(id): UrlPath<String>, Posted(auth, _): Posted) -> Response {
+    let state = state.0;
+    let id = page!(path_id(&id).map_err(|e| error_page_for(&auth, e)));
+    let user = auth.user.clone();
+    match state.write(move |app, _| app.delete_saved_search(&user, id)).await {
+        Ok(()) => see_other("/directory"),
+        Err(e) => error_page_for(&auth, e),
+    }
 }
 
 /// The page numbers to link to: the first, the last, and two either side of the current

@@ -2,7 +2,8 @@
 //! keyboard and without script. The Directory's URL holds the whole query. This module
 //! holds the router and what every page handler shares (who is signed in, form fields,
 //! redirects); a module per family renders its pages: `sign_in`, `directory`, `channel`,
-//! `lists`, `imports`, `sources`, `plan`, `campaigns` (with the creator forms), `accounts`; `charts`
+//! `lists`, `imports`, `sources`, `plan`, `campaigns` (with the creator forms), `shares` (a campaign's
+//! report for a client), `accounts`; `charts`
 //! draws their SVG. The pages use the base (`crate::base`), never the API; the imports
 //! here are the prelude each family takes with `use super::*`.
 
@@ -48,6 +49,7 @@ mod extract;
 mod imports;
 mod lists;
 mod plan;
+mod shares;
 mod sign_in;
 mod sources;
 
@@ -59,6 +61,8 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/login", get(sign_in::login_form).post(sign_in::login))
         .route("/logout", post(sign_in::logout))
         .route("/directory", get(directory::directory))
+        .route("/searches", post(directory::save_search))
+        .route("/searches/{id}/delete", post(directory::delete_search))
         .route("/channels/{platform}/{handle}", get(channel::channel))
         .route("/plan", get(plan::plan))
         .route("/campaigns", get(campaigns::campaigns).post(campaigns::create_campaign))
@@ -69,6 +73,9 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/campaigns/{id}/members", post(campaigns::campaign_add_member))
         .route("/campaigns/{id}/brief", post(campaigns::campaign_brief))
         .route("/campaigns/{id}/delete", post(campaigns::campaign_delete))
+        .route("/campaigns/{id}/shares", post(shares::create_share))
+        .route("/campaigns/{id}/shares/{share}/revoke", post(shares::revoke_share))
+        .route("/share/{secret}", get(shares::shared_report))
         .route("/campaigns/{id}/stage", post(campaigns::campaign_stage))
         .route("/campaigns/{id}/fee", post(campaigns::campaign_fee))
         .route("/campaigns/{id}/deliverables", post(campaigns::campaign_add_deliverable))

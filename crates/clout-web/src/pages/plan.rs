@@ -7,7 +7,20 @@ use super::*;
 /// with its chart.
 pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    let pairs = params::pairs(raw.as_deref());
+    // Channels to leave out are typed into one field, separated by spaces, commas or lines.
+    let pairs: Vec<(String, String)> = params::pairs(raw.as_deref())
+        .into_iter()
+        .flat_map(|(k, v)| {
+            if k == "exclude" {
+                v.split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (k.clone(), s.to_string()))
+                    .collect::<Vec<_>>()
+            } else {
+                vec![(k, v)]
+            }
+        })
+        .collect();
     let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut form = serde_json::Map::new();
     for k in [
@@ -21,18 +34,40 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
         "country",
         "min_er",
         "min_quality",
+        "language",
+        "min_followers",
+        "max_followers",
+        "max_er",
+        "min_index",
+        "max_index",
+        "min_growth",
+        "max_growth",
+        "min_posts_per_week",
+        "max_posts_per_week",
+        "max_quality",
+        "verified",
+        "has_email",
+        "data_since",
+        "candidates",
+        "time_limit",
+        "list",
     ] {
         form.insert(k.to_string(), single(k).into());
     }
+    let excluded: Vec<String> = pairs.iter().filter(|(k, _)| k == "exclude").map(|(_, v)| v.clone()).collect();
+    form.insert("exclude".into(), excluded.join(" ").into());
+    let chosen_labels = selected(&pairs, "label");
     let compare = pairs.is_empty() || single("compare") == "true";
     form.insert("compare".into(), compare.into());
     let goal = single("goal");
     let deliverable = single("deliverable");
     let chosen_niche = single("niche");
     let chosen_platforms = selected(&pairs, "platform");
-    let niches = state
+    let (niches, lists) = state
         .read(|app, _| {
-            Ok(app.niche_classifier()?.taxonomy().niches().iter().map(|n| n.id.clone()).collect::<Vec<String>>())
+            let niches: Vec<(String, String)> =
+                app.niche_classifier()?.taxonomy().niches().iter().map(|n| (n.id.clone(), n.name.clone())).collect();
+            Ok((niches, app.lists()?))
         })
         .await
         .unwrap_or_default();
@@ -53,14 +88,25 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
     let tier_options = options(&["micro", "nano", "mid", "macro", "mega", "any"], &chosen_tier);
     let deliverables = options(&["post", "video", "story", "short"], &deliverable);
     let niche_options: Vec<Value> =
-        niches.iter().map(|n| json!({"value": n, "selected": chosen_niche == *n})).collect();
+        niches.iter().map(|(id, name)| json!({"value": id, "label": name, "selected": chosen_niche == *id})).collect();
+    let chosen_list = single("list");
+    let list_options: Vec<Value> = lists
+        .iter()
+        .map(|l| json!({"value": l.id, "label": l.name, "members": l.members, "selected": chosen_list == l.id.to_string()}))
+        .collect();
+    let label_options: Vec<Value> = clout_core::EngagementLabel::ALL
+        .iter()
+        .map(|l| json!({"value": l.as_str(), "selected": chosen_labels.contains(&l.as_str().to_string())}))
+        .collect();
     let platforms: Vec<Value> = clout_core::Platform::ALL
         .iter()
         .map(|p| json!({"value": p.as_str(), "selected": chosen_platforms.contains(&p.as_str().to_string())}))
         .collect();
     let mut ctx = json!({
         "form": form, "goals": goals, "deliverables": deliverables, "niches": niche_options, "platforms": platforms,
-        "tiers": tier_options, "management_default": management_default,
+        "tiers": tier_options, "management_default": management_default, "lists": list_options,
+        "labels": label_options, "max_seconds": clout_app::PlanLimits::SERVER.max_seconds,
+        "max_candidates": clout_app::MAX_CANDIDATES,
     });
     let mut status = StatusCode::OK;
     let mut chart = None;

@@ -40,7 +40,7 @@ pub(super) async fn sources(state: St, Page(auth): Page) -> Response {
         .iter()
         .map(|j| {
             json!({
-                "id": j.id, "label": j.label, "platform": j.platform, "by": j.by, "started": j.started.date_time(), "done": j.done,
+                "id": j.id, "label": j.label, "platform": j.platform, "by": j.by, "started": clout_wire::time(j.started), "done": j.done,
                 "lines": j.lines, "error": j.error, "report": j.report,
             })
         })

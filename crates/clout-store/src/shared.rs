@@ -1,0 +1,155 @@
+//! What a team keeps beside its lists: each user's timezone, the Directory searches saved
+//! by name, and read-only links that show one campaign's report to a client. As with API
+//! tokens, a link's secret never arrives here: only its hash and first characters.
+
+use clout_core::Timestamp;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::accounts::is_unique_violation;
+use crate::{Error, Result, Store};
+
+/// A Directory search saved by name: the query string of the Directory's URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedSearchRow {
+    pub id: i64,
+    pub name: String,
+    /// The URL query (`niche=fitness&tier=micro`), as the Directory reads it.
+    pub query: String,
+    pub created_by: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A read-only link to a campaign's report (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRow {
+    pub id: i64,
+    pub campaign_id: i64,
+    /// The secret's first characters, to tell links apart.
+    pub prefix: String,
+    pub created_by: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl ShareRow {
+    /// Whether the link opens the report at `now`: not revoked and not expired.
+    pub fn live(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
+}
+
+fn search_row(r: &Row<'_>) -> rusqlite::Result<SavedSearchRow> {
+    Ok(SavedSearchRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        query: r.get(2)?,
+        created_by: r.get(3)?,
+        created_at: Timestamp::from_unix(r.get(4)?),
+    })
+}
+
+const SHARE_COLUMNS: &str = "s.id, s.campaign_id, s.prefix, u.username, s.created_at, s.expires_at, s.revoked_at";
+
+fn share_row(r: &Row<'_>) -> rusqlite::Result<ShareRow> {
+    Ok(ShareRow {
+        id: r.get(0)?,
+        campaign_id: r.get(1)?,
+        prefix: r.get(2)?,
+        created_by: r.get(3)?,
+        created_at: Timestamp::from_unix(r.get(4)?),
+        expires_at: Timestamp::from_unix(r.get(5)?),
+        revoked_at: r.get::<_, Option<i64>>(6)?.map(Timestamp::from_unix),
+    })
+}
+
+impl Store {
+    /// Sets (or, with `None`, clears) a user's timezone; `false` when there is no such user.
+    pub(crate) fn set_timezone(&self, user_id: i64, timezone: Option<&str>) -> Result<bool> {
+        Ok(self.conn.execute("UPDATE users SET timezone = ?2 WHERE id = ?1", params![user_id, timezone])? > 0)
+    }
+
+    /// Every saved search, by name ignoring ASCII case.
+    pub(crate) fn saved_searches(&self) -> Result<Vec<SavedSearchRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.name, s.query, u.username, s.created_at FROM saved_searches s
+             LEFT JOIN users u ON u.id = s.created_by ORDER BY s.name COLLATE NOCASE, s.id",
+        )?;
+        let rows = stmt.query_map([], search_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Saves a search, or replaces the query of the one with this name (ignoring ASCII
+    /// case): saving again under a name updates it. Returns its id.
+    pub(crate) fn save_search(&self, name: &str, query: &str, by: Option<i64>, now: Timestamp) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "INSERT INTO saved_searches (name, query, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO UPDATE SET query = excluded.query RETURNING id",
+            params![name, query, by, now.unix()],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Deletes a saved search; `false` when there is none.
+    pub(crate) fn delete_saved_search(&self, id: i64) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM saved_searches WHERE id = ?1", [id])? > 0)
+    }
+
+    /// Stores a new read-only link to a campaign's report and returns its id; `None` when
+    /// there is no such campaign.
+    pub(crate) fn create_share(
+        &self,
+        campaign_id: i64,
+        token_hash: &str,
+        prefix: &str,
+        by: Option<i64>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Option<i64>> {
+        let r = self.conn.execute(
+            "INSERT INTO campaign_shares (campaign_id, token_hash, prefix, created_by, created_at, expires_at)
+             SELECT id, ?2, ?3, ?4, ?5, ?6 FROM campaigns WHERE id = ?1",
+            params![campaign_id, token_hash, prefix, by, now.unix(), expires_at.unix()],
+        );
+        match r {
+            Ok(0) => Ok(None),
+            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
+            Err(e) if is_unique_violation(&e) => Err(Error::Duplicate("share link".to_string())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A campaign's links, newest first, revoked and expired ones included.
+    pub(crate) fn shares_of(&self, campaign_id: i64) -> Result<Vec<ShareRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SHARE_COLUMNS} FROM campaign_shares s LEFT JOIN users u ON u.id = s.created_by
+             WHERE s.campaign_id = ?1 ORDER BY s.id DESC"
+        ))?;
+        let rows = stmt.query_map([campaign_id], share_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The link with this secret's hash if it opens a report at `now`.
+    pub(crate) fn live_share(&self, token_hash: &str, now: Timestamp) -> Result<Option<ShareRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {SHARE_COLUMNS} FROM campaign_shares s LEFT JOIN users u ON u.id = s.created_by
+                     WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2"
+                ),
+                params![token_hash, now.unix()],
+                share_row,
+            )
+            .optional()?)
+    }
+
+    /// Revokes a campaign's link from `now` on; `false` when the campaign has no such link
+    /// or it was revoked already.
+    pub(crate) fn revoke_share(&self, campaign_id: i64, share_id: i64, now: Timestamp) -> Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE campaign_shares SET revoked_at = ?3 WHERE id = ?2 AND campaign_id = ?1 AND revoked_at IS NULL",
+            params![campaign_id, share_id, now.unix()],
+        )? > 0)
+    }
+}
