@@ -245,6 +245,21 @@ impl Browser {
         self.call("DOM.setFileInputFiles", json!({"files": [file.display().to_string()], "objectId": object}));
     }
 
+    /// Lays the page out at `width` × `height` CSS pixels; `mobile` as a phone does (the
+    /// viewport meta tag applies, touch-sized).
+    pub(crate) fn viewport(&mut self, width: u32, height: u32, mobile: bool) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": if mobile { 2 } else { 1 }, "mobile": mobile}),
+        );
+    }
+
+    /// Sends `Accept-Language: language` from now on, as a browser set to that language does.
+    pub(crate) fn language(&mut self, language: &str) {
+        let agent = self.call_browser("Browser.getVersion", json!({}))["userAgent"].as_str().unwrap().to_string();
+        self.call("Emulation.setUserAgentOverride", json!({"userAgent": agent, "acceptLanguage": language}));
+    }
+
     /// Saves a PNG of the page as `NN-name.png`.
     pub(crate) fn screenshot(&mut self, name: &str) -> PathBuf {
         self.step += 1;

@@ -15,7 +15,8 @@
 //! - `plan`: prices, deals and the budget planner.
 //! - `campaign`: a campaign from plan to report, creators' contacts and notes.
 //! - `server`: a real `clout serve` on port 0 and an HTTP client for it.
-//! - `cdp`, `browser`: headless Chromium over the DevTools protocol, driving the web app.
+//! - `cdp`, `browser`, `tour`: headless Chromium over the DevTools protocol, driving the web
+//!   app; `tour` visits every page at desktop and phone width and checks its formatting.
 //! - `api`: the JSON API, endpoint by endpoint.
 //! - `accounts`: passwords, sign-in limits, account management and API tokens (API and CLI).
 //! - `security`: host names (DNS rebinding), the setup code, security headers, no server paths.
@@ -48,4 +49,5 @@ mod security;
 mod server;
 mod sources;
 mod tidy;
+mod tour;
 mod util;

@@ -75,6 +75,18 @@ impl Style {
         }
     }
 
+    /// A date on a chart's axis: without the year when the axis stays within one.
+    pub(crate) fn short_date(self, d: Date, with_year: bool) -> String {
+        if with_year {
+            return self.date(d);
+        }
+        let month = MONTHS[(d.month() - 1) as usize];
+        match self.order {
+            Order::DayMonthYear => format!("{} {month}", d.day()),
+            Order::MonthDayYear | Order::YearMonthDay => format!("{month} {}", d.day()),
+        }
+    }
+
     /// A moment: its date and time in `tz`, and the zone's abbreviation.
     pub(crate) fn date_time(self, t: Timestamp, tz: &TimeZone) -> String {
         let z = t.to_zoned_datetime(tz.clone());
@@ -144,6 +156,56 @@ pub(crate) fn format_date_time(when: &When, style: Style, tz: &TimeZone) -> Stri
     }
 }
 
+/// `text` with every RFC 3339 moment and ISO date in it written for the reader (an
+/// explanation built on the server names the moments its numbers cover).
+pub(crate) fn rewrite_dates(text: &str, style: Style, tz: &TimeZone) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i + 10 <= bytes.len() {
+        let starts = (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) && looks_like_date(&bytes[i..i + 10]);
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // The longest stretch that could be a moment: digits, `-`, `:`, `.`, `T`, `Z`, `+`.
+        let mut end = i + 10;
+        while end < bytes.len() && (bytes[end].is_ascii_digit() || b"-:.TZ+".contains(&bytes[end])) {
+            end += 1;
+        }
+        // Give back a trailing `.` (the end of a sentence) or `-`.
+        while end > i + 10 && matches!(bytes[end - 1], b'.' | b'-' | b':' | b'+') {
+            end -= 1;
+        }
+        let found = parse(&text[i..end]).or_else(|| {
+            parse(&text[i..i + 10]).map(|w| (w, i + 10)).map(|(w, e)| {
+                end = e;
+                w
+            })
+        });
+        match found {
+            Some(w) if end == i + 10 || matches!(w, When::Moment(_)) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(&format_date_time(&w, style, tz));
+                copied = end;
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn looks_like_date(b: &[u8]) -> bool {
+    b.len() == 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +245,23 @@ mod tests {
         assert_eq!(format_date(&day, Style::of("en-US"), &zone(Some("Pacific/Auckland"))), "Dec 5, 2026");
         // An unknown zone name falls back to UTC rather than failing the page.
         assert_eq!(Style::of("en-GB").date_time(t, &zone(Some("Mars/Olympus"))), "5 Dec 2026, 23:30 UTC");
+    }
+
+    #[test]
+    fn moments_inside_a_sentence_are_rewritten_and_the_rest_kept() {
+        let s = Style::of("en-GB");
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            rewrite_dates("12 posts published after 2026-10-21T12:00:00Z and by 2026-11-19T12:00:00Z.", s, &utc),
+            "12 posts published after 21 Oct 2026, 12:00 UTC and by 19 Nov 2026, 12:00 UTC."
+        );
+        assert_eq!(rewrite_dates("since 2026-02-03, 40 posts", s, &utc), "since 3 Feb 2026, 40 posts");
+        // Not dates: an id with digits, a bad month, a longer number.
+        for kept in ["run 12026-10-21", "2026-13-40 is no date", "v2026-10-21x", "no date at all", ""] {
+            assert_eq!(rewrite_dates(kept, s, &utc), kept);
+        }
+        // Not ASCII around it.
+        assert_eq!(rewrite_dates("→ 2026-10-21 ←", s, &utc), "→ 21 Oct 2026 ←");
     }
 
     #[test]

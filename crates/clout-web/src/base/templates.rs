@@ -3,7 +3,7 @@
 
 use minijinja::{Environment, State, Value};
 
-use super::dates::{Style, When, format_date, format_date_time, parse, zone};
+use super::dates::{Style, When, format_date, format_date_time, parse, rewrite_dates, zone};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -28,9 +28,15 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 pub(crate) const CSS: &str = include_str!("../../static/app.css");
 
+/// A count as people read it, `12,345`; a fractional count (an expected value) rounded.
 fn thousands(v: Value) -> String {
-    let Some(n) = v.as_i64() else {
-        return if v.is_none() || v.is_undefined() { "–".to_string() } else { v.to_string() };
+    let n = match v.as_i64() {
+        Some(n) => n,
+        None => match f64::try_from(v.clone()) {
+            Ok(x) if !v.is_none() && x.is_finite() && x.abs() < 9.0e18 => x.round() as i64,
+            Ok(_) if !v.is_none() => return "–".to_string(),
+            _ => return if v.is_none() || v.is_undefined() { "–".to_string() } else { v.to_string() },
+        },
     };
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
@@ -102,6 +108,16 @@ fn datetime(state: &State, v: Value) -> String {
     }
 }
 
+/// A text with the moments in it written for the reader.
+fn dates_in(state: &State, v: Value) -> String {
+    let (style, tz) = reader(state);
+    match v.as_str() {
+        Some(text) => rewrite_dates(text, style, &tz),
+        None if v.is_none() || v.is_undefined() => String::new(),
+        None => v.to_string(),
+    }
+}
+
 /// The templates, parsed once.
 pub(crate) fn env() -> &'static Environment<'static> {
     static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
@@ -141,6 +157,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("tier_name", tier_name);
     env.add_filter("date", date);
     env.add_filter("datetime", datetime);
+    env.add_filter("dates_in", dates_in);
     env
 }
 
@@ -157,5 +174,15 @@ mod money_tests {
         assert_eq!(money(Value::from(-250.0)), "-250.00");
         assert_eq!(money(Value::from(999.999)), "1,000.00");
         assert_eq!(money(Value::from(())), "–");
+    }
+
+    #[test]
+    fn counts_are_separated_and_expected_counts_rounded() {
+        use super::thousands;
+        assert_eq!(thousands(Value::from(2115)), "2,115");
+        assert_eq!(thousands(Value::from(4337.6)), "4,338");
+        assert_eq!(thousands(Value::from(-1234567)), "-1,234,567");
+        assert_eq!(thousands(Value::from(f64::NAN)), "–", "no NaN on a page");
+        assert_eq!(thousands(Value::from(())), "–");
     }
 }

@@ -90,7 +90,7 @@ pub(super) async fn create_campaign(state: St, Posted(auth, f): Posted) -> Respo
 }
 
 /// The campaign page's context: the report as JSON plus the chart.
-pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Value, ApiError> {
+pub(super) async fn campaign_context(state: &Arc<State>, id: i64, style: Style) -> Result<Value, ApiError> {
     state
         .read(move |app, s| {
             let key = id.to_string();
@@ -98,7 +98,7 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64) -> Result<Valu
             let members = app.members(&c, TierPreset::Scrunch)?;
             let r = app.campaign_report(&key, s.now())?;
             let points: Vec<(f64, u64)> = r.timeline.iter().map(|(t, e)| (charts::day(*t), *e)).collect();
-            let chart = if points.is_empty() { None } else { charts::followers(&points).ok() };
+            let chart = if points.is_empty() { None } else { charts::followers(&points, style).ok() };
             let detail = clout_wire::CampaignDetail::from(&c, &members, &r);
             let report = clout_wire::CampaignReport::from(&r);
             let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
@@ -198,7 +198,7 @@ pub(super) async fn campaign_page(
     status: StatusCode,
 ) -> Response {
     let shares = if auth.user.role.can_write() { share_rows(state, id).await } else { Ok(Vec::new()) };
-    match (campaign_context(state, id).await, shares) {
+    match (campaign_context(state, id, Style::of(&auth.locale)).await, shares) {
         (Ok(ctx), Ok(shares)) => {
             let mut ctx = with_filter(ctx, all);
             ctx["shares"] = shares.into();
@@ -213,7 +213,7 @@ pub(super) async fn campaign_page(
 
 pub(super) async fn campaign_print(state: St, PageId(auth, id): PageId, RawQuery(raw): RawQuery) -> Response {
     let state = state.0;
-    match campaign_context(&state, id).await {
+    match campaign_context(&state, id, Style::of(&auth.locale)).await {
         Ok(ctx) => render(
             "campaign_print.html",
             page_context(&auth, "campaigns", with_filter(ctx, show_all(raw.as_deref()))),

@@ -67,7 +67,14 @@ pub(super) async fn channel(
     };
     let r = &profile.view.row;
     let m = r.metrics.as_ref();
-    let source = r.source.clone().unwrap_or_else(|| "unknown file".to_string());
+    // The file's name, not where it lay on the server.
+    let source = r
+        .source
+        .as_deref()
+        .map(|s| {
+            std::path::Path::new(s).file_name().map_or_else(|| s.to_string(), |f| f.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "an unknown file".to_string());
     let observed = r.as_of.map(clout_wire::time).unwrap_or_else(|| "never".to_string());
     let measured = format!("measured: read from {source}, observed {observed}");
     let window = match m {
@@ -131,9 +138,11 @@ pub(super) async fn channel(
         .map(|p| charts::PostPoint { day: charts::day(p.published_at), rate: p.rate, viral: p.viral })
         .collect();
     let window_span = page.window_span.map(|(from, to)| (charts::day(from), charts::day(to)));
-    let engagement_svg = if points.is_empty() { None } else { charts::engagement(&points, window_span).ok() };
+    let engagement_svg =
+        if points.is_empty() { None } else { charts::engagement(&points, window_span, Style::of(&auth.locale)).ok() };
     let history: Vec<(f64, u64)> = page.followers.iter().map(|(t, f)| (charts::day(*t), *f)).collect();
-    let followers_svg = if history.len() < 2 { None } else { charts::followers(&history).ok() };
+    let followers_svg =
+        if history.len() < 2 { None } else { charts::followers(&history, Style::of(&auth.locale)).ok() };
     let peer_rates = &page.peer_rates;
     let peers_svg = if peer_rates.is_empty() { None } else { charts::peers(peer_rates, page.rate).ok() };
     let posts: Vec<Value> = profile

@@ -3,6 +3,8 @@
 
 use plotters::prelude::*;
 
+use crate::base::dates::Style;
+
 const W: u32 = 640;
 const H: u32 = 260;
 const BLUE: RGBColor = RGBColor(37, 99, 235);
@@ -19,10 +21,17 @@ pub(crate) struct PostPoint {
     pub(crate) viral: bool,
 }
 
-fn date_label(day: f64) -> String {
-    jiff::Timestamp::from_second((day * 86_400.0) as i64)
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+fn date_of(day: f64) -> Option<jiff::civil::Date> {
+    jiff::Timestamp::from_second((day * 86_400.0).round() as i64)
+        .ok()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+}
+
+/// A day on a time axis as the reader writes it (`20 Nov`, `Nov 20`), with the year when
+/// the axis from `x0` to `x1` spans more than one.
+fn date_label(day: f64, style: Style, x0: f64, x1: f64) -> String {
+    let with_year = date_of(x0).map(|d| d.year()) != date_of(x1).map(|d| d.year());
+    date_of(day).map(|d| style.short_date(d, with_year)).unwrap_or_default()
 }
 
 fn padded(lo: f64, hi: f64) -> (f64, f64) {
@@ -46,7 +55,7 @@ fn count_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
 }
 
 /// Engagement rate per post over time, the window shaded, viral posts in orange.
-pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Result<String, String> {
+pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>, style: Style) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
@@ -70,7 +79,7 @@ pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Re
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
             .x_labels(x_labels)
-            .x_label_formatter(&|d| date_label(*d))
+            .x_label_formatter(&|d| date_label(*d, style, x0, x1))
             .y_desc("engagement rate %")
             .draw()
             .map_err(|e| e.to_string())?;
@@ -94,7 +103,7 @@ pub(crate) fn engagement(points: &[PostPoint], window: Option<(f64, f64)>) -> Re
 }
 
 /// Follower count over time.
-pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
+pub(crate) fn followers(points: &[(f64, u64)], style: Style) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
@@ -118,7 +127,7 @@ pub(crate) fn followers(points: &[(f64, u64)]) -> Result<String, String> {
             .light_line_style(RGBColor(240, 240, 240))
             .x_labels(x_labels)
             .y_labels(y_labels)
-            .x_label_formatter(&|d| date_label(*d))
+            .x_label_formatter(&|d| date_label(*d, style, x0, x1))
             .y_label_formatter(&|v| clout_core::metric::thousands(v.max(0.0).round() as u64))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -164,7 +173,7 @@ pub(crate) fn peers(rates: &[f64], marker: Option<f64>) -> Result<String, String
             .light_line_style(RGBColor(240, 240, 240))
             .x_desc("median engagement rate %")
             .y_desc("channels")
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| clout_core::metric::thousands(v.max(0.0).round() as u64))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
@@ -248,7 +257,7 @@ pub(crate) fn comparison(bars: &[ScenarioBar], currency: &str) -> Result<String,
             .light_line_style(RGBColor(240, 240, 240))
             .x_labels(bars.len())
             .x_label_formatter(&label_of)
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| clout_core::metric::thousands(v.max(0.0).round() as u64))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
@@ -282,8 +291,10 @@ mod tests {
         svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next().map(str::to_string)).collect()
     }
 
+    /// Date labels (they name a month) apart from count labels.
     fn dates_and_counts(svg: &str) -> (Vec<String>, Vec<String>) {
-        labels(svg).into_iter().map(|l| l.trim().to_string()).partition(|l| l.len() == 10 && l.as_bytes()[4] == b'-')
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        labels(svg).into_iter().map(|l| l.trim().to_string()).partition(|l| MONTHS.iter().any(|m| l.contains(m)))
     }
 
     fn distinct(v: &[String]) -> bool {
@@ -300,28 +311,34 @@ mod tests {
         let one = [(d, 300)];
         let two = [(d, 300), (d + 1.0, 1_450)];
         let many: Vec<(f64, u64)> = (0..1_000).map(|i| (d - 999.0 + i as f64, 10_000 + 7 * i as u64)).collect();
+        let gb = Style::of("en-GB");
         for (name, points) in [("one", &one[..]), ("two", &two[..]), ("many", &many[..])] {
-            let (dates, counts) = dates_and_counts(&followers(points).unwrap());
+            let (dates, counts) = dates_and_counts(&followers(points, gb).unwrap());
             assert!(!dates.is_empty() && distinct(&dates), "{name}: {dates:?}");
-            assert!(
-                dates.iter().all(|x| x.as_str() >= "2024-02-25" && x.as_str() <= "2026-11-22"),
-                "{name}: {dates:?}"
-            );
             assert!(!counts.is_empty() && distinct(&counts), "{name}: {counts:?}");
         }
-        let (dates, counts) = dates_and_counts(&followers(&one).unwrap());
-        // Noon of the 20th, between whole days: the 19th to the 22nd, each once.
-        assert_eq!(dates, ["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"]);
+        let (dates, counts) = dates_and_counts(&followers(&one, gb).unwrap());
+        // Noon of the 20th, between whole days: the 19th to the 22nd, each once, without
+        // the year (the axis stays in 2026), the day first for a British reader.
+        assert_eq!(dates, ["19 Nov", "20 Nov", "21 Nov", "22 Nov"]);
+        let (us, _) = dates_and_counts(&followers(&one, Style::of("en-US")).unwrap());
+        assert_eq!(us, ["Nov 19", "Nov 20", "Nov 21", "Nov 22"]);
+        // Almost three years (February 2024 to November 2026): every label has its year.
+        let (dates, _) = dates_and_counts(&followers(&many, gb).unwrap());
+        assert!(dates.iter().all(|d| d.ends_with("2024") || d.ends_with("2025") || d.ends_with("2026")), "{dates:?}");
+        assert!(
+            dates.first().is_some_and(|d| d.ends_with("2024")) && dates.last().is_some_and(|d| d.ends_with("2026"))
+        );
         assert_eq!(counts.first().map(String::as_str), Some("0"), "a single count is shown from zero: {counts:?}");
-        let (_, counts) = dates_and_counts(&followers(&two).unwrap());
+        let (_, counts) = dates_and_counts(&followers(&two, gb).unwrap());
         assert!(counts.iter().any(|c| c.contains(',')), "counts have separators: {counts:?}");
     }
 
     #[test]
     fn an_engagement_chart_of_one_post_labels_each_date_once() {
         let d = day(clout_core::Timestamp::from_unix(1_795_176_000));
-        let svg = engagement(&[PostPoint { day: d, rate: 3.5, viral: false }], None).unwrap();
+        let svg = engagement(&[PostPoint { day: d, rate: 3.5, viral: false }], None, Style::of("en-US")).unwrap();
         let (dates, _) = dates_and_counts(&svg);
-        assert!(distinct(&dates) && dates.contains(&"2026-11-20".to_string()), "{dates:?}");
+        assert!(distinct(&dates) && dates.contains(&"Nov 20".to_string()), "{dates:?}");
     }
 }

@@ -19,6 +19,7 @@ use clout_core::TierPreset;
 use serde_json::{Value, json};
 
 use crate::base::auth::{self, Auth, ClientAddr};
+use crate::base::dates::Style;
 use crate::base::downloads;
 use crate::base::errors::{ApiError, ErrorCode};
 use crate::base::imports::{receive_upload, run_detail, run_import, run_json};

@@ -66,7 +66,7 @@ pub(super) async fn shared_report(
         Ok(None) => return error_page_with_locale(gone(), &locale),
         Err(e) => return error_page_with_locale(e, &locale),
     };
-    match super::campaigns::campaign_context(&state, id).await {
+    match super::campaigns::campaign_context(&state, id, Style::of(&locale)).await {
         Ok(ctx) => {
             let mut ctx = super::campaigns::with_filter(ctx, super::campaigns::show_all(raw.as_deref()));
             ctx["shared"] = true.into();
