@@ -51,6 +51,8 @@ pub struct FetchOptions {
     pub comments: bool,
     /// Read this many followers with their own counts as `follower` records.
     pub followers_sample: u64,
+    /// Download the accounts' profile pictures into the data directory.
+    pub pictures: bool,
     /// Keep only accounts with a follower count in this range (inclusive); the others are
     /// neither stored nor read further.
     pub followers_range: (u64, u64),
@@ -70,6 +72,7 @@ impl FetchOptions {
             comments: false,
             followers_sample: 0,
             followers_range: (0, u64::MAX),
+            pictures: true,
         }
     }
 }
@@ -122,6 +125,8 @@ pub struct AccountFetch {
     pub skipped: u64,
     pub rejected: u64,
     pub error: Option<String>,
+    /// The profile picture its source named, downloaded after the fetch.
+    pub picture_url: Option<String>,
 }
 
 impl AccountFetch {
@@ -139,6 +144,7 @@ impl AccountFetch {
             skipped: 0,
             rejected: 0,
             error: None,
+            picture_url: None,
         }
     }
 }
@@ -164,6 +170,17 @@ pub struct FetchSummary {
     /// that counts them (YouTube).
     pub quota: Option<(u64, u64)>,
     pub metrics: Option<RecomputeSummary>,
+    /// What became of the accounts' profile pictures.
+    pub pictures: PictureCounts,
+}
+
+/// Profile pictures of a fetch: downloaded, unchanged since the last fetch (not
+/// downloaded again), or not to be had (gone, not an image, not on the platform's hosts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PictureCounts {
+    pub downloaded: u64,
+    pub kept: u64,
+    pub failed: u64,
 }
 
 impl FetchSummary {
@@ -191,6 +208,7 @@ impl FetchSummary {
             rejects_file: None,
             metrics: None,
             quota: None,
+            pictures: PictureCounts::default(),
         }
     }
 

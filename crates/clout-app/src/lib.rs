@@ -37,6 +37,7 @@ mod fetch;
 mod import;
 mod metrics;
 mod niches;
+mod pictures;
 mod plan;
 mod plan_query;
 mod price;
@@ -72,8 +73,8 @@ pub use csv_map::{BUILT_IN_MAPS, csv_map, csv_map_from_toml};
 pub use error::{Error, Result};
 pub use fetch::credentials;
 pub use fetch::{
-    AccountFetch, AccountStatus, CONNECTORS, Connect, Discovery, FetchOptions, FetchProgress, FetchSummary, Quiet,
-    Tracked,
+    AccountFetch, AccountStatus, CONNECTORS, Connect, Discovery, FetchOptions, FetchProgress, FetchSummary,
+    PictureCounts, Quiet, Tracked,
 };
 pub use import::{
     FileError, ImportOptions, ImportProgress, ImportSummary, RejectReport, Silent, default_max_decompressed,

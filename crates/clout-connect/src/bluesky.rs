@@ -12,6 +12,8 @@ pub const DEFAULT_BASE: &str = "https://public.api.bsky.app";
 pub const ENV_BASE: &str = "CLOUT_BLUESKY_API";
 /// Actors per `getProfiles` request (the lexicon's maximum).
 pub const PROFILES_PER_REQUEST: usize = 25;
+/// Where Bluesky's AppView serves profile pictures (`avatar` URLs).
+pub const PICTURE_HOSTS: &[&str] = &["cdn.bsky.app"];
 /// Items per page of a feed or a list (the lexicons' maximum).
 pub const PAGE: u32 = 100;
 

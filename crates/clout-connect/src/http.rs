@@ -244,6 +244,22 @@ impl Client {
         }
     }
 
+    /// One `GET` of a full URL for bytes (no retry, no secret sent): the status (0 when no
+    /// answer came) and at most `limit` bytes of the body, or the transport's error text.
+    /// Not counted in [`Stats`], which are the API's requests.
+    pub(crate) fn get_bytes(&mut self, url: &str, limit: u64) -> (u16, Vec<u8>) {
+        match self.agent.get(url).header("Accept", "image/*").call() {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                match response.body_mut().with_config().limit(limit).read_to_vec() {
+                    Ok(body) => (status, body),
+                    Err(e) => (0, self.redact(&e.to_string()).into_bytes()),
+                }
+            }
+            Err(e) => (0, self.redact(&e.to_string()).into_bytes()),
+        }
+    }
+
     /// Sleeps until `until`, unless that is longer than the client waits.
     fn wait_until(&mut self, endpoint: &str, until: Timestamp) -> Result<(), FetchError> {
         let now = (self.config.clock)();

@@ -11,10 +11,12 @@
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
 //! - `youtube`: the Data API v3, with quota units counted.
 //! - `instagram`: the Graph API's business discovery.
+//! - `picture`: profile pictures, from the platforms' own image hosts only.
 
 pub mod bluesky;
 mod http;
 pub mod instagram;
+pub mod picture;
 pub mod youtube;
 
 pub use http::{Answer, Client, ClientConfig, FetchError, Stats};

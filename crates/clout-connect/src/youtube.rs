@@ -8,6 +8,8 @@
 use crate::http::{Answer, Client, FetchError};
 
 /// The API's host.
+/// Where YouTube serves channel pictures (`snippet.thumbnails` URLs).
+pub const PICTURE_HOSTS: &[&str] = &[".ggpht.com", ".googleusercontent.com", ".ytimg.com"];
 pub const DEFAULT_BASE: &str = "https://www.googleapis.com";
 /// The environment variable that points the connector at another host.
 pub const ENV_BASE: &str = "CLOUT_YOUTUBE_API";

@@ -7,7 +7,8 @@
 //! the rate-limit headers; [`Fault`]s script what a test needs on top (a 429 with
 //! `Retry-After`, a 500, a broken body, a request that never answers so that the client
 //! can be killed in the middle). Every request is logged, so a test can check what was
-//! asked, and in which order.
+//! asked, and in which order. The profile pictures the answers name are served by the
+//! replay too (under `/pictures/`), so a client downloads them from it.
 //!
 //! - `bluesky`: the AppView's `app.bsky.*` queries.
 //! - `youtube`: the Data API v3.
@@ -91,8 +92,55 @@ impl Running {
     }
 }
 
+/// The image hosts the fixtures name, served by the replay itself: an answer's
+/// `https://cdn.example.test/x.jpg` reaches the client as `http://ADDRESS/pictures/cdn.example.test/x.jpg`.
+const PICTURE_HOSTS: [&str; 2] = ["cdn.example.test", "yt.example.test"];
+
+/// A 1×1 PNG (a white pixel): every picture the replays serve.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
+    0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe, 0x02, 0xfe, 0xdc, 0xcc, 0x59, 0xe7,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// A picture: a PNG, except a path naming `missing` (a 404, as a CDN answers for a
+/// picture taken down) or `page` (an HTML page where an image was expected).
+async fn picture(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if path.contains("missing") {
+        return (axum::http::StatusCode::NOT_FOUND, "Not Found").into_response();
+    }
+    if path.contains("page") {
+        return ([("content-type", "text/html")], "<html>not an image</html>").into_response();
+    }
+    ([("content-type", "image/png")], PNG).into_response()
+}
+
+/// Points the fixtures' image URLs at this server (see [`PICTURE_HOSTS`]).
+async fn local_pictures(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let host = req.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_string();
+    let response = next.run(req).await;
+    let json = response.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
+    if !json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    for h in PICTURE_HOSTS {
+        text = text.replace(&format!("https://{h}/"), &format!("http://{host}/pictures/{h}/"));
+    }
+    parts.headers.remove("content-length");
+    axum::response::Response::from_parts(parts, axum::body::Body::from(text))
+}
+
 /// Serves `router` on 127.0.0.1 (a free port) on a thread of its own.
 pub(crate) fn serve(router: axum::Router, shared: Arc<Shared>) -> Running {
+    let router =
+        router.route("/pictures/{*path}", axum::routing::get(picture)).layer(axum::middleware::from_fn(local_pictures));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
     let thread = std::thread::spawn(move || {

@@ -51,6 +51,13 @@ pub struct FetchReport {
     /// Quota units left today under the budget given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota_left: Option<u64>,
+    /// Profile pictures downloaded into the data directory.
+    pub pictures_downloaded: u64,
+    /// Profile pictures unchanged since they were downloaded (not downloaded again).
+    pub pictures_unchanged: u64,
+    /// Profile pictures the source named that could not be had (gone, not an image, or
+    /// not on the platform's own image hosts).
+    pub pictures_failed: u64,
 }
 
 impl FetchReport {
@@ -85,6 +92,9 @@ impl FetchReport {
             rejects_file: s.rejects_file.as_ref().map(|p| p.display().to_string()),
             quota_used: s.quota.map(|(used, _)| used),
             quota_left: s.quota.map(|(used, budget)| budget.saturating_sub(used)),
+            pictures_downloaded: s.pictures.downloaded,
+            pictures_unchanged: s.pictures.kept,
+            pictures_failed: s.pictures.failed,
         }
     }
 }

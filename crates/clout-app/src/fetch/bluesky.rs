@@ -9,7 +9,7 @@
 
 use clout_connect::FetchError;
 use clout_connect::bluesky::{self, Bluesky, PROFILES_PER_REQUEST};
-use clout_core::{Record, Timestamp};
+use clout_core::{Platform, Record, Timestamp};
 use clout_import::api::bluesky as map;
 use clout_store::Checkpoint;
 use serde_json::Value;
@@ -91,6 +91,7 @@ impl App {
                     let followers = profile.get("followersCount").and_then(Value::as_u64);
                     account.followers = followers;
                     account.handle = map::handle_of(profile);
+                    account.picture_url = profile.get("avatar").and_then(Value::as_str).map(str::to_string);
                     if let Some(n) = followers
                         && (n < options.followers_range.0 || n > options.followers_range.1)
                     {
@@ -120,6 +121,9 @@ impl App {
             Ok(())
         };
         let mut summary = self.fetch_run(CONNECTOR, targets, &names, options, progress, go)?;
+        if options.pictures {
+            self.keep_pictures(&mut api.http, Platform::Bluesky, clout_connect::bluesky::PICTURE_HOSTS, &mut summary)?;
+        }
         summary.finish_stats(api.http.stats());
         Ok(summary)
     }

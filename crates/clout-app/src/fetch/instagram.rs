@@ -56,6 +56,10 @@ impl App {
             Ok(())
         };
         let mut summary = self.fetch_run("instagram", targets, &names, options, progress, go)?;
+        if options.pictures {
+            let hosts = clout_connect::instagram::PICTURE_HOSTS;
+            self.keep_pictures(&mut api.http, clout_core::Platform::Instagram, hosts, &mut summary)?;
+        }
         summary.finish_stats(api.http.stats());
         Ok(summary)
     }
@@ -105,6 +109,7 @@ fn fetch_user(
             let a = &mut pages.summary.accounts[index];
             a.handle = b["username"].as_str().map(str::to_lowercase);
             a.followers = b["followers_count"].as_u64();
+            a.picture_url = b["profile_picture_url"].as_str().map(str::to_string);
             if let Some(n) = a.followers
                 && (n < options.followers_range.0 || n > options.followers_range.1)
             {

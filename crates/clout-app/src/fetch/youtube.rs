@@ -136,6 +136,11 @@ impl App {
                         continue;
                     };
                     account.handle = map::handle_of(item);
+                    let thumbnails = &item["snippet"]["thumbnails"];
+                    account.picture_url = ["medium", "default", "high"]
+                        .iter()
+                        .find_map(|size| thumbnails[*size]["url"].as_str())
+                        .map(str::to_string);
                     account.followers = item["statistics"]["subscriberCount"].as_str().and_then(|s| s.parse().ok());
                     if let Some(n) = account.followers
                         && (n < options.followers_range.0 || n > options.followers_range.1)
@@ -167,6 +172,10 @@ impl App {
             Ok(())
         };
         let mut summary = self.fetch_run("youtube", targets, &names, options, progress, go)?;
+        if options.pictures {
+            let hosts = clout_connect::youtube::PICTURE_HOSTS;
+            self.keep_pictures(&mut api.http, clout_core::Platform::Youtube, hosts, &mut summary)?;
+        }
         summary.finish_stats(api.http.stats());
         summary.quota = Some((api.used, api.budget));
         Ok(summary)

@@ -122,6 +122,10 @@ pub(crate) struct FetchArgs {
     /// one per 25 for their counts): evidence for audience quality.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub(crate) followers_sample: u64,
+    /// Do not download the accounts' profile pictures (by default each is downloaded once,
+    /// from the platform's own image hosts, into DATA/pictures/, and again only when it changes).
+    #[arg(long)]
+    pub(crate) no_pictures: bool,
     /// The API host [default: the platform's public host].
     #[arg(long, value_name = "URL")]
     pub(crate) api_base: Option<String>,

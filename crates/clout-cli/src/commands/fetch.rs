@@ -33,6 +33,7 @@ fn options(args: &FetchArgs) -> FetchOptions {
         replies: args.replies,
         comments: args.comments,
         followers_sample: args.followers_sample,
+        pictures: !args.no_pictures,
         ..FetchOptions::new(now)
     }
 }
@@ -173,6 +174,19 @@ fn report(summary: &FetchSummary, discovered: Option<usize>, as_json: bool) {
         thousands(summary.retries),
         summary.waited_seconds
     );
+    let p = summary.pictures;
+    if p.downloaded + p.kept + p.failed > 0 {
+        println!(
+            "profile pictures: {} downloaded, {} unchanged{}",
+            thousands(p.downloaded),
+            thousands(p.kept),
+            if p.failed > 0 {
+                format!(", {} could not be had (gone, or not an image)", thousands(p.failed))
+            } else {
+                String::new()
+            }
+        );
+    }
     if let Some((used, budget)) = summary.quota {
         println!(
             "quota: {} of {} units used today, {} left (counted by Clout, from midnight Pacific time)",
@@ -197,6 +211,7 @@ fn refresh_args() -> FetchArgs {
         replies: false,
         comments: false,
         followers_sample: 0,
+        no_pictures: false,
         api_base: None,
         max_wait: 900,
         json: false,

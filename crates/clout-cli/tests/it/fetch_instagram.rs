@@ -57,6 +57,8 @@ fn metrics_of_a_fetched_account_are_those_worked_out_by_hand_through_a_rate_limi
             .all(|l| l.starts_with("/v21.0/{ig-user-id}?fields=business_discovery.username(olive.grove.kitchen)"))
     );
     assert_eq!(report["retries"], 2, "{report}");
+    // Its profile_picture_url, from the image host: not a Graph API request.
+    assert_eq!(report["pictures_downloaded"], 1, "{report}");
 
     let o: Value = serde_json::from_str(&dir.stdout(&["show", "instagram/olive.grove.kitchen", "--json"])).unwrap();
     // Engagements (likes + comments; the hidden like count adds nothing) / 8,200:

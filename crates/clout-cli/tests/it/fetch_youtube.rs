@@ -59,6 +59,8 @@ fn metrics_of_a_fetched_channel_are_those_worked_out_by_hand_and_the_key_is_kept
     // channels by id, by handle; 3 pages of uploads (3 + 3 + 2) and 1 (2), each with one
     // videos call: 2 + 6 + 2 requests of 1 unit.
     assert_eq!(report["requests"], 10, "{report}");
+    // The two channels' pictures, from the image host (no quota unit: not the Data API).
+    assert_eq!(report["pictures_downloaded"], 2, "{report}");
     assert_eq!((report["quota_used"].as_u64(), report["quota_left"].as_u64()), (Some(10), Some(9_990)), "{report}");
     // The channel hiding its subscriber count: a reject that says so, its videos kept.
     let hidden = &report["accounts"][1];

@@ -10,6 +10,7 @@
 //! - `crash`: SIGKILL in the middle of an import.
 //! - `fetch`, `fetch_youtube`, `fetch_instagram`: `clout fetch` and `clout discover` against
 //!   local replays of the platforms' APIs (Bluesky, YouTube, Instagram).
+//! - `pictures`: profile pictures kept by a fetch and served by the web app.
 //! - `search`: the Directory search from the command line.
 //! - `quality`: the audience-quality score.
 //! - `plan`: prices, deals and the budget planner.
@@ -42,6 +43,7 @@ mod fetch_youtube;
 mod hostile;
 mod import;
 mod maps;
+mod pictures;
 mod plan;
 mod quality;
 mod search;

@@ -7,6 +7,29 @@ use clout_core::metric::Basis;
 /// The columns the lookalikes table sorts by.
 const LOOKALIKE_SORTS: [&str; 4] = ["followers", "er", "quality", "score"];
 
+/// A channel's profile picture, as kept in the data directory by a fetch: the page never
+/// calls the platform. Not found when the source named none.
+pub(super) async fn picture(
+    state: St,
+    Page(auth): Page,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+) -> Response {
+    let state = state.0;
+    let Ok(platform) = clout_core::Platform::parse(&platform) else {
+        return error_page_for(&auth, ApiError::not_found(format!("no platform '{platform}'")));
+    };
+    let found = state.read(move |app, _| Ok(app.picture(platform, &handle))).await;
+    let Ok(Some((path, mime))) = found else {
+        return error_page_for(&auth, ApiError::not_found("this channel has no profile picture"));
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=3600")], bytes).into_response()
+        }
+        Err(_) => error_page_for(&auth, ApiError::not_found("this channel has no profile picture")),
+    }
+}
+
 pub(super) async fn channel(
     state: St,
     Page(auth): Page,
@@ -53,10 +76,11 @@ pub(super) async fn channel(
             let relationship = app.relationship(&reference, TierPreset::Scrunch)?;
             let campaigns = app.campaigns()?;
             let names = app.niche_names()?;
-            Ok((page, lists, relationship, campaigns, names))
+            let picture = app.picture(page.profile.view.row.platform, &page.profile.view.row.handle).is_some();
+            Ok((page, lists, relationship, campaigns, (names, picture)))
         })
         .await;
-    let (page, lists, relationship, campaigns, names) = match loaded {
+    let (page, lists, relationship, campaigns, (names, picture)) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
@@ -201,6 +225,7 @@ pub(super) async fn channel(
         "data_date": r.as_of.map(|t| t.date()), "data_read_at": r.as_of.map(|t| t.date_time()), "data_source": source,
         "growth_text": m.and_then(|m| m.follower_growth_30d.ok()).map(|g| format!("{g:+.1} %")),
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
+        "picture": picture,
         "charts": {"engagement_points": points.len(), "follower_points": history.len(), "peer_count": peer_rates.len()},
     });
     let mut ctx = page_context(&auth, "directory", ctx);

@@ -86,10 +86,15 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
             let (offset, limit) = (q.offset, q.limit);
             let today = state.now();
             match state
-                .read(move |app, _| Ok((app.search(&q)?, app.niche_names()?, app.saved_searches()?, app.lists()?)))
+                .read(move |app, _| {
+                    let r = app.search(&q)?;
+                    let pictures: Vec<bool> =
+                        r.channels.iter().map(|c| app.picture(c.row.platform, &c.row.handle).is_some()).collect();
+                    Ok((r, pictures, app.niche_names()?, app.saved_searches()?, app.lists()?))
+                })
                 .await
             {
-                Ok((r, found, saved, lists)) => {
+                Ok((r, pictures, found, saved, lists)) => {
                     names = found;
                     ctx["saved"] = saved
                         .iter()
@@ -107,7 +112,8 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                     let rows: Vec<Value> = r
                         .channels
                         .iter()
-                        .map(|c| {
+                        .zip(&pictures)
+                        .map(|(c, picture)| {
                             let m = c.row.metrics.as_ref();
                             let warnings = clout_core::authenticity::rate_warnings(
                                 m.and_then(|m| m.engagement_rate.ok()),
@@ -116,6 +122,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
                             );
                             json!({
                                 "platform": c.row.platform.as_str(), "handle": c.row.handle, "name": c.row.name,
+                                "picture": picture,
                                 "country": c.row.country,
                                 "tier": c.tier.map(|t| t.as_str()), "followers": c.row.followers,
                                 "er": m.and_then(|m| m.engagement_rate.ok()),

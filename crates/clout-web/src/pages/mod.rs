@@ -65,6 +65,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/searches", post(directory::save_search))
         .route("/searches/{id}/delete", post(directory::delete_search))
         .route("/channels/{platform}/{handle}", get(channel::channel))
+        .route("/channels/{platform}/{handle}/picture", get(channel::picture))
         .route("/plan", get(plan::plan))
         .route("/campaigns", get(campaigns::campaigns).post(campaigns::create_campaign))
         .route("/campaigns/add", post(campaigns::campaign_add_from_profile))
