@@ -2,7 +2,7 @@
 //! Directory search with two filters and a facet, a profile with its charts drawn, a
 //! list, and an import with bad lines whose rejects are downloaded, a quote judged on
 //! the profile, and the planner's comparison and a plan. Every step saves a
-//! screenshot under `$CARGO_TARGET_TMPDIR/browser/`.
+//! screenshot under `$CARGO_TARGET_TMPDIR/browser/marketer/` (and `browser/campaign/`).
 
 use serde_json::json;
 
@@ -12,7 +12,7 @@ use crate::server::Server;
 #[test]
 fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser() {
     let server = Server::demo(800);
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("marketer");
     let _ = std::fs::remove_dir_all(&shots);
     let mut b = Browser::launch(&shots);
     let base = server.base.clone();
@@ -239,7 +239,7 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
 #[test]
 fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     let server = Server::demo(800);
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-campaign");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("campaign");
     let _ = std::fs::remove_dir_all(&shots);
     let mut b = Browser::launch(&shots);
     let base = server.base.clone();

@@ -1,7 +1,7 @@
 //! Every page of the web app, in a real browser, at desktop and at phone width, on the demo
 //! world with a list, a saved search, a campaign with a share link, an import with rejects
 //! and an API token in it: each page is screenshotted under
-//! `$CARGO_TARGET_TMPDIR/browser-tour/` and its text checked against the formatting rules
+//! `$CARGO_TARGET_TMPDIR/browser/tour/` (the other browser tests beside it) and its text checked against the formatting rules
 //! a person reading it expects (no raw timestamps or ids, separated numbers, names rather
 //! than snake_case, no server paths, no "1 matches"), and a phone never scrolls sideways.
 //! On the way, the team features: bulk add from the Directory, a saved search, a plan from
@@ -66,7 +66,7 @@ fn check_here(b: &mut Browser, name: &str, phone: bool) {
 #[test]
 fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_report() {
     let server = Server::demo(800);
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-tour");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("tour");
     let _ = std::fs::remove_dir_all(&shots);
     let mut b = Browser::launch(&shots);
     let base = server.base.clone();
