@@ -258,7 +258,14 @@ impl Catalogue {
             }
             None => (Vec::new(), None),
         };
-        self.write(|app| app.create_campaign(by, brief, &prospects, kept.as_deref(), now))
+        // A plan of one niche makes a campaign of that niche, unless the brief names one.
+        let mut brief = brief.clone();
+        if brief.niche.is_none()
+            && let Some([niche]) = plan.map(|r| r.query.niches.as_slice())
+        {
+            brief.niche = Some(niche.clone());
+        }
+        self.write(|app| app.create_campaign(by, &brief, &prospects, kept.as_deref(), now))
     }
 }
 

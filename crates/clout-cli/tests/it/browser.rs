@@ -258,6 +258,8 @@ fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
     b.navigate_by("document.querySelector('#campaign-from-plan').submit()");
     assert!(b.url().contains("/campaigns/"), "{}", b.url());
     let campaign_url = b.url();
+    // The plan's niche is the campaign's, by its name.
+    assert_eq!(b.text("#campaign-goal"), "engagements · Fitness");
     assert_eq!(b.count("tr.campaign-member"), picks);
     assert_eq!(b.count("tr.campaign-member[data-stage=prospect]"), picks);
 

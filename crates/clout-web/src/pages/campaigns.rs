@@ -102,7 +102,8 @@ pub(super) async fn campaign_context(state: &Arc<State>, id: i64, style: Style) 
             let detail = clout_wire::CampaignDetail::from(&c, &members, &r);
             let report = clout_wire::CampaignReport::from(&r);
             let stages: Vec<&str> = clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()).collect();
-            Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}}))
+            let niche_name = c.brief.niche.as_ref().map(|n| app.niche_names().map(|names| names.get(n).cloned().unwrap_or_else(|| n.clone()))).transpose()?;
+            Ok(json!({"detail": detail, "report": report, "stages": stages, "svg": {"timeline": chart}, "niche_name": niche_name}))
         })
         .await
 }
