@@ -9,11 +9,13 @@
 //!
 //! The types hold owned values and are built from the app's view types with `from`
 //! functions; the edges add nothing but what only they know (the API shows file paths
-//! relative to the data directory: [`Profile::map_sources`]).
+//! relative to the data directory: [`Profile::map_sources`]). For what people read rather
+//! than scripts, [`dates`] writes moments in the reader's locale and timezone.
 
 mod accounts;
 mod campaigns;
 mod channel;
+pub mod dates;
 mod fetches;
 mod imports;
 mod money;

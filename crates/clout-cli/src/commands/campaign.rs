@@ -145,7 +145,7 @@ pub(crate) fn run(config: AppConfig, cmd: CampaignCommand) -> Result<ExitCode> {
                                 c.brief.budget.to_string(),
                                 c.brief.goal.clone(),
                                 c.brief.niche.clone().unwrap_or_default(),
-                                clout_wire::time(c.created_at),
+                                clout_wire::dates::for_terminal(c.created_at),
                             ]
                         })
                         .collect();
@@ -331,7 +331,7 @@ fn show_text(text: &mut String, r: &clout_app::CampaignReport) {
                 d.id.to_string(),
                 d.channel.clone(),
                 d.kind.clone(),
-                d.due_on.map(clout_wire::time).unwrap_or_default(),
+                d.due_on.map(clout_wire::dates::day_for_terminal).unwrap_or_default(),
                 format!("{}{}", d.status, if d.overdue { " (overdue)" } else { "" }),
                 d.post_ref.clone().unwrap_or_default(),
             ]
@@ -344,7 +344,7 @@ fn show_text(text: &mut String, r: &clout_app::CampaignReport) {
         let _ = writeln!(
             text,
             "{} {}: {} → {} by {}",
-            clout_wire::time(h.at),
+            clout_wire::dates::for_terminal(h.at),
             h.channel,
             h.from.map(|s| s.as_str()).unwrap_or("(added)"),
             h.to.as_str(),
@@ -467,7 +467,13 @@ pub(crate) fn creator(config: AppConfig, cmd: CreatorCommand) -> Result<ExitCode
                         let _ = writeln!(text, "campaign '{name}': {}", s.as_str());
                     }
                     for n in &r.notes {
-                        let _ = writeln!(text, "{} {}: {}", clout_wire::time(n.written_at), n.written_by, n.body);
+                        let _ = writeln!(
+                            text,
+                            "{} {}: {}",
+                            clout_wire::dates::for_terminal(n.written_at),
+                            n.written_by,
+                            n.body
+                        );
                     }
                 }
                 Ok(())

@@ -167,7 +167,7 @@ pub(crate) fn stale_message(since: clout_core::Timestamp) -> String {
         "the metrics, audience quality and niche labels are STALE: observations imported since {} are not in \
          them (an import or a recompute was cut short). Run `clout recompute`; the next import or `clout serve` \
          also does it.",
-        clout_wire::time(since)
+        clout_wire::dates::for_terminal(since)
     )
 }
 
@@ -197,17 +197,22 @@ fn status(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     let _ = writeln!(
         text,
         "{} channels ({} channel records, {} follower counts), {} posts ({} observations), {} rejects kept",
-        s.channels, s.channel_observations, s.follower_observations, s.posts, s.post_observations, s.rejects
+        clout_core::metric::thousands(s.channels),
+        clout_core::metric::thousands(s.channel_observations),
+        clout_core::metric::thousands(s.follower_observations),
+        clout_core::metric::thousands(s.posts),
+        clout_core::metric::thousands(s.post_observations),
+        clout_core::metric::thousands(s.rejects)
     );
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|r| {
             vec![
                 r.id.to_string(),
-                clout_wire::time(r.started_at),
+                clout_wire::dates::for_terminal(r.started_at),
                 r.status.as_str().to_string(),
-                r.accepted.to_string(),
-                r.rejected.to_string(),
+                clout_core::metric::thousands(r.accepted),
+                clout_core::metric::thousands(r.rejected),
                 r.files.join(", "),
             ]
         })

@@ -10,7 +10,7 @@ use clout_core::metric::{Basis, METRICS, MetricKey};
 use super::preset;
 use crate::cli::ShowArgs;
 use crate::output::{emit, fixed2, table, thousands};
-use clout_wire::time;
+use clout_wire::dates::for_terminal as time;
 
 pub(crate) fn run(app: &Reader<'_>, args: ShowArgs) -> Result<ExitCode> {
     let preset = preset(args.tiers);

@@ -59,7 +59,7 @@ pub(crate) fn user(config: AppConfig, cmd: UserCommand) -> Result<ExitCode> {
                             u.username.clone(),
                             u.role.as_str().to_string(),
                             if u.disabled { "disabled" } else { "active" }.to_string(),
-                            clout_wire::time(u.created_at),
+                            clout_wire::dates::for_terminal(u.created_at),
                         ]
                     })
                     .collect();
@@ -137,8 +137,10 @@ pub(crate) fn token(config: AppConfig, cmd: TokenCommand) -> Result<ExitCode> {
                                 t.name.clone(),
                                 format!("{}…", t.prefix),
                                 t.scope.clone(),
-                                clout_wire::time(t.created_at),
-                                t.expires_at.map(clout_wire::time).unwrap_or_else(|| "never".to_string()),
+                                clout_wire::dates::for_terminal(t.created_at),
+                                t.expires_at
+                                    .map(clout_wire::dates::for_terminal)
+                                    .unwrap_or_else(|| "never".to_string()),
                             ]
                         })
                         .collect();

@@ -214,3 +214,30 @@ fn a_custom_taxonomy_replaces_the_built_in_one_and_a_broken_one_is_refused() {
     dir.stdout(&["--niches", "copy.toml", "recompute"]);
     assert_eq!(dir.json_lines(&["channels", "--json"])[0]["niches"][0]["niche"], "vegan");
 }
+
+#[test]
+fn terminal_dates_are_in_the_readers_locale_and_timezone_and_json_keeps_rfc_3339() {
+    let dir = Dir::new();
+    dir.write("c.ndjson", &channel("instagram", "chef", 1_000));
+    dir.stdout(&["import", "c.ndjson"]);
+    // Observed at 2026-11-20T12:00:00Z.
+    let show = |lang: &str, tz: &str| {
+        let out = dir
+            .command(&["show", "instagram/chef"])
+            .env_remove("LC_ALL")
+            .env_remove("LC_TIME")
+            .env("LANG", lang)
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let us = show("en_US.UTF-8", "America/New_York");
+    assert!(us.contains("measured at Nov 20, 2026, 7:00 AM EST"), "{us}");
+    let de = show("de_DE.UTF-8", "Europe/Berlin");
+    assert!(de.contains("measured at 20 Nov 2026, 13:00 CET"), "{de}");
+    let c = show("C", "UTC");
+    assert!(c.contains("measured at 20 Nov 2026, 12:00 UTC"), "{c}");
+    let json = dir.stdout(&["show", "instagram/chef", "--json"]);
+    assert!(json.contains("\"as_of\":\"2026-11-20T12:00:00Z\""), "{json}");
+}
