@@ -58,13 +58,22 @@ impl Goal {
             .find(|g| g.as_str().eq_ignore_ascii_case(raw.trim()))
     }
 
-    fn of(self, e: &Expected) -> f64 {
-        match self {
-            Goal::Engagements => e.engagements.mean,
-            Goal::Reach => e.reach.mean,
-            Goal::Views => e.views.mean,
-            Goal::Value => e.value.mean,
-        }
+    /// What the planner picks by: what a typical post brings (the median of the window
+    /// posts' results, so that one viral post cannot buy a place in a plan), weighted by the
+    /// audience's quality (the score / 100; 0.7, the score's prior, without one). The plan's
+    /// totals stay the simulated means.
+    fn objective(self, e: &Expected, quality: Option<f64>) -> f64 {
+        let typical = match self {
+            Goal::Engagements => e.engagements.p50,
+            Goal::Reach => e.reach.p50,
+            Goal::Views => e.views.p50,
+            Goal::Value => e.value.p50,
+        };
+        typical * authenticity(quality)
+    }
+
+    fn typical(self, e: &Expected) -> f64 {
+        self.objective(e, Some(100.0))
     }
 }
 
@@ -178,6 +187,11 @@ pub struct Comparison {
     pub micro: Portfolio,
     pub top_tier: Portfolio,
     pub unconstrained: Portfolio,
+}
+
+/// The weight an audience's quality score gives a creator's results in a plan.
+fn authenticity(quality: Option<f64>) -> f64 {
+    quality.map_or(0.7, |q| (q / 100.0).clamp(0.0, 1.0))
 }
 
 struct Candidate {
@@ -325,7 +339,7 @@ impl App {
                 *skipped.entry("priced above --max-share of the budget").or_default() += 1;
                 continue;
             }
-            let goal = request.goal.of(&expected);
+            let goal = request.goal.objective(&expected, channel.row.quality.map(|q| q.score));
             candidates.push(Candidate { channel, price, estimate, expected, goal });
         }
 
@@ -420,7 +434,10 @@ impl App {
                 _ if !solution.optimal => {
                     format!("{left} is left: the optimiser stopped at the time limit (allow more time)")
                 }
-                _ => format!("{left} is left: adding any other candidate would not raise the expected {}", request.goal.as_str()),
+                _ => format!(
+                    "{left} is left: adding any other candidate would not raise the {} the plan counts on (of a typical post, weighted by audience quality)",
+                    request.goal.as_str()
+                ),
             };
             if above_share > 0 {
                 let (noun, verb) = if above_share == 1 { ("match", "was") } else { ("matches", "were") };
@@ -437,8 +454,15 @@ impl App {
             if !chosen.contains(&i) {
                 continue;
             }
+            let quality = c.channel.row.quality.map(|q| q.score);
+            let weight = match quality {
+                Some(q) => format!("audience quality {q:.0}"),
+                None => "no audience-quality score (counted as 70)".to_string(),
+            };
             let why = format!(
-                "{:.1} expected {goal} for {} ({:.2} per {}), #{} of {n} candidates by {goal} per {}",
+                "a typical post brings {:.1} {goal} (the median of its window posts) × {:.2} for {weight} = {:.1}, for {} ({:.2} per {}), #{} of {n} candidates by that per {}",
+                request.goal.typical(&c.expected),
+                authenticity(quality),
                 c.goal,
                 c.price,
                 c.goal / c.price.major(),
@@ -448,7 +472,8 @@ impl App {
             );
             picks.push(Pick { channel: c.channel, price: c.price, estimate: c.estimate, expected: c.expected, why });
         }
-        picks.sort_by(|a, b| request.goal.of(&b.expected).total_cmp(&request.goal.of(&a.expected)));
+        let objective = |p: &Pick| request.goal.objective(&p.expected, p.channel.row.quality.map(|q| q.score));
+        picks.sort_by(|a, b| objective(b).total_cmp(&objective(a)));
         let members: Vec<&[Outcome]> = picks.iter().map(|p| p.expected.outcomes.as_slice()).collect();
         let totals = (!picks.is_empty()).then(|| simulate(&members, DRAWS, SEED));
         let management = Money::new(mgmt * picks.len() as i64, budget.currency);

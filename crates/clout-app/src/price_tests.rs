@@ -212,7 +212,7 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     for pick in &p.picks {
         assert_ne!(pick.channel.row.handle, "c9");
         assert!(pick.price.minor <= 60_000, "40 % of $1,500");
-        assert!(pick.why.contains("expected engagements"), "{}", pick.why);
+        assert!(pick.why.starts_with("a typical post brings") && pick.why.contains("engagements"), "{}", pick.why);
     }
     let sum: i64 = p.picks.iter().map(|x| x.price.minor).sum();
     assert_eq!(sum, p.cost.minor, "the cost is the exact sum of the prices");
@@ -230,6 +230,49 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     assert!(err.to_string().contains("no exchange rate for EUR"), "{err}");
     let err = plan(&PlanRequest { max_share: Some(0.0), ..request.clone() }).unwrap_err();
     assert!(err.to_string().contains("--max-share"), "{err}");
+}
+
+#[test]
+fn one_viral_post_does_not_buy_a_place_in_a_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), None);
+    // Same size. Steady: six posts of 400 likes + 20 comments (420 each). Viral: five of
+    // 100 + 20 and one of 10,000 + 20: a mean of (5 × 120 + 10,020) / 6 = 1,770 a post,
+    // four times the steady one's, but a typical post brings 120.
+    let mut lines = channel("steady", 10_000, 400, 20);
+    let mut viral = channel("viral", 10_000, 100, 20);
+    viral[1] = viral[1].replace(r#""likes":100"#, r#""likes":10000"#);
+    lines.extend(viral);
+    import(&mut app, tmp.path(), "world.ndjson", &lines);
+    let request = PlanRequest {
+        query: DiscoveryQuery::everything(),
+        budget: usd("1000"),
+        goal: Goal::Engagements,
+        deliverable: Deliverable::Post,
+        max_share: None,
+        min_creators: 0,
+        max_creators: Some(1),
+        exclude: Vec::new(),
+        time_limit: Duration::from_secs(5),
+        candidates: MAX_CANDIDATES,
+        management_cost: Some(Money::zero(Currency::USD)),
+        list: None,
+    };
+    drop(app);
+    let catalogue = Catalogue::open(
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        CatalogueOptions::read(),
+    )
+    .unwrap();
+    let p = catalogue.read(|r| r.plan(&request)).unwrap();
+    assert_eq!(p.picks.len(), 1);
+    let pick = &p.picks[0];
+    assert_eq!(pick.channel.row.handle, "steady", "{}", pick.why);
+    // Its typical post (420) and the weight of an audience without enough evidence
+    // (the score's prior, 70, or the score itself) are in its reason.
+    assert!(pick.why.starts_with("a typical post brings 420.0 engagements"), "{}", pick.why);
+    // The totals stay the simulated means: every post alike, 420.
+    assert!((p.totals.unwrap().engagements.mean - 420.0).abs() < 1e-6);
 }
 
 #[test]
