@@ -150,6 +150,8 @@ pub struct FacetCounts {
     pub country: Vec<(String, u64)>,
     pub language: Vec<(String, u64)>,
     pub niche: Vec<(String, u64)>,
+    /// Engagement labels (`very_high`, `high`, `good`, `low`).
+    pub label: Vec<(String, u64)>,
 }
 
 /// One result.

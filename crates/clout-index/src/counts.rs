@@ -2,7 +2,7 @@
 //! the [`FacetCounts`] a search returns (most frequent first); the facet groups.
 
 use clout_core::discovery::{DiscoveryQuery, FacetCounts};
-use clout_core::{Platform, Tier};
+use clout_core::{EngagementLabel, Platform, Tier};
 
 use crate::DiscoveryIndex;
 
@@ -14,11 +14,21 @@ pub(crate) enum Group {
     Country,
     Language,
     Niche,
+    /// The engagement label: counted and filtered like the others, but without posting
+    /// lists (a handful of values, each held by a large share of the channels: a list
+    /// would narrow little and cost 4 bytes a channel), so it never picks candidates.
+    Label,
 }
 
 impl Group {
     /// In the order a query's filters are checked.
-    pub(crate) const ALL: [Group; 5] = [Group::Platform, Group::Tier, Group::Country, Group::Language, Group::Niche];
+    pub(crate) const ALL: [Group; 6] =
+        [Group::Platform, Group::Tier, Group::Country, Group::Language, Group::Niche, Group::Label];
+
+    /// Whether the index keeps posting lists for the group's values.
+    pub(crate) fn has_lists(self) -> bool {
+        self != Group::Label
+    }
 
     /// Whether `q` chooses values of this group (filters on it).
     pub(crate) fn chosen(self, q: &DiscoveryQuery) -> bool {
@@ -28,6 +38,7 @@ impl Group {
             Group::Country => !q.countries.is_empty(),
             Group::Language => !q.languages.is_empty(),
             Group::Niche => !q.niches.is_empty(),
+            Group::Label => !q.labels.is_empty(),
         }
     }
 
@@ -39,6 +50,7 @@ impl Group {
             Group::Country => q.countries.clear(),
             Group::Language => q.languages.clear(),
             Group::Niche => q.niches.clear(),
+            Group::Label => q.labels.clear(),
         }
     }
 }
@@ -51,6 +63,7 @@ pub(crate) struct Counts {
     pub(crate) country: Vec<u64>,
     pub(crate) language: Vec<u64>,
     pub(crate) niche: Vec<u64>,
+    pub(crate) label: Vec<u64>,
 }
 
 impl Counts {
@@ -62,6 +75,7 @@ impl Counts {
             country: vec![0; ix.countries.len()],
             language: vec![0; ix.languages.len()],
             niche: vec![0; ix.niche_names.len()],
+            label: vec![0; EngagementLabel::ALL.len()],
         }
     }
 
@@ -73,6 +87,7 @@ impl Counts {
             Group::Country => &self.country,
             Group::Language => &self.language,
             Group::Niche => &self.niche,
+            Group::Label => &self.label,
         }
     }
 
@@ -84,6 +99,7 @@ impl Counts {
             Group::Country => &mut self.country,
             Group::Language => &mut self.language,
             Group::Niche => &mut self.niche,
+            Group::Label => &mut self.label,
         }
     }
 
@@ -94,6 +110,7 @@ impl Counts {
             (&mut self.country, &other.country),
             (&mut self.language, &other.language),
             (&mut self.niche, &other.niche),
+            (&mut self.label, &other.label),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -119,6 +136,7 @@ impl DiscoveryIndex {
         self.count_in(f, Group::Country, i, q);
         self.count_in(f, Group::Language, i, q);
         self.count_in(f, Group::Niche, i, q);
+        self.count_in(f, Group::Label, i, q);
     }
 
     /// Counts ordinal `i`'s value (its niches) in group `g`; a null value counts nowhere.
@@ -130,6 +148,7 @@ impl DiscoveryIndex {
             Group::Tier => self.tier(i, q) as usize,
             Group::Country => c.country[i] as usize,
             Group::Language => c.language[i] as usize,
+            Group::Label => c.label[i] as usize,
             Group::Niche => {
                 for &n in &c.niches[i] {
                     if let Some(x) = f.niche.get_mut(n as usize) {
@@ -151,6 +170,7 @@ impl DiscoveryIndex {
             country: named_counts(&f.country, |c| self.countries[c].clone()),
             language: named_counts(&f.language, |c| self.languages[c].clone()),
             niche: named_counts(&f.niche, |c| self.niche_names[c].clone()),
+            label: named_counts(&f.label, |c| EngagementLabel::ALL[c].as_str().to_string()),
         }
     }
 }

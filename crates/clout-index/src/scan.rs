@@ -135,7 +135,8 @@ impl DiscoveryIndex {
             && self.passes(Group::Country, i, q, w)
             && self.passes(Group::Language, i, q, w)
             && self.passes(Group::Niche, i, q, w)
-            && self.passes_rest(i, q, w)
+            && self.passes(Group::Label, i, q, w)
+            && self.passes_rest(i, q)
     }
 
     /// Whether ordinal `i` passes the query's filter on group `g` (any of its chosen
@@ -150,25 +151,24 @@ impl DiscoveryIndex {
             Group::Country => q.countries.is_empty() || allowed(&w.country_set, c.country[i]),
             Group::Language => q.languages.is_empty() || allowed(&w.language_set, c.language[i]),
             Group::Niche => q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)),
+            Group::Label => w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])),
         }
     }
 
     /// Whether ordinal `i` passes every filter that is not a facet group's: follower
-    /// bounds, metric bounds, labels, verified, email.
+    /// bounds, metric bounds, verified, email, data age.
     #[inline(always)]
-    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery) -> bool {
         let in_bounds = |b: &clout_core::discovery::Bounds, col: &[f64]| {
             b.is_open() || {
                 let v = col[i];
                 b.min.is_none_or(|m| v >= m) && b.max.is_none_or(|m| v <= m)
             }
         };
-        let allowed = |set: &[bool], code: u16| set.get(code as usize).copied().unwrap_or(false);
         let c = &self.cols;
         q.min_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] >= m)
             && q.max_followers.is_none_or(|m| c.followers[i] != u64::MAX && c.followers[i] <= m)
             && in_bounds(&q.engagement_rate, &c.engagement_rate)
-            && (w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])))
             && in_bounds(&q.engagement_index, &c.engagement_index)
             && in_bounds(&q.growth, &c.growth)
             && in_bounds(&q.posts_per_week, &c.posts_per_week)
@@ -180,6 +180,7 @@ impl DiscoveryIndex {
 
     /// The posting lists whose union is every ordinal passing group `g`'s filter (empty
     /// when the group has no choice; a chosen value the index has never seen has none).
+    /// Only for a group that [`Group::has_lists`].
     pub(crate) fn group_lists<'a>(&'a self, g: Group, q: &DiscoveryQuery, w: &Wanted) -> Vec<&'a [u32]> {
         let pick = |lists: &'a [Vec<u32>], codes: &mut dyn Iterator<Item = usize>| -> Vec<&'a [u32]> {
             codes.filter_map(|c| lists.get(c)).map(Vec::as_slice).collect()
@@ -193,6 +194,8 @@ impl DiscoveryIndex {
             Group::Country => pick(&self.by_country, &mut w.countries.iter().map(|&c| c as usize)),
             Group::Language => pick(&self.by_language, &mut w.languages.iter().map(|&c| c as usize)),
             Group::Niche => pick(&self.by_niche, &mut w.niches.iter().map(|&c| c as usize)),
+            // No lists (see `Group::has_lists`): callers pick candidates from other groups.
+            Group::Label => Vec::new(),
         }
     }
 

@@ -167,7 +167,8 @@ impl DiscoveryIndex {
     /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
     /// still checked against every filter. `None` when no categorical filter is set.
     fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
-        let mut options: Vec<Vec<&[u32]>> = wanted.chosen.iter().map(|&g| self.group_lists(g, q, wanted)).collect();
+        let mut options: Vec<Vec<&[u32]>> =
+            wanted.chosen.iter().filter(|g| g.has_lists()).map(|&g| self.group_lists(g, q, wanted)).collect();
         options.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
         let mut out: Option<Vec<u32>> = None;
         for union in options {

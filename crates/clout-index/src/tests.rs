@@ -171,7 +171,7 @@ fn count<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
 }
 
 /// Counts per value of platform, tier, country, language and niche, in that order.
-pub(crate) type FacetMaps = [BTreeMap<String, u64>; 5];
+pub(crate) type FacetMaps = [BTreeMap<String, u64>; 6];
 
 /// The (conjunctive) facet counts of `q` over `rows`, brute force: the rows matching the
 /// text (when there is one) and every filter, counted value by value.
@@ -187,6 +187,7 @@ pub(crate) fn brute_facets(rows: &[IndexedChannel], q: &DiscoveryQuery, text: Op
         count(matching.iter().filter_map(|r| r.country.as_deref())),
         count(matching.iter().filter_map(|r| r.language.as_deref())),
         count(matching.iter().flat_map(|r| r.niches.iter().map(String::as_str))),
+        count(matching.iter().filter_map(|r| r.label.map(|l| l.as_str()))),
     ]
 }
 
@@ -203,12 +204,13 @@ pub(crate) fn reference_facets(
         return maps;
     }
     // Each group's filter, cleared; `true` when it had a choice.
-    let clear: [fn(&mut DiscoveryQuery) -> bool; 5] = [
+    let clear: [fn(&mut DiscoveryQuery) -> bool; 6] = [
         |q| !std::mem::take(&mut q.platforms).is_empty(),
         |q| !std::mem::take(&mut q.tiers).is_empty(),
         |q| !std::mem::take(&mut q.countries).is_empty(),
         |q| !std::mem::take(&mut q.languages).is_empty(),
         |q| !std::mem::take(&mut q.niches).is_empty(),
+        |q| !std::mem::take(&mut q.labels).is_empty(),
     ];
     for (k, clear) in clear.iter().enumerate() {
         let mut rest = q.clone();
@@ -221,7 +223,7 @@ pub(crate) fn reference_facets(
 
 /// An index's facet counts in the shape of [`brute_facets`].
 pub(crate) fn facet_maps(f: &clout_core::discovery::FacetCounts) -> FacetMaps {
-    [&f.platform, &f.tier, &f.country, &f.language, &f.niche].map(|v| v.iter().cloned().collect())
+    [&f.platform, &f.tier, &f.country, &f.language, &f.niche, &f.label].map(|v| v.iter().cloned().collect())
 }
 
 proptest! {

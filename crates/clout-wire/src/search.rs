@@ -80,6 +80,8 @@ pub struct Facets {
     pub country: Counts,
     pub language: Counts,
     pub niche: Counts,
+    /// Engagement labels.
+    pub label: Counts,
 }
 
 impl Facets {
@@ -90,6 +92,7 @@ impl Facets {
             country: Counts(f.country.clone()),
             language: Counts(f.language.clone()),
             niche: Counts(f.niche.clone()),
+            label: Counts(f.label.clone()),
         }
     }
 }

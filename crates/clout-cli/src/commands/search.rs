@@ -166,6 +166,7 @@ pub(crate) fn run(app: &Reader<'_>, args: SearchArgs) -> Result<ExitCode> {
             ("country", &f.country),
             ("language", &f.language),
             ("niche", &f.niche),
+            ("label", &f.label),
         ] {
             let list: Vec<String> = values.iter().take(12).map(|(k, n)| format!("{k} {n}")).collect();
             let _ = writeln!(text, "{name}: {}", list.join(" · "));

@@ -107,6 +107,16 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     b.navigate_by("document.querySelector('.saved-search a').click()");
     assert!(b.url().ends_with("/directory?platform=instagram&tier=micro"), "{}", b.url());
 
+    // The engagement-label facet counts like the others: a chosen label's count is the
+    // total, and the other labels stay counted under the rest of the query.
+    b.goto(&format!("{base}/directory?tier=micro&label=high"));
+    let total: u64 = b.text("#total").replace(',', "").parse().unwrap();
+    assert!(total > 0);
+    let high: u64 = b.text("[data-facet=label][data-value=high]").replace(',', "").parse().unwrap();
+    assert_eq!(high, total);
+    let good: u64 = b.text("[data-facet=label][data-value=good]").replace(',', "").parse().unwrap();
+    assert!(good > 0, "the unchosen labels keep their counts");
+
     // A plan from the list: only the list's creators are candidates.
     b.goto(&list_url);
     b.fill("#plan-from-list-budget", "1500");

@@ -61,11 +61,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
     }
     ctx["sort_links"] = Value::Object(sort_links);
     let chosen_labels = selected(&pairs, "label");
-    ctx["labels"] = clout_core::EngagementLabel::ALL
-        .iter()
-        .map(|l| json!({"value": l.as_str(), "selected": chosen_labels.contains(&l.as_str().to_string())}))
-        .collect::<Vec<_>>()
-        .into();
+
     let mut status = StatusCode::OK;
     // Disjunctive facets, counted by the index in the same pass: a group with a choice
     // counts its values under the rest of the query, so the other values stay visible to add.
@@ -176,6 +172,16 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         json!({"key": key, "title": title, "values": values})
     };
     let f = facets.as_ref();
+    // Every label, in its order (very high first), with its count under the rest of the query.
+    let label_counts = f.map(|f| &f.label);
+    ctx["labels"] = clout_core::EngagementLabel::ALL
+        .iter()
+        .map(|l| {
+            let n = label_counts.and_then(|c| c.iter().find(|(v, _)| v == l.as_str())).map_or(0, |(_, n)| *n);
+            json!({"value": l.as_str(), "count": n, "selected": chosen_labels.contains(&l.as_str().to_string())})
+        })
+        .collect::<Vec<_>>()
+        .into();
     ctx["facet_groups"] = json!([
         facet("platform", "Platform", f.map(|f| &f.platform), 20),
         facet("tier", "Tier", f.map(|f| &f.tier), 10),
