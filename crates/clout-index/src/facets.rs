@@ -1,8 +1,12 @@
 //! Disjunctive facets in one pass. A group with a choice (platforms, tiers, countries,
-//! languages, niches, engagement labels) counts its values under the rest of the query, as if its own filter
+//! languages, niches) counts its values under the rest of the query, as if its own filter
 //! were cleared: a channel passing every filter counts in every group (and is a match); one
 //! failing exactly one chosen group and passing everything else counts in that group only;
 //! any other counts nowhere. A group without a choice so counts under the whole query.
+//! The engagement label counts the same way (a chosen label is one more filter a channel
+//! may fail alone), checked apart from the groups: it has no posting lists, so it never
+//! picks candidates (a channel failing only the label passes every group, so it is in
+//! both lists below).
 //!
 //! Without text, the candidates are every channel failing at most one chosen group: all of
 //! them with one group chosen, else the union of the two groups' posting lists that are
@@ -25,14 +29,11 @@ impl DiscoveryIndex {
     /// channels: reading every row then costs less than marking them; below that, marking
     /// is cheap beside the checks it spares, measured faster even at 58 % of the channels).
     pub(crate) fn disjunctive_candidates(&self, q: &DiscoveryQuery, w: &Wanted) -> Option<Vec<u64>> {
-        // Only groups with posting lists pick candidates: a channel failing only a group
-        // without lists passes all the others, so it is in both lists chosen below.
-        let listed: Vec<_> = w.chosen.iter().copied().filter(|g| g.has_lists()).collect();
-        if listed.len() < 2 {
+        if w.chosen.len() < 2 {
             return None;
         }
         let size = |lists: &Vec<&[u32]>| lists.iter().map(|l| l.len()).sum::<usize>();
-        let mut groups: Vec<Vec<&[u32]>> = listed.iter().map(|&g| self.group_lists(g, q, w)).collect();
+        let mut groups: Vec<Vec<&[u32]>> = w.chosen.iter().map(|&g| self.group_lists(g, q, w)).collect();
         groups.sort_by_key(size);
         let n = self.ids.len();
         if size(&groups[0]) + size(&groups[1]) >= n {
@@ -69,12 +70,17 @@ impl DiscoveryIndex {
                     failed = Some(g);
                 }
             }
-            if !self.passes_rest(i, q) {
+            let label_failed = !self.passes_label(i, w);
+            if label_failed && failed.is_some() {
                 return;
             }
-            match failed {
-                Some(g) => self.count_in(&mut counts, g, i, q),
-                None => {
+            if !self.passes_bounds(i, q) {
+                return;
+            }
+            match (failed, label_failed) {
+                (Some(g), _) => self.count_in(&mut counts, g, i, q),
+                (None, true) => self.count_label(&mut counts, i),
+                (None, false) => {
                     total += 1;
                     self.count_all(&mut counts, i, q);
                     self.offer(&mut top, i, q, text);

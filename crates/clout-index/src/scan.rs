@@ -76,7 +76,8 @@ pub(crate) struct Wanted {
     country_set: Vec<bool>,
     language_set: Vec<bool>,
     niche_set: Vec<bool>,
-    labels: Vec<bool>,
+    /// By label code; empty when no label is chosen.
+    pub(crate) labels: Vec<bool>,
 }
 
 impl Wanted {
@@ -135,8 +136,7 @@ impl DiscoveryIndex {
             && self.passes(Group::Country, i, q, w)
             && self.passes(Group::Language, i, q, w)
             && self.passes(Group::Niche, i, q, w)
-            && self.passes(Group::Label, i, q, w)
-            && self.passes_rest(i, q)
+            && self.passes_rest(i, q, w)
     }
 
     /// Whether ordinal `i` passes the query's filter on group `g` (any of its chosen
@@ -151,14 +151,26 @@ impl DiscoveryIndex {
             Group::Country => q.countries.is_empty() || allowed(&w.country_set, c.country[i]),
             Group::Language => q.languages.is_empty() || allowed(&w.language_set, c.language[i]),
             Group::Niche => q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)),
-            Group::Label => w.labels.is_empty() || allowed(&w.labels, u16::from(c.label[i])),
         }
     }
 
-    /// Whether ordinal `i` passes every filter that is not a facet group's: follower
-    /// bounds, metric bounds, verified, email, data age.
+    /// Whether ordinal `i` passes every filter that is not a facet group's: the label,
+    /// then [`DiscoveryIndex::passes_bounds`].
     #[inline(always)]
-    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery) -> bool {
+    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
+        self.passes_label(i, w) && self.passes_bounds(i, q)
+    }
+
+    /// Whether ordinal `i` has one of the chosen engagement labels (any, with none chosen).
+    #[inline(always)]
+    pub(crate) fn passes_label(&self, i: usize, w: &Wanted) -> bool {
+        w.labels.is_empty() || w.labels.get(usize::from(self.cols.label[i])).copied().unwrap_or(false)
+    }
+
+    /// Whether ordinal `i` passes the follower bounds, metric bounds, verified, email and
+    /// data age.
+    #[inline(always)]
+    pub(crate) fn passes_bounds(&self, i: usize, q: &DiscoveryQuery) -> bool {
         let in_bounds = |b: &clout_core::discovery::Bounds, col: &[f64]| {
             b.is_open() || {
                 let v = col[i];
@@ -180,7 +192,6 @@ impl DiscoveryIndex {
 
     /// The posting lists whose union is every ordinal passing group `g`'s filter (empty
     /// when the group has no choice; a chosen value the index has never seen has none).
-    /// Only for a group that [`Group::has_lists`].
     pub(crate) fn group_lists<'a>(&'a self, g: Group, q: &DiscoveryQuery, w: &Wanted) -> Vec<&'a [u32]> {
         let pick = |lists: &'a [Vec<u32>], codes: &mut dyn Iterator<Item = usize>| -> Vec<&'a [u32]> {
             codes.filter_map(|c| lists.get(c)).map(Vec::as_slice).collect()
@@ -194,8 +205,6 @@ impl DiscoveryIndex {
             Group::Country => pick(&self.by_country, &mut w.countries.iter().map(|&c| c as usize)),
             Group::Language => pick(&self.by_language, &mut w.languages.iter().map(|&c| c as usize)),
             Group::Niche => pick(&self.by_niche, &mut w.niches.iter().map(|&c| c as usize)),
-            // No lists (see `Group::has_lists`): callers pick candidates from other groups.
-            Group::Label => Vec::new(),
         }
     }
 

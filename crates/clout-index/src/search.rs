@@ -79,7 +79,8 @@ impl DiscoveryIndex {
         // the conjunctive ones) or one group is and nothing else filters (then that group
         // counts over everything, as computed at build, and the others are conjunctive).
         let lone = if q.facets == Facets::Disjunctive { Self::lone_group(q, &w, text_hits.is_some()) } else { None };
-        let disjunctive = q.facets == Facets::Disjunctive && !w.chosen.is_empty() && lone.is_none();
+        let chosen = !w.chosen.is_empty() || !w.labels.is_empty();
+        let disjunctive = q.facets == Facets::Disjunctive && chosen && lone.is_none();
         let (list, bits) = match (text_hits, disjunctive) {
             (Some(_), _) => (None, None),
             (None, false) => (self.candidate_list(q, &w), None),
@@ -167,8 +168,7 @@ impl DiscoveryIndex {
     /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
     /// still checked against every filter. `None` when no categorical filter is set.
     fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
-        let mut options: Vec<Vec<&[u32]>> =
-            wanted.chosen.iter().filter(|g| g.has_lists()).map(|&g| self.group_lists(g, q, wanted)).collect();
+        let mut options: Vec<Vec<&[u32]>> = wanted.chosen.iter().map(|&g| self.group_lists(g, q, wanted)).collect();
         options.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
         let mut out: Option<Vec<u32>> = None;
         for union in options {
