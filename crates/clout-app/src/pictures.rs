@@ -1,5 +1,6 @@
-//! Profile pictures, kept in the data directory as `DATA/pictures/PLATFORM/HANDLE-HEX.EXT`
-//! (the handle lower-cased, in hex, so that any handle is a safe file name): a fetch
+//! Profile pictures, kept in the data directory as `DATA/pictures/PLATFORM/HASH.EXT` (HASH:
+//! the SHA-256 of the lower-cased handle in hex, so that any handle, of any length, is a
+//! safe file name of 64 characters) with the URL it came from in `HASH.url`: a fetch
 //! downloads a channel's picture when its source names one, and pages read it from here,
 //! never from the platform. A picture is replaced atomically (written aside, then renamed).
 
@@ -27,7 +28,8 @@ const EXTENSIONS: [(&str, &str); 4] =
     [("jpg", "image/jpeg"), ("png", "image/png"), ("webp", "image/webp"), ("gif", "image/gif")];
 
 fn stem(handle: &str) -> String {
-    handle.to_lowercase().bytes().map(|b| format!("{b:02x}")).collect()
+    use sha2::Digest as _;
+    sha2::Sha256::digest(handle.to_lowercase().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn folder(data_dir: &Path, platform: Platform) -> PathBuf {
@@ -44,8 +46,10 @@ impl App {
         let stem = stem(handle);
         let path = dir.join(format!("{stem}.{}", picture.extension));
         let partial = dir.join(format!("{stem}.{}.partial", picture.extension));
-        std::fs::write(&partial, &picture.bytes).map_err(io)?;
-        std::fs::rename(&partial, &path).map_err(io)?;
+        if let Err(e) = std::fs::write(&partial, &picture.bytes).and_then(|()| std::fs::rename(&partial, &path)) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(io(e));
+        }
         std::fs::write(dir.join(format!("{stem}.url")), &picture.source).map_err(io)?;
         for (ext, _) in EXTENSIONS {
             if ext != picture.extension {
@@ -80,12 +84,12 @@ impl App {
                 summary.pictures.kept += 1;
                 continue;
             }
-            match http.get_picture(url, hosts) {
-                Ok(p) => {
-                    self.save_picture(platform, handle, &Kept::new(p, url))?;
-                    summary.pictures.downloaded += 1;
-                }
-                Err(_) => summary.pictures.failed += 1,
+            let saved =
+                http.get_picture(url, hosts).ok().map(|p| self.save_picture(platform, handle, &Kept::new(p, url)));
+            match saved {
+                Some(Ok(())) => summary.pictures.downloaded += 1,
+                // Not to be had, or not to be kept (a full disk): counted, never a failed fetch.
+                Some(Err(_)) | None => summary.pictures.failed += 1,
             }
         }
         Ok(())
@@ -104,9 +108,12 @@ mod tests {
     use super::stem;
 
     #[test]
-    fn any_handle_is_a_safe_file_name() {
-        assert_eq!(stem("Ab"), "6162");
-        assert_eq!(stem("../x"), "2e2e2f78");
-        assert!(stem("fern.bsky.social/../../etc").bytes().all(|b| b.is_ascii_hexdigit()));
+    fn any_handle_is_a_safe_file_name_of_the_same_length() {
+        // SHA-256 of "ab" (the handle lower-cased).
+        assert_eq!(stem("Ab"), "fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603");
+        for handle in ["../x", "fern.bsky.social/../../etc", &"a".repeat(253)] {
+            let s = stem(handle);
+            assert!(s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()), "{s}");
+        }
     }
 }

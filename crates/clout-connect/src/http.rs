@@ -122,6 +122,9 @@ pub struct Answer {
 /// A client of one API host.
 pub struct Client {
     agent: ureq::Agent,
+    /// For pictures: follows no redirect by itself (each hop is checked by the caller), a
+    /// short timeout.
+    picture_agent: ureq::Agent,
     config: ClientConfig,
     stats: Stats,
     /// A wait owed before the next request (the last answer said the limit is spent).
@@ -137,7 +140,14 @@ impl Client {
             .max_redirects(3)
             .build()
             .into();
-        Client { agent, config, stats: Stats::default(), owed_until: None }
+        let picture_agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(config.timeout.min(Duration::from_secs(10))))
+            .user_agent(crate::USER_AGENT)
+            .max_redirects(0)
+            .build()
+            .into();
+        Client { agent, picture_agent, config, stats: Stats::default(), owed_until: None }
     }
 
     pub fn stats(&self) -> Stats {
@@ -244,19 +254,21 @@ impl Client {
         }
     }
 
-    /// One `GET` of a full URL for bytes (no retry, no secret sent): the status (0 when no
-    /// answer came) and at most `limit` bytes of the body, or the transport's error text.
-    /// Not counted in [`Stats`], which are the API's requests.
-    pub(crate) fn get_bytes(&mut self, url: &str, limit: u64) -> (u16, Vec<u8>) {
-        match self.agent.get(url).header("Accept", "image/*").call() {
+    /// One `GET` of a full URL for bytes (no retry, no secret sent, no redirect followed):
+    /// the status (0 when no answer came), a redirect's `Location`, and at most `limit`
+    /// bytes of the body, or the transport's error text. Not counted in [`Stats`], which
+    /// are the API's requests.
+    pub(crate) fn get_bytes(&mut self, url: &str, limit: u64) -> (u16, Option<String>, Vec<u8>) {
+        match self.picture_agent.get(url).header("Accept", "image/*").call() {
             Ok(mut response) => {
                 let status = response.status().as_u16();
+                let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
                 match response.body_mut().with_config().limit(limit).read_to_vec() {
-                    Ok(body) => (status, body),
-                    Err(e) => (0, self.redact(&e.to_string()).into_bytes()),
+                    Ok(body) => (status, location, body),
+                    Err(e) => (0, None, self.redact(&e.to_string()).into_bytes()),
                 }
             }
-            Err(e) => (0, self.redact(&e.to_string()).into_bytes()),
+            Err(e) => (0, None, self.redact(&e.to_string()).into_bytes()),
         }
     }
 

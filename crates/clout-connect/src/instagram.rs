@@ -8,9 +8,9 @@
 
 use crate::http::{Answer, Client, FetchError};
 
-/// The Graph API's host.
 /// Where Instagram serves profile pictures (`profile_picture_url`).
 pub const PICTURE_HOSTS: &[&str] = &[".cdninstagram.com", ".fbcdn.net"];
+/// The Graph API's host.
 pub const DEFAULT_BASE: &str = "https://graph.facebook.com";
 /// The environment variable that points the connector at another host.
 pub const ENV_BASE: &str = "CLOUT_INSTAGRAM_API";

@@ -60,6 +60,25 @@ pub fn allowed(url: &str, base: &str, hosts: &[&str]) -> bool {
         })
 }
 
+/// A redirect's `Location` as a full URL: absolute as it is, `/path` on the same origin.
+fn resolve(from: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
+    }
+    let origin_end = from.find("://").map_or(0, |i| i + 3);
+    let host_end = from[origin_end..].find('/').map_or(from.len(), |i| origin_end + i);
+    if location.starts_with("//") {
+        let scheme = &from[..origin_end.saturating_sub(3)];
+        return format!("{scheme}:{location}");
+    }
+    if location.starts_with('/') {
+        return format!("{}{location}", &from[..host_end]);
+    }
+    // Relative to the current path's folder.
+    let folder_end = from.rfind('/').filter(|&i| i >= host_end).map_or(from.len(), |i| i + 1);
+    format!("{}{}", &from[..folder_end], location)
+}
+
 impl Client {
     /// Downloads the picture at `url` when [`allowed`] (see the module).
     pub fn get_picture(&mut self, url: &str, hosts: &[&str]) -> Result<Picture, FetchError> {
@@ -72,7 +91,25 @@ impl Client {
                 message: "the picture is not on the platform's own image hosts".to_string(),
             });
         }
-        let (status, bytes) = self.get_bytes(url, MAX_PICTURE_BYTES);
+        // Redirects are followed here, at most 3, each checked as the first URL was: an
+        // allowed host must not be able to send the download anywhere else.
+        let mut at = url.to_string();
+        let mut hops = 0;
+        let (status, bytes) = loop {
+            let (status, location, bytes) = self.get_bytes(&at, MAX_PICTURE_BYTES);
+            let Some(next) = location.filter(|_| (300..400).contains(&status)) else { break (status, bytes) };
+            hops += 1;
+            let next = resolve(&at, &next);
+            if hops > 3 || !allowed(&next, self.base(), hosts) {
+                return Err(FetchError::Api {
+                    endpoint,
+                    status,
+                    code: Some("NotAllowed".to_string()),
+                    message: "the picture redirects away from the platform's own image hosts".to_string(),
+                });
+            }
+            at = next;
+        };
         match status {
             200 => match image_kind(&bytes) {
                 Some(extension) => Ok(Picture { bytes, extension }),
@@ -114,6 +151,16 @@ mod tests {
         assert!(!allowed("http://127.0.0.1:4001/pictures/a.png", "http://127.0.0.1:4000", &hosts), "another port");
         assert!(!allowed("file:///etc/passwd", base, &hosts));
         assert!(!allowed("not a url", base, &hosts));
+    }
+
+    #[test]
+    fn a_redirect_is_resolved_against_where_it_came_from() {
+        let from = "https://cdn.bsky.app/img/avatar/a.jpg";
+        assert_eq!(resolve(from, "https://evil.test/x"), "https://evil.test/x");
+        assert_eq!(resolve(from, "/img/b.jpg"), "https://cdn.bsky.app/img/b.jpg");
+        assert_eq!(resolve(from, "//evil.test/x"), "https://evil.test/x");
+        assert_eq!(resolve(from, "c.jpg"), "https://cdn.bsky.app/img/avatar/c.jpg");
+        assert_eq!(resolve("http://127.0.0.1:9/p", "/q"), "http://127.0.0.1:9/q");
     }
 
     #[test]

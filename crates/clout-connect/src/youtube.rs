@@ -7,9 +7,10 @@
 
 use crate::http::{Answer, Client, FetchError};
 
+/// Where YouTube serves channel pictures (`snippet.thumbnails` URLs): these hosts only,
+/// not every host of their domains.
+pub const PICTURE_HOSTS: &[&str] = &["yt3.ggpht.com", "yt3.googleusercontent.com", "i.ytimg.com"];
 /// The API's host.
-/// Where YouTube serves channel pictures (`snippet.thumbnails` URLs).
-pub const PICTURE_HOSTS: &[&str] = &[".ggpht.com", ".googleusercontent.com", ".ytimg.com"];
 pub const DEFAULT_BASE: &str = "https://www.googleapis.com";
 /// The environment variable that points the connector at another host.
 pub const ENV_BASE: &str = "CLOUT_YOUTUBE_API";

@@ -105,9 +105,25 @@ pub const PNG: &[u8] = &[
 ];
 
 /// A picture: a PNG, except a path naming `missing` (a 404, as a CDN answers for a
-/// picture taken down) or `page` (an HTML page where an image was expected).
-async fn picture(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
+/// picture taken down), `page` (an HTML page where an image was expected),
+/// `redirect-away` (a redirect to this server under another name, `localhost`: an address
+/// no picture may come from, which answers with a picture if asked) or `redirect-home` (a
+/// redirect to a picture on this server, under its own name).
+async fn picture(
+    axum::extract::Path(path): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
+    if path.contains("redirect-away") {
+        let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:9");
+        let port = host.rsplit(':').next().unwrap_or("9");
+        let to = format!("http://localhost:{port}/pictures/cdn.example.test/avatar/elsewhere.png");
+        return (axum::http::StatusCode::FOUND, [("location", to)]).into_response();
+    }
+    if path.contains("redirect-home") {
+        return (axum::http::StatusCode::FOUND, [("location", "/pictures/cdn.example.test/avatar/home.png")])
+            .into_response();
+    }
     if path.contains("missing") {
         return (axum::http::StatusCode::NOT_FOUND, "Not Found").into_response();
     }

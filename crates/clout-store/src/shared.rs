@@ -79,12 +79,13 @@ impl Store {
         Ok(rows)
     }
 
-    /// Saves a search, or replaces the query of the one with this name (ignoring ASCII
-    /// case): saving again under a name updates it. Returns its id.
+    /// Saves a search, or replaces the one with this name (ignoring ASCII case): its query,
+    /// and who saved it and when, since the query is now theirs. Returns its id.
     pub(crate) fn save_search(&self, name: &str, query: &str, by: Option<i64>, now: Timestamp) -> Result<i64> {
         Ok(self.conn.query_row(
             "INSERT INTO saved_searches (name, query, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (name) DO UPDATE SET query = excluded.query RETURNING id",
+             ON CONFLICT (name) DO UPDATE SET query = excluded.query, created_by = excluded.created_by,
+                 created_at = excluded.created_at RETURNING id",
             params![name, query, by, now.unix()],
             |r| r.get(0),
         )?)

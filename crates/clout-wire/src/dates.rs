@@ -131,18 +131,23 @@ pub fn terminal() -> (Style, TimeZone) {
 
 /// A stored moment for a terminal's reader (see [`terminal`]).
 pub fn for_terminal(t: clout_core::Timestamp) -> String {
-    static READER: std::sync::OnceLock<(Style, TimeZone)> = std::sync::OnceLock::new();
-    let (style, tz) = READER.get_or_init(terminal);
+    let (style, tz) = terminal_reader();
     match Timestamp::from_second(t.unix()) {
         Ok(t) => style.date_time(t, tz),
         Err(_) => t.unix().to_string(),
     }
 }
 
+/// The terminal's reader, read once.
+fn terminal_reader() -> &'static (Style, TimeZone) {
+    static READER: std::sync::OnceLock<(Style, TimeZone)> = std::sync::OnceLock::new();
+    READER.get_or_init(terminal)
+}
+
 /// A calendar date kept as its midnight UTC (a due date, a campaign's start) for a
 /// terminal's reader: the same day wherever they are.
 pub fn day_for_terminal(t: clout_core::Timestamp) -> String {
-    let (style, _) = terminal();
+    let (style, _) = terminal_reader();
     match Timestamp::from_second(t.unix()) {
         Ok(t) => style.date(t.to_zoned_datetime(TimeZone::UTC).date()),
         Err(_) => t.unix().to_string(),
@@ -200,9 +205,10 @@ pub fn rewrite_dates(text: &str, style: Style, tz: &TimeZone) -> String {
             i += 1;
             continue;
         }
-        // The longest stretch that could be a moment: digits, `-`, `:`, `.`, `T`, `Z`, `+`.
+        // The longest stretch that could be a moment (digits, `-`, `:`, `.`, `T`, `Z`, `+`;
+        // at most 35 bytes, as long as an RFC 3339 moment with nanoseconds and an offset).
         let mut end = i + 10;
-        while end < bytes.len() && (bytes[end].is_ascii_digit() || b"-:.TZ+".contains(&bytes[end])) {
+        while end < bytes.len() && end - i < 35 && (bytes[end].is_ascii_digit() || b"-:.TZ+".contains(&bytes[end])) {
             end += 1;
         }
         // Give back a trailing `.` (the end of a sentence) or `-`.
@@ -215,8 +221,10 @@ pub fn rewrite_dates(text: &str, style: Style, tz: &TimeZone) -> String {
                 w
             })
         });
+        // A date ends a word: `2026-10-21x` is not one.
+        let ends_word = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
         match found {
-            Some(w) if end == i + 10 || matches!(w, When::Moment(_)) => {
+            Some(w) if ends_word && (end == i + 10 || matches!(w, When::Moment(_))) => {
                 out.push_str(&text[copied..i]);
                 out.push_str(&format_date_time(&w, style, tz));
                 copied = end;
@@ -289,7 +297,7 @@ mod tests {
         );
         assert_eq!(rewrite_dates("since 2026-02-03, 40 posts", s, &utc), "since 3 Feb 2026, 40 posts");
         // Not dates: an id with digits, a bad month, a longer number.
-        for kept in ["run 12026-10-21", "2026-13-40 is no date", "v2026-10-21x", "no date at all", ""] {
+        for kept in ["run 12026-10-21", "2026-13-40 is no date", "v2026-10-21x", "2026-10-21x", "no date at all", ""] {
             assert_eq!(rewrite_dates(kept, s, &utc), kept);
         }
         // Not ASCII around it.

@@ -49,7 +49,8 @@ impl App {
     }
 
     /// Saves the Directory's query under a name for the whole team (saving under a name
-    /// that exists replaces its query). The page number is not part of a search.
+    /// that exists replaces that search, which is then `by`'s). The page is not part of a
+    /// search.
     pub fn save_search(&mut self, by: &User, name: &str, query: &str, now: Timestamp) -> Result<SavedSearchRow> {
         by.require_write()?;
         let name = name.trim();

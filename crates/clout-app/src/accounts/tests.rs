@@ -425,11 +425,11 @@ fn saved_searches_are_the_teams_named_queries_and_a_name_saved_again_is_updated(
     // Values are kept exactly, encoded.
     let t = app.save_search(&admin, "vegan", "q=%22plant+based%22+%23vegan", now()).unwrap();
     assert_eq!(t.query, "q=%22plant+based%22+%23vegan");
-    // The same name (any case) replaces the query; the author stays.
+    // The same name (any case) replaces the search: the query is now the admin's.
     let again = app.save_search(&admin, "MICRO fitness uk", "niche=fitness&tier=nano", now()).unwrap();
     assert_eq!(
         (again.id, again.query.as_str(), again.created_by.as_deref()),
-        (s.id, "niche=fitness&tier=nano", Some("max"))
+        (s.id, "niche=fitness&tier=nano", Some("ada"))
     );
     let names: Vec<String> = app.saved_searches().unwrap().into_iter().map(|s| s.name).collect();
     assert_eq!(names, ["Micro fitness UK", "vegan"]);

@@ -9,10 +9,6 @@ use serde_json::{Value, json};
 use crate::server::{Server, admin};
 use crate::util::Dir;
 
-fn hex(handle: &str) -> String {
-    handle.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
 fn fetch(dir: &Dir, base: &str, extra: &[&str]) -> Value {
     let mut args = vec!["fetch", "bluesky", "fern-bakes.test", "quiet-loom.test", "bread-club.test"];
     args.extend_from_slice(extra);
@@ -29,8 +25,15 @@ fn a_fetch_keeps_profile_pictures_from_the_platforms_hosts_and_pages_serve_them_
         match handle.as_str() {
             // Taken down on the image host since the profile was read.
             "quiet-loom.test" => account["profile"]["avatar"] = json!("https://cdn.example.test/avatar/missing.jpg"),
-            // An address that is not Bluesky's image host: never requested.
-            "bread-club.test" => account["profile"]["avatar"] = json!("http://169.254.169.254/latest/meta-data"),
+            // On the image host, but redirected to an address no picture may come from:
+            // the redirect is not followed.
+            "bread-club.test" => {
+                account["profile"]["avatar"] = json!("https://cdn.example.test/avatar/redirect-away.jpg")
+            }
+            // Redirected on the image host itself: followed.
+            "fern-bakes.test" => {
+                account["profile"]["avatar"] = json!("https://cdn.example.test/avatar/redirect-home.jpg")
+            }
             _ => {}
         }
     }
@@ -44,11 +47,19 @@ fn a_fetch_keeps_profile_pictures_from_the_platforms_hosts_and_pages_serve_them_
     );
     // A picture is cosmetic: the accounts whose picture failed are fetched all the same.
     assert!(report["accounts"].as_array().unwrap().iter().all(|a| a["status"] == "done"), "{report}");
+    // One picture (fern-bakes's) and the URL it came from, named by a hash of the handle.
     let folder = dir.data().join("pictures").join("bluesky");
-    let kept = folder.join(format!("{}.png", hex("fern-bakes.test")));
-    assert_eq!(std::fs::read(&kept).unwrap(), clout_replay::PNG, "the replay's PNG, byte for byte");
-    assert!(!folder.join(format!("{}.png", hex("quiet-loom.test"))).exists());
-    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2, "the picture and the URL it came from");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let kept = files.iter().find(|p| p.extension().is_some_and(|e| e == "png")).expect("a PNG");
+    assert_eq!(std::fs::read(kept).unwrap(), clout_replay::PNG, "the replay's PNG, byte for byte");
+    let source = std::fs::read_to_string(kept.with_extension("url")).unwrap();
+    assert!(
+        source.starts_with(&server.base) && source.ends_with("/pictures/cdn.example.test/avatar/redirect-home.jpg"),
+        "{source}"
+    );
+    assert_eq!(kept.file_stem().unwrap().len(), 64);
 
     // Fetched again: the same URL, so not downloaded again.
     let again = fetch(&dir, &server.base, &[]);

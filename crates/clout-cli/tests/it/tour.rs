@@ -148,7 +148,9 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     assert_eq!(b.count("tr.share[data-status=live]"), 1);
     b.goto(&campaign_url);
     assert_eq!(b.count("#new-share"), 0, "the address is shown once");
-    assert!(!b.text("#share-links").contains(&link["{base}/share/".len()..]), "only its first characters are kept");
+    let secret = link[link.rfind('/').unwrap() + 1..].to_string();
+    assert!(!b.text("body").contains(&secret), "only its first characters are kept");
+    assert!(b.text("#share-links").contains(&secret[..8]));
     let mut client = Browser::launch(&shots.join("client"));
     client.goto(&link);
     assert!(client.text("h1").ends_with("campaign report"), "{}", client.text("body"));
@@ -157,6 +159,14 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     assert_eq!(client.count("tr.report-member"), 1, "the contracted creator");
     assert!(client.text("#shared-note").contains("read-only"));
     check_here(&mut client, "shared-report", false);
+    // The request log names the link by its first characters, never its secret.
+    let logged = server.stderr_line("GET /share/").expect("the request is logged");
+    assert!(logged.starts_with(&format!("GET /share/{}… 200", &secret[..8])), "{logged}");
+    assert!(!logged.contains(&secret));
+    // The client reads the creators the campaign works with, never the whole pipeline.
+    client.goto(&format!("{link}?all=1"));
+    assert_eq!(client.count("tr.report-member"), 1, "?all=1 shows nothing more on a shared report");
+    assert_eq!(client.count("#report-hidden"), 0);
 
     // Dates in the account's timezone, in the order of the browser's language.
     b.goto(&format!("{base}/account"));
@@ -235,7 +245,6 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     // Revoked, the link opens nothing, and says so without a hint of what was there.
     b.viewport(1280, 900, false);
     b.goto(&campaign_url);
-    let secret = &link[link.rfind('/').unwrap() + 1..];
     b.navigate_by(&format!(
         "[...document.querySelectorAll('tr.share')].find(tr => tr.querySelector('code').textContent.includes('{}')).querySelector('.revoke-share').submit()",
         &secret[..8]

@@ -125,8 +125,8 @@ pub trait AccountStore {
     /// Every saved Directory search, by name ignoring ASCII case, then id.
     fn saved_searches(&self) -> Result<Vec<SavedSearchRow>>;
 
-    /// Saves a search under a name, or replaces the query of the one of that name
-    /// (ignoring ASCII case), who saved it first and when staying; returns its id.
+    /// Saves a search under a name, or replaces the one of that name (ignoring ASCII
+    /// case): its query, and who saved it and when; returns its id.
     fn save_search(&self, name: &str, query: &str, by: Option<i64>, now: Timestamp) -> Result<i64>;
 
     /// Deletes a saved search; `false` when there is none.

@@ -11,14 +11,15 @@ use super::render::error_page;
 
 /// One line per request on stderr: `GET /api/v1/search 200 12.3 ms 2026-12-04T21:58:00Z`.
 /// The path only: a query may hold what someone searched for, and secrets travel in
-/// headers and bodies, which are never logged.
+/// headers and bodies, which are never logged, except a share link's, which is its path:
+/// it is logged by its first 8 characters only ([`loggable_path`]).
 pub(crate) async fn log_requests(
     axum::extract::State(state): axum::extract::State<std::sync::Arc<super::state::State>>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = loggable_path(req.uri().path());
     let started = std::time::Instant::now();
     let r = next.run(req).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -26,6 +27,15 @@ pub(crate) async fn log_requests(
     let now = clout_wire::time(state.now());
     eprintln!("{method} {path} {} {ms:.1} ms {now}", r.status().as_u16());
     r
+}
+
+/// A path as the request log shows it: a share link's secret cut to the 8 characters
+/// that tell links apart on the campaign page.
+pub(crate) fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/share/") {
+        Some(secret) => format!("/share/{}…", secret.chars().take(8).collect::<String>()),
+        None => path.to_string(),
+    }
 }
 
 /// Any path nobody serves.

@@ -99,7 +99,14 @@ pub(super) async fn channel(
             std::path::Path::new(s).file_name().map_or_else(|| s.to_string(), |f| f.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "an unknown file".to_string());
-    let observed = r.as_of.map(clout_wire::time).unwrap_or_else(|| "never".to_string());
+    // Written for the reader here: the provenance line holds a file's name, which no date
+    // rewriting may touch.
+    let reader = (Style::of(&auth.locale), clout_wire::dates::zone(auth.user.timezone.as_deref()));
+    let observed = r
+        .as_of
+        .and_then(|t| jiff::Timestamp::from_second(t.unix()).ok())
+        .map(|t| reader.0.date_time(t, &reader.1))
+        .unwrap_or_else(|| "never".to_string());
     let measured = format!("measured: read from {source}, observed {observed}");
     let window = match m {
         Some(m) => format!(

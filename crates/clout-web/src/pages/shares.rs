@@ -10,6 +10,7 @@ use crate::base::render::error_page_with_locale;
 pub(super) async fn create_share(
     state: St,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     UrlPath(id): UrlPath<String>,
     Posted(auth, f): Posted,
 ) -> Response {
@@ -26,7 +27,13 @@ pub(super) async fn create_share(
         Err(e) => return error_page_for(&auth, e),
     };
     let scheme = if state.config.secure_cookies { "https" } else { "http" };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    // The name the browser used to reach this server (the URI's authority over HTTP/2, else
+    // the Host header), which the host check has already accepted.
+    let host = uri
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
+        .unwrap_or_else(|| "localhost".to_string());
     let url = format!("{scheme}://{host}/share/{secret}");
     super::campaigns::campaign_page(&state, &auth, id, false, Some(url), StatusCode::CREATED).await
 }
@@ -49,12 +56,7 @@ pub(super) async fn revoke_share(
 }
 
 /// The report a link opens, without signing in.
-pub(super) async fn shared_report(
-    state: St,
-    headers: HeaderMap,
-    UrlPath(secret): UrlPath<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub(super) async fn shared_report(state: St, headers: HeaderMap, UrlPath(secret): UrlPath<String>) -> Response {
     let state = state.0;
     let locale = auth::locale(&headers);
     let found = state.read(move |app, s| app.shared_campaign(&secret, s.now())).await;
@@ -68,7 +70,9 @@ pub(super) async fn shared_report(
     };
     match super::campaigns::campaign_context(&state, id, Style::of(&locale)).await {
         Ok(ctx) => {
-            let mut ctx = super::campaigns::with_filter(ctx, super::campaigns::show_all(raw.as_deref()));
+            // A client reads the creators the campaign works with, never the whole pipeline
+            // (who was approached, who declined): `?all=1` means nothing here.
+            let mut ctx = super::campaigns::with_filter(ctx, false);
             ctx["shared"] = true.into();
             ctx["locale"] = locale.into();
             ctx["tz"] = "UTC".into();
