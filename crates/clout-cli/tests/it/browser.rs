@@ -236,19 +236,28 @@ fn a_marketer_sets_up_searches_saves_a_channel_and_imports_a_file_in_the_browser
     }
 }
 
-#[test]
-fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
+/// A demo world of 800 channels served, a browser whose screenshots go to
+/// `$CARGO_TARGET_TMPDIR/browser/NAME/` (emptied first), and the first admin, `ada`,
+/// set up with the code the server printed and signed in.
+pub(crate) fn signed_in_on_the_demo(name: &str) -> (Server, Browser, std::path::PathBuf) {
     let server = Server::demo(800);
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("campaign");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join(name);
     let _ = std::fs::remove_dir_all(&shots);
     let mut b = Browser::launch(&shots);
-    let base = server.base.clone();
-    b.goto(&format!("{base}/"));
+    b.goto(&format!("{}/", server.base));
     b.fill("input[name=setup_code]", &server.setup_code());
     b.fill("input[name=username]", "ada");
     b.fill("input[name=password]", "correct horse battery");
     b.fill("input[name=password2]", "correct horse battery");
     b.navigate_by("document.querySelector('#setup-form').submit()");
+    assert!(b.url().ends_with("/directory"), "{}", b.url());
+    (server, b, shots)
+}
+
+#[test]
+fn a_marketer_runs_a_campaign_from_a_plan_to_its_report_in_the_browser() {
+    let (server, mut b, _) = signed_in_on_the_demo("campaign");
+    let base = server.base.clone();
 
     // A plan alone (no comparison), then a campaign from it.
     b.goto(&format!("{base}/plan?budget=3000&niche=fitness&max_creators=4"));

@@ -11,7 +11,6 @@
 use serde_json::json;
 
 use crate::cdp::Browser;
-use crate::server::Server;
 
 /// The rules, run in the page over every text node a person can read (not inside `code`,
 /// `pre`, `kbd`, `samp`, form fields, or an element marked `.verbatim`: those show what a
@@ -65,18 +64,8 @@ fn check_here(b: &mut Browser, name: &str, phone: bool) {
 
 #[test]
 fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_report() {
-    let server = Server::demo(800);
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("tour");
-    let _ = std::fs::remove_dir_all(&shots);
-    let mut b = Browser::launch(&shots);
+    let (server, mut b, shots) = crate::browser::signed_in_on_the_demo("tour");
     let base = server.base.clone();
-    b.goto(&format!("{base}/"));
-    b.fill("input[name=setup_code]", &server.setup_code());
-    b.fill("input[name=username]", "ada");
-    b.fill("input[name=password]", "correct horse battery");
-    b.fill("input[name=password2]", "correct horse battery");
-    b.navigate_by("document.querySelector('#setup-form').submit()");
-    assert!(b.url().ends_with("/directory"), "{}", b.url());
 
     // A list, filled from the Directory's results in one go.
     b.goto(&format!("{base}/lists"));

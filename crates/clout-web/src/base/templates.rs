@@ -88,24 +88,24 @@ fn when(v: &Value) -> Option<When> {
     v.as_str().and_then(parse)
 }
 
-/// A date in the reader's locale and timezone (`Dec 5, 2026`); `–` for none.
-fn date(state: &State, v: Value) -> String {
+/// `v` written by `format` for the reader; `–` for none, and anything else as it is.
+fn written(state: &State, v: Value, format: fn(&When, Style, &jiff::tz::TimeZone) -> String) -> String {
     let (style, tz) = reader(state);
     match when(&v) {
-        Some(w) => format_date(&w, style, &tz),
+        Some(w) => format(&w, style, &tz),
         None if v.is_none() || v.is_undefined() || v.as_str() == Some("") => "–".to_string(),
         None => v.to_string(),
     }
 }
 
+/// A date in the reader's locale and timezone (`Dec 5, 2026`); `–` for none.
+fn date(state: &State, v: Value) -> String {
+    written(state, v, format_date)
+}
+
 /// A moment with its time and the zone stated (`Dec 5, 2026, 2:03 PM UTC`).
 fn datetime(state: &State, v: Value) -> String {
-    let (style, tz) = reader(state);
-    match when(&v) {
-        Some(w) => format_date_time(&w, style, &tz),
-        None if v.is_none() || v.is_undefined() || v.as_str() == Some("") => "–".to_string(),
-        None => v.to_string(),
-    }
+    written(state, v, format_date_time)
 }
 
 /// A text with the moments in it written for the reader.
