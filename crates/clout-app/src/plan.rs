@@ -459,11 +459,12 @@ impl App {
                 Some(q) => format!("audience quality {q:.0}"),
                 None => "no audience-quality score (counted as 70)".to_string(),
             };
+            let count = |x: f64| clout_core::metric::thousands(x.max(0.0).round() as u64);
             let why = format!(
-                "a typical post brings {:.1} {goal} (the median of its window posts) × {:.2} for {weight} = {:.1}, for {} ({:.2} per {}), #{} of {n} candidates by that per {}",
-                request.goal.typical(&c.expected),
+                "a typical post brings {} {goal} (the median of its window posts) × {:.2} for {weight} = {}, for {} ({:.2} per {}), #{} of {n} candidates by that per {}",
+                count(request.goal.typical(&c.expected)),
                 authenticity(quality),
-                c.goal,
+                count(c.goal),
                 c.price,
                 c.goal / c.price.major(),
                 budget.currency,

@@ -270,7 +270,7 @@ fn one_viral_post_does_not_buy_a_place_in_a_plan() {
     assert_eq!(pick.channel.row.handle, "steady", "{}", pick.why);
     // Its typical post (420) and the weight of an audience without enough evidence
     // (the score's prior, 70, or the score itself) are in its reason.
-    assert!(pick.why.starts_with("a typical post brings 420.0 engagements"), "{}", pick.why);
+    assert!(pick.why.starts_with("a typical post brings 420 engagements"), "{}", pick.why);
     // The totals stay the simulated means: every post alike, 420.
     assert!((p.totals.unwrap().engagements.mean - 420.0).abs() < 1e-6);
 }

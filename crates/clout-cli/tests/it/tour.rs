@@ -96,6 +96,16 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     b.navigate_by("document.querySelector('.saved-search a').click()");
     assert!(b.url().ends_with("/directory?platform=instagram&tier=micro"), "{}", b.url());
 
+    // A facet list longer than its box says so.
+    b.goto(&format!("{base}/directory"));
+    let cue = b.text("#facet-niche legend .scroll-cue");
+    assert!(cue.ends_with("values, scroll for more"), "{cue}");
+    let (shown, scroll) = (
+        b.eval("document.querySelector('#facet-niche').clientHeight").as_f64().unwrap(),
+        b.eval("document.querySelector('#facet-niche').scrollHeight").as_f64().unwrap(),
+    );
+    assert!(scroll > shown, "the niche facet scrolls ({scroll} in {shown} px)");
+
     // The engagement-label facet counts like the others: a chosen label's count is the
     // total, and the other labels stay counted under the rest of the query.
     b.goto(&format!("{base}/directory?tier=micro&label=high"));
