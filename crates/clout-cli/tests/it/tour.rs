@@ -52,8 +52,16 @@ fn check_here(b: &mut Browser, name: &str, phone: bool) {
     let broken = b.eval(CHECK);
     assert_eq!(broken, json!([]), "{name} ({}): formatting rules broken", if phone { "phone" } else { "desktop" });
     if phone {
-        // The page itself never scrolls sideways on a phone: wide tables scroll in their box.
+        // Laid out for the phone's width (not a desktop page shrunk to fit), and never
+        // scrolling sideways: wide tables scroll in their box.
         let (scroll, width) = (b.eval("document.documentElement.scrollWidth"), b.eval("window.innerWidth"));
+        if width.as_u64().unwrap() > 400 {
+            // What sticks out, innermost last, to say what to fix.
+            let wide = b.eval(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392 && (!e.parentElement.closest('.table-wrap') || e.matches('.table-wrap'))).map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().width)}`).slice(0, 12)",
+            );
+            panic!("{name}: laid out {width} px wide on a 390 px phone; too wide: {wide}");
+        }
         assert!(
             scroll.as_u64().unwrap() <= width.as_u64().unwrap() + 1,
             "{name}: {scroll} px wide on a {width} px phone"
