@@ -101,6 +101,11 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     assert_eq!(b.text(".saved-search a[aria-current]"), "Micro Instagram");
     b.goto(&format!("{base}/directory"));
     assert_eq!(b.count(".saved-search a[aria-current]"), 0);
+    // A search that cannot be read says why, and the saved ones stay at hand.
+    b.goto(&format!("{base}/directory?min_er=lots"));
+    assert!(b.text("p.error").contains("min_er"), "{}", b.text("p.error"));
+    assert_eq!(b.text(".saved-search a"), "Micro Instagram");
+    b.goto(&format!("{base}/directory"));
     b.navigate_by("document.querySelector('.saved-search a').click()");
     assert!(b.url().ends_with("/directory?platform=instagram&tier=micro"), "{}", b.url());
 

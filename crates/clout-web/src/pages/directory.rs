@@ -76,6 +76,14 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         Err(e) => {
             status = StatusCode::BAD_REQUEST;
             ctx["error"] = json!({"code": e.code, "message": e.message});
+            // The saved searches stay at hand to go back to one.
+            if let Ok(saved) = state.read(|app, _| app.saved_searches()).await {
+                ctx["saved"] = saved
+                    .iter()
+                    .map(|s| json!({"id": s.id, "name": s.name, "url": saved_url(&s.query), "by": s.created_by}))
+                    .collect::<Vec<_>>()
+                    .into();
+            }
             (Vec::new(), 0, None, 0, 20)
         }
         Ok(q) => {
