@@ -32,6 +32,7 @@ mod channel_page;
 mod channels;
 mod csv_export;
 mod csv_map;
+mod derive;
 mod error;
 mod fetch;
 mod import;
@@ -155,11 +156,9 @@ impl App {
     /// own recompute.
     pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let writes_before = self.store.derived_writes()?;
-        let metrics = self.recompute_metrics()?;
-        let niches = self.label_niches(None)?;
-        let quality = self.recompute_quality()?;
+        let out = self.derive_all(derive::TextScope::All)?;
         self.store.mark_derived_current(writes_before)?;
-        Ok((metrics, niches, quality))
+        Ok(out)
     }
 
     /// The count of completed recomputes (see [`clout_store::ChannelStore::derived_generation`]).

@@ -18,6 +18,33 @@ pub struct RecomputeSummary {
     pub fits: Vec<(Platform, SizeFit)>,
 }
 
+/// A channel's metrics as stored, before the comparison with its peers.
+pub(crate) fn record_of(m: &clout_core::engagement::ChannelMetrics) -> MetricsRecord {
+    MetricsRecord {
+        window_rule: m.window.rule,
+        eligible_until: m.window.eligible_until,
+        thirty_days_after: m.window.thirty_days_after,
+        posts_in_window: m.posts_in_window,
+        engagement_rate: m.engagement_rate,
+        median_engagement_rate: m.median_engagement_rate,
+        engagement_rate_by_views: m.engagement_rate_by_views,
+        viral_skew: m.viral_skew,
+        engagement_cv: m.engagement_cv,
+        avg_likes: m.avg_likes,
+        avg_comments: m.avg_comments,
+        avg_shares: m.avg_shares,
+        avg_views: m.avg_views,
+        comments_per_100_likes: m.comments_per_100_likes,
+        posts_per_week: m.posts_per_week,
+        follower_growth_30d: m.follower_growth_30d,
+        // Filled in once every channel's rate is known.
+        bucket: None,
+        engagement_percentile: Err(clout_core::NullReason::TooFewPeers),
+        engagement_label: Err(clout_core::NullReason::TooFewPeers),
+        engagement_index: Err(clout_core::NullReason::TooFewPeers),
+    }
+}
+
 impl App {
     /// Recomputes every metric of every channel. Channels without a `channel` record
     /// have no `as_of`, hence no metrics.
@@ -38,32 +65,7 @@ impl App {
             // Metrics v2: peers are compared by their median rate, so one viral post cannot
             // buy a percentile, a label or an index.
             peers.push(PeerInput { platform: input.platform, followers, rate: m.median_engagement_rate });
-            records.push((
-                input.channel_id,
-                MetricsRecord {
-                    window_rule: m.window.rule,
-                    eligible_until: m.window.eligible_until,
-                    thirty_days_after: m.window.thirty_days_after,
-                    posts_in_window: m.posts_in_window,
-                    engagement_rate: m.engagement_rate,
-                    median_engagement_rate: m.median_engagement_rate,
-                    engagement_rate_by_views: m.engagement_rate_by_views,
-                    viral_skew: m.viral_skew,
-                    engagement_cv: m.engagement_cv,
-                    avg_likes: m.avg_likes,
-                    avg_comments: m.avg_comments,
-                    avg_shares: m.avg_shares,
-                    avg_views: m.avg_views,
-                    comments_per_100_likes: m.comments_per_100_likes,
-                    posts_per_week: m.posts_per_week,
-                    follower_growth_30d: m.follower_growth_30d,
-                    // Filled in below, once every channel's rate is known.
-                    bucket: None,
-                    engagement_percentile: Err(clout_core::NullReason::TooFewPeers),
-                    engagement_label: Err(clout_core::NullReason::TooFewPeers),
-                    engagement_index: Err(clout_core::NullReason::TooFewPeers),
-                },
-            ));
+            records.push((input.channel_id, record_of(&m)));
         })?;
         let b = benchmark::benchmarks(&peers);
         for ((_, record), peer) in records.iter_mut().zip(&b.channels) {
@@ -78,48 +80,6 @@ impl App {
             with_rate: peers.iter().filter(|p| p.rate.is_ok()).count() as u64,
             fits: b.fits,
         })
-    }
-}
-
-impl App {
-    /// After a run's batches (an import or a fetch): recomputes what they made stale.
-    /// `stale_before` and `writes_at_start` are the derived state's phase and write count
-    /// read before the run began; `touched` the channels it named.
-    pub(crate) fn refresh_derived(
-        &mut self,
-        stale_before: Option<clout_core::Timestamp>,
-        writes_at_start: i64,
-        touched: &[i64],
-        progress: &mut dyn crate::ImportProgress,
-    ) -> Result<(Option<RecomputeSummary>, Option<crate::NicheSummary>)> {
-        // No batch reached the store (every file unreadable or empty), here or in another
-        // process: the derived numbers stay as they are, current as they were.
-        if stale_before.is_none() && self.store.derived_writes()? == writes_at_start {
-            return Ok((None, None));
-        }
-        progress.recomputing();
-        // Every batch this run wrote is counted by now: the state is current after the
-        // recompute unless another process writes meanwhile.
-        let writes_before = self.store.derived_writes()?;
-        let metrics = self.recompute_metrics()?;
-        self.recompute_quality()?;
-        // Labels depend on a channel's own text only: relabel what this run touched,
-        // or everything when that is most of the store anyway (one scan beats many lookups).
-        let total = self.store.channel_count()?;
-        let niches = if touched.len() as u64 * 4 > total {
-            self.label_niches(None)?
-        } else {
-            self.recompute_niches_of(touched)?
-        };
-        // Only a store that was current before this run is current now: a relabel of
-        // the touched channels does not repair what an earlier crash left stale.
-        if stale_before.is_none() {
-            self.store.mark_derived_current(writes_before)?;
-            Ok((Some(metrics), Some(niches)))
-        } else {
-            let (metrics, niches, _) = self.recompute_all()?;
-            Ok((Some(metrics), Some(niches)))
-        }
     }
 }
 

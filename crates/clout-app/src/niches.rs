@@ -88,6 +88,62 @@ impl NicheClassifier {
     pub fn classify(&self, text: &ChannelText<'_>) -> Vec<NicheLabel> {
         self.taxonomy.classify(text, &mut |w| self.word_id(w))
     }
+
+    /// A channel's searchable text and its niche labels (`None` without any), from its
+    /// profile and the `(caption, hashtags)` of its newest posts (newest first; only the
+    /// first [`POSTS_READ`] are read).
+    pub(crate) fn read_channel(
+        &self,
+        channel_id: i64,
+        handle: &str,
+        name: Option<&str>,
+        bio: Option<&str>,
+        category: Option<&str>,
+        posts: &[(Option<String>, Option<String>)],
+    ) -> (SearchText, Option<Vec<StoredNiche>>) {
+        let posts = &posts[..posts.len().min(POSTS_READ)];
+        // The same text feeds the full-text index of the Directory.
+        let mut captions = String::new();
+        let mut tags = String::new();
+        for (caption, hashtags) in posts {
+            if let Some(c) = caption {
+                captions.push_str(c);
+                captions.push('\n');
+            }
+            if let Some(h) = hashtags {
+                tags.push_str(h);
+                tags.push(' ');
+            }
+        }
+        let text = SearchText {
+            channel_id,
+            handle: handle.to_string(),
+            name: name.unwrap_or_default().to_string(),
+            bio: [bio, category].into_iter().flatten().collect::<Vec<_>>().join("\n"),
+            captions,
+            hashtags: tags,
+        };
+        let found = self.classify(&ChannelText {
+            name,
+            bio,
+            category,
+            captions: posts.iter().filter_map(|(c, _)| c.as_deref()).collect(),
+            hashtags: posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect(),
+        });
+        if found.is_empty() {
+            return (text, None);
+        }
+        let stored = found
+            .into_iter()
+            .map(|l| StoredNiche {
+                niche: self.taxonomy.niches()[l.niche].id.clone(),
+                confidence: l.confidence,
+                score: l.score,
+                evidence: l.evidence.into_iter().map(|e| (e.field.as_str().to_string(), e.count, e.term)).collect(),
+            })
+            .collect();
+        (text, Some(stored))
+    }
 }
 
 /// What labelling produced.
@@ -126,12 +182,6 @@ impl App {
         Ok(summary)
     }
 
-    /// Relabels only the given channels: a channel's labels depend on its own text alone,
-    /// so after an import only the channels it touched can change.
-    pub(crate) fn recompute_niches_of(&mut self, ids: &[i64]) -> Result<NicheSummary> {
-        self.label_niches(Some(ids))
-    }
-
     pub(crate) fn label_niches(&mut self, only: Option<&[i64]>) -> Result<NicheSummary> {
         let classifier = self.niche_classifier()?;
         let mut labels: Vec<(i64, Vec<StoredNiche>)> = Vec::new();
@@ -139,56 +189,17 @@ impl App {
         let mut channels = 0;
         let mut label = |record: clout_store::ChannelTextRecord| {
             channels += 1;
-            // The same text feeds the full-text index of the Directory.
-            let mut captions = String::new();
-            let mut tags = String::new();
-            for (caption, hashtags) in &record.posts {
-                if let Some(c) = caption {
-                    captions.push_str(c);
-                    captions.push('\n');
-                }
-                if let Some(h) = hashtags {
-                    tags.push_str(h);
-                    tags.push(' ');
-                }
-            }
-            texts.push(SearchText {
-                channel_id: record.channel_id,
-                handle: record.handle.clone(),
-                name: record.name.clone().unwrap_or_default(),
-                bio: [record.bio.as_deref(), record.category.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                captions,
-                hashtags: tags,
-            });
-            let hashtags: Vec<&str> =
-                record.posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect();
-            let text = ChannelText {
-                name: record.name.as_deref(),
-                bio: record.bio.as_deref(),
-                category: record.category.as_deref(),
-                captions: record.posts.iter().filter_map(|(c, _)| c.as_deref()).collect(),
-                hashtags,
-            };
-            let found = classifier.classify(&text);
-            if !found.is_empty() {
-                let stored = found
-                    .into_iter()
-                    .map(|l| StoredNiche {
-                        niche: classifier.taxonomy().niches()[l.niche].id.clone(),
-                        confidence: l.confidence,
-                        score: l.score,
-                        evidence: l
-                            .evidence
-                            .into_iter()
-                            .map(|e| (e.field.as_str().to_string(), e.count, e.term))
-                            .collect(),
-                    })
-                    .collect();
-                labels.push((record.channel_id, stored));
+            let (text, found) = classifier.read_channel(
+                record.channel_id,
+                &record.handle,
+                record.name.as_deref(),
+                record.bio.as_deref(),
+                record.category.as_deref(),
+                &record.posts,
+            );
+            texts.push(text);
+            if let Some(found) = found {
+                labels.push((record.channel_id, found));
             }
         };
         match only {

@@ -366,7 +366,9 @@ fn peer_comment_stats(rows: &[clout_store::ChannelRow]) -> PeerComments {
 }
 
 /// Peer statistics from `(platform, bucket, comments per 100 likes)` of every channel.
-fn comment_stats(rates: impl Iterator<Item = (clout_core::Platform, Option<clout_core::Bucket>, f64)>) -> PeerComments {
+pub(crate) fn comment_stats(
+    rates: impl Iterator<Item = (clout_core::Platform, Option<clout_core::Bucket>, f64)>,
+) -> PeerComments {
     use std::collections::HashMap;
     let mut groups: HashMap<(clout_core::Platform, clout_core::Bucket), Vec<f64>> = HashMap::new();
     let mut platforms: HashMap<clout_core::Platform, Vec<f64>> = HashMap::new();
@@ -395,21 +397,42 @@ fn inputs(
     sample: Option<clout_core::authenticity::SampleSummary>,
     comments: Option<&Vec<(String, String, Option<String>)>>,
 ) -> clout_core::authenticity::QualityInputs {
-    use clout_core::authenticity::{QualityInputs, RatedPost, growth_anomalies};
-    let followers = row.followers.unwrap_or(0);
+    let growth = growth_of(row.followers.unwrap_or(0), history, posts);
+    inputs_with(row.platform, row.metrics.as_ref(), growth, peers, sample, comments)
+}
+
+/// The follower-growth check of a channel with `followers` (what the quality score reads
+/// of its history and posts; the rest comes from its metrics).
+pub(crate) fn growth_of(
+    followers: u64,
+    history: &[(clout_core::Timestamp, u64)],
+    posts: &[clout_core::PostSnapshot],
+) -> Option<clout_core::authenticity::GrowthCheck> {
+    use clout_core::authenticity::{RatedPost, growth_anomalies};
     let rated: Vec<RatedPost> = posts
         .iter()
         .filter_map(|p| {
             p.rate(followers).map(|rate| RatedPost { post_id: p.post_id.clone(), published_at: p.published_at, rate })
         })
         .collect();
-    let m = row.metrics.as_ref();
-    QualityInputs {
-        growth: growth_anomalies(history, &rated),
+    growth_anomalies(history, &rated)
+}
+
+/// The quality score's inputs from a channel's growth check and metrics.
+pub(crate) fn inputs_with(
+    platform: Platform,
+    m: Option<&clout_store::MetricsRecord>,
+    growth: Option<clout_core::authenticity::GrowthCheck>,
+    peers: &PeerComments,
+    sample: Option<clout_core::authenticity::SampleSummary>,
+    comments: Option<&Vec<(String, String, Option<String>)>>,
+) -> clout_core::authenticity::QualityInputs {
+    clout_core::authenticity::QualityInputs {
+        growth,
         engagement_index: m.and_then(|m| m.engagement_index.ok()),
         engagement_label: m.and_then(|m| m.engagement_label.ok()),
         comments_per_100_likes: m.and_then(|m| m.comments_per_100_likes.ok()),
-        peer_comments: m.and_then(|m| peers.get(row.platform, m.bucket)),
+        peer_comments: m.and_then(|m| peers.get(platform, m.bucket)),
         engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
         posts_in_window: m.map_or(0, |m| m.posts_in_window),
         sample,
@@ -518,7 +541,10 @@ impl App {
 }
 
 /// Judges a channel's follower samples.
-fn summarise(model: &FollowerModel, samples: &[clout_store::SampleRow]) -> clout_core::authenticity::SampleSummary {
+pub(crate) fn summarise(
+    model: &FollowerModel,
+    samples: &[clout_store::SampleRow],
+) -> clout_core::authenticity::SampleSummary {
     let kinds = samples.iter().map(|r| {
         let p = FollowerProfile {
             followers: r.followers,

@@ -186,13 +186,17 @@ pub fn growth_anomalies(history: &[(Timestamp, u64)], posts: &[RatedPost]) -> Op
         .enumerate()
         .filter_map(|(k, &(i, rate))| {
             let (a, b) = (points[i - 1], points[i]);
-            let (trend, spread) = baseline(k);
-            let z = (rate - trend) / spread;
             let change = b.1 as f64 / a.1 as f64 - 1.0;
             let short = b.0.unix() - a.0.unix() <= MAX_DAYS * DAY;
+            // The size rules first: most intervals fail them, and the baseline costs a sort.
+            if change.abs() < MIN_CHANGE || !short {
+                return None;
+            }
+            let (trend, spread) = baseline(k);
+            let z = (rate - trend) / spread;
             // With few other intervals their spread means little: the size rule alone decides.
             let unusual = rates.len() < FEW_INTERVALS || z.abs() >= Z_LIMIT;
-            if !unusual || change.abs() < MIN_CHANGE || !short {
+            if !unusual {
                 return None;
             }
             let viral_post = posts

@@ -237,22 +237,22 @@ impl Taxonomy {
         // (term, field) → occurrences. Ordered maps keep the floating-point sums below in
         // a fixed order, so the same text always gives bit-identical confidences.
         let mut hits: BTreeMap<(usize, TextField), u32> = BTreeMap::new();
-        let mut ids: Vec<Option<u32>> = Vec::new();
+        // A word outside the taxonomy is `NO_WORD`, so a phrase is a plain slice of ids.
+        const NO_WORD: u32 = u32::MAX;
+        let mut ids: Vec<u32> = Vec::new();
         let mut scan = |text: &str, field: TextField, word_id: &mut dyn FnMut(&str) -> Option<u32>| {
             ids.clear();
             for token in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
                 let lower_needed = !token.is_ascii() || token.bytes().any(|b| b.is_ascii_uppercase());
-                ids.push(if lower_needed { word_id(&token.to_lowercase()) } else { word_id(token) });
+                let id = if lower_needed { word_id(&token.to_lowercase()) } else { word_id(token) };
+                ids.push(id.unwrap_or(NO_WORD));
             }
             for start in 0..ids.len() {
-                if ids[start].is_none() {
-                    continue;
-                }
                 for len in 1..=self.longest.min(ids.len() - start) {
-                    let Some(phrase) = ids[start..start + len].iter().copied().collect::<Option<Vec<u32>>>() else {
+                    if ids[start + len - 1] == NO_WORD {
                         break;
-                    };
-                    if let Some(terms) = self.keywords.get(&phrase) {
+                    }
+                    if let Some(terms) = self.keywords.get(&ids[start..start + len]) {
                         for &t in terms {
                             *hits.entry((t, field)).or_default() += 1;
                         }

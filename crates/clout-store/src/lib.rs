@@ -64,6 +64,7 @@ mod columns;
 mod creators;
 mod deals;
 mod error;
+mod inputs;
 mod metrics;
 mod niches;
 mod runs;
@@ -88,6 +89,7 @@ pub use channels::{ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, Follo
 pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
+pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
@@ -183,6 +185,17 @@ impl Store {
              PRAGMA temp_store = MEMORY;",
         )?;
         Ok(())
+    }
+
+    /// A read-only connection to the same store, for another thread of this process
+    /// (`None` for a store in memory, which has no second connection).
+    pub fn reader(&self) -> Result<Option<Store>> {
+        let Some(lock_path) = self.lock_path.as_ref() else { return Ok(None) };
+        let db = lock_path.with_file_name(DATABASE_FILE);
+        let conn = Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let store = Store { conn, _lock: None, lock_path: None };
+        store.configure()?;
+        Ok(Some(store))
     }
 
     /// A second writing connection to the same store, for a process that already holds the

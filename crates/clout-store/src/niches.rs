@@ -44,17 +44,74 @@ pub struct SearchText {
     pub hashtags: String,
 }
 
-fn insert_texts(tx: &rusqlite::Transaction<'_>, texts: &[SearchText]) -> Result<()> {
-    let mut insert = tx.prepare(
+/// A fingerprint of a channel's searchable text, never 0 (a stored 0 marks a row to
+/// rewrite). A change of Rust's hasher between versions only costs one rewrite.
+fn fingerprint(t: &SearchText) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (&t.handle, &t.name, &t.bio, &t.captions, &t.hashtags).hash(&mut h);
+    (h.finish() | 1) as i64
+}
+
+/// Makes the searchable text (and top hashtags) of the channels of `which` what `texts`
+/// says (a channel of `which` absent from `texts` has none after). A channel whose text
+/// has the same fingerprint as the stored one is left alone: rewriting a full-text row
+/// tokenizes it twice (out and in), and most of a recompute's texts have not changed.
+fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts: &[SearchText]) -> Result<()> {
+    let mut stored: HashMap<i64, i64> = HashMap::new();
+    match which {
+        crate::Channels::Range(after, up_to) => {
+            let mut stmt = tx.prepare(
+                "SELECT channel_id, hash FROM channel_text_hashes WHERE channel_id > ?1 AND channel_id <= ?2",
+            )?;
+            let mut rows = stmt.query([after, up_to])?;
+            while let Some(r) = rows.next()? {
+                stored.insert(r.get(0)?, r.get(1)?);
+            }
+        }
+        crate::Channels::Ids(ids) => {
+            let mut stmt = tx.prepare_cached("SELECT hash FROM channel_text_hashes WHERE channel_id = ?1")?;
+            for &id in ids {
+                let mut rows = stmt.query([id])?;
+                if let Some(r) = rows.next()? {
+                    stored.insert(id, r.get(0)?);
+                }
+            }
+        }
+    }
+    let mut delete_text = tx.prepare_cached("DELETE FROM channel_text WHERE rowid = ?1")?;
+    let mut delete_tags = tx.prepare_cached("DELETE FROM channel_tags WHERE channel_id = ?1")?;
+    let mut delete_hash = tx.prepare_cached("DELETE FROM channel_text_hashes WHERE channel_id = ?1")?;
+    let fresh: std::collections::HashSet<i64> = texts.iter().map(|t| t.channel_id).collect();
+    for &id in stored.keys().filter(|id| !fresh.contains(id)) {
+        delete_text.execute([id])?;
+        delete_tags.execute([id])?;
+        delete_hash.execute([id])?;
+    }
+    let mut insert = tx.prepare_cached(
         "INSERT INTO channel_text (rowid, handle, name, bio, captions, hashtags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut tags = tx.prepare("INSERT INTO channel_tags (channel_id, tags) VALUES (?1, ?2)")?;
+    let mut tags = tx.prepare_cached("INSERT INTO channel_tags (channel_id, tags) VALUES (?1, ?2)")?;
+    let mut hash = tx.prepare_cached(
+        "INSERT INTO channel_text_hashes (channel_id, hash) VALUES (?1, ?2)
+         ON CONFLICT (channel_id) DO UPDATE SET hash = excluded.hash",
+    )?;
     for t in texts {
+        let h = fingerprint(t);
+        match stored.get(&t.channel_id) {
+            Some(&old) if old == h => continue,
+            Some(_) => {
+                delete_text.execute([t.channel_id])?;
+                delete_tags.execute([t.channel_id])?;
+            }
+            None => {}
+        }
         insert.execute(params![t.channel_id, t.handle, t.name, t.bio, t.captions, t.hashtags])?;
         let top = clout_core::lookalike::top_hashtags(t.hashtags.split_whitespace());
         if !top.is_empty() {
             tags.execute(params![t.channel_id, top.join(" ")])?;
         }
+        hash.execute(params![t.channel_id, h])?;
     }
     Ok(())
 }
@@ -197,15 +254,11 @@ impl Store {
             let tx = self.conn.transaction()?;
             {
                 let mut delete = tx.prepare("DELETE FROM channel_niches WHERE channel_id = ?1")?;
-                let mut delete_text = tx.prepare("DELETE FROM channel_text WHERE rowid = ?1")?;
-                let mut delete_tags = tx.prepare("DELETE FROM channel_tags WHERE channel_id = ?1")?;
                 for id in ids {
                     delete.execute([id])?;
-                    delete_text.execute([id])?;
-                    delete_tags.execute([id])?;
                 }
             }
-            insert_texts(&tx, texts)?;
+            sync_texts(&tx, crate::Channels::Ids(ids), texts)?;
             insert_labels(&tx, labels)?;
             tx.commit()?;
         }
@@ -215,24 +268,39 @@ impl Store {
     /// Replaces every niche label and all searchable text, [`crate::DERIVED_CHUNK`]
     /// channels per transaction (in one when the rows are not in id order).
     pub(crate) fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
-        let text_ids: Vec<i64> = texts.iter().map(|t| t.channel_id).collect();
-        let in_order = labels.is_sorted_by_key(|(id, _)| *id) && text_ids.is_sorted();
-        let ranges = match crate::id_ranges(&text_ids) {
-            Some(r) if in_order => r,
-            _ => vec![(i64::MIN, i64::MAX)],
+        self.replace_niches_in((i64::MIN, i64::MAX), labels, texts)
+    }
+
+    /// Replaces the labels and searchable text of the channels with ids in
+    /// `(after, up_to]`, in chunks like [`Store::replace_niches`].
+    pub(crate) fn replace_niches_in(
+        &mut self,
+        (low, high): (i64, i64),
+        labels: &[(i64, Vec<StoredNiche>)],
+        texts: &[SearchText],
+    ) -> Result<()> {
+        // Chunks are ranges of ids: rows given in another order are sorted first.
+        let (mut sorted_texts, mut sorted_labels) = (Vec::new(), Vec::new());
+        let (texts, labels) = if texts.is_sorted_by_key(|t| t.channel_id) && labels.is_sorted_by_key(|(id, _)| *id) {
+            (texts, labels)
+        } else {
+            sorted_texts.extend_from_slice(texts);
+            sorted_texts.sort_by_key(|t| t.channel_id);
+            sorted_labels.extend_from_slice(labels);
+            sorted_labels.sort_by_key(|(id, _)| *id);
+            (&sorted_texts[..], &sorted_labels[..])
         };
-        for range in ranges {
-            let (texts, labels) = if in_order {
-                (crate::in_range(texts, |t| t.channel_id, range), crate::in_range(labels, |(id, _)| *id, range))
-            } else {
-                (texts, labels)
-            };
+        let text_ids: Vec<i64> = texts.iter().map(|t| t.channel_id).collect();
+        for range in crate::id_ranges(&text_ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]) {
+            let (after, up_to) = (range.0.max(low), range.1.min(high));
+            if after >= up_to {
+                continue;
+            }
+            let texts = crate::in_range(texts, |t| t.channel_id, (after, up_to));
+            let labels = crate::in_range(labels, |(id, _)| *id, (after, up_to));
             let tx = self.conn.transaction()?;
-            let (after, up_to) = range;
             tx.execute("DELETE FROM channel_niches WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-            tx.execute("DELETE FROM channel_text WHERE rowid > ?1 AND rowid <= ?2", [after, up_to])?;
-            tx.execute("DELETE FROM channel_tags WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-            insert_texts(&tx, texts)?;
+            sync_texts(&tx, crate::Channels::Range(after, up_to), texts)?;
             insert_labels(&tx, labels)?;
             tx.commit()?;
         }

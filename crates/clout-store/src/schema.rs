@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = 16;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -453,6 +453,16 @@ const MIGRATIONS: &[&str] = &[
         revoked_at INTEGER
     );
     CREATE INDEX campaign_shares_campaign ON campaign_shares(campaign_id);
+    "#,
+    // 16: a fingerprint of each channel's searchable text, so a recompute rewrites the
+    // full-text row (and its top hashtags) only when the text changed. Every existing row
+    // gets 0, which no fingerprint equals: the next recompute rewrites it once.
+    r#"
+    CREATE TABLE channel_text_hashes (
+        channel_id INTEGER PRIMARY KEY,
+        hash INTEGER NOT NULL
+    );
+    INSERT INTO channel_text_hashes (channel_id, hash) SELECT rowid, 0 FROM channel_text;
     "#,
 ];
 

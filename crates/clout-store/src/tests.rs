@@ -224,7 +224,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
@@ -243,7 +243,7 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     // Undo migrations 15 to 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
          ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
          ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
@@ -338,6 +338,28 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     store.replace_niches_of(&some, &[], &texts).unwrap();
     assert_eq!(store.text_matches(&words("kefir")).unwrap().len(), some.len());
     assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 15 - some.len());
+
+    // The same text again stays as it is; a changed one is rewritten with its hashtags.
+    let mut texts: Vec<SearchText> = ids.iter().map(|&id| text(id, "kombucha")).collect();
+    store.replace_niches(&[], &texts).unwrap();
+    assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 20);
+    store.replace_niches(&[], &texts).unwrap();
+    assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 20, "unchanged text is still found");
+    assert_eq!(store.text_matches(&words("kefir")).unwrap().len(), 0);
+    texts[3].bio = "kefir".to_string();
+    texts[3].hashtags = "fermentation".to_string();
+    store.replace_niches(&[], &texts).unwrap();
+    let kefir: Vec<i64> = store.text_matches(&words("kefir")).unwrap().into_keys().collect();
+    assert_eq!(kefir, [ids[3]]);
+    assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 19);
+    assert_eq!(store.hashtags_by_channel().unwrap(), [(ids[3], "fermentation".to_string())]);
+    // A range replaces the channels inside it only: these five lose their text.
+    let inside = |id: i64| ids[9] < id && id <= ids[14];
+    let outside: Vec<SearchText> = texts.iter().filter(|t| !inside(t.channel_id)).cloned().collect();
+    store.replace_niches_in((ids[9], ids[14]), &[], &outside).unwrap();
+    let found: Vec<i64> = store.text_matches(&words("kombucha")).unwrap().into_keys().collect();
+    assert_eq!(found.len(), 14);
+    assert!(found.iter().all(|&id| !inside(id)));
 }
 
 #[test]
@@ -373,7 +395,7 @@ fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until
     // Back to version 13, as a store written by the previous release.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
          ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;",
     )
     .unwrap();

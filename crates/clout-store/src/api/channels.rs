@@ -7,8 +7,9 @@ use clout_core::benchmark::BucketStats;
 use clout_core::{Bucket, Platform, PostSnapshot, SizeFit, Timestamp};
 
 use crate::{
-    ChannelDetail, ChannelFilter, ChannelRow, ChannelTextRecord, CommentRow, DiscoveryRow, MetricsInput, MetricsRecord,
-    PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store, StoreStats, StoredNiche,
+    ChannelDetail, ChannelFilter, ChannelInput, ChannelRow, ChannelTextRecord, Channels, CommentRow, DiscoveryRow,
+    MetricsInput, MetricsRecord, PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store, StoreStats,
+    StoredNiche,
 };
 
 /// Channels as observed, and what is derived from them.
@@ -92,6 +93,20 @@ pub trait ChannelStore {
     /// current observations and its follower history (both in no promised order). Meant
     /// to stream: a backend need not hold every channel in memory.
     fn for_each_metrics_input(&self, f: &mut dyn FnMut(MetricsInput<'_>)) -> Result<()>;
+    /// The lowest and highest channel id, or `None` without channels.
+    fn channel_id_bounds(&self) -> Result<Option<(i64, i64)>>;
+    /// Calls `f` once per channel of `which`, by ascending id, with everything a recompute
+    /// reads of it: its profile, every post's current observation with caption and
+    /// hashtags (newest published first; equal times by post id, descending) and its
+    /// follower history (oldest first); without `captions`, every caption and hashtags
+    /// read as `None`, which a backend need not read. Meant to stream, and to be called
+    /// for disjoint ranges from several connections at once.
+    fn for_each_channel_input(
+        &self,
+        which: Channels<'_>,
+        captions: bool,
+        f: &mut dyn FnMut(ChannelInput<'_>),
+    ) -> Result<()>;
 
     /// Replaces every channel's metrics with `metrics` (a channel left out has none
     /// after), and every size fit and peer group with `fits` and `buckets`, in chunks
@@ -136,6 +151,14 @@ pub trait ChannelStore {
         texts: &[SearchText],
     ) -> Result<()>;
 
+    /// Like [`ChannelStore::replace_niches`] for the channels with ids in `(after, up_to]`
+    /// only (`texts` and `labels` outside it are ignored), every other channel's stay.
+    fn replace_niches_in(
+        &mut self,
+        range: (i64, i64),
+        labels: &[(i64, Vec<StoredNiche>)],
+        texts: &[SearchText],
+    ) -> Result<()>;
     /// Each channel's most used hashtags (up to 8, space-separated), in no promised order;
     /// a channel without hashtags is absent.
     fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>>;
@@ -241,6 +264,17 @@ impl ChannelStore for Store {
         Store::for_each_metrics_input(self, f)
     }
 
+    fn channel_id_bounds(&self) -> Result<Option<(i64, i64)>> {
+        Store::channel_id_bounds(self)
+    }
+    fn for_each_channel_input(
+        &self,
+        which: Channels<'_>,
+        captions: bool,
+        f: &mut dyn FnMut(ChannelInput<'_>),
+    ) -> Result<()> {
+        Store::for_each_channel_input(self, which, captions, f)
+    }
     fn replace_metrics(
         &mut self,
         metrics: &[(i64, MetricsRecord)],
@@ -283,6 +317,14 @@ impl ChannelStore for Store {
         Store::replace_niches_of(self, ids, labels, texts)
     }
 
+    fn replace_niches_in(
+        &mut self,
+        range: (i64, i64),
+        labels: &[(i64, Vec<StoredNiche>)],
+        texts: &[SearchText],
+    ) -> Result<()> {
+        Store::replace_niches_in(self, range, labels, texts)
+    }
     fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {
         Store::hashtags_by_channel(self)
     }
