@@ -331,6 +331,7 @@ impl crate::App {
         };
         summary.rejects_file = rejects.finish()?;
         let touched = writer.touched_channel_ids();
+        let own_writes = writer.writes();
         let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
         let rejects_file = summary.rejects_file.as_ref().map(|p| p.display().to_string());
         writer.finish(status, (options.clock)(), rejects_file.as_deref())?;
@@ -339,7 +340,8 @@ impl crate::App {
             progress.account_finished(account);
         }
         progress.recomputing();
-        let (metrics, _) = self.refresh_derived(stale_before, writes_at_start, &touched, &mut crate::Silent)?;
+        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
+        let (metrics, _) = self.refresh_derived(run, &touched, &mut || {})?;
         summary.metrics = metrics;
         Ok(summary)
     }

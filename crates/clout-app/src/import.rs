@@ -347,9 +347,11 @@ impl App {
         };
         (summary.channels, summary.posts) = writer.touched();
         let touched = writer.touched_channel_ids();
+        let own_writes = writer.writes();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
-        let (metrics, niches) = self.refresh_derived(stale_before, writes_at_start, &touched, progress)?;
+        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
+        let (metrics, niches) = self.refresh_derived(run, &touched, &mut || progress.recomputing())?;
         summary.metrics = metrics;
         summary.niches = niches;
         Ok(summary)

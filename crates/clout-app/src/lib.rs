@@ -44,6 +44,7 @@ mod plan_query;
 mod price;
 mod quality;
 mod query;
+mod scores;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -156,7 +157,7 @@ impl App {
     /// own recompute.
     pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let writes_before = self.store.derived_writes()?;
-        let out = self.derive_all(derive::TextScope::All)?;
+        let out = self.derive_all(derive::Scope::All)?;
         self.store.mark_derived_current(writes_before)?;
         Ok(out)
     }

@@ -2,7 +2,7 @@
 //! comparison of each channel with its peers, written back in one transaction.
 
 use clout_core::engagement::{ChannelPosts, channel_metrics};
-use clout_core::{PeerInput, Platform, SizeFit, benchmark};
+use clout_core::{PeerInput, Platform, SizeFit};
 use clout_store::{ChannelStore, MetricsRecord};
 
 use crate::{App, Result};
@@ -67,18 +67,15 @@ impl App {
             peers.push(PeerInput { platform: input.platform, followers, rate: m.median_engagement_rate });
             records.push((input.channel_id, record_of(&m)));
         })?;
-        let b = benchmark::benchmarks(&peers);
-        for ((_, record), peer) in records.iter_mut().zip(&b.channels) {
-            record.bucket = peer.bucket;
-            record.engagement_percentile = peer.engagement_percentile;
-            record.engagement_label = peer.engagement_label;
-            record.engagement_index = peer.engagement_index;
+        let compared = clout_core::benchmark::Peers::of(&peers);
+        for ((_, record), peer) in records.iter_mut().zip(&peers) {
+            record.bucket = clout_core::Bucket::for_followers(peer.followers);
         }
-        self.store.replace_metrics(&records, &b.fits, &b.buckets)?;
+        self.store.replace_metrics(&records, &compared)?;
         Ok(RecomputeSummary {
             channels: records.len() as u64,
             with_rate: peers.iter().filter(|p| p.rate.is_ok()).count() as u64,
-            fits: b.fits,
+            fits: compared.fits,
         })
     }
 }

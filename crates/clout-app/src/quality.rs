@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use clout_store::ChannelStore;
 
+use crate::scores::{PeerComments, comment_stats, inputs, peer_comment_stats, summarise};
 use crate::{App, Error, Result};
 
 /// The built-in model.
@@ -339,107 +340,6 @@ pub struct QualityReport {
     pub score: clout_core::authenticity::QualityScore,
 }
 
-/// Peers' `ln(1 + comments per 100 likes)`: mean and standard deviation per platform and
-/// bucket (groups of at least 30), and per platform (the fallback for smaller buckets).
-#[derive(Debug, Clone)]
-pub(crate) struct PeerComments {
-    by_bucket: std::collections::HashMap<(clout_core::Platform, clout_core::Bucket), (f64, f64)>,
-    by_platform: std::collections::HashMap<clout_core::Platform, (f64, f64)>,
-}
-
-impl PeerComments {
-    fn get(&self, platform: clout_core::Platform, bucket: Option<clout_core::Bucket>) -> Option<(f64, f64)> {
-        bucket.and_then(|b| self.by_bucket.get(&(platform, b))).or_else(|| self.by_platform.get(&platform)).copied()
-    }
-}
-
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
-    (mean, (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64).sqrt())
-}
-
-fn peer_comment_stats(rows: &[clout_store::ChannelRow]) -> PeerComments {
-    comment_stats(rows.iter().filter_map(|r| {
-        let m = r.metrics.as_ref()?;
-        m.comments_per_100_likes.ok().map(|c| (r.platform, m.bucket, c))
-    }))
-}
-
-/// Peer statistics from `(platform, bucket, comments per 100 likes)` of every channel.
-pub(crate) fn comment_stats(
-    rates: impl Iterator<Item = (clout_core::Platform, Option<clout_core::Bucket>, f64)>,
-) -> PeerComments {
-    use std::collections::HashMap;
-    let mut groups: HashMap<(clout_core::Platform, clout_core::Bucket), Vec<f64>> = HashMap::new();
-    let mut platforms: HashMap<clout_core::Platform, Vec<f64>> = HashMap::new();
-    for (platform, bucket, c) in rates {
-        platforms.entry(platform).or_default().push((1.0 + c).ln());
-        if let Some(bucket) = bucket {
-            groups.entry((platform, bucket)).or_default().push((1.0 + c).ln());
-        }
-    }
-    // Sorted, so the sums do not depend on the order the store returned the rows in.
-    for v in groups.values_mut().chain(platforms.values_mut()) {
-        v.sort_by(f64::total_cmp);
-    }
-    let enough = |v: &Vec<f64>| v.len() >= clout_core::benchmark::MIN_PEERS;
-    PeerComments {
-        by_bucket: groups.into_iter().filter(|(_, v)| enough(v)).map(|(k, v)| (k, mean_sd(&v))).collect(),
-        by_platform: platforms.into_iter().filter(|(_, v)| enough(v)).map(|(k, v)| (k, mean_sd(&v))).collect(),
-    }
-}
-
-fn inputs(
-    row: &clout_store::ChannelRow,
-    history: &[(clout_core::Timestamp, u64)],
-    posts: &[clout_core::PostSnapshot],
-    peers: &PeerComments,
-    sample: Option<clout_core::authenticity::SampleSummary>,
-    comments: Option<&Vec<(String, String, Option<String>)>>,
-) -> clout_core::authenticity::QualityInputs {
-    let growth = growth_of(row.followers.unwrap_or(0), history, posts);
-    inputs_with(row.platform, row.metrics.as_ref(), growth, peers, sample, comments)
-}
-
-/// The follower-growth check of a channel with `followers` (what the quality score reads
-/// of its history and posts; the rest comes from its metrics).
-pub(crate) fn growth_of(
-    followers: u64,
-    history: &[(clout_core::Timestamp, u64)],
-    posts: &[clout_core::PostSnapshot],
-) -> Option<clout_core::authenticity::GrowthCheck> {
-    use clout_core::authenticity::{RatedPost, growth_anomalies};
-    let rated: Vec<RatedPost> = posts
-        .iter()
-        .filter_map(|p| {
-            p.rate(followers).map(|rate| RatedPost { post_id: p.post_id.clone(), published_at: p.published_at, rate })
-        })
-        .collect();
-    growth_anomalies(history, &rated)
-}
-
-/// The quality score's inputs from a channel's growth check and metrics.
-pub(crate) fn inputs_with(
-    platform: Platform,
-    m: Option<&clout_store::MetricsRecord>,
-    growth: Option<clout_core::authenticity::GrowthCheck>,
-    peers: &PeerComments,
-    sample: Option<clout_core::authenticity::SampleSummary>,
-    comments: Option<&Vec<(String, String, Option<String>)>>,
-) -> clout_core::authenticity::QualityInputs {
-    clout_core::authenticity::QualityInputs {
-        growth,
-        engagement_index: m.and_then(|m| m.engagement_index.ok()),
-        engagement_label: m.and_then(|m| m.engagement_label.ok()),
-        comments_per_100_likes: m.and_then(|m| m.comments_per_100_likes.ok()),
-        peer_comments: m.and_then(|m| peers.get(platform, m.bucket)),
-        engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
-        posts_in_window: m.map_or(0, |m| m.posts_in_window),
-        sample,
-        comments: comments.map(|c| clout_core::authenticity::comment_summary(c)),
-    }
-}
-
 impl App {
     /// The audience-quality score of one channel, with its components and evidence, against
     /// the peer statistics kept with the Directory (computed on the first profile after each
@@ -538,25 +438,4 @@ impl App {
         self.store.replace_quality(&scores)?;
         Ok(scores.len() as u64)
     }
-}
-
-/// Judges a channel's follower samples.
-pub(crate) fn summarise(
-    model: &FollowerModel,
-    samples: &[clout_store::SampleRow],
-) -> clout_core::authenticity::SampleSummary {
-    let kinds = samples.iter().map(|r| {
-        let p = FollowerProfile {
-            followers: r.followers,
-            following: r.following,
-            posts: r.posts_count,
-            has_profile_pic: r.has_profile_pic,
-            is_private: r.is_private,
-            bio_length: r.bio_length,
-            ..Default::default()
-        }
-        .with_username(&r.username);
-        model.judge(&p).kind
-    });
-    clout_core::authenticity::SampleSummary::of(kinds, model.sensitivity, model.specificity)
 }

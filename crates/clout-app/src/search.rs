@@ -30,7 +30,7 @@ pub struct Directory {
     pub(crate) index: DiscoveryIndex,
     text_cache: std::sync::Mutex<TextCache>,
     /// Peers' comments per like, for audience-quality scores; filled on first use.
-    pub(crate) peer_comments: std::sync::OnceLock<crate::quality::PeerComments>,
+    pub(crate) peer_comments: std::sync::OnceLock<crate::scores::PeerComments>,
 }
 
 impl Directory {

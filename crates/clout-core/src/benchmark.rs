@@ -2,10 +2,11 @@
 //! the engagement percentile and label, and the per-platform size fit behind the
 //! engagement index.
 //!
-//! These depend on every channel in the store, so they are computed in one pass over
-//! all channels after the per-channel metrics.
+//! These depend on every channel in the store: [`Peers`] holds what they read of all of
+//! them (each group's rates, each platform's fit), made in one pass after the per-channel
+//! metrics, and compares one channel at a time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::metric::{Metric, NullReason};
 use crate::platform::Platform;
@@ -221,79 +222,99 @@ pub fn fit_size(points: impl IntoIterator<Item = (u64, f64)>) -> Option<SizeFit>
     Some(SizeFit { a: mean_y - b * mean_x, b, n })
 }
 
+/// What a comparison with peers reads: every peer group's rates and each platform's size
+/// fit. Made once from every channel ([`Peers::of`]); a channel is then compared on its own
+/// ([`Peers::compare`]), so a store can keep these and compare each channel when it is read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Peers {
+    /// Each (platform, bucket) group's rates, ascending.
+    pub groups: BTreeMap<(Platform, Bucket), Vec<f64>>,
+    /// The size fit of each platform that has one, by platform.
+    pub fits: Vec<(Platform, SizeFit)>,
+}
+
+impl Peers {
+    /// The groups and fits of these channels.
+    pub fn of(channels: &[PeerInput]) -> Peers {
+        let mut groups: BTreeMap<(Platform, Bucket), Vec<f64>> = BTreeMap::new();
+        let mut by_platform: HashMap<Platform, Vec<(u64, f64)>> = HashMap::new();
+        for c in channels {
+            if let Ok(rate) = c.rate {
+                if let Some(bucket) = Bucket::for_followers(c.followers) {
+                    groups.entry((c.platform, bucket)).or_default().push(rate);
+                }
+                by_platform.entry(c.platform).or_default().push((c.followers, rate));
+            }
+        }
+        for rates in groups.values_mut() {
+            rates.sort_by(f64::total_cmp);
+        }
+        let mut fits: Vec<(Platform, SizeFit)> =
+            by_platform.into_iter().filter_map(|(p, points)| fit_size(points).map(|fit| (p, fit))).collect();
+        fits.sort_by_key(|(p, _)| *p);
+        Peers { groups, fits }
+    }
+
+    /// One channel's standing among the peers.
+    pub fn compare(&self, platform: Platform, followers: u64, rate: Metric<f64>) -> PeerMetrics {
+        let bucket = Bucket::for_followers(followers);
+        let rate = match rate {
+            Ok(rate) => rate,
+            Err(reason) => {
+                return PeerMetrics {
+                    bucket,
+                    engagement_percentile: Err(reason),
+                    engagement_label: Err(reason),
+                    engagement_index: Err(reason),
+                };
+            }
+        };
+        let engagement_percentile = match bucket {
+            None => Err(NullReason::NoBucket),
+            Some(bucket) => match self.groups.get(&(platform, bucket)) {
+                Some(rates) if rates.len() >= MIN_PEERS => {
+                    let lower = rates.partition_point(|&r| r < rate);
+                    Ok(100.0 * lower as f64 / rates.len() as f64)
+                }
+                _ => Err(NullReason::TooFewPeers),
+            },
+        };
+        let engagement_label = Ok(match engagement_percentile {
+            Ok(p) => EngagementLabel::from_percentile(p),
+            Err(_) => EngagementLabel::from_rate(rate),
+        });
+        let engagement_index = match self.fits.iter().find(|(p, _)| *p == platform) {
+            // An extreme fit can underflow the expected rate to 0; a ratio that is not a
+            // finite number is no index.
+            Some((_, fit)) if followers > 0 => {
+                Some(rate / fit.expected_rate(followers)).filter(|i| i.is_finite()).ok_or(NullReason::TooFewPeers)
+            }
+            Some(_) => Err(NullReason::NoFollowers),
+            None => Err(NullReason::TooFewPeers),
+        };
+        PeerMetrics { bucket, engagement_percentile, engagement_label, engagement_index }
+    }
+
+    /// Every non-empty group's size and median rate, by platform, then bucket.
+    pub fn buckets(&self) -> Vec<BucketStats> {
+        self.groups
+            .iter()
+            .map(|(&(platform, bucket), rates)| {
+                let n = rates.len();
+                let median_rate = if n % 2 == 1 { rates[n / 2] } else { (rates[n / 2 - 1] + rates[n / 2]) / 2.0 };
+                BucketStats { platform, bucket, channels: n, median_rate }
+            })
+            .collect()
+    }
+}
+
 /// Compares every channel with the others: percentile and label within its platform and
 /// bucket, and the engagement index against its platform's size fit.
 pub fn benchmarks(channels: &[PeerInput]) -> Benchmarks {
-    let mut groups: HashMap<(Platform, Bucket), Vec<f64>> = HashMap::new();
-    let mut by_platform: HashMap<Platform, Vec<(u64, f64)>> = HashMap::new();
-    for c in channels {
-        if let Ok(rate) = c.rate {
-            if let Some(bucket) = Bucket::for_followers(c.followers) {
-                groups.entry((c.platform, bucket)).or_default().push(rate);
-            }
-            by_platform.entry(c.platform).or_default().push((c.followers, rate));
-        }
+    let peers = Peers::of(channels);
+    Benchmarks {
+        channels: channels.iter().map(|c| peers.compare(c.platform, c.followers, c.rate)).collect(),
+        buckets: peers.buckets(),
+        fits: peers.fits,
     }
-    for rates in groups.values_mut() {
-        rates.sort_by(f64::total_cmp);
-    }
-    let mut fits: Vec<(Platform, SizeFit)> =
-        by_platform.into_iter().filter_map(|(p, points)| fit_size(points).map(|fit| (p, fit))).collect();
-    fits.sort_by_key(|(p, _)| *p);
-
-    let per_channel = channels
-        .iter()
-        .map(|c| {
-            let bucket = Bucket::for_followers(c.followers);
-            let rate = match c.rate {
-                Ok(rate) => rate,
-                Err(reason) => {
-                    return PeerMetrics {
-                        bucket,
-                        engagement_percentile: Err(reason),
-                        engagement_label: Err(reason),
-                        engagement_index: Err(reason),
-                    };
-                }
-            };
-            let engagement_percentile = match bucket {
-                None => Err(NullReason::NoBucket),
-                Some(bucket) => {
-                    let rates = &groups[&(c.platform, bucket)];
-                    if rates.len() < MIN_PEERS {
-                        Err(NullReason::TooFewPeers)
-                    } else {
-                        let lower = rates.partition_point(|&r| r < rate);
-                        Ok(100.0 * lower as f64 / rates.len() as f64)
-                    }
-                }
-            };
-            let engagement_label = Ok(match engagement_percentile {
-                Ok(p) => EngagementLabel::from_percentile(p),
-                Err(_) => EngagementLabel::from_rate(rate),
-            });
-            let engagement_index = match fits.iter().find(|(p, _)| *p == c.platform) {
-                // An extreme fit can underflow the expected rate to 0; a ratio that is not a
-                // finite number is no index.
-                Some((_, fit)) if c.followers > 0 => {
-                    Some(rate / fit.expected_rate(c.followers)).filter(|i| i.is_finite()).ok_or(NullReason::TooFewPeers)
-                }
-                Some(_) => Err(NullReason::NoFollowers),
-                None => Err(NullReason::TooFewPeers),
-            };
-            PeerMetrics { bucket, engagement_percentile, engagement_label, engagement_index }
-        })
-        .collect();
-
-    let mut buckets: Vec<BucketStats> = groups
-        .into_iter()
-        .map(|((platform, bucket), rates)| {
-            let n = rates.len();
-            let median_rate = if n % 2 == 1 { rates[n / 2] } else { (rates[n / 2 - 1] + rates[n / 2]) / 2.0 };
-            BucketStats { platform, bucket, channels: n, median_rate }
-        })
-        .collect();
-    buckets.sort_by_key(|b| (b.platform, b.bucket));
-
-    Benchmarks { channels: per_channel, fits, buckets }
 }

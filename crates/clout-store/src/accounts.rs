@@ -384,6 +384,7 @@ impl Store {
 
     /// A list's channels in the order they were added.
     pub(crate) fn list_members(&self, list_id: i64) -> Result<Vec<ListMember>> {
+        let peers = self.peers()?;
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS}, lm.note, u.username, lm.added_at {CHANNEL_FROM}
              JOIN list_members lm ON lm.channel_id = c.id LEFT JOIN users u ON u.id = lm.added_by
@@ -395,7 +396,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(ListMember {
-                channel: channel_row(r)?,
+                channel: channel_row(r, &peers)?,
                 note: r.get(n)?,
                 added_by: r.get(n + 1)?,
                 added_at: Timestamp::from_unix(r.get(n + 2)?),

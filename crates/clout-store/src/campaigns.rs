@@ -285,6 +285,7 @@ impl Store {
 
     /// Members in the order they were added.
     pub(crate) fn members(&self, campaign_id: i64) -> Result<Vec<MemberRow>> {
+        let peers = self.peers()?;
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS}, cm.stage, cm.fee_minor, cm.planned_minor, cm.expected_p10, cm.expected_p50,
                 cm.expected_p90, cm.added_by, cm.added_at {CHANNEL_FROM} JOIN campaign_members cm ON cm.channel_id = c.id
@@ -299,7 +300,7 @@ impl Store {
             let p50: Option<f64> = r.get(n + 4)?;
             let p90: Option<f64> = r.get(n + 5)?;
             out.push(MemberRow {
-                channel: channel_row(r)?,
+                channel: channel_row(r, &peers)?,
                 stage: r.get(n)?,
                 fee_minor: r.get(n + 1)?,
                 planned_minor: r.get(n + 2)?,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use clout_core::benchmark::Peers;
 use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, Timestamp, WindowRule};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -137,8 +138,7 @@ pub(crate) const CHANNEL_COLUMNS: &str =
     m.avg_shares, m.avg_shares_reason, m.avg_views, m.avg_views_reason,
     m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
     m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
-    m.engagement_percentile, m.engagement_percentile_reason, m.engagement_label, m.engagement_label_reason,
-    m.engagement_index, m.engagement_index_reason, q.score, q.low, q.high, q.enough_evidence";
+    q.score, q.low, q.high, q.enough_evidence";
 
 /// How many columns [`CHANNEL_COLUMNS`] selects (a query may add its own after them).
 pub(crate) fn channel_column_count() -> usize {
@@ -149,51 +149,19 @@ pub(crate) const CHANNEL_FROM: &str =
     "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
      LEFT JOIN channel_quality q ON q.channel_id = c.id";
 
-pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
+/// A channel row of [`CHANNEL_COLUMNS`], compared with `peers`.
+pub(crate) fn channel_row(r: &Row<'_>, peers: &Peers) -> Result<ChannelRow> {
+    let platform = platform_col(&r.get::<_, String>(1)?)?;
+    let followers = u64_col(r.get(3)?);
     let metrics = match r.get::<_, Option<i64>>(19)? {
         None => None,
-        Some(_) => {
-            let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.get(i)?, r.get(i + 1)?) };
-            let rule: String = r.get(20)?;
-            let viral_skew = metric_f64(r.get::<_, Option<bool>>(30)?.map(|b| if b { 1.0 } else { 0.0 }), r.get(31)?)?
-                .map(|v| v != 0.0);
-            let label = match (r.get::<_, Option<String>>(50)?, r.get::<_, Option<String>>(51)?) {
-                (Some(l), _) => Ok(EngagementLabel::parse(&l).ok_or_else(|| Error::Corrupt(format!("label '{l}'")))?),
-                (None, reason) => metric_f64(None, reason)?.map(|_| EngagementLabel::Low),
-            };
-            Some(MetricsRecord {
-                window_rule: if rule == WindowRule::LastThirtyDays.as_str() {
-                    WindowRule::LastThirtyDays
-                } else {
-                    WindowRule::LastTwelvePosts
-                },
-                eligible_until: Timestamp::from_unix(r.get(21)?),
-                thirty_days_after: Timestamp::from_unix(r.get(22)?),
-                posts_in_window: r.get(23)?,
-                engagement_rate: f(24)?,
-                median_engagement_rate: f(26)?,
-                engagement_rate_by_views: f(28)?,
-                viral_skew,
-                engagement_cv: f(32)?,
-                avg_likes: f(34)?,
-                avg_comments: f(36)?,
-                avg_shares: f(38)?,
-                avg_views: f(40)?,
-                comments_per_100_likes: f(42)?,
-                posts_per_week: r.get(44)?,
-                follower_growth_30d: f(45)?,
-                bucket: r.get::<_, Option<String>>(47)?.as_deref().and_then(Bucket::parse),
-                engagement_percentile: f(48)?,
-                engagement_label: label,
-                engagement_index: f(52)?,
-            })
-        }
+        Some(_) => Some(metrics_record(r, 20, platform, followers.unwrap_or(0), peers)?),
     };
     Ok(ChannelRow {
         id: r.get(0)?,
-        platform: platform_col(&r.get::<_, String>(1)?)?,
+        platform,
         handle: r.get(2)?,
-        followers: u64_col(r.get(3)?),
+        followers,
         as_of: r.get::<_, Option<i64>>(4)?.map(Timestamp::from_unix),
         name: r.get(5)?,
         bio: r.get(6)?,
@@ -210,18 +178,68 @@ pub(crate) fn channel_row(r: &Row<'_>) -> Result<ChannelRow> {
         creator_id: r.get(17)?,
         source: r.get(18)?,
         metrics,
-        quality: match (r.get::<_, Option<f64>>(54)?, r.get::<_, Option<f64>>(55)?, r.get::<_, Option<f64>>(56)?) {
-            (Some(score), Some(low), Some(high)) => {
-                Some(QualityRecord { score, low, high, enough_evidence: r.get::<_, Option<bool>>(57)?.unwrap_or(true) })
-            }
-            _ => None,
+        quality: quality_record(r, 48)?,
+    })
+}
+
+/// The metrics columns of [`CHANNEL_COLUMNS`] from `m.window_rule` (at `at`) to
+/// `m.benchmark_bucket`, with the channel's standing among `peers`.
+pub(crate) fn metrics_record(
+    r: &Row<'_>,
+    at: usize,
+    platform: Platform,
+    followers: u64,
+    peers: &Peers,
+) -> Result<MetricsRecord> {
+    let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.get(at + i)?, r.get(at + i + 1)?) };
+    let rule: String = r.get(at)?;
+    let viral_skew =
+        metric_f64(r.get::<_, Option<bool>>(at + 10)?.map(|b| if b { 1.0 } else { 0.0 }), r.get(at + 11)?)?
+            .map(|v| v != 0.0);
+    let median_engagement_rate = f(6)?;
+    let compared = peers.compare(platform, followers, median_engagement_rate);
+    Ok(MetricsRecord {
+        window_rule: if rule == WindowRule::LastThirtyDays.as_str() {
+            WindowRule::LastThirtyDays
+        } else {
+            WindowRule::LastTwelvePosts
         },
+        eligible_until: Timestamp::from_unix(r.get(at + 1)?),
+        thirty_days_after: Timestamp::from_unix(r.get(at + 2)?),
+        posts_in_window: r.get(at + 3)?,
+        engagement_rate: f(4)?,
+        median_engagement_rate,
+        engagement_rate_by_views: f(8)?,
+        viral_skew,
+        engagement_cv: f(12)?,
+        avg_likes: f(14)?,
+        avg_comments: f(16)?,
+        avg_shares: f(18)?,
+        avg_views: f(20)?,
+        comments_per_100_likes: f(22)?,
+        posts_per_week: r.get(at + 24)?,
+        follower_growth_30d: f(25)?,
+        bucket: r.get::<_, Option<String>>(at + 27)?.as_deref().and_then(Bucket::parse),
+        engagement_percentile: compared.engagement_percentile,
+        engagement_label: compared.engagement_label,
+        engagement_index: compared.engagement_index,
+    })
+}
+
+/// `q.score, q.low, q.high, q.enough_evidence` from column `at` on.
+pub(crate) fn quality_record(r: &Row<'_>, at: usize) -> Result<Option<QualityRecord>> {
+    Ok(match (r.get::<_, Option<f64>>(at)?, r.get::<_, Option<f64>>(at + 1)?, r.get::<_, Option<f64>>(at + 2)?) {
+        (Some(score), Some(low), Some(high)) => {
+            Some(QualityRecord { score, low, high, enough_evidence: r.get::<_, Option<bool>>(at + 3)?.unwrap_or(true) })
+        }
+        _ => None,
     })
 }
 
 impl Store {
     /// Channels matching `filter`, ordered by platform and handle.
     pub(crate) fn channels(&self, filter: &ChannelFilter) -> Result<Vec<ChannelRow>> {
+        let peers = self.peers()?;
         let sql = format!(
             "SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM}
              WHERE (?1 IS NULL OR c.platform = ?1)
@@ -237,38 +255,49 @@ impl Store {
         ])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(channel_row(r)?);
+            out.push(channel_row(r, &peers)?);
         }
         Ok(out)
     }
 
     /// Every channel's filterable facts, for the discovery index.
     pub(crate) fn discovery_rows(&self) -> Result<Vec<DiscoveryRow>> {
+        let peers = self.peers()?;
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.platform, c.followers, c.country, c.language, c.email IS NOT NULL, c.verified,
-                m.engagement_rate, m.engagement_label, m.engagement_index, m.follower_growth_30d, m.posts_per_week, q.score,
-                m.median_engagement_rate, c.as_of
+                m.engagement_rate, m.median_engagement_rate, m.median_engagement_rate_reason, m.channel_id IS NOT NULL,
+                m.follower_growth_30d, m.posts_per_week, q.score, c.as_of
              FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
              LEFT JOIN channel_quality q ON q.channel_id = c.id ORDER BY c.id",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
+            let platform = platform_col(&r.get::<_, String>(1)?)?;
+            let followers = u64_col(r.get(2)?);
+            let median: Option<f64> = r.get(8)?;
+            // A channel's standing among its peers, as its row would say.
+            let (label, index) = if r.get::<_, bool>(10)? {
+                let compared = peers.compare(platform, followers.unwrap_or(0), metric_f64(median, r.get(9)?)?);
+                (compared.engagement_label.ok(), compared.engagement_index.ok())
+            } else {
+                (None, None)
+            };
             out.push(DiscoveryRow {
                 id: r.get(0)?,
-                platform: platform_col(&r.get::<_, String>(1)?)?,
-                followers: u64_col(r.get(2)?),
+                platform,
+                followers,
                 country: r.get(3)?,
                 language: r.get(4)?,
                 has_email: r.get(5)?,
                 verified: r.get(6)?,
                 engagement_rate: r.get(7)?,
-                median_engagement_rate: r.get(13)?,
-                engagement_label: r.get::<_, Option<String>>(8)?.as_deref().and_then(EngagementLabel::parse),
-                engagement_index: r.get(9)?,
-                follower_growth_30d: r.get(10)?,
-                posts_per_week: r.get(11)?,
-                quality_score: r.get(12)?,
+                median_engagement_rate: median,
+                engagement_label: label,
+                engagement_index: index,
+                follower_growth_30d: r.get(11)?,
+                posts_per_week: r.get(12)?,
+                quality_score: r.get(13)?,
                 as_of: r.get::<_, Option<i64>>(14)?.map(Timestamp::from_unix),
             });
         }
@@ -277,6 +306,7 @@ impl Store {
 
     /// The channels with these ids, in the order given (unknown ids are left out).
     pub(crate) fn channels_by_ids(&self, ids: &[i64]) -> Result<Vec<ChannelRow>> {
+        let peers = self.peers()?;
         // One statement per page of results (a page is at most a few hundred ids), then
         // the rows in the order asked for.
         let mut by_id: std::collections::HashMap<i64, ChannelRow> = std::collections::HashMap::with_capacity(ids.len());
@@ -286,7 +316,7 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
             while let Some(r) = rows.next()? {
-                let row = channel_row(r)?;
+                let row = channel_row(r, &peers)?;
                 by_id.insert(row.id, row);
             }
         }
@@ -295,13 +325,14 @@ impl Store {
 
     /// One channel with its posts and follower history, or `None` when unknown.
     pub(crate) fn channel_detail(&self, platform: Platform, handle: &str) -> Result<Option<ChannelDetail>> {
+        let peers = self.peers()?;
         let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.platform = ?1 AND c.handle = ?2");
         let channel = {
             let mut stmt = self.conn.prepare(&sql)?;
             let mut rows = stmt.query(params![platform.as_str(), handle])?;
             match rows.next()? {
                 None => return Ok(None),
-                Some(r) => channel_row(r)?,
+                Some(r) => channel_row(r, &peers)?,
             }
         };
         let mut stmt = self.conn.prepare(
@@ -390,11 +421,12 @@ impl Store {
 
     /// A channel row by id.
     pub(crate) fn channel_row_by_id(&self, id: i64) -> Result<Option<ChannelRow>> {
+        let peers = self.peers()?;
         let sql = format!("SELECT {CHANNEL_COLUMNS} {CHANNEL_FROM} WHERE c.id = ?1");
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
-            Some(r) => Ok(Some(channel_row(r)?)),
+            Some(r) => Ok(Some(channel_row(r, &peers)?)),
             None => Ok(None),
         }
     }

@@ -29,7 +29,13 @@
 //! second: it shows the stale notice and rebuilds its Directory when another process's recompute completes. A
 //! full recompute writes metrics, quality and niche text 1,000 channels per transaction (`DERIVED_CHUNK`, by
 //! channel-id ranges), so another writer waits for one chunk; the stale phase covers the partial state in
-//! between.
+//! between. A full-text row is rewritten only when its text's fingerprint changed (`channel_text_hashes`).
+//! **Architecture Invariant:** a channel's standing among its peers (percentile, label, engagement index) is
+//! never stored per channel: the peer tables (`bucket_stats` with each group's sorted rates, `platform_fits`,
+//! versioned by `derived_state.peers_version`) are, and every read of a channel compares it with them
+//! (`clout_core::benchmark::Peers::compare`, the same function the recompute uses). So a recompute after an
+//! import writes the touched channels and the peer tables, not every channel; the growth checks
+//! (`channel_growth`, `growth_anomalies`) are kept so that quality scores are recomputed without posts.
 //! **Backups:** `clout backup` is `VACUUM INTO` (one read transaction: consistent beside writers), checked with
 //! `integrity_check`, written as `.partial` and renamed; `clout restore` stages the copy, checkpoints and removes
 //! the old WAL, then renames (`clout_store::backup`).
@@ -64,6 +70,7 @@ mod columns;
 mod creators;
 mod deals;
 mod error;
+mod growth;
 mod inputs;
 mod metrics;
 mod niches;
@@ -89,6 +96,7 @@ pub use channels::{ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, Follo
 pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
+pub use growth::StoredChannel;
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
@@ -119,7 +127,11 @@ pub struct Store {
     _lock: Option<File>,
     /// The lock file of the data directory (`None` in memory).
     lock_path: Option<std::path::PathBuf>,
+    /// The peer tables as last read, with the version they were read at.
+    peers: PeersCache,
 }
+
+type PeersCache = std::cell::RefCell<Option<(i64, std::sync::Arc<clout_core::benchmark::Peers>)>>;
 
 impl Store {
     /// Opens (creating and migrating when writing) the store in `dir`.
@@ -144,7 +156,7 @@ impl Store {
                 if !path.exists() {
                     // An empty data directory reads as an empty store.
                     let conn = Connection::open_in_memory()?;
-                    let mut store = Store { conn, _lock: None, lock_path: None };
+                    let mut store = Store { conn, _lock: None, lock_path: None, peers: Default::default() };
                     store.configure()?;
                     schema::migrate(&mut store.conn, dir)?;
                     return Ok(store);
@@ -152,7 +164,7 @@ impl Store {
                 Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?
             }
         };
-        let mut store = Store { conn, _lock: lock, lock_path: Some(dir.join(LOCK_FILE)) };
+        let mut store = Store { conn, _lock: lock, lock_path: Some(dir.join(LOCK_FILE)), peers: Default::default() };
         store.configure()?;
         match access {
             Access::Write => {
@@ -167,7 +179,8 @@ impl Store {
 
     /// A private store in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        let mut store = Store { conn: Connection::open_in_memory()?, _lock: None, lock_path: None };
+        let mut store =
+            Store { conn: Connection::open_in_memory()?, _lock: None, lock_path: None, peers: Default::default() };
         store.configure()?;
         schema::migrate(&mut store.conn, Path::new(":memory:"))?;
         Ok(store)
@@ -193,7 +206,7 @@ impl Store {
         let Some(lock_path) = self.lock_path.as_ref() else { return Ok(None) };
         let db = lock_path.with_file_name(DATABASE_FILE);
         let conn = Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let store = Store { conn, _lock: None, lock_path: None };
+        let store = Store { conn, _lock: None, lock_path: None, peers: Default::default() };
         store.configure()?;
         Ok(Some(store))
     }
@@ -207,7 +220,12 @@ impl Store {
             return Err(Error::Corrupt("a sibling writer needs a store opened for writing".to_string()));
         };
         let db = lock_path.with_file_name(DATABASE_FILE);
-        let store = Store { conn: Connection::open(&db)?, _lock: None, lock_path: Some(lock_path.clone()) };
+        let store = Store {
+            conn: Connection::open(&db)?,
+            _lock: None,
+            lock_path: Some(lock_path.clone()),
+            peers: Default::default(),
+        };
         store.configure()?;
         Ok(store)
     }

@@ -2,7 +2,7 @@
 //! fits, peer groups and audience-quality scores it writes back, and the derived-state
 //! phase that says whether they match the observations.
 
-use clout_core::benchmark::BucketStats;
+use clout_core::benchmark::{BucketStats, Peers};
 use clout_core::{Bucket, EngagementLabel, Metric, Platform, PostSnapshot, SizeFit, Timestamp, WindowRule};
 use rusqlite::{Row, params};
 
@@ -38,6 +38,8 @@ pub struct MetricsRecord {
     pub comments_per_100_likes: Metric<f64>,
     pub posts_per_week: f64,
     pub follower_growth_30d: Metric<f64>,
+    /// The standing among peers: the bucket is kept, the rest is computed from the peer
+    /// tables whenever a row is read (what is given here is not written).
     pub bucket: Option<Bucket>,
     pub engagement_percentile: Metric<f64>,
     pub engagement_label: Metric<EngagementLabel>,
@@ -68,9 +70,6 @@ fn split_metric<T: Copy>(m: &Metric<T>) -> (Option<T>, Option<&'static str>) {
         Err(r) => (None, Some(r.code())),
     }
 }
-
-/// The size fits and peer groups written with the last part of the metrics.
-type PeerTables<'a> = (&'a [(Platform, SizeFit)], &'a [BucketStats]);
 
 impl Store {
     /// Calls `f` once per channel, in id order, with everything its metrics need.
@@ -129,107 +128,91 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces every derived metric in one transaction.
-    pub(crate) fn replace_metrics(
-        &mut self,
-        metrics: &[(i64, MetricsRecord)],
-        fits: &[(Platform, SizeFit)],
-        buckets: &[BucketStats],
-    ) -> Result<()> {
+    /// Replaces every channel's metrics, [`crate::DERIVED_CHUNK`] channels per transaction
+    /// (in one when the rows are not in id order), and the peer tables with the last.
+    pub(crate) fn replace_metrics(&mut self, metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()> {
         let ids: Vec<i64> = metrics.iter().map(|(id, _)| *id).collect();
         let ranges = crate::id_ranges(&ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]);
         let sorted = ranges.len() > 1 || ids.is_sorted();
-        for (k, &range) in ranges.iter().enumerate() {
-            let part = if sorted { crate::in_range(metrics, |(id, _)| *id, range) } else { metrics };
-            let last = k + 1 == ranges.len();
-            self.replace_metrics_part(range, part, last.then_some((fits, buckets)))?;
+        for (k, &(after, up_to)) in ranges.iter().enumerate() {
+            let part = if sorted { crate::in_range(metrics, |(id, _)| *id, (after, up_to)) } else { metrics };
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "DELETE FROM channel_metrics WHERE channel_id > ?1 AND channel_id <= ?2",
+                params![after, up_to],
+            )?;
+            insert_metrics(&tx, part)?;
+            if k + 1 == ranges.len() {
+                write_peers(&tx, peers)?;
+            }
+            tx.commit()?;
         }
         Ok(())
     }
 
-    /// One transaction of [`Store::replace_metrics`]: the channels with ids in `range`,
-    /// and with `tables`, the size fits and peer groups.
-    fn replace_metrics_part(
+    /// Replaces the metrics of the channels `ids` (ascending) with those given (an id
+    /// without has none after), every other channel's stay, and the peer tables, in
+    /// chunks like [`Store::replace_metrics`].
+    pub(crate) fn replace_metrics_of(
         &mut self,
-        (after, up_to): (i64, i64),
+        ids: &[i64],
         metrics: &[(i64, MetricsRecord)],
-        tables: Option<PeerTables<'_>>,
+        peers: &Peers,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM channel_metrics WHERE channel_id > ?1 AND channel_id <= ?2", params![after, up_to])?;
-        if tables.is_some() {
-            tx.execute_batch("DELETE FROM platform_fits; DELETE FROM bucket_stats;")?;
+        let in_order = ids.is_sorted() && metrics.is_sorted_by_key(|(id, _)| *id);
+        let ranges = match crate::id_ranges(ids) {
+            Some(r) if in_order => r,
+            _ => vec![(i64::MIN, i64::MAX)],
+        };
+        for (k, &range) in ranges.iter().enumerate() {
+            let (ids, part) = if in_order {
+                (crate::in_range(ids, |&id| id, range), crate::in_range(metrics, |(id, _)| *id, range))
+            } else {
+                (ids, metrics)
+            };
+            let tx = self.conn.transaction()?;
+            {
+                let mut delete = tx.prepare_cached("DELETE FROM channel_metrics WHERE channel_id = ?1")?;
+                for id in ids {
+                    delete.execute([id])?;
+                }
+            }
+            insert_metrics(&tx, part)?;
+            if k + 1 == ranges.len() {
+                write_peers(&tx, peers)?;
+            }
+            tx.commit()?;
         }
-        let (fits, buckets): (&[(Platform, SizeFit)], &[BucketStats]) = tables.unwrap_or((&[], &[]));
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO channel_metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                    ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
-            )?;
-            for (id, m) in metrics {
-                let rate = split_metric(&m.engagement_rate);
-                let median = split_metric(&m.median_engagement_rate);
-                let by_views = split_metric(&m.engagement_rate_by_views);
-                let skew = split_metric(&m.viral_skew);
-                let cv = split_metric(&m.engagement_cv);
-                let likes = split_metric(&m.avg_likes);
-                let comments = split_metric(&m.avg_comments);
-                let shares = split_metric(&m.avg_shares);
-                let views = split_metric(&m.avg_views);
-                let c100 = split_metric(&m.comments_per_100_likes);
-                let growth = split_metric(&m.follower_growth_30d);
-                let pct = split_metric(&m.engagement_percentile);
-                let label = split_metric(&m.engagement_label.map(EngagementLabel::as_str));
-                let index = split_metric(&m.engagement_index);
-                insert.execute(rusqlite::params![
-                    id,
-                    m.window_rule.as_str(),
-                    m.eligible_until.unix(),
-                    m.thirty_days_after.unix(),
-                    m.posts_in_window,
-                    rate.0,
-                    rate.1,
-                    median.0,
-                    median.1,
-                    by_views.0,
-                    by_views.1,
-                    skew.0,
-                    skew.1,
-                    cv.0,
-                    cv.1,
-                    likes.0,
-                    likes.1,
-                    comments.0,
-                    comments.1,
-                    shares.0,
-                    shares.1,
-                    views.0,
-                    views.1,
-                    c100.0,
-                    c100.1,
-                    m.posts_per_week,
-                    growth.0,
-                    growth.1,
-                    m.bucket.map(Bucket::as_str),
-                    pct.0,
-                    pct.1,
-                    label.0,
-                    label.1,
-                    index.0,
-                    index.1,
-                ])?;
-            }
-            let mut insert = tx.prepare("INSERT INTO platform_fits VALUES (?1, ?2, ?3, ?4)")?;
-            for (platform, fit) in fits {
-                insert.execute(params![platform.as_str(), fit.a, fit.b, fit.n as i64])?;
-            }
-            let mut insert = tx.prepare("INSERT INTO bucket_stats VALUES (?1, ?2, ?3, ?4)")?;
-            for b in buckets {
-                insert.execute(params![b.platform.as_str(), b.bucket.as_str(), b.channels as i64, b.median_rate])?;
-            }
-        }
-        tx.commit()?;
         Ok(())
+    }
+
+    /// What every comparison with peers reads (cached until a recompute writes new ones).
+    pub(crate) fn peers(&self) -> Result<std::sync::Arc<Peers>> {
+        let version: i64 =
+            self.conn.query_row("SELECT peers_version FROM derived_state WHERE id = 1", [], |r| r.get(0))?;
+        if let Some((v, peers)) = self.peers.borrow().as_ref()
+            && *v == version
+        {
+            return Ok(peers.clone());
+        }
+        let fits = self.platform_fits()?.into_iter().map(|f| (f.platform, f.fit)).collect();
+        let mut groups = std::collections::BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached("SELECT platform, bucket, rates FROM bucket_stats")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (p, b): (String, String) = (r.get(0)?, r.get(1)?);
+            let bucket = Bucket::parse(&b).ok_or_else(|| Error::Corrupt(format!("bucket '{b}'")))?;
+            let bytes: Option<Vec<u8>> = r.get(2)?;
+            let rates: Vec<f64> = bytes
+                .unwrap_or_default()
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect();
+            groups.insert((platform_col(&p)?, bucket), rates);
+        }
+        let peers = std::sync::Arc::new(Peers { groups, fits });
+        *self.peers.borrow_mut() = Some((version, peers.clone()));
+        Ok(peers)
     }
 
     /// Every platform's size fit.
@@ -321,6 +304,76 @@ impl Store {
         self.conn.execute("UPDATE derived_state SET generation = generation + 1 WHERE id = 1", [])?;
         Ok(())
     }
+}
+
+fn insert_metrics(tx: &rusqlite::Transaction<'_>, metrics: &[(i64, MetricsRecord)]) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO channel_metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+            ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+    )?;
+    for (id, m) in metrics {
+        let rate = split_metric(&m.engagement_rate);
+        let median = split_metric(&m.median_engagement_rate);
+        let by_views = split_metric(&m.engagement_rate_by_views);
+        let skew = split_metric(&m.viral_skew);
+        let cv = split_metric(&m.engagement_cv);
+        let likes = split_metric(&m.avg_likes);
+        let comments = split_metric(&m.avg_comments);
+        let shares = split_metric(&m.avg_shares);
+        let views = split_metric(&m.avg_views);
+        let c100 = split_metric(&m.comments_per_100_likes);
+        let growth = split_metric(&m.follower_growth_30d);
+        insert.execute(rusqlite::params![
+            id,
+            m.window_rule.as_str(),
+            m.eligible_until.unix(),
+            m.thirty_days_after.unix(),
+            m.posts_in_window,
+            rate.0,
+            rate.1,
+            median.0,
+            median.1,
+            by_views.0,
+            by_views.1,
+            skew.0,
+            skew.1,
+            cv.0,
+            cv.1,
+            likes.0,
+            likes.1,
+            comments.0,
+            comments.1,
+            shares.0,
+            shares.1,
+            views.0,
+            views.1,
+            c100.0,
+            c100.1,
+            m.posts_per_week,
+            growth.0,
+            growth.1,
+            m.bucket.map(Bucket::as_str),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Replaces the size fits and peer groups (with their rates), and says they changed.
+fn write_peers(tx: &rusqlite::Transaction<'_>, peers: &Peers) -> Result<()> {
+    tx.execute_batch("DELETE FROM platform_fits; DELETE FROM bucket_stats;")?;
+    let mut insert = tx.prepare_cached("INSERT INTO platform_fits VALUES (?1, ?2, ?3, ?4)")?;
+    for (platform, fit) in &peers.fits {
+        insert.execute(params![platform.as_str(), fit.a, fit.b, fit.n as i64])?;
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO bucket_stats (platform, bucket, channels, median_rate, rates) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (b, ((_, _), rates)) in peers.buckets().iter().zip(&peers.groups) {
+        let bytes: Vec<u8> = rates.iter().flat_map(|r| r.to_le_bytes()).collect();
+        insert.execute(params![b.platform.as_str(), b.bucket.as_str(), b.channels as i64, b.median_rate, bytes])?;
+    }
+    tx.execute("UPDATE derived_state SET peers_version = peers_version + 1 WHERE id = 1", [])?;
+    Ok(())
 }
 
 fn read_post(row: Option<&Row<'_>>) -> Result<Option<(i64, PostSnapshot)>> {

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 16;
+pub const SCHEMA_VERSION: i64 = 17;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -463,6 +463,42 @@ const MIGRATIONS: &[&str] = &[
         hash INTEGER NOT NULL
     );
     INSERT INTO channel_text_hashes (channel_id, hash) SELECT rowid, 0 FROM channel_text;
+    "#,
+    // 17: a channel's standing among its peers (percentile, label, engagement index) is
+    // computed when it is read, from each peer group's rates (kept with the group) and the
+    // size fits: an import that changes a few channels rewrites those and the groups, not
+    // every channel's comparison. The follower-growth check is kept per channel, so that
+    // audience-quality scores can be recomputed without reading posts again. Derived state
+    // is stale until the next recompute fills them.
+    r#"
+    ALTER TABLE channel_metrics DROP COLUMN engagement_percentile;
+    ALTER TABLE channel_metrics DROP COLUMN engagement_percentile_reason;
+    ALTER TABLE channel_metrics DROP COLUMN engagement_label;
+    ALTER TABLE channel_metrics DROP COLUMN engagement_label_reason;
+    ALTER TABLE channel_metrics DROP COLUMN engagement_index;
+    ALTER TABLE channel_metrics DROP COLUMN engagement_index_reason;
+    ALTER TABLE bucket_stats ADD COLUMN rates BLOB;
+    ALTER TABLE derived_state ADD COLUMN peers_version INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE channel_growth (
+        channel_id INTEGER PRIMARY KEY,
+        intervals INTEGER NOT NULL
+    );
+    CREATE TABLE growth_anomalies (
+        channel_id INTEGER NOT NULL,
+        k INTEGER NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER NOT NULL,
+        followers_before INTEGER NOT NULL,
+        followers_after INTEGER NOT NULL,
+        change REAL,
+        z REAL,
+        viral_post_id TEXT,
+        viral_published_at INTEGER,
+        viral_times_median REAL,
+        PRIMARY KEY (channel_id, k)
+    ) WITHOUT ROWID;
+    UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
+        WHERE EXISTS (SELECT 1 FROM channel_metrics);
     "#,
 ];
 

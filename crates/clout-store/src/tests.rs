@@ -44,6 +44,13 @@ fn current_likes(store: &Store) -> Option<u64> {
     store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().posts[0].snapshot.likes
 }
 
+/// Undoes migration 17 (a test going back to an older version starts with it).
+const UNDO_17: &str = "DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+    ALTER TABLE derived_state DROP COLUMN peers_version;
+    ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
+    ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
+    ALTER TABLE channel_metrics ADD COLUMN engagement_index REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_index_reason TEXT;";
+
 #[test]
 fn a_new_store_is_at_the_current_schema_version() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,7 +231,11 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+        "DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+         ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
+         ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
+         ALTER TABLE channel_metrics ADD COLUMN engagement_index REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_index_reason TEXT;
+         DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
@@ -240,15 +251,15 @@ fn a_version_one_store_is_migrated_forward_on_open() {
 fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_twelve() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path(), Access::Write, "test").unwrap());
-    // Undo migrations 15 to 12 and write an account and a token as version 11 did.
+    // Undo migrations 17 to 12 and write an account and a token as version 11 did.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.execute_batch(
-        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+    conn.execute_batch(&format!(
+        "{UNDO_17} DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
          ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
          ALTER TABLE users DROP COLUMN disabled_at; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
-         INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);",
-    )
+         INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);"
+    ))
     .unwrap();
     drop(conn);
     let mut store = Store::open(dir.path(), Access::Write, "test").unwrap();
@@ -394,10 +405,10 @@ fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until
     }
     // Back to version 13, as a store written by the previous release.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.execute_batch(
-        "DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
-         ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;",
-    )
+    conn.execute_batch(&format!(
+        "{UNDO_17} DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
+         ALTER TABLE channel_quality DROP COLUMN enough_evidence; PRAGMA user_version = 13;"
+    ))
     .unwrap();
     drop(conn);
     let store = Store::open(dir.path(), Access::Write, "test").unwrap();

@@ -24,6 +24,8 @@ pub(crate) struct Writer<'s> {
     /// ids (dense integers), which is far cheaper per record than a hash set.
     touched_channels: IdSet,
     touched_posts: IdSet,
+    /// Batches of this run that counted a write in the derived state.
+    writes: i64,
     _run_lock: Option<std::fs::File>,
 }
 
@@ -49,6 +51,7 @@ impl Store {
             import_time: started_at,
             channels: HashMap::new(),
             touched_channels: IdSet::default(),
+            writes: 0,
             touched_posts: IdSet::default(),
         })
     }
@@ -398,7 +401,15 @@ impl Writer<'_> {
             }
         }
         tx.commit()?;
+        if !records.is_empty() {
+            self.writes += 1;
+        }
         Ok(stats)
+    }
+
+    /// How many of this run's batches counted a write in the derived state.
+    pub(crate) fn writes(&self) -> i64 {
+        self.writes
     }
 
     /// Closes the run.

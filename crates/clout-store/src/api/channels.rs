@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
-use clout_core::benchmark::BucketStats;
-use clout_core::{Bucket, Platform, PostSnapshot, SizeFit, Timestamp};
+use clout_core::authenticity::GrowthCheck;
+use clout_core::benchmark::{BucketStats, Peers};
+use clout_core::{Bucket, Platform, PostSnapshot, Timestamp};
 
 use crate::{
     ChannelDetail, ChannelFilter, ChannelInput, ChannelRow, ChannelTextRecord, Channels, CommentRow, DiscoveryRow,
     MetricsInput, MetricsRecord, PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store, StoreStats,
-    StoredNiche,
+    StoredChannel, StoredNiche,
 };
 
 /// Channels as observed, and what is derived from them.
@@ -109,15 +110,23 @@ pub trait ChannelStore {
     ) -> Result<()>;
 
     /// Replaces every channel's metrics with `metrics` (a channel left out has none
-    /// after), and every size fit and peer group with `fits` and `buckets`, in chunks
-    /// (see the trait's documentation); the fits and groups go with the last chunk.
-    fn replace_metrics(
-        &mut self,
-        metrics: &[(i64, MetricsRecord)],
-        fits: &[(Platform, SizeFit)],
-        buckets: &[BucketStats],
-    ) -> Result<()>;
-
+    /// after; the standing among peers in each record is not kept), and the size fits and
+    /// peer groups with `peers`, in chunks (see the trait's documentation); the peers go
+    /// with the last chunk. From then on, a channel read is compared with `peers`.
+    fn replace_metrics(&mut self, metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()>;
+    /// Like [`ChannelStore::replace_metrics`] for the channels `ids` (ascending) only:
+    /// their metrics are those given (none when absent), every other channel's stay; the
+    /// peers are replaced all the same.
+    fn replace_metrics_of(&mut self, ids: &[i64], metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()>;
+    /// Replaces the follower-growth checks of the channels of `which` with `growth` (a
+    /// channel of `which` without one has none after), in one transaction.
+    fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()>;
+    /// Calls `f` once per channel, by ascending id, with its stored derived state: its
+    /// metrics (compared with the current peers), score and growth check. Meant to stream.
+    fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()>;
+    /// Writes the audience-quality scores of these channels (in chunks), every other
+    /// channel's stay.
+    fn update_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()>;
     /// Every platform's size fit, by platform name.
     fn platform_fits(&self) -> Result<Vec<PlatformFit>>;
 
@@ -275,13 +284,20 @@ impl ChannelStore for Store {
     ) -> Result<()> {
         Store::for_each_channel_input(self, which, captions, f)
     }
-    fn replace_metrics(
-        &mut self,
-        metrics: &[(i64, MetricsRecord)],
-        fits: &[(Platform, SizeFit)],
-        buckets: &[BucketStats],
-    ) -> Result<()> {
-        Store::replace_metrics(self, metrics, fits, buckets)
+    fn replace_metrics(&mut self, metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()> {
+        Store::replace_metrics(self, metrics, peers)
+    }
+    fn replace_metrics_of(&mut self, ids: &[i64], metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()> {
+        Store::replace_metrics_of(self, ids, metrics, peers)
+    }
+    fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()> {
+        Store::replace_growth(self, which, growth)
+    }
+    fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
+        Store::for_each_stored(self, f)
+    }
+    fn update_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
+        Store::update_quality(self, scores)
     }
 
     fn platform_fits(&self) -> Result<Vec<PlatformFit>> {

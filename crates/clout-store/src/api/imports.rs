@@ -96,6 +96,11 @@ pub trait ImportRun {
     /// The ids of the channels the records of this run's batches named, ascending.
     fn touched_channel_ids(&self) -> Vec<i64>;
 
+    /// How many of this run's batches counted a write in the derived state (see
+    /// [`crate::ChannelStore::derived_writes`]): when the count grew by more while the run
+    /// wrote, another process wrote too.
+    fn writes(&self) -> i64;
+
     /// Closes the run with its status, end and the rejects file written beside the store.
     fn finish(self: Box<Self>, status: RunStatus, finished_at: Timestamp, rejects_file: Option<&str>) -> Result<()>;
 }
@@ -161,6 +166,10 @@ impl ImportRun for Writer<'_> {
 
     fn touched_channel_ids(&self) -> Vec<i64> {
         Writer::touched_channel_ids(self)
+    }
+
+    fn writes(&self) -> i64 {
+        Writer::writes(self)
     }
 
     fn finish(self: Box<Self>, status: RunStatus, finished_at: Timestamp, rejects_file: Option<&str>) -> Result<()> {

@@ -1,0 +1,191 @@
+//! What a recompute keeps of each channel between runs: the follower-growth check (the
+//! part of the audience-quality score that reads posts and history), and the stream of
+//! every channel's stored metrics, growth check and score, from which the scores are
+//! recomputed after an import without reading the posts of channels it did not touch.
+
+use clout_core::authenticity::{GrowthAnomaly, GrowthCheck, ViralPost};
+use clout_core::{Platform, Timestamp};
+use rusqlite::params;
+
+use crate::channels::{metrics_record, quality_record};
+use crate::columns::{platform_col, u64_col};
+use crate::{Channels, MetricsRecord, QualityRecord, Result, Store};
+
+/// One channel's derived state as stored.
+#[derive(Debug)]
+pub struct StoredChannel<'a> {
+    pub channel_id: i64,
+    pub platform: Platform,
+    pub followers: Option<u64>,
+    /// With its standing among the current peers.
+    pub metrics: Option<MetricsRecord>,
+    pub quality: Option<QualityRecord>,
+    /// `None` when the history was too short to check.
+    pub growth: Option<&'a GrowthCheck>,
+}
+
+const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id,
+    m.window_rule, m.eligible_until, m.thirty_days_after, m.posts_in_window,
+    m.engagement_rate, m.engagement_rate_reason, m.median_engagement_rate, m.median_engagement_rate_reason,
+    m.engagement_rate_by_views, m.engagement_rate_by_views_reason, m.viral_skew, m.viral_skew_reason,
+    m.engagement_cv, m.engagement_cv_reason, m.avg_likes, m.avg_likes_reason, m.avg_comments, m.avg_comments_reason,
+    m.avg_shares, m.avg_shares_reason, m.avg_views, m.avg_views_reason,
+    m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
+    m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
+    q.score, q.low, q.high, q.enough_evidence, g.intervals
+    FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
+    LEFT JOIN channel_quality q ON q.channel_id = c.id LEFT JOIN channel_growth g ON g.channel_id = c.id
+    ORDER BY c.id";
+
+/// A float column that SQLite keeps as NULL when it was not a number.
+fn float(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
+}
+
+fn anomaly(r: &rusqlite::Row<'_>) -> Result<(i64, GrowthAnomaly)> {
+    let viral_post = match r.get::<_, Option<String>>(7)? {
+        Some(post_id) => Some(ViralPost {
+            post_id,
+            published_at: Timestamp::from_unix(r.get::<_, Option<i64>>(8)?.unwrap_or(0)),
+            times_median: float(r.get(9)?),
+        }),
+        None => None,
+    };
+    Ok((
+        r.get(0)?,
+        GrowthAnomaly {
+            from: Timestamp::from_unix(r.get(1)?),
+            to: Timestamp::from_unix(r.get(2)?),
+            followers_before: u64_col(r.get(3)?).unwrap_or(0),
+            followers_after: u64_col(r.get(4)?).unwrap_or(0),
+            change: float(r.get(5)?),
+            z: float(r.get(6)?),
+            viral_post,
+        },
+    ))
+}
+
+impl Store {
+    /// Replaces the growth checks of the channels of `which` with `growth` (a channel of
+    /// `which` without one has none after), in one transaction.
+    pub(crate) fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        match which {
+            Channels::Range(after, up_to) => {
+                tx.execute("DELETE FROM channel_growth WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
+                tx.execute("DELETE FROM growth_anomalies WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
+            }
+            Channels::Ids(ids) => {
+                let mut checks = tx.prepare_cached("DELETE FROM channel_growth WHERE channel_id = ?1")?;
+                let mut anomalies = tx.prepare_cached("DELETE FROM growth_anomalies WHERE channel_id = ?1")?;
+                for id in ids {
+                    checks.execute([id])?;
+                    anomalies.execute([id])?;
+                }
+            }
+        }
+        {
+            let mut check = tx.prepare_cached("INSERT INTO channel_growth (channel_id, intervals) VALUES (?1, ?2)")?;
+            let mut anomaly = tx.prepare_cached(
+                "INSERT INTO growth_anomalies (channel_id, k, from_at, to_at, followers_before, followers_after,
+                    change, z, viral_post_id, viral_published_at, viral_times_median)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for (id, g) in growth {
+                check.execute(params![id, g.intervals as i64])?;
+                for (k, a) in g.anomalies.iter().enumerate() {
+                    let viral = a.viral_post.as_ref();
+                    anomaly.execute(params![
+                        id,
+                        k as i64,
+                        a.from.unix(),
+                        a.to.unix(),
+                        a.followers_before.min(i64::MAX as u64) as i64,
+                        a.followers_after.min(i64::MAX as u64) as i64,
+                        a.change,
+                        a.z,
+                        viral.map(|v| v.post_id.as_str()),
+                        viral.map(|v| v.published_at.unix()),
+                        viral.map(|v| v.times_median),
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Calls `f` once per channel, by ascending id, with its stored derived state.
+    pub(crate) fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
+        let peers = self.peers()?;
+        let mut stmt = self.conn.prepare(STORED)?;
+        let mut rows = stmt.query([])?;
+        let mut anomalies_stmt = self.conn.prepare(
+            "SELECT channel_id, from_at, to_at, followers_before, followers_after, change, z,
+                viral_post_id, viral_published_at, viral_times_median
+             FROM growth_anomalies ORDER BY channel_id, k",
+        )?;
+        let mut anomaly_rows = anomalies_stmt.query([])?;
+        let mut next = match anomaly_rows.next()? {
+            Some(r) => Some(anomaly(r)?),
+            None => None,
+        };
+        let mut growth = GrowthCheck { intervals: 0, anomalies: Vec::new() };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let platform = platform_col(&r.get::<_, String>(1)?)?;
+            let followers = u64_col(r.get(2)?);
+            let metrics = match r.get::<_, Option<i64>>(3)? {
+                Some(_) => Some(metrics_record(r, 4, platform, followers.unwrap_or(0), &peers)?),
+                None => None,
+            };
+            growth.anomalies.clear();
+            while let Some((cid, _)) = &next {
+                if *cid > id {
+                    break;
+                }
+                if let Some((cid, a)) = next.take()
+                    && cid == id
+                {
+                    growth.anomalies.push(a);
+                }
+                next = match anomaly_rows.next()? {
+                    Some(r) => Some(anomaly(r)?),
+                    None => None,
+                };
+            }
+            let intervals: Option<i64> = r.get(36)?;
+            if let Some(n) = intervals {
+                growth.intervals = n.max(0) as usize;
+            }
+            f(StoredChannel {
+                channel_id: id,
+                platform,
+                followers,
+                metrics,
+                quality: quality_record(r, 32)?,
+                growth: intervals.map(|_| &growth),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the scores of these channels, leaving every other channel's.
+    pub(crate) fn update_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
+        for chunk in scores.chunks(crate::DERIVED_CHUNK) {
+            let tx = self.conn.transaction()?;
+            {
+                let mut upsert = tx.prepare_cached(
+                    "INSERT INTO channel_quality (channel_id, score, low, high, enough_evidence) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (channel_id) DO UPDATE SET score = excluded.score, low = excluded.low,
+                        high = excluded.high, enough_evidence = excluded.enough_evidence",
+                )?;
+                for (id, q) in chunk {
+                    upsert.execute(params![id, q.score, q.low, q.high, q.enough_evidence])?;
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
