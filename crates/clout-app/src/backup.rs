@@ -34,7 +34,8 @@ fn kept_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
                 && (name.starts_with("clout.db")
                     || name == clout_store::LOCK_FILE
                     || name == "uploads"
-                    || name == "runs")
+                    || name == "runs"
+                    || name.starts_with(crate::snapshot::DIRECTORY_SNAPSHOT))
             {
                 continue;
             }
@@ -103,6 +104,8 @@ pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSum
         )));
     }
     let schema_version = clout_store::Store::restore(&config.data_dir, &db, holder)?;
+    // The restored store may share a stamp with what the old one's Directory was built from.
+    crate::snapshot::remove_snapshots(&config.data_dir);
     let files = copy_files(src, &config.data_dir, true)?;
     Ok(BackupSummary { dir: config.data_dir.clone(), schema_version, files })
 }

@@ -155,7 +155,7 @@ impl Catalogue {
     /// Builds the Directory from `app`'s view of the store and puts it in place.
     fn rebuild(&self, app: &App) -> Result<Arc<Directory>> {
         let generation = app.derived_generation()?;
-        let fresh = Arc::new(app.directory()?);
+        let fresh = Arc::new(app.load_directory()?.0);
         match self.directory.write() {
             Ok(mut d) => *d = Some(fresh.clone()),
             Err(poisoned) => *poisoned.into_inner() = Some(fresh.clone()),

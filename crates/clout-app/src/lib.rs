@@ -46,6 +46,7 @@ mod quality;
 mod query;
 mod scores;
 mod search;
+mod snapshot;
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,7 @@ pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_car
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};
 pub use search::{Directory, SearchResults, Similar};
+pub use snapshot::DIRECTORY_SNAPSHOT;
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

@@ -34,6 +34,10 @@ pub struct Directory {
 }
 
 impl Directory {
+    pub(crate) fn new(index: DiscoveryIndex) -> Directory {
+        Directory { index, text_cache: Default::default(), peer_comments: Default::default() }
+    }
+
     pub fn channels(&self) -> usize {
         self.index.len()
     }
@@ -128,7 +132,7 @@ impl App {
         let rest: Vec<clout_index::LookalikeProfile> =
             confidences.into_iter().map(|(id, n)| (id, n, Vec::new())).collect();
         index.set_lookalike_profiles(profiles.into_iter().chain(rest));
-        Ok(Directory { index, text_cache: Default::default(), peer_comments: Default::default() })
+        Ok(Directory::new(index))
     }
 
     /// Runs a Directory search on `directory`; text goes through the store's full-text

@@ -36,6 +36,21 @@ impl Unfiltered {
     }
 }
 
+/// The id → ordinal tables: dense ids (a store's row ids) get an array lookup, sparse
+/// ones a map.
+pub(crate) fn ordinal_tables(ids: &[i64]) -> (Vec<u32>, HashMap<i64, u32>) {
+    let max_id = ids.iter().copied().max().unwrap_or(0);
+    if ids.iter().all(|&id| id >= 0) && (max_id as usize) < 2 * ids.len() + 1024 {
+        let mut by_id = vec![u32::MAX; max_id as usize + 1];
+        for (o, &id) in ids.iter().enumerate() {
+            by_id[id as usize] = o as u32;
+        }
+        (by_id, HashMap::new())
+    } else {
+        (Vec::new(), ids.iter().enumerate().map(|(o, &id)| (id, o as u32)).collect())
+    }
+}
+
 impl DiscoveryIndex {
     pub fn build(rows: impl IntoIterator<Item = IndexedChannel>) -> DiscoveryIndex {
         let mut ix = DiscoveryIndex::default();
@@ -52,7 +67,6 @@ impl DiscoveryIndex {
         rows.sort_by_key(cluster);
         for r in rows {
             let o = ix.ids.len() as u32;
-            ix.ordinal_of.insert(r.channel_id, o);
             ix.ids.push(r.channel_id);
             let platform = Platform::ALL.iter().position(|p| *p == r.platform).unwrap_or(0) as u8;
             post(&mut ix.by_platform, platform as usize, o);
@@ -111,15 +125,7 @@ impl DiscoveryIndex {
                 has_email: r.has_email,
             });
         }
-        // Dense ids (a store's row ids) get an array lookup; sparse ones keep the map.
-        let max_id = ix.ids.iter().copied().max().unwrap_or(0);
-        if ix.ids.iter().all(|&id| id >= 0) && (max_id as usize) < 2 * ix.ids.len() + 1024 {
-            ix.ordinal_by_id = vec![u32::MAX; max_id as usize + 1];
-            for (o, &id) in ix.ids.iter().enumerate() {
-                ix.ordinal_by_id[id as usize] = o as u32;
-            }
-            ix.ordinal_of = HashMap::new();
-        }
+        (ix.ordinal_by_id, ix.ordinal_of) = ordinal_tables(&ix.ids);
         ix.unfiltered = ix.unfiltered_answers();
         ix
     }

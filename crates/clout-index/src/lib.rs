@@ -59,6 +59,7 @@ mod lists;
 mod lookalike;
 mod scan;
 mod search;
+mod snapshot;
 mod topk;
 
 #[cfg(test)]
