@@ -23,7 +23,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use clout_core::authenticity::GrowthCheck;
+use clout_core::authenticity::{CommentSummary, GrowthCheck, comment_summary};
 use clout_core::benchmark::Peers;
 use clout_core::engagement::{ChannelPosts, channel_metrics};
 use clout_core::{PeerInput, Platform};
@@ -49,6 +49,9 @@ struct Derived {
     /// `(followers, metrics)`: only a channel with a `channel` record has metrics.
     metrics: Option<(u64, MetricsRecord)>,
     growth: Option<GrowthCheck>,
+    /// Its comments summarised (`None` without comments): read back as stored, or made
+    /// before scoring for a channel read again.
+    comments: Option<CommentSummary>,
     /// Read again from its posts (else read back as stored, with its stored score).
     fresh: bool,
     stored_quality: Option<QualityRecord>,
@@ -97,6 +100,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
             platform: input.platform,
             metrics,
             growth: growth_of(input.followers.unwrap_or(0), input.history, input.posts),
+            comments: None,
             fresh: true,
             stored_quality: None,
         });
@@ -153,6 +157,24 @@ pub(crate) struct RunWrites {
     pub(crate) own_writes: i64,
 }
 
+/// Where a recompute's time goes, printed on standard error when `CLOUT_TIMINGS` is set.
+struct Phases {
+    at: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases { at: std::env::var_os("CLOUT_TIMINGS").map(|_| std::time::Instant::now()) }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(at) = self.at {
+            eprintln!("recompute: {what}: {:.2} s", at.elapsed().as_secs_f64());
+            self.at = Some(std::time::Instant::now());
+        }
+    }
+}
+
 impl App {
     /// Recomputes the derived state of `scope`; the caller marks it current.
     pub(crate) fn derive_all(&mut self, scope: Scope<'_>) -> Result<(RecomputeSummary, NicheSummary, u64)> {
@@ -185,7 +207,9 @@ impl App {
                 ids,
             ),
         };
+        let mut clock = Phases::start();
         let (mut derived, niches) = self.read_work(&work, ids, workers)?;
+        clock.lap("read channels from their posts (metrics, growth, text, labels written)");
         if let Scope::Touched(ids) = scope {
             // Every other channel is as it was: read back what is stored of it.
             self.store.for_each_stored(&mut |s| {
@@ -195,6 +219,7 @@ impl App {
                         platform: s.platform,
                         metrics: s.metrics.map(|m| (s.followers.unwrap_or(0), m)),
                         growth: s.growth.cloned(),
+                        comments: s.comments,
                         fresh: false,
                         stored_quality: s.quality,
                     });
@@ -202,7 +227,8 @@ impl App {
             })?;
         }
         derived.sort_by_key(|d| d.id);
-        let (metrics, quality) = self.finish(derived, scope)?;
+        clock.lap("read the other channels as stored");
+        let (metrics, quality) = self.finish(derived, scope, &mut clock)?;
         Ok((metrics, niches, quality))
     }
 
@@ -269,7 +295,12 @@ impl App {
     /// Compares every channel with its peers, scores its audience, and writes what
     /// changed: with [`Scope::All`] every channel's metrics, growth check and score; with
     /// [`Scope::Touched`] those of the touched channels and the scores that changed.
-    fn finish(&mut self, mut derived: Vec<Derived>, scope: Scope<'_>) -> Result<(RecomputeSummary, u64)> {
+    fn finish(
+        &mut self,
+        mut derived: Vec<Derived>,
+        scope: Scope<'_>,
+        clock: &mut Phases,
+    ) -> Result<(RecomputeSummary, u64)> {
         // Metrics v2: peers are compared by their median rate, so one viral post cannot buy
         // a percentile, a label or an index.
         let inputs: Vec<PeerInput> = derived
@@ -300,30 +331,65 @@ impl App {
                 models.insert(platform, self.follower_model(Some(platform))?);
             }
         }
-        let comments = self.store.comments_by_channel()?;
-        let all = matches!(scope, Scope::All);
-        let (mut scores, mut records, mut growth) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut with_metrics, mut scored) = (0u64, 0u64);
-        for d in derived {
+        // The comments of the channels read again (all of them, or the touched ones).
+        match scope {
+            Scope::All => {
+                let comments = self.store.comments_by_channel()?;
+                for d in &mut derived {
+                    d.comments = comments.get(&d.id).map(|c| comment_summary(c));
+                }
+            }
+            Scope::Touched(_) => {
+                for d in derived.iter_mut().filter(|d| d.fresh) {
+                    let comments = self.store.comments_of(d.id)?;
+                    d.comments = (!comments.is_empty()).then(|| comment_summary(&comments));
+                }
+            }
+        }
+        clock.lap("peers, and the follower samples and comments read");
+        // Every channel's score, on every core (a score reads only its own channel and the
+        // peers), in id order.
+        let score = |d: &Derived| -> QualityRecord {
             let sample = match (models.get(&d.platform), samples.get(&d.id)) {
                 (Some(m), Some(s)) => Some(summarise(m, s)),
                 _ => None,
             };
-            let write = all || d.fresh;
-            if let (true, Some(g)) = (write, &d.growth) {
-                growth.push((d.id, g.clone()));
-            }
             let m = d.metrics.as_ref().map(|(_, m)| m);
             let q = clout_core::authenticity::quality_score(&inputs_with(
                 d.platform,
                 m,
-                d.growth,
+                d.growth.clone(),
                 &comments_peers,
                 sample,
-                comments.get(&d.id),
+                d.comments.clone(),
             ));
-            let q = QualityRecord { score: q.score, low: q.low, high: q.high, enough_evidence: !q.not_enough_evidence };
-            scored += 1;
+            QualityRecord { score: q.score, low: q.low, high: q.high, enough_evidence: !q.not_enough_evidence }
+        };
+        let chunk = derived.len().div_ceil(workers().max(1)).max(1);
+        let quality: Vec<QualityRecord> = std::thread::scope(|scope| {
+            let parts: Vec<_> = derived
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(score).collect::<Vec<_>>()))
+                .collect();
+            parts.into_iter().map(|h| h.join()).collect::<std::result::Result<Vec<Vec<_>>, _>>()
+        })
+        .map_err(|_| crate::Error::Internal("scoring audiences failed".to_string()))?
+        .into_iter()
+        .flatten()
+        .collect();
+
+        clock.lap("audience quality scored");
+        let all = matches!(scope, Scope::All);
+        let (mut scores, mut records, mut growth, mut summaries) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut with_metrics, scored) = (0u64, quality.len() as u64);
+        for (d, q) in derived.into_iter().zip(quality) {
+            let write = all || d.fresh;
+            if let (true, Some(g)) = (write, d.growth) {
+                growth.push((d.id, g));
+            }
+            if let (true, Some(c)) = (write, d.comments) {
+                summaries.push((d.id, c));
+            }
             if write || d.stored_quality != Some(q) {
                 scores.push((d.id, q));
             }
@@ -338,14 +404,17 @@ impl App {
             Scope::All => {
                 self.store.replace_metrics(&records, &peers)?;
                 self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &growth)?;
+                self.store.replace_comment_summaries(Channels::Range(i64::MIN, i64::MAX), &summaries)?;
                 self.store.replace_quality(&scores)?;
             }
             Scope::Touched(ids) => {
                 self.store.replace_metrics_of(ids, &records, &peers)?;
                 self.store.replace_growth(Channels::Ids(ids), &growth)?;
+                self.store.replace_comment_summaries(Channels::Ids(ids), &summaries)?;
                 self.store.update_quality(&scores)?;
             }
         }
+        clock.lap("metrics, growth checks and changed scores written");
         let summary = RecomputeSummary {
             channels: with_metrics,
             with_rate: inputs.iter().filter(|p| p.rate.is_ok()).count() as u64,
@@ -388,144 +457,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Scope, ranges};
-    use crate::{Access, App, AppConfig, ImportOptions, Silent};
-    use clout_store::ChannelStore;
-
-    /// Everything a recompute writes, as comparable rows.
-    fn derived(app: &App) -> (String, String) {
-        let rows = app.store.channels(&Default::default()).unwrap();
-        let niches = app.store.niches_by_channel().unwrap();
-        let mut niches: Vec<_> = niches.into_iter().collect();
-        niches.sort_by_key(|(id, _)| *id);
-        let mut tags = app.store.hashtags_by_channel().unwrap();
-        tags.sort();
-        let fits = app.store.platform_fits().unwrap();
-        let buckets = app.store.bucket_stats().unwrap();
-        let mut growth = Vec::new();
-        app.store.for_each_stored(&mut |s| growth.push((s.channel_id, format!("{:?}", s.growth)))).unwrap();
-        (format!("{rows:?}"), format!("{niches:?}{tags:?}{fits:?}{buckets:?}{growth:?}"))
-    }
-
-    #[test]
-    fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let world = dir.path().join("world.ndjson");
-        let as_of = 1_795_176_000;
-        crate::write_demo_world(
-            std::fs::File::create(&world).unwrap(),
-            11,
-            400,
-            clout_core::Timestamp::from_unix(as_of),
-        )
-        .unwrap();
-        let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
-        let mut app = App::open(config, Access::Write, "test").unwrap();
-        let options = ImportOptions {
-            clock: || clout_core::Timestamp::from_unix(1_795_176_000 + 86_400),
-            strict: false,
-            batch_size: 5_000,
-            limits: Default::default(),
-            max_decompressed_bytes: None,
-            answers_observed_at: None,
-            csv_map: None,
-        };
-        app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
-        let before = derived(&app);
-
-        // A day later: a viral post on five channels (their rates, the peers and the fit
-        // move), a new bio on one (its text and labels), and a channel never seen.
-        let text = std::fs::read_to_string(&world).unwrap();
-        let mut channels: Vec<serde_json::Value> = Vec::new();
-        for v in text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()) {
-            let known = channels.iter().any(|c| c["handle"] == v["handle"] && c["platform"] == v["platform"]);
-            if v["kind"] == "channel" && v["followers"].as_u64().unwrap_or(0) > 2_000 && !known && channels.len() < 5 {
-                channels.push(v);
-            }
-        }
-        let mut lines = Vec::new();
-        for (i, c) in channels.iter().enumerate() {
-            lines.push(format!(
-                r#"{{"kind":"post","platform":{},"handle":{},"post_id":"late-{i}","published_at":{},"likes":{},"comments":40,"caption":"A sourdough loaf, finally","observed_at":{}}}"#,
-                c["platform"],
-                c["handle"],
-                as_of + 3_600,
-                c["followers"].as_u64().unwrap() / 2,
-                as_of + 86_400
-            ));
-        }
-        lines.push(format!(
-            r#"{{"kind":"channel","platform":{},"handle":{},"followers":{},"bio":"Espresso, latte art and pour over coffee","observed_at":{}}}"#,
-            channels[0]["platform"],
-            channels[0]["handle"],
-            channels[0]["followers"],
-            as_of + 86_400
-        ));
-        lines.push(format!(
-            r#"{{"kind":"channel","platform":"instagram","handle":"newcomer","followers":12000,"bio":"Trail running and ultramarathons","observed_at":{}}}"#,
-            as_of + 86_400
-        ));
-        let file = dir.path().join("later.ndjson");
-        std::fs::write(&file, lines.join("\n")).unwrap();
-        let s = app.import(&[file], &options, &mut Silent).unwrap();
-        assert_eq!(s.niches.map(|n| n.channels), Some(6), "only the touched channels were read again");
-        let touched = derived(&app);
-        assert_ne!(touched, before, "the import changed what is derived");
-
-        app.derive_with(Scope::All, 1).unwrap();
-        assert_eq!(touched, derived(&app), "an import's recompute equals recomputing everything");
-    }
-
-    #[test]
-    fn a_recompute_on_several_threads_writes_what_one_thread_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let world = dir.path().join("world.ndjson");
-        let as_of = clout_core::Timestamp::from_unix(1_795_176_000);
-        crate::write_demo_world(std::fs::File::create(&world).unwrap(), 7, 400, as_of).unwrap();
-        let open = |name: &str| {
-            let config = AppConfig { data_dir: dir.path().join(name), niches_file: None, rate_card_file: None };
-            App::open(config, Access::Write, "test").unwrap()
-        };
-        let options = ImportOptions {
-            clock: || clout_core::Timestamp::from_unix(1_795_176_000),
-            strict: false,
-            batch_size: 5_000,
-            limits: Default::default(),
-            max_decompressed_bytes: None,
-            answers_observed_at: None,
-            csv_map: None,
-        };
-        let (mut one, mut many) = (open("one"), open("many"));
-        for app in [&mut one, &mut many] {
-            app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
-        }
-        let (m1, n1, q1) = one.derive_with(Scope::All, 1).unwrap();
-        let (m3, n3, q3) = many.derive_with(Scope::All, 3).unwrap();
-        assert_eq!(
-            (m1.channels, m1.with_rate, n1.channels, n1.labelled, q1),
-            (m3.channels, m3.with_rate, n3.channels, n3.labelled, q3)
-        );
-        assert_eq!(n1.channels, 400);
-        let (rows, rest) = derived(&one);
-        assert!(rows.contains("engagement_percentile: Ok("), "the world has peers");
-        assert_eq!((rows, rest), derived(&many));
-        // Again with nothing changed: the text is kept, the numbers are the same.
-        many.derive_with(Scope::All, 2).unwrap();
-        assert_eq!(derived(&one), derived(&many));
-    }
-
-    #[test]
-    fn ranges_cover_every_id_once() {
-        for (low, high, n) in [(1, 1, 4), (1, 10, 3), (5, 1_000_003, 64), (1, 2, 10)] {
-            let r = ranges(low, high, n);
-            assert_eq!(r[0].0, low - 1);
-            assert_eq!(r[r.len() - 1].1, high);
-            for w in r.windows(2) {
-                assert_eq!(w[0].1, w[1].0, "{r:?}");
-            }
-            assert!(r.iter().all(|(a, b)| a < b), "{r:?}");
-            assert!(r.len() <= n);
-        }
-    }
-}
+mod tests;

@@ -64,6 +64,7 @@ pub(crate) fn inputs(
     comments: Option<&Vec<(String, String, Option<String>)>>,
 ) -> clout_core::authenticity::QualityInputs {
     let growth = growth_of(row.followers.unwrap_or(0), history, posts);
+    let comments = comments.map(|c| clout_core::authenticity::comment_summary(c));
     inputs_with(row.platform, row.metrics.as_ref(), growth, peers, sample, comments)
 }
 
@@ -91,7 +92,7 @@ pub(crate) fn inputs_with(
     growth: Option<clout_core::authenticity::GrowthCheck>,
     peers: &PeerComments,
     sample: Option<clout_core::authenticity::SampleSummary>,
-    comments: Option<&Vec<(String, String, Option<String>)>>,
+    comments: Option<clout_core::authenticity::CommentSummary>,
 ) -> clout_core::authenticity::QualityInputs {
     clout_core::authenticity::QualityInputs {
         growth,
@@ -102,7 +103,7 @@ pub(crate) fn inputs_with(
         engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
         posts_in_window: m.map_or(0, |m| m.posts_in_window),
         sample,
-        comments: comments.map(|c| clout_core::authenticity::comment_summary(c)),
+        comments,
     }
 }
 

@@ -1,9 +1,10 @@
 //! What a recompute keeps of each channel between runs: the follower-growth check (the
-//! part of the audience-quality score that reads posts and history), and the stream of
-//! every channel's stored metrics, growth check and score, from which the scores are
-//! recomputed after an import without reading the posts of channels it did not touch.
+//! part of the audience-quality score that reads posts and history) and the summary of its
+//! comments, and the stream of every channel's stored metrics, growth check, comments
+//! summary and score, from which the scores are recomputed after an import without
+//! reading the posts and comments of channels it did not touch.
 
-use clout_core::authenticity::{GrowthAnomaly, GrowthCheck, ViralPost};
+use clout_core::authenticity::{CommentSummary, GrowthAnomaly, GrowthCheck, ViralPost};
 use clout_core::{Platform, Timestamp};
 use rusqlite::params;
 
@@ -22,6 +23,8 @@ pub struct StoredChannel<'a> {
     pub quality: Option<QualityRecord>,
     /// `None` when the history was too short to check.
     pub growth: Option<&'a GrowthCheck>,
+    /// `None` without comments.
+    pub comments: Option<CommentSummary>,
 }
 
 const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id,
@@ -32,10 +35,44 @@ const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id,
     m.avg_shares, m.avg_shares_reason, m.avg_views, m.avg_views_reason,
     m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
     m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
-    q.score, q.low, q.high, q.enough_evidence, g.intervals
+    q.score, q.low, q.high, q.enough_evidence, g.intervals,
+    cs.comments, cs.generic, cs.posts, cs.examples, cs.regulars
     FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
     LEFT JOIN channel_quality q ON q.channel_id = c.id LEFT JOIN channel_growth g ON g.channel_id = c.id
+    LEFT JOIN comment_summaries cs ON cs.channel_id = c.id
     ORDER BY c.id";
+
+/// A line of text with its tabs and line breaks as spaces.
+fn one_line(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+fn encode_examples(examples: &[String]) -> String {
+    examples.iter().map(|e| one_line(e)).collect::<Vec<_>>().join("\n")
+}
+
+fn encode_regulars(regulars: &[(String, usize)]) -> String {
+    regulars.iter().map(|(who, n)| format!("{}\t{n}", one_line(who))).collect::<Vec<_>>().join("\n")
+}
+
+fn decode_summary(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<CommentSummary>> {
+    let Some(comments) = r.get::<_, Option<i64>>(at)? else { return Ok(None) };
+    let examples: String = r.get(at + 3)?;
+    let regulars: String = r.get(at + 4)?;
+    Ok(Some(CommentSummary {
+        comments: comments.max(0) as usize,
+        generic: r.get::<_, i64>(at + 1)?.max(0) as usize,
+        posts: r.get::<_, i64>(at + 2)?.max(0) as usize,
+        examples: if examples.is_empty() { Vec::new() } else { examples.split('\n').map(str::to_string).collect() },
+        regulars: regulars
+            .lines()
+            .filter_map(|l| {
+                let (who, n) = l.rsplit_once('\t')?;
+                Some((who.to_string(), n.parse().ok()?))
+            })
+            .collect(),
+    }))
+}
 
 /// A float column that SQLite keeps as NULL when it was not a number.
 fn float(v: Option<f64>) -> f64 {
@@ -115,6 +152,46 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the comment summaries of the channels of `which` with `summaries` (a
+    /// channel of `which` without one has none after), in one transaction. Text is kept on
+    /// one line (tabs and line breaks as spaces).
+    pub(crate) fn replace_comment_summaries(
+        &mut self,
+        which: Channels<'_>,
+        summaries: &[(i64, CommentSummary)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        match which {
+            Channels::Range(after, up_to) => {
+                tx.execute("DELETE FROM comment_summaries WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
+            }
+            Channels::Ids(ids) => {
+                let mut delete = tx.prepare_cached("DELETE FROM comment_summaries WHERE channel_id = ?1")?;
+                for id in ids {
+                    delete.execute([id])?;
+                }
+            }
+        }
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO comment_summaries (channel_id, comments, generic, posts, examples, regulars)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (id, c) in summaries {
+                insert.execute(params![
+                    id,
+                    c.comments as i64,
+                    c.generic as i64,
+                    c.posts as i64,
+                    encode_examples(&c.examples),
+                    encode_regulars(&c.regulars)
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Calls `f` once per channel, by ascending id, with its stored derived state.
     pub(crate) fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
         let peers = self.peers()?;
@@ -165,6 +242,7 @@ impl Store {
                 metrics,
                 quality: quality_record(r, 32)?,
                 growth: intervals.map(|_| &growth),
+                comments: decode_summary(r, 37)?,
             });
         }
         Ok(())

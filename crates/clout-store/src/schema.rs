@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 17;
+pub const SCHEMA_VERSION: i64 = 18;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -499,6 +499,21 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
         WHERE EXISTS (SELECT 1 FROM channel_metrics);
+    "#,
+    // 18: each channel's comments summarised for its audience-quality score (counts, generic
+    // examples, regular commenters), so that a recompute after an import reads the comments
+    // of the channels it touched only. Stale until the next recompute fills it.
+    r#"
+    CREATE TABLE comment_summaries (
+        channel_id INTEGER PRIMARY KEY,
+        comments INTEGER NOT NULL,
+        generic INTEGER NOT NULL,
+        posts INTEGER NOT NULL,
+        examples TEXT NOT NULL,
+        regulars TEXT NOT NULL
+    );
+    UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
+        WHERE EXISTS (SELECT 1 FROM comments);
     "#,
 ];
 

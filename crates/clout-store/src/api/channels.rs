@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use clout_core::authenticity::GrowthCheck;
+use clout_core::authenticity::{CommentSummary, GrowthCheck};
 use clout_core::benchmark::{BucketStats, Peers};
 use clout_core::{Bucket, Platform, PostSnapshot, Timestamp};
 
@@ -121,8 +121,13 @@ pub trait ChannelStore {
     /// Replaces the follower-growth checks of the channels of `which` with `growth` (a
     /// channel of `which` without one has none after), in one transaction.
     fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()>;
+    /// Replaces the comment summaries of the channels of `which` with `summaries` (a
+    /// channel of `which` without one has none after), in one transaction; text comes
+    /// back on one line (tabs and line breaks as spaces).
+    fn replace_comment_summaries(&mut self, which: Channels<'_>, summaries: &[(i64, CommentSummary)]) -> Result<()>;
     /// Calls `f` once per channel, by ascending id, with its stored derived state: its
-    /// metrics (compared with the current peers), score and growth check. Meant to stream.
+    /// metrics (compared with the current peers), score, growth check and comments
+    /// summary. Meant to stream.
     fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()>;
     /// Writes the audience-quality scores of these channels (in chunks), every other
     /// channel's stay.
@@ -292,6 +297,9 @@ impl ChannelStore for Store {
     }
     fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()> {
         Store::replace_growth(self, which, growth)
+    }
+    fn replace_comment_summaries(&mut self, which: Channels<'_>, summaries: &[(i64, CommentSummary)]) -> Result<()> {
+        Store::replace_comment_summaries(self, which, summaries)
     }
     fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
         Store::for_each_stored(self, f)

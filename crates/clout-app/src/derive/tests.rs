@@ -1,0 +1,163 @@
+//! The recompute's tests: several threads and one agree, and an import's recompute of what it
+//! touched agrees with recomputing everything.
+
+use super::{Scope, ranges};
+use crate::{Access, App, AppConfig, ImportOptions, Silent};
+use clout_store::ChannelStore;
+
+/// Everything a recompute writes, as comparable rows.
+fn derived(app: &App) -> (String, String) {
+    let rows = app.store.channels(&Default::default()).unwrap();
+    let niches = app.store.niches_by_channel().unwrap();
+    let mut niches: Vec<_> = niches.into_iter().collect();
+    niches.sort_by_key(|(id, _)| *id);
+    let mut tags = app.store.hashtags_by_channel().unwrap();
+    tags.sort();
+    let fits = app.store.platform_fits().unwrap();
+    let buckets = app.store.bucket_stats().unwrap();
+    let mut growth = Vec::new();
+    app.store
+        .for_each_stored(&mut |s| growth.push((s.channel_id, format!("{:?} {:?}", s.growth, s.comments))))
+        .unwrap();
+    (format!("{rows:?}"), format!("{niches:?}{tags:?}{fits:?}{buckets:?}{growth:?}"))
+}
+
+#[test]
+fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.ndjson");
+    let as_of = 1_795_176_000;
+    crate::write_demo_world(std::fs::File::create(&world).unwrap(), 11, 400, clout_core::Timestamp::from_unix(as_of))
+        .unwrap();
+    let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+    let mut app = App::open(config, Access::Write, "test").unwrap();
+    let options = ImportOptions {
+        clock: || clout_core::Timestamp::from_unix(1_795_176_000 + 86_400),
+        strict: false,
+        batch_size: 5_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+        answers_observed_at: None,
+        csv_map: None,
+    };
+    app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
+    let before = derived(&app);
+
+    // A day later: a viral post on five channels (their rates, the peers and the fit
+    // move), a new bio on one (its text and labels), and a channel never seen.
+    let text = std::fs::read_to_string(&world).unwrap();
+    let mut channels: Vec<serde_json::Value> = Vec::new();
+    for v in text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()) {
+        let known = channels.iter().any(|c| c["handle"] == v["handle"] && c["platform"] == v["platform"]);
+        if v["kind"] == "channel" && v["followers"].as_u64().unwrap_or(0) > 2_000 && !known && channels.len() < 5 {
+            channels.push(v);
+        }
+    }
+    let mut lines = Vec::new();
+    for (i, c) in channels.iter().enumerate() {
+        lines.push(format!(
+            r#"{{"kind":"post","platform":{},"handle":{},"post_id":"late-{i}","published_at":{},"likes":{},"comments":40,"caption":"A sourdough loaf, finally","observed_at":{}}}"#,
+            c["platform"],
+            c["handle"],
+            as_of + 3_600,
+            c["followers"].as_u64().unwrap() / 2,
+            as_of + 86_400
+        ));
+    }
+    lines.push(format!(
+        r#"{{"kind":"channel","platform":{},"handle":{},"followers":{},"bio":"Espresso, latte art and pour over coffee","observed_at":{}}}"#,
+        channels[0]["platform"],
+        channels[0]["handle"],
+        channels[0]["followers"],
+        as_of + 86_400
+    ));
+    lines.push(format!(
+        r#"{{"kind":"channel","platform":"instagram","handle":"newcomer","followers":12000,"bio":"Trail running and ultramarathons","observed_at":{}}}"#,
+        as_of + 86_400
+    ));
+    for (i, who) in ["ana", "ana", "bo.b"].iter().enumerate() {
+        lines.push(format!(
+            r#"{{"kind":"comment","platform":{},"handle":{},"post_id":"late-1","comment_id":"late-c{i}","author":"{who}","text":"nice\npic"}}"#,
+            channels[1]["platform"], channels[1]["handle"]
+        ));
+    }
+    let file = dir.path().join("later.ndjson");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let s = app.import(&[file], &options, &mut Silent).unwrap();
+    assert_eq!(s.niches.map(|n| n.channels), Some(6), "only the touched channels were read again");
+    let touched = derived(&app);
+    assert_ne!(touched, before, "the import changed what is derived");
+    assert_eq!((s.accepted, s.rejected), (lines.len() as u64, 0), "every record is taken");
+    let commented = app
+        .store
+        .channel_id(
+            clout_core::Platform::parse(channels[1]["platform"].as_str().unwrap()).unwrap(),
+            channels[1]["handle"].as_str().unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+    let mut summary = None;
+    app.store
+        .for_each_stored(&mut |c| {
+            if c.channel_id == commented {
+                summary = c.comments.clone()
+            }
+        })
+        .unwrap();
+    assert!(summary.is_some_and(|c| c.comments >= 3), "the new comments are summarised");
+
+    app.derive_with(Scope::All, 1).unwrap();
+    assert_eq!(touched, derived(&app), "an import's recompute equals recomputing everything");
+}
+
+#[test]
+fn a_recompute_on_several_threads_writes_what_one_thread_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.ndjson");
+    let as_of = clout_core::Timestamp::from_unix(1_795_176_000);
+    crate::write_demo_world(std::fs::File::create(&world).unwrap(), 7, 400, as_of).unwrap();
+    let open = |name: &str| {
+        let config = AppConfig { data_dir: dir.path().join(name), niches_file: None, rate_card_file: None };
+        App::open(config, Access::Write, "test").unwrap()
+    };
+    let options = ImportOptions {
+        clock: || clout_core::Timestamp::from_unix(1_795_176_000),
+        strict: false,
+        batch_size: 5_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+        answers_observed_at: None,
+        csv_map: None,
+    };
+    let (mut one, mut many) = (open("one"), open("many"));
+    for app in [&mut one, &mut many] {
+        app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
+    }
+    let (m1, n1, q1) = one.derive_with(Scope::All, 1).unwrap();
+    let (m3, n3, q3) = many.derive_with(Scope::All, 3).unwrap();
+    assert_eq!(
+        (m1.channels, m1.with_rate, n1.channels, n1.labelled, q1),
+        (m3.channels, m3.with_rate, n3.channels, n3.labelled, q3)
+    );
+    assert_eq!(n1.channels, 400);
+    let (rows, rest) = derived(&one);
+    assert!(rows.contains("engagement_percentile: Ok("), "the world has peers");
+    assert_eq!((rows, rest), derived(&many));
+    // Again with nothing changed: the text is kept, the numbers are the same.
+    many.derive_with(Scope::All, 2).unwrap();
+    assert_eq!(derived(&one), derived(&many));
+}
+
+#[test]
+fn ranges_cover_every_id_once() {
+    for (low, high, n) in [(1, 1, 4), (1, 10, 3), (5, 1_000_003, 64), (1, 2, 10)] {
+        let r = ranges(low, high, n);
+        assert_eq!(r[0].0, low - 1);
+        assert_eq!(r[r.len() - 1].1, high);
+        for w in r.windows(2) {
+            assert_eq!(w[0].1, w[1].0, "{r:?}");
+        }
+        assert!(r.iter().all(|(a, b)| a < b), "{r:?}");
+        assert!(r.len() <= n);
+    }
+}
