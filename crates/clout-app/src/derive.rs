@@ -31,7 +31,7 @@ use clout_store::{ChannelInput, ChannelStore, Channels, MetricsRecord, QualityRe
 
 use crate::metrics::{RecomputeSummary, record_of};
 use crate::niches::{NicheClassifier, NicheSummary};
-use crate::scores::{comment_stats, growth_of, inputs_with, summarise};
+use crate::scores::{Numbers, comment_stats, growth_of, inputs_with, summarise};
 use crate::{App, Result};
 
 /// Ranges per worker: enough that a worker with dense ranges does not finish long after
@@ -46,8 +46,11 @@ const IDS_CHUNK: usize = 500;
 struct Derived {
     id: i64,
     platform: Platform,
-    /// `(followers, metrics)`: only a channel with a `channel` record has metrics.
-    metrics: Option<(u64, MetricsRecord)>,
+    /// `(followers, what peers and scores read)`: only a channel with a `channel` record
+    /// has metrics.
+    numbers: Option<(u64, Numbers)>,
+    /// The whole metrics of a channel read again from its posts, to be written.
+    record: Option<MetricsRecord>,
     growth: Option<GrowthCheck>,
     /// Its comments summarised (`None` without comments): read back as stored, or made
     /// before scoring for a channel read again.
@@ -82,7 +85,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
         Work::Ids(start, end) => Channels::Ids(&ids[start..end]),
     };
     store.for_each_channel_input(which, true, &mut |input: ChannelInput<'_>| {
-        let metrics = match (input.as_of, input.followers) {
+        let (numbers, record) = match (input.as_of, input.followers) {
             (Some(as_of), Some(followers)) => {
                 let m = channel_metrics(&ChannelPosts {
                     platform: input.platform,
@@ -91,14 +94,16 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
                     posts: input.posts,
                     follower_history: input.history,
                 });
-                Some((followers, record_of(&m)))
+                let record = record_of(&m);
+                (Some((followers, Numbers::of(&record))), Some(record))
             }
-            _ => None,
+            _ => (None, None),
         };
         part.derived.push(Derived {
             id: input.channel_id,
             platform: input.platform,
-            metrics,
+            numbers,
+            record,
             growth: growth_of(input.followers.unwrap_or(0), input.history, input.posts),
             comments: None,
             fresh: true,
@@ -217,7 +222,16 @@ impl App {
                     derived.push(Derived {
                         id: s.channel_id,
                         platform: s.platform,
-                        metrics: s.metrics.map(|m| (s.followers.unwrap_or(0), m)),
+                        numbers: s.metrics.map(|stored| {
+                            let unknown = Err(clout_core::NullReason::TooFewPeers);
+                            let n = Numbers {
+                                stored,
+                                engagement_index: unknown,
+                                engagement_label: unknown.map(|_| clout_core::EngagementLabel::Low),
+                            };
+                            (s.followers.unwrap_or(0), n)
+                        }),
+                        record: None,
                         growth: s.growth.cloned(),
                         comments: s.comments,
                         fresh: false,
@@ -306,23 +320,28 @@ impl App {
         let inputs: Vec<PeerInput> = derived
             .iter()
             .filter_map(|d| {
-                let (followers, m) = d.metrics.as_ref()?;
-                Some(PeerInput { platform: d.platform, followers: *followers, rate: m.median_engagement_rate })
+                let (followers, n) = d.numbers.as_ref()?;
+                Some(PeerInput { platform: d.platform, followers: *followers, rate: n.stored.median_engagement_rate })
             })
             .collect();
         let peers = Peers::of(&inputs);
         for d in &mut derived {
-            if let Some((followers, m)) = d.metrics.as_mut() {
-                let compared = peers.compare(d.platform, *followers, m.median_engagement_rate);
-                m.bucket = compared.bucket;
-                m.engagement_percentile = compared.engagement_percentile;
-                m.engagement_label = compared.engagement_label;
-                m.engagement_index = compared.engagement_index;
+            if let Some((followers, n)) = d.numbers.as_mut() {
+                let compared = peers.compare(d.platform, *followers, n.stored.median_engagement_rate);
+                n.stored.bucket = compared.bucket;
+                n.engagement_index = compared.engagement_index;
+                n.engagement_label = compared.engagement_label;
+                if let Some(record) = d.record.as_mut() {
+                    record.bucket = compared.bucket;
+                    record.engagement_percentile = compared.engagement_percentile;
+                    record.engagement_label = compared.engagement_label;
+                    record.engagement_index = compared.engagement_index;
+                }
             }
         }
         let comments_peers = comment_stats(derived.iter().filter_map(|d| {
-            let (_, m) = d.metrics.as_ref()?;
-            m.comments_per_100_likes.ok().map(|c| (d.platform, m.bucket, c))
+            let (_, n) = d.numbers.as_ref()?;
+            n.stored.comments_per_100_likes.ok().map(|c| (d.platform, n.stored.bucket, c))
         }));
         let samples = self.store.follower_samples_by_channel()?;
         let mut models = std::collections::HashMap::new();
@@ -354,7 +373,7 @@ impl App {
                 (Some(m), Some(s)) => Some(summarise(m, s)),
                 _ => None,
             };
-            let m = d.metrics.as_ref().map(|(_, m)| m);
+            let m = d.numbers.as_ref().map(|(_, n)| n);
             let q = clout_core::authenticity::quality_score(&inputs_with(
                 d.platform,
                 m,
@@ -393,11 +412,9 @@ impl App {
             if write || d.stored_quality != Some(q) {
                 scores.push((d.id, q));
             }
-            if let Some((_, m)) = d.metrics {
-                with_metrics += 1;
-                if write {
-                    records.push((d.id, m));
-                }
+            with_metrics += u64::from(d.numbers.is_some());
+            if let (true, Some(record)) = (write, d.record) {
+                records.push((d.id, record));
             }
         }
         match scope {

@@ -65,7 +65,7 @@ pub(crate) fn inputs(
 ) -> clout_core::authenticity::QualityInputs {
     let growth = growth_of(row.followers.unwrap_or(0), history, posts);
     let comments = comments.map(|c| clout_core::authenticity::comment_summary(c));
-    inputs_with(row.platform, row.metrics.as_ref(), growth, peers, sample, comments)
+    inputs_with(row.platform, row.metrics.as_ref().map(Numbers::of).as_ref(), growth, peers, sample, comments)
 }
 
 /// The follower-growth check of a channel with `followers` (what the quality score reads
@@ -85,10 +85,28 @@ pub(crate) fn growth_of(
     growth_anomalies(history, &rated)
 }
 
+/// What an audience score reads of a channel's metrics, with its standing among peers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Numbers {
+    pub(crate) stored: clout_store::StoredNumbers,
+    pub(crate) engagement_index: clout_core::Metric<f64>,
+    pub(crate) engagement_label: clout_core::Metric<clout_core::EngagementLabel>,
+}
+
+impl Numbers {
+    pub(crate) fn of(m: &clout_store::MetricsRecord) -> Numbers {
+        Numbers {
+            stored: clout_store::StoredNumbers::of(m),
+            engagement_index: m.engagement_index,
+            engagement_label: m.engagement_label,
+        }
+    }
+}
+
 /// The quality score's inputs from a channel's growth check and metrics.
 pub(crate) fn inputs_with(
     platform: Platform,
-    m: Option<&clout_store::MetricsRecord>,
+    m: Option<&Numbers>,
     growth: Option<clout_core::authenticity::GrowthCheck>,
     peers: &PeerComments,
     sample: Option<clout_core::authenticity::SampleSummary>,
@@ -98,10 +116,10 @@ pub(crate) fn inputs_with(
         growth,
         engagement_index: m.and_then(|m| m.engagement_index.ok()),
         engagement_label: m.and_then(|m| m.engagement_label.ok()),
-        comments_per_100_likes: m.and_then(|m| m.comments_per_100_likes.ok()),
-        peer_comments: m.and_then(|m| peers.get(platform, m.bucket)),
-        engagement_cv: m.and_then(|m| m.engagement_cv.ok()),
-        posts_in_window: m.map_or(0, |m| m.posts_in_window),
+        comments_per_100_likes: m.and_then(|m| m.stored.comments_per_100_likes.ok()),
+        peer_comments: m.and_then(|m| peers.get(platform, m.stored.bucket)),
+        engagement_cv: m.and_then(|m| m.stored.engagement_cv.ok()),
+        posts_in_window: m.map_or(0, |m| m.stored.posts_in_window),
         sample,
         comments,
     }

@@ -117,7 +117,7 @@ pub struct DiscoveryRow {
     pub as_of: Option<Timestamp>,
 }
 
-fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {
+pub(crate) fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<Metric<f64>> {
     match (value, reason) {
         (Some(v), _) => Ok(Ok(v)),
         (None, Some(code)) => {

@@ -5,12 +5,35 @@
 //! reading the posts and comments of channels it did not touch.
 
 use clout_core::authenticity::{CommentSummary, GrowthAnomaly, GrowthCheck, ViralPost};
-use clout_core::{Platform, Timestamp};
+use clout_core::{Bucket, Metric, Platform, Timestamp};
 use rusqlite::params;
 
-use crate::channels::{metrics_record, quality_record};
+use crate::channels::{metric_f64, quality_record};
 use crate::columns::{platform_col, u64_col};
 use crate::{Channels, MetricsRecord, QualityRecord, Result, Store};
+
+/// What peers and audience scores read of a channel's stored metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredNumbers {
+    pub median_engagement_rate: Metric<f64>,
+    pub comments_per_100_likes: Metric<f64>,
+    pub engagement_cv: Metric<f64>,
+    pub posts_in_window: u32,
+    pub bucket: Option<Bucket>,
+}
+
+impl StoredNumbers {
+    /// These numbers of a channel's metrics.
+    pub fn of(m: &MetricsRecord) -> StoredNumbers {
+        StoredNumbers {
+            median_engagement_rate: m.median_engagement_rate,
+            comments_per_100_likes: m.comments_per_100_likes,
+            engagement_cv: m.engagement_cv,
+            posts_in_window: m.posts_in_window,
+            bucket: m.bucket,
+        }
+    }
+}
 
 /// One channel's derived state as stored.
 #[derive(Debug)]
@@ -18,8 +41,8 @@ pub struct StoredChannel<'a> {
     pub channel_id: i64,
     pub platform: Platform,
     pub followers: Option<u64>,
-    /// With its standing among the current peers.
-    pub metrics: Option<MetricsRecord>,
+    /// `None` without metrics (no `channel` record).
+    pub metrics: Option<StoredNumbers>,
     pub quality: Option<QualityRecord>,
     /// `None` when the history was too short to check.
     pub growth: Option<&'a GrowthCheck>,
@@ -27,14 +50,9 @@ pub struct StoredChannel<'a> {
     pub comments: Option<CommentSummary>,
 }
 
-const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id,
-    m.window_rule, m.eligible_until, m.thirty_days_after, m.posts_in_window,
-    m.engagement_rate, m.engagement_rate_reason, m.median_engagement_rate, m.median_engagement_rate_reason,
-    m.engagement_rate_by_views, m.engagement_rate_by_views_reason, m.viral_skew, m.viral_skew_reason,
-    m.engagement_cv, m.engagement_cv_reason, m.avg_likes, m.avg_likes_reason, m.avg_comments, m.avg_comments_reason,
-    m.avg_shares, m.avg_shares_reason, m.avg_views, m.avg_views_reason,
-    m.comments_per_100_likes, m.comments_per_100_likes_reason, m.posts_per_week,
-    m.follower_growth_30d, m.follower_growth_30d_reason, m.benchmark_bucket,
+const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id, m.posts_in_window,
+    m.median_engagement_rate, m.median_engagement_rate_reason, m.engagement_cv, m.engagement_cv_reason,
+    m.comments_per_100_likes, m.comments_per_100_likes_reason, m.benchmark_bucket,
     q.score, q.low, q.high, q.enough_evidence, g.intervals,
     cs.comments, cs.generic, cs.posts, cs.examples, cs.regulars
     FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
@@ -194,7 +212,6 @@ impl Store {
 
     /// Calls `f` once per channel, by ascending id, with its stored derived state.
     pub(crate) fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
-        let peers = self.peers()?;
         let mut stmt = self.conn.prepare(STORED)?;
         let mut rows = stmt.query([])?;
         let mut anomalies_stmt = self.conn.prepare(
@@ -213,7 +230,13 @@ impl Store {
             let platform = platform_col(&r.get::<_, String>(1)?)?;
             let followers = u64_col(r.get(2)?);
             let metrics = match r.get::<_, Option<i64>>(3)? {
-                Some(_) => Some(metrics_record(r, 4, platform, followers.unwrap_or(0), &peers)?),
+                Some(_) => Some(StoredNumbers {
+                    posts_in_window: r.get(4)?,
+                    median_engagement_rate: metric_f64(r.get(5)?, r.get(6)?)?,
+                    engagement_cv: metric_f64(r.get(7)?, r.get(8)?)?,
+                    comments_per_100_likes: metric_f64(r.get(9)?, r.get(10)?)?,
+                    bucket: r.get::<_, Option<String>>(11)?.as_deref().and_then(Bucket::parse),
+                }),
                 None => None,
             };
             growth.anomalies.clear();
@@ -231,7 +254,7 @@ impl Store {
                     None => None,
                 };
             }
-            let intervals: Option<i64> = r.get(36)?;
+            let intervals: Option<i64> = r.get(16)?;
             if let Some(n) = intervals {
                 growth.intervals = n.max(0) as usize;
             }
@@ -240,9 +263,9 @@ impl Store {
                 platform,
                 followers,
                 metrics,
-                quality: quality_record(r, 32)?,
+                quality: quality_record(r, 12)?,
                 growth: intervals.map(|_| &growth),
-                comments: decode_summary(r, 37)?,
+                comments: decode_summary(r, 17)?,
             });
         }
         Ok(())

@@ -96,7 +96,7 @@ pub use channels::{ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, Follo
 pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
-pub use growth::StoredChannel;
+pub use growth::{StoredChannel, StoredNumbers};
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
