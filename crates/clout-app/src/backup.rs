@@ -103,9 +103,10 @@ pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSum
             clout_store::DATABASE_FILE
         )));
     }
-    let schema_version = clout_store::Store::restore(&config.data_dir, &db, holder)?;
-    // The restored store may share a stamp with what the old one's Directory was built from.
+    // The restored store may share a stamp with what the old one's Directory was built
+    // from: the snapshot goes first (it is only a cache), so no process can read it after.
     crate::snapshot::remove_snapshots(&config.data_dir);
+    let schema_version = clout_store::Store::restore(&config.data_dir, &db, holder)?;
     let files = copy_files(src, &config.data_dir, true)?;
     Ok(BackupSummary { dir: config.data_dir.clone(), schema_version, files })
 }

@@ -441,10 +441,10 @@ impl App {
     }
 
     /// After a run's batches (an import or a fetch): recomputes what they made stale (and
-    /// calls `starting` first, unless nothing is to be done), that
-    /// is the channels `touched` it named, unless they are most of the store, the state
-    /// was stale before the run (an earlier run was cut short: which channels it touched
-    /// is not known) or another process wrote meanwhile: then everything.
+    /// calls `starting` first, unless nothing is to be done), that is the channels
+    /// `touched` it named, unless they are more than a quarter of the store, the state was
+    /// stale before the run (an earlier run was cut short: which channels it touched is not
+    /// known) or another process wrote meanwhile: then everything.
     pub(crate) fn refresh_derived(
         &mut self,
         run: RunWrites,

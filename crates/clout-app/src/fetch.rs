@@ -313,8 +313,7 @@ impl crate::App {
         go: impl FnOnce(&mut PageWriter<'_, '_>, &mut dyn FetchProgress) -> Result<()>,
     ) -> Result<FetchSummary> {
         use clout_store::{ChannelStore, ImportStore, RunStatus};
-        let stale_before = self.store.derived_stale_since()?;
-        let writes_at_start = self.store.derived_writes()?;
+        let (stale_before, writes_at_start) = self.store.derived_phase()?;
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), names)?;
         let run = writer.run().0;

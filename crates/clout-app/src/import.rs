@@ -245,8 +245,7 @@ impl App {
                 return Ok(ImportSummary { rejected, file_errors, strict_refused: true, ..ImportSummary::empty(None) });
             }
         }
-        let stale_before = self.store.derived_stale_since()?;
-        let writes_at_start = self.store.derived_writes()?;
+        let (stale_before, writes_at_start) = self.store.derived_phase()?;
         let names: Vec<String> = files.iter().map(|f| display(f)).collect();
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), &names)?;

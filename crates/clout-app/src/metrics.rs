@@ -1,5 +1,5 @@
-//! Recomputing every derived metric from the store: per-channel metrics, then the
-//! comparison of each channel with its peers, written back in one transaction.
+//! The metrics of one channel as stored (`record_of`), and a metrics-only recompute kept for
+//! the benchmarks (`recompute_metrics`); the product's recompute is `crate::derive`.
 
 use clout_core::engagement::{ChannelPosts, channel_metrics};
 use clout_core::{PeerInput, Platform, SizeFit};

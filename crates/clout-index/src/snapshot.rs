@@ -12,14 +12,18 @@ use std::io::{self, Write};
 
 use clout_core::lookalike::TOP_HASHTAGS;
 
+use clout_core::{EngagementLabel, Platform, Tier};
+
 use crate::build::Unfiltered;
-use crate::columns::Columns;
+use crate::columns::{Columns, NONE8, NONE16};
 use crate::counts::Counts;
 use crate::lookalike::LookRow;
 use crate::{DiscoveryIndex, MAX_NICHES};
 
-/// The format's name and version: a change of layout changes it. A CRC-32 of the body
-/// comes before the end mark.
+/// The format's name and version: a change of layout, or of what the build puts in the
+/// index (tier bounds, dictionaries, sort orders), changes it. A CRC-32 of the body comes
+/// before the end mark; a body that passes it is still checked (lengths, ordinals, codes)
+/// before it is used, so no snapshot can make a search index out of bounds.
 const MAGIC: &[u8; 8] = b"CLOUTIX1";
 const END: &[u8; 8] = b"CLOUTEND";
 
@@ -337,6 +341,46 @@ impl DiscoveryIndex {
         if !columns_agree || !ordinals_fit || !(looks.is_empty() || looks.len() == n) {
             return None;
         }
+        // Every code names an entry of its dictionary (or none), and every count vector has
+        // one count per entry: a search indexes the dictionaries with them.
+        let (platforms, tiers, labels) = (Platform::ALL.len(), Tier::ALL.len(), EngagementLabel::ALL.len());
+        let code16 = |c: u16, len: usize| c == NONE16 || (c as usize) < len;
+        let code8 = |c: u8, len: usize| c == NONE8 || (c as usize) < len;
+        let codes_fit = cols.platform.iter().all(|&c| (c as usize) < platforms)
+            && cols.tier_scrunch.iter().chain(&cols.tier_industry).all(|&c| code8(c, tiers))
+            && cols.label.iter().all(|&c| code8(c, labels))
+            && cols.verified.iter().all(|&c| c <= 2)
+            && cols.country.iter().all(|&c| code16(c, countries.len()))
+            && cols.language.iter().all(|&c| code16(c, languages.len()))
+            && cols
+                .niches
+                .iter()
+                .chain(looks.iter().map(|l| &l.niches))
+                .flatten()
+                .all(|&c| code16(c, niche_names.len()))
+            && looks.iter().flat_map(|l| l.tags).all(|t| t == u32::MAX || (t as usize) < by_tag.len());
+        let lists_fit = by_platform.len() <= platforms
+            && by_tier_scrunch.len() <= tiers
+            && by_tier_industry.len() <= tiers
+            && by_country.len() <= countries.len()
+            && by_language.len() <= languages.len()
+            && by_niche.len() <= niche_names.len()
+            && by_niche_size.len() <= niche_names.len();
+        let counts_fit = |c: &Counts| {
+            c.platform.len() == platforms
+                && c.tier.len() == tiers
+                && c.country.len() == countries.len()
+                && c.language.len() == languages.len()
+                && c.niche.len() == niche_names.len()
+                && c.label.len() == labels
+        };
+        if !codes_fit
+            || !lists_fit
+            || !counts_fit(&unfiltered.counts_scrunch)
+            || !counts_fit(&unfiltered.counts_industry)
+        {
+            return None;
+        }
         let (ordinal_by_id, ordinal_of) = crate::build::ordinal_tables(&ids);
         Some(DiscoveryIndex {
             ids,
@@ -436,5 +480,17 @@ mod tests {
             assert!(DiscoveryIndex::read_snapshot(&damaged, b"generation 4").is_none(), "byte {at} flipped");
         }
         assert!(DiscoveryIndex::read_snapshot(b"", b"generation 4").is_none());
+        // Whole and checksummed, but naming a country the dictionary lacks, or with a count
+        // vector short of its dictionary: not read (a search would index out of bounds).
+        let mut wrong = index.clone();
+        wrong.cols.country[3] = 7;
+        let mut bytes = Vec::new();
+        wrong.write_snapshot(&mut bytes, b"generation 4").unwrap();
+        assert!(DiscoveryIndex::read_snapshot(&bytes, b"generation 4").is_none(), "a code out of its dictionary");
+        let mut short = index.clone();
+        short.unfiltered.counts_scrunch.label.pop();
+        let mut bytes = Vec::new();
+        short.write_snapshot(&mut bytes, b"generation 4").unwrap();
+        assert!(DiscoveryIndex::read_snapshot(&bytes, b"generation 4").is_none(), "a count vector too short");
     }
 }

@@ -60,6 +60,9 @@ const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id, m.post
     LEFT JOIN comment_summaries cs ON cs.channel_id = c.id
     ORDER BY c.id";
 
+/// Writes some channels' rows in a transaction.
+type InsertRows<'a, T> = dyn Fn(&rusqlite::Transaction<'_>, &[(i64, T)]) -> Result<()> + 'a;
+
 /// A line of text with its tabs and line breaks as spaces.
 fn one_line(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
@@ -122,31 +125,16 @@ fn anomaly(r: &rusqlite::Row<'_>) -> Result<(i64, GrowthAnomaly)> {
 
 impl Store {
     /// Replaces the growth checks of the channels of `which` with `growth` (a channel of
-    /// `which` without one has none after), in one transaction.
+    /// `which` without one has none after), in chunks like the metrics.
     pub(crate) fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        match which {
-            Channels::Range(after, up_to) => {
-                tx.execute("DELETE FROM channel_growth WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-                tx.execute("DELETE FROM growth_anomalies WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-            }
-            Channels::Ids(ids) => {
-                let mut checks = tx.prepare_cached("DELETE FROM channel_growth WHERE channel_id = ?1")?;
-                let mut anomalies = tx.prepare_cached("DELETE FROM growth_anomalies WHERE channel_id = ?1")?;
-                for id in ids {
-                    checks.execute([id])?;
-                    anomalies.execute([id])?;
-                }
-            }
-        }
-        {
+        self.replace_per_channel(which, growth, &["channel_growth", "growth_anomalies"], &|tx, part| {
             let mut check = tx.prepare_cached("INSERT INTO channel_growth (channel_id, intervals) VALUES (?1, ?2)")?;
             let mut anomaly = tx.prepare_cached(
                 "INSERT INTO growth_anomalies (channel_id, k, from_at, to_at, followers_before, followers_after,
                     change, z, viral_post_id, viral_published_at, viral_times_median)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            for (id, g) in growth {
+            for (id, g) in part {
                 check.execute(params![id, g.intervals as i64])?;
                 for (k, a) in g.anomalies.iter().enumerate() {
                     let viral = a.viral_post.as_ref();
@@ -165,37 +153,86 @@ impl Store {
                     ])?;
                 }
             }
+            Ok(())
+        })
+    }
+
+    /// Replaces the rows of `tables` (keyed by `channel_id`) of the channels of `which`
+    /// with `rows`, written by `insert`: [`crate::DERIVED_CHUNK`] channels per transaction
+    /// (one transaction when a range's rows are not in id order), so another writer waits
+    /// for one chunk.
+    fn replace_per_channel<T>(
+        &mut self,
+        which: Channels<'_>,
+        rows: &[(i64, T)],
+        tables: &[&str],
+        insert: &InsertRows<'_, T>,
+    ) -> Result<()> {
+        match which {
+            Channels::Range(low, high) => {
+                let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+                let sorted = ids.is_sorted();
+                let ranges = if sorted { crate::id_ranges(&ids).unwrap_or_default() } else { Vec::new() };
+                let ranges = if ranges.is_empty() { vec![(i64::MIN, i64::MAX)] } else { ranges };
+                for (a, b) in ranges {
+                    let (after, up_to) = (a.max(low), b.min(high));
+                    if after >= up_to {
+                        continue;
+                    }
+                    let tx = self.conn.transaction()?;
+                    for table in tables {
+                        tx.execute(
+                            &format!("DELETE FROM {table} WHERE channel_id > ?1 AND channel_id <= ?2"),
+                            [after, up_to],
+                        )?;
+                    }
+                    if sorted {
+                        insert(&tx, crate::in_range(rows, |(id, _)| *id, (after, up_to)))?;
+                    } else {
+                        let inside: Vec<usize> =
+                            (0..rows.len()).filter(|&i| rows[i].0 > after && rows[i].0 <= up_to).collect();
+                        for i in inside {
+                            insert(&tx, std::slice::from_ref(&rows[i]))?;
+                        }
+                    }
+                    tx.commit()?;
+                }
+            }
+            Channels::Ids(ids) => {
+                for chunk in ids.chunks(crate::DERIVED_CHUNK) {
+                    let tx = self.conn.transaction()?;
+                    for table in tables {
+                        let mut delete = tx.prepare_cached(&format!("DELETE FROM {table} WHERE channel_id = ?1"))?;
+                        for id in chunk {
+                            delete.execute([id])?;
+                        }
+                    }
+                    let sorted = chunk.is_sorted();
+                    let inside = |id: &i64| if sorted { chunk.binary_search(id).is_ok() } else { chunk.contains(id) };
+                    for row in rows.iter().filter(|(id, _)| inside(id)) {
+                        insert(&tx, std::slice::from_ref(row))?;
+                    }
+                    tx.commit()?;
+                }
+            }
         }
-        tx.commit()?;
         Ok(())
     }
 
     /// Replaces the comment summaries of the channels of `which` with `summaries` (a
-    /// channel of `which` without one has none after), in one transaction. Text is kept on
-    /// one line (tabs and line breaks as spaces).
+    /// channel of `which` without one has none after), in chunks like the metrics. Text
+    /// is kept on one line (tabs and line breaks as spaces).
     pub(crate) fn replace_comment_summaries(
         &mut self,
         which: Channels<'_>,
         summaries: &[(i64, CommentSummary)],
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        match which {
-            Channels::Range(after, up_to) => {
-                tx.execute("DELETE FROM comment_summaries WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-            }
-            Channels::Ids(ids) => {
-                let mut delete = tx.prepare_cached("DELETE FROM comment_summaries WHERE channel_id = ?1")?;
-                for id in ids {
-                    delete.execute([id])?;
-                }
-            }
-        }
-        {
+        self.replace_per_channel(which, summaries, &["comment_summaries"], &|tx, part| {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO comment_summaries (channel_id, comments, generic, posts, examples, regulars)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for (id, c) in summaries {
+            for (id, c) in part {
                 insert.execute(params![
                     id,
                     c.comments as i64,
@@ -205,9 +242,8 @@ impl Store {
                     encode_regulars(&c.regulars)
                 ])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Calls `f` once per channel, by ascending id, with its stored derived state.

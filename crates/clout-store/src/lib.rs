@@ -27,15 +27,16 @@
 //! write was committed while it ran. Status, read commands, `/api/v1/status` and every page say when it is stale;
 //! `clout recompute`, the next import and `clout serve`'s start recompute it. The server polls the phase every
 //! second: it shows the stale notice and rebuilds its Directory when another process's recompute completes. A
-//! full recompute writes metrics, quality and niche text 1,000 channels per transaction (`DERIVED_CHUNK`, by
-//! channel-id ranges), so another writer waits for one chunk; the stale phase covers the partial state in
+//! full recompute writes metrics, quality, growth checks, comment summaries and niche text 1,000 channels per
+//! transaction (`DERIVED_CHUNK`, by channel-id ranges), so another writer waits for one chunk; the stale phase covers the partial state in
 //! between. A full-text row is rewritten only when its text's fingerprint changed (`channel_text_hashes`).
 //! **Architecture Invariant:** a channel's standing among its peers (percentile, label, engagement index) is
 //! never stored per channel: the peer tables (`bucket_stats` with each group's sorted rates, `platform_fits`,
 //! versioned by `derived_state.peers_version`) are, and every read of a channel compares it with them
 //! (`clout_core::benchmark::Peers::compare`, the same function the recompute uses). So a recompute after an
 //! import writes the touched channels and the peer tables, not every channel; the growth checks
-//! (`channel_growth`, `growth_anomalies`) are kept so that quality scores are recomputed without posts.
+//! (`channel_growth`, `growth_anomalies`) and comment summaries (`comment_summaries`) are kept so that quality
+//! scores are recomputed without reading posts or comments.
 //! **Backups:** `clout backup` is `VACUUM INTO` (one read transaction: consistent beside writers), checked with
 //! `integrity_check`, written as `.partial` and renamed; `clout restore` stages the copy, checkpoints and removes
 //! the old WAL, then renames (`clout_store::backup`).

@@ -278,6 +278,15 @@ impl Store {
         Ok(since.map(Timestamp::from_unix))
     }
 
+    /// The phase and the write count, read together (one statement sees one state).
+    pub(crate) fn derived_phase(&self) -> Result<(Option<Timestamp>, i64)> {
+        let (since, writes): (Option<i64>, i64) =
+            self.conn.query_row("SELECT stale_since, writes FROM derived_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok((since.map(Timestamp::from_unix), writes))
+    }
+
     /// The count of committed import batches, read before a recompute starts.
     pub(crate) fn derived_writes(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT writes FROM derived_state WHERE id = 1", [], |r| r.get(0))?)

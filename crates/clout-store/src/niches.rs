@@ -178,6 +178,9 @@ impl Store {
                 }
                 pending = next_post(&mut post_rows)?;
             }
+            // Newest first, equal times by post id descending (as the recompute's scan):
+            // the index gave post ids ascending, and the sort is stable.
+            buffer.reverse();
             buffer.sort_by_key(|p| std::cmp::Reverse(p.0));
             f(ChannelTextRecord {
                 channel_id: id,
@@ -200,8 +203,9 @@ impl Store {
     ) -> Result<()> {
         let mut channel = self.conn.prepare("SELECT name, bio, category, handle FROM channels WHERE id = ?1")?;
         // The unique (channel_id, post_id) index finds one channel's posts directly.
-        let mut post_stmt =
-            self.conn.prepare("SELECT published_at, caption, hashtags FROM posts WHERE channel_id = ?1")?;
+        let mut post_stmt = self
+            .conn
+            .prepare("SELECT published_at, caption, hashtags FROM posts WHERE channel_id = ?1 ORDER BY post_id DESC")?;
         for &id in ids {
             let Some((name, bio, category, handle)) = channel
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

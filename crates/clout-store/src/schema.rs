@@ -468,9 +468,11 @@ const MIGRATIONS: &[&str] = &[
     // computed when it is read, from each peer group's rates (kept with the group) and the
     // size fits: an import that changes a few channels rewrites those and the groups, not
     // every channel's comparison. The follower-growth check is kept per channel, so that
-    // audience-quality scores can be recomputed without reading posts again. Derived state
-    // is stale until the next recompute fills them.
+    // audience-quality scores can be recomputed without reading posts again. The old metrics
+    // go first (the recompute that the stale state calls for writes them all again, and the
+    // columns drop faster from an empty table).
     r#"
+    DELETE FROM channel_metrics;
     ALTER TABLE channel_metrics DROP COLUMN engagement_percentile;
     ALTER TABLE channel_metrics DROP COLUMN engagement_percentile_reason;
     ALTER TABLE channel_metrics DROP COLUMN engagement_label;
@@ -498,7 +500,7 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (channel_id, k)
     ) WITHOUT ROWID;
     UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
-        WHERE EXISTS (SELECT 1 FROM channel_metrics);
+        WHERE EXISTS (SELECT 1 FROM channels);
     "#,
     // 18: each channel's comments summarised for its audience-quality score (counts, generic
     // examples, regular commenters), so that a recompute after an import reads the comments

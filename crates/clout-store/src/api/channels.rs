@@ -119,15 +119,15 @@ pub trait ChannelStore {
     /// peers are replaced all the same.
     fn replace_metrics_of(&mut self, ids: &[i64], metrics: &[(i64, MetricsRecord)], peers: &Peers) -> Result<()>;
     /// Replaces the follower-growth checks of the channels of `which` with `growth` (a
-    /// channel of `which` without one has none after), in one transaction.
+    /// channel of `which` without one has none after), in chunks.
     fn replace_growth(&mut self, which: Channels<'_>, growth: &[(i64, GrowthCheck)]) -> Result<()>;
     /// Replaces the comment summaries of the channels of `which` with `summaries` (a
-    /// channel of `which` without one has none after), in one transaction; text comes
-    /// back on one line (tabs and line breaks as spaces).
+    /// channel of `which` without one has none after), in chunks; text comes back on one
+    /// line (tabs and line breaks as spaces).
     fn replace_comment_summaries(&mut self, which: Channels<'_>, summaries: &[(i64, CommentSummary)]) -> Result<()>;
-    /// Calls `f` once per channel, by ascending id, with its stored derived state: its
-    /// metrics (compared with the current peers), score, growth check and comments
-    /// summary. Meant to stream.
+    /// Calls `f` once per channel, by ascending id, with its stored derived state: the
+    /// numbers of its metrics that peers and scores read (as stored, not compared), its
+    /// score, growth check and comments summary. Meant to stream.
     fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()>;
     /// Writes the audience-quality scores of these channels (in chunks), every other
     /// channel's stay.
@@ -143,7 +143,7 @@ pub trait ChannelStore {
     fn replace_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()>;
 
     /// Calls `f` once per channel, by ascending id, with its profile text and the caption
-    /// and hashtags of its `posts` newest posts (newest published first).
+    /// and hashtags of its `posts` newest posts (newest published first; equal times by post id, descending, as [`ChannelStore::for_each_channel_input`]).
     fn for_each_channel_text(&self, posts: usize, f: &mut dyn FnMut(ChannelTextRecord)) -> Result<()>;
 
     /// [`ChannelStore::for_each_channel_text`] for the channels `ids` only (ascending),
@@ -197,6 +197,10 @@ pub trait ChannelStore {
 
     /// How many import batches have been counted as writes (never decreases).
     fn derived_writes(&self) -> Result<i64>;
+    /// [`ChannelStore::derived_stale_since`] and [`ChannelStore::derived_writes`] as one
+    /// consistent reading (a run reads both before it starts: a batch of another process
+    /// committed between two readings would go unnoticed).
+    fn derived_phase(&self) -> Result<(Option<Timestamp>, i64)>;
 
     /// How many recomputes have completed (never decreases): a server rebuilds what it
     /// holds in memory when it changes.
@@ -375,6 +379,9 @@ impl ChannelStore for Store {
 
     fn derived_writes(&self) -> Result<i64> {
         Store::derived_writes(self)
+    }
+    fn derived_phase(&self) -> Result<(Option<Timestamp>, i64)> {
+        Store::derived_phase(self)
     }
 
     fn derived_generation(&self) -> Result<i64> {
