@@ -25,11 +25,10 @@ use std::sync::mpsc;
 
 use clout_core::authenticity::{CommentSummary, GrowthCheck, comment_summary};
 use clout_core::benchmark::Peers;
-use clout_core::engagement::{ChannelPosts, channel_metrics};
 use clout_core::{PeerInput, Platform};
 use clout_store::{ChannelInput, ChannelStore, Channels, MetricsRecord, QualityRecord, SearchText, StoredNiche};
 
-use crate::metrics::{RecomputeSummary, record_of};
+use crate::metrics::{RecomputeSummary, metrics_of};
 use crate::niches::{NicheClassifier, NicheSummary};
 use crate::scores::{Numbers, comment_stats, growth_of, inputs_with, summarise};
 use crate::{App, Result};
@@ -85,20 +84,11 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
         Work::Ids(start, end) => Channels::Ids(&ids[start..end]),
     };
     store.for_each_channel_input(which, true, &mut |input: ChannelInput<'_>| {
-        let (numbers, record) = match (input.as_of, input.followers) {
-            (Some(as_of), Some(followers)) => {
-                let m = channel_metrics(&ChannelPosts {
-                    platform: input.platform,
-                    followers,
-                    as_of,
-                    posts: input.posts,
-                    follower_history: input.history,
-                });
-                let record = record_of(&m);
-                (Some((followers, Numbers::of(&record))), Some(record))
-            }
-            _ => (None, None),
-        };
+        let (numbers, record) =
+            match metrics_of(input.platform, input.followers, input.as_of, input.posts, input.history) {
+                Some((followers, record)) => (Some((followers, Numbers::of(&record))), Some(record)),
+                None => (None, None),
+            };
         part.derived.push(Derived {
             id: input.channel_id,
             platform: input.platform,

@@ -1,4 +1,4 @@
-//! The metrics of one channel as stored (`record_of`), and a metrics-only recompute kept for
+//! The metrics of one channel as stored (`metrics_of`), and a metrics-only recompute kept for
 //! the benchmarks (`recompute_metrics`); the product's recompute is `crate::derive`.
 
 use clout_core::engagement::{ChannelPosts, channel_metrics};
@@ -18,8 +18,22 @@ pub struct RecomputeSummary {
     pub fits: Vec<(Platform, SizeFit)>,
 }
 
+/// A channel's followers and metrics as stored (before the comparison with its peers);
+/// `None` before its first `channel` record (no followers or `as_of`).
+pub(crate) fn metrics_of(
+    platform: Platform,
+    followers: Option<u64>,
+    as_of: Option<clout_core::Timestamp>,
+    posts: &[clout_core::PostSnapshot],
+    history: &[(clout_core::Timestamp, u64)],
+) -> Option<(u64, MetricsRecord)> {
+    let (as_of, followers) = (as_of?, followers?);
+    let m = channel_metrics(&ChannelPosts { platform, followers, as_of, posts, follower_history: history });
+    Some((followers, record_of(&m)))
+}
+
 /// A channel's metrics as stored, before the comparison with its peers.
-pub(crate) fn record_of(m: &clout_core::engagement::ChannelMetrics) -> MetricsRecord {
+fn record_of(m: &clout_core::engagement::ChannelMetrics) -> MetricsRecord {
     MetricsRecord {
         window_rule: m.window.rule,
         eligible_until: m.window.eligible_until,
@@ -52,20 +66,15 @@ impl App {
         let mut records: Vec<(i64, MetricsRecord)> = Vec::new();
         let mut peers: Vec<PeerInput> = Vec::new();
         self.store.for_each_metrics_input(&mut |input| {
-            let (Some(as_of), Some(followers)) = (input.as_of, input.followers) else {
+            let Some((followers, record)) =
+                metrics_of(input.platform, input.followers, input.as_of, input.posts, input.history)
+            else {
                 return;
             };
-            let m = channel_metrics(&ChannelPosts {
-                platform: input.platform,
-                followers,
-                as_of,
-                posts: input.posts,
-                follower_history: input.history,
-            });
             // Metrics v2: peers are compared by their median rate, so one viral post cannot
             // buy a percentile, a label or an index.
-            peers.push(PeerInput { platform: input.platform, followers, rate: m.median_engagement_rate });
-            records.push((input.channel_id, record_of(&m)));
+            peers.push(PeerInput { platform: input.platform, followers, rate: record.median_engagement_rate });
+            records.push((input.channel_id, record));
         })?;
         let compared = clout_core::benchmark::Peers::of(&peers);
         for ((_, record), peer) in records.iter_mut().zip(&peers) {

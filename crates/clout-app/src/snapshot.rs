@@ -129,15 +129,7 @@ mod tests {
     use crate::{Access, App, AppConfig, ImportOptions, Silent};
 
     fn options() -> ImportOptions {
-        ImportOptions {
-            clock: || clout_core::Timestamp::from_unix(1_795_176_000),
-            strict: false,
-            batch_size: 5_000,
-            limits: Default::default(),
-            max_decompressed_bytes: None,
-            answers_observed_at: None,
-            csv_map: None,
-        }
+        crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000), 5_000)
     }
 
     /// Every channel, by followers: what a Directory holds, in order.

@@ -24,10 +24,15 @@ fn catalogue(dir: &Path) -> Catalogue {
 }
 
 fn options() -> ImportOptions {
+    import_options(|| Timestamp::from_unix(AS_OF + 3 * DAY), 3)
+}
+
+/// Import options for the crate's tests: this clock, batches of this size, nothing else.
+pub(crate) fn import_options(clock: fn() -> Timestamp, batch_size: usize) -> ImportOptions {
     ImportOptions {
-        clock: || Timestamp::from_unix(AS_OF + 3 * DAY),
+        clock,
         strict: false,
-        batch_size: 3,
+        batch_size,
         limits: Default::default(),
         max_decompressed_bytes: None,
         answers_observed_at: None,

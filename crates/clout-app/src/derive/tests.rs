@@ -2,7 +2,7 @@
 //! touched agrees with recomputing everything.
 
 use super::{Scope, ranges};
-use crate::{Access, App, AppConfig, ImportOptions, Silent};
+use crate::{Access, App, AppConfig, Silent};
 use clout_store::ChannelStore;
 
 /// Everything a recompute writes, as comparable rows.
@@ -31,15 +31,7 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
         .unwrap();
     let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
     let mut app = App::open(config, Access::Write, "test").unwrap();
-    let options = ImportOptions {
-        clock: || clout_core::Timestamp::from_unix(1_795_176_000 + 86_400),
-        strict: false,
-        batch_size: 5_000,
-        limits: Default::default(),
-        max_decompressed_bytes: None,
-        answers_observed_at: None,
-        csv_map: None,
-    };
+    let options = crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000 + 86_400), 5_000);
     app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
     let before = derived(&app);
 
@@ -120,15 +112,7 @@ fn a_recompute_on_several_threads_writes_what_one_thread_writes() {
         let config = AppConfig { data_dir: dir.path().join(name), niches_file: None, rate_card_file: None };
         App::open(config, Access::Write, "test").unwrap()
     };
-    let options = ImportOptions {
-        clock: || clout_core::Timestamp::from_unix(1_795_176_000),
-        strict: false,
-        batch_size: 5_000,
-        limits: Default::default(),
-        max_decompressed_bytes: None,
-        answers_observed_at: None,
-        csv_map: None,
-    };
+    let options = crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000), 5_000);
     let (mut one, mut many) = (open("one"), open("many"));
     for app in [&mut one, &mut many] {
         app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
