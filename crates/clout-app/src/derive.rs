@@ -181,6 +181,7 @@ impl App {
         let Some((low, high)) = self.store.channel_id_bounds()? else {
             self.store.replace_metrics(&[], &Peers::default())?;
             self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &[])?;
+            self.store.replace_comment_summaries(Channels::Range(i64::MIN, i64::MAX), &[])?;
             self.store.replace_quality(&[])?;
             self.store.replace_niches(&[], &[])?;
             let empty = RecomputeSummary { channels: 0, with_rate: 0, fits: Vec::new() };
