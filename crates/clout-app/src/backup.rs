@@ -35,7 +35,8 @@ fn kept_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
                     || name == clout_store::LOCK_FILE
                     || name == "uploads"
                     || name == "runs"
-                    || name.starts_with(crate::snapshot::DIRECTORY_SNAPSHOT))
+                    || name.starts_with(crate::snapshot::DIRECTORY_SNAPSHOT)
+                    || name == crate::text_index::TEXT_INDEX_DIR)
             {
                 continue;
             }
@@ -106,6 +107,7 @@ pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSum
     // The restored store may share a stamp with what the old one's Directory was built
     // from: the snapshot goes first (it is only a cache), so no process can read it after.
     crate::snapshot::remove_snapshots(&config.data_dir);
+    crate::text_index::remove_text_index(&config.data_dir);
     let schema_version = clout_store::Store::restore(&config.data_dir, &db, holder)?;
     let files = copy_files(src, &config.data_dir, true)?;
     Ok(BackupSummary { dir: config.data_dir.clone(), schema_version, files })

@@ -278,7 +278,8 @@ impl Reader<'_> {
         self.catalogue.rebuild(self.app)
     }
 
-    /// A Directory search: filters, sort, facets and a page, text through the store.
+    /// A Directory search: filters, sort, facets and a page; keywords through the
+    /// full-text index (or the store's text while the index does not hold it).
     pub fn search(&self, query: &clout_core::discovery::DiscoveryQuery) -> Result<crate::SearchResults> {
         self.app.search_with(&*self.directory()?, query)
     }

@@ -178,12 +178,14 @@ impl App {
 
     /// [`App::derive_all`] with `workers` threads reading at once.
     fn derive_with(&mut self, scope: Scope<'_>, workers: usize) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+        let mut text = self.text_sync(matches!(scope, Scope::All), workers);
         let Some((low, high)) = self.store.channel_id_bounds()? else {
             self.store.replace_metrics(&[], &Peers::default())?;
             self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &[])?;
             self.store.replace_comment_summaries(Channels::Range(i64::MIN, i64::MAX), &[])?;
             self.store.replace_quality(&[])?;
-            self.store.replace_niches(&[], &[])?;
+            text.absorb(&[], &self.store.replace_niches(&[], &[])?);
+            text.finish(&self.store);
             let empty = RecomputeSummary { channels: 0, with_rate: 0, fits: Vec::new() };
             return Ok((empty, NicheSummary { channels: 0, labelled: 0 }, 0));
         };
@@ -204,8 +206,10 @@ impl App {
             ),
         };
         let mut clock = Phases::start();
-        let (mut derived, niches) = self.read_work(&work, ids, workers)?;
+        let (mut derived, niches) = self.read_work(&work, ids, workers, &mut text)?;
         clock.lap("read channels from their posts (metrics, growth, text, labels written)");
+        text.finish(&self.store);
+        clock.lap("full-text index committed");
         if let Scope::Touched(ids) = scope {
             // Every other channel is as it was: read back what is stored of it.
             self.store.for_each_stored(&mut |s| {
@@ -239,7 +243,13 @@ impl App {
 
     /// Does `work` on `workers` threads (each with its own read connection), writing each
     /// piece's text and labels as it arrives.
-    fn read_work(&mut self, work: &[Work], ids: &[i64], workers: usize) -> Result<(Vec<Derived>, NicheSummary)> {
+    fn read_work(
+        &mut self,
+        work: &[Work],
+        ids: &[i64],
+        workers: usize,
+        text: &mut crate::text_index::TextSync,
+    ) -> Result<(Vec<Derived>, NicheSummary)> {
         let mut readers = Vec::new();
         for _ in 0..workers {
             match self.store.reader()? {
@@ -250,10 +260,11 @@ impl App {
         let mut derived: Vec<Derived> = Vec::new();
         let mut niches = NicheSummary { channels: 0, labelled: 0 };
         let mut absorb = |store: &mut clout_store::Store, part: Part| -> Result<()> {
-            match part.work {
+            let changes = match part.work {
                 Work::Range(after, up_to) => store.replace_niches_in((after, up_to), &part.labels, &part.texts)?,
                 Work::Ids(start, end) => store.replace_niches_of(&ids[start..end], &part.labels, &part.texts)?,
-            }
+            };
+            text.absorb(&part.texts, &changes);
             niches.channels += part.texts.len() as u64;
             niches.labelled += part.labels.len() as u64;
             derived.extend(part.derived);

@@ -47,6 +47,7 @@ mod query;
 mod scores;
 mod search;
 mod snapshot;
+mod text_index;
 
 use std::path::{Path, PathBuf};
 
@@ -92,6 +93,7 @@ pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, Qualit
 pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};
 pub use search::{Directory, SearchResults, Similar};
 pub use snapshot::DIRECTORY_SNAPSHOT;
+pub use text_index::TEXT_INDEX_DIR;
 
 /// Validated settings for the application.
 #[derive(Debug, Clone)]

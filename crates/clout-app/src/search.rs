@@ -31,11 +31,14 @@ pub struct Directory {
     text_cache: std::sync::Mutex<TextCache>,
     /// Peers' comments per like, for audience-quality scores; filled on first use.
     pub(crate) peer_comments: std::sync::OnceLock<crate::scores::PeerComments>,
+    /// The full-text index, when it held the store's text as the Directory was loaded;
+    /// else keywords are matched by the store.
+    pub(crate) text: Option<clout_index::text::TextReader>,
 }
 
 impl Directory {
     pub(crate) fn new(index: DiscoveryIndex) -> Directory {
-        Directory { index, text_cache: Default::default(), peer_comments: Default::default() }
+        Directory { index, text_cache: Default::default(), peer_comments: Default::default(), text: None }
     }
 
     pub fn channels(&self) -> usize {
@@ -157,12 +160,15 @@ impl App {
                 match cached {
                     Some(m) => Some(m),
                     None => {
-                        let matches = if key.1 {
-                            self.store.text_matches(&words)?
-                        } else {
-                            self.store.text_matches_unranked(&words)?
+                        let matches = match &directory.text {
+                            Some(text) => directory.index.text_hits(
+                                text.search(&words, key.1)
+                                    .map_err(|e| Error::Internal(format!("searching the full-text index: {e}")))?,
+                            ),
+                            None if key.1 => directory.index.text_hits(self.store.text_matches(&words)?),
+                            None => directory.index.text_hits(self.store.text_matches_unranked(&words)?),
                         };
-                        let matches = std::sync::Arc::new(directory.index.text_hits(&matches));
+                        let matches = std::sync::Arc::new(matches);
                         if let Ok(mut c) = directory.text_cache.lock() {
                             c.put(key, matches.clone());
                         }
@@ -183,7 +189,7 @@ impl App {
             }
             (Some(ids), None) => {
                 let all: HashMap<i64, f64> = ids.iter().map(|id| (*id, 1.0)).collect();
-                Some(std::sync::Arc::new(directory.index.text_hits(&all)))
+                Some(std::sync::Arc::new(directory.index.text_hits(all)))
             }
         };
         let page = directory.index.search_hits(query, text.as_deref().map(Vec::as_slice));

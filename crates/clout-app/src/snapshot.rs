@@ -57,9 +57,12 @@ impl App {
             && let Ok(bytes) = std::fs::read(&path)
             && let Some(index) = DiscoveryIndex::read_snapshot(&bytes, stamp)
         {
-            return Ok((Directory::new(index), true));
+            let mut directory = Directory::new(index);
+            directory.text = self.text_reader();
+            return Ok((directory, true));
         }
-        let directory = self.directory()?;
+        let mut directory = self.directory()?;
+        directory.text = self.text_reader();
         if let Some(stamp) = &stamp {
             // A snapshot that cannot be written costs the next start time, nothing else; a
             // data directory this user may only read is no news.

@@ -60,6 +60,7 @@ mod lookalike;
 mod scan;
 mod search;
 mod snapshot;
+pub mod text;
 mod topk;
 
 #[cfg(test)]

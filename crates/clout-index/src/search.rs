@@ -18,14 +18,14 @@ impl DiscoveryIndex {
     /// Answers `q`. `text` is `None` without a text query, else the channels the text
     /// matched with their text scores (higher is better).
     pub fn search(&self, q: &DiscoveryQuery, text: Option<&HashMap<i64, f64>>) -> SearchPage {
-        let hits = text.map(|t| self.text_hits(t));
+        let hits = text.map(|t| self.text_hits(t.iter().map(|(id, s)| (*id, *s))));
         self.search_hits(q, hits.as_deref())
     }
 
     /// Text matches (channel id → text score) as this index's ordinals, ascending: what
     /// [`DiscoveryIndex::search_hits`] takes. Worth keeping when the same words come back.
-    pub fn text_hits(&self, text: &HashMap<i64, f64>) -> Vec<(u32, f64)> {
-        let mut v: Vec<(u32, f64)> = text.iter().filter_map(|(id, s)| self.ordinal(*id).map(|o| (o, *s))).collect();
+    pub fn text_hits(&self, text: impl IntoIterator<Item = (i64, f64)>) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = text.into_iter().filter_map(|(id, s)| self.ordinal(id).map(|o| (o, s))).collect();
         v.sort_unstable_by_key(|h| h.0);
         v
     }

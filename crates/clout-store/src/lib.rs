@@ -100,7 +100,7 @@ pub use error::{DatabaseError, Error, Result};
 pub use growth::{StoredChannel, StoredNumbers};
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
-pub use niches::{ChannelTextRecord, SearchText, StoredNiche};
+pub use niches::{ChannelTextRecord, SearchText, StoredNiche, TextChanges};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 pub use shared::{SavedSearchRow, ShareRow};

@@ -44,6 +44,25 @@ pub struct SearchText {
     pub hashtags: String,
 }
 
+/// What a replacement of searchable text changed, for a full-text projection kept beside
+/// the store (the Directory's text index): the channels whose text went, those whose text
+/// was written (new or different), and how many transactions bumped the store's text
+/// version (each one that changed anything does, once).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextChanges {
+    pub removed: Vec<i64>,
+    pub written: Vec<i64>,
+    pub versions: i64,
+}
+
+impl TextChanges {
+    fn absorb(&mut self, other: TextChanges) {
+        self.removed.extend(other.removed);
+        self.written.extend(other.written);
+        self.versions += other.versions;
+    }
+}
+
 /// A fingerprint of a channel's searchable text, never 0 (a stored 0 marks a row to
 /// rewrite). A change of Rust's hasher between versions only costs one rewrite.
 fn fingerprint(t: &SearchText) -> i64 {
@@ -57,7 +76,10 @@ fn fingerprint(t: &SearchText) -> i64 {
 /// says (a channel of `which` absent from `texts` has none after). A channel whose text
 /// has the same fingerprint as the stored one is left alone: rewriting a full-text row
 /// tokenizes it twice (out and in), and most of a recompute's texts have not changed.
-fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts: &[SearchText]) -> Result<()> {
+/// When anything changed, the store's text version goes up by one in the same
+/// transaction.
+fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts: &[SearchText]) -> Result<TextChanges> {
+    let mut changes = TextChanges::default();
     let mut stored: HashMap<i64, i64> = HashMap::new();
     match which {
         crate::Channels::Range(after, up_to) => {
@@ -87,6 +109,7 @@ fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts:
         delete_text.execute([id])?;
         delete_tags.execute([id])?;
         delete_hash.execute([id])?;
+        changes.removed.push(id);
     }
     let mut insert = tx.prepare_cached(
         "INSERT INTO channel_text (rowid, handle, name, bio, captions, hashtags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -112,8 +135,13 @@ fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts:
             tags.execute(params![t.channel_id, top.join(" ")])?;
         }
         hash.execute(params![t.channel_id, h])?;
+        changes.written.push(t.channel_id);
     }
-    Ok(())
+    if !changes.removed.is_empty() || !changes.written.is_empty() {
+        tx.execute("UPDATE derived_state SET text_version = text_version + 1 WHERE id = 1", [])?;
+        changes.versions = 1;
+    }
+    Ok(changes)
 }
 
 fn insert_labels(tx: &rusqlite::Transaction<'_>, labels: &[(i64, Vec<StoredNiche>)]) -> Result<()> {
@@ -238,7 +266,8 @@ impl Store {
         ids: &[i64],
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()> {
+    ) -> Result<TextChanges> {
+        let mut changes = TextChanges::default();
         let in_order =
             labels.is_sorted_by_key(|(id, _)| *id) && texts.is_sorted_by_key(|t| t.channel_id) && ids.is_sorted();
         let ranges = match crate::id_ranges(ids) {
@@ -262,16 +291,21 @@ impl Store {
                     delete.execute([id])?;
                 }
             }
-            sync_texts(&tx, crate::Channels::Ids(ids), texts)?;
+            let changed = sync_texts(&tx, crate::Channels::Ids(ids), texts)?;
             insert_labels(&tx, labels)?;
             tx.commit()?;
+            changes.absorb(changed);
         }
-        Ok(())
+        Ok(changes)
     }
 
     /// Replaces every niche label and all searchable text, [`crate::DERIVED_CHUNK`]
     /// channels per transaction (in one when the rows are not in id order).
-    pub(crate) fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
+    pub(crate) fn replace_niches(
+        &mut self,
+        labels: &[(i64, Vec<StoredNiche>)],
+        texts: &[SearchText],
+    ) -> Result<TextChanges> {
         self.replace_niches_in((i64::MIN, i64::MAX), labels, texts)
     }
 
@@ -282,7 +316,8 @@ impl Store {
         (low, high): (i64, i64),
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()> {
+    ) -> Result<TextChanges> {
+        let mut changes = TextChanges::default();
         // Chunks are ranges of ids: rows given in another order are sorted first.
         let (mut sorted_texts, mut sorted_labels) = (Vec::new(), Vec::new());
         let (texts, labels) = if texts.is_sorted_by_key(|t| t.channel_id) && labels.is_sorted_by_key(|(id, _)| *id) {
@@ -304,11 +339,12 @@ impl Store {
             let labels = crate::in_range(labels, |(id, _)| *id, (after, up_to));
             let tx = self.conn.transaction()?;
             tx.execute("DELETE FROM channel_niches WHERE channel_id > ?1 AND channel_id <= ?2", [after, up_to])?;
-            sync_texts(&tx, crate::Channels::Range(after, up_to), texts)?;
+            let changed = sync_texts(&tx, crate::Channels::Range(after, up_to), texts)?;
             insert_labels(&tx, labels)?;
             tx.commit()?;
+            changes.absorb(changed);
         }
-        Ok(())
+        Ok(changes)
     }
 
     /// Every channel's most used hashtags (space-separated), by channel id.

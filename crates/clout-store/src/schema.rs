@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 18;
+pub const SCHEMA_VERSION: i64 = 19;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -516,6 +516,11 @@ const MIGRATIONS: &[&str] = &[
     );
     UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
         WHERE EXISTS (SELECT 1 FROM comments);
+    "#,
+    // 19: a version of the searchable text, bumped by every transaction that changes it, so
+    // that the full-text index beside the store can tell whether it holds the same text.
+    r#"
+    ALTER TABLE derived_state ADD COLUMN text_version INTEGER NOT NULL DEFAULT 0;
     "#,
 ];
 

@@ -44,8 +44,8 @@ fn current_likes(store: &Store) -> Option<u64> {
     store.channel_detail(Platform::Instagram, "chef").unwrap().unwrap().posts[0].snapshot.likes
 }
 
-/// Undoes migrations 18 and 17 (a test going back to an older version starts with it).
-const UNDO_17: &str = "DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+/// Undoes migrations 19, 18 and 17 (a test going back to an older version starts with it).
+const UNDO_17: &str = "ALTER TABLE derived_state DROP COLUMN text_version; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
     ALTER TABLE derived_state DROP COLUMN peers_version;
     ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
     ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
@@ -337,8 +337,12 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
         hashtags: String::new(),
     };
     let texts: Vec<SearchText> = ids.iter().map(|&id| text(id, "sourdough")).collect();
-    store.replace_niches(&[], &texts).unwrap();
+    assert_eq!(store.text_version().unwrap(), 0);
+    let changes = store.replace_niches(&[], &texts).unwrap();
     assert_eq!(store.text_matches(&words("sourdough")).unwrap().len(), 20);
+    // Every channel's text was written, in three transactions: the version went up by 3.
+    assert_eq!((changes.written, changes.removed.len(), changes.versions), (ids.clone(), 0, 3));
+    assert_eq!(store.text_version().unwrap(), 3);
     let texts: Vec<SearchText> = ids.iter().skip(5).map(|&id| text(id, "kombucha")).collect();
     store.replace_niches(&[], &texts).unwrap();
     assert_eq!(store.text_matches(&words("sourdough")).unwrap().len(), 0, "no old text survives");
@@ -354,12 +358,17 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     let mut texts: Vec<SearchText> = ids.iter().map(|&id| text(id, "kombucha")).collect();
     store.replace_niches(&[], &texts).unwrap();
     assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 20);
-    store.replace_niches(&[], &texts).unwrap();
+    let version = store.text_version().unwrap();
+    let changes = store.replace_niches(&[], &texts).unwrap();
     assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 20, "unchanged text is still found");
+    assert_eq!(changes, Default::default(), "nothing changed, nothing reported");
+    assert_eq!(store.text_version().unwrap(), version, "and the version stays");
     assert_eq!(store.text_matches(&words("kefir")).unwrap().len(), 0);
     texts[3].bio = "kefir".to_string();
     texts[3].hashtags = "fermentation".to_string();
-    store.replace_niches(&[], &texts).unwrap();
+    let changes = store.replace_niches(&[], &texts).unwrap();
+    assert_eq!((changes.written, changes.removed.len(), changes.versions), (vec![ids[3]], 0, 1));
+    assert_eq!(store.text_version().unwrap(), version + 1);
     let kefir: Vec<i64> = store.text_matches(&words("kefir")).unwrap().into_keys().collect();
     assert_eq!(kefir, [ids[3]]);
     assert_eq!(store.text_matches(&words("kombucha")).unwrap().len(), 19);
@@ -367,7 +376,12 @@ fn derived_state_replaced_in_chunks_holds_exactly_the_new_rows() {
     // A range replaces the channels inside it only: these five lose their text.
     let inside = |id: i64| ids[9] < id && id <= ids[14];
     let outside: Vec<SearchText> = texts.iter().filter(|t| !inside(t.channel_id)).cloned().collect();
-    store.replace_niches_in((ids[9], ids[14]), &[], &outside).unwrap();
+    let changes = store.replace_niches_in((ids[9], ids[14]), &[], &outside).unwrap();
+    let mut removed = changes.removed.clone();
+    removed.sort();
+    assert_eq!(removed, ids[10..15], "the five inside went");
+    assert!(changes.written.is_empty());
+    assert_eq!(store.text_version().unwrap(), version + 1 + changes.versions);
     let found: Vec<i64> = store.text_matches(&words("kombucha")).unwrap().into_keys().collect();
     assert_eq!(found.len(), 14);
     assert!(found.iter().all(|&id| !inside(id)));

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use clout_core::text::TextQuery;
 
-use crate::{Result, Store};
+use crate::{Result, SearchText, Store};
 
 #[cfg(test)]
 mod tests;
@@ -47,5 +47,35 @@ impl Store {
         let mut stmt = self.conn.prepare_cached("SELECT rowid FROM channel_text WHERE channel_text MATCH ?1")?;
         let rows = stmt.query_map([fts5_query(query)], |r| Ok((r.get::<_, i64>(0)?, 0.0)))?;
         Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    }
+
+    /// The version of the searchable text: bumped by every transaction that changes it.
+    pub(crate) fn text_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT text_version FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// Every channel's searchable text, by ascending id, read in one statement, with the
+    /// text version it is: `None` when the text changed while it was read (read again).
+    pub(crate) fn for_each_search_text(&self, f: &mut dyn FnMut(SearchText)) -> Result<Option<i64>> {
+        let before = self.text_version()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rowid, handle, name, bio, captions, hashtags FROM channel_text ORDER BY rowid")?;
+        let mut rows = stmt.query([])?;
+        let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<String> {
+            Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+        };
+        while let Some(r) = rows.next()? {
+            f(SearchText {
+                channel_id: r.get(0)?,
+                handle: text(r, 1)?,
+                name: text(r, 2)?,
+                bio: text(r, 3)?,
+                captions: text(r, 4)?,
+                hashtags: text(r, 5)?,
+            });
+        }
+        let after = self.text_version()?;
+        Ok((before == after).then_some(after))
     }
 }

@@ -162,7 +162,7 @@ proptest! {
             rows.iter().filter(|r| r.channel_id % 3 == 0).map(|r| (r.channel_id, (r.channel_id % 11) as f64 + 0.5)).collect()
         });
         let index = DiscoveryIndex::build(rows.clone());
-        let hits = text.as_ref().map(|t| index.text_hits(t));
+        let hits = text.as_ref().map(|t| index.text_hits(t.iter().map(|(id, s)| (*id, *s))));
         let want_facets = reference_facets(&rows, &q, text.as_ref());
         let want = index.search(&DiscoveryQuery { facets: Facets::Conjunctive, ..q.clone() }, text.as_ref());
         for page in [

@@ -10,7 +10,7 @@ use clout_core::{Bucket, Platform, PostSnapshot, Timestamp};
 use crate::{
     ChannelDetail, ChannelFilter, ChannelInput, ChannelRow, ChannelTextRecord, Channels, CommentRow, DiscoveryRow,
     MetricsInput, MetricsRecord, PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store, StoreStats,
-    StoredChannel, StoredNiche,
+    StoredChannel, StoredNiche, TextChanges,
 };
 
 /// Channels as observed, and what is derived from them.
@@ -153,8 +153,9 @@ pub trait ChannelStore {
     /// Replaces every niche label with `labels` and all searchable text with `texts`, in
     /// chunks. The text is what [`crate::TextSearch`] searches from its chunk's commit on;
     /// each channel's 8 most used hashtags are kept from it for
-    /// [`ChannelStore::hashtags_by_channel`].
-    fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()>;
+    /// [`ChannelStore::hashtags_by_channel`]. Returns what changed in the text; every
+    /// transaction that changed some bumps [`crate::TextSearch::text_version`].
+    fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<TextChanges>;
 
     /// Like [`ChannelStore::replace_niches`] for the channels `ids` only: their labels and
     /// text are replaced by those given (none when absent), every other channel's stay.
@@ -163,7 +164,7 @@ pub trait ChannelStore {
         ids: &[i64],
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()>;
+    ) -> Result<TextChanges>;
 
     /// Like [`ChannelStore::replace_niches`] for the channels with ids in `(after, up_to]`
     /// only (`texts` and `labels` outside it are ignored), every other channel's stay.
@@ -172,7 +173,7 @@ pub trait ChannelStore {
         range: (i64, i64),
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()>;
+    ) -> Result<TextChanges>;
     /// Each channel's most used hashtags (up to 8, space-separated), in no promised order;
     /// a channel without hashtags is absent.
     fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>>;
@@ -332,7 +333,7 @@ impl ChannelStore for Store {
         Store::for_each_channel_text_of(self, ids, posts, f)
     }
 
-    fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<()> {
+    fn replace_niches(&mut self, labels: &[(i64, Vec<StoredNiche>)], texts: &[SearchText]) -> Result<TextChanges> {
         Store::replace_niches(self, labels, texts)
     }
 
@@ -341,7 +342,7 @@ impl ChannelStore for Store {
         ids: &[i64],
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()> {
+    ) -> Result<TextChanges> {
         Store::replace_niches_of(self, ids, labels, texts)
     }
 
@@ -350,7 +351,7 @@ impl ChannelStore for Store {
         range: (i64, i64),
         labels: &[(i64, Vec<StoredNiche>)],
         texts: &[SearchText],
-    ) -> Result<()> {
+    ) -> Result<TextChanges> {
         Store::replace_niches_in(self, range, labels, texts)
     }
     fn hashtags_by_channel(&self) -> Result<Vec<(i64, String)>> {

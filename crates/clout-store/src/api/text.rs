@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use clout_core::text::TextQuery;
 
-use crate::{Result, Store};
+use crate::{Result, SearchText, Store};
 
 /// Full-text search over each channel's searchable text: its handle, name, bio,
 /// captions and hashtags as last written by [`crate::ChannelStore::replace_niches`] (or
@@ -26,6 +26,16 @@ pub trait TextSearch {
     /// The same channels as [`TextSearch::text_matches`], each scored 0: for a search not
     /// sorted by relevance, where a backend may skip ranking (five times cheaper in SQLite).
     fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>>;
+
+    /// The version of the searchable text: every write that changes some bumps it, so a
+    /// copy kept elsewhere (a full-text index) holds the same text exactly when it was made
+    /// at the same version.
+    fn text_version(&self) -> Result<i64>;
+
+    /// Every channel's searchable text, by ascending id, and the version it is; `None`
+    /// instead when the text changed while it was read, so the copy made from it may mix
+    /// two versions.
+    fn for_each_search_text(&self, f: &mut dyn FnMut(SearchText)) -> Result<Option<i64>>;
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -36,5 +46,13 @@ impl TextSearch for Store {
 
     fn text_matches_unranked(&self, query: &TextQuery) -> Result<HashMap<i64, f64>> {
         Store::text_matches_unranked(self, query)
+    }
+
+    fn text_version(&self) -> Result<i64> {
+        Store::text_version(self)
+    }
+
+    fn for_each_search_text(&self, f: &mut dyn FnMut(SearchText)) -> Result<Option<i64>> {
+        Store::for_each_search_text(self, f)
     }
 }

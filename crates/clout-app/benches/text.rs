@@ -1,0 +1,223 @@
+//! Keyword search at scale, FTS5 against tantivy on the same text (not a test; run with
+//! `cargo bench -p clout-app --bench text`).
+//!
+//! Builds a store of `CLOUT_BENCH_CHANNELS` demo channels (default 100,000; kept under
+//! `$CARGO_TARGET_TMPDIR/bench-text-N`, with the full history: each channel's text is its
+//! handle, name, bio and its 30 newest captions and hashtags), then prints:
+//! 1. the full-text index's build from the store's text (time, size on disk);
+//! 2. per engine, 30 keywords never searched before (rare to very common): p50, p99 and
+//!    max of the time to get every matching channel, ranked (BM25) and unranked;
+//! 3. end to end, a Directory search per keyword (top 50 by relevance, with the total)
+//!    through a fresh `Catalogue` (as `clout serve` and `clout search` run it), with the
+//!    index, and without it (FTS5, as before the index existed).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
+use clout_core::Timestamp;
+use clout_core::discovery::{DiscoveryQuery, SortKey};
+use clout_core::text::TextQuery;
+use clout_index::text::{TextDoc, TextIndex};
+use clout_store::TextSearch;
+
+const AS_OF: i64 = 1_795_176_000;
+
+/// Keywords a marketer types, from words every channel says to words a few do.
+const WORDS: [&str; 30] = [
+    "day",
+    "love",
+    "new",
+    "today",
+    "morning",
+    "best",
+    "tips",
+    "home",
+    "weekend",
+    "family",
+    "workout",
+    "makeup",
+    "recipe",
+    "travel",
+    "coffee",
+    "skincare",
+    "budget",
+    "hiking",
+    "podcast",
+    "routine",
+    "vegan",
+    "sourdough",
+    "tutorial",
+    "gaming",
+    "photography",
+    "parenting",
+    "deadlift",
+    "eyeliner",
+    "espresso",
+    "kombucha",
+];
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn config(dir: &Path) -> AppConfig {
+    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }
+}
+
+fn build_store(dir: &Path, channels: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    let world = dir.join("world.ndjson.gz");
+    let start = Instant::now();
+    {
+        let file = std::io::BufWriter::with_capacity(1 << 22, std::fs::File::create(&world).unwrap());
+        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        clout_app::write_demo_world(&mut gz, 42, channels, Timestamp::from_unix(AS_OF)).unwrap();
+        gz.finish().unwrap().flush().unwrap();
+    }
+    println!("wrote the demo world in {:.0} s", start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    let mut app = App::open(config(dir), Access::Write, "bench").unwrap();
+    let options = ImportOptions {
+        clock: || Timestamp::from_unix(AS_OF + 86_400),
+        strict: false,
+        batch_size: 50_000,
+        limits: Default::default(),
+        max_decompressed_bytes: None,
+        answers_observed_at: None,
+        csv_map: None,
+    };
+    let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
+    assert_eq!(summary.rejected, 0);
+    println!("imported {} records (with the recompute) in {:.0} s", summary.accepted, start.elapsed().as_secs_f64());
+    std::fs::remove_file(&world).ok();
+    std::fs::write(dir.join("complete"), b"").unwrap();
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir).unwrap().flatten().map(|e| e.metadata().map(|m| m.len()).unwrap_or(0)).sum()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `p50 / p99 / max` of `times`, in milliseconds.
+fn spread(times: &mut [Duration]) -> String {
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
+    format!("p50 {:7.1} ms   p99 {:7.1} ms   max {:7.1} ms", ms(at(0.5)), ms(at(0.99)), ms(times[times.len() - 1]))
+}
+
+fn main() {
+    let channels = env_or("CLOUT_BENCH_CHANNELS", 100_000);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-text-{channels}"));
+    if !dir.join("complete").exists() {
+        std::fs::remove_dir_all(&dir).ok();
+        build_store(&dir, channels);
+    }
+    let data = config(&dir).data_dir;
+    let store = clout_store::Store::open(&data, Access::Read, "bench").unwrap();
+    let queries: Vec<TextQuery> = WORDS.iter().map(|w| TextQuery::parse(w).unwrap().unwrap()).collect();
+
+    // 1. The index, built again from the store's text.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let rebuilt = dir.join("rebuilt-text-index");
+    std::fs::remove_dir_all(&rebuilt).ok();
+    let start = Instant::now();
+    let index = TextIndex::open(&rebuilt).unwrap();
+    let mut writer = index.writer(threads).unwrap();
+    let (mut docs, mut bytes) = (0u64, 0usize);
+    let version = store
+        .for_each_search_text(&mut |t| {
+            docs += 1;
+            bytes += t.handle.len() + t.name.len() + t.bio.len() + t.captions.len() + t.hashtags.len();
+            let doc = TextDoc {
+                channel_id: t.channel_id,
+                handle: &t.handle,
+                name: &t.name,
+                bio: &t.bio,
+                captions: &t.captions,
+                hashtags: &t.hashtags,
+            };
+            writer.add(&doc).unwrap();
+        })
+        .unwrap();
+    writer.commit(&format!("{version:?}")).unwrap();
+    println!(
+        "{channels} channels ({docs} texts, {:.0} MB of text): full-text index built in {:.1} s on {threads} threads, {:.0} MB on disk ({:.0} bytes per channel)",
+        bytes as f64 / 1e6,
+        start.elapsed().as_secs_f64(),
+        dir_size(&rebuilt) as f64 / 1e6,
+        dir_size(&rebuilt) as f64 / docs.max(1) as f64
+    );
+    let reader = index.reader().unwrap().unwrap();
+
+    // 2. Every match of each keyword, per engine.
+    println!("\nevery match of 30 keywords never searched before (each once, in the order listed):");
+    let mut counts = Vec::new();
+    for (label, ranked) in [("ranked (BM25)", true), ("unranked", false)] {
+        let (mut fts, mut tantivy) = (Vec::new(), Vec::new());
+        for q in &queries {
+            let t = Instant::now();
+            let a = if ranked { store.text_matches(q).unwrap() } else { store.text_matches_unranked(q).unwrap() };
+            fts.push(t.elapsed());
+            let t = Instant::now();
+            let b = reader.search(q, ranked).unwrap();
+            tantivy.push(t.elapsed());
+            assert_eq!(a.len(), b.len(), "{q}: both engines find the same channels");
+            if ranked {
+                counts.push(a.len());
+            }
+        }
+        println!("  {label:<14} FTS5     {}", spread(&mut fts));
+        println!("  {label:<14} tantivy  {}", spread(&mut tantivy));
+    }
+    counts.sort();
+    println!(
+        "  matches per keyword: min {}, median {}, max {} (of {channels})",
+        counts[0],
+        counts[counts.len() / 2],
+        counts[counts.len() - 1]
+    );
+
+    // 3. End to end: a Directory search per keyword, with and without the index.
+    println!("\nDirectory search, top 50 by relevance with the total, each keyword once:");
+    let index_dir = data.join(clout_app::TEXT_INDEX_DIR);
+    let aside = dir.join("text-index-aside");
+    for with_index in [true, false] {
+        if !with_index {
+            std::fs::rename(&index_dir, &aside).unwrap();
+        }
+        let start = Instant::now();
+        let catalogue = Catalogue::open(config(&dir), CatalogueOptions::read()).unwrap();
+        let open = start.elapsed();
+        let mut times = Vec::new();
+        for w in WORDS {
+            let query = DiscoveryQuery {
+                text: Some(w.to_string()),
+                sort: SortKey::Relevance,
+                limit: 50,
+                ..DiscoveryQuery::everything()
+            };
+            let t = Instant::now();
+            catalogue.read(|r| r.search(&query)).unwrap();
+            times.push(t.elapsed());
+        }
+        // The first search also loads the Directory: report it apart.
+        let first = times.remove(0);
+        println!(
+            "  {:<18} {}   (Catalogue opened in {:.0} ms, first search with the Directory's load {:.0} ms)",
+            if with_index { "full-text index" } else { "FTS5 (no index)" },
+            spread(&mut times),
+            ms(open),
+            ms(first)
+        );
+        if !with_index {
+            std::fs::rename(&aside, &index_dir).unwrap();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The full-text index beside the store: read only while it holds the store's text, kept
+//! in step by imports and recomputes, rebuilt when it was not, left out of backups.
+
+use clout_core::Timestamp;
+use clout_core::discovery::{DiscoveryQuery, SortKey};
+use clout_index::text::TextIndex;
+
+use clout_store::ChannelStore;
+
+use super::{TEXT_INDEX_DIR, stamp, text_index_dir};
+use crate::{Access, App, AppConfig, Silent};
+
+const AS_OF: i64 = 1_795_176_000;
+
+fn options() -> crate::ImportOptions {
+    crate::tests::import_options(|| Timestamp::from_unix(AS_OF + 86_400), 5_000)
+}
+
+fn app_with_world(dir: &std::path::Path) -> (App, AppConfig) {
+    let world = dir.join("world.ndjson");
+    crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 300, Timestamp::from_unix(AS_OF)).unwrap();
+    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None };
+    let mut app = App::open(config.clone(), Access::Write, "test").unwrap();
+    app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
+    (app, config)
+}
+
+/// The ids a keyword search returns, in order, with their total.
+fn search(app: &App, d: &crate::Directory, text: &str, sort: SortKey) -> (u64, Vec<i64>) {
+    let query = DiscoveryQuery { text: Some(text.to_string()), sort, limit: 1_000, ..DiscoveryQuery::everything() };
+    let r = app.search_with(d, &query).unwrap();
+    (r.page.total, r.channels.iter().map(|c| c.row.id).collect())
+}
+
+const QUERIES: &[&str] = &["workout", "makeup routine", "#fitness", r#""leg day""#, "coffee"];
+
+/// Every query answers the same through the index as through the store's FTS5 table:
+/// the same channels in the same order by followers, the same set by relevance (the two
+/// engines' BM25 differ in detail).
+fn assert_index_agrees_with_the_store(app: &App) {
+    let (with_index, _) = app.load_directory().unwrap();
+    assert!(with_index.text.is_some(), "the index holds the store's text");
+    let (mut without, _) = app.load_directory().unwrap();
+    without.text = None;
+    for q in QUERIES {
+        let (total, ids) = search(app, &with_index, q, SortKey::Followers);
+        assert!(total > 0, "{q}: the demo world has matches");
+        assert_eq!((total, ids), search(app, &without, q, SortKey::Followers), "{q}");
+        let (total, mut ids) = search(app, &with_index, q, SortKey::Relevance);
+        let (store_total, mut store_ids) = search(app, &without, q, SortKey::Relevance);
+        ids.sort();
+        store_ids.sort();
+        assert_eq!((total, ids), (store_total, store_ids), "{q} by relevance");
+    }
+}
+
+fn late_post(app: &App, dir: &std::path::Path, caption: &str) -> (i64, std::path::PathBuf) {
+    let row = app.store.channels(&Default::default()).unwrap().into_iter().find(|r| r.followers > Some(2_000)).unwrap();
+    let line = format!(
+        r#"{{"kind":"post","platform":"{}","handle":"{}","post_id":"late","published_at":{},"likes":10,"comments":1,"caption":"{caption}","observed_at":{}}}"#,
+        row.platform,
+        row.handle,
+        AS_OF + 3_600,
+        AS_OF + 86_400
+    );
+    let file = dir.join("late.ndjson");
+    std::fs::write(&file, line).unwrap();
+    (row.id, file)
+}
+
+#[test]
+fn keyword_searches_read_the_index_and_an_import_keeps_it_in_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _) = app_with_world(dir.path());
+    assert_index_agrees_with_the_store(&app);
+
+    // A post with a word nobody used: the import's recompute of the channel it touched
+    // writes that channel's text into the index, which stays current.
+    let (id, file) = late_post(&app, dir.path(), "Zanzibarite tasting at dawn");
+    let s = app.import(&[file], &options(), &mut Silent).unwrap();
+    assert_eq!(s.niches.map(|n| n.channels), Some(1), "only the touched channel was read again");
+    let (d, _) = app.load_directory().unwrap();
+    assert!(d.text.is_some(), "the index is current after the import");
+    assert_eq!(search(&app, &d, "zanzibarite", SortKey::Relevance), (1, vec![id]));
+    assert_index_agrees_with_the_store(&app);
+}
+
+#[test]
+fn an_index_that_does_not_hold_the_stores_text_is_not_read_and_the_next_recompute_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, config) = app_with_world(dir.path());
+    let index_dir = text_index_dir(&config.data_dir);
+
+    // As if a recompute had been cut short after the store's text changed: the index
+    // holds other text under another stamp.
+    {
+        let index = TextIndex::open(&index_dir).unwrap();
+        let mut w = index.writer(1).unwrap();
+        w.clear().unwrap();
+        w.commit(&stamp(-1)).unwrap();
+    }
+    let (d, _) = app.load_directory().unwrap();
+    assert!(d.text.is_none(), "an index with another stamp is not read");
+    let (total, _) = search(&app, &d, "workout", SortKey::Followers);
+    assert!(total > 0, "the store's text answers meanwhile");
+
+    // A recompute of what an import touched cannot patch an index it does not trust: it
+    // rebuilds it from the store's text.
+    let (id, file) = late_post(&app, dir.path(), "Quokka selfies");
+    app.import(&[file], &options(), &mut Silent).unwrap();
+    let (d, _) = app.load_directory().unwrap();
+    assert!(d.text.is_some());
+    assert_eq!(search(&app, &d, "quokka", SortKey::Followers), (1, vec![id]));
+    assert_index_agrees_with_the_store(&app);
+
+    // No index at all (a new version, a deleted directory): a full recompute writes it.
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    assert!(app.load_directory().unwrap().0.text.is_none());
+    app.recompute_all().unwrap();
+    assert_index_agrees_with_the_store(&app);
+}
+
+#[test]
+fn a_backup_leaves_the_index_out_and_a_restore_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, config) = app_with_world(dir.path());
+    assert!(text_index_dir(&config.data_dir).join("meta.json").is_file());
+    let backup = dir.path().join("backup");
+    app.backup(&backup).unwrap();
+    assert!(!backup.join(TEXT_INDEX_DIR).exists());
+    drop(app);
+    crate::restore(&config, &backup, "test").unwrap();
+    assert!(!text_index_dir(&config.data_dir).exists(), "a restored store's text may differ under the same version");
+    let app = App::open(config, Access::Read, "test").unwrap();
+    let (d, _) = app.load_directory().unwrap();
+    assert!(d.text.is_none());
+    assert!(search(&app, &d, "workout", SortKey::Followers).0 > 0, "the store's text answers");
+}
