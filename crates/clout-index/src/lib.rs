@@ -2,8 +2,8 @@
 //! [`DiscoveryQuery`](clout_core::discovery::DiscoveryQuery) with exact totals, facet counts and a sorted page.
 //!
 //! It is derived (built from the store's rows) and holds nothing that cannot be rebuilt.
-//! Text matching is done elsewhere (the store's full-text table); the caller passes the
-//! matching channels and their text scores in.
+//! Text matching is a separate index (`text`, tantivy, on disk beside the store); the
+//! caller passes the matching channels and their text scores in.
 //!
 //! This file holds the index's data and its small lookups; the rest is by stage:
 //! `columns` and `lists` (the storage), `build`, `scan` (one pass over candidates),
@@ -37,8 +37,10 @@
 //! the same size skips the logarithms. A property test compares the result with `clout_core::lookalike` over
 //! every channel. The store keeps those hashtags in `channel_tags` (schema 8) so the build does not read the
 //! full-text rows.
-//! Text matching is not here: the store's FTS5 table `channel_text` (porter stemming) turns the words, phrases
-//! and #hashtags of a query into matching channel ids and BM25 scores, and the app passes those in.
+//! Text matching is beside it, in `text`: a tantivy index of each channel's handle, name, bio, captions and
+//! hashtags (Unicode words, folded, English stemming, no stop words) turns the words, phrases and #hashtags of a
+//! query into matching channel ids and BM25 scores, and the app passes those in; while that index does not hold
+//! the store's text, the store's FTS5 table answers the same query (the contract of `clout_store::TextSearch`).
 //! **Architecture Invariant:** depends on `clout-core` only; exact: a property test compares totals, facets and
 //! pages with a brute-force scan.
 

@@ -11,6 +11,10 @@ use crate::{Result, SearchText, Store};
 /// captions and hashtags as last written by [`crate::ChannelStore::replace_niches`] (or
 /// `replace_niches_of`).
 ///
+/// This is the source a full-text index beside the store is built from (the app keeps
+/// one, stamped with [`TextSearch::text_version`]), and the search used while that index
+/// does not hold the same text.
+///
 /// A channel matches a [`TextQuery`] when its text holds every one of the query's words,
 /// every phrase (its words side by side, in order) and every hashtag (among its hashtags
 /// only). Words are compared after English (Porter) stemming, ignoring case and
