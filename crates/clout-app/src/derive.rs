@@ -36,8 +36,6 @@ use crate::{App, Result};
 /// Ranges per worker: enough that a worker with dense ranges does not finish long after
 /// the others.
 const RANGES_PER_WORKER: usize = 16;
-/// At most this many worker threads, whatever the machine has.
-const MAX_WORKERS: usize = 32;
 /// Channels per piece of work when reading channels by id.
 const IDS_CHUNK: usize = 500;
 
@@ -123,15 +121,7 @@ fn ranges(low: i64, high: i64, n: usize) -> Vec<(i64, i64)> {
         .collect()
 }
 
-/// How many workers read at once: the machine's cores, or `CLOUT_THREADS`.
-pub(crate) fn workers() -> usize {
-    std::env::var("CLOUT_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(MAX_WORKERS)
-}
+use crate::cores::workers;
 
 /// Which channels a recompute reads from their posts.
 #[derive(Debug, Clone, Copy)]
@@ -178,7 +168,7 @@ impl App {
 
     /// [`App::derive_all`] with `workers` threads reading at once.
     fn derive_with(&mut self, scope: Scope<'_>, workers: usize) -> Result<(RecomputeSummary, NicheSummary, u64)> {
-        let mut text = self.text_sync(matches!(scope, Scope::All), workers);
+        let mut text = self.text_sync(matches!(scope, Scope::All));
         let Some((low, high)) = self.store.channel_id_bounds()? else {
             self.store.replace_metrics(&[], &Peers::default())?;
             self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &[])?;

@@ -30,6 +30,7 @@ mod campaigns;
 mod catalogue;
 mod channel_page;
 mod channels;
+mod cores;
 mod csv_export;
 mod csv_map;
 mod derive;

@@ -204,8 +204,11 @@ impl App {
         };
         match only {
             None => {
+                // Every text is written: the full-text index is kept in step with it.
+                let mut sync = self.text_sync(true);
                 self.store.for_each_channel_text(POSTS_READ, &mut label)?;
-                self.store.replace_niches(&labels, &texts)?;
+                sync.absorb(&texts, &self.store.replace_niches(&labels, &texts)?);
+                sync.finish(&self.store);
             }
             Some(ids) => {
                 self.store.for_each_channel_text_of(ids, POSTS_READ, &mut label)?;

@@ -74,14 +74,14 @@ impl App {
     }
 
     /// Starts keeping the index in step with a recompute of everything (`everything`) or
-    /// of some channels, indexing on `threads` threads. Any failure leaves the index as it was (its stamp then no longer
+    /// of some channels. Any failure leaves the index as it was (its stamp then no longer
     /// matches) and is reported once.
-    pub(crate) fn text_sync(&self, everything: bool, threads: usize) -> TextSync {
+    pub(crate) fn text_sync(&self, everything: bool) -> TextSync {
         let start = || -> Result<TextSync, AnyError> {
             let version = self.store.text_version()?;
             let index = TextIndex::open(&text_index_dir(self.data_dir()))?;
             let current = index.stamp()? == Some(stamp(version));
-            let mut writer = index.writer(threads)?;
+            let mut writer = index.writer(crate::cores::workers())?;
             let mode = if current {
                 Mode::Incremental
             } else if everything {

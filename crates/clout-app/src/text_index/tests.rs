@@ -118,6 +118,12 @@ fn an_index_that_does_not_hold_the_stores_text_is_not_read_and_the_next_recomput
     assert!(app.load_directory().unwrap().0.text.is_none());
     app.recompute_all().unwrap();
     assert_index_agrees_with_the_store(&app);
+
+    // Relabelling every channel (`clout index rebuild`) writes every text: the index
+    // follows.
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    app.recompute_niches().unwrap();
+    assert_index_agrees_with_the_store(&app);
 }
 
 #[test]
