@@ -137,6 +137,19 @@ impl Catalogue {
         Ok(ran)
     }
 
+    /// Builds the full-text index from the store's text when it does not hold it (a store
+    /// from before the index, a recompute cut short), through a read connection, then
+    /// reloads the Directory so that keywords are searched in it; `true` when it built.
+    /// Keyword searches read the store's text meanwhile, with the same matches. `clout
+    /// serve` runs it on a thread of its own once it is up.
+    pub fn build_text_index_if_needed(&self) -> Result<bool> {
+        let built = self.with_reader(|app| Ok(app.build_text_index()))?;
+        if built && self.current_directory().is_some() {
+            self.with_reader(|app| self.rebuild(app))?;
+        }
+        Ok(built)
+    }
+
     /// The Directory, built from the store on first use.
     pub fn directory(&self) -> Result<Arc<Directory>> {
         if let Some(d) = self.current_directory() {

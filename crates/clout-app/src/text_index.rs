@@ -73,6 +73,21 @@ impl App {
         (reader.stamp() == Some(stamp(version).as_str())).then_some(reader)
     }
 
+    /// Builds the index from the store's text when it does not hold it (a store from
+    /// before the index, a recompute cut short or beside another process's); `true` when
+    /// it built one that holds it. Reads only: the store is not written.
+    pub(crate) fn build_text_index(&self) -> bool {
+        if self.text_reader().is_some() || self.derived_stale_since().map_or(true, |s| s.is_some()) {
+            return false;
+        }
+        let sync = self.text_sync(false);
+        if sync.writer.is_none() || sync.mode != Mode::Rebuild {
+            return false;
+        }
+        sync.finish(&self.store);
+        self.text_reader().is_some()
+    }
+
     /// Starts keeping the index in step with a recompute of everything (`everything`) or
     /// of some channels. Any failure leaves the index as it was (its stamp then no longer
     /// matches) and is reported once.

@@ -24,9 +24,31 @@ impl DiscoveryIndex {
 
     /// Text matches (channel id → text score) as this index's ordinals, ascending: what
     /// [`DiscoveryIndex::search_hits`] takes. Worth keeping when the same words come back.
+    ///
+    /// A common word matches most channels: past one in 16 the matches are put in place
+    /// by ordinal (one pass over a bitmap) instead of sorted, which at a million channels
+    /// and 700,000 matches is several times cheaper.
     pub fn text_hits(&self, text: impl IntoIterator<Item = (i64, f64)>) -> Vec<(u32, f64)> {
         let mut v: Vec<(u32, f64)> = text.into_iter().filter_map(|(id, s)| self.ordinal(id).map(|o| (o, s))).collect();
-        v.sort_unstable_by_key(|h| h.0);
+        if v.len() <= self.len() / 16 {
+            v.sort_unstable_by_key(|h| h.0);
+            return v;
+        }
+        let mut present = vec![0u64; self.len().div_ceil(64)];
+        let mut scores = vec![0f64; self.len()];
+        for &(o, s) in &v {
+            present[o as usize / 64] |= 1 << (o % 64);
+            scores[o as usize] = s;
+        }
+        v.clear();
+        for (w, &bits) in present.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let o = w * 64 + bits.trailing_zeros() as usize;
+                v.push((o as u32, scores[o]));
+                bits &= bits - 1;
+            }
+        }
         v
     }
 

@@ -487,3 +487,35 @@ fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
         assert_eq!(got, want);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Text matches become ordinals in ascending order with their scores, whether few
+    /// (sorted) or most (placed by ordinal) channels match; unknown ids are dropped.
+    #[test]
+    fn text_matches_become_ascending_ordinals_with_their_scores(
+        mut rows in prop::collection::vec(arb_row(), 1..200),
+        share in 0u32..=16,
+        seed in any::<u64>(),
+    ) {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.channel_id = 3 * i as i64 + 7;
+        }
+        let index = DiscoveryIndex::build(rows.clone());
+        // Roughly share/16 of the channels match, in a scrambled order, plus ids the index lacks.
+        let mut matches: Vec<(i64, f64)> = rows
+            .iter()
+            .filter(|r| (r.channel_id as u64 ^ seed) % 16 < u64::from(share))
+            .map(|r| (r.channel_id, (r.channel_id % 13) as f64 - 2.5))
+            .collect();
+        matches.reverse();
+        matches.push((1, 9.0));
+        matches.push((-4, 1.0));
+        let hits = index.text_hits(matches.iter().copied());
+        let mut want: Vec<(u32, f64)> =
+            matches.iter().filter_map(|&(id, s)| index.ordinal(id).map(|o| (o, s))).collect();
+        want.sort_by_key(|h| h.0);
+        prop_assert_eq!(hits, want);
+    }
+}

@@ -58,6 +58,15 @@ impl Server {
         on_ready(bound, state.setup_code());
         let (stop, stopped) = watch::channel(false);
         let following = runtime.spawn(follow_other_writers(state.clone(), stopped.clone()));
+        // A store whose full-text index does not hold its text (older than the index, a
+        // recompute cut short) gets one in the background; keyword searches read the
+        // store's text meanwhile. A thread of its own: shutting down does not wait for it.
+        let building = state.clone();
+        std::thread::spawn(move || match building.catalogue.build_text_index_if_needed() {
+            Ok(true) => eprintln!("the full-text index was built from the store's text"),
+            Ok(false) => {}
+            Err(e) => eprintln!("building the full-text index failed: {e}"),
+        });
         let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut until = stopped;
         let serving = runtime.spawn(async move {

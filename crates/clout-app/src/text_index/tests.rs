@@ -142,3 +142,30 @@ fn a_backup_leaves_the_index_out_and_a_restore_removes_it() {
     assert!(d.text.is_none());
     assert!(search(&app, &d, "workout", SortKey::Followers).0 > 0, "the store's text answers");
 }
+
+#[test]
+fn a_server_builds_a_missing_index_from_the_stores_text_and_then_searches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, config) = app_with_world(dir.path());
+    drop(app);
+    // A store from before the index: none beside it.
+    std::fs::remove_dir_all(text_index_dir(&config.data_dir)).unwrap();
+    let catalogue = crate::Catalogue::open(config.clone(), crate::CatalogueOptions::read()).unwrap();
+    let before = catalogue.directory().unwrap();
+    assert!(before.text.is_none(), "no index: keywords go to the store");
+    let query = DiscoveryQuery {
+        text: Some("workout".to_string()),
+        sort: SortKey::Followers,
+        limit: 1_000,
+        ..DiscoveryQuery::everything()
+    };
+    let ids = |r: crate::SearchResults| r.channels.iter().map(|c| c.row.id).collect::<Vec<_>>();
+    let from_store = ids(catalogue.read(|r| r.search(&query)).unwrap());
+    assert!(!from_store.is_empty());
+
+    assert!(catalogue.build_text_index_if_needed().unwrap(), "built from the store's text");
+    let after = catalogue.directory().unwrap();
+    assert!(after.text.is_some(), "the Directory was reloaded with the index");
+    assert_eq!(ids(catalogue.read(|r| r.search(&query)).unwrap()), from_store, "the same channels, in order");
+    assert!(!catalogue.build_text_index_if_needed().unwrap(), "nothing to do once it holds the store's text");
+}
