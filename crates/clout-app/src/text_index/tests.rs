@@ -169,3 +169,76 @@ fn a_server_builds_a_missing_index_from_the_stores_text_and_then_searches_it() {
     assert_eq!(ids(catalogue.read(|r| r.search(&query)).unwrap()), from_store, "the same channels, in order");
     assert!(!catalogue.build_text_index_if_needed().unwrap(), "nothing to do once it holds the store's text");
 }
+
+/// The two engines behind keyword search answer alike on the same text, hostile queries
+/// included: the index, and the store's FTS5 table that answers while the index does not
+/// hold the store's text.
+#[test]
+fn both_engines_match_the_same_channels_and_nothing_a_user_types_is_syntax() {
+    use clout_core::text::TextQuery;
+    use clout_store::{SearchText, TextSearch};
+    let text = |id: i64, name: &str, bio: &str, captions: &str, hashtags: &str| SearchText {
+        channel_id: id,
+        handle: format!("c{id}"),
+        name: name.to_string(),
+        bio: bio.to_string(),
+        captions: captions.to_string(),
+        hashtags: hashtags.to_string(),
+    };
+    let texts = [
+        text(1, "Ana", "Morning yoga and pilates", "", ""),
+        text(2, "bio: vegan recipes", "", "", ""),
+        text(3, "", "vegan recipes", "", ""),
+        text(4, "", "near yoga studio, pilates classes", "", ""),
+        text(5, "", "", "yogalates every day", ""),
+        text(6, "", "vegan or yoga, you choose", "", ""),
+        text(7, "", "", "", "vegan self_care"),
+    ];
+    let mut store = clout_store::Store::open_in_memory().unwrap();
+    store.replace_niches(&[], &texts).unwrap();
+    let index = TextIndex::in_memory();
+    let mut w = index.writer(1).unwrap();
+    for t in &texts {
+        w.add(&super::doc(t)).unwrap();
+    }
+    w.commit("test").unwrap();
+    let reader = index.reader().unwrap().unwrap();
+    let cases: [(&str, &[i64]); 16] = [
+        // A column filter is two words side by side: channel 2 has them in its name;
+        // channel 3's bio says vegan, which `bio:vegan` as FTS5 syntax would have found.
+        ("bio:vegan", &[2]),
+        ("hashtags:vegan", &[]),
+        // NEAR is a word: only channel 4 says "near yoga" (and pilates).
+        ("NEAR(yoga pilates)", &[4]),
+        // A trailing `*` is no prefix: "yogalates" (channel 5) is not "yoga".
+        ("yoga*", &[1, 4, 6]),
+        // A leading `^` does not pin the word to the start of a field.
+        ("^yoga", &[1, 4, 6]),
+        ("(yoga", &[1, 4, 6]),
+        // OR, AND and NOT are words every match must contain (no stop words).
+        ("vegan OR yoga", &[6]),
+        ("yoga AND", &[1]),
+        ("vegan NOT recipes", &[]),
+        // A phrase is its words side by side, in order.
+        (r#""near yoga""#, &[4]),
+        (r#""yoga near""#, &[]),
+        // A hashtag is looked for among hashtags only; its words are words there.
+        ("#vegan", &[7]),
+        ("#Self_Care", &[7]),
+        ("#care", &[7]),
+        ("#yoga", &[]),
+        ("VEGAN recipe", &[2, 3]),
+    ];
+    for (typed, want) in cases {
+        let q = TextQuery::parse(typed).unwrap().unwrap();
+        for ranked in [true, false] {
+            let mut from_index: Vec<i64> = reader.search(&q, ranked).unwrap().into_iter().map(|m| m.0).collect();
+            from_index.sort();
+            let from_store = if ranked { store.text_matches(&q) } else { store.text_matches_unranked(&q) };
+            let mut from_store: Vec<i64> = from_store.unwrap().into_keys().collect();
+            from_store.sort();
+            assert_eq!(from_index, want, "{typed} (ranked: {ranked}), full-text index");
+            assert_eq!(from_store, want, "{typed} (ranked: {ranked}), the store's FTS5 table");
+        }
+    }
+}

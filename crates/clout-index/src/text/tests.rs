@@ -37,19 +37,6 @@ fn text(id: i64, name: &'static str, bio: &'static str, captions: &'static str, 
     Owned { id, handle: format!("c{id}"), name, bio, captions, hashtags }
 }
 
-/// The same seven channels as the store's FTS5 tests, so both backends answer alike.
-fn seven() -> TextIndex {
-    index_with(&[
-        text(1, "Ana", "Morning yoga and pilates", "", ""),
-        text(2, "bio: vegan recipes", "", "", ""),
-        text(3, "", "vegan recipes", "", ""),
-        text(4, "", "near yoga studio, pilates classes", "", ""),
-        text(5, "", "", "yogalates every day", ""),
-        text(6, "", "vegan or yoga, you choose", "", ""),
-        text(7, "", "", "", "vegan self_care"),
-    ])
-}
-
 fn matches(index: &TextIndex, text: &str) -> Vec<i64> {
     let reader = index.reader().unwrap().unwrap();
     let q = query(text);
@@ -63,29 +50,8 @@ fn matches(index: &TextIndex, text: &str) -> Vec<i64> {
     ranked
 }
 
-#[test]
-fn a_hostile_query_is_matched_literally() {
-    let index = seven();
-    // `bio:` is a word, not a field: channel 2 has "bio" and "vegan" in its name.
-    assert_eq!(matches(&index, "bio:vegan"), [2]);
-    assert_eq!(matches(&index, "hashtags:vegan"), [] as [i64; 0]);
-    assert_eq!(matches(&index, "NEAR(yoga pilates)"), [4]);
-    // A trailing `*` is no prefix: "yogalates" (channel 5) is not "yoga".
-    assert_eq!(matches(&index, "yoga*"), [1, 4, 6]);
-    assert_eq!(matches(&index, "^yoga"), [1, 4, 6]);
-    assert_eq!(matches(&index, "(yoga"), [1, 4, 6]);
-    // OR, AND and NOT are words every match must contain (no stop words).
-    assert_eq!(matches(&index, "vegan OR yoga"), [6]);
-    assert_eq!(matches(&index, "yoga AND"), [1]);
-    assert_eq!(matches(&index, "vegan NOT recipes"), [] as [i64; 0]);
-    // A phrase is its words side by side; a hashtag is looked for among hashtags only.
-    assert_eq!(matches(&index, r#""near yoga""#), [4]);
-    assert_eq!(matches(&index, r#""yoga near""#), [] as [i64; 0]);
-    assert_eq!(matches(&index, "#vegan"), [7]);
-    assert_eq!(matches(&index, "#Self_Care"), [7]);
-    assert_eq!(matches(&index, "#care"), [7], "a hashtag's words are words");
-    assert_eq!(matches(&index, "#yoga"), [] as [i64; 0], "yoga is in bios, not hashtags");
-}
+// Hostile queries, and agreement with the store's FTS5 table on them, are tested with
+// both engines side by side: `clout_app::text_index::tests`.
 
 #[test]
 fn words_are_stemmed_folded_and_split_on_punctuation() {
