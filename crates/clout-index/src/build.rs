@@ -126,6 +126,7 @@ impl DiscoveryIndex {
             });
         }
         (ix.ordinal_by_id, ix.ordinal_of) = ordinal_tables(&ix.ids);
+        ix.merits = ix.merits_of_columns();
         ix.unfiltered = ix.unfiltered_answers();
         ix
     }

@@ -129,6 +129,10 @@ pub struct DiscoveryIndex {
     /// The query without any filter (the Directory's first page) is answered from these,
     /// computed at build: every ordinal in result order per sort, and the facet counts.
     unfiltered: Unfiltered,
+    /// Each channel's merit (`clout_core::discovery::merit`, the relevance order), by
+    /// ordinal: it depends on the channel alone, so it is computed once, at build and at a
+    /// snapshot's read, not for every candidate of every query.
+    merits: Vec<f64>,
 }
 
 /// What lookalikes need of one channel: its id, niche confidences and most used hashtags.
@@ -142,6 +146,7 @@ impl DiscoveryIndex {
     pub fn heap_bytes(&self) -> usize {
         let lists = |l: &Vec<Vec<u32>>| l.iter().map(|v| v.capacity() * 4).sum::<usize>();
         self.ids.capacity() * 8
+            + self.merits.capacity() * 8
             + self.cols.heap_bytes()
             + self.looks.capacity() * std::mem::size_of::<LookRow>()
             + lists(&self.by_tag)

@@ -209,7 +209,17 @@ impl DiscoveryIndex {
     }
 
     /// Channel `i`'s [`clout_core::discovery::merit`], the default order.
+    /// Channel `i`'s merit, as computed at build.
     pub(crate) fn merit(&self, i: usize) -> f64 {
+        self.merits[i]
+    }
+
+    /// Every channel's merit, by ordinal, from its columns.
+    pub(crate) fn merits_of_columns(&self) -> Vec<f64> {
+        (0..self.ids.len()).map(|i| self.merit_of_columns(i)).collect()
+    }
+
+    fn merit_of_columns(&self, i: usize) -> f64 {
         let c = &self.cols;
         let some = |v: f64| (!v.is_nan()).then_some(v);
         clout_core::discovery::merit(&clout_core::discovery::MeritInputs {

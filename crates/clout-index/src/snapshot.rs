@@ -382,7 +382,7 @@ impl DiscoveryIndex {
             return None;
         }
         let (ordinal_by_id, ordinal_of) = crate::build::ordinal_tables(&ids);
-        Some(DiscoveryIndex {
+        let mut index = DiscoveryIndex {
             ids,
             ordinal_by_id,
             ordinal_of,
@@ -400,7 +400,10 @@ impl DiscoveryIndex {
             by_tag,
             by_niche_size,
             unfiltered,
-        })
+            merits: Vec::new(),
+        };
+        index.merits = index.merits_of_columns();
+        Some(index)
     }
 }
 
