@@ -145,7 +145,11 @@ impl Catalogue {
     pub fn build_text_index_if_needed(&self) -> Result<bool> {
         let built = self.with_reader(|app| Ok(app.build_text_index()))?;
         if built && self.current_directory().is_some() {
-            self.with_reader(|app| self.rebuild(app))?;
+            // Not while an import runs: the Directory would show half-written numbers (the
+            // next completed recompute reloads it anyway).
+            self.with_reader(|app| {
+                if app.derived_stale_since()?.is_none() { self.rebuild(app).map(|_| ()) } else { Ok(()) }
+            })?;
         }
         Ok(built)
     }

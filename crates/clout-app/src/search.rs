@@ -160,7 +160,7 @@ impl App {
                 match cached {
                     Some(m) => Some(m),
                     None => {
-                        let matches = match &directory.text {
+                        let matches = match directory.text.as_ref().filter(|r| self.text_is_current(r)) {
                             Some(text) => directory.index.text_hits(
                                 text.search(&words, key.1)
                                     .map_err(|e| Error::Internal(format!("searching the full-text index: {e}")))?,

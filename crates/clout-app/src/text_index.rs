@@ -73,6 +73,13 @@ impl App {
         (reader.stamp() == Some(stamp(version).as_str())).then_some(reader)
     }
 
+    /// Whether `reader` still holds the store's text: a search checks it each time, so
+    /// text another process changed since the Directory was loaded (a recompute running,
+    /// or cut short) is matched by the store instead.
+    pub(crate) fn text_is_current(&self, reader: &TextReader) -> bool {
+        self.store.text_version().is_ok_and(|v| reader.stamp() == Some(stamp(v).as_str()))
+    }
+
     /// Builds the index from the store's text when it does not hold it (a store from
     /// before the index, a recompute cut short or beside another process's); `true` when
     /// it built one that holds it. Reads only: the store is not written.
@@ -172,6 +179,9 @@ impl TextSync {
                 w.commit(&stamp(now))?;
                 return Ok(());
             }
+            // What was added meanwhile may still be in the writer's memory, which a clear
+            // alone would not drop: roll back to the last commit first.
+            w.rollback()?;
             w.clear()?;
             let mut failed = None;
             let version = store.for_each_search_text(&mut |t| {

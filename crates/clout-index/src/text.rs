@@ -226,6 +226,12 @@ impl TextWriter {
         Ok(())
     }
 
+    /// Drops every change since the last commit (documents still in memory included).
+    pub fn rollback(&mut self) -> TextResult<()> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
     /// Commits everything with `stamp`, then waits for the segments to be merged.
     pub fn commit(mut self, stamp: &str) -> TextResult<()> {
         let mut prepared = self.writer.prepare_commit()?;

@@ -242,3 +242,48 @@ fn both_engines_match_the_same_channels_and_nothing_a_user_types_is_syntax() {
         }
     }
 }
+
+#[test]
+fn text_changed_by_another_process_is_never_searched_in_an_index_that_lacks_it() {
+    use clout_store::{ChannelStore, SearchText, TextSearch};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _) = app_with_world(dir.path());
+    let rows = app.store.channels(&Default::default()).unwrap();
+    let (x, y) = (rows[0].id, rows[1].id);
+    let text = |id: i64, bio: &str| SearchText {
+        channel_id: id,
+        handle: format!("h{id}"),
+        bio: bio.to_string(),
+        ..SearchText::default()
+    };
+
+    // A Directory loaded with a current index; then another process writes new text
+    // without the index (its recompute cut short): the old Directory's searches go to the
+    // store, which has it.
+    let (d, _) = app.load_directory().unwrap();
+    assert!(d.text.is_some());
+    app.store.replace_niches_of(&[y], &[], &[text(y, "Pangolin rescue")]).unwrap();
+    assert_eq!(search(&app, &d, "pangolin", SortKey::Followers), (1, vec![y]));
+
+    // A recompute keeping the index in step while another process changes other text:
+    // its own changes went into the writer, yet the index is rebuilt from the store,
+    // with each channel once.
+    app.recompute_all().unwrap();
+    let mut sync = app.text_sync(false);
+    let own = app.store.replace_niches_of(&[x], &[], &[text(x, "Axolotl diaries")]).unwrap();
+    sync.absorb(&[text(x, "Axolotl diaries")], &own);
+    app.store.replace_niches_of(&[y], &[], &[text(y, "Okapi sightings")]).unwrap();
+    sync.finish(&app.store);
+    let (d, _) = app.load_directory().unwrap();
+    let reader = d.text.as_ref().expect("rebuilt and current");
+    assert_eq!(reader.channels(), rows.len() as u64, "every channel once: nothing added before the rebuild survives");
+    for (word, id) in [("axolotl", x), ("okapi", y)] {
+        let q = clout_core::text::TextQuery::parse(word).unwrap().unwrap();
+        let found: Vec<i64> = reader.search(&q, false).unwrap().into_iter().map(|m| m.0).collect();
+        assert_eq!(found, [id], "{word}");
+    }
+    assert!(
+        app.store.text_matches(&clout_core::text::TextQuery::parse("pangolin").unwrap().unwrap()).unwrap().is_empty()
+    );
+    assert_eq!(search(&app, &d, "pangolin", SortKey::Followers).0, 0, "the old text is gone from both");
+}

@@ -13,7 +13,10 @@ use crate::{Result, SearchText, Store};
 ///
 /// This is the source a full-text index beside the store is built from (the app keeps
 /// one, stamped with [`TextSearch::text_version`]), and the search used while that index
-/// does not hold the same text.
+/// does not hold the same text. The two agree on every query's parts and on English
+/// words, but not on every word: the index stems with Porter's second version (Snowball
+/// English: "news" stays "news", "communication" is not "community") and folds letters
+/// FTS5 keeps (ß, ø, ł: "strasse" finds "Straße" there only).
 ///
 /// A channel matches a [`TextQuery`] when its text holds every one of the query's words,
 /// every phrase (its words side by side, in order) and every hashtag (among its hashtags
