@@ -8,8 +8,9 @@
 //! text and labels as it arrives, while the workers read on.
 //!
 //! **What an import touched** ([`Scope::Touched`]): the workers read those channels alone
-//! (by id); every other channel's metrics and growth check are read back as stored, since
-//! nothing of theirs changed.
+//! (by id); every other channel's metrics, growth check, comments summary and follower
+//! verdicts are read back as stored, since nothing of theirs changed (verdicts given by
+//! another follower model than today's are judged again: [`verdicts`]).
 //!
 //! Then, in memory, the peers (each group's rates, each platform's size fit) and every
 //! channel's audience-quality score, which reads its standing among them. The store keeps
@@ -26,11 +27,13 @@ use std::sync::mpsc;
 use clout_core::authenticity::{CommentSummary, GrowthCheck, comment_summary};
 use clout_core::benchmark::Peers;
 use clout_core::{PeerInput, Platform};
-use clout_store::{ChannelInput, ChannelStore, Channels, MetricsRecord, QualityRecord, SearchText, StoredNiche};
+use clout_store::{
+    ChannelInput, ChannelStore, Channels, FollowerVerdicts, MetricsRecord, QualityRecord, SearchText, StoredNiche,
+};
 
 use crate::metrics::{RecomputeSummary, metrics_of};
 use crate::niches::{NicheClassifier, NicheSummary};
-use crate::scores::{Numbers, comment_stats, growth_of, inputs_with, summarise};
+use crate::scores::{Numbers, comment_stats, growth_of, inputs_with};
 use crate::{App, Result};
 
 /// Ranges per worker: enough that a worker with dense ranges does not finish long after
@@ -47,7 +50,8 @@ struct Derived {
     /// has metrics.
     numbers: Option<(u64, Numbers)>,
     /// The whole metrics of a channel read again from its posts, to be written.
-    record: Option<MetricsRecord>,
+    /// Boxed: a million channels are moved about in one vector.
+    record: Option<Box<MetricsRecord>>,
     growth: Option<GrowthCheck>,
     /// Its comments summarised (`None` without comments): read back as stored, or made
     /// before scoring for a channel read again.
@@ -55,6 +59,9 @@ struct Derived {
     /// Read again from its posts (else read back as stored, with its stored score).
     fresh: bool,
     stored_quality: Option<QualityRecord>,
+    /// Its follower sample as judged (`None` without one): read back as stored, or judged
+    /// again for a channel read again or judged by another model.
+    verdicts: Option<FollowerVerdicts>,
 }
 
 /// A piece of a recompute's work.
@@ -84,7 +91,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
     store.for_each_channel_input(which, true, &mut |input: ChannelInput<'_>| {
         let (numbers, record) =
             match metrics_of(input.platform, input.followers, input.as_of, input.posts, input.history) {
-                Some((followers, record)) => (Some((followers, Numbers::of(&record))), Some(record)),
+                Some((followers, record)) => (Some((followers, Numbers::of(&record))), Some(Box::new(record))),
                 None => (None, None),
             };
         part.derived.push(Derived {
@@ -96,6 +103,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
             comments: None,
             fresh: true,
             stored_quality: None,
+            verdicts: None,
         });
         let (text, labels) =
             classifier.read_channel(input.channel_id, input.handle, input.name, input.bio, input.category, input.texts);
@@ -200,9 +208,15 @@ impl App {
         clock.lap("read channels from their posts (metrics, growth, text, labels written)");
         text.finish(&self.store);
         clock.lap("full-text index committed");
+        derived.sort_by_key(|d| d.id);
         if let Scope::Touched(ids) = scope {
-            // Every other channel is as it was: read back what is stored of it.
+            // Every other channel is as it was: read back what is stored of it, merged in id
+            // order with the channels read again.
+            let mut fresh = std::mem::take(&mut derived).into_iter().peekable();
             self.store.for_each_stored(&mut |s| {
+                while let Some(d) = fresh.next_if(|d| d.id < s.channel_id) {
+                    derived.push(d);
+                }
                 if ids.binary_search(&s.channel_id).is_err() {
                     derived.push(Derived {
                         id: s.channel_id,
@@ -221,11 +235,12 @@ impl App {
                         comments: s.comments,
                         fresh: false,
                         stored_quality: s.quality,
+                        verdicts: s.verdicts,
                     });
                 }
             })?;
+            derived.extend(fresh);
         }
-        derived.sort_by_key(|d| d.id);
         clock.lap("read the other channels as stored");
         let (metrics, quality) = self.finish(derived, scope, &mut clock)?;
         Ok((metrics, niches, quality))
@@ -317,6 +332,7 @@ impl App {
             })
             .collect();
         let peers = Peers::of(&inputs);
+        clock.lap("peers");
         for d in &mut derived {
             if let Some((followers, n)) = d.numbers.as_mut() {
                 let compared = peers.compare(d.platform, *followers, n.stored.median_engagement_rate);
@@ -335,13 +351,8 @@ impl App {
             let (_, n) = d.numbers.as_ref()?;
             n.stored.comments_per_100_likes.ok().map(|c| (d.platform, n.stored.bucket, c))
         }));
-        let samples = self.store.follower_samples_by_channel()?;
-        let mut models = std::collections::HashMap::new();
-        if !samples.is_empty() {
-            for platform in Platform::ALL {
-                models.insert(platform, self.follower_model(Some(platform))?);
-            }
-        }
+        let judged = self.judge_samples(&mut derived, scope)?;
+        clock.lap("comment peers, and the follower samples judged");
         // The comments of the channels read again (all of them, or the touched ones).
         match scope {
             Scope::All => {
@@ -357,16 +368,16 @@ impl App {
                 }
             }
         }
-        clock.lap("peers, and the follower samples and comments read");
+        clock.lap("comments read");
         // Every channel's score, on every core (a score reads only its own channel and the
         // peers), in id order.
         let score = |d: &Derived| -> QualityRecord {
-            let sample = match (models.get(&d.platform), samples.get(&d.id)) {
-                (Some(m), Some(s)) => Some(summarise(m, s)),
+            let sample = match (judged.judges.get(&d.platform), &d.verdicts) {
+                (Some(j), Some(v)) => Some(j.summary(v)),
                 _ => None,
             };
             let m = d.numbers.as_ref().map(|(_, n)| n);
-            let q = clout_core::authenticity::quality_score(&inputs_with(
+            let q = clout_core::authenticity::quality_figures(&inputs_with(
                 d.platform,
                 m,
                 d.growth.clone(),
@@ -406,7 +417,7 @@ impl App {
             }
             with_metrics += u64::from(d.numbers.is_some());
             if let (true, Some(record)) = (write, d.record) {
-                records.push((d.id, record));
+                records.push((d.id, *record));
             }
         }
         match scope {
@@ -415,12 +426,14 @@ impl App {
                 self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &growth)?;
                 self.store.replace_comment_summaries(Channels::Range(i64::MIN, i64::MAX), &summaries)?;
                 self.store.replace_quality(&scores)?;
+                self.store.replace_follower_verdicts(Channels::Range(i64::MIN, i64::MAX), &judged.rows)?;
             }
             Scope::Touched(ids) => {
                 self.store.replace_metrics_of(ids, &records, &peers)?;
                 self.store.replace_growth(Channels::Ids(ids), &growth)?;
                 self.store.replace_comment_summaries(Channels::Ids(ids), &summaries)?;
                 self.store.update_quality(&scores)?;
+                self.store.replace_follower_verdicts(Channels::Ids(&judged.ids), &judged.rows)?;
             }
         }
         clock.lap("metrics, growth checks and changed scores written");
@@ -464,6 +477,8 @@ impl App {
         Ok((Some(metrics), Some(niches)))
     }
 }
+
+mod verdicts;
 
 #[cfg(test)]
 mod tests;

@@ -229,18 +229,30 @@ impl App {
     /// The follower model for a platform's followers: the data directory's model for that
     /// platform, else its model for every platform, else the built-in one.
     pub fn follower_model(&self, platform: Option<Platform>) -> Result<FollowerModel> {
+        let (text, origin) = self.follower_model_file(platform)?;
+        parse_model(&text, &origin)
+    }
+
+    /// [`App::follower_model`] with the fingerprint of its file.
+    pub(crate) fn follower_judge(&self, platform: Platform) -> Result<crate::scores::Judge> {
+        let (text, origin) = self.follower_model_file(Some(platform))?;
+        Ok(crate::scores::Judge::new(parse_model(&text, &origin)?, &text))
+    }
+
+    /// The text of the follower model file for a platform, and where it came from.
+    fn follower_model_file(&self, platform: Option<Platform>) -> Result<(String, String)> {
         let mut paths = vec![self.model_path(None)];
         if platform.is_some() {
             paths.insert(0, self.model_path(platform));
         }
         for path in paths {
             match std::fs::read_to_string(&path) {
-                Ok(text) => return parse_model(&text, &path.display().to_string()),
+                Ok(text) => return Ok((text, path.display().to_string())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(Error::Internal(format!("reading {}: {e}", path.display()))),
             }
         }
-        parse_model(DEFAULT_FOLLOWER_MODEL, "(built in)")
+        Ok((DEFAULT_FOLLOWER_MODEL.to_string(), "(built in)".to_string()))
     }
 
     /// Fits the follower model on a labels CSV, reports stratified 5-fold cross-validation

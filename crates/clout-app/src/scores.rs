@@ -125,23 +125,62 @@ pub(crate) fn inputs_with(
     }
 }
 
+/// A follower sample row as the model reads it.
+fn profile(r: &clout_store::SampleRow) -> FollowerProfile {
+    FollowerProfile {
+        followers: r.followers,
+        following: r.following,
+        posts: r.posts_count,
+        has_profile_pic: r.has_profile_pic,
+        is_private: r.is_private,
+        bio_length: r.bio_length,
+        ..Default::default()
+    }
+    .with_username(&r.username)
+}
+
 /// Judges a channel's follower samples.
 pub(crate) fn summarise(
     model: &FollowerModel,
     samples: &[clout_store::SampleRow],
 ) -> clout_core::authenticity::SampleSummary {
-    let kinds = samples.iter().map(|r| {
-        let p = FollowerProfile {
-            followers: r.followers,
-            following: r.following,
-            posts: r.posts_count,
-            has_profile_pic: r.has_profile_pic,
-            is_private: r.is_private,
-            bio_length: r.bio_length,
-            ..Default::default()
-        }
-        .with_username(&r.username);
-        model.judge(&p).kind
-    });
+    let kinds = samples.iter().map(|r| model.kind(&profile(r)));
     clout_core::authenticity::SampleSummary::of(kinds, model.sensitivity, model.specificity)
+}
+
+/// A platform's follower model with its fingerprint: the verdicts a recompute stores are
+/// kept only while the model (and the rules that read it) stay the same.
+pub(crate) struct Judge {
+    pub(crate) model: FollowerModel,
+    pub(crate) fingerprint: String,
+}
+
+impl Judge {
+    /// `text` is the model file the model was read from.
+    pub(crate) fn new(model: FollowerModel, text: &str) -> Judge {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::new()
+            .chain_update(format!("clout follower verdicts, rules {}\n", clout_core::follower::VERDICT_RULES))
+            .chain_update(text.as_bytes())
+            .finalize();
+        Judge { model, fingerprint: digest[..12].iter().map(|b| format!("{b:02x}")).collect() }
+    }
+
+    /// The verdicts of each type on a sample.
+    pub(crate) fn verdicts(&self, samples: &[clout_store::SampleRow]) -> clout_store::FollowerVerdicts {
+        let mut types = [0u32; 5];
+        for r in samples {
+            types[self.model.kind(&profile(r)) as usize] += 1;
+        }
+        clout_store::FollowerVerdicts { model: self.fingerprint.clone(), types }
+    }
+
+    /// The sample's summary from its verdicts ([`summarise`] from the counts).
+    pub(crate) fn summary(&self, v: &clout_store::FollowerVerdicts) -> clout_core::authenticity::SampleSummary {
+        clout_core::authenticity::SampleSummary::of_counts(
+            v.types.map(|n| n as usize),
+            self.model.sensitivity,
+            self.model.specificity,
+        )
+    }
 }

@@ -160,6 +160,12 @@ pub struct Reason {
     pub text: String,
 }
 
+/// The version of the rules that turn a model's probability and a profile into a type
+/// ([`FollowerModel::kind`], [`FollowerModel::judge`]). Bump it with any change to what
+/// they give for the same model and profile: verdicts a recompute stored under another
+/// version are judged again.
+pub const VERDICT_RULES: u32 = 1;
+
 /// The five kinds of follower.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AudienceType {
@@ -215,13 +221,30 @@ pub const INACTIVE_FOLLOWERS: u64 = 200;
 /// says why. Unknown counts never make a type: an account whose posts are unknown is not
 /// called inactive.
 pub fn profile_type(p: &FollowerProfile) -> (AudienceType, String) {
+    typed(p, true)
+}
+
+/// [`profile_type`] without the sentence.
+pub fn profile_kind(p: &FollowerProfile) -> AudienceType {
+    typed(p, false).0
+}
+
+fn typed(p: &FollowerProfile, explain: bool) -> (AudienceType, String) {
+    let say = |text: &dyn Fn() -> String| if explain { text() } else { String::new() };
     if let Some(f) = p.followers.filter(|&f| f >= INFLUENCER_FOLLOWERS) {
-        return (AudienceType::Influencer, format!("{f} followers (an influencer: {INFLUENCER_FOLLOWERS} or more)"));
+        return (
+            AudienceType::Influencer,
+            say(&|| format!("{f} followers (an influencer: {INFLUENCER_FOLLOWERS} or more)")),
+        );
     }
     if let Some(f) = p.following.filter(|&f| f >= MASS_FOLLOWING) {
         return (
             AudienceType::MassFollower,
-            format!("follows {f} accounts (a mass follower: {MASS_FOLLOWING} or more; unlikely to see a given post)"),
+            say(&|| {
+                format!(
+                    "follows {f} accounts (a mass follower: {MASS_FOLLOWING} or more; unlikely to see a given post)"
+                )
+            }),
         );
     }
     if let (Some(posts), Some(followers)) = (p.posts, p.followers)
@@ -230,10 +253,10 @@ pub fn profile_type(p: &FollowerProfile) -> (AudienceType, String) {
     {
         return (
             AudienceType::Inactive,
-            format!("{posts} posts and {followers} followers (inactive: a real person who rarely posts)"),
+            say(&|| format!("{posts} posts and {followers} followers (inactive: a real person who rarely posts)")),
         );
     }
-    (AudienceType::Real, "an ordinary active account".to_string())
+    (AudienceType::Real, say(&|| "an ordinary active account".to_string()))
 }
 
 /// A judged follower.
@@ -268,6 +291,12 @@ impl FollowerModel {
     pub fn probability(&self, p: &FollowerProfile) -> f64 {
         let z = self.standardised(&features(p, &self.means));
         sigmoid(self.intercept + z.iter().zip(&self.coefficients).map(|(a, b)| a * b).sum::<f64>())
+    }
+
+    /// The type [`FollowerModel::judge`] gives, without its reasons (a recompute judges
+    /// every follower sample and keeps only the count of each type).
+    pub fn kind(&self, p: &FollowerProfile) -> AudienceType {
+        if self.probability(p) >= self.threshold { AudienceType::Suspicious } else { profile_kind(p) }
     }
 
     pub fn judge(&self, p: &FollowerProfile) -> Verdict {

@@ -27,7 +27,7 @@ impl Store {
     /// The follower samples of one channel: `(username, followers, following, posts,
     /// profile picture, private, bio length)`.
     pub(crate) fn follower_samples_of(&self, channel_id: i64) -> Result<Vec<SampleRow>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT username, followers, following, posts_count, has_profile_pic, is_private, bio_length
              FROM follower_samples WHERE channel_id = ?1 ORDER BY username",
         )?;
@@ -77,7 +77,7 @@ impl Store {
     pub(crate) fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT post_id, author, text FROM comments WHERE channel_id = ?1 ORDER BY comment_id")?;
+            .prepare_cached("SELECT post_id, author, text FROM comments WHERE channel_id = ?1 ORDER BY comment_id")?;
         let rows = stmt.query_map([channel_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -1,15 +1,12 @@
 //! What a recompute keeps of each channel between runs: the follower-growth check (the
 //! part of the audience-quality score that reads posts and history) and the summary of its
-//! comments, and the stream of every channel's stored metrics, growth check, comments
-//! summary and score, from which the scores are recomputed after an import without
-//! reading the posts and comments of channels it did not touch.
+//! comments (read back by [`crate::stored`]).
 
 use clout_core::authenticity::{CommentSummary, GrowthAnomaly, GrowthCheck, ViralPost};
-use clout_core::{Bucket, Metric, Platform, Timestamp};
+use clout_core::{Bucket, Metric, Timestamp};
 use rusqlite::params;
 
-use crate::channels::{metric_f64, quality_record};
-use crate::columns::{platform_col, u64_col};
+use crate::columns::u64_col;
 use crate::{Channels, MetricsRecord, QualityRecord, Result, Store};
 
 /// What peers and audience scores read of a channel's stored metrics.
@@ -35,31 +32,6 @@ impl StoredNumbers {
     }
 }
 
-/// One channel's derived state as stored.
-#[derive(Debug)]
-pub struct StoredChannel<'a> {
-    pub channel_id: i64,
-    pub platform: Platform,
-    pub followers: Option<u64>,
-    /// `None` without metrics (no `channel` record).
-    pub metrics: Option<StoredNumbers>,
-    pub quality: Option<QualityRecord>,
-    /// `None` when the history was too short to check.
-    pub growth: Option<&'a GrowthCheck>,
-    /// `None` without comments.
-    pub comments: Option<CommentSummary>,
-}
-
-const STORED: &str = "SELECT c.id, c.platform, c.followers, m.channel_id, m.posts_in_window,
-    m.median_engagement_rate, m.median_engagement_rate_reason, m.engagement_cv, m.engagement_cv_reason,
-    m.comments_per_100_likes, m.comments_per_100_likes_reason, m.benchmark_bucket,
-    q.score, q.low, q.high, q.enough_evidence, g.intervals,
-    cs.comments, cs.generic, cs.posts, cs.examples, cs.regulars
-    FROM channels c LEFT JOIN channel_metrics m ON m.channel_id = c.id
-    LEFT JOIN channel_quality q ON q.channel_id = c.id LEFT JOIN channel_growth g ON g.channel_id = c.id
-    LEFT JOIN comment_summaries cs ON cs.channel_id = c.id
-    ORDER BY c.id";
-
 /// Writes some channels' rows in a transaction.
 type InsertRows<'a, T> = dyn Fn(&rusqlite::Transaction<'_>, &[(i64, T)]) -> Result<()> + 'a;
 
@@ -76,7 +48,7 @@ fn encode_regulars(regulars: &[(String, usize)]) -> String {
     regulars.iter().map(|(who, n)| format!("{}\t{n}", one_line(who))).collect::<Vec<_>>().join("\n")
 }
 
-fn decode_summary(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<CommentSummary>> {
+pub(crate) fn decode_summary(r: &rusqlite::Row<'_>, at: usize) -> Result<Option<CommentSummary>> {
     let Some(comments) = r.get::<_, Option<i64>>(at)? else { return Ok(None) };
     let examples: String = r.get(at + 3)?;
     let regulars: String = r.get(at + 4)?;
@@ -100,7 +72,7 @@ fn float(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
 }
 
-fn anomaly(r: &rusqlite::Row<'_>) -> Result<(i64, GrowthAnomaly)> {
+pub(crate) fn anomaly(r: &rusqlite::Row<'_>) -> Result<(i64, GrowthAnomaly)> {
     let viral_post = match r.get::<_, Option<String>>(7)? {
         Some(post_id) => Some(ViralPost {
             post_id,
@@ -161,7 +133,7 @@ impl Store {
     /// with `rows`, written by `insert`: [`crate::DERIVED_CHUNK`] channels per transaction
     /// (one transaction when a range's rows are not in id order), so another writer waits
     /// for one chunk.
-    fn replace_per_channel<T>(
+    pub(crate) fn replace_per_channel<T>(
         &mut self,
         which: Channels<'_>,
         rows: &[(i64, T)],
@@ -244,67 +216,6 @@ impl Store {
             }
             Ok(())
         })
-    }
-
-    /// Calls `f` once per channel, by ascending id, with its stored derived state.
-    pub(crate) fn for_each_stored(&self, f: &mut dyn FnMut(StoredChannel<'_>)) -> Result<()> {
-        let mut stmt = self.conn.prepare(STORED)?;
-        let mut rows = stmt.query([])?;
-        let mut anomalies_stmt = self.conn.prepare(
-            "SELECT channel_id, from_at, to_at, followers_before, followers_after, change, z,
-                viral_post_id, viral_published_at, viral_times_median
-             FROM growth_anomalies ORDER BY channel_id, k",
-        )?;
-        let mut anomaly_rows = anomalies_stmt.query([])?;
-        let mut next = match anomaly_rows.next()? {
-            Some(r) => Some(anomaly(r)?),
-            None => None,
-        };
-        let mut growth = GrowthCheck { intervals: 0, anomalies: Vec::new() };
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let platform = platform_col(&r.get::<_, String>(1)?)?;
-            let followers = u64_col(r.get(2)?);
-            let metrics = match r.get::<_, Option<i64>>(3)? {
-                Some(_) => Some(StoredNumbers {
-                    posts_in_window: r.get(4)?,
-                    median_engagement_rate: metric_f64(r.get(5)?, r.get(6)?)?,
-                    engagement_cv: metric_f64(r.get(7)?, r.get(8)?)?,
-                    comments_per_100_likes: metric_f64(r.get(9)?, r.get(10)?)?,
-                    bucket: r.get::<_, Option<String>>(11)?.as_deref().and_then(Bucket::parse),
-                }),
-                None => None,
-            };
-            growth.anomalies.clear();
-            while let Some((cid, _)) = &next {
-                if *cid > id {
-                    break;
-                }
-                if let Some((cid, a)) = next.take()
-                    && cid == id
-                {
-                    growth.anomalies.push(a);
-                }
-                next = match anomaly_rows.next()? {
-                    Some(r) => Some(anomaly(r)?),
-                    None => None,
-                };
-            }
-            let intervals: Option<i64> = r.get(16)?;
-            if let Some(n) = intervals {
-                growth.intervals = n.max(0) as usize;
-            }
-            f(StoredChannel {
-                channel_id: id,
-                platform,
-                followers,
-                metrics,
-                quality: quality_record(r, 12)?,
-                growth: intervals.map(|_| &growth),
-                comments: decode_summary(r, 17)?,
-            });
-        }
-        Ok(())
     }
 
     /// Writes the scores of these channels, leaving every other channel's.

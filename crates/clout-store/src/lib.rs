@@ -35,8 +35,9 @@
 //! versioned by `derived_state.peers_version`) are, and every read of a channel compares it with them
 //! (`clout_core::benchmark::Peers::compare`, the same function the recompute uses). So a recompute after an
 //! import writes the touched channels and the peer tables, not every channel; the growth checks
-//! (`channel_growth`, `growth_anomalies`) and comment summaries (`comment_summaries`) are kept so that quality
-//! scores are recomputed without reading posts or comments.
+//! (`channel_growth`, `growth_anomalies`), comment summaries (`comment_summaries`) and follower samples as
+//! judged (`follower_verdicts`, with the fingerprint of the model that judged them) are kept so that quality
+//! scores are recomputed without reading posts, comments or follower samples.
 //! **Backups:** `clout backup` is `VACUUM INTO` (one read transaction: consistent beside writers), checked with
 //! `integrity_check`, written as `.partial` and renamed; `clout restore` stages the copy, checkpoints and removes
 //! the old WAL, then renames (`clout_store::backup`).
@@ -78,6 +79,7 @@ mod niches;
 mod runs;
 mod schema;
 mod shared;
+mod stored;
 mod text;
 mod write;
 
@@ -97,13 +99,14 @@ pub use channels::{ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, Follo
 pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
-pub use growth::{StoredChannel, StoredNumbers};
+pub use growth::StoredNumbers;
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche, TextChanges};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 pub use shared::{SavedSearchRow, ShareRow};
+pub use stored::{FollowerVerdicts, StoredChannel};
 #[doc(hidden)]
 pub use text::fts5_query;
 

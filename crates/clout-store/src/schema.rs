@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 19;
+pub const SCHEMA_VERSION: i64 = 20;
 
 const MIGRATIONS: &[&str] = &[
     // 1: channels, posts and their observations, provenance, import runs, derived metrics.
@@ -521,6 +521,22 @@ const MIGRATIONS: &[&str] = &[
     // that the full-text index beside the store can tell whether it holds the same text.
     r#"
     ALTER TABLE derived_state ADD COLUMN text_version INTEGER NOT NULL DEFAULT 0;
+    "#,
+    // 20: each channel's follower sample as judged (the verdicts of each audience type and
+    // the model that gave them), so that a recompute after an import judges the samples of
+    // the channels it touched only. Stale until the next recompute fills it.
+    r#"
+    CREATE TABLE follower_verdicts (
+        channel_id INTEGER PRIMARY KEY,
+        model TEXT NOT NULL,
+        real INTEGER NOT NULL,
+        influencer INTEGER NOT NULL,
+        mass_follower INTEGER NOT NULL,
+        inactive INTEGER NOT NULL,
+        suspicious INTEGER NOT NULL
+    );
+    UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
+        WHERE EXISTS (SELECT 1 FROM follower_samples);
     "#,
 ];
 

@@ -45,7 +45,7 @@ fn current_likes(store: &Store) -> Option<u64> {
 }
 
 /// Undoes migrations 19, 18 and 17 (a test going back to an older version starts with it).
-const UNDO_17: &str = "ALTER TABLE derived_state DROP COLUMN text_version; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+const UNDO_17: &str = "DROP TABLE follower_verdicts; ALTER TABLE derived_state DROP COLUMN text_version; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
     ALTER TABLE derived_state DROP COLUMN peers_version;
     ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
     ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
@@ -231,7 +231,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+        "DROP TABLE follower_verdicts; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
          ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_index REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_index_reason TEXT;

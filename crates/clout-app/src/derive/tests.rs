@@ -17,7 +17,9 @@ fn derived(app: &App) -> (String, String) {
     let buckets = app.store.bucket_stats().unwrap();
     let mut growth = Vec::new();
     app.store
-        .for_each_stored(&mut |s| growth.push((s.channel_id, format!("{:?} {:?}", s.growth, s.comments))))
+        .for_each_stored(&mut |s| {
+            growth.push((s.channel_id, format!("{:?} {:?} {:?} {:?}", s.growth, s.comments, s.verdicts, s.quality)))
+        })
         .unwrap();
     (format!("{rows:?}"), format!("{niches:?}{tags:?}{fits:?}{buckets:?}{growth:?}"))
 }
@@ -73,6 +75,16 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
             channels[1]["platform"], channels[1]["handle"]
         ));
     }
+    // Two followers sampled on a channel that had none.
+    for who in [
+        r#""username":"anna.bakes","followers":420,"following":380,"posts_count":95,"has_profile_pic":true"#,
+        r#""username":"user83920417","followers":3,"following":4100,"posts_count":0,"has_profile_pic":false"#,
+    ] {
+        lines.push(format!(
+            r#"{{"kind":"follower","platform":{},"handle":{},{who}}}"#,
+            channels[2]["platform"], channels[2]["handle"]
+        ));
+    }
     let file = dir.path().join("later.ndjson");
     std::fs::write(&file, lines.join("\n")).unwrap();
     let s = app.import(&[file], &options, &mut Silent).unwrap();
@@ -97,9 +109,58 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
         })
         .unwrap();
     assert!(summary.is_some_and(|c| c.comments >= 3), "the new comments are summarised");
+    let sampled = verdicts(&app);
+    let newly = app
+        .store
+        .channel_id(
+            clout_core::Platform::parse(channels[2]["platform"].as_str().unwrap()).unwrap(),
+            channels[2]["handle"].as_str().unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(sampled.get(&newly).map(|t| t.iter().sum::<u32>()), Some(2), "the new sample is judged");
+    assert!(sampled.len() >= 3, "the world and the import sampled followers: {sampled:?}");
 
     app.derive_with(Scope::All, 1).unwrap();
     assert_eq!(touched, derived(&app), "an import's recompute equals recomputing everything");
+    let before_model = touched;
+
+    // The user's own model, so strict that every sampled follower is suspicious: an
+    // import that touches one channel judges every sample again.
+    let model = crate::quality::DEFAULT_FOLLOWER_MODEL
+        .lines()
+        .map(|l| if l.starts_with("threshold") { "threshold = 0.0" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::create_dir_all(dir.path().join("data/models")).unwrap();
+    std::fs::write(dir.path().join("data/models/follower.toml"), model).unwrap();
+    let file = dir.path().join("latest.ndjson");
+    std::fs::write(&file, &lines[0]).unwrap();
+    let s = app.import(&[file], &options, &mut Silent).unwrap();
+    assert_eq!(s.niches.map(|n| n.channels), Some(1), "one channel was read again");
+    let strict = verdicts(&app);
+    assert_eq!(strict.keys().collect::<Vec<_>>(), sampled.keys().collect::<Vec<_>>());
+    for (id, types) in &strict {
+        let all: u32 = sampled[id].iter().sum();
+        assert_eq!(*types, [0, 0, 0, 0, all], "channel {id}: every follower judged suspicious");
+    }
+    let touched = derived(&app);
+    assert_ne!(touched.1, before_model.1, "the scores moved with the verdicts");
+    app.derive_with(Scope::All, 1).unwrap();
+    assert_eq!(touched, derived(&app), "an import's recompute under a new model equals recomputing everything");
+}
+
+/// Each sampled channel's verdicts (real, influencer, mass follower, inactive, suspicious).
+fn verdicts(app: &App) -> std::collections::BTreeMap<i64, [u32; 5]> {
+    let mut out = std::collections::BTreeMap::new();
+    app.store
+        .for_each_stored(&mut |s| {
+            if let Some(v) = s.verdicts {
+                out.insert(s.channel_id, v.types);
+            }
+        })
+        .unwrap();
+    out
 }
 
 #[test]

@@ -308,3 +308,73 @@ fn a_channel_labelled_high_among_its_peers_is_not_called_a_ghost_audience() {
     assert!(!size(&high).explanation.contains("ghost"), "{:?}", size(&high));
     assert!(size(&high).explanation.contains("high among peers"), "{:?}", size(&high));
 }
+
+proptest::proptest! {
+    /// The recompute stores `quality_figures`; the quality page shows `quality_score`: the
+    /// two must never disagree on a number, whatever the inputs.
+    #[test]
+    fn the_figures_a_recompute_stores_are_the_explained_scores_numbers(
+        jumps in proptest::collection::vec((-0.6f64..2.0, proptest::bool::ANY), 0..4),
+        intervals in proptest::option::of(0usize..20),
+        index in proptest::option::of(0.0f64..5.0),
+        high_label in proptest::bool::ANY,
+        comments_per_100 in proptest::option::of(0.0f64..40.0),
+        peer_sd in 0.0f64..1.0,
+        cv in proptest::option::of(0.0f64..1.0),
+        posts in 0u32..30,
+        verdicts in proptest::option::of(proptest::array::uniform5(0usize..60)),
+        comments in proptest::option::of((0usize..60, 0usize..60, 0usize..10, 0usize..6)),
+    ) {
+        let growth = intervals.map(|intervals| GrowthCheck {
+            intervals,
+            anomalies: jumps
+                .iter()
+                .map(|&(change, viral)| GrowthAnomaly {
+                    from: Timestamp::from_unix(T0),
+                    to: Timestamp::from_unix(T0 + 7 * DAY),
+                    followers_before: 10_000,
+                    followers_after: (10_000.0 * (1.0 + change)) as u64,
+                    change,
+                    z: 9.0,
+                    viral_post: viral.then(|| ViralPost {
+                        post_id: "p1".to_string(),
+                        published_at: Timestamp::from_unix(T0 + DAY),
+                        times_median: 4.0,
+                    }),
+                })
+                .collect(),
+        });
+        let sample = verdicts.map(|types| {
+            SampleSummary::of(
+                AudienceType::ALL.iter().flat_map(|&k| std::iter::repeat_n(k, types[k as usize])),
+                Some(0.8),
+                Some(0.9),
+            )
+        });
+        let comments = comments.map(|(total, generic, posts, regulars)| CommentSummary {
+            comments: total,
+            generic: generic.min(total),
+            posts,
+            examples: vec!["nice".to_string()],
+            regulars: (0..regulars).map(|k| (format!("fan{k}"), posts)).collect(),
+        });
+        let x = QualityInputs {
+            growth,
+            engagement_index: index,
+            engagement_label: Some(if high_label { crate::EngagementLabel::High } else { crate::EngagementLabel::Low }),
+            comments_per_100_likes: comments_per_100,
+            peer_comments: Some((1.2, peer_sd)),
+            engagement_cv: cv,
+            posts_in_window: posts,
+            sample,
+            comments,
+        };
+        let explained = quality_score(&x);
+        let figures = quality_figures(&x);
+        proptest::prop_assert_eq!(figures.score.to_bits(), explained.score.to_bits());
+        proptest::prop_assert_eq!(figures.low.to_bits(), explained.low.to_bits());
+        proptest::prop_assert_eq!(figures.high.to_bits(), explained.high.to_bits());
+        proptest::prop_assert_eq!(figures.not_enough_evidence, explained.not_enough_evidence);
+        proptest::prop_assert!(explained.components.iter().all(|c| !c.explanation.is_empty()));
+    }
+}

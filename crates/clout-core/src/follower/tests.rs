@@ -238,3 +238,20 @@ fn cross_validation_reports_figures_per_type() {
     assert_eq!(inactive.specificity, Some(1.0), "{cv:?}");
     assert!(cv.scores.recall > 0.9 && cv.auc.unwrap() > 0.95, "{cv:?}");
 }
+
+#[test]
+fn the_type_a_recompute_counts_is_the_type_a_verdict_gives() {
+    // Bots, people, influencers, mass followers, quiet accounts and unknown counts.
+    let model = fit(&population(), 1.0, 0.96, &ALL).unwrap();
+    let mut profiles: Vec<FollowerProfile> = population().into_iter().map(|(p, _)| p).collect();
+    profiles.push(FollowerProfile { followers: Some(12_000), following: Some(300), posts: Some(400), ..person(1) });
+    profiles.push(FollowerProfile { followers: Some(90), following: Some(4_000), posts: Some(10), ..person(2) });
+    profiles.push(FollowerProfile { followers: Some(40), following: Some(120), posts: Some(2), ..person(3) });
+    profiles.push(FollowerProfile { followers: None, following: None, posts: None, ..person(4) });
+    let kinds: std::collections::BTreeSet<AudienceType> = profiles.iter().map(|p| model.kind(p)).collect();
+    assert!(kinds.len() >= 4, "the cases cover most types: {kinds:?}");
+    for p in &profiles {
+        assert_eq!(model.kind(p), model.judge(p).kind, "{p:?}");
+        assert_eq!(profile_kind(p), profile_type(p).0, "{p:?}");
+    }
+}

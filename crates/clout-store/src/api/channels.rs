@@ -9,8 +9,8 @@ use clout_core::{Bucket, Platform, PostSnapshot, Timestamp};
 
 use crate::{
     ChannelDetail, ChannelFilter, ChannelInput, ChannelRow, ChannelTextRecord, Channels, CommentRow, DiscoveryRow,
-    MetricsInput, MetricsRecord, PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store, StoreStats,
-    StoredChannel, StoredNiche, TextChanges,
+    FollowerVerdicts, MetricsInput, MetricsRecord, PlatformFit, QualityRecord, Result, SampleRow, SearchText, Store,
+    StoreStats, StoredChannel, StoredNiche, TextChanges,
 };
 
 /// Channels as observed, and what is derived from them.
@@ -132,6 +132,10 @@ pub trait ChannelStore {
     /// Writes the audience-quality scores of these channels (in chunks), every other
     /// channel's stay.
     fn update_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()>;
+    /// Replaces the follower verdicts of the channels of `which` with `rows` (a channel
+    /// of `which` without a row has none after); [`ChannelStore::for_each_stored`] reads
+    /// them back.
+    fn replace_follower_verdicts(&mut self, which: Channels<'_>, rows: &[(i64, FollowerVerdicts)]) -> Result<()>;
     /// Every platform's size fit, by platform name.
     fn platform_fits(&self) -> Result<Vec<PlatformFit>>;
 
@@ -311,6 +315,9 @@ impl ChannelStore for Store {
     }
     fn update_quality(&mut self, scores: &[(i64, QualityRecord)]) -> Result<()> {
         Store::update_quality(self, scores)
+    }
+    fn replace_follower_verdicts(&mut self, which: Channels<'_>, rows: &[(i64, FollowerVerdicts)]) -> Result<()> {
+        Store::replace_follower_verdicts(self, which, rows)
     }
 
     fn platform_fits(&self) -> Result<Vec<PlatformFit>> {

@@ -1,0 +1,69 @@
+//! The follower samples of a recompute, judged: every sample when everything is
+//! recomputed; after an import, only the samples of the channels it touched and of those
+//! judged by another model (or other rules) than today's, every other channel's verdicts
+//! read back as stored.
+
+use std::collections::HashMap;
+
+use clout_core::Platform;
+use clout_store::{ChannelStore, FollowerVerdicts};
+
+use super::{Derived, Scope};
+use crate::scores::Judge;
+use crate::{App, Result};
+
+/// Beyond one channel in this many to judge again, every sample is read in one pass
+/// rather than channel by channel (a seek each).
+const ONE_BY_ONE: usize = 20;
+
+/// What judging the samples made.
+pub(super) struct Judged {
+    /// Each platform's model.
+    pub(super) judges: HashMap<Platform, Judge>,
+    /// The channels whose verdicts are to be written (ascending; all of them for
+    /// [`Scope::All`])...
+    pub(super) ids: Vec<i64>,
+    /// ... and their new verdicts (a channel of `ids` without a sample has none).
+    pub(super) rows: Vec<(i64, FollowerVerdicts)>,
+}
+
+impl App {
+    /// Sets each channel's verdicts (`derived` is in id order).
+    pub(super) fn judge_samples(&self, derived: &mut [Derived], scope: Scope<'_>) -> Result<Judged> {
+        let mut judges = HashMap::new();
+        for platform in Platform::ALL {
+            judges.insert(platform, self.follower_judge(platform)?);
+        }
+        let again: Vec<usize> = match scope {
+            Scope::All => (0..derived.len()).collect(),
+            Scope::Touched(_) => (0..derived.len())
+                .filter(|&i| {
+                    let d = &derived[i];
+                    d.fresh || d.verdicts.as_ref().is_some_and(|v| v.model != judges[&d.platform].fingerprint)
+                })
+                .collect(),
+        };
+        let mut rows = Vec::new();
+        let mut judge = |d: &mut Derived, samples: Option<&[clout_store::SampleRow]>| {
+            d.verdicts = samples.filter(|s| !s.is_empty()).map(|s| judges[&d.platform].verdicts(s));
+            if let Some(v) = &d.verdicts {
+                rows.push((d.id, v.clone()));
+            }
+        };
+        if matches!(scope, Scope::All) || again.len() * ONE_BY_ONE > derived.len() {
+            let samples = self.store.follower_samples_by_channel()?;
+            for &i in &again {
+                let d = &mut derived[i];
+                judge(d, samples.get(&d.id).map(Vec::as_slice));
+            }
+        } else {
+            for &i in &again {
+                let d = &mut derived[i];
+                let samples = self.store.follower_samples_of(d.id)?;
+                judge(d, Some(&samples));
+            }
+        }
+        let ids = again.iter().map(|&i| derived[i].id).collect();
+        Ok(Judged { judges, ids, rows })
+    }
+}
