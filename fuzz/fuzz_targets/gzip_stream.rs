@@ -1,4 +1,4 @@
-//! gzip: what an import reads from a compressed file (`clout_app::input_stream`: gzip
+//! gzip: what an import reads from a compressed file (`clout_import::input_stream`: gzip
 //! recognised by its magic bytes, bounded in what it expands to), then NDJSON or CSV.
 //!
 //! Input: 5 bytes of settings, then the text. The text is compressed here (in one gzip
@@ -26,7 +26,7 @@ fn gzip(text: &[u8], level: u32) -> Vec<u8> {
 /// Reads `bytes` as an import does; `None` when a CSV header is refused.
 fn read(bytes: Vec<u8>, max: u64, csv: bool, limits: Limits) -> Option<Outcome> {
     let size = bytes.len() as u64;
-    let stream = clout_app::input_stream(std::io::Cursor::new(bytes), size, Some(max)).unwrap();
+    let stream = clout_import::input_stream(std::io::Cursor::new(bytes), size, Some(max)).unwrap();
     if csv { read_csv(stream, limits) } else { Some(read_ndjson(stream, limits)) }
 }
 

@@ -19,7 +19,7 @@ use crate::{App, Error, RecomputeSummary, Result};
 
 mod read;
 
-pub use read::input_stream;
+pub use clout_import::{default_max_decompressed, input_stream};
 pub(crate) use read::{Answers, read_rows};
 
 /// How to import.
@@ -44,14 +44,6 @@ pub struct ImportOptions {
     /// file of the import is read through it. Its rows without an `observed_at` of their
     /// own are observed at `answers_observed_at` or the file's modification time.
     pub csv_map: Option<clout_import::CsvMap>,
-}
-
-/// The default bound on what a gzip file may expand to: 100 times its compressed size
-/// and at least 1 GiB. Interchange NDJSON compresses 5 to 15 times; a file that expands
-/// far more is a decompression bomb, and stops with a file error naming the line it
-/// reached.
-pub fn default_max_decompressed(compressed: u64) -> u64 {
-    compressed.saturating_mul(100).max(1 << 30)
 }
 
 /// One rejected record, as reported to the user.

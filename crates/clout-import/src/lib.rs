@@ -7,6 +7,7 @@
 pub mod api;
 mod convert;
 pub mod csv_file;
+mod gzip;
 pub mod ndjson;
 mod read;
 mod value;
@@ -14,6 +15,7 @@ mod value;
 use std::fmt;
 
 pub use csv_file::{CsvError, CsvMap};
+pub use gzip::{default_max_decompressed, input_stream};
 pub use ndjson::{parse_line, parse_line_with};
 pub use read::{CsvReader, CsvStart, FileFault, Limits, NdjsonReader, Row, Rows};
 pub use value::{MAX_COUNT, parse_count};

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use clout_core::Timestamp;
 use clout_import::Format;
 
-use super::default_max_decompressed;
+use clout_import::input_stream;
 
 /// Counts the bytes read from the file (before decompression), for progress.
 struct Counting<R> {
@@ -27,38 +27,8 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Stops a decompressed stream past `max` bytes.
-struct Bounded<R> {
-    inner: R,
-    read: u64,
-    max: u64,
-}
-
-impl<R: Read> Read for Bounded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        // Hand out what is left under the limit, then refuse: every line before the limit
-        // is read, and the error names the line it cuts.
-        let left = self.max.saturating_sub(self.read);
-        if left == 0 && !buf.is_empty() {
-            let mut probe = [0u8; 1];
-            if self.inner.read(&mut probe)? == 0 {
-                return Ok(0);
-            }
-            return Err(io::Error::other(format!(
-                "the file decompresses to more than {} bytes: stopped as a likely decompression bomb \
-                 (raise the limit with --max-decompressed-bytes)",
-                self.max
-            )));
-        }
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
 /// Opens a file, decompressing gzip (recognised by its magic bytes, whatever the name),
-/// with at most `max_decompressed` bytes out (`None`: [`default_max_decompressed`]).
+/// with at most `max_decompressed` bytes out (`None`: [`clout_import::default_max_decompressed`]).
 pub(crate) fn open_input(
     path: &Path,
     count: Arc<AtomicU64>,
@@ -67,25 +37,6 @@ pub(crate) fn open_input(
     let file = File::open(path)?;
     let size = file.metadata()?.len();
     input_stream(Counting { inner: file, count }, size, max_decompressed)
-}
-
-/// The bytes of an interchange file as an import reads them: gzip (recognised by its
-/// magic bytes) is decompressed, to at most `max_decompressed` bytes (`None`:
-/// [`default_max_decompressed`] of `compressed_size`); past that bound reading fails with
-/// an error naming it. Anything else is passed through. Public for the fuzz targets.
-pub fn input_stream(
-    input: impl Read + Send + 'static,
-    compressed_size: u64,
-    max_decompressed: Option<u64>,
-) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        let max = max_decompressed.unwrap_or_else(|| default_max_decompressed(compressed_size));
-        let decoder = Bounded { inner: flate2::bufread::MultiGzDecoder::new(reader), read: 0, max };
-        Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
-    } else {
-        Ok(Box::new(reader))
-    }
 }
 
 /// Decides the format: by extension, else by the first byte (`{` means NDJSON).
