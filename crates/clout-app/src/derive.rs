@@ -88,7 +88,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
         Work::Range(after, up_to) => Channels::Range(after, up_to),
         Work::Ids(start, end) => Channels::Ids(&ids[start..end]),
     };
-    store.for_each_channel_input(which, true, &mut |input: ChannelInput<'_>| {
+    store.for_each_channel_input(which, crate::niches::POSTS_READ, &mut |input: ChannelInput<'_>| {
         let (numbers, record) =
             match metrics_of(input.platform, input.followers, input.as_of, input.posts, input.history) {
                 Some((followers, record)) => (Some((followers, Numbers::of(&record))), Some(Box::new(record))),

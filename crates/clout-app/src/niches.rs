@@ -5,7 +5,6 @@
 //! memoised because a world has millions of words but a small vocabulary.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::Path;
 
 use clout_core::niche::{ChannelText, NicheLabel, NicheSpec, Taxonomy};
@@ -43,7 +42,7 @@ pub struct NicheClassifier {
     taxonomy: Taxonomy,
     stemmer: rust_stemmers::Stemmer,
     /// Word → id of its stem in the taxonomy (or `None`), memoised.
-    cache: RefCell<HashMap<String, Option<u32>>>,
+    cache: RefCell<rustc_hash::FxHashMap<String, Option<u32>>>,
 }
 
 impl NicheClassifier {
@@ -59,7 +58,7 @@ impl NicheClassifier {
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let taxonomy = Taxonomy::new(specs, &|w| stemmer.stem(w).into_owned())
             .map_err(|e| Error::Invalid(format!("niche taxonomy {origin}: {e}")))?;
-        Ok(NicheClassifier { taxonomy, stemmer, cache: RefCell::new(HashMap::new()) })
+        Ok(NicheClassifier { taxonomy, stemmer, cache: RefCell::new(rustc_hash::FxHashMap::default()) })
     }
 
     pub fn built_in() -> Result<NicheClassifier> {
@@ -92,14 +91,14 @@ impl NicheClassifier {
     /// A channel's searchable text and its niche labels (`None` without any), from its
     /// profile and the `(caption, hashtags)` of its newest posts (newest first; only the
     /// first [`POSTS_READ`] are read).
-    pub(crate) fn read_channel(
+    pub(crate) fn read_channel<S: AsRef<str>>(
         &self,
         channel_id: i64,
         handle: &str,
         name: Option<&str>,
         bio: Option<&str>,
         category: Option<&str>,
-        posts: &[(Option<String>, Option<String>)],
+        posts: &[(Option<S>, Option<S>)],
     ) -> (SearchText, Option<Vec<StoredNiche>>) {
         let posts = &posts[..posts.len().min(POSTS_READ)];
         // The same text feeds the full-text index of the Directory.
@@ -107,11 +106,11 @@ impl NicheClassifier {
         let mut tags = String::new();
         for (caption, hashtags) in posts {
             if let Some(c) = caption {
-                captions.push_str(c);
+                captions.push_str(c.as_ref());
                 captions.push('\n');
             }
             if let Some(h) = hashtags {
-                tags.push_str(h);
+                tags.push_str(h.as_ref());
                 tags.push(' ');
             }
         }
@@ -127,8 +126,8 @@ impl NicheClassifier {
             name,
             bio,
             category,
-            captions: posts.iter().filter_map(|(c, _)| c.as_deref()).collect(),
-            hashtags: posts.iter().filter_map(|(_, h)| h.as_deref()).flat_map(|h| h.split(' ')).collect(),
+            captions: posts.iter().filter_map(|(c, _)| c.as_ref().map(AsRef::as_ref)).collect(),
+            hashtags: posts.iter().filter_map(|(_, h)| h.as_ref().map(AsRef::as_ref)).flat_map(|h| h.split(' ')).collect(),
         });
         if found.is_empty() {
             return (text, None);

@@ -6,7 +6,9 @@
 //! always be explained. Stemming is a parameter (the app passes an English Snowball
 //! stemmer), which keeps this module free of language data and dependencies.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 #[cfg(test)]
@@ -159,9 +161,9 @@ impl Taxonomy {
         let mut tax = Taxonomy {
             niches: Vec::new(),
             terms: Vec::new(),
-            stem_ids: HashMap::new(),
-            keywords: HashMap::new(),
-            hashtags: HashMap::new(),
+            stem_ids: HashMap::default(),
+            keywords: HashMap::default(),
+            hashtags: HashMap::default(),
             longest: 1,
         };
         for spec in specs {
@@ -240,11 +242,20 @@ impl Taxonomy {
         // A word outside the taxonomy is `NO_WORD`, so a phrase is a plain slice of ids.
         const NO_WORD: u32 = u32::MAX;
         let mut ids: Vec<u32> = Vec::new();
+        let mut lower = String::new();
         let mut scan = |text: &str, field: TextField, word_id: &mut dyn FnMut(&str) -> Option<u32>| {
             ids.clear();
             for token in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-                let lower_needed = !token.is_ascii() || token.bytes().any(|b| b.is_ascii_uppercase());
-                let id = if lower_needed { word_id(&token.to_lowercase()) } else { word_id(token) };
+                let id = if !token.is_ascii() {
+                    word_id(&token.to_lowercase())
+                } else if token.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lower.clear();
+                    lower.push_str(token);
+                    lower.make_ascii_lowercase();
+                    word_id(&lower)
+                } else {
+                    word_id(token)
+                };
                 ids.push(id.unwrap_or(NO_WORD));
             }
             for start in 0..ids.len() {
@@ -266,9 +277,22 @@ impl Taxonomy {
         for caption in &text.captions {
             scan(caption, TextField::Caption, word_id);
         }
+        let mut lower = String::new();
+        let mut folded;
         for tag in &text.hashtags {
-            let tag = tag.trim_start_matches('#').to_lowercase();
-            if let Some(terms) = self.hashtags.get(&tag) {
+            let tag = tag.trim_start_matches('#');
+            let tag: &str = if !tag.is_ascii() {
+                folded = tag.to_lowercase();
+                &folded
+            } else if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(tag);
+                lower.make_ascii_lowercase();
+                &lower
+            } else {
+                tag
+            };
+            if let Some(terms) = self.hashtags.get(tag) {
                 for &t in terms {
                     *hits.entry((t, TextField::Hashtag)).or_default() += 1;
                 }

@@ -6,15 +6,43 @@
 
 use clout_core::{Platform, PostSnapshot, Timestamp};
 use rusqlite::Row;
+use rusqlite::types::ValueRef;
 
 use crate::columns::{platform_col, u64_col};
-use crate::{Result, Store};
+use crate::{Error, Result, Store};
 
-/// One post as a scan reads it.
+/// One post as a scan reads it: its caption and hashtags are spans of the scan's byte
+/// arena (a million channels have fifty million captions: one copy each, no allocation).
 struct InputPost {
     snapshot: PostSnapshot,
-    caption: Option<String>,
-    hashtags: Option<String>,
+    caption: Option<(usize, usize)>,
+    hashtags: Option<(usize, usize)>,
+}
+
+impl InputPost {
+    /// Where its text starts in the arena (its end, without text).
+    fn text_start(&self, end: usize) -> usize {
+        [self.caption, self.hashtags].into_iter().flatten().map(|(start, _)| start).min().unwrap_or(end)
+    }
+
+    fn shift(&mut self, by: usize) {
+        for span in [&mut self.caption, &mut self.hashtags].into_iter().flatten() {
+            *span = (span.0 - by, span.1 - by);
+        }
+    }
+}
+
+/// A text column appended to `arena`, as its span.
+fn text_span(r: &Row<'_>, at: usize, arena: &mut Vec<u8>) -> Result<Option<(usize, usize)>> {
+    match r.get_ref(at)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) => {
+            let start = arena.len();
+            arena.extend_from_slice(bytes);
+            Ok(Some((start, arena.len())))
+        }
+        other => Err(Error::Corrupt(format!("a post's text column {at} holds a {:?}", other.data_type()))),
+    }
 }
 
 /// Which channels a scan reads.
@@ -41,9 +69,9 @@ pub struct ChannelInput<'a> {
     /// Every post's current observation, newest published first (equal times by post
     /// id, descending).
     pub posts: &'a [PostSnapshot],
-    /// Each post's `(caption, hashtags)` (hashtags without `#`, space-separated), in the
-    /// order of `posts`.
-    pub texts: &'a [(Option<String>, Option<String>)],
+    /// The `(caption, hashtags)` (hashtags without `#`, space-separated) of the first
+    /// posts of `posts`, as many as the scan was asked for.
+    pub texts: &'a [(Option<&'a str>, Option<&'a str>)],
     /// The follower history, oldest first.
     pub history: &'a [(Timestamp, u64)],
 }
@@ -63,7 +91,7 @@ fn read_head(r: &Row<'_>) -> Result<ChannelHead> {
     ))
 }
 
-fn read_post(r: &Row<'_>, at: usize) -> Result<InputPost> {
+fn read_post(r: &Row<'_>, at: usize, arena: &mut Vec<u8>) -> Result<InputPost> {
     Ok(InputPost {
         snapshot: PostSnapshot {
             post_id: r.get(at)?,
@@ -73,8 +101,8 @@ fn read_post(r: &Row<'_>, at: usize) -> Result<InputPost> {
             shares: u64_col(r.get(at + 4)?),
             views: u64_col(r.get(at + 5)?),
         },
-        caption: r.get(at + 6)?,
-        hashtags: r.get(at + 7)?,
+        caption: text_span(r, at + 6, arena)?,
+        hashtags: text_span(r, at + 7, arena)?,
     })
 }
 
@@ -91,22 +119,30 @@ impl Store {
         Ok(low.zip(high))
     }
 
-    /// Calls `f` once per channel of `which`, by ascending id; without `captions`, every
-    /// post's caption and hashtags read as `None`.
+    /// Calls `f` once per channel of `which`, by ascending id, with the caption and
+    /// hashtags of its `captions` newest posts.
     pub(crate) fn for_each_channel_input(
         &self,
         which: Channels<'_>,
-        captions: bool,
+        captions: usize,
         f: &mut dyn FnMut(ChannelInput<'_>),
     ) -> Result<()> {
-        let post = if captions { POST } else { POST_NUMBERS };
+        let post = if captions > 0 { POST } else { POST_NUMBERS };
+        let mut b = Buffers { captions, ..Buffers::default() };
         match which {
-            Channels::Range(after, up_to) => self.inputs_in_range(after, up_to, post, f),
-            Channels::Ids(ids) => self.inputs_of(ids, post, f),
+            Channels::Range(after, up_to) => self.inputs_in_range(after, up_to, post, &mut b, f),
+            Channels::Ids(ids) => self.inputs_of(ids, post, &mut b, f),
         }
     }
 
-    fn inputs_in_range(&self, after: i64, up_to: i64, post: &str, f: &mut dyn FnMut(ChannelInput<'_>)) -> Result<()> {
+    fn inputs_in_range(
+        &self,
+        after: i64,
+        up_to: i64,
+        post: &str,
+        b: &mut Buffers,
+        f: &mut dyn FnMut(ChannelInput<'_>),
+    ) -> Result<()> {
         let mut heads = self.conn.prepare(&format!("{HEAD} WHERE id > ?1 AND id <= ?2 ORDER BY id"))?;
         let mut head_rows = heads.query([after, up_to])?;
         // The unique (channel_id, post_id) index gives channel order without a sort.
@@ -122,19 +158,28 @@ impl Store {
 
         // A merge join over three streams sorted by channel id.
         let mut next_post: Option<(i64, InputPost)> = match post_rows.next()? {
-            Some(r) => Some((r.get(0)?, read_post(r, 1)?)),
+            Some(r) => Some((r.get(0)?, read_post(r, 1, &mut b.arena)?)),
             None => None,
         };
         let mut next_point: Option<(i64, (Timestamp, u64))> = match point_rows.next()? {
             Some(r) => Some((r.get(0)?, point(r, 1)?)),
             None => None,
         };
-        let mut b = Buffers::default();
         while let Some(r) = head_rows.next()? {
             let head = read_head(r)?;
             let id = head.0;
             b.read.clear();
             b.history.clear();
+            // The arena keeps only the text of the post read ahead (the first of a later
+            // channel).
+            match &mut next_post {
+                Some((_, p)) => {
+                    let start = p.text_start(b.arena.len());
+                    b.arena.drain(..start);
+                    p.shift(start);
+                }
+                None => b.arena.clear(),
+            }
             while let Some((cid, _)) = &next_post {
                 if *cid > id {
                     break;
@@ -145,7 +190,7 @@ impl Store {
                     b.read.push(post);
                 }
                 next_post = match post_rows.next()? {
-                    Some(r) => Some((r.get(0)?, read_post(r, 1)?)),
+                    Some(r) => Some((r.get(0)?, read_post(r, 1, &mut b.arena)?)),
                     None => None,
                 };
             }
@@ -163,34 +208,34 @@ impl Store {
                     None => None,
                 };
             }
-            call(f, &head, &mut b);
+            call(f, &head, b)?;
         }
         Ok(())
     }
 
-    fn inputs_of(&self, ids: &[i64], post: &str, f: &mut dyn FnMut(ChannelInput<'_>)) -> Result<()> {
+    fn inputs_of(&self, ids: &[i64], post: &str, b: &mut Buffers, f: &mut dyn FnMut(ChannelInput<'_>)) -> Result<()> {
         let mut head = self.conn.prepare_cached(&format!("{HEAD} WHERE id = ?1"))?;
         let mut posts = self.conn.prepare_cached(&format!("SELECT {post} FROM posts WHERE channel_id = ?1"))?;
         let mut points = self.conn.prepare_cached(
             "SELECT observed_at, followers FROM follower_observations WHERE channel_id = ?1 ORDER BY observed_at",
         )?;
-        let mut b = Buffers::default();
         for &id in ids {
             let mut rows = head.query([id])?;
             let Some(r) = rows.next()? else { continue };
             let channel = read_head(r)?;
             drop(rows);
             b.read.clear();
+            b.arena.clear();
             let mut rows = posts.query([id])?;
             while let Some(r) = rows.next()? {
-                b.read.push(read_post(r, 0)?);
+                b.read.push(read_post(r, 0, &mut b.arena)?);
             }
             b.history.clear();
             let mut rows = points.query([id])?;
             while let Some(r) = rows.next()? {
                 b.history.push(point(r, 0)?);
             }
-            call(f, &channel, &mut b);
+            call(f, &channel, b)?;
         }
         Ok(())
     }
@@ -203,22 +248,37 @@ fn point(r: &Row<'_>, at: usize) -> Result<(Timestamp, u64)> {
 /// Buffers reused from one channel to the next.
 #[derive(Default)]
 struct Buffers {
+    /// How many of the newest posts' texts are handed over.
+    captions: usize,
     read: Vec<InputPost>,
+    /// The text of the posts read, and of the post read ahead.
+    arena: Vec<u8>,
     posts: Vec<PostSnapshot>,
-    texts: Vec<(Option<String>, Option<String>)>,
+    /// Each handed-over post's text spans.
+    spans: Vec<(Option<(usize, usize)>, Option<(usize, usize)>)>,
     history: Vec<(Timestamp, u64)>,
 }
 
-fn call(f: &mut dyn FnMut(ChannelInput<'_>), head: &ChannelHead, b: &mut Buffers) {
+fn call(f: &mut dyn FnMut(ChannelInput<'_>), head: &ChannelHead, b: &mut Buffers) -> Result<()> {
     b.read.sort_by(|x, y| {
         y.snapshot.published_at.cmp(&x.snapshot.published_at).then_with(|| y.snapshot.post_id.cmp(&x.snapshot.post_id))
     });
     b.posts.clear();
-    b.texts.clear();
+    b.spans.clear();
     for p in b.read.drain(..) {
         b.posts.push(p.snapshot);
-        b.texts.push((p.caption, p.hashtags));
+        if b.spans.len() < b.captions {
+            b.spans.push((p.caption, p.hashtags));
+        }
     }
+    let arena = &b.arena;
+    let text = |span: Option<(usize, usize)>| -> Result<Option<&str>> {
+        span.map(|(start, end)| {
+            std::str::from_utf8(&arena[start..end]).map_err(|e| Error::Corrupt(format!("a post's text: {e}")))
+        })
+        .transpose()
+    };
+    let texts = b.spans.iter().map(|&(c, h)| Ok((text(c)?, text(h)?))).collect::<Result<Vec<_>>>()?;
     let (channel_id, platform, followers, as_of, handle, name, bio, category) = head;
     f(ChannelInput {
         channel_id: *channel_id,
@@ -230,7 +290,8 @@ fn call(f: &mut dyn FnMut(ChannelInput<'_>), head: &ChannelHead, b: &mut Buffers
         bio: bio.as_deref(),
         category: category.as_deref(),
         posts: &b.posts,
-        texts: &b.texts,
+        texts: &texts,
         history: &b.history,
     });
+    Ok(())
 }

@@ -97,15 +97,15 @@ pub trait ChannelStore {
     /// The lowest and highest channel id, or `None` without channels.
     fn channel_id_bounds(&self) -> Result<Option<(i64, i64)>>;
     /// Calls `f` once per channel of `which`, by ascending id, with everything a recompute
-    /// reads of it: its profile, every post's current observation with caption and
-    /// hashtags (newest published first; equal times by post id, descending) and its
-    /// follower history (oldest first); without `captions`, every caption and hashtags
-    /// read as `None`, which a backend need not read. Meant to stream, and to be called
-    /// for disjoint ranges from several connections at once.
+    /// reads of it: its profile, every post's current observation (newest published
+    /// first; equal times by post id, descending), the caption and hashtags of its
+    /// `captions` newest posts (none with 0: a backend need not read them) and its
+    /// follower history (oldest first). Meant to stream, and to be called for disjoint
+    /// ranges from several connections at once.
     fn for_each_channel_input(
         &self,
         which: Channels<'_>,
-        captions: bool,
+        captions: usize,
         f: &mut dyn FnMut(ChannelInput<'_>),
     ) -> Result<()>;
 
@@ -293,7 +293,7 @@ impl ChannelStore for Store {
     fn for_each_channel_input(
         &self,
         which: Channels<'_>,
-        captions: bool,
+        captions: usize,
         f: &mut dyn FnMut(ChannelInput<'_>),
     ) -> Result<()> {
         Store::for_each_channel_input(self, which, captions, f)
