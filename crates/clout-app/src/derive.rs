@@ -356,10 +356,15 @@ impl App {
         // The comments of the channels read again (all of them, or the touched ones).
         match scope {
             Scope::All => {
-                let comments = self.store.comments_by_channel()?;
-                for d in &mut derived {
-                    d.comments = comments.get(&d.id).map(|c| comment_summary(c));
-                }
+                // Streamed by channel id, as `derived` is ordered: one channel's comments
+                // in memory at a time.
+                let mut at = 0;
+                self.store.for_each_channel_comments(&mut |id, comments| {
+                    at += derived[at..].partition_point(|d| d.id < id);
+                    if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
+                        d.comments = Some(comment_summary(comments));
+                    }
+                })?;
             }
             Scope::Touched(_) => {
                 for d in derived.iter_mut().filter(|d| d.fresh) {

@@ -127,7 +127,11 @@ impl NicheClassifier {
             bio,
             category,
             captions: posts.iter().filter_map(|(c, _)| c.as_ref().map(AsRef::as_ref)).collect(),
-            hashtags: posts.iter().filter_map(|(_, h)| h.as_ref().map(AsRef::as_ref)).flat_map(|h| h.split(' ')).collect(),
+            hashtags: posts
+                .iter()
+                .filter_map(|(_, h)| h.as_ref().map(AsRef::as_ref))
+                .flat_map(|h| h.split(' '))
+                .collect(),
         });
         if found.is_empty() {
             return (text, None);

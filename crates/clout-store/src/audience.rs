@@ -95,6 +95,32 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `f` once per channel with comments, by ascending id, with its comments in
+    /// comment-id order: one channel's comments in memory at a time.
+    pub(crate) fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id, comment_id")?;
+        let mut rows = stmt.query([])?;
+        let mut channel = None;
+        let mut comments: Vec<CommentRow> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if channel != Some(id) {
+                if let Some(done) = channel {
+                    f(done, &comments);
+                }
+                comments.clear();
+                channel = Some(id);
+            }
+            comments.push((r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        if let Some(done) = channel {
+            f(done, &comments);
+        }
+        Ok(())
+    }
+
     /// Every channel of a platform with comments per 100 likes: its bucket and that rate
     /// (what the audience-quality score compares a channel with).
     pub(crate) fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<clout_core::Bucket>, f64)>> {

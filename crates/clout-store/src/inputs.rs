@@ -11,12 +11,15 @@ use rusqlite::types::ValueRef;
 use crate::columns::{platform_col, u64_col};
 use crate::{Error, Result, Store};
 
+/// Where a text is in the arena: `start..end`.
+type Span = (usize, usize);
+
 /// One post as a scan reads it: its caption and hashtags are spans of the scan's byte
 /// arena (a million channels have fifty million captions: one copy each, no allocation).
 struct InputPost {
     snapshot: PostSnapshot,
-    caption: Option<(usize, usize)>,
-    hashtags: Option<(usize, usize)>,
+    caption: Option<Span>,
+    hashtags: Option<Span>,
 }
 
 impl InputPost {
@@ -33,7 +36,7 @@ impl InputPost {
 }
 
 /// A text column appended to `arena`, as its span.
-fn text_span(r: &Row<'_>, at: usize, arena: &mut Vec<u8>) -> Result<Option<(usize, usize)>> {
+fn text_span(r: &Row<'_>, at: usize, arena: &mut Vec<u8>) -> Result<Option<Span>> {
     match r.get_ref(at)? {
         ValueRef::Null => Ok(None),
         ValueRef::Text(bytes) => {
@@ -255,7 +258,7 @@ struct Buffers {
     arena: Vec<u8>,
     posts: Vec<PostSnapshot>,
     /// Each handed-over post's text spans.
-    spans: Vec<(Option<(usize, usize)>, Option<(usize, usize)>)>,
+    spans: Vec<(Option<Span>, Option<Span>)>,
     history: Vec<(Timestamp, u64)>,
 }
 
@@ -272,7 +275,7 @@ fn call(f: &mut dyn FnMut(ChannelInput<'_>), head: &ChannelHead, b: &mut Buffers
         }
     }
     let arena = &b.arena;
-    let text = |span: Option<(usize, usize)>| -> Result<Option<&str>> {
+    let text = |span: Option<Span>| -> Result<Option<&str>> {
         span.map(|(start, end)| {
             std::str::from_utf8(&arena[start..end]).map_err(|e| Error::Corrupt(format!("a post's text: {e}")))
         })

@@ -85,6 +85,10 @@ pub trait ChannelStore {
     /// [`ChannelStore::comments_of`]).
     fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>>;
 
+    /// Calls `f` once per channel with comments, by ascending id, with its comments in
+    /// the order of [`ChannelStore::comments_of`]: one channel's in memory at a time.
+    fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()>;
+
     /// Every channel of `platform` whose metrics have comments per 100 likes: its
     /// benchmark bucket and that rate, in no promised order.
     fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<Bucket>, f64)>>;
@@ -277,6 +281,10 @@ impl ChannelStore for Store {
 
     fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>> {
         Store::comments_by_channel(self)
+    }
+
+    fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
+        Store::for_each_channel_comments(self, f)
     }
 
     fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<Bucket>, f64)>> {
