@@ -182,6 +182,7 @@ impl App {
             self.store.replace_growth(Channels::Range(i64::MIN, i64::MAX), &[])?;
             self.store.replace_comment_summaries(Channels::Range(i64::MIN, i64::MAX), &[])?;
             self.store.replace_quality(&[])?;
+            self.store.replace_follower_verdicts(Channels::Range(i64::MIN, i64::MAX), &[])?;
             text.absorb(&[], &self.store.replace_niches(&[], &[])?);
             text.finish(&self.store);
             let empty = RecomputeSummary { channels: 0, with_rate: 0, fits: Vec::new() };

@@ -160,10 +160,12 @@ pub struct Reason {
     pub text: String,
 }
 
-/// The version of the rules that turn a model's probability and a profile into a type
-/// ([`FollowerModel::kind`], [`FollowerModel::judge`]). Bump it with any change to what
-/// they give for the same model and profile: verdicts a recompute stored under another
-/// version are judged again.
+/// The version of the rules that turn a model and a follower into a type: the features a
+/// profile gives (`features`, [`FollowerProfile::with_username`]), the type by definition
+/// ([`profile_type`]), [`FollowerModel::kind`] and [`FollowerModel::judge`], and which
+/// columns of a stored sample the app reads into a profile (`clout_app`'s `scores`). Bump it
+/// with any change to what they give for the same model and sample: verdicts a recompute
+/// stored under another version are judged again.
 pub const VERDICT_RULES: u32 = 1;
 
 /// The five kinds of follower.

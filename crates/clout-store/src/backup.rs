@@ -65,10 +65,13 @@ impl Store {
     /// Replaces the store in `dir` with the database file `src` (a backup), holding the
     /// write lock. The old store is checkpointed and its write-ahead log removed before the
     /// swap, so no log of the old store is ever applied to the restored one.
-    pub fn restore(dir: &Path, src: &Path, holder: &str) -> Result<i64> {
+    /// `forget_derived` runs once the lock is held, before the swap: it removes what other
+    /// files were derived from the old store (nothing when the restore is refused).
+    pub fn restore(dir: &Path, src: &Path, holder: &str, forget_derived: &mut dyn FnMut()) -> Result<i64> {
         check(src)?;
         std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
         let lock = crate::lock(dir, holder)?;
+        forget_derived();
         let db = dir.join(DATABASE_FILE);
         let staged = dir.join("clout.db.restoring");
         {

@@ -71,11 +71,14 @@ fn writers_share_the_store_and_a_restore_needs_it_alone() {
     // A restore does not, while either is open, and says what to do.
     let backup = dir.path().join("backup.db");
     first.backup_to(&backup).unwrap();
-    let err = Store::restore(dir.path(), &backup, "clout restore").err().unwrap();
+    let mut forgotten = 0;
+    let err = Store::restore(dir.path(), &backup, "clout restore", &mut || forgotten += 1).err().unwrap();
+    assert_eq!(forgotten, 0, "a refused restore removes nothing");
     assert!(matches!(err, Error::Locked { .. }));
     assert!(err.to_string().contains("stop it first"), "{err}");
     drop((first, second));
-    assert!(Store::restore(dir.path(), &backup, "clout restore").is_ok());
+    assert!(Store::restore(dir.path(), &backup, "clout restore", &mut || forgotten += 1).is_ok());
+    assert_eq!(forgotten, 1);
     // Readers are never blocked.
     assert!(Store::open(dir.path(), Access::Read, "reader").is_ok());
 }

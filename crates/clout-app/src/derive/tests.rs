@@ -212,3 +212,23 @@ fn ranges_cover_every_id_once() {
         assert!(r.len() <= n);
     }
 }
+
+#[test]
+fn a_broken_follower_model_stops_only_the_stores_that_have_follower_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+    std::fs::create_dir_all(dir.path().join("data/models")).unwrap();
+    std::fs::write(dir.path().join("data/models/follower.toml"), "threshold = \"not a number\"").unwrap();
+    let mut app = App::open(config, Access::Write, "test").unwrap();
+    let options = crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000), 5_000);
+    let file = dir.path().join("one.ndjson");
+    let channel = r#"{"kind":"channel","platform":"instagram","handle":"greens","followers":12000,"bio":"Vegan baking","observed_at":1795176000}"#;
+    std::fs::write(&file, channel).unwrap();
+    let s = app.import(std::slice::from_ref(&file), &options, &mut Silent).unwrap();
+    assert_eq!(s.metrics.map(|m| m.channels), Some(1), "no sample: the model is not read");
+    let follower =
+        r#"{"kind":"follower","platform":"instagram","handle":"greens","username":"anna.bakes","followers":420}"#;
+    std::fs::write(&file, follower).unwrap();
+    let err = app.import(&[file], &options, &mut Silent).unwrap_err();
+    assert!(err.to_string().contains("follower model"), "{err}");
+}

@@ -30,37 +30,64 @@ pub(super) struct Judged {
 impl App {
     /// Sets each channel's verdicts (`derived` is in id order).
     pub(super) fn judge_samples(&self, derived: &mut [Derived], scope: Scope<'_>) -> Result<Judged> {
-        let mut judges = HashMap::new();
-        for platform in Platform::ALL {
-            judges.insert(platform, self.follower_judge(platform)?);
-        }
-        let again: Vec<usize> = match scope {
-            Scope::All => (0..derived.len()).collect(),
-            Scope::Touched(_) => (0..derived.len())
-                .filter(|&i| {
-                    let d = &derived[i];
-                    d.fresh || d.verdicts.as_ref().is_some_and(|v| v.model != judges[&d.platform].fingerprint)
-                })
-                .collect(),
+        let all = matches!(scope, Scope::All);
+        let stored = derived.iter().any(|d| d.verdicts.is_some());
+        // Without a sample anywhere no model is read: a broken model file stops only the
+        // stores that need it.
+        let everything = if all { Some(self.store.follower_samples_by_channel()?) } else { None };
+        let needed = match &everything {
+            Some(samples) => !samples.is_empty(),
+            None => stored || self.store.follower_sample_count()? > 0,
         };
+        let mut judges = HashMap::new();
+        if needed {
+            for platform in Platform::ALL {
+                judges.insert(platform, self.follower_judge(platform)?);
+            }
+        }
+        let current = |d: &Derived| judges.get(&d.platform).map(|j| j.fingerprint.as_str());
+        let again: Vec<usize> = (0..derived.len())
+            .filter(|&i| {
+                let d = &derived[i];
+                all || d.fresh || d.verdicts.as_ref().is_some_and(|v| Some(v.model.as_str()) != current(d))
+            })
+            .collect();
         let mut rows = Vec::new();
         let mut judge = |d: &mut Derived, samples: Option<&[clout_store::SampleRow]>| {
-            d.verdicts = samples.filter(|s| !s.is_empty()).map(|s| judges[&d.platform].verdicts(s));
+            d.verdicts = match (samples.filter(|s| !s.is_empty()), judges.get(&d.platform)) {
+                (Some(s), Some(j)) => Some(j.verdicts(s)),
+                _ => None,
+            };
             if let Some(v) = &d.verdicts {
                 rows.push((d.id, v.clone()));
             }
         };
-        if matches!(scope, Scope::All) || again.len() * ONE_BY_ONE > derived.len() {
-            let samples = self.store.follower_samples_by_channel()?;
-            for &i in &again {
-                let d = &mut derived[i];
-                judge(d, samples.get(&d.id).map(Vec::as_slice));
+        let everything = match everything {
+            Some(samples) => Some(samples),
+            None if needed && again.len() * ONE_BY_ONE > derived.len() => {
+                Some(self.store.follower_samples_by_channel()?)
             }
-        } else {
-            for &i in &again {
-                let d = &mut derived[i];
-                let samples = self.store.follower_samples_of(d.id)?;
-                judge(d, Some(&samples));
+            None => None,
+        };
+        match &everything {
+            Some(samples) => {
+                for &i in &again {
+                    let d = &mut derived[i];
+                    judge(d, samples.get(&d.id).map(Vec::as_slice));
+                }
+            }
+            None if needed => {
+                for &i in &again {
+                    let d = &mut derived[i];
+                    let samples = self.store.follower_samples_of(d.id)?;
+                    judge(d, Some(&samples));
+                }
+            }
+            // No sample in the store: no channel has verdicts.
+            None => {
+                for &i in &again {
+                    judge(&mut derived[i], None);
+                }
             }
         }
         let ids = again.iter().map(|&i| derived[i].id).collect();

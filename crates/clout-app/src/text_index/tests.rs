@@ -134,6 +134,9 @@ fn a_backup_leaves_the_index_out_and_a_restore_removes_it() {
     let backup = dir.path().join("backup");
     app.backup(&backup).unwrap();
     assert!(!backup.join(TEXT_INDEX_DIR).exists());
+    // Refused while the store is open for writing: the index stays.
+    assert!(crate::restore(&config, &backup, "test").is_err());
+    assert!(text_index_dir(&config.data_dir).join("meta.json").is_file(), "a refused restore keeps the index");
     drop(app);
     crate::restore(&config, &backup, "test").unwrap();
     assert!(!text_index_dir(&config.data_dir).exists(), "a restored store's text may differ under the same version");
