@@ -298,3 +298,6 @@ fn call(f: &mut dyn FnMut(ChannelInput<'_>), head: &ChannelHead, b: &mut Buffers
     });
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

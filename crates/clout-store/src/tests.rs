@@ -438,3 +438,47 @@ fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until
         .unwrap();
     assert_eq!(kept, 20);
 }
+
+#[test]
+fn migration_twenty_marks_a_store_with_follower_samples_stale_so_every_sample_is_judged_again() {
+    for with_sample in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut store = Store::open(dir.path(), Access::Write, "test").unwrap();
+            let mut records = vec![Record::Followers(clout_core::FollowerObservation {
+                platform: Platform::Instagram,
+                handle: Handle::parse("greens").unwrap(),
+                followers: 12_000,
+                observed_at: Timestamp::from_unix(1_000_000),
+                extra: None,
+            })];
+            if with_sample {
+                records.push(Record::Follower(clout_core::FollowerSample {
+                    platform: Platform::Instagram,
+                    handle: Handle::parse("greens").unwrap(),
+                    username: "anna.bakes".to_string(),
+                    followers: Some(420),
+                    following: Some(380),
+                    posts_count: Some(95),
+                    has_profile_pic: Some(true),
+                    is_private: None,
+                    bio_length: None,
+                    full_name: None,
+                    has_external_url: None,
+                    verified: None,
+                    observed_at: None,
+                    extra: None,
+                }));
+            }
+            import(&mut store, 2_000_000, &records);
+            store.conn.execute_batch("UPDATE derived_state SET stale_since = NULL").unwrap();
+        }
+        // Back to version 19, as a store written by the previous release.
+        let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch("DROP TABLE follower_verdicts; PRAGMA user_version = 19;").unwrap();
+        drop(conn);
+        let store = Store::open(dir.path(), Access::Write, "test").unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.derived_stale_since().unwrap().is_some(), with_sample, "with a sample: {with_sample}");
+    }
+}
