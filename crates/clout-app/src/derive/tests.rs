@@ -92,14 +92,7 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
     let touched = derived(&app);
     assert_ne!(touched, before, "the import changed what is derived");
     assert_eq!((s.accepted, s.rejected), (lines.len() as u64, 0), "every record is taken");
-    let commented = app
-        .store
-        .channel_id(
-            clout_core::Platform::parse(channels[1]["platform"].as_str().unwrap()).unwrap(),
-            channels[1]["handle"].as_str().unwrap(),
-        )
-        .unwrap()
-        .unwrap();
+    let commented = id_of(&app, &channels[1]);
     let mut summary = None;
     app.store
         .for_each_stored(&mut |c| {
@@ -116,14 +109,7 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
     assert!(by_channel.len() >= 2 && by_channel.contains_key(&commented), "{} channels", by_channel.len());
     assert_eq!(streamed, by_channel);
     let sampled = verdicts(&app);
-    let newly = app
-        .store
-        .channel_id(
-            clout_core::Platform::parse(channels[2]["platform"].as_str().unwrap()).unwrap(),
-            channels[2]["handle"].as_str().unwrap(),
-        )
-        .unwrap()
-        .unwrap();
+    let newly = id_of(&app, &channels[2]);
     assert_eq!(sampled.get(&newly).map(|t| t.iter().sum::<u32>()), Some(2), "the new sample is judged");
     assert!(sampled.len() >= 3, "the world and the import sampled followers: {sampled:?}");
 
@@ -154,6 +140,12 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
     assert_ne!(touched.1, before_model.1, "the scores moved with the verdicts");
     app.derive_with(Scope::All, 1).unwrap();
     assert_eq!(touched, derived(&app), "an import's recompute under a new model equals recomputing everything");
+}
+
+/// The store's id of a channel record of the demo world.
+fn id_of(app: &App, channel: &serde_json::Value) -> i64 {
+    let platform = clout_core::Platform::parse(channel["platform"].as_str().unwrap()).unwrap();
+    app.store.channel_id(platform, channel["handle"].as_str().unwrap()).unwrap().unwrap()
 }
 
 /// Each sampled channel's verdicts (real, influencer, mass follower, inactive, suspicious).
@@ -231,4 +223,35 @@ fn a_broken_follower_model_stops_only_the_stores_that_have_follower_samples() {
     std::fs::write(&file, follower).unwrap();
     let err = app.import(&[file], &options, &mut Silent).unwrap_err();
     assert!(err.to_string().contains("follower model"), "{err}");
+}
+
+#[test]
+fn the_built_in_model_counts_each_follower_as_the_type_its_verdict_gives() {
+    // The recompute counts `kind`; `clout quality check` shows `judge`: on the built-in
+    // model they agree for bots, people, influencers, mass followers and quiet accounts.
+    let dir = tempfile::tempdir().unwrap();
+    let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+    let app = App::open(config, Access::Write, "test").unwrap();
+    let model = app.follower_model(None).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for followers in [None, Some(0), Some(3), Some(150), Some(900), Some(6_000), Some(2_000_000)] {
+        for following in [None, Some(0), Some(120), Some(1_400), Some(7_500)] {
+            for posts in [None, Some(0), Some(4), Some(60)] {
+                for pic in [None, Some(false), Some(true)] {
+                    let p = clout_core::follower::FollowerProfile {
+                        followers,
+                        following,
+                        posts,
+                        has_profile_pic: pic,
+                        ..Default::default()
+                    }
+                    .with_username("user83920417");
+                    let kind = model.kind(&p);
+                    assert_eq!(kind, model.judge(&p).kind, "{p:?}");
+                    kinds.insert(kind);
+                }
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 5, "every type is reached: {kinds:?}");
 }
