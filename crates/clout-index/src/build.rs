@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use clout_core::TierPreset;
-use clout_core::discovery::{DiscoveryQuery, Facets};
+use clout_core::discovery::{DiscoveryQuery, Facets, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier};
 
 use crate::columns::{NONE8, NONE16, Row, code};
 use crate::counts::Counts;
 use crate::lists::post;
-use crate::scan::{Candidates, Wanted};
+use crate::scan::{Candidates, Want, Wanted};
 use crate::{DiscoveryIndex, IndexedChannel, MAX_NICHES};
 
 /// The answers to the query without any filter (the Directory's first page), computed
@@ -27,6 +27,17 @@ pub(crate) struct Unfiltered {
 }
 
 impl Unfiltered {
+    /// Every ordinal in the result order of `sort`.
+    pub(crate) fn order(&self, sort: SortKey) -> &[u32] {
+        match sort {
+            SortKey::Relevance => &self.by_merit,
+            SortKey::EngagementIndex => &self.by_index,
+            SortKey::Followers => &self.by_followers,
+            SortKey::EngagementRate => &self.by_rate,
+            SortKey::Growth => &self.by_growth,
+        }
+    }
+
     /// The facet counts over everything under `preset`.
     pub(crate) fn counts(&self, preset: TierPreset) -> &Counts {
         match preset {
@@ -155,7 +166,7 @@ impl DiscoveryIndex {
             q.preset = preset;
             q.facets = Facets::Conjunctive;
             let w = Wanted::new(self, &q);
-            self.scan(&q, &w, Candidates::Range(0, self.ids.len()), 0).facets.unwrap_or_default()
+            self.scan(&q, &w, Candidates::Range(0, self.ids.len()), Want::Top(0)).facets.unwrap_or_default()
         };
         Unfiltered {
             by_followers: order(&|o| if c.followers[o] == u64::MAX { f64::NAN } else { c.followers[o] as f64 }),

@@ -87,21 +87,6 @@ impl DiscoveryIndex {
                 }
             }
         });
-        Partial { total, facets: Some(counts), top }
+        Partial { total, facets: Some(counts), top, found: None }
     }
-}
-
-/// A bitmap's set bits as two candidate sets of about as many ordinals each.
-pub(crate) fn split_bits(bits: &[u64]) -> [Candidates<'_>; 2] {
-    let half = bits.iter().map(|w| w.count_ones() as usize).sum::<usize>() / 2;
-    let mut seen = 0;
-    let at = bits
-        .iter()
-        .position(|w| {
-            seen += w.count_ones() as usize;
-            seen > half
-        })
-        .unwrap_or(bits.len());
-    let (low, high) = bits.split_at(at);
-    [Candidates::Bits(low, 0), Candidates::Bits(high, at)]
 }

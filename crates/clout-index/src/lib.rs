@@ -17,9 +17,14 @@
 //! commonest filters select contiguous runs; posting lists per platform, tier (both presets), country, language
 //! and niche.
 //! A query starts from its categorical filters' posting lists, intersected smallest first while that is cheaper
-//! than checking (or from the text matches, or every row), checks every filter on each candidate, counts facets
-//! and keeps a bounded top-k (a match that loses on score is rejected before its id is read), on two threads past
-//! 200,000 candidates.
+//! than checking (or from the text matches, or every row), and checks them a block of 1,024 at a time: each filter
+//! the query sets is one tight loop over one column that keeps the candidates passing it (`scan/block.rs`); then
+//! the total, the facet counts (a loop per column) and the page. With text, the page is a bounded top-k (a match
+//! that loses on score is rejected before its id is read). Without text, every sort's order over all channels is
+//! known from the build, so the scan only collects the matches while they are few (at most √(page end × channels),
+//! then ranked) and past that the page is read off that order, checking channels until it is full: a query
+//! matching 10 % of a million channels reads about 10 × the page instead of scoring 100,000 matches. Past 200,000
+//! candidates the scan is shared between every core (rayon's pool).
 //! The query with no filter at all (the Directory's first page) is answered from result orders per sort and facet
 //! counts computed at build; a property test checks them against a full scan.
 //! Disjunctive facets (`Facets::Disjunctive`) take one pass too (`facets.rs`): a channel failing exactly one

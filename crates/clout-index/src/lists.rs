@@ -1,7 +1,7 @@
 //! Posting lists (ascending ordinals per code) and what reads them: appending,
-//! galloping search, intersection, and halving a list for two threads.
+//! galloping search and intersection.
 
-/// Below this many candidates one thread is faster than starting a second.
+/// Below this many candidates one thread is faster than sharing the work between cores.
 pub(crate) const PARALLEL_FROM: usize = 200_000;
 
 pub(crate) fn post(lists: &mut Vec<Vec<u32>>, code: usize, ordinal: u32) {
@@ -32,9 +32,4 @@ pub(crate) fn gallop(list: &[u32], at: &mut usize, target: u32) -> bool {
     let found = list[*at..hi].partition_point(|&x| x < target) + *at;
     *at = found;
     found < list.len() && list[found] == target
-}
-
-pub(crate) fn split<T>(items: &[T]) -> [&[T]; 2] {
-    let (a, b) = items.split_at(items.len() / 2);
-    [a, b]
 }

@@ -189,22 +189,23 @@ impl DiscoveryIndex {
         found
     }
 
-    /// The best `limit` lookalikes among the candidates of `lists` (in any order), on two
-    /// threads when there are many: each takes half of every list, and the halves merge.
+    /// The best `limit` lookalikes among the candidates of `lists` (in any order), on
+    /// every core when there are many: each takes a slice of every list, and the slices'
+    /// best merge.
     fn lookalikes_over(&self, of: usize, lists: &[&[u32]], limit: usize) -> Vec<Lookalike> {
+        use rayon::prelude::*;
         let n = self.ids.len();
         let work: usize = lists.iter().map(|l| l.len()).sum();
         if work < PARALLEL_FROM {
             return self.lookalikes_in(of, lists, 0..n, limit);
         }
-        let (low, high): (Vec<&[u32]>, Vec<&[u32]>) = lists.iter().map(|l| l.split_at(l.len() / 2)).unzip();
-        let (a, b) = std::thread::scope(|scope| {
-            let high = &high;
-            let b = scope.spawn(move || self.lookalikes_in(of, high, 0..n, limit));
-            let a = self.lookalikes_in(of, &low, 0..n, limit);
-            (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-        });
-        let mut best: Vec<Lookalike> = a.into_iter().chain(b).collect();
+        let parts = rayon::current_num_threads().max(2);
+        let slices: Vec<Vec<&[u32]>> = (0..parts)
+            .map(|k| lists.iter().map(|l| &l[l.len() * k / parts..l.len() * (k + 1) / parts]).collect())
+            .collect();
+        let found: Vec<Vec<Lookalike>> =
+            slices.par_iter().map(|part| self.lookalikes_in(of, part, 0..n, limit)).collect();
+        let mut best: Vec<Lookalike> = found.into_iter().flatten().collect();
         best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.channel_id.cmp(&b.channel_id)));
         best.dedup_by_key(|l| l.channel_id);
         best.truncate(limit);

@@ -10,6 +10,8 @@ use crate::DiscoveryIndex;
 use crate::counts::{Counts, Group};
 use crate::topk::{Ranked, TopK};
 
+mod block;
+
 /// Where a scan looks.
 #[derive(Clone, Copy)]
 pub(crate) enum Candidates<'a> {
@@ -21,13 +23,43 @@ pub(crate) enum Candidates<'a> {
     Range(usize, usize),
 }
 
-impl Candidates<'_> {
+impl<'a> Candidates<'a> {
     pub(crate) fn len(&self) -> usize {
         match self {
             Candidates::Text(t) => t.len(),
             Candidates::List(l) => l.len(),
             Candidates::Bits(words, _) => words.iter().map(|w| w.count_ones() as usize).sum(),
             Candidates::Range(a, b) => b - a,
+        }
+    }
+
+    /// About `n` candidate sets of about as many candidates each (fewer when there are
+    /// fewer candidates), together the same candidates: one per thread.
+    pub(crate) fn split(self, n: usize) -> Vec<Candidates<'a>> {
+        let n = n.max(1);
+        match self {
+            Candidates::Text(t) => t.chunks(t.len().div_ceil(n).max(1)).map(Candidates::Text).collect(),
+            Candidates::List(l) => l.chunks(l.len().div_ceil(n).max(1)).map(Candidates::List).collect(),
+            Candidates::Range(from, to) => {
+                let step = (to - from).div_ceil(n).max(1);
+                (from..to).step_by(step).map(|a| Candidates::Range(a, to.min(a + step))).collect()
+            }
+            Candidates::Bits(words, first) => {
+                let each = self.len().div_ceil(n).max(1);
+                let mut parts = Vec::with_capacity(n);
+                let (mut start, mut seen) = (0, 0);
+                for (k, w) in words.iter().enumerate() {
+                    seen += w.count_ones() as usize;
+                    if seen >= each {
+                        parts.push(Candidates::Bits(&words[start..=k], first + start));
+                        (start, seen) = (k + 1, 0);
+                    }
+                }
+                if start < words.len() {
+                    parts.push(Candidates::Bits(&words[start..], first + start));
+                }
+                parts
+            }
         }
     }
 
@@ -56,12 +88,25 @@ pub(crate) struct Partial {
     pub(crate) total: u64,
     pub(crate) facets: Option<Counts>,
     pub(crate) top: TopK,
+    /// Every match's ordinal, when the scan was asked to collect them and found no more
+    /// than it was allowed to (see [`Want::Matches`]).
+    pub(crate) found: Option<Vec<u32>>,
 }
 
 impl Partial {
     pub(crate) fn new(ix: &DiscoveryIndex, facets: bool, keep: usize) -> Partial {
-        Partial { total: 0, facets: facets.then(|| Counts::zeroed(ix)), top: TopK::new(keep) }
+        Partial { total: 0, facets: facets.then(|| Counts::zeroed(ix)), top: TopK::new(keep), found: None }
     }
+}
+
+/// What a scan keeps of its matches besides counting them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// The best this many, by the query's sort.
+    Top(usize),
+    /// Every match's ordinal, as long as there are at most this many (none kept past
+    /// that): the caller ranks them, or reads the sort's order over every channel.
+    Matches(usize),
 }
 
 /// The query's categorical filters as dictionary codes and lookup tables by code.
@@ -126,19 +171,6 @@ impl Wanted {
 }
 
 impl DiscoveryIndex {
-    /// Whether ordinal `i` passes every filter (text aside). A column is read only when
-    /// its filter is set. This and the checks and counts below are inlined into the scans'
-    /// loops, where a call per candidate would cost as much as the check.
-    #[inline(always)]
-    fn admits(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
-        self.passes(Group::Platform, i, q, w)
-            && self.passes(Group::Tier, i, q, w)
-            && self.passes(Group::Country, i, q, w)
-            && self.passes(Group::Language, i, q, w)
-            && self.passes(Group::Niche, i, q, w)
-            && self.passes_rest(i, q, w)
-    }
-
     /// Whether ordinal `i` passes the query's filter on group `g` (any of its chosen
     /// values; a group without a choice passes everything).
     #[inline(always)]
@@ -152,13 +184,6 @@ impl DiscoveryIndex {
             Group::Language => q.languages.is_empty() || allowed(&w.language_set, c.language[i]),
             Group::Niche => q.niches.is_empty() || c.niches[i].iter().any(|&n| allowed(&w.niche_set, n)),
         }
-    }
-
-    /// Whether ordinal `i` passes every filter that is not a facet group's: the label,
-    /// then [`DiscoveryIndex::passes_bounds`].
-    #[inline(always)]
-    pub(crate) fn passes_rest(&self, i: usize, q: &DiscoveryQuery, w: &Wanted) -> bool {
-        self.passes_label(i, w) && self.passes_bounds(i, q)
     }
 
     /// Whether ordinal `i` has one of the chosen engagement labels (any, with none chosen).
@@ -252,22 +277,6 @@ impl DiscoveryIndex {
             SortKey::EngagementIndex => c.engagement_index[i],
             SortKey::Growth => c.growth[i],
         }
-    }
-
-    /// One pass over some candidates: total, facet counts and the best `keep` matches.
-    pub(crate) fn scan(&self, q: &DiscoveryQuery, w: &Wanted, candidates: Candidates<'_>, keep: usize) -> Partial {
-        let mut part = Partial::new(self, q.facets.wanted(), keep);
-        candidates.for_each(|i, text| {
-            if !self.admits(i, q, w) {
-                return;
-            }
-            part.total += 1;
-            if let Some(f) = &mut part.facets {
-                self.count_all(f, i, q);
-            }
-            self.offer(&mut part.top, i, q, text);
-        });
-        part
     }
 
     /// Offers a match to the best ones kept.

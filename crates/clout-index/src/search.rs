@@ -1,17 +1,19 @@
 //! Answering a [`DiscoveryQuery`]: the unfiltered query from the answers computed at
 //! build, every other one by scanning the candidates its posting lists (or text matches)
-//! allow, or in disjunctive mode those of `facets`, on two threads when there are many,
-//! with the halves merged.
+//! allow, or in disjunctive mode those of `facets`, on every core when there are many,
+//! with the parts merged; without text, the page of a query matching many channels is read
+//! off its sort's order over every channel.
 
 use std::collections::HashMap;
 
-use clout_core::discovery::{DiscoveryQuery, Facets, Hit, SearchPage, SortKey};
+use std::borrow::Cow;
+
+use clout_core::discovery::{DiscoveryQuery, Facets, Hit, SearchPage};
 
 use crate::DiscoveryIndex;
 use crate::counts::Group;
-use crate::facets::split_bits;
-use crate::lists::{PARALLEL_FROM, gallop, split};
-use crate::scan::{Candidates, Partial, Wanted};
+use crate::lists::{PARALLEL_FROM, gallop};
+use crate::scan::{Candidates, Partial, Want, Wanted};
 use crate::topk::Ranked;
 
 impl DiscoveryIndex {
@@ -56,22 +58,7 @@ impl DiscoveryIndex {
     pub fn search_hits(&self, q: &DiscoveryQuery, text_hits: Option<&[(u32, f64)]>) -> SearchPage {
         if text_hits.is_none() && Self::is_unfiltered(q) {
             let u = &self.unfiltered;
-            let order = match q.sort {
-                SortKey::Relevance => &u.by_merit,
-                SortKey::EngagementIndex => &u.by_index,
-                SortKey::Followers => &u.by_followers,
-                SortKey::EngagementRate => &u.by_rate,
-                SortKey::Growth => &u.by_growth,
-            };
-            let hits = order
-                .iter()
-                .skip(q.offset)
-                .take(q.limit)
-                .map(|&o| {
-                    let score = self.score(o as usize, q, None);
-                    Hit { channel_id: self.ids[o as usize], score: (!score.is_nan()).then_some(score) }
-                })
-                .collect();
+            let hits = u.order(q.sort).iter().skip(q.offset).take(q.limit).map(|&o| self.hit(o, q, None)).collect();
             let counts = u.counts(q.preset);
             return SearchPage {
                 total: self.ids.len() as u64,
@@ -87,7 +74,7 @@ impl DiscoveryIndex {
         self.scanned_from(q, text_hits, PARALLEL_FROM)
     }
 
-    /// [`DiscoveryIndex::scanned`], on two threads from `parallel_from` candidates (a
+    /// [`DiscoveryIndex::scanned`], on every core from `parallel_from` candidates (a
     /// parameter so that tests take both paths on small indexes).
     pub(crate) fn scanned_from(
         &self,
@@ -108,30 +95,31 @@ impl DiscoveryIndex {
             (None, false) => (self.candidate_list(q, &w), None),
             (None, true) => (None, self.disjunctive_candidates(q, &w)),
         };
-        // Two halves on two threads when there is enough work to share.
-        let halves: Vec<Candidates<'_>> = match (text_hits, &list, &bits) {
-            (Some(hits), _, _) => split(hits).map(Candidates::Text).to_vec(),
-            (None, Some(list), _) => split(list).map(Candidates::List).to_vec(),
-            (None, None, Some(bits)) => split_bits(bits).to_vec(),
-            (None, None, None) => {
-                let n = self.ids.len();
-                vec![Candidates::Range(0, n / 2), Candidates::Range(n / 2, n)]
-            }
+        let candidates = match (text_hits, &list, &bits) {
+            (Some(hits), _, _) => Candidates::Text(hits),
+            (None, Some(list), _) => Candidates::List(list),
+            (None, None, Some(bits)) => Candidates::Bits(bits, 0),
+            (None, None, None) => Candidates::Range(0, self.ids.len()),
         };
+        // Without text, every sort's order over all channels is known from the build: the
+        // scan counts the matches and collects them while they are few (then they are
+        // ranked), and past that the page is read off that order (see `walk`), which
+        // spares scoring every match. The limit balances the two: ranking `cap` matches
+        // costs about what walking to the `keep`-th match costs when `cap` channels match.
+        let ordered = text_hits.is_none() && !disjunctive && keep > 0;
+        let cap = collect_cap(keep, self.ids.len());
+        let want = if ordered { Want::Matches(cap) } else { Want::Top(keep) };
         let pass = |c: Candidates<'_>| {
-            if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, keep) }
+            if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, want) }
         };
-        let work: usize = halves.iter().map(Candidates::len).sum();
-        let parts: Vec<Partial> = if work >= parallel_from {
-            std::thread::scope(|scope| {
-                let pass = &pass;
-                let handles: Vec<_> = halves.into_iter().map(|c| scope.spawn(move || pass(c))).collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-            })
+        let parts: Vec<Partial> = if candidates.len() >= parallel_from {
+            use rayon::prelude::*;
+            candidates.split(rayon::current_num_threads().max(2)).into_par_iter().map(pass).collect()
         } else {
-            halves.into_iter().map(pass).collect()
+            vec![pass(candidates)]
         };
         let mut merged = Partial::new(self, q.facets.wanted(), keep);
+        let mut found = Some(Vec::new());
         for p in parts {
             merged.total += p.total;
             if let (Some(m), Some(f)) = (&mut merged.facets, p.facets) {
@@ -140,20 +128,38 @@ impl DiscoveryIndex {
             for r in p.top.items {
                 merged.top.offer(r);
             }
+            found = found.zip(p.found).map(|(mut all, part)| {
+                all.extend(part);
+                all
+            });
         }
         if let (Some(g), Some(m)) = (lone, &mut merged.facets) {
             m.of_mut(g).clone_from(self.unfiltered.counts(q.preset).of(g));
         }
-        let mut best = merged.top.items;
+        let hits: Vec<Hit> = match (ordered, found) {
+            (true, None) => self.walk(q, &w, keep).into_iter().skip(q.offset).map(|o| self.hit(o, q, None)).collect(),
+            (true, Some(matches)) => self.best(self.rank(q, matches, keep), q),
+            (false, _) => self.best(merged.top, q),
+        };
+        let facets = merged.facets.map(|f| self.facet_counts(&f));
+        SearchPage { total: merged.total, hits, facets }
+    }
+
+    /// The page of a query's best matches.
+    fn best(&self, top: crate::topk::TopK, q: &DiscoveryQuery) -> Vec<Hit> {
+        let mut best = top.items;
         best.sort_unstable_by(Ranked::order);
-        let hits = best
-            .iter()
+        best.iter()
             .skip(q.offset)
             .take(q.limit)
             .map(|r| Hit { channel_id: r.id, score: (!r.score.is_nan()).then_some(r.score) })
-            .collect();
-        let facets = merged.facets.map(|f| self.facet_counts(&f));
-        SearchPage { total: merged.total, hits, facets }
+            .collect()
+    }
+
+    /// Ordinal `o` as a hit of `q`, scored by its sort.
+    fn hit(&self, o: u32, q: &DiscoveryQuery, text: Option<f64>) -> Hit {
+        let score = self.score(o as usize, q, text);
+        Hit { channel_id: self.ids[o as usize], score: (!score.is_nan()).then_some(score) }
     }
 
     /// The group whose disjunctive counts are the unfiltered ones computed at build: the
@@ -189,20 +195,22 @@ impl DiscoveryIndex {
     /// The candidates the categorical filters allow: the intersection of their posting
     /// lists (a union of lists for an any-of filter), smallest first. Every candidate is
     /// still checked against every filter. `None` when no categorical filter is set.
-    fn candidate_list(&self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Vec<u32>> {
+    fn candidate_list<'a>(&'a self, q: &DiscoveryQuery, wanted: &Wanted) -> Option<Cow<'a, [u32]>> {
         let mut options: Vec<Vec<&[u32]>> = wanted.chosen.iter().map(|&g| self.group_lists(g, q, wanted)).collect();
         options.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
-        let mut out: Option<Vec<u32>> = None;
+        let mut out: Option<Cow<'a, [u32]>> = None;
         for union in options {
             out = Some(match out {
-                None => {
-                    let mut first: Vec<u32> = union.iter().copied().flatten().copied().collect();
-                    if union.len() > 1 {
+                // One list is used as it is (no copy); a union is merged.
+                None => match union[..] {
+                    [one] => Cow::Borrowed(one),
+                    _ => {
+                        let mut first: Vec<u32> = union.iter().copied().flatten().copied().collect();
                         first.sort_unstable();
                         first.dedup();
+                        Cow::Owned(first)
                     }
-                    first
-                }
+                },
                 // Narrowing by galloping costs about log(list / result) per candidate:
                 // worth it only while the result is much smaller than this filter's lists;
                 // otherwise the scan checks this filter on each candidate anyway.
@@ -211,16 +219,26 @@ impl DiscoveryIndex {
                 }
                 Some(current) => {
                     let mut cursors = vec![0usize; union.len()];
-                    current
-                        .into_iter()
-                        .filter(|&o| union.iter().zip(cursors.iter_mut()).any(|(list, at)| gallop(list, at, o)))
-                        .collect()
+                    Cow::Owned(
+                        current
+                            .iter()
+                            .copied()
+                            .filter(|&o| union.iter().zip(cursors.iter_mut()).any(|(list, at)| gallop(list, at, o)))
+                            .collect(),
+                    )
                 }
             });
-            if out.as_ref().is_some_and(Vec::is_empty) {
+            if out.as_ref().is_some_and(|c| c.is_empty()) {
                 break;
             }
         }
         out
     }
+}
+
+/// How many matches a scan collects to rank them before the page is read off the sort's
+/// order instead (see [`DiscoveryIndex::scanned_from`]). Tests use a tiny one so that
+/// their small indexes take both ways.
+fn collect_cap(keep: usize, channels: usize) -> usize {
+    if cfg!(test) { 4 } else { ((keep as f64 * channels as f64).sqrt() as usize).max(1024) }
 }
