@@ -211,6 +211,12 @@ impl DiscoveryIndex {
                         Cow::Owned(first)
                     }
                 },
+                // A run of consecutive ordinals (a platform's; a platform's tier: the build
+                // clusters them) narrows a single list to a slice of it, found by binary
+                // search, without reading the rest.
+                Some(current) if union.len() == 1 && (is_run(&current) || is_run(union[0])) => {
+                    narrow_by_run(current, union[0])
+                }
                 // Narrowing by galloping costs about log(list / result) per candidate:
                 // worth it only while the result is much smaller than this filter's lists;
                 // otherwise the scan checks this filter on each candidate anyway.
@@ -241,4 +247,36 @@ impl DiscoveryIndex {
 /// their small indexes take both ways.
 fn collect_cap(keep: usize, channels: usize) -> usize {
     if cfg!(test) { 4 } else { ((keep as f64 * channels as f64).sqrt() as usize).max(1024) }
+}
+
+/// Whether ascending `list` holds every ordinal from its first to its last.
+fn is_run(list: &[u32]) -> bool {
+    match (list.first(), list.last()) {
+        (Some(&a), Some(&b)) => (b - a) as usize + 1 == list.len(),
+        _ => false,
+    }
+}
+
+/// The ordinals in both ascending lists, one of which is a run ([`is_run`]): the other
+/// one's slice within the run's bounds.
+fn narrow_by_run<'a>(current: Cow<'a, [u32]>, other: &'a [u32]) -> Cow<'a, [u32]> {
+    let within = |list: &[u32], run: &[u32]| -> std::ops::Range<usize> {
+        match (run.first(), run.last()) {
+            (Some(&lo), Some(&hi)) => list.partition_point(|&o| o < lo)..list.partition_point(|&o| o <= hi),
+            _ => 0..0,
+        }
+    };
+    if is_run(&current) {
+        let r = within(other, &current);
+        return Cow::Borrowed(&other[r]);
+    }
+    let r = within(&current, other);
+    match current {
+        Cow::Borrowed(c) => Cow::Borrowed(&c[r]),
+        Cow::Owned(mut v) => {
+            v.truncate(r.end);
+            v.drain(..r.start);
+            Cow::Owned(v)
+        }
+    }
 }

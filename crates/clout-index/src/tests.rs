@@ -519,3 +519,60 @@ proptest! {
         prop_assert_eq!(hits, want);
     }
 }
+
+/// `q`'s page by brute force: every matching row scored by the sort, best first (null
+/// last, then by id), from the offset.
+fn brute_page(rows: &[IndexedChannel], q: &DiscoveryQuery) -> Vec<i64> {
+    let score = |r: &IndexedChannel| -> f64 {
+        let v = match q.sort {
+            SortKey::Relevance => Some(clout_core::discovery::merit(&clout_core::discovery::MeritInputs {
+                followers: r.followers,
+                engagement_rate: r.engagement_rate,
+                median_rate: r.median_rate,
+                engagement_index: r.engagement_index,
+                quality: r.quality,
+            })),
+            SortKey::Followers => r.followers.map(|f| f as f64),
+            SortKey::EngagementRate => r.engagement_rate,
+            SortKey::EngagementIndex => r.engagement_index,
+            SortKey::Growth => r.growth,
+        };
+        v.unwrap_or(f64::NAN)
+    };
+    let mut matching: Vec<(f64, i64)> =
+        rows.iter().filter(|r| brute_admits(r, q)).map(|r| (score(r), r.channel_id)).collect();
+    matching.sort_by(|a, b| match (a.0.is_nan(), b.0.is_nan()) {
+        (false, false) => b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)),
+        (x, y) => x.cmp(&y).then(a.1.cmp(&b.1)),
+    });
+    matching.into_iter().skip(q.offset).take(q.limit).map(|m| m.1).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The page is exactly the best matches, whichever way it was found: ranked among
+    /// the matches (few) or read off the sort's order (many; tests collect at most 4), with
+    /// a platform and a tier that narrow each other by runs of ordinals.
+    #[test]
+    fn pages_are_the_brute_force_best_matches(
+        mut rows in prop::collection::vec(arb_row(), 0..150),
+        mut q in arb_query(),
+        platform in prop::option::of(0usize..3),
+        tier in prop::option::of(0usize..Tier::ALL.len()),
+    ) {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.channel_id = i as i64 * 5 + 2;
+        }
+        if let Some(p) = platform {
+            q.platforms = vec![[Platform::Instagram, Platform::Tiktok, Platform::Youtube][p]];
+        }
+        if let Some(t) = tier {
+            q.tiers = vec![Tier::ALL[t]];
+        }
+        let index = DiscoveryIndex::build(rows.clone());
+        let page = index.search(&q, None);
+        prop_assert_eq!(page.hits.iter().map(|h| h.channel_id).collect::<Vec<_>>(), brute_page(&rows, &q));
+        prop_assert_eq!(page.total, rows.iter().filter(|r| brute_admits(r, &q)).count() as u64);
+    }
+}
