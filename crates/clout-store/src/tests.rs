@@ -483,3 +483,28 @@ fn migration_twenty_marks_a_store_with_follower_samples_stale_so_every_sample_is
         assert_eq!(store.derived_stale_since().unwrap().is_some(), with_sample, "with a sample: {with_sample}");
     }
 }
+
+#[test]
+fn several_channels_labels_come_most_confident_first_and_equal_confidences_by_name() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ids = twenty_channels(&mut store);
+    let label = |niche: &str, confidence: f64| StoredNiche {
+        niche: niche.to_string(),
+        confidence,
+        score: 1.0,
+        evidence: vec![("bio".to_string(), 1, niche.to_string())],
+    };
+    // Written in name order (the table's key), so confidence decides against it.
+    let labels = vec![
+        (ids[0], vec![label("beauty", 0.4), label("fitness", 0.9), label("food", 0.4)]),
+        (ids[1], vec![label("gaming", 0.7)]),
+    ];
+    store.replace_niches(&labels, &[]).unwrap();
+    let got = store.niches_of_many(&[ids[1], ids[0], ids[2]]).unwrap();
+    let names = |id: i64| got[&id].iter().map(|n| n.niche.as_str()).collect::<Vec<_>>();
+    assert_eq!(names(ids[0]), ["fitness", "beauty", "food"]);
+    assert_eq!(names(ids[1]), ["gaming"]);
+    assert!(!got.contains_key(&ids[2]), "a channel without labels has no entry");
+    assert_eq!(got[&ids[0]][0].evidence, [("bio".to_string(), 1, "fitness".to_string())]);
+    assert_eq!(store.niches_of(ids[0]).unwrap(), got[&ids[0]], "one channel's read agrees");
+}

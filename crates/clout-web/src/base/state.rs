@@ -61,9 +61,14 @@ pub struct State {
     pub config: ServeConfig,
     /// The data directory: its connections and its Directory, kept in step with the store.
     pub(crate) catalogue: Catalogue,
-    /// Store work in flight at once: one per core. Requests beyond wait their turn in
+    /// Store work in flight at once: two per core. Requests beyond wait their turn in
     /// arrival order (tokio's semaphore is fair) instead of time-slicing the cores, which
-    /// keeps the slowest answers close to the typical ones under load.
+    /// keeps the slowest answers close to the typical ones under load. Two rather than one:
+    /// a search waits while the store reads its page and while a broad scan runs on
+    /// rayon's threads, and with one per core those waits left a quarter of the CPU idle
+    /// (`cargo bench -p clout-web --bench load`, 1 M channels, 2 cores: 1,016-1,052
+    /// searches/s, p99 24 ms, with one per core; 1,244-1,494, p99 19-23 ms, with two;
+    /// 1,152, p99 28 ms, with three).
     permits: tokio::sync::Semaphore,
     pub(crate) limiter: Mutex<LoginLimiter>,
     /// Every `Host` name this server answers to, normalised by [`super::hosts::host_name`].
@@ -80,10 +85,11 @@ impl State {
     /// server runs) and builds the discovery index.
     pub fn open(config: ServeConfig) -> clout_app::Result<State> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let permits = 2 * cores.max(1);
         let options = CatalogueOptions {
             access: Access::Write,
             holder: format!("clout serve (pid {})", std::process::id()),
-            readers: config.readers.max(cores + 1),
+            readers: config.readers.max(permits + 1),
         };
         let catalogue = Catalogue::open(config.app.clone(), options)?;
         // An import or recompute cut short left the derived numbers stale: redo them before
@@ -100,7 +106,7 @@ impl State {
         Ok(State {
             config,
             catalogue,
-            permits: tokio::sync::Semaphore::new(cores.max(2)),
+            permits: tokio::sync::Semaphore::new(permits),
             limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
