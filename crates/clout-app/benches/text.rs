@@ -12,6 +12,9 @@
 //!    relevance, with the total) through a fresh `Catalogue` per round (as `clout serve`
 //!    and `clout search` run it; its memory of recent keywords starts empty), with the
 //!    index, and without it (FTS5, as before the index existed).
+//!
+//! `CLOUT_BENCH_DIRECTORY_ONLY=1` runs the third part alone, with the index only (at a
+//! million channels the first two take several minutes).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -126,6 +129,12 @@ fn main() {
     let store = clout_store::Store::open(&data, Access::Read, "bench").unwrap();
     let queries: Vec<TextQuery> = WORDS.iter().map(|w| TextQuery::parse(w).unwrap().unwrap()).collect();
 
+    let directory_only = std::env::var("CLOUT_BENCH_DIRECTORY_ONLY").is_ok_and(|v| v == "1");
+    if directory_only {
+        drop(store);
+        directory_searches(&dir, &data, &[true]);
+        return;
+    }
     // 1. The index, built again from the store's text.
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let rebuilt = dir.join("rebuilt-text-index");
@@ -187,24 +196,29 @@ fn main() {
         counts[counts.len() - 1]
     );
 
-    // 3. End to end: a Directory search per keyword, with and without the index.
+    directory_searches(&dir, &data, &[true, false]);
+}
+
+/// 3. End to end: a Directory search per keyword, with the index and (when asked)
+/// without it.
+fn directory_searches(dir: &Path, data: &Path, with: &[bool]) {
     println!(
         "\nDirectory search, top 50 by relevance with the total, each keyword new to its Catalogue, {ROUNDS} rounds:"
     );
     let index_dir = data.join(clout_app::TEXT_INDEX_DIR);
     let aside = dir.join("text-index-aside");
     // The Directory's snapshot is written once first, so both runs load it alike.
-    let warm = Catalogue::open(config(&dir), CatalogueOptions::read()).unwrap();
+    let warm = Catalogue::open(config(dir), CatalogueOptions::read()).unwrap();
     warm.read(|r| r.search(&DiscoveryQuery::everything())).unwrap();
     drop(warm);
-    for with_index in [true, false] {
+    for &with_index in with {
         if !with_index {
             std::fs::rename(&index_dir, &aside).unwrap();
         }
         let (mut times, mut open, mut first) = (Vec::new(), Duration::ZERO, Duration::ZERO);
         for _ in 0..ROUNDS {
             let start = Instant::now();
-            let catalogue = Catalogue::open(config(&dir), CatalogueOptions::read()).unwrap();
+            let catalogue = Catalogue::open(config(dir), CatalogueOptions::read()).unwrap();
             open = open.max(start.elapsed());
             // The Directory's load, apart.
             let start = Instant::now();
