@@ -8,7 +8,10 @@
 # recompute at its end); a full recompute; importing 1 % new posts (50 posts on each of 1 %
 # of the channels, a day later) with the recompute of what that touched; the first search
 # from the command line without the Directory snapshot (built from the store) and with it;
-# and `clout serve` answering its first request without and with the snapshot.
+# and `clout serve` answering its first request without and with the snapshot; then, over
+# HTTP (bench/scale_http.py): Directory searches per query family and lookalikes (p50 / p99,
+# one connection), keywords the server has not searched before, searches per second at 16
+# connections (wrk, when installed) and the server's peak memory.
 # With DuckDB (DUCKDB=1, the default; bench/.venv is made on first use) it also loads the
 # same file into DuckDB's own table format with typed columns (the import baseline).
 #
@@ -67,6 +70,8 @@ os.remove(os.path.join(data, "directory.snapshot"))
 start("serve: first answer, no snapshot")
 start("serve: first answer, from the snapshot")
 EOF
+echo "clout serve over HTTP:"
+python3 "$here/scale_http.py" "$clout" "$data"
 if [ "${DUCKDB:-1}" = 1 ]; then
     venv="$here/.venv"
     if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import duckdb' 2>/dev/null; then
