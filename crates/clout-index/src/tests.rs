@@ -407,8 +407,8 @@ fn a_peer_group_is_its_channels_median_rates() {
 }
 
 #[test]
-fn large_indexes_scanned_on_two_threads_agree_with_the_brute_force_scan() {
-    // 300,000 rows: enough for every query below to take the two-thread path.
+fn large_indexes_scanned_on_every_core_agree_with_the_brute_force_scan() {
+    // 300,000 rows: enough for every query below to be shared between the cores.
     let rows: Vec<IndexedChannel> = (0..300_000u64)
         .map(|i| IndexedChannel {
             channel_id: i as i64,
