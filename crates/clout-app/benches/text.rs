@@ -199,7 +199,7 @@ fn main() {
     directory_searches(&dir, &data, &[true, false]);
 }
 
-/// 3. End to end: a Directory search per keyword, with the index and (when asked)
+/// Part 3, end to end: a Directory search per keyword, with the index and (when asked)
 /// without it.
 fn directory_searches(dir: &Path, data: &Path, with: &[bool]) {
     println!(

@@ -127,16 +127,16 @@ pub(crate) fn inputs_with(
 
 /// A follower sample row as the model reads it.
 fn profile(r: &clout_store::SampleRow) -> FollowerProfile {
-    FollowerProfile {
+    clout_core::follower::SampledAccount {
+        username: &r.username,
         followers: r.followers,
         following: r.following,
         posts: r.posts_count,
         has_profile_pic: r.has_profile_pic,
         is_private: r.is_private,
         bio_length: r.bio_length,
-        ..Default::default()
     }
-    .with_username(&r.username)
+    .profile()
 }
 
 /// Judges a channel's follower samples.

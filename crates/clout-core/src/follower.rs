@@ -54,6 +54,38 @@ impl FollowerProfile {
     }
 }
 
+/// What a follower sample says of one account, as the classifier reads it: the one
+/// mapping from a sample to a [`FollowerProfile`], whether the sample comes from an import
+/// record (`FollowerSample::profile`) or from the store (the app's recompute), so both
+/// judge an account alike. Every field must be named where one is made: a field added
+/// here reaches both at once, or neither compiles.
+#[derive(Debug, Clone, Copy)]
+pub struct SampledAccount<'a> {
+    pub username: &'a str,
+    pub followers: Option<u64>,
+    pub following: Option<u64>,
+    pub posts: Option<u64>,
+    pub has_profile_pic: Option<bool>,
+    pub is_private: Option<bool>,
+    pub bio_length: Option<u64>,
+}
+
+impl SampledAccount<'_> {
+    /// The classifier's view of the account.
+    pub fn profile(&self) -> FollowerProfile {
+        FollowerProfile {
+            followers: self.followers,
+            following: self.following,
+            posts: self.posts,
+            has_profile_pic: self.has_profile_pic,
+            is_private: self.is_private,
+            bio_length: self.bio_length,
+            ..Default::default()
+        }
+        .with_username(self.username)
+    }
+}
+
 /// How many features a model can use.
 pub const N: usize = 10;
 
@@ -162,8 +194,8 @@ pub struct Reason {
 
 /// The version of the rules that turn a model and a follower into a type: the features a
 /// profile gives (`features`, [`FollowerProfile::with_username`]), the type by definition
-/// ([`profile_type`]), [`FollowerModel::kind`] and [`FollowerModel::judge`], and which
-/// columns of a stored sample the app reads into a profile (`clout_app`'s `scores`). Bump it
+/// ([`profile_type`]), [`FollowerModel::kind`] and [`FollowerModel::judge`], and how a
+/// sample becomes a profile ([`SampledAccount::profile`]). Bump it
 /// with any change to what they give for the same model and sample: verdicts a recompute
 /// stored under another version are judged again.
 pub const VERDICT_RULES: u32 = 1;

@@ -201,16 +201,16 @@ pub struct FollowerSample {
 impl FollowerSample {
     /// The classifier's view of this account.
     pub fn profile(&self) -> crate::follower::FollowerProfile {
-        crate::follower::FollowerProfile {
+        crate::follower::SampledAccount {
+            username: &self.username,
             followers: self.followers,
             following: self.following,
             posts: self.posts_count,
             has_profile_pic: self.has_profile_pic,
             is_private: self.is_private,
             bio_length: self.bio_length,
-            ..Default::default()
         }
-        .with_username(&self.username)
+        .profile()
     }
 }
 
