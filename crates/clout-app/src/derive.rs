@@ -39,8 +39,9 @@ use crate::{App, Result};
 /// Ranges per worker: enough that a worker with dense ranges does not finish long after
 /// the others.
 const RANGES_PER_WORKER: usize = 16;
-/// Channels per piece of work when reading channels by id.
-const IDS_CHUNK: usize = 500;
+/// Channels per piece of work when reading channels by id (tests: few, so that their
+/// small stores share the pieces between threads).
+const IDS_CHUNK: usize = if cfg!(test) { 16 } else { 500 };
 
 /// What the recompute keeps of one channel until every channel's rate is known.
 struct Derived {
