@@ -56,13 +56,14 @@ struct Derived {
     growth: Option<GrowthCheck>,
     /// Its comments summarised (`None` without comments): read back as stored, or made
     /// before scoring for a channel read again.
-    comments: Option<CommentSummary>,
+    /// Boxed, as `verdicts`: few channels have one, and a million `Derived` are held at once.
+    comments: Option<Box<CommentSummary>>,
     /// Read again from its posts (else read back as stored, with its stored score).
     fresh: bool,
     stored_quality: Option<QualityRecord>,
     /// Its follower sample as judged (`None` without one): read back as stored, or judged
     /// again for a channel read again or judged by another model.
-    verdicts: Option<FollowerVerdicts>,
+    verdicts: Option<Box<FollowerVerdicts>>,
 }
 
 /// A piece of a recompute's work.
@@ -234,10 +235,10 @@ impl App {
                         }),
                         record: None,
                         growth: s.growth.cloned(),
-                        comments: s.comments,
+                        comments: s.comments.map(Box::new),
                         fresh: false,
                         stored_quality: s.quality,
-                        verdicts: s.verdicts,
+                        verdicts: s.verdicts.map(Box::new),
                     });
                 }
             })?;
@@ -364,14 +365,14 @@ impl App {
                 self.store.for_each_channel_comments(&mut |id, comments| {
                     at += derived[at..].partition_point(|d| d.id < id);
                     if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
-                        d.comments = Some(comment_summary(comments));
+                        d.comments = Some(Box::new(comment_summary(comments)));
                     }
                 })?;
             }
             Scope::Touched(_) => {
                 for d in derived.iter_mut().filter(|d| d.fresh) {
                     let comments = self.store.comments_of(d.id)?;
-                    d.comments = (!comments.is_empty()).then(|| comment_summary(&comments));
+                    d.comments = (!comments.is_empty()).then(|| Box::new(comment_summary(&comments)));
                 }
             }
         }
@@ -390,7 +391,7 @@ impl App {
                 d.growth.clone(),
                 &comments_peers,
                 sample,
-                d.comments.clone(),
+                d.comments.as_deref().cloned(),
             ));
             QualityRecord { score: q.score, low: q.low, high: q.high, enough_evidence: !q.not_enough_evidence }
         };
@@ -417,7 +418,7 @@ impl App {
                 growth.push((d.id, g));
             }
             if let (true, Some(c)) = (write, d.comments) {
-                summaries.push((d.id, c));
+                summaries.push((d.id, *c));
             }
             if write || d.stored_quality != Some(q) {
                 scores.push((d.id, q));

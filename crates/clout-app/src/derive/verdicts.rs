@@ -55,11 +55,11 @@ impl App {
         let mut rows = Vec::new();
         let mut judge = |d: &mut Derived, samples: Option<&[clout_store::SampleRow]>| {
             d.verdicts = match (samples.filter(|s| !s.is_empty()), judges.get(&d.platform)) {
-                (Some(s), Some(j)) => Some(j.verdicts(s)),
+                (Some(s), Some(j)) => Some(Box::new(j.verdicts(s))),
                 _ => None,
             };
             if let Some(v) = &d.verdicts {
-                rows.push((d.id, v.clone()));
+                rows.push((d.id, FollowerVerdicts::clone(v)));
             }
         };
         let everything = match everything {
