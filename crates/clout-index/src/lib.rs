@@ -22,9 +22,11 @@
 //! the total, the facet counts (a loop per column) and the page. With text, the page is a bounded top-k (a match
 //! that loses on score is rejected before its id is read). Without text, every sort's order over all channels is
 //! known from the build, so the scan only collects the matches while they are few (at most √(page end × channels),
-//! then ranked) and past that the page is read off that order, checking channels until it is full: a query
-//! matching 10 % of a million channels reads about 10 × the page instead of scoring 100,000 matches. Past 200,000
-//! candidates the scan is shared between every core (rayon's pool).
+//! and at least 1,024, then ranked) and past that the page is read off that order, checking channels until it is
+//! full: a query matching 10 % of a million channels, spread through the order, reads about 10 × the page instead
+//! of scoring 100,000 matches. When its matches lie late in the order (a filter working against the sort:
+//! `tier=nano` by followers), the walk stops after reading as many channels as there are candidates and a second
+//! scan scores them instead. Past 200,000 candidates the scan is shared between every core (rayon's pool).
 //! The query with no filter at all (the Directory's first page) is answered from result orders per sort and facet
 //! counts computed at build; a property test checks them against a full scan.
 //! Disjunctive facets (`Facets::Disjunctive`) take one pass too (`facets.rs`): a channel failing exactly one

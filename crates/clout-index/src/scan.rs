@@ -12,6 +12,8 @@ use crate::topk::{Ranked, TopK};
 
 mod block;
 
+pub(crate) use block::BLOCK as BLOCK_SIZE;
+
 /// Where a scan looks.
 #[derive(Clone, Copy)]
 pub(crate) enum Candidates<'a> {
@@ -290,5 +292,45 @@ impl DiscoveryIndex {
                 top.offer(Ranked { score, id: self.ids[i], ordinal: i as u32 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Candidates;
+
+    /// Every candidate's ordinal and text score, in visiting order.
+    fn visited(c: Candidates<'_>) -> Vec<(usize, Option<f64>)> {
+        let mut out = Vec::new();
+        c.for_each(|o, t| out.push((o, t)));
+        out
+    }
+
+    #[test]
+    fn split_candidates_together_are_the_candidates_in_order() {
+        let list: Vec<u32> = (0..100).map(|i| i * 3 + 1).collect();
+        let text: Vec<(u32, f64)> = list.iter().map(|&o| (o, f64::from(o) / 2.0)).collect();
+        // Ordinals 5..70 and 130..131 set, words 0 to 2 of a bitmap starting at word 1.
+        let mut bits = vec![0u64; 3];
+        for o in (5..70).chain(130..131) {
+            bits[o / 64] |= 1 << (o % 64);
+        }
+        for c in [
+            Candidates::List(&list),
+            Candidates::Text(&text),
+            Candidates::Range(7, 93),
+            Candidates::Range(4, 4),
+            Candidates::Bits(&bits, 1),
+            Candidates::List(&[]),
+        ] {
+            let whole = visited(c);
+            for n in 1..=8 {
+                let parts = c.split(n);
+                assert!(parts.len() <= n.max(1), "{n} parts at most");
+                let joined: Vec<_> = parts.into_iter().flat_map(visited).collect();
+                assert_eq!(joined, whole, "split in {n}");
+            }
+        }
+        assert_eq!(visited(Candidates::Bits(&bits, 1))[0].0, 64 + 5, "a bitmap's first word is word 1");
     }
 }

@@ -109,15 +109,18 @@ impl DiscoveryIndex {
         let ordered = text_hits.is_none() && !disjunctive && keep > 0;
         let cap = collect_cap(keep, self.ids.len());
         let want = if ordered { Want::Matches(cap) } else { Want::Top(keep) };
-        let pass = |c: Candidates<'_>| {
-            if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, want) }
+        let scan = |want: Want| -> Vec<Partial> {
+            let pass = |c: Candidates<'_>| {
+                if disjunctive { self.scan_disjunctive(q, &w, c, keep) } else { self.scan(q, &w, c, want) }
+            };
+            if candidates.len() >= parallel_from {
+                use rayon::prelude::*;
+                candidates.split(rayon::current_num_threads().max(2)).into_par_iter().map(pass).collect()
+            } else {
+                vec![pass(candidates)]
+            }
         };
-        let parts: Vec<Partial> = if candidates.len() >= parallel_from {
-            use rayon::prelude::*;
-            candidates.split(rayon::current_num_threads().max(2)).into_par_iter().map(pass).collect()
-        } else {
-            vec![pass(candidates)]
-        };
+        let parts = scan(want);
         let mut merged = Partial::new(self, q.facets.wanted(), keep);
         let mut found = Some(Vec::new());
         for p in parts {
@@ -136,10 +139,23 @@ impl DiscoveryIndex {
         if let (Some(g), Some(m)) = (lone, &mut merged.facets) {
             m.of_mut(g).clone_from(self.unfiltered.counts(q.preset).of(g));
         }
-        let hits: Vec<Hit> = match (ordered, found) {
-            (true, None) => self.walk(q, &w, keep).into_iter().skip(q.offset).map(|o| self.hit(o, q, None)).collect(),
-            (true, Some(matches)) => self.best(self.rank(q, matches, keep), q),
-            (false, _) => self.best(merged.top, q),
+        // The walk may read about as many channels as there are candidates; past that a
+        // second scan, scoring them, costs less.
+        let walked = match (ordered, &found) {
+            (true, None) => Some(self.walk(q, &w, keep, candidates.len().max(4 * crate::scan::BLOCK_SIZE))),
+            _ => None,
+        };
+        let hits: Vec<Hit> = match (walked, found) {
+            (Some(Some(page)), _) => page.into_iter().skip(q.offset).map(|o| self.hit(o, q, None)).collect(),
+            (Some(None), _) => {
+                let mut top = crate::topk::TopK::new(keep);
+                for r in scan(Want::Top(keep)).into_iter().flat_map(|p| p.top.items) {
+                    top.offer(r);
+                }
+                self.best(top, q)
+            }
+            (None, Some(matches)) if ordered => self.best(self.rank(q, matches, keep), q),
+            _ => self.best(merged.top, q),
         };
         let facets = merged.facets.map(|f| self.facet_counts(&f));
         SearchPage { total: merged.total, hits, facets }

@@ -338,7 +338,23 @@ impl DiscoveryIndex {
                 .flatten(),
         )
         .all(|&o| (o as usize) < n);
-        if !columns_agree || !ordinals_fit || !(looks.is_empty() || looks.len() == n) {
+        // Each sort's order lists every channel (a page is read off it), and posting lists
+        // ascend (a run of ordinals is told by its ends).
+        let orders_whole = [
+            &unfiltered.by_followers,
+            &unfiltered.by_rate,
+            &unfiltered.by_index,
+            &unfiltered.by_merit,
+            &unfiltered.by_growth,
+        ]
+        .iter()
+        .all(|o| o.len() == n);
+        let lists_ascend = [&by_platform, &by_tier_scrunch, &by_tier_industry, &by_country, &by_language, &by_niche]
+            .iter()
+            .flat_map(|l| l.iter())
+            .all(|l| l.is_sorted_by(|a, b| a < b));
+        if !columns_agree || !ordinals_fit || !orders_whole || !lists_ascend || !(looks.is_empty() || looks.len() == n)
+        {
             return None;
         }
         // Every code names an entry of its dictionary (or none), and every count vector has

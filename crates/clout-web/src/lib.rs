@@ -48,7 +48,7 @@
 //! sign-ins are counted per (address, name) pair (5 a minute) and per address (100 a minute), never per name
 //! alone, so no one can lock another person out.
 //! **Invariant:** store work runs on tokio's blocking pool through the app's `Catalogue` (a writer, an importer
-//! and a pool of readers, at most one store task per core at once); the server holds the data directory's shared
+//! and a pool of readers, at most two store tasks per core at once); the server holds the data directory's shared
 //! writer lock while it runs, so `clout import` writes beside it and the server follows its writes. Client
 //! mistakes are 4xx answers with a code (`ApiError`); a 500 is always our defect.
 

@@ -21,9 +21,9 @@ use crate::topk::{Ranked, TopK};
 /// enough that a block's columns stay in the first-level cache. Tests use a small one
 /// so that every test crosses blocks.
 #[cfg(not(test))]
-const BLOCK: usize = 1024;
+pub(crate) const BLOCK: usize = 1024;
 #[cfg(test)]
-const BLOCK: usize = 7;
+pub(crate) const BLOCK: usize = 7;
 
 /// One filter of a query, as a check of one column.
 enum Check<'a> {
@@ -327,15 +327,23 @@ impl DiscoveryIndex {
 impl DiscoveryIndex {
     /// The first `keep` channels passing every filter of `q` (text aside) in the order of
     /// its sort over every channel, computed at build: read a block at a time, so a query
-    /// matching many channels reads few of them to fill its page.
-    pub(crate) fn walk(&self, q: &DiscoveryQuery, w: &Wanted, keep: usize) -> Vec<u32> {
+    /// matching many channels reads few of them to fill its page. `None` once more than
+    /// `budget` channels were read without filling it: the matches lie late in the order
+    /// (a filter working against the sort, `tier=nano` by followers), and scoring the
+    /// candidates costs less.
+    pub(crate) fn walk(&self, q: &DiscoveryQuery, w: &Wanted, keep: usize, budget: usize) -> Option<Vec<u32>> {
         let checks = self.checks(q, w);
         let mut out = Vec::with_capacity(keep);
         let mut sel = Selection { ords: Vec::with_capacity(BLOCK), texts: Vec::new(), texted: false };
+        let mut read = 0;
         for chunk in self.unfiltered.order(q.sort).chunks(BLOCK) {
             if out.len() >= keep {
                 break;
             }
+            if read >= budget {
+                return None;
+            }
+            read += chunk.len();
             sel.clear();
             sel.ords.extend_from_slice(chunk);
             for check in &checks {
@@ -344,7 +352,7 @@ impl DiscoveryIndex {
             let room = keep - out.len();
             out.extend(sel.ords.iter().take(room));
         }
-        out
+        Some(out)
     }
 
     /// The best `keep` of the matches `ords` (in any order) by the query's sort.
