@@ -124,19 +124,16 @@ impl Candidates<'_> {
                     visit(sel);
                 }
             }
-            Candidates::Bits(words, first) => {
+            // Only the disjunctive pass reads bitmaps today; decoded as `for_each` does.
+            bits @ Candidates::Bits(..) => {
                 sel.clear();
-                for (k, &word) in words.iter().enumerate() {
-                    let mut rest = word;
-                    while rest != 0 {
-                        sel.ords.push(((first + k) * 64) as u32 + rest.trailing_zeros());
-                        rest &= rest - 1;
-                    }
-                    if sel.ords.len() + 64 > BLOCK {
+                bits.for_each(|o, _| {
+                    sel.ords.push(o as u32);
+                    if sel.ords.len() == BLOCK {
                         visit(sel);
                         sel.clear();
                     }
-                }
+                });
                 if !sel.ords.is_empty() {
                     visit(sel);
                 }
@@ -363,5 +360,39 @@ impl DiscoveryIndex {
             self.offer_block(&mut top, &sel, q);
         }
         top
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BLOCK, Candidates, Selection};
+
+    /// Every ordinal `for_each_block` hands over, with each block's size.
+    fn blocks(c: Candidates<'_>) -> (Vec<u32>, Vec<usize>) {
+        let mut sel = Selection { ords: Vec::new(), texts: Vec::new(), texted: matches!(c, Candidates::Text(_)) };
+        let (mut all, mut sizes) = (Vec::new(), Vec::new());
+        c.for_each_block(&mut sel, |s| {
+            all.extend_from_slice(&s.ords);
+            sizes.push(s.ords.len());
+        });
+        (all, sizes)
+    }
+
+    #[test]
+    fn every_kind_of_candidates_comes_in_blocks_of_at_most_block_in_ascending_order() {
+        let ords: Vec<u32> = (0..40).map(|i| i * 5 + 70).collect();
+        let text: Vec<(u32, f64)> = ords.iter().map(|&o| (o, 1.0)).collect();
+        let mut bits = vec![0u64; 5];
+        for &o in &ords {
+            bits[o as usize / 64 - 1] |= 1 << (o % 64);
+        }
+        for c in [Candidates::List(&ords), Candidates::Text(&text), Candidates::Bits(&bits, 1)] {
+            let (all, sizes) = blocks(c);
+            assert_eq!(all, ords);
+            assert!(sizes.iter().all(|&n| n > 0 && n <= BLOCK), "{sizes:?}");
+        }
+        let (all, sizes) = blocks(Candidates::Range(3, 3 + 3 * BLOCK + 1));
+        assert_eq!(all, (3..3 + 3 * BLOCK as u32 + 1).collect::<Vec<_>>());
+        assert_eq!(sizes, [BLOCK, BLOCK, BLOCK, 1]);
     }
 }
