@@ -36,7 +36,8 @@ fn kept_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
                     || name == "uploads"
                     || name == "runs"
                     || name.starts_with(crate::snapshot::DIRECTORY_SNAPSHOT)
-                    || name == crate::text_index::TEXT_INDEX_DIR)
+                    || name == crate::text_index::TEXT_INDEX_DIR
+                    || name == crate::post_index::POST_INDEX_DIR)
             {
                 continue;
             }
@@ -105,11 +106,12 @@ pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSum
         )));
     }
     // The restored store may share a stamp with what the old one's Directory was built
-    // from: the snapshot and the text index go before the swap (they are only caches), so
+    // from: the snapshot and the text and post indexes go before the swap (they are only caches), so
     // no process can read them after; a refused restore leaves them.
     let schema_version = clout_store::Store::restore(&config.data_dir, &db, holder, &mut || {
         crate::snapshot::remove_snapshots(&config.data_dir);
         crate::text_index::remove_text_index(&config.data_dir);
+        crate::post_index::remove_post_index(&config.data_dir);
     })?;
     let files = copy_files(src, &config.data_dir, true)?;
     Ok(BackupSummary { dir: config.data_dir.clone(), schema_version, files })

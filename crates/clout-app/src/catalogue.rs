@@ -154,6 +154,15 @@ impl Catalogue {
         Ok(built)
     }
 
+    /// Builds the post index from every post when it does not hold the store's posts (a
+    /// store from before it, an import cut short), through a read connection; `true` when
+    /// it built. `clout serve` runs it on a thread of its own once it is up.
+    pub fn build_post_index_if_needed(&self) -> Result<bool> {
+        self.with_reader(|app| {
+            app.build_post_index().map_err(|e| Error::Internal(format!("building the post index: {e}")))
+        })
+    }
+
     /// The Directory, built from the store on first use.
     pub fn directory(&self) -> Result<Arc<Directory>> {
         if let Some(d) = self.current_directory() {
@@ -299,6 +308,12 @@ impl Reader<'_> {
     /// full-text index (or the store's text while the index does not hold it).
     pub fn search(&self, query: &clout_core::discovery::DiscoveryQuery) -> Result<crate::SearchResults> {
         self.app.search_with(&*self.directory()?, query)
+    }
+
+    /// A post search (see [`crate::post_query`]); the post index is built first when
+    /// there is none.
+    pub fn search_posts(&self, query: &crate::PostQuery) -> Result<crate::PostResults> {
+        self.app.search_posts(query)
     }
 
     /// The channels most like `reference` (`PLATFORM/HANDLE`).

@@ -481,6 +481,8 @@ impl App {
             Scope::Touched(touched)
         };
         let (metrics, niches, _) = self.derive_all(scope)?;
+        let incremental = run.stale_before.is_none() && !others_wrote;
+        self.sync_post_index(incremental.then_some(touched), run.writes_at_start);
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

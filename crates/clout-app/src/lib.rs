@@ -42,6 +42,8 @@ mod niches;
 mod pictures;
 mod plan;
 mod plan_query;
+mod post_index;
+mod posts;
 mod price;
 mod quality;
 mod query;
@@ -89,9 +91,10 @@ pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
 pub use plan_query::{MAX_PLAN_CREATORS, PLAN_KEYS, PlanLimits, PlanQuery, plan_query};
+pub use posts::{POST_KEYS, PostQuery, PostResults, PostView, post_query};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use query::{MAX_LIMIT, MAX_OFFSET, QueryError, search_query};
+pub use query::{MAX_LIMIT, MAX_OFFSET, MAX_POSTED_MIN, QueryError, search_query};
 pub use search::{Directory, SearchResults, Similar};
 pub use snapshot::DIRECTORY_SNAPSHOT;
 pub use text_index::TEXT_INDEX_DIR;
@@ -163,6 +166,7 @@ impl App {
     pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let writes_before = self.store.derived_writes()?;
         let out = self.derive_all(derive::Scope::All)?;
+        self.sync_post_index(None, writes_before);
         self.store.mark_derived_current(writes_before)?;
         Ok(out)
     }

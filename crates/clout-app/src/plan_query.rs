@@ -67,6 +67,7 @@ pub fn plan_query(
     pairs: &[(String, String)],
     card_currency: Currency,
     limits: PlanLimits,
+    now: clout_core::Timestamp,
 ) -> Result<PlanQuery, QueryError> {
     let (own, filters): (Vec<_>, Vec<_>) = pairs.iter().cloned().partition(|(k, _)| PLAN_KEYS.contains(&k.as_str()));
     let own: Vec<(String, String)> = own.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
@@ -81,7 +82,7 @@ pub fn plan_query(
     let any_tier = filters.iter().any(|(k, v)| k == "tier" && v.trim().eq_ignore_ascii_case("any"));
     let filters: Vec<(String, String)> =
         filters.into_iter().filter(|(k, v)| !(k == "tier" && v.trim().eq_ignore_ascii_case("any"))).collect();
-    let mut query = search_query(&filters, true)?;
+    let mut query = search_query(&filters, true, now)?;
     query.limit = MAX_CANDIDATES;
     let last = |key: &str| own.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let currency = match last("currency") {
@@ -191,6 +192,7 @@ mod tests {
             ]),
             usd(),
             PlanLimits::SERVER,
+            clout_core::Timestamp::from_unix(0),
         )
         .unwrap();
         assert_eq!(q.request.budget.minor, 250_050);
@@ -207,7 +209,13 @@ mod tests {
 
     #[test]
     fn a_plan_is_of_micro_creators_unless_a_tier_says_otherwise() {
-        let tiers = |s: &[(&str, &str)]| plan_query(&pairs(s), usd(), PlanLimits::SERVER).unwrap().request.query.tiers;
+        let tiers = |s: &[(&str, &str)]| {
+            plan_query(&pairs(s), usd(), PlanLimits::SERVER, clout_core::Timestamp::from_unix(0))
+                .unwrap()
+                .request
+                .query
+                .tiers
+        };
         assert_eq!(tiers(&[("budget", "10")]), vec![Tier::Micro]);
         assert_eq!(tiers(&[("budget", "10"), ("tier", "mid"), ("tier", "macro")]), vec![Tier::Mid, Tier::Macro]);
         assert_eq!(tiers(&[("budget", "10"), ("tier", "Any")]), Tier::ALL.to_vec());
@@ -216,7 +224,9 @@ mod tests {
 
     #[test]
     fn each_bad_key_is_named_with_its_reason() {
-        let refused = |s: &[(&str, &str)], limits: PlanLimits| plan_query(&pairs(s), usd(), limits).unwrap_err();
+        let refused = |s: &[(&str, &str)], limits: PlanLimits| {
+            plan_query(&pairs(s), usd(), limits, clout_core::Timestamp::from_unix(0)).unwrap_err()
+        };
         let server = PlanLimits::SERVER;
         assert_eq!(refused(&[("goal", "likes")], server).key, "budget", "no budget is the first refusal");
         assert_eq!(refused(&[("budget", "10.001")], server).key, "budget");
@@ -226,19 +236,36 @@ mod tests {
         assert_eq!(refused(&[("budget", "10"), ("min_er", "abc")], server).key, "min_er");
         assert_eq!(refused(&[("budget", "10"), ("management_cost", "-1")], server).key, "management_cost");
         let management = |v: &str| {
-            plan_query(&pairs(&[("budget", "10"), ("management_cost", v)]), usd(), server)
-                .unwrap()
-                .request
-                .management_cost
+            plan_query(
+                &pairs(&[("budget", "10"), ("management_cost", v)]),
+                usd(),
+                server,
+                clout_core::Timestamp::from_unix(0),
+            )
+            .unwrap()
+            .request
+            .management_cost
         };
         assert_eq!(management("0"), Some(Money::zero(usd())));
         assert_eq!(management("45.50").map(|m| m.minor), Some(4_550));
-        assert_eq!(plan_query(&pairs(&[("budget", "10")]), usd(), server).unwrap().request.management_cost, None);
+        assert_eq!(
+            plan_query(&pairs(&[("budget", "10")]), usd(), server, clout_core::Timestamp::from_unix(0))
+                .unwrap()
+                .request
+                .management_cost,
+            None
+        );
         let sort = refused(&[("budget", "10"), ("sort", "followers")], server);
         assert!(sort.unknown && sort.key == "sort", "{sort:?}");
         // A server answers within seconds; a terminal may wait.
         assert_eq!(refused(&[("budget", "10"), ("time_limit", "60")], server).key, "time_limit");
-        let q = plan_query(&pairs(&[("budget", "10"), ("time_limit", "60")]), usd(), PlanLimits::TERMINAL).unwrap();
+        let q = plan_query(
+            &pairs(&[("budget", "10"), ("time_limit", "60")]),
+            usd(),
+            PlanLimits::TERMINAL,
+            clout_core::Timestamp::from_unix(0),
+        )
+        .unwrap();
         assert_eq!(q.request.time_limit.as_secs(), 60);
         assert_eq!(refused(&[("budget", "10"), ("time_limit", "0")], PlanLimits::TERMINAL).key, "time_limit");
     }

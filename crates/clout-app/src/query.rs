@@ -7,13 +7,15 @@
 //! country that is not two letters, a minimum above its maximum, a text query that is too
 //! long or has no word.
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, PostedAbout, SortKey};
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 
 /// The largest page a client may ask for.
 pub const MAX_LIMIT: usize = 200;
 /// The deepest offset (deeper pages are better reached with narrower filters).
 pub const MAX_OFFSET: usize = 100_000;
+/// The most posts a "posted about" filter may ask for.
+pub const MAX_POSTED_MIN: u32 = 10_000;
 
 /// Why a parameter was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +71,26 @@ pub(crate) fn finite(key: &str, value: &str) -> Result<f64, QueryError> {
     if v.is_finite() { Ok(v) } else { Err(invalid(key, format!("'{value}' is not a finite number"))) }
 }
 
-/// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+/// The longest look back a relative time may ask for (`36500d`: a hundred years).
+const MAX_DAYS_BACK: i64 = 36_500;
+
+/// A moment: a date or an RFC 3339 time (see [`since`]), or `Nd`, N days before `now`.
+pub(crate) fn moment(key: &str, value: &str, now: clout_core::Timestamp) -> Result<i64, QueryError> {
+    let v = value.trim();
+    if let Some(days) = v.strip_suffix(['d', 'D']).filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+        let days: i64 = days.parse().unwrap_or(i64::MAX);
+        if !(1..=MAX_DAYS_BACK).contains(&days) {
+            return Err(invalid(key, format!("'{value}' is out of range (1d to {MAX_DAYS_BACK}d)")));
+        }
+        return Ok(now.unix() - days * 86_400);
+    }
+    since(key, value).map_err(|_| {
+        invalid(key, format!("'{value}' is not a date (2026-11-27), an RFC 3339 time or a number of days (90d)"))
+    })
+}
+
 /// A date (`2026-11-27`, the start of that day in UTC) or an RFC 3339 time, as Unix seconds.
-fn since(key: &str, value: &str) -> Result<i64, QueryError> {
+pub(crate) fn since(key: &str, value: &str) -> Result<i64, QueryError> {
     let v = value.trim();
     if let Ok(date) = v.parse::<jiff::civil::Date>() {
         let t = jiff::tz::Offset::UTC.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()));
@@ -82,6 +101,7 @@ fn since(key: &str, value: &str) -> Result<i64, QueryError> {
         .map_err(|_| invalid(key, format!("'{value}' is not a date (2026-11-27) or an RFC 3339 time")))
 }
 
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
 pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, QueryError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -92,9 +112,16 @@ pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, QueryError> {
 
 /// A search from pairs. Empty values are ignored (an untouched form field); unknown keys
 /// are refused when `strict` (the API, the CLI) and ignored otherwise (a page's URL).
-pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<DiscoveryQuery, QueryError> {
+/// `now` is what a relative time (`posted_since=90d`) counts back from.
+pub fn search_query(
+    pairs: &[(String, String)],
+    strict: bool,
+    now: clout_core::Timestamp,
+) -> Result<DiscoveryQuery, QueryError> {
     let mut q = DiscoveryQuery::everything();
     let mut text: Vec<String> = Vec::new();
+    let mut posted: Vec<String> = Vec::new();
+    let (mut posted_min, mut posted_since) = (None, None);
     for (key, value) in pairs {
         let key = key.as_str();
         if value.trim().is_empty() {
@@ -138,6 +165,15 @@ pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<Discover
             "verified" => q.verified = Some(boolean(key, value)?),
             "has_email" => q.has_email = Some(boolean(key, value)?),
             "data_since" => q.data_since = Some(since(key, value)?),
+            "posted" => posted.push(value.to_string()),
+            "posted_min" => {
+                let n: u32 = number(key, value)?;
+                if !(1..=MAX_POSTED_MIN).contains(&n) {
+                    return Err(invalid(key, format!("{n} is out of range (1 to {MAX_POSTED_MIN})")));
+                }
+                posted_min = Some(n);
+            }
+            "posted_since" => posted_since = Some(moment(key, value, now)?),
             "sort" => {
                 q.sort = SortKey::parse(value).ok_or_else(|| {
                     invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))
@@ -181,12 +217,21 @@ pub fn search_query(pairs: &[(String, String)], strict: bool) -> Result<Discover
         clout_core::text::TextQuery::parse(&text).map_err(|e| invalid("q", e.to_string()))?;
         q.text = Some(text);
     }
+    let posted = posted.join(" ");
+    if clout_core::text::TextQuery::parse(&posted).map_err(|e| invalid("posted", e.to_string()))?.is_some() {
+        q.posted = Some(PostedAbout { text: posted, min_posts: posted_min.unwrap_or(1), since: posted_since });
+    } else if posted_min.is_some() || posted_since.is_some() {
+        let key = if posted_min.is_some() { "posted_min" } else { "posted_since" };
+        return Err(invalid(key, "says how often or since when, but posted (what was posted about) is missing"));
+    }
     Ok(q)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NOW: clout_core::Timestamp = clout_core::Timestamp::from_unix(1_790_000_000);
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -197,6 +242,7 @@ mod tests {
         let q = search_query(
             &pairs(&[("platform", "instagram"), ("platform", "tiktok"), ("country", "au"), ("niche", " Fitness ")]),
             true,
+            NOW,
         )
         .unwrap();
         assert_eq!(q.platforms, [Platform::Instagram, Platform::Tiktok]);
@@ -206,7 +252,7 @@ mod tests {
 
     #[test]
     fn every_edge_gets_the_same_refusals() {
-        let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true).unwrap_err().to_string();
+        let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true, NOW).unwrap_err().to_string();
         assert_eq!(refused(&[("country", "AUS")]), "country: 'AUS' is not a two-letter country code");
         assert_eq!(
             refused(&[("min_followers", "5000"), ("max_followers", "100")]),
@@ -216,6 +262,31 @@ mod tests {
         assert_eq!(refused(&[("colour", "red")]), "unknown parameter 'colour'");
         assert!(refused(&[("q", "\"open")]).starts_with("q: the query has an unclosed quote"));
         // A page's URL may carry keys of its own: not strict, they are ignored.
-        assert!(search_query(&pairs(&[("colour", "red")]), false).is_ok());
+        assert!(search_query(&pairs(&[("colour", "red")]), false, NOW).is_ok());
+    }
+
+    #[test]
+    fn posted_about_takes_its_count_and_a_date_or_days_back_from_now() {
+        let q =
+            search_query(&pairs(&[("posted", "creatine"), ("posted_min", "3"), ("posted_since", "90d")]), true, NOW)
+                .unwrap();
+        let expected = PostedAbout { text: "creatine".into(), min_posts: 3, since: Some(1_790_000_000 - 90 * 86_400) };
+        assert_eq!(q.posted, Some(expected));
+        let q = search_query(&pairs(&[("posted", "@glowlab"), ("posted_since", "2026-09-01")]), true, NOW).unwrap();
+        assert_eq!(q.posted.map(|p| (p.min_posts, p.since)), Some((1, Some(1_788_220_800))));
+        let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true, NOW).unwrap_err().to_string();
+        assert_eq!(
+            refused(&[("posted_min", "2")]),
+            "posted_min: says how often or since when, but posted (what was posted about) is missing"
+        );
+        assert_eq!(refused(&[("posted", "x"), ("posted_min", "0")]), "posted_min: 0 is out of range (1 to 10000)");
+        assert_eq!(
+            refused(&[("posted", "x"), ("posted_since", "0d")]),
+            "posted_since: '0d' is out of range (1d to 36500d)"
+        );
+        assert!(
+            refused(&[("posted", "x"), ("posted_since", "lately")]).starts_with("posted_since: 'lately' is not a date")
+        );
+        assert!(refused(&[("posted", "\"open")]).starts_with("posted: the query has an unclosed quote"));
     }
 }

@@ -1,5 +1,6 @@
-//! The Directory search: text through the store's full-text table, everything else
-//! through the columnar discovery index, results as channel views.
+//! The Directory search: text through the full-text index (or the store's table), "posted
+//! about" through the post index, everything else through the columnar discovery index,
+//! results as channel views.
 
 use std::collections::HashMap;
 
@@ -178,9 +179,16 @@ impl App {
             }
             None => None,
         };
+        // "Posted about" is a restriction too: the channels with enough matching posts.
+        let posted = query.posted.as_ref().map(|p| self.channels_posting(p)).transpose()?;
+        let within = match (within, posted) {
+            (None, posted) => posted.map(std::borrow::Cow::Owned),
+            (Some(w), None) => Some(std::borrow::Cow::Borrowed(w)),
+            (Some(w), Some(p)) => Some(std::borrow::Cow::Owned(w.intersection(&p).copied().collect())),
+        };
         // A restriction is a text match of every channel it allows (scored 1, so the
         // relevance order is the channels' merit), or the text matches among them.
-        let text = match (within, text) {
+        let text = match (within.as_deref(), text) {
             (None, text) => text,
             (Some(ids), Some(hits)) => {
                 let allowed: std::collections::HashSet<u32> =

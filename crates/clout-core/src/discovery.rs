@@ -105,10 +105,23 @@ pub struct DiscoveryQuery {
     pub has_email: Option<bool>,
     /// Channels whose data was read at or after this time (Unix seconds).
     pub data_since: Option<i64>,
+    /// Channels that posted about something at least so many times lately.
+    pub posted: Option<PostedAbout>,
     pub sort: SortKey,
     pub limit: usize,
     pub offset: usize,
     pub facets: Facets,
+}
+
+/// "Posted about `text` at least `min_posts` times since `since`": a channel matches when
+/// that many of its posts match `text` (words, phrases, #hashtags and @mentions, in the
+/// post's caption, hashtags and mentions; see the post index) and were published at or
+/// after `since` (Unix seconds; any time when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedAbout {
+    pub text: String,
+    pub min_posts: u32,
+    pub since: Option<i64>,
 }
 
 impl DiscoveryQuery {
@@ -133,6 +146,7 @@ impl DiscoveryQuery {
             verified: None,
             has_email: None,
             data_since: None,
+            posted: None,
             sort: SortKey::Relevance,
             limit: 20,
             offset: 0,

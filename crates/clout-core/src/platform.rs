@@ -58,6 +58,11 @@ impl Platform {
     ];
 
     /// Parses the interchange name; case and surrounding spaces are ignored.
+    /// The platform's position in [`Platform::ALL`], a small code for indexes.
+    pub fn code(self) -> u8 {
+        Platform::ALL.iter().position(|p| *p == self).unwrap_or(0) as u8
+    }
+
     pub fn parse(raw: &str) -> Result<Platform, UnknownPlatform> {
         let lower = raw.trim().to_ascii_lowercase();
         Platform::ALL.into_iter().find(|p| p.as_str() == lower).ok_or_else(|| UnknownPlatform(raw.to_string()))

@@ -1,5 +1,5 @@
-//! What a user types into the Directory's search box, parsed into the words, "quoted
-//! phrases" and #hashtags a channel's text must all contain.
+//! What a user types into a search box, parsed into the words, "quoted phrases",
+//! #hashtags and @mentions a channel's (or a post's) text must all contain.
 //!
 //! The parse knows no search engine: the store turns a [`TextQuery`] into its own
 //! query language (FTS5 for SQLite) and quotes every part there, so nothing a user types
@@ -12,7 +12,7 @@ mod tests;
 
 /// The longest query, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
-/// The most words, phrases and hashtags in one query: each is a full-text lookup ANDed
+/// The most words, phrases, hashtags and mentions in one query: each is a full-text lookup ANDed
 /// with the others, and thousands of them would keep a database busy for minutes, so a
 /// query is kept to a sentence.
 pub const MAX_QUERY_PARTS: usize = 24;
@@ -21,12 +21,13 @@ pub const MAX_QUERY_PARTS: usize = 24;
 ///
 /// Only [`TextQuery::parse`] makes one, so every value keeps its rules: at least one
 /// part and at most [`MAX_QUERY_PARTS`]; each part holds a letter or digit and no NUL;
-/// words and hashtags hold no whitespace and no `"`; phrases hold no `"`.
+/// words, hashtags and mentions hold no whitespace and no `"`; phrases hold no `"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextQuery {
     words: Vec<String>,
     phrases: Vec<String>,
     hashtags: Vec<String>,
+    mentions: Vec<String>,
 }
 
 /// Why a query was refused. The messages are fit to show the user.
@@ -48,7 +49,7 @@ impl fmt::Display for TextQueryError {
             TextQueryError::TooLong => write!(f, "the query is too long: at most {MAX_QUERY_CHARS} characters"),
             TextQueryError::UnclosedQuote(text) => write!(f, "the query has an unclosed quote: {text}"),
             TextQueryError::TooManyParts(n) => {
-                write!(f, "the query has {n} words, phrases and hashtags: at most {MAX_QUERY_PARTS}")
+                write!(f, "the query has {n} words, phrases, hashtags and mentions: at most {MAX_QUERY_PARTS}")
             }
             TextQueryError::NoWord(text) => write!(f, "the query '{text}' has no word to search for"),
         }
@@ -58,15 +59,18 @@ impl fmt::Display for TextQueryError {
 impl std::error::Error for TextQueryError {}
 
 impl TextQuery {
-    /// Parses what a user typed: whitespace separates words, `"…"` holds a phrase and a
-    /// word starting with `#` is a hashtag (lowercased, without the `#`). A part without
+    /// Parses what a user typed: whitespace separates words, `"…"` holds a phrase, a word
+    /// starting with `#` is a hashtag and one starting with `@` a mention (each lowercased,
+    /// without its `#` or `@`, and with a trailing `.`, `,`, `:`, `;`, `!` or `?` dropped
+    /// from a mention, so `@nike,` is `nike` and `@nike.running` stays whole). A part without
     /// a letter or digit is dropped; a NUL counts as a space. `None` when the text is
     /// blank.
     pub fn parse(text: &str) -> Result<Option<TextQuery>, TextQueryError> {
         if text.chars().count() > MAX_QUERY_CHARS {
             return Err(TextQueryError::TooLong);
         }
-        let mut query = TextQuery { words: Vec::new(), phrases: Vec::new(), hashtags: Vec::new() };
+        let mut query =
+            TextQuery { words: Vec::new(), phrases: Vec::new(), hashtags: Vec::new(), mentions: Vec::new() };
         // A NUL would end the query early inside a database written in C.
         let cleaned = text.replace('\0', " ");
         let mut rest = cleaned.trim();
@@ -90,6 +94,11 @@ impl TextQuery {
                 // into words the same way as the stored hashtags.
                 if tag.chars().any(char::is_alphanumeric) {
                     query.hashtags.push(tag.to_lowercase());
+                }
+            } else if let Some(name) = word.strip_prefix('@') {
+                let name = name.trim_end_matches(['.', ',', ':', ';', '!', '?']);
+                if name.chars().any(char::is_alphanumeric) {
+                    query.mentions.push(name.to_lowercase());
                 }
             } else if word.chars().any(char::is_alphanumeric) {
                 query.words.push(word.to_string());
@@ -120,19 +129,58 @@ impl TextQuery {
         &self.hashtags
     }
 
-    /// How many words, phrases and hashtags the query holds.
+    /// The mentioned accounts, lowercased and without `@`, in the order typed. A channel's
+    /// text has no mentions of its own: a channel search matches a mention as a word.
+    pub fn mentions(&self) -> &[String] {
+        &self.mentions
+    }
+
+    /// How many words, phrases, hashtags and mentions the query holds.
     pub fn parts(&self) -> usize {
-        self.words.len() + self.phrases.len() + self.hashtags.len()
+        self.words.len() + self.phrases.len() + self.hashtags.len() + self.mentions.len()
     }
 }
 
 /// The query in a normal form: its words, then its phrases in quotes, then its hashtags
-/// with `#`, separated by spaces. Parsing it again gives the same query.
+/// with `#`, then its mentions with `@`, separated by spaces. Parsing it again gives the
+/// same query.
 impl fmt::Display for TextQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let words = self.words.iter().cloned();
         let phrases = self.phrases.iter().map(|p| format!("\"{p}\""));
         let hashtags = self.hashtags.iter().map(|t| format!("#{t}"));
-        f.write_str(&words.chain(phrases).chain(hashtags).collect::<Vec<_>>().join(" "))
+        let mentions = self.mentions.iter().map(|m| format!("@{m}"));
+        f.write_str(&words.chain(phrases).chain(hashtags).chain(mentions).collect::<Vec<_>>().join(" "))
     }
+}
+
+/// The accounts a caption mentions: each `@` that starts a word (at the start, or after a
+/// character that is not a letter, digit, `_` or `.`, so `me@mail.com` mentions no one),
+/// followed by letters, digits, `_` and `.`, lowercased, without a trailing `.`.
+pub fn mentions_in(caption: &str) -> Vec<String> {
+    tagged_in(caption, '@', |c| c.is_alphanumeric() || c == '_' || c == '.')
+        .map(|m| m.trim_end_matches('.').to_lowercase())
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// The hashtags a caption holds, the same way: `#` starting a word, then letters, digits
+/// and `_`, lowercased.
+pub fn hashtags_in(caption: &str) -> Vec<String> {
+    tagged_in(caption, '#', |c| c.is_alphanumeric() || c == '_').map(str::to_lowercase).collect()
+}
+
+fn tagged_in(text: &str, sign: char, inside: impl Fn(char) -> bool + Copy) -> impl Iterator<Item = &str> {
+    let mut previous: Option<char> = None;
+    text.char_indices().filter_map(move |(at, c)| {
+        let starts = c == sign && previous.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '.'));
+        previous = Some(c);
+        if !starts {
+            return None;
+        }
+        let rest = &text[at + c.len_utf8()..];
+        let end = rest.find(|c: char| !inside(c)).unwrap_or(rest.len());
+        let tag = &rest[..end];
+        tag.chars().any(char::is_alphanumeric).then_some(tag)
+    })
 }

@@ -66,6 +66,7 @@ mod counts;
 mod facets;
 mod lists;
 mod lookalike;
+pub mod posts;
 mod scan;
 mod search;
 mod snapshot;

@@ -122,6 +122,7 @@ pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQu
                 verified,
                 has_email,
                 data_since,
+                posted: None,
                 sort: [
                     SortKey::Relevance,
                     SortKey::Followers,

@@ -33,14 +33,14 @@ use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Segme
 mod tests;
 
 /// The analyser's name in the index's schema.
-const ANALYSER: &str = "clout_en";
+pub(crate) const ANALYSER: &str = "clout_en";
 
 /// Indexing memory per writer thread (tantivy's minimum is 15 MB).
-const WRITER_HEAP_PER_THREAD: usize = 96 << 20;
+pub(crate) const WRITER_HEAP_PER_THREAD: usize = 96 << 20;
 
 /// Why the text index failed: its files could not be read or written.
 #[derive(Debug)]
-pub struct TextError(tantivy::TantivyError);
+pub struct TextError(pub(crate) tantivy::TantivyError);
 
 impl std::fmt::Display for TextError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,7 +98,7 @@ fn schema() -> (Schema, Fields) {
     (builder.build(), Fields { id, text })
 }
 
-fn analyser() -> TextAnalyzer {
+pub(crate) fn analyser() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -300,7 +300,8 @@ impl TextReader {
 
     fn compile(&self, query: &TextQuery) -> Box<dyn Query> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for text in query.words().iter().chain(query.phrases()) {
+        // A channel's text has no mentions of their own: `@nike` matches the word `nike`.
+        for text in query.words().iter().chain(query.phrases()).chain(query.mentions()) {
             let words = self.words(text);
             let any: Vec<(Occur, Box<dyn Query>)> =
                 (0..self.fields.text.len()).map(|f| (Occur::Should, self.in_field(f, &words))).collect();

@@ -5,6 +5,7 @@
 //!   (metrics, audience-quality scores, niche labels, the searchable text) with the
 //!   derived-state phase.
 //! - [`ImportStore`] and [`ImportRun`]: import runs, writing their batches, their rejects.
+//! - [`PostSearch`]: every post's searchable text, and found posts read back.
 //! - [`TextSearch`]: the channels whose text matches a parsed
 //!   [`TextQuery`](clout_core::text::TextQuery).
 //! - [`AccountStore`]: users, sessions, API tokens and saved lists.
@@ -48,12 +49,14 @@ mod accounts;
 mod campaigns;
 mod channels;
 mod imports;
+mod posts;
 mod text;
 
 pub use accounts::AccountStore;
 pub use campaigns::CampaignStore;
 pub use channels::ChannelStore;
 pub use imports::{ImportRun, ImportStore};
+pub use posts::PostSearch;
 pub use text::TextSearch;
 
 #[cfg(test)]

@@ -76,6 +76,7 @@ mod growth;
 mod inputs;
 mod metrics;
 mod niches;
+mod posts;
 mod runs;
 mod schema;
 mod shared;
@@ -90,7 +91,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
-pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, TextSearch};
+pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, TextSearch};
 pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
     CampaignRow, ConversionRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, StageChangeRow,
@@ -103,6 +104,7 @@ pub use growth::StoredNumbers;
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche, TextChanges};
+pub use posts::{FoundPost, PostText};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 pub use shared::{SavedSearchRow, ShareRow};

@@ -24,7 +24,8 @@ pub fn fts5_query(query: &TextQuery) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     // A hashtag as the user typed it: FTS5 splits `self_care` into the same words in the
     // query as in the stored hashtags, so it matches as a phrase.
-    let words = query.words().iter().map(|w| quote(w));
+    // A channel's text has no mentions of their own: `@nike` matches the word `nike`.
+    let words = query.words().iter().chain(query.mentions()).map(|w| quote(w));
     let phrases = query.phrases().iter().map(|p| quote(p));
     let hashtags = query.hashtags().iter().map(|t| format!("hashtags : {}", quote(t)));
     words.chain(phrases).chain(hashtags).collect::<Vec<_>>().join(" AND ")

@@ -62,10 +62,18 @@ impl Server {
         // recompute cut short) gets one in the background; keyword searches read the
         // store's text meanwhile. A thread of its own: shutting down does not wait for it.
         let building = state.clone();
-        std::thread::spawn(move || match building.catalogue.build_text_index_if_needed() {
-            Ok(true) => eprintln!("the full-text index was built from the store's text"),
-            Ok(false) => {}
-            Err(e) => eprintln!("building the full-text index failed: {e}"),
+        std::thread::spawn(move || {
+            match building.catalogue.build_text_index_if_needed() {
+                Ok(true) => eprintln!("the full-text index was built from the store's text"),
+                Ok(false) => {}
+                Err(e) => eprintln!("building the full-text index failed: {e}"),
+            }
+            // Likewise the post index (post searches and "posted about" wait for it).
+            match building.catalogue.build_post_index_if_needed() {
+                Ok(true) => eprintln!("the post index was built from the store's posts"),
+                Ok(false) => {}
+                Err(e) => eprintln!("building the post index failed: {e}"),
+            }
         });
         let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut until = stopped;

@@ -19,6 +19,7 @@ pub mod dates;
 mod fetches;
 mod imports;
 mod money;
+mod posts;
 mod quality;
 pub mod schema;
 mod search;
@@ -40,6 +41,7 @@ pub use money::{
     Calibration, Comparison, Estimate, Expectation, ModelRange, Pick, PlanAnswer, Portfolio, Price, Quote, Range,
     Spread, Totals, UnusedDeal, expectation_reason,
 };
+pub use posts::{FoundPost, PostPage};
 pub use quality::{AudienceShare, Quality, QualityComponent};
 pub use search::{
     Counts, Facets, FacetsLine, ListDetail, ListEntry, ListList, ListSummary, SearchHit, SearchPage, SimilarChannel,

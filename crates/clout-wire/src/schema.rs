@@ -86,7 +86,7 @@ string_schema!(
         .pattern(Some(r#"^\s*(("[^"]*"|[^\s"]+)\s*){0,24}$"#))
         .max_length(Some(clout_app::MAX_QUERY_CHARS))
         .description(Some(
-            "Words, \"quoted phrases\" and #hashtags, all of which must match: at most 24 of them, at least one with a letter or digit",
+            "Words, \"quoted phrases\", #hashtags and @mentions, all of which must match: at most 24 of them, at least one with a letter or digit",
         ))
         .into());
 string_schema!(
@@ -124,6 +124,18 @@ string_schema!(
         .pattern(Some(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"))
         .description(Some("YYYY-MM-DD, from the start of that day in UTC (an RFC 3339 instant is accepted too)"))
         .into());
+
+string_schema!(
+    /// A moment a filter starts from, or a number of days back from now.
+    SinceWhen => string()
+        .pattern(Some(r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|[1-9][0-9]{0,3}d)$"))
+        .description(Some(
+            "YYYY-MM-DD (from the start of that day in UTC; an RFC 3339 instant is accepted too), or a number of days back from now, such as 90d",
+        ))
+        .into());
+string_schema!(
+    /// The order of a post search.
+    PostSortName => one_of(["relevance", "newest"].into_iter(), "relevance (best match first, the default) or newest"));
 
 string_schema!(
     /// Why a value is `null`: a code of `docs/json.md`.

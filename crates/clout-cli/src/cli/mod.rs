@@ -23,7 +23,8 @@ pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs, 
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 pub(crate) use search::{
-    ChannelsArgs, FilterArgs, QualityArgs, QualityCommand, SearchArgs, ShowArgs, SimilarArgs, SortArg,
+    ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs, ShowArgs,
+    SimilarArgs, SortArg,
 };
 pub(crate) use web::{RoleArg, ServeArgs, TokenCommand, UserCommand};
 
@@ -83,6 +84,9 @@ pub(crate) enum Command {
     Search(Box<SearchArgs>),
     /// Lookalikes: the channels most like one, by shared niches, shared hashtags and size.
     Similar(SimilarArgs),
+    /// What creators said: search every post's caption, hashtags and mentions.
+    #[command(subcommand)]
+    Posts(PostsCommand),
     /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
     /// follower classifier (`train`, `check`).
     Quality(QualityArgs),

@@ -195,4 +195,52 @@ pub(crate) struct FilterArgs {
     /// Only channels whose data was read on or after this date (2026-11-27) or time.
     #[arg(long, value_name = "DATE")]
     pub(crate) data_since: Option<String>,
+    /// Only channels that posted about this (words, "a phrase", #hashtag, @mention) in
+    /// their captions, hashtags or mentions; see --posted-min and --posted-since.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) posted: Option<String>,
+    /// With --posted: at least this many matching posts (default 1).
+    #[arg(long, value_name = "N")]
+    pub(crate) posted_min: Option<u32>,
+    /// With --posted: count only posts published since this date (2026-09-01), time, or
+    /// this many days ago (90d).
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) posted_since: Option<String>,
+}
+
+/// `clout posts`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PostsCommand {
+    /// Search every post's caption, hashtags and mentions: words, "a phrase", #hashtag and
+    /// @mention, all of which must match. Shows each post with its channel and engagement.
+    Search(PostSearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PostSearchArgs {
+    /// What to search for: words, "a phrase", #hashtag, @mention.
+    #[arg(value_name = "QUERY", required = true)]
+    pub(crate) query: Vec<String>,
+    /// Only posts on this platform (repeat for any of several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub(crate) platform: Vec<String>,
+    /// Only posts published since this date (2026-09-01), time, or this many days ago (90d).
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) since: Option<String>,
+    /// Only posts published before this date, time, or this many days ago.
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) until: Option<String>,
+    /// Only sponsored posts (true) or only organic ones (false).
+    #[arg(long, value_name = "BOOL")]
+    pub(crate) sponsored: Option<bool>,
+    /// Newest first instead of best match first.
+    #[arg(long)]
+    pub(crate) newest: bool,
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) limit: usize,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) offset: usize,
+    /// One JSON object, as `GET /api/v1/posts` answers: `total`, `complete` and `posts`.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

@@ -6,6 +6,7 @@ mod demo;
 mod fetch;
 mod import;
 mod money;
+mod posts;
 pub(crate) mod quality;
 mod search;
 mod show;
@@ -17,7 +18,7 @@ use anyhow::Result;
 use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::TierPreset;
 
-use crate::cli::{Cli, Command, TierPresetArg};
+use crate::cli::{Cli, Command, PostsCommand, TierPresetArg};
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     let config = AppConfig {
@@ -34,6 +35,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => open_read(config)?.read(|r| show::run(r, args)),
         Command::Search(args) => open_read(config)?.read(|r| search::run(r, *args)),
         Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
+        Command::Posts(PostsCommand::Search(args)) => open_read(config)?.read(|r| posts::search(r, args)),
         Command::Price(args) => open_read(config)?.read(|r| money::price(r, args)),
         Command::Plan(args) => open_read(config)?.read(|r| money::plan(r, *args)),
         Command::Campaign(cmd) => campaign::run(config, cmd),

@@ -205,7 +205,7 @@ pub(crate) fn plan(app: &Reader<'_>, args: PlanArgs) -> Result<ExitCode> {
             })?;
         add("list", found.id.to_string());
     }
-    let q = clout_app::plan_query(&pairs, app.rate_card()?.currency, clout_app::PlanLimits::TERMINAL)
+    let q = clout_app::plan_query(&pairs, app.rate_card()?.currency, clout_app::PlanLimits::TERMINAL, super::now())
         .map_err(|e| flag_error(&e))?;
     let mut request = q.request;
     request.query.preset = preset(args.filters.tiers);

@@ -16,7 +16,7 @@ use crate::output::{emit, fixed2, table, thousands};
 /// API and the Directory page refuse.
 pub(crate) fn filters(args: &FilterArgs) -> Result<DiscoveryQuery> {
     let pairs = search_pairs(args);
-    let mut q = clout_app::search_query(&pairs, true).map_err(|e| flag_error(&e))?;
+    let mut q = clout_app::search_query(&pairs, true, super::now()).map_err(|e| flag_error(&e))?;
     q.preset = preset(args.tiers);
     Ok(q)
 }
@@ -70,6 +70,15 @@ pub(crate) fn search_pairs(args: &FilterArgs) -> Vec<(String, String)> {
     }
     if let Some(v) = &args.data_since {
         add("data_since", v.clone());
+    }
+    if let Some(v) = &args.posted {
+        add("posted", v.clone());
+    }
+    if let Some(v) = args.posted_min {
+        add("posted_min", v.to_string());
+    }
+    if let Some(v) = &args.posted_since {
+        add("posted_since", v.clone());
     }
     pairs
 }

@@ -45,6 +45,7 @@ mod import;
 mod maps;
 mod pictures;
 mod plan;
+mod posts;
 mod quality;
 mod search;
 mod security;

@@ -70,7 +70,7 @@ fn a_query_is_kept_to_a_sentence() {
     let words = |n: usize| vec!["vegan"; n].join(" ");
     assert_eq!(parsed(&words(MAX_QUERY_PARTS)).parts(), 24);
     let e = TextQuery::parse(&words(MAX_QUERY_PARTS + 1)).unwrap_err();
-    assert_eq!(e.to_string(), "the query has 25 words, phrases and hashtags: at most 24");
+    assert_eq!(e.to_string(), "the query has 25 words, phrases, hashtags and mentions: at most 24");
     // Phrases and hashtags count too: 12 + 12 + 1.
     let mixed = format!("{} {} #one", ["\"a b\""; 12].join(" "), ["c"; 12].join(" "));
     assert_eq!(TextQuery::parse(&mixed), Err(TextQueryError::TooManyParts(25)));
@@ -80,28 +80,48 @@ fn a_query_is_kept_to_a_sentence() {
 }
 
 #[test]
-fn the_normal_form_lists_words_then_phrases_then_hashtags() {
-    let q = parsed(r#"#Yoga "meal  prep" Vegan"#);
-    assert_eq!(q.to_string(), r#"Vegan "meal  prep" #yoga"#);
+fn the_normal_form_lists_words_then_phrases_then_hashtags_then_mentions() {
+    let q = parsed(r#"@NikeRunning #Yoga "meal  prep" Vegan"#);
+    assert_eq!(q.to_string(), r#"Vegan "meal  prep" #yoga @nikerunning"#);
     assert_eq!(parsed(&q.to_string()), q);
+}
+
+#[test]
+fn a_mention_is_the_account_without_its_at_sign_or_the_sentence_around_it() {
+    let q = parsed("thanks @Nike.Running, and @glowlab! @ @@");
+    assert_eq!(q.mentions(), strings(&["nike.running", "glowlab"]));
+    assert_eq!(q.words(), strings(&["thanks", "and"]));
+    assert_eq!(q.parts(), 4);
+    // A lone `@` holds no account: with nothing else, there is nothing to search for.
+    assert_eq!(TextQuery::parse("@"), Err(TextQueryError::NoWord("@".into())));
 }
 
 proptest! {
     #[test]
     fn every_parsed_query_keeps_its_rules_and_reads_back_from_its_normal_form(
-        text in r##"[a-zA-Z0-9 "#:*^()_.\-\x00\t]{0,80}"##
+        text in r##"[a-zA-Z0-9 "#@:*^()_.,!\-\x00\t]{0,80}"##
     ) {
         if let Ok(Some(q)) = TextQuery::parse(&text) {
-            let all = q.words().iter().chain(q.phrases()).chain(q.hashtags());
+            let all = q.words().iter().chain(q.phrases()).chain(q.hashtags()).chain(q.mentions());
             for part in all {
                 prop_assert!(part.chars().any(char::is_alphanumeric), "{part:?}");
                 prop_assert!(!part.contains(['\0', '"']), "{part:?}");
             }
-            for part in q.words().iter().chain(q.hashtags()) {
+            for part in q.words().iter().chain(q.hashtags()).chain(q.mentions()) {
                 prop_assert!(!part.contains(char::is_whitespace), "{part:?}");
             }
             prop_assert!((1..=MAX_QUERY_PARTS).contains(&q.parts()));
             prop_assert_eq!(TextQuery::parse(&q.to_string()), Ok(Some(q)));
         }
     }
+}
+
+#[test]
+fn a_caption_mentions_the_accounts_its_at_signs_start_and_no_email_address() {
+    let caption = "New drop with @Nike.Running and (@glowlab)! Write to me@mail.com, thanks @northpeak.co. @ @_";
+    assert_eq!(mentions_in(caption), strings(&["nike.running", "glowlab", "northpeak.co"]));
+    assert_eq!(
+        hashtags_in("#Vegan dinner, #self_care! not#this #123 # ##double"),
+        strings(&["vegan", "self_care", "123", "double"])
+    );
 }

@@ -90,7 +90,8 @@ pub(super) async fn create_campaign(
         key_messages: body.key_messages.clone(),
         disclosure: body.disclosure.clone().unwrap_or_else(|| "#ad".to_string()),
     };
-    let plan_request = body.plan.as_deref().map(|q| params::campaign_plan(q, budget, card.currency)).transpose()?;
+    let plan_request =
+        body.plan.as_deref().map(|q| params::campaign_plan(q, budget, card.currency, state.now())).transpose()?;
     let created = state
         .catalogue(move |catalogue, s| {
             let by = clout_app::Actor::User(&auth.user);

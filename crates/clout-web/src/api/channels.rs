@@ -24,7 +24,7 @@ pub(super) async fn channel(
     let pairs = params::pairs(raw.as_deref());
     params::only(&pairs, &["tiers"])?;
     params::no_empty(&pairs, &[])?;
-    let preset = params::search_query(&pairs, true)?.preset;
+    let preset = params::search_query(&pairs, true, state.now())?.preset;
     let reference = channel_ref(&platform, &handle);
     let profile = state.read(move |app, _| app.channel_profile(&reference, preset)).await?;
     let mut body = clout_wire::Profile::from(&profile, preset.as_str());

@@ -128,6 +128,7 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(accounts::me))
         .routes(routes!(status::status))
         .routes(routes!(search::search))
+        .routes(routes!(search::posts))
         .routes(routes!(channels::channel))
         .routes(routes!(channels::similar))
         .routes(routes!(channels::quality))

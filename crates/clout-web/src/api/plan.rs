@@ -37,7 +37,7 @@ pub(super) async fn plan(
     let pairs = params::pairs(raw.as_deref());
     params::no_empty(&pairs, &["q", "language", "niche"])?;
     let card = state.read(|app, _| app.rate_card()).await?;
-    let (request, compare) = params::plan_request(&pairs, card.currency)?;
+    let (request, compare) = params::plan_request(&pairs, card.currency, state.now())?;
     let body = state
         .read(move |app, _| {
             Ok(if compare {

@@ -7,8 +7,8 @@
 use clout_wire::schema::one_of;
 pub(crate) use clout_wire::schema::{
     Amount, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName, HandleText, LabelName,
-    ManagementCost, PlatformName, PresetName, QueryText, RoleName, ScopeName, SinceDate, SortName, StageName, TierName,
-    UploadFile,
+    ManagementCost, PlatformName, PostSortName, PresetName, QueryText, RoleName, ScopeName, SinceDate, SinceWhen,
+    SortName, StageName, TierName, UploadFile,
 };
 use utoipa::openapi::{RefOr, ResponseBuilder};
 

@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
-use super::schema::{CountryCode, LabelName, PlatformName, PresetName, QueryText, SinceDate, SortName, TierName};
+use super::schema::{
+    CountryCode, LabelName, PlatformName, PostSortName, PresetName, QueryText, SinceDate, SinceWhen, SortName, TierName,
+};
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
 use crate::base::params;
@@ -57,6 +59,16 @@ pub(super) struct FilterParams {
     /// (RFC 3339).
     #[param(inline, value_type = Option<SinceDate>)]
     data_since: Option<String>,
+    /// Only channels that posted about this (words, "phrases", #hashtags, @mentions) in
+    /// their posts' captions, hashtags or mentions.
+    #[param(inline, value_type = Option<QueryText>)]
+    posted: Option<String>,
+    /// With `posted`: at least this many matching posts (default 1).
+    #[param(minimum = 1, maximum = 10000)]
+    posted_min: Option<u32>,
+    /// With `posted`: count only posts published since then.
+    #[param(inline, value_type = Option<SinceWhen>)]
+    posted_since: Option<String>,
 }
 
 /// A page of Directory results.
@@ -86,8 +98,55 @@ pub(super) async fn search(
 ) -> ApiResult<Json<clout_wire::SearchPage>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
-    params::no_empty(&pairs, &["q", "language", "niche"])?;
-    let query = params::search_query(&pairs, true)?;
+    params::no_empty(&pairs, &["q", "language", "niche", "posted"])?;
+    let query = params::search_query(&pairs, true, state.now())?;
     let results = state.read(move |app, _| app.search(&query)).await?;
     Ok(Json(clout_wire::SearchPage::from(&results)))
+}
+
+/// A post search.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PostParams {
+    /// Words, "quoted phrases", #hashtags and @mentions; all must match a post's caption,
+    /// hashtags or mentions.
+    #[param(inline, value_type = QueryText)]
+    q: String,
+    /// Repeat for any of several.
+    #[param(inline, value_type = Option<Vec<PlatformName>>)]
+    platform: Option<Vec<String>>,
+    /// Only posts published since then.
+    #[param(inline, value_type = Option<SinceWhen>)]
+    since: Option<String>,
+    /// Only posts published before then.
+    #[param(inline, value_type = Option<SinceWhen>)]
+    until: Option<String>,
+    /// Only sponsored posts (true) or only organic ones (false).
+    sponsored: Option<bool>,
+    #[param(inline, value_type = Option<PostSortName>)]
+    sort: Option<String>,
+    /// Default 20.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<usize>,
+    #[param(minimum = 0, maximum = 100000)]
+    offset: Option<usize>,
+}
+
+/// What creators said: posts whose caption, hashtags or mentions match, each with its
+/// channel and engagement, best match (or newest) first, with the exact total.
+#[utoipa::path(get, path = "/api/v1/posts", tag = "directory", params(PostParams),
+    responses((status = 200, body = clout_wire::PostPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The post index is being built; try again in a minute")))]
+pub(super) async fn posts(
+    state: St,
+    Caller(_): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::PostPage>> {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &["q"])?;
+    let query = params::post_query(&pairs, state.now())?;
+    let results = state.read(move |app, _| app.search_posts(&query)).await?;
+    Ok(Json(clout_wire::PostPage::from(&results)))
 }

@@ -30,8 +30,23 @@ fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
 /// A search from URL pairs, read by the app's one reading of a search
 /// ([`clout_app::search_query`]): empty values are ignored (an untouched form field);
 /// unknown keys are refused when `strict` (the API) and ignored otherwise (a page).
-pub(crate) fn search_query(pairs: &[(String, String)], strict: bool) -> Result<DiscoveryQuery, ApiError> {
-    clout_app::search_query(pairs, strict).map_err(|e| {
+pub(crate) fn search_query(
+    pairs: &[(String, String)],
+    strict: bool,
+    now: clout_core::Timestamp,
+) -> Result<DiscoveryQuery, ApiError> {
+    clout_app::search_query(pairs, strict, now).map_err(|e| {
+        let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
+        ApiError::bad_request(code, e.to_string())
+    })
+}
+
+/// A post search from URL pairs, read by [`clout_app::post_query`] (unknown keys refused).
+pub(crate) fn post_query(
+    pairs: &[(String, String)],
+    now: clout_core::Timestamp,
+) -> Result<clout_app::PostQuery, ApiError> {
+    clout_app::post_query(pairs, true, now).map_err(|e| {
         let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
         ApiError::bad_request(code, e.to_string())
     })
@@ -80,8 +95,9 @@ pub(crate) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), A
 pub(crate) fn plan_request(
     pairs: &[(String, String)],
     card_currency: clout_core::money::Currency,
+    now: clout_core::Timestamp,
 ) -> Result<(clout_app::PlanRequest, bool), ApiError> {
-    let q = clout_app::plan_query(pairs, card_currency, clout_app::PlanLimits::SERVER).map_err(|e| {
+    let q = clout_app::plan_query(pairs, card_currency, clout_app::PlanLimits::SERVER, now).map_err(|e| {
         let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
         ApiError::bad_request(code, e.to_string())
     })?;
@@ -94,6 +110,7 @@ pub(crate) fn campaign_plan(
     query: &str,
     budget: clout_core::money::Money,
     card_currency: clout_core::money::Currency,
+    now: clout_core::Timestamp,
 ) -> Result<clout_app::PlanRequest, ApiError> {
     let mut pairs: Vec<(String, String)> = pairs(Some(query))
         .into_iter()
@@ -101,7 +118,7 @@ pub(crate) fn campaign_plan(
         .collect();
     pairs.push(("budget".into(), budget.decimal()));
     pairs.push(("currency".into(), budget.currency.as_str().into()));
-    Ok(plan_request(&pairs, card_currency)?.0)
+    Ok(plan_request(&pairs, card_currency, now)?.0)
 }
 
 /// A currency code.

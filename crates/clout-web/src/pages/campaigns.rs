@@ -52,7 +52,7 @@ pub(super) async fn create_campaign(state: St, Posted(auth, f): Posted) -> Respo
         let budget = params::money("budget", field(&f, "budget"), currency)?;
         let plan = match field(&f, "plan").trim() {
             "" => None,
-            q => Some(params::campaign_plan(q, budget, card.currency)?),
+            q => Some(params::campaign_plan(q, budget, card.currency, state.now())?),
         };
         let goal = match field(&f, "goal").trim() {
             "" => "engagements".to_string(),

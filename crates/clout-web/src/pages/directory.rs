@@ -65,7 +65,7 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
     let mut status = StatusCode::OK;
     // Disjunctive facets, counted by the index in the same pass: a group with a choice
     // counts its values under the rest of the query, so the other values stay visible to add.
-    let parsed = params::search_query(&pairs, false).map(|mut q| {
+    let parsed = params::search_query(&pairs, false, state.now()).map(|mut q| {
         q.facets = clout_core::discovery::Facets::Disjunctive;
         q
     });

@@ -118,7 +118,7 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
         }
         let result = async {
             let card = state.read(|app, _| app.rate_card()).await?;
-            let (request, compare) = params::plan_request(&plan_pairs, card.currency)?;
+            let (request, compare) = params::plan_request(&plan_pairs, card.currency, state.now())?;
             state
                 .read(move |app, _| {
                     Ok(if compare {

@@ -1,0 +1,164 @@
+//! The post index beside the store, `DATA/post-index/` (tantivy): every post's caption,
+//! hashtags and mentions, for post searches, brand reports and the Directory's "posted
+//! about" filter.
+//!
+//! Posts change only in import batches, which the store counts (`derived_writes`). Each
+//! commit of the index is stamped with the count it holds, so it is current exactly while
+//! the store's count is the same. An import brings it in step at its end, with the derived
+//! numbers: when the index held the store's posts as the import started and no other
+//! process wrote meanwhile, only the channels the import touched are replaced (their posts
+//! removed and added again); otherwise it is rebuilt from every post. While it lags (an
+//! import running, or one cut short), searches read what it holds and say so; it is never
+//! the only copy of anything: backups leave it out and a restore removes it.
+
+use std::path::{Path, PathBuf};
+
+use clout_index::posts::{PostDoc, PostIndex, PostReader, PostWriter};
+use clout_store::{ChannelStore, PostSearch, PostText};
+
+use crate::App;
+
+/// The index's directory in the data directory.
+pub(crate) const POST_INDEX_DIR: &str = "post-index";
+
+/// Bumped when the index's analysis or fields change, so an old index is not read.
+const FORMAT: u32 = 1;
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The stamp of an index holding the store's posts after `writes` import batches.
+fn stamp(writes: i64) -> String {
+    format!("clout post index {FORMAT}, store writes {writes}")
+}
+
+/// The import batches an index's stamp says it holds, when it is one of this version's.
+fn writes_of(stamp: Option<&str>) -> Option<i64> {
+    stamp?.strip_prefix(&format!("clout post index {FORMAT}, store writes "))?.parse().ok()
+}
+
+pub(crate) fn post_index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(POST_INDEX_DIR)
+}
+
+/// Removes the index (a restore).
+pub(crate) fn remove_post_index(data_dir: &Path) {
+    std::fs::remove_dir_all(post_index_dir(data_dir)).ok();
+}
+
+fn doc(p: &PostText) -> PostDoc<'_> {
+    PostDoc {
+        post_id: p.post_id,
+        channel_id: p.channel_id,
+        platform: p.platform.code(),
+        published_at: p.published_at,
+        sponsored: p.sponsored,
+        caption: &p.caption,
+        hashtags: &p.hashtags,
+        mentions: &p.mentions,
+    }
+}
+
+fn warn(e: &dyn std::fmt::Display) {
+    eprintln!("clout: the post index was not updated ({e}); post searches read what it held before");
+}
+
+/// A reader of the post index and whether it holds the store's posts now.
+#[derive(Debug)]
+pub(crate) struct Posts {
+    pub(crate) reader: PostReader,
+    pub(crate) current: bool,
+}
+
+impl App {
+    /// A reader of the post index when there is one of this version, with whether it
+    /// holds the store's posts now. Never creates or changes the index.
+    pub(crate) fn post_reader(&self) -> Option<Posts> {
+        let index = PostIndex::open_existing(&post_index_dir(self.data_dir())).ok()??;
+        let reader = index.reader().ok()??;
+        let held = writes_of(reader.stamp())?;
+        let current = self.store.derived_writes().is_ok_and(|w| w == held);
+        Some(Posts { reader, current })
+    }
+
+    /// Brings the index in step after a run's batches: the channels `touched` are
+    /// replaced when the index held the store's posts after `writes_at_start` batches (and
+    /// no other process wrote meanwhile: the caller passes `None` then); otherwise, unless
+    /// it holds the store's posts already, it is rebuilt from every post. A failure leaves
+    /// it as it was and is reported once.
+    pub(crate) fn sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) {
+        if let Err(e) = self.try_sync_post_index(touched, writes_at_start) {
+            warn(&*e);
+        }
+    }
+
+    fn try_sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) -> Result<(), AnyError> {
+        let now = self.store.derived_writes()?;
+        let index = PostIndex::open(&post_index_dir(self.data_dir()))?;
+        let held = writes_of(index.stamp()?.as_deref());
+        if held == Some(now) {
+            return Ok(());
+        }
+        let mut writer = index.writer(crate::cores::workers())?;
+        if let Some(ids) = touched
+            && held == Some(writes_at_start)
+        {
+            for &id in ids {
+                writer.remove_channel(id);
+            }
+            if let Some(writes) = add_posts(&self.store, &mut writer, Some(ids))? {
+                writer.commit(&stamp(writes))?;
+                return Ok(());
+            }
+            writer.rollback()?;
+        }
+        rebuild(&self.store, writer)
+    }
+
+    /// Builds the index from every post when it does not hold the store's posts and no
+    /// import is running; `true` when it built one that does. Reads only the store.
+    pub(crate) fn build_post_index(&self) -> Result<bool, AnyError> {
+        if self.post_reader().is_some_and(|p| p.current) || self.store.derived_stale_since()?.is_some() {
+            return Ok(false);
+        }
+        let index = PostIndex::open(&post_index_dir(self.data_dir()))?;
+        rebuild(&self.store, index.writer(crate::cores::workers())?)?;
+        Ok(self.post_reader().is_some_and(|p| p.current))
+    }
+}
+
+/// Adds the posts of `channels` (every post when `None`): the count of batches they are
+/// as of, or `None` when a batch was written while they were read.
+fn add_posts(
+    store: &dyn PostSearch,
+    writer: &mut PostWriter,
+    channels: Option<&[i64]>,
+) -> Result<Option<i64>, AnyError> {
+    let mut failed = None;
+    let writes = store.for_each_post_text(channels, &mut |p| {
+        if failed.is_none()
+            && let Err(e) = writer.add(&doc(&p))
+        {
+            failed = Some(e);
+        }
+    })?;
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(writes),
+    }
+}
+
+/// Replaces everything with every post; commits only what is one state of the store.
+fn rebuild(store: &dyn PostSearch, mut writer: PostWriter) -> Result<(), AnyError> {
+    writer.clear()?;
+    match add_posts(store, &mut writer, None)? {
+        Some(writes) => writer.commit(&stamp(writes))?,
+        None => {
+            writer.rollback()?;
+            return Err("posts were imported while the index was built; the next import's end builds it again".into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

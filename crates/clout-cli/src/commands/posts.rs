@@ -1,0 +1,97 @@
+//! `clout posts search`: what creators said, as a table of posts with their channel and
+//! engagement, or the API's JSON.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use clout_app::Reader;
+use clout_wire::dates::for_terminal as time;
+
+use crate::cli::PostSearchArgs;
+use crate::output::{emit, table, thousands};
+
+/// The flags as the pairs of a URL, read by `clout_app::post_query`: the CLI refuses
+/// what the API and the Posts page refuse.
+fn pairs(args: &PostSearchArgs) -> Vec<(String, String)> {
+    let mut pairs = vec![("q".to_string(), args.query.join(" "))];
+    let mut add = |k: &str, v: String| pairs.push((k.to_string(), v));
+    for p in &args.platform {
+        add("platform", p.clone());
+    }
+    if let Some(v) = &args.since {
+        add("since", v.clone());
+    }
+    if let Some(v) = &args.until {
+        add("until", v.clone());
+    }
+    if let Some(v) = args.sponsored {
+        add("sponsored", v.to_string());
+    }
+    add("sort", if args.newest { "newest" } else { "relevance" }.to_string());
+    add("limit", args.limit.to_string());
+    add("offset", args.offset.to_string());
+    pairs
+}
+
+/// A caption on one line, cut to `max` characters.
+fn one_line(caption: Option<&str>, max: usize) -> String {
+    let flat: String = caption.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+pub(crate) fn search(app: &Reader<'_>, args: PostSearchArgs) -> Result<ExitCode> {
+    let query = clout_app::post_query(&pairs(&args), true, super::now()).map_err(|e| match e.key.as_str() {
+        "q" => anyhow!("the query: {}", e.message),
+        "sort" => anyhow!("--newest: {}", e.message),
+        key => anyhow!("--{}: {}", key.replace('_', "-"), e.message),
+    })?;
+    let results = app.search_posts(&query)?;
+    if args.json {
+        emit(&format!("{}\n", clout_wire::line(&clout_wire::PostPage::from(&results))))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let na = || "-".to_string();
+    let rows: Vec<Vec<String>> = results
+        .posts
+        .iter()
+        .map(|v| {
+            let (f, p) = (&v.found, &v.found.post);
+            vec![
+                time(p.snapshot.published_at),
+                format!("{}/{}", f.platform, f.handle),
+                f.followers.map(thousands).unwrap_or_else(na),
+                thousands(v.engagements),
+                v.rate.map(|r| format!("{r:.2}")).unwrap_or_else(na),
+                match p.sponsored {
+                    Some(true) => "yes".into(),
+                    Some(false) => "no".into(),
+                    None => na(),
+                },
+                one_line(p.caption.as_deref(), 60),
+            ]
+        })
+        .collect();
+    let mut text =
+        table(&["PUBLISHED", "CHANNEL", "FOLLOWERS", "ENGAGEMENTS", "ER %", "SPONSORED", "CAPTION"], &rows, &[2, 3, 4]);
+    let shown = results.posts.len();
+    let _ = writeln!(
+        text,
+        "{} of {} matching posts (from {})",
+        shown,
+        thousands(results.total),
+        if shown == 0 { 0 } else { args.offset + 1 }
+    );
+    if !results.current {
+        let _ = writeln!(
+            text,
+            "Posts of an import still running (or cut short) are not searched yet: they are once its recompute ends (`clout recompute`)."
+        );
+    }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+//! `clout posts search`, `GET /api/v1/posts` and the Directory's "posted about" filter on
+//! hand-made posts; every expected hit was worked out by reading the posts below.
+
+use serde_json::Value;
+
+use crate::server::{Server, admin};
+use crate::util::{AS_OF, DAY, Dir};
+
+/// One post: (id, days before AS_OF, caption, hashtags, mentions, sponsored, likes, comments, shares).
+type P = (&'static str, i64, &'static str, &'static str, &'static str, bool, u64, u64, u64);
+
+fn post_line(platform: &str, handle: &str, p: &P, observed: i64) -> String {
+    let (id, days, caption, tags, mentions, sponsored, likes, comments, shares) = *p;
+    format!(
+        r#"{{"kind":"post","platform":"{platform}","handle":"{handle}","post_id":"{id}","published_at":{},"observed_at":{observed},"caption":"{caption}","hashtags":[{tags}],"mentions":[{mentions}],"sponsored":{sponsored},"likes":{likes},"comments":{comments},"shares":{shares}}}"#,
+        AS_OF - days * DAY
+    )
+}
+
+/// lifter (instagram, 10,000), runner (tiktok, 4,000), baker (instagram, 20,000).
+fn world(dir: &Dir) {
+    let channels: [(&str, &str, u64, &[P]); 3] = [
+        (
+            "instagram",
+            "lifter",
+            10_000,
+            &[
+                ("a1", 40, "Creatine every morning before my workouts #gym", "", "", false, 100, 10, 0),
+                ("a2", 20, "Leg day. No supplements today", "", "", false, 50, 0, 0),
+                ("a3", 5, "Switched my creatine brand, thanks", "", r#""fitfuel""#, true, 300, 20, 10),
+            ],
+        ),
+        (
+            "tiktok",
+            "runner",
+            4_000,
+            &[
+                ("b1", 10, "Morning run then a creatine shake", "", "", false, 40, 4, 0),
+                ("b2", 3, "Race day! Fuelled by @FitFuel", r#""marathon""#, "", false, 80, 0, 0),
+            ],
+        ),
+        (
+            "instagram",
+            "baker",
+            20_000,
+            &[
+                ("c1", 30, "Sourdough loaf with seeds", r#""bread""#, "", false, 500, 0, 0),
+                ("c2", 1, "creatine cookies? creatine brownies!", "", "", false, 200, 0, 0),
+            ],
+        ),
+    ];
+    let mut lines = Vec::new();
+    for (platform, handle, followers, posts) in channels {
+        lines.push(format!(
+            r#"{{"kind":"channel","platform":"{platform}","handle":"{handle}","followers":{followers},"observed_at":{AS_OF}}}"#
+        ));
+        lines.extend(posts.iter().map(|p| post_line(platform, handle, p, AS_OF)));
+    }
+    dir.write("posts.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "posts.ndjson"]);
+}
+
+fn search(dir: &Dir, args: &[&str]) -> Value {
+    let mut all = vec!["posts", "search", "--json"];
+    all.extend_from_slice(args);
+    dir.json_lines(&all).remove(0)
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["posts"].as_array().unwrap().iter().map(|p| p["post_id"].as_str().unwrap().to_string()).collect()
+}
+
+fn channels(dir: &Dir, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["search", "--json", "--sort", "followers"];
+    all.extend_from_slice(args);
+    dir.json_lines(&all).iter().filter_map(|o| o["handle"].as_str().map(str::to_string)).collect()
+}
+
+#[test]
+fn post_search_finds_words_phrases_hashtags_and_mentions_within_dates_platforms_and_sponsorship() {
+    let dir = Dir::new();
+    world(&dir);
+    // "creatine" is in a1, a3, b1 and c2; newest first: c2 (1 day before), a3 (5), b1 (10), a1 (40).
+    let page = search(&dir, &["creatine", "--newest"]);
+    assert_eq!(ids(&page), ["c2", "a3", "b1", "a1"]);
+    assert_eq!((page["total"].as_u64(), page["complete"].as_bool()), (Some(4), Some(true)));
+    // a3: 300 + 20 + 10 engagements, per 100 of lifter's 10,000 followers: 3.3.
+    let a3 = &page["posts"][1];
+    assert_eq!((a3["handle"].as_str(), a3["platform"].as_str()), (Some("lifter"), Some("instagram")));
+    assert_eq!((a3["engagements"].as_u64(), a3["engagement_rate"].as_f64()), (Some(330), Some(3.3)));
+    assert_eq!((a3["sponsored"].as_bool(), a3["mentions"][0].as_str()), (Some(true), Some("fitfuel")));
+    // AS_OF is 2026-11-20 12:00 UTC: since 2026-11-12 leaves c2 (11-19) and a3 (11-15);
+    // until then leaves b1 (11-10) and a1 (10-11).
+    assert_eq!(ids(&search(&dir, &["creatine", "--newest", "--since", "2026-11-12"])), ["c2", "a3"]);
+    assert_eq!(ids(&search(&dir, &["creatine", "--newest", "--until", "2026-11-12"])), ["b1", "a1"]);
+    assert_eq!(ids(&search(&dir, &["creatine", "--platform", "tiktok"])), ["b1"]);
+    assert_eq!(ids(&search(&dir, &["creatine", "--sponsored", "true"])), ["a3"]);
+    assert_eq!(search(&dir, &["creatine", "--sponsored", "false"])["total"], 3);
+    // @fitfuel: a3 names it among its mentions, b2 in its caption (as @FitFuel).
+    assert_eq!(ids(&search(&dir, &["@fitfuel", "--newest"])), ["b2", "a3"]);
+    // #gym is written in a1's caption; #marathon is b2's hashtag; a phrase is side by side.
+    assert_eq!(ids(&search(&dir, &["#gym"])), ["a1"]);
+    assert_eq!(ids(&search(&dir, &["#marathon"])), ["b2"]);
+    assert_eq!(ids(&search(&dir, &["\"creatine shake\""])), ["b1"]);
+    // Stemming: "workout" finds a1's "workouts"; a page past the first keeps the total.
+    assert_eq!(ids(&search(&dir, &["workout"])), ["a1"]);
+    let second = search(&dir, &["creatine", "--newest", "--limit", "2", "--offset", "2"]);
+    assert_eq!((ids(&second), second["total"].as_u64()), (vec!["b1".to_string(), "a1".to_string()], Some(4)));
+    // For people: a table with the channel, the count and the caption.
+    let table = dir.stdout(&["posts", "search", "creatine", "--sponsored", "true"]);
+    assert!(table.contains("instagram/lifter") && table.contains("Switched my creatine brand"), "{table}");
+    assert!(table.contains("1 of 1 matching posts"), "{table}");
+    // Refusals name the flag.
+    let refused = dir.run(&["posts", "search", "creatine", "--since", "lately"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && err.contains("--since: 'lately' is not a date"), "{err}");
+}
+
+#[test]
+fn the_directory_keeps_channels_that_posted_about_something_often_enough_lately() {
+    let dir = Dir::new();
+    world(&dir);
+    // Posts about creatine: lifter 2 (a1, a3), runner 1 (b1), baker 1 (c2). By followers.
+    assert_eq!(channels(&dir, &["--posted", "creatine"]), ["baker", "lifter", "runner"]);
+    assert_eq!(channels(&dir, &["--posted", "creatine", "--posted-min", "2"]), ["lifter"]);
+    // Since 2026-11-12: lifter's a3 and baker's c2 only.
+    assert_eq!(channels(&dir, &["--posted", "creatine", "--posted-since", "2026-11-12"]), ["baker", "lifter"]);
+    assert!(channels(&dir, &["--posted", "creatine", "--posted-min", "2", "--posted-since", "2026-11-12"]).is_empty());
+    // With every other filter: on TikTok, only runner.
+    assert_eq!(channels(&dir, &["--posted", "creatine", "--platform", "tiktok"]), ["runner"]);
+    assert_eq!(channels(&dir, &["--posted", "@fitfuel"]), ["lifter", "runner"]);
+    let refused = dir.run(&["search", "--posted-min", "2"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--posted-min: says how often or since when"));
+}
+
+#[test]
+fn an_import_replaces_the_posts_it_touched_and_a_missing_index_is_built_on_first_search() {
+    let dir = Dir::new();
+    world(&dir);
+    // runner posts about creatine again; a1's caption is corrected (a later observation).
+    let a1 = ("a1", 40, "Coffee every morning before my workouts #gym", "", "", false, 100, 10, 0);
+    let b3 = ("b3", 0, "creatine gummies review", "", "", false, 60, 6, 0);
+    let lines = [post_line("instagram", "lifter", &a1, AS_OF + DAY), post_line("tiktok", "runner", &b3, AS_OF)];
+    dir.write("more.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "more.ndjson"]);
+    assert_eq!(ids(&search(&dir, &["creatine", "--newest"])), ["b3", "c2", "a3", "b1"]);
+    assert_eq!(ids(&search(&dir, &["coffee"])), ["a1"]);
+    assert_eq!(channels(&dir, &["--posted", "creatine", "--posted-min", "2"]), ["runner"]);
+    // The index is a cache: without it (a store from before it), the first search builds it.
+    std::fs::remove_dir_all(dir.data().join("post-index")).unwrap();
+    assert_eq!(ids(&search(&dir, &["creatine", "--newest"])), ["b3", "c2", "a3", "b1"]);
+    assert!(dir.data().join("post-index").join("meta.json").is_file());
+}
+
+#[test]
+fn the_api_answers_a_post_search_as_the_cli_does_and_refuses_bad_parameters_with_a_code() {
+    let dir = Dir::new();
+    world(&dir);
+    let cli = search(&dir, &["@fitfuel", "--newest"]);
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    let r = admin.get("/api/v1/posts?q=%40fitfuel&sort=newest");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json(), cli);
+    let page = admin.get("/api/v1/posts?q=creatine&platform=instagram&since=2026-11-12").json();
+    assert_eq!(ids(&page), ["c2", "a3"]);
+    admin.get("/api/v1/posts").error(400, "invalid_parameter");
+    admin.get("/api/v1/posts?q=creatine&since=lately").error(400, "invalid_parameter");
+    admin.get("/api/v1/posts?q=creatine&sort=likes").error(400, "invalid_parameter");
+    admin.get("/api/v1/posts?q=creatine&since=2026-11-12&until=2026-11-01").error(400, "invalid_parameter");
+    admin.get("/api/v1/posts?q=creatine&colour=red").error(400, "unknown_parameter");
+    // The Directory's filter over HTTP.
+    let r = admin.get("/api/v1/search?posted=creatine&posted_min=2");
+    let body = r.json();
+    let found: Vec<&str> = body["results"].as_array().unwrap().iter().map(|c| c["handle"].as_str().unwrap()).collect();
+    assert_eq!(found, ["lifter"]);
+    admin.get("/api/v1/search?posted_since=90d").error(400, "invalid_parameter");
+}

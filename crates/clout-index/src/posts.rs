@@ -1,0 +1,574 @@
+//! The post index: every post's caption, hashtags and mentions in a tantivy index on
+//! disk, with what a post search filters and sorts on beside them (channel, platform,
+//! publication time, the paid-partnership flag), answering "which posts say this" and
+//! "which channels said it at least N times".
+//!
+//! It is a projection like the channels' text index (`text`): the store keeps the posts,
+//! and each commit carries a stamp the caller chooses, so a reader can tell what the
+//! index holds. A post is one document, found again by its channel (a channel's posts are
+//! removed and added together) and read back by the store's row id.
+//!
+//! Words are analysed as in the channels' index (Unicode words, folded to ASCII, English
+//! stemming, no stop words). A query matches a post when every part does: a word (or a
+//! word that analyses into several, as a phrase) or a phrase in the caption or the
+//! hashtags; a `#hashtag` among the hashtags only; an `@mention` among the mentioned
+//! accounts only, compared whole and without case. A post's hashtags and mentions are
+//! those imported with it and those its caption writes (`#run`, `@nike`), so a post whose
+//! source gave only a caption is found by both.
+
+use std::collections::{BinaryHeap, HashMap};
+use std::path::Path;
+
+use clout_core::text::{TextQuery, hashtags_in, mentions_in};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+
+use crate::text::{ANALYSER, TextError, TextResult, WRITER_HEAP_PER_THREAD, analyser};
+
+#[cfg(test)]
+mod tests;
+
+/// The tokenizer of the mentions field: each mention is one token, as given.
+const WHOLE: &str = "raw";
+
+/// One post as the store keeps it (hashtags and mentions separated by spaces or commas,
+/// with or without their `#` and `@`).
+#[derive(Debug, Clone, Copy)]
+pub struct PostDoc<'a> {
+    /// The store's id of the post's row.
+    pub post_id: i64,
+    pub channel_id: i64,
+    /// The platform's code (`clout_core::Platform::code`).
+    pub platform: u8,
+    /// Unix seconds.
+    pub published_at: i64,
+    /// A paid partnership or disclosed ad.
+    pub sponsored: bool,
+    pub caption: &'a str,
+    pub hashtags: &'a str,
+    pub mentions: &'a str,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    post: Field,
+    channel: Field,
+    platform: Field,
+    published: Field,
+    sponsored: Field,
+    caption: Field,
+    hashtags: Field,
+    mentions: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let post = b.add_u64_field("post", FAST);
+    let channel = b.add_u64_field("channel", INDEXED | FAST);
+    let platform = b.add_u64_field("platform", FAST);
+    let published = b.add_i64_field("published", FAST);
+    let sponsored = b.add_u64_field("sponsored", FAST);
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(ANALYSER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let caption = b.add_text_field("caption", words.clone());
+    let hashtags = b.add_text_field("hashtags", words);
+    let whole = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(WHOLE).set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let mentions = b.add_text_field("mentions", whole);
+    (b.build(), Fields { post, channel, platform, published, sponsored, caption, hashtags, mentions })
+}
+
+/// Which posts a search keeps, besides matching its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostFilter {
+    /// Platform codes; any platform when empty.
+    pub platforms: Vec<u8>,
+    /// Published at or after (Unix seconds).
+    pub since: Option<i64>,
+    /// Published before (Unix seconds).
+    pub until: Option<i64>,
+    /// Only sponsored posts (`true`) or only organic ones (`false`).
+    pub sponsored: Option<bool>,
+}
+
+/// The order of a page of posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostSort {
+    /// Best match first (BM25), then newest.
+    Relevance,
+    /// Newest first.
+    Newest,
+}
+
+/// A post a search found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PostHit {
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub published_at: i64,
+    /// The text score (higher is better); 0 when sorted by time.
+    pub score: f64,
+}
+
+/// A page of a post search: how many posts match in all, and the page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostPage {
+    pub total: u64,
+    pub hits: Vec<PostHit>,
+}
+
+/// The post index in one directory.
+pub struct PostIndex {
+    index: Index,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for PostIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostIndex").finish_non_exhaustive()
+    }
+}
+
+fn io(e: std::io::Error) -> TextError {
+    TextError(e.into())
+}
+
+impl PostIndex {
+    /// Opens the index in `dir`, creating it empty when there is none; one this version
+    /// cannot read (another schema) is replaced by an empty one (it is derived).
+    pub fn open(dir: &Path) -> TextResult<PostIndex> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let readable = Index::open(MmapDirectory::open(dir)?).ok().filter(|i| i.schema() == schema);
+        let index = match readable {
+            Some(index) => index,
+            None => {
+                std::fs::remove_dir_all(dir).map_err(io)?;
+                std::fs::create_dir_all(dir).map_err(io)?;
+                Index::create(MmapDirectory::open(dir)?, schema, Default::default())?
+            }
+        };
+        index.tokenizers().register(ANALYSER, analyser());
+        Ok(PostIndex { index, fields })
+    }
+
+    /// Opens the index in `dir` when there is one this version can read; creates,
+    /// replaces or changes nothing.
+    pub fn open_existing(dir: &Path) -> TextResult<Option<PostIndex>> {
+        if !dir.join("meta.json").is_file() {
+            return Ok(None);
+        }
+        let (schema, fields) = schema();
+        let index = Index::open(MmapDirectory::open(dir)?)?;
+        if index.schema() != schema {
+            return Ok(None);
+        }
+        index.tokenizers().register(ANALYSER, analyser());
+        Ok(Some(PostIndex { index, fields }))
+    }
+
+    /// An index in memory (tests).
+    pub fn in_memory() -> PostIndex {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYSER, analyser());
+        PostIndex { index, fields }
+    }
+
+    /// The stamp of the last commit, `None` before the first.
+    pub fn stamp(&self) -> TextResult<Option<String>> {
+        Ok(self.index.load_metas()?.payload)
+    }
+
+    /// A reader of the last commit with its stamp; `None` when another process committed
+    /// while it was opened.
+    pub fn reader(&self) -> TextResult<Option<PostReader>> {
+        let before = self.stamp()?;
+        let reader = self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let after = self.stamp()?;
+        Ok((before == after).then(|| PostReader {
+            reader,
+            fields: self.fields,
+            stamp: after,
+            index: self.index.clone(),
+        }))
+    }
+
+    /// A writer on `threads` threads; one at a time in any process (a second gets an error).
+    pub fn writer(&self, threads: usize) -> TextResult<PostWriter> {
+        let threads = threads.clamp(1, 8);
+        let writer = self.index.writer_with_num_threads(threads, threads * WRITER_HEAP_PER_THREAD)?;
+        Ok(PostWriter { writer, fields: self.fields, added: 0 })
+    }
+}
+
+/// Changes to the index, visible after [`PostWriter::commit`]; dropped without one, it
+/// changes nothing.
+pub struct PostWriter {
+    writer: IndexWriter,
+    fields: Fields,
+    added: u64,
+}
+
+impl std::fmt::Debug for PostWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostWriter").field("added", &self.added).finish_non_exhaustive()
+    }
+}
+
+/// The parts of a stored list of hashtags or mentions (spaces or commas between them,
+/// each with or without its sign), lowercased.
+fn listed(list: &str, sign: char) -> impl Iterator<Item = String> + '_ {
+    list.split([' ', ',', '\t', '\n'])
+        .map(move |s| s.trim().trim_start_matches(sign).trim_end_matches('.'))
+        .filter(|s| s.chars().any(char::is_alphanumeric))
+        .map(str::to_lowercase)
+}
+
+impl PostWriter {
+    /// Removes every post.
+    pub fn clear(&mut self) -> TextResult<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Removes every post of the channel `channel_id`.
+    pub fn remove_channel(&mut self, channel_id: i64) {
+        self.writer.delete_term(Term::from_field_u64(self.fields.channel, channel_id as u64));
+    }
+
+    /// Adds a post; remove its channel first when it may be there.
+    pub fn add(&mut self, post: &PostDoc<'_>) -> TextResult<()> {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.post, post.post_id as u64);
+        d.add_u64(f.channel, post.channel_id as u64);
+        d.add_u64(f.platform, u64::from(post.platform));
+        d.add_i64(f.published, post.published_at);
+        d.add_u64(f.sponsored, u64::from(post.sponsored));
+        if !post.caption.is_empty() {
+            d.add_text(f.caption, post.caption);
+        }
+        let mut tags: Vec<String> = listed(post.hashtags, '#').collect();
+        tags.extend(hashtags_in(post.caption));
+        tags.sort_unstable();
+        tags.dedup();
+        if !tags.is_empty() {
+            d.add_text(f.hashtags, tags.join(" "));
+        }
+        let mut mentions: Vec<String> = listed(post.mentions, '@').collect();
+        mentions.extend(mentions_in(post.caption));
+        mentions.sort_unstable();
+        mentions.dedup();
+        for m in &mentions {
+            d.add_text(f.mentions, m);
+        }
+        self.writer.add_document(d)?;
+        self.added += 1;
+        Ok(())
+    }
+
+    /// Drops every change since the last commit.
+    pub fn rollback(&mut self) -> TextResult<()> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
+    /// Commits everything with `stamp`, then waits for the segments to be merged.
+    pub fn commit(mut self, stamp: &str) -> TextResult<()> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(stamp);
+        prepared.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+/// A reader of one commit of the index.
+pub struct PostReader {
+    reader: IndexReader,
+    index: Index,
+    fields: Fields,
+    stamp: Option<String>,
+}
+
+impl std::fmt::Debug for PostReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostReader").field("stamp", &self.stamp).finish_non_exhaustive()
+    }
+}
+
+impl PostReader {
+    /// The stamp of the commit this reader reads.
+    pub fn stamp(&self) -> Option<&str> {
+        self.stamp.as_deref()
+    }
+
+    /// How many posts the commit holds.
+    pub fn posts(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The posts matching `query` and `filter`: how many in all, and the page
+    /// `offset..offset + limit` in `sort` order (ties: newest, then the higher row id).
+    pub fn search(
+        &self,
+        query: &TextQuery,
+        filter: &PostFilter,
+        sort: PostSort,
+        offset: usize,
+        limit: usize,
+    ) -> TextResult<PostPage> {
+        let compiled = self.compile(query);
+        let collector = Matches { filter, sort, keep: offset.saturating_add(limit) };
+        let (total, mut hits) = self.reader.searcher().search(&*compiled, &collector)?;
+        hits.sort_by(|a, b| b.cmp(a));
+        let hits = hits.into_iter().skip(offset).take(limit).map(|k| k.hit).collect();
+        Ok(PostPage { total, hits })
+    }
+
+    /// The channels with at least `min_posts` posts matching `query` and `filter`, with how
+    /// many, in no particular order.
+    pub fn channels_posting(
+        &self,
+        query: &TextQuery,
+        filter: &PostFilter,
+        min_posts: u32,
+    ) -> TextResult<Vec<(i64, u32)>> {
+        let compiled = self.compile(query);
+        let counts = self.reader.searcher().search(&*compiled, &PerChannel { filter })?;
+        Ok(counts.into_iter().filter(|&(_, n)| n >= min_posts.max(1)).map(|(c, n)| (c as i64, n)).collect())
+    }
+
+    fn words(&self, text: &str) -> Vec<String> {
+        let mut analyser = self.index.tokenizers().get(ANALYSER).unwrap_or_else(analyser);
+        let mut stream = analyser.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    fn in_field(field: Field, words: &[String]) -> Box<dyn Query> {
+        match words {
+            [] => Box::new(EmptyQuery),
+            [word] => Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs)),
+            _ => Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect())),
+        }
+    }
+
+    fn compile(&self, query: &TextQuery) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for text in query.words().iter().chain(query.phrases()) {
+            let words = self.words(text);
+            let either: Vec<(Occur, Box<dyn Query>)> = vec![
+                (Occur::Should, Self::in_field(f.caption, &words)),
+                (Occur::Should, Self::in_field(f.hashtags, &words)),
+            ];
+            parts.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        }
+        for tag in query.hashtags() {
+            parts.push((Occur::Must, Self::in_field(f.hashtags, &self.words(tag))));
+        }
+        for mention in query.mentions() {
+            let term = Term::from_field_text(f.mentions, &mention.to_lowercase());
+            parts.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+}
+
+/// A segment's fast fields a filter reads.
+struct Columns {
+    post: Column<u64>,
+    channel: Column<u64>,
+    platform: Column<u64>,
+    published: Column<i64>,
+    sponsored: Column<u64>,
+}
+
+impl Columns {
+    fn of(segment: &SegmentReader) -> tantivy::Result<Columns> {
+        let ff = segment.fast_fields();
+        Ok(Columns {
+            post: ff.u64("post")?,
+            channel: ff.u64("channel")?,
+            platform: ff.u64("platform")?,
+            published: ff.i64("published")?,
+            sponsored: ff.u64("sponsored")?,
+        })
+    }
+
+    /// The document's channel and publication time when it passes `filter`.
+    fn passing(&self, doc: DocId, filter: &PostFilter) -> Option<(u64, i64)> {
+        let published = self.published.first(doc)?;
+        if filter.since.is_some_and(|s| published < s) || filter.until.is_some_and(|u| published >= u) {
+            return None;
+        }
+        if !filter.platforms.is_empty() {
+            let platform = self.platform.first(doc)?;
+            if !filter.platforms.iter().any(|&p| u64::from(p) == platform) {
+                return None;
+            }
+        }
+        if let Some(wanted) = filter.sponsored
+            && (self.sponsored.first(doc)? == 1) != wanted
+        {
+            return None;
+        }
+        Some((self.channel.first(doc)?, published))
+    }
+}
+
+/// A hit with its sort key, ordered best first by `Ord` (greater is better).
+#[derive(Debug, Clone, Copy)]
+struct Keyed {
+    key: (f64, i64, i64),
+    hit: PostHit,
+}
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Keyed) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Keyed {}
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Keyed) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Keyed {
+    fn cmp(&self, other: &Keyed) -> std::cmp::Ordering {
+        self.key.0.total_cmp(&other.key.0).then(self.key.1.cmp(&other.key.1)).then(self.key.2.cmp(&other.key.2))
+    }
+}
+
+/// Counts every match passing the filter and keeps the best `keep`.
+struct Matches<'a> {
+    filter: &'a PostFilter,
+    sort: PostSort,
+    keep: usize,
+}
+
+struct SegmentMatches {
+    columns: Columns,
+    filter: PostFilter,
+    sort: PostSort,
+    keep: usize,
+    total: u64,
+    /// The best `keep`, worst on top (`Reverse`).
+    best: BinaryHeap<std::cmp::Reverse<Keyed>>,
+}
+
+impl Collector for Matches<'_> {
+    type Fruit = (u64, Vec<Keyed>);
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            columns: Columns::of(segment)?,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            keep: self.keep,
+            total: 0,
+            best: BinaryHeap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == PostSort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, Vec<Keyed>)>) -> tantivy::Result<(u64, Vec<Keyed>)> {
+        let total = fruits.iter().map(|f| f.0).sum();
+        let mut all: Vec<Keyed> = fruits.into_iter().flat_map(|f| f.1).collect();
+        all.sort_by(|a, b| b.cmp(a));
+        all.truncate(self.keep);
+        Ok((total, all))
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = (u64, Vec<Keyed>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some((channel, published)) = self.columns.passing(doc, &self.filter) else { return };
+        self.total += 1;
+        if self.keep == 0 {
+            return;
+        }
+        let post = self.columns.post.first(doc).unwrap_or(0) as i64;
+        let score = if self.sort == PostSort::Relevance { f64::from(score) } else { 0.0 };
+        let keyed = Keyed {
+            key: (score, published, post),
+            hit: PostHit { post_id: post, channel_id: channel as i64, published_at: published, score },
+        };
+        if self.best.len() < self.keep {
+            self.best.push(std::cmp::Reverse(keyed));
+        } else if self.best.peek().is_some_and(|w| keyed > w.0) {
+            self.best.pop();
+            self.best.push(std::cmp::Reverse(keyed));
+        }
+    }
+
+    fn harvest(self) -> (u64, Vec<Keyed>) {
+        (self.total, self.best.into_iter().map(|r| r.0).collect())
+    }
+}
+
+/// Counts the matches passing the filter per channel.
+struct PerChannel<'a> {
+    filter: &'a PostFilter,
+}
+
+struct SegmentPerChannel {
+    columns: Columns,
+    filter: PostFilter,
+    counts: HashMap<u64, u32>,
+}
+
+impl Collector for PerChannel<'_> {
+    type Fruit = HashMap<u64, u32>;
+    type Child = SegmentPerChannel;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentPerChannel> {
+        Ok(SegmentPerChannel { columns: Columns::of(segment)?, filter: self.filter.clone(), counts: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<HashMap<u64, u32>> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (c, n) in f {
+                *all.entry(c).or_insert(0) += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentPerChannel {
+    type Fruit = HashMap<u64, u32>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some((channel, _)) = self.columns.passing(doc, &self.filter) {
+            *self.counts.entry(channel).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<u64, u32> {
+        self.counts
+    }
+}

@@ -1,0 +1,162 @@
+//! The post index on hand-made posts, each expected hit worked out by reading them.
+
+use super::*;
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_790_000_000;
+
+/// (post id, channel, platform, days after T0, sponsored, caption, hashtags, mentions)
+type Row = (i64, i64, u8, i64, bool, &'static str, &'static str, &'static str);
+
+const POSTS: &[Row] = &[
+    (1, 10, 0, 0, false, "Creatine before my morning workouts", "gym fitness", ""),
+    (2, 10, 0, 10, true, "Loving these running shoes, thanks @Nike.Running!", "ad", ""),
+    (3, 10, 0, 20, false, "Post-workout shake with creatine and oats", "", ""),
+    (4, 11, 1, 5, false, "Meal prep for the week #mealprep #Self_Care", "", ""),
+    (5, 11, 1, 15, true, "Our new serum", "skincare glowlab", "glowlab"),
+    (6, 12, 0, 25, false, "creatine creatine creatine", "", ""),
+    (7, 12, 0, 30, false, "Write to me@mail.com about creatine", "", "fitfuel,@brewhaus"),
+    (8, 13, 2, 1, false, "", "creatine", ""),
+];
+
+fn index() -> PostIndex {
+    let index = PostIndex::in_memory();
+    let mut w = index.writer(1).unwrap();
+    for &(post_id, channel_id, platform, day, sponsored, caption, hashtags, mentions) in POSTS {
+        let doc = PostDoc {
+            post_id,
+            channel_id,
+            platform,
+            published_at: T0 + day * DAY,
+            sponsored,
+            caption,
+            hashtags,
+            mentions,
+        };
+        w.add(&doc).unwrap();
+    }
+    w.commit("v1").unwrap();
+    index
+}
+
+fn q(text: &str) -> TextQuery {
+    TextQuery::parse(text).unwrap().unwrap()
+}
+
+fn ids(page: &PostPage) -> Vec<i64> {
+    page.hits.iter().map(|h| h.post_id).collect()
+}
+
+fn search(index: &PostIndex, text: &str, filter: &PostFilter, sort: PostSort) -> PostPage {
+    index.reader().unwrap().unwrap().search(&q(text), filter, sort, 0, 50).unwrap()
+}
+
+#[test]
+fn words_match_captions_and_hashtags_stemmed_and_newest_first_when_asked() {
+    let index = index();
+    let all = PostFilter::default();
+    // "creatine" is in the captions of 1, 3, 6 and 7 and the hashtags of 8; the
+    // newest first: 7 (day 30), 6 (25), 3 (20), 8 (1), 1 (0).
+    let page = search(&index, "creatine", &all, PostSort::Newest);
+    assert_eq!(page.total, 5);
+    assert_eq!(ids(&page), [7, 6, 3, 8, 1]);
+    // "workout" stems "workouts" (1) and "Post-workout" (3).
+    assert_eq!(ids(&search(&index, "workout creatine", &all, PostSort::Newest)), [3, 1]);
+    // A phrase is its words side by side: only 1 has "morning workouts".
+    assert_eq!(ids(&search(&index, "\"morning workout\"", &all, PostSort::Newest)), [1]);
+    // Relevance: among the captions, 6 says it three times in three words, so it ranks
+    // above 1, 3 and 7, which say it once in five or more.
+    let ranked = ids(&search(&index, "creatine", &all, PostSort::Relevance));
+    let at = |id: i64| ranked.iter().position(|&p| p == id).unwrap();
+    assert!(at(6) < at(1) && at(6) < at(3) && at(6) < at(7), "{ranked:?}");
+}
+
+#[test]
+fn hashtags_and_mentions_match_only_their_own_lists_including_the_captions_own() {
+    let index = index();
+    let all = PostFilter::default();
+    // #mealprep and #self_care are written in 4's caption only.
+    assert_eq!(ids(&search(&index, "#mealprep", &all, PostSort::Newest)), [4]);
+    assert_eq!(ids(&search(&index, "#self_care", &all, PostSort::Newest)), [4]);
+    // "creatine" is a hashtag of 8 only, though four captions say it.
+    assert_eq!(ids(&search(&index, "#creatine", &all, PostSort::Newest)), [8]);
+    // @nike.running is written in 2's caption; @glowlab is 5's mention (and hashtag).
+    assert_eq!(ids(&search(&index, "@nike.running", &all, PostSort::Newest)), [2]);
+    assert_eq!(ids(&search(&index, "@NIKE.RUNNING", &all, PostSort::Newest)), [2]);
+    assert_eq!(ids(&search(&index, "@glowlab", &all, PostSort::Newest)), [5]);
+    // A mention is whole: @nike is not @nike.running; an email address mentions no one.
+    assert_eq!(search(&index, "@nike", &all, PostSort::Newest).total, 0);
+    assert_eq!(search(&index, "@mail.com", &all, PostSort::Newest).total, 0);
+    // Stored mentions are split on commas and lose their `@`.
+    assert_eq!(ids(&search(&index, "@brewhaus", &all, PostSort::Newest)), [7]);
+    assert_eq!(ids(&search(&index, "@fitfuel creatine", &all, PostSort::Newest)), [7]);
+}
+
+#[test]
+fn platform_dates_and_the_sponsored_flag_filter_and_the_total_counts_every_match() {
+    let index = index();
+    let days = |from: i64, to: i64| PostFilter {
+        since: Some(T0 + from * DAY),
+        until: Some(T0 + to * DAY),
+        ..PostFilter::default()
+    };
+    // Days 10 to 25 (25 excluded): of the creatine posts only 3 (day 20).
+    assert_eq!(ids(&search(&index, "creatine", &days(10, 25), PostSort::Newest)), [3]);
+    // Since day 20 (inclusive): 3, 6, 7.
+    let since = PostFilter { since: Some(T0 + 20 * DAY), ..PostFilter::default() };
+    assert_eq!(search(&index, "creatine", &since, PostSort::Newest).total, 3);
+    // Platform 2 only: 8.
+    let platform = PostFilter { platforms: vec![2], ..PostFilter::default() };
+    assert_eq!(ids(&search(&index, "creatine", &platform, PostSort::Newest)), [8]);
+    let sponsored = PostFilter { sponsored: Some(true), ..PostFilter::default() };
+    assert_eq!(ids(&search(&index, "thanks", &sponsored, PostSort::Newest)), [2]);
+    let organic = PostFilter { sponsored: Some(false), ..PostFilter::default() };
+    assert_eq!(search(&index, "thanks", &organic, PostSort::Newest).total, 0);
+    // A page past the first: the total is all five, the page the last two.
+    let reader = index.reader().unwrap().unwrap();
+    let page = reader.search(&q("creatine"), &PostFilter::default(), PostSort::Newest, 3, 10).unwrap();
+    assert_eq!((page.total, ids(&page)), (5, vec![8, 1]));
+}
+
+#[test]
+fn channels_posting_count_their_matching_posts_within_the_filter() {
+    let index = index();
+    let reader = index.reader().unwrap().unwrap();
+    let at_least = |min: u32, filter: &PostFilter| {
+        let mut c = reader.channels_posting(&q("creatine"), filter, min).unwrap();
+        c.sort_unstable();
+        c
+    };
+    let all = PostFilter::default();
+    // Channel 10: posts 1 and 3; 12: 6 and 7; 13: 8.
+    assert_eq!(at_least(1, &all), [(10, 2), (12, 2), (13, 1)]);
+    assert_eq!(at_least(2, &all), [(10, 2), (12, 2)]);
+    assert_eq!(at_least(3, &all), []);
+    // Since day 20: channel 10 keeps only 3, channel 12 both.
+    let since = PostFilter { since: Some(T0 + 20 * DAY), ..PostFilter::default() };
+    assert_eq!(at_least(2, &since), [(12, 2)]);
+}
+
+#[test]
+fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
+    let index = index();
+    let mut w = index.writer(1).unwrap();
+    w.remove_channel(12);
+    let doc = PostDoc {
+        post_id: 9,
+        channel_id: 12,
+        platform: 0,
+        published_at: T0,
+        sponsored: false,
+        caption: "no more supplements",
+        hashtags: "",
+        mentions: "",
+    };
+    w.add(&doc).unwrap();
+    w.commit("v2").unwrap();
+    let reader = index.reader().unwrap().unwrap();
+    assert_eq!(reader.stamp(), Some("v2"));
+    assert_eq!(reader.posts(), 7);
+    assert_eq!(ids(&search(&index, "creatine", &PostFilter::default(), PostSort::Newest)), [3, 8, 1]);
+    assert_eq!(ids(&search(&index, "supplements", &PostFilter::default(), PostSort::Newest)), [9]);
+}

@@ -1,0 +1,154 @@
+//! Posts for the post index and for a post search's page: every post's searchable text
+//! (streamed, with the count of import batches it is as of), and the found posts read
+//! back by row id with their channel and current numbers.
+
+use clout_core::engagement::PostSnapshot;
+use clout_core::{Platform, Timestamp};
+
+use crate::channels::PostRow;
+use crate::columns::{platform_col, u64_col};
+use crate::{Result, Store};
+
+/// One post's searchable text and what a post search filters on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostText {
+    /// The post's row id (the store's, not the platform's).
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub platform: Platform,
+    pub published_at: i64,
+    pub sponsored: bool,
+    pub caption: String,
+    /// Hashtags without `#`, space-separated.
+    pub hashtags: String,
+    /// Mentioned accounts without `@`, as imported (spaces or commas between them).
+    pub mentions: String,
+}
+
+/// A post a search found, with its channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundPost {
+    /// The post's row id.
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub platform: Platform,
+    pub handle: String,
+    pub name: Option<String>,
+    /// The channel's followers now.
+    pub followers: Option<u64>,
+    pub post: PostRow,
+    /// Mentioned accounts as imported, without `@`.
+    pub mentions: Vec<String>,
+}
+
+/// Ids are read this many at a time (SQLite allows 32,766 parameters).
+const IDS_PER_STATEMENT: usize = 500;
+
+impl Store {
+    /// Every post's text (all by row id, or those of `channels` by channel id then row id), with
+    /// the count of import batches it is as of: `None` when a batch was written while it
+    /// was read, so a copy made from it may mix two states.
+    pub(crate) fn for_each_post_text(
+        &self,
+        channels: Option<&[i64]>,
+        f: &mut dyn FnMut(PostText),
+    ) -> Result<Option<i64>> {
+        let before = self.derived_writes()?;
+        let select =
+            "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions
+             FROM posts p JOIN channels c ON c.id = p.channel_id";
+        let mut read = |r: &rusqlite::Row<'_>| -> Result<()> {
+            let text =
+                |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+            f(PostText {
+                post_id: r.get(0)?,
+                channel_id: r.get(1)?,
+                platform: platform_col(&r.get::<_, String>(2)?)?,
+                published_at: r.get(3)?,
+                sponsored: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+                caption: text(5)?,
+                hashtags: text(6)?,
+                mentions: text(7)?,
+            });
+            Ok(())
+        };
+        match channels {
+            None => {
+                let mut stmt = self.conn.prepare(&format!("{select} ORDER BY p.id"))?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    read(r)?;
+                }
+            }
+            Some(ids) => {
+                let mut stmt = self.conn.prepare_cached(&format!("{select} WHERE p.channel_id = ?1 ORDER BY p.id"))?;
+                let mut ids = ids.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in ids {
+                    let mut rows = stmt.query([id])?;
+                    while let Some(r) = rows.next()? {
+                        read(r)?;
+                    }
+                }
+            }
+        }
+        let after = self.derived_writes()?;
+        Ok((before == after).then_some(after))
+    }
+
+    /// The posts with these row ids, in the order given (ids not in the store are left out).
+    pub(crate) fn found_posts(&self, ids: &[i64]) -> Result<Vec<FoundPost>> {
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT p.id, p.channel_id, c.platform, c.handle, c.name, c.followers,
+                    p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at,
+                    1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
+                    p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path, p.mentions
+                 FROM posts p JOIN channels c ON c.id = p.channel_id JOIN sources s ON s.id = p.source_id
+                 WHERE p.id IN ({marks})"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                    Ok(r.get::<_, Option<String>>(i)?
+                        .map(|h| h.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+                        .unwrap_or_default())
+                };
+                let post = PostRow {
+                    snapshot: PostSnapshot {
+                        post_id: r.get(6)?,
+                        published_at: Timestamp::from_unix(r.get(7)?),
+                        likes: u64_col(r.get(8)?),
+                        comments: u64_col(r.get(9)?),
+                        shares: u64_col(r.get(10)?),
+                        views: u64_col(r.get(11)?),
+                    },
+                    saves: u64_col(r.get(12)?),
+                    observed_at: Timestamp::from_unix(r.get(13)?),
+                    observations: r.get(14)?,
+                    post_type: r.get(15)?,
+                    caption: r.get(16)?,
+                    hashtags: list(17)?,
+                    url: r.get(18)?,
+                    sponsored: r.get(19)?,
+                    source: r.get(20)?,
+                };
+                let row = FoundPost {
+                    post_id: r.get(0)?,
+                    channel_id: r.get(1)?,
+                    platform: platform_col(&r.get::<_, String>(2)?)?,
+                    handle: r.get(3)?,
+                    name: r.get(4)?,
+                    followers: u64_col(r.get(5)?),
+                    post,
+                    mentions: list(21)?,
+                };
+                found.insert(row.post_id, row);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+}
