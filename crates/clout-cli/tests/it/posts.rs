@@ -175,4 +175,22 @@ fn the_api_answers_a_post_search_as_the_cli_does_and_refuses_bad_parameters_with
     let found: Vec<&str> = body["results"].as_array().unwrap().iter().map(|c| c["handle"].as_str().unwrap()).collect();
     assert_eq!(found, ["lifter"]);
     admin.get("/api/v1/search?posted_since=90d").error(400, "invalid_parameter");
+    // The Posts page: the posts, their channels, the sponsored badge and a link to the
+    // channels that said it; a bad value is said on the page.
+    let page = admin.get("/posts?q=%40fitfuel&sort=newest");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let (b2, a3) = (page.body.find("Race day!").unwrap(), page.body.find("Switched my creatine brand").unwrap());
+    assert!(b2 < a3, "newest first");
+    assert!(page.body.contains(r#"href="/channels/tiktok/runner""#) && page.body.contains(">Sponsored<"));
+    // (The template escapes `/` as `&#x2f;`, which the browser reads back.)
+    assert!(page.body.contains(r#"href="&#x2f;directory?posted=%40fitfuel""#), "the channels that posted this");
+    let bad = admin.get("/posts?q=creatine&since=lately");
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("&#x27;lately&#x27; is not a date") || bad.body.contains("'lately' is not a date"),
+        "{}",
+        bad.body
+    );
+    let directory = admin.get("/directory?posted=creatine&posted_min=2");
+    assert!(directory.body.contains(">@lifter<") && !directory.body.contains(">@runner<"));
 }

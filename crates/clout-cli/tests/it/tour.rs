@@ -221,6 +221,9 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
     let pages: Vec<(&str, String)> = vec![
         ("directory", format!("{base}/directory")),
         ("directory-search", format!("{base}/directory?q=vegan&tier=micro&sort=er")),
+        ("directory-posted", format!("{base}/directory?posted=%40glowlab&posted_min=2&posted_since=365d")),
+        ("posts", format!("{base}/posts?q=%40glowlab&sort=newest")),
+        ("posts-sponsored", format!("{base}/posts?q=protein&sponsored=true&since=365d")),
         ("profile", profile.clone()),
         ("lookalikes-by-followers", format!("{profile}?lookalikes=followers")),
         ("plan-comparison", format!("{base}/plan?budget=10000&niche=fitness&compare=true")),

@@ -10,6 +10,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("setup.html", include_str!("../../templates/setup.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("directory.html", include_str!("../../templates/directory.html")),
+    ("posts.html", include_str!("../../templates/posts.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("channel.html", include_str!("../../templates/channel.html")),
     ("plan.html", include_str!("../../templates/plan.html")),

@@ -37,9 +37,22 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         "min_growth",
         "min_quality",
         "data_since",
+        "posted",
+        "posted_min",
     ] {
         query_ctx.insert(k.to_string(), single(k).into());
     }
+    let posted_since = single("posted_since");
+    let mut since_options: Vec<Value> =
+        [("", "any time"), ("30d", "the last 30 days"), ("90d", "the last 90 days"), ("365d", "the last year")]
+            .iter()
+            .map(|(v, l)| json!({"value": v, "label": l, "selected": *v == posted_since}))
+            .collect();
+    // A moment from a shared URL or the API stays chosen.
+    if !since_options.iter().any(|o| o["selected"] == true) {
+        since_options.push(json!({"value": posted_since, "label": format!("since {posted_since}"), "selected": true}));
+    }
+    ctx["posted_since"] = since_options.into();
     ctx["query"] = Value::Object(query_ctx);
     let sort = single("sort");
     let sort = if sort.is_empty() { "relevance".to_string() } else { sort };
