@@ -18,18 +18,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
-use clout_core::Timestamp;
+use clout_app::{Access, Catalogue, CatalogueOptions};
 use clout_core::discovery::{DiscoveryQuery, SortKey};
 use clout_core::text::TextQuery;
 use clout_index::text::{TextDoc, TextIndex};
 use clout_store::TextSearch;
+use common::{build_store, config, dir_size, env_or, ms, spread};
 
-const AS_OF: i64 = 1_795_176_000;
 const ROUNDS: usize = 5;
 
 /// Keywords a marketer types, from words every channel says to words a few do.
@@ -65,58 +66,6 @@ const WORDS: [&str; 30] = [
     "espresso",
     "kombucha",
 ];
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn config(dir: &Path) -> AppConfig {
-    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }
-}
-
-fn build_store(dir: &Path, channels: usize) {
-    std::fs::create_dir_all(dir).unwrap();
-    let world = dir.join("world.ndjson.gz");
-    let start = Instant::now();
-    {
-        let file = std::io::BufWriter::with_capacity(1 << 22, std::fs::File::create(&world).unwrap());
-        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-        clout_app::write_demo_world(&mut gz, 42, channels, Timestamp::from_unix(AS_OF)).unwrap();
-        gz.finish().unwrap().flush().unwrap();
-    }
-    println!("wrote the demo world in {:.0} s", start.elapsed().as_secs_f64());
-    let start = Instant::now();
-    let mut app = App::open(config(dir), Access::Write, "bench").unwrap();
-    let options = ImportOptions {
-        clock: || Timestamp::from_unix(AS_OF + 86_400),
-        strict: false,
-        batch_size: 50_000,
-        limits: Default::default(),
-        max_decompressed_bytes: None,
-        answers_observed_at: None,
-        csv_map: None,
-    };
-    let summary = app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
-    assert_eq!(summary.rejected, 0);
-    println!("imported {} records (with the recompute) in {:.0} s", summary.accepted, start.elapsed().as_secs_f64());
-    std::fs::remove_file(&world).ok();
-    std::fs::write(dir.join("complete"), b"").unwrap();
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir).unwrap().flatten().map(|e| e.metadata().map(|m| m.len()).unwrap_or(0)).sum()
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// `p50 / p99 / max` of `times`, in milliseconds.
-fn spread(times: &mut [Duration]) -> String {
-    times.sort();
-    let at = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
-    format!("p50 {:7.1} ms   p99 {:7.1} ms   max {:7.1} ms", ms(at(0.5)), ms(at(0.99)), ms(times[times.len() - 1]))
-}
 
 fn main() {
     let channels = env_or("CLOUT_BENCH_CHANNELS", 100_000);

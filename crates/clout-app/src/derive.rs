@@ -462,6 +462,7 @@ impl App {
         &mut self,
         run: RunWrites,
         touched: &[i64],
+        touched_posts: Option<&[i64]>,
         starting: &mut dyn FnMut(),
     ) -> Result<(Option<RecomputeSummary>, Option<NicheSummary>)> {
         // No batch reached the store (every file unreadable or empty), here or in another
@@ -482,7 +483,7 @@ impl App {
         };
         let (metrics, niches, _) = self.derive_all(scope)?;
         let incremental = run.stale_before.is_none() && !others_wrote;
-        self.sync_post_index(incremental.then_some(touched), run.writes_at_start);
+        self.sync_post_index(touched_posts.filter(|_| incremental), run.writes_at_start);
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

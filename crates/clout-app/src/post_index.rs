@@ -3,18 +3,20 @@
 //! about" filter.
 //!
 //! Posts change only in import batches, which the store counts (`derived_writes`). Each
-//! commit of the index is stamped with the count it holds, so it is current exactly while
-//! the store's count is the same. An import brings it in step at its end, with the derived
-//! numbers: when the index held the store's posts as the import started and no other
-//! process wrote meanwhile, only the channels the import touched are replaced (their posts
-//! removed and added again); otherwise it is rebuilt from every post. While it lags (an
-//! import running, or one cut short), searches read what it holds and say so; it is never
-//! the only copy of anything: backups leave it out and a restore removes it.
+//! commit of the index is stamped with the count it holds and the highest post row id in
+//! it, so it is current exactly while the store's count is the same. An import brings it in
+//! step at its end, with the derived numbers: when the index held the store's posts as the
+//! import started and no other process wrote meanwhile, only the posts the import named
+//! are read again (a post above the stamp's highest row id is new and only added; one
+//! below is removed first, as its text may have changed); otherwise, or when the import
+//! named more than [`MAX_INCREMENTAL_POSTS`] posts, it is rebuilt from every post. While it
+//! lags (an import running, or one cut short), searches read what it holds and say so; it
+//! is never the only copy of anything: backups leave it out and a restore removes it.
 
 use std::path::{Path, PathBuf};
 
 use clout_index::posts::{PostDoc, PostIndex, PostReader, PostWriter};
-use clout_store::{ChannelStore, PostSearch, PostText};
+use clout_store::{ChannelStore, PostSearch, PostSet, PostText};
 
 use crate::App;
 
@@ -22,18 +24,31 @@ use crate::App;
 pub(crate) const POST_INDEX_DIR: &str = "post-index";
 
 /// Bumped when the index's analysis or fields change, so an old index is not read.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// An import naming more posts than this rebuilds the index instead of updating it (a
+/// rebuild reads every post once; an update reads each named post by its id).
+pub(crate) const MAX_INCREMENTAL_POSTS: u64 = 5_000_000;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The stamp of an index holding the store's posts after `writes` import batches.
-fn stamp(writes: i64) -> String {
-    format!("clout post index {FORMAT}, store writes {writes}")
+/// What a commit holds: the store's posts after `writes` import batches, whose highest
+/// row id is `last_post`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Held {
+    writes: i64,
+    last_post: i64,
 }
 
-/// The import batches an index's stamp says it holds, when it is one of this version's.
-fn writes_of(stamp: Option<&str>) -> Option<i64> {
-    stamp?.strip_prefix(&format!("clout post index {FORMAT}, store writes "))?.parse().ok()
+fn stamp(held: Held) -> String {
+    format!("clout post index {FORMAT}, store writes {}, posts to {}", held.writes, held.last_post)
+}
+
+/// What an index's stamp says it holds, when it is one of this version's.
+fn held_by(stamp: Option<&str>) -> Option<Held> {
+    let rest = stamp?.strip_prefix(&format!("clout post index {FORMAT}, store writes "))?;
+    let (writes, last_post) = rest.split_once(", posts to ")?;
+    Some(Held { writes: writes.parse().ok()?, last_post: last_post.parse().ok()? })
 }
 
 pub(crate) fn post_index_dir(data_dir: &Path) -> PathBuf {
@@ -75,16 +90,17 @@ impl App {
     pub(crate) fn post_reader(&self) -> Option<Posts> {
         let index = PostIndex::open_existing(&post_index_dir(self.data_dir())).ok()??;
         let reader = index.reader().ok()??;
-        let held = writes_of(reader.stamp())?;
-        let current = self.store.derived_writes().is_ok_and(|w| w == held);
+        let held = held_by(reader.stamp())?;
+        let current = self.store.derived_writes().is_ok_and(|w| w == held.writes);
         Some(Posts { reader, current })
     }
 
-    /// Brings the index in step after a run's batches: the channels `touched` are
-    /// replaced when the index held the store's posts after `writes_at_start` batches (and
-    /// no other process wrote meanwhile: the caller passes `None` then); otherwise, unless
-    /// it holds the store's posts already, it is rebuilt from every post. A failure leaves
-    /// it as it was and is reported once.
+    /// Brings the index in step after a run's batches: the posts `touched` (row ids,
+    /// ascending) are read again when the index held the store's posts after
+    /// `writes_at_start` batches (and no other process wrote meanwhile: the caller passes
+    /// `None` then, or when the run named too many); otherwise, unless it holds the
+    /// store's posts already, it is rebuilt from every post. A failure leaves it as it was
+    /// and is reported once.
     pub(crate) fn sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) {
         if let Err(e) = self.try_sync_post_index(touched, writes_at_start) {
             warn(&*e);
@@ -94,19 +110,21 @@ impl App {
     fn try_sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) -> Result<(), AnyError> {
         let now = self.store.derived_writes()?;
         let index = PostIndex::open(&post_index_dir(self.data_dir()))?;
-        let held = writes_of(index.stamp()?.as_deref());
-        if held == Some(now) {
+        let held = held_by(index.stamp()?.as_deref());
+        if held.is_some_and(|h| h.writes == now) {
             return Ok(());
         }
         let mut writer = index.writer(crate::cores::workers())?;
-        if let Some(ids) = touched
-            && held == Some(writes_at_start)
+        if let (Some(ids), Some(held)) = (touched, held)
+            && held.writes == writes_at_start
         {
-            for &id in ids {
-                writer.remove_channel(id);
+            // A post above the highest row id held is new: nothing to remove.
+            for &id in ids.iter().take_while(|&&id| id <= held.last_post) {
+                writer.remove_post(id);
             }
-            if let Some(writes) = add_posts(&self.store, &mut writer, Some(ids))? {
-                writer.commit(&stamp(writes))?;
+            if let Some(writes) = add_posts(&self.store, &mut writer, PostSet::Rows(ids))? {
+                let last_post = ids.last().copied().unwrap_or(0).max(held.last_post);
+                writer.commit(&stamp(Held { writes, last_post }))?;
                 return Ok(());
             }
             writer.rollback()?;
@@ -126,15 +144,11 @@ impl App {
     }
 }
 
-/// Adds the posts of `channels` (every post when `None`): the count of batches they are
-/// as of, or `None` when a batch was written while they were read.
-fn add_posts(
-    store: &dyn PostSearch,
-    writer: &mut PostWriter,
-    channels: Option<&[i64]>,
-) -> Result<Option<i64>, AnyError> {
+/// Adds the posts `which`: the count of batches they are as of, or `None` when a batch was
+/// written while they were read.
+fn add_posts(store: &dyn PostSearch, writer: &mut PostWriter, which: PostSet<'_>) -> Result<Option<i64>, AnyError> {
     let mut failed = None;
-    let writes = store.for_each_post_text(channels, &mut |p| {
+    let writes = store.for_each_post_text(which, &mut |p| {
         if failed.is_none()
             && let Err(e) = writer.add(&doc(&p))
         {
@@ -150,8 +164,21 @@ fn add_posts(
 /// Replaces everything with every post; commits only what is one state of the store.
 fn rebuild(store: &dyn PostSearch, mut writer: PostWriter) -> Result<(), AnyError> {
     writer.clear()?;
-    match add_posts(store, &mut writer, None)? {
-        Some(writes) => writer.commit(&stamp(writes))?,
+    let mut last_post = 0;
+    let mut failed = None;
+    let writes = store.for_each_post_text(PostSet::All, &mut |p| {
+        last_post = last_post.max(p.post_id);
+        if failed.is_none()
+            && let Err(e) = writer.add(&doc(&p))
+        {
+            failed = Some(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    match writes {
+        Some(writes) => writer.commit(&stamp(Held { writes, last_post }))?,
         None => {
             writer.rollback()?;
             return Err("posts were imported while the index was built; the next import's end builds it again".into());

@@ -5,8 +5,8 @@
 //!
 //! It is a projection like the channels' text index (`text`): the store keeps the posts,
 //! and each commit carries a stamp the caller chooses, so a reader can tell what the
-//! index holds. A post is one document, found again by its channel (a channel's posts are
-//! removed and added together) and read back by the store's row id.
+//! index holds. A post is one document, found again by the store's row id (or all of a
+//! channel's by the channel).
 //!
 //! Words are analysed as in the channels' index (Unicode words, folded to ASCII, English
 //! stemming, no stop words). A query matches a post when every part does: a word (or a
@@ -67,7 +67,7 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let post = b.add_u64_field("post", FAST);
+    let post = b.add_u64_field("post", INDEXED | FAST);
     let channel = b.add_u64_field("channel", INDEXED | FAST);
     let platform = b.add_u64_field("platform", FAST);
     let published = b.add_i64_field("published", FAST);
@@ -236,6 +236,11 @@ impl PostWriter {
     pub fn clear(&mut self) -> TextResult<()> {
         self.writer.delete_all_documents()?;
         Ok(())
+    }
+
+    /// Removes the post with the row id `post_id` (nothing when it is not there).
+    pub fn remove_post(&mut self, post_id: i64) {
+        self.writer.delete_term(Term::from_field_u64(self.fields.post, post_id as u64));
     }
 
     /// Removes every post of the channel `channel_id`.

@@ -104,7 +104,7 @@ pub use growth::StoredNumbers;
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche, TextChanges};
-pub use posts::{FoundPost, PostText};
+pub use posts::{FoundPost, PostSet, PostText};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
 pub use schema::SCHEMA_VERSION;
 pub use shared::{SavedSearchRow, ShareRow};

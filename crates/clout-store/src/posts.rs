@@ -44,15 +44,20 @@ pub struct FoundPost {
 /// Ids are read this many at a time (SQLite allows 32,766 parameters).
 const IDS_PER_STATEMENT: usize = 500;
 
+/// Which posts to read.
+#[derive(Debug, Clone, Copy)]
+pub enum PostSet<'a> {
+    /// Every post, by row id.
+    All,
+    /// The posts with these row ids (ascending), by row id.
+    Rows(&'a [i64]),
+}
+
 impl Store {
-    /// Every post's text (all by row id, or those of `channels` by channel id then row id), with
-    /// the count of import batches it is as of: `None` when a batch was written while it
-    /// was read, so a copy made from it may mix two states.
-    pub(crate) fn for_each_post_text(
-        &self,
-        channels: Option<&[i64]>,
-        f: &mut dyn FnMut(PostText),
-    ) -> Result<Option<i64>> {
+    /// The text of the posts `which`, by row id, with the count of import batches it is
+    /// as of: `None` when a batch was written while it was read, so a copy made from it may
+    /// mix two states.
+    pub(crate) fn for_each_post_text(&self, which: PostSet<'_>, f: &mut dyn FnMut(PostText)) -> Result<Option<i64>> {
         let before = self.derived_writes()?;
         let select =
             "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions
@@ -72,21 +77,20 @@ impl Store {
             });
             Ok(())
         };
-        match channels {
-            None => {
+        match which {
+            PostSet::All => {
                 let mut stmt = self.conn.prepare(&format!("{select} ORDER BY p.id"))?;
                 let mut rows = stmt.query([])?;
                 while let Some(r) = rows.next()? {
                     read(r)?;
                 }
             }
-            Some(ids) => {
-                let mut stmt = self.conn.prepare_cached(&format!("{select} WHERE p.channel_id = ?1 ORDER BY p.id"))?;
-                let mut ids = ids.to_vec();
-                ids.sort_unstable();
-                ids.dedup();
-                for id in ids {
-                    let mut rows = stmt.query([id])?;
+            PostSet::Rows(ids) => {
+                for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                    let marks = vec!["?"; chunk.len()].join(", ");
+                    let mut stmt =
+                        self.conn.prepare_cached(&format!("{select} WHERE p.id IN ({marks}) ORDER BY p.id"))?;
+                    let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
                     while let Some(r) = rows.next()? {
                         read(r)?;
                     }

@@ -227,6 +227,12 @@ impl Writer<'_> {
         self.touched_channels.ids()
     }
 
+    /// The row ids of the posts the accepted records of this run name, ascending; `None`
+    /// when they are more than `at_most`.
+    pub(crate) fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
+        (self.touched_posts.len() <= at_most).then(|| self.touched_posts.ids())
+    }
+
     /// Writes accepted records (all read from `source`) and rejects in one transaction.
     pub(crate) fn write_batch(
         &mut self,

@@ -6,7 +6,7 @@ use clout_core::Timestamp;
 use clout_index::posts::PostIndex;
 use clout_store::ChannelStore;
 
-use super::{POST_INDEX_DIR, post_index_dir, stamp};
+use super::{Held, POST_INDEX_DIR, post_index_dir, stamp};
 use crate::{Access, App, AppConfig, Silent};
 
 const AS_OF: i64 = 1_795_176_000;
@@ -37,7 +37,7 @@ fn an_index_behind_the_store_says_so_until_it_is_built_again_and_backups_leave_i
     let index = PostIndex::open(&post_index_dir(app.data_dir())).unwrap();
     let mut w = index.writer(1).unwrap();
     w.clear().unwrap();
-    w.commit(&stamp(writes - 1)).unwrap();
+    w.commit(&stamp(Held { writes: writes - 1, last_post: 0 })).unwrap();
     let behind = app.search_posts(&query("coffee")).unwrap();
     assert_eq!((behind.current, behind.total), (false, 0));
     // A build (the server's start) brings it in step.

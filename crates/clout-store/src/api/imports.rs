@@ -96,6 +96,10 @@ pub trait ImportRun {
     /// The ids of the channels the records of this run's batches named, ascending.
     fn touched_channel_ids(&self) -> Vec<i64>;
 
+    /// The row ids of the posts the records of this run's batches named (written or not),
+    /// ascending; `None` when they are more than `at_most`.
+    fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>>;
+
     /// How many of this run's batches counted a write in the derived state (see
     /// [`crate::ChannelStore::derived_writes`]): when the count grew by more while the run
     /// wrote, another process wrote too.
@@ -166,6 +170,10 @@ impl ImportRun for Writer<'_> {
 
     fn touched_channel_ids(&self) -> Vec<i64> {
         Writer::touched_channel_ids(self)
+    }
+
+    fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
+        Writer::touched_post_ids(self, at_most)
     }
 
     fn writes(&self) -> i64 {

@@ -1,0 +1,192 @@
+//! Post search at scale (issue 17; not a test: `cargo bench -p clout-app --bench posts`).
+//!
+//! Uses the store of `CLOUT_BENCH_CHANNELS` demo channels that `--bench text` builds
+//! (default 100,000; under `$CARGO_TARGET_TMPDIR/bench-text-N`, every post of each
+//! channel's history), and prints:
+//! 1. the post index's build from the store (time, posts per second, size on disk);
+//! 2. end to end through a fresh `Catalogue` per round (as `clout serve` and `clout posts
+//!    search` run it), 30 queries (words from every niche's captions, brands' @mentions and
+//!    #hashtags), 5 rounds: a page of 20 posts by relevance with the total, and the newest
+//!    20 of the last 90 days;
+//! 3. "posted about" Directory searches: each query at least twice in the last 90 days,
+//!    the top 50 channels by relevance with the total;
+//! 4. the same on SQLite's FTS5, as a skilled SQLite user would write it
+//!    (`bench/posts_fts5.py`, its own database built from the same posts), when `python3`
+//!    is there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clout_app::{Access, Catalogue, CatalogueOptions};
+use clout_core::discovery::{DiscoveryQuery, PostedAbout};
+use clout_index::posts::{PostDoc, PostIndex};
+use clout_store::PostSearch;
+use common::{AS_OF, build_store, config, dir_size, env_or, ms, spread};
+
+const ROUNDS: usize = 5;
+
+/// What a marketer looks for in posts: topics, brands and campaign hashtags.
+pub(crate) const QUERIES: [&str; 30] = [
+    "protein",
+    "coffee",
+    "budget",
+    "routine",
+    "skincare",
+    "workout",
+    "recipe",
+    "travel",
+    "gaming",
+    "sourdough",
+    "espresso",
+    "hiking",
+    "\"meal prep\"",
+    "\"road trip\"",
+    "@glowlab",
+    "@fitfuel",
+    "@northpeak.co",
+    "@brewhaus",
+    "@voltgear",
+    "@sunnyside.skin",
+    "#ad",
+    "#fitness",
+    "#vegan",
+    "#travel",
+    "#skincare",
+    "#coffee",
+    "honest thoughts",
+    "day in my life",
+    "new post",
+    "tip of the day",
+];
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn main() {
+    let channels = env_or("CLOUT_BENCH_CHANNELS", 100_000);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-text-{channels}"));
+    if !dir.join("complete").exists() {
+        std::fs::remove_dir_all(&dir).ok();
+        build_store(&dir, channels);
+    }
+    let data = config(&dir).data_dir;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+
+    // 1. The index, built again from the store's posts.
+    let store = clout_store::Store::open(&data, Access::Read, "bench").unwrap();
+    let rebuilt = dir.join("rebuilt-post-index");
+    std::fs::remove_dir_all(&rebuilt).ok();
+    let start = Instant::now();
+    let index = PostIndex::open(&rebuilt).unwrap();
+    let mut writer = index.writer(threads).unwrap();
+    let (mut posts, mut bytes) = (0u64, 0usize);
+    store
+        .for_each_post_text(clout_store::PostSet::All, &mut |p| {
+            posts += 1;
+            bytes += p.caption.len() + p.hashtags.len() + p.mentions.len();
+            let doc = PostDoc {
+                post_id: p.post_id,
+                channel_id: p.channel_id,
+                platform: p.platform.code(),
+                published_at: p.published_at,
+                sponsored: p.sponsored,
+                caption: &p.caption,
+                hashtags: &p.hashtags,
+                mentions: &p.mentions,
+            };
+            writer.add(&doc).unwrap();
+        })
+        .unwrap();
+    writer.commit("bench").unwrap();
+    let took = start.elapsed().as_secs_f64();
+    let size = dir_size(&rebuilt);
+    println!(
+        "{channels} channels, {posts} posts ({:.0} MB of captions, hashtags and mentions): post index built in {took:.1} s on {threads} threads ({:.0} posts/s), {:.0} MB on disk ({:.0} bytes per post)",
+        bytes as f64 / 1e6,
+        posts as f64 / took,
+        size as f64 / 1e6,
+        size as f64 / posts.max(1) as f64
+    );
+    drop(store);
+    std::fs::remove_dir_all(&rebuilt).ok();
+
+    // The data directory's own index (a store built before it gets one here, once).
+    let catalogue = Catalogue::open(config(&dir), CatalogueOptions::read()).unwrap();
+    let start = Instant::now();
+    if catalogue.build_post_index_if_needed().unwrap() {
+        println!("(the data directory's post index was built in {:.1} s)", start.elapsed().as_secs_f64());
+    }
+    catalogue.read(|r| r.search(&DiscoveryQuery::everything())).unwrap();
+    drop(catalogue);
+
+    // 2 and 3, end to end.
+    let now = clout_core::Timestamp::from_unix(AS_OF);
+    let since = AS_OF - 90 * 86_400;
+    let (mut relevance, mut newest, mut posted) = (Vec::new(), Vec::new(), Vec::new());
+    let mut totals = Vec::new();
+    let mut open = Duration::ZERO;
+    for round in 0..ROUNDS {
+        let start = Instant::now();
+        let catalogue = Catalogue::open(config(&dir), CatalogueOptions::read()).unwrap();
+        catalogue.directory().unwrap();
+        open = open.max(start.elapsed());
+        for q in QUERIES {
+            let by_relevance = clout_app::post_query(&pairs(&[("q", q)]), true, now).unwrap();
+            let t = Instant::now();
+            let found = catalogue.read(|r| r.search_posts(&by_relevance)).unwrap();
+            relevance.push(t.elapsed());
+            if round == 0 {
+                totals.push(found.total);
+            }
+            let recent =
+                clout_app::post_query(&pairs(&[("q", q), ("since", "90d"), ("sort", "newest")]), true, now).unwrap();
+            let t = Instant::now();
+            catalogue.read(|r| r.search_posts(&recent)).unwrap();
+            newest.push(t.elapsed());
+            let query = DiscoveryQuery {
+                posted: Some(PostedAbout { text: q.to_string(), min_posts: 2, since: Some(since) }),
+                limit: 50,
+                ..DiscoveryQuery::everything()
+            };
+            let t = Instant::now();
+            catalogue.read(|r| r.search(&query)).unwrap();
+            posted.push(t.elapsed());
+        }
+    }
+    totals.sort();
+    println!(
+        "\n30 queries, {ROUNDS} rounds, each through a fresh Catalogue (opened and loaded in at most {:.0} ms):",
+        ms(open)
+    );
+    println!("  posts by relevance, 20 with the total      {}", spread(&mut relevance));
+    println!("  newest posts of the last 90 days, 20       {}", spread(&mut newest));
+    println!("  Directory: posted about it twice in 90 d   {}", spread(&mut posted));
+    println!(
+        "  matching posts per query: min {}, median {}, max {} (of {posts})",
+        totals[0],
+        totals[totals.len() / 2],
+        totals[totals.len() - 1]
+    );
+
+    // 4. FTS5, the same queries, on its own database of the same posts.
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/posts_fts5.py");
+    let out = dir.join("fts5-posts.db");
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(data.join("clout.db"))
+        .arg(&out)
+        .arg(AS_OF.to_string())
+        .arg(ROUNDS.to_string())
+        .args(QUERIES)
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        other => println!("(the FTS5 baseline did not run: {other:?})"),
+    }
+}
