@@ -96,6 +96,7 @@ fn main() {
                 platform: p.platform.code(),
                 published_at: p.published_at,
                 sponsored: p.sponsored,
+                engagements: clout_core::engagement::engagements(p.likes, p.comments, p.shares),
                 caption: &p.caption,
                 hashtags: &p.hashtags,
                 mentions: &p.mentions,

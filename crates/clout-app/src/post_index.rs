@@ -24,7 +24,7 @@ use crate::App;
 pub(crate) const POST_INDEX_DIR: &str = "post-index";
 
 /// Bumped when the index's analysis or fields change, so an old index is not read.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// An import naming more posts than this rebuilds the index instead of updating it (a
 /// rebuild reads every post once; an update reads each named post by its id).
@@ -67,6 +67,7 @@ fn doc(p: &PostText) -> PostDoc<'_> {
         platform: p.platform.code(),
         published_at: p.published_at,
         sponsored: p.sponsored,
+        engagements: clout_core::engagement::engagements(p.likes, p.comments, p.shares),
         caption: &p.caption,
         hashtags: &p.hashtags,
         mentions: &p.mentions,

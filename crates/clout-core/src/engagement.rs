@@ -35,13 +35,19 @@ pub struct PostSnapshot {
 impl PostSnapshot {
     /// `likes + comments + shares`; a count the platform hides counts as 0.
     pub fn engagements(&self) -> u64 {
-        self.likes.unwrap_or(0).saturating_add(self.comments.unwrap_or(0)).saturating_add(self.shares.unwrap_or(0))
+        engagements(self.likes, self.comments, self.shares)
     }
 
     /// `engagements / followers * 100`, or `None` without followers.
     pub fn rate(&self, followers: u64) -> Option<f64> {
         (followers > 0).then(|| self.engagements() as f64 / followers as f64 * 100.0)
     }
+}
+
+/// A post's `likes + comments + shares` (metrics contract); a count the platform hides
+/// counts as 0.
+pub fn engagements(likes: Option<u64>, comments: Option<u64>, shares: Option<u64>) -> u64 {
+    likes.unwrap_or(0).saturating_add(comments.unwrap_or(0)).saturating_add(shares.unwrap_or(0))
 }
 
 /// Everything the per-channel metrics need.

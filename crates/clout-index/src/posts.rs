@@ -48,6 +48,8 @@ pub struct PostDoc<'a> {
     pub published_at: i64,
     /// A paid partnership or disclosed ad.
     pub sponsored: bool,
+    /// `likes + comments + shares` as last observed.
+    pub engagements: u64,
     pub caption: &'a str,
     pub hashtags: &'a str,
     pub mentions: &'a str,
@@ -60,6 +62,7 @@ struct Fields {
     platform: Field,
     published: Field,
     sponsored: Field,
+    engagements: Field,
     caption: Field,
     hashtags: Field,
     mentions: Field,
@@ -72,6 +75,7 @@ fn schema() -> (Schema, Fields) {
     let platform = b.add_u64_field("platform", FAST);
     let published = b.add_i64_field("published", FAST);
     let sponsored = b.add_u64_field("sponsored", FAST);
+    let engagements = b.add_u64_field("engagements", FAST);
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYSER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
@@ -81,7 +85,7 @@ fn schema() -> (Schema, Fields) {
         TextFieldIndexing::default().set_tokenizer(WHOLE).set_index_option(IndexRecordOption::WithFreqs),
     );
     let mentions = b.add_text_field("mentions", whole);
-    (b.build(), Fields { post, channel, platform, published, sponsored, caption, hashtags, mentions })
+    (b.build(), Fields { post, channel, platform, published, sponsored, engagements, caption, hashtags, mentions })
 }
 
 /// Which posts a search keeps, besides matching its text.
@@ -114,6 +118,16 @@ pub struct PostHit {
     pub published_at: i64,
     /// The text score (higher is better); 0 when sorted by time.
     pub score: f64,
+}
+
+/// What a matching post contributes to a report on who posted about something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostFacts {
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub published_at: i64,
+    pub sponsored: bool,
+    pub engagements: u64,
 }
 
 /// A page of a post search: how many posts match in all, and the page.
@@ -257,6 +271,7 @@ impl PostWriter {
         d.add_u64(f.platform, u64::from(post.platform));
         d.add_i64(f.published, post.published_at);
         d.add_u64(f.sponsored, u64::from(post.sponsored));
+        d.add_u64(f.engagements, post.engagements);
         if !post.caption.is_empty() {
             d.add_text(f.caption, post.caption);
         }
@@ -351,6 +366,12 @@ impl PostReader {
         Ok(counts.into_iter().filter(|&(_, n)| n >= min_posts.max(1)).map(|(c, n)| (c as i64, n)).collect())
     }
 
+    /// Every post matching `query` and `filter`, with its facts, in no particular order.
+    pub fn facts(&self, query: &TextQuery, filter: &PostFilter) -> TextResult<Vec<PostFacts>> {
+        let compiled = self.compile(query);
+        Ok(self.reader.searcher().search(&*compiled, &AllFacts { filter })?)
+    }
+
     fn words(&self, text: &str) -> Vec<String> {
         let mut analyser = self.index.tokenizers().get(ANALYSER).unwrap_or_else(analyser);
         let mut stream = analyser.token_stream(text);
@@ -398,6 +419,7 @@ struct Columns {
     platform: Column<u64>,
     published: Column<i64>,
     sponsored: Column<u64>,
+    engagements: Column<u64>,
 }
 
 impl Columns {
@@ -409,6 +431,7 @@ impl Columns {
             platform: ff.u64("platform")?,
             published: ff.i64("published")?,
             sponsored: ff.u64("sponsored")?,
+            engagements: ff.u64("engagements")?,
         })
     }
 
@@ -575,5 +598,53 @@ impl SegmentCollector for SegmentPerChannel {
 
     fn harvest(self) -> HashMap<u64, u32> {
         self.counts
+    }
+}
+
+/// Collects the facts of every match passing the filter.
+struct AllFacts<'a> {
+    filter: &'a PostFilter,
+}
+
+struct SegmentFacts {
+    columns: Columns,
+    filter: PostFilter,
+    out: Vec<PostFacts>,
+}
+
+impl Collector for AllFacts<'_> {
+    type Fruit = Vec<PostFacts>;
+    type Child = SegmentFacts;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacts> {
+        Ok(SegmentFacts { columns: Columns::of(segment)?, filter: self.filter.clone(), out: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<PostFacts>>) -> tantivy::Result<Vec<PostFacts>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentFacts {
+    type Fruit = Vec<PostFacts>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some((channel, published)) = self.columns.passing(doc, &self.filter) else { return };
+        let c = &self.columns;
+        self.out.push(PostFacts {
+            post_id: c.post.first(doc).unwrap_or(0) as i64,
+            channel_id: channel as i64,
+            published_at: published,
+            sponsored: c.sponsored.first(doc) == Some(1),
+            engagements: c.engagements.first(doc).unwrap_or(0),
+        });
+    }
+
+    fn harvest(self) -> Vec<PostFacts> {
+        self.out
     }
 }

@@ -18,6 +18,10 @@ pub struct PostText {
     pub platform: Platform,
     pub published_at: i64,
     pub sponsored: bool,
+    /// The current observation's counts (`None`: hidden by the platform).
+    pub likes: Option<u64>,
+    pub comments: Option<u64>,
+    pub shares: Option<u64>,
     pub caption: String,
     /// Hashtags without `#`, space-separated.
     pub hashtags: String,
@@ -60,7 +64,8 @@ impl Store {
     pub(crate) fn for_each_post_text(&self, which: PostSet<'_>, f: &mut dyn FnMut(PostText)) -> Result<Option<i64>> {
         let before = self.derived_writes()?;
         let select =
-            "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions
+            "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions,
+                p.likes, p.comments, p.shares
              FROM posts p JOIN channels c ON c.id = p.channel_id";
         let mut read = |r: &rusqlite::Row<'_>| -> Result<()> {
             let text =
@@ -74,6 +79,9 @@ impl Store {
                 caption: text(5)?,
                 hashtags: text(6)?,
                 mentions: text(7)?,
+                likes: u64_col(r.get(8)?),
+                comments: u64_col(r.get(9)?),
+                shares: u64_col(r.get(10)?),
             });
             Ok(())
         };

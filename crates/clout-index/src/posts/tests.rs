@@ -29,6 +29,7 @@ fn index() -> PostIndex {
             platform,
             published_at: T0 + day * DAY,
             sponsored,
+            engagements: post_id as u64 * 10,
             caption,
             hashtags,
             mentions,
@@ -150,6 +151,7 @@ fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
         platform: 0,
         published_at: T0,
         sponsored: false,
+        engagements: 5,
         caption: "Coffee first",
         hashtags: "",
         mentions: "",
@@ -161,6 +163,7 @@ fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
         platform: 0,
         published_at: T0,
         sponsored: false,
+        engagements: 0,
         caption: "no more supplements",
         hashtags: "",
         mentions: "",
@@ -173,4 +176,22 @@ fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
     assert_eq!(ids(&search(&index, "creatine", &PostFilter::default(), PostSort::Newest)), [3, 8]);
     assert_eq!(ids(&search(&index, "coffee", &PostFilter::default(), PostSort::Newest)), [1]);
     assert_eq!(ids(&search(&index, "supplements", &PostFilter::default(), PostSort::Newest)), [9]);
+}
+
+#[test]
+fn the_facts_of_every_match_carry_channel_time_sponsorship_and_engagements() {
+    let index = index();
+    let reader = index.reader().unwrap().unwrap();
+    let since = PostFilter { since: Some(T0 + 20 * DAY), ..PostFilter::default() };
+    let mut facts = reader.facts(&q("creatine"), &since).unwrap();
+    facts.sort_by_key(|f| f.post_id);
+    // Posts 3 (channel 10, day 20), 6 and 7 (channel 12, days 25 and 30); engagements are
+    // ten times the id in this index.
+    let got: Vec<(i64, i64, i64, bool, u64)> = facts
+        .iter()
+        .map(|f| (f.post_id, f.channel_id, (f.published_at - T0) / DAY, f.sponsored, f.engagements))
+        .collect();
+    assert_eq!(got, [(3, 10, 20, false, 30), (6, 12, 25, false, 60), (7, 12, 30, false, 70)]);
+    let sponsored = reader.facts(&q("@nike.running"), &PostFilter::default()).unwrap();
+    assert_eq!(sponsored.iter().map(|f| (f.post_id, f.sponsored)).collect::<Vec<_>>(), [(2, true)]);
 }
