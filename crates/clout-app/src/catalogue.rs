@@ -316,6 +316,11 @@ impl Reader<'_> {
         self.app.search_posts(query)
     }
 
+    /// Who posted about a brand, sponsored or organic, over time, against competitors.
+    pub fn brand_report(&self, query: &crate::BrandQuery) -> Result<crate::BrandReport> {
+        self.app.brand_report(query)
+    }
+
     /// The channels most like `reference` (`PLATFORM/HANDLE`).
     pub fn similar(
         &self,

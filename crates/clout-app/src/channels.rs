@@ -49,6 +49,8 @@ pub struct ChannelProfile {
     pub fit: Option<SizeFit>,
     /// The channel's peer group.
     pub peers: Option<BucketStats>,
+    /// The accounts (brands, usually) its posts mention.
+    pub mentioned: Vec<crate::Mentioned>,
 }
 
 /// Parses `PLATFORM/HANDLE` (the handle may carry `@` and capitals).
@@ -118,7 +120,7 @@ impl App {
                 rate: followers.and_then(|f| post.snapshot.rate(f)),
                 post,
             })
-            .collect();
+            .collect::<Vec<_>>();
         let fit = self.store.platform_fits()?.into_iter().find(|f| f.platform == platform).map(|f| f.fit);
         let bucket = detail.channel.metrics.as_ref().and_then(|m| m.bucket);
         let peers = match bucket {
@@ -128,7 +130,15 @@ impl App {
             None => None,
         };
         let niches = self.store.niches_of(detail.channel.id)?;
-        Ok(ChannelProfile { view: view(detail.channel, preset, niches), posts, history: detail.history, fit, peers })
+        let mentioned = crate::brands::mentioned(&posts);
+        Ok(ChannelProfile {
+            view: view(detail.channel, preset, niches),
+            posts,
+            history: detail.history,
+            fit,
+            peers,
+            mentioned,
+        })
     }
 
     /// Every platform's size fit and every peer group, for `clout benchmarks`.

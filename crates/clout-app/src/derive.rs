@@ -455,14 +455,15 @@ impl App {
 
     /// After a run's batches (an import or a fetch): recomputes what they made stale (and
     /// calls `starting` first, unless nothing is to be done), that is the channels
-    /// `touched` it named, unless they are more than a quarter of the store, the state was
+    /// `touched` it named (and, in the post index, the posts it wrote: `written_posts`, or
+    /// `None` when it wrote too many to update them one by one), unless they are more than a quarter of the store, the state was
     /// stale before the run (an earlier run was cut short: which channels it touched is not
     /// known) or another process wrote meanwhile: then everything.
     pub(crate) fn refresh_derived(
         &mut self,
         run: RunWrites,
         touched: &[i64],
-        touched_posts: Option<&[i64]>,
+        written_posts: Option<&[i64]>,
         starting: &mut dyn FnMut(),
     ) -> Result<(Option<RecomputeSummary>, Option<NicheSummary>)> {
         // No batch reached the store (every file unreadable or empty), here or in another
@@ -483,7 +484,9 @@ impl App {
         };
         let (metrics, niches, _) = self.derive_all(scope)?;
         let incremental = run.stale_before.is_none() && !others_wrote;
-        self.sync_post_index(touched_posts.filter(|_| incremental), run.writes_at_start);
+        let mut clock = Phases::start();
+        self.sync_post_index(written_posts.filter(|_| incremental), run.writes_at_start);
+        clock.lap("post index brought in step");
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

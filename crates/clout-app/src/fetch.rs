@@ -330,7 +330,7 @@ impl crate::App {
         };
         summary.rejects_file = rejects.finish()?;
         let touched = writer.touched_channel_ids();
-        let touched_posts = writer.touched_post_ids(crate::post_index::MAX_INCREMENTAL_POSTS);
+        let written_posts = writer.written_post_ids(crate::post_index::MAX_INCREMENTAL_POSTS);
         let own_writes = writer.writes();
         let status = if outcome.is_ok() && summary.complete() { RunStatus::Completed } else { RunStatus::Failed };
         let rejects_file = summary.rejects_file.as_ref().map(|p| p.display().to_string());
@@ -341,7 +341,7 @@ impl crate::App {
         }
         progress.recomputing();
         let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
-        let (metrics, _) = self.refresh_derived(run, &touched, touched_posts.as_deref(), &mut || {})?;
+        let (metrics, _) = self.refresh_derived(run, &touched, written_posts.as_deref(), &mut || {})?;
         summary.metrics = metrics;
         Ok(summary)
     }

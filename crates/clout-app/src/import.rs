@@ -338,13 +338,13 @@ impl App {
         };
         (summary.channels, summary.posts) = writer.touched();
         let touched = writer.touched_channel_ids();
-        let touched_posts = writer.touched_post_ids(crate::post_index::MAX_INCREMENTAL_POSTS);
+        let written_posts = writer.written_post_ids(crate::post_index::MAX_INCREMENTAL_POSTS);
         let own_writes = writer.writes();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
         let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
         let (metrics, niches) =
-            self.refresh_derived(run, &touched, touched_posts.as_deref(), &mut || progress.recomputing())?;
+            self.refresh_derived(run, &touched, written_posts.as_deref(), &mut || progress.recomputing())?;
         summary.metrics = metrics;
         summary.niches = niches;
         Ok(summary)

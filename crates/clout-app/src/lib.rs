@@ -26,6 +26,7 @@
 
 mod accounts;
 mod backup;
+mod brands;
 mod campaigns;
 mod catalogue;
 mod channel_page;
@@ -62,6 +63,10 @@ pub use accounts::{
     timezone_name, timezones,
 };
 pub use backup::{BackupSummary, restore};
+pub use brands::{
+    BRAND_KEYS, BrandCreator, BrandQuery, BrandReport, MAX_COMPETITORS, Mentioned, Split as BrandSplit,
+    Voice as BrandVoice, brand_query,
+};
 pub use campaigns::{
     Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
 };

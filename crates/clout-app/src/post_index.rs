@@ -6,10 +6,10 @@
 //! commit of the index is stamped with the count it holds and the highest post row id in
 //! it, so it is current exactly while the store's count is the same. An import brings it in
 //! step at its end, with the derived numbers: when the index held the store's posts as the
-//! import started and no other process wrote meanwhile, only the posts the import named
-//! are read again (a post above the stamp's highest row id is new and only added; one
-//! below is removed first, as its text may have changed); otherwise, or when the import
-//! named more than [`MAX_INCREMENTAL_POSTS`] posts, it is rebuilt from every post. While it
+//! import started and no other process wrote meanwhile, only the posts the import inserted
+//! or changed are read again (a post above the stamp's highest row id is new and only
+//! added; one below is removed first, as its text may have changed); otherwise, or when
+//! the import wrote more than [`MAX_INCREMENTAL_POSTS`] posts, it is rebuilt from every post. While it
 //! lags (an import running, or one cut short), searches read what it holds and say so; it
 //! is never the only copy of anything: backups leave it out and a restore removes it.
 
@@ -26,7 +26,7 @@ pub(crate) const POST_INDEX_DIR: &str = "post-index";
 /// Bumped when the index's analysis or fields change, so an old index is not read.
 const FORMAT: u32 = 3;
 
-/// An import naming more posts than this rebuilds the index instead of updating it (a
+/// An import writing more posts than this rebuilds the index instead of updating it (a
 /// rebuild reads every post once; an update reads each named post by its id).
 pub(crate) const MAX_INCREMENTAL_POSTS: u64 = 5_000_000;
 

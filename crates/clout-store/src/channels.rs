@@ -61,6 +61,8 @@ pub struct PostRow {
     pub post_type: Option<String>,
     pub caption: Option<String>,
     pub hashtags: Vec<String>,
+    /// Mentioned accounts as imported (without `@`).
+    pub mentions: Vec<String>,
     pub url: Option<String>,
     pub sponsored: Option<bool>,
     pub source: String,
@@ -338,7 +340,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at,
                 1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
-                p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path
+                p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path, p.mentions
              FROM posts p JOIN sources s ON s.id = p.source_id
              WHERE p.channel_id = ?1 ORDER BY p.published_at DESC, p.post_id DESC",
         )?;
@@ -361,6 +363,10 @@ impl Store {
                     hashtags: r
                         .get::<_, Option<String>>(11)?
                         .map(|h| h.split(' ').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    mentions: r
+                        .get::<_, Option<String>>(15)?
+                        .map(|h| h.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect())
                         .unwrap_or_default(),
                     url: r.get(12)?,
                     sponsored: r.get(13)?,

@@ -41,8 +41,6 @@ pub struct FoundPost {
     /// The channel's followers now.
     pub followers: Option<u64>,
     pub post: PostRow,
-    /// Mentioned accounts as imported, without `@`.
-    pub mentions: Vec<String>,
 }
 
 /// Ids are read this many at a time (SQLite allows 32,766 parameters).
@@ -144,6 +142,7 @@ impl Store {
                     post_type: r.get(15)?,
                     caption: r.get(16)?,
                     hashtags: list(17)?,
+                    mentions: list(21)?,
                     url: r.get(18)?,
                     sponsored: r.get(19)?,
                     source: r.get(20)?,
@@ -156,7 +155,6 @@ impl Store {
                     name: r.get(4)?,
                     followers: u64_col(r.get(5)?),
                     post,
-                    mentions: list(21)?,
                 };
                 found.insert(row.post_id, row);
             }

@@ -24,6 +24,8 @@ pub(crate) struct Writer<'s> {
     /// ids (dense integers), which is far cheaper per record than a hash set.
     touched_channels: IdSet,
     touched_posts: IdSet,
+    /// Posts this run inserted or changed (their text may be new).
+    written_posts: IdSet,
     /// Batches of this run that counted a write in the derived state.
     writes: i64,
     _run_lock: Option<std::fs::File>,
@@ -53,6 +55,7 @@ impl Store {
             touched_channels: IdSet::default(),
             writes: 0,
             touched_posts: IdSet::default(),
+            written_posts: IdSet::default(),
         })
     }
 
@@ -227,10 +230,10 @@ impl Writer<'_> {
         self.touched_channels.ids()
     }
 
-    /// The row ids of the posts the accepted records of this run name, ascending; `None`
-    /// when they are more than `at_most`.
-    pub(crate) fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
-        (self.touched_posts.len() <= at_most).then(|| self.touched_posts.ids())
+    /// The row ids of the posts this run inserted or changed, ascending; `None` when they
+    /// are more than `at_most`.
+    pub(crate) fn written_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
+        (self.written_posts.len() <= at_most).then(|| self.written_posts.ids())
     }
 
     /// Writes accepted records (all read from `source`) and rejects in one transaction.
@@ -319,6 +322,9 @@ impl Writer<'_> {
                     Record::Post(p) => {
                         let (changed, post_ref) = write_post(&mut st, &ctx, channel_id, p)?;
                         self.touched_posts.insert(post_ref);
+                        if changed {
+                            self.written_posts.insert(post_ref);
+                        }
                         changed
                     }
                     Record::Follower(f) => write_follower_sample(&tx, &ctx, channel_id, f)?,

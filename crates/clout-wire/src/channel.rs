@@ -400,6 +400,22 @@ pub struct Profile {
     pub provenance: Provenance,
     pub window_posts: Vec<WindowPost>,
     pub follower_history: Vec<HistoryPoint>,
+    /// The accounts (brands, usually) its posts mention, most posts first.
+    pub brand_history: Vec<MentionedAccount>,
+}
+
+/// An account a channel's posts mention.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentionedAccount {
+    /// Without `@`.
+    pub account: String,
+    pub posts: u64,
+    /// Of those posts, how many were sponsored.
+    pub sponsored_posts: u64,
+    /// The engagements those posts earned (measured).
+    pub engagements: u64,
+    #[schema(value_type = Instant)]
+    pub last_post: String,
 }
 
 impl Profile {
@@ -500,6 +516,17 @@ impl Profile {
                     record: if h.from_channel_record { "channel" } else { "followers" },
                     method: "measured",
                     source: h.source.clone(),
+                })
+                .collect(),
+            brand_history: p
+                .mentioned
+                .iter()
+                .map(|m| MentionedAccount {
+                    account: m.account.clone(),
+                    posts: m.posts,
+                    sponsored_posts: m.sponsored,
+                    engagements: m.engagements,
+                    last_post: time(m.last),
                 })
                 .collect(),
         }

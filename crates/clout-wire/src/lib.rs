@@ -13,6 +13,7 @@
 //! than scripts, [`dates`] writes moments in the reader's locale and timezone.
 
 mod accounts;
+mod brands;
 mod campaigns;
 mod channel;
 pub mod dates;
@@ -25,6 +26,7 @@ pub mod schema;
 mod search;
 
 pub use accounts::{SignedIn, Token, TokenList, User, UserList};
+pub use brands::{BrandCreator, BrandMonth, BrandReport, BrandSplit, BrandVoice};
 pub use campaigns::{
     Campaign, CampaignDetail, CampaignList, CampaignReport, Conversion, CreatorCampaign, Deliverable, DeliverablePost,
     ExpectedRange, MemberChange, MemberFigures, MemberRow, NewId, Note, Relationship, ReportMember, ReportTotals,

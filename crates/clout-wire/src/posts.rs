@@ -59,7 +59,7 @@ impl From<&clout_app::PostView> for FoundPost {
             kind: p.post_type.clone(),
             caption: p.caption.clone(),
             hashtags: p.hashtags.clone(),
-            mentions: f.mentions.clone(),
+            mentions: p.mentions.clone(),
             url: p.url.clone(),
             sponsored: p.sponsored,
             likes: p.snapshot.likes,

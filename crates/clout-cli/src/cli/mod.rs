@@ -23,8 +23,8 @@ pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs, 
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 pub(crate) use search::{
-    ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs, ShowArgs,
-    SimilarArgs, SortArg,
+    BrandArgs, ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs,
+    ShowArgs, SimilarArgs, SortArg,
 };
 pub(crate) use web::{RoleArg, ServeArgs, TokenCommand, UserCommand};
 
@@ -87,6 +87,9 @@ pub(crate) enum Command {
     /// What creators said: search every post's caption, hashtags and mentions.
     #[command(subcommand)]
     Posts(PostsCommand),
+    /// Who posted about a brand (its @account or #name): sponsored versus organic, by
+    /// month, with the engagements, and its share of voice against competitors (--vs).
+    Brand(BrandArgs),
     /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
     /// follower classifier (`train`, `check`).
     Quality(QualityArgs),

@@ -208,6 +208,31 @@ pub(crate) struct FilterArgs {
     pub(crate) posted_since: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct BrandArgs {
+    /// The brand's account, such as @glowlab.
+    #[arg(value_name = "@BRAND")]
+    pub(crate) brand: String,
+    /// A competitor to compare with (repeat for several, up to 10).
+    #[arg(long = "vs", value_name = "@BRAND")]
+    pub(crate) competitors: Vec<String>,
+    /// Only posts published since this date (2026-09-01), time, or this many days ago (90d).
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) since: Option<String>,
+    /// Only posts published before this date, time, or this many days ago.
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) until: Option<String>,
+    /// Only posts on this platform (repeat for any of several).
+    #[arg(long, value_name = "PLATFORM")]
+    pub(crate) platform: Vec<String>,
+    /// How many creators to list (all with --json).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) limit: usize,
+    /// One JSON object, as `GET /api/v1/brands/{brand}` answers.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
 /// `clout posts`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PostsCommand {

@@ -36,6 +36,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => open_read(config)?.read(|r| search::run(r, *args)),
         Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
         Command::Posts(PostsCommand::Search(args)) => open_read(config)?.read(|r| posts::search(r, args)),
+        Command::Brand(args) => open_read(config)?.read(|r| posts::brand(r, args)),
         Command::Price(args) => open_read(config)?.read(|r| money::price(r, args)),
         Command::Plan(args) => open_read(config)?.read(|r| money::plan(r, *args)),
         Command::Campaign(cmd) => campaign::run(config, cmd),

@@ -1,5 +1,5 @@
-//! `clout posts search`: what creators said, as a table of posts with their channel and
-//! engagement, or the API's JSON.
+//! `clout posts search` (what creators said, as a table of posts with their channel and
+//! engagement) and `clout brand` (who posted about a brand); or the API's JSON.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use clout_app::Reader;
 use clout_wire::dates::for_terminal as time;
 
-use crate::cli::PostSearchArgs;
+use crate::cli::{BrandArgs, PostSearchArgs};
 use crate::output::{emit, table, thousands};
 
 /// The flags as the pairs of a URL, read by `clout_app::post_query`: the CLI refuses
@@ -91,6 +91,103 @@ pub(crate) fn search(app: &Reader<'_>, args: PostSearchArgs) -> Result<ExitCode>
             text,
             "Posts of an import still running (or cut short) are not searched yet: they are once its recompute ends (`clout recompute`)."
         );
+    }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A share, `66.7 %`, or `-`.
+fn share(p: Option<f64>) -> String {
+    p.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "-".into())
+}
+
+pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
+    let mut pairs = vec![("brand".to_string(), args.brand.clone())];
+    pairs.extend(args.competitors.iter().map(|c| ("vs".to_string(), c.clone())));
+    pairs.extend(args.platform.iter().map(|p| ("platform".to_string(), p.clone())));
+    pairs.extend(args.since.iter().map(|s| ("since".to_string(), s.clone())));
+    pairs.extend(args.until.iter().map(|u| ("until".to_string(), u.clone())));
+    let query = clout_app::brand_query(&pairs, true, super::now()).map_err(|e| match e.key.as_str() {
+        "brand" => anyhow!("the brand: {}", e.message),
+        key => anyhow!("--{key}: {}", e.message),
+    })?;
+    let report = app.brand_report(&query)?;
+    if args.json {
+        emit(&format!("{}\n", clout_wire::line(&clout_wire::BrandReport::from(&report))))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = &report.split;
+    let mut text = format!(
+        "@{}: {} posts by {} creators ({} sponsored, {} organic), {} engagements ({} on sponsored posts)\n",
+        report.query.brand,
+        thousands(s.posts),
+        thousands(report.creators.len() as u64),
+        thousands(s.sponsored),
+        thousands(s.organic()),
+        thousands(s.engagements),
+        thousands(s.sponsored_engagements),
+    );
+    if !report.creators.is_empty() {
+        let rows: Vec<Vec<String>> = report
+            .creators
+            .iter()
+            .take(args.limit)
+            .map(|c| {
+                vec![
+                    format!("{}/{}", c.channel.platform, c.channel.handle),
+                    c.channel.followers.map(thousands).unwrap_or_else(|| "-".into()),
+                    thousands(c.split.posts),
+                    thousands(c.split.sponsored),
+                    thousands(c.split.engagements),
+                    time(c.last),
+                ]
+            })
+            .collect();
+        text.push('\n');
+        text.push_str(&table(
+            &["CREATOR", "FOLLOWERS", "POSTS", "SPONSORED", "ENGAGEMENTS", "LAST POST"],
+            &rows,
+            &[1, 2, 3, 4],
+        ));
+        if report.creators.len() > args.limit {
+            let _ = writeln!(
+                text,
+                "… and {} more creators (--limit)",
+                thousands((report.creators.len() - args.limit) as u64)
+            );
+        }
+        let months: Vec<Vec<String>> = report
+            .months
+            .iter()
+            .map(|(m, s)| vec![m.clone(), thousands(s.sponsored), thousands(s.organic()), thousands(s.engagements)])
+            .collect();
+        text.push('\n');
+        text.push_str(&table(&["MONTH", "SPONSORED", "ORGANIC", "ENGAGEMENTS"], &months, &[1, 2, 3]));
+    }
+    if report.voices.len() > 1 {
+        let rows: Vec<Vec<String>> = report
+            .voices
+            .iter()
+            .map(|v| {
+                vec![
+                    format!("@{}", v.brand),
+                    thousands(v.split.posts),
+                    thousands(v.creators),
+                    thousands(v.split.engagements),
+                    share(v.share_of_posts),
+                    share(v.share_of_engagements),
+                ]
+            })
+            .collect();
+        text.push_str("\nShare of voice\n");
+        text.push_str(&table(
+            &["BRAND", "POSTS", "CREATORS", "ENGAGEMENTS", "OF POSTS", "OF ENGAGEMENTS"],
+            &rows,
+            &[1, 2, 3, 4, 5],
+        ));
+    }
+    if !report.complete {
+        text.push_str("Posts of an import still running (or cut short) are not counted yet.\n");
     }
     emit(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -17,7 +17,8 @@ fn post_line(platform: &str, handle: &str, p: &P, observed: i64) -> String {
     )
 }
 
-/// lifter (instagram, 10,000), runner (tiktok, 4,000), baker (instagram, 20,000).
+/// lifter (instagram, 10,000), runner (tiktok, 4,000), baker (instagram, 20,000). Brands:
+/// @fitfuel in a3 (sponsored, a mention) and b2 (organic, in the caption); #brewhaus in c3.
 fn world(dir: &Dir) {
     let channels: [(&str, &str, u64, &[P]); 3] = [
         (
@@ -46,6 +47,7 @@ fn world(dir: &Dir) {
             &[
                 ("c1", 30, "Sourdough loaf with seeds", r#""bread""#, "", false, 500, 0, 0),
                 ("c2", 1, "creatine cookies? creatine brownies!", "", "", false, 200, 0, 0),
+                ("c3", 8, "Brunch with friends", r#""brewhaus""#, "", false, 100, 0, 0),
             ],
         ),
     ];
@@ -193,4 +195,59 @@ fn the_api_answers_a_post_search_as_the_cli_does_and_refuses_bad_parameters_with
     );
     let directory = admin.get("/directory?posted=creatine&posted_min=2");
     assert!(directory.body.contains(">@lifter<") && !directory.body.contains(">@runner<"));
+}
+
+#[test]
+fn a_brand_report_counts_sponsored_and_organic_posts_by_creator_and_month_against_competitors() {
+    let dir = Dir::new();
+    world(&dir);
+    let report = dir.json_lines(&["brand", "@FitFuel", "--vs", "brewhaus", "--json"]).remove(0);
+    // a3: lifter, sponsored, 300 + 20 + 10; b2: runner, organic, 80. Both in November 2026.
+    assert_eq!(report["brand"], "fitfuel");
+    let totals = |v: &Value| {
+        ["posts", "sponsored_posts", "organic_posts", "engagements", "sponsored_engagements", "organic_engagements"]
+            .map(|k| v[k].as_u64().unwrap())
+    };
+    assert_eq!(totals(&report), [2, 1, 1, 410, 330, 80]);
+    let creators: Vec<(&str, u64)> = report["creators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["handle"].as_str().unwrap(), c["engagements"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(creators, [("lifter", 330), ("runner", 80)], "as many posts each: more engagements first");
+    assert_eq!(report["creators"][0]["last_post"], "2026-11-15T12:00:00Z");
+    assert_eq!(report["months"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (report["months"][0]["month"].as_str(), totals(&report["months"][0])),
+        (Some("2026-11"), [2, 1, 1, 410, 330, 80])
+    );
+    // #brewhaus: c3 only (a hashtag, no mention). Shares: 2 of 3 posts, 410 of 510 engagements.
+    let voices = report["share_of_voice"].as_array().unwrap();
+    assert_eq!((voices[1]["brand"].as_str(), voices[1]["posts"].as_u64()), (Some("brewhaus"), Some(1)));
+    assert_eq!(voices[0]["share_of_posts"], 66.67);
+    assert_eq!(voices[1]["share_of_posts"], 33.33);
+    assert_eq!(voices[0]["share_of_engagements"], 80.39);
+    assert_eq!(voices[1]["share_of_engagements"], 19.61);
+    // A period: since 2026-11-16 leaves b2 only.
+    let later = dir.json_lines(&["brand", "@fitfuel", "--since", "2026-11-16", "--json"]).remove(0);
+    assert_eq!(totals(&later), [1, 0, 1, 80, 0, 80]);
+    // For people.
+    let table = dir.stdout(&["brand", "@fitfuel", "--vs", "@brewhaus"]);
+    assert!(table.contains("@fitfuel: 2 posts by 2 creators (1 sponsored, 1 organic), 410 engagements"), "{table}");
+    assert!(table.contains("Share of voice") && table.contains("66.7 %"), "{table}");
+    let refused = dir.run(&["brand", "not a brand"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not an account name"));
+    // Over HTTP, the same; and the page.
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    let api = admin.get("/api/v1/brands/fitfuel?vs=brewhaus");
+    assert_eq!(api.status, 200, "{}", api.body);
+    assert_eq!(api.json(), report);
+    admin.get("/api/v1/brands/fitfuel?colour=red").error(400, "unknown_parameter");
+    admin.get("/api/v1/brands/fitfuel?since=lately").error(400, "invalid_parameter");
+    admin.get("/api/v1/brands/%20").error(400, "invalid_parameter");
+    let page = admin.get("/brands?brand=%40fitfuel&vs=%40brewhaus");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(r#"data-handle="lifter""#) && page.body.contains("66.7 %"), "{}", page.body);
 }

@@ -96,9 +96,9 @@ pub trait ImportRun {
     /// The ids of the channels the records of this run's batches named, ascending.
     fn touched_channel_ids(&self) -> Vec<i64>;
 
-    /// The row ids of the posts the records of this run's batches named (written or not),
-    /// ascending; `None` when they are more than `at_most`.
-    fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>>;
+    /// The row ids of the posts this run's batches inserted or changed (an observation
+    /// that replaced the current one), ascending; `None` when they are more than `at_most`.
+    fn written_post_ids(&self, at_most: u64) -> Option<Vec<i64>>;
 
     /// How many of this run's batches counted a write in the derived state (see
     /// [`crate::ChannelStore::derived_writes`]): when the count grew by more while the run
@@ -172,8 +172,8 @@ impl ImportRun for Writer<'_> {
         Writer::touched_channel_ids(self)
     }
 
-    fn touched_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
-        Writer::touched_post_ids(self, at_most)
+    fn written_post_ids(&self, at_most: u64) -> Option<Vec<i64>> {
+        Writer::written_post_ids(self, at_most)
     }
 
     fn writes(&self) -> i64 {

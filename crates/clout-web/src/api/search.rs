@@ -6,7 +6,8 @@ use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
 use super::schema::{
-    CountryCode, LabelName, PlatformName, PostSortName, PresetName, QueryText, SinceDate, SinceWhen, SortName, TierName,
+    CountryCode, HandleText, LabelName, PlatformName, PostSortName, PresetName, QueryText, SinceDate, SinceWhen,
+    SortName, TierName,
 };
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
@@ -149,4 +150,46 @@ pub(super) async fn posts(
     let query = params::post_query(&pairs, state.now())?;
     let results = state.read(move |app, _| app.search_posts(&query)).await?;
     Ok(Json(clout_wire::PostPage::from(&results)))
+}
+
+/// A brand report's filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct BrandParams {
+    /// A competitor's account to compare with; repeat for several (at most 10).
+    #[param(inline, value_type = Option<Vec<HandleText>>)]
+    vs: Option<Vec<String>>,
+    /// Only posts published since then.
+    #[param(inline, value_type = Option<SinceWhen>)]
+    since: Option<String>,
+    /// Only posts published before then.
+    #[param(inline, value_type = Option<SinceWhen>)]
+    until: Option<String>,
+    /// Repeat for any of several.
+    #[param(inline, value_type = Option<Vec<PlatformName>>)]
+    platform: Option<Vec<String>>,
+}
+
+/// Who posted about a brand (its @account or #name): every creator, sponsored versus
+/// organic, by month, with the engagements those posts earned, and the share of voice
+/// against the competitors named.
+#[utoipa::path(get, path = "/api/v1/brands/{brand}", tag = "directory",
+    params(("brand" = inline(HandleText), Path, description = "The brand's account, with or without its @"), BrandParams),
+    responses((status = 200, body = clout_wire::BrandReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The post index is being built; try again in a minute")))]
+pub(super) async fn brand(
+    state: St,
+    Caller(_): Caller,
+    axum::extract::Path(brand): axum::extract::Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::BrandReport>> {
+    let state = state.0;
+    let mut pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["vs", "since", "until", "platform"])?;
+    params::no_empty(&pairs, &[])?;
+    pairs.push(("brand".to_string(), brand));
+    let query = params::brand_query(&pairs, state.now())?;
+    let report = state.read(move |app, _| app.brand_report(&query)).await?;
+    Ok(Json(clout_wire::BrandReport::from(&report)))
 }

@@ -52,6 +52,17 @@ pub(crate) fn post_query(
     })
 }
 
+/// A brand report from URL pairs, read by [`clout_app::brand_query`].
+pub(crate) fn brand_query(
+    pairs: &[(String, String)],
+    now: clout_core::Timestamp,
+) -> Result<clout_app::BrandQuery, ApiError> {
+    clout_app::brand_query(pairs, true, now).map_err(|e| {
+        let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
+        ApiError::bad_request(code, e.to_string())
+    })
+}
+
 /// A small non-negative integer parameter with a range.
 pub(crate) fn bounded(
     pairs: &[(String, String)],

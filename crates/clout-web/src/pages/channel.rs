@@ -228,6 +228,8 @@ pub(super) async fn channel(
         "campaigns": campaigns.iter().map(|c| json!({"id": c.id, "name": c.brief.name})).collect::<Vec<_>>(),
         "quote": single("quote").unwrap_or_default(), "quote_deliverable": quote_deliverable.as_str(),
         "window_text": window, "peers_text": peers_text,
+        "brand_history": profile.mentioned.iter().map(|m| json!({"account": m.account, "posts": m.posts,
+            "sponsored_posts": m.sponsored, "engagements": m.engagements, "last_post": clout_wire::time(m.last)})).collect::<Vec<_>>(),
         "data_age": r.as_of.map(|t| super::directory::age(state.now(), t)),
         "data_date": r.as_of.map(|t| t.date()), "data_read_at": r.as_of.map(|t| t.date_time()), "data_source": source,
         "growth_text": m.and_then(|m| m.follower_growth_30d.ok()).map(|g| format!("{g:+.1} %")),

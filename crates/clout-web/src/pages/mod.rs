@@ -2,7 +2,7 @@
 //! keyboard and without script. The Directory's URL holds the whole query. This module
 //! holds the router and what every page handler shares (who is signed in, form fields,
 //! redirects); a module per family renders its pages: `sign_in`, `directory`, `channel`,
-//! `posts`, `lists`, `imports`, `sources`, `plan`, `campaigns` (with the creator forms), `shares` (a campaign's
+//! `posts`, `brands`, `lists`, `imports`, `sources`, `plan`, `campaigns` (with the creator forms), `shares` (a campaign's
 //! report for a client), `accounts`; `charts`
 //! draws their SVG. The pages use the base (`crate::base`), never the API; the imports
 //! here are the prelude each family takes with `use super::*`.
@@ -42,6 +42,7 @@ macro_rules! page {
 }
 
 mod accounts;
+mod brands;
 mod campaigns;
 mod channel;
 mod charts;
@@ -64,6 +65,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/logout", post(sign_in::logout))
         .route("/directory", get(directory::directory))
         .route("/posts", get(posts::posts))
+        .route("/brands", get(brands::brands))
         .route("/searches", post(directory::save_search))
         .route("/searches/{id}/delete", post(directory::delete_search))
         .route("/channels/{platform}/{handle}", get(channel::channel))

@@ -1,0 +1,79 @@
+//! The Brands page: who posted about a brand, sponsored or organic, by month, with the
+//! engagements, and its share of voice against competitors. A GET form: the URL is the
+//! report.
+
+use super::*;
+
+/// How far back the form offers to look, as `since` values.
+const SINCE: &[(&str, &str)] =
+    &[("", "Any time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("365d", "Last year")];
+
+fn split_json(s: &clout_wire::BrandSplit) -> Value {
+    json!({"posts": s.posts, "sponsored": s.sponsored_posts, "organic": s.organic_posts, "engagements": s.engagements,
+        "sponsored_engagements": s.sponsored_engagements, "organic_engagements": s.organic_engagements})
+}
+
+pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    let single = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let (brand, since) = (single("brand"), single("since"));
+    // Competitors: one field, separated by spaces or commas (or `vs` repeated in the URL).
+    let competitors: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "vs")
+        .flat_map(|(_, v)| {
+            v.split([' ', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect();
+    let mut ctx = json!({
+        "query": {"brand": brand, "vs": competitors.join(" ")},
+        "since_options": SINCE.iter().map(|(v, l)| json!({"value": v, "label": l, "selected": *v == since})).collect::<Vec<_>>(),
+    });
+    if brand.trim().is_empty() {
+        return render("brands.html", page_context(&auth, "brands", ctx), StatusCode::OK);
+    }
+    let mut known: Vec<(String, String)> = vec![("brand".into(), brand.clone())];
+    known.extend(competitors.iter().map(|c| ("vs".to_string(), c.clone())));
+    if !since.is_empty() {
+        known.push(("since".into(), since.clone()));
+    }
+    let mut status = StatusCode::OK;
+    match params::brand_query(&known, state.now()) {
+        Err(e) => {
+            status = StatusCode::BAD_REQUEST;
+            ctx["error"] = json!({"code": e.code, "message": e.message});
+        }
+        Ok(query) => match state.read(move |app, _| app.brand_report(&query)).await {
+            Err(e) => {
+                status = e.status;
+                ctx["error"] = json!({"code": e.code, "message": e.message});
+            }
+            Ok(report) => {
+                let w = clout_wire::BrandReport::from(&report);
+                let busiest = w.months.iter().map(|m| m.split.posts).max().unwrap_or(0).max(1);
+                ctx["report"] = json!({
+                    "brand": w.brand,
+                    "totals": split_json(&w.split),
+                    "creators": w.creators.iter().take(100).map(|c| json!({
+                        "platform": c.platform, "handle": c.handle, "name": c.name, "followers": c.followers,
+                        "split": split_json(&c.split), "last": c.last_post,
+                    })).collect::<Vec<_>>(),
+                    "more_creators": w.creators.len().saturating_sub(100),
+                    "creator_count": w.creators.len(),
+                    "months": w.months.iter().map(|m| json!({
+                        "month": m.month, "split": split_json(&m.split),
+                        "sponsored_width": (m.split.sponsored_posts as f64 / busiest as f64 * 100.0).round(),
+                        "organic_width": (m.split.organic_posts as f64 / busiest as f64 * 100.0).round(),
+                    })).collect::<Vec<_>>(),
+                    "voices": w.share_of_voice.iter().map(|v| json!({
+                        "brand": v.brand, "split": split_json(&v.split), "creators": v.creators,
+                        "share_of_posts": v.share_of_posts, "share_of_engagements": v.share_of_engagements,
+                    })).collect::<Vec<_>>(),
+                    "complete": w.complete,
+                });
+            }
+        },
+    }
+    render("brands.html", page_context(&auth, "brands", ctx), status)
+}
