@@ -482,11 +482,30 @@ impl App {
         } else {
             Scope::Touched(touched)
         };
-        let (metrics, niches, _) = self.derive_all(scope)?;
+        // The post index is brought in step on a thread and a read connection of its own,
+        // beside the recompute (whose phases use a core or two in turn).
         let incremental = run.stale_before.is_none() && !others_wrote;
-        let mut clock = Phases::start();
-        self.sync_post_index(written_posts.filter(|_| incremental), run.writes_at_start);
-        clock.lap("post index brought in step");
+        let written_posts = written_posts.filter(|_| incremental);
+        let reader = self.store.reader()?;
+        let data_dir = self.data_dir().to_path_buf();
+        let data_dir = &data_dir;
+        let (metrics, niches, _) = std::thread::scope(|s| {
+            let posts = reader.map(|r| {
+                s.spawn(move || {
+                    let mut clock = Phases::start();
+                    crate::post_index::sync_post_index(&r, data_dir, written_posts, run.writes_at_start);
+                    clock.lap("post index brought in step (beside the rest)");
+                })
+            });
+            let out = self.derive_all(scope);
+            match posts {
+                Some(thread) => {
+                    thread.join().ok();
+                }
+                None => self.sync_post_index(written_posts, run.writes_at_start),
+            }
+            out
+        })?;
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

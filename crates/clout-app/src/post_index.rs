@@ -103,34 +103,7 @@ impl App {
     /// store's posts already, it is rebuilt from every post. A failure leaves it as it was
     /// and is reported once.
     pub(crate) fn sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) {
-        if let Err(e) = self.try_sync_post_index(touched, writes_at_start) {
-            warn(&*e);
-        }
-    }
-
-    fn try_sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) -> Result<(), AnyError> {
-        let now = self.store.derived_writes()?;
-        let index = PostIndex::open(&post_index_dir(self.data_dir()))?;
-        let held = held_by(index.stamp()?.as_deref());
-        if held.is_some_and(|h| h.writes == now) {
-            return Ok(());
-        }
-        let mut writer = index.writer(crate::cores::workers())?;
-        if let (Some(ids), Some(held)) = (touched, held)
-            && held.writes == writes_at_start
-        {
-            // A post above the highest row id held is new: nothing to remove.
-            for &id in ids.iter().take_while(|&&id| id <= held.last_post) {
-                writer.remove_post(id);
-            }
-            if let Some(writes) = add_posts(&self.store, &mut writer, PostSet::Rows(ids))? {
-                let last_post = ids.last().copied().unwrap_or(0).max(held.last_post);
-                writer.commit(&stamp(Held { writes, last_post }))?;
-                return Ok(());
-            }
-            writer.rollback()?;
-        }
-        rebuild(&self.store, writer)
+        sync_post_index(&self.store, self.data_dir(), touched, writes_at_start);
     }
 
     /// Builds the index from every post when it does not hold the store's posts and no
@@ -143,6 +116,49 @@ impl App {
         rebuild(&self.store, index.writer(crate::cores::workers())?)?;
         Ok(self.post_reader().is_some_and(|p| p.current))
     }
+}
+
+/// [`App::sync_post_index`] on `store` (any connection to the data directory's store), so
+/// that it can run on a thread of its own beside a recompute.
+pub(crate) fn sync_post_index(
+    store: &clout_store::Store,
+    data_dir: &Path,
+    touched: Option<&[i64]>,
+    writes_at_start: i64,
+) {
+    if let Err(e) = try_sync_post_index(store, data_dir, touched, writes_at_start) {
+        warn(&*e);
+    }
+}
+
+fn try_sync_post_index(
+    store: &clout_store::Store,
+    data_dir: &Path,
+    touched: Option<&[i64]>,
+    writes_at_start: i64,
+) -> Result<(), AnyError> {
+    let now = store.derived_writes()?;
+    let index = PostIndex::open(&post_index_dir(data_dir))?;
+    let held = held_by(index.stamp()?.as_deref());
+    if held.is_some_and(|h| h.writes == now) {
+        return Ok(());
+    }
+    let mut writer = index.writer(crate::cores::workers())?;
+    if let (Some(ids), Some(held)) = (touched, held)
+        && held.writes == writes_at_start
+    {
+        // A post above the highest row id held is new: nothing to remove.
+        for &id in ids.iter().take_while(|&&id| id <= held.last_post) {
+            writer.remove_post(id);
+        }
+        if let Some(writes) = add_posts(store, &mut writer, PostSet::Rows(ids))? {
+            let last_post = ids.last().copied().unwrap_or(0).max(held.last_post);
+            writer.commit(&stamp(Held { writes, last_post }))?;
+            return Ok(());
+        }
+        writer.rollback()?;
+    }
+    rebuild(store, writer)
 }
 
 /// Adds the posts `which`: the count of batches they are as of, or `None` when a batch was

@@ -224,6 +224,7 @@ fn every_page_reads_well_at_desktop_and_phone_width_and_a_client_reads_a_shared_
         ("directory-posted", format!("{base}/directory?posted=%40glowlab&posted_min=2&posted_since=365d")),
         ("posts", format!("{base}/posts?q=%40glowlab&sort=newest")),
         ("posts-sponsored", format!("{base}/posts?q=protein&sponsored=true&since=365d")),
+        ("brands", format!("{base}/brands?brand=%40glowlab&vs=%40fitfuel+%40brewhaus&since=365d")),
         ("profile", profile.clone()),
         ("lookalikes-by-followers", format!("{profile}?lookalikes=followers")),
         ("plan-comparison", format!("{base}/plan?budget=10000&niche=fitness&compare=true")),

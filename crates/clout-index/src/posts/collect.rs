@@ -1,0 +1,248 @@
+//! The post index's collectors: one pass over a query's matches reading the fast fields,
+//! keeping those that pass the filter, for a page (counted, the best kept), per-channel
+//! counts, or every match's facts.
+
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentReader};
+
+use super::{PostFacts, PostFilter, PostHit, PostSort};
+
+/// A segment's fast fields a filter reads.
+struct Columns {
+    post: Column<u64>,
+    channel: Column<u64>,
+    platform: Column<u64>,
+    published: Column<i64>,
+    sponsored: Column<u64>,
+    engagements: Column<u64>,
+}
+
+impl Columns {
+    fn of(segment: &SegmentReader) -> tantivy::Result<Columns> {
+        let ff = segment.fast_fields();
+        Ok(Columns {
+            post: ff.u64("post")?,
+            channel: ff.u64("channel")?,
+            platform: ff.u64("platform")?,
+            published: ff.i64("published")?,
+            sponsored: ff.u64("sponsored")?,
+            engagements: ff.u64("engagements")?,
+        })
+    }
+
+    /// The document's channel and publication time when it passes `filter`.
+    fn passing(&self, doc: DocId, filter: &PostFilter) -> Option<(u64, i64)> {
+        let published = self.published.first(doc)?;
+        if filter.since.is_some_and(|s| published < s) || filter.until.is_some_and(|u| published >= u) {
+            return None;
+        }
+        if !filter.platforms.is_empty() {
+            let platform = self.platform.first(doc)?;
+            if !filter.platforms.iter().any(|&p| u64::from(p) == platform) {
+                return None;
+            }
+        }
+        if let Some(wanted) = filter.sponsored
+            && (self.sponsored.first(doc)? == 1) != wanted
+        {
+            return None;
+        }
+        Some((self.channel.first(doc)?, published))
+    }
+}
+
+/// A hit with its sort key, ordered best first by `Ord` (greater is better).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Keyed {
+    key: (f64, i64, i64),
+    pub(super) hit: PostHit,
+}
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Keyed) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Keyed {}
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Keyed) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Keyed {
+    fn cmp(&self, other: &Keyed) -> std::cmp::Ordering {
+        self.key.0.total_cmp(&other.key.0).then(self.key.1.cmp(&other.key.1)).then(self.key.2.cmp(&other.key.2))
+    }
+}
+
+/// Counts every match passing the filter and keeps the best `keep`.
+pub(super) struct Matches<'a> {
+    pub(super) filter: &'a PostFilter,
+    pub(super) sort: PostSort,
+    pub(super) keep: usize,
+}
+
+pub(super) struct SegmentMatches {
+    columns: Columns,
+    filter: PostFilter,
+    sort: PostSort,
+    keep: usize,
+    total: u64,
+    /// The best `keep`, worst on top (`Reverse`).
+    best: BinaryHeap<std::cmp::Reverse<Keyed>>,
+}
+
+impl Collector for Matches<'_> {
+    type Fruit = (u64, Vec<Keyed>);
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            columns: Columns::of(segment)?,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            keep: self.keep,
+            total: 0,
+            best: BinaryHeap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == PostSort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, Vec<Keyed>)>) -> tantivy::Result<(u64, Vec<Keyed>)> {
+        let total = fruits.iter().map(|f| f.0).sum();
+        let mut all: Vec<Keyed> = fruits.into_iter().flat_map(|f| f.1).collect();
+        all.sort_by(|a, b| b.cmp(a));
+        all.truncate(self.keep);
+        Ok((total, all))
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = (u64, Vec<Keyed>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some((channel, published)) = self.columns.passing(doc, &self.filter) else { return };
+        self.total += 1;
+        if self.keep == 0 {
+            return;
+        }
+        let post = self.columns.post.first(doc).unwrap_or(0) as i64;
+        let score = if self.sort == PostSort::Relevance { f64::from(score) } else { 0.0 };
+        let keyed = Keyed {
+            key: (score, published, post),
+            hit: PostHit { post_id: post, channel_id: channel as i64, published_at: published, score },
+        };
+        if self.best.len() < self.keep {
+            self.best.push(std::cmp::Reverse(keyed));
+        } else if self.best.peek().is_some_and(|w| keyed > w.0) {
+            self.best.pop();
+            self.best.push(std::cmp::Reverse(keyed));
+        }
+    }
+
+    fn harvest(self) -> (u64, Vec<Keyed>) {
+        (self.total, self.best.into_iter().map(|r| r.0).collect())
+    }
+}
+
+/// Counts the matches passing the filter per channel.
+pub(super) struct PerChannel<'a> {
+    pub(super) filter: &'a PostFilter,
+}
+
+pub(super) struct SegmentPerChannel {
+    columns: Columns,
+    filter: PostFilter,
+    counts: HashMap<u64, u32>,
+}
+
+impl Collector for PerChannel<'_> {
+    type Fruit = HashMap<u64, u32>;
+    type Child = SegmentPerChannel;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentPerChannel> {
+        Ok(SegmentPerChannel { columns: Columns::of(segment)?, filter: self.filter.clone(), counts: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<HashMap<u64, u32>> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (c, n) in f {
+                *all.entry(c).or_insert(0) += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentPerChannel {
+    type Fruit = HashMap<u64, u32>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some((channel, _)) = self.columns.passing(doc, &self.filter) {
+            *self.counts.entry(channel).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<u64, u32> {
+        self.counts
+    }
+}
+
+/// Collects the facts of every match passing the filter.
+pub(super) struct AllFacts<'a> {
+    pub(super) filter: &'a PostFilter,
+}
+
+pub(super) struct SegmentFacts {
+    columns: Columns,
+    filter: PostFilter,
+    out: Vec<PostFacts>,
+}
+
+impl Collector for AllFacts<'_> {
+    type Fruit = Vec<PostFacts>;
+    type Child = SegmentFacts;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacts> {
+        Ok(SegmentFacts { columns: Columns::of(segment)?, filter: self.filter.clone(), out: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<PostFacts>>) -> tantivy::Result<Vec<PostFacts>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentFacts {
+    type Fruit = Vec<PostFacts>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some((channel, published)) = self.columns.passing(doc, &self.filter) else { return };
+        let c = &self.columns;
+        self.out.push(PostFacts {
+            post_id: c.post.first(doc).unwrap_or(0) as i64,
+            channel_id: channel as i64,
+            published_at: published,
+            sponsored: c.sponsored.first(doc) == Some(1),
+            engagements: c.engagements.first(doc).unwrap_or(0),
+        });
+    }
+
+    fn harvest(self) -> Vec<PostFacts> {
+        self.out
+    }
+}
