@@ -250,4 +250,16 @@ fn a_brand_report_counts_sponsored_and_organic_posts_by_creator_and_month_agains
     let page = admin.get("/brands?brand=%40fitfuel&vs=%40brewhaus");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains(r#"data-handle="lifter""#) && page.body.contains("66.7 %"), "{}", page.body);
+    assert!(page.body.contains("November 2026"), "months for people");
+    // The creator's side: lifter's a3 mentions @fitfuel, sponsored, 330 engagements.
+    let profile = admin.get("/api/v1/channels/instagram/lifter").json();
+    let history = &profile["brand_history"];
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    assert_eq!(
+        (history[0]["account"].as_str(), history[0]["posts"].as_u64(), history[0]["sponsored_posts"].as_u64()),
+        (Some("fitfuel"), Some(1), Some(1))
+    );
+    assert_eq!(history[0]["engagements"], 330);
+    let runner = admin.get("/channels/tiktok/runner").body;
+    assert!(runner.contains(r#"<tr class="mentioned">"#) && runner.contains(">@fitfuel<"), "written in b2's caption");
 }

@@ -8,6 +8,28 @@ use super::*;
 const SINCE: &[(&str, &str)] =
     &[("", "Any time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("365d", "Last year")];
 
+/// `2026-04` as people read it: `April 2026`.
+fn month_name(month: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match month.split_once('-').and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?))) {
+        Some((year, m)) if (1..=12).contains(&m) => format!("{} {year}", NAMES[m - 1]),
+        _ => month.to_string(),
+    }
+}
+
 fn split_json(s: &clout_wire::BrandSplit) -> Value {
     json!({"posts": s.posts, "sponsored": s.sponsored_posts, "organic": s.organic_posts, "engagements": s.engagements,
         "sponsored_engagements": s.sponsored_engagements, "organic_engagements": s.organic_engagements})
@@ -51,7 +73,6 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
             }
             Ok(report) => {
                 let w = clout_wire::BrandReport::from(&report);
-                let busiest = w.months.iter().map(|m| m.split.posts).max().unwrap_or(0).max(1);
                 ctx["report"] = json!({
                     "brand": w.brand,
                     "totals": split_json(&w.split),
@@ -62,9 +83,7 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
                     "more_creators": w.creators.len().saturating_sub(100),
                     "creator_count": w.creators.len(),
                     "months": w.months.iter().map(|m| json!({
-                        "month": m.month, "split": split_json(&m.split),
-                        "sponsored_width": (m.split.sponsored_posts as f64 / busiest as f64 * 100.0).round(),
-                        "organic_width": (m.split.organic_posts as f64 / busiest as f64 * 100.0).round(),
+                        "month": m.month, "label": month_name(&m.month), "split": split_json(&m.split),
                     })).collect::<Vec<_>>(),
                     "voices": w.share_of_voice.iter().map(|v| json!({
                         "brand": v.brand, "split": split_json(&v.split), "creators": v.creators,
