@@ -22,7 +22,7 @@ use clout_core::text::{TextQuery, hashtags_in, mentions_in};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::text::{ANALYSER, TextError, TextResult, WRITER_HEAP_PER_THREAD, analyser};
 
@@ -149,6 +149,18 @@ impl std::fmt::Debug for PostIndex {
     }
 }
 
+/// The threads a search shares its segments between: one per core, one pool for every
+/// index this process opens (a query over millions of matching posts reads each segment
+/// on its own core).
+fn executor() -> Executor {
+    static POOL: std::sync::OnceLock<Executor> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Executor::multi_thread(cores, "clout-posts-").unwrap_or(Executor::SingleThread)
+    })
+    .clone()
+}
+
 fn io(e: std::io::Error) -> TextError {
     TextError(e.into())
 }
@@ -160,7 +172,7 @@ impl PostIndex {
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir).map_err(io)?;
         let readable = Index::open(MmapDirectory::open(dir)?).ok().filter(|i| i.schema() == schema);
-        let index = match readable {
+        let mut index = match readable {
             Some(index) => index,
             None => {
                 std::fs::remove_dir_all(dir).map_err(io)?;
@@ -169,6 +181,7 @@ impl PostIndex {
             }
         };
         index.tokenizers().register(ANALYSER, analyser());
+        index.set_executor(executor());
         Ok(PostIndex { index, fields })
     }
 
@@ -179,11 +192,12 @@ impl PostIndex {
             return Ok(None);
         }
         let (schema, fields) = schema();
-        let index = Index::open(MmapDirectory::open(dir)?)?;
+        let mut index = Index::open(MmapDirectory::open(dir)?)?;
         if index.schema() != schema {
             return Ok(None);
         }
         index.tokenizers().register(ANALYSER, analyser());
+        index.set_executor(executor());
         Ok(Some(PostIndex { index, fields }))
     }
 
@@ -363,7 +377,12 @@ impl PostReader {
     ) -> TextResult<Vec<(i64, u32)>> {
         let compiled = self.compile(query);
         let counts = self.reader.searcher().search(&*compiled, &PerChannel { filter })?;
-        Ok(counts.into_iter().filter(|&(_, n)| n >= min_posts.max(1)).map(|(c, n)| (c as i64, n)).collect())
+        Ok(counts
+            .into_pairs()
+            .into_iter()
+            .filter(|&(_, n)| n >= min_posts.max(1))
+            .map(|(c, n)| (c as i64, n))
+            .collect())
     }
 
     /// Every post matching `query` and `filter`, with its facts, in no particular order.

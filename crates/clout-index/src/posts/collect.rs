@@ -151,50 +151,94 @@ impl SegmentCollector for SegmentMatches {
     }
 }
 
-/// Counts the matches passing the filter per channel.
+/// Counts the matches passing the filter per channel: in a dense array over the segment's
+/// channel ids (a hash map insert per match cost more than the match itself), sparse
+/// when the ids are spread too far for one.
 pub(super) struct PerChannel<'a> {
     pub(super) filter: &'a PostFilter,
+}
+
+/// The most channel ids a segment counts in a dense array (16 MB of counts).
+const DENSE_CHANNELS: u64 = 4 << 20;
+
+pub(super) enum Counts {
+    Dense(Vec<u32>),
+    Sparse(HashMap<u64, u32>),
+}
+
+impl Counts {
+    pub(super) fn into_pairs(self) -> Vec<(u64, u32)> {
+        match self {
+            Counts::Dense(v) => v.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(c, n)| (c as u64, n)).collect(),
+            Counts::Sparse(m) => m.into_iter().collect(),
+        }
+    }
 }
 
 pub(super) struct SegmentPerChannel {
     columns: Columns,
     filter: PostFilter,
-    counts: HashMap<u64, u32>,
+    counts: Counts,
 }
 
 impl Collector for PerChannel<'_> {
-    type Fruit = HashMap<u64, u32>;
+    type Fruit = Counts;
     type Child = SegmentPerChannel;
 
     fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentPerChannel> {
-        Ok(SegmentPerChannel { columns: Columns::of(segment)?, filter: self.filter.clone(), counts: HashMap::new() })
+        let columns = Columns::of(segment)?;
+        let top = columns.channel.max_value();
+        let counts = if top < DENSE_CHANNELS {
+            Counts::Dense(vec![0; top as usize + 1])
+        } else {
+            Counts::Sparse(HashMap::new())
+        };
+        Ok(SegmentPerChannel { columns, filter: self.filter.clone(), counts })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<HashMap<u64, u32>> {
-        let mut all = HashMap::new();
-        for f in fruits {
-            for (c, n) in f {
-                *all.entry(c).or_insert(0) += n;
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        // Dense arrays add up element by element; any sparse one makes the sum sparse.
+        if fruits.iter().all(|f| matches!(f, Counts::Dense(_))) {
+            let mut sum: Vec<u32> = Vec::new();
+            for f in fruits {
+                if let Counts::Dense(v) = f {
+                    if v.len() > sum.len() {
+                        sum.resize(v.len(), 0);
+                    }
+                    sum.iter_mut().zip(v).for_each(|(s, n)| *s += n);
+                }
             }
+            return Ok(Counts::Dense(sum));
         }
-        Ok(all)
+        let mut all: HashMap<u64, u32> = HashMap::new();
+        for (c, n) in fruits.into_iter().flat_map(Counts::into_pairs) {
+            *all.entry(c).or_insert(0) += n;
+        }
+        Ok(Counts::Sparse(all))
     }
 }
 
 impl SegmentCollector for SegmentPerChannel {
-    type Fruit = HashMap<u64, u32>;
+    type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some((channel, _)) = self.columns.passing(doc, &self.filter) {
-            *self.counts.entry(channel).or_insert(0) += 1;
+            match &mut self.counts {
+                Counts::Dense(v) => {
+                    if let Some(n) = v.get_mut(channel as usize) {
+                        *n += 1;
+                    }
+                }
+                Counts::Sparse(m) => *m.entry(channel).or_insert(0) += 1,
+            }
         }
     }
 
-    fn harvest(self) -> HashMap<u64, u32> {
+    fn harvest(self) -> Counts {
         self.counts
     }
 }

@@ -195,3 +195,29 @@ fn the_facts_of_every_match_carry_channel_time_sponsorship_and_engagements() {
     let sponsored = reader.facts(&q("@nike.running"), &PostFilter::default()).unwrap();
     assert_eq!(sponsored.iter().map(|f| (f.post_id, f.sponsored)).collect::<Vec<_>>(), [(2, true)]);
 }
+
+#[test]
+fn channels_far_apart_are_counted_too() {
+    // Channel ids too spread for a dense array of counts in one segment.
+    let index = PostIndex::in_memory();
+    let mut w = index.writer(1).unwrap();
+    for (post_id, channel_id) in [(1, 5), (2, 9_000_000), (3, 9_000_000)] {
+        let doc = PostDoc {
+            post_id,
+            channel_id,
+            platform: 0,
+            published_at: T0,
+            sponsored: false,
+            engagements: 0,
+            caption: "creatine",
+            hashtags: "",
+            mentions: "",
+        };
+        w.add(&doc).unwrap();
+    }
+    w.commit("v").unwrap();
+    let reader = index.reader().unwrap().unwrap();
+    let mut found = reader.channels_posting(&q("creatine"), &PostFilter::default(), 1).unwrap();
+    found.sort_unstable();
+    assert_eq!(found, [(5, 1), (9_000_000, 2)]);
+}
