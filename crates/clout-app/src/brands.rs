@@ -4,12 +4,13 @@
 //!
 //! A post is about a brand when it mentions the brand's account (`@glowlab`, among the
 //! post's mentions or written in its caption) or carries its name as a hashtag
-//! (`#glowlab`; for `@northpeak.co`, `#northpeakco`). Sponsored is the paid-partnership
-//! flag as the source gave it; a post without it counts as organic.
+//! (`#glowlab`; for `@northpeak.co`, `#northpeakco`), each compared whole (`#nikes` is
+//! not `#nike`). Sponsored is the paid-partnership flag as the source gave it; a post
+//! without it counts as organic. In the share of voice, a post about two of the brands
+//! compared counts for each (as a mention of each).
 
 use std::collections::{BTreeMap, HashMap};
 
-use clout_core::text::TextQuery;
 use clout_core::{Platform, Timestamp};
 use clout_index::posts::{PostFacts, PostFilter};
 use clout_store::ChannelStore;
@@ -177,14 +178,7 @@ impl App {
         filter: &PostFilter,
     ) -> Result<Vec<PostFacts>> {
         let tag: String = brand.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
-        let mut by_post: HashMap<i64, PostFacts> = HashMap::new();
-        for text in [format!("@{brand}"), format!("#{tag}")] {
-            let Some(q) = TextQuery::parse(&text)? else { continue };
-            let found =
-                reader.facts(&q, filter).map_err(|e| Error::Internal(format!("searching the post index: {e}")))?;
-            by_post.extend(found.into_iter().map(|f| (f.post_id, f)));
-        }
-        Ok(by_post.into_values().collect())
+        reader.brand_facts(brand, &tag, filter).map_err(|e| Error::Internal(format!("searching the post index: {e}")))
     }
 
     /// A brand report.

@@ -485,7 +485,7 @@ impl App {
         // The post index is brought in step on a thread and a read connection of its own,
         // beside the recompute (whose phases use a core or two in turn).
         let incremental = run.stale_before.is_none() && !others_wrote;
-        let written_posts = written_posts.filter(|_| incremental);
+        let written_posts = written_posts.filter(|_| incremental).map(|ids| (ids, writes_before));
         let reader = self.store.reader()?;
         let data_dir = self.data_dir().to_path_buf();
         let data_dir = &data_dir;

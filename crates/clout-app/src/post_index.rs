@@ -24,7 +24,7 @@ use crate::App;
 pub(crate) const POST_INDEX_DIR: &str = "post-index";
 
 /// Bumped when the index's analysis or fields change, so an old index is not read.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// An import writing more posts than this rebuilds the index instead of updating it (a
 /// rebuild reads every post once; an update reads each named post by its id).
@@ -96,13 +96,14 @@ impl App {
         Some(Posts { reader, current })
     }
 
-    /// Brings the index in step after a run's batches: the posts `touched` (row ids,
-    /// ascending) are read again when the index held the store's posts after
-    /// `writes_at_start` batches (and no other process wrote meanwhile: the caller passes
-    /// `None` then, or when the run named too many); otherwise, unless it holds the
-    /// store's posts already, it is rebuilt from every post. A failure leaves it as it was
-    /// and is reported once.
-    pub(crate) fn sync_post_index(&self, touched: Option<&[i64]>, writes_at_start: i64) {
+    /// Brings the index in step after a run's batches: `touched` is the posts the run
+    /// wrote (row ids, ascending) with the count of batches the store holds with them;
+    /// they alone are read again when the index held the store's posts after
+    /// `writes_at_start` batches and the store still holds `expected` (no other process
+    /// wrote: the caller passes `None` when one did, or when the run wrote too many);
+    /// otherwise, unless it holds the store's posts already, it is rebuilt from every
+    /// post. A failure leaves it as it was and is reported once.
+    pub(crate) fn sync_post_index(&self, touched: Option<(&[i64], i64)>, writes_at_start: i64) {
         sync_post_index(&self.store, self.data_dir(), touched, writes_at_start);
     }
 
@@ -123,7 +124,7 @@ impl App {
 pub(crate) fn sync_post_index(
     store: &clout_store::Store,
     data_dir: &Path,
-    touched: Option<&[i64]>,
+    touched: Option<(&[i64], i64)>,
     writes_at_start: i64,
 ) {
     if let Err(e) = try_sync_post_index(store, data_dir, touched, writes_at_start) {
@@ -134,26 +135,34 @@ pub(crate) fn sync_post_index(
 fn try_sync_post_index(
     store: &clout_store::Store,
     data_dir: &Path,
-    touched: Option<&[i64]>,
+    touched: Option<(&[i64], i64)>,
     writes_at_start: i64,
 ) -> Result<(), AnyError> {
-    let now = store.derived_writes()?;
     let index = PostIndex::open(&post_index_dir(data_dir))?;
-    let held = held_by(index.stamp()?.as_deref());
-    if held.is_some_and(|h| h.writes == now) {
+    let current = |held: Option<Held>| held.is_some_and(|h| store.derived_writes().is_ok_and(|now| now == h.writes));
+    if current(held_by(index.stamp()?.as_deref())) {
         return Ok(());
     }
     let mut writer = index.writer(crate::cores::workers())?;
-    if let (Some(ids), Some(held)) = (touched, held)
+    // Read again under the writer's lock: another process may have committed meanwhile.
+    let held = held_by(index.stamp()?.as_deref());
+    if current(held) {
+        return Ok(());
+    }
+    // Only the run's own posts are read again when the index held everything before the
+    // run and the store holds exactly the run's batches on top (`expected`), both before
+    // and after they are read: a batch of another process in between would be missed.
+    if let (Some((ids, expected)), Some(held)) = (touched, held)
         && held.writes == writes_at_start
+        && store.derived_writes()? == expected
     {
         // A post above the highest row id held is new: nothing to remove.
         for &id in ids.iter().take_while(|&&id| id <= held.last_post) {
             writer.remove_post(id);
         }
-        if let Some(writes) = add_posts(store, &mut writer, PostSet::Rows(ids))? {
+        if add_posts(store, &mut writer, PostSet::Rows(ids))? == Some(expected) {
             let last_post = ids.last().copied().unwrap_or(0).max(held.last_post);
-            writer.commit(&stamp(Held { writes, last_post }))?;
+            writer.commit(&stamp(Held { writes: expected, last_post }))?;
             return Ok(());
         }
         writer.rollback()?;

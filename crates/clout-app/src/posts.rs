@@ -133,9 +133,11 @@ pub struct PostResults {
 }
 
 impl App {
-    /// The post index's reader, built first when there is none (a store from before it):
-    /// an error when it cannot be built now (an import is running, or another process is
-    /// building it).
+    /// The post index's reader, built first when there is none (a store from before it).
+    /// One behind the store is read as it is (its answers say they are not complete;
+    /// `clout recompute`, an import's end or the server's start bring it in step). A
+    /// conflict when there is none and it cannot be built now (an import is running, or
+    /// another process is building it).
     pub(crate) fn posts_or_build(&self) -> Result<crate::post_index::Posts> {
         if let Some(p) = self.post_reader() {
             return Ok(p);
@@ -148,7 +150,9 @@ impl App {
         };
         match self.build_post_index() {
             Ok(_) => self.post_reader().ok_or_else(busy),
-            Err(_) => Err(busy()),
+            // tantivy's lock: another process holds the index's writer.
+            Err(e) if e.to_string().contains("Lock") => Err(busy()),
+            Err(e) => Err(Error::Internal(format!("building the post index failed: {e}"))),
         }
     }
 

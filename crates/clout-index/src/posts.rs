@@ -65,6 +65,8 @@ struct Fields {
     engagements: Field,
     caption: Field,
     hashtags: Field,
+    /// The hashtags whole (lowercased), for brand reports: `#nike` is not `#nikes`.
+    tags: Field,
     mentions: Field,
 }
 
@@ -84,8 +86,12 @@ fn schema() -> (Schema, Fields) {
     let whole = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(WHOLE).set_index_option(IndexRecordOption::WithFreqs),
     );
-    let mentions = b.add_text_field("mentions", whole);
-    (b.build(), Fields { post, channel, platform, published, sponsored, engagements, caption, hashtags, mentions })
+    let mentions = b.add_text_field("mentions", whole.clone());
+    let tags = b.add_text_field("tags", whole);
+    (
+        b.build(),
+        Fields { post, channel, platform, published, sponsored, engagements, caption, hashtags, tags, mentions },
+    )
 }
 
 /// Which posts a search keeps, besides matching its text.
@@ -167,18 +173,23 @@ fn io(e: std::io::Error) -> TextError {
 
 impl PostIndex {
     /// Opens the index in `dir`, creating it empty when there is none; one this version
-    /// cannot read (another schema) is replaced by an empty one (it is derived).
+    /// cannot read (another schema, or damaged) is replaced by an empty one (it is
+    /// derived). A directory without an index yet (another process may be creating one)
+    /// is never removed.
     pub fn open(dir: &Path) -> TextResult<PostIndex> {
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir).map_err(io)?;
-        let readable = Index::open(MmapDirectory::open(dir)?).ok().filter(|i| i.schema() == schema);
-        let mut index = match readable {
-            Some(index) => index,
-            None => {
-                std::fs::remove_dir_all(dir).map_err(io)?;
-                std::fs::create_dir_all(dir).map_err(io)?;
-                Index::create(MmapDirectory::open(dir)?, schema, Default::default())?
+        let mut index = if dir.join("meta.json").is_file() {
+            match Index::open(MmapDirectory::open(dir)?) {
+                Ok(index) if index.schema() == schema => index,
+                _ => {
+                    std::fs::remove_dir_all(dir).map_err(io)?;
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                    Index::create(MmapDirectory::open(dir)?, schema, Default::default())?
+                }
             }
+        } else {
+            Index::open_or_create(MmapDirectory::open(dir)?, schema)?
         };
         index.tokenizers().register(ANALYSER, analyser());
         index.set_executor(executor());
@@ -296,6 +307,9 @@ impl PostWriter {
         if !tags.is_empty() {
             d.add_text(f.hashtags, tags.join(" "));
         }
+        for t in &tags {
+            d.add_text(f.tags, t);
+        }
         let mut mentions: Vec<String> = listed(post.mentions, '@').collect();
         mentions.extend(mentions_in(post.caption));
         mentions.sort_unstable();
@@ -383,6 +397,18 @@ impl PostReader {
             .filter(|&(_, n)| n >= min_posts.max(1))
             .map(|(c, n)| (c as i64, n))
             .collect())
+    }
+
+    /// Every post passing `filter` that mentions `account` or carries the hashtag `tag`
+    /// (each compared whole, lowercased, without `@` or `#`), with its facts, each once.
+    pub fn brand_facts(&self, account: &str, tag: &str, filter: &PostFilter) -> TextResult<Vec<PostFacts>> {
+        let f = self.fields;
+        let term = |field: Field, text: &str| -> (Occur, Box<dyn Query>) {
+            let term = Term::from_field_text(field, &text.to_lowercase());
+            (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+        };
+        let query = BooleanQuery::new(vec![term(f.mentions, account), term(f.tags, tag)]);
+        Ok(self.reader.searcher().search(&query, &AllFacts { filter })?)
     }
 
     /// Every post matching `query` and `filter`, with its facts, in no particular order.

@@ -50,3 +50,22 @@ fn an_index_behind_the_store_says_so_until_it_is_built_again_and_backups_leave_i
     app.backup(&backup).unwrap();
     assert!(!backup.join(POST_INDEX_DIR).exists());
 }
+
+#[test]
+fn a_batch_of_another_process_during_an_import_makes_the_index_rebuilt_not_stamped_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_world(dir.path());
+    let writes = app.store.derived_writes().unwrap();
+    let all = app.search_posts(&query("coffee")).unwrap().total;
+    // The index holds the store as it was one batch ago (empty here, to tell the two
+    // apart); a run that wrote nothing itself ends while the store holds that one more
+    // batch, of another process. Reading only the run's posts would stamp the index
+    // current without that batch's posts: it must be rebuilt.
+    let index = PostIndex::open(&post_index_dir(app.data_dir())).unwrap();
+    let mut w = index.writer(1).unwrap();
+    w.clear().unwrap();
+    w.commit(&stamp(Held { writes: writes - 1, last_post: 0 })).unwrap();
+    app.sync_post_index(Some((&[], writes - 1)), writes - 1);
+    let after = app.search_posts(&query("coffee")).unwrap();
+    assert_eq!((after.current, after.total), (true, all));
+}

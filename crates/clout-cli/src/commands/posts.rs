@@ -89,7 +89,7 @@ pub(crate) fn search(app: &Reader<'_>, args: PostSearchArgs) -> Result<ExitCode>
     if !results.current {
         let _ = writeln!(
             text,
-            "Posts of an import still running (or cut short) are not searched yet: they are once its recompute ends (`clout recompute`)."
+            "The post index does not hold every post yet (an import is running or was cut short, or updating the index failed): `clout recompute` brings it in step."
         );
     }
     emit(&text)?;
@@ -103,7 +103,9 @@ fn share(p: Option<f64>) -> String {
 
 pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
     let mut pairs = vec![("brand".to_string(), args.brand.clone())];
-    pairs.extend(args.competitors.iter().map(|c| ("vs".to_string(), c.clone())));
+    // `--vs @a,@b` names two, as `--vs @a --vs @b` does.
+    let competitors = args.competitors.iter().flat_map(|c| c.split(',')).map(str::trim).filter(|c| !c.is_empty());
+    pairs.extend(competitors.map(|c| ("vs".to_string(), c.to_string())));
     pairs.extend(args.platform.iter().map(|p| ("platform".to_string(), p.clone())));
     pairs.extend(args.since.iter().map(|s| ("since".to_string(), s.clone())));
     pairs.extend(args.until.iter().map(|u| ("until".to_string(), u.clone())));
@@ -187,7 +189,7 @@ pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
         ));
     }
     if !report.complete {
-        text.push_str("Posts of an import still running (or cut short) are not counted yet.\n");
+        text.push_str("The post index does not hold every post yet (an import is running or was cut short, or updating the index failed): `clout recompute` brings it in step.\n");
     }
     emit(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -221,3 +221,44 @@ fn channels_far_apart_are_counted_too() {
     found.sort_unstable();
     assert_eq!(found, [(5, 1), (9_000_000, 2)]);
 }
+
+#[test]
+fn a_brand_is_its_account_or_its_whole_hashtag_never_a_longer_one() {
+    let index = PostIndex::in_memory();
+    let mut w = index.writer(1).unwrap();
+    // (id, caption, hashtags, mentions)
+    let posts = [
+        (1, "New shoes from @Nike!", "", ""),
+        (2, "Race day", "nike", ""),
+        (3, "Race day", "nikes", ""),
+        (4, "Glow", "glow lab", ""),
+        (5, "Both", "nike", "nike"),
+        (6, "Running", "", "nike.running"),
+    ];
+    for (post_id, caption, hashtags, mentions) in posts {
+        let doc = PostDoc {
+            post_id,
+            channel_id: post_id,
+            platform: 0,
+            published_at: T0,
+            sponsored: false,
+            engagements: 1,
+            caption,
+            hashtags,
+            mentions,
+        };
+        w.add(&doc).unwrap();
+    }
+    w.commit("v").unwrap();
+    let reader = index.reader().unwrap().unwrap();
+    let brand = |account: &str, tag: &str| {
+        let mut ids: Vec<i64> =
+            reader.brand_facts(account, tag, &PostFilter::default()).unwrap().iter().map(|f| f.post_id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    // 1 mentions @nike in its caption, 2 and 5 tag #nike (5 also mentions it: once);
+    // #nikes and @nike.running are other names.
+    assert_eq!(brand("nike", "nike"), [1, 2, 5]);
+    assert_eq!(brand("glow_lab", "glow_lab"), Vec::<i64>::new(), "#glow #lab is not #glow_lab");
+}

@@ -91,7 +91,8 @@ struct PageParams {
 
 /// The Directory: channels matching every filter, with exact totals and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
-    responses((status = 200, body = clout_wire::SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = clout_wire::SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "With `posted`: the post index is being built; try again in a minute")))]
 pub(super) async fn search(
     state: St,
     Caller(_): Caller,

@@ -48,9 +48,15 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
             v.split([' ', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()
         })
         .collect();
+    let mut since_options: Vec<Value> =
+        SINCE.iter().map(|(v, l)| json!({"value": v, "label": l, "selected": *v == since})).collect();
+    // A moment from a shared URL stays chosen.
+    if !SINCE.iter().any(|(v, _)| *v == since) {
+        since_options.push(json!({"value": since, "label": format!("Since {since}"), "selected": true}));
+    }
     let mut ctx = json!({
         "query": {"brand": brand, "vs": competitors.join(" ")},
-        "since_options": SINCE.iter().map(|(v, l)| json!({"value": v, "label": l, "selected": *v == since})).collect::<Vec<_>>(),
+        "since_options": since_options,
     });
     if brand.trim().is_empty() {
         return render("brands.html", page_context(&auth, "brands", ctx), StatusCode::OK);

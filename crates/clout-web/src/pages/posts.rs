@@ -31,9 +31,15 @@ pub(super) async fn posts(state: St, Page(auth): Page, RawQuery(raw): RawQuery) 
     let (q, since, sponsored, sort) = (single("q"), single("since"), single("sponsored"), single("sort"));
     let platforms: Vec<String> =
         pairs.iter().filter(|(k, v)| k == "platform" && !v.is_empty()).map(|(_, v)| v.to_ascii_lowercase()).collect();
+    let mut since_options: Vec<Value> =
+        SINCE.iter().map(|(v, l)| json!({"value": v, "label": l, "selected": *v == since})).collect();
+    // A moment from a shared URL stays chosen.
+    if !SINCE.iter().any(|(v, _)| *v == since) {
+        since_options.push(json!({"value": since, "label": format!("Since {since}"), "selected": true}));
+    }
     let mut ctx = json!({
         "query": {"q": q, "since": since, "sponsored": sponsored, "newest": sort == "newest"},
-        "since_options": SINCE.iter().map(|(v, l)| json!({"value": v, "label": l, "selected": *v == since})).collect::<Vec<_>>(),
+        "since_options": since_options,
         "platforms": clout_core::Platform::ALL.iter().map(|p| json!({"value": p.as_str(), "selected": platforms.iter().any(|s| s == p.as_str())})).collect::<Vec<_>>(),
         "posts": [],
     });
@@ -65,7 +71,9 @@ pub(super) async fn posts(state: St, Page(auth): Page, RawQuery(raw): RawQuery) 
                             json!({
                                 "platform": w.platform, "handle": w.handle, "name": w.name, "followers": w.followers,
                                 "published_at": w.published_at, "type": w.kind, "caption": w.caption,
-                                "hashtags": w.hashtags, "mentions": w.mentions, "url": w.url,
+                                "hashtags": w.hashtags, "mentions": w.mentions,
+                                // Only web links: an imported `javascript:` URL is not a link.
+                                "url": w.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
                                 "sponsored": w.sponsored, "engagements": w.engagements, "rate": w.engagement_rate,
                                 "views": w.views,
                             })
