@@ -15,7 +15,7 @@ use clout_core::{Platform, Timestamp};
 use clout_index::posts::{PostFacts, PostFilter};
 use clout_store::ChannelStore;
 
-use crate::query::{QueryError, invalid, moment};
+use crate::query::{QueryError, invalid, moment, unknown};
 use crate::{App, Error, Result};
 
 /// The most competitors one report compares.
@@ -67,13 +67,7 @@ pub fn brand_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> 
             "since" => q.since = Some(moment(key, value, now)?),
             "until" => q.until = Some(moment(key, value, now)?),
             "platform" => q.platforms.push(Platform::parse(value).map_err(|e| invalid(key, e.to_string()))?),
-            other if strict => {
-                return Err(QueryError {
-                    key: other.to_string(),
-                    unknown: true,
-                    message: format!("unknown parameter '{other}'"),
-                });
-            }
+            other if strict => return Err(unknown(other)),
             _ => {}
         }
     }

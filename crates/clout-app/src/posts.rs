@@ -14,7 +14,7 @@ use clout_core::{Platform, Timestamp};
 use clout_index::posts::{PostFilter, PostSort};
 use clout_store::{FoundPost, PostSearch};
 
-use crate::query::{MAX_LIMIT, MAX_OFFSET, QueryError, boolean, invalid, moment, number};
+use crate::query::{QueryError, boolean, invalid, limit, moment, offset, unknown};
 use crate::{App, Error, Result};
 
 /// The keys a post search takes.
@@ -73,27 +73,9 @@ pub fn post_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> R
                     _ => return Err(invalid(key, format!("unknown sort '{value}' (expected relevance or newest)"))),
                 }
             }
-            "limit" => {
-                let n: usize = number(key, value)?;
-                if !(1..=MAX_LIMIT).contains(&n) {
-                    return Err(invalid(key, format!("{n} is out of range (1 to {MAX_LIMIT})")));
-                }
-                q.limit = n;
-            }
-            "offset" => {
-                let n: usize = number(key, value)?;
-                if n > MAX_OFFSET {
-                    return Err(invalid(key, format!("{n} is out of range (0 to {MAX_OFFSET})")));
-                }
-                q.offset = n;
-            }
-            other if strict => {
-                return Err(QueryError {
-                    key: other.to_string(),
-                    unknown: true,
-                    message: format!("unknown parameter '{other}'"),
-                });
-            }
+            "limit" => q.limit = limit(key, value)?,
+            "offset" => q.offset = offset(key, value)?,
+            other if strict => return Err(unknown(other)),
             _ => {}
         }
     }

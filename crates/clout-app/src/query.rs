@@ -47,13 +47,31 @@ pub(crate) fn invalid(key: &str, message: impl Into<String>) -> QueryError {
     QueryError { key: key.to_string(), unknown: false, message: message.into() }
 }
 
-fn unknown(key: &str) -> QueryError {
+pub(crate) fn unknown(key: &str) -> QueryError {
     QueryError { key: key.to_string(), unknown: true, message: format!("unknown parameter '{key}'") }
 }
 
 /// A number of type `T`, or why not.
 pub(crate) fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, QueryError> {
     value.trim().parse::<T>().map_err(|_| invalid(key, format!("'{value}' is not a valid number")))
+}
+
+/// A page's size: 1 to [`MAX_LIMIT`].
+pub(crate) fn limit(key: &str, value: &str) -> Result<usize, QueryError> {
+    let n: usize = number(key, value)?;
+    if !(1..=MAX_LIMIT).contains(&n) {
+        return Err(invalid(key, format!("{n} is out of range (1 to {MAX_LIMIT})")));
+    }
+    Ok(n)
+}
+
+/// Where a page starts: 0 to [`MAX_OFFSET`].
+pub(crate) fn offset(key: &str, value: &str) -> Result<usize, QueryError> {
+    let n: usize = number(key, value)?;
+    if n > MAX_OFFSET {
+        return Err(invalid(key, format!("{n} is out of range (0 to {MAX_OFFSET})")));
+    }
+    Ok(n)
 }
 
 /// A follower count: a non-negative 64-bit signed integer, as the store keeps it.
@@ -179,20 +197,8 @@ pub fn search_query(
                     invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))
                 })?
             }
-            "limit" => {
-                let n: usize = number(key, value)?;
-                if !(1..=MAX_LIMIT).contains(&n) {
-                    return Err(invalid(key, format!("{n} is out of range (1 to {MAX_LIMIT})")));
-                }
-                q.limit = n;
-            }
-            "offset" => {
-                let n: usize = number(key, value)?;
-                if n > MAX_OFFSET {
-                    return Err(invalid(key, format!("{n} is out of range (0 to {MAX_OFFSET})")));
-                }
-                q.offset = n;
-            }
+            "limit" => q.limit = limit(key, value)?,
+            "offset" => q.offset = offset(key, value)?,
             "facets" => q.facets = if boolean(key, value)? { Facets::Conjunctive } else { Facets::None },
             other if strict => return Err(unknown(other)),
             _ => {}

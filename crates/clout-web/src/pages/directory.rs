@@ -6,19 +6,7 @@ use super::*;
 
 /// A Directory URL with some keys replaced.
 fn url_with(pairs: &[(String, String)], set: &[(&str, String)]) -> String {
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        if !set.iter().any(|(s, _)| s == k) && !v.is_empty() {
-            ser.append_pair(k, v);
-        }
-    }
-    for (k, v) in set {
-        if !v.is_empty() {
-            ser.append_pair(k, v);
-        }
-    }
-    let q = ser.finish();
-    if q.is_empty() { "/directory".to_string() } else { format!("/directory?{q}") }
+    page_url("/directory", pairs, set)
 }
 
 pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {

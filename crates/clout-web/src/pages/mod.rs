@@ -56,6 +56,24 @@ mod shares;
 mod sign_in;
 mod sources;
 
+/// The URL of the page at `path` whose query is `pairs` with the keys of `set` replaced
+/// (an empty value removes the key).
+fn page_url(path: &str, pairs: &[(String, String)], set: &[(&str, String)]) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !set.iter().any(|(s, _)| s == k) && !v.is_empty() {
+            ser.append_pair(k, v);
+        }
+    }
+    for (k, v) in set {
+        if !v.is_empty() {
+            ser.append_pair(k, v);
+        }
+    }
+    let q = ser.finish();
+    if q.is_empty() { path.to_string() } else { format!("{path}?{q}") }
+}
+
 pub(crate) fn router() -> axum::Router<Arc<State>> {
     axum::Router::new()
         .route("/", get(sign_in::home))

@@ -10,18 +10,7 @@ const SINCE: &[(&str, &str)] =
 
 /// A Posts URL with some keys replaced.
 fn url_with(pairs: &[(String, String)], set: &[(&str, String)]) -> String {
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        if !set.iter().any(|(s, _)| s == k) && !v.is_empty() {
-            ser.append_pair(k, v);
-        }
-    }
-    for (k, v) in set {
-        if !v.is_empty() {
-            ser.append_pair(k, v);
-        }
-    }
-    format!("/posts?{}", ser.finish())
+    page_url("/posts", pairs, set)
 }
 
 pub(super) async fn posts(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -> Response {
