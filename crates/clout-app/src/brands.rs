@@ -40,7 +40,7 @@ pub struct BrandQuery {
 fn account(key: &str, raw: &str) -> Result<String, QueryError> {
     let name = raw.trim().trim_start_matches('@').to_lowercase();
     let ok = !name.is_empty()
-        && name.len() <= 100
+        && raw.trim().chars().count() <= 100
         && name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_' || c == '-')
         && name.chars().any(char::is_alphanumeric);
     if ok { Ok(name) } else { Err(invalid(key, format!("'{raw}' is not an account name (such as @glowlab)"))) }
@@ -78,11 +78,8 @@ pub fn brand_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> 
     if q.competitors.len() > MAX_COMPETITORS {
         return Err(invalid("vs", format!("{} competitors: at most {MAX_COMPETITORS}", q.competitors.len())));
     }
-    if let (Some(s), Some(u)) = (q.since, q.until)
-        && s >= u
-    {
-        return Err(invalid("since", "is not before until"));
-    }
+    // A period that ends before it starts holds no post: an empty answer, not an error
+    // (as a minimum above its maximum in a search).
     Ok(q)
 }
 

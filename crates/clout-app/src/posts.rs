@@ -79,11 +79,8 @@ pub fn post_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> R
             _ => {}
         }
     }
-    if let (Some(s), Some(u)) = (q.since, q.until)
-        && s >= u
-    {
-        return Err(invalid("since", "is not before until"));
-    }
+    // A period that ends before it starts holds no post: an empty answer, not an error
+    // (as a minimum above its maximum in a search).
     q.text = text.join(" ");
     if TextQuery::parse(&q.text).map_err(|e| invalid("q", e.to_string()))?.is_none() {
         return Err(invalid("q", "a post search needs words, a \"phrase\", a #hashtag or an @mention"));

@@ -224,11 +224,9 @@ pub fn search_query(
         q.text = Some(text);
     }
     let posted = posted.join(" ");
+    // Without `posted` (an untouched form field), how often and since when say nothing.
     if clout_core::text::TextQuery::parse(&posted).map_err(|e| invalid("posted", e.to_string()))?.is_some() {
         q.posted = Some(PostedAbout { text: posted, min_posts: posted_min.unwrap_or(1), since: posted_since });
-    } else if posted_min.is_some() || posted_since.is_some() {
-        let key = if posted_min.is_some() { "posted_min" } else { "posted_since" };
-        return Err(invalid(key, "says how often or since when, but posted (what was posted about) is missing"));
     }
     Ok(q)
 }
@@ -281,10 +279,8 @@ mod tests {
         let q = search_query(&pairs(&[("posted", "@glowlab"), ("posted_since", "2026-09-01")]), true, NOW).unwrap();
         assert_eq!(q.posted.map(|p| (p.min_posts, p.since)), Some((1, Some(1_788_220_800))));
         let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true, NOW).unwrap_err().to_string();
-        assert_eq!(
-            refused(&[("posted_min", "2")]),
-            "posted_min: says how often or since when, but posted (what was posted about) is missing"
-        );
+        // Without what was posted about (an untouched form field), how often says nothing.
+        assert_eq!(search_query(&pairs(&[("posted", ""), ("posted_min", "2")]), true, NOW).unwrap().posted, None);
         assert_eq!(refused(&[("posted", "x"), ("posted_min", "0")]), "posted_min: 0 is out of range (1 to 10000)");
         assert_eq!(
             refused(&[("posted", "x"), ("posted_since", "0d")]),

@@ -90,6 +90,23 @@ string_schema!(
         ))
         .into());
 string_schema!(
+    /// A brand's account, with or without its `@`.
+    BrandName => string()
+        .pattern(Some(r"^@?[A-Za-z0-9._-]*[A-Za-z0-9][A-Za-z0-9._-]*$"))
+        .max_length(Some(100))
+        .description(Some("An account, such as glowlab or @northpeak.co (letters, digits, '.', '_' and '-', at least one letter or digit)"))
+        .into());
+string_schema!(
+    /// Search words, at least one part: what a post search looks for.
+    PostQueryText => string()
+        .pattern(Some(r#"^\s*(("[^"]*"|[^\s"]+)\s*){1,24}$"#))
+        .min_length(Some(1))
+        .max_length(Some(clout_app::MAX_QUERY_CHARS))
+        .description(Some(
+            "Words, \"quoted phrases\", #hashtags and @mentions, all of which must match: 1 to 24 of them, at least one with a letter or digit",
+        ))
+        .into());
+string_schema!(
     /// A channel as PLATFORM/HANDLE.
     ChannelRef => string()
         .pattern(Some(format!(

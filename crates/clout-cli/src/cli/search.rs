@@ -200,11 +200,11 @@ pub(crate) struct FilterArgs {
     #[arg(long, value_name = "TEXT")]
     pub(crate) posted: Option<String>,
     /// With --posted: at least this many matching posts (default 1).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", requires = "posted")]
     pub(crate) posted_min: Option<u32>,
     /// With --posted: count only posts published since this date (2026-09-01), time, or
     /// this many days ago (90d).
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", requires = "posted")]
     pub(crate) posted_since: Option<String>,
 }
 

@@ -35,7 +35,7 @@ pub(super) async fn plan(
 ) -> ApiResult<Json<clout_wire::PlanAnswer>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
-    params::no_empty(&pairs, &["q", "language", "niche"])?;
+    params::no_empty(&pairs, &["q", "language", "niche", "posted"])?;
     let card = state.read(|app, _| app.rate_card()).await?;
     let (request, compare) = params::plan_request(&pairs, card.currency, state.now())?;
     let body = state

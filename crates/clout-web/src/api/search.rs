@@ -6,8 +6,8 @@ use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
 use super::schema::{
-    CountryCode, HandleText, LabelName, PlatformName, PostSortName, PresetName, QueryText, SinceDate, SinceWhen,
-    SortName, TierName,
+    BrandName, CountryCode, LabelName, PlatformName, PostQueryText, PostSortName, PresetName, QueryText, SinceDate,
+    SinceWhen, SortName, TierName,
 };
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
@@ -113,7 +113,7 @@ pub(super) async fn search(
 struct PostParams {
     /// Words, "quoted phrases", #hashtags and @mentions; all must match a post's caption,
     /// hashtags or mentions.
-    #[param(inline, value_type = QueryText)]
+    #[param(inline, value_type = PostQueryText)]
     q: String,
     /// Repeat for any of several.
     #[param(inline, value_type = Option<Vec<PlatformName>>)]
@@ -159,7 +159,7 @@ pub(super) async fn posts(
 #[allow(dead_code)]
 struct BrandParams {
     /// A competitor's account to compare with; repeat for several (at most 10).
-    #[param(inline, value_type = Option<Vec<HandleText>>)]
+    #[param(inline, value_type = Option<Vec<BrandName>>, max_items = 10)]
     vs: Option<Vec<String>>,
     /// Only posts published since then.
     #[param(inline, value_type = Option<SinceWhen>)]
@@ -176,7 +176,7 @@ struct BrandParams {
 /// organic, by month, with the engagements those posts earned, and the share of voice
 /// against the competitors named.
 #[utoipa::path(get, path = "/api/v1/brands/{brand}", tag = "directory",
-    params(("brand" = inline(HandleText), Path, description = "The brand's account, with or without its @"), BrandParams),
+    params(("brand" = inline(BrandName), Path, description = "The brand's account, with or without its @"), BrandParams),
     responses((status = 200, body = clout_wire::BrandReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The post index is being built; try again in a minute")))]
 pub(super) async fn brand(
