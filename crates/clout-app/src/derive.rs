@@ -487,14 +487,30 @@ impl App {
         let incremental = run.stale_before.is_none() && !others_wrote;
         let written_posts = written_posts.filter(|_| incremental).map(|ids| (ids, writes_before));
         let reader = self.store.reader()?;
+        // Brand safety is screened on a third connection, beside the rest, and written after.
+        let (safety, list_id) = self.stored_safety_list()?;
+        let screening = match scope {
+            Scope::All => Channels::Range(i64::MIN, i64::MAX),
+            Scope::Touched(ids) => Channels::Ids(ids),
+        };
+        let safety_reader = self.store.reader()?;
         let data_dir = self.data_dir().to_path_buf();
         let data_dir = &data_dir;
-        let (metrics, niches, _) = std::thread::scope(|s| {
+        let safety = &safety;
+        let (metrics, niches, screened) = std::thread::scope(|s| {
             let posts = reader.map(|r| {
                 s.spawn(move || {
                     let mut clock = Phases::start();
                     crate::post_index::sync_post_index(&r, data_dir, written_posts, run.writes_at_start);
                     clock.lap("post index brought in step (beside the rest)");
+                })
+            });
+            let screens = safety_reader.map(|r| {
+                s.spawn(move || {
+                    let mut clock = Phases::start();
+                    let out = crate::safety::screen(&r, screening, safety);
+                    clock.lap("brand safety screened (beside the rest)");
+                    out
                 })
             });
             let out = self.derive_all(scope);
@@ -504,8 +520,16 @@ impl App {
                 }
                 None => self.sync_post_index(written_posts, run.writes_at_start),
             }
-            out
+            let screened = match screens {
+                Some(thread) => thread
+                    .join()
+                    .map_err(|_| crate::Error::Internal("screening brand safety failed".to_string()))
+                    .and_then(|r| r),
+                None => crate::safety::screen(&self.store, screening, safety),
+            };
+            out.map(|(m, n, _)| (m, n, screened))
         })?;
+        self.write_screens(screening, list_id, &screened?)?;
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

@@ -48,6 +48,7 @@ mod posts;
 mod price;
 mod quality;
 mod query;
+mod safety;
 mod scores;
 mod search;
 mod snapshot;
@@ -100,6 +101,10 @@ pub use posts::{POST_KEYS, PostQuery, PostResults, PostView, post_query};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use query::{MAX_LIMIT, MAX_OFFSET, MAX_POSTED_MIN, QueryError, search_query};
+pub use safety::{
+    AUDIT_COLUMNS, ActiveList, CategorySafety, ChannelSafety, DEFAULT_SAFETY_LIST, ScreenSummary, audit_csv,
+    audit_rows, safety_list_from_toml,
+};
 pub use search::{Directory, SearchResults, Similar};
 pub use snapshot::DIRECTORY_SNAPSHOT;
 pub use text_index::TEXT_INDEX_DIR;
@@ -172,6 +177,7 @@ impl App {
         let writes_before = self.store.derived_writes()?;
         let out = self.derive_all(derive::Scope::All)?;
         self.sync_post_index(None, writes_before);
+        self.screen_and_write(clout_store::Channels::Range(i64::MIN, i64::MAX))?;
         self.store.mark_derived_current(writes_before)?;
         Ok(out)
     }

@@ -7,7 +7,8 @@
 //! country that is not two letters, a minimum above its maximum, a text query that is too
 //! long or has no word.
 
-use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, PostedAbout, SortKey};
+use clout_core::discovery::{Bounds, DiscoveryQuery, Facets, PostedAbout, SafetyFilter, SortKey};
+use clout_core::safety::SafetyLevel;
 use clout_core::{EngagementLabel, Platform, Tier, TierPreset};
 
 /// The largest page a client may ask for.
@@ -140,6 +141,7 @@ pub fn search_query(
     let mut text: Vec<String> = Vec::new();
     let mut posted: Vec<String> = Vec::new();
     let (mut posted_min, mut posted_since) = (None, None);
+    let (mut safety_max, mut safety_in) = (None, Vec::new());
     for (key, value) in pairs {
         let key = key.as_str();
         if value.trim().is_empty() {
@@ -192,6 +194,29 @@ pub fn search_query(
                 posted_min = Some(n);
             }
             "posted_since" => posted_since = Some(moment(key, value, now)?),
+            "safety_max" => {
+                safety_max = Some(SafetyLevel::parse(value).ok_or_else(|| {
+                    invalid(key, format!("unknown level '{value}' (expected none, low, moderate, high)"))
+                })?)
+            }
+            "safety_in" => {
+                for c in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    let ok =
+                        c.len() <= 64 && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                    if !ok {
+                        return Err(invalid(
+                            key,
+                            format!("'{c}' is not a category id (lower case letters, digits and _)"),
+                        ));
+                    }
+                    if !safety_in.iter().any(|x| x == c) {
+                        safety_in.push(c.to_string());
+                    }
+                }
+                if safety_in.len() > clout_core::safety::MAX_CATEGORIES {
+                    return Err(invalid(key, format!("at most {} categories", clout_core::safety::MAX_CATEGORIES)));
+                }
+            }
             "sort" => {
                 q.sort = SortKey::parse(value).ok_or_else(|| {
                     invalid(key, format!("unknown sort '{value}' (expected relevance, followers, er, index, growth)"))
@@ -228,6 +253,8 @@ pub fn search_query(
     if clout_core::text::TextQuery::parse(&posted).map_err(|e| invalid("posted", e.to_string()))?.is_some() {
         q.posted = Some(PostedAbout { text: posted, min_posts: posted_min.unwrap_or(1), since: posted_since });
     }
+    // Without a level, the categories say nothing (an untouched form field).
+    q.safety = safety_max.map(|max| SafetyFilter { max, categories: safety_in });
     Ok(q)
 }
 
@@ -282,6 +309,30 @@ mod tests {
         // Without what was posted about (an untouched form field), how often says nothing.
         assert_eq!(search_query(&pairs(&[("posted", ""), ("posted_min", "2")]), true, NOW).unwrap().posted, None);
         assert_eq!(refused(&[("posted", "x"), ("posted_min", "0")]), "posted_min: 0 is out of range (1 to 10000)");
+    }
+
+    #[test]
+    fn brand_safety_takes_a_level_and_categories_in_any_number_of_pairs() {
+        let q = search_query(
+            &pairs(&[("safety_max", "Low"), ("safety_in", "adult, gambling"), ("safety_in", "adult")]),
+            true,
+            NOW,
+        )
+        .unwrap();
+        let expected =
+            SafetyFilter { max: SafetyLevel::Low, categories: vec!["adult".to_string(), "gambling".to_string()] };
+        assert_eq!(q.safety, Some(expected));
+        // Without a level, categories say nothing.
+        assert_eq!(search_query(&pairs(&[("safety_in", "adult")]), true, NOW).unwrap().safety, None);
+        let refused = |list: &[(&str, &str)]| search_query(&pairs(list), true, NOW).unwrap_err().to_string();
+        assert_eq!(
+            refused(&[("safety_max", "safe")]),
+            "safety_max: unknown level 'safe' (expected none, low, moderate, high)"
+        );
+        assert_eq!(
+            refused(&[("safety_max", "low"), ("safety_in", "Adult")]),
+            "safety_in: 'Adult' is not a category id (lower case letters, digits and _)"
+        );
         assert_eq!(
             refused(&[("posted", "x"), ("posted_since", "0d")]),
             "posted_since: '0d' is out of range (1d to 36500d)"

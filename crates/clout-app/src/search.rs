@@ -1,5 +1,5 @@
 //! The Directory search: text through the full-text index (or the store's table), "posted
-//! about" through the post index, everything else through the columnar discovery index,
+//! about" through the post index, brand safety through the store's screenings, everything else through the columnar discovery index,
 //! results as channel views.
 
 use std::collections::HashMap;
@@ -198,6 +198,22 @@ impl App {
             (Some(ids), None) => {
                 let all: HashMap<i64, f64> = ids.iter().map(|id| (*id, 1.0)).collect();
                 Some(std::sync::Arc::new(directory.index.text_hits(all)))
+            }
+        };
+        // Brand safety leaves out the channels screened above its level: every other
+        // channel, or the text matches, less those.
+        let text = match query.safety.as_ref().map(|f| self.safety_excluded(f)).transpose()? {
+            None => text,
+            Some(excluded) => {
+                let excluded: std::collections::HashSet<u32> =
+                    excluded.iter().filter_map(|id| directory.index.ordinal(*id)).collect();
+                let kept: Vec<(u32, f64)> = match text {
+                    Some(hits) => hits.iter().filter(|(o, _)| !excluded.contains(o)).copied().collect(),
+                    None => {
+                        (0..directory.channels() as u32).filter(|o| !excluded.contains(o)).map(|o| (o, 1.0)).collect()
+                    }
+                };
+                Some(std::sync::Arc::new(kept))
             }
         };
         let page = directory.index.search_hits(query, text.as_deref().map(Vec::as_slice));

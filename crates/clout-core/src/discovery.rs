@@ -107,6 +107,8 @@ pub struct DiscoveryQuery {
     pub data_since: Option<i64>,
     /// Channels that posted about something at least so many times lately.
     pub posted: Option<PostedAbout>,
+    /// Channels screened at most so unsafe (brand safety).
+    pub safety: Option<SafetyFilter>,
     pub sort: SortKey,
     pub limit: usize,
     pub offset: usize,
@@ -122,6 +124,14 @@ pub struct PostedAbout {
     pub text: String,
     pub min_posts: u32,
     pub since: Option<i64>,
+}
+
+/// A brand-safety filter: channels at most `max` in each of `categories` (every category
+/// of the list screened against when empty; see [`crate::safety`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyFilter {
+    pub max: crate::safety::SafetyLevel,
+    pub categories: Vec<String>,
 }
 
 impl DiscoveryQuery {
@@ -147,6 +157,7 @@ impl DiscoveryQuery {
             has_email: None,
             data_since: None,
             posted: None,
+            safety: None,
             sort: SortKey::Relevance,
             limit: 20,
             offset: 0,

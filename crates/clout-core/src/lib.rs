@@ -21,6 +21,7 @@ pub mod plan;
 pub mod platform;
 pub mod price;
 pub mod record;
+pub mod safety;
 pub mod text;
 pub mod tier;
 pub mod time;

@@ -123,6 +123,7 @@ pub(crate) fn arb_query_with(p_groups: f64) -> impl Strategy<Value = DiscoveryQu
                 has_email,
                 data_since,
                 posted: None,
+                safety: None,
                 sort: [
                     SortKey::Relevance,
                     SortKey::Followers,

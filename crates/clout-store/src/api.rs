@@ -6,6 +6,7 @@
 //!   derived-state phase.
 //! - [`ImportStore`] and [`ImportRun`]: import runs, writing their batches, their rejects.
 //! - [`PostSearch`]: every post's searchable text, and found posts read back.
+//! - [`SafetyStore`]: brand-safety lists and each channel's screening.
 //! - [`TextSearch`]: the channels whose text matches a parsed
 //!   [`TextQuery`](clout_core::text::TextQuery).
 //! - [`AccountStore`]: users, sessions, API tokens and saved lists.
@@ -50,6 +51,7 @@ mod campaigns;
 mod channels;
 mod imports;
 mod posts;
+mod safety;
 mod text;
 
 pub use accounts::AccountStore;
@@ -57,6 +59,7 @@ pub use campaigns::CampaignStore;
 pub use channels::ChannelStore;
 pub use imports::{ImportRun, ImportStore};
 pub use posts::PostSearch;
+pub use safety::SafetyStore;
 pub use text::TextSearch;
 
 #[cfg(test)]

@@ -78,6 +78,7 @@ mod metrics;
 mod niches;
 mod posts;
 mod runs;
+mod safety;
 mod schema;
 mod shared;
 mod stored;
@@ -91,7 +92,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
-pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, TextSearch};
+pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, SafetyStore, TextSearch};
 pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
     CampaignRow, ConversionRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, StageChangeRow,
@@ -106,6 +107,7 @@ pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};
 pub use niches::{ChannelTextRecord, SearchText, StoredNiche, TextChanges};
 pub use posts::{FoundPost, PostSet, PostText};
 pub use runs::{BatchStats, Checkpoint, Reject, RejectRow, RunId, RunRecord, RunStatus, SourceId};
+pub use safety::{CategoryLevel, ChannelScreen, HitEvidence, SafetyHit, SafetyListRow, StoredScreen};
 pub use schema::SCHEMA_VERSION;
 pub use shared::{SavedSearchRow, ShareRow};
 pub use stored::{FollowerVerdicts, StoredChannel};

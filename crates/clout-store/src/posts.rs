@@ -53,6 +53,8 @@ pub enum PostSet<'a> {
     All,
     /// The posts with these row ids (ascending), by row id.
     Rows(&'a [i64]),
+    /// The posts of these channels (ascending ids), by channel and row id.
+    Channels(&'a [i64]),
 }
 
 impl Store {
@@ -97,6 +99,15 @@ impl Store {
                     let mut stmt =
                         self.conn.prepare_cached(&format!("{select} WHERE p.id IN ({marks}) ORDER BY p.id"))?;
                     let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+                    while let Some(r) = rows.next()? {
+                        read(r)?;
+                    }
+                }
+            }
+            PostSet::Channels(ids) => {
+                let mut stmt = self.conn.prepare_cached(&format!("{select} WHERE p.channel_id = ?1 ORDER BY p.id"))?;
+                for id in ids {
+                    let mut rows = stmt.query([id])?;
                     while let Some(r) = rows.next()? {
                         read(r)?;
                     }

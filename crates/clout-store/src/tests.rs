@@ -45,7 +45,7 @@ fn current_likes(store: &Store) -> Option<u64> {
 }
 
 /// Undoes migrations 19, 18 and 17 (a test going back to an older version starts with it).
-const UNDO_17: &str = "DROP INDEX channels_peers; DROP TABLE follower_verdicts; ALTER TABLE derived_state DROP COLUMN text_version; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+const UNDO_17: &str = "DROP TABLE safety_hits; DROP TABLE safety_levels; DROP TABLE safety_screens; DROP TABLE safety_active; DROP TABLE safety_lists; DROP INDEX channels_peers; DROP TABLE follower_verdicts; ALTER TABLE derived_state DROP COLUMN text_version; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
     ALTER TABLE derived_state DROP COLUMN peers_version;
     ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
     ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
@@ -234,7 +234,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
     // Make it look like a store written before migration 2.
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(
-        "DROP INDEX channels_peers; DROP TABLE follower_verdicts; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
+        "DROP TABLE safety_hits; DROP TABLE safety_levels; DROP TABLE safety_screens; DROP TABLE safety_active; DROP TABLE safety_lists; DROP INDEX channels_peers; DROP TABLE follower_verdicts; DROP TABLE comment_summaries; DROP TABLE growth_anomalies; DROP TABLE channel_growth; ALTER TABLE bucket_stats DROP COLUMN rates;
          ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_index REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_index_reason TEXT;
@@ -475,7 +475,7 @@ fn migration_twenty_marks_a_store_with_follower_samples_stale_so_every_sample_is
         }
         // Back to version 19, as a store written by the previous release.
         let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-        conn.execute_batch("DROP INDEX channels_peers; DROP TABLE follower_verdicts; PRAGMA user_version = 19;")
+        conn.execute_batch("DROP TABLE safety_hits; DROP TABLE safety_levels; DROP TABLE safety_screens; DROP TABLE safety_active; DROP TABLE safety_lists; DROP INDEX channels_peers; DROP TABLE follower_verdicts; PRAGMA user_version = 19;")
             .unwrap();
         drop(conn);
         let store = Store::open(dir.path(), Access::Write, "test").unwrap();
