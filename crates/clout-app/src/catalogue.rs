@@ -125,10 +125,10 @@ impl Catalogue {
 
     /// Recomputes the derived state when an import or recompute was cut short; `true` when
     /// it did. Needs write access.
-    pub fn recompute_if_stale(&self) -> Result<bool> {
+    pub fn recompute_if_stale(&self, now: clout_core::Timestamp) -> Result<bool> {
         let ran = self.write(|app| -> Result<bool> {
             if app.derived_stale_since()?.is_some() {
-                app.recompute_all()?;
+                app.recompute_all(now)?;
                 Ok(true)
             } else {
                 Ok(false)
@@ -319,6 +319,31 @@ impl Reader<'_> {
     /// Who posted about a brand, sponsored or organic, over time, against competitors.
     pub fn brand_report(&self, query: &crate::BrandQuery) -> Result<crate::BrandReport> {
         self.app.brand_report(query)
+    }
+
+    /// A channel's brand-safety screening with the posts behind each level.
+    pub fn channel_safety(&self, reference: &str) -> Result<crate::ChannelSafety> {
+        self.app.channel_safety(reference)
+    }
+
+    /// The brand-safety audit record of these channels (every screened one when `None`).
+    pub fn safety_audit(&self, ids: Option<&[i64]>) -> Result<Vec<crate::ChannelSafety>> {
+        self.app.safety_audit(ids)
+    }
+
+    /// The brand-safety list screened against.
+    pub fn safety_list(&self) -> Result<crate::ActiveList> {
+        self.app.safety_list()
+    }
+
+    /// The channels of a saved list (for an audit).
+    pub fn list_channel_ids(&self, list: i64) -> Result<Vec<i64>> {
+        self.app.list_channel_ids(list)
+    }
+
+    /// The channel ids of these references (`PLATFORM/HANDLE`), in order.
+    pub fn channel_ids(&self, references: &[String]) -> Result<Vec<i64>> {
+        self.app.channel_ids(references)
     }
 
     /// The channels most like `reference` (`PLATFORM/HANDLE`).

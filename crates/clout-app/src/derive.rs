@@ -150,6 +150,8 @@ pub(crate) struct RunWrites {
     pub(crate) writes_at_start: i64,
     /// The writes the run's own batches counted.
     pub(crate) own_writes: i64,
+    /// When the run ended (what a brand-safety screening made after it is dated).
+    pub(crate) now: clout_core::Timestamp,
 }
 
 /// Where a recompute's time goes, printed on standard error when `CLOUT_TIMINGS` is set.
@@ -488,7 +490,7 @@ impl App {
         let written_posts = written_posts.filter(|_| incremental).map(|ids| (ids, writes_before));
         let reader = self.store.reader()?;
         // Brand safety is screened on a third connection, beside the rest, and written after.
-        let (safety, list_id) = self.stored_safety_list()?;
+        let (safety, list_id) = self.stored_safety_list(run.now)?;
         let screening = match scope {
             Scope::All => Channels::Range(i64::MIN, i64::MAX),
             Scope::Touched(ids) => Channels::Ids(ids),
@@ -529,7 +531,7 @@ impl App {
             };
             out.map(|(m, n, _)| (m, n, screened))
         })?;
-        self.write_screens(screening, list_id, &screened?)?;
+        self.write_screens(screening, list_id, run.now, &screened?)?;
         self.store.mark_derived_current(writes_before)?;
         Ok((Some(metrics), Some(niches)))
     }

@@ -340,7 +340,7 @@ impl crate::App {
             progress.account_finished(account);
         }
         progress.recomputing();
-        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
+        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes, now: (options.clock)() };
         let (metrics, _) = self.refresh_derived(run, &touched, written_posts.as_deref(), &mut || {})?;
         summary.metrics = metrics;
         Ok(summary)

@@ -342,7 +342,7 @@ impl App {
         let own_writes = writer.writes();
         let status = if summary.file_errors.is_empty() { RunStatus::Completed } else { RunStatus::Failed };
         writer.finish(status, (options.clock)(), summary.rejects_file.as_ref().map(|p| display(p)).as_deref())?;
-        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes };
+        let run = crate::derive::RunWrites { stale_before, writes_at_start, own_writes, now: (options.clock)() };
         let (metrics, niches) =
             self.refresh_derived(run, &touched, written_posts.as_deref(), &mut || progress.recomputing())?;
         summary.metrics = metrics;

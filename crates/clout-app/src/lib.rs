@@ -173,11 +173,11 @@ impl App {
     /// Recomputes every derived value, then marks the derived state current.
     /// When another process imports meanwhile, the state stays stale until that import's
     /// own recompute.
-    pub fn recompute_all(&mut self) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+    pub fn recompute_all(&mut self, now: clout_core::Timestamp) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let writes_before = self.store.derived_writes()?;
         let out = self.derive_all(derive::Scope::All)?;
         self.sync_post_index(None, writes_before);
-        self.screen_and_write(clout_store::Channels::Range(i64::MIN, i64::MAX))?;
+        self.screen_and_write(clout_store::Channels::Range(i64::MIN, i64::MAX), now)?;
         self.store.mark_derived_current(writes_before)?;
         Ok(out)
     }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use clout_core::Timestamp;
 use clout_core::safety::{Levels, SafetyLevel, SafetyList, Screener, Threshold};
 use clout_store::{CategoryLevel, ChannelScreen, Channels, PostSearch, PostSet, SafetyHit, SafetyListRow, SafetyStore};
 use serde::Deserialize;
@@ -104,8 +105,8 @@ impl ActiveList {
     }
 
     /// The default list.
-    pub fn default_list() -> ActiveList {
-        ActiveList::of(DEFAULT_SAFETY_LIST, "(default)", None).expect("the default safety list is valid")
+    pub fn default_list() -> Result<ActiveList> {
+        ActiveList::of(DEFAULT_SAFETY_LIST, "(default)", None)
     }
 
     /// A category's label, or its id when the list has no such category.
@@ -234,7 +235,7 @@ pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &A
         .zip(tallies)
         .map(|(id, mut t)| {
             t.categories.sort_unstable();
-            t.hits.sort_by(|a, b| a.0.cmp(&b.0));
+            t.hits.sort_by_key(|h| h.0);
             let screen = ChannelScreen {
                 posts: t.posts,
                 comments: t.comments,
@@ -256,11 +257,6 @@ pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &A
     Ok(Screened { rows, posts, comments, seconds: started.elapsed().as_secs_f64() })
 }
 
-/// Now, in Unix seconds.
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
 impl App {
     /// The active list: the one last set, else the default.
     pub fn safety_list(&self) -> Result<ActiveList> {
@@ -269,12 +265,12 @@ impl App {
                 let origin = format!("{} {}", row.name, row.version);
                 ActiveList::of(&row.body.clone(), &origin, Some(row))
             }
-            None => Ok(ActiveList::default_list()),
+            None => ActiveList::default_list(),
         }
     }
 
     /// The active list, stored (the default is stored the first time it is screened against).
-    pub(crate) fn stored_safety_list(&mut self) -> Result<(ActiveList, i64)> {
+    pub(crate) fn stored_safety_list(&mut self, now: Timestamp) -> Result<(ActiveList, i64)> {
         let mut active = self.safety_list()?;
         let id = match &active.row {
             Some(row) => row.id,
@@ -284,7 +280,7 @@ impl App {
                     &active.list.version,
                     &active.sha256,
                     &active.body,
-                    now(),
+                    now.unix(),
                 )?;
                 let id = row.id;
                 active.row = Some(row);
@@ -294,29 +290,35 @@ impl App {
         Ok((active, id))
     }
 
-    /// Writes screenings made against list `list_id` of the channels `which`.
-    pub(crate) fn write_screens(&mut self, which: Channels<'_>, list_id: i64, screened: &Screened) -> Result<()> {
-        Ok(self.store.replace_safety(which, list_id, now(), &screened.rows)?)
+    /// Writes screenings made against list `list_id` of the channels `which` at `now`.
+    pub(crate) fn write_screens(
+        &mut self,
+        which: Channels<'_>,
+        list_id: i64,
+        now: Timestamp,
+        screened: &Screened,
+    ) -> Result<()> {
+        Ok(self.store.replace_safety(which, list_id, now.unix(), &screened.rows)?)
     }
 
-    /// Screens the channels `which` and writes their screenings.
-    pub(crate) fn screen_and_write(&mut self, which: Channels<'_>) -> Result<ScreenSummary> {
-        let (active, list_id) = self.stored_safety_list()?;
+    /// Screens the channels `which` and writes their screenings, dated `now`.
+    pub(crate) fn screen_and_write(&mut self, which: Channels<'_>, now: Timestamp) -> Result<ScreenSummary> {
+        let (active, list_id) = self.stored_safety_list(now)?;
         let screened = screen(&self.store, which, &active)?;
-        self.write_screens(which, list_id, &screened)?;
+        self.write_screens(which, list_id, now, &screened)?;
         Ok(summary(&active, &screened))
     }
 
     /// Makes `body` (a list in TOML) the active list and screens every channel against it.
-    pub fn set_safety_list(&mut self, body: &str, origin: &str) -> Result<ScreenSummary> {
+    pub fn set_safety_list(&mut self, body: &str, origin: &str, now: Timestamp) -> Result<ScreenSummary> {
         let list = safety_list_from_toml(body, origin)?;
-        self.store.set_safety_list(&list.name, &list.version, &sha256_hex(body), body, now())?;
-        self.screen_and_write(Channels::Range(i64::MIN, i64::MAX))
+        self.store.set_safety_list(&list.name, &list.version, &sha256_hex(body), body, now.unix())?;
+        self.screen_and_write(Channels::Range(i64::MIN, i64::MAX), now)
     }
 
     /// Screens every channel against the active list again.
-    pub fn screen_all(&mut self) -> Result<ScreenSummary> {
-        self.screen_and_write(Channels::Range(i64::MIN, i64::MAX))
+    pub fn screen_all(&mut self, now: Timestamp) -> Result<ScreenSummary> {
+        self.screen_and_write(Channels::Range(i64::MIN, i64::MAX), now)
     }
 }
 

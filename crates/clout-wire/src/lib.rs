@@ -22,6 +22,7 @@ mod imports;
 mod money;
 mod posts;
 mod quality;
+mod safety;
 pub mod schema;
 mod search;
 
@@ -45,6 +46,7 @@ pub use money::{
 };
 pub use posts::{FoundPost, PostPage};
 pub use quality::{AudienceShare, Quality, QualityComponent};
+pub use safety::{ChannelSafety, SafetyAudit, SafetyCategory, SafetyListInfo, SafetyMatch};
 pub use search::{
     Counts, Facets, FacetsLine, ListDetail, ListEntry, ListList, ListSummary, SearchHit, SearchPage, SimilarChannel,
     SimilarList, Similarity,

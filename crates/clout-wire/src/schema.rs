@@ -179,3 +179,20 @@ string_schema!(
         .pattern(Some(r"^(0+(\.0{1,2})?|[1-9][0-9]{0,10}(\.[0-9]{1,2})?|0?\.(0[1-9]|[1-9][0-9]?))$"))
         .description(Some("An amount, zero or more, such as 0, 90 or 45.50"))
         .into());
+
+string_schema!(
+    /// A brand-safety level.
+    SafetyLevelName => one_of(
+        clout_core::safety::SafetyLevel::ALL.iter().map(|l| l.as_str()),
+        "none, low, moderate or high"));
+string_schema!(
+    /// A brand-safety category's id, as the list screened against names it (`clout safety list`).
+    SafetyCategoryId => string()
+        .pattern(Some(r"^[a-z0-9_]+$"))
+        .min_length(Some(1))
+        .max_length(Some(64))
+        .description(Some("A category of the active brand-safety list, such as adult or gambling"))
+        .into());
+string_schema!(
+    /// How the audit record is written.
+    AuditFormat => one_of(["json", "csv"].into_iter(), "json (the default) or csv"));

@@ -60,7 +60,7 @@ fn an_import_through_the_catalogue_is_searchable_at_once() {
     catalogue.import(|app| app.import(&[second], &options(), &mut Silent)).unwrap();
     assert_eq!(total(&catalogue), 3);
     // A write that recomputes (here: everything) also rebuilds it; nothing new is lost.
-    catalogue.write(|app| app.recompute_all().map(|_| ())).unwrap();
+    catalogue.write(|app| app.recompute_all(clout_core::Timestamp::from_unix(1_795_000_000)).map(|_| ())).unwrap();
     assert_eq!(total(&catalogue), 3);
 }
 
@@ -114,7 +114,7 @@ fn a_read_only_catalogue_builds_its_directory_on_first_use_and_refuses_writes() 
     writer.import(|app| app.import(&[file], &options(), &mut Silent)).unwrap();
     let reader = Catalogue::open(config(dir.path()), CatalogueOptions::read()).unwrap();
     assert_eq!(total(&reader), 2);
-    let refused = reader.write(|app| app.recompute_all().map(|_| ()));
+    let refused = reader.write(|app| app.recompute_all(clout_core::Timestamp::from_unix(1_795_000_000)).map(|_| ()));
     assert!(matches!(refused, Err(crate::Error::Conflict(m)) if m.contains("read-only")));
 }
 

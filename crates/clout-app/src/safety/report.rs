@@ -153,6 +153,19 @@ impl App {
         Ok(out)
     }
 
+    /// The channel ids of these references (`PLATFORM/HANDLE`), in order.
+    pub fn channel_ids(&self, references: &[String]) -> Result<Vec<i64>> {
+        references
+            .iter()
+            .map(|r| {
+                let (platform, handle) = crate::channels::parse_channel_ref(r)?;
+                self.store
+                    .channel_id(platform, handle.as_str())?
+                    .ok_or_else(|| Error::NotFound(format!("no channel {platform}/{handle} in the store")))
+            })
+            .collect()
+    }
+
     /// The channel ids of a saved list, for an audit.
     pub fn list_channel_ids(&self, list: i64) -> Result<Vec<i64>> {
         use clout_store::AccountStore;

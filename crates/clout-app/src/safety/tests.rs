@@ -86,6 +86,13 @@ fn directory(app: &App, max: SafetyLevel, categories: &[&str]) -> crate::Result<
 }
 
 #[test]
+fn the_default_list_is_valid() {
+    let default = super::ActiveList::default_list().unwrap();
+    assert_eq!(default.list.categories.len(), 8);
+    assert_eq!(default.list.name, "Clout default");
+}
+
+#[test]
 fn an_import_screens_every_post_and_comment_and_keeps_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let app = world(dir.path());
@@ -158,7 +165,7 @@ fn a_users_list_screens_everything_again_and_until_then_the_filter_refuses() {
     assert!(matches!(directory(&app, SafetyLevel::Low, &[]), Err(Error::Conflict(_))));
     assert!(!app.channel_safety("instagram/partier").unwrap().current);
 
-    let summary = app.set_safety_list(mine, "mine.toml").unwrap();
+    let summary = app.set_safety_list(mine, "mine.toml", Timestamp::from_unix(AS_OF)).unwrap();
     assert_eq!((summary.channels, summary.posts, summary.comments), (3, 16, 1));
     // clean: 5 of 5 posts say "hike": high. partier: "Coffee time": low.
     assert_eq!(summary.levels, [("rivals".to_string(), [1, 1, 0, 1])]);
@@ -167,8 +174,11 @@ fn a_users_list_screens_everything_again_and_until_then_the_filter_refuses() {
     assert_eq!((s.list.name.as_str(), s.list.version.as_str(), s.current), ("Pet brand", "3", true));
     assert_eq!(s.categories.len(), 1);
 
-    let bad =
-        app.set_safety_list("name = \"x\"\nversion = \"1\"\n[[category]]\nid = \"A\"\nlabel = \"a\"\n", "bad.toml");
+    let bad = app.set_safety_list(
+        "name = \"x\"\nversion = \"1\"\n[[category]]\nid = \"A\"\nlabel = \"a\"\n",
+        "bad.toml",
+        Timestamp::from_unix(AS_OF),
+    );
     match bad {
         Err(Error::Invalid(m)) => {
             assert_eq!(m, "safety list bad.toml: category \"A\": an id is lower case letters, digits and _")

@@ -116,7 +116,7 @@ fn an_index_that_does_not_hold_the_stores_text_is_not_read_and_the_next_recomput
     // No index at all (a new version, a deleted directory): a full recompute writes it.
     std::fs::remove_dir_all(&index_dir).unwrap();
     assert!(app.load_directory().unwrap().0.text.is_none());
-    app.recompute_all().unwrap();
+    app.recompute_all(clout_core::Timestamp::from_unix(1_795_000_000)).unwrap();
     assert_index_agrees_with_the_store(&app);
 
     // Relabelling every channel (`clout index rebuild`) writes every text: the index
@@ -271,7 +271,7 @@ fn text_changed_by_another_process_is_never_searched_in_an_index_that_lacks_it()
     // A recompute keeping the index in step while another process changes other text:
     // its own changes went into the writer, yet the index is rebuilt from the store,
     // with each channel once.
-    app.recompute_all().unwrap();
+    app.recompute_all(clout_core::Timestamp::from_unix(1_795_000_000)).unwrap();
     let mut sync = app.text_sync(false);
     let own = app.store.replace_niches_of(&[x], &[], &[text(x, "Axolotl diaries")]).unwrap();
     sync.absorb(&[text(x, "Axolotl diaries")], &own);

@@ -15,6 +15,7 @@ mod campaign;
 mod connect;
 mod data;
 mod price;
+mod safety;
 mod search;
 mod web;
 
@@ -22,6 +23,7 @@ pub(crate) use campaign::{CampaignCommand, CampaignCreateArgs, CreatorCommand};
 pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs, parse_age};
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
+pub(crate) use safety::{SafetyAuditArgs, SafetyCommand, SafetyShowArgs};
 pub(crate) use search::{
     BrandArgs, ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs,
     ShowArgs, SimilarArgs, SortArg,
@@ -90,6 +92,11 @@ pub(crate) enum Command {
     /// Who posted about a brand (its @account or #name): sponsored versus organic, by
     /// month, with the engagements, and its share of voice against competitors (--vs).
     Brand(BrandArgs),
+    /// Brand safety: what each channel's posts and comments show of categories a brand
+    /// avoids (adult, violence, hate, drugs and alcohol, gambling, profanity, politics,
+    /// medical claims, or your own list), with the posts behind every level, and the audit record.
+    #[command(subcommand)]
+    Safety(SafetyCommand),
     /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
     /// follower classifier (`train`, `check`).
     Quality(QualityArgs),

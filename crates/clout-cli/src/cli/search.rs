@@ -206,6 +206,13 @@ pub(crate) struct FilterArgs {
     /// this many days ago (90d).
     #[arg(long, value_name = "WHEN", requires = "posted")]
     pub(crate) posted_since: Option<String>,
+    /// Only channels whose brand safety is at most this level (none, low, moderate, high)
+    /// in every category, or in those of --safety-in (see `clout safety`).
+    #[arg(long, value_name = "LEVEL")]
+    pub(crate) safety_max: Option<String>,
+    /// With --safety-max: only these categories (repeat, or comma-separated: adult,gambling).
+    #[arg(long, value_name = "CATEGORY", requires = "safety_max")]
+    pub(crate) safety_in: Vec<String>,
 }
 
 #[derive(Debug, Args)]

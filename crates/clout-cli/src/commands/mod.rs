@@ -8,6 +8,7 @@ mod import;
 mod money;
 mod posts;
 pub(crate) mod quality;
+mod safety;
 mod search;
 mod show;
 mod users;
@@ -18,7 +19,7 @@ use anyhow::Result;
 use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::TierPreset;
 
-use crate::cli::{Cli, Command, PostsCommand, TierPresetArg};
+use crate::cli::{Cli, Command, PostsCommand, SafetyCommand, TierPresetArg};
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     let config = AppConfig {
@@ -37,6 +38,12 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
         Command::Posts(PostsCommand::Search(args)) => open_read(config)?.read(|r| posts::search(r, args)),
         Command::Brand(args) => open_read(config)?.read(|r| posts::brand(r, args)),
+        Command::Safety(SafetyCommand::Show(args)) => open_read(config)?.read(|r| safety::show(r, args)),
+        Command::Safety(SafetyCommand::List { default }) => open_read(config)?.read(|r| safety::list(r, default)),
+        Command::Safety(SafetyCommand::Audit(args)) => open_read(config)?.read(|r| safety::audit(r, args)),
+        Command::Safety(SafetyCommand::SetList { file }) => {
+            open_write(config, "clout safety set-list")?.write(|app| safety::set_list(app, &file))
+        }
         Command::Price(args) => open_read(config)?.read(|r| money::price(r, args)),
         Command::Plan(args) => open_read(config)?.read(|r| money::plan(r, *args)),
         Command::Campaign(cmd) => campaign::run(config, cmd),
@@ -48,7 +55,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Benchmarks(args) => open_read(config)?.read(|r| channels::benchmarks(r, args.json)),
         Command::Demo(args) => demo::run(config, args),
         Command::Recompute => open_write(config, "clout recompute")?.write(|app| -> Result<ExitCode> {
-            let (s, n, q) = app.recompute_all()?;
+            let (s, n, q) = app.recompute_all(now())?;
             println!("recomputed the metrics of {} channels ({} with an engagement rate)", s.channels, s.with_rate);
             println!("labelled {} of {} channels with niches", n.labelled, n.channels);
             println!("scored the audience quality of {q} channels");

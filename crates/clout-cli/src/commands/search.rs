@@ -80,6 +80,12 @@ pub(crate) fn search_pairs(args: &FilterArgs) -> Vec<(String, String)> {
     if let Some(v) = &args.posted_since {
         add("posted_since", v.clone());
     }
+    if let Some(v) = &args.safety_max {
+        add("safety_max", v.clone());
+    }
+    for v in &args.safety_in {
+        add("safety_in", v.clone());
+    }
     pairs
 }
 

@@ -24,6 +24,8 @@ pub(crate) const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/channels/{platform}/{handle}/similar"),
     ("GET", "/api/v1/channels/{platform}/{handle}/quality"),
     ("GET", "/api/v1/channels/{platform}/{handle}/price"),
+    ("GET", "/api/v1/channels/{platform}/{handle}/safety"),
+    ("GET", "/api/v1/safety/audit"),
     ("GET", "/api/v1/plan"),
     ("GET", "/api/v1/campaigns"),
     ("POST", "/api/v1/campaigns"),

@@ -47,6 +47,7 @@ mod pictures;
 mod plan;
 mod posts;
 mod quality;
+mod safety;
 mod search;
 mod security;
 mod server;

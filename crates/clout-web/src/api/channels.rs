@@ -4,9 +4,12 @@
 use axum::Json;
 use axum::extract::{Path as UrlPath, RawQuery};
 
-use super::schema::{Amount, CurrencyCode, DeliverableName, HandleText, PlatformName, PresetName};
+use super::schema::{
+    Amount, AuditFormat, ChannelRef, CurrencyCode, DeliverableName, HandleText, PlatformName, PresetName,
+};
 use super::{ApiResult, ErrorBody, St, channel_ref};
 use crate::base::auth::Caller;
+use crate::base::errors::ApiError;
 use crate::base::params;
 use crate::base::paths::shown_path;
 
@@ -112,4 +115,78 @@ pub(super) async fn quality(
     let reference = channel_ref(&platform, &handle);
     let report = state.read(move |app, _| app.quality(&reference, clout_core::TierPreset::Scrunch)).await?;
     Ok(Json(clout_wire::Quality::from(&report)))
+}
+
+/// Brand safety: the channel's level in each category of the list it was screened against,
+/// and every post or comment that matched, with the terms.
+#[utoipa::path(get, path = "/api/v1/channels/{platform}/{handle}/safety", tag = "directory",
+    params(("platform" = inline(PlatformName), Path), ("handle" = inline(HandleText), Path)),
+    responses((status = 200, description = "As `clout safety show --json`", body = clout_wire::ChannelSafety), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The channel has not been screened yet (a recompute screens it)")))]
+pub(super) async fn safety(
+    state: St,
+    Caller(_): Caller,
+    UrlPath((platform, handle)): UrlPath<(String, String)>,
+) -> ApiResult<Json<clout_wire::ChannelSafety>> {
+    let state = state.0;
+    let reference = channel_ref(&platform, &handle);
+    let report = state.read(move |app, _| app.channel_safety(&reference)).await?;
+    Ok(Json(clout_wire::ChannelSafety::from(&report)))
+}
+
+/// The brand-safety audit record: each channel screened (a saved list's, the channels
+/// named, or every one), when, against which list version, and every match.
+#[utoipa::path(get, path = "/api/v1/safety/audit", tag = "directory",
+    params(("list" = Option<i64>, Query, minimum = 1, description = "Only this saved list's channels"),
+        ("channel" = inline(Option<Vec<ChannelRef>>), Query, description = "Only these channels (PLATFORM/HANDLE); repeatable", max_items = 200),
+        ("format" = inline(Option<AuditFormat>), Query, description = "json (default) or csv")),
+    responses((status = 200, description = "JSON, or text/csv with `format=csv`", body = clout_wire::SafetyAudit), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn safety_audit(
+    state: St,
+    Caller(_): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["list", "channel", "format"])?;
+    params::no_empty(&pairs, &["list", "channel", "format"])?;
+    let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let csv = match get("format").as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::invalid_parameter("format", format!("unknown format '{other}' (json or csv)")));
+        }
+    };
+    let list = match get("list") {
+        Some(v) => Some(
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| ApiError::invalid_parameter("list", format!("'{v}' is not a list number")))?,
+        ),
+        None => None,
+    };
+    let channels: Vec<String> = pairs.iter().filter(|(k, _)| k == "channel").map(|(_, v)| v.clone()).collect();
+    if list.is_some() && !channels.is_empty() {
+        return Err(ApiError::invalid_parameter("list", "give a list or channels, not both"));
+    }
+    let audit = state
+        .read(move |app, _| {
+            let ids = match (list, channels.is_empty()) {
+                (Some(list), _) => Some(app.list_channel_ids(list)?),
+                (None, false) => Some(app.channel_ids(&channels)?),
+                (None, true) => None,
+            };
+            app.safety_audit(ids.as_deref())
+        })
+        .await?;
+    if csv {
+        let body = clout_app::audit_csv(&audit)?;
+        return Ok(crate::base::downloads::attachment("text/csv; charset=utf-8", "brand-safety-audit.csv", body));
+    }
+    let channels = audit.iter().map(clout_wire::ChannelSafety::from).collect();
+    Ok(Json(clout_wire::SafetyAudit { channels }).into_response())
 }

@@ -6,8 +6,8 @@ use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
 use super::schema::{
-    BrandName, CountryCode, LabelName, PlatformName, PostQueryText, PostSortName, PresetName, QueryText, SinceDate,
-    SinceWhen, SortName, TierName,
+    BrandName, CountryCode, LabelName, PlatformName, PostQueryText, PostSortName, PresetName, QueryText,
+    SafetyCategoryId, SafetyLevelName, SinceDate, SinceWhen, SortName, TierName,
 };
 use super::{ApiResult, ErrorBody, St};
 use crate::base::auth::Caller;
@@ -70,6 +70,13 @@ pub(super) struct FilterParams {
     /// With `posted`: count only posts published since then.
     #[param(inline, value_type = Option<SinceWhen>)]
     posted_since: Option<String>,
+    /// Only channels whose brand safety is at most this level in every category (or in
+    /// those of `safety_in`).
+    #[param(inline, value_type = Option<SafetyLevelName>)]
+    safety_max: Option<String>,
+    /// With `safety_max`: only these categories of the active list; repeatable.
+    #[param(inline, value_type = Option<Vec<SafetyCategoryId>>, max_items = 64)]
+    safety_in: Option<Vec<String>>,
 }
 
 /// A page of Directory results.
@@ -92,7 +99,7 @@ struct PageParams {
 /// The Directory: channels matching every filter, with exact totals and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
     responses((status = 200, body = clout_wire::SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "With `posted`: the post index is being built; try again in a minute")))]
+        (status = 409, body = ErrorBody, description = "With `posted`: the post index is being built; try again in a minute. With `safety_max`: the channels are not all screened against the active brand-safety list yet")))]
 pub(super) async fn search(
     state: St,
     Caller(_): Caller,
@@ -100,7 +107,7 @@ pub(super) async fn search(
 ) -> ApiResult<Json<clout_wire::SearchPage>> {
     let state = state.0;
     let pairs = params::pairs(raw.as_deref());
-    params::no_empty(&pairs, &["q", "language", "niche", "posted"])?;
+    params::no_empty(&pairs, &["q", "language", "niche", "posted", "safety_max", "safety_in"])?;
     let query = params::search_query(&pairs, true, state.now())?;
     let results = state.read(move |app, _| app.search(&query)).await?;
     Ok(Json(clout_wire::SearchPage::from(&results)))

@@ -16,7 +16,7 @@ fn file_stem(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
-fn attachment(content_type: &str, file_name: &str, body: impl IntoResponse) -> Response {
+pub(crate) fn attachment(content_type: &str, file_name: &str, body: impl IntoResponse) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),

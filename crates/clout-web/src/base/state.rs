@@ -97,7 +97,7 @@ impl State {
         if catalogue.derived_stale() {
             eprintln!("the metrics are stale (an import or recompute was cut short): recomputing before serving");
         }
-        catalogue.recompute_if_stale()?;
+        catalogue.recompute_if_stale((config.clock)())?;
         super::uploads::clean_partials(&config.app.data_dir);
         super::uploads::prune(&config.app.data_dir, (config.clock)(), config.keep_uploads_days);
         catalogue.directory()?;

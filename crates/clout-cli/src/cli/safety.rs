@@ -1,0 +1,53 @@
+//! `clout safety`: brand safety (a channel's screening, the list, the audit record).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SafetyCommand {
+    /// A channel's brand-safety screening: its level in each category (none, low,
+    /// moderate, high) and every post or comment that matched, with the terms.
+    Show(SafetyShowArgs),
+    /// Print the list screened against (TOML), to copy and edit for `set-list`.
+    List {
+        /// Print Clout's default list instead of the active one.
+        #[arg(long)]
+        default: bool,
+    },
+    /// Screen every channel against this list (TOML, the format of `clout safety list`)
+    /// from now on; every channel is screened again at once.
+    SetList {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The audit record: who was screened, when, against which list version, and what
+    /// matched; CSV (one row per match, and one per category without a match) or JSON.
+    Audit(SafetyAuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SafetyShowArgs {
+    /// PLATFORM/HANDLE, such as instagram/glowwithmaya.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: String,
+    /// One JSON object, as `GET /api/v1/channels/{platform}/{handle}/safety` answers.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SafetyAuditArgs {
+    /// Only the channels of this saved list (its number, as `clout list` shows).
+    #[arg(long, value_name = "ID", conflicts_with = "channel")]
+    pub(crate) list: Option<i64>,
+    /// Only this channel (repeat for several).
+    #[arg(long, value_name = "PLATFORM/HANDLE")]
+    pub(crate) channel: Vec<String>,
+    /// JSON (as `GET /api/v1/safety/audit` answers) instead of CSV.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
