@@ -102,7 +102,7 @@ pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_car
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
 pub use query::{MAX_LIMIT, MAX_OFFSET, MAX_POSTED_MIN, QueryError, search_query};
 pub use safety::{
-    AUDIT_COLUMNS, ActiveList, CategorySafety, ChannelSafety, DEFAULT_SAFETY_LIST, ScreenSummary, audit_csv,
+    AUDIT_COLUMNS, ActiveList, CategorySafety, ChannelSafety, DEFAULT_SAFETY_LIST, ScreenSummary, audit_csv, audit_of,
     audit_rows, safety_list_from_toml,
 };
 pub use search::{Directory, SearchResults, Similar};

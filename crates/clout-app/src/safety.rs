@@ -350,7 +350,7 @@ pub(crate) fn level_of(code: u8) -> SafetyLevel {
 
 mod report;
 
-pub use report::{AUDIT_COLUMNS, CategorySafety, ChannelSafety, audit_csv, audit_rows};
+pub use report::{AUDIT_COLUMNS, CategorySafety, ChannelSafety, audit_csv, audit_of, audit_rows};
 
 #[cfg(test)]
 mod tests;

@@ -101,13 +101,13 @@ impl App {
 
     /// The channels a brand-safety filter leaves out, ascending. Refused (conflict) when
     /// the channels were not all screened against the active list; an unknown category is
-    /// invalid.
+    /// not found.
     pub(crate) fn safety_excluded(&self, filter: &SafetyFilter) -> Result<Vec<i64>> {
         let active = self.safety_list()?;
         for c in &filter.categories {
             if !active.list.categories.iter().any(|k| &k.id == c) {
                 let known: Vec<&str> = active.list.categories.iter().map(|k| k.id.as_str()).collect();
-                return Err(Error::Invalid(format!(
+                return Err(Error::NotFound(format!(
                     "safety_in: no category {c:?} in the list {} {} (it has {})",
                     active.list.name,
                     active.list.version,
@@ -248,4 +248,22 @@ pub fn audit_csv(audit: &[ChannelSafety]) -> Result<String> {
         csv.row(row)?;
     }
     csv.finish()
+}
+
+/// The audit record of a saved list's channels and of the channels named (every screened
+/// channel when neither is given), each channel once, the list's first.
+pub fn audit_of(app: &App, list: Option<i64>, channels: &[String]) -> Result<Vec<ChannelSafety>> {
+    if list.is_none() && channels.is_empty() {
+        return app.safety_audit(None);
+    }
+    let mut ids = match list {
+        Some(list) => app.list_channel_ids(list)?,
+        None => Vec::new(),
+    };
+    for id in app.channel_ids(channels)? {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    app.safety_audit(Some(&ids))
 }

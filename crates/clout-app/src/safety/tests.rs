@@ -139,7 +139,7 @@ fn the_directory_leaves_out_channels_above_the_level_in_the_categories_chosen() 
     assert_eq!(directory(&app, SafetyLevel::Low, &["gambling"]).unwrap(), ["classy", "clean", "partier"]);
     assert_eq!(directory(&app, SafetyLevel::None, &["gambling", "adult"]).unwrap(), ["classy", "clean"]);
     match directory(&app, SafetyLevel::Low, &["pets"]) {
-        Err(Error::Invalid(m)) => {
+        Err(Error::NotFound(m)) => {
             assert!(m.starts_with("safety_in: no category \"pets\" in the list Clout default"), "{m}")
         }
         other => panic!("{other:?}"),

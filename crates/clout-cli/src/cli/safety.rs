@@ -38,10 +38,10 @@ pub(crate) struct SafetyShowArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SafetyAuditArgs {
-    /// Only the channels of this saved list (its number, as `clout list` shows).
-    #[arg(long, value_name = "ID", conflicts_with = "channel")]
+    /// The channels of this saved list (its number), with any named by --channel.
+    #[arg(long, value_name = "ID")]
     pub(crate) list: Option<i64>,
-    /// Only this channel (repeat for several).
+    /// This channel (repeat for several); without --list or --channel, every channel.
     #[arg(long, value_name = "PLATFORM/HANDLE")]
     pub(crate) channel: Vec<String>,
     /// JSON (as `GET /api/v1/safety/audit` answers) instead of CSV.

@@ -112,12 +112,7 @@ pub(crate) fn set_list(app: &mut clout_app::App, file: &std::path::Path) -> Resu
 }
 
 pub(crate) fn audit(app: &Reader<'_>, args: SafetyAuditArgs) -> Result<ExitCode> {
-    let ids = match (args.list, args.channel.is_empty()) {
-        (Some(list), _) => Some(app.list_channel_ids(list)?),
-        (None, false) => Some(app.channel_ids(&args.channel)?),
-        (None, true) => None,
-    };
-    let audit = app.safety_audit(ids.as_deref())?;
+    let audit = clout_app::audit_of(app, args.list, &args.channel)?;
     let mut out = if args.json {
         let channels = audit.iter().map(clout_wire::ChannelSafety::from).collect();
         format!("{}\n", clout_wire::line(&clout_wire::SafetyAudit { channels }))

@@ -183,5 +183,5 @@ fn the_audit_record_and_the_screening_over_the_api_are_the_clis() {
         found["results"].as_array().unwrap().iter().map(|c| c["handle"].as_str().unwrap()).collect();
     assert_eq!(handles, ["gardener"]);
     admin.get("/api/v1/search?safety_max=safe").error(400, "invalid_parameter");
-    admin.get("/api/v1/search?safety_max=low&safety_in=pets").error(400, "invalid");
+    admin.get("/api/v1/search?safety_max=low&safety_in=pets").error(404, "not_found");
 }

@@ -134,11 +134,11 @@ pub(super) async fn safety(
     Ok(Json(clout_wire::ChannelSafety::from(&report)))
 }
 
-/// The brand-safety audit record: each channel screened (a saved list's, the channels
+/// The brand-safety audit record: each channel screened (a saved list's and the channels
 /// named, or every one), when, against which list version, and every match.
 #[utoipa::path(get, path = "/api/v1/safety/audit", tag = "directory",
-    params(("list" = Option<i64>, Query, minimum = 1, description = "Only this saved list's channels"),
-        ("channel" = inline(Option<Vec<ChannelRef>>), Query, description = "Only these channels (PLATFORM/HANDLE); repeatable", max_items = 200),
+    params(("list" = Option<i64>, Query, minimum = 1, description = "This saved list's channels (with any named by `channel`)"),
+        ("channel" = inline(Option<Vec<ChannelRef>>), Query, description = "These channels (PLATFORM/HANDLE; with a list's, if `list` is given); repeatable", max_items = 200),
         ("format" = inline(Option<AuditFormat>), Query, description = "json (default) or csv")),
     responses((status = 200, description = "JSON, or text/csv with `format=csv`", body = clout_wire::SafetyAudit), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn safety_audit(
@@ -170,19 +170,7 @@ pub(super) async fn safety_audit(
         None => None,
     };
     let channels: Vec<String> = pairs.iter().filter(|(k, _)| k == "channel").map(|(_, v)| v.clone()).collect();
-    if list.is_some() && !channels.is_empty() {
-        return Err(ApiError::invalid_parameter("list", "give a list or channels, not both"));
-    }
-    let audit = state
-        .read(move |app, _| {
-            let ids = match (list, channels.is_empty()) {
-                (Some(list), _) => Some(app.list_channel_ids(list)?),
-                (None, false) => Some(app.channel_ids(&channels)?),
-                (None, true) => None,
-            };
-            app.safety_audit(ids.as_deref())
-        })
-        .await?;
+    let audit = state.read(move |app, _| clout_app::audit_of(app, list, &channels)).await?;
     if csv {
         let body = clout_app::audit_csv(&audit)?;
         return Ok(crate::base::downloads::attachment("text/csv; charset=utf-8", "brand-safety-audit.csv", body));

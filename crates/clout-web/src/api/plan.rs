@@ -27,7 +27,9 @@ use crate::base::params;
         ("candidates" = Option<usize>, Query, minimum = 1, maximum = 20000, description = "Matches considered (default 20000)"),
         ("management_cost" = inline(Option<ManagementCost>), Query, description = "What managing one creator costs, in the budget's currency, counted against the budget (default: the rate card's; 0 for none)"),
         FilterParams),
-    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = clout_wire::PlanAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "As `clout plan --json` (or `--compare --json`)", body = clout_wire::PlanAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`safety_in` names a category the active brand-safety list does not have"),
+        (status = 409, body = ErrorBody, description = "With `posted`: the post index is being built. With `safety_max`: the channels are not all screened against the active list yet")))]
 pub(super) async fn plan(
     state: St,
     Caller(_): Caller,

@@ -99,6 +99,7 @@ struct PageParams {
 /// The Directory: channels matching every filter, with exact totals and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(FilterParams, PageParams),
     responses((status = 200, body = clout_wire::SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`safety_in` names a category the active brand-safety list does not have"),
         (status = 409, body = ErrorBody, description = "With `posted`: the post index is being built; try again in a minute. With `safety_max`: the channels are not all screened against the active brand-safety list yet")))]
 pub(super) async fn search(
     state: St,
