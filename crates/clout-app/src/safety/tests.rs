@@ -229,3 +229,30 @@ fn the_audit_record_names_every_channel_category_list_and_match() {
     let none = rows.iter().filter(|r| r.starts_with("instagram/classy,")).count();
     assert_eq!(none, 8);
 }
+
+#[test]
+fn the_demo_world_has_a_few_unsafe_creators_each_with_the_posts_that_make_them_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.ndjson");
+    crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 400, Timestamp::from_unix(AS_OF)).unwrap();
+    let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+    let mut app = App::open(config, Access::Write, "test").unwrap();
+    let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + DAY), 5_000);
+    app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
+    let audit = app.safety_audit(None).unwrap();
+    assert_eq!(audit.len(), 400, "every channel is screened");
+    // One channel in twenty writes a theme's phrase in a quarter of its posts: with a few
+    // dozen posts, that is moderate or high.
+    let flagged: Vec<_> = audit.iter().filter(|s| s.overall >= SafetyLevel::Moderate).collect();
+    assert!((8..=40).contains(&flagged.len()), "{} flagged", flagged.len());
+    for s in &flagged {
+        let high = s.categories.iter().filter(|c| c.level >= SafetyLevel::Moderate).collect::<Vec<_>>();
+        for c in high {
+            let behind = s.evidence.iter().filter(|e| e.category == c.id && e.comment.is_none()).count() as u64;
+            assert_eq!(behind, c.posts, "{}/{} {}: every post counted is shown", s.platform, s.handle, c.id);
+        }
+    }
+    // Most creators are clean.
+    let clean = audit.iter().filter(|s| s.overall == SafetyLevel::None).count();
+    assert!(clean > 300, "{clean} of 400 clean");
+}

@@ -183,5 +183,24 @@ fn the_audit_record_and_the_screening_over_the_api_are_the_clis() {
         found["results"].as_array().unwrap().iter().map(|c| c["handle"].as_str().unwrap()).collect();
     assert_eq!(handles, ["gardener"]);
     admin.get("/api/v1/search?safety_max=safe").error(400, "invalid_parameter");
+    // The channel page: each category's level and the posts behind them, linked; the
+    // audit record of the channel to download.
+    let page = admin.get("/channels/instagram/bartender");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"<tr class="safety-category" data-category="drugs_alcohol"><td>Drugs and alcohol</td><td><span class="safety safety-moderate">moderate</span>"#), "{}", page.body);
+    assert!(
+        page.body.contains("Negroni cocktails for the weekend")
+            && page.body.contains(r#"href="https:&#x2f;&#x2f;example.com&#x2f;t1""#)
+    );
+    assert!(page.body.contains("format=csv") && page.body.contains("Audit record (CSV)"));
+    // The Directory page: the level and the categories in the form, the filter applied.
+    let directory = admin.get("/directory?safety_max=low&safety_in=drugs_alcohol");
+    assert!(directory.body.contains(">@gardener<") && directory.body.contains(">@preacher<"));
+    assert!(!directory.body.contains(">@bartender<"));
+    assert!(
+        directory.body.contains(r#"<input type="checkbox" name="safety_in" value="drugs_alcohol" checked>"#),
+        "{}",
+        directory.body
+    );
     admin.get("/api/v1/search?safety_max=low&safety_in=pets").error(404, "not_found");
 }

@@ -112,6 +112,7 @@ impl<W: Write> Writer<W> {
         };
         let brand = (sponsored || chance(rng, 0.04)).then(|| pick(rng, BRANDS));
         caption(&mut self.caption, rng, ch, niche, brand, sponsored);
+        super::text::unsafe_aside(&mut self.caption, ch.id_key, n);
         let mut tags: [&str; 12] = [""; 12];
         let tag_count = hashtags(&mut tags, rng, ch.platform, niche, sponsored);
         let post =

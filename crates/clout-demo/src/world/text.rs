@@ -178,3 +178,37 @@ pub(super) fn hashtags(
     }
     count
 }
+
+/// What a few creators write that a brand-safety screening flags, by theme: drinks,
+/// gambling, swearing, politics, health claims (each phrase holds a term of the default
+/// list, `clout safety list --default`).
+const UNSAFE: [&[&str]; 5] = [
+    &[
+        "Tequila shots with the crew tonight",
+        "Cold beer after a long day",
+        "Happy hour cocktails, who is in?",
+        "Hangover cure anyone?",
+    ],
+    &["Placed a few sports bets on tonight's game", "Poker night with friends", "Hit the jackpot at the casino!"],
+    &["Holy shit, what a week", "This traffic is bullshit", "wtf is this weather"],
+    &["Go vote in the election", "My take on politics today", "Watching the campaign rally"],
+    &["This tea is a miracle cure", "Detox your liver in 3 days", "Boost your immune system naturally"],
+];
+
+/// One channel in twenty has a theme of [`UNSAFE`] and writes one of its phrases in about a
+/// quarter of its posts: decided by hashing the channel's key and the post's number, so the
+/// rest of the world (drawn from the random stream) is as it was without them.
+pub(super) fn unsafe_aside(out: &mut String, key: u64, n: u64) {
+    let channel = crate::ids::mix64(key ^ 0x5afe_0b5e_55ed_0001);
+    if channel % 20 != 0 {
+        return;
+    }
+    let phrases = UNSAFE[((channel / 20) % UNSAFE.len() as u64) as usize];
+    let post = crate::ids::mix64(key.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ n);
+    if post % 4 != 0 {
+        return;
+    }
+    end_sentence(out);
+    out.push(' ');
+    out.push_str(phrases[((post / 4) % phrases.len() as u64) as usize]);
+}

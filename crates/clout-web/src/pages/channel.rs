@@ -77,10 +77,16 @@ pub(super) async fn channel(
             let campaigns = app.campaigns()?;
             let names = app.niche_names()?;
             let picture = app.picture(page.profile.view.row.platform, &page.profile.view.row.handle).is_some();
-            Ok((page, lists, relationship, campaigns, (names, picture)))
+            // Not screened yet (a store from before brand safety, until its recompute): said so.
+            let safety = match app.channel_safety(&reference) {
+                Ok(s) => Some(s),
+                Err(clout_app::Error::Conflict(_)) => None,
+                Err(e) => return Err(e),
+            };
+            Ok((page, lists, relationship, campaigns, (names, picture, safety)))
         })
         .await;
-    let (page, lists, relationship, campaigns, (names, picture)) = match loaded {
+    let (page, lists, relationship, campaigns, (names, picture, safety)) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page_for(&auth, e),
     };
@@ -235,6 +241,14 @@ pub(super) async fn channel(
         "growth_text": m.and_then(|m| m.follower_growth_30d.ok()).map(|g| format!("{g:+.1} %")),
         "lists": lists.iter().map(|l| json!({"id": l.id, "name": l.name, "members": l.members})).collect::<Vec<_>>(),
         "picture": picture,
+        "safety": safety.as_ref().map(|s| {
+            let mut view = clout_wire::ChannelSafety::from(s);
+            // Only web links are links.
+            for m in &mut view.matches {
+                m.post_url = m.post_url.take().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+            }
+            view
+        }),
         "charts": {"engagement_points": points.len(), "follower_points": history.len(), "peer_count": peer_rates.len()},
     });
     let mut ctx = page_context(&auth, "directory", ctx);

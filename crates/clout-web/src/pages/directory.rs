@@ -41,6 +41,28 @@ pub(super) async fn directory(state: St, Page(auth): Page, RawQuery(raw): RawQue
         since_options.push(json!({"value": posted_since, "label": format!("since {posted_since}"), "selected": true}));
     }
     ctx["posted_since"] = since_options.into();
+    // Brand safety: a level, and the active list's categories to hold it to (all when none is ticked).
+    let safety_max = single("safety_max");
+    ctx["safety_levels"] =
+        [("", "any"), ("none", "nothing matched"), ("low", "low at most"), ("moderate", "moderate at most")]
+            .iter()
+            .map(|(v, l)| json!({"value": v, "label": l, "selected": *v == safety_max}))
+            .collect::<Vec<_>>()
+            .into();
+    let chosen_categories: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "safety_in")
+        .flat_map(|(_, v)| v.split(',').map(|c| c.trim().to_string()).collect::<Vec<_>>())
+        .collect();
+    let categories = state
+        .read(|app, _| Ok(app.safety_list()?.list.categories.into_iter().map(|c| (c.id, c.label)).collect::<Vec<_>>()))
+        .await
+        .unwrap_or_default();
+    ctx["safety_categories"] = categories
+        .iter()
+        .map(|(id, label)| json!({"id": id, "label": label, "checked": chosen_categories.contains(id)}))
+        .collect::<Vec<_>>()
+        .into();
     ctx["query"] = Value::Object(query_ctx);
     let sort = single("sort");
     let sort = if sort.is_empty() { "relevance".to_string() } else { sort };
