@@ -200,12 +200,12 @@ const UNSAFE: [&[&str]; 5] = [
 /// rest of the world (drawn from the random stream) is as it was without them.
 pub(super) fn unsafe_aside(out: &mut String, key: u64, n: u64) {
     let channel = crate::ids::mix64(key ^ 0x5afe_0b5e_55ed_0001);
-    if channel % 20 != 0 {
+    if !channel.is_multiple_of(20) {
         return;
     }
     let phrases = UNSAFE[((channel / 20) % UNSAFE.len() as u64) as usize];
     let post = crate::ids::mix64(key.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ n);
-    if post % 4 != 0 {
+    if !post.is_multiple_of(4) {
         return;
     }
     end_sentence(out);
