@@ -14,7 +14,13 @@
 //!    (`bench/posts_fts5.py`, its own database built from the same posts), when `python3`
 //!    is there.
 //!
-//! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2 and 3 alone (at a million channels, 51
+//! 5. brand safety: every post and comment screened against the default list through
+//!    `App::screen_all` (posts per second, end to end and reading plus matching alone),
+//!    then, through a fresh `Catalogue` per round, the Directory with `safety_max=low` (the
+//!    top 50 by relevance with the total) and brand reports for the six brands of the
+//!    queries (as `clout brand @BRAND` answers, over all time).
+//!
+//! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3 and 5 alone (at a million channels, 51
 //! million posts, the builds take minutes: 6 for the index, far more for FTS5).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -88,6 +94,57 @@ fn main() {
     if !queries_only {
         fts5(&dir, &data);
     }
+    safety(&dir);
+}
+
+/// Part 5: brand safety's screening, its Directory filter, and brand reports.
+fn safety(dir: &std::path::Path) {
+    let now = clout_core::Timestamp::from_unix(AS_OF);
+    let catalogue = Catalogue::open(config(dir), CatalogueOptions::write("bench")).unwrap();
+    // A store built before brand safety is migrated (and marked stale) on this open.
+    let start = Instant::now();
+    if catalogue.recompute_if_stale(now).unwrap() {
+        println!("
+(the store was recomputed after its migration in {:.1} s)", start.elapsed().as_secs_f64());
+    }
+    let start = Instant::now();
+    let s = catalogue.write(|app| app.screen_all(now)).unwrap();
+    let took = start.elapsed().as_secs_f64();
+    let flagged: u64 = s.levels.iter().map(|(_, n)| n[2] + n[3]).sum();
+    println!(
+        "\nbrand safety: {} channels, {} posts and {} comments screened against {} {} in {took:.1} s end to end ({:.0} posts/s); reading and matching {:.1} s ({:.0} posts/s); {} category levels moderate or high",
+        s.channels,
+        s.posts,
+        s.comments,
+        s.list_name,
+        s.list_version,
+        s.posts as f64 / took,
+        s.seconds,
+        s.posts as f64 / s.seconds,
+        flagged
+    );
+    drop(catalogue);
+    let (mut filtered, mut brands) = (Vec::new(), Vec::new());
+    let mut kept = 0;
+    for _ in 0..ROUNDS {
+        let catalogue = Catalogue::open(config(dir), CatalogueOptions::read()).unwrap();
+        catalogue.directory().unwrap();
+        for q in QUERIES {
+            let query = clout_app::search_query(&pairs(&[("q", q), ("safety_max", "low"), ("limit", "50")]), true, now)
+                .unwrap();
+            let t = Instant::now();
+            kept = catalogue.read(|r| r.search(&query)).unwrap().page.total;
+            filtered.push(t.elapsed());
+        }
+        for brand in QUERIES.iter().filter(|q| q.starts_with('@')) {
+            let query = clout_app::brand_query(&pairs(&[("brand", brand)]), true, now).unwrap();
+            let t = Instant::now();
+            catalogue.read(|r| r.brand_report(&query)).unwrap();
+            brands.push(t.elapsed());
+        }
+    }
+    println!("  Directory: a keyword, brand safety low at most, 50   {} (last: {kept} channels)", spread(&mut filtered));
+    println!("  brand report, all time, one of 6 brands              {}", spread(&mut brands));
 }
 
 /// Part 1: the index, built again from the store's posts.
