@@ -104,8 +104,11 @@ fn safety(dir: &std::path::Path) {
     // A store built before brand safety is migrated (and marked stale) on this open.
     let start = Instant::now();
     if catalogue.recompute_if_stale(now).unwrap() {
-        println!("
-(the store was recomputed after its migration in {:.1} s)", start.elapsed().as_secs_f64());
+        println!(
+            "
+(the store was recomputed after its migration in {:.1} s)",
+            start.elapsed().as_secs_f64()
+        );
     }
     let start = Instant::now();
     let s = catalogue.write(|app| app.screen_all(now)).unwrap();
@@ -143,7 +146,10 @@ fn safety(dir: &std::path::Path) {
             brands.push(t.elapsed());
         }
     }
-    println!("  Directory: a keyword, brand safety low at most, 50   {} (last: {kept} channels)", spread(&mut filtered));
+    println!(
+        "  Directory: a keyword, brand safety low at most, 50   {} (last: {kept} channels)",
+        spread(&mut filtered)
+    );
     println!("  brand report, all time, one of 6 brands              {}", spread(&mut brands));
 }
 

@@ -40,6 +40,7 @@ mod fetch;
 mod import;
 mod metrics;
 mod niches;
+mod overlap;
 mod pictures;
 mod plan;
 mod plan_query;
@@ -95,6 +96,7 @@ pub use import::{
 };
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
+pub use overlap::{MAX_OVERLAP_CHANNELS, OverlapChannel, OverlapReport, overlap_of};
 pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
 pub use plan_query::{MAX_PLAN_CREATORS, PLAN_KEYS, PlanLimits, PlanQuery, plan_query};
 pub use posts::{POST_KEYS, PostQuery, PostResults, PostView, post_query};

@@ -17,6 +17,7 @@ pub mod metric;
 pub mod money;
 pub mod niche;
 pub mod outcome;
+pub mod overlap;
 pub mod plan;
 pub mod platform;
 pub mod price;

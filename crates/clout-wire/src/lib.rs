@@ -20,6 +20,7 @@ pub mod dates;
 mod fetches;
 mod imports;
 mod money;
+mod overlap;
 mod posts;
 mod quality;
 mod safety;
@@ -44,6 +45,7 @@ pub use money::{
     Calibration, Comparison, Estimate, Expectation, ModelRange, Pick, PlanAnswer, Portfolio, Price, Quote, Range,
     Spread, Totals, UnusedDeal, expectation_reason,
 };
+pub use overlap::{Overlap, OverlapChannel, OverlapPair};
 pub use posts::{FoundPost, PostPage};
 pub use quality::{AudienceShare, Quality, QualityComponent};
 pub use safety::{ChannelSafety, SafetyAudit, SafetyCategory, SafetyListInfo, SafetyMatch};

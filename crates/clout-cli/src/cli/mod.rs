@@ -23,7 +23,7 @@ pub(crate) use campaign::{CampaignCommand, CampaignCreateArgs, CreatorCommand};
 pub(crate) use connect::{DiscoverCommand, FetchArgs, FetchCommand, RefreshArgs, parse_age};
 pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
-pub(crate) use safety::{SafetyAuditArgs, SafetyCommand, SafetyShowArgs};
+pub(crate) use safety::{OverlapArgs, SafetyAuditArgs, SafetyCommand, SafetyShowArgs};
 pub(crate) use search::{
     BrandArgs, ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs,
     ShowArgs, SimilarArgs, SortArg,
@@ -97,6 +97,10 @@ pub(crate) enum Command {
     /// medical claims, or your own list), with the posts behind every level, and the audit record.
     #[command(subcommand)]
     Safety(SafetyCommand),
+    /// Audience overlap of a shortlist: followers each pair shares (estimated from the
+    /// imported follower samples, with 95 % ranges), commenters they share, each channel's
+    /// unique share, and the list's unique reach.
+    Overlap(OverlapArgs),
     /// Audience quality: a channel's score with its components (`clout quality P/H`), or the
     /// follower classifier (`train`, `check`).
     Quality(QualityArgs),

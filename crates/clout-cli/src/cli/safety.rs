@@ -1,4 +1,5 @@
-//! `clout safety`: brand safety (a channel's screening, the list, the audit record).
+//! `clout safety`: brand safety (a channel's screening, the list, the audit record); and
+//! `clout overlap`, the audience overlap of a shortlist.
 
 use std::path::PathBuf;
 
@@ -50,4 +51,17 @@ pub(crate) struct SafetyAuditArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OverlapArgs {
+    /// The channels to compare (PLATFORM/HANDLE), with a saved list's if --list is given.
+    #[arg(value_name = "PLATFORM/HANDLE")]
+    pub(crate) channels: Vec<String>,
+    /// The channels of this saved list (its number).
+    #[arg(long, value_name = "ID")]
+    pub(crate) list: Option<i64>,
+    /// One JSON object, as `GET /api/v1/overlap` answers.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

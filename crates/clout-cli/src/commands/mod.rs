@@ -38,6 +38,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
         Command::Posts(PostsCommand::Search(args)) => open_read(config)?.read(|r| posts::search(r, args)),
         Command::Brand(args) => open_read(config)?.read(|r| posts::brand(r, args)),
+        Command::Overlap(args) => open_read(config)?.read(|r| safety::overlap(r, args)),
         Command::Safety(SafetyCommand::Show(args)) => open_read(config)?.read(|r| safety::show(r, args)),
         Command::Safety(SafetyCommand::List { default }) => open_read(config)?.read(|r| safety::list(r, default)),
         Command::Safety(SafetyCommand::Audit(args)) => open_read(config)?.read(|r| safety::audit(r, args)),

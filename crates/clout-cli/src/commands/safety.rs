@@ -1,5 +1,5 @@
 //! `clout safety`: a channel's screening as a table, the list, a new list, and the audit
-//! record as CSV or JSON.
+//! record as CSV or JSON; `clout overlap`: a shortlist's audience overlap as tables.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clout_app::Reader;
 use clout_wire::dates::for_terminal as time;
 
-use crate::cli::{SafetyAuditArgs, SafetyShowArgs};
+use crate::cli::{OverlapArgs, SafetyAuditArgs, SafetyShowArgs};
 use crate::output::{emit, table, thousands};
 
 /// Text on one line, cut to `max` characters.
@@ -133,5 +133,89 @@ pub(crate) fn audit(app: &Reader<'_>, args: SafetyAuditArgs) -> Result<ExitCode>
         }
         None => emit(&out)?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `12.5 %` (`12.5 – 30.1 %` with a range), or `-`.
+fn percent(v: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (v, low, high) {
+        (Some(v), Some(l), Some(h)) if (h - l).abs() >= 0.05 => format!("{v:.1} % ({l:.1}–{h:.1})"),
+        (Some(v), _, _) => format!("{v:.1} %"),
+        _ => "-".to_string(),
+    }
+}
+
+/// A count with its range, or `-`.
+fn count_range(v: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (v, low, high) {
+        (Some(v), Some(l), Some(h)) if l != h => {
+            format!("{} ({}–{})", thousands(v as u64), thousands(l as u64), thousands(h as u64))
+        }
+        (Some(v), _, _) => thousands(v as u64),
+        _ => "-".to_string(),
+    }
+}
+
+pub(crate) fn overlap(app: &Reader<'_>, args: OverlapArgs) -> Result<ExitCode> {
+    let report = clout_app::overlap_of(app, args.list, &args.channels)?;
+    let wire = clout_wire::Overlap::from(&report);
+    if args.json {
+        emit(&format!("{}\n", clout_wire::line(&wire)))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = wire
+        .channels
+        .iter()
+        .map(|c| {
+            vec![
+                format!("{}/{}", c.platform, c.handle),
+                c.followers.map(thousands).unwrap_or_else(|| "-".into()),
+                thousands(c.sampled_followers),
+                thousands(c.commenters),
+                percent(c.unique_share, c.unique_share_low, c.unique_share_high),
+            ]
+        })
+        .collect();
+    let mut text = table(&["CHANNEL", "FOLLOWERS", "SAMPLED", "COMMENTERS", "UNIQUE (95 % RANGE)"], &rows, &[1, 2, 3]);
+    let pairs: Vec<Vec<String>> = wire
+        .pairs
+        .iter()
+        .map(|p| {
+            vec![
+                p.a.clone(),
+                p.b.clone(),
+                count_range(p.shared_followers, p.shared_followers_low, p.shared_followers_high),
+                p.share_of_a.map(|s| format!("{s:.1} %")).unwrap_or_else(|| "-".into()),
+                p.share_of_b.map(|s| format!("{s:.1} %")).unwrap_or_else(|| "-".into()),
+                thousands(p.shared_in_samples),
+                thousands(p.shared_commenters),
+            ]
+        })
+        .collect();
+    text.push('\n');
+    text.push_str(&table(
+        &["A", "B", "SHARED FOLLOWERS (95 %)", "OF A", "OF B", "IN SAMPLES", "SHARED COMMENTERS"],
+        &pairs,
+        &[2, 3, 4, 5, 6],
+    ));
+    let reach = match wire.unique_reach {
+        Some(r) => format!(
+            "{} ({}–{})",
+            thousands(r as u64),
+            thousands(wire.unique_reach_low as u64),
+            thousands(wire.unique_reach_high as u64)
+        ),
+        None => format!(
+            "between {} and {} (some channels have no follower sample)",
+            thousands(wire.unique_reach_low as u64),
+            thousands(wire.unique_reach_high as u64)
+        ),
+    };
+    let _ = writeln!(
+        text,
+        "\nUnique reach: {reach} of {} followers in all (estimated from the follower samples)",
+        thousands(wire.total_followers)
+    );
+    emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }

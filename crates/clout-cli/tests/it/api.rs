@@ -26,6 +26,7 @@ pub(crate) const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/channels/{platform}/{handle}/price"),
     ("GET", "/api/v1/channels/{platform}/{handle}/safety"),
     ("GET", "/api/v1/safety/audit"),
+    ("GET", "/api/v1/overlap"),
     ("GET", "/api/v1/plan"),
     ("GET", "/api/v1/campaigns"),
     ("POST", "/api/v1/campaigns"),

@@ -43,6 +43,7 @@ mod fetch_youtube;
 mod hostile;
 mod import;
 mod maps;
+mod overlap;
 mod pictures;
 mod plan;
 mod posts;

@@ -159,16 +159,7 @@ pub(super) async fn safety_audit(
             return Err(ApiError::invalid_parameter("format", format!("unknown format '{other}' (json or csv)")));
         }
     };
-    let list = match get("list") {
-        Some(v) => Some(
-            v.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| ApiError::invalid_parameter("list", format!("'{v}' is not a list number")))?,
-        ),
-        None => None,
-    };
+    let list = list_param(&pairs)?;
     let channels: Vec<String> = pairs.iter().filter(|(k, _)| k == "channel").map(|(_, v)| v.clone()).collect();
     let audit = state.read(move |app, _| clout_app::audit_of(app, list, &channels)).await?;
     if csv {
@@ -177,4 +168,40 @@ pub(super) async fn safety_audit(
     }
     let channels = audit.iter().map(clout_wire::ChannelSafety::from).collect();
     Ok(Json(clout_wire::SafetyAudit { channels }).into_response())
+}
+
+/// Audience overlap of a shortlist (a saved list's channels and those named): followers
+/// each pair shares, estimated from the imported follower samples with 95 % ranges,
+/// commenters they share, each channel's unique share, and the unique reach.
+#[utoipa::path(get, path = "/api/v1/overlap", tag = "lists",
+    params(("list" = Option<i64>, Query, minimum = 1, description = "This saved list's channels (with any named by `channel`)"),
+        ("channel" = inline(Option<Vec<ChannelRef>>), Query, description = "These channels (PLATFORM/HANDLE); repeatable", max_items = 200)),
+    responses((status = 200, description = "As `clout overlap --json`", body = clout_wire::Overlap), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn overlap(
+    state: St,
+    Caller(_): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<clout_wire::Overlap>> {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::only(&pairs, &["list", "channel"])?;
+    params::no_empty(&pairs, &["list", "channel"])?;
+    let list = list_param(&pairs)?;
+    let channels: Vec<String> = pairs.iter().filter(|(k, _)| k == "channel").map(|(_, v)| v.clone()).collect();
+    let report = state.read(move |app, _| clout_app::overlap_of(app, list, &channels)).await?;
+    Ok(Json(clout_wire::Overlap::from(&report)))
+}
+
+/// The `list` parameter: a list's number.
+fn list_param(pairs: &[(String, String)]) -> Result<Option<i64>, ApiError> {
+    match pairs.iter().rev().find(|(k, _)| k == "list") {
+        Some((_, v)) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_parameter("list", format!("'{v}' is not a list number"))),
+        None => Ok(None),
+    }
 }

@@ -136,6 +136,7 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(channels::price))
         .routes(routes!(channels::safety))
         .routes(routes!(channels::safety_audit))
+        .routes(routes!(channels::overlap))
         .routes(routes!(plan::plan))
         .routes(routes!(campaigns::campaigns, campaigns::create_campaign))
         .routes(routes!(campaigns::campaign, campaigns::update_campaign, campaigns::delete_campaign))
