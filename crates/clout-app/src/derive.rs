@@ -118,7 +118,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
 }
 
 /// `(low - 1, high]` cut into `n` ranges of about equal spans of ids.
-fn ranges(low: i64, high: i64, n: usize) -> Vec<(i64, i64)> {
+pub(crate) fn ranges(low: i64, high: i64, n: usize) -> Vec<(i64, i64)> {
     let start = low.saturating_sub(1);
     let span = (high - start).max(1) as u64;
     let n = (n as u64).clamp(1, span);
@@ -495,6 +495,7 @@ impl App {
             Scope::All => Channels::Range(i64::MIN, i64::MAX),
             Scope::Touched(ids) => Channels::Ids(ids),
         };
+        let safety_readers = self.screen_readers()?;
         let safety_reader = self.store.reader()?;
         let data_dir = self.data_dir().to_path_buf();
         let data_dir = &data_dir;
@@ -510,7 +511,7 @@ impl App {
             let screens = safety_reader.map(|r| {
                 s.spawn(move || {
                     let mut clock = Phases::start();
-                    let out = crate::safety::screen(&r, screening, safety);
+                    let out = crate::safety::screen_with(safety_readers, &r, screening, safety);
                     clock.lap("brand safety screened (beside the rest)");
                     out
                 })

@@ -193,7 +193,8 @@ pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &A
     let category_id = |c: u16| active.list.categories[usize::from(c)].id.clone();
     let (mut posts, mut comments) = (0u64, 0u64);
     let set = match which {
-        Channels::Range(..) => PostSet::All,
+        Channels::Range(i64::MIN, i64::MAX) => PostSet::All,
+        Channels::Range(after, up_to) => PostSet::ChannelRange(after, up_to),
         Channels::Ids(ids) => PostSet::Channels(ids),
     };
     store.for_each_post_text(set, &mut |p| {
@@ -257,6 +258,56 @@ pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &A
     Ok(Screened { rows, posts, comments, seconds: started.elapsed().as_secs_f64() })
 }
 
+/// [`screen`] of the channels `which`, every channel cut into ranges of ids read by
+/// `readers` at once (one thread each); the channels named, or without a second reader,
+/// on `store` alone.
+pub(crate) fn screen_with(
+    readers: Vec<clout_store::Store>,
+    store: &clout_store::Store,
+    which: Channels<'_>,
+    active: &ActiveList,
+) -> Result<Screened> {
+    use clout_store::ChannelStore;
+    let started = std::time::Instant::now();
+    let bounds = store.channel_id_bounds()?;
+    let (Channels::Range(i64::MIN, i64::MAX), Some((low, high)), 2..) = (which, bounds, readers.len()) else {
+        return screen(store, which, active);
+    };
+    let work = crate::derive::ranges(low, high, readers.len() * 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<Screened>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = readers
+            .into_iter()
+            .map(|reader| {
+                let (work, next) = (&work, &next);
+                s.spawn(move || -> Result<Vec<Screened>> {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(after, up_to)) = work.get(k) else { return Ok(done) };
+                        done.push(screen(&reader, Channels::Range(after, up_to), active)?);
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("screening brand safety failed".to_string()))))
+            .collect()
+    });
+    let mut all = Screened { rows: Vec::new(), posts: 0, comments: 0, seconds: 0.0 };
+    for part in parts {
+        for s in part? {
+            all.rows.extend(s.rows);
+            all.posts += s.posts;
+            all.comments += s.comments;
+        }
+    }
+    all.rows.sort_unstable_by_key(|(id, _)| *id);
+    all.seconds = started.elapsed().as_secs_f64();
+    Ok(all)
+}
+
 impl App {
     /// The active list: the one last set, else the default.
     pub fn safety_list(&self) -> Result<ActiveList> {
@@ -290,6 +341,18 @@ impl App {
         Ok((active, id))
     }
 
+    /// A read connection per core, for a screening of every channel (none for a store in memory).
+    pub(crate) fn screen_readers(&self) -> Result<Vec<clout_store::Store>> {
+        let mut readers = Vec::new();
+        for _ in 0..crate::cores::workers() {
+            match self.store.reader()? {
+                Some(r) => readers.push(r),
+                None => break,
+            }
+        }
+        Ok(readers)
+    }
+
     /// Writes screenings made against list `list_id` of the channels `which` at `now`.
     pub(crate) fn write_screens(
         &mut self,
@@ -304,7 +367,7 @@ impl App {
     /// Screens the channels `which` and writes their screenings, dated `now`.
     pub(crate) fn screen_and_write(&mut self, which: Channels<'_>, now: Timestamp) -> Result<ScreenSummary> {
         let (active, list_id) = self.stored_safety_list(now)?;
-        let screened = screen(&self.store, which, &active)?;
+        let screened = screen_with(self.screen_readers()?, &self.store, which, &active)?;
         self.write_screens(which, list_id, now, &screened)?;
         Ok(summary(&active, &screened))
     }

@@ -55,6 +55,8 @@ pub enum PostSet<'a> {
     Rows(&'a [i64]),
     /// The posts of these channels (ascending ids), by channel and row id.
     Channels(&'a [i64]),
+    /// The posts of the channels with ids in `(after, up_to]`, by channel and row id.
+    ChannelRange(i64, i64),
 }
 
 impl Store {
@@ -102,6 +104,15 @@ impl Store {
                     while let Some(r) = rows.next()? {
                         read(r)?;
                     }
+                }
+            }
+            PostSet::ChannelRange(after, up_to) => {
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "{select} WHERE p.channel_id > ?1 AND p.channel_id <= ?2 ORDER BY p.channel_id, p.id"
+                ))?;
+                let mut rows = stmt.query([after, up_to])?;
+                while let Some(r) = rows.next()? {
+                    read(r)?;
                 }
             }
             PostSet::Channels(ids) => {

@@ -255,4 +255,12 @@ fn the_demo_world_has_a_few_unsafe_creators_each_with_the_posts_that_make_them_s
     // Most creators are clean.
     let clean = audit.iter().filter(|s| s.overall == SafetyLevel::None).count();
     assert!(clean > 300, "{clean} of 400 clean");
+    // Ranges of channels on several connections screen as one pass over every post does.
+    let active = app.safety_list().unwrap();
+    let all = clout_store::Channels::Range(i64::MIN, i64::MAX);
+    let one = super::screen(&app.store, all, &active).unwrap();
+    let readers: Vec<_> = (0..3).map(|_| app.store.reader().unwrap().unwrap()).collect();
+    let many = super::screen_with(readers, &app.store, all, &active).unwrap();
+    assert_eq!((many.posts, many.comments), (one.posts, one.comments));
+    assert_eq!(many.rows, one.rows);
 }
