@@ -117,21 +117,7 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
     Ok(part)
 }
 
-/// `(low - 1, high]` cut into `n` ranges of about equal spans of ids.
-pub(crate) fn ranges(low: i64, high: i64, n: usize) -> Vec<(i64, i64)> {
-    let start = low.saturating_sub(1);
-    let span = (high - start).max(1) as u64;
-    let n = (n as u64).clamp(1, span);
-    (0..n)
-        .map(|k| {
-            let after = start + (span * k / n) as i64;
-            let up_to = if k + 1 == n { high } else { start + (span * (k + 1) / n) as i64 };
-            (after, up_to)
-        })
-        .collect()
-}
-
-use crate::cores::workers;
+use crate::cores::{ranges, workers};
 
 /// Which channels a recompute reads from their posts.
 #[derive(Debug, Clone, Copy)]

@@ -273,7 +273,7 @@ pub(crate) fn screen_with(
     let (Channels::Range(i64::MIN, i64::MAX), Some((low, high)), 2..) = (which, bounds, readers.len()) else {
         return screen(store, which, active);
     };
-    let work = crate::derive::ranges(low, high, readers.len() * 8);
+    let work = crate::cores::ranges(low, high, readers.len() * 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let parts: Vec<Result<Vec<Screened>>> = std::thread::scope(|s| {
         let handles: Vec<_> = readers

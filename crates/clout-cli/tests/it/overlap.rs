@@ -86,6 +86,16 @@ fn the_api_compares_a_saved_list_as_the_cli_does() {
     assert_eq!(r.json(), cli);
     let with_west = admin.get(&format!("/api/v1/overlap?list={id}&channel=instagram/west")).json();
     assert_eq!(with_west["channels"].as_array().unwrap().len(), 3);
+    // The list's page: the unique reach and the pairs, sharing most first.
+    let page = admin.get(&format!("/lists/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"<strong id="unique-reach">14</strong> of 18 followers in all"#), "{}", page.body);
+    assert!(
+        page.body.contains("instagram&#x2f;north · instagram&#x2f;south") && page.body.contains("40.0 %"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Brand-safety audit (CSV)"));
     admin.get("/api/v1/overlap?list=99").error(404, "not_found");
     admin.get("/api/v1/overlap?list=x").error(400, "invalid_parameter");
     admin.get("/api/v1/overlap?channel=instagram/nobody").error(404, "not_found");

@@ -81,8 +81,19 @@ pub(super) async fn add_to_list(state: St, Posted(auth, f): Posted) -> Response 
 
 pub(super) async fn list(state: St, PageId(auth, id): PageId) -> Response {
     let state = state.0;
-    match state.read(move |app, _| app.list(id, TierPreset::Scrunch)).await {
-        Ok((row, entries)) => {
+    let loaded = state
+        .read(move |app, _| {
+            let (row, entries) = app.list(id, TierPreset::Scrunch)?;
+            // The audiences' overlap, where samples or comments were imported.
+            let ids: Vec<i64> = entries.iter().map(|e| e.channel.row.id).collect();
+            let overlap = (ids.len() >= 2 && ids.len() <= clout_app::MAX_OVERLAP_CHANNELS)
+                .then(|| app.overlap(&ids))
+                .transpose()?;
+            Ok((row, entries, overlap))
+        })
+        .await;
+    match loaded {
+        Ok((row, entries, overlap)) => {
             let members: Vec<Value> = entries
                 .iter()
                 .map(|e| {
@@ -104,9 +115,25 @@ pub(super) async fn list(state: St, PageId(auth, id): PageId) -> Response {
                 if n % 2 == 1 { rates[n / 2] } else { (rates[n / 2 - 1] + rates[n / 2]) / 2.0 }
             });
             let totals = json!({"followers": followers, "median_er": median});
+            let overlap = overlap.as_ref().map(|o| {
+                let mut wire = clout_wire::Overlap::from(o);
+                // The pairs sharing most first; the twenty first are shown.
+                wire.pairs.sort_by(|a, b| {
+                    b.shared_followers
+                        .unwrap_or(-1.0)
+                        .total_cmp(&a.shared_followers.unwrap_or(-1.0))
+                        .then(b.shared_commenters.cmp(&a.shared_commenters))
+                });
+                let sampled = wire.channels.iter().filter(|c| c.sampled_followers > 0).count();
+                json!({"o": wire, "sampled": sampled})
+            });
             render(
                 "list.html",
-                page_context(&auth, "lists", json!({"list": l, "members": members, "totals": totals})),
+                page_context(
+                    &auth,
+                    "lists",
+                    json!({"list": l, "members": members, "totals": totals, "overlap": overlap}),
+                ),
                 StatusCode::OK,
             )
         }
