@@ -71,16 +71,7 @@ impl App {
 /// The overlap of a saved list's channels and of the channels named (`PLATFORM/HANDLE`),
 /// each once, the list's first.
 pub fn overlap_of(app: &App, list: Option<i64>, channels: &[String]) -> Result<OverlapReport> {
-    let mut ids = match list {
-        Some(list) => app.list_channel_ids(list)?,
-        None => Vec::new(),
-    };
-    for id in app.channel_ids(channels)? {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    app.overlap(&ids)
+    app.overlap(&app.shortlist(list, channels)?)
 }
 
 #[cfg(test)]

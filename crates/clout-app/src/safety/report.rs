@@ -166,6 +166,21 @@ impl App {
             .collect()
     }
 
+    /// A shortlist's channel ids: a saved list's (when given), then the channels named
+    /// (`PLATFORM/HANDLE`), each once.
+    pub fn shortlist(&self, list: Option<i64>, channels: &[String]) -> Result<Vec<i64>> {
+        let mut ids = match list {
+            Some(list) => self.list_channel_ids(list)?,
+            None => Vec::new(),
+        };
+        for id in self.channel_ids(channels)? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
     /// The channel ids of a saved list, for an audit.
     pub fn list_channel_ids(&self, list: i64) -> Result<Vec<i64>> {
         use clout_store::AccountStore;
@@ -256,14 +271,5 @@ pub fn audit_of(app: &App, list: Option<i64>, channels: &[String]) -> Result<Vec
     if list.is_none() && channels.is_empty() {
         return app.safety_audit(None);
     }
-    let mut ids = match list {
-        Some(list) => app.list_channel_ids(list)?,
-        None => Vec::new(),
-    };
-    for id in app.channel_ids(channels)? {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    app.safety_audit(Some(&ids))
+    app.safety_audit(Some(&app.shortlist(list, channels)?))
 }
