@@ -27,7 +27,7 @@ pub struct ChannelSafety {
     pub platform: Platform,
     pub handle: String,
     pub name: Option<String>,
-    /// The list screened against: name, version, SHA-256.
+    /// The list screened against: name, version, SHA-256 (its text, `body`, is left empty).
     pub list: SafetyListRow,
     /// Whether that list is the active one (else the channel awaits a screening against it).
     pub current: bool,
@@ -40,6 +40,12 @@ pub struct ChannelSafety {
     pub overall: SafetyLevel,
     /// Each match: the post (or comment) and the terms, by category, posts newest first.
     pub evidence: Vec<HitEvidence>,
+}
+
+/// The lists read for screenings: the active one's id, and each list's categories (id, label).
+struct ListCache {
+    active: Option<i64>,
+    categories: std::collections::HashMap<i64, Vec<(String, String)>>,
 }
 
 impl App {
@@ -59,25 +65,36 @@ impl App {
 
     /// The screening of the channel with this id, `None` when it was never screened.
     pub(crate) fn channel_safety_of(&self, id: i64) -> Result<Option<ChannelSafety>> {
-        let Some(stored) = self.store.safety_of(id)? else { return Ok(None) };
+        let mut lists = ListCache { active: self.store.safety_list()?.map(|a| a.id), categories: Default::default() };
+        self.channel_safety_with(id, &mut lists)
+    }
+
+    /// [`App::channel_safety_of`], each list's categories read once for many channels.
+    fn channel_safety_with(&self, id: i64, lists: &mut ListCache) -> Result<Option<ChannelSafety>> {
+        let Some(mut stored) = self.store.safety_of(id)? else { return Ok(None) };
         let row = self
             .store
             .channels_by_ids(&[id])?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound(format!("no channel {id} in the store")))?;
-        let screened =
-            ActiveList::of(&stored.list.body, &format!("{} {}", stored.list.name, stored.list.version), None)?;
-        let active = self.store.safety_list()?;
-        let categories: Vec<CategorySafety> = screened
-            .list
-            .categories
+        let list_categories = match lists.categories.entry(stored.list.id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let origin = format!("{} {}", stored.list.name, stored.list.version);
+                let screened = ActiveList::of(&stored.list.body, &origin, None)?;
+                e.insert(screened.list.categories.into_iter().map(|c| (c.id, c.label)).collect())
+            }
+        };
+        // The list's text is the same for every channel screened against it: not kept with each.
+        stored.list.body = String::new();
+        let categories: Vec<CategorySafety> = list_categories
             .iter()
-            .map(|c| {
-                let found = stored.screen.levels.iter().find(|l| l.category == c.id);
+            .map(|(id, label)| {
+                let found = stored.screen.levels.iter().find(|l| &l.category == id);
                 CategorySafety {
-                    id: c.id.clone(),
-                    label: c.label.clone(),
+                    id: id.clone(),
+                    label: label.clone(),
                     level: found.map_or(SafetyLevel::None, |l| level_of(l.level)),
                     posts: found.map_or(0, |l| l.posts),
                     comments: found.map_or(0, |l| l.comments),
@@ -88,7 +105,7 @@ impl App {
             platform: row.platform,
             handle: row.handle,
             name: row.name,
-            current: active.is_some_and(|a| a.id == stored.list.id),
+            current: lists.active == Some(stored.list.id),
             screened_at: stored.screened_at,
             posts: stored.screen.posts,
             comments: stored.screen.comments,
@@ -144,9 +161,10 @@ impl App {
                 &all
             }
         };
+        let mut lists = ListCache { active: self.store.safety_list()?.map(|a| a.id), categories: Default::default() };
         let mut out = Vec::new();
         for &id in ids {
-            if let Some(s) = self.channel_safety_of(id)? {
+            if let Some(s) = self.channel_safety_with(id, &mut lists)? {
                 out.push(s);
             }
         }
