@@ -188,6 +188,7 @@ fn build_index(dir: &std::path::Path, data: &std::path::Path, channels: usize, t
                 published_at: p.published_at,
                 sponsored: p.sponsored,
                 engagements: clout_core::engagement::engagements(p.likes, p.comments, p.shares),
+                kind: clout_app::post_kind(p.post_type),
                 caption: &p.caption,
                 hashtags: &p.hashtags,
                 mentions: &p.mentions,

@@ -180,6 +180,7 @@ impl App {
             since: q.since,
             until: q.until,
             sponsored: None,
+            kinds: Vec::new(),
         };
         let mine = self.brand_posts(&posts.reader, &q.brand, &filter)?;
         let mut split = Split::default();

@@ -24,7 +24,7 @@ use crate::App;
 pub(crate) const POST_INDEX_DIR: &str = "post-index";
 
 /// Bumped when the index's analysis or fields change, so an old index is not read.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// An import writing more posts than this rebuilds the index instead of updating it (a
 /// rebuild reads every post once; an update reads each named post by its id).
@@ -60,6 +60,12 @@ pub(crate) fn remove_post_index(data_dir: &Path) {
     std::fs::remove_dir_all(post_index_dir(data_dir)).ok();
 }
 
+/// A post format as the index keeps it: 0 when unknown, else 1 + its place in
+/// [`clout_core::PostType::ALL`].
+pub fn post_kind(post_type: Option<clout_core::PostType>) -> u8 {
+    post_type.and_then(|t| clout_core::PostType::ALL.iter().position(|&a| a == t)).map_or(0, |i| i as u8 + 1)
+}
+
 fn doc(p: &PostText) -> PostDoc<'_> {
     PostDoc {
         post_id: p.post_id,
@@ -68,6 +74,7 @@ fn doc(p: &PostText) -> PostDoc<'_> {
         published_at: p.published_at,
         sponsored: p.sponsored,
         engagements: clout_core::engagement::engagements(p.likes, p.comments, p.shares),
+        kind: post_kind(p.post_type),
         caption: &p.caption,
         hashtags: &p.hashtags,
         mentions: &p.mentions,

@@ -146,6 +146,7 @@ impl App {
             since: q.since,
             until: q.until,
             sponsored: q.sponsored,
+            kinds: Vec::new(),
         };
         let sort = if q.newest { PostSort::Newest } else { PostSort::Relevance };
         let page = posts

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use clout_core::text::{TextQuery, hashtags_in, mentions_in};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -50,6 +50,8 @@ pub struct PostDoc<'a> {
     pub sponsored: bool,
     /// `likes + comments + shares` as last observed.
     pub engagements: u64,
+    /// The post's format: 0 when unknown, else 1 + its place in `clout_core::PostType::ALL`.
+    pub kind: u8,
     pub caption: &'a str,
     pub hashtags: &'a str,
     pub mentions: &'a str,
@@ -63,6 +65,7 @@ struct Fields {
     published: Field,
     sponsored: Field,
     engagements: Field,
+    kind: Field,
     caption: Field,
     hashtags: Field,
     /// The hashtags whole (lowercased), for brand reports: `#nike` is not `#nikes`.
@@ -78,6 +81,7 @@ fn schema() -> (Schema, Fields) {
     let published = b.add_i64_field("published", FAST);
     let sponsored = b.add_u64_field("sponsored", FAST);
     let engagements = b.add_u64_field("engagements", FAST);
+    let kind = b.add_u64_field("kind", FAST);
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYSER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
@@ -90,7 +94,7 @@ fn schema() -> (Schema, Fields) {
     let tags = b.add_text_field("tags", whole);
     (
         b.build(),
-        Fields { post, channel, platform, published, sponsored, engagements, caption, hashtags, tags, mentions },
+        Fields { post, channel, platform, published, sponsored, engagements, kind, caption, hashtags, tags, mentions },
     )
 }
 
@@ -105,6 +109,8 @@ pub struct PostFilter {
     pub until: Option<i64>,
     /// Only sponsored posts (`true`) or only organic ones (`false`).
     pub sponsored: Option<bool>,
+    /// Post formats (as [`PostDoc::kind`]); any format when empty.
+    pub kinds: Vec<u8>,
 }
 
 /// The order of a page of posts.
@@ -297,6 +303,7 @@ impl PostWriter {
         d.add_i64(f.published, post.published_at);
         d.add_u64(f.sponsored, u64::from(post.sponsored));
         d.add_u64(f.engagements, post.engagements);
+        d.add_u64(f.kind, u64::from(post.kind));
         if !post.caption.is_empty() {
             d.add_text(f.caption, post.caption);
         }
@@ -415,6 +422,42 @@ impl PostReader {
     pub fn facts(&self, query: &TextQuery, filter: &PostFilter) -> TextResult<Vec<PostFacts>> {
         let compiled = self.compile(query);
         Ok(self.reader.searcher().search(&*compiled, &AllFacts { filter })?)
+    }
+
+    /// Per channel, how many posts passing `filter` match at least one of `any` (every
+    /// post passing it when `any` is empty), in no particular order.
+    pub fn channels_posting_any(&self, any: &[TextQuery], filter: &PostFilter) -> TextResult<Vec<(i64, u32)>> {
+        let compiled = self.compile_any(any);
+        let counts = self.reader.searcher().search(&*compiled, &PerChannel { filter })?;
+        Ok(counts.into_pairs().into_iter().map(|(c, n)| (c as i64, n)).collect())
+    }
+
+    /// The posts of one channel passing `filter` that match at least one of `any` (every
+    /// post passing it when `any` is empty): how many, and the best `limit` (best match
+    /// first, then newest).
+    pub fn search_channel(
+        &self,
+        channel_id: i64,
+        any: &[TextQuery],
+        filter: &PostFilter,
+        limit: usize,
+    ) -> TextResult<PostPage> {
+        let channel = Term::from_field_u64(self.fields.channel, channel_id as u64);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermQuery::new(channel, IndexRecordOption::Basic)) as Box<dyn Query>),
+            (Occur::Must, self.compile_any(any)),
+        ]);
+        let collector = Matches { filter, sort: PostSort::Relevance, keep: limit };
+        let (total, mut hits) = self.reader.searcher().search(&query, &collector)?;
+        hits.sort_by(|a, b| b.cmp(a));
+        Ok(PostPage { total, hits: hits.into_iter().map(|k| k.hit).collect() })
+    }
+
+    fn compile_any(&self, any: &[TextQuery]) -> Box<dyn Query> {
+        if any.is_empty() {
+            return Box::new(AllQuery);
+        }
+        Box::new(BooleanQuery::new(any.iter().map(|q| (Occur::Should, self.compile(q))).collect()))
     }
 
     fn words(&self, text: &str) -> Vec<String> {

@@ -27,6 +27,8 @@ pub struct PostText {
     pub hashtags: String,
     /// Mentioned accounts without `@`, as imported (spaces or commas between them).
     pub mentions: String,
+    /// The post's format, when its source said.
+    pub post_type: Option<clout_core::PostType>,
 }
 
 /// A post a search found, with its channel.
@@ -67,7 +69,7 @@ impl Store {
         let before = self.derived_writes()?;
         let select =
             "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions,
-                p.likes, p.comments, p.shares
+                p.likes, p.comments, p.shares, p.post_type
              FROM posts p JOIN channels c ON c.id = p.channel_id";
         let mut read = |r: &rusqlite::Row<'_>| -> Result<()> {
             let text =
@@ -84,6 +86,7 @@ impl Store {
                 likes: u64_col(r.get(8)?),
                 comments: u64_col(r.get(9)?),
                 shares: u64_col(r.get(10)?),
+                post_type: r.get::<_, Option<String>>(11)?.as_deref().and_then(clout_core::PostType::parse),
             });
             Ok(())
         };

@@ -18,6 +18,7 @@ struct Columns {
     published: Column<i64>,
     sponsored: Column<u64>,
     engagements: Column<u64>,
+    kind: Column<u64>,
 }
 
 impl Columns {
@@ -30,6 +31,7 @@ impl Columns {
             published: ff.i64("published")?,
             sponsored: ff.u64("sponsored")?,
             engagements: ff.u64("engagements")?,
+            kind: ff.u64("kind")?,
         })
     }
 
@@ -49,6 +51,12 @@ impl Columns {
             && (self.sponsored.first(doc)? == 1) != wanted
         {
             return None;
+        }
+        if !filter.kinds.is_empty() {
+            let kind = self.kind.first(doc)?;
+            if !filter.kinds.iter().any(|&k| u64::from(k) == kind) {
+                return None;
+            }
         }
         Some((self.channel.first(doc)?, published))
     }

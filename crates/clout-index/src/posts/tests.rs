@@ -30,6 +30,7 @@ fn index() -> PostIndex {
             published_at: T0 + day * DAY,
             sponsored,
             engagements: post_id as u64 * 10,
+            kind: (post_id % 3) as u8,
             caption,
             hashtags,
             mentions,
@@ -152,6 +153,7 @@ fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
         published_at: T0,
         sponsored: false,
         engagements: 5,
+        kind: 0,
         caption: "Coffee first",
         hashtags: "",
         mentions: "",
@@ -164,6 +166,7 @@ fn a_channels_posts_are_replaced_together_and_a_commit_carries_its_stamp() {
         published_at: T0,
         sponsored: false,
         engagements: 0,
+        kind: 0,
         caption: "no more supplements",
         hashtags: "",
         mentions: "",
@@ -209,6 +212,7 @@ fn channels_far_apart_are_counted_too() {
             published_at: T0,
             sponsored: false,
             engagements: 0,
+            kind: 0,
             caption: "creatine",
             hashtags: "",
             mentions: "",
@@ -243,6 +247,7 @@ fn a_brand_is_its_account_or_its_whole_hashtag_never_a_longer_one() {
             published_at: T0,
             sponsored: false,
             engagements: 1,
+            kind: 0,
             caption,
             hashtags,
             mentions,
@@ -261,4 +266,32 @@ fn a_brand_is_its_account_or_its_whole_hashtag_never_a_longer_one() {
     // #nikes and @nike.running are other names.
     assert_eq!(brand("nike", "nike"), [1, 2, 5]);
     assert_eq!(brand("glow_lab", "glow_lab"), Vec::<i64>::new(), "#glow #lab is not #glow_lab");
+}
+
+#[test]
+fn any_of_several_queries_counts_per_channel_and_a_channels_own_posts_are_found_by_format_too() {
+    let index = index();
+    let reader = index.reader().unwrap().unwrap();
+    let all = PostFilter::default();
+    let sorted = |mut v: Vec<(i64, u32)>| {
+        v.sort_unstable();
+        v
+    };
+    // "creatine" is in 1 and 3 (channel 10), 6 and 7 (12), 8 (13); #mealprep in 4 (11).
+    let any = [q("creatine"), q("#mealprep")];
+    assert_eq!(sorted(reader.channels_posting_any(&any, &all).unwrap()), [(10, 2), (11, 1), (12, 2), (13, 1)]);
+    // Formats are post id % 3 here: format 1 is posts 1, 4 and 7, one per channel 10, 11, 12.
+    let format1 = PostFilter { kinds: vec![1], ..PostFilter::default() };
+    assert_eq!(sorted(reader.channels_posting_any(&any, &format1).unwrap()), [(10, 1), (11, 1), (12, 1)]);
+    // No query: every post of the format (2, 5, 8: channels 10, 11, 13).
+    let format2 = PostFilter { kinds: vec![2], ..PostFilter::default() };
+    assert_eq!(sorted(reader.channels_posting_any(&[], &format2).unwrap()), [(10, 1), (11, 1), (13, 1)]);
+    // Channel 12's creatine posts: 6 says it three times, so it comes before 7.
+    let page = reader.search_channel(12, &[q("creatine")], &all, 5).unwrap();
+    assert_eq!((page.total, ids(&page)), (2, vec![6, 7]));
+    // Channel 10: "workout" (1 and 3) or "shoes" (2): all three; the best one only.
+    let page = reader.search_channel(10, &[q("workout"), q("shoes")], &all, 1).unwrap();
+    assert_eq!((page.total, page.hits.len()), (3, 1));
+    // Another channel's posts never come with it.
+    assert_eq!(reader.search_channel(13, &[q("workout")], &all, 5).unwrap().total, 0);
 }
