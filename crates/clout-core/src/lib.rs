@@ -7,6 +7,7 @@
 
 pub mod authenticity;
 pub mod benchmark;
+pub mod brief;
 pub mod campaign;
 pub mod discovery;
 pub mod engagement;
