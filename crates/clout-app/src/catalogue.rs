@@ -310,6 +310,12 @@ impl Reader<'_> {
         self.app.search_with(&*self.directory()?, query)
     }
 
+    /// A brief in plain words: the creators who fit it, each with the reason and the
+    /// posts that show it (see `brief`); `now` dates a window the brief names.
+    pub fn brief(&self, request: &crate::BriefRequest, now: clout_core::Timestamp) -> Result<crate::BriefResults> {
+        self.app.brief_with(&*self.directory()?, request, now)
+    }
+
     /// A post search (see [`crate::post_query`]); the post index is built first when
     /// there is none.
     pub fn search_posts(&self, query: &crate::PostQuery) -> Result<crate::PostResults> {

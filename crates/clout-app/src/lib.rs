@@ -27,6 +27,7 @@
 mod accounts;
 mod backup;
 mod brands;
+mod brief;
 mod campaigns;
 mod catalogue;
 mod channel_page;
@@ -68,6 +69,10 @@ pub use backup::{BackupSummary, restore};
 pub use brands::{
     BRAND_KEYS, BrandCreator, BrandQuery, BrandReport, MAX_COMPETITORS, Mentioned, Split as BrandSplit,
     Voice as BrandVoice, brand_query,
+};
+pub use brief::{
+    BriefCreator, BriefNiche, BriefRequest, BriefResults, BriefTopic, CitedPost, MAX_BRIEF_LIMIT, MAX_NEIGHBOURS,
+    MAX_VECTOR_WORDS, MIN_SIMILARITY, WordVectors, lexicon,
 };
 pub use campaigns::{
     Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,
@@ -121,6 +126,9 @@ pub struct AppConfig {
     pub niches_file: Option<PathBuf>,
     /// The user's rate card; `None` for the built-in one.
     pub rate_card_file: Option<PathBuf>,
+    /// Word vectors (word2vec/GloVe/fastText text format) that widen a brief's topics
+    /// with similar words; `None`: briefs match the words as written.
+    pub vectors_file: Option<PathBuf>,
 }
 
 /// An open data directory.

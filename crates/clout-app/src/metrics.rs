@@ -127,7 +127,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("world.ndjson");
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+        let config = AppConfig {
+            data_dir: dir.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+        };
         let catalogue = Catalogue::open(config, CatalogueOptions::write("test")).unwrap();
         let options = ImportOptions {
             clock: || Timestamp::from_unix(AS_OF),

@@ -15,8 +15,12 @@ const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
 
 fn app(dir: &Path, rate_card_file: Option<std::path::PathBuf>) -> App {
-    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file }, Access::Write, "test")
-        .unwrap()
+    App::open(
+        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file, vectors_file: None },
+        Access::Write,
+        "test",
+    )
+    .unwrap()
 }
 
 fn options() -> ImportOptions {
@@ -199,7 +203,7 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     };
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
         CatalogueOptions::read(),
     )
     .unwrap();
@@ -260,7 +264,7 @@ fn one_viral_post_does_not_buy_a_place_in_a_plan() {
     };
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
         CatalogueOptions::read(),
     )
     .unwrap();
@@ -285,7 +289,7 @@ fn managing_each_creator_counts_against_the_budget() {
     import(&mut app, tmp.path(), "world.ndjson", &lines);
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None },
+        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
         CatalogueOptions::read(),
     )
     .unwrap();

@@ -152,7 +152,12 @@ mod tests {
             clout_core::Timestamp::from_unix(1_795_176_000),
         )
         .unwrap();
-        let config = AppConfig { data_dir: dir.path().join("data"), niches_file: None, rate_card_file: None };
+        let config = AppConfig {
+            data_dir: dir.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+        };
         let mut app = App::open(config.clone(), Access::Write, "test").unwrap();
         app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
 

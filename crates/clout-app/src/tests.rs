@@ -13,13 +13,17 @@ const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
 
 fn app(dir: &Path) -> App {
-    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }, Access::Write, "test")
-        .unwrap()
+    App::open(
+        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        Access::Write,
+        "test",
+    )
+    .unwrap()
 }
 
 /// The data directory of `app(dir)` as a catalogue: what the edges hold.
 fn catalogue(dir: &Path) -> Catalogue {
-    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None };
+    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None };
     Catalogue::open(config, CatalogueOptions { readers: 1, ..CatalogueOptions::write("test") }).unwrap()
 }
 

@@ -69,7 +69,7 @@ impl Store {
         let before = self.derived_writes()?;
         let select =
             "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions,
-                p.likes, p.comments, p.shares, p.post_type
+                p.likes, p.comments, p.shares, p.type
              FROM posts p JOIN channels c ON c.id = p.channel_id";
         let mut read = |r: &rusqlite::Row<'_>| -> Result<()> {
             let text =

@@ -14,8 +14,12 @@ fn now() -> Timestamp {
 }
 
 fn app(dir: &Path) -> App {
-    App::open(AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None }, Access::Write, "test")
-        .unwrap()
+    App::open(
+        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        Access::Write,
+        "test",
+    )
+    .unwrap()
 }
 
 #[test]

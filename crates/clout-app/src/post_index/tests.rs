@@ -14,7 +14,7 @@ const AS_OF: i64 = 1_795_176_000;
 fn app_with_world(dir: &std::path::Path) -> App {
     let world = dir.join("world.ndjson");
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 200, Timestamp::from_unix(AS_OF)).unwrap();
-    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None };
+    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None };
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + 86_400), 5_000);
     app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();

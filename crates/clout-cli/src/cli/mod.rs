@@ -46,6 +46,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE", env = "CLOUT_RATE_CARD")]
     pub(crate) rate_card: Option<PathBuf>,
 
+    /// Word vectors (the text format of word2vec, GloVe and fastText) that widen a brief's
+    /// topics with similar words (`clout brief`, the server's briefs). Read from disk only.
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUT_VECTORS")]
+    pub(crate) vectors: Option<PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

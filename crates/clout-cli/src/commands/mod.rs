@@ -26,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         data_dir: cli.data.clone(),
         niches_file: cli.niches.clone(),
         rate_card_file: cli.rate_card.clone(),
+        vectors_file: cli.vectors.clone(),
     };
     match cli.command {
         Command::Import(args) => import::run(config, args),

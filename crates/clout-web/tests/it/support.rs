@@ -85,7 +85,7 @@ impl World {
     }
 
     pub(crate) fn app_config(&self) -> AppConfig {
-        AppConfig { data_dir: self.data(), niches_file: None, rate_card_file: None }
+        AppConfig { data_dir: self.data(), niches_file: None, rate_card_file: None, vectors_file: None }
     }
 
     pub(crate) fn serve_config(&self) -> ServeConfig {
