@@ -4,10 +4,12 @@
 //! index, and the niche taxonomy reads the topics as it reads a profile.
 //!
 //! **Fit**, in `0..1`, from the topics `t` (each widened by the user's word vectors when
-//! given, see `vectors`): a topic's weight is `w_t = ln(1 + N / (1 + c_t))` for `N`
-//! channels of which `c_t` posted about it (a rare topic says more than a common one), and
-//! a channel that posted about it `n` times earns `w_t × (1 − 0.5ⁿ)` (1 post: half, 3
-//! posts: 88 %). The topic fit is the sum earned over the sum of weights. When the topics
+//! given, see `vectors`): a channel's evidence for a topic is `n` posts about it plus 2
+//! when its name or bio says it (what a creator says it is counts like two posts). A
+//! topic's weight is `w_t = ln(1 + N / (1 + c_t))` for `N` channels of which `c_t` have
+//! any evidence for it (a rare topic says more than a common one), and a channel with
+//! evidence `e` earns `w_t × (1 − 0.5ᵉ)` (one post: half, three: 88 %). The topic fit is
+//! the sum earned over the sum of weights. When the topics
 //! imply niches (the taxonomy's labels of the topics read as a bio, at confidence 0.25 or
 //! more; beside another niche, one needs a phrase, a hashtag or two keywords: "budget
 //! meals" is not finance), fit = 0.8 × topic fit + 0.2 × (labelled with one of them); else
@@ -121,6 +123,8 @@ pub struct BriefCreator {
     pub fit: f64,
     /// Per topic (in [`BriefResults::topics`] order), its matching posts.
     pub topic_posts: Vec<u32>,
+    /// The topics its name or bio says.
+    pub profile_topics: Vec<String>,
     /// The implied niches it is labelled with (ids).
     pub niches: Vec<String>,
     /// Its posts of the brief's formats, when the brief names some.
@@ -146,6 +150,9 @@ pub struct BriefResults {
     pub creators: Vec<BriefCreator>,
     /// Whether the post index holds every post the store holds.
     pub current: bool,
+    /// Whether profiles were read (the full-text index holds the store's text; else only
+    /// posts are evidence).
+    pub profiles: bool,
     /// The word vectors used, when any: (words read, dimensions).
     pub vectors: Option<(usize, usize)>,
 }
@@ -180,12 +187,24 @@ fn index_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("searching the post index: {e}"))
 }
 
-/// What the post index says of a brief's topics: per topic its queries and channel
-/// counts.
+/// What the indexes say of a brief's topics: per topic its queries, the channels that
+/// posted about it (how many posts) and those whose profile says it.
 struct Evidence {
     queries: Vec<Vec<TextQuery>>,
     counts: Vec<HashMap<i64, u32>>,
+    profiles: Vec<HashSet<i64>>,
     format: Option<HashMap<i64, u32>>,
+}
+
+/// A profile saying a topic counts as this many posts about it.
+const PROFILE_POSTS: u32 = 2;
+
+impl Evidence {
+    /// A channel's evidence for topic `t`: its posts, plus [`PROFILE_POSTS`] for its profile.
+    fn of(&self, t: usize, channel: i64) -> u32 {
+        self.counts[t].get(&channel).copied().unwrap_or(0)
+            + if self.profiles[t].contains(&channel) { PROFILE_POSTS } else { 0 }
+    }
 }
 
 impl App {
@@ -249,12 +268,14 @@ impl App {
     fn evidence(
         &self,
         posts: &PostReader,
+        profiles: Option<&clout_index::text::TextReader>,
         topics: &mut [BriefTopic],
         filter: &PostFilter,
         formats: bool,
     ) -> Result<Evidence> {
         let mut queries = Vec::with_capacity(topics.len());
         let mut counts = Vec::with_capacity(topics.len());
+        let mut profile_sets = Vec::with_capacity(topics.len());
         for t in topics.iter() {
             let mut any = Vec::new();
             for text in std::iter::once(t.topic.as_str()).chain(t.similar.iter().map(|s| s.0.as_str())) {
@@ -264,11 +285,18 @@ impl App {
             }
             let found: HashMap<i64, u32> =
                 posts.channels_posting_any(&any, filter).map_err(index_error)?.into_iter().collect();
+            let mut said = HashSet::new();
+            if let Some(text) = profiles {
+                for q in &any {
+                    said.extend(text.profile_matches(q).map_err(index_error)?);
+                }
+            }
             queries.push(any);
             counts.push(found);
+            profile_sets.push(said);
         }
         let format = formats.then(|| posts.channels_posting_any(&[], filter)).transpose().map_err(index_error)?;
-        Ok(Evidence { queries, counts, format: format.map(|f| f.into_iter().collect()) })
+        Ok(Evidence { queries, counts, profiles: profile_sets, format: format.map(|f| f.into_iter().collect()) })
     }
 
     /// Answers a brief on `directory` (see the module's header).
@@ -300,15 +328,17 @@ impl App {
         let niches = self.implied_niches(&brief)?;
         let needs_posts = !topics.is_empty() || !brief.formats.is_empty();
         let posts = needs_posts.then(|| self.posts_or_build()).transpose()?;
+        // Profiles through the full-text index while it holds the store's text.
+        let profiles = directory.text.as_ref().filter(|r| self.text_is_current(r));
         let evidence = match &posts {
-            Some(p) => Some(self.evidence(&p.reader, &mut topics, &filter, !brief.formats.is_empty())?),
+            Some(p) => Some(self.evidence(&p.reader, profiles, &mut topics, &filter, !brief.formats.is_empty())?),
             None => None,
         };
         let channels = directory.channels().max(1) as f64;
         if let Some(ev) = &evidence {
-            for (t, found) in topics.iter_mut().zip(&ev.counts) {
-                t.channels = found.len() as u64;
-                t.weight = (1.0 + channels / (1.0 + found.len() as f64)).ln();
+            for (t, (found, said)) in topics.iter_mut().zip(ev.counts.iter().zip(&ev.profiles)) {
+                t.channels = found.keys().chain(said.iter()).collect::<HashSet<_>>().len() as u64;
+                t.weight = (1.0 + channels / (1.0 + t.channels as f64)).ln();
             }
         }
         let members: HashSet<i64> = niches.iter().flat_map(|n| directory.index.niche_members(&n.id)).collect();
@@ -316,6 +346,7 @@ impl App {
         let fits: Option<HashMap<i64, f64>> = evidence.as_ref().map(|ev| {
             let total_weight: f64 = topics.iter().map(|t| t.weight).sum();
             let mut candidates: HashSet<i64> = ev.counts.iter().flat_map(|m| m.keys().copied()).collect();
+            candidates.extend(ev.profiles.iter().flatten().copied());
             candidates.extend(members.iter().copied());
             if topics.is_empty()
                 && let Some(f) = &ev.format
@@ -332,10 +363,8 @@ impl App {
                     } else {
                         let earned: f64 = topics
                             .iter()
-                            .zip(&ev.counts)
-                            .map(|(t, m)| {
-                                t.weight * (1.0 - 0.5f64.powi(m.get(&c).copied().unwrap_or(0).min(64) as i32))
-                            })
+                            .enumerate()
+                            .map(|(i, t)| t.weight * (1.0 - 0.5f64.powi(ev.of(i, c).min(64) as i32)))
                             .sum();
                         let topic_fit = if total_weight > 0.0 { earned / total_weight } else { 0.0 };
                         if niches.is_empty() {
@@ -365,6 +394,17 @@ impl App {
                 .as_ref()
                 .map(|ev| ev.counts.iter().map(|m| m.get(&c).copied().unwrap_or(0)).collect())
                 .unwrap_or_default();
+            let profile_topics: Vec<String> = evidence
+                .as_ref()
+                .map(|ev| {
+                    topics
+                        .iter()
+                        .zip(&ev.profiles)
+                        .filter(|(_, p)| p.contains(&c))
+                        .map(|(t, _)| t.topic.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             let format_posts =
                 evidence.as_ref().and_then(|ev| ev.format.as_ref()).map(|f| f.get(&c).copied().unwrap_or(0));
             let labelled: Vec<String> = niches
@@ -382,6 +422,7 @@ impl App {
                 score: hit.score,
                 fit,
                 topic_posts,
+                profile_topics,
                 niches: labelled,
                 format_posts,
                 reason: String::new(),
@@ -399,6 +440,7 @@ impl App {
             total: page.total,
             creators,
             current: posts.as_ref().is_none_or(|p| p.current),
+            profiles: profiles.is_some(),
             vectors: vectors.map(|v| (v.len(), v.dimensions())),
         })
     }
@@ -452,6 +494,14 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 /// size.
 fn reason(brief: &Brief, topics: &[BriefTopic], niches: &[BriefNiche], c: &BriefCreator) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if !topics.is_empty() {
+        let matched =
+            topics.iter().zip(&c.topic_posts).filter(|(t, n)| **n > 0 || c.profile_topics.contains(&t.topic)).count();
+        parts.push(match matched {
+            0 => "no topic matched".to_string(),
+            m => format!("{m} of {} topics", topics.len()),
+        });
+    }
     let about: Vec<String> = topics
         .iter()
         .zip(&c.topic_posts)
@@ -459,14 +509,10 @@ fn reason(brief: &Brief, topics: &[BriefTopic], niches: &[BriefNiche], c: &Brief
         .map(|(t, n)| format!("{} ({})", t.topic, plural(*n, "post", "posts")))
         .collect();
     if !about.is_empty() {
-        let of = if about.len() < topics.len() {
-            format!(" ({} of {} topics)", about.len(), topics.len())
-        } else {
-            String::new()
-        };
-        parts.push(format!("posted about {}{of}", about.join(", ")));
-    } else if !topics.is_empty() {
-        parts.push("no post matched the topics".to_string());
+        parts.push(format!("posted about {}", about.join(", ")));
+    }
+    if !c.profile_topics.is_empty() {
+        parts.push(format!("profile says {}", c.profile_topics.join(", ")));
     }
     for n in niches.iter().filter(|n| c.niches.contains(&n.id)) {
         parts.push(format!("labelled {}", n.name));

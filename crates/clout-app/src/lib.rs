@@ -108,7 +108,7 @@ pub use post_index::post_kind;
 pub use posts::{POST_KEYS, PostQuery, PostResults, PostView, post_query};
 pub use price::{DEFAULT_RATE_CARD, PriceReport, QuoteCheck, UnusedDeal, rate_card_from_file, rate_card_from_toml};
 pub use quality::{CheckedFollower, DEFAULT_FOLLOWER_MODEL, FollowerCheck, QualityReport, TrainSummary};
-pub use query::{MAX_LIMIT, MAX_OFFSET, MAX_POSTED_MIN, QueryError, search_query};
+pub use query::{BRIEF_KEYS, MAX_LIMIT, MAX_OFFSET, MAX_POSTED_MIN, QueryError, brief_query, search_query};
 pub use safety::{
     AUDIT_COLUMNS, ActiveList, CategorySafety, ChannelSafety, DEFAULT_SAFETY_LIST, ScreenSummary, audit_csv, audit_of,
     audit_rows, safety_list_from_toml,

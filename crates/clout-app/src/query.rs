@@ -258,6 +258,41 @@ pub fn search_query(
     Ok(q)
 }
 
+/// The keys a brief takes.
+pub const BRIEF_KEYS: &[&str] = &["q", "limit", "offset"];
+
+/// A brief from pairs: `q` (the brief, required), `limit` (1 to
+/// [`crate::MAX_BRIEF_LIMIT`], 20 by default), `offset`. Unknown keys are refused when
+/// `strict`.
+pub fn brief_query(pairs: &[(String, String)], strict: bool) -> Result<crate::BriefRequest, QueryError> {
+    let mut request = crate::BriefRequest { text: String::new(), limit: 20, offset: 0 };
+    for (key, value) in pairs {
+        let key = key.as_str();
+        match key {
+            "q" => {
+                if !request.text.is_empty() {
+                    request.text.push(' ');
+                }
+                request.text.push_str(value);
+            }
+            "limit" => {
+                let n: usize = number(key, value)?;
+                if !(1..=crate::MAX_BRIEF_LIMIT).contains(&n) {
+                    return Err(invalid(key, format!("{n} is out of range (1 to {})", crate::MAX_BRIEF_LIMIT)));
+                }
+                request.limit = n;
+            }
+            "offset" => request.offset = offset(key, value)?,
+            other if strict => return Err(unknown(other)),
+            _ => {}
+        }
+    }
+    if request.text.trim().is_empty() {
+        return Err(invalid("q", "a brief needs words: who you are looking for, in plain words"));
+    }
+    Ok(request)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,3 +66,13 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> S
     }
     out
 }
+
+/// A text (a caption, a comment) on one line, cut to `max` characters with `…`.
+pub(crate) fn one_line(text: Option<&str>, max: usize) -> String {
+    let flat: String = text.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}

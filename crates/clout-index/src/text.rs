@@ -85,6 +85,8 @@ struct Fields {
 
 /// The fields' weights, in [`Fields::text`] order.
 const WEIGHTS: [Score; 5] = [4.0, 3.0, 2.0, 1.0, 1.5];
+const NAME: usize = 1;
+const BIO: usize = 2;
 const HASHTAGS: usize = 4;
 
 fn schema() -> (Schema, Fields) {
@@ -273,6 +275,27 @@ impl TextReader {
         let query = self.compile(query);
         let searcher = self.reader.searcher();
         Ok(searcher.search(&*query, &AllMatches { ranked })?)
+    }
+
+    /// Every channel whose name or bio holds all of `query`'s words and phrases, in no
+    /// particular order (what a channel says it is, not what it posted); none when the
+    /// query has only hashtags or mentions.
+    pub fn profile_matches(&self, query: &TextQuery) -> TextResult<Vec<i64>> {
+        let texts: Vec<&String> = query.words().iter().chain(query.phrases()).collect();
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let parts: Vec<(Occur, Box<dyn Query>)> = texts
+            .into_iter()
+            .map(|text| {
+                let words = self.words(text);
+                let any: Vec<(Occur, Box<dyn Query>)> =
+                    [NAME, BIO].into_iter().map(|f| (Occur::Should, self.in_field(f, &words))).collect();
+                (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+            })
+            .collect();
+        let found = self.reader.searcher().search(&BooleanQuery::new(parts), &AllMatches { ranked: false })?;
+        Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
     /// The analysed words of `text`.

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod brands;
+mod brief;
 mod campaigns;
 mod channel;
 pub mod dates;
@@ -29,6 +30,7 @@ mod search;
 
 pub use accounts::{SignedIn, Token, TokenList, User, UserList};
 pub use brands::{BrandCreator, BrandMonth, BrandReport, BrandSplit, BrandVoice};
+pub use brief::{Brief, BriefCreator, BriefNiche, BriefPost, BriefReading, BriefSimilar, BriefTopic, TopicPosts};
 pub use campaigns::{
     Campaign, CampaignDetail, CampaignList, CampaignReport, Conversion, CreatorCampaign, Deliverable, DeliverablePost,
     ExpectedRange, MemberChange, MemberFigures, MemberRow, NewId, Note, Relationship, ReportMember, ReportTotals,

@@ -107,6 +107,17 @@ string_schema!(
         ))
         .into());
 string_schema!(
+    /// A brief in plain words.
+    BriefText => string()
+        // Unanchored: somewhere a letter or digit to read.
+        .pattern(Some(r"[A-Za-z0-9]"))
+        .min_length(Some(1))
+        .max_length(Some(clout_core::brief::MAX_BRIEF_CHARS))
+        .description(Some(
+            "Who you are looking for, in plain words: vegan home cooks in Australia who post reels about budget meals",
+        ))
+        .into());
+string_schema!(
     /// A channel as PLATFORM/HANDLE.
     ChannelRef => string()
         .pattern(Some(format!(

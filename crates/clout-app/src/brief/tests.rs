@@ -92,14 +92,17 @@ fn the_issues_brief_ranks_by_topics_in_reels_and_the_niche_with_reasons_and_post
     assert_eq!(r.brief.countries, ["AU"]);
     assert_eq!(r.directory, [("country".to_string(), "AU".to_string())]);
     assert_eq!(r.niches.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["food"], "'home cook' is a food keyword");
-    // Reels only, 5 channels: vegan in 2 (veggiebudget, ukvegan), home and cooks in none,
-    // budget in 3 (+ sydneyeats), meals in 2.
+    // Evidence, 5 channels: vegan in the reels and bios of veggiebudget and ukvegan; home
+    // and cooks in their bios ("home cook"); budget in 3 channels' reels (+ sydneyeats) and
+    // veggiebudget's bio; meals in 2 channels' reels.
     let channels: Vec<u64> = r.topics.iter().map(|t| t.channels).collect();
-    assert_eq!(channels, [2, 0, 0, 3, 2]);
+    assert_eq!(channels, [2, 2, 2, 3, 2]);
     let w = |c: f64| (1.0 + 5.0 / (1.0 + c)).ln();
-    let total = 2.0 * w(2.0) + 2.0 * w(0.0) + w(3.0);
-    // veggiebudget: vegan in 2 reels, budget in 1, meals in 1; labelled food.
-    let veggie = 0.8 * (0.75 * w(2.0) + 0.5 * w(3.0) + 0.5 * w(2.0)) / total + 0.2;
+    let total = 4.0 * w(2.0) + w(3.0);
+    // veggiebudget: vegan in 2 reels + bio (evidence 4), home and cooks in its bio (2 each),
+    // budget in 1 reel + bio (3), meals in 1 reel; labelled food.
+    let earned = w(2.0) * (0.9375 + 0.75 + 0.75 + 0.5) + w(3.0) * 0.875;
+    let veggie = 0.8 * earned / total + 0.2;
     // plantplates: no topic in its reel; labelled food. sydneyeats: budget once, not food.
     let plant = 0.2;
     let sydney = 0.8 * (0.5 * w(3.0)) / total;
@@ -108,15 +111,15 @@ fn the_issues_brief_ranks_by_topics_in_reels_and_the_niche_with_reasons_and_post
     assert_eq!(r.total, 3);
     let fits: Vec<f64> = r.creators.iter().map(|c| c.fit).collect();
     assert!(close(fits[0], veggie) && close(fits[1], plant) && close(fits[2], sydney), "{fits:?}");
-    // By hand: w = 0.980829, 1.791759, 0.810930; total 6.356107; earned 1.631502.
-    assert!(close(veggie, 0.40535), "worked out by hand: {veggie}");
+    // By hand: w(2) = 0.980829, w(3) = 0.810930; total 4.734246; earned 3.590749.
+    assert!(close(veggie, 0.80677), "worked out by hand: {veggie}");
     let top = &r.creators[0];
     assert_eq!(top.topic_posts, [2, 0, 0, 1, 1]);
     assert_eq!(top.format_posts, Some(2));
     assert_eq!(
         top.reason,
-        "Posted about vegan (2 posts), budget (1 post), meals (1 post) (3 of 5 topics); labelled Food & cooking; \
-         2 posts of the formats asked for (reel); micro, 10,000 followers, in AU"
+        "5 of 5 topics; posted about vegan (2 posts), budget (1 post), meals (1 post); profile says vegan, home, \
+         cooks, budget; labelled Food & cooking; 2 posts of the formats asked for (reel); micro, 10,000 followers, in AU"
     );
     // The two reels are cited (the image is not a reel), each with the topics it matched.
     let mut cited: Vec<(String, Vec<String>)> =
@@ -131,7 +134,7 @@ fn the_issues_brief_ranks_by_topics_in_reels_and_the_niche_with_reasons_and_post
     );
     assert_eq!(
         r.creators[1].reason,
-        "No post matched the topics; labelled Food & cooking; 1 post of the formats asked for (reel); micro, 10,000 followers, in AU"
+        "No topic matched; labelled Food & cooking; 1 post of the formats asked for (reel); micro, 10,000 followers, in AU"
     );
 }
 
@@ -150,9 +153,11 @@ fn word_vectors_widen_a_topic_to_its_similar_words() {
     // plantplates's reel says "plant-based": vegan is now in 3 channels' reels.
     assert_eq!(r.topics[0].channels, 3);
     let w = |c: f64| (1.0 + 5.0 / (1.0 + c)).ln();
-    let total = w(3.0) + 2.0 * w(0.0) + w(3.0) + w(2.0);
+    let total = 2.0 * w(3.0) + 3.0 * w(2.0);
     let plant = 0.8 * (0.5 * w(3.0)) / total + 0.2;
-    let veggie = 0.8 * (0.75 * w(3.0) + 0.5 * w(3.0) + 0.5 * w(2.0)) / total + 0.2;
+    let veggie = 0.8 * (w(3.0) * (0.9375 + 0.875) + w(2.0) * (0.75 + 0.75 + 0.5)) / total + 0.2;
+    // By hand: total 4.564347, plant 0.271066, veggie 0.801438.
+    assert!(close(plant, 0.27107) && close(veggie, 0.80144));
     assert_eq!(handles(&r), ["veggiebudget", "plantplates", "sydneyeats"]);
     assert!(close(r.creators[0].fit, veggie) && close(r.creators[1].fit, plant), "{:?}", r.creators[1].fit);
     let cited = &r.creators[1].posts;

@@ -25,8 +25,8 @@ pub(crate) use data::{DemoArgs, ImportArgs, IndexCommand};
 pub(crate) use price::{DeliverableArg, GoalArg, PlanArgs, PriceArgs};
 pub(crate) use safety::{OverlapArgs, SafetyAuditArgs, SafetyCommand, SafetyShowArgs};
 pub(crate) use search::{
-    BrandArgs, ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand, SearchArgs,
-    ShowArgs, SimilarArgs, SortArg,
+    BrandArgs, BriefArgs, ChannelsArgs, FilterArgs, PostSearchArgs, PostsCommand, QualityArgs, QualityCommand,
+    SearchArgs, ShowArgs, SimilarArgs, SortArg,
 };
 pub(crate) use web::{RoleArg, ServeArgs, TokenCommand, UserCommand};
 
@@ -94,6 +94,13 @@ pub(crate) enum Command {
     /// What creators said: search every post's caption, hashtags and mentions.
     #[command(subcommand)]
     Posts(PostsCommand),
+    /// A brief in plain words turned into a ranked list of creators, each with the reason
+    /// it fits and the posts that show it; how the brief was read comes first.
+    ///
+    /// No hosted model: places, languages, platforms, tiers, follower bounds, formats and
+    /// a window are read by rules and filter exactly; the other words are topics searched
+    /// in every post (and, with --vectors, their similar words). See docs/brief.md.
+    Brief(BriefArgs),
     /// Who posted about a brand (its @account or #name): sponsored versus organic, by
     /// month, with the engagements, and its share of voice against competitors (--vs).
     Brand(BrandArgs),

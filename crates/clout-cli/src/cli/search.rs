@@ -216,6 +216,23 @@ pub(crate) struct FilterArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct BriefArgs {
+    /// The brief, in plain words: "vegan home cooks in Australia who post reels about
+    /// budget meals". Places after "in" or "from", languages after "in" or before
+    /// "-speaking", platforms, tiers, "under 50k followers", formats ("reels", "who post
+    /// videos"), a window ("in the last 3 months"); every other word is a topic.
+    #[arg(value_name = "BRIEF", required = true)]
+    pub(crate) brief: Vec<String>,
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) limit: usize,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) offset: usize,
+    /// One JSON object, as `GET /api/v1/brief` answers.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct BrandArgs {
     /// The brand's account, such as @glowlab.
     #[arg(value_name = "@BRAND")]

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches.
 
+mod brief;
 mod campaign;
 mod channels;
 mod demo;
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Similar(args) => open_read(config)?.read(|r| search::similar(r, args)),
         Command::Posts(PostsCommand::Search(args)) => open_read(config)?.read(|r| posts::search(r, args)),
         Command::Brand(args) => open_read(config)?.read(|r| posts::brand(r, args)),
+        Command::Brief(args) => open_read(config)?.read(|r| brief::run(r, args)),
         Command::Overlap(args) => open_read(config)?.read(|r| safety::overlap(r, args)),
         Command::Safety(SafetyCommand::Show(args)) => open_read(config)?.read(|r| safety::show(r, args)),
         Command::Safety(SafetyCommand::List { default }) => open_read(config)?.read(|r| safety::list(r, default)),

@@ -9,7 +9,7 @@ use clout_app::Reader;
 use clout_wire::dates::for_terminal as time;
 
 use crate::cli::{BrandArgs, PostSearchArgs};
-use crate::output::{emit, table, thousands};
+use crate::output::{emit, one_line, table, thousands};
 
 /// The flags as the pairs of a URL, read by `clout_app::post_query`: the CLI refuses
 /// what the API and the Posts page refuse.
@@ -32,16 +32,6 @@ fn pairs(args: &PostSearchArgs) -> Vec<(String, String)> {
     add("limit", args.limit.to_string());
     add("offset", args.offset.to_string());
     pairs
-}
-
-/// A caption on one line, cut to `max` characters.
-fn one_line(caption: Option<&str>, max: usize) -> String {
-    let flat: String = caption.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max - 1).collect();
-    format!("{}…", cut.trim_end())
 }
 
 pub(crate) fn search(app: &Reader<'_>, args: PostSearchArgs) -> Result<ExitCode> {

@@ -9,17 +9,7 @@ use clout_app::Reader;
 use clout_wire::dates::for_terminal as time;
 
 use crate::cli::{OverlapArgs, SafetyAuditArgs, SafetyShowArgs};
-use crate::output::{emit, table, thousands};
-
-/// Text on one line, cut to `max` characters.
-fn one_line(text: Option<&str>, max: usize) -> String {
-    let flat: String = text.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max - 1).collect();
-    format!("{}…", cut.trim_end())
-}
+use crate::output::{emit, one_line, table, thousands};
 
 pub(crate) fn show(app: &Reader<'_>, args: SafetyShowArgs) -> Result<ExitCode> {
     let s = app.channel_safety(&args.channel)?;

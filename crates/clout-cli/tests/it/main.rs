@@ -31,6 +31,7 @@
 mod accounts;
 mod answers;
 mod api;
+mod brief;
 mod browser;
 mod campaign;
 mod cdp;

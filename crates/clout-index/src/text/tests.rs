@@ -154,3 +154,27 @@ fn an_unreadable_index_is_replaced_by_an_empty_one() {
     assert_eq!(index.stamp().unwrap(), None);
     assert_eq!(index.reader().unwrap().unwrap().channels(), 0);
 }
+
+#[test]
+fn a_profile_match_reads_the_name_and_bio_only() {
+    let index = index_with(&[
+        text(1, "Vegan Kitchen", "", "", ""),
+        text(2, "", "Home cook, vegan since 2019", "", ""),
+        text(3, "", "", "vegan curry tonight", "vegan"),
+        text(4, "", "Cooking at home", "", ""),
+    ]);
+    let reader = index.reader().unwrap().unwrap();
+    let profile = |q: &str| {
+        let mut ids = reader.profile_matches(&query(q)).unwrap();
+        ids.sort_unstable();
+        ids
+    };
+    // 3 says vegan only in a caption and a hashtag: not what it says it is.
+    assert_eq!(profile("vegan"), [1, 2]);
+    // Stemmed, every word required, a phrase in one field: "home cook" is 2's.
+    assert_eq!(profile("home cooks"), [2, 4]);
+    assert_eq!(profile("\"home cook\""), [2]);
+    assert_eq!(profile("vegan home"), [2]);
+    // A hashtag alone is not a profile's.
+    assert!(profile("#vegan").is_empty());
+}

@@ -129,6 +129,7 @@ pub(crate) fn router() -> OpenApiRouter<Arc<State>> {
         .routes(routes!(status::status))
         .routes(routes!(search::search))
         .routes(routes!(search::posts))
+        .routes(routes!(search::brief))
         .routes(routes!(search::brand))
         .routes(routes!(channels::channel))
         .routes(routes!(channels::similar))

@@ -6,9 +6,10 @@
 
 use clout_wire::schema::one_of;
 pub(crate) use clout_wire::schema::{
-    Amount, AuditFormat, BrandName, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName, GoalName,
-    HandleText, LabelName, ManagementCost, PlatformName, PostQueryText, PostSortName, PresetName, QueryText, RoleName,
-    SafetyCategoryId, SafetyLevelName, ScopeName, SinceDate, SinceWhen, SortName, StageName, TierName, UploadFile,
+    Amount, AuditFormat, BrandName, BriefText, ChannelRef, CountryCode, CurrencyCode, DateText, DeliverableName,
+    GoalName, HandleText, LabelName, ManagementCost, PlatformName, PostQueryText, PostSortName, PresetName, QueryText,
+    RoleName, SafetyCategoryId, SafetyLevelName, ScopeName, SinceDate, SinceWhen, SortName, StageName, TierName,
+    UploadFile,
 };
 use utoipa::openapi::{RefOr, ResponseBuilder};
 

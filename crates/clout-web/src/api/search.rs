@@ -6,7 +6,7 @@ use axum::extract::RawQuery;
 use utoipa::IntoParams;
 
 use super::schema::{
-    BrandName, CountryCode, LabelName, PlatformName, PostQueryText, PostSortName, PresetName, QueryText,
+    BrandName, BriefText, CountryCode, LabelName, PlatformName, PostQueryText, PostSortName, PresetName, QueryText,
     SafetyCategoryId, SafetyLevelName, SinceDate, SinceWhen, SortName, TierName,
 };
 use super::{ApiResult, ErrorBody, St};
@@ -159,6 +159,37 @@ pub(super) async fn posts(
     let query = params::post_query(&pairs, state.now())?;
     let results = state.read(move |app, _| app.search_posts(&query)).await?;
     Ok(Json(clout_wire::PostPage::from(&results)))
+}
+
+/// A brief.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct BriefParams {
+    /// The brief: places, languages, platforms, tiers, follower bounds, formats and a window
+    /// are read as filters; the other words are topics (see docs/brief.md).
+    #[param(inline, value_type = BriefText)]
+    q: String,
+    /// Default 20.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+    #[param(minimum = 0, maximum = 100000)]
+    offset: Option<usize>,
+}
+
+/// A brief in plain words: how it was read, and the creators who fit it, best first, each
+/// with its fit, the reason in a sentence and the posts that show it.
+#[utoipa::path(get, path = "/api/v1/brief", tag = "directory", params(BriefParams),
+    responses((status = 200, body = clout_wire::Brief), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The post index is being built; try again in a minute")))]
+pub(super) async fn brief(state: St, Caller(_): Caller, RawQuery(raw): RawQuery) -> ApiResult<Json<clout_wire::Brief>> {
+    let state = state.0;
+    let pairs = params::pairs(raw.as_deref());
+    params::no_empty(&pairs, &[])?;
+    let request = params::brief_query(&pairs)?;
+    let now = state.now();
+    let results = state.read(move |app, _| app.brief(&request, now)).await?;
+    Ok(Json(clout_wire::Brief::from(&results)))
 }
 
 /// A brand report's filters.

@@ -52,6 +52,14 @@ pub(crate) fn post_query(
     })
 }
 
+/// A brief from URL pairs, read by [`clout_app::brief_query`].
+pub(crate) fn brief_query(pairs: &[(String, String)]) -> Result<clout_app::BriefRequest, ApiError> {
+    clout_app::brief_query(pairs, true).map_err(|e| {
+        let code = if e.unknown { ErrorCode::UnknownParameter } else { ErrorCode::InvalidParameter };
+        ApiError::bad_request(code, e.to_string())
+    })
+}
+
 /// A brand report from URL pairs, read by [`clout_app::brand_query`].
 pub(crate) fn brand_query(
     pairs: &[(String, String)],

@@ -11,6 +11,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../../templates/login.html")),
     ("directory.html", include_str!("../../templates/directory.html")),
     ("posts.html", include_str!("../../templates/posts.html")),
+    ("brief.html", include_str!("../../templates/brief.html")),
     ("brands.html", include_str!("../../templates/brands.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("channel.html", include_str!("../../templates/channel.html")),

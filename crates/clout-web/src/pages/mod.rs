@@ -43,6 +43,7 @@ macro_rules! page {
 
 mod accounts;
 mod brands;
+mod brief;
 mod campaigns;
 mod channel;
 mod charts;
@@ -83,6 +84,7 @@ pub(crate) fn router() -> axum::Router<Arc<State>> {
         .route("/logout", post(sign_in::logout))
         .route("/directory", get(directory::directory))
         .route("/posts", get(posts::posts))
+        .route("/brief", get(brief::brief))
         .route("/brands", get(brands::brands))
         .route("/searches", post(directory::save_search))
         .route("/searches/{id}/delete", post(directory::delete_search))
