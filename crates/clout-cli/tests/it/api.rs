@@ -19,6 +19,7 @@ pub(crate) const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/status"),
     ("GET", "/api/v1/search"),
     ("GET", "/api/v1/posts"),
+    ("GET", "/api/v1/brief"),
     ("GET", "/api/v1/brands/{brand}"),
     ("GET", "/api/v1/channels/{platform}/{handle}"),
     ("GET", "/api/v1/channels/{platform}/{handle}/similar"),
