@@ -8,7 +8,8 @@ or invalid (the API tests cover those refusals).
 - /api/v1/search and /api/v1/plan: min_X is not above max_X (followers, er, index,
   growth, posts_per_week, quality); for a plan, min_creators is not above max_creators.
 - POST /api/v1/campaigns and PUT /api/v1/campaigns/{id}: ends_on is not before starts_on.
-- /api/v1/search and /api/v1/plan: `q`, when not blank, has a word with a letter or digit.
+- /api/v1/search and /api/v1/plan: `q`, when not blank, has a word with a letter or digit;
+  /api/v1/brief: `q` has a letter or digit.
 
 And one to reach what a random handle never does: a campaign's or a list's member and a
 campaign's deliverables name a channel the store holds (`ST_KNOWN_CHANNEL`, PLATFORM/HANDLE,
@@ -98,6 +99,11 @@ def _breaks_a_cross_field_rule(case, message):
     # Search words need one with a letter or digit in some script (the description says
     # so; a JSON Schema pattern has no Unicode classes).
     if message.startswith("q: the query") and message.endswith("has no word to search for"):
+        q = query.get("q")
+        texts = q if isinstance(q, list) else [q]
+        return all(isinstance(t, str) and not any(c.isalnum() for c in t) for t in texts)
+    # A brief likewise (the description says so).
+    if message == "the brief has no words to read" and case.operation.path == "/api/v1/brief":
         q = query.get("q")
         texts = q if isinstance(q, list) else [q]
         return all(isinstance(t, str) and not any(c.isalnum() for c in t) for t in texts)

@@ -109,12 +109,13 @@ string_schema!(
 string_schema!(
     /// A brief in plain words.
     BriefText => string()
-        // Unanchored: somewhere a letter or digit to read.
-        .pattern(Some(r"[A-Za-z0-9]"))
+        // Unanchored: something that is not a space. That it holds a letter or digit (in
+        // any script) is in the description: a JSON Schema pattern has no Unicode classes.
+        .pattern(Some(r"\S"))
         .min_length(Some(1))
         .max_length(Some(clout_core::brief::MAX_BRIEF_CHARS))
         .description(Some(
-            "Who you are looking for, in plain words: vegan home cooks in Australia who post reels about budget meals",
+            "Who you are looking for, in plain words, with at least one letter or digit: vegan home cooks in Australia who post reels about budget meals",
         ))
         .into());
 string_schema!(
