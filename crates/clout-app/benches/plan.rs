@@ -114,7 +114,7 @@ fn main() {
 fn goal_of(goal: Goal, p: &clout_app::Pick) -> f64 {
     match goal {
         Goal::Engagements => p.expected.engagements.mean,
-        Goal::Reach => p.expected.reach.mean,
+        Goal::Reach | Goal::UniqueReach => p.expected.reach.mean,
         Goal::Views => p.expected.views.mean,
         Goal::Value => p.expected.value.mean,
     }

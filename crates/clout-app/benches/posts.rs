@@ -21,7 +21,10 @@
 //!    queries (as `clout brand @BRAND` answers, over all time); and the audience overlap of a
 //!    50-creator shortlist (the 50 largest channels).
 //!
-//! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3 and 5 alone (at a million channels, 51
+//! 6. briefs in plain words (`clout brief`), end to end through a fresh `Catalogue` per
+//!    round: 10 briefs (filters, formats, topics), the top 20 with their cited posts.
+//!
+//! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3, 5 and 6 alone (at a million channels, 51
 //! million posts, the builds take minutes: 6 for the index, far more for FTS5).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -103,6 +106,42 @@ fn main() {
         fts5(&dir, &data);
     }
     safety(&dir);
+    briefs(&dir);
+}
+
+/// What marketers write in a brief box.
+const BRIEFS: [&str; 10] = [
+    "vegan home cooks in Australia who post reels about budget meals",
+    "micro fitness creators in the US who post videos about protein",
+    "skincare routine creators in the UK",
+    "Spanish-speaking travel creators on Instagram",
+    "coffee espresso creators under 50k followers",
+    "gaming creators who post shorts",
+    "sourdough baking in the last 3 months",
+    "#vegan recipes",
+    "hiking \"road trip\" creators from Canada",
+    "budget travel tips on TikTok",
+];
+
+/// Part 6: briefs.
+fn briefs(dir: &std::path::Path) {
+    let now = clout_core::Timestamp::from_unix(AS_OF);
+    let mut times = Vec::new();
+    let mut found = 0;
+    for _ in 0..ROUNDS {
+        let catalogue = Catalogue::open(config(dir), CatalogueOptions::read()).unwrap();
+        catalogue.directory().unwrap();
+        for brief in BRIEFS {
+            let request = clout_app::BriefRequest { text: brief.to_string(), limit: 20, offset: 0 };
+            let t = Instant::now();
+            found = catalogue.read(|r| r.brief(&request, now)).unwrap().total;
+            times.push(t.elapsed());
+        }
+    }
+    println!(
+        "\nbriefs: 10 briefs, the top 20 with 3 cited posts each   {} (last: {found} creators)",
+        spread(&mut times)
+    );
 }
 
 /// Part 5: brand safety's screening, its Directory filter, and brand reports.

@@ -102,7 +102,9 @@ pub use import::{
 pub use metrics::RecomputeSummary;
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use overlap::{MAX_OVERLAP_CHANNELS, OverlapChannel, OverlapReport, overlap_of};
-pub use plan::{Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanRequest, Portfolio, Scenario};
+pub use plan::{
+    Comparison, DRAWS, Goal, MAX_BUDGET_MINOR, MAX_CANDIDATES, Pick, PlanAudience, PlanRequest, Portfolio, Scenario,
+};
 pub use plan_query::{MAX_PLAN_CREATORS, PLAN_KEYS, PlanLimits, PlanQuery, plan_query};
 pub use post_index::post_kind;
 pub use posts::{POST_KEYS, PostQuery, PostResults, PostView, post_query};

@@ -20,6 +20,8 @@ use clout_store::AccountStore;
 use clout_store::ChannelStore;
 
 use crate::channels::ChannelView;
+
+mod unique;
 use crate::search::Directory;
 use crate::{App, Error, Result};
 
@@ -40,6 +42,9 @@ pub enum Goal {
     Views,
     /// Earned media value, from the rate card's value table.
     Value,
+    /// Reach counted once per person: a creator's reach only for the share of its
+    /// followers the other picks do not have (see `plan/unique.rs`).
+    UniqueReach,
 }
 
 impl Goal {
@@ -49,11 +54,12 @@ impl Goal {
             Goal::Reach => "reach",
             Goal::Views => "views",
             Goal::Value => "value",
+            Goal::UniqueReach => "unique_reach",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Goal> {
-        [Goal::Engagements, Goal::Reach, Goal::Views, Goal::Value]
+        [Goal::Engagements, Goal::Reach, Goal::Views, Goal::Value, Goal::UniqueReach]
             .into_iter()
             .find(|g| g.as_str().eq_ignore_ascii_case(raw.trim()))
     }
@@ -65,7 +71,7 @@ impl Goal {
     fn objective(self, e: &Expected, quality: Option<f64>) -> f64 {
         let typical = match self {
             Goal::Engagements => e.engagements.p50,
-            Goal::Reach => e.reach.p50,
+            Goal::Reach | Goal::UniqueReach => e.reach.p50,
             Goal::Views => e.views.p50,
             Goal::Value => e.value.p50,
         };
@@ -138,6 +144,24 @@ pub struct Pick {
     pub expected: Expected,
     /// Why it was chosen, in a sentence.
     pub why: String,
+    /// The share (0–1) of its followers who follow none of the other picks, estimated
+    /// from the follower samples (`None`: unknown, a sample is missing).
+    pub unique_share: Option<f64>,
+}
+
+/// What the picks' audiences share, from the imported follower samples
+/// (`clout_core::overlap`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanAudience {
+    /// The sum of the picks' followers.
+    pub followers: u64,
+    /// Followers reached at least once (`None` when a pick has no follower sample), with
+    /// the 95 % range.
+    pub unique_reach: Option<f64>,
+    pub unique_reach_low: f64,
+    pub unique_reach_high: f64,
+    /// Picks with an imported follower sample.
+    pub sampled: usize,
 }
 
 /// A chosen set of creators with its totals.
@@ -176,6 +200,12 @@ pub struct Portfolio {
     pub skipped: Vec<(String, usize)>,
     /// Set when no set of candidates meets the constraints.
     pub infeasible: Option<String>,
+    /// The picks' overlap (`None` without picks, or with more than
+    /// [`crate::MAX_OVERLAP_CHANNELS`]).
+    pub audience: Option<PlanAudience>,
+    /// Planned greedily for unique reach (not by branch and bound): `gap` is then to the
+    /// plan with overlaps ignored, an upper bound.
+    pub heuristic: bool,
     /// Why part of the budget is left, when some is: the creator cap, no further
     /// candidate, none cheap enough for the rest, or the time limit.
     pub left_reason: Option<String>,
@@ -349,10 +379,17 @@ impl App {
         // However long finding took, the optimiser gets at least a quarter of the limit.
         let deadline = deadline.max(started + request.time_limit / 4);
         let mut timed_out = false;
-        let solution = solve(&items, &limits, || {
+        let mut solution = solve(&items, &limits, || {
             timed_out = Instant::now() >= deadline;
             timed_out
         });
+        let heuristic = request.goal == Goal::UniqueReach;
+        if heuristic {
+            let ids: Vec<(i64, u64)> =
+                candidates.iter().map(|c| (c.channel.row.id, c.channel.row.followers.unwrap_or(0))).collect();
+            let audiences = unique::Audiences::read(self, &ids)?;
+            solution = unique::solve(&items, &limits, &audiences, solution.as_ref()).map(|(s, _)| s);
+        }
         let greedy_value = clout_core::plan::greedy(&items, &limits).map(|g| g.value);
         let solve_time = started.elapsed();
 
@@ -380,6 +417,8 @@ impl App {
             skipped,
             infeasible: None,
             left_reason: None,
+            audience: None,
+            heuristic,
         };
         let Some(solution) = solution else {
             portfolio.optimal = !timed_out;
@@ -471,10 +510,18 @@ impl App {
                 rank[i],
                 budget.currency
             );
-            picks.push(Pick { channel: c.channel, price: c.price, estimate: c.estimate, expected: c.expected, why });
+            picks.push(Pick {
+                channel: c.channel,
+                price: c.price,
+                estimate: c.estimate,
+                expected: c.expected,
+                why,
+                unique_share: None,
+            });
         }
         let objective = |p: &Pick| request.goal.objective(&p.expected, p.channel.row.quality.map(|q| q.score));
         picks.sort_by(|a, b| objective(b).total_cmp(&objective(a)));
+        portfolio.audience = self.plan_audience(&mut picks, request.goal)?;
         let members: Vec<&[Outcome]> = picks.iter().map(|p| p.expected.outcomes.as_slice()).collect();
         let totals = (!picks.is_empty()).then(|| simulate(&members, DRAWS, SEED));
         let management = Money::new(mgmt * picks.len() as i64, budget.currency);
@@ -495,4 +542,41 @@ impl App {
         portfolio.nodes = solution.nodes;
         Ok(portfolio)
     }
+}
+
+impl App {
+    /// The picks' overlap, and each pick's unique share (with it in its reason when the
+    /// plan is for unique reach).
+    fn plan_audience(&self, picks: &mut [Pick], goal: Goal) -> Result<Option<PlanAudience>> {
+        if picks.is_empty() || picks.len() > crate::MAX_OVERLAP_CHANNELS {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = picks.iter().map(|p| p.channel.row.id).collect();
+        let report = self.overlap(&ids)?;
+        let o = &report.overlap;
+        for (pick, share) in picks.iter_mut().zip(&o.unique_share) {
+            pick.unique_share = share.map(|e| e.value);
+            if goal == Goal::UniqueReach {
+                match share {
+                    Some(e) if picks_len_above_one(o) => pick.why.push_str(&format!(
+                        "; {:.0} % of its followers follow none of the other picks (estimated from the follower samples)",
+                        e.value * 100.0
+                    )),
+                    Some(_) => {}
+                    None => pick.why.push_str("; no follower sample to compare: counted as sharing no followers"),
+                }
+            }
+        }
+        Ok(Some(PlanAudience {
+            followers: o.total_followers,
+            unique_reach: o.unique_reach,
+            unique_reach_low: o.unique_reach_low,
+            unique_reach_high: o.unique_reach_high,
+            sampled: report.channels.iter().filter(|c| c.sampled > 0).count(),
+        }))
+    }
+}
+
+fn picks_len_above_one(o: &clout_core::overlap::Overlap) -> bool {
+    !o.pairs.is_empty()
 }

@@ -271,6 +271,9 @@ pub struct Pick {
     pub expected: Expectation,
     /// Why the planner picked this channel.
     pub why: String,
+    /// Percent of its followers who follow none of the other picks (estimated from the
+    /// follower samples; null when unknown).
+    pub unique_share: Option<f64>,
 }
 
 impl Pick {
@@ -286,6 +289,7 @@ impl Pick {
             estimate: Estimate::from(&p.estimate, card),
             expected: Expectation::from(Ok(&p.expected)),
             why: p.why.clone(),
+            unique_share: p.unique_share.and_then(|s| round2(s * 100.0)),
         }
     }
 }
@@ -348,6 +352,20 @@ pub struct Portfolio {
     /// Candidates left out, per reason.
     pub skipped: Counts,
     pub infeasible: Option<String>,
+    /// `branch_and_bound` (exact, `optimal` when proven), or `greedy_unique_reach` (goal
+    /// unique_reach: the best of greedy by marginal unique reach per cost, the plan with
+    /// overlaps ignored and the best single creator; `gap` is to the plan with overlaps
+    /// ignored, an upper bound).
+    pub method: &'static str,
+    /// The picks' followers in all.
+    pub followers: Option<u64>,
+    /// Followers reached at least once, estimated from the picks' follower samples (null
+    /// when a pick has none), with the 95 % range.
+    pub unique_reach: Option<f64>,
+    pub unique_reach_low: Option<f64>,
+    pub unique_reach_high: Option<f64>,
+    /// Picks with an imported follower sample.
+    pub picks_sampled: Option<usize>,
 }
 
 impl Portfolio {
@@ -397,6 +415,12 @@ impl Portfolio {
             candidates: p.candidates,
             skipped: Counts(p.skipped.iter().map(|(k, v)| (k.clone(), *v as u64)).collect()),
             infeasible: p.infeasible.clone(),
+            method: if p.heuristic { "greedy_unique_reach" } else { "branch_and_bound" },
+            followers: p.audience.as_ref().map(|a| a.followers),
+            unique_reach: p.audience.as_ref().and_then(|a| a.unique_reach).map(f64::round),
+            unique_reach_low: p.audience.as_ref().map(|a| a.unique_reach_low.round()),
+            unique_reach_high: p.audience.as_ref().map(|a| a.unique_reach_high.round()),
+            picks_sampled: p.audience.as_ref().map(|a| a.sampled),
         }
     }
 }

@@ -51,8 +51,11 @@ DeliverableName => one_of(
     "A kind of deliverable (default post)",
 ));
 string_schema!(
-    /// What a plan maximises.
-    GoalName => one_of(["engagements", "reach", "views", "value"], "What to maximise (default engagements)"));
+/// What a plan maximises.
+GoalName => one_of(
+    ["engagements", "reach", "views", "value", "unique_reach"],
+    "What to maximise (default engagements; unique_reach counts a person once across creators whose audiences overlap)"
+));
 string_schema!(
     /// A campaign member's stage.
     StageName => one_of(clout_core::campaign::Stage::ALL.iter().map(|s| s.as_str()), "A stage"));

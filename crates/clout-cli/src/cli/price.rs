@@ -23,6 +23,10 @@ pub(crate) enum GoalArg {
     Views,
     /// Earned media value, from the rate card's value table.
     Value,
+    /// Reach counted once per person: overlapping audiences (estimated from the imported
+    /// follower samples) count once; planned greedily, with the gap to an upper bound.
+    #[value(alias = "unique_reach")]
+    UniqueReach,
 }
 
 #[derive(Debug, Args)]

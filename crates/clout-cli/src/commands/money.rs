@@ -29,6 +29,7 @@ pub(crate) fn goal(arg: GoalArg) -> Goal {
         GoalArg::Reach => Goal::Reach,
         GoalArg::Views => Goal::Views,
         GoalArg::Value => Goal::Value,
+        GoalArg::UniqueReach => Goal::UniqueReach,
     }
 }
 
@@ -300,11 +301,43 @@ fn plan_text(text: &mut String, p: &Portfolio) {
             p.cpm.map(|c| money2(c, cur)).unwrap_or("-".into())
         );
     }
+    if let Some(a) = &p.audience {
+        let count = |x: f64| thousands(x.max(0.0).round() as u64);
+        let reach = match a.unique_reach {
+            Some(r) => format!("{} ({}–{})", count(r), count(a.unique_reach_low), count(a.unique_reach_high)),
+            None => format!(
+                "unknown ({}–{}: {} of {} picks have no follower sample)",
+                count(a.unique_reach_low),
+                count(a.unique_reach_high),
+                p.picks.len() - a.sampled,
+                p.picks.len()
+            ),
+        };
+        let _ = writeln!(
+            text,
+            "Audience: {} followers in all; unique reach {reach}, estimated from the follower samples",
+            thousands(a.followers)
+        );
+    }
     optimality_text(text, p);
     skipped_text(text, p);
 }
 
 fn optimality_text(text: &mut String, p: &Portfolio) {
+    if p.heuristic {
+        let _ = writeln!(
+            text,
+            "Planned for unique reach: the best of greedy by unique reach per cost, the best plan with overlaps ignored and the best single creator; {} over {} candidates of {} matches.",
+            if p.optimal {
+                "no overlap among the picks lowered it, so it is optimal".to_string()
+            } else {
+                format!("within {:.2} % of the best plan with overlaps ignored (an upper bound)", p.gap * 100.0)
+            },
+            p.candidates,
+            p.matched
+        );
+        return;
+    }
     if p.optimal {
         let _ = writeln!(
             text,

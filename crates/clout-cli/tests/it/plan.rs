@@ -180,3 +180,71 @@ fn the_rate_card_prints_and_a_copy_can_be_edited() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("rate card broken.toml"));
 }
+
+/// alpha (10,000 followers), beta (9,000) and gamma (6,000), each with six posts of 300
+/// engagements; alpha's and beta's follower samples are the same 100 accounts, gamma's are
+/// 100 others with the same profiles.
+fn overlapping(dir: &Dir) {
+    let mut lines = Vec::new();
+    for (handle, followers, prefix) in [("alpha", 10_000, "fan"), ("beta", 9_000, "fan"), ("gamma", 6_000, "gam")] {
+        lines.push(format!(
+            r#"{{"kind":"channel","platform":"instagram","handle":"{handle}","followers":{followers},"observed_at":{AS_OF}}}"#
+        ));
+        for i in 0..6 {
+            lines.push(format!(
+                r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"p{i}","published_at":{},"likes":280,"comments":20,"observed_at":{AS_OF}}}"#,
+                AS_OF - (2 + i) * DAY
+            ));
+        }
+        for i in 0..100u8 {
+            let user = format!("{prefix}{}{}", char::from(b'a' + i / 26), char::from(b'a' + i % 26));
+            lines.push(format!(
+                r#"{{"kind":"follower","platform":"instagram","handle":"{handle}","username":"{user}","followers":500,"following":300,"posts_count":100,"has_profile_pic":true,"observed_at":{AS_OF}}}"#
+            ));
+        }
+    }
+    dir.write("overlap.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "overlap.ndjson"]);
+}
+
+#[test]
+fn a_plan_for_unique_reach_does_not_pay_twice_for_the_same_audience() {
+    let dir = Dir::new();
+    overlapping(&dir);
+    let args = |goal: &str| {
+        let args = ["plan", "--budget", "200", "--management-cost", "0", "--tier", "any", "--goal", goal, "--json"];
+        dir.json_lines(&args).remove(0)
+    };
+    let handles = |plan: &serde_json::Value| {
+        let mut h: Vec<String> =
+            plan["picks"].as_array().unwrap().iter().map(|p| p["handle"].as_str().unwrap().to_string()).collect();
+        h.sort();
+        h
+    };
+    // For reach, alpha and beta reach the most within $200, though beta's audience is
+    // inside alpha's.
+    let reach = args("reach");
+    assert_eq!(handles(&reach), ["alpha", "beta"]);
+    assert_eq!(reach["method"], "branch_and_bound");
+    // Their samples share all 100 accounts: beta's 9,000 followers all follow alpha, so the
+    // two reach 10,000 people, not 19,000.
+    assert_eq!((reach["followers"].as_u64(), reach["unique_reach"].as_f64()), (Some(19_000), Some(10_000.0)));
+    // For unique reach gamma's own audience is worth more than beta's.
+    let unique = args("unique_reach");
+    let picked = handles(&unique);
+    assert!(picked.contains(&"gamma".to_string()) && picked.len() == 2, "{picked:?}");
+    assert!(!(picked.contains(&"alpha".to_string()) && picked.contains(&"beta".to_string())));
+    assert_eq!(unique["method"], "greedy_unique_reach");
+    let gamma = unique["picks"].as_array().unwrap().iter().find(|p| p["handle"] == "gamma").unwrap();
+    assert_eq!(gamma["unique_share"], 100.0);
+    assert!(gamma["why"].as_str().unwrap().contains("100 % of its followers follow none of the other picks"));
+    // The gap is to the plan with overlaps ignored (alpha + beta), an upper bound.
+    assert!(unique["gap"].as_f64().unwrap() > 0.0 && !unique["optimal"].as_bool().unwrap());
+    // gamma shares no follower with either: the picks' audiences add up.
+    assert_eq!(unique["unique_reach"].as_f64(), unique["followers"].as_f64());
+    let reached = unique["unique_reach"].as_f64().unwrap() as u64;
+    let text =
+        dir.stdout(&["plan", "--budget", "200", "--management-cost", "0", "--tier", "any", "--goal", "unique-reach"]);
+    let expected = format!("unique reach {},{:03}", reached / 1000, reached % 1000);
+    assert!(text.contains("Planned for unique reach") && text.contains(&expected), "{text}");
+}

@@ -82,7 +82,7 @@ pub(super) async fn plan(state: St, Page(auth): Page, RawQuery(raw): RawQuery) -
     let options = |values: &[&str], chosen: &str| -> Vec<Value> {
         values.iter().map(|v| json!({"value": v, "selected": chosen == *v})).collect()
     };
-    let goals = options(&["engagements", "reach", "views", "value"], &goal);
+    let goals = options(&["engagements", "reach", "views", "value", "unique_reach"], &goal);
     // The audience: micro creators unless the form says otherwise (an empty value).
     let chosen_tier = single("tier");
     let tier_options = options(&["micro", "nano", "mid", "macro", "mega", "any"], &chosen_tier);
