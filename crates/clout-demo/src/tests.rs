@@ -53,6 +53,7 @@ struct Record {
     comments: Option<u64>,
     shares: Option<u64>,
     creator_id: Option<String>,
+    username: Option<String>,
     demo_truth: Option<Value>,
 }
 
@@ -81,6 +82,8 @@ struct Channel {
     posts: Vec<Post>,
     /// The true kinds of the followers in its sample (`follower` records).
     sample: Vec<String>,
+    /// Their usernames, in the same order.
+    usernames: Vec<String>,
 }
 
 impl Channel {
@@ -148,6 +151,7 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                         channel_records: vec![observed],
                         posts: Vec::new(),
                         sample: Vec::new(),
+                        usernames: Vec::new(),
                     });
                     stage = 0;
                 }
@@ -163,6 +167,7 @@ fn read_channels(bytes: &[u8]) -> Vec<Channel> {
                 stage = 1;
                 let kind = r.demo_truth.as_ref().and_then(|t| t["type"].as_str()).unwrap().to_string();
                 channels.last_mut().unwrap().sample.push(kind);
+                channels.last_mut().unwrap().usernames.push(r.username.clone().unwrap());
             }
             "post" => {
                 assert!(same, "post record out of place: {line}");
@@ -766,7 +771,7 @@ fn countries_and_languages_are_mixed_and_mostly_consistent() {
 fn a_tenth_of_instagram_and_x_channels_have_a_followers_sample_of_every_kind() {
     let with: Vec<&Channel> = channels().iter().filter(|c| !c.sample.is_empty()).collect();
     assert!(with.iter().all(|c| c.platform == "instagram" || c.platform == "x"));
-    assert!(with.iter().all(|c| c.sample.len() == 40));
+    assert!(with.iter().all(|c| c.sample.len() == 200));
     let eligible = channels().iter().filter(|c| c.platform == "instagram" || c.platform == "x").count();
     let share = with.len() as f64 / eligible as f64;
     assert!((0.07..0.13).contains(&share), "{share}");
@@ -789,4 +794,29 @@ fn a_tenth_of_instagram_and_x_channels_have_a_followers_sample_of_every_kind() {
     let bought = kinds(true);
     let total: usize = bought.values().sum::<usize>().max(1);
     assert!(bought.get("bought").copied().unwrap_or(0) as f64 / total as f64 > 0.15, "{bought:?}");
+}
+
+#[test]
+fn channels_of_a_niche_on_a_platform_share_followers_and_others_share_none() {
+    use std::collections::HashSet;
+    let with: Vec<&Channel> = channels().iter().filter(|c| !c.usernames.is_empty()).collect();
+    assert!(with.iter().all(|c| c.usernames.iter().collect::<HashSet<_>>().len() == c.usernames.len()));
+    let (mut same, mut same_pairs, mut other) = (0usize, 0usize, 0usize);
+    for (i, a) in with.iter().enumerate() {
+        let names: HashSet<&String> = a.usernames.iter().collect();
+        for b in &with[i + 1..] {
+            let shared = b.usernames.iter().filter(|u| names.contains(u)).count();
+            let niche = a.truth.niches.first().is_some() && a.truth.niches.first() == b.truth.niches.first();
+            if niche && a.platform == b.platform {
+                same += shared;
+                same_pairs += 1;
+            } else {
+                other += shared;
+            }
+        }
+    }
+    // A regular appears only among its niche's creators on its platform; the rest of a
+    // sample is the channel's own.
+    assert_eq!(other, 0);
+    assert!(same_pairs > 0 && same as f64 / same_pairs as f64 > 0.3, "{same} shared over {same_pairs} pairs");
 }

@@ -17,9 +17,21 @@
 //! generator's own assumptions, written from what the peers publish about their audience
 //! types; the classifier was not fitted on them. Drawn from a stream of their own so that
 //! the rest of the world stays as it is.
+//!
+//! **Shared followers.** Each niche has [`REGULARS`] regulars per platform: real accounts that follow
+//! several of its creators. A share `q = min(0.5, 1,900 / F)` of a channel's real followers
+//! are regulars (so that they number at most about a thousand, half the pool), drawn
+//! uniformly from its niche's pool; every other follower's username is its channel's own.
+//! Two channels of a niche with `F_A` and `F_B` followers then share about
+//! `(0.52 q_A F_A)(0.52 q_B F_B) / 2,000` followers, and their random samples of
+//! [`SAMPLE`] show about `(0.52 q_A × 200)(0.52 q_B × 200) / 2,000` of them: the estimate
+//! `clout overlap` makes from the samples has the true overlap as its expectation, and
+//! small channels of a niche (a few thousand followers) show one or two shared accounts a
+//! pair. A regular's profile is the same in every sample it appears in.
 
 use std::io::{self, Write};
 
+use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 use super::channel::Channel;
@@ -28,8 +40,14 @@ use super::random::{below, chance, log_uniform, uniform};
 use super::{SALT_SAMPLE, Writer};
 use crate::ids;
 
+/// Seven letters of names: each channel's own (below `channels × SAMPLE`) and the
+/// regulars' (at the top) never meet.
+const NAMES: u64 = 26u64.pow(7);
+
 /// Followers in one channel's sample.
-pub(crate) const SAMPLE: usize = 40;
+pub(crate) const SAMPLE: usize = 200;
+/// Regulars per niche: real accounts that follow several of its creators.
+const REGULARS: u64 = 2_000;
 
 /// A follower's kind, as the demo world knows it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -71,6 +89,10 @@ impl<W: Write> Writer<W> {
             return Ok(());
         }
         let bought = ch.growth.bought_share().unwrap_or(0.05);
+        let followers = ch.growth.level(0.0).max(1.0);
+        let regulars = (1_900.0 / followers).min(0.5);
+        // A sample holds each account once.
+        let mut taken = std::collections::HashSet::new();
         for n in 0..SAMPLE {
             let kind = if chance(&mut rng, bought) {
                 Kind::Bought
@@ -83,12 +105,27 @@ impl<W: Write> Writer<W> {
                     _ => Kind::Influencer,
                 }
             };
-            self.follower(&mut rng, ch, n, kind)?;
+            match ch.truth_niches[0] {
+                Some(niche) if kind == Kind::Real && chance(&mut rng, regulars) => {
+                    let mut k = below(&mut rng, REGULARS as usize) as u64;
+                    while !taken.insert(k) {
+                        k = (k + 1) % REGULARS;
+                    }
+                    // Per platform: an Instagram account is not an X account.
+                    let regular = ((ch.platform as u64) * 256 + niche as u64) * REGULARS + k;
+                    let mut own = Pcg64Mcg::seed_from_u64(ids::mix64(regular ^ SALT_SAMPLE));
+                    self.follower(&mut own, ch, NAMES - 1 - regular, kind)?;
+                }
+                // The channel's own: distinct from every other channel's and every regular's.
+                _ => self.follower(&mut rng, ch, index * SAMPLE as u64 + n as u64, kind)?,
+            }
         }
         Ok(())
     }
 
-    fn follower(&mut self, rng: &mut Pcg64Mcg, ch: &Channel<'_>, n: usize, kind: Kind) -> io::Result<()> {
+    /// A follower record of `kind` whose username ends in the seven letters of `name` (its
+    /// channel's own, or a regular's), drawn from `rng`.
+    fn follower(&mut self, rng: &mut Pcg64Mcg, ch: &Channel<'_>, name: u64, kind: Kind) -> io::Result<()> {
         let (followers, following, posts, pic, digits) = match kind {
             Kind::Real => (count(rng, 200.0, 3_000.0), count(rng, 80.0, 1_200.0), count(rng, 6.0, 900.0), 0.97, 0.15),
             Kind::Inactive => (count(rng, 3.0, 199.0), count(rng, 20.0, 900.0), below(rng, 6) as u64, 0.85, 0.25),
@@ -112,10 +149,12 @@ impl<W: Write> Writer<W> {
                 self.text.push(char::from(b'0' + below(rng, 10) as u8));
             }
         }
-        // Unique within the channel, in letters (a digit would read as a bot's).
+        // In letters (a digit would read as a bot's): unique within the channel, and the
+        // same for a regular wherever it follows.
         self.text.push('_');
-        self.text.push(char::from(b'a' + (n / 26) as u8));
-        self.text.push(char::from(b'a' + (n % 26) as u8));
+        for place in (0..7).rev().map(|p| 26u64.pow(p)) {
+            self.text.push(char::from(b'a' + (name / place % 26) as u8));
+        }
         self.line.start("follower");
         self.common(ch);
         self.line.str("username", &self.text);
