@@ -806,7 +806,7 @@ fn channels_of_a_niche_on_a_platform_share_followers_and_others_share_none() {
         let names: HashSet<&String> = a.usernames.iter().collect();
         for b in &with[i + 1..] {
             let shared = b.usernames.iter().filter(|u| names.contains(u)).count();
-            let niche = a.truth.niches.first().is_some() && a.truth.niches.first() == b.truth.niches.first();
+            let niche = !a.truth.niches.is_empty() && a.truth.niches.first() == b.truth.niches.first();
             if niche && a.platform == b.platform {
                 same += shared;
                 same_pairs += 1;
