@@ -76,6 +76,60 @@ pub fn lexicon() -> &'static Lexicon {
     })
 }
 
+/// A country's name for people ("Australia", "United Kingdom"), or the code when it is
+/// not an ISO 3166-1 one. An official name of more than three words gives way to the
+/// longest alias it starts with ("The United Kingdom Of Great Britain…": "United Kingdom").
+pub fn country_name(code: &str) -> String {
+    use celes::LookupTable;
+    let Ok(c) = celes::Country::from_alpha2(code) else { return code.to_string() };
+    let long = c.long_name.strip_prefix("The ").unwrap_or(c.long_name);
+    if long.split_whitespace().count() <= 3 {
+        return long.to_string();
+    }
+    let joined: String = long.split_whitespace().collect();
+    let split = |alias: &str| {
+        let mut out = String::new();
+        for ch in alias.chars() {
+            if ch.is_uppercase() && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(ch);
+        }
+        out
+    };
+    c.aliases
+        .iter()
+        .filter(|a| joined.to_lowercase().starts_with(&a.to_lowercase()))
+        .map(|a| split(a))
+        .filter(|a| a.split_whitespace().count() <= 3)
+        .max_by_key(|a| a.len())
+        .unwrap_or_else(|| long.to_string())
+}
+
+/// A language's English name ("Spanish"), or the code when it is not an ISO 639-1 one.
+pub fn language_name(code: &str) -> String {
+    isolang::Language::from_639_1(code).map_or_else(|| code.to_string(), |l| l.to_name().to_string())
+}
+
+/// A reading as a person says it: "country Australia", "posts of type reel or short".
+pub fn reading_label(m: &clout_core::brief::Meaning) -> String {
+    use clout_core::brief::Meaning;
+    let count = |n: u64| clout_core::metric::catalogue::thousands(n);
+    match m {
+        Meaning::Country(c) => format!("country {}", country_name(c)),
+        Meaning::Language(l) => format!("language {}", language_name(l)),
+        Meaning::Platform(p) => format!("platform {}", p.as_str()),
+        Meaning::Tier(t) => format!("tier {}", t.as_str()),
+        Meaning::MinFollowers(n) => format!("at least {} followers", count(*n)),
+        Meaning::MaxFollowers(n) => format!("at most {} followers", count(*n)),
+        Meaning::Formats(f) => {
+            format!("posts of type {}", f.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" or "))
+        }
+        Meaning::WithinDays(d) => format!("posts of the last {} days", count(u64::from(*d))),
+        Meaning::Topic(t) => format!("topic {t}"),
+    }
+}
+
 /// A brief and the page of creators asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BriefRequest {
@@ -530,7 +584,7 @@ fn reason(brief: &Brief, topics: &[BriefTopic], niches: &[BriefNiche], c: &Brief
         size.push(format!("{} followers", clout_core::metric::catalogue::thousands(f)));
     }
     if let Some(country) = &row.country {
-        size.push(format!("in {country}"));
+        size.push(format!("in {}", country_name(country)));
     }
     if !size.is_empty() {
         parts.push(size.join(", "));

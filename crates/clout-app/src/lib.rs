@@ -72,7 +72,7 @@ pub use brands::{
 };
 pub use brief::{
     BriefCreator, BriefNiche, BriefRequest, BriefResults, BriefTopic, CitedPost, MAX_BRIEF_LIMIT, MAX_NEIGHBOURS,
-    MAX_VECTOR_WORDS, MIN_SIMILARITY, WordVectors, lexicon,
+    MAX_VECTOR_WORDS, MIN_SIMILARITY, WordVectors, country_name, language_name, lexicon, reading_label,
 };
 pub use campaigns::{
     Brief, Campaign, CampaignReport, DeliverableView, Member, MemberReport, Prospect, Relationship, StageChange,

@@ -475,7 +475,7 @@ impl App {
                 }
                 _ => format!(
                     "{left} is left: adding any other candidate would not raise the {} the plan counts on (of a typical post, weighted by audience quality)",
-                    request.goal.as_str()
+                    request.goal.as_str().replace('_', " ")
                 ),
             };
             if above_share > 0 {
@@ -487,7 +487,11 @@ impl App {
             }
             why
         });
-        let goal = request.goal.as_str();
+        // What one post brings: reach, for unique reach too (what it adds is said after).
+        let goal = match request.goal {
+            Goal::UniqueReach => "reach",
+            g => g.as_str(),
+        };
         let mut picks: Vec<Pick> = Vec::with_capacity(chosen.len());
         for (i, c) in candidates.into_iter().enumerate() {
             if !chosen.contains(&i) {

@@ -20,6 +20,8 @@ pub struct BriefReading {
     /// What they mean: a country code, a language code, a platform, a tier, a number, post
     /// formats (comma-separated) or a topic in the post search's syntax.
     pub value: String,
+    /// The same for people: "country Australia", "posts of type reel".
+    pub label: String,
 }
 
 /// A topic as searched.
@@ -122,7 +124,7 @@ fn reading(r: &clout_core::brief::Reading) -> BriefReading {
         Meaning::WithinDays(d) => ("within_days", d.to_string()),
         Meaning::Topic(t) => ("topic", t.clone()),
     };
-    BriefReading { words: r.words.clone(), kind, value }
+    BriefReading { words: r.words.clone(), kind, value, label: clout_app::reading_label(&r.meaning) }
 }
 
 impl From<&clout_app::BriefResults> for Brief {

@@ -119,7 +119,7 @@ fn the_issues_brief_ranks_by_topics_in_reels_and_the_niche_with_reasons_and_post
     assert_eq!(
         top.reason,
         "5 of 5 topics; posted about vegan (2 posts), budget (1 post), meals (1 post); profile says vegan, home, \
-         cooks, budget; labelled Food & cooking; 2 posts of the formats asked for (reel); micro, 10,000 followers, in AU"
+         cooks, budget; labelled Food & cooking; 2 posts of the formats asked for (reel); micro, 10,000 followers, in Australia"
     );
     // The two reels are cited (the image is not a reel), each with the topics it matched.
     let mut cited: Vec<(String, Vec<String>)> =
@@ -134,7 +134,7 @@ fn the_issues_brief_ranks_by_topics_in_reels_and_the_niche_with_reasons_and_post
     );
     assert_eq!(
         r.creators[1].reason,
-        "No topic matched; labelled Food & cooking; 1 post of the formats asked for (reel); micro, 10,000 followers, in AU"
+        "No topic matched; labelled Food & cooking; 1 post of the formats asked for (reel); micro, 10,000 followers, in Australia"
     );
 }
 
@@ -199,4 +199,13 @@ fn a_vectors_file_that_is_not_one_says_where() {
     // Only words are kept: punctuation and numbers are skipped, not errors.
     std::fs::write(&file, ", 1 0\n2024 0 1\ncoffee 1 1\n").unwrap();
     assert_eq!(WordVectors::load(&file).unwrap().len(), 1);
+}
+
+#[test]
+fn countries_are_named_for_people() {
+    assert_eq!(country_name("AU"), "Australia");
+    assert_eq!(country_name("GB"), "United Kingdom");
+    assert_eq!(country_name("US"), "United States");
+    assert_eq!(country_name("DE"), "Germany");
+    assert_eq!(country_name("ZZ"), "ZZ");
 }

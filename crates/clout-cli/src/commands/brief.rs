@@ -6,28 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clout_app::{BriefRequest, Reader};
-use clout_core::brief::Meaning;
 use clout_wire::dates::for_terminal as time;
 
 use crate::cli::BriefArgs;
 use crate::output::{emit, one_line, thousands};
-
-/// A reading as a person says it.
-fn said(m: &Meaning) -> String {
-    match m {
-        Meaning::Country(c) => format!("country {c}"),
-        Meaning::Language(l) => format!("language {l}"),
-        Meaning::Platform(p) => format!("platform {p}"),
-        Meaning::Tier(t) => format!("tier {}", t.as_str()),
-        Meaning::MinFollowers(n) => format!("at least {} followers", thousands(*n)),
-        Meaning::MaxFollowers(n) => format!("at most {} followers", thousands(*n)),
-        Meaning::Formats(f) => {
-            format!("posts of type {}", f.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" or "))
-        }
-        Meaning::WithinDays(d) => format!("posts of the last {d} days"),
-        Meaning::Topic(t) => format!("topic {t}"),
-    }
-}
 
 pub(crate) fn run(app: &Reader<'_>, args: BriefArgs) -> Result<ExitCode> {
     let request = BriefRequest { text: args.brief.join(" "), limit: args.limit, offset: args.offset };
@@ -40,8 +22,12 @@ pub(crate) fn run(app: &Reader<'_>, args: BriefArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
-    let understood: Vec<String> =
-        r.brief.readings.iter().map(|x| format!("\"{}\" → {}", x.words, said(&x.meaning))).collect();
+    let understood: Vec<String> = r
+        .brief
+        .readings
+        .iter()
+        .map(|x| format!("\"{}\" → {}", x.words, clout_app::reading_label(&x.meaning)))
+        .collect();
     let _ = writeln!(text, "Understood: {}", understood.join("; "));
     if !r.niches.is_empty() {
         let niches: Vec<String> =

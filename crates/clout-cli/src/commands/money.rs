@@ -281,7 +281,7 @@ fn plan_text(text: &mut String, p: &Portfolio) {
         p.management_per_creator,
         p.budget,
         Money::new(p.budget.minor - p.cost.minor - p.management.minor, cur).amount(),
-        p.goal.as_str()
+        p.goal.as_str().replace('_', " ")
     );
     if let Some(why) = &p.left_reason {
         let _ = writeln!(text, "Left over: {why}.");

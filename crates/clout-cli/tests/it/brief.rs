@@ -73,7 +73,7 @@ fn a_brief_reads_its_filters_and_ranks_creators_by_their_posts_and_profiles() {
     assert_eq!(
         creators[0]["reason"],
         "2 of 2 topics; posted about creatine (1 post), electrolytes (1 post); profile says electrolytes; \
-         2 posts of the formats asked for (video, reel, short); micro, 10,000 followers, in US"
+         2 posts of the formats asked for (video, reel, short); micro, 10,000 followers, in United States"
     );
     let cited: Vec<(&str, &str)> = creators[0]["posts"]
         .as_array()
@@ -88,7 +88,7 @@ fn a_brief_reads_its_filters_and_ranks_creators_by_their_posts_and_profiles() {
     );
     // For people: how it was read, then each creator with its reason and posts.
     let text = dir.stdout(&["brief", BRIEF]);
-    assert!(text.contains(r#""in the US" → country US"#), "{text}");
+    assert!(text.contains(r#""in the US" → country United States"#), "{text}");
     assert!(text.contains("1. runfuel name (instagram/runfuel) · fit 0.73 · 10,000 followers"), "{text}");
     assert!(text.contains("My electrolytes mix") && text.contains("https://www.instagram.com/p/runfuel1/"), "{text}");
     assert!(text.contains("2 of 2 creators (from 1)"), "{text}");
