@@ -147,13 +147,19 @@ pub struct BrandReport {
 }
 
 /// The month of a moment, `2026-11`, in UTC.
-fn month(t: i64) -> String {
+/// A time's calendar month in UTC as `year × 12 + month − 1` (so months sort by it).
+fn month(t: i64) -> i64 {
     jiff::Timestamp::from_second(t)
         .map(|t| {
             let day = jiff::tz::Offset::UTC.to_datetime(t);
-            format!("{:04}-{:02}", day.year(), day.month())
+            i64::from(day.year()) * 12 + i64::from(day.month()) - 1
         })
-        .unwrap_or_default()
+        .unwrap_or(0)
+}
+
+/// `2026-11` for a [`month`].
+fn month_name(m: i64) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
 }
 
 fn percent(part: u64, whole: u64) -> Option<f64> {
@@ -185,14 +191,18 @@ impl App {
         let mine = self.brand_posts(&posts.reader, &q.brand, &filter)?;
         let mut split = Split::default();
         let mut per_channel: HashMap<i64, (Split, i64, i64)> = HashMap::new();
-        let mut months: BTreeMap<String, Split> = BTreeMap::new();
+        let mut months: BTreeMap<i64, Split> = BTreeMap::new();
+        // A report reads hundreds of thousands of posts from a few hundred days: each day's
+        // month is worked out once.
+        let mut month_of_day: HashMap<i64, i64> = HashMap::new();
         for f in &mine {
             split.add(f);
             let e = per_channel.entry(f.channel_id).or_insert((Split::default(), i64::MAX, i64::MIN));
             e.0.add(f);
             e.1 = e.1.min(f.published_at);
             e.2 = e.2.max(f.published_at);
-            months.entry(month(f.published_at)).or_default().add(f);
+            let m = *month_of_day.entry(f.published_at.div_euclid(86_400)).or_insert_with(|| month(f.published_at));
+            months.entry(m).or_default().add(f);
         }
         let ids: Vec<i64> = per_channel.keys().copied().collect();
         let mut creators: Vec<BrandCreator> = self
@@ -246,7 +256,7 @@ impl App {
             query: q.clone(),
             split,
             creators,
-            months: months.into_iter().collect(),
+            months: months.into_iter().map(|(m, s)| (month_name(m), s)).collect(),
             voices,
             complete: posts.current,
         })
@@ -294,4 +304,19 @@ pub(crate) fn mentioned(posts: &[crate::ProfilePost]) -> Vec<Mentioned> {
     let mut out: Vec<Mentioned> = by_account.into_values().collect();
     out.sort_by(|a, b| (b.posts, b.last, &a.account).cmp(&(a.posts, a.last, &b.account)));
     out
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn a_post_falls_in_its_utc_calendar_month() {
+        // 2026-11-30T23:59:59Z and a second later; 1969-12-31T12:00:00Z before the epoch.
+        let name = |t: i64| month_name(month(t));
+        assert_eq!(name(1_796_083_199), "2026-11");
+        assert_eq!(name(1_796_083_200), "2026-12");
+        assert_eq!(name(-43_200), "1969-12");
+        assert!(month(1_796_083_199) < month(1_796_083_200));
+    }
 }

@@ -24,7 +24,7 @@ use crate::App;
 pub(crate) const POST_INDEX_DIR: &str = "post-index";
 
 /// Bumped when the index's analysis or fields change, so an old index is not read.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// An import writing more posts than this rebuilds the index instead of updating it (a
 /// rebuild reads every post once; an update reads each named post by its id).

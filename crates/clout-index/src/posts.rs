@@ -81,7 +81,8 @@ fn schema() -> (Schema, Fields) {
     let published = b.add_i64_field("published", FAST);
     let sponsored = b.add_u64_field("sponsored", FAST);
     let engagements = b.add_u64_field("engagements", FAST);
-    let kind = b.add_u64_field("kind", FAST);
+    // Indexed too: "every post of these formats" is a term lookup, not a scan of every post.
+    let kind = b.add_u64_field("kind", INDEXED | FAST);
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYSER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
@@ -427,7 +428,7 @@ impl PostReader {
     /// Per channel, how many posts passing `filter` match at least one of `any` (every
     /// post passing it when `any` is empty), in no particular order.
     pub fn channels_posting_any(&self, any: &[TextQuery], filter: &PostFilter) -> TextResult<Vec<(i64, u32)>> {
-        let compiled = self.compile_any(any);
+        let compiled = self.compile_any(any, &filter.kinds);
         let counts = self.reader.searcher().search(&*compiled, &PerChannel { filter })?;
         Ok(counts.into_pairs().into_iter().map(|(c, n)| (c as i64, n)).collect())
     }
@@ -445,7 +446,7 @@ impl PostReader {
         let channel = Term::from_field_u64(self.fields.channel, channel_id as u64);
         let query = BooleanQuery::new(vec![
             (Occur::Must, Box::new(TermQuery::new(channel, IndexRecordOption::Basic)) as Box<dyn Query>),
-            (Occur::Must, self.compile_any(any)),
+            (Occur::Must, self.compile_any(any, &filter.kinds)),
         ]);
         let collector = Matches { filter, sort: PostSort::Relevance, keep: limit };
         let (total, mut hits) = self.reader.searcher().search(&query, &collector)?;
@@ -453,9 +454,18 @@ impl PostReader {
         Ok(PostPage { total, hits: hits.into_iter().map(|k| k.hit).collect() })
     }
 
-    fn compile_any(&self, any: &[TextQuery]) -> Box<dyn Query> {
+    /// Posts matching any of `any`; with none, every post, or every post of `kinds` when
+    /// some are given (read from their terms).
+    fn compile_any(&self, any: &[TextQuery], kinds: &[u8]) -> Box<dyn Query> {
         if any.is_empty() {
-            return Box::new(AllQuery);
+            if kinds.is_empty() {
+                return Box::new(AllQuery);
+            }
+            let terms = kinds.iter().map(|&k| {
+                let term = Term::from_field_u64(self.fields.kind, u64::from(k));
+                (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+            });
+            return Box::new(BooleanQuery::new(terms.collect()));
         }
         Box::new(BooleanQuery::new(any.iter().map(|q| (Occur::Should, self.compile(q))).collect()))
     }
