@@ -528,11 +528,8 @@ impl App {
             .hits
             .iter()
             .filter_map(|h| {
-                let found = found.remove(&h.post_id)?;
-                let engagements = found.post.snapshot.engagements();
-                let rate = found.followers.and_then(|f| found.post.snapshot.rate(f));
                 Some(CitedPost {
-                    post: PostView { found, engagements, rate, score: h.score },
+                    post: PostView::of(found.remove(&h.post_id)?, h.score),
                     topics: matched.remove(&h.post_id).unwrap_or_default(),
                 })
             })

@@ -100,6 +100,15 @@ pub struct PostView {
     pub score: f64,
 }
 
+impl PostView {
+    /// A found post with its engagements and its rate on the channel's followers now.
+    pub(crate) fn of(found: FoundPost, score: f64) -> PostView {
+        let engagements = found.post.snapshot.engagements();
+        let rate = found.followers.and_then(|f| found.post.snapshot.rate(f));
+        PostView { found, engagements, rate, score }
+    }
+}
+
 /// A page of a post search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostResults {
@@ -156,16 +165,7 @@ impl App {
         let ids: Vec<i64> = page.hits.iter().map(|h| h.post_id).collect();
         let mut found: std::collections::HashMap<i64, FoundPost> =
             self.store.found_posts(&ids)?.into_iter().map(|f| (f.post_id, f)).collect();
-        let views = page
-            .hits
-            .iter()
-            .filter_map(|h| {
-                let found = found.remove(&h.post_id)?;
-                let engagements = found.post.snapshot.engagements();
-                let rate = found.followers.and_then(|f| found.post.snapshot.rate(f));
-                Some(PostView { found, engagements, rate, score: h.score })
-            })
-            .collect();
+        let views = page.hits.iter().filter_map(|h| Some(PostView::of(found.remove(&h.post_id)?, h.score))).collect();
         Ok(PostResults { total: page.total, posts: views, current: posts.current })
     }
 
