@@ -388,7 +388,9 @@ impl App {
             let ids: Vec<(i64, u64)> =
                 candidates.iter().map(|c| (c.channel.row.id, c.channel.row.followers.unwrap_or(0))).collect();
             let audiences = unique::Audiences::read(self, &ids)?;
-            solution = unique::solve(&items, &limits, &audiences, solution.as_ref()).map(|(s, _)| s);
+            // The greedy pass keeps to the time limit too (a huge budget picks thousands).
+            let mut stop = || Instant::now() >= deadline;
+            solution = unique::solve(&items, &limits, &audiences, solution.as_ref(), &mut stop).map(|(s, _)| s);
         }
         let greedy_value = clout_core::plan::greedy(&items, &limits).map(|g| g.value);
         let solve_time = started.elapsed();

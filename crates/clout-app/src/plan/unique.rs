@@ -45,24 +45,32 @@ impl Audiences {
 
     /// The unique value of `chosen`, picked in that order: each item's value times the
     /// share of its audience none of those before it has.
+    /// Only pairs with a sample on both sides are compared (the others share nothing).
     pub(super) fn unique_value(&self, items: &[Item], chosen: &[usize]) -> f64 {
-        chosen
-            .iter()
-            .enumerate()
-            .map(|(k, &c)| items[c].value * chosen[..k].iter().map(|&s| 1.0 - self.shared(c, s)).product::<f64>())
-            .sum()
+        let mut sampled_before: Vec<usize> = Vec::new();
+        let mut total = 0.0;
+        for &c in chosen {
+            if self.0[c].sample.is_empty() {
+                total += items[c].value;
+                continue;
+            }
+            total += items[c].value * sampled_before.iter().map(|&s| 1.0 - self.shared(c, s)).product::<f64>();
+            sampled_before.push(c);
+        }
+        total
     }
 }
 
-/// The greedy plan: repeatedly the affordable item with the most marginal value per cost.
-fn greedy(items: &[Item], limits: &Limits, audiences: &Audiences) -> (Vec<usize>, i64) {
+/// The greedy plan: repeatedly the affordable item with the most marginal value per cost,
+/// until nothing more fits or `stop` says the time is up.
+fn greedy(items: &[Item], limits: &Limits, audiences: &Audiences, stop: &mut dyn FnMut() -> bool) -> (Vec<usize>, i64) {
     let max = limits.max_items.unwrap_or(usize::MAX);
     // Each item's share of its audience not yet reached by the picks.
     let mut fresh = vec![1.0f64; items.len()];
     let (mut chosen, mut cost) = (Vec::new(), 0i64);
     let mut taken = vec![false; items.len()];
     let sampled: Vec<usize> = (0..items.len()).filter(|&i| !audiences.0[i].sample.is_empty()).collect();
-    while chosen.len() < max {
+    while chosen.len() < max && !stop() {
         let best = (0..items.len())
             .filter(|&i| !taken[i] && items[i].cost >= 0 && cost + items[i].cost <= limits.budget)
             .map(|i| (i, items[i].value * fresh[i]))
@@ -94,9 +102,10 @@ pub(super) fn solve(
     limits: &Limits,
     audiences: &Audiences,
     independent: Option<&Solution>,
+    stop: &mut dyn FnMut() -> bool,
 ) -> Option<(Solution, Vec<usize>)> {
     let mut options: Vec<(Vec<usize>, i64)> = Vec::new();
-    let (g, cost) = greedy(items, limits, audiences);
+    let (g, cost) = greedy(items, limits, audiences, stop);
     options.push((g, cost));
     if let Some(s) = independent {
         // In the order of their own value, so the largest audiences count whole.
@@ -147,7 +156,7 @@ mod tests {
         let limits = Limits { budget: 20, min_items: 0, max_items: None };
         let independent = clout_core::plan::solve(&items, &limits, || false).unwrap();
         assert_eq!(independent.chosen, [0, 1]);
-        let (s, order) = solve(&items, &limits, &audiences, Some(&independent)).unwrap();
+        let (s, order) = solve(&items, &limits, &audiences, Some(&independent), &mut || false).unwrap();
         assert_eq!((order, s.value), (vec![0, 2], 160.0));
         // The bound is the plan with overlaps ignored: 190; the gap (190 − 160) / 190.
         assert_eq!(s.upper_bound, 190.0);
@@ -162,7 +171,7 @@ mod tests {
         assert!((half.unique_value(&items, &[0, 1]) - 145.0).abs() < 1e-12);
         // Without samples nothing overlaps: the unique value is the plain sum.
         let unknown = Audiences(vec![audience(4, &[]), audience(4, &[]), audience(4, &[])]);
-        let (s, _) = solve(&items, &limits, &unknown, Some(&independent)).unwrap();
+        let (s, _) = solve(&items, &limits, &unknown, Some(&independent), &mut || false).unwrap();
         assert_eq!((s.value, s.optimal), (190.0, true));
     }
 }
