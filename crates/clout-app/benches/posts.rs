@@ -25,7 +25,8 @@
 //!    round: 10 briefs (filters, formats, topics), the top 20 with their cited posts.
 //!
 //! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3, 5 and 6 alone (at a million channels, 51
-//! million posts, the builds take minutes: 6 for the index, far more for FTS5).
+//! million posts, the builds take minutes: 6 for the index, far more for FTS5);
+//! `CLOUT_BENCH_NO_FTS5=1` leaves out part 4 alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -102,7 +103,7 @@ fn main() {
         build_index(&dir, &data, channels, threads);
     }
     queries(&dir, &data);
-    if !queries_only {
+    if !queries_only && !std::env::var("CLOUT_BENCH_NO_FTS5").is_ok_and(|v| v == "1") {
         fts5(&dir, &data);
     }
     safety(&dir);

@@ -12,17 +12,17 @@
 use std::collections::{BTreeMap, HashMap};
 
 use clout_core::{Platform, Timestamp};
-use clout_index::posts::{PostFacts, PostFilter};
+use clout_index::posts::{BrandTally, PostFilter, PostTally};
 use clout_store::ChannelStore;
 
-use crate::query::{QueryError, invalid, moment, unknown};
+use crate::query::{QueryError, invalid, limit, moment, offset, unknown};
 use crate::{App, Error, Result};
 
 /// The most competitors one report compares.
 pub const MAX_COMPETITORS: usize = 10;
 
 /// The keys a brand report takes.
-pub const BRAND_KEYS: &[&str] = &["brand", "vs", "since", "until", "platform"];
+pub const BRAND_KEYS: &[&str] = &["brand", "vs", "since", "until", "platform", "limit", "offset"];
 
 /// A brand report's question.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,9 @@ pub struct BrandQuery {
     pub platforms: Vec<Platform>,
     pub since: Option<i64>,
     pub until: Option<i64>,
+    /// The page of creators: how many (default 50) from where.
+    pub limit: usize,
+    pub offset: usize,
 }
 
 /// An account name as typed (`@Nike`, `nike`), or why it is not one.
@@ -47,10 +50,18 @@ fn account(key: &str, raw: &str) -> Result<String, QueryError> {
 }
 
 /// A brand report from pairs: `brand` (required), `vs` (repeatable), `since` and `until`
-/// (a date, an RFC 3339 time or `90d`), `platform` (repeatable).
+/// (a date, an RFC 3339 time or `90d`), `platform` (repeatable), `limit` and `offset` (the
+/// page of creators).
 pub fn brand_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> Result<BrandQuery, QueryError> {
-    let mut q =
-        BrandQuery { brand: String::new(), competitors: Vec::new(), platforms: Vec::new(), since: None, until: None };
+    let mut q = BrandQuery {
+        brand: String::new(),
+        competitors: Vec::new(),
+        platforms: Vec::new(),
+        since: None,
+        until: None,
+        limit: 50,
+        offset: 0,
+    };
     for (key, value) in pairs {
         let key = key.as_str();
         if value.trim().is_empty() {
@@ -67,6 +78,8 @@ pub fn brand_query(pairs: &[(String, String)], strict: bool, now: Timestamp) -> 
             "since" => q.since = Some(moment(key, value, now)?),
             "until" => q.until = Some(moment(key, value, now)?),
             "platform" => q.platforms.push(Platform::parse(value).map_err(|e| invalid(key, e.to_string()))?),
+            "limit" => q.limit = limit(key, value)?,
+            "offset" => q.offset = offset(key, value)?,
             other if strict => return Err(unknown(other)),
             _ => {}
         }
@@ -93,13 +106,20 @@ pub struct Split {
 }
 
 impl Split {
-    fn add(&mut self, f: &PostFacts) {
-        self.posts += 1;
-        self.engagements += f.engagements;
-        if f.sponsored {
-            self.sponsored += 1;
-            self.sponsored_engagements += f.engagements;
+    fn of(t: &PostTally) -> Split {
+        Split {
+            posts: t.posts,
+            sponsored: t.sponsored,
+            engagements: t.engagements,
+            sponsored_engagements: t.sponsored_engagements,
         }
+    }
+
+    fn merge(&mut self, other: &Split) {
+        self.posts += other.posts;
+        self.sponsored += other.sponsored;
+        self.engagements += other.engagements;
+        self.sponsored_engagements += other.sponsored_engagements;
     }
 
     pub fn organic(&self) -> u64 {
@@ -136,7 +156,10 @@ pub struct Voice {
 pub struct BrandReport {
     pub query: BrandQuery,
     pub split: Split,
-    /// Most posts first, then most engagements.
+    /// How many creators posted about the brand.
+    pub creator_count: u64,
+    /// The page of them the query asked for: most posts first, then most engagements,
+    /// then by handle.
     pub creators: Vec<BrandCreator>,
     /// By calendar month (UTC, `2026-11`), oldest first: only months with posts.
     pub months: Vec<(String, Split)>,
@@ -167,15 +190,15 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
 }
 
 impl App {
-    /// Every post about `brand` passing `filter`, each once.
-    fn brand_posts(
+    /// The posts about `brand` passing `filter`, tallied.
+    fn brand_tally(
         &self,
         reader: &clout_index::posts::PostReader,
         brand: &str,
         filter: &PostFilter,
-    ) -> Result<Vec<PostFacts>> {
+    ) -> Result<BrandTally> {
         let tag: String = brand.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
-        reader.brand_facts(brand, &tag, filter).map_err(|e| Error::Internal(format!("searching the post index: {e}")))
+        reader.brand_tally(brand, &tag, filter).map_err(|e| Error::Internal(format!("searching the post index: {e}")))
     }
 
     /// A brand report.
@@ -188,60 +211,29 @@ impl App {
             sponsored: None,
             kinds: Vec::new(),
         };
-        let mine = self.brand_posts(&posts.reader, &q.brand, &filter)?;
+        let mine = self.brand_tally(&posts.reader, &q.brand, &filter)?;
         let mut split = Split::default();
-        let mut per_channel: HashMap<i64, (Split, i64, i64)> = HashMap::new();
         let mut months: BTreeMap<i64, Split> = BTreeMap::new();
-        // A report reads hundreds of thousands of posts from a few hundred days: each day's
-        // month is worked out once.
-        let mut month_of_day: HashMap<i64, i64> = HashMap::new();
-        for f in &mine {
-            split.add(f);
-            let e = per_channel.entry(f.channel_id).or_insert((Split::default(), i64::MAX, i64::MIN));
-            e.0.add(f);
-            e.1 = e.1.min(f.published_at);
-            e.2 = e.2.max(f.published_at);
-            let m = *month_of_day.entry(f.published_at.div_euclid(86_400)).or_insert_with(|| month(f.published_at));
-            months.entry(m).or_default().add(f);
+        for (day, t) in &mine.days {
+            split.merge(&Split::of(t));
+            months.entry(month(day * 86_400)).or_default().merge(&Split::of(t));
         }
-        let ids: Vec<i64> = per_channel.keys().copied().collect();
-        let mut creators: Vec<BrandCreator> = self
-            .store
-            .channels_by_ids(&ids)?
-            .into_iter()
-            .filter_map(|channel| {
-                let (split, first, last) = per_channel.get(&channel.id).copied()?;
-                Some(BrandCreator {
-                    channel,
-                    split,
-                    first: Timestamp::from_unix(first),
-                    last: Timestamp::from_unix(last),
-                })
-            })
-            .collect();
-        creators.sort_by(|a, b| {
-            (b.split.posts, b.split.engagements, &a.channel.handle).cmp(&(
-                a.split.posts,
-                a.split.engagements,
-                &b.channel.handle,
-            ))
-        });
+        let creators = self.creator_page(&mine, q.offset, q.limit)?;
         let mut voices = vec![Voice {
             brand: q.brand.clone(),
             split,
-            creators: per_channel.len() as u64,
+            creators: mine.channels.len() as u64,
             share_of_posts: None,
             share_of_engagements: None,
         }];
         for c in &q.competitors {
-            let theirs = self.brand_posts(&posts.reader, c, &filter)?;
+            let theirs = self.brand_tally(&posts.reader, c, &filter)?;
             let mut s = Split::default();
-            theirs.iter().for_each(|f| s.add(f));
-            let creators = theirs.iter().map(|f| f.channel_id).collect::<std::collections::HashSet<_>>().len() as u64;
+            theirs.days.values().for_each(|t| s.merge(&Split::of(t)));
             voices.push(Voice {
                 brand: c.clone(),
                 split: s,
-                creators,
+                creators: theirs.channels.len() as u64,
                 share_of_posts: None,
                 share_of_engagements: None,
             });
@@ -255,11 +247,52 @@ impl App {
         Ok(BrandReport {
             query: q.clone(),
             split,
+            creator_count: mine.channels.len() as u64,
             creators,
             months: months.into_iter().map(|(m, s)| (month_name(m), s)).collect(),
             voices,
             complete: posts.current,
         })
+    }
+
+    /// The page `offset..offset + limit` of the tally's creators, most posts first, then
+    /// most engagements, then by handle: ranked on the counts alone, with the handles read
+    /// only for the page and the creators tied with its ends (so a report on a brand a
+    /// hundred thousand creators mention reads a page of rows, not all of them).
+    fn creator_page(&self, tally: &BrandTally, offset: usize, limit: usize) -> Result<Vec<BrandCreator>> {
+        let key = |t: &PostTally| (std::cmp::Reverse(t.posts), std::cmp::Reverse(t.engagements));
+        let mut ranked: Vec<(i64, &PostTally)> = tally.channels.iter().map(|(c, t)| (*c, t)).collect();
+        ranked.sort_unstable_by_key(|(_, t)| key(t));
+        let end = offset.saturating_add(limit).min(ranked.len());
+        if offset >= end {
+            return Ok(Vec::new());
+        }
+        // Widen to every creator tied with the page's first and last, whose order is by handle.
+        let lo = ranked.partition_point(|(_, t)| key(t) < key(ranked[offset].1));
+        let hi = ranked.partition_point(|(_, t)| key(t) <= key(ranked[end - 1].1));
+        let ids: Vec<i64> = ranked[lo..hi].iter().map(|(c, _)| *c).collect();
+        let mut rows: Vec<BrandCreator> = self
+            .store
+            .channels_by_ids(&ids)?
+            .into_iter()
+            .filter_map(|channel| {
+                let t = tally.channels.get(&channel.id)?;
+                Some(BrandCreator {
+                    channel,
+                    split: Split::of(t),
+                    first: Timestamp::from_unix(t.first),
+                    last: Timestamp::from_unix(t.last),
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            (b.split.posts, b.split.engagements, &a.channel.handle).cmp(&(
+                a.split.posts,
+                a.split.engagements,
+                &b.channel.handle,
+            ))
+        });
+        Ok(rows.into_iter().skip(offset - lo).take(limit).collect())
     }
 }
 

@@ -30,7 +30,7 @@ mod collect;
 #[cfg(test)]
 mod tests;
 
-use collect::{AllFacts, Matches, PerChannel};
+use collect::{AllFacts, Matches, PerChannel, Tallies};
 
 /// The tokenizer of the mentions field: each mention is one token, as given.
 const WHOLE: &str = "raw";
@@ -141,6 +141,56 @@ pub struct PostFacts {
     pub published_at: i64,
     pub sponsored: bool,
     pub engagements: u64,
+}
+
+/// Posts counted: how many, how many of them sponsored, the engagements of each kind, and
+/// the first and last publication times (`i64::MAX` and `i64::MIN` when none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostTally {
+    pub posts: u64,
+    pub sponsored: u64,
+    pub engagements: u64,
+    pub sponsored_engagements: u64,
+    pub first: i64,
+    pub last: i64,
+}
+
+impl Default for PostTally {
+    fn default() -> PostTally {
+        PostTally { posts: 0, sponsored: 0, engagements: 0, sponsored_engagements: 0, first: i64::MAX, last: i64::MIN }
+    }
+}
+
+impl PostTally {
+    /// Counts one post.
+    pub fn add(&mut self, sponsored: bool, engagements: u64, published_at: i64) {
+        self.posts += 1;
+        self.engagements += engagements;
+        if sponsored {
+            self.sponsored += 1;
+            self.sponsored_engagements += engagements;
+        }
+        self.first = self.first.min(published_at);
+        self.last = self.last.max(published_at);
+    }
+
+    /// Counts another tally's posts too.
+    pub fn merge(&mut self, other: &PostTally) {
+        self.posts += other.posts;
+        self.sponsored += other.sponsored;
+        self.engagements += other.engagements;
+        self.sponsored_engagements += other.sponsored_engagements;
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+}
+
+/// The posts a report counts, per channel (by id) and per UTC day (days since
+/// 1970-01-01): a report on hundreds of thousands of posts without a list of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrandTally {
+    pub channels: std::collections::HashMap<i64, PostTally>,
+    pub days: std::collections::HashMap<i64, PostTally>,
 }
 
 /// A page of a post search: how many posts match in all, and the page.
@@ -407,16 +457,17 @@ impl PostReader {
             .collect())
     }
 
-    /// Every post passing `filter` that mentions `account` or carries the hashtag `tag`
-    /// (each compared whole, lowercased, without `@` or `#`), with its facts, each once.
-    pub fn brand_facts(&self, account: &str, tag: &str, filter: &PostFilter) -> TextResult<Vec<PostFacts>> {
+    /// The posts passing `filter` that mention `account` or carry the hashtag `tag` (each
+    /// compared whole, lowercased, without `@` or `#`), each counted once, per channel and
+    /// per day.
+    pub fn brand_tally(&self, account: &str, tag: &str, filter: &PostFilter) -> TextResult<BrandTally> {
         let f = self.fields;
         let term = |field: Field, text: &str| -> (Occur, Box<dyn Query>) {
             let term = Term::from_field_text(field, &text.to_lowercase());
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
         };
         let query = BooleanQuery::new(vec![term(f.mentions, account), term(f.tags, tag)]);
-        Ok(self.reader.searcher().search(&query, &AllFacts { filter })?)
+        Ok(self.reader.searcher().search(&query, &Tallies { filter })?)
     }
 
     /// Every post matching `query` and `filter`, with its facts, in no particular order.

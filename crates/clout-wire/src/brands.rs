@@ -83,7 +83,12 @@ pub struct BrandReport {
     pub until: Option<String>,
     #[serde(flatten)]
     pub split: BrandSplit,
-    /// Most posts first, then most engagements.
+    /// How many creators posted about the brand in the period.
+    pub creator_count: u64,
+    /// Where this page of creators starts, and its most.
+    pub offset: usize,
+    pub limit: usize,
+    /// The page of creators: most posts first, then most engagements, then by handle.
     pub creators: Vec<BrandCreator>,
     /// Oldest first; months without posts are left out.
     pub months: Vec<BrandMonth>,
@@ -101,6 +106,9 @@ impl From<&clout_app::BrandReport> for BrandReport {
             since: at(r.query.since),
             until: at(r.query.until),
             split: BrandSplit::from(&r.split),
+            creator_count: r.creator_count,
+            offset: r.query.offset,
+            limit: r.query.limit,
             creators: r
                 .creators
                 .iter()

@@ -249,9 +249,12 @@ pub(crate) struct BrandArgs {
     /// Only posts on this platform (repeat for any of several).
     #[arg(long, value_name = "PLATFORM")]
     pub(crate) platform: Vec<String>,
-    /// How many creators to list (all with --json).
+    /// How many creators to list (1 to 200).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub(crate) limit: usize,
+    /// Where the list of creators starts (the first is 0).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) offset: usize,
     /// One JSON object, as `GET /api/v1/brands/{brand}` answers.
     #[arg(long)]
     pub(crate) json: bool,

@@ -99,6 +99,8 @@ pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
     pairs.extend(args.platform.iter().map(|p| ("platform".to_string(), p.clone())));
     pairs.extend(args.since.iter().map(|s| ("since".to_string(), s.clone())));
     pairs.extend(args.until.iter().map(|u| ("until".to_string(), u.clone())));
+    pairs.push(("limit".to_string(), args.limit.to_string()));
+    pairs.push(("offset".to_string(), args.offset.to_string()));
     let query = clout_app::brand_query(&pairs, true, super::now()).map_err(|e| match e.key.as_str() {
         "brand" => anyhow!("the brand: {}", e.message),
         key => anyhow!("--{key}: {}", e.message),
@@ -113,17 +115,16 @@ pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
         "@{}: {} posts by {} creators ({} sponsored, {} organic), {} engagements ({} on sponsored posts)\n",
         report.query.brand,
         thousands(s.posts),
-        thousands(report.creators.len() as u64),
+        thousands(report.creator_count),
         thousands(s.sponsored),
         thousands(s.organic()),
         thousands(s.engagements),
         thousands(s.sponsored_engagements),
     );
-    if !report.creators.is_empty() {
+    if report.creator_count > 0 {
         let rows: Vec<Vec<String>> = report
             .creators
             .iter()
-            .take(args.limit)
             .map(|c| {
                 vec![
                     format!("{}/{}", c.channel.platform, c.channel.handle),
@@ -135,18 +136,18 @@ pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
                 ]
             })
             .collect();
-        text.push('\n');
-        text.push_str(&table(
-            &["CREATOR", "FOLLOWERS", "POSTS", "SPONSORED", "ENGAGEMENTS", "LAST POST"],
-            &rows,
-            &[1, 2, 3, 4],
-        ));
-        if report.creators.len() > args.limit {
-            let _ = writeln!(
-                text,
-                "… and {} more creators (--limit)",
-                thousands((report.creators.len() - args.limit) as u64)
-            );
+        if !rows.is_empty() {
+            text.push('\n');
+            text.push_str(&table(
+                &["CREATOR", "FOLLOWERS", "POSTS", "SPONSORED", "ENGAGEMENTS", "LAST POST"],
+                &rows,
+                &[1, 2, 3, 4],
+            ));
+        }
+        let shown = (args.offset + report.creators.len()) as u64;
+        if shown < report.creator_count {
+            let _ =
+                writeln!(text, "… and {} more creators (--offset {shown})", thousands(report.creator_count - shown));
         }
         let months: Vec<Vec<String>> = report
             .months

@@ -244,7 +244,8 @@ fn a_brand_report_counts_sponsored_and_organic_posts_by_creator_and_month_agains
     // Over HTTP, the same; and the page.
     let server = Server::start(dir);
     let admin = admin(&server);
-    let api = admin.get("/api/v1/brands/fitfuel?vs=brewhaus");
+    // The CLI lists 20 creators unless told; the API 50.
+    let api = admin.get("/api/v1/brands/fitfuel?vs=brewhaus&limit=20");
     assert_eq!(api.status, 200, "{}", api.body);
     assert_eq!(api.json(), report);
     admin.get("/api/v1/brands/fitfuel?colour=red").error(400, "unknown_parameter");
@@ -265,4 +266,65 @@ fn a_brand_report_counts_sponsored_and_organic_posts_by_creator_and_month_agains
     assert_eq!(history[0]["engagements"], 330);
     let runner = admin.get("/channels/tiktok/runner").body;
     assert!(runner.contains(r#"<tr class="mentioned">"#) && runner.contains(">@fitfuel<"), "written in b2's caption");
+}
+
+#[test]
+fn a_brand_report_pages_through_its_creators_in_order_ties_by_handle() {
+    let dir = Dir::new();
+    // Every post mentions @acme. zed: 2 posts; dan: 1 post, 9 engagements; amy, bob and
+    // cat: 1 post, 5 engagements each (a tie: by handle). So zed, dan, amy, bob, cat.
+    let posts: [(&str, &[u64]); 5] = [("cat", &[5]), ("amy", &[5]), ("zed", &[1, 1]), ("bob", &[5]), ("dan", &[9])];
+    let mut lines = Vec::new();
+    for (handle, likes) in posts {
+        lines.push(crate::util::channel("instagram", handle, 5_000));
+        for (n, l) in likes.iter().enumerate() {
+            let id = format!("{handle}{n}");
+            lines.push(format!(
+                r#"{{"kind":"post","platform":"instagram","handle":"{handle}","post_id":"{id}","published_at":{},"observed_at":{AS_OF},"caption":"Thanks @acme","likes":{l},"comments":0}}"#,
+                AS_OF - DAY
+            ));
+        }
+    }
+    dir.write("acme.ndjson", &lines.join("\n"));
+    dir.stdout(&["import", "acme.ndjson"]);
+    let page = |args: &[&str]| {
+        let mut all = vec!["brand", "@acme", "--json"];
+        all.extend_from_slice(args);
+        let r = dir.json_lines(&all).remove(0);
+        let handles: Vec<String> =
+            r["creators"].as_array().unwrap().iter().map(|c| c["handle"].as_str().unwrap().to_string()).collect();
+        (r["creator_count"].as_u64().unwrap(), handles)
+    };
+    assert_eq!(page(&[]), (5, vec!["zed".into(), "dan".into(), "amy".into(), "bob".into(), "cat".into()]));
+    assert_eq!(page(&["--limit", "2"]).1, ["zed", "dan"]);
+    // Pages that start or end inside the tie.
+    assert_eq!(page(&["--limit", "2", "--offset", "2"]).1, ["amy", "bob"]);
+    assert_eq!(page(&["--limit", "2", "--offset", "3"]).1, ["bob", "cat"]);
+    assert_eq!(page(&["--limit", "1", "--offset", "4"]).1, ["cat"]);
+    assert_eq!(page(&["--offset", "5"]), (5, vec![]), "past the end: no creator, the count still");
+    // For people: how many more, and how to see them.
+    let table = dir.stdout(&["brand", "@acme", "--limit", "2"]);
+    assert!(
+        table.contains("@acme: 6 posts by 5 creators") && table.contains("… and 3 more creators (--offset 2)"),
+        "{table}"
+    );
+    let refused = dir.run(&["brand", "@acme", "--limit", "0"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--limit"), "{refused:?}");
+    // Over HTTP: the same pages; the page of the report links to the next.
+    let server = Server::start(dir);
+    let admin = admin(&server);
+    let api = admin.get("/api/v1/brands/acme?limit=2&offset=3").json();
+    assert_eq!(
+        (api["creator_count"].as_u64(), api["offset"].as_u64(), api["limit"].as_u64()),
+        (Some(5), Some(3), Some(2))
+    );
+    assert_eq!(api["creators"][0]["handle"], "bob");
+    admin.get("/api/v1/brands/acme?limit=201").error(400, "invalid_parameter");
+    admin.get("/api/v1/brands/acme?offset=-1").error(400, "invalid_parameter");
+    let first = admin.get("/brands?brand=%40acme");
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains(r#"data-handle="cat""#) && !first.body.contains(r#"rel="next""#), "{}", first.body);
+    let later = admin.get("/brands?brand=%40acme&offset=3");
+    assert!(later.body.contains("4–5 of 5") && later.body.contains(r#"rel="prev""#), "{}", later.body);
+    assert!(!later.body.contains(r#"data-handle="amy""#) && later.body.contains(r#"data-handle="bob""#));
 }

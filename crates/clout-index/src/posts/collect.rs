@@ -1,6 +1,6 @@
 //! The post index's collectors: one pass over a query's matches reading the fast fields,
 //! keeping those that pass the filter, for a page (counted, the best kept), per-channel
-//! counts, or every match's facts.
+//! counts, every match's facts, or tallies per channel and day.
 
 use std::collections::{BinaryHeap, HashMap};
 
@@ -8,7 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentReader};
 
-use super::{PostFacts, PostFilter, PostHit, PostSort};
+use super::{BrandTally, PostFacts, PostFilter, PostHit, PostSort, PostTally};
 
 /// A segment's fast fields a filter reads.
 struct Columns {
@@ -295,6 +295,81 @@ impl SegmentCollector for SegmentFacts {
     }
 
     fn harvest(self) -> Vec<PostFacts> {
+        self.out
+    }
+}
+
+/// Tallies every match passing the filter per channel and per UTC day.
+pub(super) struct Tallies<'a> {
+    pub(super) filter: &'a PostFilter,
+}
+
+pub(super) struct SegmentTallies {
+    columns: Columns,
+    filter: PostFilter,
+    out: BrandTally,
+    /// The channel being read and its tally: a segment holds a channel's posts together,
+    /// so most matches add to it without a lookup.
+    run: Option<(i64, PostTally)>,
+}
+
+impl Collector for Tallies<'_> {
+    type Fruit = BrandTally;
+    type Child = SegmentTallies;
+
+    fn for_segment(&self, _ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentTallies> {
+        Ok(SegmentTallies {
+            columns: Columns::of(segment)?,
+            filter: self.filter.clone(),
+            out: BrandTally::default(),
+            run: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BrandTally>) -> tantivy::Result<BrandTally> {
+        let mut all = BrandTally::default();
+        for fruit in fruits {
+            for (channel, t) in fruit.channels {
+                all.channels.entry(channel).or_default().merge(&t);
+            }
+            for (day, t) in fruit.days {
+                all.days.entry(day).or_default().merge(&t);
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentTallies {
+    type Fruit = BrandTally;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some((channel, published)) = self.columns.passing(doc, &self.filter) else { return };
+        let channel = channel as i64;
+        let sponsored = self.columns.sponsored.first(doc) == Some(1);
+        let engagements = self.columns.engagements.first(doc).unwrap_or(0);
+        match &mut self.run {
+            Some((c, t)) if *c == channel => t.add(sponsored, engagements, published),
+            run => {
+                if let Some((c, t)) = run.take() {
+                    self.out.channels.entry(c).or_default().merge(&t);
+                }
+                let mut t = PostTally::default();
+                t.add(sponsored, engagements, published);
+                *run = Some((channel, t));
+            }
+        }
+        self.out.days.entry(published.div_euclid(86_400)).or_default().add(sponsored, engagements, published);
+    }
+
+    fn harvest(mut self) -> BrandTally {
+        if let Some((c, t)) = self.run.take() {
+            self.out.channels.entry(c).or_default().merge(&t);
+        }
         self.out
     }
 }

@@ -256,16 +256,70 @@ fn a_brand_is_its_account_or_its_whole_hashtag_never_a_longer_one() {
     }
     w.commit("v").unwrap();
     let reader = index.reader().unwrap().unwrap();
+    // Each post is its own channel here, with one engagement.
     let brand = |account: &str, tag: &str| {
-        let mut ids: Vec<i64> =
-            reader.brand_facts(account, tag, &PostFilter::default()).unwrap().iter().map(|f| f.post_id).collect();
+        let tally = reader.brand_tally(account, tag, &PostFilter::default()).unwrap();
+        let mut ids: Vec<i64> = tally.channels.keys().copied().collect();
         ids.sort_unstable();
-        ids
+        let posts: u64 = tally.channels.values().map(|t| t.posts).sum();
+        (ids, posts)
     };
-    // 1 mentions @nike in its caption, 2 and 5 tag #nike (5 also mentions it: once);
-    // #nikes and @nike.running are other names.
-    assert_eq!(brand("nike", "nike"), [1, 2, 5]);
-    assert_eq!(brand("glow_lab", "glow_lab"), Vec::<i64>::new(), "#glow #lab is not #glow_lab");
+    // 1 mentions @nike in its caption, 2 and 5 tag #nike (5 also mentions it: counted
+    // once); #nikes and @nike.running are other names.
+    assert_eq!(brand("nike", "nike"), (vec![1, 2, 5], 3));
+    assert_eq!(brand("glow_lab", "glow_lab"), (vec![], 0), "#glow #lab is not #glow_lab");
+}
+
+#[test]
+fn a_brand_tally_adds_up_per_channel_and_per_day_across_segments() {
+    let index = PostIndex::in_memory();
+    // (post, channel, day, sponsored, engagements, mentions), in two commits: two segments.
+    let first = [(1, 7, 0, true, 10, "acme"), (2, 7, 3, false, 5, "acme"), (3, 8, 3, true, 2, "acme")];
+    let second = [(4, 7, 0, false, 3, "acme"), (5, 7, 1, true, 100, "other"), (6, 9, 40, false, 1, "acme")];
+    for batch in [first, second] {
+        let mut w = index.writer(1).unwrap();
+        for (post_id, channel_id, day, sponsored, engagements, mentions) in batch {
+            let doc = PostDoc {
+                post_id,
+                channel_id,
+                platform: 0,
+                published_at: T0 + day * DAY + 60,
+                sponsored,
+                engagements,
+                kind: 0,
+                caption: "",
+                hashtags: "",
+                mentions,
+            };
+            w.add(&doc).unwrap();
+        }
+        w.commit("v").unwrap();
+    }
+    let reader = index.reader().unwrap().unwrap();
+    let all = reader.brand_tally("acme", "acme", &PostFilter::default()).unwrap();
+    // Channel 7: posts 1, 2 and 4 (5 is about another brand): 1 sponsored with 10 of the
+    // 18 engagements, from day 0 to day 3.
+    let t = PostTally {
+        posts: 3,
+        sponsored: 1,
+        engagements: 18,
+        sponsored_engagements: 10,
+        first: T0 + 60,
+        last: T0 + 3 * DAY + 60,
+    };
+    assert_eq!(all.channels[&7], t);
+    assert_eq!((all.channels[&8].posts, all.channels[&8].sponsored_engagements), (1, 2));
+    assert_eq!(all.channels.len(), 3);
+    // T0 is 2026-09-21T14:13:20Z, so post times fall on day T0 / DAY + n.
+    let day = |n: i64| (T0 + 60).div_euclid(DAY) + n;
+    assert_eq!((all.days[&day(0)].posts, all.days[&day(0)].engagements), (2, 13));
+    assert_eq!((all.days[&day(3)].posts, all.days[&day(3)].sponsored), (2, 1));
+    assert_eq!(all.days[&day(40)].posts, 1);
+    assert_eq!(all.days.len(), 3);
+    // A period: from day 1 on, channel 7 keeps post 2 only.
+    let since = PostFilter { since: Some(T0 + DAY), ..PostFilter::default() };
+    let later = reader.brand_tally("acme", "acme", &since).unwrap();
+    assert_eq!((later.channels[&7].posts, later.channels[&7].engagements), (1, 5));
 }
 
 #[test]

@@ -209,10 +209,16 @@ struct BrandParams {
     /// Repeat for any of several.
     #[param(inline, value_type = Option<Vec<PlatformName>>)]
     platform: Option<Vec<String>>,
+    /// How many creators to list (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<usize>,
+    /// Where the page of creators starts.
+    #[param(minimum = 0, maximum = 100000)]
+    offset: Option<usize>,
 }
 
-/// Who posted about a brand (its @account or #name): every creator, sponsored versus
-/// organic, by month, with the engagements those posts earned, and the share of voice
+/// Who posted about a brand (its @account or #name): how many creators (and a page of
+/// them, most posts first), sponsored versus organic, by month, with the engagements those posts earned, and the share of voice
 /// against the competitors named.
 #[utoipa::path(get, path = "/api/v1/brands/{brand}", tag = "directory",
     params(("brand" = inline(BrandName), Path, description = "The brand's account, with or without its @"), BrandParams),
@@ -226,7 +232,7 @@ pub(super) async fn brand(
 ) -> ApiResult<Json<clout_wire::BrandReport>> {
     let state = state.0;
     let mut pairs = params::pairs(raw.as_deref());
-    params::only(&pairs, &["vs", "since", "until", "platform"])?;
+    params::only(&pairs, &["vs", "since", "until", "platform", "limit", "offset"])?;
     params::no_empty(&pairs, &[])?;
     pairs.push(("brand".to_string(), brand));
     let query = params::brand_query(&pairs, state.now())?;

@@ -4,6 +4,13 @@
 
 use super::*;
 
+/// Creators on a page of the report.
+const PAGE: usize = 50;
+
+fn url_with(pairs: &[(String, String)], set: &[(&str, String)]) -> String {
+    page_url("/brands", pairs, set)
+}
+
 /// How far back the form offers to look, as `since` values.
 const SINCE: &[(&str, &str)] =
     &[("", "Any time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("365d", "Last year")];
@@ -66,6 +73,11 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
     if !since.is_empty() {
         known.push(("since".into(), since.clone()));
     }
+    known.push(("limit".into(), PAGE.to_string()));
+    let offset = single("offset");
+    if !offset.is_empty() {
+        known.push(("offset".into(), offset));
+    }
     let mut status = StatusCode::OK;
     match params::brand_query(&known, state.now()) {
         Err(e) => {
@@ -79,15 +91,23 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
             }
             Ok(report) => {
                 let w = clout_wire::BrandReport::from(&report);
+                let (offset, shown) = (w.offset, w.creators.len());
+                if offset > 0 {
+                    ctx["previous"] = url_with(&pairs, &[("offset", offset.saturating_sub(PAGE).to_string())]).into();
+                }
+                if ((offset + shown) as u64) < w.creator_count && offset + PAGE <= clout_app::MAX_OFFSET {
+                    ctx["next"] = url_with(&pairs, &[("offset", (offset + PAGE).to_string())]).into();
+                }
+                ctx["first"] = (if shown == 0 { 0 } else { offset + 1 }).into();
+                ctx["last"] = (offset + shown).into();
                 ctx["report"] = json!({
                     "brand": w.brand,
                     "totals": split_json(&w.split),
-                    "creators": w.creators.iter().take(100).map(|c| json!({
+                    "creators": w.creators.iter().map(|c| json!({
                         "platform": c.platform, "handle": c.handle, "name": c.name, "followers": c.followers,
                         "split": split_json(&c.split), "last": c.last_post,
                     })).collect::<Vec<_>>(),
-                    "more_creators": w.creators.len().saturating_sub(100),
-                    "creator_count": w.creators.len(),
+                    "creator_count": w.creator_count,
                     "months": w.months.iter().map(|m| json!({
                         "month": m.month, "label": month_name(&m.month), "split": split_json(&m.split),
                     })).collect::<Vec<_>>(),
