@@ -26,7 +26,8 @@
 //!
 //! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3, 5 and 6 alone (at a million channels, 51
 //! million posts, the builds take minutes: 6 for the index, far more for FTS5);
-//! `CLOUT_BENCH_NO_FTS5=1` leaves out part 4 alone.
+//! `CLOUT_BENCH_NO_FTS5=1` leaves out part 4 alone; `CLOUT_BENCH_BRIEFS_ONLY=1` runs part 6
+//! alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -102,6 +103,10 @@ fn main() {
     if !queries_only {
         build_index(&dir, &data, channels, threads);
     }
+    if std::env::var("CLOUT_BENCH_BRIEFS_ONLY").is_ok_and(|v| v == "1") {
+        briefs(&dir);
+        return;
+    }
     queries(&dir, &data);
     if !queries_only && !std::env::var("CLOUT_BENCH_NO_FTS5").is_ok_and(|v| v == "1") {
         fts5(&dir, &data);
@@ -128,21 +133,27 @@ const BRIEFS: [&str; 10] = [
 fn briefs(dir: &std::path::Path) {
     let now = clout_core::Timestamp::from_unix(AS_OF);
     let mut times = Vec::new();
+    let mut each: Vec<Vec<Duration>> = vec![Vec::new(); BRIEFS.len()];
     let mut found = 0;
     for _ in 0..ROUNDS {
         let catalogue = Catalogue::open(config(dir), CatalogueOptions::read()).unwrap();
         catalogue.directory().unwrap();
-        for brief in BRIEFS {
+        for (i, brief) in BRIEFS.iter().enumerate() {
             let request = clout_app::BriefRequest { text: brief.to_string(), limit: 20, offset: 0 };
             let t = Instant::now();
             found = catalogue.read(|r| r.brief(&request, now)).unwrap().total;
             times.push(t.elapsed());
+            each[i].push(t.elapsed());
         }
     }
     println!(
         "\nbriefs: 10 briefs, the top 20 with 3 cited posts each   {} (last: {found} creators)",
         spread(&mut times)
     );
+    for (brief, mut t) in BRIEFS.iter().zip(each) {
+        t.sort_unstable();
+        println!("  p50 {:7.1} ms  {brief}", ms(t[t.len() / 2]));
+    }
 }
 
 /// Part 5: brand safety's screening, its Directory filter, and brand reports.

@@ -204,6 +204,9 @@ pub struct PostPage {
 pub struct PostIndex {
     index: Index,
     fields: Fields,
+    /// Names the index in the process's cache of opened columns: its directory, or a
+    /// number for one in memory.
+    key: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for PostIndex {
@@ -222,6 +225,12 @@ fn executor() -> Executor {
         Executor::multi_thread(cores, "clout-posts-").unwrap_or(Executor::SingleThread)
     })
     .clone()
+}
+
+/// An index's name in the cache of opened columns: its directory, as absolute as it can be
+/// made.
+fn key_of(dir: &Path) -> std::sync::Arc<str> {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()).to_string_lossy().into()
 }
 
 fn io(e: std::io::Error) -> TextError {
@@ -250,7 +259,7 @@ impl PostIndex {
         };
         index.tokenizers().register(ANALYSER, analyser());
         index.set_executor(executor());
-        Ok(PostIndex { index, fields })
+        Ok(PostIndex { index, fields, key: key_of(dir) })
     }
 
     /// Opens the index in `dir` when there is one this version can read; creates,
@@ -266,7 +275,7 @@ impl PostIndex {
         }
         index.tokenizers().register(ANALYSER, analyser());
         index.set_executor(executor());
-        Ok(Some(PostIndex { index, fields }))
+        Ok(Some(PostIndex { index, fields, key: key_of(dir) }))
     }
 
     /// An index in memory (tests).
@@ -274,7 +283,9 @@ impl PostIndex {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(ANALYSER, analyser());
-        PostIndex { index, fields }
+        static MEMORY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = MEMORY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        PostIndex { index, fields, key: format!("memory {n}").into() }
     }
 
     /// The stamp of the last commit, `None` before the first.
@@ -288,6 +299,7 @@ impl PostIndex {
         let before = self.stamp()?;
         let reader = self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let after = self.stamp()?;
+        collect::keep_segments(&self.key, reader.searcher().segment_readers())?;
         Ok((before == after).then(|| PostReader {
             reader,
             fields: self.fields,
@@ -480,6 +492,14 @@ impl PostReader {
     /// post passing it when `any` is empty), in no particular order.
     pub fn channels_posting_any(&self, any: &[TextQuery], filter: &PostFilter) -> TextResult<Vec<(i64, u32)>> {
         let compiled = self.compile_any(any, &filter.kinds);
+        // Without queries, the query reads the formats' posts: no need to check each again.
+        let unchecked;
+        let filter = if any.is_empty() && !filter.kinds.is_empty() {
+            unchecked = PostFilter { kinds: Vec::new(), ..filter.clone() };
+            &unchecked
+        } else {
+            filter
+        };
         let counts = self.reader.searcher().search(&*compiled, &PerChannel { filter })?;
         Ok(counts.into_pairs().into_iter().map(|(c, n)| (c as i64, n)).collect())
     }

@@ -3,15 +3,18 @@
 //! counts, every match's facts, or tallies per channel and day.
 
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentReader};
 
 use super::{BrandTally, PostFacts, PostFilter, PostHit, PostSort, PostTally};
 
 /// A segment's fast fields a filter reads.
-struct Columns {
+#[derive(Clone)]
+pub(super) struct Columns {
     post: Column<u64>,
     channel: Column<u64>,
     platform: Column<u64>,
@@ -21,8 +24,48 @@ struct Columns {
     kind: Column<u64>,
 }
 
+/// Each segment's opened columns, by segment, with the index each segment is part of.
+///
+/// Opening a column reads its whole block table (a blockwise-linear column of a segment
+/// of millions of posts has thousands of blocks): done per search, it cost about half of
+/// a brief's time, which cites posts with a search per creator. A segment never changes,
+/// so its columns are opened once per process; [`keep_segments`] forgets those an index
+/// no longer has (merged away), so that their files are not held open.
+type Cache = Mutex<HashMap<SegmentId, (Arc<str>, Columns)>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Cache::default)
+}
+
+/// Opens the columns of `segments` (of the index `key`) that are not open yet, and forgets
+/// those of the index's other segments.
+pub(super) fn keep_segments(key: &Arc<str>, segments: &[SegmentReader]) -> tantivy::Result<()> {
+    let ids: std::collections::HashSet<SegmentId> = segments.iter().map(SegmentReader::segment_id).collect();
+    let missing: Vec<&SegmentReader> = {
+        let Ok(mut cached) = cache().lock() else { return Ok(()) };
+        cached.retain(|id, (k, _)| k != key || ids.contains(id));
+        segments.iter().filter(|s| !cached.contains_key(&s.segment_id())).collect()
+    };
+    for segment in missing {
+        let columns = Columns::open(segment)?;
+        if let Ok(mut cached) = cache().lock() {
+            cached.insert(segment.segment_id(), (key.clone(), columns));
+        }
+    }
+    Ok(())
+}
+
 impl Columns {
+    /// The segment's columns, opened once (see [`Cache`]).
     fn of(segment: &SegmentReader) -> tantivy::Result<Columns> {
+        if let Some((_, c)) = cache().lock().ok().and_then(|c| c.get(&segment.segment_id()).cloned()) {
+            return Ok(c);
+        }
+        Columns::open(segment)
+    }
+
+    fn open(segment: &SegmentReader) -> tantivy::Result<Columns> {
         let ff = segment.fast_fields();
         Ok(Columns {
             post: ff.u64("post")?,
@@ -35,11 +78,14 @@ impl Columns {
         })
     }
 
-    /// The document's channel and publication time when it passes `filter`.
-    fn passing(&self, doc: DocId, filter: &PostFilter) -> Option<(u64, i64)> {
-        let published = self.published.first(doc)?;
-        if filter.since.is_some_and(|s| published < s) || filter.until.is_some_and(|u| published >= u) {
-            return None;
+    /// The document's channel when it passes `filter` (its time read only when the filter
+    /// bounds it).
+    fn channel_if(&self, doc: DocId, filter: &PostFilter) -> Option<u64> {
+        if filter.since.is_some() || filter.until.is_some() {
+            let published = self.published.first(doc)?;
+            if filter.since.is_some_and(|s| published < s) || filter.until.is_some_and(|u| published >= u) {
+                return None;
+            }
         }
         if !filter.platforms.is_empty() {
             let platform = self.platform.first(doc)?;
@@ -58,7 +104,13 @@ impl Columns {
                 return None;
             }
         }
-        Some((self.channel.first(doc)?, published))
+        self.channel.first(doc)
+    }
+
+    /// The document's channel and publication time when it passes `filter`.
+    fn passing(&self, doc: DocId, filter: &PostFilter) -> Option<(u64, i64)> {
+        let channel = self.channel_if(doc, filter)?;
+        Some((channel, self.published.first(doc)?))
     }
 }
 
@@ -234,7 +286,7 @@ impl SegmentCollector for SegmentPerChannel {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some((channel, _)) = self.columns.passing(doc, &self.filter) {
+        if let Some(channel) = self.columns.channel_if(doc, &self.filter) {
             match &mut self.counts {
                 Counts::Dense(v) => {
                     if let Some(n) = v.get_mut(channel as usize) {
