@@ -26,8 +26,8 @@
 //!
 //! `CLOUT_BENCH_QUERIES_ONLY=1` runs parts 2, 3, 5 and 6 alone (at a million channels, 51
 //! million posts, the builds take minutes: 6 for the index, far more for FTS5);
-//! `CLOUT_BENCH_NO_FTS5=1` leaves out part 4 alone; `CLOUT_BENCH_BRIEFS_ONLY=1` runs part 6
-//! alone.
+//! `CLOUT_BENCH_NO_FTS5=1` leaves out part 4 alone; `CLOUT_BENCH_ONLY=safety` runs part 5
+//! alone, `CLOUT_BENCH_ONLY=briefs` part 6.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -86,8 +86,10 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 fn main() {
     let channels = env_or("CLOUT_BENCH_CHANNELS", 100_000);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-text-{channels}"));
-    if !dir.join("complete").exists() {
+    if !dir.join("complete").exists() && !dir.join("world-written").exists() {
         std::fs::remove_dir_all(&dir).ok();
+    }
+    if !dir.join("complete").exists() {
         build_store(&dir, channels);
     }
     let data = config(&dir).data_dir;
@@ -103,9 +105,10 @@ fn main() {
     if !queries_only {
         build_index(&dir, &data, channels, threads);
     }
-    if std::env::var("CLOUT_BENCH_BRIEFS_ONLY").is_ok_and(|v| v == "1") {
-        briefs(&dir);
-        return;
+    match std::env::var("CLOUT_BENCH_ONLY").as_deref() {
+        Ok("briefs") => return briefs(&dir),
+        Ok("safety") => return safety(&dir),
+        _ => {}
     }
     queries(&dir, &data);
     if !queries_only && !std::env::var("CLOUT_BENCH_NO_FTS5").is_ok_and(|v| v == "1") {

@@ -70,8 +70,10 @@ const WORDS: [&str; 30] = [
 fn main() {
     let channels = env_or("CLOUT_BENCH_CHANNELS", 100_000);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-text-{channels}"));
-    if !dir.join("complete").exists() {
+    if !dir.join("complete").exists() && !dir.join("world-written").exists() {
         std::fs::remove_dir_all(&dir).ok();
+    }
+    if !dir.join("complete").exists() {
         build_store(&dir, channels);
     }
     let data = config(&dir).data_dir;

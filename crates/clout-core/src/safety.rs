@@ -21,7 +21,8 @@
 //! Every match is kept as evidence (the post or comment, the term), so a level always
 //! links to the posts that caused it.
 
-use std::collections::HashMap;
+// Keys are the list's words; posts' words are only looked up: a fast hash is safe.
+use rustc_hash::FxHashMap as HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -195,7 +196,7 @@ impl SafetyList {
         if self.categories.is_empty() || self.categories.len() > MAX_CATEGORIES {
             return bad(format!("a list has 1 to {MAX_CATEGORIES} categories, this one {}", self.categories.len()));
         }
-        let mut screener = Screener { terms: Vec::new(), by_word: HashMap::new(), by_stem: HashMap::new() };
+        let mut screener = Screener { terms: Vec::new(), by_word: HashMap::default(), by_stem: HashMap::default() };
         for (c, category) in self.categories.iter().enumerate() {
             let id = &category.id;
             if id.is_empty() || !id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
