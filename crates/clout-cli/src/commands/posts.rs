@@ -91,6 +91,15 @@ fn share(p: Option<f64>) -> String {
     p.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "-".into())
 }
 
+/// `2026-11` as people write it: `Nov 2026`.
+fn month(m: &str) -> String {
+    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match m.split_once('-').and_then(|(y, n)| Some((y, n.parse::<usize>().ok()?))) {
+        Some((year, n)) if (1..=12).contains(&n) => format!("{} {year}", NAMES[n - 1]),
+        _ => m.to_string(),
+    }
+}
+
 pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
     let mut pairs = vec![("brand".to_string(), args.brand.clone())];
     // `--vs @a,@b` names two, as `--vs @a --vs @b` does.
@@ -152,7 +161,7 @@ pub(crate) fn brand(app: &Reader<'_>, args: BrandArgs) -> Result<ExitCode> {
         let months: Vec<Vec<String>> = report
             .months
             .iter()
-            .map(|(m, s)| vec![m.clone(), thousands(s.sponsored), thousands(s.organic()), thousands(s.engagements)])
+            .map(|(m, s)| vec![month(m), thousands(s.sponsored), thousands(s.organic()), thousands(s.engagements)])
             .collect();
         text.push('\n');
         text.push_str(&table(&["MONTH", "SPONSORED", "ORGANIC", "ENGAGEMENTS"], &months, &[1, 2, 3]));

@@ -239,6 +239,7 @@ fn a_brand_report_counts_sponsored_and_organic_posts_by_creator_and_month_agains
     let table = dir.stdout(&["brand", "@fitfuel", "--vs", "@brewhaus"]);
     assert!(table.contains("@fitfuel: 2 posts by 2 creators (1 sponsored, 1 organic), 410 engagements"), "{table}");
     assert!(table.contains("Share of voice") && table.contains("66.7 %"), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("Nov 2026 ")) && !table.contains("2026-11"), "months: {table}");
     let refused = dir.run(&["brand", "not a brand"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not an account name"));
     // Over HTTP, the same; and the page.
