@@ -21,7 +21,8 @@
 //! `fit × (0.5 + 0.5 × merit)` (see `clout_core::discovery::merit`); the filters the brief
 //! names (country, language, platform, tier, followers) are exact, like the Directory's.
 
-use std::collections::{HashMap, HashSet};
+// Maps of up to a million channels, keyed by row id: a fast hash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::{Arc, OnceLock};
 
 use clout_core::brief::{Brief, Lexicon};
@@ -339,7 +340,7 @@ impl App {
             }
             let found: HashMap<i64, u32> =
                 posts.channels_posting_any(&any, filter).map_err(index_error)?.into_iter().collect();
-            let mut said = HashSet::new();
+            let mut said = HashSet::default();
             if let Some(text) = profiles {
                 for q in &any {
                     said.extend(text.profile_matches(q).map_err(index_error)?);
@@ -515,7 +516,7 @@ impl App {
             return Ok(Vec::new());
         }
         // Which topics each cited post matched: the topic's own matches among the channel's.
-        let mut matched: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut matched: HashMap<i64, Vec<String>> = HashMap::default();
         for (t, queries) in topics.iter().zip(&ev.queries) {
             let page = posts.search_channel(channel, queries, filter, 1_000).map_err(index_error)?;
             for h in page.hits.iter().filter(|h| ids.contains(&h.post_id)) {
