@@ -328,4 +328,6 @@ fn a_brand_report_pages_through_its_creators_in_order_ties_by_handle() {
     let later = admin.get("/brands?brand=%40acme&offset=3");
     assert!(later.body.contains("4–5 of 5") && later.body.contains(r#"rel="prev""#), "{}", later.body);
     assert!(!later.body.contains(r#"data-handle="amy""#) && later.body.contains(r#"data-handle="bob""#));
+    let past = admin.get("/brands?brand=%40acme&offset=900");
+    assert!(past.body.contains("past the last of the 5 creators"), "{}", past.body);
 }

@@ -98,6 +98,7 @@ pub(super) async fn brands(state: St, Page(auth): Page, RawQuery(raw): RawQuery)
                 if ((offset + shown) as u64) < w.creator_count && offset + PAGE <= clout_app::MAX_OFFSET {
                     ctx["next"] = url_with(&pairs, &[("offset", (offset + PAGE).to_string())]).into();
                 }
+                ctx["first_page"] = url_with(&pairs, &[("offset", String::new())]).into();
                 ctx["first"] = (if shown == 0 { 0 } else { offset + 1 }).into();
                 ctx["last"] = (offset + shown).into();
                 ctx["report"] = json!({
