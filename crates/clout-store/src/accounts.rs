@@ -2,9 +2,10 @@
 //! hashing and token generation happen above it, and only hashes of secrets arrive here.
 
 use clout_core::Timestamp;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::params;
 
 use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+use crate::columns::{Cells, SqliteRow, collect, first};
 use crate::{ChannelRow, Error, Result, Store};
 
 /// A user account.
@@ -53,18 +54,19 @@ pub enum UserChange<'a> {
     Delete,
 }
 
-const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.scope";
+pub const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.scope";
 
-fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
+/// A token of [`TOKEN_COLUMNS`].
+pub fn token_row<R: Cells + ?Sized>(r: &R) -> Result<TokenRow> {
     Ok(TokenRow {
-        id: r.get(0)?,
-        user_id: r.get(1)?,
-        username: r.get(2)?,
-        name: r.get(3)?,
-        prefix: r.get(4)?,
-        created_at: Timestamp::from_unix(r.get(5)?),
-        expires_at: r.get::<_, Option<i64>>(6)?.map(Timestamp::from_unix),
-        scope: r.get(7)?,
+        id: r.int_req(0)?,
+        user_id: r.int_req(1)?,
+        username: r.text_req(2)?,
+        name: r.text_req(3)?,
+        prefix: r.text_req(4)?,
+        created_at: Timestamp::from_unix(r.int_req(5)?),
+        expires_at: r.int(6)?.map(Timestamp::from_unix),
+        scope: r.text_req(7)?,
     })
 }
 
@@ -87,17 +89,18 @@ pub struct ListMember {
     pub added_at: Timestamp,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at, u.timezone";
+pub const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.created_at, u.disabled_at, u.timezone";
 
-fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+/// A user of [`USER_COLUMNS`].
+pub fn user_row<R: Cells + ?Sized>(r: &R) -> Result<UserRow> {
     Ok(UserRow {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        password_hash: r.get(2)?,
-        role: r.get(3)?,
-        created_at: Timestamp::from_unix(r.get(4)?),
-        disabled_at: r.get::<_, Option<i64>>(5)?.map(Timestamp::from_unix),
-        timezone: r.get(6)?,
+        id: r.int_req(0)?,
+        username: r.text_req(1)?,
+        password_hash: r.text_req(2)?,
+        role: r.text_req(3)?,
+        created_at: Timestamp::from_unix(r.int_req(4)?),
+        disabled_at: r.int(5)?.map(Timestamp::from_unix),
+        timezone: r.text(6)?,
     })
 }
 
@@ -139,23 +142,18 @@ impl Store {
     }
 
     pub(crate) fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn
-            .query_row(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"), [username], user_row)
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"))?;
+        first(stmt.query([username])?, |r| user_row(r))
     }
 
     pub(crate) fn users(&self) -> Result<Vec<UserRow>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.id"))?;
-        let rows = stmt.query_map([], user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        collect(stmt.query([])?, |r| user_row(r))
     }
 
     pub(crate) fn user_by_id(&self, user_id: i64) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn
-            .query_row(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"), [user_id], user_row)
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"))?;
+        first(stmt.query([user_id])?, |r| user_row(r))
     }
 
     /// Applies an admin's change to an account in one write transaction, unless it would
@@ -231,17 +229,11 @@ impl Store {
 
     /// The user of a live session and the session's CSRF token.
     pub(crate) fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
-                ),
-                params![token_hash, now.unix()],
-                |r| Ok((user_row(r)?, r.get(7)?)),
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
+        ))?;
+        first(stmt.query(params![token_hash, now.unix()])?, |r| Ok((user_row(r)?, r.text_req(7)?)))
     }
 
     pub(crate) fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -272,17 +264,11 @@ impl Store {
     /// The user a live API token belongs to (not expired at `now`, user not disabled),
     /// with the token's scope.
     pub(crate) fn token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<(UserRow, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
-                     WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL"
-                ),
-                params![token_hash, now.unix()],
-                |r| Ok((user_row(r)?, r.get(7)?)),
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {USER_COLUMNS}, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL"
+        ))?;
+        first(stmt.query(params![token_hash, now.unix()])?, |r| Ok((user_row(r)?, r.text_req(7)?)))
     }
 
     /// One user's tokens, oldest first.
@@ -290,8 +276,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = ?1 ORDER BY t.id"
         ))?;
-        let rows = stmt.query_map([user_id], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        collect(stmt.query([user_id])?, |r| token_row(r))
     }
 
     /// Every user's tokens, oldest first.
@@ -299,19 +284,14 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"
         ))?;
-        let rows = stmt.query_map([], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        collect(stmt.query([])?, |r| token_row(r))
     }
 
     pub(crate) fn token(&self, token_id: i64) -> Result<Option<TokenRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?1"),
-                [token_id],
-                token_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?1"
+        ))?;
+        first(stmt.query([token_id])?, |r| token_row(r))
     }
 
     /// Revokes a token; `false` when there is no such token.
@@ -320,24 +300,17 @@ impl Store {
     }
 
     pub(crate) fn lists(&self) -> Result<Vec<ListRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT l.id, l.name, u.username, l.created_at, (SELECT count(*) FROM list_members m WHERE m.list_id = l.id)
-             FROM lists l LEFT JOIN users u ON u.id = l.created_by ORDER BY l.name COLLATE NOCASE, l.id",
-        )?;
-        let rows = stmt.query_map([], list_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {LIST_COLUMNS} FROM lists l LEFT JOIN users u ON u.id = l.created_by ORDER BY l.name COLLATE NOCASE, l.id"
+        ))?;
+        collect(stmt.query([])?, |r| list_row(r))
     }
 
     pub(crate) fn list(&self, id: i64) -> Result<Option<ListRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT l.id, l.name, u.username, l.created_at, (SELECT count(*) FROM list_members m WHERE m.list_id = l.id)
-                 FROM lists l LEFT JOIN users u ON u.id = l.created_by WHERE l.id = ?1",
-                [id],
-                list_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {LIST_COLUMNS} FROM lists l LEFT JOIN users u ON u.id = l.created_by WHERE l.id = ?1"
+        ))?;
+        first(stmt.query([id])?, |r| list_row(r))
     }
 
     /// Creates a list; [`Error::Duplicate`] when the name (case-insensitive) is taken.
@@ -396,7 +369,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(ListMember {
-                channel: channel_row(r, &peers)?,
+                channel: channel_row(&SqliteRow(r), &peers)?,
                 note: r.get(n)?,
                 added_by: r.get(n + 1)?,
                 added_at: Timestamp::from_unix(r.get(n + 2)?),
@@ -406,12 +379,17 @@ impl Store {
     }
 }
 
-fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
+/// A list of [`LIST_COLUMNS`] (with its member count last).
+pub fn list_row<R: Cells + ?Sized>(r: &R) -> Result<ListRow> {
     Ok(ListRow {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        created_by: r.get(2)?,
-        created_at: Timestamp::from_unix(r.get(3)?),
-        members: r.get::<_, i64>(4)?.max(0) as u64,
+        id: r.int_req(0)?,
+        name: r.text_req(1)?,
+        created_by: r.text(2)?,
+        created_at: Timestamp::from_unix(r.int_req(3)?),
+        members: r.int_req(4)?.max(0) as u64,
     })
 }
+
+/// A list's columns for [`list_row`], from `lists l LEFT JOIN users u ON u.id = l.created_by`.
+pub const LIST_COLUMNS: &str =
+    "l.id, l.name, u.username, l.created_at, (SELECT count(*) FROM list_members m WHERE m.list_id = l.id)";

@@ -4,7 +4,8 @@
 use clout_core::{PostSnapshot, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM};
+use crate::columns::{collect, first};
 use crate::{ChannelRow, Error, Result, Store};
 
 /// A campaign's brief.
@@ -119,9 +120,13 @@ pub struct ConversionRow {
     pub observed_at: Timestamp,
 }
 
-fn ts(v: Option<i64>) -> Option<Timestamp> {
+pub(crate) fn ts(v: Option<i64>) -> Option<Timestamp> {
     v.map(Timestamp::from_unix)
 }
+
+mod rows;
+
+pub use rows::*;
 
 impl Store {
     /// Creates a campaign and its first members in one transaction: a crash leaves the
@@ -140,33 +145,8 @@ impl Store {
     }
 
     fn campaign_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<CampaignRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT id, name, goal, niche, starts_on, ends_on, budget_minor, currency, key_messages, disclosure,
-                        created_by, created_at, plan FROM campaigns WHERE {clause}"
-                ),
-                [arg],
-                |r| {
-                    Ok(CampaignRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        goal: r.get(2)?,
-                        niche: r.get(3)?,
-                        starts_on: ts(r.get(4)?),
-                        ends_on: ts(r.get(5)?),
-                        budget_minor: r.get(6)?,
-                        currency: r.get(7)?,
-                        key_messages: r.get(8)?,
-                        disclosure: r.get(9)?,
-                        created_by: r.get(10)?,
-                        created_at: Timestamp::from_unix(r.get(11)?),
-                        plan: r.get(12)?,
-                    })
-                },
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE {clause}"))?;
+        first(stmt.query([arg])?, |r| campaign_row(r))
     }
 
     /// A campaign by name (case-insensitive).
@@ -287,32 +267,11 @@ impl Store {
     pub(crate) fn members(&self, campaign_id: i64) -> Result<Vec<MemberRow>> {
         let peers = self.peers()?;
         let sql = format!(
-            "SELECT {CHANNEL_COLUMNS}, cm.stage, cm.fee_minor, cm.planned_minor, cm.expected_p10, cm.expected_p50,
-                cm.expected_p90, cm.added_by, cm.added_at {CHANNEL_FROM} JOIN campaign_members cm ON cm.channel_id = c.id
+            "SELECT {CHANNEL_COLUMNS}, {MEMBER_COLUMNS} {CHANNEL_FROM} JOIN campaign_members cm ON cm.channel_id = c.id
              WHERE cm.campaign_id = ?1 ORDER BY cm.added_at, c.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([campaign_id])?;
-        let mut out = Vec::new();
-        let n = crate::channels::channel_column_count();
-        while let Some(r) = rows.next()? {
-            let p10: Option<f64> = r.get(n + 3)?;
-            let p50: Option<f64> = r.get(n + 4)?;
-            let p90: Option<f64> = r.get(n + 5)?;
-            out.push(MemberRow {
-                channel: channel_row(r, &peers)?,
-                stage: r.get(n)?,
-                fee_minor: r.get(n + 1)?,
-                planned_minor: r.get(n + 2)?,
-                expected: match (p10, p50, p90) {
-                    (Some(a), Some(b), Some(c)) => Some((a, b, c)),
-                    _ => None,
-                },
-                added_by: r.get(n + 6)?,
-                added_at: Timestamp::from_unix(r.get(n + 7)?),
-            });
-        }
-        Ok(out)
+        collect(stmt.query([campaign_id])?, |r| member_row(r, &peers))
     }
 
     /// One member's stage and agreed fee, without reading its channel; `None` when not a member.
@@ -339,20 +298,10 @@ impl Store {
 
     /// Every stage change of a campaign, oldest first.
     pub(crate) fn stage_changes(&self, campaign_id: i64) -> Result<Vec<StageChangeRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT channel_id, from_stage, to_stage, changed_by, changed_at FROM stage_changes
-             WHERE campaign_id = ?1 ORDER BY changed_at, id",
-        )?;
-        let rows = stmt.query_map([campaign_id], |r| {
-            Ok(StageChangeRow {
-                channel_id: r.get(0)?,
-                from_stage: r.get(1)?,
-                to_stage: r.get(2)?,
-                changed_by: r.get(3)?,
-                changed_at: Timestamp::from_unix(r.get(4)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {STAGE_CHANGE_COLUMNS} FROM stage_changes WHERE campaign_id = ?1 ORDER BY changed_at, id"
+        ))?;
+        collect(stmt.query([campaign_id])?, |r| stage_change_row(r))
     }
 
     pub(crate) fn add_deliverable(
@@ -396,119 +345,41 @@ impl Store {
     }
 
     pub(crate) fn deliverables(&self, campaign_id: i64) -> Result<Vec<DeliverableRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, channel_id, kind, due_on, status, post_ref, linked_by, linked_at FROM campaign_deliverables
-             WHERE campaign_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([campaign_id], |r| {
-            Ok(DeliverableRow {
-                id: r.get(0)?,
-                channel_id: r.get(1)?,
-                kind: r.get(2)?,
-                due_on: ts(r.get(3)?),
-                status: r.get(4)?,
-                post_ref: r.get(5)?,
-                linked_by: r.get(6)?,
-                linked_at: ts(r.get(7)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {DELIVERABLE_COLUMNS} FROM campaign_deliverables WHERE campaign_id = ?1 ORDER BY id"
+        ))?;
+        collect(stmt.query([campaign_id])?, |r| deliverable_row(r))
     }
 
     /// The post of a channel with this id or URL, with its observation history.
     pub(crate) fn linked_post(&self, channel_id: i64, post_ref: &str) -> Result<Option<LinkedPost>> {
-        let found = self
-            .conn
-            .query_row(
-                "SELECT id, post_id, published_at, likes, comments, shares, views, url, caption, hashtags, sponsored
-                 FROM posts WHERE channel_id = ?1 AND (post_id = ?2 OR url = ?2)
-                 ORDER BY post_id = ?2 DESC LIMIT 1",
-                params![channel_id, post_ref],
-                |r| {
-                    let count = |i: usize| -> rusqlite::Result<Option<u64>> {
-                        Ok(r.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as u64))
-                    };
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        LinkedPost {
-                            snapshot: PostSnapshot {
-                                post_id: r.get(1)?,
-                                published_at: Timestamp::from_unix(r.get(2)?),
-                                likes: count(3)?,
-                                comments: count(4)?,
-                                shares: count(5)?,
-                                views: count(6)?,
-                            },
-                            url: r.get(7)?,
-                            caption: r.get(8)?,
-                            hashtags: r
-                                .get::<_, Option<String>>(9)?
-                                .map(|h| h.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect())
-                                .unwrap_or_default(),
-                            sponsored: r.get(10)?,
-                            history: Vec::new(),
-                        },
-                    ))
-                },
-            )
-            .optional()?;
+        let found = {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {LINKED_POST_COLUMNS} FROM posts WHERE channel_id = ?1 AND (post_id = ?2 OR url = ?2)
+                 ORDER BY post_id = ?2 DESC LIMIT 1"
+            ))?;
+            first(stmt.query(params![channel_id, post_ref])?, |r| linked_post_row(r))?
+        };
         let Some((post_ref_id, mut post)) = found else { return Ok(None) };
         let mut stmt = self.conn.prepare(
             "SELECT observed_at, likes, comments, shares, views FROM post_observations WHERE post_ref = ?1
              UNION ALL SELECT observed_at, likes, comments, shares, views FROM posts WHERE id = ?1
              ORDER BY 1",
         )?;
-        let rows = stmt.query_map([post_ref_id], |r| {
-            let n = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64) };
-            Ok((
-                Timestamp::from_unix(r.get(0)?),
-                n(1)?.saturating_add(n(2)?).saturating_add(n(3)?),
-                r.get::<_, Option<i64>>(4)?.map(|v| v.max(0) as u64),
-            ))
-        })?;
-        post.history = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        post.history = collect(stmt.query([post_ref_id])?, |r| post_point(r))?;
         Ok(Some(post))
     }
 
     /// Every code and link of a campaign (by name) with its figures: the newest running
     /// total, plus every order recorded one by one (rows with an `order_id`).
     pub(crate) fn conversions_of(&self, campaign: &str) -> Result<Vec<ConversionRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT attribution, code, link, channel_id, orders, revenue_minor, currency, observed_at, order_id IS NOT NULL
-             FROM conversions c WHERE campaign = ?1 AND (order_id IS NOT NULL OR observed_at =
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CONVERSION_COLUMNS} FROM conversions c WHERE campaign = ?1 AND (order_id IS NOT NULL OR observed_at =
                 (SELECT max(observed_at) FROM conversions d
                  WHERE d.campaign = c.campaign AND d.attribution = c.attribution AND d.order_id IS NULL))
-             ORDER BY attribution, observed_at",
-        )?;
-        let rows = stmt.query_map([campaign], |r| {
-            Ok(ConversionRow {
-                attribution: r.get(0)?,
-                code: r.get(1)?,
-                link: r.get(2)?,
-                channel_id: r.get(3)?,
-                orders: r.get::<_, i64>(4)?.max(0) as u64,
-                revenue_minor: r.get(5)?,
-                currency: r.get(6)?,
-                observed_at: Timestamp::from_unix(r.get(7)?),
-            })
-        })?;
-        let mut out: Vec<ConversionRow> = Vec::new();
-        // One line per code or link and currency: the total and the orders added up.
-        for row in rows {
-            let row = row?;
-            match out.iter_mut().find(|o| o.attribution == row.attribution && o.currency == row.currency) {
-                Some(o) => {
-                    o.orders = o.orders.saturating_add(row.orders);
-                    o.revenue_minor = o.revenue_minor.saturating_add(row.revenue_minor);
-                    o.observed_at = o.observed_at.max(row.observed_at);
-                    if row.channel_id.is_some() {
-                        o.channel_id = row.channel_id;
-                    }
-                }
-                None => out.push(row),
-            }
-        }
-        Ok(out)
+             ORDER BY attribution, observed_at"
+        ))?;
+        Ok(merge_conversions(collect(stmt.query([campaign])?, |r| conversion_row(r))?))
     }
 }
 

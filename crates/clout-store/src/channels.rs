@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use clout_core::benchmark::Peers;
 use clout_core::{Bucket, EngagementLabel, Metric, NullReason, Platform, PostSnapshot, Timestamp, WindowRule};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
-use crate::columns::{platform_col, u64_col};
+use crate::columns::{Cells, SqliteRow, platform_col, u32_col, u64_col};
 use crate::metrics::{MetricsRecord, QualityRecord};
 use crate::{Error, Result, Store};
 
@@ -129,7 +129,7 @@ pub(crate) fn metric_f64(value: Option<f64>, reason: Option<String>) -> Result<M
     }
 }
 
-pub(crate) const CHANNEL_COLUMNS: &str =
+pub const CHANNEL_COLUMNS: &str =
     "c.id, c.platform, c.handle, c.followers, c.as_of, c.name, c.bio, c.url, c.email, c.country,
     c.language, c.category, c.following, c.posts_count, c.verified, c.is_business, c.is_private, c.creator_id,
     s.path,
@@ -147,38 +147,38 @@ pub(crate) fn channel_column_count() -> usize {
     CHANNEL_COLUMNS.split(',').count()
 }
 
-pub(crate) const CHANNEL_FROM: &str =
+pub const CHANNEL_FROM: &str =
     "FROM channels c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN channel_metrics m ON m.channel_id = c.id
      LEFT JOIN channel_quality q ON q.channel_id = c.id";
 
 /// A channel row of [`CHANNEL_COLUMNS`], compared with `peers`.
-pub(crate) fn channel_row(r: &Row<'_>, peers: &Peers) -> Result<ChannelRow> {
-    let platform = platform_col(&r.get::<_, String>(1)?)?;
-    let followers = u64_col(r.get(3)?);
-    let metrics = match r.get::<_, Option<i64>>(19)? {
+pub fn channel_row<R: Cells + ?Sized>(r: &R, peers: &Peers) -> Result<ChannelRow> {
+    let platform = platform_col(&r.text_req(1)?)?;
+    let followers = u64_col(r.int(3)?);
+    let metrics = match r.int(19)? {
         None => None,
         Some(_) => Some(metrics_record(r, 20, platform, followers.unwrap_or(0), peers)?),
     };
     Ok(ChannelRow {
-        id: r.get(0)?,
+        id: r.int_req(0)?,
         platform,
-        handle: r.get(2)?,
+        handle: r.text_req(2)?,
         followers,
-        as_of: r.get::<_, Option<i64>>(4)?.map(Timestamp::from_unix),
-        name: r.get(5)?,
-        bio: r.get(6)?,
-        url: r.get(7)?,
-        email: r.get(8)?,
-        country: r.get(9)?,
-        language: r.get(10)?,
-        category: r.get(11)?,
-        following: u64_col(r.get(12)?),
-        posts_count: u64_col(r.get(13)?),
-        verified: r.get(14)?,
-        is_business: r.get(15)?,
-        is_private: r.get(16)?,
-        creator_id: r.get(17)?,
-        source: r.get(18)?,
+        as_of: r.int(4)?.map(Timestamp::from_unix),
+        name: r.text(5)?,
+        bio: r.text(6)?,
+        url: r.text(7)?,
+        email: r.text(8)?,
+        country: r.text(9)?,
+        language: r.text(10)?,
+        category: r.text(11)?,
+        following: u64_col(r.int(12)?),
+        posts_count: u64_col(r.int(13)?),
+        verified: r.flag(14)?,
+        is_business: r.flag(15)?,
+        is_private: r.flag(16)?,
+        creator_id: r.text(17)?,
+        source: r.text(18)?,
         metrics,
         quality: quality_record(r, 48)?,
     })
@@ -186,18 +186,17 @@ pub(crate) fn channel_row(r: &Row<'_>, peers: &Peers) -> Result<ChannelRow> {
 
 /// The metrics columns of [`CHANNEL_COLUMNS`] from `m.window_rule` (at `at`) to
 /// `m.benchmark_bucket`, with the channel's standing among `peers`.
-pub(crate) fn metrics_record(
-    r: &Row<'_>,
+pub(crate) fn metrics_record<R: Cells + ?Sized>(
+    r: &R,
     at: usize,
     platform: Platform,
     followers: u64,
     peers: &Peers,
 ) -> Result<MetricsRecord> {
-    let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.get(at + i)?, r.get(at + i + 1)?) };
-    let rule: String = r.get(at)?;
+    let f = |i: usize| -> Result<Metric<f64>> { metric_f64(r.real(at + i)?, r.text(at + i + 1)?) };
+    let rule = r.text(at)?.unwrap_or_default();
     let viral_skew =
-        metric_f64(r.get::<_, Option<bool>>(at + 10)?.map(|b| if b { 1.0 } else { 0.0 }), r.get(at + 11)?)?
-            .map(|v| v != 0.0);
+        metric_f64(r.flag(at + 10)?.map(|b| if b { 1.0 } else { 0.0 }), r.text(at + 11)?)?.map(|v| v != 0.0);
     let median_engagement_rate = f(6)?;
     let compared = peers.compare(platform, followers, median_engagement_rate);
     Ok(MetricsRecord {
@@ -206,9 +205,9 @@ pub(crate) fn metrics_record(
         } else {
             WindowRule::LastTwelvePosts
         },
-        eligible_until: Timestamp::from_unix(r.get(at + 1)?),
-        thirty_days_after: Timestamp::from_unix(r.get(at + 2)?),
-        posts_in_window: r.get(at + 3)?,
+        eligible_until: Timestamp::from_unix(r.int_req(at + 1)?),
+        thirty_days_after: Timestamp::from_unix(r.int_req(at + 2)?),
+        posts_in_window: u32_col(r.int_req(at + 3)?)?,
         engagement_rate: f(4)?,
         median_engagement_rate,
         engagement_rate_by_views: f(8)?,
@@ -219,9 +218,9 @@ pub(crate) fn metrics_record(
         avg_shares: f(18)?,
         avg_views: f(20)?,
         comments_per_100_likes: f(22)?,
-        posts_per_week: r.get(at + 24)?,
+        posts_per_week: r.real(at + 24)?.ok_or_else(|| Error::Corrupt("posts_per_week is null".to_string()))?,
         follower_growth_30d: f(25)?,
-        bucket: r.get::<_, Option<String>>(at + 27)?.as_deref().and_then(Bucket::parse),
+        bucket: r.text(at + 27)?.as_deref().and_then(Bucket::parse),
         engagement_percentile: compared.engagement_percentile,
         engagement_label: compared.engagement_label,
         engagement_index: compared.engagement_index,
@@ -229,10 +228,10 @@ pub(crate) fn metrics_record(
 }
 
 /// `q.score, q.low, q.high, q.enough_evidence` from column `at` on.
-pub(crate) fn quality_record(r: &Row<'_>, at: usize) -> Result<Option<QualityRecord>> {
-    Ok(match (r.get::<_, Option<f64>>(at)?, r.get::<_, Option<f64>>(at + 1)?, r.get::<_, Option<f64>>(at + 2)?) {
+pub(crate) fn quality_record<R: Cells + ?Sized>(r: &R, at: usize) -> Result<Option<QualityRecord>> {
+    Ok(match (r.real(at)?, r.real(at + 1)?, r.real(at + 2)?) {
         (Some(score), Some(low), Some(high)) => {
-            Some(QualityRecord { score, low, high, enough_evidence: r.get::<_, Option<bool>>(at + 3)?.unwrap_or(true) })
+            Some(QualityRecord { score, low, high, enough_evidence: r.flag(at + 3)?.unwrap_or(true) })
         }
         _ => None,
     })
@@ -257,7 +256,7 @@ impl Store {
         ])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(channel_row(r, &peers)?);
+            out.push(channel_row(&SqliteRow(r), &peers)?);
         }
         Ok(out)
     }
@@ -318,7 +317,7 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
             while let Some(r) = rows.next()? {
-                let row = channel_row(r, &peers)?;
+                let row = channel_row(&SqliteRow(r), &peers)?;
                 by_id.insert(row.id, row);
             }
         }
@@ -334,7 +333,7 @@ impl Store {
             let mut rows = stmt.query(params![platform.as_str(), handle])?;
             match rows.next()? {
                 None => return Ok(None),
-                Some(r) => channel_row(r, &peers)?,
+                Some(r) => channel_row(&SqliteRow(r), &peers)?,
             }
         };
         let mut stmt = self.conn.prepare(
@@ -432,7 +431,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
-            Some(r) => Ok(Some(channel_row(r, &peers)?)),
+            Some(r) => Ok(Some(channel_row(&SqliteRow(r), &peers)?)),
             None => Ok(None),
         }
     }

@@ -342,6 +342,22 @@ pub(crate) fn lock(dir: &Path, holder: &str) -> Result<File> {
 
 pub mod backup;
 
+/// What a second backend shares with this one: reading result rows into the store's
+/// types through [`Cells`](decode::Cells), and the columns each reader expects (plain SQL
+/// that PostgreSQL reads as SQLite does).
+pub mod decode {
+    pub use crate::accounts::{LIST_COLUMNS, TOKEN_COLUMNS, USER_COLUMNS, list_row, token_row, user_row};
+    pub use crate::campaigns::{
+        CAMPAIGN_COLUMNS, CONVERSION_COLUMNS, DELIVERABLE_COLUMNS, LINKED_POST_COLUMNS, MEMBER_COLUMNS,
+        STAGE_CHANGE_COLUMNS, campaign_row, conversion_row, deliverable_row, linked_post_row, member_row,
+        merge_conversions, post_point, stage_change_row,
+    };
+    pub use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
+    pub use crate::columns::Cells;
+    pub use crate::metrics::peers_from;
+    pub use crate::shared::{SEARCH_COLUMNS, SHARE_COLUMNS, search_row, share_row};
+}
+
 /// Rows of derived state written per transaction when all of it is replaced: another
 /// writer (a note, a campaign change) waits for one such transaction, not for the whole
 /// recompute. The derived-state phase stays stale until the last one, so the partial

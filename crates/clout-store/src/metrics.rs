@@ -71,6 +71,22 @@ fn split_metric<T: Copy>(m: &Metric<T>) -> (Option<T>, Option<&'static str>) {
     }
 }
 
+/// The peer groups as stored: each platform's size fit, and each group's
+/// `(platform, bucket, rates)` with its rates as little-endian `f64`s.
+pub fn peers_from(fits: Vec<PlatformFit>, groups: Vec<(String, String, Option<Vec<u8>>)>) -> Result<Peers> {
+    let mut by_group = std::collections::BTreeMap::new();
+    for (p, b, bytes) in groups {
+        let bucket = Bucket::parse(&b).ok_or_else(|| Error::Corrupt(format!("bucket '{b}'")))?;
+        let rates: Vec<f64> = bytes
+            .unwrap_or_default()
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        by_group.insert((platform_col(&p)?, bucket), rates);
+    }
+    Ok(Peers { groups: by_group, fits: fits.into_iter().map(|f| (f.platform, f.fit)).collect() })
+}
+
 impl Store {
     /// Calls `f` once per channel, in id order, with everything its metrics need.
     pub(crate) fn for_each_metrics_input(&self, mut f: impl FnMut(MetricsInput<'_>)) -> Result<()> {
@@ -195,22 +211,13 @@ impl Store {
         {
             return Ok(peers.clone());
         }
-        let fits = self.platform_fits()?.into_iter().map(|f| (f.platform, f.fit)).collect();
-        let mut groups = std::collections::BTreeMap::new();
+        let mut groups = Vec::new();
         let mut stmt = self.conn.prepare_cached("SELECT platform, bucket, rates FROM bucket_stats")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (p, b): (String, String) = (r.get(0)?, r.get(1)?);
-            let bucket = Bucket::parse(&b).ok_or_else(|| Error::Corrupt(format!("bucket '{b}'")))?;
-            let bytes: Option<Vec<u8>> = r.get(2)?;
-            let rates: Vec<f64> = bytes
-                .unwrap_or_default()
-                .chunks_exact(8)
-                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-                .collect();
-            groups.insert((platform_col(&p)?, bucket), rates);
+            groups.push((r.get(0)?, r.get(1)?, r.get(2)?));
         }
-        let peers = std::sync::Arc::new(Peers { groups, fits });
+        let peers = std::sync::Arc::new(peers_from(self.platform_fits()?, groups)?);
         *self.peers.borrow_mut() = Some((version, peers.clone()));
         Ok(peers)
     }

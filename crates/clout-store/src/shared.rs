@@ -3,9 +3,10 @@
 //! tokens, a link's secret never arrives here: only its hash and first characters.
 
 use clout_core::Timestamp;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::params;
 
 use crate::accounts::is_unique_violation;
+use crate::columns::{Cells, collect, first};
 use crate::{Error, Result, Store};
 
 /// A Directory search saved by name: the query string of the Directory's URL.
@@ -39,27 +40,35 @@ impl ShareRow {
     }
 }
 
-fn search_row(r: &Row<'_>) -> rusqlite::Result<SavedSearchRow> {
+/// A saved search of [`SEARCH_COLUMNS`].
+pub fn search_row<R: Cells + ?Sized>(r: &R) -> Result<SavedSearchRow> {
     Ok(SavedSearchRow {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        query: r.get(2)?,
-        created_by: r.get(3)?,
-        created_at: Timestamp::from_unix(r.get(4)?),
+        id: r.int_req(0)?,
+        name: r.text_req(1)?,
+        query: r.text_req(2)?,
+        created_by: r.text(3)?,
+        created_at: Timestamp::from_unix(r.int_req(4)?),
     })
 }
 
-const SHARE_COLUMNS: &str = "s.id, s.campaign_id, s.prefix, u.username, s.created_at, s.expires_at, s.revoked_at";
+/// A saved search's columns for [`search_row`], from
+/// `saved_searches s LEFT JOIN users u ON u.id = s.created_by`.
+pub const SEARCH_COLUMNS: &str = "s.id, s.name, s.query, u.username, s.created_at";
 
-fn share_row(r: &Row<'_>) -> rusqlite::Result<ShareRow> {
+/// A link's columns for [`share_row`], from
+/// `campaign_shares s LEFT JOIN users u ON u.id = s.created_by`.
+pub const SHARE_COLUMNS: &str = "s.id, s.campaign_id, s.prefix, u.username, s.created_at, s.expires_at, s.revoked_at";
+
+/// A link of [`SHARE_COLUMNS`].
+pub fn share_row<R: Cells + ?Sized>(r: &R) -> Result<ShareRow> {
     Ok(ShareRow {
-        id: r.get(0)?,
-        campaign_id: r.get(1)?,
-        prefix: r.get(2)?,
-        created_by: r.get(3)?,
-        created_at: Timestamp::from_unix(r.get(4)?),
-        expires_at: Timestamp::from_unix(r.get(5)?),
-        revoked_at: r.get::<_, Option<i64>>(6)?.map(Timestamp::from_unix),
+        id: r.int_req(0)?,
+        campaign_id: r.int_req(1)?,
+        prefix: r.text_req(2)?,
+        created_by: r.text(3)?,
+        created_at: Timestamp::from_unix(r.int_req(4)?),
+        expires_at: Timestamp::from_unix(r.int_req(5)?),
+        revoked_at: r.int(6)?.map(Timestamp::from_unix),
     })
 }
 
@@ -71,12 +80,11 @@ impl Store {
 
     /// Every saved search, by name ignoring ASCII case.
     pub(crate) fn saved_searches(&self) -> Result<Vec<SavedSearchRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.name, s.query, u.username, s.created_at FROM saved_searches s
-             LEFT JOIN users u ON u.id = s.created_by ORDER BY s.name COLLATE NOCASE, s.id",
-        )?;
-        let rows = stmt.query_map([], search_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SEARCH_COLUMNS} FROM saved_searches s
+             LEFT JOIN users u ON u.id = s.created_by ORDER BY s.name COLLATE NOCASE, s.id"
+        ))?;
+        collect(stmt.query([])?, |r| search_row(r))
     }
 
     /// Saves a search, or replaces the one with this name (ignoring ASCII case): its query,
@@ -126,23 +134,16 @@ impl Store {
             "SELECT {SHARE_COLUMNS} FROM campaign_shares s LEFT JOIN users u ON u.id = s.created_by
              WHERE s.campaign_id = ?1 ORDER BY s.id DESC"
         ))?;
-        let rows = stmt.query_map([campaign_id], share_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        collect(stmt.query([campaign_id])?, |r| share_row(r))
     }
 
     /// The link with this secret's hash if it opens a report at `now`.
     pub(crate) fn live_share(&self, token_hash: &str, now: Timestamp) -> Result<Option<ShareRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {SHARE_COLUMNS} FROM campaign_shares s LEFT JOIN users u ON u.id = s.created_by
-                     WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2"
-                ),
-                params![token_hash, now.unix()],
-                share_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SHARE_COLUMNS} FROM campaign_shares s LEFT JOIN users u ON u.id = s.created_by
+             WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2"
+        ))?;
+        first(stmt.query(params![token_hash, now.unix()])?, |r| share_row(r))
     }
 
     /// Revokes a campaign's link from `now` on; `false` when the campaign has no such link

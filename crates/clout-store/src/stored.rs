@@ -11,7 +11,7 @@ use clout_core::{Bucket, Platform};
 use rusqlite::{Row, Rows, Statement, params};
 
 use crate::channels::{metric_f64, quality_record};
-use crate::columns::{platform_col, u64_col};
+use crate::columns::{SqliteRow, platform_col, u64_col};
 use crate::growth::{anomaly, decode_summary};
 use crate::{Channels, QualityRecord, Result, Store, StoredNumbers};
 
@@ -139,7 +139,7 @@ impl Store {
              FROM follower_verdicts ORDER BY channel_id",
         )?;
         let mut metrics = Side::new(&mut metrics, numbers)?;
-        let mut quality = Side::new(&mut quality, |r| quality_record(r, 1))?;
+        let mut quality = Side::new(&mut quality, |r| quality_record(&SqliteRow(r), 1))?;
         let mut growth = Side::new(&mut growth, |r| Ok(r.get::<_, i64>(1)?.max(0) as usize))?;
         let mut anomalies = Side::new(&mut anomalies, |r| Ok(anomaly(r)?.1))?;
         let mut comments = Side::new(&mut comments, |r| decode_summary(r, 1))?;
