@@ -34,6 +34,8 @@ fn crates_depend_only_in_the_documented_direction() {
         ("clout-core", &[]),
         ("clout-import", &["clout-core"]),
         ("clout-store", &["clout-core"]),
+        // The second backend: the store's interfaces and row decoders on PostgreSQL.
+        ("clout-pg", &["clout-core", "clout-store"]),
         ("clout-demo", &[]),
         ("clout-index", &["clout-core"]),
         ("clout-connect", &["clout-core"]),

@@ -1,0 +1,229 @@
+//! PostgreSQL, Clout's second store: the interfaces of `clout_store::api` on a database
+//! that a team shares, backs up with PostgreSQL's own tools, and that Citus can spread
+//! over several machines.
+//!
+//! - [`PgStore::connect`] opens a database by URL (`postgres://user@host:port/db`) and
+//!   brings its schema to [`SCHEMA_VERSION`] (forward-only migrations in
+//!   `schema/`, each in one transaction under an advisory lock, so that several nodes
+//!   starting at once migrate it once).
+//! - Rows are read into the store's own types by the same decoders as SQLite's
+//!   (`clout_store::decode`), through [`PgRow`].
+//! - The schema and every statement follow the rules written at the top of
+//!   `schema/v1.sql`, which keep it within what Citus distributes (docs/deploy.md).
+//!
+//! Status: the account and campaign interfaces ([`clout_store::AccountStore`],
+//! [`clout_store::CampaignStore`]) are implemented and tested against a real PostgreSQL;
+//! the others are not yet, so `--store postgres://` is not offered by the command line or
+//! the server (docs/deploy.md).
+
+mod accounts;
+mod campaigns;
+mod schema;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+use std::cell::{RefCell, RefMut};
+use std::sync::Arc;
+
+use clout_core::benchmark::Peers;
+use clout_store::decode::Cells;
+use clout_store::{DatabaseError, Error, Result};
+use postgres::error::SqlState;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls, Row};
+
+pub use schema::SCHEMA_VERSION;
+
+/// An open PostgreSQL store: one connection, used by one thread at a time (as SQLite's
+/// `Store` is); a server opens one per worker.
+pub struct PgStore {
+    client: RefCell<Client>,
+    /// The server and database (never the password), for messages.
+    target: String,
+    /// The peer tables as last read, with the version they were read at.
+    peers: RefCell<Option<(i64, Arc<Peers>)>>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("target", &self.target).finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` and migrates its schema.
+    ///
+    /// The URL is libpq's (`postgres://user:password@host:port/database?sslmode=disable`
+    /// or `host=… dbname=…`); TLS is not offered: keep the database on a private network
+    /// or a Unix socket. No error message repeats the password.
+    pub fn connect(url: &str) -> Result<PgStore> {
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|e| Error::Database(DatabaseError::new(format!("invalid PostgreSQL URL: {}", redact(url, &e)))))?;
+        let target = describe(&config);
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {target}: {e}"))))?;
+        let store = PgStore { client: RefCell::new(client), target, peers: RefCell::new(None) };
+        schema::migrate(&mut store.client.borrow_mut(), &store.target)?;
+        Ok(store)
+    }
+
+    /// The server and database this store is on, without credentials.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The version of the schema the database holds.
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::version(&mut self.client())
+    }
+
+    fn client(&self) -> RefMut<'_, Client> {
+        self.client.borrow_mut()
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        self.client().execute(sql, params).map_err(db)
+    }
+
+    /// Every row of a query.
+    fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.client().query(sql, params).map_err(db)
+    }
+
+    /// The row of a query that returns at most one.
+    fn row(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
+        self.client().query_opt(sql, params).map_err(db)
+    }
+
+    /// The single value of a query that returns exactly one row.
+    fn int(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
+        let row = self.client().query_one(sql, params).map_err(db)?;
+        PgRow(&row).int_req(0)
+    }
+
+    /// The peer groups, read again only when a recompute changed them.
+    fn peers(&self) -> Result<Arc<Peers>> {
+        let version = self.int("SELECT peers_version FROM derived_state WHERE id = 1", &[])?;
+        if let Some((v, peers)) = self.peers.borrow().as_ref()
+            && *v == version
+        {
+            return Ok(peers.clone());
+        }
+        let mut fits = Vec::new();
+        for r in self.rows("SELECT platform, a, b, n FROM platform_fits ORDER BY platform", &[])? {
+            let r = PgRow(&r);
+            let platform = r.text_req(0)?;
+            fits.push(clout_store::PlatformFit {
+                platform: clout_core::Platform::parse(&platform).map_err(|e| Error::Corrupt(e.to_string()))?,
+                fit: clout_core::SizeFit {
+                    a: r.real(1)?.unwrap_or_default(),
+                    b: r.real(2)?.unwrap_or_default(),
+                    n: r.int_req(3)?.max(0) as usize,
+                },
+            });
+        }
+        let mut groups = Vec::new();
+        for r in self.rows("SELECT platform, bucket, rates FROM bucket_stats", &[])? {
+            let rates: Option<Vec<u8>> = r.try_get(2).map_err(db)?;
+            let r = PgRow(&r);
+            groups.push((r.text_req(0)?, r.text_req(1)?, rates));
+        }
+        let peers = Arc::new(clout_store::decode::peers_from(fits, groups)?);
+        *self.peers.borrow_mut() = Some((version, peers.clone()));
+        Ok(peers)
+    }
+}
+
+/// A PostgreSQL row read by the store's decoders. Integer columns of any width read as
+/// `i64`, real ones of either width as `f64`.
+pub struct PgRow<'a>(pub &'a Row);
+
+impl PgRow<'_> {
+    fn kind(&self, i: usize) -> Result<&Type> {
+        self.0.columns().get(i).map(|c| c.type_()).ok_or_else(|| Error::Corrupt(format!("no column {i}")))
+    }
+}
+
+impl Cells for PgRow<'_> {
+    fn int(&self, i: usize) -> Result<Option<i64>> {
+        let r = self.0;
+        match *self.kind(i)? {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i),
+            Type::INT4 => r.try_get::<_, Option<i32>>(i).map(|v| v.map(i64::from)),
+            Type::INT2 => r.try_get::<_, Option<i16>>(i).map(|v| v.map(i64::from)),
+            _ => r.try_get::<_, Option<i64>>(i),
+        }
+        .map_err(db)
+    }
+
+    fn real(&self, i: usize) -> Result<Option<f64>> {
+        let r = self.0;
+        match *self.kind(i)? {
+            Type::FLOAT4 => r.try_get::<_, Option<f32>>(i).map(|v| v.map(f64::from)),
+            _ => r.try_get::<_, Option<f64>>(i),
+        }
+        .map_err(db)
+    }
+
+    fn text(&self, i: usize) -> Result<Option<String>> {
+        self.0.try_get(i).map_err(db)
+    }
+
+    fn flag(&self, i: usize) -> Result<Option<bool>> {
+        self.0.try_get(i).map_err(db)
+    }
+}
+
+/// A driver's error as the store's: a failure inside the database, with PostgreSQL's
+/// message (and its detail, when it has one).
+fn db(e: postgres::Error) -> Error {
+    let message = match e.as_db_error() {
+        Some(d) => match d.detail() {
+            Some(detail) => format!("{}: {} ({detail})", d.severity(), d.message()),
+            None => format!("{}: {}", d.severity(), d.message()),
+        },
+        None => e.to_string(),
+    };
+    Error::Database(DatabaseError::new(message))
+}
+
+/// Whether an error is a taken unique key.
+fn is_unique_violation(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+/// `user@host:port/database`, never the password.
+fn describe(config: &postgres::Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("?");
+    let db = config.get_dbname().unwrap_or(user);
+    format!("{user}@{host}:{port}/{db}")
+}
+
+/// A URL's parse error, with any password in it replaced.
+fn redact(url: &str, e: &postgres::Error) -> String {
+    let message = e.to_string();
+    match password_of(url) {
+        Some(p) if !p.is_empty() => message.replace(p, "***"),
+        _ => message,
+    }
+}
+
+/// The password of a `postgres://user:password@…` URL.
+fn password_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    Some(userinfo.split_once(':')?.1)
+}
+
+#[cfg(test)]
+mod tests;

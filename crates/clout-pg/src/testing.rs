@@ -1,0 +1,207 @@
+//! A real PostgreSQL for tests, started by the test run itself: one private server per
+//! test process, in a temporary directory, on a free loopback port, and a fresh database
+//! for each test ([`database`]).
+//!
+//! - `CLOUT_TEST_POSTGRES` (a URL such as `postgres://clout@127.0.0.1:5432/postgres`)
+//!   uses a server already running instead; each test still gets its own database.
+//! - Otherwise the server's programs are `$CLOUT_PG_BIN`, `pg_config --bindir`, or the
+//!   newest `/usr/lib/postgresql/*/bin`; when none is found, Debian's `postgresql`
+//!   package is installed (as root or through `sudo -n`), as `.ci/run` does. A machine
+//!   where that fails fails the test, with the reason: nothing is skipped.
+//! - PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user
+//!   (which Debian's package creates).
+//! - The server stops, and its directory is removed, when the test process ends however
+//!   it ends: a small shell watches the process's end of a pipe.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The user the test servers are made for (trust authentication on loopback).
+const USER: &str = "clout";
+
+/// A running server: the URL of its `postgres` database.
+struct Server {
+    admin_url: String,
+    /// The watcher; its stdin is the pipe whose closing stops the server.
+    _watcher: Option<Child>,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// The URL of a new, empty database on this process's test server (started on first
+/// use). Panics, saying why, when no PostgreSQL can be found, installed or started.
+pub fn database() -> String {
+    let server = SERVER.get_or_init(start);
+    let name = format!("clout_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let mut admin = postgres::Client::connect(&server.admin_url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to the test PostgreSQL at {}: {e}", server.admin_url));
+    // One statement each: CREATE DATABASE cannot run inside a transaction.
+    for sql in [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")] {
+        admin.batch_execute(&sql).unwrap_or_else(|e| panic!("creating the test database {name}: {e:?}"));
+    }
+    match server.admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("test PostgreSQL URL without a database: {}", server.admin_url),
+    }
+}
+
+fn start() -> Server {
+    if let Ok(url) = std::env::var("CLOUT_TEST_POSTGRES")
+        && !url.is_empty()
+    {
+        return Server { admin_url: url, _watcher: None };
+    }
+    let bin = binaries();
+    let mut last = String::new();
+    for _ in 0..5 {
+        match start_in(&bin) {
+            Ok(server) => return server,
+            Err(e) => last = e,
+        }
+    }
+    panic!("starting a test PostgreSQL from {}: {last}", bin.display())
+}
+
+/// One attempt on one free port.
+fn start_in(bin: &Path) -> Result<Server, String> {
+    let dir = tempfile::Builder::new().prefix("clout-pg-").tempdir().map_err(|e| e.to_string())?.keep();
+    let as_postgres = is_root();
+    if as_postgres {
+        let owner = |what: &str| -> Result<u32, String> {
+            let out = Command::new("id").args([what, "postgres"]).output().map_err(|e| e.to_string())?;
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .map_err(|_| "running as root, and there is no `postgres` user to run PostgreSQL as".to_string())
+        };
+        std::os::unix::fs::chown(&dir, Some(owner("-u")?), Some(owner("-g")?)).map_err(|e| e.to_string())?;
+    }
+    let data = dir.join("data");
+    let initdb = run_as(as_postgres, &bin.join("initdb"))
+        .arg("-D")
+        .arg(&data)
+        .args(["--no-sync", "-A", "trust", "-U", USER, "-E", "UTF8", "--no-locale"])
+        .output()
+        .map_err(|e| format!("running initdb: {e}"))?;
+    if !initdb.status.success() {
+        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&initdb.stderr)));
+    }
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    // The watcher starts the server, waits for its stdin to close (this process ended),
+    // then stops the server fast and removes its directory.
+    let script = r#"
+        "$1/postgres" -D "$2/data" -p "$3" -k "$2" -c listen_addresses=127.0.0.1 \
+            -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+            -c max_connections=200 >"$2/log" 2>&1 &
+        pid=$!
+        cat >/dev/null
+        kill -INT "$pid" 2>/dev/null
+        wait "$pid"
+        rm -rf "$2"
+    "#;
+    let mut watcher = run_as(as_postgres, Path::new("sh"))
+        .args(["-c", script, "sh"])
+        .arg(bin)
+        .arg(&dir)
+        .arg(port.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("starting PostgreSQL: {e}"))?;
+    let admin_url = format!("postgres://{USER}@127.0.0.1:{port}/postgres");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if postgres::Client::connect(&admin_url, postgres::NoTls).is_ok() {
+            return Ok(Server { admin_url, _watcher: Some(watcher) });
+        }
+        let exited = matches!(watcher.try_wait(), Ok(Some(_)));
+        let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+        if exited || log.contains("could not bind") || Instant::now() > deadline {
+            watcher.kill().ok();
+            std::fs::remove_dir_all(&dir).ok();
+            return Err(format!("the server did not start on port {port}: {log}"));
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn run_as(as_postgres: bool, program: &Path) -> Command {
+    if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// The directory of `initdb` and `postgres`, installing PostgreSQL when there is none.
+fn binaries() -> PathBuf {
+    if let Some(bin) = find_binaries() {
+        return bin;
+    }
+    install();
+    find_binaries().unwrap_or_else(|| {
+        panic!("no PostgreSQL found (set CLOUT_PG_BIN to the directory of initdb and postgres, or CLOUT_TEST_POSTGRES to a server's URL)")
+    })
+}
+
+fn find_binaries() -> Option<PathBuf> {
+    let has = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
+    if let Some(dir) = std::env::var_os("CLOUT_PG_BIN").map(PathBuf::from) {
+        return has(&dir).then_some(dir);
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if out.status.success() && has(&dir) {
+            return Some(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, dir)| has(dir))
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, dir)| dir)
+}
+
+/// Installs Debian's `postgresql` (as root, or through `sudo -n`); one process at a time.
+fn install() {
+    let lock = std::env::temp_dir().join("clout-pg-install.lock");
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock);
+    let _held = file.ok().filter(|f| f.lock().is_ok());
+    if find_binaries().is_some() {
+        return;
+    }
+    let sudo = if is_root() { vec![] } else { vec!["sudo", "-n"] };
+    let run = |args: &[&str]| {
+        let mut all = sudo.clone();
+        all.extend_from_slice(args);
+        let mut child = Command::new(all[0])
+            .args(&all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("installing PostgreSQL ({}): {e}", all.join(" ")));
+        let mut err = String::new();
+        child.stderr.take().map(|mut s| s.read_to_string(&mut err));
+        let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+        assert!(ok, "installing PostgreSQL ({}) failed: {err}", all.join(" "));
+    };
+    run(&["apt-get", "update", "-qq"]);
+    run(&["apt-get", "install", "-y", "-qq", "postgresql"]);
+}
