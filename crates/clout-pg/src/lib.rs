@@ -11,16 +11,18 @@
 //! - The schema and every statement follow the rules written at the top of
 //!   `schema/v1.sql`, which keep it within what Citus distributes (docs/deploy.md).
 //!
-//! Status: the account and campaign interfaces ([`clout_store::AccountStore`],
-//! [`clout_store::CampaignStore`]) are implemented and tested against a real PostgreSQL;
-//! the others are not yet, so `--store postgres://` is not offered by the command line or
-//! the server (docs/deploy.md).
+//! Status: the account, campaign and import interfaces ([`clout_store::AccountStore`],
+//! [`clout_store::CampaignStore`], [`clout_store::ImportStore`]) are implemented and
+//! tested against a real PostgreSQL; the others are not yet, so `--store postgres://` is
+//! not offered by the command line or the server (docs/deploy.md).
 
 mod accounts;
 mod campaigns;
+mod imports;
 mod schema;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod write;
 
 use std::cell::{RefCell, RefMut};
 use std::sync::Arc;
@@ -66,6 +68,8 @@ impl PgStore {
             .map_err(|e| Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {target}: {e}"))))?;
         let store = PgStore { client: RefCell::new(client), target, peers: RefCell::new(None) };
         schema::migrate(&mut store.client.borrow_mut(), &store.target)?;
+        // A run still marked running whose connection is gone was cut short.
+        store.mark_dead_runs()?;
         Ok(store)
     }
 

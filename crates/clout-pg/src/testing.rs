@@ -98,7 +98,7 @@ fn start_in(bin: &Path) -> Result<Server, String> {
     let script = r#"
         "$1/postgres" -D "$2/data" -p "$3" -k "$2" -c listen_addresses=127.0.0.1 \
             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-            -c max_connections=200 >"$2/log" 2>&1 &
+            -c max_connections=200 -c deadlock_timeout=100ms >"$2/log" 2>&1 &
         pid=$!
         cat >/dev/null
         kill -INT "$pid" 2>/dev/null

@@ -9,6 +9,7 @@ use clout_store::{AccountStore, CampaignStore, Error, ImportStore, RunStatus, St
 use crate::{PgStore, testing};
 
 mod campaigns;
+mod imports;
 mod layout;
 
 fn t(s: i64) -> Timestamp {
@@ -16,9 +17,9 @@ fn t(s: i64) -> Timestamp {
 }
 
 /// What these tests use of a backend.
-pub(super) trait Backend: AccountStore + CampaignStore {}
+pub(super) trait Backend: AccountStore + CampaignStore + ImportStore {}
 
-impl<T: AccountStore + CampaignStore> Backend for T {}
+impl<T: AccountStore + CampaignStore + ImportStore> Backend for T {}
 
 /// Both backends with two channels, `instagram/chef` and `instagram/baker`, whose ids
 /// are returned in that order.

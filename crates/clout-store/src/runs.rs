@@ -3,6 +3,7 @@
 
 use clout_core::Timestamp;
 
+use crate::columns::{Cells, collect};
 use crate::{Error, Result, Store};
 
 /// An import run's id.
@@ -24,7 +25,7 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    pub(crate) fn parse(raw: &str) -> Option<RunStatus> {
+    pub fn parse(raw: &str) -> Option<RunStatus> {
         [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Interrupted]
             .into_iter()
             .find(|s| s.as_str() == raw)
@@ -99,6 +100,24 @@ pub struct RejectRow {
     pub raw: Vec<u8>,
 }
 
+/// A run's columns for [`run_row`], from `import_runs`.
+pub const RUN_COLUMNS: &str = "id, started_at, finished_at, status, files, accepted, rejected, rejects_file";
+
+/// A run of [`RUN_COLUMNS`].
+pub fn run_row<R: Cells + ?Sized>(r: &R) -> Result<RunRecord> {
+    let status = r.text_req(3)?;
+    Ok(RunRecord {
+        id: r.int_req(0)?,
+        started_at: Timestamp::from_unix(r.int_req(1)?),
+        finished_at: r.int(2)?.map(Timestamp::from_unix),
+        status: RunStatus::parse(&status).ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
+        files: r.text_req(4)?.split('\n').map(str::to_string).collect(),
+        accepted: r.int_req(5)?.max(0) as u64,
+        rejected: r.int_req(6)?.max(0) as u64,
+        rejects_file: r.text(7)?,
+    })
+}
+
 impl Store {
     /// A connector's checkpoint for one target.
     pub(crate) fn checkpoint(&self, connector: &str, target: &str) -> Result<Option<Checkpoint>> {
@@ -137,27 +156,8 @@ impl Store {
 
     /// Every import run, oldest first.
     pub(crate) fn runs(&self) -> Result<Vec<RunRecord>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, started_at, finished_at, status, files, accepted, rejected, rejects_file
-             FROM import_runs ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let status: String = r.get(3)?;
-            let files: String = r.get(4)?;
-            out.push(RunRecord {
-                id: r.get(0)?,
-                started_at: Timestamp::from_unix(r.get(1)?),
-                finished_at: r.get::<_, Option<i64>>(2)?.map(Timestamp::from_unix),
-                status: RunStatus::parse(&status).ok_or_else(|| Error::Corrupt(format!("run status '{status}'")))?,
-                files: files.split('\n').map(str::to_string).collect(),
-                accepted: r.get::<_, i64>(5)?.max(0) as u64,
-                rejected: r.get::<_, i64>(6)?.max(0) as u64,
-                rejects_file: r.get(7)?,
-            });
-        }
-        Ok(out)
+        let mut stmt = self.conn.prepare(&format!("SELECT {RUN_COLUMNS} FROM import_runs ORDER BY id"))?;
+        collect(stmt.query([])?, |r| run_row(r))
     }
 
     /// The rejected records of one import run, in file and line order.
