@@ -10,10 +10,7 @@ use clout_store::decode::{Cells, RUN_COLUMNS, run_row};
 use clout_store::{Checkpoint, ImportRun, ImportStore, RejectRow, Result, RunId, RunRecord};
 
 use crate::write::PgRun;
-use crate::{PgRow, PgStore};
-
-/// The advisory locks of import runs: `(RUN_LOCKS, run id)` ("cl" in ASCII).
-pub(crate) const RUN_LOCKS: i32 = 0x636c;
+use crate::{PgRow, PgStore, RUN_LOCKS};
 
 impl PgStore {
     /// Marks runs still marked running whose connection is gone as interrupted.

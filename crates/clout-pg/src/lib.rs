@@ -36,6 +36,10 @@ use postgres::{Client, NoTls, Row};
 
 pub use schema::SCHEMA_VERSION;
 
+/// The advisory locks of import runs: `(RUN_LOCKS, run id)` ("cl" in ASCII), held by the
+/// connection running each.
+const RUN_LOCKS: i32 = 0x636c;
+
 /// An open PostgreSQL store: one connection, used by one thread at a time (as SQLite's
 /// `Store` is); a server opens one per worker.
 pub struct PgStore {

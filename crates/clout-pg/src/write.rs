@@ -13,12 +13,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use clout_core::{ChannelObservation, Platform, PostObservation, Record, Timestamp};
+use clout_core::{Platform, Record, Timestamp};
 use clout_store::{BatchStats, Checkpoint, Error, ImportRun, ImportStore, Reject, Result, RunId, RunStatus, SourceId};
-use postgres::Transaction;
 use postgres::error::SqlState;
 
 use crate::{PgStore, db};
+
+mod rows;
+
+use rows::{Ctx, channel_id, follower_point, to_i64, write_channel, write_follower_sample, write_post};
 
 /// One import run while it writes, on the connection that holds its lock.
 pub(crate) struct PgRun<'s> {
@@ -59,23 +62,6 @@ struct Outcome {
     touched_channels: Vec<i64>,
     touched_posts: Vec<i64>,
     written_posts: Vec<i64>,
-}
-
-/// What every write of a batch shares.
-struct Ctx {
-    run: i64,
-    source: i64,
-    import_time: Timestamp,
-}
-
-type Tx<'a, 'b> = &'a mut Transaction<'b>;
-
-fn opt_i64(v: Option<u64>) -> Option<i64> {
-    v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
-}
-
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl<'s> PgRun<'s> {
@@ -244,307 +230,6 @@ impl<'s> PgRun<'s> {
     }
 }
 
-/// The id of a channel, made (with its key) when it is new.
-fn channel_id(tx: Tx<'_, '_>, platform: Platform, handle: &str) -> std::result::Result<i64, Failure> {
-    let made = tx.query_opt(
-        "INSERT INTO channel_keys (handle, platform, channel_id) VALUES ($1, $2, nextval('channel_ids'))
-         ON CONFLICT DO NOTHING RETURNING channel_id",
-        &[&handle, &platform.as_str()],
-    )?;
-    if let Some(row) = made {
-        let id: i64 = row.get(0);
-        tx.execute(
-            "INSERT INTO channels (id, platform, handle) VALUES ($1, $2, $3)",
-            &[&id, &platform.as_str(), &handle],
-        )?;
-        return Ok(id);
-    }
-    let row = tx.query_one(
-        "SELECT channel_id FROM channel_keys WHERE handle = $1 AND platform = $2",
-        &[&handle, &platform.as_str()],
-    )?;
-    Ok(row.get(0))
-}
-
-fn write_channel(tx: Tx<'_, '_>, ctx: &Ctx, id: i64, c: &ChannelObservation) -> std::result::Result<bool, Failure> {
-    let (observed_at, followers) = (c.observed_at.unix(), to_i64(c.followers));
-    let (following, posts_count) = (opt_i64(c.following), opt_i64(c.posts_count));
-    // The current profile: a strictly newer record wins; a field it leaves out keeps its value.
-    tx.execute(
-        "UPDATE channels SET as_of = $2, followers = $3, name = coalesce($4, name), bio = coalesce($5, bio),
-            url = coalesce($6, url), email = coalesce($7, email), country = coalesce($8, country),
-            language = coalesce($9, language), category = coalesce($10, category),
-            following = coalesce($11, following), posts_count = coalesce($12, posts_count),
-            verified = coalesce($13, verified), is_business = coalesce($14, is_business),
-            is_private = coalesce($15, is_private), creator_id = coalesce($16, creator_id),
-            extra = coalesce($17, extra), source_id = $18
-         WHERE id = $1 AND (as_of IS NULL OR as_of < $2)",
-        &[
-            &id,
-            &observed_at,
-            &followers,
-            &c.name,
-            &c.bio,
-            &c.url,
-            &c.email,
-            &c.country,
-            &c.language,
-            &c.category,
-            &following,
-            &posts_count,
-            &c.verified,
-            &c.is_business,
-            &c.is_private,
-            &c.creator_id,
-            &c.extra,
-            &ctx.source,
-        ],
-    )?;
-    let changed = tx.execute(
-        "INSERT INTO channel_observations (channel_id, observed_at, followers, name, bio, url, email, country, language,
-            category, following, posts_count, verified, is_business, is_private, creator_id, extra, source_id, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-         ON CONFLICT (channel_id, observed_at) DO NOTHING",
-        &[
-            &id,
-            &observed_at,
-            &followers,
-            &c.name,
-            &c.bio,
-            &c.url,
-            &c.email,
-            &c.country,
-            &c.language,
-            &c.category,
-            &following,
-            &posts_count,
-            &c.verified,
-            &c.is_business,
-            &c.is_private,
-            &c.creator_id,
-            &c.extra,
-            &ctx.source,
-            &ctx.run,
-        ],
-    )? > 0;
-    follower_point(tx, ctx, id, c.observed_at, c.followers, true, None)?;
-    Ok(changed)
-}
-
-/// A follower count: a channel record's replaces a `followers` record's at the same
-/// instant, never the reverse; otherwise the first one written stays.
-fn follower_point(
-    tx: Tx<'_, '_>,
-    ctx: &Ctx,
-    id: i64,
-    observed_at: Timestamp,
-    followers: u64,
-    from_channel_record: bool,
-    extra: Option<&str>,
-) -> std::result::Result<bool, Failure> {
-    let values: [&(dyn postgres::types::ToSql + Sync); 7] =
-        [&id, &observed_at.unix(), &to_i64(followers), &from_channel_record, &ctx.source, &ctx.run, &extra];
-    let inserted = tx.execute(
-        "INSERT INTO follower_observations (channel_id, observed_at, followers, from_channel_record, source_id, run_id,
-            extra)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (channel_id, observed_at) DO NOTHING",
-        &values,
-    )?;
-    if inserted > 0 {
-        return Ok(true);
-    }
-    Ok(tx.execute(
-        "UPDATE follower_observations SET followers = $3, from_channel_record = $4, source_id = $5, run_id = $6,
-            extra = $7
-         WHERE channel_id = $1 AND observed_at = $2 AND $4 AND NOT from_channel_record",
-        &values,
-    )? > 0)
-}
-
-/// A follower sample: the newest observation of an account stays (one without a time
-/// counts as the oldest); at the same time the first one written stays.
-fn write_follower_sample(
-    tx: Tx<'_, '_>,
-    ctx: &Ctx,
-    id: i64,
-    f: &clout_core::FollowerSample,
-) -> std::result::Result<bool, Failure> {
-    let values: [&(dyn postgres::types::ToSql + Sync); 15] = [
-        &id,
-        &f.username,
-        &opt_i64(f.followers),
-        &opt_i64(f.following),
-        &opt_i64(f.posts_count),
-        &f.has_profile_pic,
-        &f.is_private,
-        &opt_i64(f.bio_length),
-        &f.full_name,
-        &f.has_external_url,
-        &f.verified,
-        &f.observed_at.map(Timestamp::unix),
-        &f.extra,
-        &ctx.source,
-        &ctx.run,
-    ];
-    let inserted = tx.execute(
-        "INSERT INTO follower_samples (channel_id, username, followers, following, posts_count, has_profile_pic,
-            is_private, bio_length, full_name, has_external_url, verified, observed_at, extra, source_id, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (channel_id, username) DO NOTHING",
-        &values,
-    )?;
-    if inserted > 0 {
-        return Ok(true);
-    }
-    Ok(tx.execute(
-        "UPDATE follower_samples SET followers = $3, following = $4, posts_count = $5, has_profile_pic = $6,
-            is_private = $7, bio_length = $8, full_name = $9, has_external_url = $10, verified = $11,
-            observed_at = $12, extra = $13, source_id = $14, run_id = $15
-         WHERE channel_id = $1 AND username = $2 AND coalesce(observed_at, -1) < coalesce($12, -1)",
-        &values,
-    )? > 0)
-}
-
-type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-
-/// One post observation; whether it changed the store, and the post's row id.
-fn write_post(tx: Tx<'_, '_>, ctx: &Ctx, id: i64, p: &PostObservation) -> std::result::Result<(bool, i64), Failure> {
-    let counts: Counts = (opt_i64(p.likes), opt_i64(p.comments), opt_i64(p.shares), opt_i64(p.views), opt_i64(p.saves));
-    let current = |tx: Tx<'_, '_>| -> std::result::Result<Option<(i64, i64, Counts)>, Failure> {
-        let row = tx.query_opt(
-            "SELECT id, observed_at, likes, comments, shares, views, saves FROM posts
-             WHERE channel_id = $1 AND post_id = $2",
-            &[&id, &p.post_id],
-        )?;
-        Ok(row.map(|r| (r.get(0), r.get(1), (r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)))))
-    };
-    let observed_at = match p.observed_at {
-        Some(t) => t,
-        None => {
-            // Without its own time an observation takes the import's; seen before with the
-            // same counts (now or in the history) it adds nothing.
-            if let Some((post, _, now)) = current(tx)? {
-                let seen = now == counts
-                    || tx
-                        .query_one(
-                            "SELECT EXISTS (SELECT 1 FROM post_observations WHERE channel_id = $1 AND post_ref = $2
-                                AND likes IS NOT DISTINCT FROM $3 AND comments IS NOT DISTINCT FROM $4
-                                AND shares IS NOT DISTINCT FROM $5 AND views IS NOT DISTINCT FROM $6
-                                AND saves IS NOT DISTINCT FROM $7)",
-                            &[&id, &post, &counts.0, &counts.1, &counts.2, &counts.3, &counts.4],
-                        )?
-                        .get::<_, bool>(0);
-                if seen {
-                    return Ok((false, post));
-                }
-            }
-            ctx.import_time
-        }
-    };
-    let hashtags = (!p.hashtags.is_empty()).then(|| p.hashtags.as_str());
-    let mentions = (!p.mentions.is_empty()).then(|| p.mentions.as_str());
-    let post_type = p.post_type.map(|t| t.as_str());
-    let defaulted = p.observed_at.is_none();
-    let inserted = tx.query_opt(
-        "INSERT INTO posts (channel_id, id, post_id, published_at, observed_at, likes, comments, shares, views, saves,
-            type, caption, hashtags, mentions, url, sponsored, extra, time_defaulted, source_id, run_id)
-         VALUES ($1, nextval('post_ids'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19)
-         ON CONFLICT (channel_id, post_id) DO NOTHING RETURNING id",
-        &[
-            &id,
-            &p.post_id,
-            &p.published_at.unix(),
-            &observed_at.unix(),
-            &counts.0,
-            &counts.1,
-            &counts.2,
-            &counts.3,
-            &counts.4,
-            &post_type,
-            &p.caption,
-            &hashtags,
-            &mentions,
-            &p.url,
-            &p.sponsored,
-            &p.extra,
-            &defaulted,
-            &ctx.source,
-            &ctx.run,
-        ],
-    )?;
-    if let Some(row) = inserted {
-        return Ok((true, row.get(0)));
-    }
-    let Some((post, current_at, _)) = current(tx)? else {
-        return Err(Failure::Store(Error::Corrupt(format!("post {} vanished during its upsert", p.post_id))));
-    };
-    if observed_at.unix() == current_at {
-        // The same instant as the current observation: the first one written stays.
-        return Ok((false, post));
-    }
-    if observed_at.unix() > current_at {
-        // The current observation joins the history, then the newer one replaces it.
-        tx.execute(
-            "INSERT INTO post_observations (channel_id, post_ref, observed_at, likes, comments, shares, views, saves,
-                time_defaulted, source_id, run_id)
-             SELECT channel_id, id, observed_at, likes, comments, shares, views, saves, time_defaulted, source_id, run_id
-             FROM posts WHERE channel_id = $1 AND id = $2
-             ON CONFLICT (channel_id, post_ref, observed_at) DO NOTHING",
-            &[&id, &post],
-        )?;
-        let updated = tx.execute(
-            "UPDATE posts SET published_at = $3, observed_at = $4, likes = $5, comments = $6, shares = $7, views = $8,
-                saves = $9, type = $10, caption = $11, hashtags = $12, mentions = $13, url = $14, sponsored = $15,
-                extra = $16, time_defaulted = $17, source_id = $18, run_id = $19
-             WHERE channel_id = $1 AND id = $2 AND observed_at < $4",
-            &[
-                &id,
-                &post,
-                &p.published_at.unix(),
-                &observed_at.unix(),
-                &counts.0,
-                &counts.1,
-                &counts.2,
-                &counts.3,
-                &counts.4,
-                &post_type,
-                &p.caption,
-                &hashtags,
-                &mentions,
-                &p.url,
-                &p.sponsored,
-                &p.extra,
-                &defaulted,
-                &ctx.source,
-                &ctx.run,
-            ],
-        )?;
-        return Ok((updated > 0, post));
-    }
-    // Older than the current observation: history only.
-    let changed = tx.execute(
-        "INSERT INTO post_observations (channel_id, post_ref, observed_at, likes, comments, shares, views, saves,
-            time_defaulted, source_id, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (channel_id, post_ref, observed_at) DO NOTHING",
-        &[
-            &id,
-            &post,
-            &observed_at.unix(),
-            &counts.0,
-            &counts.1,
-            &counts.2,
-            &counts.3,
-            &counts.4,
-            &defaulted,
-            &ctx.source,
-            &ctx.run,
-        ],
-    )? > 0;
-    Ok((changed, post))
-}
-
 fn retryable(e: &postgres::Error) -> bool {
     matches!(e.code(), Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE)
 }
@@ -627,9 +312,7 @@ impl Drop for PgRun<'_> {
         // The run is over: finished, or dropped without `finish` (an error, a panic), then
         // its status stays running until a later run marks it interrupted.
         if let Ok(mut client) = self.store.client.try_borrow_mut() {
-            client
-                .execute("SELECT pg_advisory_unlock($1, ($2::bigint)::int)", &[&crate::imports::RUN_LOCKS, &self.run.0])
-                .ok();
+            client.execute("SELECT pg_advisory_unlock($1, ($2::bigint)::int)", &[&crate::RUN_LOCKS, &self.run.0]).ok();
         }
     }
 }
