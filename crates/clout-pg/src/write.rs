@@ -21,7 +21,7 @@ use crate::{PgStore, db};
 
 mod rows;
 
-use rows::{Ctx, channel_id, follower_point, to_i64, write_channel, write_follower_sample, write_post};
+use rows::{Batch, Ctx, channel_id, follower_point, to_i64, write_channel, write_follower_sample, write_post};
 
 /// One import run while it writes, on the connection that holds its lock.
 pub(crate) struct PgRun<'s> {
@@ -34,6 +34,8 @@ pub(crate) struct PgRun<'s> {
     touched_posts: BTreeSet<i64>,
     written_posts: BTreeSet<i64>,
     writes: i64,
+    /// The batch statements, prepared on the run's connection once.
+    prepared: std::cell::RefCell<HashMap<&'static str, postgres::Statement>>,
 }
 
 /// A failure inside a batch: the database's (maybe worth a retry) or the store's.
@@ -75,6 +77,7 @@ impl<'s> PgRun<'s> {
             touched_posts: BTreeSet::new(),
             written_posts: BTreeSet::new(),
             writes: 0,
+            prepared: Default::default(),
         }
     }
 
@@ -86,7 +89,8 @@ impl<'s> PgRun<'s> {
         checkpoints: &[Checkpoint],
     ) -> std::result::Result<Outcome, Failure> {
         let mut client = self.store.client();
-        let mut tx = client.transaction()?;
+        let mut prepared = self.prepared.borrow_mut();
+        let mut tx = Batch { tx: client.transaction()?, prepared: &mut prepared };
         let mut out = Outcome::default();
         let ctx = Ctx { run: self.run.0, source: source.0, import_time: self.import_time };
         // New channels first, in key order.
@@ -225,7 +229,7 @@ impl<'s> PgRun<'s> {
                 &[&self.import_time.unix()],
             )?;
         }
-        tx.commit()?;
+        tx.tx.commit()?;
         Ok(out)
     }
 }

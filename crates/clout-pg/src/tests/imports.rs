@@ -90,6 +90,44 @@ fn a_posts_newest_observation_is_current_and_every_other_joins_its_history() {
 }
 
 #[test]
+fn a_follower_samples_newest_observation_stays_and_a_timeless_one_counts_as_the_oldest() {
+    let sample = |followers: u64, at: Option<i64>| {
+        Record::Follower(clout_core::FollowerSample {
+            platform: Platform::Instagram,
+            handle: Handle::parse("chef").unwrap(),
+            username: "fan".into(),
+            followers: Some(followers),
+            following: Some(10),
+            posts_count: Some(3),
+            has_profile_pic: Some(true),
+            is_private: Some(false),
+            bio_length: Some(12),
+            full_name: None,
+            has_external_url: None,
+            verified: None,
+            observed_at: at.map(t),
+            extra: None,
+        })
+    };
+    for (name, mut s, _) in backends() {
+        let stats = import(
+            s.as_mut(),
+            1_000,
+            &[
+                vec![sample(100, Some(10))],
+                // The same time (the first stays), a newer one (replaces), an older one and
+                // one without a time (both older than what is kept).
+                vec![sample(200, Some(10)), sample(300, Some(20)), sample(50, Some(5)), sample(60, None)],
+                // The same records again change nothing.
+                vec![sample(100, Some(10)), sample(300, Some(20))],
+            ],
+        );
+        let counts: Vec<(u64, u64)> = stats.iter().map(|b| (b.written, b.unchanged)).collect();
+        assert_eq!(counts, [(1, 0), (1, 3), (0, 2)], "{name}");
+    }
+}
+
+#[test]
 fn deals_and_conversions_are_kept_once_and_read_back_in_order() {
     for (name, mut s, ids) in backends() {
         let deal = |agreed: i64, fee: i64| {

@@ -3,7 +3,10 @@
 
 use clout_core::{ChannelObservation, Platform, PostObservation, Timestamp};
 use clout_store::Error;
-use postgres::Transaction;
+use std::collections::HashMap;
+
+use postgres::types::ToSql;
+use postgres::{Row, Statement, Transaction};
 
 use super::Failure;
 
@@ -14,7 +17,42 @@ pub(super) struct Ctx {
     pub(super) import_time: Timestamp,
 }
 
-pub(super) type Tx<'a, 'b> = &'a mut Transaction<'b>;
+/// A batch's transaction, with the run's statements prepared once on its connection:
+/// each statement then costs one round trip instead of a parse and an execution.
+pub(super) struct Batch<'c, 'm> {
+    pub(super) tx: Transaction<'c>,
+    pub(super) prepared: &'m mut HashMap<&'static str, Statement>,
+}
+
+pub(super) type Tx<'a, 'c, 'm> = &'a mut Batch<'c, 'm>;
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl Batch<'_, '_> {
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(st) = self.prepared.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.tx.prepare(sql)?;
+        self.prepared.insert(sql, st.clone());
+        Ok(st)
+    }
+
+    pub(super) fn execute(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.tx.execute(&st, params)
+    }
+
+    pub(super) fn query_opt(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Row>, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.tx.query_opt(&st, params)
+    }
+
+    pub(super) fn query_one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.tx.query_one(&st, params)
+    }
+}
 
 pub(super) fn opt_i64(v: Option<u64>) -> Option<i64> {
     v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
@@ -25,7 +63,7 @@ pub(super) fn to_i64(n: u64) -> i64 {
 }
 
 /// The id of a channel, made (with its key) when it is new.
-pub(super) fn channel_id(tx: Tx<'_, '_>, platform: Platform, handle: &str) -> std::result::Result<i64, Failure> {
+pub(super) fn channel_id(tx: Tx<'_, '_, '_>, platform: Platform, handle: &str) -> std::result::Result<i64, Failure> {
     let made = tx.query_opt(
         "INSERT INTO channel_keys (handle, platform, channel_id) VALUES ($1, $2, nextval('channel_ids'))
          ON CONFLICT DO NOTHING RETURNING channel_id",
@@ -47,7 +85,7 @@ pub(super) fn channel_id(tx: Tx<'_, '_>, platform: Platform, handle: &str) -> st
 }
 
 pub(super) fn write_channel(
-    tx: Tx<'_, '_>,
+    tx: Tx<'_, '_, '_>,
     ctx: &Ctx,
     id: i64,
     c: &ChannelObservation,
@@ -119,7 +157,7 @@ pub(super) fn write_channel(
 /// A follower count: a channel record's replaces a `followers` record's at the same
 /// instant, never the reverse; otherwise the first one written stays.
 pub(super) fn follower_point(
-    tx: Tx<'_, '_>,
+    tx: Tx<'_, '_, '_>,
     ctx: &Ctx,
     id: i64,
     observed_at: Timestamp,
@@ -149,7 +187,7 @@ pub(super) fn follower_point(
 /// A follower sample: the newest observation of an account stays (one without a time
 /// counts as the oldest); at the same time the first one written stays.
 pub(super) fn write_follower_sample(
-    tx: Tx<'_, '_>,
+    tx: Tx<'_, '_, '_>,
     ctx: &Ctx,
     id: i64,
     f: &clout_core::FollowerSample,
@@ -185,7 +223,7 @@ pub(super) fn write_follower_sample(
         "UPDATE follower_samples SET followers = $3, following = $4, posts_count = $5, has_profile_pic = $6,
             is_private = $7, bio_length = $8, full_name = $9, has_external_url = $10, verified = $11,
             observed_at = $12, extra = $13, source_id = $14, run_id = $15
-         WHERE channel_id = $1 AND username = $2 AND coalesce(observed_at, -1) < coalesce($12, -1)",
+         WHERE channel_id = $1 AND username = $2 AND coalesce(observed_at, -1) < coalesce($12::bigint, -1)",
         &values,
     )? > 0)
 }
@@ -194,13 +232,13 @@ type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
 /// One post observation; whether it changed the store, and the post's row id.
 pub(super) fn write_post(
-    tx: Tx<'_, '_>,
+    tx: Tx<'_, '_, '_>,
     ctx: &Ctx,
     id: i64,
     p: &PostObservation,
 ) -> std::result::Result<(bool, i64), Failure> {
     let counts: Counts = (opt_i64(p.likes), opt_i64(p.comments), opt_i64(p.shares), opt_i64(p.views), opt_i64(p.saves));
-    let current = |tx: Tx<'_, '_>| -> std::result::Result<Option<(i64, i64, Counts)>, Failure> {
+    let current = |tx: Tx<'_, '_, '_>| -> std::result::Result<Option<(i64, i64, Counts)>, Failure> {
         let row = tx.query_opt(
             "SELECT id, observed_at, likes, comments, shares, views, saves FROM posts
              WHERE channel_id = $1 AND post_id = $2",
