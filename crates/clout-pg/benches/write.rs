@@ -8,6 +8,8 @@
 //! `CLOUT_TEST_POSTGRES`'s. SQLite is a data directory in a temporary directory, as
 //! `clout import` writes it (WAL, synchronous NORMAL).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use clout_core::Record;
