@@ -21,42 +21,32 @@ pub(super) trait Backend: AccountStore + CampaignStore + ImportStore {}
 
 impl<T: AccountStore + CampaignStore + ImportStore> Backend for T {}
 
-/// Both backends with two channels, `instagram/chef` and `instagram/baker`, whose ids
-/// are returned in that order.
+/// Both backends with two channels, `instagram/chef` and `instagram/baker`, imported
+/// through the interface; their ids are returned in that order.
 pub(super) fn backends() -> Vec<(&'static str, Box<dyn Backend>, Vec<i64>)> {
-    let (sqlite, ids) = sqlite_with_channels();
+    let sqlite = Store::open_in_memory().unwrap();
     let pg = PgStore::connect(&testing::database()).unwrap();
-    // The channel interface is not on PostgreSQL yet: the channels are written directly.
-    for (id, handle) in [(7_i64, "chef"), (8, "baker")] {
-        pg.execute(
-            "INSERT INTO channel_keys (handle, platform, channel_id) VALUES ($1, 'instagram', $2)",
-            &[&handle, &id],
-        )
-        .unwrap();
-        pg.execute("INSERT INTO channels (id, platform, handle) VALUES ($1, 'instagram', $2)", &[&id, &handle])
-            .unwrap();
+    let mut out: Vec<(&'static str, Box<dyn Backend>, Vec<i64>)> = Vec::new();
+    for (name, mut s) in [("sqlite", Box::new(sqlite) as Box<dyn Backend>), ("postgres", Box::new(pg))] {
+        let mut run = s.begin_run(t(1_000), &["a.ndjson".to_string()]).unwrap();
+        let source = run.source_id("a.ndjson").unwrap();
+        let follower_count = |handle: &str| {
+            Record::Followers(FollowerObservation {
+                platform: Platform::Instagram,
+                handle: Handle::parse(handle).unwrap(),
+                observed_at: t(900),
+                followers: 5_000,
+                extra: None,
+            })
+        };
+        run.write_batch(&[follower_count("chef"), follower_count("baker")], source, &[]).unwrap();
+        let ids = run.touched_channel_ids();
+        run.finish(RunStatus::Completed, t(1_000), None).unwrap();
+        // The first channel named gets the lower id.
+        assert_eq!(ids.len(), 2, "{name}");
+        out.push((name, s, ids));
     }
-    vec![("sqlite", Box::new(sqlite), ids), ("postgres", Box::new(pg), vec![7, 8])]
-}
-
-fn sqlite_with_channels() -> (Store, Vec<i64>) {
-    let mut sqlite = Store::open_in_memory().unwrap();
-    let mut run = sqlite.begin_run(t(1_000), &["a.ndjson".to_string()]).unwrap();
-    let source = run.source_id("a.ndjson").unwrap();
-    let follower_count = |handle: &str| {
-        Record::Followers(FollowerObservation {
-            platform: Platform::Instagram,
-            handle: Handle::parse(handle).unwrap(),
-            observed_at: t(900),
-            followers: 5_000,
-            extra: None,
-        })
-    };
-    run.write_batch(&[follower_count("chef"), follower_count("baker")], source, &[]).unwrap();
-    run.finish(RunStatus::Completed, t(1_000), None).unwrap();
-    let id = |h: &str| clout_store::ChannelStore::channel_id(&sqlite, Platform::Instagram, h).unwrap().unwrap();
-    let ids = vec![id("chef"), id("baker")];
-    (sqlite, ids)
+    out
 }
 
 #[test]

@@ -93,21 +93,34 @@ impl<'s> PgRun<'s> {
         let mut tx = Batch { tx: client.transaction()?, prepared: &mut prepared };
         let mut out = Outcome::default();
         let ctx = Ctx { run: self.run.0, source: source.0, import_time: self.import_time };
-        // New channels first, in key order.
+        // New channels first: ids in the order the records name them (as SQLite gives
+        // rowids), keys taken in key order (so two batches never wait on each other's).
         let mut ids: BTreeMap<(Platform, String), i64> = BTreeMap::new();
+        let mut new: Vec<(Platform, String)> = Vec::new();
         for record in records {
             if let Some((platform, handle)) = record.channel() {
                 let key = (platform, handle.as_str().to_string());
-                if let Some(id) = self.channels.get(&key) {
-                    ids.insert(key, *id);
-                } else {
-                    ids.entry(key).or_insert(0);
+                if let std::collections::btree_map::Entry::Vacant(slot) = ids.entry(key) {
+                    let known = self.channels.get(slot.key()).copied();
+                    if known.is_none() {
+                        new.push(slot.key().clone());
+                    }
+                    slot.insert(known.unwrap_or(0));
                 }
             }
         }
-        for ((platform, handle), id) in ids.iter_mut().filter(|(_, id)| **id == 0) {
-            *id = channel_id(&mut tx, *platform, handle)?;
-            out.channels.push(((*platform, handle.clone()), *id));
+        if !new.is_empty() {
+            let fresh = tx.query(
+                "SELECT nextval('channel_ids') FROM generate_series(1, $1::bigint) ORDER BY 1",
+                &[&(new.len() as i64)],
+            )?;
+            let proposed: HashMap<&(Platform, String), i64> =
+                new.iter().zip(fresh.iter().map(|r| r.get::<_, i64>(0))).collect();
+            for ((platform, handle), id) in ids.iter_mut().filter(|(_, id)| **id == 0) {
+                let key = (*platform, handle.clone());
+                *id = channel_id(&mut tx, *platform, handle, proposed[&key])?;
+                out.channels.push((key, *id));
+            }
         }
         // Per-channel rows are written in the order of their channels (a stable sort keeps
         // each channel's records in the order given, which decides what stays), so two

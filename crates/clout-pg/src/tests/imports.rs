@@ -128,6 +128,26 @@ fn a_follower_samples_newest_observation_stays_and_a_timeless_one_counts_as_the_
 }
 
 #[test]
+fn new_channels_get_ids_in_the_order_the_records_name_them_above_every_other() {
+    for (name, mut s, ids) in backends() {
+        let deal = |handle: &str, agreed: i64| {
+            Record::Deal(DealRecord {
+                platform: Platform::Instagram,
+                handle: Handle::parse(handle).unwrap(),
+                deliverable: Deliverable::Post,
+                fee: usd(1_000),
+                agreed_at: t(agreed),
+                extra: None,
+            })
+        };
+        import(s.as_mut(), 1_000, &[vec![deal("zeta", 1), deal("alpha", 2), deal("zeta", 3), deal("mid", 4)]]);
+        let got: Vec<(String, i64)> = s.deals().unwrap().into_iter().map(|d| (d.handle, d.channel_id)).collect();
+        let id = |h: &str| got.iter().find(|(handle, _)| handle == h).unwrap().1;
+        assert!(id("zeta") > ids[1] && id("zeta") < id("alpha") && id("alpha") < id("mid"), "{name}: {got:?}");
+    }
+}
+
+#[test]
 fn deals_and_conversions_are_kept_once_and_read_back_in_order() {
     for (name, mut s, ids) in backends() {
         let deal = |agreed: i64, fee: i64| {

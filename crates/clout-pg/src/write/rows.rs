@@ -48,6 +48,11 @@ impl Batch<'_, '_> {
         self.tx.query_opt(&st, params)
     }
 
+    pub(super) fn query(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>, postgres::Error> {
+        let st = self.statement(sql)?;
+        self.tx.query(&st, params)
+    }
+
     pub(super) fn query_one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row, postgres::Error> {
         let st = self.statement(sql)?;
         self.tx.query_one(&st, params)
@@ -62,21 +67,26 @@ pub(super) fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// The id of a channel, made (with its key) when it is new.
-pub(super) fn channel_id(tx: Tx<'_, '_, '_>, platform: Platform, handle: &str) -> std::result::Result<i64, Failure> {
+/// The id of a channel, made with id `proposed` (and its key) when it is new.
+pub(super) fn channel_id(
+    tx: Tx<'_, '_, '_>,
+    platform: Platform,
+    handle: &str,
+    proposed: i64,
+) -> std::result::Result<i64, Failure> {
     let made = tx.query_opt(
-        "INSERT INTO channel_keys (handle, platform, channel_id) VALUES ($1, $2, nextval('channel_ids'))
+        "INSERT INTO channel_keys (handle, platform, channel_id) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING channel_id",
-        &[&handle, &platform.as_str()],
+        &[&handle, &platform.as_str(), &proposed],
     )?;
-    if let Some(row) = made {
-        let id: i64 = row.get(0);
+    if made.is_some() {
         tx.execute(
             "INSERT INTO channels (id, platform, handle) VALUES ($1, $2, $3)",
-            &[&id, &platform.as_str(), &handle],
+            &[&proposed, &platform.as_str(), &handle],
         )?;
-        return Ok(id);
+        return Ok(proposed);
     }
+    // Another node made it first (its id stays; the proposed one is never used).
     let row = tx.query_one(
         "SELECT channel_id FROM channel_keys WHERE handle = $1 AND platform = $2",
         &[&handle, &platform.as_str()],
