@@ -11,14 +11,17 @@
 //! - The schema and every statement follow the rules written at the top of
 //!   `schema/v1.sql`, which keep it within what Citus distributes (docs/deploy.md).
 //!
-//! Status: the account, campaign and import interfaces ([`clout_store::AccountStore`],
-//! [`clout_store::CampaignStore`], [`clout_store::ImportStore`]) are implemented and
-//! tested against a real PostgreSQL; the others are not yet, so `--store postgres://` is
-//! not offered by the command line or the server (docs/deploy.md).
+//! Status: the account, campaign, import, post-search and brand-safety interfaces are
+//! implemented and tested against a real PostgreSQL; the channel interface
+//! ([`clout_store::ChannelStore`]) and text search are not yet, so `--store postgres://`
+//! is not offered by the command line or the server (docs/deploy.md).
 
 mod accounts;
 mod campaigns;
+mod derived;
 mod imports;
+mod posts;
+mod safety;
 mod schema;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

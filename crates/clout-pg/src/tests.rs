@@ -4,22 +4,25 @@
 //! either backend's output.
 
 use clout_core::{FollowerObservation, Handle, Platform, Record, Timestamp};
-use clout_store::{AccountStore, CampaignStore, Error, ImportStore, RunStatus, Store, UserChange};
+use clout_store::{
+    AccountStore, CampaignStore, Error, ImportStore, PostSearch, RunStatus, SafetyStore, Store, UserChange,
+};
 
 use crate::{PgStore, testing};
 
 mod campaigns;
 mod imports;
 mod layout;
+mod search;
 
 fn t(s: i64) -> Timestamp {
     Timestamp::from_unix(s)
 }
 
 /// What these tests use of a backend.
-pub(super) trait Backend: AccountStore + CampaignStore + ImportStore {}
+pub(super) trait Backend: AccountStore + CampaignStore + ImportStore + PostSearch + SafetyStore {}
 
-impl<T: AccountStore + CampaignStore + ImportStore> Backend for T {}
+impl<T: AccountStore + CampaignStore + ImportStore + PostSearch + SafetyStore> Backend for T {}
 
 /// Both backends with two channels, `instagram/chef` and `instagram/baker`, imported
 /// through the interface; their ids are returned in that order.

@@ -355,6 +355,7 @@ pub mod decode {
     pub use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
     pub use crate::columns::Cells;
     pub use crate::metrics::peers_from;
+    pub use crate::posts::{FOUND_POST_COLUMNS, FOUND_POST_TAIL, POST_TEXT_COLUMNS, found_post_row, post_text_row};
     pub use crate::runs::{RUN_COLUMNS, run_row};
     pub use crate::shared::{SEARCH_COLUMNS, SHARE_COLUMNS, search_row, share_row};
 }

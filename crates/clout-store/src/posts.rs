@@ -6,7 +6,7 @@ use clout_core::engagement::PostSnapshot;
 use clout_core::{Platform, Timestamp};
 
 use crate::channels::PostRow;
-use crate::columns::{platform_col, u64_col};
+use crate::columns::{Cells, SqliteRow, collect, platform_col, u32_col, u64_col};
 use crate::{Result, Store};
 
 /// One post's searchable text and what a post search filters on.
@@ -45,6 +45,76 @@ pub struct FoundPost {
     pub post: PostRow,
 }
 
+/// A post's text columns for [`post_text_row`], from
+/// `posts p JOIN channels c ON c.id = p.channel_id`.
+pub const POST_TEXT_COLUMNS: &str = "p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption,
+    p.hashtags, p.mentions, p.likes, p.comments, p.shares, p.type";
+
+/// A post's text of [`POST_TEXT_COLUMNS`].
+pub fn post_text_row<R: Cells + ?Sized>(r: &R) -> Result<PostText> {
+    let text = |i: usize| -> Result<String> { Ok(r.text(i)?.unwrap_or_default()) };
+    Ok(PostText {
+        post_id: r.int_req(0)?,
+        channel_id: r.int_req(1)?,
+        platform: platform_col(&r.text_req(2)?)?,
+        published_at: r.int_req(3)?,
+        sponsored: r.flag(4)?.unwrap_or(false),
+        caption: text(5)?,
+        hashtags: text(6)?,
+        mentions: text(7)?,
+        likes: u64_col(r.int(8)?),
+        comments: u64_col(r.int(9)?),
+        shares: u64_col(r.int(10)?),
+        post_type: r.text(11)?.as_deref().and_then(clout_core::PostType::parse),
+    })
+}
+
+/// A found post's columns for [`found_post_row`] (the 15th counts its observations),
+/// from `posts p JOIN channels c ON c.id = p.channel_id JOIN sources s ON s.id = p.source_id`.
+pub const FOUND_POST_COLUMNS: &str = "p.id, p.channel_id, c.platform, c.handle, c.name, c.followers,
+    p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at";
+
+/// The columns after [`FOUND_POST_COLUMNS`]'s and the count of observations.
+pub const FOUND_POST_TAIL: &str = "p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path, p.mentions";
+
+/// A found post of [`FOUND_POST_COLUMNS`], its count of observations, then [`FOUND_POST_TAIL`].
+pub fn found_post_row<R: Cells + ?Sized>(r: &R) -> Result<FoundPost> {
+    let list = |i: usize| -> Result<Vec<String>> {
+        Ok(r.text(i)?
+            .map(|h| h.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default())
+    };
+    let post = PostRow {
+        snapshot: PostSnapshot {
+            post_id: r.text_req(6)?,
+            published_at: Timestamp::from_unix(r.int_req(7)?),
+            likes: u64_col(r.int(8)?),
+            comments: u64_col(r.int(9)?),
+            shares: u64_col(r.int(10)?),
+            views: u64_col(r.int(11)?),
+        },
+        saves: u64_col(r.int(12)?),
+        observed_at: Timestamp::from_unix(r.int_req(13)?),
+        observations: u32_col(r.int_req(14)?)?,
+        post_type: r.text(15)?,
+        caption: r.text(16)?,
+        hashtags: list(17)?,
+        mentions: list(21)?,
+        url: r.text(18)?,
+        sponsored: r.flag(19)?,
+        source: r.text_req(20)?,
+    };
+    Ok(FoundPost {
+        post_id: r.int_req(0)?,
+        channel_id: r.int_req(1)?,
+        platform: platform_col(&r.text_req(2)?)?,
+        handle: r.text_req(3)?,
+        name: r.text(4)?,
+        followers: u64_col(r.int(5)?),
+        post,
+    })
+}
+
 /// Ids are read this many at a time (SQLite allows 32,766 parameters).
 const IDS_PER_STATEMENT: usize = 500;
 
@@ -67,27 +137,9 @@ impl Store {
     /// mix two states.
     pub(crate) fn for_each_post_text(&self, which: PostSet<'_>, f: &mut dyn FnMut(PostText)) -> Result<Option<i64>> {
         let before = self.derived_writes()?;
-        let select =
-            "SELECT p.id, p.channel_id, c.platform, p.published_at, p.sponsored, p.caption, p.hashtags, p.mentions,
-                p.likes, p.comments, p.shares, p.type
-             FROM posts p JOIN channels c ON c.id = p.channel_id";
+        let select = format!("SELECT {POST_TEXT_COLUMNS} FROM posts p JOIN channels c ON c.id = p.channel_id");
         let mut read = |r: &rusqlite::Row<'_>| -> Result<()> {
-            let text =
-                |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
-            f(PostText {
-                post_id: r.get(0)?,
-                channel_id: r.get(1)?,
-                platform: platform_col(&r.get::<_, String>(2)?)?,
-                published_at: r.get(3)?,
-                sponsored: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
-                caption: text(5)?,
-                hashtags: text(6)?,
-                mentions: text(7)?,
-                likes: u64_col(r.get(8)?),
-                comments: u64_col(r.get(9)?),
-                shares: u64_col(r.get(10)?),
-                post_type: r.get::<_, Option<String>>(11)?.as_deref().and_then(clout_core::PostType::parse),
-            });
+            f(post_text_row(&SqliteRow(r))?);
             Ok(())
         };
         match which {
@@ -138,49 +190,12 @@ impl Store {
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
             let marks = vec!["?"; chunk.len()].join(", ");
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT p.id, p.channel_id, c.platform, c.handle, c.name, c.followers,
-                    p.post_id, p.published_at, p.likes, p.comments, p.shares, p.views, p.saves, p.observed_at,
-                    1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
-                    p.type, p.caption, p.hashtags, p.url, p.sponsored, s.path, p.mentions
+                "SELECT {FOUND_POST_COLUMNS}, 1 + (SELECT count(*) FROM post_observations o WHERE o.post_ref = p.id),
+                    {FOUND_POST_TAIL}
                  FROM posts p JOIN channels c ON c.id = p.channel_id JOIN sources s ON s.id = p.source_id
                  WHERE p.id IN ({marks})"
             ))?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
-            while let Some(r) = rows.next()? {
-                let list = |i: usize| -> rusqlite::Result<Vec<String>> {
-                    Ok(r.get::<_, Option<String>>(i)?
-                        .map(|h| h.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect())
-                        .unwrap_or_default())
-                };
-                let post = PostRow {
-                    snapshot: PostSnapshot {
-                        post_id: r.get(6)?,
-                        published_at: Timestamp::from_unix(r.get(7)?),
-                        likes: u64_col(r.get(8)?),
-                        comments: u64_col(r.get(9)?),
-                        shares: u64_col(r.get(10)?),
-                        views: u64_col(r.get(11)?),
-                    },
-                    saves: u64_col(r.get(12)?),
-                    observed_at: Timestamp::from_unix(r.get(13)?),
-                    observations: r.get(14)?,
-                    post_type: r.get(15)?,
-                    caption: r.get(16)?,
-                    hashtags: list(17)?,
-                    mentions: list(21)?,
-                    url: r.get(18)?,
-                    sponsored: r.get(19)?,
-                    source: r.get(20)?,
-                };
-                let row = FoundPost {
-                    post_id: r.get(0)?,
-                    channel_id: r.get(1)?,
-                    platform: platform_col(&r.get::<_, String>(2)?)?,
-                    handle: r.get(3)?,
-                    name: r.get(4)?,
-                    followers: u64_col(r.get(5)?),
-                    post,
-                };
+            for row in collect(stmt.query(rusqlite::params_from_iter(chunk))?, |r| found_post_row(r))? {
                 found.insert(row.post_id, row);
             }
         }
