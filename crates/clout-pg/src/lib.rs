@@ -17,12 +17,19 @@
 //! is not offered by the command line or the server (docs/deploy.md).
 
 mod accounts;
+mod audience;
+mod channel_api;
+mod channels;
 mod campaigns;
 mod derived;
 mod imports;
+mod inputs;
+mod metrics;
+mod niches;
 mod posts;
 mod safety;
 mod schema;
+mod text;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod write;

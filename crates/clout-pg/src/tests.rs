@@ -5,24 +5,35 @@
 
 use clout_core::{FollowerObservation, Handle, Platform, Record, Timestamp};
 use clout_store::{
-    AccountStore, CampaignStore, Error, ImportStore, PostSearch, RunStatus, SafetyStore, Store, UserChange,
+    AccountStore, CampaignStore, ChannelStore, Error, ImportStore, PostSearch, RunStatus, SafetyStore, Store,
+    TextSearch, UserChange,
 };
 
 use crate::{PgStore, testing};
 
 mod campaigns;
 mod imports;
+mod audience;
+mod channels;
+mod derived;
 mod layout;
 mod search;
+mod text;
 
 fn t(s: i64) -> Timestamp {
     Timestamp::from_unix(s)
 }
 
 /// What these tests use of a backend.
-pub(super) trait Backend: AccountStore + CampaignStore + ImportStore + PostSearch + SafetyStore {}
+pub(super) trait Backend:
+    AccountStore + CampaignStore + ChannelStore + ImportStore + PostSearch + SafetyStore + TextSearch
+{
+}
 
-impl<T: AccountStore + CampaignStore + ImportStore + PostSearch + SafetyStore> Backend for T {}
+impl<T: AccountStore + CampaignStore + ChannelStore + ImportStore + PostSearch + SafetyStore + TextSearch> Backend
+    for T
+{
+}
 
 /// Both backends with two channels, `instagram/chef` and `instagram/baker`, imported
 /// through the interface; their ids are returned in that order.
