@@ -74,10 +74,10 @@ impl PgStore {
                         tx.execute(&format!("DELETE FROM {table} WHERE channel_id = ANY($1)"), &[&chunk])
                             .map_err(db)?;
                     }
-                    let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
-                    for row in
-                        rows.iter().filter(|(id, _)| *id >= first && *id <= last && chunk.binary_search(id).is_ok())
-                    {
+                    // Ids ascending (as the contract asks) are found by halving; others one by one.
+                    let sorted = chunk.is_sorted();
+                    let named = |id: &i64| if sorted { chunk.binary_search(id).is_ok() } else { chunk.contains(id) };
+                    for row in rows.iter().filter(|(id, _)| named(id)) {
                         insert(&mut tx, std::slice::from_ref(row)).map_err(db)?;
                     }
                     tx.commit().map_err(db)?;

@@ -11,16 +11,17 @@
 //! - The schema and every statement follow the rules written at the top of
 //!   `schema/v1.sql`, which keep it within what Citus distributes (docs/deploy.md).
 //!
-//! Status: the account, campaign, import, post-search and brand-safety interfaces are
-//! implemented and tested against a real PostgreSQL; the channel interface
-//! ([`clout_store::ChannelStore`]) and text search are not yet, so `--store postgres://`
-//! is not offered by the command line or the server (docs/deploy.md).
+//! Status: every interface of the store (accounts, campaigns, imports, channels and their
+//! derived state, post search, text search, brand safety) is implemented and checked by
+//! the same contract tests as SQLite's store, on a real PostgreSQL. The application does
+//! not open a PostgreSQL store yet, so `--store postgres://` is not offered by the command
+//! line or the server (docs/deploy.md).
 
 mod accounts;
 mod audience;
+mod campaigns;
 mod channel_api;
 mod channels;
-mod campaigns;
 mod derived;
 mod imports;
 mod inputs;
@@ -29,9 +30,9 @@ mod niches;
 mod posts;
 mod safety;
 mod schema;
-mod text;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod text;
 mod write;
 
 use std::cell::{RefCell, RefMut};
@@ -130,19 +131,7 @@ impl PgStore {
         {
             return Ok(peers.clone());
         }
-        let mut fits = Vec::new();
-        for r in self.rows("SELECT platform, a, b, n FROM platform_fits ORDER BY platform", &[])? {
-            let r = PgRow(&r);
-            let platform = r.text_req(0)?;
-            fits.push(clout_store::PlatformFit {
-                platform: clout_core::Platform::parse(&platform).map_err(|e| Error::Corrupt(e.to_string()))?,
-                fit: clout_core::SizeFit {
-                    a: r.real(1)?.unwrap_or_default(),
-                    b: r.real(2)?.unwrap_or_default(),
-                    n: r.int_req(3)?.max(0) as usize,
-                },
-            });
-        }
+        let fits = self.platform_fits()?;
         let mut groups = Vec::new();
         for r in self.rows("SELECT platform, bucket, rates FROM bucket_stats", &[])? {
             let rates: Option<Vec<u8>> = r.try_get(2).map_err(db)?;

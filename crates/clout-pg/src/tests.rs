@@ -11,11 +11,11 @@ use clout_store::{
 
 use crate::{PgStore, testing};
 
-mod campaigns;
-mod imports;
 mod audience;
+mod campaigns;
 mod channels;
 mod derived;
+mod imports;
 mod layout;
 mod search;
 mod text;

@@ -159,15 +159,28 @@ CREATE TABLE channel_niches (
     evidence text NOT NULL,
     PRIMARY KEY (channel_id, niche)
 );
--- The searchable text of each channel (SQLite keeps it in FTS5; here it is plain rows).
+-- The searchable text of each channel (SQLite keeps it in FTS5): the text as written, and
+-- its words in `doc` (text.rs): handle and name weighted A, bio B, hashtags C, captions D.
+-- Words are runs of letters and digits, lowercased by the backend, folded by `unaccent`
+-- (café is cafe, Straße strasse) and stemmed by Snowball's English stemmer, with no stop
+-- words (`and` is a word a query may require). `unaccent` is one of PostgreSQL's contrib
+-- extensions, trusted: a user who may create objects in the database may create it (under
+-- Citus, every node must have it installed).
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY clout_english_stem (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION clout_english (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION clout_english
+    ADD MAPPING FOR asciiword, word, numword, uint, sfloat WITH unaccent, clout_english_stem;
 CREATE TABLE channel_text (
     channel_id bigint PRIMARY KEY REFERENCES channels (id),
     handle text NOT NULL,
     name text NOT NULL,
     bio text NOT NULL,
     captions text NOT NULL,
-    hashtags text NOT NULL
+    hashtags text NOT NULL,
+    doc tsvector NOT NULL
 );
+CREATE INDEX channel_text_words ON channel_text USING gin (doc);
 CREATE TABLE channel_tags (
     channel_id bigint PRIMARY KEY REFERENCES channels (id),
     tags text NOT NULL
