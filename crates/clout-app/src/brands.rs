@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use clout_core::{Platform, Timestamp};
 use clout_index::posts::{BrandTally, PostFilter, PostTally};
-use clout_store::ChannelStore;
 
 use crate::query::{QueryError, invalid, limit, moment, offset, unknown};
 use crate::{App, Error, Result};

@@ -32,7 +32,6 @@ use clout_core::record::PostType;
 use clout_core::text::TextQuery;
 use clout_core::{Tier, Timestamp};
 use clout_index::posts::{PostFilter, PostReader};
-use clout_store::{ChannelStore, PostSearch};
 
 use crate::channels::ChannelView;
 use crate::posts::PostView;

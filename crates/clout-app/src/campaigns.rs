@@ -9,7 +9,7 @@
 use clout_core::Timestamp;
 use clout_core::campaign::{CampaignTotals, MemberFigures, Stage, Versus};
 use clout_core::money::Money;
-use clout_store::{ChannelStore, CreatorProfile, LinkedPost, NoteRow};
+use clout_store::{CreatorProfile, LinkedPost, NoteRow};
 
 use crate::accounts::Actor;
 use crate::channels::{ChannelView, parse_channel_ref};

@@ -4,7 +4,7 @@ use clout_core::benchmark::BucketStats;
 use clout_core::engagement::engagement_window;
 use clout_core::metric::{MetricKey, MetricValue};
 use clout_core::{Handle, Metric, NullReason, Platform, SizeFit, Tier, TierPreset};
-use clout_store::{ChannelFilter, ChannelRow, ChannelStore, FollowerPoint, PostRow, StoredNiche};
+use clout_store::{ChannelFilter, ChannelRow, FollowerPoint, PostRow, StoredNiche};
 
 use crate::{App, Error, Result};
 

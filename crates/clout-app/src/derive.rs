@@ -174,7 +174,7 @@ impl App {
             self.store.replace_quality(&[])?;
             self.store.replace_follower_verdicts(Channels::Range(i64::MIN, i64::MAX), &[])?;
             text.absorb(&[], &self.store.replace_niches(&[], &[])?);
-            text.finish(&self.store);
+            text.finish(&*self.store);
             let empty = RecomputeSummary { channels: 0, with_rate: 0, fits: Vec::new() };
             return Ok((empty, NicheSummary { channels: 0, labelled: 0 }, 0));
         };
@@ -197,7 +197,7 @@ impl App {
         let mut clock = Phases::start();
         let (mut derived, niches) = self.read_work(&work, ids, workers, &mut text)?;
         clock.lap("read channels from their posts (metrics, growth, text, labels written)");
-        text.finish(&self.store);
+        text.finish(&*self.store);
         clock.lap("full-text index committed");
         derived.sort_by_key(|d| d.id);
         if let Scope::Touched(ids) = scope {
@@ -255,7 +255,7 @@ impl App {
         }
         let mut derived: Vec<Derived> = Vec::new();
         let mut niches = NicheSummary { channels: 0, labelled: 0 };
-        let mut absorb = |store: &mut clout_store::Store, part: Part| -> Result<()> {
+        let mut absorb = |store: &mut dyn clout_store::Backend, part: Part| -> Result<()> {
             let changes = match part.work {
                 Work::Range(after, up_to) => store.replace_niches_in((after, up_to), &part.labels, &part.texts)?,
                 Work::Ids(start, end) => store.replace_niches_of(&ids[start..end], &part.labels, &part.texts)?,
@@ -269,14 +269,14 @@ impl App {
         if readers.len() < workers || workers == 1 {
             let classifier = self.niche_classifier()?;
             for &w in work {
-                let part = scan(&self.store, w, ids, &classifier)?;
-                absorb(&mut self.store, part)?;
+                let part = scan(&*self.store, w, ids, &classifier)?;
+                absorb(&mut *self.store, part)?;
             }
             return Ok((derived, niches));
         }
         let classifiers = readers.iter().map(|_| self.niche_classifier()).collect::<Result<Vec<_>>>()?;
         let next = AtomicUsize::new(0);
-        let store = &mut self.store;
+        let store = &mut *self.store;
         std::thread::scope(|scope| -> Result<()> {
             // A bounded queue: workers wait for the writer rather than pile up text.
             let (send, receive) = mpsc::sync_channel::<Result<Part>>(readers.len() * 2);
@@ -286,7 +286,7 @@ impl App {
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&w) = work.get(k) else { break };
-                        let part = scan(&reader, w, ids, &classifier);
+                        let part = scan(&*reader, w, ids, &classifier);
                         let failed = part.is_err();
                         // The writer has stopped (it failed): nothing more to do.
                         if send.send(part).is_err() || failed {
@@ -490,14 +490,14 @@ impl App {
             let posts = reader.map(|r| {
                 s.spawn(move || {
                     let mut clock = Phases::start();
-                    crate::post_index::sync_post_index(&r, data_dir, written_posts, run.writes_at_start);
+                    crate::post_index::sync_post_index(&*r, data_dir, written_posts, run.writes_at_start);
                     clock.lap("post index brought in step (beside the rest)");
                 })
             });
             let screens = safety_reader.map(|r| {
                 s.spawn(move || {
                     let mut clock = Phases::start();
-                    let out = crate::safety::screen_with(safety_readers, &r, screening, safety);
+                    let out = crate::safety::screen_with(safety_readers, &*r, screening, safety);
                     clock.lap("brand safety screened (beside the rest)");
                     out
                 })
@@ -514,7 +514,7 @@ impl App {
                     .join()
                     .map_err(|_| crate::Error::Internal("screening brand safety failed".to_string()))
                     .and_then(|r| r),
-                None => crate::safety::screen(&self.store, screening, safety),
+                None => crate::safety::screen(&*self.store, screening, safety),
             };
             out.map(|(m, n, _)| (m, n, screened))
         })?;

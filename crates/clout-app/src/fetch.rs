@@ -253,7 +253,6 @@ impl crate::App {
     /// Every account the connectors have fetched, by connector, the least recently
     /// fetched first.
     pub fn tracked(&self) -> Result<Vec<Tracked>> {
-        use clout_store::ImportStore;
         let mut out = Vec::new();
         for connector in CONNECTORS {
             let mut these: Vec<Tracked> = self
@@ -281,7 +280,6 @@ impl crate::App {
     /// `older_than` (or that never completed), as targets a fetch takes (a DID, a channel
     /// id, a username), oldest first.
     pub fn refresh_due(&self, connector: &str, older_than: Timestamp) -> Result<Vec<String>> {
-        use clout_store::ImportStore;
         let mut due: Vec<(i64, String)> = self
             .store
             .checkpoints(connector)?
@@ -312,7 +310,7 @@ impl crate::App {
         progress: &mut dyn FetchProgress,
         go: impl FnOnce(&mut PageWriter<'_, '_>, &mut dyn FetchProgress) -> Result<()>,
     ) -> Result<FetchSummary> {
-        use clout_store::{ChannelStore, ImportStore, RunStatus};
+        use clout_store::RunStatus;
         let (stale_before, writes_at_start) = self.store.derived_phase()?;
         let data_dir = self.config.data_dir.clone();
         let mut writer = self.store.begin_run((options.clock)(), names)?;

@@ -13,7 +13,7 @@ use std::sync::mpsc;
 
 use clout_core::{Record, Timestamp};
 use clout_import::FieldIssue;
-use clout_store::{ChannelStore, ImportStore, Reject, RunStatus, SourceId};
+use clout_store::{Reject, RunStatus, SourceId};
 
 use crate::{App, Error, RecomputeSummary, Result};
 

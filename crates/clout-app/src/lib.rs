@@ -58,8 +58,6 @@ mod text_index;
 
 use std::path::{Path, PathBuf};
 
-use clout_store::{ChannelStore, ImportStore};
-
 pub use accounts::{
     Actor, ListEntry, ListRow, MAX_SHARE_DAYS, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role,
     SESSION_SECONDS, SHARE_DAYS, TokenRow, TokenScope, User, password_weakness, random_secret, secret_hash,
@@ -136,7 +134,7 @@ pub struct AppConfig {
 /// An open data directory.
 pub struct App {
     config: AppConfig,
-    store: clout_store::Store,
+    store: Box<dyn clout_store::Backend>,
     /// The taxonomy's display names by niche id, read once.
     niche_names: std::sync::OnceLock<std::sync::Arc<std::collections::BTreeMap<String, String>>>,
 }
@@ -144,8 +142,15 @@ pub struct App {
 impl App {
     /// Opens the data directory. `holder` names this process for a second writer's message.
     pub fn open(config: AppConfig, access: Access, holder: &str) -> Result<App> {
-        let store = clout_store::Store::open(&config.data_dir, access, holder)?;
+        let store = Box::new(clout_store::Store::open(&config.data_dir, access, holder)?);
         Ok(App { config, store, niche_names: Default::default() })
+    }
+
+    /// The data directory with a store the caller opened (another backend than the data
+    /// directory's SQLite, such as PostgreSQL). The data directory still holds what each
+    /// node keeps beside the store: the indexes, the Directory's snapshot, rejects files.
+    pub fn with_store(config: AppConfig, store: Box<dyn clout_store::Backend>) -> App {
+        App { config, store, niche_names: Default::default() }
     }
 
     /// A second writer on the same store, for a process that holds the write lock: the
@@ -212,6 +217,8 @@ pub fn write_demo_world(
     clout_demo::write_world(out, &options).map_err(|e| Error::Internal(format!("writing the demo world: {e}")))
 }
 
+#[cfg(test)]
+mod pg_tests;
 #[cfg(test)]
 mod price_tests;
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use clout_core::engagement::{ChannelPosts, channel_metrics};
 use clout_core::{PeerInput, Platform, SizeFit};
-use clout_store::{ChannelStore, MetricsRecord};
+use clout_store::MetricsRecord;
 
 use crate::{App, Result};
 

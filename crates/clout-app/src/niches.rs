@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use clout_core::niche::{ChannelText, NicheLabel, NicheSpec, Taxonomy};
-use clout_store::{ChannelStore, SearchText, StoredNiche};
+use clout_store::{SearchText, StoredNiche};
 use serde::Deserialize;
 
 use crate::{App, Error, Result};
@@ -211,7 +211,7 @@ impl App {
                 let mut sync = self.text_sync(true);
                 self.store.for_each_channel_text(POSTS_READ, &mut label)?;
                 sync.absorb(&texts, &self.store.replace_niches(&labels, &texts)?);
-                sync.finish(&self.store);
+                sync.finish(&*self.store);
             }
             Some(ids) => {
                 self.store.for_each_channel_text_of(ids, POSTS_READ, &mut label)?;

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use clout_core::Platform;
 use clout_core::overlap::{Audience, Overlap, overlap};
-use clout_store::ChannelStore;
 
 use crate::{App, Error, Result};
 

@@ -16,9 +16,6 @@ use clout_core::outcome::{Expected, NoExpectation, Outcome, Totals, simulate};
 use clout_core::plan::{Item, Limits, solve};
 use clout_core::price::{Deliverable, Estimate};
 
-use clout_store::AccountStore;
-use clout_store::ChannelStore;
-
 use crate::channels::ChannelView;
 
 mod unique;

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use clout_index::posts::{PostDoc, PostIndex, PostReader, PostWriter};
-use clout_store::{ChannelStore, PostSearch, PostSet, PostText};
+use clout_store::{PostSearch, PostSet, PostText};
 
 use crate::App;
 
@@ -111,7 +111,7 @@ impl App {
     /// otherwise, unless it holds the store's posts already, it is rebuilt from every
     /// post. A failure leaves it as it was and is reported once.
     pub(crate) fn sync_post_index(&self, touched: Option<(&[i64], i64)>, writes_at_start: i64) {
-        sync_post_index(&self.store, self.data_dir(), touched, writes_at_start);
+        sync_post_index(&*self.store, self.data_dir(), touched, writes_at_start);
     }
 
     /// Builds the index from every post when it does not hold the store's posts and no
@@ -121,7 +121,7 @@ impl App {
             return Ok(false);
         }
         let index = PostIndex::open(&post_index_dir(self.data_dir()))?;
-        rebuild(&self.store, index.writer(crate::cores::workers())?)?;
+        rebuild(&*self.store, index.writer(crate::cores::workers())?)?;
         Ok(self.post_reader().is_some_and(|p| p.current))
     }
 }
@@ -129,7 +129,7 @@ impl App {
 /// [`App::sync_post_index`] on `store` (any connection to the data directory's store), so
 /// that it can run on a thread of its own beside a recompute.
 pub(crate) fn sync_post_index(
-    store: &clout_store::Store,
+    store: &dyn clout_store::Backend,
     data_dir: &Path,
     touched: Option<(&[i64], i64)>,
     writes_at_start: i64,
@@ -140,7 +140,7 @@ pub(crate) fn sync_post_index(
 }
 
 fn try_sync_post_index(
-    store: &clout_store::Store,
+    store: &dyn clout_store::Backend,
     data_dir: &Path,
     touched: Option<(&[i64], i64)>,
     writes_at_start: i64,

@@ -12,7 +12,7 @@ use clout_core::discovery::PostedAbout;
 use clout_core::text::TextQuery;
 use clout_core::{Platform, Timestamp};
 use clout_index::posts::{PostFilter, PostSort};
-use clout_store::{FoundPost, PostSearch};
+use clout_store::FoundPost;
 
 use crate::query::{QueryError, boolean, invalid, limit, moment, offset, unknown};
 use crate::{App, Error, Result};

@@ -12,7 +12,7 @@ use clout_core::price::{
     ValueTable, Verdict, calibrate, estimate, judge,
 };
 use clout_core::{Bucket, Platform, PostSnapshot, TierPreset};
-use clout_store::{CampaignStore, ChannelRow, ChannelStore};
+use clout_store::ChannelRow;
 use serde::Deserialize;
 
 use crate::channels::{ChannelView, view};

@@ -13,8 +13,6 @@ use clout_core::follower::{
 };
 use serde::{Deserialize, Serialize};
 
-use clout_store::ChannelStore;
-
 use crate::scores::{PeerComments, comment_stats, inputs, peer_comment_stats, summarise};
 use crate::{App, Error, Result};
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use clout_core::Timestamp;
 use clout_core::safety::{Levels, SafetyLevel, SafetyList, Screener, Threshold};
-use clout_store::{CategoryLevel, ChannelScreen, Channels, PostSearch, PostSet, SafetyHit, SafetyListRow, SafetyStore};
+use clout_store::{CategoryLevel, ChannelScreen, Channels, PostSet, SafetyHit, SafetyListRow};
 use serde::Deserialize;
 use sha2::Digest;
 
@@ -164,7 +164,7 @@ impl Tally {
 
 /// Screens the channels `which` of `store` against `active`: every post's caption and
 /// hashtags, every comment's text.
-pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &ActiveList) -> Result<Screened> {
+pub(crate) fn screen(store: &dyn clout_store::Backend, which: Channels<'_>, active: &ActiveList) -> Result<Screened> {
     let started = std::time::Instant::now();
     let channels = store.channel_languages(which)?;
     let ids: Vec<i64> = channels.iter().map(|(id, _)| *id).collect();
@@ -262,12 +262,11 @@ pub(crate) fn screen(store: &clout_store::Store, which: Channels<'_>, active: &A
 /// `readers` at once (one thread each); the channels named, or without a second reader,
 /// on `store` alone.
 pub(crate) fn screen_with(
-    readers: Vec<clout_store::Store>,
-    store: &clout_store::Store,
+    readers: Vec<Box<dyn clout_store::Backend>>,
+    store: &dyn clout_store::Backend,
     which: Channels<'_>,
     active: &ActiveList,
 ) -> Result<Screened> {
-    use clout_store::ChannelStore;
     let started = std::time::Instant::now();
     let bounds = store.channel_id_bounds()?;
     let (Channels::Range(i64::MIN, i64::MAX), Some((low, high)), 2..) = (which, bounds, readers.len()) else {
@@ -285,7 +284,7 @@ pub(crate) fn screen_with(
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&(after, up_to)) = work.get(k) else { return Ok(done) };
-                        done.push(screen(&reader, Channels::Range(after, up_to), active)?);
+                        done.push(screen(&*reader, Channels::Range(after, up_to), active)?);
                     }
                 })
             })
@@ -342,7 +341,7 @@ impl App {
     }
 
     /// A read connection per core, for a screening of every channel (none for a store in memory).
-    pub(crate) fn screen_readers(&self) -> Result<Vec<clout_store::Store>> {
+    pub(crate) fn screen_readers(&self) -> Result<Vec<Box<dyn clout_store::Backend>>> {
         let mut readers = Vec::new();
         for _ in 0..crate::cores::workers() {
             match self.store.reader()? {
@@ -367,7 +366,7 @@ impl App {
     /// Screens the channels `which` and writes their screenings, dated `now`.
     pub(crate) fn screen_and_write(&mut self, which: Channels<'_>, now: Timestamp) -> Result<ScreenSummary> {
         let (active, list_id) = self.stored_safety_list(now)?;
-        let screened = screen_with(self.screen_readers()?, &self.store, which, &active)?;
+        let screened = screen_with(self.screen_readers()?, &*self.store, which, &active)?;
         self.write_screens(which, list_id, now, &screened)?;
         Ok(summary(&active, &screened))
     }

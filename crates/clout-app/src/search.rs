@@ -8,8 +8,6 @@ use clout_core::discovery::{DiscoveryQuery, SearchPage};
 use clout_core::text::TextQuery;
 use clout_index::{DiscoveryIndex, IndexedChannel};
 
-use clout_store::{ChannelStore, TextSearch};
-
 use crate::channels::{ChannelView, view};
 use crate::{App, Error, Result};
 

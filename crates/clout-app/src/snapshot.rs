@@ -13,7 +13,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clout_index::DiscoveryIndex;
-use clout_store::ChannelStore;
 
 use crate::search::Directory;
 use crate::{App, Result};

@@ -91,7 +91,7 @@ impl App {
         if sync.writer.is_none() || sync.mode != Mode::Rebuild {
             return false;
         }
-        sync.finish(&self.store);
+        sync.finish(&*self.store);
         self.text_reader().is_some()
     }
 

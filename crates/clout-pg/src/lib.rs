@@ -13,9 +13,10 @@
 //!
 //! Status: every interface of the store (accounts, campaigns, imports, channels and their
 //! derived state, post search, text search, brand safety) is implemented and checked by
-//! the same contract tests as SQLite's store, on a real PostgreSQL. The application does
-//! not open a PostgreSQL store yet, so `--store postgres://` is not offered by the command
-//! line or the server (docs/deploy.md).
+//! the same contract tests as SQLite's store, on a real PostgreSQL, and the application
+//! runs on it (`clout_app::App::with_store`, checked against SQLite end to end); the
+//! command line and the server do not open one yet: `--store postgres://` is not offered
+//! (docs/deploy.md).
 
 mod accounts;
 mod audience;
@@ -55,6 +56,8 @@ const RUN_LOCKS: i32 = 0x636c;
 /// `Store` is); a server opens one per worker.
 pub struct PgStore {
     client: RefCell<Client>,
+    /// How to connect again (for another connection to the same database).
+    config: postgres::Config,
     /// The server and database (never the password), for messages.
     target: String,
     /// The peer tables as last read, with the version they were read at.
@@ -81,11 +84,24 @@ impl PgStore {
         let client = config
             .connect(NoTls)
             .map_err(|e| Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {target}: {e}"))))?;
-        let store = PgStore { client: RefCell::new(client), target, peers: RefCell::new(None) };
+        let store = PgStore { client: RefCell::new(client), config, target, peers: RefCell::new(None) };
         schema::migrate(&mut store.client.borrow_mut(), &store.target)?;
         // A run still marked running whose connection is gone was cut short.
         store.mark_dead_runs()?;
         Ok(store)
+    }
+
+    /// Another connection to the same database (the schema is current: no migration).
+    pub fn another(&self) -> Result<PgStore> {
+        let client = self.config.connect(NoTls).map_err(|e| {
+            Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {}: {e}", self.target)))
+        })?;
+        Ok(PgStore {
+            client: RefCell::new(client),
+            config: self.config.clone(),
+            target: self.target.clone(),
+            peers: RefCell::new(None),
+        })
     }
 
     /// The server and database this store is on, without credentials.
@@ -230,6 +246,28 @@ fn password_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let userinfo = rest.split_once('@')?.0;
     Some(userinfo.split_once(':')?.1)
+}
+
+/// The connection's own operations: more connections to the same database; a backup is
+/// PostgreSQL's own (`pg_dump`).
+impl clout_store::Backend for PgStore {
+    fn reader(&self) -> Result<Option<Box<dyn clout_store::Backend>>> {
+        let reader = self.another()?;
+        reader.execute("SET default_transaction_read_only = on", &[])?;
+        Ok(Some(Box::new(reader)))
+    }
+
+    fn sibling_writer(&self) -> Result<Box<dyn clout_store::Backend>> {
+        Ok(Box::new(self.another()?))
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        PgStore::schema_version(self)
+    }
+
+    fn backup_to(&self, _dest: &std::path::Path) -> Result<()> {
+        Err(clout_store::backup_elsewhere(&format!("the PostgreSQL database {}", self.target)))
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! - [`TextSearch`]: the channels whose text matches a parsed
 //!   [`TextQuery`](clout_core::text::TextQuery).
 //! - [`AccountStore`]: users, sessions, API tokens and saved lists.
+//! - [`Backend`]: all of them together, with the connection's own operations (more
+//!   connections, the schema version, a backup): what the application holds.
 //! - [`CampaignStore`]: creators' profiles and notes, campaigns with their members,
 //!   stages, deliverables and conversions, and the user's deals.
 //!
@@ -47,6 +49,7 @@
 //! [`Store`](crate::Store) and the [`backup`](crate::backup) module, outside these traits.
 
 mod accounts;
+mod backend;
 mod campaigns;
 mod channels;
 mod imports;
@@ -55,6 +58,7 @@ mod safety;
 mod text;
 
 pub use accounts::AccountStore;
+pub use backend::{Backend, backup_elsewhere};
 pub use campaigns::CampaignStore;
 pub use channels::ChannelStore;
 pub use imports::{ImportRun, ImportStore};

@@ -92,7 +92,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
-pub use api::{AccountStore, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, SafetyStore, TextSearch};
+pub use api::{
+    AccountStore, Backend, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, SafetyStore, TextSearch,
+    backup_elsewhere,
+};
 pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
     CampaignRow, ConversionRow, DeliverableRow, LinkedPost, MemberRow, NewCampaign, NewMember, StageChangeRow,

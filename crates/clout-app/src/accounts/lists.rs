@@ -2,7 +2,6 @@
 //! note, and a list as CSV. Writing needs a role that writes.
 
 use clout_core::Timestamp;
-use clout_store::{AccountStore, CampaignStore, ChannelStore};
 
 use super::{ListRow, User};
 use crate::channels::{ChannelView, parse_channel_ref, view};

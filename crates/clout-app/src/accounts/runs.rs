@@ -3,7 +3,6 @@
 
 use super::RejectRow;
 use crate::{App, Error, Result};
-use clout_store::ImportStore;
 
 impl App {
     /// One import run.

@@ -2,7 +2,6 @@
 //! password), sessions with their CSRF token, and changing one's own password.
 
 use clout_core::Timestamp;
-use clout_store::AccountStore;
 
 use super::policy::{self, MAX_PASSWORD_BYTES};
 use super::{

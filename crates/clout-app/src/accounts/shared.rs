@@ -3,7 +3,7 @@
 //! account (expiring, revocable; the secret shown once, only its hash kept).
 
 use clout_core::Timestamp;
-use clout_store::{AccountStore, CampaignStore, SavedSearchRow, ShareRow};
+use clout_store::{SavedSearchRow, ShareRow};
 
 use super::{User, random_secret, secret_hash};
 use crate::{App, Error, Result};

@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use clout_core::Timestamp;
-use clout_store::AccountStore;
 
 use crate::{Access, Actor, App, AppConfig, Error, ImportOptions, Role, Silent, TokenScope, User};
 

@@ -2,7 +2,6 @@
 //! its hash kept), listed, revoked, and the account a live token signs in.
 
 use clout_core::Timestamp;
-use clout_store::AccountStore;
 
 use super::Actor;
 use super::{MAX_TOKEN_DAYS, TokenRow, TokenScope, User, random_secret, secret_hash, user};

@@ -3,7 +3,6 @@
 //! last active admin cannot be demoted, disabled or deleted.
 
 use clout_core::Timestamp;
-use clout_store::AccountStore;
 
 use super::Actor;
 use super::{Role, User, hash_password, policy, user, validate_username};

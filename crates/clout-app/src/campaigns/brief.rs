@@ -4,7 +4,6 @@
 use clout_core::Timestamp;
 use clout_core::campaign::Stage;
 use clout_core::money::{Currency, Money};
-use clout_store::CampaignStore;
 use clout_store::{CampaignRow, NewCampaign, NewMember};
 
 use super::{Actor, Brief, Campaign, Prospect};

@@ -1,7 +1,6 @@
 //! A creator's relationship: contacts and tags, dated notes, and the campaigns they are
 //! in with their stage.
 
-use clout_store::{CampaignStore, ChannelStore};
 use std::collections::BTreeSet;
 
 use clout_core::{TierPreset, Timestamp};

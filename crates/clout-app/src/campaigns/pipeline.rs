@@ -7,7 +7,6 @@ use clout_core::money::Money;
 use clout_core::price::Deliverable;
 use clout_core::{TierPreset, Timestamp};
 use clout_store::NewMember;
-use clout_store::{CampaignStore, ChannelStore};
 
 use super::{Actor, Campaign, Member, stage_of};
 use crate::channels::view;

@@ -2,7 +2,6 @@
 //! their posts and disclosure, totals, conversions attributed or not, results over time
 //! and the stage history; and the report as CSV.
 
-use clout_store::CampaignStore;
 use std::collections::{BTreeSet, HashMap};
 
 use clout_core::campaign::{MemberInput, Versus, campaign_totals, is_disclosed, member_figures, within_dates};

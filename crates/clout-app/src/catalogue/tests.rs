@@ -80,7 +80,6 @@ fn another_process_import_shows_once_followed_and_stale_numbers_are_flagged_mean
     let other = Catalogue::open(config(dir.path()), CatalogueOptions::write("clout import")).unwrap();
     other
         .write(|app| -> crate::Result<()> {
-            use clout_store::ImportStore;
             let line = format!(
                 r#"{{"kind":"channel","platform":"instagram","handle":"dan","followers":900,"observed_at":{AS_OF}}}"#
             );

@@ -3,7 +3,6 @@
 
 use super::{Scope, ranges};
 use crate::{Access, App, AppConfig, Silent};
-use clout_store::ChannelStore;
 
 /// Everything a recompute writes, as comparable rows.
 fn derived(app: &App) -> (String, String) {

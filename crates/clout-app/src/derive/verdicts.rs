@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use clout_core::Platform;
-use clout_store::{ChannelStore, FollowerVerdicts};
+use clout_store::FollowerVerdicts;
 
 use super::{Derived, Scope};
 use crate::scores::Judge;

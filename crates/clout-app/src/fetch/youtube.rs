@@ -12,7 +12,7 @@ use clout_connect::FetchError;
 use clout_connect::youtube::{PAGE, Youtube};
 use clout_core::{Record, Timestamp};
 use clout_import::api::youtube as map;
-use clout_store::{Checkpoint, ImportStore};
+use clout_store::Checkpoint;
 use serde_json::{Value, json};
 
 use super::state::{Phase, State, next_phase, start_state};

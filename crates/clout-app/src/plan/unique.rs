@@ -14,7 +14,6 @@ use std::collections::HashSet;
 
 use clout_core::overlap::{Audience, follower_overlap};
 use clout_core::plan::{Item, Limits, Solution};
-use clout_store::ChannelStore;
 
 use crate::{App, Result};
 

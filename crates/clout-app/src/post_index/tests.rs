@@ -4,7 +4,6 @@
 
 use clout_core::Timestamp;
 use clout_index::posts::PostIndex;
-use clout_store::ChannelStore;
 
 use super::{Held, POST_INDEX_DIR, post_index_dir, stamp};
 use crate::{Access, App, AppConfig, Silent};

@@ -4,7 +4,7 @@
 
 use clout_core::Platform;
 use clout_core::safety::SafetyLevel;
-use clout_store::{ChannelStore, HitEvidence, SafetyListRow, SafetyStore};
+use clout_store::{HitEvidence, SafetyListRow};
 
 use clout_core::discovery::SafetyFilter;
 
@@ -201,7 +201,6 @@ impl App {
 
     /// The channel ids of a saved list, for an audit.
     pub fn list_channel_ids(&self, list: i64) -> Result<Vec<i64>> {
-        use clout_store::AccountStore;
         self.store.list(list)?.ok_or_else(|| Error::NotFound(format!("there is no list {list}")))?;
         Ok(self.store.list_members(list)?.into_iter().map(|m| m.channel.id).collect())
     }

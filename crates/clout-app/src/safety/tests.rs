@@ -5,7 +5,6 @@
 use clout_core::Timestamp;
 use clout_core::discovery::{DiscoveryQuery, SafetyFilter};
 use clout_core::safety::SafetyLevel;
-use clout_store::SafetyStore;
 
 use crate::{Access, App, AppConfig, Error, Silent};
 
@@ -66,7 +65,6 @@ fn world(dir: &std::path::Path) -> App {
 }
 
 fn partier_id(app: &App) -> i64 {
-    use clout_store::ChannelStore;
     app.store.channel_id(clout_core::Platform::Instagram, "partier").unwrap().unwrap()
 }
 
@@ -259,9 +257,9 @@ fn the_demo_world_has_a_few_unsafe_creators_each_with_the_posts_that_make_them_s
     // Ranges of channels on several connections screen as one pass over every post does.
     let active = app.safety_list().unwrap();
     let all = clout_store::Channels::Range(i64::MIN, i64::MAX);
-    let one = super::screen(&app.store, all, &active).unwrap();
+    let one = super::screen(&*app.store, all, &active).unwrap();
     let readers: Vec<_> = (0..3).map(|_| app.store.reader().unwrap().unwrap()).collect();
-    let many = super::screen_with(readers, &app.store, all, &active).unwrap();
+    let many = super::screen_with(readers, &*app.store, all, &active).unwrap();
     assert_eq!((many.posts, many.comments), (one.posts, one.comments));
     assert_eq!(many.rows, one.rows);
 }

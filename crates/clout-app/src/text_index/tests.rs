@@ -248,7 +248,7 @@ fn both_engines_match_the_same_channels_and_nothing_a_user_types_is_syntax() {
 
 #[test]
 fn text_changed_by_another_process_is_never_searched_in_an_index_that_lacks_it() {
-    use clout_store::{ChannelStore, SearchText, TextSearch};
+    use clout_store::SearchText;
     let dir = tempfile::tempdir().unwrap();
     let (mut app, _) = app_with_world(dir.path());
     let rows = app.store.channels(&Default::default()).unwrap();
@@ -276,7 +276,7 @@ fn text_changed_by_another_process_is_never_searched_in_an_index_that_lacks_it()
     let own = app.store.replace_niches_of(&[x], &[], &[text(x, "Axolotl diaries")]).unwrap();
     sync.absorb(&[text(x, "Axolotl diaries")], &own);
     app.store.replace_niches_of(&[y], &[], &[text(y, "Okapi sightings")]).unwrap();
-    sync.finish(&app.store);
+    sync.finish(&*app.store);
     let (d, _) = app.load_directory().unwrap();
     let reader = d.text.as_ref().expect("rebuilt and current");
     assert_eq!(reader.channels(), rows.len() as u64, "every channel once: nothing added before the rebuild survives");
