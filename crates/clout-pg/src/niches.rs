@@ -10,40 +10,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use clout_store::decode::Cells;
+use clout_store::decode::{Cells, decode_evidence, encode_evidence, id_ranges_by, in_range, text_fingerprint};
 use clout_store::{Channels, Result, SearchText, StoredNiche, TextChanges};
 use postgres::Transaction;
 
 use crate::derived::CHUNK;
 use crate::text::{CONFIG, words};
 use crate::{PgRow, PgStore, db};
-
-/// A fingerprint of a channel's searchable text, never 0: the same as SQLite's, so that
-/// the two agree on what changed.
-fn fingerprint(t: &SearchText) -> i64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    (&t.handle, &t.name, &t.bio, &t.captions, &t.hashtags).hash(&mut h);
-    (h.finish() | 1) as i64
-}
-
-/// Evidence as stored: one `field \t count \t term` line per item (as SQLite's).
-fn encode(evidence: &[(String, u32, String)]) -> String {
-    evidence
-        .iter()
-        .map(|(field, count, term)| format!("{field}\t{count}\t{}", term.replace(['\t', '\n'], " ")))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn decode(text: &str) -> Vec<(String, u32, String)> {
-    text.lines()
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, '\t');
-            Some((parts.next()?.to_string(), parts.next()?.parse().ok()?, parts.next()?.to_string()))
-        })
-        .collect()
-}
 
 /// `(channel_id, niche, confidence, score, evidence)` as a label.
 fn label(r: &PgRow<'_>) -> Result<(i64, StoredNiche)> {
@@ -53,37 +26,9 @@ fn label(r: &PgRow<'_>) -> Result<(i64, StoredNiche)> {
             niche: r.text_req(1)?,
             confidence: r.real(2)?.unwrap_or_default(),
             score: r.real(3)?.unwrap_or_default(),
-            evidence: decode(&r.text_req(4)?),
+            evidence: decode_evidence(&r.text_req(4)?),
         },
     ))
-}
-
-/// Splits ascending ids into consecutive ranges `(after, up_to]` of at most [`CHUNK`] ids
-/// each, together covering every id; `None` when the ids are not ascending (SQLite's
-/// `id_ranges`).
-fn id_ranges(ids: &[i64]) -> Option<Vec<(i64, i64)>> {
-    if !ids.is_sorted() {
-        return None;
-    }
-    let mut ranges = Vec::new();
-    let mut after = i64::MIN;
-    for chunk in ids.chunks(CHUNK) {
-        let up_to = chunk[chunk.len() - 1];
-        ranges.push((after, up_to));
-        after = up_to;
-    }
-    match ranges.last_mut() {
-        Some(last) => last.1 = i64::MAX,
-        None => ranges.push((i64::MIN, i64::MAX)),
-    }
-    Some(ranges)
-}
-
-/// The part of `rows` (ascending by id) inside `(after, up_to]`.
-fn in_range<T>(rows: &[T], id: impl Fn(&T) -> i64, (after, up_to): (i64, i64)) -> &[T] {
-    let start = rows.partition_point(|r| id(r) <= after);
-    let end = rows.partition_point(|r| id(r) <= up_to);
-    &rows[start..end.max(start)]
 }
 
 fn absorb(into: &mut TextChanges, other: TextChanges) {
@@ -148,7 +93,7 @@ fn sync_texts(tx: &mut Transaction<'_>, which: Channels<'_>, texts: &[SearchText
     let mut written: Vec<(&SearchText, i64)> = Vec::new();
     let mut replaced: Vec<i64> = Vec::new();
     for t in texts {
-        let h = fingerprint(t);
+        let h = text_fingerprint(t);
         match stored.get(&t.channel_id) {
             Some(&old) if old == h => continue,
             Some(_) => replaced.push(t.channel_id),
@@ -219,7 +164,7 @@ fn insert_labels(tx: &mut Transaction<'_>, labels: &[(i64, Vec<StoredNiche>)]) -
             niches.push(n.niche.as_str());
             confidences.push(n.confidence);
             scores.push(n.score);
-            evidence.push(encode(&n.evidence));
+            evidence.push(encode_evidence(&n.evidence));
         }
     }
     if ids.is_empty() {
@@ -256,7 +201,7 @@ impl PgStore {
         let mut changes = TextChanges::default();
         let in_order =
             labels.is_sorted_by_key(|(id, _)| *id) && texts.is_sorted_by_key(|t| t.channel_id) && ids.is_sorted();
-        let ranges = match id_ranges(ids) {
+        let ranges = match id_ranges_by(ids, CHUNK) {
             Some(r) if in_order => r,
             _ => vec![(i64::MIN, i64::MAX)],
         };
@@ -303,7 +248,7 @@ impl PgStore {
         };
         let text_ids: Vec<i64> = texts.iter().map(|t| t.channel_id).collect();
         let mut client = self.client();
-        for range in id_ranges(&text_ids).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]) {
+        for range in id_ranges_by(&text_ids, CHUNK).unwrap_or_else(|| vec![(i64::MIN, i64::MAX)]) {
             let (after, up_to) = (range.0.max(low), range.1.min(high));
             if after >= up_to {
                 continue;

@@ -358,9 +358,11 @@ pub mod decode {
     pub use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
     pub use crate::columns::Cells;
     pub use crate::metrics::peers_from;
+    pub use crate::niches::{decode_evidence, encode_evidence, text_fingerprint};
     pub use crate::posts::{FOUND_POST_COLUMNS, FOUND_POST_TAIL, POST_TEXT_COLUMNS, found_post_row, post_text_row};
     pub use crate::runs::{RUN_COLUMNS, run_row};
     pub use crate::shared::{SEARCH_COLUMNS, SHARE_COLUMNS, search_row, share_row};
+    pub use crate::{id_ranges_by, in_range};
 }
 
 /// Rows of derived state written per transaction when all of it is replaced: another
@@ -373,12 +375,17 @@ pub(crate) const DERIVED_CHUNK: usize = if cfg!(test) { 7 } else { 1_000 };
 /// [`DERIVED_CHUNK`] ids each; together they cover every id (the first starts at
 /// `i64::MIN`, the last ends at `i64::MAX`). `None` when the ids are not ascending.
 pub(crate) fn id_ranges(ids: &[i64]) -> Option<Vec<(i64, i64)>> {
+    id_ranges_by(ids, DERIVED_CHUNK)
+}
+
+/// [`id_ranges`] with `chunk` ids a range (for a backend with its own chunk size).
+pub fn id_ranges_by(ids: &[i64], chunk: usize) -> Option<Vec<(i64, i64)>> {
     if !ids.is_sorted() {
         return None;
     }
     let mut ranges = Vec::new();
     let mut after = i64::MIN;
-    for chunk in ids.chunks(DERIVED_CHUNK) {
+    for chunk in ids.chunks(chunk.max(1)) {
         let up_to = chunk[chunk.len() - 1];
         ranges.push((after, up_to));
         after = up_to;
@@ -391,7 +398,7 @@ pub(crate) fn id_ranges(ids: &[i64]) -> Option<Vec<(i64, i64)>> {
 }
 
 /// The part of `rows` (ascending by id) inside `(after, up_to]`.
-pub(crate) fn in_range<T>(rows: &[T], id: impl Fn(&T) -> i64, (after, up_to): (i64, i64)) -> &[T] {
+pub fn in_range<T>(rows: &[T], id: impl Fn(&T) -> i64, (after, up_to): (i64, i64)) -> &[T] {
     let start = rows.partition_point(|r| id(r) <= after);
     let end = rows.partition_point(|r| id(r) <= up_to);
     &rows[start..end.max(start)]

@@ -65,7 +65,7 @@ impl TextChanges {
 
 /// A fingerprint of a channel's searchable text, never 0 (a stored 0 marks a row to
 /// rewrite). A change of Rust's hasher between versions only costs one rewrite.
-fn fingerprint(t: &SearchText) -> i64 {
+pub fn text_fingerprint(t: &SearchText) -> i64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     (&t.handle, &t.name, &t.bio, &t.captions, &t.hashtags).hash(&mut h);
@@ -120,7 +120,7 @@ fn sync_texts(tx: &rusqlite::Transaction<'_>, which: crate::Channels<'_>, texts:
          ON CONFLICT (channel_id) DO UPDATE SET hash = excluded.hash",
     )?;
     for t in texts {
-        let h = fingerprint(t);
+        let h = text_fingerprint(t);
         match stored.get(&t.channel_id) {
             Some(&old) if old == h => continue,
             Some(_) => {
@@ -150,13 +150,14 @@ fn insert_labels(tx: &rusqlite::Transaction<'_>, labels: &[(i64, Vec<StoredNiche
     )?;
     for (id, niches) in labels {
         for n in niches {
-            insert.execute(params![id, n.niche, n.confidence, n.score, encode(&n.evidence)])?;
+            insert.execute(params![id, n.niche, n.confidence, n.score, encode_evidence(&n.evidence)])?;
         }
     }
     Ok(())
 }
 
-fn encode(evidence: &[(String, u32, String)]) -> String {
+/// Evidence as stored: one `field \t count \t term` line per item.
+pub fn encode_evidence(evidence: &[(String, u32, String)]) -> String {
     evidence
         .iter()
         .map(|(field, count, term)| format!("{field}\t{count}\t{}", term.replace(['\t', '\n'], " ")))
@@ -164,7 +165,8 @@ fn encode(evidence: &[(String, u32, String)]) -> String {
         .join("\n")
 }
 
-fn decode(text: &str) -> Vec<(String, u32, String)> {
+/// Evidence as [`encode_evidence`] stored it.
+pub fn decode_evidence(text: &str) -> Vec<(String, u32, String)> {
     text.lines()
         .filter_map(|line| {
             let mut parts = line.splitn(3, '\t');
@@ -404,7 +406,12 @@ impl Store {
         )?;
         let rows = stmt.query_map([channel_id], |r| {
             let evidence: String = r.get(3)?;
-            Ok(StoredNiche { niche: r.get(0)?, confidence: r.get(1)?, score: r.get(2)?, evidence: decode(&evidence) })
+            Ok(StoredNiche {
+                niche: r.get(0)?,
+                confidence: r.get(1)?,
+                score: r.get(2)?,
+                evidence: decode_evidence(&evidence),
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -418,7 +425,7 @@ fn group_labels(mut rows: rusqlite::Rows<'_>, out: &mut HashMap<i64, Vec<StoredN
             niche: r.get(1)?,
             confidence: r.get(2)?,
             score: r.get(3)?,
-            evidence: decode(&evidence),
+            evidence: decode_evidence(&evidence),
         });
     }
     Ok(())
