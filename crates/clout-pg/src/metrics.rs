@@ -12,6 +12,7 @@ mod stored;
 use clout_core::Metric;
 use clout_core::authenticity::{CommentSummary, GrowthCheck};
 use clout_core::benchmark::Peers;
+use clout_store::decode::{id_ranges_by, in_range};
 use clout_store::{Channels, FollowerVerdicts, MetricsRecord, QualityRecord, Result};
 use postgres::Transaction;
 use postgres::types::ToSql;
@@ -21,32 +22,9 @@ use crate::{PgStore, db};
 
 type Sql = std::result::Result<(), postgres::Error>;
 
-/// Splits ascending channel ids into consecutive ranges `(after, up_to]` of at most
-/// [`CHUNK`] ids each, together covering every id (the first starts at `i64::MIN`, the
-/// last ends at `i64::MAX`); `None` when the ids are not ascending (SQLite's `id_ranges`).
+/// [`clout_store::decode::id_ranges_by`] with this backend's chunk.
 fn id_ranges(ids: &[i64]) -> Option<Vec<(i64, i64)>> {
-    if !ids.is_sorted() {
-        return None;
-    }
-    let mut ranges = Vec::new();
-    let mut after = i64::MIN;
-    for chunk in ids.chunks(CHUNK) {
-        let up_to = chunk[chunk.len() - 1];
-        ranges.push((after, up_to));
-        after = up_to;
-    }
-    match ranges.last_mut() {
-        Some(last) => last.1 = i64::MAX,
-        None => ranges.push((i64::MIN, i64::MAX)),
-    }
-    Some(ranges)
-}
-
-/// The part of `rows` (ascending by id) inside `(after, up_to]`.
-fn in_range<T>(rows: &[T], id: impl Fn(&T) -> i64, (after, up_to): (i64, i64)) -> &[T] {
-    let start = rows.partition_point(|r| id(r) <= after);
-    let end = rows.partition_point(|r| id(r) <= up_to);
-    &rows[start..end.max(start)]
+    id_ranges_by(ids, CHUNK)
 }
 
 /// A count as a `bigint` (saturating, as SQLite's writes do).
