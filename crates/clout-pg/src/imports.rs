@@ -12,13 +12,19 @@ use clout_store::{Checkpoint, ImportRun, ImportStore, RejectRow, Result, RunId, 
 use crate::write::PgRun;
 use crate::{PgRow, PgStore, RUN_LOCKS};
 
+/// This database's oid: advisory locks are the server's, keyed by database, so another
+/// database's run of the same id is not this one's.
+const THIS_DATABASE: &str = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+
 impl PgStore {
     /// Marks runs still marked running whose connection is gone as interrupted.
     pub(crate) fn mark_dead_runs(&self) -> Result<()> {
         self.execute(
-            "UPDATE import_runs r SET status = 'interrupted' WHERE status = 'running' AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid
-                    AND l.objid = r.id::oid AND l.objsubid = 2 AND l.granted)",
+            &format!(
+                "UPDATE import_runs r SET status = 'interrupted' WHERE status = 'running' AND NOT EXISTS (
+                    SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.database = {THIS_DATABASE}
+                        AND l.classid = $1::bigint::oid AND l.objid = r.id::oid AND l.objsubid = 2 AND l.granted)"
+            ),
             &[&i64::from(RUN_LOCKS)],
         )?;
         Ok(())
@@ -46,8 +52,10 @@ impl ImportStore for PgStore {
 
     fn run_alive(&self, run: i64) -> bool {
         let alive = self.row(
-            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::bigint::oid
-                AND objid = ($2::bigint)::oid AND objsubid = 2 AND granted",
+            &format!(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = {THIS_DATABASE}
+                    AND classid = $1::bigint::oid AND objid = ($2::bigint)::oid AND objsubid = 2 AND granted"
+            ),
             &[&i64::from(RUN_LOCKS), &run],
         );
         // A store that cannot tell says alive, as the interface asks.

@@ -291,6 +291,30 @@ fn another_connection_tells_a_live_run_from_a_dead_one() {
     }
 }
 
+/// Advisory locks are the server's: a live run of the same id in another database on the
+/// same server does not keep this database's dead run alive.
+#[test]
+fn a_live_run_in_another_database_does_not_keep_a_dead_one_alive() {
+    let (a, b) = (testing::database(), testing::database());
+    let mut other = PgStore::connect(&a).unwrap();
+    let live = other.begin_run(t(1), &["a.ndjson".into()]).unwrap();
+    let mut doomed = PgStore::connect(&b).unwrap();
+    let run = doomed.begin_run(t(1), &["b.ndjson".into()]).unwrap();
+    let dead = run.run().0;
+    assert_eq!(dead, live.run().0, "the same run id in both databases");
+    std::mem::forget(run);
+    drop(doomed);
+    let watcher = PgStore::connect(&b).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while watcher.run_alive(dead) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!watcher.run_alive(dead));
+    watcher.mark_dead_runs().unwrap();
+    assert_eq!(watcher.runs().unwrap()[0].status, RunStatus::Interrupted);
+    live.finish(RunStatus::Completed, t(2), None).unwrap();
+}
+
 /// Two nodes importing the same channels at once, in opposite orders (so that their
 /// transactions wait on each other's rows, and PostgreSQL aborts one of a deadlocked
 /// pair): neither fails and nothing is lost.
