@@ -50,7 +50,13 @@ fn channels_for_posts(target_posts: f64) -> usize {
 
 fn import(dir: &Path, file: &Path) -> (App, f64, f64) {
     let mut app = App::open(
-        AppConfig { data_dir: dir.to_path_buf(), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: dir.to_path_buf(),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: None,
+        },
         Access::Write,
         "bench",
     )

@@ -29,7 +29,13 @@ fn main() {
     let world = tmp.path().join("world.ndjson");
     clout_app::write_demo_world(std::fs::File::create(&world).unwrap(), 42, channels, as_of).unwrap();
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: tmp.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: None,
+        },
         CatalogueOptions { readers: 1, ..CatalogueOptions::write("bench") },
     )
     .unwrap();

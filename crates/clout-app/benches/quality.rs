@@ -63,7 +63,13 @@ fn main() {
         }
     }
     let mut app = App::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: tmp.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: None,
+        },
         Access::Write,
         "bench",
     )

@@ -33,6 +33,7 @@ fn kept_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
             if top
                 && (name.starts_with("clout.db")
                     || name == clout_store::LOCK_FILE
+                    || name == clout_store::RECOMPUTE_LOCK_FILE
                     || name == "uploads"
                     || name == "runs"
                     || name.starts_with(crate::snapshot::DIRECTORY_SNAPSHOT)
@@ -76,6 +77,9 @@ impl App {
     /// by SQLite's `VACUUM INTO` (consistent while an import or the server writes), then the
     /// rejects and other files beside it.
     pub fn backup(&self, dest: &Path) -> Result<BackupSummary> {
+        if let Some(url) = &self.config.store {
+            return Err(on_postgres("clout backup", url));
+        }
         if dest.exists() {
             let empty = std::fs::read_dir(dest).map(|mut d| d.next().is_none()).unwrap_or(false);
             if !empty {
@@ -97,6 +101,9 @@ impl App {
 /// (so not while `clout serve` or an import runs). The backup is checked first; files
 /// beside the database are copied where the data directory lacks them.
 pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSummary> {
+    if let Some(url) = &config.store {
+        return Err(on_postgres("clout restore", url));
+    }
     let db = src.join(clout_store::DATABASE_FILE);
     if !db.is_file() {
         return Err(Error::Invalid(format!(
@@ -115,4 +122,13 @@ pub fn restore(config: &AppConfig, src: &Path, holder: &str) -> Result<BackupSum
     })?;
     let files = copy_files(src, &config.data_dir, true)?;
     Ok(BackupSummary { dir: config.data_dir.clone(), schema_version, files })
+}
+
+/// Why `clout backup` and `clout restore` do not touch a PostgreSQL store: its own tools
+/// back it up consistently while nodes keep writing (docs/deploy.md).
+fn on_postgres(command: &str, url: &crate::StoreUrl) -> Error {
+    Error::Invalid(format!(
+        "{command} copies the SQLite store of a data directory; the store is {url}: back it up with pg_dump \
+         (and restore with pg_restore), as docs/deploy.md describes"
+    ))
 }

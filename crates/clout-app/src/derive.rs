@@ -460,6 +460,8 @@ impl App {
             return Ok((None, None));
         }
         starting();
+        // One recompute at a time on a store, across processes and nodes.
+        let _recomputing = self.store.recompute_lock()?;
         // Every batch this run wrote is counted by now: the state is current after the
         // recompute unless another process writes meanwhile.
         let writes_before = self.store.derived_writes()?;

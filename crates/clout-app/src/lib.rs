@@ -54,6 +54,7 @@ mod safety;
 mod scores;
 mod search;
 mod snapshot;
+mod store_url;
 mod text_index;
 
 use std::path::{Path, PathBuf};
@@ -115,6 +116,7 @@ pub use safety::{
 };
 pub use search::{Directory, SearchResults, Similar};
 pub use snapshot::DIRECTORY_SNAPSHOT;
+pub use store_url::StoreUrl;
 pub use text_index::TEXT_INDEX_DIR;
 
 /// Validated settings for the application.
@@ -129,6 +131,10 @@ pub struct AppConfig {
     /// Word vectors (word2vec/GloVe/fastText text format) that widen a brief's topics
     /// with similar words; `None`: briefs match the words as written.
     pub vectors_file: Option<PathBuf>,
+    /// Where the store is: `None` for SQLite in the data directory (the default), or a
+    /// PostgreSQL database; the data directory then keeps what each node keeps beside the
+    /// store (the Directory's snapshot, the text and post indexes, rejects files).
+    pub store: Option<StoreUrl>,
 }
 
 /// An open data directory.
@@ -140,10 +146,34 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the data directory. `holder` names this process for a second writer's message.
+    /// Opens the store: SQLite in the data directory, or the PostgreSQL database of
+    /// `config.store`. `holder` names this process for a second SQLite writer's message;
+    /// several processes may write to one PostgreSQL database at once.
     pub fn open(config: AppConfig, access: Access, holder: &str) -> Result<App> {
-        let store = Box::new(clout_store::Store::open(&config.data_dir, access, holder)?);
+        let store: Box<dyn clout_store::Backend> = match &config.store {
+            None => Box::new(clout_store::Store::open(&config.data_dir, access, holder)?),
+            Some(url) => {
+                std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                    Error::Internal(format!("creating the data directory {}: {e}", config.data_dir.display()))
+                })?;
+                Box::new(url.open(access)?)
+            }
+        };
         Ok(App { config, store, niche_names: Default::default() })
+    }
+
+    /// Where the store is, for people: the data directory's SQLite file or the
+    /// PostgreSQL server and database (never a password).
+    pub fn store_location(&self) -> String {
+        match &self.config.store {
+            None => format!("SQLite {}", self.config.data_dir.join(clout_store::DATABASE_FILE).display()),
+            Some(url) => url.to_string(),
+        }
+    }
+
+    /// Whether the store is PostgreSQL (several processes may write at once).
+    pub fn is_postgres(&self) -> bool {
+        self.config.store.is_some()
     }
 
     /// The data directory with a store the caller opened (another backend than the data
@@ -192,6 +222,7 @@ impl App {
     /// When another process imports meanwhile, the state stays stale until that import's
     /// own recompute.
     pub fn recompute_all(&mut self, now: clout_core::Timestamp) -> Result<(RecomputeSummary, NicheSummary, u64)> {
+        let _recomputing = self.store.recompute_lock()?;
         let writes_before = self.store.derived_writes()?;
         let out = self.derive_all(derive::Scope::All)?;
         self.sync_post_index(None, writes_before);
@@ -223,3 +254,25 @@ mod pg_tests;
 mod price_tests;
 #[cfg(test)]
 mod tests;
+
+/// The store of a test's data directory: SQLite in it, or a PostgreSQL database of its own
+/// under `CLOUT_TEST_STORE=postgres` (`clout_pg::testing::store_for`).
+#[cfg(test)]
+pub(crate) fn test_store(data_dir: &Path) -> Option<StoreUrl> {
+    clout_pg::testing::store_for(data_dir).map(|url| StoreUrl::parse(&url).expect("the test server's URL"))
+}
+
+/// Backs `app` up into `dest` when its store is SQLite and says so; on PostgreSQL checks
+/// that the backup is refused, pointing at pg_dump, and returns `false` (tests of what a
+/// backup holds run on SQLite; the PostgreSQL run checks the refusal instead).
+#[cfg(test)]
+pub(crate) fn backup_if_sqlite(app: &App, dest: &Path) -> bool {
+    if app.is_postgres() {
+        let refused = app.backup(dest).expect_err("clout backup on PostgreSQL").to_string();
+        assert!(refused.contains("pg_dump"), "{refused}");
+        assert!(!dest.exists(), "a refused backup creates nothing");
+        return false;
+    }
+    app.backup(dest).unwrap();
+    true
+}

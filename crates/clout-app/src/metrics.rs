@@ -132,6 +132,7 @@ mod tests {
             niches_file: None,
             rate_card_file: None,
             vectors_file: None,
+            store: crate::test_store(&dir.path().join("data")),
         };
         let catalogue = Catalogue::open(config, CatalogueOptions::write("test")).unwrap();
         let options = ImportOptions {

@@ -180,6 +180,7 @@ impl App {
     /// counts a derived generation, so that a server beside it rebuilds its Directory (the
     /// niche facets and lookalikes read the labels).
     pub fn recompute_niches(&mut self) -> Result<NicheSummary> {
+        let _recomputing = self.store.recompute_lock()?;
         let summary = self.label_niches(None)?;
         self.store.count_derived_generation()?;
         Ok(summary)

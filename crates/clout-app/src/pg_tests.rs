@@ -15,7 +15,7 @@ use crate::{Access, App, AppConfig};
 const AS_OF: i64 = 1_795_176_000;
 
 fn config(dir: &Path) -> AppConfig {
-    AppConfig { data_dir: dir.to_path_buf(), niches_file: None, rate_card_file: None, vectors_file: None }
+    AppConfig { data_dir: dir.to_path_buf(), niches_file: None, rate_card_file: None, vectors_file: None, store: None }
 }
 
 #[test]

@@ -16,7 +16,13 @@ const DAY: i64 = 86_400;
 
 fn app(dir: &Path, rate_card_file: Option<std::path::PathBuf>) -> App {
     App::open(
-        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file, vectors_file: None },
+        AppConfig {
+            data_dir: dir.join("data"),
+            niches_file: None,
+            rate_card_file,
+            vectors_file: None,
+            store: crate::test_store(&dir.join("data")),
+        },
         Access::Write,
         "test",
     )
@@ -203,7 +209,13 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
     };
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: tmp.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: crate::test_store(&tmp.path().join("data")),
+        },
         CatalogueOptions::read(),
     )
     .unwrap();
@@ -264,7 +276,13 @@ fn one_viral_post_does_not_buy_a_place_in_a_plan() {
     };
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: tmp.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: crate::test_store(&tmp.path().join("data")),
+        },
         CatalogueOptions::read(),
     )
     .unwrap();
@@ -289,7 +307,13 @@ fn managing_each_creator_counts_against_the_budget() {
     import(&mut app, tmp.path(), "world.ndjson", &lines);
     drop(app);
     let catalogue = Catalogue::open(
-        AppConfig { data_dir: tmp.path().join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: tmp.path().join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: crate::test_store(&tmp.path().join("data")),
+        },
         CatalogueOptions::read(),
     )
     .unwrap();

@@ -2,7 +2,7 @@
 //! one file instead of the store: `DATA/directory.snapshot`.
 //!
 //! A snapshot carries a stamp of what it was built from: this version of Clout, the
-//! store's schema, and the derived state's generation (completed recomputes) and write
+//! store's random identity and schema, and the derived state's generation (completed recomputes) and write
 //! count (committed import batches), which are the only ways the Directory's inputs
 //! change. It is used only when the store's stamp is the same and the derived state is
 //! current, so a stale snapshot is never read; after each build from the store a new one
@@ -34,8 +34,9 @@ impl App {
         }
         Ok(Some(
             format!(
-                "clout {} schema {} generation {} writes {}",
+                "clout {} store {} schema {} generation {} writes {}",
                 env!("CARGO_PKG_VERSION"),
+                self.store.store_id()?,
                 self.store.schema_version()?,
                 self.store.derived_generation()?,
                 self.store.derived_writes()?
@@ -156,6 +157,7 @@ mod tests {
             niches_file: None,
             rate_card_file: None,
             vectors_file: None,
+            store: crate::test_store(&dir.path().join("data")),
         };
         let mut app = App::open(config.clone(), Access::Write, "test").unwrap();
         app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
@@ -196,12 +198,48 @@ mod tests {
         // A backup leaves it out.
         drop(reader);
         let backup = dir.path().join("backup");
-        app.backup(&backup).unwrap();
+        if !crate::backup_if_sqlite(&app, &backup) {
+            return;
+        }
         assert!(!backup.join(DIRECTORY_SNAPSHOT).exists());
         // A restore removes the data directory's: the restored store may share its stamp.
         drop(app);
         assert!(snapshot_path(&config.data_dir).is_file());
         crate::restore(&config, &backup, "test").unwrap();
         assert!(!snapshot_path(&config.data_dir).exists());
+    }
+
+    #[test]
+    fn a_snapshot_is_never_read_against_another_store_whose_counts_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = |name: &str, seed: u64| {
+            let world = dir.path().join(format!("{name}.ndjson"));
+            let as_of = clout_core::Timestamp::from_unix(1_795_176_000);
+            crate::write_demo_world(std::fs::File::create(&world).unwrap(), seed, 120, as_of).unwrap();
+            let data_dir = dir.path().join(name);
+            let config = AppConfig {
+                data_dir: data_dir.clone(),
+                niches_file: None,
+                rate_card_file: None,
+                vectors_file: None,
+                store: crate::test_store(&data_dir),
+            };
+            let mut app = App::open(config, Access::Write, "test").unwrap();
+            app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
+            app
+        };
+        let first = open("first", 3);
+        let (built, _) = first.load_directory().unwrap();
+        // Another store, other channels, the same number of import batches and recomputes.
+        let second = open("second", 4);
+        assert_eq!(second.derived_generation().unwrap(), first.derived_generation().unwrap());
+        assert_eq!(second.store.derived_writes().unwrap(), first.store.derived_writes().unwrap());
+        // The first store's snapshot lands in the second's data directory (a node pointed at
+        // another database, a data directory copied between machines).
+        std::fs::copy(snapshot_path(first.data_dir()), snapshot_path(second.data_dir())).unwrap();
+        let (read, from_snapshot) = second.load_directory().unwrap();
+        assert!(!from_snapshot, "another store's snapshot is not read");
+        assert_ne!(everything(&second, &read), everything(&first, &built));
+        assert_eq!(everything(&second, &read), everything(&second, &second.load_directory().unwrap().0));
     }
 }

@@ -14,7 +14,13 @@ const DAY: i64 = 86_400;
 
 fn app(dir: &Path) -> App {
     App::open(
-        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: dir.join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: crate::test_store(&dir.join("data")),
+        },
         Access::Write,
         "test",
     )
@@ -23,7 +29,13 @@ fn app(dir: &Path) -> App {
 
 /// The data directory of `app(dir)` as a catalogue: what the edges hold.
 fn catalogue(dir: &Path) -> Catalogue {
-    let config = AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None };
+    let config = AppConfig {
+        data_dir: dir.join("data"),
+        niches_file: None,
+        rate_card_file: None,
+        vectors_file: None,
+        store: crate::test_store(&dir.join("data")),
+    };
     Catalogue::open(config, CatalogueOptions { readers: 1, ..CatalogueOptions::write("test") }).unwrap()
 }
 

@@ -15,7 +15,9 @@ use clout_store::{
     SearchText, StoreStats, StoredChannel, StoredNiche, TextChanges,
 };
 
-use crate::PgStore;
+use clout_store::decode::Cells;
+
+use crate::{PgRow, PgStore};
 
 impl ChannelStore for PgStore {
     fn stats(&self) -> Result<StoreStats> {
@@ -193,6 +195,14 @@ impl ChannelStore for PgStore {
 
     fn derived_generation(&self) -> Result<i64> {
         PgStore::derived_generation(self)
+    }
+
+    fn store_id(&self) -> Result<String> {
+        let row = self.row("SELECT store_id FROM derived_state WHERE id = 1", &[])?;
+        match row {
+            Some(r) => PgRow(&r).text_req(0),
+            None => Err(clout_store::Error::Corrupt("the derived state's row is missing".into())),
+        }
     }
 
     fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {

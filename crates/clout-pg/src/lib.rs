@@ -51,11 +51,13 @@ pub use schema::SCHEMA_VERSION;
 /// The advisory locks of import runs: `(RUN_LOCKS, run id)` ("cl" in ASCII), held by the
 /// connection running each.
 const RUN_LOCKS: i32 = 0x636c;
+/// The advisory lock a recompute holds (`Backend::recompute_lock`): `(RECOMPUTE_LOCK, 0)`.
+const RECOMPUTE_LOCK: i32 = 0x6372;
 
 /// An open PostgreSQL store: one connection, used by one thread at a time (as SQLite's
 /// `Store` is); a server opens one per worker.
 pub struct PgStore {
-    client: RefCell<Client>,
+    client: RefCell<Conn>,
     /// How to connect again (for another connection to the same database).
     config: postgres::Config,
     /// The server and database (never the password), for messages.
@@ -84,11 +86,18 @@ impl PgStore {
         let client = config
             .connect(NoTls)
             .map_err(|e| Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {target}: {e}"))))?;
-        let store = PgStore { client: RefCell::new(client), config, target, peers: RefCell::new(None) };
+        let store = PgStore { client: RefCell::new(Conn(Some(client))), config, target, peers: RefCell::new(None) };
         schema::migrate(&mut store.client.borrow_mut(), &store.target)?;
         // A run still marked running whose connection is gone was cut short.
         store.mark_dead_runs()?;
         Ok(store)
+    }
+
+    /// Makes this connection read-only: every transaction it begins refuses writes (the
+    /// reading side of `Access::Read`, as SQLite's read-only connection).
+    pub fn read_only(&self) -> Result<()> {
+        self.execute("SET default_transaction_read_only = on", &[])?;
+        Ok(())
     }
 
     /// Another connection to the same database (the schema is current: no migration).
@@ -97,7 +106,7 @@ impl PgStore {
             Error::Database(DatabaseError::new(format!("connecting to PostgreSQL at {}: {e}", self.target)))
         })?;
         Ok(PgStore {
-            client: RefCell::new(client),
+            client: RefCell::new(Conn(Some(client))),
             config: self.config.clone(),
             target: self.target.clone(),
             peers: RefCell::new(None),
@@ -115,7 +124,7 @@ impl PgStore {
     }
 
     fn client(&self) -> RefMut<'_, Client> {
-        self.client.borrow_mut()
+        RefMut::map(self.client.borrow_mut(), |c| &mut **c)
     }
 
     /// Runs a statement; the number of rows it changed.
@@ -157,6 +166,42 @@ impl PgStore {
         let peers = Arc::new(clout_store::decode::peers_from(fits, groups)?);
         *self.peers.borrow_mut() = Some((version, peers.clone()));
         Ok(peers)
+    }
+}
+
+/// A connection that may be dropped anywhere. The `postgres` client closes itself by
+/// blocking on a runtime of its own, which panics on a thread already running an async
+/// runtime (a server's, whose tasks hold the last reference to a store when it shuts
+/// down): the close runs on a thread of its own, joined before the drop returns.
+struct Conn(Option<Client>);
+
+// `None` only inside `drop`, after which nothing reads it.
+#[allow(clippy::expect_used)]
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0.as_ref().expect("a connection is open until dropped")
+    }
+}
+
+#[allow(clippy::expect_used)]
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0.as_mut().expect("a connection is open until dropped")
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            // A thread that cannot be started: the connection is leaked to the process's end
+            // (its socket closes then) rather than closed where it would panic.
+            let client = std::mem::ManuallyDrop::new(client);
+            let close = move || drop(std::mem::ManuallyDrop::into_inner(client));
+            if let Ok(closer) = std::thread::Builder::new().name("clout-pg-close".into()).spawn(close) {
+                let _ = closer.join();
+            }
+        }
     }
 }
 
@@ -232,6 +277,15 @@ fn describe(config: &postgres::Config) -> String {
     format!("{user}@{host}:{port}/{db}")
 }
 
+/// The server and database a URL names, without its password (`user@host:port/db`), or
+/// why it is not a PostgreSQL URL (without the password either). Connects to nothing.
+pub fn target_of(url: &str) -> Result<String> {
+    let config: postgres::Config = url
+        .parse()
+        .map_err(|e| Error::Database(DatabaseError::new(format!("invalid PostgreSQL URL: {}", redact(url, &e)))))?;
+    Ok(describe(&config))
+}
+
 /// A URL's parse error, with any password in it replaced.
 fn redact(url: &str, e: &postgres::Error) -> String {
     let message = e.to_string();
@@ -253,7 +307,7 @@ fn password_of(url: &str) -> Option<&str> {
 impl clout_store::Backend for PgStore {
     fn reader(&self) -> Result<Option<Box<dyn clout_store::Backend>>> {
         let reader = self.another()?;
-        reader.execute("SET default_transaction_read_only = on", &[])?;
+        reader.read_only()?;
         Ok(Some(Box::new(reader)))
     }
 
@@ -267,6 +321,15 @@ impl clout_store::Backend for PgStore {
 
     fn backup_to(&self, _dest: &std::path::Path) -> Result<()> {
         Err(clout_store::backup_elsewhere(&format!("the PostgreSQL database {}", self.target)))
+    }
+
+    /// A session advisory lock on a connection of its own, which the guard keeps open:
+    /// dropping the guard (or the process dying) ends the session and frees the lock for
+    /// the next recompute, on any node.
+    fn recompute_lock(&self) -> Result<clout_store::RecomputeLock> {
+        let holder = self.another()?;
+        holder.execute("SELECT pg_advisory_lock($1, 0)", &[&RECOMPUTE_LOCK])?;
+        Ok(clout_store::RecomputeLock::new(Box::new(holder)))
     }
 }
 

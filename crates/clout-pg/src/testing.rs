@@ -12,6 +12,9 @@
 //!   (which Debian's package creates).
 //! - The server stops, and its directory is removed, when the test process ends however
 //!   it ends: a small shell watches the process's end of a pipe.
+//! - `CLOUT_TEST_STORE=postgres` runs the application's, the command line's and the
+//!   server's tests on PostgreSQL instead of SQLite: their helpers ask [`store_for`] for
+//!   the store of each data directory they make (a database of its own per directory).
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -49,6 +52,43 @@ pub fn database() -> String {
         Some((base, _)) => format!("{base}/{name}"),
         None => panic!("test PostgreSQL URL without a database: {}", server.admin_url),
     }
+}
+
+/// Whether this test run keeps the application's stores on PostgreSQL
+/// (`CLOUT_TEST_STORE=postgres`) rather than SQLite (unset, empty or `sqlite`). Any other
+/// value panics: a typo must not quietly test SQLite twice.
+pub fn postgres_wanted() -> bool {
+    match std::env::var("CLOUT_TEST_STORE").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => false,
+        Ok("postgres") => true,
+        Ok(other) => panic!("CLOUT_TEST_STORE is `{other}`: use `postgres`, `sqlite` or leave it unset"),
+    }
+}
+
+/// The store URL for a test's data directory: `None` (SQLite in the directory) unless
+/// [`postgres_wanted`], else a fresh database, the same one each time the same directory
+/// is asked for in this process.
+pub fn store_for(data_dir: &Path) -> Option<String> {
+    if !postgres_wanted() {
+        return None;
+    }
+    static STORES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, String>>> = OnceLock::new();
+    let mut stores = STORES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    Some(stores.entry(data_dir.to_path_buf()).or_insert_with(database).clone())
+}
+
+/// How many connections other than this question's are open to the database at `url`
+/// (what a server shutting down must have closed).
+pub fn other_connections(url: &str) -> i64 {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to the test database at {url}: {e}"));
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("counting connections: {e}"));
+    row.get(0)
 }
 
 fn start() -> Server {

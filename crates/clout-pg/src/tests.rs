@@ -299,3 +299,39 @@ fn a_database_from_a_newer_clout_is_refused_and_no_message_shows_the_password() 
     let e = PgStore::connect("postgres://clout:s3cret-pw@host:notaport/db").unwrap_err().to_string();
     assert!(!e.contains("s3cret-pw") && e.contains("invalid PostgreSQL URL"), "{e}");
 }
+
+/// Two recomputes on one store (two nodes, or the server and `clout import`) take turns:
+/// the second waits until the first lets go, on SQLite (a file lock in the data
+/// directory) as on PostgreSQL (a session advisory lock).
+#[test]
+fn a_recompute_waits_until_another_connections_recompute_lets_go() {
+    use std::time::{Duration, Instant};
+    type Pair = (&'static str, Box<dyn clout_store::Backend>, Box<dyn clout_store::Backend>);
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::open(dir.path(), clout_store::Access::Write, "test").unwrap();
+    let sqlite_other = Store::open(dir.path(), clout_store::Access::Write, "test").unwrap();
+    let url = testing::database();
+    let pg = PgStore::connect(&url).unwrap();
+    let pg_other = PgStore::connect(&url).unwrap();
+    let pairs: Vec<Pair> =
+        vec![("sqlite", Box::new(sqlite), Box::new(sqlite_other)), ("postgres", Box::new(pg), Box::new(pg_other))];
+    for (name, first, second) in pairs {
+        let held = first.recompute_lock().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let _turn = second.recompute_lock().unwrap();
+            tx.send(Instant::now()).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(400)).is_err(),
+            "{name}: the second went while the first held it"
+        );
+        let released = Instant::now();
+        drop(held);
+        let got = rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("{name}: never got its turn"));
+        assert!(got >= released, "{name}");
+        waiter.join().unwrap();
+        // Taken again once both let go.
+        drop(first.recompute_lock().unwrap());
+    }
+}

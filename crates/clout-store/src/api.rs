@@ -58,7 +58,7 @@ mod safety;
 mod text;
 
 pub use accounts::AccountStore;
-pub use backend::{Backend, backup_elsewhere};
+pub use backend::{Backend, RecomputeLock, backup_elsewhere};
 pub use campaigns::CampaignStore;
 pub use channels::ChannelStore;
 pub use imports::{ImportRun, ImportStore};

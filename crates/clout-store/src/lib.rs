@@ -93,8 +93,8 @@ use rusqlite::Connection;
 
 pub use accounts::{ListMember, ListRow, TokenRow, UserChange, UserRow};
 pub use api::{
-    AccountStore, Backend, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, SafetyStore, TextSearch,
-    backup_elsewhere,
+    AccountStore, Backend, CampaignStore, ChannelStore, ImportRun, ImportStore, PostSearch, RecomputeLock, SafetyStore,
+    TextSearch, backup_elsewhere,
 };
 pub use audience::{CommentRow, SampleRow};
 pub use campaigns::{
@@ -121,6 +121,8 @@ pub use text::fts5_query;
 pub const DATABASE_FILE: &str = "clout.db";
 /// The writer's lock file inside the data directory.
 pub const LOCK_FILE: &str = "clout.lock";
+/// Held by the process recomputing derived state (`Store::recompute_lock`).
+pub const RECOMPUTE_LOCK_FILE: &str = "recompute.lock";
 
 /// Whether this process will write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +241,20 @@ impl Store {
         };
         store.configure()?;
         Ok(store)
+    }
+
+    /// `DATA/recompute.lock`, held exclusively while a recompute runs (blocking until the
+    /// process holding it lets go); nothing for a store in memory, which no other process
+    /// can reach.
+    pub fn recompute_lock(&self) -> Result<crate::RecomputeLock> {
+        let Some(lock_path) = self.lock_path.as_ref() else {
+            return Ok(crate::RecomputeLock::new(Box::new(())));
+        };
+        let path = lock_path.with_file_name(RECOMPUTE_LOCK_FILE);
+        let io = |source| Error::Io { context: format!("locking {}", path.display()), source };
+        let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        file.lock().map_err(io)?;
+        Ok(crate::RecomputeLock::new(Box::new(file)))
     }
 
     /// The lock file of import run `run`, held by the process running it.

@@ -299,6 +299,11 @@ impl Store {
         Ok(self.conn.query_row("SELECT writes FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
     }
 
+    /// The store's random identity (schema 23).
+    pub(crate) fn store_id(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT store_id FROM derived_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
     /// The count of completed recomputes: a server rebuilds its index when it changes.
     pub(crate) fn derived_generation(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT generation FROM derived_state WHERE id = 1", [], |r| r.get(0))?)

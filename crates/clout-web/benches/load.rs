@@ -125,7 +125,7 @@ fn build_store(dir: &Path, channels: usize) {
 }
 
 fn config(dir: &Path) -> AppConfig {
-    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None }
+    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None, store: None }
 }
 
 const QUERIES: &[(&str, &str)] = &[

@@ -171,6 +171,10 @@ pub struct Status {
     /// The data directory (the CLI only: the API does not tell where the server keeps it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<String>,
+    /// Where the store is: `SQLite <file>` or `PostgreSQL user@host:port/db`, never with a
+    /// password (the CLI only, as `data_dir`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
     pub derived: DerivedState,
     pub channels: u64,
     pub channel_observations: u64,
@@ -196,6 +200,7 @@ impl Status {
     ) -> Status {
         Status {
             data_dir: None,
+            store: None,
             derived: DerivedState::from(stale_since),
             channels: stats.channels,
             channel_observations: stats.channel_observations,

@@ -18,7 +18,7 @@ pub(crate) fn env_or(name: &str, default: usize) -> usize {
 }
 
 pub(crate) fn config(dir: &Path) -> AppConfig {
-    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None }
+    AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None, store: None }
 }
 
 pub(crate) fn build_store(dir: &Path, channels: usize) {

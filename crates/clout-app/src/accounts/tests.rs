@@ -14,7 +14,13 @@ fn now() -> Timestamp {
 
 fn app(dir: &Path) -> App {
     App::open(
-        AppConfig { data_dir: dir.join("data"), niches_file: None, rate_card_file: None, vectors_file: None },
+        AppConfig {
+            data_dir: dir.join("data"),
+            niches_file: None,
+            rate_card_file: None,
+            vectors_file: None,
+            store: crate::test_store(&dir.join("data")),
+        },
         Access::Write,
         "test",
     )

@@ -51,6 +51,12 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE", env = "CLOUT_VECTORS")]
     pub(crate) vectors: Option<PathBuf>,
 
+    /// A PostgreSQL database to keep the store in (postgres://user:password@host:port/db)
+    /// instead of SQLite in the data directory, for a team server or several nodes; the
+    /// data directory then keeps only each node's indexes and rejects (docs/deploy.md).
+    #[arg(long, global = true, value_name = "URL", env = "CLOUT_STORE", hide_env_values = true)]
+    pub(crate) store: Option<String>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

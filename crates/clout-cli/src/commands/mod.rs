@@ -28,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         niches_file: cli.niches.clone(),
         rate_card_file: cli.rate_card.clone(),
         vectors_file: cli.vectors.clone(),
+        store: cli.store.as_deref().map(clout_app::StoreUrl::parse).transpose()?,
     };
     match cli.command {
         Command::Import(args) => import::run(config, args),
@@ -194,12 +195,14 @@ fn status(app: &Reader<'_>, as_json: bool) -> Result<ExitCode> {
     if as_json {
         let mut o = clout_wire::Status::from(&s, &runs, stale, &|p| p.to_string());
         o.data_dir = Some(app.data_dir().display().to_string());
+        o.store = Some(app.store_location());
         let o = clout_wire::line(&o);
         let _ = writeln!(text, "{o}");
         crate::output::emit(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let _ = writeln!(text, "data directory {}", app.data_dir().display());
+    let _ = writeln!(text, "store {}", app.store_location());
     match stale {
         None => {
             let _ = writeln!(text, "metrics, audience quality and niche labels are current");

@@ -125,6 +125,9 @@ fn an_import_killed_during_its_recompute_never_shows_stale_numbers_as_current() 
 #[test]
 fn backups_taken_during_an_import_are_consistent_and_restore() {
     let dir = Dir::new();
+    if dir.backup_is_pg_dumps() {
+        return;
+    }
     dir.stdout(&["demo", "--write", "big.ndjson", "--channels", "1500", "--seed", "3"]);
     let text = std::fs::read_to_string(dir.path().join("big.ndjson")).unwrap();
     let records = text.lines().filter(|l| !l.trim().is_empty()).count() as u64;

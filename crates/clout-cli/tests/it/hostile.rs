@@ -299,6 +299,9 @@ fn the_command_line_writes_while_the_server_runs_and_the_directory_follows() {
     assert!(campaigns.to_string().contains("Spring"), "{campaigns}");
 
     // A restore needs the store to itself, and says why it cannot have it.
+    if server.dir.backup_is_pg_dumps() {
+        return;
+    }
     let backup = server.dir.path().join("bk");
     server.dir.stdout(&["backup", backup.to_str().unwrap()]);
     let out = server.dir.run(&["restore", backup.to_str().unwrap()]);

@@ -40,7 +40,11 @@ fn crates_depend_only_in_the_documented_direction() {
         ("clout-index", &["clout-core"]),
         ("clout-connect", &["clout-core"]),
         ("clout-replay", &[]),
-        ("clout-app", &["clout-core", "clout-import", "clout-store", "clout-index", "clout-demo", "clout-connect"]),
+        // clout-pg: `--store postgres://` opens the second backend.
+        (
+            "clout-app",
+            &["clout-core", "clout-import", "clout-store", "clout-pg", "clout-index", "clout-demo", "clout-connect"],
+        ),
         ("clout-wire", &["clout-core", "clout-app"]),
         ("clout-web", &["clout-core", "clout-app", "clout-wire"]),
         // clout-replay only as a dev-dependency: the tests' stand-in for the platforms.

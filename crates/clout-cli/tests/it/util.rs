@@ -26,10 +26,35 @@ impl Dir {
         path
     }
 
+    /// Whether this run keeps the store on PostgreSQL (`CLOUT_TEST_STORE=postgres`).
+    pub(crate) fn on_postgres(&self) -> bool {
+        clout_pg::testing::store_for(&self.data()).is_some()
+    }
+
+    /// On PostgreSQL, checks that `clout backup` is refused and points at pg_dump, and
+    /// returns `true`: the caller's SQLite backup checks do not apply.
+    pub(crate) fn backup_is_pg_dumps(&self) -> bool {
+        if !self.on_postgres() {
+            return false;
+        }
+        let out = self.run(&["backup", "never-written"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("pg_dump"), "{stderr}");
+        assert!(!self.path().join("never-written").exists());
+        true
+    }
+
     /// `clout --data DIR/data ARGS...`, run in the directory.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_clout"));
         cmd.current_dir(self.path()).env_remove("CLOUT_DATA").arg("--data").arg(self.data()).args(args);
+        // SQLite in the data directory, or a PostgreSQL database of its own under
+        // CLOUT_TEST_STORE=postgres.
+        match clout_pg::testing::store_for(&self.data()) {
+            Some(url) => cmd.env("CLOUT_STORE", url),
+            None => cmd.env_remove("CLOUT_STORE"),
+        };
         cmd
     }
 

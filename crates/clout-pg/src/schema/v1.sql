@@ -438,7 +438,9 @@ CREATE TABLE derived_state (
     writes bigint NOT NULL DEFAULT 0,
     generation bigint NOT NULL DEFAULT 0,
     peers_version bigint NOT NULL DEFAULT 0,
-    text_version bigint NOT NULL DEFAULT 0
+    text_version bigint NOT NULL DEFAULT 0,
+    -- The store's random identity: what the Directory's snapshot on each node checks.
+    store_id text COLLATE "C" NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text)
 );
 INSERT INTO derived_state (id) VALUES (1);
 CREATE TABLE fetch_checkpoints (

@@ -27,6 +27,23 @@ pub trait Backend:
     /// Copies the store, as of one moment, to the file `dest` (which must not exist), for
     /// `clout backup`; a backend whose database has its own tools says so instead.
     fn backup_to(&self, dest: &Path) -> Result<()>;
+
+    /// Waits until no other process (or connection) recomputes derived state on this
+    /// store, then holds that right until the returned guard is dropped. A recompute holds
+    /// it from reading [`ChannelStore::derived_writes`] to marking the state current, so
+    /// that an older recompute's chunks never land after a newer one's and then read as
+    /// current; two recomputes also never write the same rows at once.
+    fn recompute_lock(&self) -> Result<RecomputeLock>;
+}
+
+/// Held while a recompute runs ([`Backend::recompute_lock`]); dropping it lets the next one
+/// start. What it holds is the backend's (a file lock, a database session).
+pub struct RecomputeLock(#[allow(dead_code)] Box<dyn std::any::Any>);
+
+impl RecomputeLock {
+    pub fn new(held: Box<dyn std::any::Any>) -> RecomputeLock {
+        RecomputeLock(held)
+    }
 }
 
 /// SQLite: each method is the inherent one of the same name.
@@ -45,6 +62,10 @@ impl Backend for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Store::backup_to(self, dest)
+    }
+
+    fn recompute_lock(&self) -> Result<RecomputeLock> {
+        Store::recompute_lock(self)
     }
 }
 

@@ -215,6 +215,11 @@ pub trait ChannelStore {
     /// holds in memory when it changes.
     fn derived_generation(&self) -> Result<i64>;
 
+    /// A random identity the store was given when it was created: a cache built from it
+    /// (the Directory's snapshot) carries it, so that it is never read against another
+    /// store whose generation and write counts happen to match.
+    fn store_id(&self) -> Result<String>;
+
     /// In one transaction: when [`ChannelStore::derived_writes`] is still `writes_before`,
     /// marks derived state current, counts a generation and returns `true`; otherwise
     /// changes nothing and returns `false` (another import's recompute will follow).
@@ -402,6 +407,10 @@ impl ChannelStore for Store {
 
     fn derived_generation(&self) -> Result<i64> {
         Store::derived_generation(self)
+    }
+
+    fn store_id(&self) -> Result<String> {
+        Store::store_id(self)
     }
 
     fn mark_derived_current(&self, writes_before: i64) -> Result<bool> {

@@ -576,4 +576,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     UPDATE derived_state SET stale_since = COALESCE(stale_since, CAST(strftime('%s', 'now') AS INTEGER))
         WHERE EXISTS (SELECT 1 FROM posts);
     "#,
+    // 23: the store's identity, random, so that a cache built from one store (the
+    // Directory's snapshot) is never read against another whose counters match.
+    r#"
+    ALTER TABLE derived_state ADD COLUMN store_id TEXT;
+    UPDATE derived_state SET store_id = lower(hex(randomblob(16)));
+    "#,
 ];

@@ -85,7 +85,10 @@ impl World {
     }
 
     pub(crate) fn app_config(&self) -> AppConfig {
-        AppConfig { data_dir: self.data(), niches_file: None, rate_card_file: None, vectors_file: None }
+        // SQLite in the directory, or a PostgreSQL database of its own under
+        // CLOUT_TEST_STORE=postgres.
+        let store = clout_pg::testing::store_for(&self.data()).map(|url| clout_app::StoreUrl::parse(&url).unwrap());
+        AppConfig { data_dir: self.data(), niches_file: None, rate_card_file: None, vectors_file: None, store }
     }
 
     pub(crate) fn serve_config(&self) -> ServeConfig {
