@@ -12,7 +12,8 @@
 //! Here: roles, token scopes, the signed-in [`User`] and the checks on what it may do,
 //! and the secrets (random tokens, their hashes, password hashing). What the
 //! [`App`](crate::App) does with them is in `users` (an admin managing accounts),
-//! `sessions` (passwords, signing in and out), `tokens` (API tokens) and `lists` (saved
+//! `sessions` (passwords, signing in and out), `limiter` (failed sign-ins, counted in
+//! the store), `tokens` (API tokens) and `lists` (saved
 //! lists of channels); `runs` reads an import run and its rejected records.
 
 use argon2::password_hash::phc::PasswordHash;
@@ -24,6 +25,7 @@ pub use clout_store::{ListRow, RejectRow, TokenRow};
 
 use crate::{Error, Result};
 
+mod limiter;
 mod lists;
 mod policy;
 mod runs;
@@ -32,6 +34,7 @@ mod shared;
 mod tokens;
 mod users;
 
+pub use limiter::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS};
 pub use lists::ListEntry;
 pub use policy::{MIN_PASSWORD_CHARS, weakness as password_weakness};
 pub use shared::{MAX_SHARE_DAYS, SHARE_DAYS, timezone_name, timezones};

@@ -60,9 +60,9 @@ mod text_index;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{
-    Actor, ListEntry, ListRow, MAX_SHARE_DAYS, MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NewSession, RejectRow, Role,
-    SESSION_SECONDS, SHARE_DAYS, TokenRow, TokenScope, User, password_weakness, random_secret, secret_hash,
-    timezone_name, timezones,
+    ADDRESS_ATTEMPTS, Actor, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, ListEntry, ListRow, MAX_SHARE_DAYS, MAX_TOKEN_DAYS,
+    MIN_PASSWORD_CHARS, NewSession, RejectRow, Role, SESSION_SECONDS, SHARE_DAYS, TokenRow, TokenScope, User,
+    password_weakness, random_secret, secret_hash, timezone_name, timezones,
 };
 pub use backup::{BackupSummary, restore};
 pub use brands::{

@@ -84,6 +84,42 @@ impl AccountStore for PgStore {
         Ok(true)
     }
 
+    /// Under a lock on the table for writes (as the users' checks take): attempts from
+    /// every node are checked and counted one after another.
+    fn count_attempt(&mut self, keys: &[(&str, u32)], window: i64, now: Timestamp) -> Result<bool> {
+        let now = now.unix();
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("LOCK TABLE login_attempts IN SHARE ROW EXCLUSIVE MODE").map_err(db)?;
+        tx.execute("DELETE FROM login_attempts WHERE window_start <= $1", &[&(now - window)]).map_err(db)?;
+        for (key, allowed) in keys {
+            let used = tx.query_opt("SELECT n FROM login_attempts WHERE key = $1", &[key]).map_err(db)?;
+            if used.is_some_and(|r| r.get::<_, i64>(0) >= i64::from(*allowed)) {
+                return Ok(false);
+            }
+        }
+        for (key, _) in keys {
+            tx.execute(
+                "INSERT INTO login_attempts (key, window_start, n) VALUES ($1, $2, 1)
+                 ON CONFLICT (key) DO UPDATE SET n = login_attempts.n + 1",
+                &[key, &now],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(true)
+    }
+
+    fn forget_attempt(&self, key: &str, clear: bool) -> Result<()> {
+        let sql = if clear {
+            "DELETE FROM login_attempts WHERE key = $1"
+        } else {
+            "UPDATE login_attempts SET n = greatest(n - 1, 0) WHERE key = $1"
+        };
+        self.execute(sql, &[&key])?;
+        Ok(())
+    }
+
     fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
         self.user_where(r#"lower(u.username COLLATE "C") = lower($1::text COLLATE "C")"#, &username)
     }

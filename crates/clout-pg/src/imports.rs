@@ -34,12 +34,15 @@ impl PgStore {
 impl ImportStore for PgStore {
     fn begin_run(&mut self, started_at: Timestamp, files: &[String]) -> Result<Box<dyn ImportRun + '_>> {
         self.mark_dead_runs()?;
-        let run = self.int(
-            "INSERT INTO import_runs (started_at, status, files) VALUES ($1, 'running', $2) RETURNING id",
-            &[&started_at.unix(), &files.join("\n")],
-        )?;
-        // Held by this connection while the run lives.
+        // The run's lock is taken before its row exists, so that no other connection ever
+        // sees it running without its lock (and marks it interrupted). Held by this
+        // connection while the run lives.
+        let run = self.int("SELECT nextval(pg_get_serial_sequence('import_runs', 'id'))", &[])?;
         self.execute("SELECT pg_advisory_lock($1, ($2::bigint)::int)", &[&RUN_LOCKS, &run])?;
+        self.execute(
+            "INSERT INTO import_runs (id, started_at, status, files) VALUES ($1, $2, 'running', $3)",
+            &[&run, &started_at.unix(), &files.join("\n")],
+        )?;
         Ok(Box::new(PgRun::new(self, RunId(run), started_at)))
     }
 

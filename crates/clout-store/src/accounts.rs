@@ -2,7 +2,7 @@
 //! hashing and token generation happen above it, and only hashes of secrets arrive here.
 
 use clout_core::Timestamp;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::channels::{CHANNEL_COLUMNS, CHANNEL_FROM, channel_row};
 use crate::columns::{Cells, SqliteRow, collect, first};
@@ -139,6 +139,41 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+
+    /// See [`crate::AccountStore::count_attempt`]: one immediate transaction, so that
+    /// SQLite orders the check and the count of every process as one.
+    pub(crate) fn count_attempt(&mut self, keys: &[(&str, u32)], window: i64, now: Timestamp) -> Result<bool> {
+        let now = now.unix();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Windows that are over count for nothing: the table holds the last minute's keys.
+        tx.execute("DELETE FROM login_attempts WHERE window_start <= ?1", params![now - window])?;
+        for (key, allowed) in keys {
+            let used: Option<i64> =
+                tx.query_row("SELECT n FROM login_attempts WHERE key = ?1", params![key], |r| r.get(0)).optional()?;
+            if used.is_some_and(|n| n >= i64::from(*allowed)) {
+                return Ok(false);
+            }
+        }
+        for (key, _) in keys {
+            tx.execute(
+                "INSERT INTO login_attempts (key, window_start, n) VALUES (?1, ?2, 1)
+                 ON CONFLICT (key) DO UPDATE SET n = n + 1",
+                params![key, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    pub(crate) fn forget_attempt(&self, key: &str, clear: bool) -> Result<()> {
+        let sql = if clear {
+            "DELETE FROM login_attempts WHERE key = ?1"
+        } else {
+            "UPDATE login_attempts SET n = max(n - 1, 0) WHERE key = ?1"
+        };
+        self.conn.execute(sql, params![key])?;
+        Ok(())
     }
 
     pub(crate) fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {

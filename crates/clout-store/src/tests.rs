@@ -238,7 +238,7 @@ fn a_version_one_store_is_migrated_forward_on_open() {
          ALTER TABLE channel_metrics ADD COLUMN engagement_percentile REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_percentile_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_label TEXT; ALTER TABLE channel_metrics ADD COLUMN engagement_label_reason TEXT;
          ALTER TABLE channel_metrics ADD COLUMN engagement_index REAL; ALTER TABLE channel_metrics ADD COLUMN engagement_index_reason TEXT;
-         DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 1;",
+         DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; DROP TABLE fetch_checkpoints; DROP TABLE derived_state; DROP TABLE conversions; DROP TABLE campaign_deliverables; DROP TABLE stage_changes; DROP TABLE campaign_members; DROP TABLE campaigns; DROP TABLE creator_notes; DROP TABLE creator_profiles; DROP TABLE deals; DROP TABLE channel_niches; DROP TABLE channel_text; DROP TABLE follower_samples; DROP TABLE channel_quality; DROP TABLE comments; DROP TABLE channel_tags; DROP TABLE list_members; DROP TABLE lists; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; DROP TABLE login_attempts; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
@@ -259,7 +259,7 @@ fn accounts_and_tokens_of_a_version_eleven_store_keep_working_after_migration_tw
     conn.execute_batch(&format!(
         "{UNDO_17} DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
          ALTER TABLE channel_quality DROP COLUMN enough_evidence; DROP TABLE fetch_checkpoints; DROP INDEX api_tokens_user; ALTER TABLE api_tokens DROP COLUMN scope; ALTER TABLE api_tokens DROP COLUMN expires_at;
-         ALTER TABLE users DROP COLUMN disabled_at; ALTER TABLE derived_state DROP COLUMN store_id; PRAGMA user_version = 11;
+         ALTER TABLE users DROP COLUMN disabled_at; ALTER TABLE derived_state DROP COLUMN store_id; DROP TABLE login_attempts; PRAGMA user_version = 11;
          INSERT INTO users (id, username, password_hash, role, created_at) VALUES (1, 'ada', 'h', 'admin', 5);
          INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (1, 'old', 'th', 'clout_ab', 6);"
     ))
@@ -424,7 +424,7 @@ fn migration_fourteen_marks_scores_of_the_old_formula_stale_and_keeps_them_until
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute_batch(&format!(
         "{UNDO_17} DROP TABLE channel_text_hashes; DROP TABLE campaign_shares; DROP TABLE saved_searches; ALTER TABLE users DROP COLUMN timezone;
-         ALTER TABLE channel_quality DROP COLUMN enough_evidence; ALTER TABLE derived_state DROP COLUMN store_id; PRAGMA user_version = 13;"
+         ALTER TABLE channel_quality DROP COLUMN enough_evidence; ALTER TABLE derived_state DROP COLUMN store_id; DROP TABLE login_attempts; PRAGMA user_version = 13;"
     ))
     .unwrap();
     drop(conn);
@@ -475,7 +475,7 @@ fn migration_twenty_marks_a_store_with_follower_samples_stale_so_every_sample_is
         }
         // Back to version 19, as a store written by the previous release.
         let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-        conn.execute_batch("DROP TABLE safety_hits; DROP TABLE safety_levels; DROP TABLE safety_screens; DROP TABLE safety_active; DROP TABLE safety_lists; DROP INDEX channels_peers; DROP TABLE follower_verdicts; ALTER TABLE derived_state DROP COLUMN store_id; PRAGMA user_version = 19;")
+        conn.execute_batch("DROP TABLE safety_hits; DROP TABLE safety_levels; DROP TABLE safety_screens; DROP TABLE safety_active; DROP TABLE safety_lists; DROP INDEX channels_peers; DROP TABLE follower_verdicts; ALTER TABLE derived_state DROP COLUMN store_id; DROP TABLE login_attempts; PRAGMA user_version = 19;")
             .unwrap();
         drop(conn);
         let store = Store::open(dir.path(), Access::Write, "test").unwrap();

@@ -34,7 +34,7 @@
 //! served. `.ci/schemathesis` runs schemathesis (pinned in `.ci/requirements-schemathesis.txt`) with every check
 //! against a real server; `.ci/schemathesis_hooks.py` states the rules between fields a JSON Schema cannot (a
 //! minimum not above its maximum, ends not before starts). In `base/`: `state.rs` (the store connections, the
-//! Directory, the limiter); `errors.rs`, `ErrorCode`, the one table of machine-readable error codes, and
+//! Directory); `errors.rs`, `ErrorCode`, the one table of machine-readable error codes, and
 //! `ApiError`; `params.rs`, the query, plan and value parsers both families use; `render.rs`, the one function
 //! that turns a template into a page (only the context's `svg` values, our own charts, are not escaped) and the
 //! error page; `imports.rs` and `downloads.rs`, what the API and the pages serve alike, `use_cases.rs`, thin

@@ -23,6 +23,8 @@ pub struct Server {
     stop: watch::Sender<bool>,
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
     following: tokio::task::JoinHandle<()>,
+    /// The start's index builds, which hold the state until they end.
+    building: std::thread::JoinHandle<()>,
     state: Arc<State>,
     /// Last: dropped after everything above, it waits for the work left on its blocking
     /// pool, which holds the last other references to the state.
@@ -60,9 +62,11 @@ impl Server {
         let following = runtime.spawn(follow_other_writers(state.clone(), stopped.clone()));
         // A store whose full-text index does not hold its text (older than the index, a
         // recompute cut short) gets one in the background; keyword searches read the
-        // store's text meanwhile. A thread of its own: shutting down does not wait for it.
-        let building = state.clone();
-        std::thread::spawn(move || {
+        // store's text meanwhile. A thread of its own, which shutting down waits for (it
+        // holds the store; an index build cut short would start again at the next start).
+        let builder = state.clone();
+        let building = std::thread::spawn(move || {
+            let building = builder;
             match building.catalogue.build_text_index_if_needed() {
                 Ok(true) => eprintln!("the full-text index was built from the store's text"),
                 Ok(false) => {}
@@ -90,6 +94,7 @@ impl Server {
             stop,
             serving,
             following,
+            building,
             state,
             runtime,
         })
@@ -106,13 +111,17 @@ impl Server {
     }
 
     /// Stops accepting connections, waits for the requests in flight to be answered and for
-    /// the work they started to end, stops following other writers, and closes the store:
+    /// the work they started to end (and for the start's index builds), stops following
+    /// other writers, and closes the store:
     /// once this returns, the data directory's write lock is free.
     pub fn shutdown(self) -> Result<(), String> {
-        let Server { addr, stop, serving, following, state, runtime, .. } = self;
+        let Server { addr, stop, serving, following, building, state, runtime, .. } = self;
         stop.send_replace(true);
         let served = runtime.block_on(serving);
         let followed = runtime.block_on(following);
+        // The start's index builds end on their own (they answer no request); on a store
+        // that needed none, this is at once.
+        building.join().map_err(|_| "building the indexes at start failed".to_string())?;
         // A client that hung up mid-request leaves its store work running on the blocking
         // pool, holding the state: dropping the runtime waits for that work to end.
         drop(runtime);

@@ -13,6 +13,7 @@ SELECT create_reference_table('platform_fits');
 SELECT create_reference_table('bucket_stats');
 SELECT create_reference_table('users');
 SELECT create_reference_table('sessions');
+SELECT create_reference_table('login_attempts');
 SELECT create_reference_table('api_tokens');
 SELECT create_reference_table('lists');
 SELECT create_reference_table('saved_searches');

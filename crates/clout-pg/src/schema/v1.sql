@@ -443,6 +443,12 @@ CREATE TABLE derived_state (
     store_id text COLLATE "C" NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text)
 );
 INSERT INTO derived_state (id) VALUES (1);
+-- Failed sign-ins in the current minute, shared by every node (a reference table).
+CREATE TABLE login_attempts (
+    key text COLLATE "C" PRIMARY KEY,
+    window_start bigint NOT NULL,
+    n bigint NOT NULL
+);
 CREATE TABLE fetch_checkpoints (
     connector text COLLATE "C" NOT NULL,
     target text COLLATE "C" NOT NULL,

@@ -131,10 +131,28 @@ pub trait AccountStore {
 
     /// Deletes a saved search; `false` when there is none.
     fn delete_saved_search(&self, id: i64) -> Result<bool>;
+
+    /// Counts one sign-in attempt under each of `keys`, each with its allowance per window
+    /// of `window` seconds, unless any key has used up its allowance in its current window
+    /// (which began less than `window` seconds before `now`): `false` then, and nothing is
+    /// counted. A key whose window is over starts a new one at `now`. Atomic: attempts
+    /// from several connections (several nodes) at once never get past an allowance.
+    fn count_attempt(&mut self, keys: &[(&str, u32)], window: i64, now: Timestamp) -> Result<bool>;
+
+    /// Takes back one attempt counted under `key` (when `clear`, every one: its window ends).
+    fn forget_attempt(&self, key: &str, clear: bool) -> Result<()>;
 }
 
 /// SQLite: each method is the inherent one of the same name.
 impl AccountStore for Store {
+    fn count_attempt(&mut self, keys: &[(&str, u32)], window: i64, now: Timestamp) -> Result<bool> {
+        Store::count_attempt(self, keys, window, now)
+    }
+
+    fn forget_attempt(&self, key: &str, clear: bool) -> Result<()> {
+        Store::forget_attempt(self, key, clear)
+    }
+
     fn user_count(&self) -> Result<u64> {
         Store::user_count(self)
     }

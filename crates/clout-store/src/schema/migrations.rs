@@ -582,4 +582,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE derived_state ADD COLUMN store_id TEXT;
     UPDATE derived_state SET store_id = lower(hex(randomblob(16)));
     "#,
+    // 24: failed sign-ins counted in the store, so that every server on it shares the count.
+    r#"
+    CREATE TABLE login_attempts (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, n INTEGER NOT NULL);
+    "#,
 ];

@@ -70,7 +70,7 @@ pub(super) async fn login(
     let state = state.0;
     let client = auth::client_key(addr);
     let username = body.username.trim().to_string();
-    if !auth::attempt(&state, &client, &username) {
+    if !auth::attempt(&state, &client, &username).await? {
         return Err(auth::rate_limited());
     }
     let name = username.clone();
@@ -79,7 +79,7 @@ pub(super) async fn login(
     let Some(user) = user else {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials, "wrong username or password"));
     };
-    auth::signed_in_ok(&state, &client, &username);
+    auth::signed_in_ok(&state, &client, &username).await?;
     let session = state.write(move |app, s| app.start_session(&user, s.now())).await?;
     let body = clout_wire::SignedIn { user: json_user(&session.user), csrf_token: session.csrf };
     let mut r = Json(body).into_response();

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderValue, header};
 use clout_app::User;
 
+use clout_app::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS};
+
 use super::errors::{ApiError, ErrorCode};
-use super::limiter::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, attempt_at, limiter_keys};
 use super::state::State;
 
 pub(crate) const SESSION_COOKIE: &str = "clout_session";
@@ -162,23 +163,20 @@ pub(crate) fn client_key(addr: Option<std::net::SocketAddr>) -> String {
 }
 
 /// Counts a sign-in attempt before the password is checked (so concurrent guesses count
-/// too); `false` when this name from this address has used up its attempts
-/// ([`LOGIN_ATTEMPTS`]), or the address its much larger allowance
-/// ([`ADDRESS_ATTEMPTS`]).
-pub(crate) fn attempt(state: &State, client: &str, username: &str) -> bool {
-    let now = state.now().unix();
-    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    attempt_at(&mut l, client, username, now)
+/// too), in the store, where every server on it counts the same attempts; `false` when
+/// this name from this address has used up its attempts ([`LOGIN_ATTEMPTS`]), or the
+/// address its much larger allowance ([`ADDRESS_ATTEMPTS`]).
+pub(crate) async fn attempt(state: &Arc<State>, client: &str, username: &str) -> Result<bool, ApiError> {
+    let (client, username) = (client.to_string(), username.to_string());
+    state.write(move |app, s| app.sign_in_attempt(&client, &username, s.now())).await
 }
 
 /// A successful sign-in clears its pair's count and takes back its own attempt from the
 /// address's count (only its own: an attacker's account must not reset the count of
 /// their guesses at others).
-pub(crate) fn signed_in_ok(state: &State, client: &str, username: &str) {
-    let mut l = state.limiter.lock().unwrap_or_else(|p| p.into_inner());
-    let [ip, pair] = limiter_keys(client, username);
-    l.undo(&ip);
-    l.succeeded(&pair);
+pub(crate) async fn signed_in_ok(state: &Arc<State>, client: &str, username: &str) -> Result<(), ApiError> {
+    let (client, username) = (client.to_string(), username.to_string());
+    state.write(move |app, _| app.sign_in_succeeded(&client, &username)).await
 }
 
 pub(crate) fn rate_limited() -> ApiError {

@@ -5,7 +5,7 @@
 //! never each other, and nothing here uses either.
 //!
 //! The base's own modules form no circle either; each uses only modules of lower layers:
-//! 0. `dates`, `errors`, `hosts`, `limiter`, `paths`, `uploads`, `use_cases`;
+//! 0. `dates`, `errors`, `hosts`, `paths`, `uploads`, `use_cases`;
 //! 1. `state`, `params`;
 //! 2. `templates`, `auth`;
 //! 3. `render`, `imports`;
@@ -21,7 +21,6 @@ pub(crate) mod hosts;
 pub(crate) mod imports;
 pub(crate) mod jobs;
 pub(crate) mod layers;
-pub(crate) mod limiter;
 pub(crate) mod params;
 pub(crate) mod paths;
 pub(crate) mod render;

@@ -1,5 +1,5 @@
-//! What every request shares: the store connections, the discovery index, the login
-//! limiter and the templates.
+//! What every request shares: the store connections, the discovery index and the
+//! templates (failed sign-ins are counted in the store: `clout_app::App::sign_in_attempt`).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -9,7 +9,6 @@ use clout_app::{Access, App, AppConfig, Catalogue, CatalogueOptions, Reader};
 use clout_core::Timestamp;
 
 use super::errors::ApiError;
-use super::limiter::LoginLimiter;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -70,7 +69,6 @@ pub struct State {
     /// searches/s, p99 24 ms, with one per core; 1,244-1,494, p99 19-23 ms, with two;
     /// 1,152, p99 28 ms, with three).
     permits: tokio::sync::Semaphore,
-    pub(crate) limiter: Mutex<LoginLimiter>,
     /// Every `Host` name this server answers to, normalised by [`super::hosts::host_name`].
     pub(crate) hosts: HashSet<String>,
     /// The one-time code that creating the first admin needs, when there is no account
@@ -107,7 +105,6 @@ impl State {
             config,
             catalogue,
             permits: tokio::sync::Semaphore::new(permits),
-            limiter: Mutex::new(LoginLimiter::default()),
             hosts,
             setup_code,
             jobs: Mutex::new(super::jobs::Jobs::default()),

@@ -137,8 +137,10 @@ pub(super) async fn login(state: St, ClientAddr(addr): ClientAddr, headers: Head
         )
     };
     let client = auth::client_key(addr);
-    if !auth::attempt(&state, &client, &username) {
-        return again(&auth::rate_limited().message, StatusCode::TOO_MANY_REQUESTS);
+    match auth::attempt(&state, &client, &username).await {
+        Ok(true) => {}
+        Ok(false) => return again(&auth::rate_limited().message, StatusCode::TOO_MANY_REQUESTS),
+        Err(e) => return error_page(e),
     }
     let (name, pw) = (username.clone(), field(&f, "password").to_string());
     // The slow hash runs on a reader, not under the writer's lock.
@@ -147,7 +149,9 @@ pub(super) async fn login(state: St, ClientAddr(addr): ClientAddr, headers: Head
         Ok(None) => return again("wrong username or password", StatusCode::UNAUTHORIZED),
         Err(e) => return error_page(e),
     };
-    auth::signed_in_ok(&state, &client, &username);
+    if let Err(e) = auth::signed_in_ok(&state, &client, &username).await {
+        return error_page(e);
+    }
     match state.write(move |app, s| app.start_session(&user, s.now())).await {
         Ok(session) => signed_in(&state, &session, &next),
         Err(e) => error_page(e),

@@ -7,6 +7,8 @@
 //! - `params`: malformed query parameters are 400s with a machine-readable code.
 //! - `headers`: every way of rendering a page sends the security headers.
 //! - `stale`: every page says when another process's import makes its numbers stale.
+//! - `nodes`: two servers on one store share the setup, sessions, tokens, the sign-in
+//!   limiter and every write.
 //! - `shutdown`: shutting down answers the requests in flight and frees the data directory.
 //! - `modules`: the crate's modules depend one way (the base under the API and the pages).
 //! - `warnings`: the Directory flags a rate above 100 % and a mean a few posts carry; labels,
@@ -17,6 +19,7 @@
 
 mod headers;
 mod modules;
+mod nodes;
 mod params;
 mod shutdown;
 mod stale;
