@@ -14,9 +14,9 @@
 //! Status: every interface of the store (accounts, campaigns, imports, channels and their
 //! derived state, post search, text search, brand safety) is implemented and checked by
 //! the same contract tests as SQLite's store, on a real PostgreSQL, and the application
-//! runs on it (`clout_app::App::with_store`, checked against SQLite end to end); the
-//! command line and the server do not open one yet: `--store postgres://` is not offered
-//! (docs/deploy.md).
+//! runs on it: `--store postgres://…` (`clout_app::StoreUrl`) on every command and on
+//! `clout serve`, whose tests all run on PostgreSQL too (`CLOUT_TEST_STORE=postgres`;
+//! docs/deploy.md).
 
 mod accounts;
 mod audience;
