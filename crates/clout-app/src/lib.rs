@@ -40,6 +40,7 @@ mod error;
 mod fetch;
 mod import;
 mod metrics;
+mod migrate;
 mod niches;
 mod overlap;
 mod pictures;
@@ -99,6 +100,7 @@ pub use import::{
     input_stream,
 };
 pub use metrics::RecomputeSummary;
+pub use migrate::{MoveSummary, MovedTable};
 pub use niches::{DEFAULT_TAXONOMY, NicheClassifier, NicheSummary};
 pub use overlap::{MAX_OVERLAP_CHANNELS, OverlapChannel, OverlapReport, overlap_of};
 pub use plan::{

@@ -27,6 +27,7 @@ mod derived;
 mod imports;
 mod inputs;
 mod metrics;
+mod migrate;
 mod niches;
 mod posts;
 mod safety;
@@ -46,6 +47,7 @@ use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row};
 
+pub use migrate::Received;
 pub use schema::SCHEMA_VERSION;
 
 /// The advisory locks of import runs: `(RUN_LOCKS, run id)` ("cl" in ASCII), held by the
@@ -326,6 +328,13 @@ impl clout_store::Backend for PgStore {
     /// A session advisory lock on a connection of its own, which the guard keeps open:
     /// dropping the guard (or the process dying) ends the session and frees the lock for
     /// the next recompute, on any node.
+    fn export(&self, _with: &mut dyn FnMut(&clout_store::Exporter<'_>) -> Result<()>) -> Result<()> {
+        Err(Error::Corrupt(format!(
+            "clout migrate-store moves a SQLite store; {} is PostgreSQL already (copy it with pg_dump)",
+            self.target
+        )))
+    }
+
     fn recompute_lock(&self) -> Result<clout_store::RecomputeLock> {
         let holder = self.another()?;
         holder.execute("SELECT pg_advisory_lock($1, 0)", &[&RECOMPUTE_LOCK])?;

@@ -39,7 +39,7 @@ fn absorb(into: &mut TextChanges, other: TextChanges) {
 
 /// Every text row's `doc`: the fields' words, weighted, one empty position between fields
 /// (a `' '` lexeme, which no text's words can hold, deleted once it has made the gap).
-fn doc_sql() -> String {
+pub(crate) fn doc_sql() -> String {
     let field = |column: &str, weight: char| format!("setweight(to_tsvector('{CONFIG}', {column}), '{weight}')");
     let gap = "$$' ':1$$::tsvector";
     let fields = [field("w_handle", 'A'), field("w_name", 'A'), field("w_bio", 'B'), field("w_hashtags", 'C')];

@@ -62,6 +62,23 @@ pub(crate) fn migrate(client: &mut Client, target: &str) -> Result<()> {
 }
 
 /// The version the database holds (0 for an empty database).
+/// Every table of the schema, in the order it creates them (a table's references come
+/// before it).
+pub(crate) fn tables_in_order() -> Vec<String> {
+    let mut tables = vec!["clout_schema".to_string()];
+    for sql in MIGRATIONS {
+        for line in sql.lines() {
+            if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() && !tables.contains(&name) {
+                    tables.push(name);
+                }
+            }
+        }
+    }
+    tables
+}
+
 pub(crate) fn version(client: &mut Client) -> Result<i64> {
     let exists: bool = client.query_one("SELECT to_regclass('clout_schema') IS NOT NULL", &[]).map_err(db)?.get(0);
     if !exists {

@@ -109,6 +109,28 @@ impl<'s> PgRun<'s> {
                 }
             }
         }
+        // Channels this run has not met may be in the store already: their ids are read,
+        // so that ids are drawn for new channels only (dense, as SQLite's rowids).
+        if !new.is_empty() {
+            let platforms: Vec<&str> = new.iter().map(|(p, _)| p.as_str()).collect();
+            let handles: Vec<&str> = new.iter().map(|(_, h)| h.as_str()).collect();
+            let found = tx.query(
+                "SELECT k.platform, k.handle, k.channel_id FROM channel_keys k
+                 JOIN unnest($1::text[], $2::text[]) AS n(platform, handle)
+                   ON k.handle = n.handle AND k.platform = n.platform",
+                &[&platforms, &handles],
+            )?;
+            for row in &found {
+                let (platform, handle, id): (String, String, i64) = (row.get(0), row.get(1), row.get(2));
+                if let Ok(platform) = Platform::parse(&platform)
+                    && let Some(slot) = ids.get_mut(&(platform, handle.clone()))
+                {
+                    *slot = id;
+                    out.channels.push(((platform, handle), id));
+                }
+            }
+            new.retain(|key| ids[key] == 0);
+        }
         if !new.is_empty() {
             let fresh = tx.query(
                 "SELECT nextval('channel_ids') FROM generate_series(1, $1::bigint) ORDER BY 1",

@@ -72,6 +72,7 @@ mod columns;
 mod creators;
 mod deals;
 mod error;
+mod export;
 mod growth;
 mod inputs;
 mod metrics;
@@ -104,6 +105,7 @@ pub use channels::{ChannelDetail, ChannelFilter, ChannelRow, DiscoveryRow, Follo
 pub use creators::{CreatorProfile, NoteRow};
 pub use deals::DealRow;
 pub use error::{DatabaseError, Error, Result};
+pub use export::{Cell, Exporter};
 pub use growth::StoredNumbers;
 pub use inputs::{ChannelInput, Channels};
 pub use metrics::{MetricsInput, MetricsRecord, PlatformFit, QualityRecord};

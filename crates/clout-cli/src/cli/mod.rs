@@ -162,6 +162,15 @@ pub(crate) enum Command {
         #[arg(value_name = "DEST")]
         dest: PathBuf,
     },
+    /// Move the data directory's SQLite store into an empty PostgreSQL database: every
+    /// row with its ids, as of one moment, in one transaction (safe while other processes
+    /// write; a move cut short leaves the database empty); then both are compared. Run
+    /// with `--store URL` (or CLOUT_STORE) afterwards.
+    MigrateStore {
+        /// The PostgreSQL database (postgres://user:password@host:port/db), empty.
+        #[arg(long = "to", value_name = "URL", env = "CLOUT_MIGRATE_TO", hide_env_values = true)]
+        to: String,
+    },
     /// Put a backup back as the data directory (stop `clout serve` first).
     Restore {
         /// A directory written by `clout backup`.

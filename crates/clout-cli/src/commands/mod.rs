@@ -80,6 +80,28 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::MigrateStore { to } => {
+            let to = clout_app::StoreUrl::parse(&to)?;
+            // Opened for writing only so that an older store's schema is brought up to date
+            // first; the move itself only reads it.
+            let app = App::open(config, Access::Write, "clout migrate-store")?;
+            let moved = app.migrate_store(&to)?;
+            let rows: Vec<Vec<String>> = moved
+                .tables
+                .iter()
+                .filter(|t| t.rows > 0)
+                .map(|t| vec![t.table.clone(), clout_core::metric::thousands(t.rows)])
+                .collect();
+            print!("{}", crate::output::table(&["TABLE", "ROWS"], &rows, &[1]));
+            println!(
+                "moved {} rows of {} tables into PostgreSQL {}; the counts and the derived state match. \
+                 From now on run clout with --store (or CLOUT_STORE) set to that database.",
+                clout_core::metric::thousands(moved.rows()),
+                moved.tables.len(),
+                moved.to
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Restore { src } => {
             let holder = format!("clout restore, pid {}", std::process::id());
             let b = clout_app::restore(&config, &src, &holder)?;

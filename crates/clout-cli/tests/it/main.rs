@@ -5,6 +5,7 @@
 //! - `answers`: saved API answers of the platforms imported without conversion.
 //! - `import`: exit codes, the JSON summary, rejects, the writer lock.
 //! - `maps`: `clout import --map`, other tools' CSV exports.
+//! - `migrate`: `clout migrate-store` into PostgreSQL.
 //! - `channels`: `channels` and `show`, JSON fields and reasons, tables.
 //! - `demo`: the generator's determinism and `clout demo` end to end.
 //! - `crash`: SIGKILL in the middle of an import.
@@ -44,6 +45,7 @@ mod fetch_youtube;
 mod hostile;
 mod import;
 mod maps;
+mod migrate;
 mod overlap;
 mod pictures;
 mod plan;

@@ -34,6 +34,11 @@ pub trait Backend:
     /// that an older recompute's chunks never land after a newer one's and then read as
     /// current; two recomputes also never write the same rows at once.
     fn recompute_lock(&self) -> Result<RecomputeLock>;
+
+    /// Calls `with` with a reader of every table as of one moment, for moving the store to
+    /// another backend (`clout migrate-store`, from SQLite). A backend that is no source for
+    /// a move says so.
+    fn export(&self, with: &mut dyn FnMut(&crate::Exporter<'_>) -> Result<()>) -> Result<()>;
 }
 
 /// Held while a recompute runs ([`Backend::recompute_lock`]); dropping it lets the next one
@@ -66,6 +71,10 @@ impl Backend for Store {
 
     fn recompute_lock(&self) -> Result<RecomputeLock> {
         Store::recompute_lock(self)
+    }
+
+    fn export(&self, with: &mut dyn FnMut(&crate::Exporter<'_>) -> Result<()>) -> Result<()> {
+        Store::export(self, with)
     }
 }
 
