@@ -251,6 +251,8 @@ pub fn write_demo_world(
 }
 
 #[cfg(test)]
+mod citus_tests;
+#[cfg(test)]
 mod pg_tests;
 #[cfg(test)]
 mod price_tests;

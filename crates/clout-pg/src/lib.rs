@@ -23,6 +23,8 @@ mod audience;
 mod campaigns;
 mod channel_api;
 mod channels;
+#[cfg(any(test, feature = "testing"))]
+pub mod citus_check;
 mod derived;
 mod imports;
 mod inputs;

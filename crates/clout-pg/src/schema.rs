@@ -15,7 +15,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql")];
 
 /// Distributes the tables of schema version 1 when the database is a Citus cluster.
-const CITUS: &str = include_str!("schema/citus.sql");
+pub(crate) const CITUS: &str = include_str!("schema/citus.sql");
 
 /// The advisory lock taken by a migration ("clout" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0063_6c6f_7574;

@@ -91,6 +91,51 @@ pub fn other_connections(url: &str) -> i64 {
     row.get(0)
 }
 
+/// Starts recording the statements run on the database at `url` (`pg_stat_statements`,
+/// which the test server loads; a server of `CLOUT_TEST_POSTGRES` must load it too).
+pub fn record_statements(url: &str) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to the test database at {url}: {e}"));
+    client
+        .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .unwrap_or_else(|e| panic!("recording statements needs pg_stat_statements in shared_preload_libraries: {e}"));
+}
+
+/// Every statement recorded on the database at `url` since [`record_statements`], checked
+/// against Citus's rules ([`crate::citus_check`]): how many were checked, and each one
+/// that breaks a rule or cannot be parsed, with why.
+pub fn statements_breaking_citus_rules(url: &str) -> (usize, Vec<String>) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to the test database at {url}: {e}"));
+    let rows = client
+        .query(
+            "SELECT query FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("reading pg_stat_statements: {e}"));
+    let layout = crate::citus_check::Layout::of_schema();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for row in rows {
+        let sql: String = row.get(0);
+        let verb = sql.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        if !matches!(verb.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "WITH") {
+            continue;
+        }
+        // The checks' own questions and the catalogue's are not the application's.
+        if sql.contains("pg_stat_statements") || sql.contains("information_schema") || sql.contains("pg_catalog") {
+            continue;
+        }
+        checked += 1;
+        match crate::citus_check::breaks(&sql, &layout) {
+            Ok(found) => broken.extend(found.into_iter().map(|f| format!("{f}: {sql}"))),
+            Err(e) => broken.push(format!("cannot be parsed ({e}): {sql}")),
+        }
+    }
+    (checked, broken)
+}
+
 fn start() -> Server {
     if let Ok(url) = std::env::var("CLOUT_TEST_POSTGRES")
         && !url.is_empty()
@@ -138,7 +183,9 @@ fn start_in(bin: &Path) -> Result<Server, String> {
     let script = r#"
         "$1/postgres" -D "$2/data" -p "$3" -k "$2" -c listen_addresses=127.0.0.1 \
             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-            -c max_connections=200 -c deadlock_timeout=100ms >"$2/log" 2>&1 &
+            -c max_connections=200 -c deadlock_timeout=100ms \
+            -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all \
+            -c pg_stat_statements.max=20000 >"$2/log" 2>&1 &
         pid=$!
         cat >/dev/null
         kill -INT "$pid" 2>/dev/null
