@@ -102,7 +102,7 @@ pub(crate) fn page_model(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
+    use crate::{Catalogue, CatalogueOptions, ImportOptions, Silent};
 
     /// 2026-11-20T12:00:00Z.
     const AS_OF: i64 = 1_795_176_000;
@@ -129,13 +129,7 @@ mod tests {
         ));
         let path = dir.path().join("chef.ndjson");
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        let config = AppConfig {
-            data_dir: dir.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.path().join("data")),
-        };
+        let config = crate::test_config(dir.path().join("data"));
         let catalogue = Catalogue::open(config, CatalogueOptions::write("test")).unwrap();
         let options = ImportOptions {
             clock: || Timestamp::from_unix(AS_OF + DAY),

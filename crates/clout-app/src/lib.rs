@@ -259,6 +259,14 @@ mod price_tests;
 #[cfg(test)]
 mod tests;
 
+/// A test's settings: the built-in taxonomy, rate card and no word vectors, with the store
+/// of [`test_store`].
+#[cfg(test)]
+pub(crate) fn test_config(data_dir: PathBuf) -> AppConfig {
+    let store = test_store(&data_dir);
+    AppConfig { data_dir, niches_file: None, rate_card_file: None, vectors_file: None, store }
+}
+
 /// The store of a test's data directory: SQLite in it, or a PostgreSQL database of its own
 /// under `CLOUT_TEST_STORE=postgres` (`clout_pg::testing::store_for`).
 #[cfg(test)]

@@ -93,7 +93,7 @@ impl App {
 mod tests {
     use clout_core::{EngagementLabel, Timestamp};
 
-    use crate::{AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
+    use crate::{Catalogue, CatalogueOptions, ImportOptions, Silent};
 
     /// 2026-11-20T12:00:00Z.
     const AS_OF: i64 = 1_795_176_000;
@@ -127,13 +127,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("world.ndjson");
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        let config = AppConfig {
-            data_dir: dir.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.path().join("data")),
-        };
+        let config = crate::test_config(dir.path().join("data"));
         let catalogue = Catalogue::open(config, CatalogueOptions::write("test")).unwrap();
         let options = ImportOptions {
             clock: || Timestamp::from_unix(AS_OF),

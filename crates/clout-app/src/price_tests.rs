@@ -208,17 +208,7 @@ fn a_plan_keeps_to_the_budget_and_every_constraint() {
         list: None,
     };
     drop(app);
-    let catalogue = Catalogue::open(
-        AppConfig {
-            data_dir: tmp.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&tmp.path().join("data")),
-        },
-        CatalogueOptions::read(),
-    )
-    .unwrap();
+    let catalogue = Catalogue::open(crate::test_config(tmp.path().join("data")), CatalogueOptions::read()).unwrap();
     let plan = |request: &PlanRequest| catalogue.read(|r| r.plan(request));
     let p = plan(&request).unwrap();
     assert!(p.optimal && p.gap == 0.0);
@@ -275,17 +265,7 @@ fn one_viral_post_does_not_buy_a_place_in_a_plan() {
         list: None,
     };
     drop(app);
-    let catalogue = Catalogue::open(
-        AppConfig {
-            data_dir: tmp.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&tmp.path().join("data")),
-        },
-        CatalogueOptions::read(),
-    )
-    .unwrap();
+    let catalogue = Catalogue::open(crate::test_config(tmp.path().join("data")), CatalogueOptions::read()).unwrap();
     let p = catalogue.read(|r| r.plan(&request)).unwrap();
     assert_eq!(p.picks.len(), 1);
     let pick = &p.picks[0];
@@ -306,17 +286,7 @@ fn managing_each_creator_counts_against_the_budget() {
     lines.extend(channel("bo", 10_000, 280, 20));
     import(&mut app, tmp.path(), "world.ndjson", &lines);
     drop(app);
-    let catalogue = Catalogue::open(
-        AppConfig {
-            data_dir: tmp.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&tmp.path().join("data")),
-        },
-        CatalogueOptions::read(),
-    )
-    .unwrap();
+    let catalogue = Catalogue::open(crate::test_config(tmp.path().join("data")), CatalogueOptions::read()).unwrap();
     let request = |management: Option<&str>| PlanRequest {
         query: DiscoveryQuery::everything(),
         budget: usd("250"),

@@ -129,7 +129,7 @@ mod tests {
     use clout_core::discovery::{DiscoveryQuery, SortKey};
 
     use super::{DIRECTORY_SNAPSHOT, snapshot_path};
-    use crate::{Access, App, AppConfig, ImportOptions, Silent};
+    use crate::{Access, App, ImportOptions, Silent};
 
     fn options() -> ImportOptions {
         crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000), 5_000)
@@ -152,13 +152,7 @@ mod tests {
             clout_core::Timestamp::from_unix(1_795_176_000),
         )
         .unwrap();
-        let config = AppConfig {
-            data_dir: dir.path().join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.path().join("data")),
-        };
+        let config = crate::test_config(dir.path().join("data"));
         let mut app = App::open(config.clone(), Access::Write, "test").unwrap();
         app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
 
@@ -216,15 +210,7 @@ mod tests {
             let world = dir.path().join(format!("{name}.ndjson"));
             let as_of = clout_core::Timestamp::from_unix(1_795_176_000);
             crate::write_demo_world(std::fs::File::create(&world).unwrap(), seed, 120, as_of).unwrap();
-            let data_dir = dir.path().join(name);
-            let config = AppConfig {
-                data_dir: data_dir.clone(),
-                niches_file: None,
-                rate_card_file: None,
-                vectors_file: None,
-                store: crate::test_store(&data_dir),
-            };
-            let mut app = App::open(config, Access::Write, "test").unwrap();
+            let mut app = App::open(crate::test_config(dir.path().join(name)), Access::Write, "test").unwrap();
             app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
             app
         };

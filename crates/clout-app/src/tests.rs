@@ -13,29 +13,12 @@ const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
 
 fn app(dir: &Path) -> App {
-    App::open(
-        AppConfig {
-            data_dir: dir.join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.join("data")),
-        },
-        Access::Write,
-        "test",
-    )
-    .unwrap()
+    App::open(crate::test_config(dir.join("data")), Access::Write, "test").unwrap()
 }
 
 /// The data directory of `app(dir)` as a catalogue: what the edges hold.
 fn catalogue(dir: &Path) -> Catalogue {
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     Catalogue::open(config, CatalogueOptions { readers: 1, ..CatalogueOptions::write("test") }).unwrap()
 }
 

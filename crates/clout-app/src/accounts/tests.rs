@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clout_core::Timestamp;
 
-use crate::{Access, Actor, App, AppConfig, Error, ImportOptions, Role, Silent, TokenScope, User};
+use crate::{Access, Actor, App, Error, ImportOptions, Role, Silent, TokenScope, User};
 
 const NOW: i64 = 1_795_176_000;
 
@@ -13,18 +13,7 @@ fn now() -> Timestamp {
 }
 
 fn app(dir: &Path) -> App {
-    App::open(
-        AppConfig {
-            data_dir: dir.join("data"),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.join("data")),
-        },
-        Access::Write,
-        "test",
-    )
-    .unwrap()
+    App::open(crate::test_config(dir.join("data")), Access::Write, "test").unwrap()
 }
 
 #[test]

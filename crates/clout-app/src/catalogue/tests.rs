@@ -12,13 +12,7 @@ use crate::{AppConfig, Catalogue, CatalogueOptions, ImportOptions, Silent};
 const AS_OF: i64 = 1_795_176_000;
 
 fn config(dir: &Path) -> AppConfig {
-    AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    }
+    crate::test_config(dir.join("data"))
 }
 
 fn options() -> ImportOptions {

@@ -2,7 +2,7 @@
 //! touched agrees with recomputing everything.
 
 use super::{Scope, ranges};
-use crate::{Access, App, AppConfig, Silent};
+use crate::{Access, App, Silent};
 
 /// Everything a recompute writes, as comparable rows.
 fn derived(app: &App) -> (String, String) {
@@ -30,13 +30,7 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
     let as_of = 1_795_176_000;
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 11, 400, clout_core::Timestamp::from_unix(as_of))
         .unwrap();
-    let config = AppConfig {
-        data_dir: dir.path().join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.path().join("data")),
-    };
+    let config = crate::test_config(dir.path().join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000 + 86_400), 5_000);
     app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();
@@ -173,13 +167,7 @@ fn a_recompute_on_several_threads_writes_what_one_thread_writes() {
     let as_of = clout_core::Timestamp::from_unix(1_795_176_000);
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 7, 400, as_of).unwrap();
     let open = |name: &str| {
-        let config = AppConfig {
-            data_dir: dir.path().join(name),
-            niches_file: None,
-            rate_card_file: None,
-            vectors_file: None,
-            store: crate::test_store(&dir.path().join(name)),
-        };
+        let config = crate::test_config(dir.path().join(name));
         App::open(config, Access::Write, "test").unwrap()
     };
     let options = crate::tests::import_options(|| clout_core::Timestamp::from_unix(1_795_176_000), 5_000);
@@ -233,13 +221,7 @@ fn ranges_cover_every_id_once() {
 #[test]
 fn a_broken_follower_model_stops_only_the_stores_that_have_follower_samples() {
     let dir = tempfile::tempdir().unwrap();
-    let config = AppConfig {
-        data_dir: dir.path().join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.path().join("data")),
-    };
+    let config = crate::test_config(dir.path().join("data"));
     std::fs::create_dir_all(dir.path().join("data/models")).unwrap();
     std::fs::write(dir.path().join("data/models/follower.toml"), "threshold = \"not a number\"").unwrap();
     let mut app = App::open(config, Access::Write, "test").unwrap();
@@ -261,13 +243,7 @@ fn the_built_in_model_counts_each_follower_as_the_type_its_verdict_gives() {
     // The recompute counts `kind`; `clout quality check` shows `judge`: on the built-in
     // model they agree for bots, people, influencers, mass followers and quiet accounts.
     let dir = tempfile::tempdir().unwrap();
-    let config = AppConfig {
-        data_dir: dir.path().join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.path().join("data")),
-    };
+    let config = crate::test_config(dir.path().join("data"));
     let app = App::open(config, Access::Write, "test").unwrap();
     let model = app.follower_model(None).unwrap();
     let mut kinds = std::collections::BTreeSet::new();

@@ -2,7 +2,7 @@
 
 use clout_core::Timestamp;
 
-use crate::{Access, App, AppConfig, Error, Silent};
+use crate::{Access, App, Error, Silent};
 
 const AS_OF: i64 = 1_795_176_000;
 
@@ -36,13 +36,7 @@ fn world(dir: &std::path::Path) -> App {
     }
     let file = dir.join("world.ndjson");
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + 86_400), 100);
     let summary = app.import(&[file], &options, &mut Silent).unwrap();

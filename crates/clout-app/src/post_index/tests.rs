@@ -6,20 +6,14 @@ use clout_core::Timestamp;
 use clout_index::posts::PostIndex;
 
 use super::{Held, POST_INDEX_DIR, post_index_dir, stamp};
-use crate::{Access, App, AppConfig, Silent};
+use crate::{Access, App, Silent};
 
 const AS_OF: i64 = 1_795_176_000;
 
 fn app_with_world(dir: &std::path::Path) -> App {
     let world = dir.join("world.ndjson");
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 200, Timestamp::from_unix(AS_OF)).unwrap();
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + 86_400), 5_000);
     app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();

@@ -9,7 +9,7 @@ use clout_core::discovery::{DiscoveryQuery, Facets, PostedAbout, SortKey};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 
-use crate::{Access, App, AppConfig, Silent};
+use crate::{Access, App, Silent};
 
 const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
@@ -50,13 +50,7 @@ fn import(world: &World, dir: &std::path::Path) -> App {
     }
     let file = dir.join("world.ndjson");
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + DAY), 100);
     let summary = app.import(&[file], &options, &mut Silent).unwrap();

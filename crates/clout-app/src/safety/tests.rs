@@ -6,7 +6,7 @@ use clout_core::Timestamp;
 use clout_core::discovery::{DiscoveryQuery, SafetyFilter};
 use clout_core::safety::SafetyLevel;
 
-use crate::{Access, App, AppConfig, Error, Silent};
+use crate::{Access, App, Error, Silent};
 
 const AS_OF: i64 = 1_795_176_000;
 const DAY: i64 = 86_400;
@@ -34,13 +34,7 @@ fn import(app: &mut App, dir: &std::path::Path, name: &str, lines: &[String]) {
 /// `clean`: 5 posts about hiking, and a comment that swears.
 /// `classy`: words that hold a term inside them (class, better, alphabet, #betterwithfriends).
 fn world(dir: &std::path::Path) -> App {
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let mut lines = vec![channel("partier"), channel("clean"), channel("classy")];
     let partier = [
@@ -239,13 +233,7 @@ fn the_demo_world_has_a_few_unsafe_creators_each_with_the_posts_that_make_them_s
     let dir = tempfile::tempdir().unwrap();
     let world = dir.path().join("world.ndjson");
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 400, Timestamp::from_unix(AS_OF)).unwrap();
-    let config = AppConfig {
-        data_dir: dir.path().join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.path().join("data")),
-    };
+    let config = crate::test_config(dir.path().join("data"));
     let mut app = App::open(config, Access::Write, "test").unwrap();
     let options = crate::tests::import_options(|| Timestamp::from_unix(AS_OF + DAY), 5_000);
     app.import(std::slice::from_ref(&world), &options, &mut Silent).unwrap();

@@ -19,13 +19,7 @@ fn options() -> crate::ImportOptions {
 fn app_with_world(dir: &std::path::Path) -> (App, AppConfig) {
     let world = dir.join("world.ndjson");
     crate::write_demo_world(std::fs::File::create(&world).unwrap(), 5, 300, Timestamp::from_unix(AS_OF)).unwrap();
-    let config = AppConfig {
-        data_dir: dir.join("data"),
-        niches_file: None,
-        rate_card_file: None,
-        vectors_file: None,
-        store: crate::test_store(&dir.join("data")),
-    };
+    let config = crate::test_config(dir.join("data"));
     let mut app = App::open(config.clone(), Access::Write, "test").unwrap();
     app.import(std::slice::from_ref(&world), &options(), &mut Silent).unwrap();
     (app, config)
