@@ -91,14 +91,24 @@ pub fn other_connections(url: &str) -> i64 {
     row.get(0)
 }
 
-/// Starts recording the statements run on the database at `url` (`pg_stat_statements`,
-/// which the test server loads; a server of `CLOUT_TEST_POSTGRES` must load it too).
+/// Starts recording the statements run on the database at `url` by connections opened
+/// after this (`pg_stat_statements`, which the test server loads; a server of
+/// `CLOUT_TEST_POSTGRES` must load it too).
 pub fn record_statements(url: &str) {
     let mut client = postgres::Client::connect(url, postgres::NoTls)
         .unwrap_or_else(|e| panic!("connecting to the test database at {url}: {e}"));
     client
         .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         .unwrap_or_else(|e| panic!("recording statements needs pg_stat_statements in shared_preload_libraries: {e}"));
+    // The server records nothing by default (it would cost every statement of every other
+    // test and benchmark); this database's connections opened from now on record all.
+    let name: String = client
+        .query_one("SELECT current_database()::text", &[])
+        .unwrap_or_else(|e| panic!("asking the test database its name: {e}"))
+        .get(0);
+    client
+        .batch_execute(&format!("ALTER DATABASE \"{name}\" SET pg_stat_statements.track = 'all'"))
+        .unwrap_or_else(|e| panic!("recording the statements of {name}: {e}"));
 }
 
 /// Every statement recorded on the database at `url` since [`record_statements`], checked
@@ -184,7 +194,7 @@ fn start_in(bin: &Path) -> Result<Server, String> {
         "$1/postgres" -D "$2/data" -p "$3" -k "$2" -c listen_addresses=127.0.0.1 \
             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
             -c max_connections=200 -c deadlock_timeout=100ms \
-            -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all \
+            -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=none \
             -c pg_stat_statements.max=20000 >"$2/log" 2>&1 &
         pid=$!
         cat >/dev/null

@@ -149,7 +149,17 @@ impl<'s> PgRun<'s> {
         // batches lock rows in one order and do not deadlock; conversions go last.
         let mut order: Vec<&Record> = records.iter().collect();
         order.sort_by_key(|r| r.channel().map(|(p, h)| ids[&(p, h.as_str().to_string())]).unwrap_or(i64::MAX));
-        for record in order {
+        // New posts first, in one statement; the rest record by record, in order.
+        let posts: Vec<(usize, Option<i64>, &clout_core::PostObservation)> = order
+            .iter()
+            .enumerate()
+            .filter_map(|(at, r)| match r {
+                Record::Post(p) => Some((at, r.channel().map(|(pl, h)| ids[&(pl, h.as_str().to_string())]), p)),
+                _ => None,
+            })
+            .collect();
+        let fresh = rows::insert_new_posts(&mut tx, &ctx, &posts)?;
+        for (at, record) in order.into_iter().enumerate() {
             let channel = record.channel().map(|(p, h)| ids[&(p, h.as_str().to_string())]);
             if let Some(id) = channel {
                 out.touched_channels.push(id);
@@ -187,7 +197,10 @@ impl<'s> PgRun<'s> {
                     (_, None) => continue,
                     (Record::Channel(c), Some(id)) => write_channel(&mut tx, &ctx, id, c)?,
                     (Record::Post(p), Some(id)) => {
-                        let (changed, post) = write_post(&mut tx, &ctx, id, p)?;
+                        let (changed, post) = match fresh.get(&at) {
+                            Some(post) => (true, *post),
+                            None => write_post(&mut tx, &ctx, id, p)?,
+                        };
                         out.touched_posts.push(post);
                         if changed {
                             out.written_posts.push(post);

@@ -3,7 +3,7 @@
 
 use clout_core::{ChannelObservation, Platform, PostObservation, Timestamp};
 use clout_store::Error;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use postgres::types::ToSql;
 use postgres::{Row, Statement, Transaction};
@@ -381,4 +381,84 @@ pub(super) fn write_post(
         ],
     )? > 0;
     Ok((changed, post))
+}
+
+/// New posts of a batch in one statement: the first observation (with its own time) of
+/// each post the batch names is inserted where the store has no such post; returns, by
+/// index into `order`, the row id of each record written so. Every other post record
+/// (posts the store has, later observations of one post, observations without their
+/// own time) goes through [`write_post`] in order, as before. Rows are inserted in
+/// record order, so ids grow as the records come.
+pub(super) fn insert_new_posts(
+    tx: Tx<'_, '_, '_>,
+    ctx: &Ctx,
+    order: &[(usize, Option<i64>, &PostObservation)],
+) -> std::result::Result<HashMap<usize, i64>, Failure> {
+    let mut seen: HashSet<(i64, &str)> = HashSet::new();
+    let mut picked: Vec<(usize, i64, &PostObservation)> = Vec::new();
+    for &(at, channel, p) in order {
+        if let Some(channel) = channel
+            && seen.insert((channel, p.post_id.as_str()))
+            && p.observed_at.is_some()
+        {
+            picked.push((at, channel, p));
+        }
+    }
+    if picked.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let col = |f: &dyn Fn(&PostObservation) -> Option<i64>| picked.iter().map(|(_, _, p)| f(p)).collect::<Vec<_>>();
+    let channels: Vec<i64> = picked.iter().map(|(_, c, _)| *c).collect();
+    let post_ids: Vec<&str> = picked.iter().map(|(_, _, p)| p.post_id.as_str()).collect();
+    let published = col(&|p| Some(p.published_at.unix()));
+    let observed = col(&|p| p.observed_at.map(Timestamp::unix));
+    let (likes, comments, shares) =
+        (col(&|p| opt_i64(p.likes)), col(&|p| opt_i64(p.comments)), col(&|p| opt_i64(p.shares)));
+    let (views, saves) = (col(&|p| opt_i64(p.views)), col(&|p| opt_i64(p.saves)));
+    let types: Vec<Option<&str>> = picked.iter().map(|(_, _, p)| p.post_type.map(|t| t.as_str())).collect();
+    let captions: Vec<Option<&str>> = picked.iter().map(|(_, _, p)| p.caption.as_deref()).collect();
+    let hashtags: Vec<Option<&str>> =
+        picked.iter().map(|(_, _, p)| (!p.hashtags.is_empty()).then(|| p.hashtags.as_str())).collect();
+    let mentions: Vec<Option<&str>> =
+        picked.iter().map(|(_, _, p)| (!p.mentions.is_empty()).then(|| p.mentions.as_str())).collect();
+    let urls: Vec<Option<&str>> = picked.iter().map(|(_, _, p)| p.url.as_deref()).collect();
+    let sponsored: Vec<Option<bool>> = picked.iter().map(|(_, _, p)| p.sponsored).collect();
+    let extras: Vec<Option<&str>> = picked.iter().map(|(_, _, p)| p.extra.as_deref()).collect();
+    let rows = tx.query(
+        "INSERT INTO posts (channel_id, id, post_id, published_at, observed_at, likes, comments, shares, views, saves,
+            type, caption, hashtags, mentions, url, sponsored, extra, time_defaulted, source_id, run_id)
+         SELECT c, nextval('post_ids'), p, pub, obs, l, cm, sh, v, sv, ty, cap, h, m, u, sp, ex, false, $17, $18
+         FROM (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+                   $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[],
+                   $14::text[], $15::boolean[], $16::text[])
+                   WITH ORDINALITY AS n(c, p, pub, obs, l, cm, sh, v, sv, ty, cap, h, m, u, sp, ex, ord)
+               ORDER BY ord) s
+         ON CONFLICT (channel_id, post_id) DO NOTHING RETURNING channel_id, post_id, id",
+        &[
+            &channels,
+            &post_ids,
+            &published,
+            &observed,
+            &likes,
+            &comments,
+            &shares,
+            &views,
+            &saves,
+            &types,
+            &captions,
+            &hashtags,
+            &mentions,
+            &urls,
+            &sponsored,
+            &extras,
+            &ctx.source,
+            &ctx.run,
+        ],
+    )?;
+    let inserted: HashMap<(i64, String), i64> =
+        rows.iter().map(|r| ((r.get::<_, i64>(0), r.get::<_, String>(1)), r.get::<_, i64>(2))).collect();
+    Ok(picked
+        .iter()
+        .filter_map(|(at, channel, p)| inserted.get(&(*channel, p.post_id.clone())).map(|id| (*at, *id)))
+        .collect())
 }
