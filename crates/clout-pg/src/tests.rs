@@ -12,6 +12,7 @@ use clout_store::{
 use crate::{PgStore, testing};
 
 mod audience;
+mod batches;
 mod campaigns;
 mod channels;
 mod derived;

@@ -1,10 +1,15 @@
 //! Writing an import run's batches on PostgreSQL, with the semantics of
-//! [`ImportRun::write_batch`] (the same as SQLite's writer, statement for statement).
+//! [`ImportRun::write_batch`] (SQLite's writer's, record for record: the property test
+//! `tests::batches` checks any import on both).
 //!
-//! - A batch is one transaction. Its records are written channel by channel in the order
-//!   of channel ids, so that two nodes importing at once take row locks in one order;
-//!   should PostgreSQL still abort one of two deadlocked transactions, the batch
-//!   (idempotent, and nothing of it kept in memory before its commit) runs again, up to 8
+//! - A batch is one transaction. New posts, re-observed posts, channel records, follower
+//!   counts, follower samples and comments are written set-wise, a statement or two per
+//!   kind per batch (`rows::insert_new_posts`, `reobserved`, `bulk`), their outcome
+//!   worked out record by record in the batch's order; deals, conversions and posts
+//!   observed without a time go one statement per record.
+//! - Two nodes importing the same channels at once may take row locks in different
+//!   orders; PostgreSQL then aborts one of the two transactions, and that batch
+//!   (idempotent, nothing of it kept in memory before its commit) runs again, up to 8
 //!   times.
 //! - New channels get their ids in the order of their (platform, handle), at the start
 //!   of the batch, so that two batches never take two channel keys in opposite orders.
@@ -19,9 +24,11 @@ use postgres::error::SqlState;
 
 use crate::{PgStore, db};
 
+mod bulk;
+mod reobserved;
 mod rows;
 
-use rows::{Batch, Ctx, channel_id, follower_point, to_i64, write_channel, write_follower_sample, write_post};
+use rows::{Batch, Ctx, channel_id, to_i64, write_post};
 
 /// One import run while it writes, on the connection that holds its lock.
 pub(crate) struct PgRun<'s> {
@@ -144,9 +151,8 @@ impl<'s> PgRun<'s> {
                 out.channels.push((key, *id));
             }
         }
-        // Per-channel rows are written in the order of their channels (a stable sort keeps
-        // each channel's records in the order given, which decides what stays), so two
-        // batches lock rows in one order and do not deadlock; conversions go last.
+        // Records in the order of their channels (a stable sort keeps each channel's
+        // records in the order given, which decides what stays); conversions go last.
         let mut order: Vec<&Record> = records.iter().collect();
         order.sort_by_key(|r| r.channel().map(|(p, h)| ids[&(p, h.as_str().to_string())]).unwrap_or(i64::MAX));
         // New posts first, in one statement; the rest record by record, in order.
@@ -159,6 +165,47 @@ impl<'s> PgRun<'s> {
             })
             .collect();
         let fresh = rows::insert_new_posts(&mut tx, &ctx, &posts)?;
+        // Then each other kind set-wise (bulk.rs, reobserved.rs), with the outcome of
+        // writing the records one by one; the rest record by record, in order.
+        let placed = |at: usize, r: &Record| r.channel().map(|(p, h)| (at, ids[&(p, h.as_str().to_string())]));
+        let later: Vec<(usize, i64, &clout_core::PostObservation)> = posts
+            .iter()
+            .filter(|(at, _, _)| !fresh.contains_key(at))
+            .filter_map(|&(at, channel, p)| Some((at, channel?, p)))
+            .collect();
+        let reobserved = reobserved::write(&mut tx, &ctx, &later)?;
+        let mut profiles = Vec::new();
+        let mut samples = Vec::new();
+        let mut comments = Vec::new();
+        for (at, record) in order.iter().enumerate() {
+            match (record, placed(at, record)) {
+                (Record::Channel(c), Some((at, id))) => profiles.push((at, id, c)),
+                (Record::Follower(f), Some((at, id))) => samples.push((at, id, f)),
+                (Record::Comment(c), Some((at, id))) => comments.push((at, id, c)),
+                _ => {}
+            }
+        }
+        let (mut done, channel_points) = bulk::channel_records(&mut tx, &ctx, &profiles)?;
+        // Follower counts in the batch's order, a channel record's where the record is.
+        let mut channel_points = channel_points.into_iter();
+        let mut points = Vec::new();
+        for (at, record) in order.iter().enumerate() {
+            match (record, placed(at, record)) {
+                (Record::Channel(_), Some(_)) => points.extend(channel_points.next()),
+                (Record::Followers(f), Some((at, channel))) => points.push(bulk::Point {
+                    at: Some(at),
+                    channel,
+                    observed_at: f.observed_at.unix(),
+                    followers: to_i64(f.followers),
+                    from_channel_record: false,
+                    extra: f.extra.as_deref(),
+                }),
+                _ => {}
+            }
+        }
+        done.extend(bulk::follower_points(&mut tx, &ctx, &points)?);
+        done.extend(bulk::follower_samples(&mut tx, &ctx, &samples)?);
+        done.extend(bulk::comments(&mut tx, &ctx, &comments)?);
         for (at, record) in order.into_iter().enumerate() {
             let channel = record.channel().map(|(p, h)| ids[&(p, h.as_str().to_string())]);
             if let Some(id) = channel {
@@ -195,36 +242,17 @@ impl<'s> PgRun<'s> {
                     }
                     // Every other kind names its channel.
                     (_, None) => continue,
-                    (Record::Channel(c), Some(id)) => write_channel(&mut tx, &ctx, id, c)?,
                     (Record::Post(p), Some(id)) => {
-                        let (changed, post) = match fresh.get(&at) {
-                            Some(post) => (true, *post),
-                            None => write_post(&mut tx, &ctx, id, p)?,
+                        let (changed, post) = match (fresh.get(&at), reobserved.written.get(&at)) {
+                            (Some(post), _) => (true, *post),
+                            (None, Some(written)) => *written,
+                            (None, None) => write_post(&mut tx, &ctx, id, p)?,
                         };
                         out.touched_posts.push(post);
                         if changed {
                             out.written_posts.push(post);
                         }
                         changed
-                    }
-                    (Record::Follower(f), Some(id)) => write_follower_sample(&mut tx, &ctx, id, f)?,
-                    (Record::Comment(c), Some(id)) => {
-                        tx.execute(
-                            "INSERT INTO comments (channel_id, comment_id, post_id, author, text, published_at, extra,
-                            source_id, run_id)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (channel_id, comment_id) DO NOTHING",
-                            &[
-                                &id,
-                                &c.comment_id,
-                                &c.post_id,
-                                &c.author,
-                                &c.text,
-                                &c.published_at.map(Timestamp::unix),
-                                &c.extra,
-                                &ctx.source,
-                                &ctx.run,
-                            ],
-                        )? > 0
                     }
                     (Record::Deal(d), Some(id)) => tx.execute(
                         "INSERT INTO deals (channel_id, deliverable, fee_minor, currency, agreed_at, extra, source_id,
@@ -242,8 +270,8 @@ impl<'s> PgRun<'s> {
                             &ctx.run,
                         ],
                     )? > 0,
-                    (Record::Followers(f), Some(id)) => {
-                        follower_point(&mut tx, &ctx, id, f.observed_at, f.followers, false, f.extra.as_deref())?
+                    (Record::Channel(_) | Record::Follower(_) | Record::Comment(_) | Record::Followers(_), Some(_)) => {
+                        done.get(&at).copied().unwrap_or(false)
                     }
                 };
             if changed {
