@@ -3,7 +3,10 @@
 //! for each test ([`database`]).
 //!
 //! - `CLOUT_TEST_POSTGRES` (a URL such as `postgres://clout@127.0.0.1:5432/postgres`)
-//!   uses a server already running instead; each test still gets its own database.
+//!   uses a server already running instead; each test still gets its own database,
+//!   `clout_test_{pid}_{n}`. A test process drops, when it first connects, the databases
+//!   left by test processes of this machine that have ended (their pid is gone), so a
+//!   long-lived server does not fill up.
 //! - Otherwise the server's programs are `$CLOUT_PG_BIN`, `pg_config --bindir`, or the
 //!   newest `/usr/lib/postgresql/*/bin`; when none is found, Debian's `postgresql`
 //!   package is installed (as root or through `sudo -n`), as `.ci/run` does. A machine
@@ -150,6 +153,7 @@ fn start() -> Server {
     if let Ok(url) = std::env::var("CLOUT_TEST_POSTGRES")
         && !url.is_empty()
     {
+        drop_leftovers(&url);
         return Server { admin_url: url, _watcher: None };
     }
     let bin = binaries();
@@ -161,6 +165,27 @@ fn start() -> Server {
         }
     }
     panic!("starting a test PostgreSQL from {}: {last}", bin.display())
+}
+
+/// Drops the test databases on the server at `admin_url` whose test process, on this
+/// machine, has ended. Best effort: a database it cannot drop stays for the next run.
+fn drop_leftovers(admin_url: &str) {
+    let Ok(mut admin) = postgres::Client::connect(admin_url, postgres::NoTls) else { return };
+    let Ok(rows) = admin.query("SELECT datname::text FROM pg_database WHERE datname LIKE 'clout\\_test\\_%'", &[])
+    else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get(0);
+        let pid = name.strip_prefix("clout_test_").and_then(|rest| rest.split('_').next()?.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let quoted = name.replace('"', "\"\"");
+            admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{quoted}\" WITH (FORCE)")).ok();
+        }
+    }
 }
 
 /// One attempt on one free port.
