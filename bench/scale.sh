@@ -13,7 +13,12 @@
 # one connection), keywords the server has not searched before, searches per second at 16
 # connections (wrk, when installed) and the server's peak memory.
 # With DuckDB (DUCKDB=1, the default; bench/.venv is made on first use) it also loads the
-# same file into DuckDB's own table format with typed columns (the import baseline).
+# same file into DuckDB's own table format with typed columns (the import baseline,
+# bench/scale_duckdb.py), then computes every channel's metrics of docs/metrics.md in SQL
+# (bench/duckdb_metrics.py, the full-recompute baseline): the per-channel metrics, the
+# peers (percentiles, labels, size fits, index) and the total; then the same 1 % new posts
+# appended and merged, the channels they touch recomputed and the peers again. (To check
+# DuckDB's figures against Clout's: bench/duckdb_metrics_check.py DB CLOUT_CHANNELS_JSON.)
 #
 # Env: WORK (where the world and the store go; default target/scale), THREADS
 # (CLOUT_THREADS for the recomputes; default: every core), DUCKDB=0 to skip DuckDB.
@@ -79,5 +84,8 @@ if [ "${DUCKDB:-1}" = 1 ]; then
     fi
     rm -f "$work/duck-$channels.db"
     timed "DuckDB: load the same file, typed, own format" "$venv/bin/python" "$here/scale_duckdb.py" "$world" "$work/duck-$channels.db"
+    sed 's/^/    /' "$work/last.out"
+    timed "DuckDB: full recompute in SQL, then 1 % new posts" "$venv/bin/python" "$here/duckdb_metrics.py" \
+        "$work/duck-$channels.db" "$work/one-percent-$channels.ndjson"
     sed 's/^/    /' "$work/last.out"
 fi
