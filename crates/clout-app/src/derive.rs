@@ -83,8 +83,19 @@ struct Part {
     labels: Vec<(i64, Vec<StoredNiche>)>,
 }
 
-/// Reads the channels of `work` and makes of each what depends on it alone.
-fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheClassifier) -> Result<Part> {
+/// Each platform's follower model, when the store holds follower samples.
+pub(super) type Judges = std::collections::HashMap<Platform, crate::scores::Judge>;
+
+/// Reads the channels of `work` and makes of each what depends on it alone: its metrics,
+/// growth check, text and labels from its posts; its comments summarised; its follower
+/// sample judged (with `judges`).
+fn scan(
+    store: &dyn ChannelStore,
+    work: Work,
+    ids: &[i64],
+    classifier: &NicheClassifier,
+    judges: &Judges,
+) -> Result<Part> {
     let mut part = Part { work, derived: Vec::new(), texts: Vec::new(), labels: Vec::new() };
     let which = match work {
         Work::Range(after, up_to) => Channels::Range(after, up_to),
@@ -114,6 +125,24 @@ fn scan(store: &dyn ChannelStore, work: Work, ids: &[i64], classifier: &NicheCla
             part.labels.push((input.channel_id, labels));
         }
     })?;
+    // `part.derived` ascends by id, as the comments and samples come.
+    let derived = &mut part.derived;
+    let mut at = 0;
+    store.for_each_channel_comments(which, &mut |id, comments| {
+        at += derived[at..].partition_point(|d| d.id < id);
+        if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
+            d.comments = Some(Box::new(comment_summary(comments)));
+        }
+    })?;
+    if !judges.is_empty() {
+        let mut at = 0;
+        store.for_each_channel_samples(which, &mut |id, samples| {
+            at += derived[at..].partition_point(|d| d.id < id);
+            if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
+                d.verdicts = judges.get(&d.platform).map(|j| Box::new(j.verdicts(samples)));
+            }
+        })?;
+    }
     Ok(part)
 }
 
@@ -195,7 +224,8 @@ impl App {
             ),
         };
         let mut clock = Phases::start();
-        let (mut derived, niches) = self.read_work(&work, ids, workers, &mut text)?;
+        let judges = self.judges()?;
+        let (mut derived, niches) = self.read_work(&work, ids, workers, &mut text, &judges)?;
         clock.lap("read channels from their posts (metrics, growth, text, labels written)");
         text.finish(&*self.store);
         clock.lap("full-text index committed");
@@ -233,7 +263,7 @@ impl App {
             derived.extend(fresh);
         }
         clock.lap("read the other channels as stored");
-        let (metrics, quality) = self.finish(derived, scope, &mut clock)?;
+        let (metrics, quality) = self.finish(derived, scope, &judges, &mut clock)?;
         Ok((metrics, niches, quality))
     }
 
@@ -245,6 +275,7 @@ impl App {
         ids: &[i64],
         workers: usize,
         text: &mut crate::text_index::TextSync,
+        judges: &Judges,
     ) -> Result<(Vec<Derived>, NicheSummary)> {
         let mut readers = Vec::new();
         for _ in 0..workers {
@@ -269,7 +300,7 @@ impl App {
         if readers.len() < workers || workers == 1 {
             let classifier = self.niche_classifier()?;
             for &w in work {
-                let part = scan(&*self.store, w, ids, &classifier)?;
+                let part = scan(&*self.store, w, ids, &classifier, judges)?;
                 absorb(&mut *self.store, part)?;
             }
             return Ok((derived, niches));
@@ -286,7 +317,7 @@ impl App {
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&w) = work.get(k) else { break };
-                        let part = scan(&*reader, w, ids, &classifier);
+                        let part = scan(&*reader, w, ids, &classifier, judges);
                         let failed = part.is_err();
                         // The writer has stopped (it failed): nothing more to do.
                         if send.send(part).is_err() || failed {
@@ -311,6 +342,7 @@ impl App {
         &mut self,
         mut derived: Vec<Derived>,
         scope: Scope<'_>,
+        judges: &Judges,
         clock: &mut Phases,
     ) -> Result<(RecomputeSummary, u64)> {
         // Metrics v2: peers are compared by their median rate, so one viral post cannot buy
@@ -342,33 +374,12 @@ impl App {
             let (_, n) = d.numbers.as_ref()?;
             n.stored.comments_per_100_likes.ok().map(|c| (d.platform, n.stored.bucket, c))
         }));
-        let judged = self.judge_samples(&mut derived, scope)?;
-        clock.lap("comment peers, and the follower samples judged");
-        // The comments of the channels read again (all of them, or the touched ones).
-        match scope {
-            Scope::All => {
-                // Streamed by channel id, as `derived` is ordered: one channel's comments
-                // in memory at a time.
-                let mut at = 0;
-                self.store.for_each_channel_comments(&mut |id, comments| {
-                    at += derived[at..].partition_point(|d| d.id < id);
-                    if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
-                        d.comments = Some(Box::new(comment_summary(comments)));
-                    }
-                })?;
-            }
-            Scope::Touched(_) => {
-                for d in derived.iter_mut().filter(|d| d.fresh) {
-                    let comments = self.store.comments_of(d.id)?;
-                    d.comments = (!comments.is_empty()).then(|| Box::new(comment_summary(&comments)));
-                }
-            }
-        }
-        clock.lap("comments read");
+        let judged = self.judge_samples(&mut derived, scope, judges)?;
+        clock.lap("comment peers, and the follower samples of other models judged");
         // Every channel's score, on every core (a score reads only its own channel and the
         // peers), in id order.
         let score = |d: &Derived| -> QualityRecord {
-            let sample = match (judged.judges.get(&d.platform), &d.verdicts) {
+            let sample = match (judges.get(&d.platform), &d.verdicts) {
                 (Some(j), Some(v)) => Some(j.summary(v)),
                 _ => None,
             };
@@ -472,13 +483,29 @@ impl App {
         } else {
             Scope::Touched(touched)
         };
-        // The post index is brought in step on a thread and a read connection of its own,
-        // beside the recompute (whose phases use a core or two in turn).
+        // The post index is brought in step only for the posts this run wrote, unless the
+        // state was stale before it or another process wrote meanwhile.
         let incremental = run.stale_before.is_none() && !others_wrote;
         let written_posts = written_posts.filter(|_| incremental).map(|ids| (ids, writes_before));
+        let (metrics, niches, _) = self.derive_beside(scope, written_posts, run.writes_at_start, run.now)?;
+        self.store.mark_derived_current(writes_before)?;
+        Ok((Some(metrics), Some(niches)))
+    }
+
+    /// Recomputes the derived state of `scope` (see [`App::derive_all`]) while, beside it,
+    /// the post index is brought in step (only the posts of `written_posts`, when given)
+    /// and brand safety is screened, each on a thread and a read connection of its own
+    /// (the recompute's phases use a core or two in turn); then writes the screenings,
+    /// dated `now`. The caller marks the state current.
+    pub(crate) fn derive_beside(
+        &mut self,
+        scope: Scope<'_>,
+        written_posts: Option<(&[i64], i64)>,
+        writes_at_start: i64,
+        now: clout_core::Timestamp,
+    ) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let reader = self.store.reader()?;
-        // Brand safety is screened on a third connection, beside the rest, and written after.
-        let (safety, list_id) = self.stored_safety_list(run.now)?;
+        let (safety, list_id) = self.stored_safety_list(now)?;
         let screening = match scope {
             Scope::All => Channels::Range(i64::MIN, i64::MAX),
             Scope::Touched(ids) => Channels::Ids(ids),
@@ -488,11 +515,11 @@ impl App {
         let data_dir = self.data_dir().to_path_buf();
         let data_dir = &data_dir;
         let safety = &safety;
-        let (metrics, niches, screened) = std::thread::scope(|s| {
+        let (derived, screened) = std::thread::scope(|s| {
             let posts = reader.map(|r| {
                 s.spawn(move || {
                     let mut clock = Phases::start();
-                    crate::post_index::sync_post_index(&*r, data_dir, written_posts, run.writes_at_start);
+                    crate::post_index::sync_post_index(&*r, data_dir, written_posts, writes_at_start);
                     clock.lap("post index brought in step (beside the rest)");
                 })
             });
@@ -509,7 +536,7 @@ impl App {
                 Some(thread) => {
                     thread.join().ok();
                 }
-                None => self.sync_post_index(written_posts, run.writes_at_start),
+                None => self.sync_post_index(written_posts, writes_at_start),
             }
             let screened = match screens {
                 Some(thread) => thread
@@ -518,11 +545,11 @@ impl App {
                     .and_then(|r| r),
                 None => crate::safety::screen(&*self.store, screening, safety),
             };
-            out.map(|(m, n, _)| (m, n, screened))
-        })?;
-        self.write_screens(screening, list_id, run.now, &screened?)?;
-        self.store.mark_derived_current(writes_before)?;
-        Ok((Some(metrics), Some(niches)))
+            (out, screened)
+        });
+        let derived = derived?;
+        self.write_screens(screening, list_id, now, &screened?)?;
+        Ok(derived)
     }
 }
 

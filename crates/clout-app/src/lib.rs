@@ -226,9 +226,7 @@ impl App {
     pub fn recompute_all(&mut self, now: clout_core::Timestamp) -> Result<(RecomputeSummary, NicheSummary, u64)> {
         let _recomputing = self.store.recompute_lock()?;
         let writes_before = self.store.derived_writes()?;
-        let out = self.derive_all(derive::Scope::All)?;
-        self.sync_post_index(None, writes_before);
-        self.screen_and_write(clout_store::Channels::Range(i64::MIN, i64::MAX), now)?;
+        let out = self.derive_beside(derive::Scope::All, None, writes_before, now)?;
         self.store.mark_derived_current(writes_before)?;
         Ok(out)
     }

@@ -134,15 +134,21 @@ pub fn engagement_window(platform: Platform, as_of: Timestamp, posts: &[PostSnap
 }
 
 /// Orders post ids: as numbers when both are all digits (`"10"` after `"9"`, as platforms
-/// that number posts mean it), otherwise byte by byte.
+/// that number posts mean it), otherwise byte by byte; an all-digit id comes before any
+/// other. A total order even when one channel mixes the two kinds (`"9"`, `"10"`, `"1a"`):
+/// comparing a mixed pair by its bytes would make a cycle (`"9" < "10" < "1a" < "9"`),
+/// and a sort given an order that is not total may panic.
 pub fn compare_post_ids(a: &str, b: &str) -> std::cmp::Ordering {
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    if numeric(a) && numeric(b) {
-        let (x, y) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
-        // Equal numbers written differently ("007", "7") still get a fixed order.
-        x.len().cmp(&y.len()).then_with(|| x.cmp(y)).then_with(|| a.cmp(b))
-    } else {
-        a.cmp(b)
+    match (numeric(a), numeric(b)) {
+        (true, true) => {
+            let (x, y) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+            // Equal numbers written differently ("007", "7") still get a fixed order.
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y)).then_with(|| a.cmp(b))
+        }
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        (false, false) => a.cmp(b),
     }
 }
 

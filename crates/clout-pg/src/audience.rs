@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use clout_core::{Bucket, Platform};
 use clout_store::decode::Cells;
-use clout_store::{CommentRow, Result, SampleRow};
+use clout_store::{Channels, CommentRow, Result, SampleRow};
 
 use crate::{PgRow, PgStore};
 
@@ -59,6 +59,59 @@ impl PgStore {
         Ok(out)
     }
 
+    /// Streamed by channel id and grouped as the rows arrive (`f` runs while the query
+    /// does, so it must not use this store).
+    pub(crate) fn for_each_channel_samples(
+        &self,
+        which: Channels<'_>,
+        f: &mut dyn FnMut(i64, &[SampleRow]),
+    ) -> Result<()> {
+        let range = format!(
+            "SELECT channel_id, {SAMPLE_COLUMNS} FROM follower_samples
+             WHERE channel_id > $1 AND channel_id <= $2 ORDER BY channel_id, username"
+        );
+        let ids = format!(
+            "SELECT channel_id, {SAMPLE_COLUMNS} FROM follower_samples
+             WHERE channel_id = ANY($1) ORDER BY channel_id, username"
+        );
+        self.each_group(which, &range, &ids, sample_row, f)
+    }
+
+    /// Rows of `(channel_id, ...)` by channel id, from `range` or `ids` (see
+    /// [`PgStore::each_of`]), given to `f` one channel's at a time (`read` makes one from
+    /// the columns after the id).
+    fn each_group<T>(
+        &self,
+        which: Channels<'_>,
+        range: &str,
+        ids: &str,
+        read: fn(&PgRow<'_>, usize) -> Result<T>,
+        f: &mut dyn FnMut(i64, &[T]),
+    ) -> Result<()> {
+        let mut channel = None;
+        let mut group: Vec<T> = Vec::new();
+        self.each_of(which, range, ids, &mut |r| {
+            let id = r.int_req(0)?;
+            if channel != Some(id) {
+                if let Some(done) = channel {
+                    f(done, &group);
+                }
+                group.clear();
+                channel = Some(id);
+            }
+            group.push(read(r, 1)?);
+            Ok(())
+        })?;
+        if let Some(done) = channel {
+            f(done, &group);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn has_follower_samples(&self) -> Result<bool> {
+        Ok(self.int("SELECT count(*) FROM (SELECT 1 FROM follower_samples LIMIT 1) s", &[])? > 0)
+    }
+
     pub(crate) fn follower_sample_count(&self) -> Result<u64> {
         Ok(self.int("SELECT count(*) FROM follower_samples", &[])?.max(0) as u64)
     }
@@ -88,29 +141,20 @@ impl PgStore {
 
     /// Streamed by channel id and grouped as the rows arrive: one channel's comments in
     /// memory at a time (`f` runs while the query does, so it must not use this store).
-    pub(crate) fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
-        let mut channel = None;
-        let mut comments: Vec<CommentRow> = Vec::new();
-        self.stream(
-            "SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id, comment_id",
-            &[],
-            &mut |r| {
-                let id = r.int_req(0)?;
-                if channel != Some(id) {
-                    if let Some(done) = channel {
-                        f(done, &comments);
-                    }
-                    comments.clear();
-                    channel = Some(id);
-                }
-                comments.push(comment_row(r, 1)?);
-                Ok(())
-            },
-        )?;
-        if let Some(done) = channel {
-            f(done, &comments);
-        }
-        Ok(())
+    pub(crate) fn for_each_channel_comments(
+        &self,
+        which: Channels<'_>,
+        f: &mut dyn FnMut(i64, &[CommentRow]),
+    ) -> Result<()> {
+        self.each_group(
+            which,
+            "SELECT channel_id, post_id, author, text FROM comments
+             WHERE channel_id > $1 AND channel_id <= $2 ORDER BY channel_id, comment_id",
+            "SELECT channel_id, post_id, author, text FROM comments
+             WHERE channel_id = ANY($1) ORDER BY channel_id, comment_id",
+            comment_row,
+            f,
+        )
     }
 
     pub(crate) fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<Bucket>, f64)>> {

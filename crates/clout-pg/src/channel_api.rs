@@ -64,8 +64,16 @@ impl ChannelStore for PgStore {
         PgStore::follower_samples_by_channel(self)
     }
 
+    fn for_each_channel_samples(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[SampleRow])) -> Result<()> {
+        PgStore::for_each_channel_samples(self, which, f)
+    }
+
     fn follower_sample_count(&self) -> Result<u64> {
         PgStore::follower_sample_count(self)
+    }
+
+    fn has_follower_samples(&self) -> Result<bool> {
+        PgStore::has_follower_samples(self)
     }
 
     fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
@@ -76,8 +84,8 @@ impl ChannelStore for PgStore {
         PgStore::comments_by_channel(self)
     }
 
-    fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
-        PgStore::for_each_channel_comments(self, f)
+    fn for_each_channel_comments(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
+        PgStore::for_each_channel_comments(self, which, f)
     }
 
     fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<Bucket>, f64)>> {

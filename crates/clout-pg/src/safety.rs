@@ -30,7 +30,7 @@ impl PgStore {
 
     /// Calls `f` with every row of a query over the channels `which` as it arrives:
     /// `range` takes `(after, up_to)`, `ids` an array of ids.
-    fn each_of(
+    pub(crate) fn each_of(
         &self,
         which: Channels<'_>,
         range: &str,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use clout_core::Platform;
 
 use crate::columns::u64_col;
-use crate::{Result, Store};
+use crate::{Channels, Result, Store};
 
 /// A stored comment: `(post_id, author, text)`.
 pub type CommentRow = (String, String, Option<String>);
@@ -23,6 +23,78 @@ pub struct SampleRow {
     pub bio_length: Option<u64>,
 }
 
+/// A follower sample whose columns start at `at`.
+fn sample_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SampleRow> {
+    Ok(SampleRow {
+        username: r.get(at)?,
+        followers: u64_col(r.get(at + 1)?),
+        following: u64_col(r.get(at + 2)?),
+        posts_count: u64_col(r.get(at + 3)?),
+        has_profile_pic: r.get(at + 4)?,
+        is_private: r.get(at + 5)?,
+        bio_length: u64_col(r.get(at + 6)?),
+    })
+}
+
+/// Reads rows of `(channel_id, ...)` ordered by channel id from `stmt` with `params` and
+/// calls `f` once per channel with its rows (`read` makes one from the columns after the
+/// id); `group` is reused across calls.
+fn for_each_group<T>(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    params: &[&dyn rusqlite::ToSql],
+    group: &mut Vec<T>,
+    read: fn(&rusqlite::Row<'_>, usize) -> rusqlite::Result<T>,
+    f: &mut dyn FnMut(i64, &[T]),
+) -> Result<()> {
+    let mut rows = stmt.query(params)?;
+    let mut channel = None;
+    group.clear();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if channel != Some(id) {
+            if let Some(done) = channel {
+                f(done, group);
+            }
+            group.clear();
+            channel = Some(id);
+        }
+        group.push(read(r, 1)?);
+    }
+    if let Some(done) = channel {
+        f(done, group);
+    }
+    Ok(())
+}
+
+fn comment_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<CommentRow> {
+    Ok((r.get(at)?, r.get(at + 1)?, r.get(at + 2)?))
+}
+
+/// Runs `range` (parameters `after`, `up_to`) or, for each id, `one` (parameter the id)
+/// through [`for_each_group`].
+fn for_each_group_of<T>(
+    conn: &rusqlite::Connection,
+    which: Channels<'_>,
+    range: &str,
+    one: &str,
+    read: fn(&rusqlite::Row<'_>, usize) -> rusqlite::Result<T>,
+    f: &mut dyn FnMut(i64, &[T]),
+) -> Result<()> {
+    let mut group = Vec::new();
+    match which {
+        Channels::Range(after, up_to) => {
+            for_each_group(&mut conn.prepare_cached(range)?, &[&after, &up_to], &mut group, read, f)
+        }
+        Channels::Ids(ids) => {
+            let mut stmt = conn.prepare_cached(one)?;
+            for id in ids {
+                for_each_group(&mut stmt, &[id], &mut group, read, f)?;
+            }
+            Ok(())
+        }
+    }
+}
+
 impl Store {
     /// The follower samples of one channel: `(username, followers, following, posts,
     /// profile picture, private, bio length)`.
@@ -31,17 +103,7 @@ impl Store {
             "SELECT username, followers, following, posts_count, has_profile_pic, is_private, bio_length
              FROM follower_samples WHERE channel_id = ?1 ORDER BY username",
         )?;
-        let rows = stmt.query_map([channel_id], |r| {
-            Ok(SampleRow {
-                username: r.get(0)?,
-                followers: u64_col(r.get(1)?),
-                following: u64_col(r.get(2)?),
-                posts_count: u64_col(r.get(3)?),
-                has_profile_pic: r.get(4)?,
-                is_private: r.get(5)?,
-                bio_length: u64_col(r.get(6)?),
-            })
-        })?;
+        let rows = stmt.query_map([channel_id], |r| sample_row(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -54,22 +116,38 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut out: HashMap<i64, Vec<SampleRow>> = HashMap::new();
         while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?).or_default().push(SampleRow {
-                username: r.get(1)?,
-                followers: u64_col(r.get(2)?),
-                following: u64_col(r.get(3)?),
-                posts_count: u64_col(r.get(4)?),
-                has_profile_pic: r.get(5)?,
-                is_private: r.get(6)?,
-                bio_length: u64_col(r.get(7)?),
-            });
+            out.entry(r.get(0)?).or_default().push(sample_row(r, 1)?);
         }
         Ok(out)
+    }
+
+    /// Calls `f` once per channel of `which` with follower samples, by ascending id, with
+    /// its samples in username order: one channel's samples in memory at a time.
+    pub(crate) fn for_each_channel_samples(
+        &self,
+        which: Channels<'_>,
+        f: &mut dyn FnMut(i64, &[SampleRow]),
+    ) -> Result<()> {
+        for_each_group_of(
+            &self.conn,
+            which,
+            "SELECT channel_id, username, followers, following, posts_count, has_profile_pic, is_private, bio_length
+             FROM follower_samples WHERE channel_id > ?1 AND channel_id <= ?2 ORDER BY channel_id, username",
+            "SELECT channel_id, username, followers, following, posts_count, has_profile_pic, is_private, bio_length
+             FROM follower_samples WHERE channel_id = ?1 ORDER BY username",
+            sample_row,
+            f,
+        )
     }
 
     /// How many follower samples the store holds.
     pub(crate) fn follower_sample_count(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM follower_samples", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Whether the store holds a follower sample (without counting them all).
+    pub(crate) fn has_follower_samples(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM follower_samples)", [], |r| r.get(0))?)
     }
 
     /// The comments on one channel's posts, as `(post_id, author, text)`, in comment-id order
@@ -95,30 +173,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Calls `f` once per channel with comments, by ascending id, with its comments in
-    /// comment-id order: one channel's comments in memory at a time.
-    pub(crate) fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT channel_id, post_id, author, text FROM comments ORDER BY channel_id, comment_id")?;
-        let mut rows = stmt.query([])?;
-        let mut channel = None;
-        let mut comments: Vec<CommentRow> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if channel != Some(id) {
-                if let Some(done) = channel {
-                    f(done, &comments);
-                }
-                comments.clear();
-                channel = Some(id);
-            }
-            comments.push((r.get(1)?, r.get(2)?, r.get(3)?));
-        }
-        if let Some(done) = channel {
-            f(done, &comments);
-        }
-        Ok(())
+    /// Calls `f` once per channel of `which` with comments, by ascending id, with its
+    /// comments in comment-id order: one channel's comments in memory at a time.
+    pub(crate) fn for_each_channel_comments(
+        &self,
+        which: Channels<'_>,
+        f: &mut dyn FnMut(i64, &[CommentRow]),
+    ) -> Result<()> {
+        for_each_group_of(
+            &self.conn,
+            which,
+            "SELECT channel_id, post_id, author, text FROM comments
+             WHERE channel_id > ?1 AND channel_id <= ?2 ORDER BY channel_id, comment_id",
+            "SELECT channel_id, post_id, author, text FROM comments WHERE channel_id = ?1 ORDER BY comment_id",
+            comment_row,
+            f,
+        )
     }
 
     /// Every channel of a platform with comments per 100 likes: its bucket and that rate

@@ -103,7 +103,11 @@ fn recomputing_what_an_import_touched_writes_what_recomputing_everything_writes(
     assert!(summary.is_some_and(|c| c.comments >= 3), "the new comments are summarised");
     // The full recompute streams the comments channel by channel: the same as by channel.
     let mut streamed = std::collections::HashMap::new();
-    app.store.for_each_channel_comments(&mut |id, c| assert!(streamed.insert(id, c.to_vec()).is_none())).unwrap();
+    app.store
+        .for_each_channel_comments(clout_store::Channels::Range(i64::MIN, i64::MAX), &mut |id, c| {
+            assert!(streamed.insert(id, c.to_vec()).is_none())
+        })
+        .unwrap();
     let by_channel = app.store.comments_by_channel().unwrap();
     assert!(by_channel.len() >= 2 && by_channel.contains_key(&commented), "{} channels", by_channel.len());
     assert_eq!(streamed, by_channel);

@@ -1,25 +1,16 @@
-//! The follower samples of a recompute, judged: every sample when everything is
-//! recomputed; after an import, only the samples of the channels it touched and of those
-//! judged by another model (or other rules) than today's, every other channel's verdicts
-//! read back as stored.
+//! The follower samples of a recompute: the models that judge them, and the verdicts to
+//! write. The channels read again had their samples judged as they were read (by the
+//! scan, on every core); after an import, a channel not read again keeps its stored
+//! verdicts unless another model (or other rules) than today's gave them: those are
+//! judged again here.
 
-use std::collections::HashMap;
+use clout_store::{Channels, FollowerVerdicts};
 
-use clout_core::Platform;
-use clout_store::FollowerVerdicts;
-
-use super::{Derived, Scope};
-use crate::scores::Judge;
+use super::{Derived, Judges, Scope};
 use crate::{App, Result};
-
-/// Beyond one channel in this many to judge again, every sample is read in one pass
-/// rather than channel by channel (a seek each).
-const ONE_BY_ONE: usize = 20;
 
 /// What judging the samples made.
 pub(super) struct Judged {
-    /// Each platform's model.
-    pub(super) judges: HashMap<Platform, Judge>,
     /// The channels whose verdicts are to be written (ascending; all of them for
     /// [`Scope::All`])...
     pub(super) ids: Vec<i64>,
@@ -28,23 +19,22 @@ pub(super) struct Judged {
 }
 
 impl App {
-    /// Sets each channel's verdicts (`derived` is in id order).
-    pub(super) fn judge_samples(&self, derived: &mut [Derived], scope: Scope<'_>) -> Result<Judged> {
-        let all = matches!(scope, Scope::All);
-        let stored = derived.iter().any(|d| d.verdicts.is_some());
-        // Without a sample anywhere no model is read: a broken model file stops only the
-        // stores that need it.
-        let everything = if all { Some(self.store.follower_samples_by_channel()?) } else { None };
-        let needed = match &everything {
-            Some(samples) => !samples.is_empty(),
-            None => stored || self.store.follower_sample_count()? > 0,
-        };
-        let mut judges = HashMap::new();
-        if needed {
-            for platform in Platform::ALL {
+    /// Each platform's follower model, or none when the store holds no follower sample
+    /// (then no model file is read: a broken one stops only the stores that need it).
+    pub(super) fn judges(&self) -> Result<Judges> {
+        let mut judges = Judges::new();
+        if self.store.has_follower_samples()? {
+            for platform in clout_core::Platform::ALL {
                 judges.insert(platform, self.follower_judge(platform)?);
             }
         }
+        Ok(judges)
+    }
+
+    /// Judges again the samples of the channels not read again whose verdicts another
+    /// model gave (`derived` is in id order), and gathers the verdicts to write.
+    pub(super) fn judge_samples(&self, derived: &mut [Derived], scope: Scope<'_>, judges: &Judges) -> Result<Judged> {
+        let all = matches!(scope, Scope::All);
         let current = |d: &Derived| judges.get(&d.platform).map(|j| j.fingerprint.as_str());
         let again: Vec<usize> = (0..derived.len())
             .filter(|&i| {
@@ -52,45 +42,29 @@ impl App {
                 all || d.fresh || d.verdicts.as_ref().is_some_and(|v| Some(v.model.as_str()) != current(d))
             })
             .collect();
-        let mut rows = Vec::new();
-        let mut judge = |d: &mut Derived, samples: Option<&[clout_store::SampleRow]>| {
-            d.verdicts = match (samples.filter(|s| !s.is_empty()), judges.get(&d.platform)) {
-                (Some(s), Some(j)) => Some(Box::new(j.verdicts(s))),
-                _ => None,
-            };
-            if let Some(v) = &d.verdicts {
-                rows.push((d.id, FollowerVerdicts::clone(v)));
-            }
-        };
-        let everything = match everything {
-            Some(samples) => Some(samples),
-            None if needed && again.len() * ONE_BY_ONE > derived.len() => {
-                Some(self.store.follower_samples_by_channel()?)
-            }
-            None => None,
-        };
-        match &everything {
-            Some(samples) => {
-                for &i in &again {
-                    let d = &mut derived[i];
-                    judge(d, samples.get(&d.id).map(Vec::as_slice));
-                }
-            }
-            None if needed => {
-                for &i in &again {
-                    let d = &mut derived[i];
-                    let samples = self.store.follower_samples_of(d.id)?;
-                    judge(d, Some(&samples));
-                }
-            }
-            // No sample in the store: no channel has verdicts.
-            None => {
-                for &i in &again {
-                    judge(&mut derived[i], None);
-                }
+        // Those not read again: their verdicts go (a sample is judged below, if any).
+        let mut other_model: Vec<i64> = Vec::new();
+        for &i in &again {
+            let d = &mut derived[i];
+            if !d.fresh {
+                d.verdicts = None;
+                other_model.push(d.id);
             }
         }
+        if !other_model.is_empty() && !judges.is_empty() {
+            let mut at = 0;
+            self.store.for_each_channel_samples(Channels::Ids(&other_model), &mut |id, samples| {
+                at += derived[at..].partition_point(|d| d.id < id);
+                if let Some(d) = derived.get_mut(at).filter(|d| d.id == id) {
+                    d.verdicts = judges.get(&d.platform).map(|j| Box::new(j.verdicts(samples)));
+                }
+            })?;
+        }
+        let rows = again
+            .iter()
+            .filter_map(|&i| derived[i].verdicts.as_ref().map(|v| (derived[i].id, FollowerVerdicts::clone(v))))
+            .collect();
         let ids = again.iter().map(|&i| derived[i].id).collect();
-        Ok(Judged { judges, ids, rows })
+        Ok(Judged { ids, rows })
     }
 }

@@ -127,6 +127,29 @@ fn numeric_post_ids_tie_break_as_numbers() {
 }
 
 #[test]
+fn mixed_post_ids_are_in_a_total_order() {
+    use std::cmp::Ordering::{Greater, Less};
+    // Byte order alone would give "10" < "1a" < "9" and numbers "9" < "10": a cycle.
+    assert_eq!(compare_post_ids("9", "10"), Less);
+    assert_eq!(compare_post_ids("10", "1a"), Less);
+    assert_eq!(compare_post_ids("9", "1a"), Less, "an all-digit id comes before any other");
+    assert_eq!(compare_post_ids("1a", "9"), Greater);
+    // Transitive and antisymmetric over every triple of a mixed set.
+    let ids = ["9", "10", "1a", "", "007", "7", "a", "0", "00", "b9", "99"];
+    for a in ids {
+        assert_eq!(compare_post_ids(a, a), std::cmp::Ordering::Equal);
+        for b in ids {
+            assert_eq!(compare_post_ids(a, b), compare_post_ids(b, a).reverse(), "{a} vs {b}");
+            for c in ids {
+                if compare_post_ids(a, b) == Less && compare_post_ids(b, c) == Less {
+                    assert_eq!(compare_post_ids(a, c), Less, "{a} < {b} < {c}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn fewer_than_five_window_posts_leave_every_rate_null() {
     let posts = daily_posts(4, 2);
     let m = metrics(Platform::Instagram, 1_000, &posts);

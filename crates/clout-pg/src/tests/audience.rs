@@ -385,6 +385,7 @@ fn follower_samples_come_back_by_username_in_byte_order_and_are_counted() {
     for (name, mut s, ids) in backends() {
         let (chef, baker) = (ids[0], ids[1]);
         assert_eq!(s.follower_sample_count().unwrap(), 0, "{name}");
+        assert!(!s.has_follower_samples().unwrap(), "{name}");
         assert_eq!(s.follower_samples_by_channel().unwrap(), HashMap::new(), "{name}");
         import(
             s.as_mut(),
@@ -407,6 +408,20 @@ fn follower_samples_come_back_by_username_in_byte_order_and_are_counted() {
         let want = HashMap::from([(chef, of_chef), (baker, vec![sample_row("amy", Some(7), None)])]);
         assert_eq!(by_channel, want, "{name}");
         assert_eq!(s.follower_sample_count().unwrap(), 4, "{name}");
+        assert!(s.has_follower_samples().unwrap(), "{name}");
+        // Streamed one channel at a time, by ascending id, for a range or for some ids.
+        let stream = |which: Channels<'_>| {
+            let mut out = Vec::new();
+            s.for_each_channel_samples(which, &mut |id, rows| out.push((id, rows.to_vec()))).unwrap();
+            out
+        };
+        let mut every: Vec<_> = want.clone().into_iter().collect();
+        every.sort_by_key(|(id, _)| *id);
+        assert_eq!(stream(Channels::Range(i64::MIN, i64::MAX)), every, "{name}");
+        assert_eq!(stream(Channels::Range(chef - 1, chef)), [(chef, want[&chef].clone())], "{name}: only chef");
+        assert_eq!(stream(Channels::Ids(&[baker])), [(baker, want[&baker].clone())], "{name}: only baker");
+        let (first, second) = (chef.min(baker), chef.max(baker));
+        assert_eq!(stream(Channels::Ids(&[first, second, i64::MAX])), every, "{name}: an unknown id skipped");
     }
 }
 
@@ -433,7 +448,8 @@ fn comments_come_back_by_comment_id_and_stream_one_channel_at_a_time_by_id() {
         let all = seed(s.as_mut(), &ids);
         let (chef, baker, jo) = (all[0], all[1], all[8]);
         let mut none = Vec::new();
-        s.for_each_channel_comments(&mut |id, c| none.push((id, c.to_vec()))).unwrap();
+        s.for_each_channel_comments(Channels::Range(i64::MIN, i64::MAX), &mut |id, c| none.push((id, c.to_vec())))
+            .unwrap();
         assert_eq!(none, [], "{name}: no comments, no calls");
         // Written out of order; jo's first, so that the stream must not follow writing order.
         import(
@@ -458,8 +474,16 @@ fn comments_come_back_by_comment_id_and_stream_one_channel_at_a_time_by_id() {
         let by_channel = s.comments_by_channel().unwrap();
         assert_eq!(by_channel, want.iter().cloned().collect::<HashMap<_, _>>(), "{name}");
         let mut streamed = Vec::new();
-        s.for_each_channel_comments(&mut |id, c| streamed.push((id, c.to_vec()))).unwrap();
+        s.for_each_channel_comments(Channels::Range(i64::MIN, i64::MAX), &mut |id, c| streamed.push((id, c.to_vec())))
+            .unwrap();
         assert_eq!(streamed, want, "{name}: channels with comments only, by ascending id");
+        let mut streamed = Vec::new();
+        s.for_each_channel_comments(Channels::Ids(&[jo]), &mut |id, c| streamed.push((id, c.to_vec()))).unwrap();
+        assert_eq!(streamed, [want[2].clone()], "{name}: only jo's");
+        let mut streamed = Vec::new();
+        s.for_each_channel_comments(Channels::Range(chef - 1, chef), &mut |id, c| streamed.push((id, c.to_vec())))
+            .unwrap();
+        assert_eq!(streamed, [want[0].clone()], "{name}: only chef's");
     }
 }
 

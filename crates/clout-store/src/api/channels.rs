@@ -75,8 +75,16 @@ pub trait ChannelStore {
     /// Every channel's follower samples, by channel id, each channel's by username.
     fn follower_samples_by_channel(&self) -> Result<HashMap<i64, Vec<SampleRow>>>;
 
+    /// Calls `f` once per channel of `which` with follower samples, by ascending id, with
+    /// its samples by username: one channel's in memory at a time. Meant to be called for
+    /// disjoint sets of channels from several connections at once.
+    fn for_each_channel_samples(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[SampleRow])) -> Result<()>;
+
     /// How many follower samples the store holds.
     fn follower_sample_count(&self) -> Result<u64>;
+
+    /// Whether the store holds any follower sample (cheaper than counting them).
+    fn has_follower_samples(&self) -> Result<bool>;
 
     /// The comments on a channel's posts, by comment id.
     fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>>;
@@ -85,9 +93,10 @@ pub trait ChannelStore {
     /// [`ChannelStore::comments_of`]).
     fn comments_by_channel(&self) -> Result<HashMap<i64, Vec<CommentRow>>>;
 
-    /// Calls `f` once per channel with comments, by ascending id, with its comments in
-    /// the order of [`ChannelStore::comments_of`]: one channel's in memory at a time.
-    fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()>;
+    /// Calls `f` once per channel of `which` with comments, by ascending id, with its
+    /// comments in the order of [`ChannelStore::comments_of`]: one channel's in memory at
+    /// a time. Meant to be called for disjoint sets of channels from several connections.
+    fn for_each_channel_comments(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()>;
 
     /// Every channel of `platform` whose metrics have comments per 100 likes: its
     /// benchmark bucket and that rate, in no promised order.
@@ -276,8 +285,16 @@ impl ChannelStore for Store {
         Store::follower_samples_by_channel(self)
     }
 
+    fn for_each_channel_samples(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[SampleRow])) -> Result<()> {
+        Store::for_each_channel_samples(self, which, f)
+    }
+
     fn follower_sample_count(&self) -> Result<u64> {
         Store::follower_sample_count(self)
+    }
+
+    fn has_follower_samples(&self) -> Result<bool> {
+        Store::has_follower_samples(self)
     }
 
     fn comments_of(&self, channel_id: i64) -> Result<Vec<CommentRow>> {
@@ -288,8 +305,8 @@ impl ChannelStore for Store {
         Store::comments_by_channel(self)
     }
 
-    fn for_each_channel_comments(&self, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
-        Store::for_each_channel_comments(self, f)
+    fn for_each_channel_comments(&self, which: Channels<'_>, f: &mut dyn FnMut(i64, &[CommentRow])) -> Result<()> {
+        Store::for_each_channel_comments(self, which, f)
     }
 
     fn comment_rates(&self, platform: Platform) -> Result<Vec<(Option<Bucket>, f64)>> {
