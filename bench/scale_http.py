@@ -25,9 +25,13 @@ clout, data = sys.argv[1], sys.argv[2]
 PORT = 18482
 USER, PASSWORD = "scale-bench", "scale bench password 1"
 
-subprocess.run([clout, "--data", data, "user", "delete", USER], capture_output=True)
-subprocess.run([clout, "--data", data, "user", "create", USER, "--role", "admin"],
-               input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+# The account of an earlier run stays (it may be the store's only admin, which cannot be
+# deleted): its password is set again.
+made = subprocess.run([clout, "--data", data, "user", "create", USER, "--role", "admin"],
+                      input=PASSWORD + "\n", text=True, capture_output=True)
+if made.returncode != 0:
+    subprocess.run([clout, "--data", data, "user", "passwd", USER],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
 server = subprocess.Popen([clout, "--data", data, "serve", "--addr", f"127.0.0.1:{PORT}", "--no-request-log"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -9,6 +9,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc, not the system allocator: a recompute or an import allocates and frees
+/// millions of small strings and vectors, and glibc's malloc spent about 15 % of a full
+/// recompute's CPU on them (ARCHITECTURE.md says what was measured).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match commands::run(args) {
