@@ -273,7 +273,11 @@ fn compile(term: &str) -> Result<Pattern, &'static str> {
 /// Calls `f` with each word of `text`, lower case and without accents: the runs of letters
 /// and digits, with their accents (`don't` is `don` and `t`, `#Bet` is `bet`).
 pub fn for_each_word(text: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
-    for word in text.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c)).filter(|w| !w.is_empty()) {
+    // An ASCII character is never a combining mark, and is alphanumeric exactly when it is
+    // an ASCII letter or digit: most text is ASCII, and the mark table is a lookup.
+    let between =
+        |c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { !c.is_alphanumeric() && !is_combining_mark(c) };
+    for word in text.split(between).filter(|w| !w.is_empty()) {
         buf.clear();
         if word.is_ascii() {
             buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));

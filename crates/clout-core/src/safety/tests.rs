@@ -109,3 +109,25 @@ fn levels_read_a_count_and_a_share_of_the_posts_screened() {
     assert_eq!(l.level(0, 50, 9), SafetyLevel::Low, "comments alone: low, never more");
     assert_eq!(l.level(2, 50, 9), SafetyLevel::Moderate);
 }
+
+proptest::proptest! {
+    /// The ASCII shortcut in `for_each_word` cuts every text where the plain rule does:
+    /// between runs of letters, digits and combining marks.
+    #[test]
+    fn words_are_cut_where_the_plain_rule_cuts_them(text in "(?s)[a-zA-Z0-9 #'.,!é\u{301}\u{0627}\u{4e2d}ß😀İ_-]{0,40}") {
+        let plain: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c))
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                use unicode_normalization::UnicodeNormalization;
+                w.nfd()
+                    .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            })
+            .collect();
+        let mut got = Vec::new();
+        for_each_word(&text, &mut String::new(), &mut |w| got.push(w.to_string()));
+        proptest::prop_assert_eq!(got, plain);
+    }
+}
