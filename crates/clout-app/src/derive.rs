@@ -4,8 +4,10 @@
 //! **Everything** ([`Scope::All`]): the channels are cut into ranges of ids; each worker
 //! thread reads its ranges through its own read connection ([`clout_store::Store::reader`])
 //! and makes of each channel what depends on it alone: its metrics, its follower-growth
-//! check, its searchable text and its niche labels. The calling thread writes each range's
-//! text and labels as it arrives, while the workers read on.
+//! check, its searchable text and its niche labels, its comments summarised and its
+//! follower sample judged (streamed a channel at a time: no map of every sample). The
+//! calling thread writes each range's text and labels as it arrives, while the workers
+//! read on.
 //!
 //! **What an import touched** ([`Scope::Touched`]): the workers read those channels alone
 //! (by id); every other channel's metrics, growth check, comments summary and follower
